@@ -1,0 +1,55 @@
+# Two commands do all setup on a fresh Debian 12 machine as root:
+#   make run   — dissect a demo capture made from real local traffic
+#   make test  — lint and every test
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Debian packages the project needs: capture tools and real peers for fixtures and benchmarks.
+APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 libpcap-dev procps
+STAMP := node_modules/.shoal
+
+.PHONY: help setup deps build lint run test fixtures bench-dissect clean
+
+help:
+	@echo "make run            dissect a demo capture made from real local traffic"
+	@echo "make test           lint and run every test"
+	@echo "make fixtures       regenerate the test captures from real servers and clients"
+	@echo "make bench-dissect  benchmark shoal dissect against tshark and httpry"
+
+setup: $(STAMP)/apt deps
+
+$(STAMP)/apt:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:" $$missing; \
+	  echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@mkdir -p $(STAMP) && touch $@
+
+deps: $(STAMP)/npm
+
+$(STAMP)/npm: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@mkdir -p $(STAMP) && touch $@
+
+build: deps
+	npm run --silent build
+
+lint: deps
+	npm run --silent lint
+
+run: setup build
+	lab/demo.sh
+
+test: setup build lint
+	npm test
+
+fixtures: setup build
+	packages/dissect/test/fixtures/generate.sh
+
+bench-dissect: setup build
+	bench/dissect/run.sh
+
+clean:
+	rm -rf packages/*/dist packages/*/dist-test packages/*/tsconfig.tsbuildinfo packages/*/test/tsconfig.tsbuildinfo

@@ -1,0 +1,121 @@
+import { parseArgs } from 'node:util';
+import { CaptureFileReader } from '@shoal/capture';
+import type { Entry } from '@shoal/model';
+import { DEFAULT_ENGINE_OPTIONS, DissectEngine, defaultRegistry } from '@shoal/dissect';
+import type { Command } from '../main.js';
+import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
+import { BufferedWriter } from '../output/buffered-writer.js';
+import { jsonFormatter, ndjsonFormatter, type EntryFormatter } from '../output/entry-formatter.js';
+import { statsText } from '../output/stats-text.js';
+import { tableFormatter } from '../output/table-formatter.js';
+import { ProgressLine } from '../output/progress-line.js';
+import { usageError } from '../usage-error.js';
+
+const usage = `Usage: shoal dissect FILE [options]
+
+Turns a capture file (pcap or pcapng) into request/response entries.
+
+Options:
+  --format ndjson|json|table   output format (default: table on a terminal, else ndjson)
+  --protocol NAME              only entries of this protocol (${[...defaultRegistry().names, 'tcp', 'udp'].join(', ')})
+  --limit N                    stop after N entries
+  --stats                      print the counters (packets, flows, gaps, shed bytes by reason,
+                               malformed) to stderr at the end
+  --body-cap BYTES             keep bodies up to this size, mark the rest truncated (default ${DEFAULT_ENGINE_OPTIONS.bodyCapBytes})
+  --response-timeout MS        emit a request without response after this long (capture clock,
+                               default ${DEFAULT_ENGINE_OPTIONS.responseTimeoutMs})
+  --progress                   show progress on stderr (default: on when stderr is a terminal)
+
+Exit codes: 0 done; 1 the file is missing, not a capture or damaged (entries read before the
+damage are still printed); 2 bad command line.
+`;
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw usageError(`--${name} needs a whole number ≥ 0, got '${value}'`);
+  return n;
+}
+
+function formatterFor(name: string): EntryFormatter {
+  switch (name) {
+    case 'ndjson':
+      return ndjsonFormatter();
+    case 'json':
+      return jsonFormatter();
+    case 'table':
+      return tableFormatter();
+    default:
+      throw usageError(`--format must be ndjson, json or table, got '${name}'`);
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string' },
+        protocol: { type: 'string' },
+        limit: { type: 'string' },
+        stats: { type: 'boolean', default: false },
+        'body-cap': { type: 'string' },
+        'response-timeout': { type: 'string' },
+        progress: { type: 'boolean' },
+      },
+    });
+  } catch (err) {
+    throw usageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw usageError('needs exactly one capture FILE');
+  const file = positionals[0]!;
+  const formatter = formatterFor(values.format ?? (process.stdout.isTTY ? 'table' : 'ndjson'));
+  const registry = defaultRegistry();
+  const protocol = values.protocol;
+  if (protocol !== undefined && !['tcp', 'udp', ...registry.names].includes(protocol)) {
+    throw usageError(`unknown --protocol '${protocol}'; known: ${[...registry.names, 'tcp', 'udp'].join(', ')}`);
+  }
+  const limit = positiveInt('limit', values.limit, Infinity);
+  const options = {
+    ...DEFAULT_ENGINE_OPTIONS,
+    registry,
+    bodyCapBytes: positiveInt('body-cap', values['body-cap'], DEFAULT_ENGINE_OPTIONS.bodyCapBytes),
+    responseTimeoutMs: positiveInt('response-timeout', values['response-timeout'], DEFAULT_ENGINE_OPTIONS.responseTimeoutMs),
+  };
+
+  const reader = CaptureFileReader.open(file);
+  const out = new BufferedWriter(process.stdout);
+  let printed = 0;
+  const engine = new DissectEngine(options, (entry: Entry) => {
+    if (printed >= limit || (protocol !== undefined && entry.protocol.name !== protocol)) return;
+    printed++;
+    out.write(formatter.entry(entry));
+  });
+  const progress = new ProgressLine(values.progress ?? process.stderr.isTTY === true, reader.fileSize);
+  out.write(formatter.begin());
+  try {
+    while (printed < limit && !out.closed && reader.readChunk(engine)) {
+      progress.update(reader.bytesConsumed);
+      if (out.wantsFlush) await out.flush();
+    }
+    if (printed < limit && !out.closed) engine.finish();
+  } finally {
+    reader.close();
+    progress.done();
+  }
+  out.write(formatter.end());
+  await out.flush();
+  if (values.stats) process.stderr.write(statsText(engine.stats));
+  for (const w of reader.warnings) process.stderr.write(`shoal dissect: ${file}: ${w.message} (${w.code})\n`);
+  return reader.warnings.length > 0 ? EXIT_FAILURE : EXIT_OK;
+}
+
+export const dissectCommand: Command = {
+  name: 'dissect',
+  summary: 'turn a pcap/pcapng file into request/response entries',
+  usage,
+  run,
+};

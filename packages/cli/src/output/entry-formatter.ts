@@ -1,0 +1,29 @@
+import type { Entry } from '@shoal/model';
+
+/** Turns entries into text for stdout; each method returns what to write. */
+export interface EntryFormatter {
+  begin(): string;
+  entry(entry: Entry): string;
+  end(): string;
+}
+
+/** One Entry per line: what scripts and `jq` read. */
+export const ndjsonFormatter = (): EntryFormatter => ({
+  begin: () => '',
+  entry: (e) => JSON.stringify(e) + '\n',
+  end: () => '',
+});
+
+/** One JSON array, written as entries arrive (never held in memory). */
+export function jsonFormatter(): EntryFormatter {
+  let first = true;
+  return {
+    begin: () => '[',
+    entry: (e) => {
+      const sep = first ? '\n' : ',\n';
+      first = false;
+      return sep + JSON.stringify(e, null, 2).replace(/\n/g, '\n  ').replace(/^/, '  ');
+    },
+    end: () => (first ? ']\n' : '\n]\n'),
+  };
+}

@@ -1,0 +1,80 @@
+import type { Layer4, Malformed, Message, ProtocolInfo, Summary } from '@shoal/model';
+
+/**
+ * The one interface every protocol implements. Detection asks `probe` about the first bytes of
+ * each direction; the winner's `create` makes a per-stream parser that receives the bytes of both
+ * directions, in order, in chunks of any size, and emits request/response transactions.
+ */
+
+/** 0: the direction of the first packet seen on the flow; 1: the other one. */
+export type Direction = 0 | 1;
+
+/**
+ * - `no`: these bytes are not this protocol.
+ * - `more`: cannot tell yet; ask again when more bytes arrived.
+ * - `client`: this protocol, and this direction carries requests.
+ * - `server`: this protocol, and this direction carries responses.
+ */
+export type ProbeVerdict = 'no' | 'more' | 'client' | 'server';
+
+export interface DissectOptions {
+  /** Bodies are kept up to this many bytes (decoded), the rest counted and marked `truncated`. */
+  bodyCapBytes: number;
+  /** A request without a response is emitted once the capture clock passes it by this much. */
+  responseTimeoutMs: number;
+}
+
+export interface Transaction {
+  protocol: ProtocolInfo;
+  /** First byte of the request (or of the response, when there is no request), epoch ms. */
+  timestamp: number;
+  /** Last byte of the response (or of the request, when there is none), epoch ms. */
+  endTimestamp: number;
+  summary: Summary;
+  request: Message | null;
+  response: Message | null;
+  requestSize: number;
+  responseSize: number;
+  malformed?: Malformed;
+}
+
+/** What a stream dissector may ask of the stream that carries it. */
+export interface DissectorSession {
+  /** The direction that carries requests. */
+  readonly clientDirection: Direction;
+  readonly options: DissectOptions;
+  emit(transaction: Transaction): void;
+  /**
+   * Hand the rest of the stream to the dissector registered as `protocol` (HTTP `Upgrade`).
+   * `pending` holds bytes already received but not consumed, per direction. If no such dissector
+   * exists the stream continues unclaimed and ends as an L4 flow entry.
+   */
+  upgrade(protocol: string, pending: [Buffer[], Buffer[]]): void;
+}
+
+export interface StreamDissector {
+  /**
+   * In-order bytes of one direction. `chunk` is a view of an immutable buffer: it may be kept
+   * without copying. Never throws: bad input becomes a transaction with `malformed`.
+   */
+  data(direction: Direction, chunk: Buffer, timestampMs: number): void;
+  /** `length` bytes of this direction were lost (a reassembly hole); resynchronise after it. */
+  gap(direction: Direction, length: number, timestampMs: number): void;
+  /** This direction ended (FIN or RST): read-until-close bodies are complete now. */
+  end(direction: Direction, timestampMs: number): void;
+  /** The capture clock advanced: emit requests that waited longer than the response timeout. */
+  tick(timestampMs: number): void;
+  /** The stream is gone (closed, idle, end of input): emit everything still pending. */
+  close(timestampMs: number): void;
+}
+
+export interface DissectorSpec {
+  /** Protocol name as used by `--protocol` and in `Entry.protocol.name`. */
+  readonly name: string;
+  readonly layer4: Layer4;
+  /** Well-known ports: used only to break ties between probes that both say yes. */
+  readonly ports: readonly number[];
+  /** Cheap look at the first bytes of one direction. Must not throw or keep `data`. */
+  probe(data: Buffer): ProbeVerdict;
+  create(session: DissectorSession): StreamDissector;
+}

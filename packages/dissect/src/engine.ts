@@ -1,0 +1,196 @@
+import type { PacketSink } from '@shoal/capture';
+import type { Entry } from '@shoal/model';
+import type { Direction, DissectOptions, Transaction } from './dissector.js';
+import { EntryFactory, type EntryOrigin } from './entry-factory.js';
+import { Flow } from './flow/flow.js';
+import { FlowTable } from './flow/flow-table.js';
+import { StreamHandler, type StreamOutput } from './flow/stream-handler.js';
+import { IpProtocol, TcpFlag } from './layers/decoded-packet.js';
+import { PacketDecoder } from './layers/packet-decoder.js';
+import { ReassemblyBudget, DEFAULT_REASSEMBLY_LIMITS, type ReassemblyLimits } from './reassembly/reassembly-budget.js';
+import { TcpDirection, type ByteSink } from './reassembly/tcp-direction.js';
+import type { DissectorRegistry } from './registry.js';
+import { DissectStats } from './stats.js';
+
+export interface EngineOptions extends DissectOptions, EntryOrigin {
+  registry: DissectorRegistry;
+  /** A TCP flow silent this long (capture clock) is flushed and closed. */
+  tcpIdleTimeoutMs: number;
+  /** A UDP conversation silent this long is reported and forgotten. */
+  udpIdleTimeoutMs: number;
+  /** Flows tracked at once; past it the oldest flow is closed early (its entries still come). */
+  maxFlows: number;
+  reassembly: ReassemblyLimits;
+}
+
+export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'registry'> = {
+  worker: 'dissect',
+  node: { name: '', ip: '' },
+  capture: 'pcap_file',
+  bodyCapBytes: 64 * 1024,
+  responseTimeoutMs: 30_000,
+  tcpIdleTimeoutMs: 120_000,
+  udpIdleTimeoutMs: 30_000,
+  maxFlows: 1_000_000,
+  reassembly: DEFAULT_REASSEMBLY_LIMITS,
+};
+
+/** How often (capture clock) timeouts are checked. */
+const SWEEP_INTERVAL_MS = 1000;
+/** A closed TCP flow stays this long to absorb its last ACKs instead of opening a new flow. */
+const CLOSED_LINGER_MS = 2000;
+
+/**
+ * Packets in, entries out: decodes headers, tracks flows, reassembles TCP, runs detection and
+ * dissectors. Driven by the capture clock (packet timestamps), so a file gives the same entries
+ * however fast it is read.
+ */
+export class DissectEngine implements PacketSink, StreamOutput {
+  readonly stats = new DissectStats();
+  private readonly decoder = new PacketDecoder(this.stats);
+  private readonly flows = new FlowTable();
+  private readonly factory: EntryFactory;
+  private readonly budget: ReassemblyBudget;
+  private clockMs = 0;
+  private lastSweepMs = 0;
+  private flowCount = 0;
+
+  constructor(
+    private readonly options: EngineOptions,
+    private readonly onEntry: (entry: Entry) => void,
+  ) {
+    this.factory = new EntryFactory(options);
+    this.budget = new ReassemblyBudget(options.reassembly);
+  }
+
+  onPacket(linkType: number, tsMs: number, data: Buffer, offset: number, caplen: number, wireLen: number): void {
+    this.stats.packets++;
+    this.stats.bytes += wireLen;
+    if (tsMs > this.clockMs) {
+      this.clockMs = tsMs;
+      if (tsMs - this.lastSweepMs >= SWEEP_INTERVAL_MS) this.sweep(tsMs);
+    }
+    const decoder = this.decoder;
+    if (!decoder.decode(linkType, tsMs, data, offset, caplen, wireLen)) return;
+    const pkt = decoder.packet;
+    const hash = FlowTable.hash(pkt);
+    let flow = this.flows.find(pkt, hash);
+    let direction = this.flows.direction;
+    const isTcp = pkt.transport === IpProtocol.TCP;
+    const bareSyn = isTcp && (pkt.tcpFlags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN;
+    if (flow !== null && flow.closed && bareSyn) {
+      // The 4-tuple is reused by a new connection.
+      this.flows.remove(flow);
+      flow = null;
+    }
+    if (flow === null) {
+      flow = this.open(hash, tsMs, bareSyn);
+      direction = 0;
+    }
+    flow.lastMs = tsMs;
+    flow.packets[direction]++;
+    flow.bytes[direction] += pkt.payloadWireLength;
+    if (flow.closed) return;
+    if (isTcp) this.tcpSegment(flow, direction, tsMs);
+    else if (pkt.payloadLength > 0) {
+      flow.handler.data(direction, pkt.buffer.subarray(pkt.payloadOffset, pkt.payloadOffset + pkt.payloadLength), tsMs);
+    }
+  }
+
+  /** End of input: every flow is flushed and reported, every pending request emitted. */
+  finish(): void {
+    for (const flow of this.flows.live) this.close(flow, this.clockMs);
+    this.decoder.flush();
+  }
+
+  transaction(flow: Flow, client: Direction, t: Transaction): void {
+    this.deliver(this.factory.fromTransaction(flow, client, t));
+  }
+
+  unclaimedFlow(flow: Flow, client: Direction): void {
+    this.deliver(this.factory.fromFlow(flow, client));
+  }
+
+  private deliver(entry: Entry): void {
+    this.stats.countEntry(entry.protocol.name, entry.malformed !== undefined);
+    this.onEntry(entry);
+  }
+
+  private open(hash: number, tsMs: number, bareSyn: boolean): Flow {
+    if (this.flows.size >= this.options.maxFlows) {
+      const oldest = this.flows.live.values().next();
+      if (oldest.done !== true) {
+        this.close(oldest.value, tsMs);
+        this.flows.remove(oldest.value);
+      }
+    }
+    const pkt = this.decoder.packet;
+    const flow = new Flow(++this.flowCount, hash, pkt.ipVersion, pkt.transport, pkt, tsMs);
+    if (pkt.transport === IpProtocol.TCP) {
+      this.stats.tcpFlows++;
+      if (bareSyn) flow.initiator = 0;
+      else if ((pkt.tcpFlags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK)) flow.initiator = 1;
+      flow.tcp = [this.direction(flow, 0), this.direction(flow, 1)];
+    } else this.stats.udpFlows++;
+    flow.handler = new StreamHandler(flow, this.options.registry, this.options, this, this.stats);
+    this.flows.insert(flow);
+    return flow;
+  }
+
+  private direction(flow: Flow, d: Direction): TcpDirection {
+    const sink: ByteSink = {
+      data: (chunk, ts) => flow.handler.data(d, chunk, ts),
+      gap: (length, ts) => flow.handler.gap(d, length, ts),
+      end: (ts) => flow.handler.end(d, ts),
+    };
+    return new TcpDirection(sink, this.stats, this.budget);
+  }
+
+  private tcpSegment(flow: Flow, d: Direction, tsMs: number): void {
+    const pkt = this.decoder.packet;
+    const flags = pkt.tcpFlags;
+    flow.flags[d] |= flags;
+    const tcp = flow.tcp!;
+    const cut = pkt.payloadWireLength - pkt.payloadLength;
+    tcp[d].segment(
+      pkt.seq,
+      (flags & TcpFlag.SYN) !== 0,
+      (flags & TcpFlag.FIN) !== 0,
+      pkt.buffer,
+      pkt.payloadOffset,
+      pkt.payloadLength,
+      cut,
+      tsMs,
+    );
+    if ((flags & TcpFlag.ACK) !== 0) tcp[1 - d]!.peerAck(pkt.ack, tsMs);
+    if ((flags & TcpFlag.RST) !== 0 || (tcp[0].hasEnded && tcp[1].hasEnded)) this.close(flow, tsMs);
+  }
+
+  private close(flow: Flow, tsMs: number): void {
+    if (flow.closed) return;
+    flow.closed = true;
+    if (flow.tcp !== null) {
+      flow.tcp[0].flush(tsMs);
+      flow.tcp[1].flush(tsMs);
+    }
+    flow.handler.close(tsMs);
+  }
+
+  private sweep(nowMs: number): void {
+    this.lastSweepMs = nowMs;
+    this.decoder.expire(nowMs);
+    for (const flow of this.flows.live) {
+      const idle = nowMs - flow.lastMs;
+      if (flow.closed) {
+        if (idle > CLOSED_LINGER_MS) this.flows.remove(flow);
+        continue;
+      }
+      const limit = flow.tcp !== null ? this.options.tcpIdleTimeoutMs : this.options.udpIdleTimeoutMs;
+      if (idle > limit) {
+        this.stats.idleTimeouts++;
+        this.close(flow, nowMs);
+        this.flows.remove(flow);
+      } else flow.handler.tick(nowMs);
+    }
+  }
+}

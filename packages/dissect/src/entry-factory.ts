@@ -1,0 +1,96 @@
+import type { CaptureSource, Entry, NodeInfo } from '@shoal/model';
+import type { Direction, Transaction } from './dissector.js';
+import type { Flow } from './flow/flow.js';
+import { TcpFlag } from './layers/decoded-packet.js';
+
+export interface EntryOrigin {
+  /** Names the worker in entry ids (`<worker>/<seq>`). */
+  worker: string;
+  node: NodeInfo;
+  capture: CaptureSource;
+}
+
+/** Elapsed times are kept to the microsecond: more digits are float noise, not precision. */
+function micros(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+/** Builds the one Entry shape from a dissector's transaction or from an unclaimed flow. */
+export class EntryFactory {
+  private seq = 0;
+
+  constructor(private readonly origin: EntryOrigin) {}
+
+  fromTransaction(flow: Flow, client: Direction, t: Transaction): Entry {
+    const entry: Entry = {
+      id: `${this.origin.worker}/${++this.seq}`,
+      stream: this.streamId(flow),
+      timestamp: t.timestamp,
+      elapsedMs: micros(t.endTimestamp - t.timestamp),
+      protocol: t.protocol,
+      capture: this.origin.capture,
+      src: { ...flow.endpoint(client) },
+      dst: { ...flow.endpoint((1 - client) as Direction) },
+      node: this.origin.node,
+      worker: this.origin.worker,
+      summary: t.summary,
+      request: t.request,
+      response: t.response,
+      requestSize: t.requestSize,
+      responseSize: t.responseSize,
+    };
+    if (t.malformed !== undefined) entry.malformed = t.malformed;
+    return entry;
+  }
+
+  /** An L4 flow entry: what a stream no dissector claimed carried, per direction. */
+  fromFlow(flow: Flow, client: Direction): Entry {
+    const server = (1 - client) as Direction;
+    const layer4 = flow.layer4;
+    const abbr = layer4.toUpperCase();
+    const packets = flow.packets[0] + flow.packets[1];
+    const bytes = flow.bytes[0] + flow.bytes[1];
+    const src = flow.endpoint(client);
+    const dst = flow.endpoint(server);
+    return {
+      id: `${this.origin.worker}/${++this.seq}`,
+      stream: this.streamId(flow),
+      timestamp: flow.firstMs,
+      elapsedMs: micros(flow.lastMs - flow.firstMs),
+      protocol: { name: layer4, abbr, layer4 },
+      capture: this.origin.capture,
+      src: { ...src },
+      dst: { ...dst },
+      node: this.origin.node,
+      worker: this.origin.worker,
+      summary: { text: `${abbr} ${src.ip}:${src.port} → ${dst.ip}:${dst.port}: ${packets} packets, ${bytes} bytes` },
+      request: this.side(flow, client),
+      response: this.side(flow, server),
+      requestSize: flow.bytes[client],
+      responseSize: flow.bytes[server],
+    };
+  }
+
+  private side(flow: Flow, d: Direction): Record<string, unknown> {
+    const side: Record<string, unknown> = { packets: flow.packets[d], bytes: flow.bytes[d] };
+    if (flow.tcp !== null) side['flags'] = flagNames(flow.flags[d]);
+    return side;
+  }
+
+  private streamId(flow: Flow): string {
+    return `${this.origin.worker}/${flow.layer4}/${flow.index}`;
+  }
+}
+
+const FLAG_NAMES: [number, string][] = [
+  [TcpFlag.SYN, 'SYN'],
+  [TcpFlag.ACK, 'ACK'],
+  [TcpFlag.PSH, 'PSH'],
+  [TcpFlag.URG, 'URG'],
+  [TcpFlag.FIN, 'FIN'],
+  [TcpFlag.RST, 'RST'],
+];
+
+function flagNames(bits: number): string[] {
+  return FLAG_NAMES.filter(([bit]) => (bits & bit) !== 0).map(([, name]) => name);
+}

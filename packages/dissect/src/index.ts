@@ -1,0 +1,15 @@
+export type {
+  Direction,
+  DissectOptions,
+  DissectorSession,
+  DissectorSpec,
+  ProbeVerdict,
+  StreamDissector,
+  Transaction,
+} from './dissector.js';
+export { DissectEngine, DEFAULT_ENGINE_OPTIONS } from './engine.js';
+export type { EngineOptions } from './engine.js';
+export { DissectorRegistry } from './registry.js';
+export { DissectStats } from './stats.js';
+export type { ShedReason } from './stats.js';
+export { defaultRegistry } from './protocols/index.js';

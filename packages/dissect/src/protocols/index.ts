@@ -1,0 +1,7 @@
+import { DissectorRegistry } from '../registry.js';
+import { http1 } from './http1/index.js';
+
+/** Every dissector this build ships, in probe priority order. */
+export function defaultRegistry(): DissectorRegistry {
+  return new DissectorRegistry([http1]);
+}

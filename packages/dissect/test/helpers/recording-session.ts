@@ -1,0 +1,30 @@
+/** A DissectorSession for tests: records what a stream dissector emits and hands over. */
+
+import type { Direction, DissectOptions, DissectorSession, Transaction } from '../../dist/dissector.js';
+
+export interface RecordedUpgrade {
+  protocol: string;
+  pending: [Buffer[], Buffer[]];
+}
+
+export const defaultTestOptions: DissectOptions = { bodyCapBytes: 1 << 20, responseTimeoutMs: 30_000 };
+
+export class RecordingSession implements DissectorSession {
+  readonly transactions: Transaction[] = [];
+  readonly upgrades: RecordedUpgrade[] = [];
+  readonly clientDirection: Direction;
+  readonly options: DissectOptions;
+
+  constructor(clientDirection: Direction = 0, options: Partial<DissectOptions> = {}) {
+    this.clientDirection = clientDirection;
+    this.options = { ...defaultTestOptions, ...options };
+  }
+
+  emit(transaction: Transaction): void {
+    this.transactions.push(transaction);
+  }
+
+  upgrade(protocol: string, pending: [Buffer[], Buffer[]]): void {
+    this.upgrades.push({ protocol, pending });
+  }
+}

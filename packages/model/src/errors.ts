@@ -1,0 +1,55 @@
+/**
+ * Coded errors. Callers narrow on `code`, never on message text or class identity
+ * (a second copy of this package must still be recognised). Every code is listed
+ * in docs/errors.md with what the user should do.
+ */
+
+export const ErrorCodes = {
+  /** The capture file does not exist or cannot be opened. */
+  CAP_ERR_OPEN: 'CAP_ERR_OPEN',
+  /** The file's first bytes are not a pcap or pcapng magic number. */
+  CAP_ERR_NOT_A_CAPTURE: 'CAP_ERR_NOT_A_CAPTURE',
+  /** A structure inside the capture file is inconsistent (bad block length, absurd record size). */
+  CAP_ERR_CORRUPT: 'CAP_ERR_CORRUPT',
+  /** The capture file ends in the middle of a record. */
+  CAP_ERR_TRUNCATED: 'CAP_ERR_TRUNCATED',
+  /** A link type this build cannot decode; its packets are counted and skipped. */
+  CAP_ERR_LINKTYPE: 'CAP_ERR_LINKTYPE',
+
+  /** A message ended before its declared length. */
+  DIS_ERR_TRUNCATED: 'DIS_ERR_TRUNCATED',
+  /** Bytes that do not follow the protocol grammar. */
+  DIS_ERR_SYNTAX: 'DIS_ERR_SYNTAX',
+  /** A header block or line longer than the dissector's limit. */
+  DIS_ERR_TOO_LARGE: 'DIS_ERR_TOO_LARGE',
+  /** Bytes were missing from the stream (a reassembly gap) inside this message. */
+  DIS_ERR_GAP: 'DIS_ERR_GAP',
+  /** A request whose response never arrived before the timeout or the end of the stream. */
+  DIS_ERR_NO_RESPONSE: 'DIS_ERR_NO_RESPONSE',
+  /** A response with no request before it. */
+  DIS_ERR_NO_REQUEST: 'DIS_ERR_NO_REQUEST',
+  /** A body whose Content-Encoding could not be decoded; the raw body is kept. */
+  DIS_ERR_DECODE: 'DIS_ERR_DECODE',
+
+  /** A command-line usage error: unknown flag, bad value. */
+  CLI_ERR_USAGE: 'CLI_ERR_USAGE',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export class ShoalError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = 'ShoalError';
+  }
+}
+
+/** True for any Shoal error, even one thrown by another copy of this package. */
+export function isShoalError(err: unknown): err is ShoalError {
+  if (!(err instanceof Error)) return false;
+  const code: unknown = (err as Error & { code?: unknown }).code;
+  return typeof code === 'string' && code in ErrorCodes;
+}

@@ -1,0 +1,13 @@
+export type {
+  CaptureSource,
+  Endpoint,
+  Entry,
+  Layer4,
+  Malformed,
+  Message,
+  NodeInfo,
+  ProtocolInfo,
+  Summary,
+} from './entry.js';
+export { ErrorCodes, ShoalError, isShoalError } from './errors.js';
+export type { ErrorCode } from './errors.js';
