@@ -6,9 +6,12 @@ SHELL := /bin/bash
 
 # Debian packages the project needs: capture tools and real peers for fixtures and benchmarks.
 APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 libpcap-dev procps
-STAMP := node_modules/.shoal
+# Only `make fixtures` needs these: llc compiles the tc program that adds VLAN tags (this kernel
+# has no 8021q module).
+FIXTURE_APT_PACKAGES := llvm
+STAMP := .make
 
-.PHONY: help setup deps build lint run test fixtures bench-dissect clean
+.PHONY: help setup apt-install deps build lint run test fixtures bench-dissect clean
 
 help:
 	@echo "make run            dissect a demo capture made from real local traffic"
@@ -19,13 +22,21 @@ help:
 setup: $(STAMP)/apt deps
 
 $(STAMP)/apt:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
+	@mkdir -p $(STAMP) && touch $@
+
+$(STAMP)/apt-fixtures:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(FIXTURE_APT_PACKAGES)"
+	@mkdir -p $(STAMP) && touch $@
+
+# Installs the Debian packages in PACKAGES that are missing (apt-get update only when needed).
+apt-install:
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:" $$missing; \
 	  echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
-	@mkdir -p $(STAMP) && touch $@
 
 deps: $(STAMP)/npm
 
@@ -45,7 +56,7 @@ run: setup build
 test: setup build lint
 	npm test
 
-fixtures: setup build
+fixtures: setup $(STAMP)/apt-fixtures build
 	packages/dissect/test/fixtures/generate.sh
 
 bench-dissect: setup build

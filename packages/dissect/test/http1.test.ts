@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { http1 } from '../dist/protocols/http1/index.js';
-import { c, close, end, replayAllSplits, s, tick } from './helpers/split-replay.js';
+import { c, close, end, gap, replayAllSplits, s, tick } from './helpers/split-replay.js';
 
 const GET = (path: string, extra = ''): string => `GET ${path} HTTP/1.1\r\nHost: api.example\r\nAccept: */*\r\n${extra}\r\n`;
 const OK = (body: string, extra = ''): string =>
@@ -364,5 +364,55 @@ describe('http1 pairing without a partner', () => {
       malformed: { code: 'DIS_ERR_NO_REQUEST', at: 'request' },
     });
     assert.equal(out.transactions[1]?.summary.text, 'GET /x → 200');
+  });
+});
+
+describe('http1 directions out of step', () => {
+  // Reassembly may hold one direction back (waiting for a retransmission) while the other flows
+  // on: responses then arrive before the requests they answer.
+  it('a response that arrives before its request is held until the request is parsed', () => {
+    const out = replayAllSplits(http1, [c(1, GET('/a')), s(2, OK('A')), s(4, OK('B')), c(3, GET('/b')), close(5)]);
+    assert.deepEqual(out.transactions.map((t) => [t.summary.text, t.malformed ?? null, t.timestamp, t.endTimestamp]), [
+      ['GET /a → 200', null, 1, 2],
+      ['GET /b → 200', null, 3, 4],
+    ]);
+  });
+
+  it('a request lost in a gap declared late still takes its response; the next pairs stay right', () => {
+    const out = replayAllSplits(http1, [
+      c(1, GET('/a')),
+      s(2, OK('A')),
+      s(4, OK('lost')),
+      s(6, OK('C')),
+      gap(0, 40, 10),
+      c(5, GET('/c')),
+      close(11),
+    ]);
+    assert.deepEqual(out.transactions.map((t) => [t.summary.text, t.malformed?.code ?? null, t.response?.body, t.timestamp]), [
+      ['GET /a → 200', null, 'A', 1],
+      ['(lost request) → 200', 'DIS_ERR_GAP', 'lost', 4],
+      ['GET /c → 200', null, 'C', 5],
+    ]);
+  });
+
+  it('an interim 100 that arrives before its request is kept', () => {
+    const head = 'PUT /u HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n';
+    const out = replayAllSplits(http1, [
+      s(3, 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n'),
+      c(1, head),
+      c(2, 'ok'),
+      close(4),
+    ]);
+    assert.deepEqual(out.transactions.map((t) => [t.summary.text, t.response?.interim, t.malformed ?? null]), [['PUT /u → 201', [100], null]]);
+  });
+
+  it('a held response is taken for one without request once client bytes pass its time', () => {
+    const out = replayAllSplits(http1, [s(5, OK('early')), c(6, GET('/later')), s(7, OK('later')), close(8)]);
+    assert.deepEqual(out.transactions.map((t) => t.summary.text), ['(no request) → 200', 'GET /later → 200']);
+  });
+
+  it('… or when the response timeout passes with no client bytes at all', () => {
+    const out = replayAllSplits(http1, [s(5, OK('alone')), tick(100), tick(1006), c(2000, GET('/x'))], { responseTimeoutMs: 1000 });
+    assert.deepEqual(out.transactions.map((t) => [t.summary.text, t.response?.body]), [['(no request) → 200', 'alone']]);
   });
 });

@@ -1,16 +1,18 @@
 import type { Writable } from 'node:stream';
 
 /**
- * Collects output text and writes it in large pieces, waiting for the stream to drain so a slow
- * reader (a pipe to `less`) holds back the producer instead of filling memory. A closed pipe
- * (`| head`) ends output quietly.
+ * Encodes output text straight into large Buffers and writes them whole: no string joining and
+ * no second encoding pass per entry. Waits for the stream to drain so a slow reader (a pipe to
+ * `less`) holds back the producer instead of filling memory. A closed pipe (`| head`) ends
+ * output quietly.
  */
 export class BufferedWriter {
-  private parts: string[] = [];
-  private size = 0;
+  private buffer: Buffer;
+  private used = 0;
   closed = false;
 
-  constructor(private readonly out: Writable, private readonly highWater = 1 << 20) {
+  constructor(private readonly out: Writable, private readonly capacity = 1 << 20) {
+    this.buffer = Buffer.allocUnsafe(capacity);
     out.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE') this.closed = true;
       else throw err;
@@ -19,33 +21,40 @@ export class BufferedWriter {
 
   write(text: string): void {
     if (text.length === 0 || this.closed) return;
-    this.parts.push(text);
-    this.size += text.length;
-  }
-
-  get pending(): number {
-    return this.size;
+    // UTF-8 needs at most 3 bytes per UTF-16 code unit: check room without measuring.
+    if (this.used + text.length * 3 > this.capacity) {
+      this.handOff();
+      if (text.length * 3 > this.capacity) {
+        this.out.write(text);
+        return;
+      }
+    }
+    this.used += this.buffer.write(text, this.used);
   }
 
   get wantsFlush(): boolean {
-    return this.size >= this.highWater;
+    return this.out.writableNeedDrain;
   }
 
   async flush(): Promise<void> {
-    if (this.size === 0 || this.closed) return;
-    const text = this.parts.join('');
-    this.parts = [];
-    this.size = 0;
-    if (!this.out.write(text)) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          this.out.off('drain', done);
-          this.out.off('close', done);
-          resolve();
-        };
-        this.out.on('drain', done);
-        this.out.on('close', done);
-      });
-    }
+    this.handOff();
+    if (!this.out.writableNeedDrain || this.closed) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.out.off('drain', done);
+        this.out.off('close', done);
+        resolve();
+      };
+      this.out.on('drain', done);
+      this.out.on('close', done);
+    });
+  }
+
+  /** Gives the filled part to the stream; a fresh buffer takes its place (the old one is owned by the stream now). */
+  private handOff(): void {
+    if (this.used === 0 || this.closed) return;
+    this.out.write(this.buffer.subarray(0, this.used));
+    this.buffer = Buffer.allocUnsafe(this.capacity);
+    this.used = 0;
   }
 }

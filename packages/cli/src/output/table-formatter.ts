@@ -9,10 +9,14 @@ function cell(text: string, width: number): string {
   return text.padEnd(width);
 }
 
+const DAY_MS = 86_400_000;
+
+/** UTC time of day, computed arithmetically: a Date per row costs more than the row. */
 function clock(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`;
+  const t = Math.floor(((ms % DAY_MS) + DAY_MS) % DAY_MS);
+  const two = (n: number) => (n < 10 ? '0' : '') + n;
+  const milli = t % 1000;
+  return `${two(Math.floor(t / 3_600_000))}:${two(Math.floor(t / 60_000) % 60)}:${two(Math.floor(t / 1000) % 60)}.${milli < 100 ? (milli < 10 ? '00' : '0') : ''}${milli}`;
 }
 
 function endpoint(e: Entry['src']): string {

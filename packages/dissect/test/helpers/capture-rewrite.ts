@@ -3,40 +3,19 @@
  * segments, segments swapped, retransmitted, or lost. Used by the fixture generator (committed
  * out-of-order / retransmission / gap captures) and by tests at run time.
  *
- * The header walk here is written independently of src/layers on purpose: a test helper that
- * shared the decoder's bugs could not find them. Checksums are left stale (Shoal ignores them).
+ * Checksums are left stale: Shoal ignores them, as captures with checksum offload require.
  */
 
 import { CaptureFileReader, LinkType, PcapWriter, type PacketSink } from '@shoal/capture';
+import { isData, payloadOf, tcpView, type Packet, type TcpView } from './tcp-view.js';
 
-/** One captured packet, owning its bytes. */
-export interface Packet {
-  linkType: number;
-  tsMs: number;
-  data: Buffer;
-  /** Length on the wire; more than data.length when the snap length cut the packet. */
-  wireLen: number;
-}
-
-/** Where the headers of a TCP packet are, and what they say. */
-export interface TcpView {
-  ipOffset: number;
-  ipVersion: 4 | 6;
-  tcpOffset: number;
-  payloadOffset: number;
-  payloadLength: number;
-  seq: number;
-  ack: number;
-  flags: number;
-  /** `src>dst` with ports: one direction of one connection. */
-  direction: string;
-}
+export { isData, payloadOf, tcpView, type Packet, type TcpView } from './tcp-view.js';
 
 const FIN = 0x01;
-const SYN = 0x02;
 const PSH = 0x08;
 const ACK = 0x10;
 
+/** Every packet of a pcap or pcapng file, copied out of the reader's chunks. */
 export function readCapture(path: string): Packet[] {
   const packets: Packet[] = [];
   const sink: PacketSink = {
@@ -68,91 +47,6 @@ export function writeCapture(path: string, packets: readonly Packet[], resolutio
 /** Hands packets to a sink, as a capture file reader would. */
 export function replay(packets: readonly Packet[], sink: PacketSink): void {
   for (const p of packets) sink.onPacket(p.linkType, p.tsMs, p.data, 0, p.data.length, p.wireLen);
-}
-
-/** Offset of the IP header for the link types our fixtures use, or -1. */
-function ipOffset(linkType: number, b: Buffer): number {
-  let type: number;
-  let at: number;
-  switch (linkType) {
-    case LinkType.ETHERNET:
-      at = 12;
-      if (b.length < at + 2) return -1;
-      type = b.readUInt16BE(at);
-      while (type === 0x8100 || type === 0x88a8 || type === 0x9100) {
-        at += 4; // 802.1Q / 802.1ad tag: TPID + TCI
-        if (b.length < at + 2) return -1;
-        type = b.readUInt16BE(at);
-      }
-      at += 2;
-      break;
-    case LinkType.LINUX_SLL:
-      if (b.length < 16) return -1;
-      type = b.readUInt16BE(14);
-      at = 16;
-      break;
-    case LinkType.LINUX_SLL2:
-      if (b.length < 20) return -1;
-      type = b.readUInt16BE(0);
-      at = 20;
-      break;
-    case LinkType.NULL:
-    case LinkType.LOOP:
-      return b.length > 4 ? 4 : -1;
-    case LinkType.RAW:
-    case LinkType.IPV4:
-    case LinkType.IPV6:
-      return 0;
-    default:
-      return -1;
-  }
-  return type === 0x0800 || type === 0x86dd ? at : -1;
-}
-
-/** The TCP headers of `p`, or null for anything else (non-IP, UDP, IP fragments, cut packets). */
-export function tcpView(p: Packet): TcpView | null {
-  const b = p.data;
-  const ip = ipOffset(p.linkType, b);
-  if (ip < 0 || ip >= b.length || p.wireLen !== b.length) return null;
-  const version = b[ip]! >> 4;
-  let tcp: number;
-  let ipEnd: number;
-  let src: string;
-  let dst: string;
-  if (version === 4) {
-    const ihl = (b[ip]! & 0x0f) * 4;
-    if (b.length < ip + ihl || b[ip + 9] !== 6 || (b.readUInt16BE(ip + 6) & 0x3fff) !== 0) return null;
-    tcp = ip + ihl;
-    ipEnd = Math.min(b.length, ip + b.readUInt16BE(ip + 2));
-    src = b.subarray(ip + 12, ip + 16).join('.');
-    dst = b.subarray(ip + 16, ip + 20).join('.');
-  } else if (version === 6) {
-    // Our fixtures carry no IPv6 extension headers; anything else is left alone.
-    if (b.length < ip + 40 || b[ip + 6] !== 6) return null;
-    tcp = ip + 40;
-    ipEnd = Math.min(b.length, ip + 40 + b.readUInt16BE(ip + 4));
-    src = b.subarray(ip + 8, ip + 24).toString('hex');
-    dst = b.subarray(ip + 24, ip + 40).toString('hex');
-  } else return null;
-  if (ipEnd < tcp + 20) return null;
-  const payloadOffset = tcp + (b[tcp + 12]! >> 4) * 4;
-  if (payloadOffset > ipEnd) return null;
-  return {
-    ipOffset: ip,
-    ipVersion: version,
-    tcpOffset: tcp,
-    payloadOffset,
-    payloadLength: ipEnd - payloadOffset,
-    seq: b.readUInt32BE(tcp + 4),
-    ack: b.readUInt32BE(tcp + 8),
-    flags: b[tcp + 13]!,
-    direction: `${src}:${b.readUInt16BE(tcp)}>${dst}:${b.readUInt16BE(tcp + 2)}`,
-  };
-}
-
-/** A TCP segment that carries data (a SYN's payload, if ever, is left alone). */
-export function isData(v: TcpView | null): v is TcpView {
-  return v !== null && v.payloadLength > 0 && (v.flags & SYN) === 0;
 }
 
 /** A copy of `p` whose TCP payload is `payload`, with lengths, sequence and flags set. */
@@ -212,7 +106,10 @@ export function directionsStartingWith(packets: readonly Packet[], prefix: strin
 }
 
 export interface ReorderOptions {
-  /** Swap the pair starting at every `every`-th data segment of each direction (≥ 2). Default 2. */
+  /**
+   * After a swapped pair, the next pair starts `every` data segments on (≥ 2, default 2); a pair
+   * that may not be swapped (see reorder()) is passed over one segment at a time.
+   */
   every?: number;
   /** Start at this data-segment index in each direction. Default 0. */
   first?: number;
@@ -224,21 +121,40 @@ export interface ReorderOptions {
   timestamps?: 'own' | 'monotonic';
 }
 
+/** Whether data of another direction lies strictly between positions a and b. */
+function otherDataBetween(views: readonly (TcpView | null)[], a: number, b: number, direction: string): boolean {
+  for (let i = a + 1; i < b; i++) {
+    const v = views[i]!;
+    if (isData(v) && v.direction !== direction) return true;
+  }
+  return false;
+}
+
 /**
  * Swaps pairs of consecutive data segments of one direction: the later segment B is moved to
- * just before the earlier one, A. B's acknowledgement number is set to A's: B now travels ahead
- * of data of the other direction that its ack covered, and a capture cannot see an ack for
- * bytes not yet sent (the engine would rightly call them lost).
+ * just before the earlier one, A. Only pairs with no data of the other direction between them
+ * are swapped: B could be an answer to that data, and no capture point sees an answer before its
+ * question. B's acknowledgement number is set to A's, for the same reason (an ack for bytes not
+ * yet seen would rightly make the engine call them lost).
  */
 export function reorder(packets: readonly Packet[], opts: ReorderOptions = {}): Packet[] {
   const every = opts.every ?? 2;
   if (every < 2) throw new RangeError('reorder: every must be ≥ 2 so that pairs do not overlap');
+  const views = packets.map(tcpView);
   const moveBefore = new Map<number, number>(); // position of A → position of B
   const moved = new Set<number>();
-  for (const list of dataSegments(packets).values()) {
-    for (let k = opts.first ?? 0; k + 1 < list.length; k += every) {
-      moveBefore.set(list[k]!, list[k + 1]!);
-      moved.add(list[k + 1]!);
+  for (const [direction, list] of dataSegments(packets)) {
+    let k = opts.first ?? 0;
+    while (k + 1 < list.length) {
+      const a = list[k]!;
+      const b = list[k + 1]!;
+      if (otherDataBetween(views, a, b, direction)) {
+        k++;
+        continue;
+      }
+      moveBefore.set(a, b);
+      moved.add(b);
+      k += every;
     }
   }
   const out: Packet[] = [];
@@ -266,7 +182,8 @@ export interface DuplicateOptions {
   /**
    * Retransmit the segment together with the next data segment of its direction as one larger
    * segment (a sender that re-packetizes on retransmission): placed before that next segment,
-   * the copy is half old bytes (to trim) and half new ones (to deliver).
+   * the copy is half old bytes (to trim) and half new ones (to deliver). Pairs with data of the
+   * other direction between them are resent unmerged.
    */
   merge?: boolean;
 }
@@ -275,6 +192,7 @@ export interface DuplicateOptions {
 export function duplicate(packets: readonly Packet[], opts: DuplicateOptions = {}): Packet[] {
   const every = opts.every ?? 3;
   const lag = opts.lag ?? 0;
+  const views = packets.map(tcpView);
   const copiesAfter = new Map<number, Packet[]>();
   for (const list of dataSegments(packets).values()) {
     for (let k = 0; k < list.length; k += every) {
@@ -283,7 +201,8 @@ export function duplicate(packets: readonly Packet[], opts: DuplicateOptions = {
       const v = tcpView(p)!;
       let copy: Packet = { ...p, data: Buffer.from(p.data) };
       const next = list[k + 1];
-      if (opts.merge === true && next !== undefined) {
+      // As in reorder(): the next segment's bytes must not travel ahead of data they answer.
+      if (opts.merge === true && next !== undefined && !otherDataBetween(views, i, next, v.direction)) {
         const n = packets[next]!;
         const vn = tcpView(n)!;
         if (((vn.seq - v.seq) >>> 0) === v.payloadLength) {
@@ -320,10 +239,4 @@ export function drop(packets: readonly Packet[], pick: (v: TcpView, index: numbe
     });
   }
   return packets.filter((_, i) => !gone.has(i));
-}
-
-/** The TCP payload bytes of `p` (empty for anything that is not TCP). */
-export function payloadOf(p: Packet): Buffer {
-  const v = tcpView(p);
-  return v === null ? Buffer.alloc(0) : p.data.subarray(v.payloadOffset, v.payloadOffset + v.payloadLength);
 }

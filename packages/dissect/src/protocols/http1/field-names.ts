@@ -37,7 +37,7 @@ function spellings(name: string): string[] {
 }
 
 const MAX_LEN = 48;
-/** Exact spellings by (length, first char): a native `startsWith` confirms a candidate. */
+/** Exact spellings by (length, first char); a comparison confirms a candidate. */
 const table: Array<Array<[string, string]> | undefined> = new Array<undefined>(MAX_LEN * 128).fill(undefined);
 const key = (length: number, first: number): number => length * 128 + (first & 0x7f);
 for (const name of COMMON) {
@@ -47,13 +47,19 @@ for (const name of COMMON) {
   }
 }
 
+/** `s` holds `word` at `from` (a JIT-inlined loop beats `startsWith` with a position here). */
+function sameAt(s: string, from: number, word: string): boolean {
+  for (let i = word.length - 1; i > 0; i--) if (s.charCodeAt(from + i) !== word.charCodeAt(i)) return false;
+  return true;
+}
+
 /** The lower-cased field name `s[from, to)`. */
 export function fieldName(s: string, from: number, to: number): string {
   const list = to - from < MAX_LEN ? table[key(to - from, s.charCodeAt(from))] : undefined;
   if (list !== undefined) {
     for (let k = 0; k < list.length; k++) {
       const entry = list[k]!;
-      if (s.startsWith(entry[0], from)) return entry[1];
+      if (sameAt(s, from, entry[0])) return entry[1];
     }
   }
   return s.slice(from, to).toLowerCase();

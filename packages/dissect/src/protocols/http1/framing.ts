@@ -70,6 +70,17 @@ function planByFields(msg: Http1Message, isRequest: boolean): void {
   msg.bodyMode = isRequest ? BodyMode.NONE : BodyMode.CLOSE;
 }
 
+/**
+ * The protocol a 101 response switched to (RFC 9110 §7.8): the first product of its Upgrade
+ * field (else the request's), lower-cased, without a version: `websocket`, `h2c`.
+ */
+export function upgradeProtocol(res: Http1Message, req: Http1Message | null): string {
+  const offer = res.headers['upgrade'] ?? req?.headers['upgrade'] ?? '';
+  const first = splitTokens(offer)[0] ?? '';
+  const slash = first.indexOf('/');
+  return (slash >= 0 ? first.slice(0, slash) : first) || 'unknown';
+}
+
 /** Lower-cased, trimmed, non-empty comma-separated tokens of a field value. */
 export function splitTokens(value: string): string[] {
   const out: string[] = [];

@@ -62,6 +62,9 @@ export function parseFields(
 ): number {
   let p = from;
   let lastName: string | undefined;
+  // Names recorded so far, to notice repeats without probing the record (a slow lookup of an
+  // absent key on an object whose shape varies message to message).
+  const seen: string[] = [];
   for (;;) {
     const nl = s.indexOf('\n', p);
     if (nl < 0) return -1;
@@ -95,7 +98,11 @@ export function parseFields(
       while (ne > p && (s.charCodeAt(ne - 1) === SP || s.charCodeAt(ne - 1) === HTAB)) ne--;
     }
     const name = fieldName(s, p, ne);
-    addField(into, name, trimOws(s, colon + 1, e));
+    const value = trimOws(s, colon + 1, e);
+    if (seen.indexOf(name) < 0 && name !== '__proto__') {
+      seen.push(name);
+      into[name] = value;
+    } else addField(into, name, value);
     lastName = name;
     p = nl + 1;
   }

@@ -1,9 +1,12 @@
 /**
  * HTTP/1.0 and HTTP/1.1 (message syntax RFC 9112, semantics RFC 9110).
  *
- * Files: probe.ts (start-line recognition), sections.ts + head.ts (finding and parsing heads),
- * framing.ts (body length rules), reader.ts (per-direction state machine), decode.ts (content
- * codings), stream.ts (request/response pairing), shape.ts (entry JSON; documents the shapes).
+ * Files: probe.ts (start-line recognition, shared by detection and resync), sections.ts, span.ts,
+ * head.ts and field-names.ts (finding and parsing heads), framing.ts (body length rules),
+ * reader-steps.ts + reader.ts (the per-direction state machine), hold.ts (bytes held while
+ * paused), resync.ts (finding the next message after garbage or a gap), decode.ts (content
+ * codings), pairs.ts (the request/response queue), stream.ts (the StreamDissector), shape.ts
+ * (entry JSON; its header comment documents the shapes).
  */
 
 import type { DissectorSpec } from '../../dissector.js';

@@ -88,11 +88,14 @@ export function statusLineVerdict(buf: Buffer, start: number): LineVerdict {
 
 /** Detection: look at the first bytes of one direction. Never keeps or modifies `data`. */
 export function probe(data: Buffer): ProbeVerdict {
-  const view = data.length > START_LINE_WINDOW ? data.subarray(0, START_LINE_WINDOW) : data;
   // RFC 9112 §2.2: a server ignores empty lines received before the request-line.
+  const lim = Math.min(data.length, START_LINE_WINDOW);
   let start = 0;
-  while (start < view.length && (view[start] === CR || view[start] === LF)) start++;
-  if (start === view.length) return view.length < START_LINE_WINDOW ? 'more' : 'no';
+  while (start < lim && (data[start] === CR || data[start] === LF)) start++;
+  if (start === data.length) return 'more';
+  if (start === lim) return 'no';
+  // One byte past the window tells a long line from one still arriving.
+  const view = data.length > start + START_LINE_WINDOW + 1 ? data.subarray(0, start + START_LINE_WINDOW + 1) : data;
   const status = statusLineVerdict(view, start);
   if (status === 'yes') return 'server';
   // The HTTP/2 preface ("PRI * HTTP/2.0") fails the version check: it is not HTTP/1.

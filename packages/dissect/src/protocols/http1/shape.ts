@@ -42,8 +42,16 @@
  * `(no request) → 200`, `(malformed request) → 400` when the request did not parse, or
  * `(lost request) → 200` when its start was lost to a capture gap.
  *
- * `timestamp`: the first byte of the request (of the response when there is none);
- * `endTimestamp`: the last byte of the response (of the request when there is none).
+ * `timestamp`: the first byte of the request (of the response when there is none; for a request
+ * lost in a capture gap, the time the gap was declared, but never later than its response's
+ * first byte); `endTimestamp`: the last byte of the response (of the request when there is
+ * none).
+ *
+ * Pairing: responses answer requests in order (pipelining, RFC 9112 §9.3.2), but never a
+ * request whose first byte is later than the response's first byte. A response that arrives
+ * before its request could be parsed (reassembly held the client's bytes back) waits for it;
+ * it becomes one without request when client bytes later than it arrive, the client ends, or
+ * the response timeout passes.
  * `requestSize` / `responseSize`: bytes on the wire of each message, head, chunk framing and
  * trailers included; `responseSize` also counts interim 1xx responses. 0 for a missing message.
  *
@@ -107,7 +115,7 @@ export function makeTransaction(p: PairView, cap: number, hasRequest: boolean, l
   const malformed = req?.malformed ?? p.problem ?? res?.malformed;
   const tx: Transaction = {
     protocol: { name: 'http', version, abbr: 'HTTP', layer4: 'tcp' },
-    timestamp: req !== null ? req.startTs : hasRequest ? p.startTs : (res?.startTs ?? p.startTs),
+    timestamp: req !== null ? req.startTs : startOfUnparsed(p, res, hasRequest),
     endTimestamp: res !== null ? res.endTs : req !== null ? req.endTs : p.startTs,
     summary,
     request: req !== null ? shapeRequest(req, cap) : null,
@@ -117,6 +125,16 @@ export function makeTransaction(p: PairView, cap: number, hasRequest: boolean, l
   };
   if (malformed !== undefined) tx.malformed = malformed;
   return tx;
+}
+
+/**
+ * When the request was not parsed: the time its bytes were seen, or the time the capture gap
+ * that swallowed it was declared — which can be after its response began, so never later than
+ * that response.
+ */
+function startOfUnparsed(p: PairView, res: Http1Message | null, hasRequest: boolean): number {
+  if (res === null) return p.startTs;
+  return hasRequest ? Math.min(p.startTs, res.startTs) : res.startTs;
 }
 
 export function shapeRequest(msg: Http1Message, cap: number): Message {

@@ -1,59 +1,22 @@
 /**
- * The HTTP/1.x stream dissector: one reader per direction (reader.ts) and the pairing of
- * requests with responses. HTTP/1.1 answers requests in the order they were sent (RFC 9112
- * §9.3.2, pipelining), so pairing is a FIFO: a response completes the oldest request that has no
- * response yet.
+ * The HTTP/1.x stream dissector: one reader per direction (reader.ts), a queue pairing their
+ * messages (pairs.ts), and the hand-over when the connection switches protocols.
  *
- * A request leaves the queue when its response is complete, when no response came within the
- * response timeout (tick), or when the stream closes. A request emitted as timed out stays in
- * the queue as a marker until a response claims its place, so that a late response does not
- * shift the pairing of every later request.
+ * The two directions reach us in capture order only roughly: reassembly may hold one back (a
+ * hole waiting for a retransmission) while the other flows on. A response whose request has
+ * not been parsed yet, but may still come (the client's bytes so far are not later than the
+ * response), is held unparsed until a request arrives, the client's bytes pass its time, the
+ * client ends, or the response timeout passes; only then is it taken for one without request.
  */
 
-import { ErrorCodes, type Malformed } from '@shoal/model';
+import { ErrorCodes } from '@shoal/model';
 import type { Direction, DissectorSession, StreamDissector } from '../../dissector.js';
-import { planRequestBody, planResponseBody, splitTokens } from './framing.js';
+import { planRequestBody, planResponseBody, upgradeProtocol } from './framing.js';
 import { BodyMode, type Http1Message } from './message.js';
+import { newPair, PairQueue, responseOnly, type Pair } from './pairs.js';
 import { Http1Reader, type ReaderHost } from './reader.js';
-import { makeTransaction, pathOf, type PairView } from './shape.js';
-
-/** Requests waiting for responses beyond this are emitted as unanswered to bound memory. */
-const MAX_PAIRS = 1024;
-
-interface Pair extends PairView {
-  reqDone: boolean;
-  reqEndTs: number;
-  /** A response (or its loss) was assigned to this request. */
-  answered: boolean;
-  resDone: boolean;
-  emitted: boolean;
-  /** An Upgrade or CONNECT request: the client's next bytes may not be HTTP/1. */
-  maySwitch: boolean;
-  /** A request (possibly unparsed) started this pair. */
-  hasRequest: boolean;
-  label: string;
-}
-
-function newPair(req: Http1Message | null, startTs: number): Pair {
-  return {
-    req,
-    res: null,
-    problem: undefined,
-    startTs,
-    interim: null,
-    interimBytes: 0,
-    method: req !== null ? req.method : '',
-    path: req !== null ? pathOf(req.target) : '',
-    reqDone: false,
-    reqEndTs: startTs,
-    answered: false,
-    resDone: false,
-    emitted: false,
-    maySwitch: false,
-    hasRequest: true,
-    label: '(malformed request)',
-  };
-}
+import type { ReaderSteps } from './reader-steps.js';
+import { makeTransaction, type PairView } from './shape.js';
 
 export class Http1Stream implements StreamDissector, ReaderHost {
   private readonly session: DissectorSession;
@@ -62,15 +25,23 @@ export class Http1Stream implements StreamDissector, ReaderHost {
   private readonly timeoutMs: number;
   private readonly requests: Http1Reader;
   private readonly responses: Http1Reader;
+  private readonly queue: PairQueue;
 
-  private pairs: Pair[] = [];
-  /** Index in `pairs` of the oldest request without a response. */
-  private next = 0;
-  /** The pair whose request is being read, and the one whose response is. */
+  /** The pair whose request is being read, the one a response answers, and one getting 1xx. */
   private reading: Pair | null = null;
   private answering: Pair | null = null;
+  private interimFor: Pair | null = null;
   private lastResponseEnd = Number.NEGATIVE_INFINITY;
+  /** Capture time of the latest client bytes (or gap) handed to us. */
+  private lastClientTs = Number.NEGATIVE_INFINITY;
+  private clientEnded = false;
   private serverEnded = false;
+  /** Start of the response held for want of a request, or null. */
+  private heldResponseTs: number | null = null;
+  /** Responses that started at or before this are no longer held (their wait timed out). */
+  private waitedUntil = Number.NEGATIVE_INFINITY;
+  /** Protocol to hand over to once the current call has parsed what it can. */
+  private switchTo: string | null = null;
   private done = false;
 
   constructor(session: DissectorSession) {
@@ -80,6 +51,7 @@ export class Http1Stream implements StreamDissector, ReaderHost {
     this.timeoutMs = session.options.responseTimeoutMs;
     this.requests = new Http1Reader(true, this, this.cap);
     this.responses = new Http1Reader(false, this, this.cap);
+    this.queue = new PairQueue((p) => this.emitView(p, true, p.label));
   }
 
   // ---- StreamDissector: nothing escapes these -----------------------------------------------
@@ -88,20 +60,28 @@ export class Http1Stream implements StreamDissector, ReaderHost {
     if (this.done || chunk.length === 0) return;
     const reader = this.readerFor(direction);
     try {
+      if (reader.isRequest) {
+        if (timestampMs > this.lastClientTs) this.lastClientTs = timestampMs;
+        this.releaseIfHopeless();
+      }
       reader.feed(chunk, timestampMs);
     } catch {
       this.recover(reader);
     }
+    this.handOver();
   }
 
   gap(direction: Direction, length: number, timestampMs: number): void {
     if (this.done) return;
     const reader = this.readerFor(direction);
     try {
+      // A gap is declared when reassembly gives up on a hole, later than the bytes it stands
+      // for: its time says nothing about when the lost request was sent.
       reader.gap(length, timestampMs);
     } catch {
       this.recover(reader);
     }
+    this.handOver();
   }
 
   end(direction: Direction, timestampMs: number): void {
@@ -109,19 +89,29 @@ export class Http1Stream implements StreamDissector, ReaderHost {
     const reader = this.readerFor(direction);
     try {
       reader.finish(timestampMs);
-      if (!reader.isRequest && !this.done) this.serverGone();
+      if (reader.isRequest) {
+        this.clientEnded = true;
+        this.releaseHeld();
+      } else if (!this.done) this.serverGone();
     } catch {
       this.recover(reader);
     }
+    this.handOver();
   }
 
   tick(timestampMs: number): void {
     if (this.done) return;
     try {
-      this.expire(timestampMs);
+      if (this.heldResponseTs !== null && timestampMs - this.heldResponseTs > this.timeoutMs) {
+        this.waitedUntil = this.heldResponseTs;
+        this.releaseHeld();
+      }
+      // A response still arriving may be the answer; and the next ones queue behind it.
+      if (!this.responses.busy) this.queue.expire(timestampMs, this.timeoutMs, this.lastResponseEnd);
     } catch {
       // Nothing to repair: pairing state is only read here.
     }
+    this.handOver();
   }
 
   close(timestampMs: number): void {
@@ -131,54 +121,58 @@ export class Http1Stream implements StreamDissector, ReaderHost {
       this.serverEnded = true;
       this.requests.resume();
       this.requests.finish(timestampMs);
+      this.clientEnded = true;
+      this.releaseHeld();
       this.responses.finish(timestampMs);
     } catch {
       // Fall through: whatever is queued is still emitted below.
     }
-    this.done = true;
-    for (const p of this.pairs) {
-      if (p.emitted) continue;
-      try {
-        this.emitUnanswered(p);
-      } catch {
-        // A broken pair must not hide the ones after it.
-      }
+    if (this.switchTo !== null) {
+      this.handOver();
+      return;
     }
-    this.pairs = [];
+    this.done = true;
+    this.queue.drain();
   }
 
   // ---- ReaderHost ------------------------------------------------------------------------------
 
-  head(reader: Http1Reader, msg: Http1Message): void {
+  accept(reader: ReaderSteps, msg: Http1Message): boolean {
+    if (reader.isRequest || this.done || this.queue.unanswered !== undefined) return true;
+    if (msg.startTs <= this.waitedUntil || !this.clientMayStillAsk(msg.startTs)) return true;
+    this.heldResponseTs = msg.startTs;
+    return false;
+  }
+
+  head(reader: ReaderSteps, msg: Http1Message): void {
     if (reader.isRequest) {
       planRequestBody(msg);
       const pair = newPair(msg, msg.startTs);
       pair.maySwitch = msg.method === 'CONNECT' || msg.headers['upgrade'] !== undefined;
-      this.push(pair);
+      this.queue.push(pair);
       this.reading = pair;
+      this.releaseHeld();
       return;
     }
-    const pair = this.pairs[this.next];
-    planResponseBody(msg, pair === undefined ? '' : pair.method);
+    const waiting = this.queue.answerable(msg.startTs);
+    planResponseBody(msg, waiting === undefined ? '' : waiting.method);
     // 1xx other than 101 are interim (RFC 9110 §15.2): the final response is still to come.
     if (msg.status < 200 && msg.status !== 101) {
       this.answering = null;
+      this.interimFor = waiting ?? null;
       return;
     }
-    if (pair !== undefined) {
-      pair.res = msg;
-      pair.answered = true;
-      this.next++;
-    }
+    const pair = waiting !== undefined ? this.queue.answer() : undefined;
+    if (pair !== undefined) pair.res = msg;
     this.answering = pair ?? null;
   }
 
-  complete(reader: Http1Reader, msg: Http1Message): void {
+  complete(reader: ReaderSteps, msg: Http1Message): void {
     if (reader.isRequest) this.requestComplete(msg);
     else this.responseComplete(msg);
   }
 
-  lost(reader: Http1Reader, code: string, ts: number): void {
+  lost(reader: ReaderSteps, code: string, ts: number): void {
     if (reader.isRequest) {
       // Garbage, an oversized head or a gap where a request was: keep its place in the queue,
       // or its response would be paired with the next request.
@@ -186,18 +180,20 @@ export class Http1Stream implements StreamDissector, ReaderHost {
       pair.problem = { code, at: 'request' };
       pair.reqDone = true;
       if (code === ErrorCodes.DIS_ERR_GAP || code === ErrorCodes.DIS_ERR_TRUNCATED) pair.label = '(lost request)';
+      pair.timeless = code === ErrorCodes.DIS_ERR_GAP;
       this.reading = null;
-      this.push(pair);
+      this.queue.push(pair);
+      this.releaseHeld();
       return;
     }
-    const pair = this.pairs[this.next];
-    if (pair === undefined) return;
-    this.next++;
-    pair.answered = true;
+    // A response lost (garbled, or cut by a gap) answered the oldest request, if one was sent
+    // before it; if none was, there is nothing to attach the loss to.
+    if (this.queue.answerable(ts) === undefined) return;
+    const pair = this.queue.answer()!;
     pair.resDone = true;
     if (pair.problem === undefined) pair.problem = { code, at: 'response' };
     if (pair.maySwitch) this.requests.resume();
-    this.flush();
+    this.queue.flush();
   }
 
   // ---- pairing ---------------------------------------------------------------------------------
@@ -211,13 +207,14 @@ export class Http1Stream implements StreamDissector, ReaderHost {
     // Until the response says whether the protocol switched, the client's next bytes may be
     // WebSocket frames, an h2c preface or tunnelled TLS: hold them.
     if (pair.maySwitch && !pair.answered && !this.serverEnded) this.requests.pause();
-    this.flush();
+    this.queue.flush();
   }
 
   private responseComplete(msg: Http1Message): void {
     if (msg.status < 200 && msg.status !== 101) {
-      const pair = this.pairs[this.next];
-      if (pair !== undefined) {
+      const pair = this.interimFor;
+      this.interimFor = null;
+      if (pair !== null && !pair.answered) {
         (pair.interim ??= []).push(msg.status);
         pair.interimBytes += msg.wireSize;
       }
@@ -227,12 +224,12 @@ export class Http1Stream implements StreamDissector, ReaderHost {
     this.answering = null;
     this.lastResponseEnd = msg.endTs;
     if (pair === null || pair.res !== msg) {
-      this.emitView(this.orphanView(msg, '', ''), false, '(no request)');
+      this.emitView(responseOnly(msg), false, '(no request)');
     } else {
       pair.resDone = true;
       if (pair.emitted) {
         // Its request was already emitted as unanswered: show the response on its own.
-        this.emitView(this.orphanView(msg, pair.method, pair.path, pair), false, '(no request)');
+        this.emitView(responseOnly(msg, pair), false, '(no request)');
       }
     }
     if (msg.bodyMode === BodyMode.SWITCH) {
@@ -240,105 +237,69 @@ export class Http1Stream implements StreamDissector, ReaderHost {
       return;
     }
     if (pair?.maySwitch) this.requests.resume();
-    this.flush();
-  }
-
-  private orphanView(msg: Http1Message, method: string, path: string, from?: Pair): PairView {
-    return {
-      req: null,
-      res: msg,
-      problem: { code: ErrorCodes.DIS_ERR_NO_REQUEST, at: 'request' },
-      startTs: msg.startTs,
-      interim: from?.interim ?? null,
-      interimBytes: from?.interimBytes ?? 0,
-      method,
-      path,
-    };
+    this.queue.flush();
   }
 
   /** 101 Switching Protocols, or 2xx to CONNECT: emit, then hand the stream over. */
   private switchProtocol(pair: Pair | null, msg: Http1Message): void {
-    this.flush();
-    if (pair !== null && !pair.emitted) {
-      pair.emitted = true;
-      this.emitView(pair, true, pair.label);
-    }
-    for (const p of this.pairs) if (!p.emitted) this.emitUnanswered(p);
-    this.pairs = [];
+    this.queue.flush();
+    if (pair !== null && !pair.emitted) this.queue.emit(pair);
+    this.queue.drain();
     this.done = true;
+    // Either reader may be in the middle of a chunk (a held response released while parsing a
+    // request): they keep what they do not consume, and handOver passes it on.
+    this.requests.detach();
+    this.responses.detach();
+    this.switchTo = msg.status === 101 ? upgradeProtocol(msg, pair?.req ?? null) : 'tunnel';
+  }
+
+  /** After a switch: give the next protocol every byte not consumed, per direction. */
+  private handOver(): void {
+    const protocol = this.switchTo;
+    if (protocol === null) return;
+    this.switchTo = null;
     const pending: [Buffer[], Buffer[]] = [[], []];
-    pending[this.clientDir] = this.requests.detach();
-    pending[this.clientDir === 0 ? 1 : 0] = this.responses.detach();
-    let protocol = 'tunnel';
-    if (msg.status === 101) {
-      const offer = msg.headers['upgrade'] ?? pair?.req?.headers['upgrade'] ?? '';
-      const first = splitTokens(offer)[0] ?? '';
-      const slash = first.indexOf('/');
-      protocol = (slash >= 0 ? first.slice(0, slash) : first) || 'unknown';
-    }
+    pending[this.clientDir] = this.requests.takeRest();
+    pending[this.clientDir === 0 ? 1 : 0] = this.responses.takeRest();
     this.session.upgrade(protocol, pending);
   }
 
-  /** Emit, from the front, every pair that is finished. */
-  private flush(): void {
-    const pairs = this.pairs;
-    while (pairs.length > 0) {
-      const p = pairs[0]!;
-      if (!p.emitted) {
-        if (!p.reqDone || !p.resDone) return;
-        p.emitted = true;
-        this.emitView(p, true, p.label);
-      }
-      // A timed-out request keeps its place until a response (or its loss) claims it.
-      if (!p.answered || !p.resDone) return;
-      pairs.shift();
-      this.next--;
+  holdFull(reader: ReaderSteps): void {
+    if (reader.isRequest) {
+      // Nobody answered the switch in time to matter: parse the held bytes as HTTP/1.
+      this.requests.resume();
+    } else if (this.heldResponseTs !== null) {
+      this.waitedUntil = this.heldResponseTs;
+      this.releaseHeld();
     }
   }
 
-  private push(pair: Pair): void {
-    if (this.pairs.length >= MAX_PAIRS) {
-      const oldest = this.pairs[0]!;
-      if (!oldest.answered) {
-        if (!oldest.emitted) this.emitUnanswered(oldest);
-        this.pairs.shift();
-        if (this.next > 0) this.next--;
-      }
-    }
-    this.pairs.push(pair);
+  /** Can a request that started by `ts` still be parsed from the client's bytes? */
+  private clientMayStillAsk(ts: number): boolean {
+    return !this.clientEnded && (this.lastClientTs <= ts || this.requests.pendingHeadTs <= ts);
   }
 
-  /** tick: requests whose response is overdue are emitted without one. */
-  private expire(now: number): void {
-    // A response still arriving may be the answer; and the next ones queue behind it.
-    if (this.responses.busy) return;
-    for (let i = this.next; i < this.pairs.length; i++) {
-      const p = this.pairs[i]!;
-      if (p.emitted) continue;
-      if (!p.reqDone) return;
-      if (now - Math.max(p.reqEndTs, this.lastResponseEnd) <= this.timeoutMs) return;
-      this.emitUnanswered(p);
-    }
+  /** Parse the held responses again (they will pair, or be taken for ones without request). */
+  private releaseHeld(): void {
+    if (this.heldResponseTs === null) return;
+    this.heldResponseTs = null;
+    this.responses.resume();
+  }
+
+  /**
+   * Client bytes later than the held response arrive, and no request begun before it is being
+   * received: its request will not come. Checked before those bytes are parsed, so that what
+   * is parsed before the held response is released does not depend on chunking.
+   */
+  private releaseIfHopeless(): void {
+    if (this.heldResponseTs !== null && !this.clientMayStillAsk(this.heldResponseTs)) this.releaseHeld();
   }
 
   /** The server's direction ended: nothing queued will be answered now. */
   private serverGone(): void {
     this.serverEnded = true;
     this.requests.resume();
-    for (let i = this.next; i < this.pairs.length; i++) {
-      const p = this.pairs[i]!;
-      if (!p.emitted && p.reqDone) this.emitUnanswered(p);
-    }
-    this.pairs = this.pairs.filter((p, i) => i < this.next || !p.emitted);
-  }
-
-  private emitUnanswered(p: Pair): void {
-    if (!p.answered && p.problem === undefined) {
-      p.problem = { code: ErrorCodes.DIS_ERR_NO_RESPONSE, at: 'response' } satisfies Malformed;
-    }
-    p.emitted = true;
-    // A response whose head arrived but which never completed is shown as far as it got.
-    this.emitView(p, true, p.label);
+    this.queue.abandonWaiting();
   }
 
   private emitView(view: PairView, hasRequest: boolean, label: string): void {
