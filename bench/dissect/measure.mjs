@@ -244,6 +244,21 @@ async function countShoal(file) {
   return { entries, http, responses, unparsable: bad, hist };
 }
 
+/** shoal dissect --format table: a header line, then one line per entry. */
+async function countShoalTable(file) {
+  let entries = -1;
+  let http = 0;
+  let responses = 0;
+  for await (const line of lines(file)) {
+    if (!line.trim()) continue;
+    entries++;
+    if (entries === 0) continue;
+    if (/\sHTTP\s/.test(line)) http++;
+    if (/ → \d{3}\s/.test(line)) responses++;
+  }
+  return { entries, http, responses, unparsable: 0 };
+}
+
 // ---------------------------------------------------------------------------
 // bench
 
@@ -299,7 +314,10 @@ async function bench(args) {
     }
   }
   if (shoalSkip === null) {
+    // Two output modes: full entries (headers and bodies as JSON), and one line per transaction
+    // (the like-for-like comparison with httpry's log lines and tshark's two fields).
     tools.push({ name: 'shoal', cmd: shoal, args: ['dissect', pcap, '--format', 'ndjson'], count: countShoal });
+    tools.push({ name: 'shoal-tb', cmd: shoal, args: ['dissect', pcap, '--format', 'table'], count: countShoalTable });
   } else {
     console.log(`SKIP shoal: ${shoalSkip}; measuring the peers only.`);
   }
@@ -359,7 +377,7 @@ async function bench(args) {
     if (res.failed) { console.log(`${t.padEnd(8)}FAILED (${res.failed}); see ${err(t)}`); exit = 1; continue; }
     tput[t] = N / res.best;
     const c = res.counts;
-    const seen = t === 'shoal'
+    const seen = t.startsWith('shoal')
       ? `${fmtInt(c.http)} http entries (${fmtInt(c.responses)} with a status) of ${fmtInt(c.entries)} lines` +
         (c.unparsable ? `, ${c.unparsable} unparsable` : '')
       : `${fmtInt(c.requests)} requests, ${fmtInt(c.responses)} responses`;
@@ -381,9 +399,13 @@ async function bench(args) {
   };
   const vsT = ratio('shoal', 'tshark', TARGET_VS_TSHARK);
   const vsH = ratio('shoal', 'httpry', TARGET_VS_HTTPRY);
+  const tbT = ratio('shoal-tb', 'tshark', TARGET_VS_TSHARK);
+  const tbH = ratio('shoal-tb', 'httpry', TARGET_VS_HTTPRY);
   const verdict = (r) => (r.met === null ? '(shoal not measured)' : r.met ? 'MET' : 'MISSED');
-  console.log(`ratio shoal/tshark = ${vsT.text.padEnd(7)} target >= ${TARGET_VS_TSHARK}x   ${verdict(vsT)}`);
-  console.log(`ratio shoal/httpry = ${vsH.text.padEnd(7)} target >= ${TARGET_VS_HTTPRY}x  ${verdict(vsH)}`);
+  console.log(`ratio shoal(ndjson)/tshark = ${vsT.text.padEnd(7)} target >= ${TARGET_VS_TSHARK}x   ${verdict(vsT)}`);
+  console.log(`ratio shoal(ndjson)/httpry = ${vsH.text.padEnd(7)} target >= ${TARGET_VS_HTTPRY}x  ${verdict(vsH)}`);
+  console.log(`ratio shoal(table)/tshark  = ${tbT.text.padEnd(7)} target >= ${TARGET_VS_TSHARK}x   ${verdict(tbT)}`);
+  console.log(`ratio shoal(table)/httpry  = ${tbH.text.padEnd(7)} target >= ${TARGET_VS_HTTPRY}x  ${verdict(tbH)}`);
   if (strict && (vsT.met === false || vsH.met === false)) exit = 1;
   if (results.httpry && !results.httpry.failed && results.tshark) {
     console.log(`(httpry/tshark = ${(tput.httpry / tput.tshark).toFixed(2)}x)`);
@@ -424,7 +446,10 @@ async function bench(args) {
       transactionsPerSecond: tput[k],
     }])),
     shoalSkipped: shoalSkip ?? undefined,
-    ratios: { shoalOverTshark: vsT.value, shoalOverHttpry: vsH.value },
+    ratios: {
+      shoalOverTshark: vsT.value, shoalOverHttpry: vsH.value,
+      shoalTableOverTshark: tbT.value, shoalTableOverHttpry: tbH.value,
+    },
     targets: { shoalOverTshark: TARGET_VS_TSHARK, shoalOverHttpry: TARGET_VS_HTTPRY },
     histogram: { tshark: ref, shoal: sh ?? undefined, verdict: histVerdict },
   }, null, 2) + '\n');

@@ -152,6 +152,9 @@ export class DissectEngine implements PacketSink, StreamOutput {
     flow.flags[d] |= flags;
     const tcp = flow.tcp!;
     const cut = pkt.payloadWireLength - pkt.payloadLength;
+    // The ack first: it settles holes in the other direction, which came before this
+    // packet's own data (a response must not reach the dissector ahead of its request's gap).
+    if ((flags & TcpFlag.ACK) !== 0) tcp[1 - d]!.peerAck(pkt.ack, tsMs);
     tcp[d].segment(
       pkt.seq,
       (flags & TcpFlag.SYN) !== 0,
@@ -162,7 +165,6 @@ export class DissectEngine implements PacketSink, StreamOutput {
       cut,
       tsMs,
     );
-    if ((flags & TcpFlag.ACK) !== 0) tcp[1 - d]!.peerAck(pkt.ack, tsMs);
     if ((flags & TcpFlag.RST) !== 0 || (tcp[0].hasEnded && tcp[1].hasEnded)) this.close(flow, tsMs);
   }
 

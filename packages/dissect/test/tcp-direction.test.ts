@@ -86,6 +86,33 @@ describe('TcpDirection', () => {
     assert.equal(t.stats.gapBytes, 3);
   });
 
+  it('declares a gap when the peer acknowledges bytes never seen, even with nothing held', () => {
+    const t = setup();
+    t.seg(0, '', { syn: true });
+    t.seg(1, 'ab');
+    t.dir.peerAck(6, 0);
+    t.seg(6, 'fg');
+    assert.deepEqual(t.events, [['data', 'ab'], ['gap', 3], ['data', 'fg']]);
+  });
+
+  it('does not count the FIN as a hole when its ack arrives', () => {
+    const t = setup();
+    t.seg(0, '', { syn: true });
+    t.seg(1, 'ab', { fin: true });
+    t.dir.peerAck(4, 0);
+    assert.deepEqual(t.events, [['data', 'ab'], ['end']]);
+    assert.equal(t.stats.gaps, 0);
+  });
+
+  it('ignores an acknowledgement further ahead than any window', () => {
+    const t = setup();
+    t.seg(0, '', { syn: true });
+    t.seg(1, 'ab');
+    t.dir.peerAck(0x7000_0000, 0);
+    assert.deepEqual(t.events, [['data', 'ab']]);
+    assert.equal(t.stats.gapBytes, 0);
+  });
+
   it('a gap stops at the acknowledged byte when later data may still come', () => {
     const t = setup();
     t.seg(0, '', { syn: true });

@@ -9,9 +9,11 @@ export interface StreamOutput {
   unclaimedFlow(flow: Flow, clientDirection: Direction): void;
 }
 
+/** Bytes held during detection, or (chunk null) a run of bytes known to be lost. */
 interface Pending {
   direction: Direction;
-  chunk: Buffer;
+  chunk: Buffer | null;
+  gapLength: number;
   tsMs: number;
 }
 
@@ -66,7 +68,7 @@ export class StreamHandler implements DissectorSession {
 
   gap(direction: Direction, length: number, tsMs: number): void {
     if (this.state === State.Claimed) this.dissector!.gap(direction, length, tsMs);
-    else if (this.state === State.Detecting) this.restart(direction);
+    else if (this.state === State.Detecting) this.lose(direction, length, tsMs);
   }
 
   end(direction: Direction, tsMs: number): void {
@@ -105,7 +107,7 @@ export class StreamHandler implements DissectorSession {
   }
 
   private detect(direction: Direction, chunk: Buffer, tsMs: number): void {
-    this.pending.push({ direction, chunk, tsMs });
+    this.pending.push({ direction, chunk, gapLength: 0, tsMs });
     this.examined[direction] += chunk.length;
     const window = this.window(direction);
     const claimants: DissectorSpec[] = [];
@@ -138,7 +140,7 @@ export class StreamHandler implements DissectorSession {
     const parts: Buffer[] = [];
     let size = 0;
     for (const p of this.pending) {
-      if (p.direction !== direction) continue;
+      if (p.direction !== direction || p.chunk === null) continue;
       if (only === null && parts.length === 0) only = p.chunk;
       parts.push(p.chunk);
       size += p.chunk.length;
@@ -148,16 +150,38 @@ export class StreamHandler implements DissectorSession {
     return Buffer.concat(parts, Math.min(size, PROBE_WINDOW));
   }
 
-  /** Forget this direction's unrecognised bytes; probe again from the next chunk. */
+  /**
+   * Forget this direction's unrecognised bytes; probe again from the next chunk. After a gap
+   * they are part of what was lost, so they join the gap the dissector will be told about.
+   */
   private restart(direction: Direction): void {
     let dropped = 0;
+    let lost: Pending | null = null;
     this.pending = this.pending.filter((p) => {
       if (p.direction !== direction) return true;
+      if (p.chunk === null) {
+        lost = p;
+        return true;
+      }
       dropped += p.chunk.length;
       return false;
     });
-    this.discarded += dropped;
+    if (lost !== null) (lost as Pending).gapLength += dropped;
+    else this.discarded += dropped;
     this.candidates[direction] = this.registry.forLayer4(this.flow.layer4);
+  }
+
+  /**
+   * A gap before any dissector claimed the stream. When the stream was followed from its
+   * handshake, the lost bytes are remembered so the dissector hears of them (a lost first
+   * request still pairs with its response); after a mid-stream join they are just skipped.
+   */
+  private lose(direction: Direction, length: number, tsMs: number): void {
+    this.restart(direction);
+    if (this.flow.initiator < 0) return;
+    const marker = this.pending.find((p) => p.direction === direction && p.chunk === null);
+    if (marker !== undefined) marker.gapLength += length;
+    else this.pending.push({ direction, chunk: null, gapLength: length, tsMs });
   }
 
   private giveUp(): void {
@@ -175,7 +199,8 @@ export class StreamHandler implements DissectorSession {
     for (const p of replay) {
       // An upgrade during replay switches dissectors: follow it.
       if (this.state !== State.Claimed) return;
-      this.dissector!.data(p.direction, p.chunk, p.tsMs);
+      if (p.chunk === null) this.dissector!.gap(p.direction, p.gapLength, p.tsMs);
+      else this.dissector!.data(p.direction, p.chunk, p.tsMs);
     }
   }
 }

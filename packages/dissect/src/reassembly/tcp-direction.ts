@@ -16,6 +16,12 @@ interface HeldSegment {
   tsMs: number;
 }
 
+/**
+ * The furthest an acknowledgement may run ahead of the bytes we saw and still be believed:
+ * the largest window a TCP with window scaling can advertise (RFC 7323 §2.3: 2^30).
+ */
+const MAX_ACK_AHEAD = 1 << 30;
+
 /** Signed distance a - b in 32-bit sequence space (RFC 9293 §3.4 comparisons). */
 function seqDiff(a: number, b: number): number {
   return (a - b) | 0;
@@ -71,13 +77,25 @@ export class TcpDirection {
     this.checkFin(tsMs);
   }
 
-  /** The other direction acknowledged `ack`: bytes before it existed, so a hole there is lost. */
+  /**
+   * The other direction acknowledged `ack`: the receiver had every byte before it, so a hole
+   * there will never be filled from this capture. An ack further ahead than any real window is
+   * ignored (a corrupt or forged packet must not invent gigabytes of gap).
+   */
   peerAck(ack: number, tsMs: number): void {
-    if (!this.known || this.held === null || this.ended) return;
-    while (this.held !== null && seqDiff(ack, this.nextSeq) > 0) {
+    if (!this.known || this.ended) return;
+    const ahead = seqDiff(ack, this.nextSeq);
+    if (ahead <= 0 || ahead > MAX_ACK_AHEAD) return;
+    // A FIN takes one sequence number: its ack is one past the last byte, not a hole.
+    if (this.finSeq >= 0 && seqDiff(ack, this.finSeq) > 0 && this.held === null) {
+      this.emitGap(seqDiff(this.finSeq, this.nextSeq), tsMs);
+      this.checkFin(tsMs);
+      return;
+    }
+    while (seqDiff(ack, this.nextSeq) > 0) {
       // Bytes below the ack are lost for good; bytes between the ack and the next held segment
       // may still arrive, so the gap stops at whichever comes first.
-      const first = this.held[0]!.seq;
+      const first = this.held !== null ? this.held[0]!.seq : ack;
       const until = seqDiff(first, ack) < 0 ? first : ack;
       this.emitGap(seqDiff(until, this.nextSeq), tsMs);
       this.drain();
