@@ -11,7 +11,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 
 TRANSACTIONS="${TRANSACTIONS:-150000}"
-CONNECTIONS="${CONNECTIONS:-4}"          # wrk threads == connections (needed for exact counts)
+CONNECTIONS="${CONNECTIONS:-16}"         # wrk threads == connections (needed for exact counts)
 LOAD_TIMEOUT="${LOAD_TIMEOUT:-180}"      # seconds: upper bound on the load phase (wrk -d)
 TCPDUMP_BUFFER_KIB="${TCPDUMP_BUFFER_KIB:-262144}"   # tcpdump -B (KiB)
 RUNS="${RUNS:-3}"                        # timed runs per tool; best is reported
@@ -20,8 +20,8 @@ STRICT="${STRICT:-0}"                    # 1: a missed speed target also fails t
 OUT_DIR="${BENCH_OUT:-$ROOT/bench/out/dissect}"
 SHOAL="${SHOAL:-$ROOT/bin/shoal}"
 
-CAP="$OUT_DIR/capture-$TRANSACTIONS.pcap"
-META="$OUT_DIR/capture-$TRANSACTIONS.json"
+CAP="$OUT_DIR/capture-$TRANSACTIONS-c$CONNECTIONS.pcap"
+META="$OUT_DIR/capture-$TRANSACTIONS-c$CONNECTIONS.json"
 
 # ---------------------------------------------------------------------------
 # process bookkeeping: every background process we start is tracked by PID and
@@ -290,4 +290,4 @@ fi
 echo "== timing: wall clock, best of $RUNS, round robin =="
 cd "$ROOT"
 run_tracked node "$HERE/measure.mjs" bench --pcap "$CAP" --meta "$META" --shoal "$SHOAL" \
-  --runs "$RUNS" --work "$OUT_DIR/run-$TRANSACTIONS" --strict "$STRICT"
+  --runs "$RUNS" --work "$OUT_DIR/run-$TRANSACTIONS-c$CONNECTIONS" --strict "$STRICT"
