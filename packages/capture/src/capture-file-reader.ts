@@ -29,7 +29,17 @@ export interface CaptureFileReaderOptions {
   chunkBytes?: number;
 }
 
+/** Errors by code say what went wrong without Node's repetition of the path. */
+const ERRNO_TEXT: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'it is a directory',
+  EIO: 'input/output error',
+};
+
 function errorText(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== undefined && code in ERRNO_TEXT) return ERRNO_TEXT[code]!;
   return err instanceof Error ? err.message : String(err);
 }
 

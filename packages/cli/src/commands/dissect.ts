@@ -32,7 +32,7 @@ damage are still printed); 2 bad command line.
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
+  const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 0) throw usageError(`--${name} needs a whole number ≥ 0, got '${value}'`);
   return n;
 }
@@ -67,7 +67,7 @@ async function run(argv: string[]): Promise<number> {
       },
     });
   } catch (err) {
-    throw usageError((err as Error).message);
+    throw usageError((err as Error).message.replace(/\s*\n\s*/g, ' '));
   }
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw usageError('needs exactly one capture FILE');
@@ -109,7 +109,7 @@ async function run(argv: string[]): Promise<number> {
   out.write(formatter.end());
   await out.flush();
   if (values.stats) process.stderr.write(statsText(engine.stats));
-  for (const w of reader.warnings) process.stderr.write(`shoal dissect: ${file}: ${w.message} (${w.code})\n`);
+  for (const w of reader.warnings) process.stderr.write(`shoal dissect: ${w.message} (${w.code})\n`);
   return reader.warnings.length > 0 ? EXIT_FAILURE : EXIT_OK;
 }
 
