@@ -1,0 +1,166 @@
+import * as fs from 'node:fs';
+import type { Entry } from '@shoal/model';
+import { decodePacket, encodePacket, encodeRecord, RECORD_HEADER_BYTES, RecordKind, type PacketRecord } from './record-codec.js';
+import { Segment, type RecordRef } from './segment.js';
+
+export interface EntryStoreOptions {
+  /** Total bytes the store may use on disk; the oldest segments go first beyond it. */
+  limitBytes: number;
+  /** Bytes per segment file (the unit of eviction); default limit/8 within [1 MiB, 64 MiB]. */
+  segmentBytes?: number;
+}
+
+export interface EntryStoreStats {
+  bytes: number;
+  segments: number;
+  entries: number;
+  evictedSegments: number;
+  evictedEntries: number;
+  /** Bytes cut from segment tails at open: records torn by a crash, or damage. */
+  recoveredCutBytes: number;
+}
+
+const SEGMENT_NAME = /^(\d{10})\.seg$/;
+
+/**
+ * The worker's store: entries and the raw packets of each stream, in append-only segment files
+ * under one directory, bounded by a byte limit with oldest-first eviction. Ids map to file
+ * offsets in memory, so fetching an entry reads one record, never scans. What was flushed
+ * survives kill -9: reopening indexes every whole record and cuts a torn tail (CRC-checked).
+ */
+export class EntryStore {
+  private readonly segments: Segment[] = [];
+  private readonly ids = new Map<string, RecordRef>();
+  private readonly segmentBytes: number;
+  private evictedSegments = 0;
+  private evictedEntries = 0;
+  private recoveredCutBytes = 0;
+
+  private constructor(private readonly dir: string, private readonly limitBytes: number, segmentBytes: number) {
+    this.segmentBytes = segmentBytes;
+  }
+
+  static open(dir: string, options: EntryStoreOptions): EntryStore {
+    const limit = options.limitBytes;
+    const segmentBytes = options.segmentBytes ?? Math.min(64 << 20, Math.max(1 << 20, Math.floor(limit / 8)));
+    fs.mkdirSync(dir, { recursive: true });
+    const store = new EntryStore(dir, limit, segmentBytes);
+    const numbers = fs
+      .readdirSync(dir)
+      .map((name) => SEGMENT_NAME.exec(name)?.[1])
+      .filter((n): n is string => n !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b);
+    for (const n of numbers) {
+      const { segment, cutBytes } = Segment.recover(dir, n, (ref, payload) => store.indexEntry(ref, payload));
+      store.recoveredCutBytes += cutBytes;
+      store.segments.push(segment);
+    }
+    if (store.segments.length === 0) store.segments.push(Segment.create(dir, 1));
+    store.evict();
+    return store;
+  }
+
+  appendEntry(entry: Entry): void {
+    const record = encodeRecord(RecordKind.ENTRY, Buffer.from(JSON.stringify(entry), 'utf8'));
+    const segment = this.writable(record.length);
+    const offset = segment.append(record, RECORD_HEADER_BYTES);
+    const old = this.ids.get(entry.id);
+    if (old !== undefined) old.segment.ids.splice(old.segment.ids.indexOf(entry.id), 1);
+    this.ids.set(entry.id, { segment, offset, length: record.length - RECORD_HEADER_BYTES });
+    segment.ids.push(entry.id);
+    this.evict();
+  }
+
+  appendPacket(stream: string, linkType: number, timestampMs: number, data: Buffer, offset: number, length: number, wireLength: number): void {
+    const record = encodeRecord(RecordKind.PACKET, encodePacket(stream, linkType, timestampMs, data, offset, length, wireLength));
+    const segment = this.writable(record.length);
+    const at = segment.append(record, RECORD_HEADER_BYTES);
+    segment.indexPacket(stream, { segment, offset: at, length: record.length - RECORD_HEADER_BYTES });
+    this.evict();
+  }
+
+  /** Writes what is buffered; after it returns, a kill -9 loses none of it. */
+  flush(): void {
+    this.segments[this.segments.length - 1]!.flush();
+  }
+
+  get(id: string): Entry | undefined {
+    const ref = this.ids.get(id);
+    if (ref === undefined) return undefined;
+    return JSON.parse(ref.segment.read(ref.offset, ref.length).toString('utf8')) as Entry;
+  }
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  /** The stored packets of the given streams, oldest first (for PCAP export). */
+  *packetsOf(streams: Iterable<string>): Generator<PacketRecord> {
+    const wanted = new Set(streams);
+    for (const segment of [...this.segments]) {
+      const refs: RecordRef[] = [];
+      for (const stream of wanted) refs.push(...(segment.packets.get(stream) ?? []));
+      refs.sort((a, b) => a.offset - b.offset);
+      for (const ref of refs) yield decodePacket(segment.read(ref.offset, ref.length));
+    }
+  }
+
+  /** Every stored entry, oldest first. */
+  *entries(): Generator<Entry> {
+    for (const segment of [...this.segments]) {
+      for (const id of [...segment.ids]) {
+        const entry = this.get(id);
+        if (entry !== undefined) yield entry;
+      }
+    }
+  }
+
+  stats(): EntryStoreStats {
+    return {
+      bytes: this.segments.reduce((sum, s) => sum + s.size, 0),
+      segments: this.segments.length,
+      entries: this.ids.size,
+      evictedSegments: this.evictedSegments,
+      evictedEntries: this.evictedEntries,
+      recoveredCutBytes: this.recoveredCutBytes,
+    };
+  }
+
+  close(): void {
+    for (const s of this.segments) s.close();
+    this.segments.length = 0;
+  }
+
+  private indexEntry(ref: RecordRef, payload: Buffer): void {
+    const id = (JSON.parse(payload.toString('utf8')) as Entry).id;
+    this.ids.set(id, ref);
+    ref.segment.ids.push(id);
+  }
+
+  /** The segment to append `bytes` to: a new one once the current one is full. */
+  private writable(bytes: number): Segment {
+    let current = this.segments[this.segments.length - 1]!;
+    if (current.size > 0 && current.size + bytes > this.segmentBytes) {
+      current.flush();
+      current = Segment.create(this.dir, current.number + 1);
+      this.segments.push(current);
+    }
+    return current;
+  }
+
+  /** Oldest segments go until the store fits its limit; the one being written stays. */
+  private evict(): void {
+    let total = this.segments.reduce((sum, s) => sum + s.size, 0);
+    while (total > this.limitBytes && this.segments.length > 1) {
+      const oldest = this.segments.shift()!;
+      total -= oldest.size;
+      for (const id of oldest.ids) {
+        if (this.ids.get(id)?.segment === oldest) this.ids.delete(id);
+      }
+      this.evictedEntries += oldest.ids.length;
+      this.evictedSegments++;
+      oldest.remove();
+    }
+  }
+}
