@@ -12,8 +12,21 @@ import { TcpDirection, type ByteSink } from './reassembly/tcp-direction.js';
 import type { DissectorRegistry } from './registry.js';
 import { DissectStats } from './stats.js';
 
+/** Hears every packet that belongs to a flow, with the flow's stream id (the worker stores them). */
+export type FlowPacketListener = (
+  stream: string,
+  linkType: number,
+  timestampMs: number,
+  data: Buffer,
+  offset: number,
+  capturedLength: number,
+  wireLength: number,
+) => void;
+
 export interface EngineOptions extends DissectOptions, EntryOrigin {
   registry: DissectorRegistry;
+  /** Optional: raw packets per stream, for PCAP export. */
+  onFlowPacket?: FlowPacketListener;
   /** A TCP flow silent this long (capture clock) is flushed and closed. */
   tcpIdleTimeoutMs: number;
   /** A UDP conversation silent this long is reported and forgotten. */
@@ -88,6 +101,7 @@ export class DissectEngine implements PacketSink, StreamOutput {
       direction = 0;
     }
     flow.lastMs = tsMs;
+    this.options.onFlowPacket?.(flow.stream, linkType, tsMs, data, offset, caplen, wireLen);
     flow.packets[direction]++;
     flow.bytes[direction] += pkt.payloadWireLength;
     if (flow.closed) return;
@@ -126,6 +140,7 @@ export class DissectEngine implements PacketSink, StreamOutput {
     }
     const pkt = this.decoder.packet;
     const flow = new Flow(++this.flowCount, hash, pkt.ipVersion, pkt.transport, pkt, tsMs);
+    flow.stream = this.factory.streamId(pkt.transport === IpProtocol.TCP ? 'tcp' : 'udp', flow.index);
     if (pkt.transport === IpProtocol.TCP) {
       this.stats.tcpFlows++;
       if (bareSyn) flow.initiator = 0;

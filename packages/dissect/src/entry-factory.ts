@@ -24,7 +24,7 @@ export class EntryFactory {
   fromTransaction(flow: Flow, client: Direction, t: Transaction): Entry {
     const entry: Entry = {
       id: `${this.origin.worker}/${++this.seq}`,
-      stream: this.streamId(flow),
+      stream: flow.stream,
       timestamp: t.timestamp,
       elapsedMs: micros(t.endTimestamp - t.timestamp),
       protocol: t.protocol,
@@ -54,7 +54,7 @@ export class EntryFactory {
     const dst = flow.endpoint(server);
     return {
       id: `${this.origin.worker}/${++this.seq}`,
-      stream: this.streamId(flow),
+      stream: flow.stream,
       timestamp: flow.firstMs,
       elapsedMs: micros(flow.lastMs - flow.firstMs),
       protocol: { name: layer4, abbr, layer4 },
@@ -77,8 +77,9 @@ export class EntryFactory {
     return side;
   }
 
-  private streamId(flow: Flow): string {
-    return `${this.origin.worker}/${flow.layer4}/${flow.index}`;
+  /** `<worker>/<tcp|udp>/<n>`: names a flow's stream in entries, the store and PCAP export. */
+  streamId(layer4: 'tcp' | 'udp', index: number): string {
+    return `${this.origin.worker}/${layer4}/${index}`;
   }
 }
 

@@ -151,7 +151,9 @@ describe('IPv4 fragments (RFC 791 §3.2)', () => {
 describe('flows no dissector claims', () => {
   it('become udp and tcp flow entries with packets, bytes, duration and flags', () => {
     const entries: Entry[] = [];
-    const engine = new DissectEngine({ ...DEFAULT_ENGINE_OPTIONS, registry: new DissectorRegistry([]) }, (e) => entries.push(e));
+    const packetsByStream = new Map<string, number>();
+    const onFlowPacket = (stream: string) => packetsByStream.set(stream, (packetsByStream.get(stream) ?? 0) + 1);
+    const engine = new DissectEngine({ ...DEFAULT_ENGINE_OPTIONS, registry: new DissectorRegistry([]), onFlowPacket }, (e) => entries.push(e));
     const send = (ts: number, frame: Buffer) => engine.onPacket(LinkType.RAW, ts, frame, 0, frame.length, frame.length);
     send(1000, ipv4('10.0.0.1', '10.0.0.2', UDP, udp(3333, 4444, Buffer.from('ping'))));
     send(1002, ipv4('10.0.0.2', '10.0.0.1', UDP, udp(4444, 3333, Buffer.from('pong!'))));
@@ -173,5 +175,7 @@ describe('flows no dissector claims', () => {
     assert.equal(tcpEntry.elapsedMs, 4);
     assert.equal(engine.stats.udpFlows, 1);
     assert.equal(engine.stats.tcpFlows, 1);
+    // Every packet reaches the flow-packet listener under its entry's stream id (PCAP export).
+    assert.deepEqual(Object.fromEntries(packetsByStream), { [udpEntry.stream]: 2, [tcpEntry.stream]: 5 });
   });
 });

@@ -25,6 +25,8 @@ export class Flow {
   closed = false;
   tcp: [TcpDirection, TcpDirection] | null = null;
   handler!: StreamHandler;
+  /** The stream id entries of this flow carry (set by the engine when it opens the flow). */
+  stream = '';
   private endpoints: [Endpoint, Endpoint] | null = null;
 
   constructor(
