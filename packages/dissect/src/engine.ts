@@ -1,5 +1,5 @@
 import type { PacketSink } from '@shoal/capture';
-import type { Entry } from '@shoal/model';
+import type { Endpoint, Entry } from '@shoal/model';
 import type { Direction, DissectOptions, Transaction } from './dissector.js';
 import { EntryFactory, type EntryOrigin } from './entry-factory.js';
 import { Flow } from './flow/flow.js';
@@ -27,6 +27,12 @@ export interface EngineOptions extends DissectOptions, EntryOrigin {
   registry: DissectorRegistry;
   /** Optional: raw packets per stream, for PCAP export. */
   onFlowPacket?: FlowPacketListener;
+  /**
+   * Optional user-space target filter, asked once per new flow with its two endpoints (the
+   * kernel filter stops scaling past some number of targets). A refused flow is tracked only to
+   * recognise its later packets: no dissection, no entries, no stored packets.
+   */
+  acceptFlow?: (a: Endpoint, b: Endpoint) => boolean;
   /** A TCP flow silent this long (capture clock) is flushed and closed. */
   tcpIdleTimeoutMs: number;
   /** A UDP conversation silent this long is reported and forgotten. */
@@ -101,6 +107,7 @@ export class DissectEngine implements PacketSink, StreamOutput {
       direction = 0;
     }
     flow.lastMs = tsMs;
+    if (flow.ignored) return;
     this.options.onFlowPacket?.(flow.stream, linkType, tsMs, data, offset, caplen, wireLen);
     flow.packets[direction]++;
     flow.bytes[direction] += pkt.payloadWireLength;
@@ -141,6 +148,13 @@ export class DissectEngine implements PacketSink, StreamOutput {
     const pkt = this.decoder.packet;
     const flow = new Flow(++this.flowCount, hash, pkt.ipVersion, pkt.transport, pkt, tsMs);
     flow.stream = this.factory.streamId(pkt.transport === IpProtocol.TCP ? 'tcp' : 'udp', flow.index);
+    const accept = this.options.acceptFlow;
+    if (accept !== undefined && !accept(flow.endpoint(0), flow.endpoint(1))) {
+      flow.ignored = true;
+      flow.closed = true;
+      this.flows.insert(flow);
+      return flow;
+    }
     if (pkt.transport === IpProtocol.TCP) {
       this.stats.tcpFlows++;
       if (bareSyn) flow.initiator = 0;
@@ -199,7 +213,9 @@ export class DissectEngine implements PacketSink, StreamOutput {
     for (const flow of this.flows.live) {
       const idle = nowMs - flow.lastMs;
       if (flow.closed) {
-        if (idle > CLOSED_LINGER_MS) this.flows.remove(flow);
+        const idleLimit = flow.transport === IpProtocol.TCP ? this.options.tcpIdleTimeoutMs : this.options.udpIdleTimeoutMs;
+        const linger = flow.ignored ? idleLimit : CLOSED_LINGER_MS;
+        if (idle > linger) this.flows.remove(flow);
         continue;
       }
       const limit = flow.tcp !== null ? this.options.tcpIdleTimeoutMs : this.options.udpIdleTimeoutMs;

@@ -179,3 +179,28 @@ describe('flows no dissector claims', () => {
     assert.deepEqual(Object.fromEntries(packetsByStream), { [udpEntry.stream]: 2, [tcpEntry.stream]: 5 });
   });
 });
+
+describe('the target filter (acceptFlow)', () => {
+  it('refused flows give no entries and no stored packets; accepted ones are untouched', () => {
+    const entries: Entry[] = [];
+    const stored: string[] = [];
+    const engine = new DissectEngine(
+      {
+        ...DEFAULT_ENGINE_OPTIONS,
+        registry: new DissectorRegistry([]),
+        acceptFlow: (a, b) => a.ip === '10.244.0.5' || b.ip === '10.244.0.5',
+        onFlowPacket: (stream) => stored.push(stream),
+      },
+      (e) => entries.push(e),
+    );
+    const send = (ts: number, frame: Buffer) => engine.onPacket(LinkType.RAW, ts, frame, 0, frame.length, frame.length);
+    for (let i = 0; i < 3; i++) {
+      send(1000 + i, ipv4('10.244.0.9', '10.244.0.5', UDP, udp(1000, 53, Buffer.from('target'))));
+      send(1000 + i, ipv4('10.244.0.9', '10.244.0.6', UDP, udp(1000, 53, Buffer.from('other'))));
+    }
+    engine.finish();
+    assert.deepEqual(entries.map((e) => e.dst.ip), ['10.244.0.5']);
+    assert.equal(entries[0]!.request?.['packets'], 3);
+    assert.deepEqual(stored, [entries[0]!.stream, entries[0]!.stream, entries[0]!.stream]);
+  });
+});

@@ -23,6 +23,8 @@ export class Flow {
   /** Direction that sent a bare SYN, or -1 when the handshake was not seen. */
   initiator: -1 | Direction = -1;
   closed = false;
+  /** Refused by the target filter: its packets are recognised and skipped. */
+  ignored = false;
   tcp: [TcpDirection, TcpDirection] | null = null;
   handler!: StreamHandler;
   /** The stream id entries of this flow carry (set by the engine when it opens the flow). */
