@@ -31,6 +31,19 @@ export const ErrorCodes = {
   /** A body whose Content-Encoding could not be decoded; the raw body is kept. */
   DIS_ERR_DECODE: 'DIS_ERR_DECODE',
 
+  /** A filter that is not a well-formed expression (unbalanced brackets, `=` for `==`). */
+  FLT_ERR_SYNTAX: 'FLT_ERR_SYNTAX',
+  /** A filter naming a variable, field or function the language does not have. */
+  FLT_ERR_UNKNOWN: 'FLT_ERR_UNKNOWN',
+  /** A well-formed but ill-typed filter, or one whose result is not a bool. */
+  FLT_ERR_TYPE: 'FLT_ERR_TYPE',
+  /** A regular expression given to `matches()` that does not compile. */
+  FLT_ERR_REGEX: 'FLT_ERR_REGEX',
+  /** A filter over the size limits (text length, nesting depth, number of terms). */
+  FLT_ERR_TOO_COMPLEX: 'FLT_ERR_TOO_COMPLEX',
+  /** Evaluation failed on one entry: counted, never thrown; the entry does not match. */
+  FLT_ERR_EVAL: 'FLT_ERR_EVAL',
+
   /** A command-line usage error: unknown flag, bad value. */
   CLI_ERR_USAGE: 'CLI_ERR_USAGE',
 } as const;

@@ -1,0 +1,145 @@
+/**
+ * From an Entry to the values a filter sees, lazily: the activation (`EntryContext`) has a getter
+ * per variable, and the library reads a context property only when the compiled expression
+ * references it, so unreferenced variables cost nothing. `src`, `dst`, `node` and the
+ * pod/service parts are views with getters too: nothing is copied. Missing values are zero
+ * values (`""`, `0`, `false`), never an error.
+ */
+
+import type { Endpoint, Entry, Message, NodeInfo } from '@shoal/model';
+import { PROTOCOLS } from './catalog.js';
+
+const int = (n: unknown): bigint => (typeof n === 'number' && Number.isFinite(n) ? BigInt(Math.round(n)) : 0n);
+const str = (s: unknown): string => (typeof s === 'string' ? s : '');
+
+/*
+ * The views are reused: each EntryContext owns one view per object variable and points it at
+ * the current entry when the expression reads it. An evaluation never outlives `matches()` (the
+ * result is a bool), so nothing can observe the reuse, and the hot path allocates nothing for
+ * `src`, `dst`, `node`, their pods and services.
+ */
+
+/** `src.pod` / `src.service`: a name and its namespace, both "" when unresolved. */
+export class WorkloadView {
+  constructor(
+    private readonly owner: EndpointView,
+    private readonly kind: 'pod' | 'service',
+  ) {}
+  get name(): string {
+    return str(this.owner.ep[this.kind]);
+  }
+  get namespace(): string {
+    const ep = this.owner.ep;
+    return ep[this.kind] ? str(ep.namespace) : '';
+  }
+}
+
+const NO_ENDPOINT: Endpoint = { ip: '', port: 0 };
+
+export class EndpointView {
+  ep: Endpoint = NO_ENDPOINT;
+  readonly pod = new WorkloadView(this, 'pod');
+  readonly service = new WorkloadView(this, 'service');
+  get ip(): string { return str(this.ep.ip); }
+  get port(): bigint { return int(this.ep.port); }
+  get name(): string { return str(this.ep.name); }
+  get namespace(): string { return str(this.ep.namespace); }
+}
+
+export class NodeView {
+  node: NodeInfo = { name: '', ip: '' };
+  get name(): string { return str(this.node?.name); }
+  get ip(): string { return str(this.node?.ip); }
+}
+
+/** CEL type names of the views, as registered with the library (engine.ts). */
+export const VIEW_TYPES = {
+  workload: { name: 'shoal.Workload', ctor: WorkloadView, fields: { name: 'string', namespace: 'string' } },
+  endpoint: {
+    name: 'shoal.Endpoint', ctor: EndpointView,
+    fields: { ip: 'string', port: 'int', name: 'string', namespace: 'string', pod: 'shoal.Workload', service: 'shoal.Workload' },
+  },
+  node: { name: 'shoal.Node', ctor: NodeView, fields: { name: 'string', ip: 'string' } },
+} as const;
+
+const EMPTY_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+const EMPTY_MESSAGE: Readonly<Message> = Object.freeze({ headers: EMPTY_HEADERS });
+
+/** `request` / `response`: the message itself, with `headers` always present (a map). */
+function message(m: Message | null | undefined): Message {
+  if (!m) return EMPTY_MESSAGE;
+  const h = m.headers;
+  return h !== null && typeof h === 'object' ? m : { ...m, headers: EMPTY_HEADERS };
+}
+
+function bodySize(m: Message | null | undefined): bigint {
+  if (!m) return 0n;
+  return int(typeof m.bodySize === 'number' ? m.bodySize : m.bytes);
+}
+
+function distinct(a: string | undefined, b: string | undefined): string[] {
+  if (a && b) return a === b ? [a] : [a, b];
+  return a ? [a] : b ? [b] : [];
+}
+
+export interface RootVariable {
+  /** CEL type as registered with the library. */
+  type: string;
+  get(e: Entry, ctx: EntryContext): unknown;
+}
+
+/** Every top-level identifier: its registered CEL type and how to compute it from an Entry. */
+export const ROOTS: Readonly<Record<string, RootVariable>> = {
+  ...Object.fromEntries(PROTOCOLS.map((p) => [p, { type: 'bool', get: (e: Entry) => e.protocol.name === p }])),
+  protocol: { type: 'string', get: (e) => str(e.protocol.name) },
+  layer4: { type: 'string', get: (e) => str(e.protocol.layer4) },
+  method: { type: 'string', get: (e) => str(e.summary.method) },
+  path: { type: 'string', get: (e) => str(e.summary.path) },
+  url: { type: 'string', get: (e) => str(e.request?.url) },
+  status_code: {
+    type: 'int',
+    get: (e) => int(e.summary.status ?? (e.response ? e.response.status : undefined)),
+  },
+  src: { type: VIEW_TYPES.endpoint.name, get: (e, c) => ((c.srcView.ep = e.src ?? NO_ENDPOINT), c.srcView) },
+  dst: { type: VIEW_TYPES.endpoint.name, get: (e, c) => ((c.dstView.ep = e.dst ?? NO_ENDPOINT), c.dstView) },
+  namespaces: { type: 'list<string>', get: (e) => distinct(e.src.namespace, e.dst.namespace) },
+  pods: { type: 'list<string>', get: (e) => distinct(e.src.pod, e.dst.pod) },
+  services: { type: 'list<string>', get: (e) => distinct(e.src.service, e.dst.service) },
+  node_name: { type: 'string', get: (e) => str(e.node?.name) },
+  node: { type: VIEW_TYPES.node.name, get: (e, c) => ((c.nodeView.node = e.node), c.nodeView) },
+  timestamp: { type: 'google.protobuf.Timestamp', get: (e, c) => (c.date.setTime(e.timestamp), c.date) },
+  elapsed_time: { type: 'int', get: (e) => int(e.elapsedMs * 1000) },
+  request: { type: 'map<string, dyn>', get: (e) => message(e.request) },
+  response: { type: 'map<string, dyn>', get: (e) => message(e.response) },
+  request_body_size: { type: 'int', get: (e) => bodySize(e.request) },
+  response_body_size: { type: 'int', get: (e) => bodySize(e.response) },
+  request_size: { type: 'int', get: (e) => int(e.requestSize) },
+  response_size: { type: 'int', get: (e) => int(e.responseSize) },
+  capture_source: { type: 'string', get: (e) => str(e.capture) },
+  malformed: { type: 'bool', get: (e) => e.malformed !== undefined && e.malformed !== null },
+  malformed_code: { type: 'string', get: (e) => str(e.malformed?.code) },
+  summary: { type: 'string', get: (e) => str(e.summary.text) },
+  id: { type: 'string', get: (e) => str(e.id) },
+  stream: { type: 'string', get: (e) => str(e.stream) },
+};
+
+/**
+ * The activation: one per compiled filter, pointed at each entry in turn (`matches()` is
+ * synchronous and never re-entered). Getters for every root are installed on the prototype
+ * once; the library reads `ctx[name]` for each reference, so unreferenced variables cost nothing.
+ */
+export class EntryContext {
+  entry: Entry | undefined;
+  readonly srcView = new EndpointView();
+  readonly dstView = new EndpointView();
+  readonly nodeView = new NodeView();
+  readonly date = new Date(0);
+}
+
+for (const [name, root] of Object.entries(ROOTS)) {
+  const get = root.get;
+  Object.defineProperty(EntryContext.prototype, name, {
+    get(this: EntryContext) { return get(this.entry!, this); },
+    enumerable: true,
+  });
+}

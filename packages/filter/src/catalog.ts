@@ -1,0 +1,97 @@
+/**
+ * The variable catalog: every name a filter can use, with its CEL type, meaning and an example.
+ * Names follow Kubeshark's KFL2 where KFL2 has one. docs/filter.md lists exactly these (a test
+ * checks both ways); activation.ts computes their values from an Entry.
+ */
+
+export interface VariableSpec {
+  /** As written in a filter: `status_code`, `src.pod.name`. */
+  name: string;
+  /** CEL type: `bool`, `int`, `string`, `timestamp`, `list<string>`, `map<string, dyn>`. */
+  type: string;
+  meaning: string;
+  /** A filter that uses the variable. */
+  example: string;
+}
+
+/**
+ * Protocol booleans: true when `protocol.name` is this name. Those without a dissector yet are
+ * simply false on every entry (no error: a saved filter keeps working when the dissector lands).
+ */
+export const PROTOCOLS = [
+  'http', 'tcp', 'udp', 'icmp', 'dns', 'tls', 'grpc', 'gql', 'ws', 'redis', 'kafka', 'amqp',
+  'ldap', 'radius', 'diameter', 'mongodb', 'mysql', 'postgresql', 'mqtt',
+] as const;
+
+function endpoint(side: 'src' | 'dst', who: string): VariableSpec[] {
+  const s = side;
+  return [
+    { name: `${s}.ip`, type: 'string', meaning: `IP address of the ${who} (IPv6 per RFC 5952)`, example: `${s}.ip == "10.244.1.12"` },
+    { name: `${s}.port`, type: 'int', meaning: `TCP/UDP port of the ${who}`, example: `${s}.port == ${s === 'src' ? '51234' : '8080'}` },
+    { name: `${s}.name`, type: 'string', meaning: `display name of the ${who}: pod, else service, else "" (resolution)`, example: `${s}.name.startsWith("cart-")` },
+    { name: `${s}.namespace`, type: 'string', meaning: `Kubernetes namespace of the ${who}, "" when unresolved`, example: `${s}.namespace == "shop"` },
+    { name: `${s}.pod.name`, type: 'string', meaning: `pod of the ${who}, "" when not a resolved pod`, example: `${s}.pod.name.startsWith("cart-")` },
+    { name: `${s}.pod.namespace`, type: 'string', meaning: `namespace of that pod, "" when no pod`, example: `${s}.pod.namespace == "shop"` },
+    { name: `${s}.service.name`, type: 'string', meaning: `service of the ${who}, "" when none`, example: `${s}.service.name == "cart"` },
+    { name: `${s}.service.namespace`, type: 'string', meaning: `namespace of that service, "" when none`, example: `${s}.service.namespace != "kube-system"` },
+  ];
+}
+
+export const VARIABLES: readonly VariableSpec[] = [
+  ...PROTOCOLS.map((p): VariableSpec => ({
+    name: p, type: 'bool', meaning: `protocol.name is "${p}"`, example: p === 'http' ? 'http && status_code >= 500' : p,
+  })),
+  { name: 'protocol', type: 'string', meaning: 'protocol name (protocol.name): http, tcp, udp, …', example: 'protocol in ["tcp", "udp"]' },
+  { name: 'layer4', type: 'string', meaning: 'transport carrying the entry: tcp, udp, sctp, icmp', example: 'layer4 == "tcp" && !http' },
+  { name: 'method', type: 'string', meaning: 'request method (summary.method), "" when none', example: 'method == "POST"' },
+  { name: 'path', type: 'string', meaning: 'request path and query (summary.path), "" when none', example: 'path.startsWith("/api/")' },
+  { name: 'url', type: 'string', meaning: 'request-target exactly as sent (request.url), "" when none', example: 'url.contains("?debug=")' },
+  { name: 'status_code', type: 'int', meaning: 'response status, 0 when there is no response', example: 'status_code >= 400' },
+  ...endpoint('src', 'client'),
+  ...endpoint('dst', 'server'),
+  { name: 'namespaces', type: 'list<string>', meaning: 'namespaces of both sides (resolved ones only)', example: '"payments" in namespaces' },
+  { name: 'pods', type: 'list<string>', meaning: 'pod names of both sides', example: 'pods.exists(p, p.startsWith("ledger-"))' },
+  { name: 'services', type: 'list<string>', meaning: 'service names of both sides', example: '"cart" in services' },
+  { name: 'node_name', type: 'string', meaning: 'node that captured the entry ("" for a file)', example: 'node_name == "node-a"' },
+  { name: 'node.name', type: 'string', meaning: 'same as node_name', example: 'node.name == "node-a"' },
+  { name: 'node.ip', type: 'string', meaning: 'IP of the capturing node ("" for a file)', example: 'node.ip == "192.168.49.2"' },
+  { name: 'timestamp', type: 'timestamp', meaning: 'first byte of the request (of the flow), millisecond precision', example: 'timestamp > timestamp("2026-01-15T09:00:00Z")' },
+  { name: 'elapsed_time', type: 'int', meaning: 'request first byte → response last byte, in microseconds', example: 'elapsed_time > 250000' },
+  { name: 'request', type: 'map<string, dyn>', meaning: 'protocol detail of the request (docs/entries.md); {headers: {}} when not seen', example: 'has(request.body) && request.body.contains("book")' },
+  { name: 'response', type: 'map<string, dyn>', meaning: 'protocol detail of the response; {headers: {}} when none', example: 'response.statusText == "Not Found"' },
+  { name: 'request.headers', type: 'map<string, dyn>', meaning: 'request header fields, lower-case names; {} when none', example: '"authorization" in request.headers' },
+  { name: 'response.headers', type: 'map<string, dyn>', meaning: 'response header fields, lower-case names; {} when none', example: 'response.headers["content-type"].startsWith("application/json")' },
+  { name: 'request_body_size', type: 'int', meaning: 'request body bytes (HTTP bodySize; payload bytes of a flow)', example: 'request_body_size > 1024' },
+  { name: 'response_body_size', type: 'int', meaning: 'response body bytes (HTTP bodySize; payload bytes of a flow)', example: 'response_body_size == 0' },
+  { name: 'request_size', type: 'int', meaning: 'request bytes on the wire (requestSize)', example: 'request_size > 100' },
+  { name: 'response_size', type: 'int', meaning: 'response bytes on the wire (responseSize)', example: 'response_size > 100000' },
+  { name: 'capture_source', type: 'string', meaning: 'how packets were obtained: af_packet, libpcap, ebpf, ebpf_tls, pcap_file', example: 'capture_source == "ebpf_tls"' },
+  { name: 'malformed', type: 'bool', meaning: 'the entry carries a malformed note', example: 'malformed' },
+  { name: 'malformed_code', type: 'string', meaning: 'its DIS_ERR_* code, "" when not malformed', example: 'malformed_code == "DIS_ERR_GAP"' },
+  { name: 'summary', type: 'string', meaning: 'the one-line summary a feed row shows (summary.text)', example: 'summary.contains("→ 404")' },
+  { name: 'id', type: 'string', meaning: 'entry id, <worker>/<seq>', example: 'id == "node-a/42"' },
+  { name: 'stream', type: 'string', meaning: 'the connection or conversation the entry came from', example: 'stream == "node-a/tcp/7"' },
+];
+
+export const VARIABLE_NAMES: ReadonlySet<string> = new Set(VARIABLES.map((v) => v.name));
+
+/** Top-level CEL identifiers (`src` for `src.pod.name`). */
+export const ROOT_NAMES: ReadonlySet<string> = new Set(VARIABLES.map((v) => v.name.split('.')[0]!));
+
+/** Direct fields of a dotted prefix in the catalog: `src` → ip, port, name, namespace, pod, service. */
+export function fieldsOf(prefix: string): string[] {
+  const out = new Set<string>();
+  for (const v of VARIABLES) {
+    if (v.name.startsWith(`${prefix}.`)) out.add(v.name.slice(prefix.length + 1).split('.')[0]!);
+  }
+  return [...out];
+}
+
+/** Functions and macros a filter can call (docs/filter.md, "Functions"). */
+export const FUNCTIONS = [
+  'has', 'all', 'exists', 'exists_one', 'map', 'filter', 'size', 'contains', 'startsWith', 'endsWith',
+  'matches', 'lowerAscii', 'upperAscii', 'trim', 'indexOf', 'lastIndexOf', 'substring', 'split', 'join',
+  'timestamp', 'duration', 'now', 'int', 'uint', 'double', 'string', 'bool', 'bytes', 'dyn', 'type',
+  'getFullYear', 'getMonth', 'getDayOfMonth', 'getDayOfWeek', 'getDayOfYear', 'getHours', 'getMinutes',
+  'getSeconds', 'getMilliseconds', 'cel.bind',
+] as const;

@@ -1,0 +1,126 @@
+/**
+ * Every catalog variable: at least one filter that matches a real-shaped entry and one that
+ * does not, with no evaluation error either way (a non-match must be `false`, not a failure).
+ * The table must cover the whole catalog, so a new variable cannot land without its cases.
+ */
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Entry } from '@shoal/model';
+import { compileFilter, PROTOCOLS, VARIABLES } from '@shoal/filter';
+import * as E from './entries.js';
+
+const R = E.resolvedPost();
+const G = E.plainGet();
+const N = E.notFound();
+const L = E.lostRequest();
+const NR = E.noResponse();
+const T = E.tcpFlow();
+const U = E.udpFlow();
+
+type Case = [entry: Entry, filter: string, expected: boolean];
+
+const CASES: Record<string, Case[]> = {
+  protocol: [[T, 'protocol == "tcp"', true], [R, 'protocol in ["tcp", "udp"]', false]],
+  layer4: [[R, 'layer4 == "tcp"', true], [U, 'layer4 == "tcp"', false]],
+  method: [[R, 'method == "POST"', true], [G, 'method == "POST"', false], [L, 'method == ""', true]],
+  path: [[R, 'path.startsWith("/api/")', true], [G, 'path.startsWith("/api/")', false]],
+  url: [[N, 'url == "/missing"', true], [T, 'url != ""', false]],
+  status_code: [[N, 'status_code >= 400', true], [R, 'status_code >= 400', false], [NR, 'status_code == 0', true], [T, 'status_code == 0', true]],
+  'src.ip': [[R, 'src.ip == "10.244.1.12"', true], [G, 'src.ip == "10.244.1.12"', false]],
+  'src.port': [[R, 'src.port == 51234', true], [G, 'src.port == 51234', false]],
+  'src.name': [[R, 'src.name.startsWith("frontend-")', true], [G, 'src.name != ""', false]],
+  'src.namespace': [[U, 'src.namespace == "shop"', true], [G, 'src.namespace == "shop"', false]],
+  'src.pod.name': [[R, 'src.pod.name == "frontend-7d9c4-x2"', true], [G, 'src.pod.name != ""', false]],
+  'src.pod.namespace': [[R, 'src.pod.namespace == "shop"', true], [G, 'src.pod.namespace == "shop"', false]],
+  'src.service.name': [[R, 'src.service.name == "frontend"', true], [U, 'src.service.name != ""', false]],
+  'src.service.namespace': [[R, 'src.service.namespace == "shop"', true], [U, 'src.service.namespace == "shop"', false]],
+  'dst.ip': [[R, 'dst.ip == "10.244.2.31"', true], [G, 'dst.ip == "10.244.2.31"', false]],
+  'dst.port': [[U, 'dst.port == 53', true], [R, 'dst.port == 53', false]],
+  'dst.name': [[U, 'dst.name == "kube-dns"', true], [G, 'dst.name != ""', false]],
+  'dst.namespace': [[U, 'dst.namespace == "kube-system"', true], [R, 'dst.namespace == "kube-system"', false]],
+  'dst.pod.name': [[R, 'dst.pod.name == "ledger-5f6b-q9"', true], [U, 'dst.pod.name != ""', false]],
+  'dst.pod.namespace': [[R, 'dst.pod.namespace == "payments"', true], [U, 'dst.pod.namespace == "kube-system"', false]],
+  'dst.service.name': [[U, 'dst.service.name == "kube-dns"', true], [G, 'dst.service.name != ""', false]],
+  'dst.service.namespace': [[U, 'dst.service.namespace == "kube-system"', true], [R, 'dst.service.namespace == "kube-system"', false]],
+  namespaces: [[R, '"payments" in namespaces && "shop" in namespaces && size(namespaces) == 2', true], [G, 'size(namespaces) > 0', false]],
+  pods: [[R, 'pods.exists(p, p.startsWith("ledger-"))', true], [U, 'pods.exists(p, p.startsWith("ledger-"))', false]],
+  services: [[U, '"kube-dns" in services', true], [R, '"kube-dns" in services', false]],
+  node_name: [[R, 'node_name == "node-a"', true], [G, 'node_name != ""', false]],
+  'node.name': [[U, 'node.name == "node-b"', true], [R, 'node.name == "node-b"', false]],
+  'node.ip': [[R, 'node.ip == "192.168.49.2"', true], [U, 'node.ip == "192.168.49.2"', false]],
+  timestamp: [
+    [R, 'timestamp > timestamp("2026-11-26T05:40:28Z")', true],
+    [U, 'timestamp > timestamp("2026-11-26T05:40:28Z")', false],
+    [U, 'timestamp == timestamp("2026-01-15T09:30:00.250Z") && timestamp.getHours() == 9', true],
+    [U, 'timestamp > now() - duration("1h")', false],
+  ],
+  elapsed_time: [[R, 'elapsed_time == 34', true], [U, 'elapsed_time < 1000', false], [U, 'elapsed_time == 1250', true]],
+  request: [[R, 'request.method == "POST" && request.bodySize == 15', true], [L, 'has(request.method)', false], [T, 'request.packets == 7 && "SYN" in request.flags', true]],
+  response: [[N, 'response.statusText == "Not Found"', true], [NR, 'has(response.status)', false]],
+  'request.headers': [[R, 'request.headers["content-type"] == "application/json"', true], [T, '"host" in request.headers', false], [G, 'has(request.headers.authorization)', false]],
+  'response.headers': [[R, 'response.headers.server.startsWith("nginx")', true], [NR, 'size(response.headers) > 0', false]],
+  request_body_size: [[R, 'request_body_size == 15', true], [G, 'request_body_size > 0', false], [U, 'request_body_size == 40', true]],
+  response_body_size: [[N, 'response_body_size == 153', true], [NR, 'response_body_size > 0', false]],
+  request_size: [[R, 'request_size == 157', true], [L, 'request_size > 0', false]],
+  response_size: [[R, 'response_size == 172', true], [NR, 'response_size > 0', false]],
+  capture_source: [[R, 'capture_source == "af_packet"', true], [G, 'capture_source == "af_packet"', false], [G, 'capture_source == "pcap_file"', true]],
+  malformed: [[L, 'malformed', true], [R, 'malformed', false]],
+  malformed_code: [[L, 'malformed_code == "DIS_ERR_GAP"', true], [NR, 'malformed_code == "DIS_ERR_GAP"', false], [R, 'malformed_code == ""', true]],
+  summary: [[N, 'summary.contains("→ 404")', true], [R, 'summary.contains("→ 404")', false]],
+  id: [[R, 'id == "node-a/42"', true], [G, 'id == "node-a/42"', false]],
+  stream: [[R, 'stream == "node-a/tcp/7"', true], [T, 'stream == "node-a/tcp/7"', false]],
+};
+
+for (const p of PROTOCOLS) {
+  CASES[p] = [[E.ofProtocol(p), p, true], [p === 'tcp' ? R : T, p, false]];
+}
+
+function check(entry: Entry, filter: string, expected: boolean): void {
+  const f = compileFilter(filter);
+  assert.equal(f.matches(entry), expected, `${filter} on ${entry.summary.text}`);
+  assert.equal(f.errorCount, 0, `${filter}: ${f.lastError?.error.message ?? ''}`);
+}
+
+describe('variables', () => {
+  it('the cases cover the whole catalog, each with a match and a non-match', () => {
+    assert.deepEqual(Object.keys(CASES).sort(), VARIABLES.map((v) => v.name).sort());
+    for (const [name, cases] of Object.entries(CASES)) {
+      assert.ok(cases.some((c) => c[2]) && cases.some((c) => !c[2]), name);
+    }
+  });
+
+  for (const [name, cases] of Object.entries(CASES)) {
+    it(name, () => {
+      for (const [entry, filter, expected] of cases) {
+        check(entry, filter, expected);
+        assert.ok(compileFilter(filter).variables.includes(name), `${filter} reports ${name}`);
+      }
+    });
+  }
+
+  it('every catalog example compiles and reports its variable', () => {
+    for (const v of VARIABLES) {
+      const f = compileFilter(v.example);
+      assert.ok(f.variables.includes(v.name), `${v.example} → ${f.variables.join(',')}`);
+    }
+  });
+
+  it('protocols without a dissector are false on every real entry, without errors', () => {
+    for (const p of PROTOCOLS.filter((x) => !['http', 'tcp', 'udp'].includes(x))) {
+      for (const e of [R, G, N, L, NR, T, U]) check(e, p, false);
+    }
+  });
+
+  it('missing values are zero values, and has() tests presence in request/response', () => {
+    check(NR, 'status_code == 0 && response_body_size == 0 && !has(response.status)', true);
+    check(L, '!has(request.method) && method == "" && path == "" && url == ""', true);
+    check(G, 'src.pod.name == "" && dst.service.namespace == "" && size(pods) == 0', true);
+    check(R, 'has(request.body) && request.body.contains("book") && !has(response.trailers)', true);
+  });
+
+  it('accepts entries whose optional parts are absent or odd without throwing', () => {
+    const odd = { ...G, node: undefined, summary: { text: 'x' }, request: null, response: null } as unknown as Entry;
+    check(odd, 'node_name == "" && node.ip == "" && status_code == 0 && request_body_size == 0', true);
+  });
+});
