@@ -1,4 +1,4 @@
-import type { Layer4, Malformed, Message, ProtocolInfo, Summary } from '@shoal/model';
+import type { Entry, Layer4 } from '@shoal/model';
 
 /**
  * The one interface every protocol implements. Detection asks `probe` about the first bytes of
@@ -24,19 +24,18 @@ export interface DissectOptions {
   responseTimeoutMs: number;
 }
 
-export interface Transaction {
-  protocol: ProtocolInfo;
-  /** First byte of the request (or of the response, when there is no request), epoch ms. */
-  timestamp: number;
+/**
+ * What a dissector emits: the protocol part of an Entry (same fields, same meaning: see
+ * docs/entries.md); the engine adds where it came from (ids, endpoints, node, capture).
+ * `timestamp` is the first byte of the request (of the response when there is no request).
+ */
+export type Transaction = Pick<
+  Entry,
+  'protocol' | 'timestamp' | 'summary' | 'request' | 'response' | 'requestSize' | 'responseSize' | 'malformed'
+> & {
   /** Last byte of the response (or of the request, when there is none), epoch ms. */
   endTimestamp: number;
-  summary: Summary;
-  request: Message | null;
-  response: Message | null;
-  requestSize: number;
-  responseSize: number;
-  malformed?: Malformed;
-}
+};
 
 /** What a stream dissector may ask of the stream that carries it. */
 export interface DissectorSession {
