@@ -5,7 +5,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Debian packages the project needs: capture tools and real peers for fixtures and benchmarks.
-APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 libpcap-dev procps
+# make, g++, python3 and libpcap-dev build the native capture addon (node-gyp, offline).
+APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 libpcap-dev procps make g++ python3
 # Only `make fixtures` needs these: llc compiles the tc program that adds VLAN tags (this kernel
 # has no 8021q module).
 FIXTURE_APT_PACKAGES := llvm
@@ -38,10 +39,16 @@ apt-install:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-deps: $(STAMP)/npm
+deps: $(STAMP)/native
 
-$(STAMP)/npm: package.json package-lock.json
+$(STAMP)/npm: package.json package-lock.json $(wildcard packages/*/package.json)
 	npm ci --no-audit --no-fund
+	@mkdir -p $(STAMP) && touch $@
+
+# npm ci builds the addon (packages/capture's install script); this rebuilds it when its C
+# sources change in an existing checkout.
+$(STAMP)/native: $(STAMP)/npm packages/capture/binding.gyp $(wildcard packages/capture/native/*.c packages/capture/native/*.h)
+	npm run --silent build:native -w @shoal/capture
 	@mkdir -p $(STAMP) && touch $@
 
 build: deps

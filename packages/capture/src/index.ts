@@ -15,3 +15,11 @@ export { TimestampScale } from './timestamp-scale.js';
 
 export { PcapWriter } from './pcap-writer.js';
 export type { PcapWriterOptions } from './pcap-writer.js';
+
+export { openLiveCapture, liveCaptureAvailability, LiveCapture } from './live/live-capture.js';
+export type { LiveCaptureStats } from './live/live-capture.js';
+export type { LiveBackend, LiveCaptureOptions, FanoutMode } from './live/live-options.js';
+export { LIVE_DEFAULTS } from './live/live-options.js';
+export { LiveCaptureError } from './live/live-errors.js';
+export type { LiveErrorReason } from './live/live-errors.js';
+export { deliverBatch, RECORD_HEADER_BYTES } from './live/batch-records.js';

@@ -15,6 +15,18 @@ export const ErrorCodes = {
   CAP_ERR_TRUNCATED: 'CAP_ERR_TRUNCATED',
   /** A link type this build cannot decode; its packets are counted and skipped. */
   CAP_ERR_LINKTYPE: 'CAP_ERR_LINKTYPE',
+  /** Live capture: the interface does not exist in that namespace, is down, or went away. */
+  CAP_ERR_INTERFACE: 'CAP_ERR_INTERFACE',
+  /** Live capture: the BPF filter does not compile (libpcap's message says why). */
+  CAP_ERR_FILTER: 'CAP_ERR_FILTER',
+  /** Live capture: missing CAP_NET_RAW / CAP_NET_ADMIN (or CAP_SYS_ADMIN to enter a namespace). */
+  CAP_ERR_PERMISSION: 'CAP_ERR_PERMISSION',
+  /** Live capture: the network namespace path is missing or not a network namespace. */
+  CAP_ERR_NETNS: 'CAP_ERR_NETNS',
+  /** Live capture: the forced backend cannot run here (addon not built, kernel support missing). */
+  CAP_ERR_BACKEND_UNAVAILABLE: 'CAP_ERR_BACKEND_UNAVAILABLE',
+  /** Live capture: an option the wrapper, the kernel or libpcap refuses. */
+  CAP_ERR_LIVE_OPTIONS: 'CAP_ERR_LIVE_OPTIONS',
 
   /** A message ended before its declared length. */
   DIS_ERR_TRUNCATED: 'DIS_ERR_TRUNCATED',

@@ -1,0 +1,31 @@
+# The live-capture addon (C, Node-API only). Built by native/build.mjs, which runs node-gyp
+# with --nodedir so that nothing is ever downloaded; the Node-API headers come from the npm
+# package node-api-headers. Needs Debian's libpcap-dev, make, g++ (gcc) and python3.
+{
+  "targets": [
+    {
+      "target_name": "shoal_capture",
+      "sources": [
+        "native/addon.c",
+        "native/options.c",
+        "native/capture.c",
+        "native/af_packet.c",
+        "native/frame.c",
+        "native/pcap_backend.c",
+        "native/bpf.c",
+        "native/netns.c",
+        "native/batch.c",
+        "native/error.c"
+      ],
+      # "+" puts these before node-gyp's own include directories (<nodedir>/include/node),
+      # so node_api.h is the one from node-api-headers (native/build.mjs sets
+      # SHOAL_NAPI_INCLUDE; a bare `node-gyp rebuild` falls back to the package itself).
+      "include_dirs+": [
+        "<!(node -p \"process.env.SHOAL_NAPI_INCLUDE || require('node-api-headers').include_dir\")"
+      ],
+      "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
+      "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fvisibility=hidden"],
+      "libraries": ["-lpcap", "-lpthread"]
+    }
+  ]
+}

@@ -1,0 +1,55 @@
+/*
+ * The batch buffer: packets collected on the capture thread, handed to JS as one
+ * ArrayBuffer per crossing.
+ *
+ * Record layout (host byte order, every record starts 8-byte aligned):
+ *
+ *   offset  size  field
+ *        0     4  captured length (bytes stored after the header)
+ *        4     4  original length on the wire
+ *        8     4  timestamp, seconds since the epoch
+ *       12     4  timestamp, nanoseconds
+ *       16     4  interface index (0 when unknown)
+ *       20     4  LINKTYPE_* of the bytes (1 Ethernet, 276 Linux SLL2, ...)
+ *       24     n  the packet's bytes, then zero padding to a multiple of 8
+ *
+ * src/live/batch-records.ts walks the same layout; keep the two in step.
+ */
+#ifndef SHOAL_BATCH_H
+#define SHOAL_BATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SHOAL_RECORD_HEADER 24u
+#define SHOAL_RECORD_ALIGN(n) (((n) + 7u) & ~(size_t)7u)
+
+typedef struct {
+  uint8_t *buf;
+  size_t capacity;      /* bytes allocated: at least max_bytes, and room for one largest record */
+  size_t used;          /* bytes of complete records */
+  uint32_t packets;     /* records in buf */
+  size_t max_bytes;     /* full when the next record would pass this... */
+  uint32_t max_packets; /* ...or when this many records are in */
+} shoal_batch;
+
+/* Allocates the buffer. max_record is the largest payload one record may carry. */
+int batch_init(shoal_batch *b, size_t max_bytes, uint32_t max_packets, size_t max_record);
+void batch_free(shoal_batch *b);
+
+/* True when a record with `caplen` payload bytes can go in now (an empty batch takes any
+ * record up to max_record). */
+int batch_fits(const shoal_batch *b, uint32_t caplen);
+
+/* Largest payload a record may carry (what batch_init was given). */
+size_t batch_max_record(const shoal_batch *b);
+
+/* Writes a record header, zeroes its padding and returns where its `caplen` payload bytes
+ * go; the caller fills them. Call only after batch_fits() said yes. */
+uint8_t *batch_append(shoal_batch *b, uint32_t caplen, uint32_t wirelen, uint32_t sec,
+                      uint32_t nsec, uint32_t ifindex, uint32_t linktype);
+
+/* Forgets the records (after they were copied out). */
+void batch_reset(shoal_batch *b);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * Capture filters for the AF_PACKET socket: compiled by libpcap (pcap_compile(3PCAP) on a
+ * pcap_open_dead(3PCAP) handle of the socket's link type), attached by the caller with
+ * setsockopt(SO_ATTACH_FILTER) (Documentation/networking/filter.rst).
+ */
+#ifndef SHOAL_BPF_H
+#define SHOAL_BPF_H
+
+#include <linux/filter.h>
+#include <stdint.h>
+
+#include "shoal.h"
+
+/* Compiles `expression` for packets that start with a `dlt` header (DLT_EN10MB for a
+ * SOCK_RAW socket on Ethernet, DLT_RAW for a SOCK_DGRAM socket, whose packets start at the
+ * network header). Accepted packets are cut to `snaplen`. On a bad expression: -1 and
+ * SHOAL_E_FILTER with libpcap's own message. Free `out` with bpf_program_free. */
+int bpf_compile(const char *expression, int dlt, uint32_t snaplen, struct sock_fprog *out,
+                shoal_error *err);
+
+/* A one-instruction program that accepts every packet cut to `snaplen` bytes. */
+int bpf_snaplen_only(uint32_t snaplen, struct sock_fprog *out, shoal_error *err);
+
+void bpf_program_free(struct sock_fprog *prog);
+
+#endif

@@ -1,0 +1,297 @@
+/*
+ * The capture thread and its hand-over (see capture.h).
+ *
+ * Life of a capture:
+ *   main: capture_start -> spawns the thread, waits for "opened" or "failed"
+ *   thread: setns (optional) -> backend open -> signal -> backend run (reads, flushes)
+ *   main: capture_close -> sets `stopping`, wakes the thread (condition variable, eventfd,
+ *         backend wake), joins it, closes the backend.
+ *
+ * Back-pressure: at most max_in_flight batches wait in the JS queue. Beyond that the thread
+ * stops reading, the kernel ring fills and the kernel counts drops: the event loop is never
+ * flooded and the loss shows in the statistics.
+ */
+#include "capture.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "af_packet.h"
+#include "netns.h"
+#include "pcap_backend.h"
+
+typedef enum { PHASE_OPENING, PHASE_RUNNING, PHASE_FAILED } capture_phase;
+
+struct shoal_capture {
+  shoal_options opts;
+  const shoal_backend_ops *ops;
+  void *state; /* the backend's, once open */
+  shoal_batch batch;
+
+  pthread_t thread;
+  int thread_started;
+  int closed;
+
+  pthread_mutex_t mu; /* guards phase, open_error, in_flight */
+  pthread_cond_t cv;
+  capture_phase phase;
+  shoal_error open_error;
+  uint32_t in_flight;
+
+  atomic_int stopping;
+  int wake_fd; /* eventfd: written once on stop, polled by the af_packet loop */
+
+  shoal_emit_fn emit;
+  void *emit_ctx;
+
+  uint64_t held_since_ns; /* when a partial batch was first held back (capture thread only) */
+
+  atomic_uint_fast64_t batches, packets, bytes;
+  shoal_stats final_stats;
+};
+
+void capture_message_free(shoal_message *msg) {
+  if (msg == NULL) return;
+  free(msg->data);
+  free(msg);
+}
+
+int capture_stopping(shoal_capture *cap) { return atomic_load(&cap->stopping); }
+int capture_wake_fd(shoal_capture *cap) { return cap->wake_fd; }
+shoal_batch *capture_batch(shoal_capture *cap) { return &cap->batch; }
+
+int capture_flush(shoal_capture *cap) {
+  shoal_batch *b = &cap->batch;
+  shoal_message *msg;
+
+  if (b->packets == 0) return capture_stopping(cap) ? -1 : 0;
+
+  pthread_mutex_lock(&cap->mu);
+  while (cap->in_flight >= cap->opts.max_in_flight && !capture_stopping(cap)) {
+    pthread_cond_wait(&cap->cv, &cap->mu);
+  }
+  if (capture_stopping(cap)) {
+    pthread_mutex_unlock(&cap->mu);
+    batch_reset(b);
+    cap->held_since_ns = 0;
+    return -1;
+  }
+  cap->in_flight++;
+  pthread_mutex_unlock(&cap->mu);
+
+  /* Copy out exactly the used bytes: JS gets a fresh buffer per batch (consumers may keep
+   * views into it) and a small batch does not pin a whole max-size buffer. */
+  msg = calloc(1, sizeof *msg);
+  if (msg != NULL) msg->data = malloc(b->used);
+  if (msg == NULL || msg->data == NULL) {
+    capture_message_free(msg);
+    pthread_mutex_lock(&cap->mu);
+    cap->in_flight--;
+    pthread_mutex_unlock(&cap->mu);
+    batch_reset(b); /* out of memory: these packets are lost, the capture goes on */
+    return 0;
+  }
+  msg->kind = SHOAL_MSG_BATCH;
+  memcpy(msg->data, b->buf, b->used);
+  msg->len = b->used;
+  msg->packets = b->packets;
+  atomic_fetch_add(&cap->batches, 1);
+  atomic_fetch_add(&cap->packets, b->packets);
+  atomic_fetch_add(&cap->bytes, b->used);
+  batch_reset(b);
+  cap->held_since_ns = 0;
+
+  if (cap->emit(cap->emit_ctx, msg) != 0) {
+    capture_message_free(msg);
+    return -1;
+  }
+  return 0;
+}
+
+static uint64_t monotonic_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int capture_caught_up(shoal_capture *cap) {
+  uint32_t in_flight;
+  uint64_t now;
+  if (capture_stopping(cap)) return -1;
+  if (cap->batch.packets == 0) return 1000; /* nothing held: sleep until the kernel wakes us */
+  pthread_mutex_lock(&cap->mu);
+  in_flight = cap->in_flight;
+  pthread_mutex_unlock(&cap->mu);
+  now = monotonic_ns();
+  if (cap->held_since_ns == 0) cap->held_since_ns = now;
+  if (in_flight == 0 || now - cap->held_since_ns >= (uint64_t)SHOAL_HOLD_MS * 1000000u) {
+    if (capture_flush(cap) != 0) return -1;
+    return 1000;
+  }
+  return SHOAL_HOLD_MS;
+}
+
+void capture_batch_taken(shoal_capture *cap) {
+  pthread_mutex_lock(&cap->mu);
+  if (cap->in_flight > 0) cap->in_flight--;
+  pthread_cond_signal(&cap->cv);
+  pthread_mutex_unlock(&cap->mu);
+}
+
+static void *capture_main(void *arg) {
+  shoal_capture *cap = arg;
+  shoal_error err;
+  void *state;
+
+  memset(&err, 0, sizeof err);
+  if (cap->opts.netns != NULL && netns_enter(cap->opts.netns, &err) != 0) goto failed;
+  state = cap->ops->open(&cap->opts, cap, &err);
+  if (state == NULL) goto failed;
+
+  pthread_mutex_lock(&cap->mu);
+  cap->state = state;
+  cap->phase = PHASE_RUNNING;
+  pthread_cond_broadcast(&cap->cv);
+  pthread_mutex_unlock(&cap->mu);
+
+  if (cap->ops->run(state, cap, &err) != 0 && !capture_stopping(cap)) {
+    /* A failure while running (the interface went away...): tell JS, then end. */
+    shoal_message *msg = calloc(1, sizeof *msg);
+    if (msg != NULL) {
+      msg->kind = SHOAL_MSG_ERROR;
+      msg->error = err;
+      if (cap->emit(cap->emit_ctx, msg) != 0) capture_message_free(msg);
+    }
+  }
+  return NULL;
+
+failed:
+  pthread_mutex_lock(&cap->mu);
+  cap->open_error = err;
+  cap->phase = PHASE_FAILED;
+  pthread_cond_broadcast(&cap->cv);
+  pthread_mutex_unlock(&cap->mu);
+  return NULL;
+}
+
+/* The largest payload one record may carry: the snapshot length plus the headers a backend
+ * may add (Linux SLL2 20 bytes, a re-inserted VLAN tag 4). */
+static size_t max_record_bytes(const shoal_options *opts) { return (size_t)opts->snaplen + 32; }
+
+shoal_capture *capture_start(shoal_options *opts, shoal_emit_fn emit, void *emit_ctx,
+                             shoal_error *err) {
+  shoal_capture *cap = calloc(1, sizeof *cap);
+  sigset_t all, saved;
+  int rc;
+
+  if (cap == NULL) {
+    shoal_options_free(opts);
+    shoal_error_set(err, SHOAL_E_SYSTEM, "out of memory");
+    return NULL;
+  }
+  cap->opts = *opts;
+  memset(opts, 0, sizeof *opts); /* the capture owns the strings now */
+  cap->ops = cap->opts.backend == SHOAL_BACKEND_LIBPCAP ? &shoal_pcap_backend : &shoal_af_packet_backend;
+  cap->emit = emit;
+  cap->emit_ctx = emit_ctx;
+  cap->phase = PHASE_OPENING;
+  cap->wake_fd = -1;
+  if (cap->opts.max_in_flight == 0) cap->opts.max_in_flight = 1;
+  pthread_mutex_init(&cap->mu, NULL);
+  pthread_cond_init(&cap->cv, NULL);
+
+  if (batch_init(&cap->batch, cap->opts.batch_bytes, cap->opts.batch_packets,
+                 max_record_bytes(&cap->opts)) != 0) {
+    shoal_error_set(err, SHOAL_E_SYSTEM, "out of memory for a %u-byte batch", cap->opts.batch_bytes);
+    goto fail;
+  }
+  cap->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (cap->wake_fd < 0) {
+    shoal_error_errno(err, SHOAL_E_SYSTEM, errno, "eventfd");
+    goto fail;
+  }
+
+  /* The thread blocks every signal: Node's handlers run on the main thread, and a signal
+   * landing here would only interrupt poll(). */
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &saved);
+  rc = pthread_create(&cap->thread, NULL, capture_main, cap);
+  pthread_sigmask(SIG_SETMASK, &saved, NULL);
+  if (rc != 0) {
+    shoal_error_errno(err, SHOAL_E_SYSTEM, rc, "cannot start the capture thread");
+    goto fail;
+  }
+  cap->thread_started = 1;
+  pthread_setname_np(cap->thread, "shoal-capture"); /* shows in top -H and /proc/PID/task */
+
+  pthread_mutex_lock(&cap->mu);
+  while (cap->phase == PHASE_OPENING) pthread_cond_wait(&cap->cv, &cap->mu);
+  pthread_mutex_unlock(&cap->mu);
+  if (cap->phase == PHASE_FAILED) {
+    *err = cap->open_error;
+    goto fail;
+  }
+  return cap;
+
+fail:
+  capture_close(cap);
+  capture_destroy(cap);
+  return NULL;
+}
+
+void capture_stats(shoal_capture *cap, shoal_stats *out) {
+  if (cap->closed) {
+    *out = cap->final_stats;
+    return;
+  }
+  memset(out, 0, sizeof *out);
+  if (cap->state != NULL) cap->ops->stats(cap->state, out);
+  out->batches = atomic_load(&cap->batches);
+  out->packets = atomic_load(&cap->packets);
+  out->bytes = atomic_load(&cap->bytes);
+}
+
+void capture_close(shoal_capture *cap) {
+  uint64_t one = 1;
+  if (cap->closed) return;
+
+  atomic_store(&cap->stopping, 1);
+  pthread_mutex_lock(&cap->mu);
+  pthread_cond_broadcast(&cap->cv);
+  pthread_mutex_unlock(&cap->mu);
+  if (cap->wake_fd >= 0 && write(cap->wake_fd, &one, sizeof one) < 0) {
+    /* the eventfd counter cannot overflow with one write; nothing to do */
+  }
+  if (cap->state != NULL && cap->ops->wake != NULL) cap->ops->wake(cap->state);
+  if (cap->thread_started) {
+    pthread_join(cap->thread, NULL);
+    cap->thread_started = 0;
+  }
+
+  /* The thread is gone: the backend may be read and closed from here. */
+  capture_stats(cap, &cap->final_stats);
+  if (cap->state != NULL) {
+    cap->ops->close(cap->state);
+    cap->state = NULL;
+  }
+  cap->closed = 1;
+  if (cap->wake_fd >= 0) close(cap->wake_fd);
+  cap->wake_fd = -1;
+  batch_free(&cap->batch);
+}
+
+void capture_destroy(shoal_capture *cap) {
+  if (cap == NULL) return;
+  capture_close(cap);
+  pthread_mutex_destroy(&cap->mu);
+  pthread_cond_destroy(&cap->cv);
+  shoal_options_free(&cap->opts);
+  free(cap);
+}

@@ -1,0 +1,187 @@
+/**
+ * Live capture from a network interface through the native addon (AF_PACKET TPACKET_V3 ring
+ * or libpcap), optionally inside another network namespace.
+ *
+ * A native thread reads the kernel's packets and hands them over in batches, one ArrayBuffer
+ * per crossing; this side walks each batch and calls the PacketSink once per packet, on the
+ * main thread.
+ */
+
+import type { PacketSink } from '../packet-sink.js';
+import { deliverBatch } from './batch-records.js';
+import { LiveCaptureError, fromNativeError } from './live-errors.js';
+import { resolveLiveOptions } from './live-options.js';
+import type { LiveBackend, LiveCaptureOptions } from './live-options.js';
+import { loadAddon } from './native-addon.js';
+import type { NativeAddon, NativeHandle, NativeStats } from './native-addon.js';
+
+export interface LiveCaptureStats {
+  /** Packets the kernel let through the filter, dropped ones included. */
+  received: number;
+  /** Packets the kernel dropped for lack of ring / buffer space. */
+  dropped: number;
+  /** libpcap's ps_ifdrop (drops by the interface); 0 for af_packet. */
+  interfaceDropped: number;
+  /** af_packet: times the ring was full (TPACKET_V3 tp_freeze_q_cnt); 0 for libpcap. */
+  ringFreezes: number;
+  /** Packets handed to the sink. */
+  delivered: number;
+  /** Batches handed to the sink. */
+  batches: number;
+  /** Packets read from the kernel and waiting in the queue to JS (discarded by close()). */
+  queued: number;
+}
+
+function toStats(s: NativeStats): LiveCaptureStats {
+  return {
+    received: s.received,
+    dropped: s.dropped,
+    interfaceDropped: s.interfaceDropped,
+    ringFreezes: s.freezes,
+    delivered: s.deliveredPackets,
+    batches: s.deliveredBatches,
+    queued: Math.max(0, s.emittedPackets - s.deliveredPackets),
+  };
+}
+
+export class LiveCapture {
+  readonly backend: LiveBackend;
+  readonly interface: string;
+  readonly netns: string | undefined;
+  /**
+   * Settles when the capture ends: fulfilled after close(), rejected with a LiveCaptureError
+   * when the capture fails while running (say the interface was removed). The rejection is
+   * marked handled: await `done` (or read `error`) to learn of it.
+   */
+  readonly done: Promise<void>;
+
+  #addon: NativeAddon;
+  #handle: NativeHandle | null = null;
+  #finalStats: LiveCaptureStats | null = null;
+  #error: LiveCaptureError | null = null;
+  #settle!: (err: LiveCaptureError | null) => void;
+
+  /** Use openLiveCapture(). */
+  private constructor(addon: NativeAddon, backend: LiveBackend, iface: string, netns: string | undefined) {
+    this.#addon = addon;
+    this.backend = backend;
+    this.interface = iface;
+    this.netns = netns;
+    this.done = new Promise<void>((resolve, reject) => {
+      this.#settle = (err) => (err === null ? resolve() : reject(err));
+    });
+    this.done.catch(() => undefined);
+  }
+
+  /** @internal */
+  static open(options: LiveCaptureOptions, sink: PacketSink): LiveCapture {
+    const resolved = resolveLiveOptions(options);
+    const addon = loadAddon();
+    const where = `${resolved.backend} capture on "${resolved.interface}"${resolved.netns ? ` in ${resolved.netns}` : ''}`;
+    const capture = new LiveCapture(addon, resolved.backend, resolved.interface, resolved.netns ?? undefined);
+    // A sink that closes the capture gets no further packet, not even from the same batch.
+    const until = {
+      get stopped(): boolean {
+        return capture.#handle === null;
+      },
+    };
+    try {
+      capture.#handle = addon.open(resolved, (kind, payload) => {
+        if (kind === 0) {
+          deliverBatch(payload as ArrayBuffer, sink, until);
+        } else {
+          capture.#fail(fromNativeError(payload, where));
+        }
+      });
+    } catch (err) {
+      throw fromNativeError(err, `cannot start ${where}`);
+    }
+    return capture;
+  }
+
+  /** Counters so far (after close, the final ones). */
+  stats(): LiveCaptureStats {
+    if (this.#handle === null) return this.#finalStats ?? toStats(emptyStats());
+    return toStats(this.#addon.stats(this.#handle));
+  }
+
+  /**
+   * Stops reading, waits for the capture thread, releases ring, socket and queue. Packets not
+   * yet delivered are discarded; the sink is not called after close() returns. Returns the
+   * final counters. Safe to call more than once.
+   */
+  close(): LiveCaptureStats {
+    if (this.#handle !== null) {
+      const handle = this.#handle;
+      this.#handle = null;
+      this.#finalStats = toStats(this.#addon.close(handle));
+      this.#settle(this.#error);
+    }
+    return this.#finalStats ?? toStats(emptyStats());
+  }
+
+  /** True once closed, by close() or by a failure. */
+  get closed(): boolean {
+    return this.#handle === null;
+  }
+
+
+  /** The failure that ended the capture, if any. */
+  get error(): LiveCaptureError | null {
+    return this.#error;
+  }
+
+  /** An open capture keeps the process alive (the default)... */
+  ref(): this {
+    if (this.#handle !== null) this.#addon.ref(this.#handle);
+    return this;
+  }
+
+  /** ...or not. */
+  unref(): this {
+    if (this.#handle !== null) this.#addon.unref(this.#handle);
+    return this;
+  }
+
+  #fail(err: LiveCaptureError): void {
+    if (this.#error !== null) return;
+    this.#error = err;
+    this.close();
+  }
+}
+
+function emptyStats(): NativeStats {
+  return {
+    received: 0,
+    dropped: 0,
+    interfaceDropped: 0,
+    freezes: 0,
+    emittedBatches: 0,
+    emittedPackets: 0,
+    emittedBytes: 0,
+    deliveredBatches: 0,
+    deliveredPackets: 0,
+  };
+}
+
+/**
+ * Starts a live capture; packets go to `sink` in batches on the main thread. Throws a
+ * LiveCaptureError (code CAP_ERR_OPEN, `reason` saying which part failed) with a one-line
+ * message when it cannot start: bad options, no such interface in that namespace, a filter
+ * that does not compile (libpcap's message), missing privileges, an unusable backend.
+ *
+ * The sink must not throw: an exception from it surfaces as an uncaught exception.
+ */
+export function openLiveCapture(options: LiveCaptureOptions, sink: PacketSink): LiveCapture {
+  return LiveCapture.open(options, sink);
+}
+
+/** Whether live capture can be tried in this process, and why not. Loads the addon. */
+export function liveCaptureAvailability(): { available: true; libpcap: string } | { available: false; reason: string } {
+  try {
+    return { available: true, libpcap: loadAddon().libpcapVersion() };
+  } catch (err) {
+    if (err instanceof LiveCaptureError) return { available: false, reason: err.message };
+    throw err;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Loading the native addon (build/Release/shoal_capture.node, built from native/ by
+ * native/build.mjs when the package is installed). Loaded on first use, once per process.
+ */
+
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { RECORD_HEADER_BYTES } from './batch-records.js';
+import { LiveCaptureError } from './live-errors.js';
+
+/** The flat option object the addon reads (native/addon.c, parse_options). */
+export interface NativeOptions {
+  backend: 'af_packet' | 'libpcap';
+  interface: string;
+  filter: string | null;
+  netns: string | null;
+  promiscuous: boolean;
+  ignoreOutgoing: boolean;
+  snaplen: number;
+  fanout: boolean;
+  fanoutGroup: number;
+  fanoutMode: string;
+  fanoutDefrag: boolean;
+  fanoutRollover: boolean;
+  blockBytes: number;
+  blockCount: number;
+  blockTimeoutMs: number;
+  batchBytes: number;
+  batchPackets: number;
+  maxInFlight: number;
+  pcapBufferBytes: number;
+  pcapTimeoutMs: number;
+  pcapImmediate: boolean;
+}
+
+export interface NativeStats {
+  received: number;
+  dropped: number;
+  interfaceDropped: number;
+  freezes: number;
+  emittedBatches: number;
+  emittedPackets: number;
+  emittedBytes: number;
+  deliveredBatches: number;
+  deliveredPackets: number;
+}
+
+/** Opaque: a JS external wrapping the native capture. */
+export type NativeHandle = { readonly __nativeCapture: unique symbol };
+
+/** kind 0: a batch (ArrayBuffer, packet count); kind 1: an Error after open. */
+export type NativeMessageHandler = (kind: number, payload: ArrayBuffer | Error, packets: number) => void;
+
+export interface NativeAddon {
+  open(options: NativeOptions, onMessage: NativeMessageHandler): NativeHandle;
+  stats(handle: NativeHandle): NativeStats;
+  close(handle: NativeHandle): NativeStats;
+  ref(handle: NativeHandle): void;
+  unref(handle: NativeHandle): void;
+  libpcapVersion(): string;
+  readonly recordHeaderBytes: number;
+}
+
+/** Where the addon is expected; SHOAL_CAPTURE_ADDON overrides it (tests of a missing addon). */
+export function addonPath(): string {
+  const override = process.env['SHOAL_CAPTURE_ADDON'];
+  if (override !== undefined && override !== '') return override;
+  return fileURLToPath(new URL('../../build/Release/shoal_capture.node', import.meta.url));
+}
+
+let loaded: NativeAddon | null = null;
+let loadError: LiveCaptureError | null = null;
+
+/** The addon, or a LiveCaptureError (reason 'backend') saying why it cannot be used. */
+export function loadAddon(): NativeAddon {
+  if (loaded !== null) return loaded;
+  if (loadError !== null) throw loadError;
+  const file = addonPath();
+  try {
+    const required = createRequire(import.meta.url)(file) as NativeAddon;
+    if (required.recordHeaderBytes !== RECORD_HEADER_BYTES) {
+      throw new Error(
+        `record layout mismatch (header ${required.recordHeaderBytes} bytes, expected ${RECORD_HEADER_BYTES}): rebuild it`,
+      );
+    }
+    loaded = required;
+    return loaded;
+  } catch (err) {
+    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    loadError = new LiveCaptureError(
+      'backend',
+      `live capture is unavailable: the native addon ${file} cannot be loaded (${why}); build it with ` +
+        '`npm run build:native -w @shoal/capture` (needs the Debian packages libpcap-dev, make, g++, python3)',
+      { cause: err },
+    );
+    throw loadError;
+  }
+}

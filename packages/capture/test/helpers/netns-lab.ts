@@ -1,0 +1,300 @@
+/**
+ * A two-host lab of network namespaces for live-capture tests, made fresh per test file:
+ *
+ *   [ns <id>-srv] srv0 10.244.X.1/24 ── veth ── <bridge in the root namespace> ── veth ── cli0 10.244.X.2/24 [ns <id>-cli]
+ *                                        root-side ports: sp<id>, cp<id>; bridge: br<id>
+ *
+ * A real Node HTTP server listens on 10.244.X.1:8080 in the server namespace; curl runs in
+ * the client namespace. Nothing has an address in the root namespace; names carry the test
+ * process's PID so concurrent runs do not collide. destroy() (also run on process exit)
+ * removes the namespaces, links and processes made here. Every command has a time limit.
+ */
+
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+
+const COMMAND_TIMEOUT_MS = 10_000;
+let labCounter = 0;
+const liveLabs = new Set<NetnsLab>();
+let exitHookInstalled = false;
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command with a time limit; resolves with its exit code and output (never rejects
+ * for a non-zero exit). */
+export function run(command: string, args: readonly string[], timeoutMs = COMMAND_TIMEOUT_MS): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${command} ${args.join(' ')} took longer than ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+function ipSync(args: readonly string[]): void {
+  execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: COMMAND_TIMEOUT_MS });
+}
+
+function ipQuiet(args: readonly string[]): void {
+  try {
+    ipSync(args);
+  } catch {
+    // already gone
+  }
+}
+
+/** True when the tests can make namespaces (root). */
+export function canMakeNamespaces(): { ok: true } | { ok: false; reason: string } {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
+    return { ok: false, reason: 'live capture tests need root (network namespaces, AF_PACKET); run them as root' };
+  }
+  return { ok: true };
+}
+
+export class NetnsLab {
+  readonly id: string;
+  readonly serverNs: string;
+  readonly clientNs: string;
+  readonly serverIf = 'srv0';
+  readonly clientIf = 'cli0';
+  /** Root-namespace ends of the veth pairs, both ports of `bridge`. */
+  readonly serverPort: string;
+  readonly clientPort: string;
+  readonly bridge: string;
+  readonly serverIp: string;
+  readonly clientIp: string;
+  readonly httpPort = 8080;
+  readonly #processes = new Set<ChildProcess>();
+  readonly #extraLinks = new Set<string>();
+  #destroyed = false;
+
+  constructor() {
+    const n = labCounter++;
+    const pid = process.pid % 10_000_000;
+    this.id = `${pid}${n}`;
+    this.serverNs = `shoal-${pid}-${n}-srv`;
+    this.clientNs = `shoal-${pid}-${n}-cli`;
+    this.serverPort = `sp${this.id}`.slice(0, 15);
+    this.clientPort = `cp${this.id}`.slice(0, 15);
+    this.bridge = `br${this.id}`.slice(0, 15);
+    const x = 20 + ((pid + n) % 200);
+    this.serverIp = `10.244.${x}.1`;
+    this.clientIp = `10.244.${x}.2`;
+    liveLabs.add(this);
+    if (!exitHookInstalled) {
+      exitHookInstalled = true;
+      process.on('exit', () => {
+        for (const lab of liveLabs) lab.destroy();
+      });
+    }
+    try {
+      this.#create();
+    } catch (err) {
+      this.destroy();
+      throw err;
+    }
+  }
+
+  #create(): void {
+    ipSync(['netns', 'add', this.serverNs]);
+    ipSync(['netns', 'add', this.clientNs]);
+    ipSync(['link', 'add', this.bridge, 'type', 'bridge']);
+    // No IPv6 addresses on the root side: the root namespace gets no address at all.
+    for (const name of [this.bridge]) {
+      const knob = `/proc/sys/net/ipv6/conf/${name}/disable_ipv6`;
+      if (fs.existsSync(knob)) fs.writeFileSync(knob, '1');
+    }
+    ipSync(['link', 'add', this.serverPort, 'type', 'veth', 'peer', 'name', this.serverIf, 'netns', this.serverNs]);
+    ipSync(['link', 'add', this.clientPort, 'type', 'veth', 'peer', 'name', this.clientIf, 'netns', this.clientNs]);
+    for (const port of [this.serverPort, this.clientPort]) {
+      const knob = `/proc/sys/net/ipv6/conf/${port}/disable_ipv6`;
+      if (fs.existsSync(knob)) fs.writeFileSync(knob, '1');
+      ipSync(['link', 'set', port, 'master', this.bridge]);
+      ipSync(['link', 'set', port, 'up']);
+    }
+    ipSync(['link', 'set', this.bridge, 'up']);
+    for (const [ns, dev, ip] of [
+      [this.serverNs, this.serverIf, this.serverIp],
+      [this.clientNs, this.clientIf, this.clientIp],
+    ] as const) {
+      ipSync(['-n', ns, 'link', 'set', 'lo', 'up']);
+      ipSync(['-n', ns, 'addr', 'add', `${ip}/24`, 'dev', dev]);
+      ipSync(['-n', ns, 'link', 'set', dev, 'up']);
+    }
+  }
+
+  /** /var/run/netns/NAME of one of the lab's namespaces. */
+  nsPath(ns: string): string {
+    return `/var/run/netns/${ns}`;
+  }
+
+  /** Runs `ip` synchronously (within the time limit); throws on failure. */
+  ip(...args: string[]): void {
+    ipSync(args);
+  }
+
+  /** Adds a veth pair `name` / `name`p inside `ns`, both up (removed by destroy()); returns
+   * `name`. (This kernel has no dummy interfaces.) */
+  addVethPair(ns: string, name: string): string {
+    ipSync(['-n', ns, 'link', 'add', name, 'type', 'veth', 'peer', 'name', `${name}p`]);
+    ipSync(['-n', ns, 'link', 'set', name, 'up']);
+    ipSync(['-n', ns, 'link', 'set', `${name}p`, 'up']);
+    this.#extraLinks.add(`${ns}\0${name}`);
+    return name;
+  }
+
+  /**
+   * Joins the client and server namespaces directly by one more veth pair (no bridge, the
+   * cheapest path for a flood): `fls` 10.245.X.1 in the server namespace, `flc` 10.245.X.2 in
+   * the client's. Returns the server-side address. Removed with the namespaces.
+   */
+  addDirectLink(): { serverIf: string; serverIp: string; clientIp: string } {
+    const x = this.serverIp.split('.')[2]!;
+    const serverIp = `10.245.${x}.1`;
+    const clientIp = `10.245.${x}.2`;
+    ipSync(['-n', this.clientNs, 'link', 'add', 'flc', 'type', 'veth', 'peer', 'name', 'fls', 'netns', this.serverNs]);
+    ipSync(['-n', this.serverNs, 'addr', 'add', `${serverIp}/24`, 'dev', 'fls']);
+    ipSync(['-n', this.clientNs, 'addr', 'add', `${clientIp}/24`, 'dev', 'flc']);
+    ipSync(['-n', this.serverNs, 'link', 'set', 'fls', 'up']);
+    ipSync(['-n', this.clientNs, 'link', 'set', 'flc', 'up']);
+    return { serverIf: 'fls', serverIp, clientIp };
+  }
+
+  /** Starts a process inside `ns`; it is killed by destroy(). */
+  spawnIn(ns: string, command: string, args: readonly string[]): ChildProcess {
+    const child = spawn('ip', ['netns', 'exec', ns, command, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.#processes.add(child);
+    child.on('exit', () => this.#processes.delete(child));
+    return child;
+  }
+
+  /** Runs a command inside `ns` to completion (time-limited). */
+  runIn(ns: string, command: string, args: readonly string[], timeoutMs = COMMAND_TIMEOUT_MS): Promise<CommandResult> {
+    return run('ip', ['netns', 'exec', ns, command, ...args], timeoutMs);
+  }
+
+  /**
+   * Starts a Node HTTP server on serverIp:8080 in the server namespace and waits until it
+   * listens. It answers every request with 200 and a short body, and exits by itself when
+   * its stdin closes (the test process went away) or after 5 minutes.
+   */
+  async startHttpServer(): Promise<{ pid: number }> {
+    const script = `
+      const http = require('node:http');
+      const server = http.createServer((req, res) => {
+        res.setHeader('content-type', 'text/plain');
+        res.end('hello from the shoal lab ' + req.url + '\\n');
+      });
+      server.listen(${this.httpPort}, ${JSON.stringify(this.serverIp)}, () => console.log('ready ' + process.pid));
+      process.stdin.on('end', () => process.exit(0));
+      process.stdin.resume();
+      setTimeout(() => process.exit(0), 300000);
+    `;
+    const child = this.spawnIn(this.serverNs, process.execPath, ['-e', script]);
+    const pid = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      let err = '';
+      const timer = setTimeout(() => reject(new Error(`HTTP server did not start in 10 s: ${err}`)), 10_000);
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        const m = /ready (\d+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+      });
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`HTTP server exited with ${code}: ${err}`));
+      });
+    });
+    return { pid };
+  }
+
+  /** curl from the client namespace; resolves with the HTTP status and body. */
+  async curl(path: string): Promise<{ status: number; body: string }> {
+    const url = `http://${this.serverIp}:${this.httpPort}${path}`;
+    const r = await this.runIn(this.clientNs, 'curl', ['-sS', '--max-time', '5', '-o', '-', '-w', '\n%{http_code}', url]);
+    if (r.code !== 0) throw new Error(`curl ${url} failed (${r.code}): ${r.stderr.trim()}`);
+    const cut = r.stdout.lastIndexOf('\n');
+    return { status: Number(r.stdout.slice(cut + 1)), body: r.stdout.slice(0, cut) };
+  }
+
+  /**
+   * Sends `count` UDP datagrams of `size` bytes (payload "shoal-udp" then filler) from the
+   * client namespace to serverIp:port, with a Node sender (at most 64 sends outstanding).
+   */
+  async sendUdp(count: number, port: number, size = 64): Promise<void> {
+    const script = `
+      const dgram = require('node:dgram');
+      const socket = dgram.createSocket('udp4');
+      const payload = Buffer.alloc(${size}, 0x2e);
+      payload.write('shoal-udp');
+      let sent = 0, done = 0, outstanding = 0;
+      const total = ${count};
+      function pump() {
+        while (sent < total && outstanding < 64) {
+          sent++; outstanding++;
+          socket.send(payload, ${port}, ${JSON.stringify(this.serverIp)}, () => {
+            outstanding--; done++;
+            if (done === total) socket.close(); else pump();
+          });
+        }
+      }
+      pump();
+      setTimeout(() => process.exit(3), 60000).unref();
+    `;
+    const r = await this.runIn(this.clientNs, process.execPath, ['-e', script], 70_000);
+    if (r.code !== 0) throw new Error(`UDP sender failed (${r.code}): ${r.stderr.trim()}`);
+  }
+
+  /** Removes everything made here; safe to call more than once. Synchronous (exit hook). */
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    liveLabs.delete(this);
+    for (const child of this.#processes) {
+      // `ip netns exec` execs the command, so this PID is the command's own.
+      child.kill('SIGKILL');
+    }
+    this.#processes.clear();
+    for (const key of this.#extraLinks) {
+      const [ns, name] = key.split('\0') as [string, string];
+      ipQuiet(['-n', ns, 'link', 'del', name]);
+    }
+    ipQuiet(['link', 'del', this.serverPort]);
+    ipQuiet(['link', 'del', this.clientPort]);
+    ipQuiet(['link', 'del', this.bridge]);
+    ipQuiet(['netns', 'del', this.serverNs]);
+    ipQuiet(['netns', 'del', this.clientNs]);
+  }
+}
+
+/** Waits until `check()` is true, polling every `stepMs`, for at most `timeoutMs`. */
+export async function waitFor(check: () => boolean, timeoutMs = 3000, stepMs = 20): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+  return check();
+}

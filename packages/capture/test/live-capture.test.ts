@@ -1,0 +1,290 @@
+/**
+ * Live capture with real packets: a two-namespace lab (helpers/netns-lab.ts) with a real HTTP
+ * server and curl, captured by each backend inside a namespace (by path) and in the root
+ * namespace. Needs root; skipped with the reason otherwise.
+ */
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { isShoalError } from '@shoal/model';
+import { LiveCaptureError, openLiveCapture } from '@shoal/capture';
+import type { LiveBackend, LiveCapture, LiveCaptureOptions } from '@shoal/capture';
+import { NetnsLab, canMakeNamespaces, waitFor } from './helpers/netns-lab.js';
+import { PacketLog } from './helpers/netns-packets.js';
+
+/** The code each LiveCaptureError reason carries (docs/errors.md). */
+const CODE_OF_REASON: Record<string, string> = {
+  options: 'CAP_ERR_LIVE_OPTIONS',
+  interface: 'CAP_ERR_INTERFACE',
+  filter: 'CAP_ERR_FILTER',
+  permission: 'CAP_ERR_PERMISSION',
+  netns: 'CAP_ERR_NETNS',
+  backend: 'CAP_ERR_BACKEND_UNAVAILABLE',
+  system: 'CAP_ERR_OPEN',
+};
+
+const allowed = canMakeNamespaces();
+const skip = allowed.ok ? false : allowed.reason;
+
+function openError(options: LiveCaptureOptions): LiveCaptureError {
+  try {
+    openLiveCapture(options, new PacketLog()).close();
+  } catch (err) {
+    assert.ok(err instanceof LiveCaptureError, `expected a LiveCaptureError, got ${String(err)}`);
+    assert.ok(isShoalError(err));
+    assert.equal(err.code, CODE_OF_REASON[err.reason], `the code follows the reason '${err.reason}'`);
+    assert.doesNotMatch(err.message, /\n/, 'one-line message');
+    return err;
+  }
+  assert.fail(`opening ${JSON.stringify(options)} did not fail`);
+}
+
+/** Rejects when `promise` has not settled within `ms`. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+for (const backend of ['af_packet', 'libpcap'] as const satisfies readonly LiveBackend[]) {
+  describe(`live capture with ${backend}`, { skip }, () => {
+    let lab: NetnsLab;
+    let serverPid = 0;
+    const open: LiveCapture[] = [];
+
+    /** Opens a capture that the after hook closes if the test does not. */
+    function capture(options: Omit<LiveCaptureOptions, 'backend'>, log = new PacketLog()): { cap: LiveCapture; log: PacketLog } {
+      const cap = openLiveCapture({ backend, ...options }, log);
+      open.push(cap);
+      return { cap, log };
+    }
+
+    before(async () => {
+      lab = new NetnsLab();
+      serverPid = (await lab.startHttpServer()).pid;
+    });
+
+    after(() => {
+      for (const cap of open) cap.close();
+      lab?.destroy();
+    });
+
+    it('captures HTTP inside the server namespace given as /var/run/netns/NAME', async () => {
+      const started = Date.now();
+      const { cap, log } = capture({ interface: lab.serverIf, netns: lab.nsPath(lab.serverNs), filter: 'tcp port 8080' });
+      assert.equal(cap.backend, backend);
+      const reply = await lab.curl('/by-netns-path');
+      assert.equal(reply.status, 200);
+      assert.ok(
+        await waitFor(() => log.has('GET /by-netns-path HTTP/1.1') && log.has('HTTP/1.1 200 OK') && log.count(6) >= 8),
+        `request and response captured (${log.packets.length} packets)`,
+      );
+      const stats = cap.stats();
+      const final = cap.close();
+      assert.deepEqual(cap.close(), final, 'closing twice returns the same final counters');
+      assert.equal(cap.closed, true);
+      await within(cap.done, 1000, 'done settling');
+
+      assert.ok(log.packets.every((p) => p.linkType === 1), 'Ethernet frames on a veth');
+      assert.ok(log.packets.every((p) => p.originalLength >= p.bytes.length));
+      assert.ok(log.packets.every((p) => p.timestampMs >= started - 1000 && p.timestampMs <= Date.now() + 1000), 'timestamps are now');
+      assert.equal(log.count(17), 0, 'nothing but TCP port 8080');
+      assert.ok(stats.delivered >= 8 && stats.batches >= 1 && stats.batches <= stats.delivered);
+      assert.ok(final.received >= final.delivered, `received ${final.received} >= delivered ${final.delivered}`);
+      assert.equal(final.delivered, log.packets.length);
+      assert.equal(final.dropped, 0);
+      assert.equal(final.ringFreezes, 0);
+    });
+
+    it('captures on "any" inside a namespace given as /proc/PID/ns/net, as Linux SLL2', async () => {
+      const { cap, log } = capture({ interface: 'any', netns: `/proc/${serverPid}/ns/net`, filter: 'tcp port 8080' });
+      await lab.curl('/by-proc-path');
+      assert.ok(await waitFor(() => log.has('GET /by-proc-path HTTP/1.1') && log.has('HTTP/1.1 200 OK')));
+      cap.close();
+      assert.ok(log.packets.length > 0);
+      for (const p of log.packets) {
+        assert.equal(p.linkType, 276, 'LINKTYPE_LINUX_SLL2');
+        assert.equal(p.bytes.readUInt16BE(0), 0x0800, 'SLL2 protocol IPv4');
+        assert.ok(p.bytes.readUInt32BE(4) > 0, 'SLL2 interface index');
+        assert.equal(p.bytes.readUInt16BE(8), 1, 'ARPHRD_ETHER');
+        assert.ok([0, 4].includes(p.bytes[10]!), 'to us or outgoing');
+      }
+    });
+
+    it('captures in the root namespace on a bridge port', async () => {
+      const { cap, log } = capture({ interface: lab.serverPort, filter: 'tcp port 8080' });
+      await lab.curl('/root-namespace');
+      assert.ok(await waitFor(() => log.has('GET /root-namespace HTTP/1.1') && log.has('HTTP/1.1 200 OK')));
+      const stats = cap.close();
+      assert.ok(stats.received >= stats.delivered && stats.delivered > 0);
+      assert.equal(stats.dropped, 0);
+    });
+
+    it('a filter keeps out other traffic that an unfiltered capture sees', async () => {
+      const where = { interface: lab.serverIf, netns: lab.nsPath(lab.serverNs) };
+      const filtered = capture({ ...where, filter: 'tcp port 8080' });
+      const everything = capture(where);
+      await lab.sendUdp(20, 9999);
+      await lab.curl('/filtered');
+      assert.ok(
+        await waitFor(() => everything.log.count(17, 9999) === 20 && everything.log.has('HTTP/1.1 200 OK') && filtered.log.has('HTTP/1.1 200 OK')),
+        `unfiltered saw ${everything.log.count(17, 9999)} datagrams`,
+      );
+      filtered.cap.close();
+      everything.cap.close();
+      assert.equal(filtered.log.count(17), 0, 'no UDP through "tcp port 8080"');
+      assert.ok(filtered.log.has('GET /filtered HTTP/1.1'));
+      assert.equal(filtered.log.count(6), filtered.log.packets.length);
+    });
+
+    it('ignoreOutgoing keeps only what the interface receives', async () => {
+      const { cap, log } = capture({ interface: lab.clientIf, netns: lab.nsPath(lab.clientNs), filter: 'tcp port 8080', ignoreOutgoing: true });
+      await lab.curl('/incoming-only');
+      assert.ok(await waitFor(() => log.has('HTTP/1.1 200 OK')));
+      await new Promise((r) => setTimeout(r, 200)); // past a block timeout: the request would be in by now
+      cap.close();
+      assert.equal(log.has('GET /incoming-only'), false, 'the client sent the request: not captured');
+    });
+
+    it('promiscuous mode shows traffic the bridge forwards', async () => {
+      const quiet = capture({ interface: lab.bridge, filter: 'tcp port 8080', promiscuous: false });
+      await lab.curl('/not-promiscuous');
+      await new Promise((r) => setTimeout(r, 300));
+      quiet.cap.close();
+      assert.equal(quiet.log.packets.length, 0, 'a bridge passes forwarded frames up only when promiscuous');
+
+      const promiscuous = capture({ interface: lab.bridge, filter: 'tcp port 8080', promiscuous: true });
+      await lab.curl('/promiscuous');
+      assert.ok(await waitFor(() => promiscuous.log.has('GET /promiscuous HTTP/1.1') && promiscuous.log.has('HTTP/1.1 200 OK')));
+      promiscuous.cap.close();
+    });
+
+    it('snaplen cuts packets but keeps their original length', async () => {
+      const { cap, log } = capture({ interface: lab.serverIf, netns: lab.nsPath(lab.serverNs), filter: 'tcp port 8080', snaplen: 60 });
+      await lab.curl('/snaplen');
+      assert.ok(await waitFor(() => log.packets.some((p) => p.originalLength > 100) && log.count(6) >= 8));
+      cap.close();
+      assert.ok(log.packets.every((p) => p.bytes.length <= 60));
+      assert.ok(log.packets.some((p) => p.originalLength > 100 && p.bytes.length === 60));
+    });
+
+    it('a sink that closes its capture gets no further packet', async () => {
+      let seen = 0;
+      const log = new PacketLog();
+      const { cap } = capture({ interface: lab.serverIf, netns: lab.nsPath(lab.serverNs), filter: 'tcp port 8080' }, log);
+      log.onEach = () => {
+        seen++;
+        cap.close();
+      };
+      await lab.curl('/close-in-sink');
+      assert.ok(await waitFor(() => seen > 0));
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(seen, 1);
+      assert.equal(cap.closed, true);
+      await within(cap.done, 1000, 'done settling');
+    });
+
+    it('rejects a bad filter with libpcap\'s message', () => {
+      const err = openError({ backend, interface: lab.serverIf, netns: lab.nsPath(lab.serverNs), filter: 'tcp port eighty eighty' });
+      assert.equal(err.reason, 'filter');
+      assert.match(err.message, /bad capture filter "tcp port eighty eighty": .*(syntax error|unknown)/);
+      assert.match(err.message, new RegExp(backend));
+    });
+
+    it(backend === 'af_packet' ? 'refuses a VLAN filter, pointing to libpcap' : 'accepts a VLAN filter', () => {
+      const options = { backend, interface: lab.serverIf, netns: lab.nsPath(lab.serverNs), filter: 'vlan and tcp port 8080' };
+      if (backend === 'libpcap') {
+        openLiveCapture(options, new PacketLog()).close();
+        return;
+      }
+      const err = openError(options);
+      assert.equal(err.reason, 'filter');
+      assert.match(err.message, /"vlan" needs the libpcap backend/);
+    });
+
+    it('rejects an interface the namespace does not have, naming it', () => {
+      // srv0 lives in the server namespace, not in the client's.
+      const err = openError({ backend, interface: lab.serverIf, netns: lab.nsPath(lab.clientNs) });
+      assert.equal(err.reason, 'interface');
+      assert.match(err.message, /no interface named "srv0" in this network namespace/);
+      assert.ok(err.message.includes(lab.nsPath(lab.clientNs)));
+      assert.equal(openError({ backend, interface: 'shoal-nope0' }).reason, 'interface');
+    });
+
+    it('rejects a namespace path that is missing or not a network namespace', () => {
+      const missing = openError({ backend, interface: 'lo', netns: '/var/run/netns/shoal-no-such-namespace' });
+      assert.equal(missing.reason, 'netns');
+      assert.match(missing.message, /network namespace \/var\/run\/netns\/shoal-no-such-namespace does not exist/);
+      const wrong = openError({ backend, interface: 'lo', netns: '/proc/self/ns/uts' });
+      assert.equal(wrong.reason, 'netns');
+      assert.match(wrong.message, /is not a network namespace/);
+    });
+
+    it('ends with an interface error when the interface is removed while capturing', async () => {
+      const name = lab.addVethPair(lab.serverNs, `gone${backend === 'libpcap' ? 'p' : 'a'}`);
+      const { cap } = capture({ interface: name, netns: lab.nsPath(lab.serverNs) });
+      lab.ip('-n', lab.serverNs, 'link', 'del', name);
+      const err = await within(
+        cap.done.then(
+          () => assert.fail('done fulfilled'),
+          (e: unknown) => e,
+        ),
+        5000,
+        'the capture failing',
+      );
+      assert.ok(err instanceof LiveCaptureError);
+      assert.equal(err.reason, 'interface');
+      assert.ok(err.message.includes(name), err.message);
+      assert.equal(cap.closed, true);
+      assert.equal(cap.error, err);
+      cap.close(); // still fine
+    });
+  });
+}
+
+describe('af_packet fanout', { skip }, () => {
+  let lab: NetnsLab;
+  const open: LiveCapture[] = [];
+  before(async () => {
+    lab = new NetnsLab();
+    await lab.startHttpServer();
+  });
+  after(() => {
+    for (const cap of open) cap.close();
+    lab?.destroy();
+  });
+
+  it('shares the packets among the group: every packet reaches exactly one member', async () => {
+    const where = { backend: 'af_packet' as const, interface: lab.serverIf, netns: lab.nsPath(lab.serverNs), filter: 'tcp port 8080' };
+    const reference = new PacketLog();
+    const members = [new PacketLog(), new PacketLog()];
+    open.push(openLiveCapture(where, reference));
+    const group = 1000 + (process.pid % 60000);
+    for (const m of members) open.push(openLiveCapture({ ...where, fanout: { group, mode: 'lb' } }, m));
+    for (let i = 0; i < 3; i++) await lab.curl(`/fanout-${i}`);
+    const sum = (): number => members[0]!.packets.length + members[1]!.packets.length;
+    assert.ok(
+      await waitFor(() => reference.count(6) >= 24 && sum() === reference.packets.length && reference.has('GET /fanout-2 HTTP/1.1')),
+      `reference ${reference.packets.length}, members ${members.map((m) => m.packets.length).join(' + ')}`,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    for (const cap of open) cap.close();
+    assert.equal(sum(), reference.packets.length);
+    assert.ok(members.every((m) => m.packets.length > 0), 'round robin gives both members packets');
+    const seen = members.flatMap((m) => m.packets.map((p) => p.bytes.toString('hex'))).sort();
+    assert.deepEqual(seen, reference.packets.map((p) => p.bytes.toString('hex')).sort());
+  });
+
+  it('refuses to join a group with a different mode', () => {
+    const where = { backend: 'af_packet' as const, interface: lab.serverIf, netns: lab.nsPath(lab.serverNs) };
+    const group = 2000 + (process.pid % 60000);
+    const first = openLiveCapture({ ...where, fanout: { group, mode: 'hash' } }, new PacketLog());
+    open.push(first);
+    const err = openError({ ...where, fanout: { group, mode: 'lb' } });
+    assert.equal(err.reason, 'options');
+    assert.match(err.message, /cannot join fanout group/);
+    first.close();
+  });
+});

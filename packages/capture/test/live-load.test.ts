@@ -1,0 +1,148 @@
+/**
+ * Live capture under a burst and at process exit (root; skipped with the reason otherwise):
+ * every packet the kernel kept reaches the sink, in far fewer crossings than packets; drops
+ * are counted; a capture left open does not hold up or crash an exiting process.
+ */
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { openLiveCapture } from '@shoal/capture';
+import type { LiveCapture, LiveCaptureStats } from '@shoal/capture';
+import { NetnsLab, canMakeNamespaces, waitFor } from './helpers/netns-lab.js';
+import { PacketLog } from './helpers/netns-packets.js';
+
+const allowed = canMakeNamespaces();
+const skip = allowed.ok ? false : allowed.reason;
+const DATAGRAMS = 20_000;
+
+/** Waits until every packet the kernel kept was delivered (bounded), then closes. */
+async function drainAndClose(cap: LiveCapture): Promise<LiveCaptureStats> {
+  await waitFor(() => {
+    const s = cap.stats();
+    return s.received > 0 && s.delivered + s.dropped === s.received && s.queued === 0;
+  }, 5000, 25);
+  return cap.close();
+}
+
+describe('live capture under a burst', { skip }, () => {
+  let lab: NetnsLab;
+  before(() => {
+    lab = new NetnsLab();
+  });
+  after(() => lab?.destroy());
+
+  for (const backend of ['af_packet', 'libpcap'] as const) {
+    it(`${backend}: delivered + dropped = received, in batches`, async () => {
+      const log = new PacketLog();
+      const cap = openLiveCapture({ backend, interface: lab.serverIf, netns: lab.nsPath(lab.serverNs), filter: 'udp port 9999' }, log);
+      try {
+        await lab.sendUdp(DATAGRAMS, 9999, 100);
+        const s = await drainAndClose(cap);
+        assert.equal(s.delivered + s.dropped, s.received, JSON.stringify(s));
+        assert.equal(s.delivered, log.packets.length);
+        assert.ok(s.received <= DATAGRAMS && s.received > 0, JSON.stringify(s));
+        assert.equal(log.count(17, 9999), log.packets.length, 'only the datagrams');
+        assert.ok(log.packets.every((p) => p.bytes.length === 14 + 20 + 8 + 100 && p.bytes.includes('shoal-udp')));
+        assert.ok(s.batches * 10 < s.delivered, `${s.batches} batches for ${s.delivered} packets`);
+      } finally {
+        cap.close();
+      }
+    });
+  }
+
+  it('af_packet: a slow sink makes the kernel drop, and the counters say so', async () => {
+    let spin = true;
+    const log = new PacketLog();
+    log.onEach = () => {
+      if (!spin) return;
+      const until = process.hrtime.bigint() + 100_000n; // 100 us per packet: at most 10k packets/s
+      while (process.hrtime.bigint() < until);
+    };
+    const cap = openLiveCapture(
+      {
+        backend: 'af_packet',
+        interface: lab.serverIf,
+        netns: lab.nsPath(lab.serverNs),
+        filter: 'udp port 9999',
+        ring: { blockBytes: 4096, blockCount: 4, blockTimeoutMs: 1 },
+        batch: { maxBytes: 65536, maxInFlight: 1 },
+      },
+      log,
+    );
+    try {
+      await lab.sendUdp(DATAGRAMS, 9999, 100);
+      spin = false;
+      const s = await drainAndClose(cap);
+      assert.ok(s.dropped > 0, `a 16 KiB ring behind a slow sink drops: ${JSON.stringify(s)}`);
+      assert.equal(s.delivered + s.dropped, s.received, JSON.stringify(s));
+    } finally {
+      cap.close();
+    }
+  });
+});
+
+describe('live capture at process exit', { skip }, () => {
+  let lab: NetnsLab;
+  before(() => {
+    lab = new NetnsLab();
+  });
+  after(() => lab?.destroy());
+
+  /** Runs a module script in a child Node process; resolves with its exit code (bounded). */
+  function runChild(body: string): Promise<{ code: number | null; signal: string | null; stderr: string; stdout: string }> {
+    const script = `
+      const { openLiveCapture } = await import(${JSON.stringify(import.meta.resolve('@shoal/capture'))});
+      const where = { interface: ${JSON.stringify(lab.serverIf)}, netns: ${JSON.stringify(lab.nsPath(lab.serverNs))} };
+      ${body}
+    `;
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      let stdout = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`child still running after 15 s: ${stderr}`));
+      }, 15_000);
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        resolve({ code, signal, stderr, stdout });
+      });
+    });
+  }
+
+  for (const backend of ['af_packet', 'libpcap'] as const) {
+    it(`${backend}: process.exit() with captures open exits cleanly`, async () => {
+      const r = await runChild(`
+        const caps = [0, 1].map(() => openLiveCapture({ backend: '${backend}', ...where }, { onPacket() {} }));
+        setTimeout(() => { console.log('exiting'); process.exit(7); }, 100);
+      `);
+      assert.equal(r.signal, null, r.stderr);
+      assert.equal(r.code, 7, r.stderr);
+      assert.match(r.stdout, /exiting/);
+    });
+
+    it(`${backend}: an unref()ed capture lets the process end by itself`, async () => {
+      const r = await runChild(`
+        const cap = openLiveCapture({ backend: '${backend}', ...where }, { onPacket() {} }).unref();
+        console.log('opened', cap.closed);
+      `);
+      assert.equal(r.signal, null, r.stderr);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /opened false/);
+    });
+
+    it(`${backend}: an open capture keeps the process alive until close()`, async () => {
+      const r = await runChild(`
+        const started = Date.now();
+        const cap = openLiveCapture({ backend: '${backend}', ...where }, { onPacket() {} });
+        setTimeout(() => { cap.close(); cap.close(); }, 300).unref();
+        process.on('exit', () => console.log('lived', Date.now() - started >= 290));
+      `);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /lived true/);
+    });
+  }
+});
