@@ -1,5 +1,6 @@
 import { isShoalError } from '@shoal/model';
 import { dissectCommand } from './commands/dissect.js';
+import { workerCommand } from './commands/worker.js';
 import { EXIT_USAGE, EXIT_FAILURE } from './exit-codes.js';
 
 export interface Command {
@@ -9,7 +10,7 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-const COMMANDS: Command[] = [dissectCommand];
+const COMMANDS: Command[] = [dissectCommand, workerCommand];
 
 const VERSION = '0.1.0';
 

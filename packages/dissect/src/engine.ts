@@ -118,6 +118,17 @@ export class DissectEngine implements PacketSink, StreamOutput {
     }
   }
 
+  /**
+   * Moves the capture clock to `nowMs` (epoch ms, the clock live packets are stamped with) and
+   * runs the timeouts when due. A live capture can go quiet; without this, idle flows and
+   * requests waiting for a response would wait for the next packet to be noticed.
+   */
+  advanceClock(nowMs: number): void {
+    if (!(nowMs > this.clockMs)) return;
+    this.clockMs = nowMs;
+    if (nowMs - this.lastSweepMs >= SWEEP_INTERVAL_MS) this.sweep(nowMs);
+  }
+
   /** End of input: every flow is flushed and reported, every pending request emitted. */
   finish(): void {
     for (const flow of this.flows.live) this.close(flow, this.clockMs);

@@ -56,6 +56,19 @@ export const ErrorCodes = {
   /** Evaluation failed on one entry: counted, never thrown; the entry does not match. */
   FLT_ERR_EVAL: 'FLT_ERR_EVAL',
 
+  /** Worker API: no bearer token, or the wrong one (HTTP 401). */
+  WRK_ERR_UNAUTHORIZED: 'WRK_ERR_UNAUTHORIZED',
+  /** Worker API: no such route or entry (never seen, or evicted) (HTTP 404). */
+  WRK_ERR_NOT_FOUND: 'WRK_ERR_NOT_FOUND',
+  /** Worker API: the route does not take this HTTP method (HTTP 405). */
+  WRK_ERR_METHOD: 'WRK_ERR_METHOD',
+  /** Worker API: a malformed request: bad JSON, bad parameter (HTTP 400). */
+  WRK_ERR_BAD_REQUEST: 'WRK_ERR_BAD_REQUEST',
+  /** Worker API: a request body over the size limit (HTTP 413). */
+  WRK_ERR_TOO_LARGE: 'WRK_ERR_TOO_LARGE',
+  /** Worker API: the worker failed on its side (HTTP 500); its log says more. */
+  WRK_ERR_INTERNAL: 'WRK_ERR_INTERNAL',
+
   /** A command-line usage error: unknown flag, bad value. */
   CLI_ERR_USAGE: 'CLI_ERR_USAGE',
 } as const;

@@ -1,13 +1,22 @@
 import * as fs from 'node:fs';
 import type { Entry } from '@shoal/model';
 import { decodePacket, encodePacket, encodeRecord, RECORD_HEADER_BYTES, RecordKind, type PacketRecord } from './record-codec.js';
-import { Segment, type RecordRef } from './segment.js';
+import { Segment, type PacketRef, type RecordRef } from './segment.js';
 
 export interface EntryStoreOptions {
   /** Total bytes the store may use on disk; the oldest segments go first beyond it. */
   limitBytes: number;
-  /** Bytes per segment file (the unit of eviction); default limit/8 within [1 MiB, 64 MiB]. */
+  /**
+   * Bytes per segment file (the unit of eviction); default limit/8 within [64 KiB, 64 MiB], so
+   * even a small limit is kept to within one segment and evicts in steps of an eighth.
+   */
   segmentBytes?: number;
+}
+
+/** A reading position in store order (see EntryStore.next); survives appends and eviction. */
+export interface StoreCursor {
+  segment: number;
+  index: number;
 }
 
 export interface EntryStoreStats {
@@ -42,7 +51,7 @@ export class EntryStore {
 
   static open(dir: string, options: EntryStoreOptions): EntryStore {
     const limit = options.limitBytes;
-    const segmentBytes = options.segmentBytes ?? Math.min(64 << 20, Math.max(1 << 20, Math.floor(limit / 8)));
+    const segmentBytes = options.segmentBytes ?? Math.min(64 << 20, Math.max(64 << 10, Math.floor(limit / 8)));
     fs.mkdirSync(dir, { recursive: true });
     const store = new EntryStore(dir, limit, segmentBytes);
     const numbers = fs
@@ -61,14 +70,16 @@ export class EntryStore {
     return store;
   }
 
-  appendEntry(entry: Entry): void {
-    const record = encodeRecord(RecordKind.ENTRY, Buffer.from(JSON.stringify(entry), 'utf8'));
+  /** `json` may be passed when the caller already serialised the entry (the live feed does). */
+  appendEntry(entry: Entry, json: string = JSON.stringify(entry)): void {
+    const record = encodeRecord(RecordKind.ENTRY, Buffer.from(json, 'utf8'));
     const segment = this.writable(record.length);
     const offset = segment.append(record, RECORD_HEADER_BYTES);
     const old = this.ids.get(entry.id);
     if (old !== undefined) old.segment.ids.splice(old.segment.ids.indexOf(entry.id), 1);
     this.ids.set(entry.id, { segment, offset, length: record.length - RECORD_HEADER_BYTES });
     segment.ids.push(entry.id);
+    segment.noteTimestamp(entry.timestamp);
     this.evict();
   }
 
@@ -76,7 +87,7 @@ export class EntryStore {
     const record = encodeRecord(RecordKind.PACKET, encodePacket(stream, linkType, timestampMs, data, offset, length, wireLength));
     const segment = this.writable(record.length);
     const at = segment.append(record, RECORD_HEADER_BYTES);
-    segment.indexPacket(stream, { segment, offset: at, length: record.length - RECORD_HEADER_BYTES });
+    segment.indexPacket(stream, { segment, offset: at, length: record.length - RECORD_HEADER_BYTES, linkType });
     this.evict();
   }
 
@@ -95,25 +106,79 @@ export class EntryStore {
     return this.ids.has(id);
   }
 
-  /** The stored packets of the given streams, oldest first (for PCAP export). */
+  /**
+   * The stored packets of the given streams, oldest first (for PCAP export). A reader may pause
+   * between packets: a segment evicted meanwhile is skipped, never read after its removal.
+   */
   *packetsOf(streams: Iterable<string>): Generator<PacketRecord> {
     const wanted = new Set(streams);
     for (const segment of [...this.segments]) {
       const refs: RecordRef[] = [];
       for (const stream of wanted) refs.push(...(segment.packets.get(stream) ?? []));
       refs.sort((a, b) => a.offset - b.offset);
-      for (const ref of refs) yield decodePacket(segment.read(ref.offset, ref.length));
+      for (const ref of refs) {
+        if (segment.removed) break;
+        yield decodePacket(segment.read(ref.offset, ref.length));
+      }
     }
+  }
+
+  /** How many stored packets of the given streams have each link type (memory only, no reads). */
+  linkTypesOf(streams: Iterable<string>): Map<number, number> {
+    const counts = new Map<number, number>();
+    const wanted = new Set(streams);
+    for (const segment of this.segments) {
+      for (const stream of wanted) {
+        for (const ref of segment.packets.get(stream) ?? ([] as PacketRef[])) counts.set(ref.linkType, (counts.get(ref.linkType) ?? 0) + 1);
+      }
+    }
+    return counts;
   }
 
   /** Every stored entry, oldest first. */
   *entries(): Generator<Entry> {
-    for (const segment of [...this.segments]) {
-      for (const id of [...segment.ids]) {
-        const entry = this.get(id);
-        if (entry !== undefined) yield entry;
-      }
+    yield* this.entriesBetween(-Infinity, Infinity);
+  }
+
+  /** Stored entries with from ≤ timestamp ≤ to, in store order; skips segments outside the range. */
+  *entriesBetween(fromMs: number, toMs: number): Generator<Entry> {
+    const cursor = this.cursor(fromMs);
+    for (let entry = this.next(cursor, toMs); entry !== undefined; entry = this.next(cursor, toMs)) {
+      if (entry.timestamp >= fromMs && entry.timestamp <= toMs) yield entry;
     }
+  }
+
+  /** A cursor at the oldest segment that may hold entries at or after `sinceMs`. */
+  cursor(sinceMs = -Infinity): StoreCursor {
+    const first = this.segments.find((s) => s.maxTimestamp >= sinceMs) ?? this.segments[this.segments.length - 1]!;
+    return { segment: first.number, index: 0 };
+  }
+
+  /**
+   * The entry at the cursor, advancing it; undefined at the end of what is stored now. Entries
+   * appended later are found by a later call, so a reader that goes live the moment this
+   * returns undefined misses nothing and sees nothing twice. Segments evicted under the cursor
+   * are skipped; whole segments whose entries all start after `untilMs` are not read.
+   */
+  next(cursor: StoreCursor, untilMs = Infinity): Entry | undefined {
+    for (const segment of this.segments) {
+      if (segment.number < cursor.segment) continue;
+      if (segment.number > cursor.segment) {
+        cursor.segment = segment.number;
+        cursor.index = 0;
+      }
+      if (segment.minTimestamp <= untilMs) {
+        while (cursor.index < segment.ids.length) {
+          const id = segment.ids[cursor.index++]!;
+          const ref = this.ids.get(id);
+          if (ref?.segment === segment) return JSON.parse(segment.read(ref.offset, ref.length).toString('utf8')) as Entry;
+        }
+      } else cursor.index = segment.ids.length;
+      if (segment === this.segments[this.segments.length - 1]) return undefined;
+      cursor.segment = segment.number + 1;
+      cursor.index = 0;
+    }
+    return undefined;
   }
 
   stats(): EntryStoreStats {
@@ -133,9 +198,10 @@ export class EntryStore {
   }
 
   private indexEntry(ref: RecordRef, payload: Buffer): void {
-    const id = (JSON.parse(payload.toString('utf8')) as Entry).id;
-    this.ids.set(id, ref);
-    ref.segment.ids.push(id);
+    const entry = JSON.parse(payload.toString('utf8')) as Entry;
+    this.ids.set(entry.id, ref);
+    ref.segment.ids.push(entry.id);
+    ref.segment.noteTimestamp(entry.timestamp);
   }
 
   /** The segment to append `bytes` to: a new one once the current one is full. */

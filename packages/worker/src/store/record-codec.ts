@@ -83,6 +83,11 @@ export function decodePacket(payload: Buffer): PacketRecord {
   };
 }
 
+/** The link type of a packet payload, without decoding the rest. */
+export function packetLinkType(payload: Buffer): number {
+  return payload.readUInt16LE(2 + payload.readUInt16LE(0));
+}
+
 /** The stream name of a packet payload, without decoding the rest. */
 export function packetStream(payload: Buffer): string {
   return payload.toString('utf8', 2, 2 + payload.readUInt16LE(0));

@@ -1,12 +1,17 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { decodeRecord, packetStream, RecordKind } from './record-codec.js';
+import { decodeRecord, packetLinkType, packetStream, RecordKind } from './record-codec.js';
 
 /** Where a record's payload lies inside its segment. */
 export interface RecordRef {
   segment: Segment;
   offset: number;
   length: number;
+}
+
+/** A packet record's place, with its link type: a PCAP export picks one before reading any. */
+export interface PacketRef extends RecordRef {
+  linkType: number;
 }
 
 /**
@@ -17,7 +22,12 @@ export class Segment {
   /** Entry ids stored here, so eviction can drop them from the index. */
   readonly ids: string[] = [];
   /** Payload refs of packet records, by stream. */
-  readonly packets = new Map<string, RecordRef[]>();
+  readonly packets = new Map<string, PacketRef[]>();
+  /** Range of the entries' timestamps, so time-bounded reads skip whole segments. */
+  minTimestamp = Infinity;
+  maxTimestamp = -Infinity;
+  /** Set once evicted: a reader holding this segment must stop reading it. */
+  removed = false;
   private readonly fd: number;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -53,7 +63,7 @@ export class Segment {
       const ref: RecordRef = { segment, offset: rec.payloadOffset, length: rec.payloadLength };
       const payload = data.subarray(rec.payloadOffset, rec.payloadOffset + rec.payloadLength);
       if (rec.kind === RecordKind.ENTRY) onEntry(ref, payload);
-      else if (rec.kind === RecordKind.PACKET) segment.indexPacket(packetStream(payload), ref);
+      else if (rec.kind === RecordKind.PACKET) segment.indexPacket(packetStream(payload), { ...ref, linkType: packetLinkType(payload) });
       offset = rec.end;
     }
     const cutBytes = data.length - offset;
@@ -74,7 +84,12 @@ export class Segment {
     return at;
   }
 
-  indexPacket(stream: string, ref: RecordRef): void {
+  noteTimestamp(ms: number): void {
+    if (ms < this.minTimestamp) this.minTimestamp = ms;
+    if (ms > this.maxTimestamp) this.maxTimestamp = ms;
+  }
+
+  indexPacket(stream: string, ref: PacketRef): void {
     const list = this.packets.get(stream);
     if (list === undefined) this.packets.set(stream, [ref]);
     else list.push(ref);
@@ -108,6 +123,7 @@ export class Segment {
   }
 
   remove(): void {
+    this.removed = true;
     this.pending = [];
     this.pendingBytes = 0;
     fs.closeSync(this.fd);

@@ -1,0 +1,150 @@
+import * as fs from 'node:fs';
+import { hostname, networkInterfaces } from 'node:os';
+import { parseArgs } from 'node:util';
+import { isShoalError } from '@shoal/model';
+import {
+  CAPTURE_CHOICES,
+  createWorkerLogger,
+  LiveSource,
+  parseSize,
+  parseTargets,
+  startWorker,
+  type CaptureChoice,
+  type RunningWorker,
+  type Target,
+  type WorkerOptions,
+} from '@shoal/worker';
+import type { Command } from '../main.js';
+import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
+import { usageError } from '../usage-error.js';
+
+const DEFAULTS = { port: 30001, interface: 'any', capture: 'best', storageLimit: '500Mi', dataDir: '/var/lib/shoal/worker' } as const;
+
+const usage = `Usage: shoal worker [options]
+
+Runs the node agent: captures the traffic of its targets, turns it into entries, stores them
+with their raw packets, and serves them on an HTTP + WebSocket API (see docs/api.md).
+It captures nothing until it has targets (--targets or PUT /targets).
+
+Options:
+  --port N                 API port (default ${DEFAULTS.port})
+  --interface NAME         capture interface in the worker's network namespace, or 'any'
+                           (default ${DEFAULTS.interface}); targets with a netns are captured
+                           inside their own namespace, on 'any' there
+  --capture BACKEND        af_packet | libpcap | best (default ${DEFAULTS.capture}: af_packet, else
+                           libpcap; the choice and each skip reason are logged)
+  --targets FILE           initial targets: a JSON array of {ip, name, namespace, netns?}
+  --storage-limit SIZE     disk the store may use, e.g. 500Mi, 2Gi (default ${DEFAULTS.storageLimit});
+                           the oldest entries and packets are evicted first
+  --data-dir DIR           store and generated token live here (default ${DEFAULTS.dataDir})
+  --token-file FILE        API token (the file's trimmed content); without it a token is
+                           generated into DATA_DIR/token (mode 0600) and reused after
+  --node-name NAME         this worker's name in entries and ids (default $NODE_NAME, else the
+                           host name)
+  --log-level LEVEL        fatal | error | warn | info | debug (default info)
+
+Environment: NODE_NAME, NODE_IP (the node's address in entries; default the first
+non-loopback IPv4 address).
+
+Exit codes: 0 stopped by SIGTERM/SIGINT after flushing the store; 1 could not start (port
+in use, data dir not writable); 2 bad command line, unreadable --targets or --token-file.
+`;
+
+function portOf(text: string | undefined): number {
+  if (text === undefined) return DEFAULTS.port;
+  const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw usageError(`--port needs a port number 0-65535, got '${text}'`);
+  return n;
+}
+
+function readTargets(file: string | undefined): Target[] {
+  if (file === undefined) return [];
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw usageError(`cannot read --targets ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  try {
+    return parseTargets(JSON.parse(text) as unknown);
+  } catch (err) {
+    throw usageError(`--targets ${file}: ${(err as Error).message}`);
+  }
+}
+
+function defaultNodeIp(): string {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}
+
+async function run(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        interface: { type: 'string' },
+        capture: { type: 'string' },
+        targets: { type: 'string' },
+        'storage-limit': { type: 'string' },
+        'data-dir': { type: 'string' },
+        'token-file': { type: 'string' },
+        'node-name': { type: 'string' },
+        'log-level': { type: 'string' },
+      },
+    }));
+  } catch (err) {
+    throw usageError((err as Error).message.replace(/\s*\n\s*/g, ' '));
+  }
+  const capture = values.capture ?? DEFAULTS.capture;
+  if (!CAPTURE_CHOICES.includes(capture as CaptureChoice)) throw usageError(`--capture must be one of ${CAPTURE_CHOICES.join(', ')}, got '${capture}'`);
+  const level = values['log-level'] ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug'].includes(level)) throw usageError(`--log-level must be fatal, error, warn, info or debug, got '${level}'`);
+  const log = createWorkerLogger(level);
+  const nodeName = values['node-name'] ?? process.env['NODE_NAME'] ?? hostname();
+  if (nodeName === '' || nodeName.includes('/')) throw usageError(`--node-name must be non-empty and without '/', got '${nodeName}'`);
+
+  const options: WorkerOptions = {
+    port: portOf(values.port),
+    interface: values.interface ?? DEFAULTS.interface,
+    source: new LiveSource(capture as CaptureChoice, log),
+    dataDir: values['data-dir'] ?? DEFAULTS.dataDir,
+    storageLimitBytes: parseSize(values['storage-limit'] ?? DEFAULTS.storageLimit, '--storage-limit'),
+    nodeName,
+    nodeIp: process.env['NODE_IP'] ?? defaultNodeIp(),
+    targets: readTargets(values.targets),
+    logger: log,
+    ...(values['token-file'] !== undefined ? { tokenFile: values['token-file'] } : {}),
+  };
+  let worker: RunningWorker;
+  try {
+    worker = await startWorker(options);
+  } catch (err) {
+    // A port in use or a data dir we cannot write: say so in one line, not a stack.
+    if (isShoalError(err) || (err as NodeJS.ErrnoException).code === undefined) throw err;
+    process.stderr.write(`shoal worker: cannot start: ${(err as Error).message}\n`);
+    return EXIT_FAILURE;
+  }
+
+  // Runs until SIGTERM (Kubernetes) or SIGINT (Ctrl-C); a second signal stops at once.
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  log.info({ signal }, 'stopping: closing captures, finishing streams, flushing the store');
+  const force = (): void => process.exit(EXIT_OK);
+  process.once('SIGTERM', force);
+  process.once('SIGINT', force);
+  await worker.close();
+  return EXIT_OK;
+}
+
+export const workerCommand: Command = {
+  name: 'worker',
+  summary: 'run the node agent: capture targets, store entries, serve the API on :30001',
+  usage,
+  run,
+};

@@ -1,0 +1,109 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { WorkerCore } from '../worker-core.js';
+import { BearerCheck } from './auth.js';
+import { ApiError, ApiErrorCodes, sendError } from './http-util.js';
+import { exportPcap } from './pcap-export.js';
+import { getEntry, health, metrics, putResolution, putTargets, stats } from './routes.js';
+import { serveFeed } from './ws-feed.js';
+
+/** Largest WebSocket message a client may send (a filter is at most a few KiB). */
+const MAX_WS_MESSAGE_BYTES = 64 * 1024;
+
+const UNAUTHORIZED = new ApiError(401, ApiErrorCodes.WRK_ERR_UNAUTHORIZED, 'missing or wrong token: send Authorization: Bearer <token> (the content of the worker\'s --token-file)');
+
+function notFound(path: string): ApiError {
+  return new ApiError(404, ApiErrorCodes.WRK_ERR_NOT_FOUND, `no route ${path}; see docs/api.md`);
+}
+
+function method(req: IncomingMessage, allowed: string): void {
+  if (req.method !== allowed && !(allowed === 'GET' && req.method === 'HEAD')) {
+    throw new ApiError(405, ApiErrorCodes.WRK_ERR_METHOD, `${req.url?.split('?')[0]} takes ${allowed}, not ${req.method}`);
+  }
+}
+
+function decodePath(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new ApiError(400, ApiErrorCodes.WRK_ERR_BAD_REQUEST, `'${text}' is not a well-formed URL path (bad % escape)`);
+  }
+}
+
+/**
+ * The worker's HTTP + WebSocket API. Only GET /health and GET /metrics are open (probes and
+ * Prometheus); everything else, the WebSocket upgrade included, needs the bearer token: the
+ * worker listens on the node's own network, which NetworkPolicies do not cover for
+ * hostNetwork pods.
+ */
+export function createApiServer(core: WorkerCore, token: string): Server {
+  const auth = new BearerCheck(token);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
+
+  type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
+  const open: Record<string, [string, Handler]> = {
+    '/health': ['GET', (_req, res) => health(core, res)],
+    '/metrics': ['GET', (_req, res) => metrics(core, res)],
+  };
+  const guarded: Record<string, [string, Handler]> = {
+    '/stats': ['GET', (_req, res) => stats(core, res)],
+    '/targets': ['PUT', (req, res) => putTargets(core, req, res)],
+    '/resolution': ['PUT', (req, res) => putResolution(core, req, res)],
+    '/pcap': ['GET', (_req, res, url) => exportPcap(core.store, core.name, url.searchParams, res)],
+  };
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://worker');
+    const path = url.pathname;
+    const free = open[path];
+    if (free !== undefined) {
+      method(req, free[0]);
+      return free[1](req, res, url);
+    }
+    // Nothing past this point, not even a 404, is served without the token.
+    if (!auth.allows(req.headers.authorization)) throw UNAUTHORIZED;
+    const known = guarded[path];
+    if (known !== undefined) {
+      method(req, known[0]);
+      return known[1](req, res, url);
+    }
+    if (path.startsWith('/entries/') && path.length > '/entries/'.length) {
+      method(req, 'GET');
+      return getEntry(core, decodePath(path.slice('/entries/'.length)), res);
+    }
+    if (path === '/ws') throw new ApiError(400, ApiErrorCodes.WRK_ERR_BAD_REQUEST, '/ws is a WebSocket: connect with an Upgrade request');
+    throw notFound(path);
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((err: unknown) => {
+      if (res.headersSent) {
+        // Mid-stream (a pcap export): the only honest signal left is a cut connection.
+        core.log.error({ err: String(err), url: req.url }, 'request failed after the response started');
+        res.destroy();
+        return;
+      }
+      if (err instanceof ApiError) return sendError(res, err);
+      core.log.error({ err: err instanceof Error ? err.stack : String(err), url: req.url }, 'request failed');
+      sendError(res, new ApiError(500, ApiErrorCodes.WRK_ERR_INTERNAL, 'internal error; see the worker log'));
+    });
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://worker');
+    const refuse = (err: ApiError): void => {
+      const body = JSON.stringify({ error: { code: err.code, message: err.message } });
+      const extra = err.status === 401 ? 'WWW-Authenticate: Bearer realm="shoal-worker"\r\n' : '';
+      socket.end(
+        `HTTP/1.1 ${err.status} ${err.status === 401 ? 'Unauthorized' : 'Not Found'}\r\n${extra}Content-Type: application/json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    };
+    if (!auth.allows(req.headers.authorization)) return refuse(UNAUTHORIZED);
+    if (url.pathname !== '/ws') return refuse(notFound(url.pathname));
+    wss.handleUpgrade(req, socket, head, (ws) => serveFeed(core, ws, url.searchParams));
+  });
+  server.on('close', () => wss.close());
+  return server;
+}

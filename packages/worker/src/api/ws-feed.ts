@@ -1,0 +1,92 @@
+import { compileFilter, isFilterError, type CompiledFilter, type FilterError } from '@shoal/filter';
+import type { RawData, WebSocket } from 'ws';
+import type { WorkerCore } from '../worker-core.js';
+
+/** Close code for a filter that does not compile (4000-4999 are the application's). */
+export const CLOSE_BAD_FILTER = 4400;
+/** Close code for a client that neither passed `q` nor sent a filter in time. */
+export const CLOSE_NO_FILTER = 4408;
+/** How long a client may take to send its filter when it did not pass `q`. */
+const FILTER_WAIT_MS = 30_000;
+
+/** The body of a filter error, on /ws and /pcap alike: where it is and what was expected. */
+export function filterErrorBody(err: FilterError): Record<string, unknown> {
+  return { position: err.position, excerpt: err.excerpt };
+}
+
+interface Subscription {
+  filter: string;
+  since: number | undefined;
+}
+
+/** A client message: `{"filter": "...", "since": ms}` (also `q`), or the bare filter text. */
+function parseSubscription(text: string): Subscription {
+  try {
+    const json = JSON.parse(text) as unknown;
+    if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
+      const o = json as Record<string, unknown>;
+      const filter = o['filter'] ?? o['q'] ?? '';
+      const since = o['since'];
+      return { filter: String(filter), since: typeof since === 'number' || typeof since === 'string' ? sinceOf(String(since)) : undefined };
+    }
+  } catch {
+    // Not JSON: the message is the filter itself.
+  }
+  return { filter: text, since: undefined };
+}
+
+function sinceOf(text: string | null): number | undefined {
+  if (text === null || text === '') return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * One /ws connection: learn the filter (query `q`, else the first message), compile it
+ * (errors go back positioned, then close 4400), replay stored entries from `since` if asked,
+ * then stream live entries that match.
+ */
+export function serveFeed(core: WorkerCore, ws: WebSocket, query: URLSearchParams): void {
+  // A client breaking the protocol (bad frame, message over the size limit) loses its socket,
+  // not the worker: `ws` has already closed it when this fires.
+  ws.on('error', (err) => core.log.debug({ err: err.message }, 'feed client error'));
+  const q = query.get('q');
+  if (q !== null) {
+    start(core, ws, { filter: q, since: sinceOf(query.get('since')) });
+    return;
+  }
+  const timer = setTimeout(() => ws.close(CLOSE_NO_FILTER, 'send the filter (or pass ?q=) within 30 s'), FILTER_WAIT_MS);
+  ws.once('message', (data: RawData) => {
+    clearTimeout(timer);
+    const sub = parseSubscription(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'));
+    sub.since ??= sinceOf(query.get('since'));
+    start(core, ws, sub);
+  });
+  ws.once('close', () => clearTimeout(timer));
+}
+
+/** Runs a subscription; a failure (a bug, a store read error) closes this socket only. */
+function start(core: WorkerCore, ws: WebSocket, sub: Subscription): void {
+  subscribe(core, ws, sub).catch((err: unknown) => {
+    core.log.error({ err: err instanceof Error ? err.stack : String(err) }, 'feed subscription failed');
+    ws.close(1011, 'internal error; see the worker log');
+  });
+}
+
+async function subscribe(core: WorkerCore, ws: WebSocket, sub: Subscription): Promise<void> {
+  let filter: CompiledFilter;
+  try {
+    filter = compileFilter(sub.filter);
+  } catch (err) {
+    if (!isFilterError(err)) throw err;
+    ws.send(JSON.stringify({ error: { code: err.code, message: err.reason, ...filterErrorBody(err) } }));
+    ws.close(CLOSE_BAD_FILTER, err.code);
+    return;
+  }
+  const client = core.pipeline.feed.add(ws, filter);
+  let replayed = 0;
+  if (sub.since !== undefined) replayed = await client.replay(core.store, sub.since);
+  else client.live = true;
+  if (client.open) ws.send(JSON.stringify({ ready: { filter: sub.filter, replayed } }));
+  core.log.debug({ filter: sub.filter, since: sub.since, replayed }, 'feed subscriber live');
+}

@@ -1,0 +1,48 @@
+import type { PacketSink } from '@shoal/capture';
+import type { CaptureSource } from '@shoal/model';
+
+/** One capture the worker wants open: where, and which packets (a pcap-filter expression). */
+export interface CaptureSpec {
+  /** Interface name in the capture's namespace, or `any`. */
+  interface: string;
+  /** Network namespace path; undefined for the worker's own (the node's root namespace). */
+  netns?: string;
+  /** Kernel filter (pcap-filter(7)); never empty: "no targets" means no capture at all. */
+  filter: string;
+  /** Names (`namespace/name`) of the targets this capture is for, for /stats. */
+  targets: string[];
+}
+
+/** Counters of one capture, in the shape /stats and /metrics report. */
+export interface CaptureCounters {
+  /** Packets the kernel let through the filter (dropped ones included). */
+  received: number;
+  /** Packets the kernel or the interface dropped for lack of room. */
+  dropped: number;
+  /** Packets handed to the pipeline. */
+  delivered: number;
+}
+
+/** A capture that is open; packets reach its sink on the main thread until close(). */
+export interface OpenCapture {
+  /** The backend that actually runs it (entries carry it as `capture`). */
+  readonly backend: CaptureSource;
+  stats(): CaptureCounters;
+  /** Stops delivery; returns the final counters. Safe to call twice. */
+  close(): CaptureCounters;
+  /** Settles when the capture ends; rejects when it failed while running (interface gone). */
+  readonly done: Promise<void>;
+}
+
+/**
+ * Where the worker's packets come from: live capture in production, a capture file replayed
+ * "as if live" in tests. Whatever the source, packets go through the same pipeline.
+ */
+export interface PacketSource {
+  /** What `--capture` asked for (`best`, `af_packet`, `libpcap`, `pcap_file`). */
+  readonly requested: string;
+  /** Opens one capture; throws (a coded error with a one-line message) when it cannot. */
+  open(spec: CaptureSpec, sink: PacketSink): OpenCapture;
+  /** Why each backend that `best` passed over was skipped. */
+  readonly skipped: readonly { backend: string; reason: string }[];
+}

@@ -1,0 +1,87 @@
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { CaptureSet } from './capture/capture-set.js';
+import type { Pipeline } from './pipeline.js';
+import type { EntryStore } from './store/entry-store.js';
+
+export const METRIC_PREFIX = 'shoal_worker_';
+
+interface Sources {
+  pipeline: Pipeline;
+  captures: CaptureSet;
+  store: EntryStore;
+  targets: () => number;
+}
+
+/**
+ * A counter fed from a running total kept elsewhere (capture, engine and store counters):
+ * each scrape adds what the total grew by, so it stays a true Prometheus counter.
+ */
+function mirroredCounter(registry: Registry, name: string, help: string, read: () => number): void {
+  let last = 0;
+  new Counter({
+    name: METRIC_PREFIX + name,
+    help,
+    registers: [registry],
+    collect() {
+      const now = read();
+      if (now > last) this.inc(now - last);
+      last = Math.max(last, now);
+    },
+  });
+}
+
+/** The same for a labelled family read as a Map (label value → total). */
+function mirroredFamily(registry: Registry, name: string, help: string, label: string, read: () => ReadonlyMap<string, number>): void {
+  const last = new Map<string, number>();
+  new Counter({
+    name: METRIC_PREFIX + name,
+    help,
+    labelNames: [label],
+    registers: [registry],
+    collect() {
+      for (const [value, now] of read()) {
+        const before = last.get(value) ?? 0;
+        if (now > before) this.inc({ [label]: value }, now - before);
+        last.set(value, Math.max(before, now));
+      }
+    },
+  });
+}
+
+function gauge(registry: Registry, name: string, help: string, read: () => number): void {
+  new Gauge({
+    name: METRIC_PREFIX + name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(read());
+    },
+  });
+}
+
+/** The worker's /metrics: every name documented in docs/api.md. A registry per worker. */
+export function workerMetrics(s: Sources): Registry {
+  const r = new Registry();
+  const engine = () => s.pipeline.engine?.stats;
+  mirroredCounter(r, 'received_packets_total', 'Packets the kernel passed through the capture filters (all captures).', () => s.captures.totals().received);
+  mirroredCounter(r, 'dropped_packets_total', 'Packets the kernel or interface dropped for lack of buffer space.', () => s.captures.totals().dropped);
+  mirroredCounter(r, 'duplicate_packets_total', 'Packets dropped as copies of one already seen (capture on any, overlapping captures).', () => s.pipeline.dedup.duplicates);
+  mirroredCounter(r, 'dissected_packets_total', 'Packets handed to the dissection engine.', () => engine()?.packets ?? 0);
+  mirroredFamily(r, 'shed_bytes_total', 'Bytes the engine shed, by reason (retransmission, budgets, snap length, ...).', 'reason', () => engine()?.shedBytes ?? new Map());
+  mirroredFamily(r, 'entries_total', 'Entries produced, by protocol.', 'protocol', () => engine()?.entriesByProtocol ?? new Map());
+  mirroredCounter(r, 'gaps_total', 'Holes in TCP streams (lost bytes) reported to dissectors.', () => engine()?.gaps ?? 0);
+  gauge(r, 'live_streams', 'Streams with a packet within the TCP idle timeout.', () => s.pipeline.liveStreams);
+  gauge(r, 'store_bytes', 'Bytes the store uses on disk (buffered appends included).', () => s.store.stats().bytes);
+  gauge(r, 'store_entries', 'Entries held by the store.', () => s.store.stats().entries);
+  mirroredCounter(r, 'store_evicted_entries_total', 'Entries evicted to stay within the storage limit.', () => s.store.stats().evictedEntries);
+  mirroredCounter(r, 'store_evicted_segments_total', 'Store segments evicted to stay within the storage limit.', () => s.store.stats().evictedSegments);
+  gauge(r, 'feed_clients', 'WebSocket subscribers connected to /ws.', () => s.pipeline.feed.clients.size);
+  mirroredCounter(r, 'feed_lost_entries_total', 'Entries skipped for /ws subscribers that read too slowly.', () => s.pipeline.feed.lostTotal);
+  mirroredCounter(r, 'pipeline_errors_total', 'Exceptions caught in the pipeline (packet, clock, store flush); see the log.', () => s.pipeline.errors);
+  gauge(r, 'targets', 'Targets (pods) the worker captures for.', s.targets);
+  gauge(r, 'captures', 'Captures planned for the targets (open or failing).', () => s.captures.size);
+  gauge(r, 'captures_failing', 'Planned captures that could not open or stopped.', () => s.captures.status().filter((c) => !c.open).length);
+  // Process memory, CPU, event loop lag, heap: prom-client's standard set under our prefix.
+  collectDefaultMetrics({ register: r, prefix: METRIC_PREFIX });
+  return r;
+}

@@ -1,0 +1,134 @@
+import type { PacketSink } from '@shoal/capture';
+import { DEFAULT_ENGINE_OPTIONS, DissectEngine, defaultRegistry } from '@shoal/dissect';
+import type { CaptureSource, Endpoint, Entry, NodeInfo } from '@shoal/model';
+import type { Logger } from 'pino';
+import { DuplicateFilter } from './capture/duplicate-filter.js';
+import { LiveFeed, type FeedLimits } from './feed/live-feed.js';
+import type { ResolutionTable } from './resolution.js';
+import type { EntryStore } from './store/entry-store.js';
+
+export interface PipelineOptions {
+  /** The worker's name (the node's): entries carry it as `worker`. */
+  worker: string;
+  /** Distinguishes this run's ids from an earlier run's on the same data dir. */
+  runId: string;
+  node: NodeInfo;
+  store: EntryStore;
+  resolution: ResolutionTable;
+  log: Logger;
+  feedLimits?: FeedLimits;
+}
+
+/** A failure repeated per packet is logged at most this often (it is counted every time). */
+const ERROR_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * Packets in, stored and streamed entries out: duplicate filter → DissectEngine (raw packets
+ * of each flow to the store) → resolution → store → live subscribers. Every packet source
+ * feeds this one sink, so tests that replay a file exercise the code live capture runs.
+ */
+export class Pipeline implements PacketSink {
+  readonly dedup = new DuplicateFilter();
+  readonly feed: LiveFeed;
+  /** Created when the first capture opens: entries name the capture backend, known only then. */
+  engine: DissectEngine | null = null;
+  /** The capture backend the engine was made for (null before the first capture opened). */
+  backend: string | null = null;
+  /** The user-space target check (set when the targets outgrow the kernel filter). */
+  acceptFlow: ((a: Endpoint, b: Endpoint) => boolean) | undefined;
+  /** Last packet time per stream, to report live streams; swept by tick(). */
+  private readonly streamSeen = new Map<string, number>();
+  private readonly engineWorker: string;
+  /** Exceptions caught in the pipeline (a bug, or the disk): counted, logged, never fatal. */
+  errors = 0;
+  private lastErrorLogMs = -Infinity;
+
+  constructor(private readonly options: PipelineOptions) {
+    this.feed = new LiveFeed(options.feedLimits);
+    // Entry ids are `<engine worker>/<seq>` with seq restarting at 1 each run: the run id in
+    // the engine's worker name keeps ids (and stream ids) unique across restarts on one store.
+    this.engineWorker = `${options.worker}/${options.runId}`;
+  }
+
+  /** Makes the engine for this backend (once; later captures share it and its flows). */
+  prepare(backend: string): void {
+    if (this.engine !== null) return;
+    this.backend = backend;
+    const store = this.options.store;
+    this.engine = new DissectEngine(
+      {
+        ...DEFAULT_ENGINE_OPTIONS,
+        registry: defaultRegistry(),
+        worker: this.engineWorker,
+        node: this.options.node,
+        capture: backend as CaptureSource,
+        onFlowPacket: (stream, linkType, ts, data, offset, caplen, wire) => {
+          this.streamSeen.set(stream, ts);
+          store.appendPacket(stream, linkType, ts, data, offset, caplen, wire);
+        },
+        acceptFlow: (a, b) => this.acceptFlow === undefined || this.acceptFlow(a, b),
+      },
+      (entry) => this.onEntry(entry),
+    );
+  }
+
+  onPacket(linkType: number, tsMs: number, data: Buffer, offset: number, caplen: number, wireLen: number): void {
+    if (this.engine === null || this.dedup.isDuplicate(linkType, tsMs, data, offset, caplen)) return;
+    // A capture's sink must not throw: one bad packet must not take the node's worker down.
+    try {
+      this.engine.onPacket(linkType, tsMs, data, offset, caplen, wireLen);
+    } catch (err) {
+      this.fail('packet', err);
+    }
+  }
+
+  /** Streams that had a packet within the engine's TCP idle timeout. */
+  get liveStreams(): number {
+    return this.streamSeen.size;
+  }
+
+  /** Every second: timeouts run even when no packet arrives. */
+  tick(nowMs: number): void {
+    try {
+      this.engine?.advanceClock(nowMs);
+    } catch (err) {
+      this.fail('clock', err);
+    }
+    const idle = DEFAULT_ENGINE_OPTIONS.tcpIdleTimeoutMs;
+    for (const [stream, seen] of this.streamSeen) if (nowMs - seen > idle) this.streamSeen.delete(stream);
+  }
+
+  /** Every ~100 ms: what was appended reaches the disk, slow subscribers hear of their losses. */
+  flush(): void {
+    try {
+      this.options.store.flush();
+    } catch (err) {
+      // Disk full or gone: the appends stay buffered and the next flush tries again.
+      this.fail('store flush', err);
+    }
+    this.feed.tick();
+  }
+
+  /** Shutdown: every flow is flushed and its entries stored before the store is closed. */
+  finish(): void {
+    this.engine?.finish();
+    this.options.store.flush();
+  }
+
+  private fail(where: string, err: unknown): void {
+    this.errors++;
+    const now = Date.now();
+    if (now - this.lastErrorLogMs < ERROR_LOG_INTERVAL_MS) return;
+    this.lastErrorLogMs = now;
+    this.options.log.error({ err: err instanceof Error ? err.stack : String(err), errors: this.errors }, `pipeline error (${where})`);
+  }
+
+  private onEntry(entry: Entry): void {
+    entry.worker = this.options.worker;
+    this.options.resolution.resolve(entry.src);
+    this.options.resolution.resolve(entry.dst);
+    const json = JSON.stringify(entry);
+    this.options.store.appendEntry(entry, json);
+    this.feed.publish(entry, json);
+  }
+}

@@ -1,0 +1,117 @@
+import type { NodeInfo } from '@shoal/model';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { planCaptures } from './capture/capture-plan.js';
+import { CaptureSet, type CaptureStatus } from './capture/capture-set.js';
+import type { PacketSource } from './capture/packet-source.js';
+import { workerMetrics } from './metrics.js';
+import { Pipeline } from './pipeline.js';
+import { ResolutionTable } from './resolution.js';
+import type { EntryStore } from './store/entry-store.js';
+import { KERNEL_FILTER_MAX_HOSTS, targetFilter, type Target } from './targets.js';
+import type { FeedLimits } from './feed/live-feed.js';
+
+export interface CoreOptions {
+  name: string;
+  node: NodeInfo;
+  runId: string;
+  /** Capture interface in the worker's own namespace (`--interface`). */
+  interface: string;
+  source: PacketSource;
+  store: EntryStore;
+  log: Logger;
+  feedLimits?: FeedLimits;
+  /** Hosts a kernel filter may name before the user-space check takes over. */
+  maxKernelHosts?: number;
+}
+
+/** Everything the API serves from: targets and captures, the pipeline, store and metrics. */
+export class WorkerCore {
+  readonly name: string;
+  readonly node: NodeInfo;
+  readonly runId: string;
+  readonly startedAt = Date.now();
+  readonly resolution = new ResolutionTable();
+  readonly store: EntryStore;
+  readonly source: PacketSource;
+  readonly pipeline: Pipeline;
+  readonly captures: CaptureSet;
+  readonly metrics: Registry;
+  readonly log: Logger;
+  private targetList: Target[] = [];
+
+  constructor(private readonly options: CoreOptions) {
+    this.name = options.name;
+    this.node = options.node;
+    this.runId = options.runId;
+    this.store = options.store;
+    this.source = options.source;
+    this.log = options.log;
+    this.pipeline = new Pipeline({
+      worker: options.name,
+      runId: options.runId,
+      node: options.node,
+      store: options.store,
+      resolution: this.resolution,
+      log: options.log,
+      ...(options.feedLimits !== undefined ? { feedLimits: options.feedLimits } : {}),
+    });
+    this.captures = new CaptureSet(options.source, this.pipeline, options.log, (backend) => this.pipeline.prepare(backend));
+    this.metrics = workerMetrics({
+      pipeline: this.pipeline,
+      captures: this.captures,
+      store: options.store,
+      targets: () => this.targetList.length,
+    });
+  }
+
+  get targets(): readonly Target[] {
+    return this.targetList;
+  }
+
+  /** The backend of the captures (null before the first one opened). */
+  get backend(): string | null {
+    return this.pipeline.backend;
+  }
+
+  /**
+   * Replaces the targets: rebuilds the kernel filters and reopens the captures that changed.
+   * No targets, no capture: a worker nobody told what to watch records nothing.
+   */
+  setTargets(targets: Target[]): CaptureStatus[] {
+    const maxHosts = this.options.maxKernelHosts ?? KERNEL_FILTER_MAX_HOSTS;
+    const all = targetFilter(targets, maxHosts);
+    const specs = planCaptures(targets, this.options.interface, maxHosts);
+    this.targetList = targets;
+    this.pipeline.acceptFlow = all.acceptFlow;
+    // Copies of a packet arrive only from `any` (one per interface crossed) or from two captures.
+    this.pipeline.dedup.enabled = specs.length > 1 || specs.some((s) => s.interface === 'any');
+    const status = this.captures.apply(specs);
+    this.log.info({ targets: targets.length, captures: status.length, userSpaceCheck: all.acceptFlow !== undefined }, 'targets replaced');
+    return status;
+  }
+
+  stats(): Record<string, unknown> {
+    return {
+      worker: this.name,
+      node: this.node,
+      run: this.runId,
+      uptimeMs: Date.now() - this.startedAt,
+      targets: this.targetList.length,
+      resolution: this.resolution.size,
+      engine: this.pipeline.engine?.stats.toJSON() ?? null,
+      capture: {
+        requested: this.source.requested,
+        backend: this.backend,
+        skipped: this.source.skipped,
+        totals: this.captures.totals(),
+        duplicates: this.pipeline.dedup.duplicates,
+        liveStreams: this.pipeline.liveStreams,
+        captures: this.captures.status(),
+      },
+      store: this.store.stats(),
+      feed: { clients: this.pipeline.feed.clients.size, lost: this.pipeline.feed.lostTotal },
+      pipelineErrors: this.pipeline.errors,
+    };
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Two "pods" for live worker tests: network namespaces joined by veths to a Linux bridge in
+ * the root namespace (promiscuous, so AF_PACKET on it sees forwarded frames), as a node's CNI
+ * bridge would be:
+ *
+ *   [ns server] eth0 10.244.X.2/24 ─ veth ─┐
+ *                                         ├─ bridge (no address) in the root namespace
+ *   [ns client] eth0 10.244.X.3/24 ─ veth ─┘
+ *
+ * A real Node HTTP server runs in the server pod (200 for GET, 201 for POST, 404 for /missing);
+ * curl runs in the client pod. Names are unique per run; destroy() (also on process exit)
+ * removes the namespaces, links and processes made here. Every command has a time limit.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+
+const TIMEOUT_MS = 10_000;
+const labs = new Set<PodLab>();
+let hooked = false;
+
+function ip(args: string[]): void {
+  execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: TIMEOUT_MS });
+}
+
+function ipQuiet(args: string[]): void {
+  try {
+    ip(args);
+  } catch {
+    // already gone
+  }
+}
+
+/** Why the live tests cannot run here, or null when they can (root, ip, curl). */
+export function labUnavailable(): string | null {
+  if (process.getuid?.() !== 0) return 'live worker tests need root (network namespaces, AF_PACKET)';
+  for (const tool of ['ip', 'curl']) {
+    if (spawnSync(tool, ['-V'], { stdio: 'ignore', timeout: TIMEOUT_MS }).error !== undefined) return `${tool} is not installed`;
+  }
+  return null;
+}
+
+export class PodLab {
+  readonly id: string;
+  readonly bridge: string;
+  readonly server: { ns: string; ip: string; port: string };
+  readonly client: { ns: string; ip: string; port: string };
+  readonly httpPort = 8080;
+  private readonly processes = new Set<ChildProcess>();
+  private destroyed = false;
+
+  constructor() {
+    this.id = `${process.pid % 100_000}${Math.floor(Math.random() * 1000)}`;
+    const x = 100 + (Number(this.id) % 150);
+    this.bridge = `swb${this.id}`.slice(0, 15);
+    this.server = { ns: `shoal-w${this.id}-server`, ip: `10.244.${x}.2`, port: `sws${this.id}`.slice(0, 15) };
+    this.client = { ns: `shoal-w${this.id}-client`, ip: `10.244.${x}.3`, port: `swc${this.id}`.slice(0, 15) };
+    labs.add(this);
+    if (!hooked) {
+      hooked = true;
+      process.on('exit', () => {
+        for (const lab of labs) lab.destroy();
+      });
+    }
+    try {
+      this.create();
+    } catch (err) {
+      this.destroy();
+      throw err;
+    }
+  }
+
+  private create(): void {
+    ip(['link', 'add', this.bridge, 'type', 'bridge']);
+    ip(['link', 'set', this.bridge, 'promisc', 'on']);
+    ip(['link', 'set', this.bridge, 'up']);
+    for (const pod of [this.server, this.client]) {
+      ip(['netns', 'add', pod.ns]);
+      ip(['link', 'add', pod.port, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', pod.ns]);
+      ip(['link', 'set', pod.port, 'master', this.bridge]);
+      ip(['link', 'set', pod.port, 'up']);
+      ip(['-n', pod.ns, 'link', 'set', 'lo', 'up']);
+      ip(['-n', pod.ns, 'addr', 'add', `${pod.ip}/24`, 'dev', 'eth0']);
+      ip(['-n', pod.ns, 'link', 'set', 'eth0', 'up']);
+    }
+  }
+
+  netnsPath(ns: string): string {
+    return `/var/run/netns/${ns}`;
+  }
+
+  /** Starts the HTTP server in the server pod; resolves once it listens. */
+  async startServer(): Promise<void> {
+    const script = `
+      const http = require('node:http');
+      http.createServer((req, res) => {
+        let body = '';
+        req.on('data', (d) => (body += d));
+        req.on('end', () => {
+          res.statusCode = req.url === '/missing' ? 404 : req.method === 'POST' ? 201 : 200;
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ path: req.url, got: body.length }));
+        });
+      }).listen(${this.httpPort}, ${JSON.stringify(this.server.ip)}, () => console.log('listening'));
+      setTimeout(() => process.exit(0), 120000);
+    `;
+    const child = spawn('ip', ['netns', 'exec', this.server.ns, process.execPath, '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.processes.add(child);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the HTTP server did not start in 10 s')), TIMEOUT_MS);
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+        if (d.includes('listening')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the HTTP server exited with ${code}`));
+      });
+    });
+  }
+
+  /** curl from the client pod; resolves with the HTTP status. */
+  curl(method: string, path: string, body?: string): number {
+    const args = ['netns', 'exec', this.client.ns, 'curl', '-sS', '--max-time', '5', '-o', '/dev/null', '-w', '%{http_code}', '-X', method];
+    if (body !== undefined) args.push('-H', 'content-type: application/json', '--data', body);
+    args.push(`http://${this.server.ip}:${this.httpPort}${path}`);
+    const r = spawnSync('ip', args, { encoding: 'utf8', timeout: TIMEOUT_MS });
+    if (r.status !== 0) throw new Error(`curl ${method} ${path} failed: ${r.stderr}`);
+    return Number(r.stdout);
+  }
+
+  /** Tracks a process to be killed by destroy(). */
+  own(child: ChildProcess): ChildProcess {
+    this.processes.add(child);
+    return child;
+  }
+
+  /** Removes everything made here; safe to call twice; synchronous (runs in the exit hook). */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    labs.delete(this);
+    for (const child of this.processes) child.kill('SIGKILL');
+    ipQuiet(['link', 'del', this.server.port]);
+    ipQuiet(['link', 'del', this.client.port]);
+    ipQuiet(['link', 'del', this.bridge]);
+    ipQuiet(['netns', 'del', this.server.ns]);
+    ipQuiet(['netns', 'del', this.client.ns]);
+  }
+}

@@ -1,0 +1,222 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  FeedSocket,
+  FIXTURE,
+  FIXTURE_ENTRIES,
+  FIXTURE_PACKETS,
+  getJson,
+  LOCAL_TARGET,
+  metricValue,
+  putJson,
+  startHarness,
+  type Harness,
+  type Json,
+} from './helpers/harness.js';
+
+let h: Harness;
+before(async () => {
+  h = await startHarness();
+});
+after(() => h.close());
+
+const PROTECTED: [string, string][] = [
+  ['GET', '/stats'],
+  ['PUT', '/targets'],
+  ['PUT', '/resolution'],
+  ['GET', '/entries/test-node/x/1'],
+  ['GET', '/pcap?ids=test-node/x/1'],
+  ['GET', '/no-such-route'],
+];
+
+describe('worker API: authentication', () => {
+  it('refuses every protected route without the token or with a wrong one, and serves nothing else', async () => {
+    for (const [method, path] of PROTECTED) {
+      const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer wrong' }, { authorization: `Bearer ${h.token}x` }, { authorization: h.token }];
+      for (const headers of attempts) {
+        const res = await fetch(h.base + path, { method, headers, ...(method === 'PUT' ? { body: '[]' } : {}) });
+        assert.equal(res.status, 401, `${method} ${path} with ${JSON.stringify(headers)}`);
+        assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer/);
+        assert.deepEqual(Object.keys(await res.json()), ['error']);
+      }
+    }
+  });
+
+  it('refuses the WebSocket upgrade with 401 without the token or with a wrong one', async () => {
+    for (const token of [undefined, 'wrong']) {
+      const socket = new FeedSocket(h.worker.port, token, '?q=');
+      await socket.whenClosed();
+      assert.equal(socket.refusedStatus, 401);
+      assert.equal(socket.messages.length, 0);
+    }
+  });
+
+  it('serves /health and /metrics without a token', async () => {
+    const health = await getJson(h.base, '/health', undefined);
+    assert.equal(health.status, 200);
+    assert.equal(health.body.ok, true);
+    assert.equal(health.body.capture.requested, 'pcap_file');
+    assert.equal(typeof health.body.targets, 'number');
+    const metrics = await fetch(h.base + '/metrics');
+    assert.equal(metrics.status, 200);
+    assert.match(metrics.headers.get('content-type') ?? '', /^text\/plain/);
+  });
+
+  it('takes the token from the file, trimmed', async () => {
+    const res = await getJson(h.base, '/stats', h.token);
+    assert.equal(res.status, 200);
+    assert.ok(!h.token.startsWith(' ') && !h.token.endsWith('\n'));
+  });
+});
+
+describe('worker API: entries', () => {
+  let all: FeedSocket;
+  let posts: FeedSocket;
+
+  it('captures nothing while it has no targets', async () => {
+    assert.equal(await h.source.play(FIXTURE), 0, 'no capture is open, so a replay delivers nothing');
+    assert.equal((await getJson(h.base, '/stats', h.token)).body.store.entries, 0);
+  });
+
+  it('streams entries to /ws subscribers, each only what its filter matches, resolved by PUT /resolution', async () => {
+    const resolution = await putJson(h.base, '/resolution', { '127.0.0.1': { pod: 'web-1', namespace: 'shop', service: 'web' } }, h.token);
+    assert.deepEqual(resolution, { status: 200, body: { ok: true, addresses: 1 } });
+    const targets = await putJson(h.base, '/targets', LOCAL_TARGET, h.token);
+    assert.equal(targets.status, 200);
+    assert.equal(targets.body.captures.length, 1);
+    assert.equal(targets.body.captures[0].filter, 'host 127.0.0.1');
+    all = new FeedSocket(h.worker.port, h.token, '?q=');
+    posts = new FeedSocket(h.worker.port, h.token);
+    await posts.opened();
+    posts.ws.send(JSON.stringify({ filter: 'method == "POST"' }));
+    await all.ready();
+    await posts.ready();
+    assert.equal(await h.source.play(FIXTURE), FIXTURE_PACKETS);
+    assert.ok(await all.until(() => all.entries.length >= FIXTURE_ENTRIES), 'all four entries arrive');
+    assert.ok(await posts.until(() => posts.entries.length >= 1));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(all.entries.map((e: Json) => `${e.summary.method} ${e.summary.path} ${e.summary.status}`), [
+      'GET / 200',
+      'GET /api/users 200',
+      'GET /missing 404',
+      'POST /api/orders 201',
+    ]);
+    assert.equal(posts.entries.length, 1);
+    assert.equal(posts.entries[0].summary.path, '/api/orders');
+    const e = all.entries[0];
+    assert.match(e.id, /^test-node\/[0-9a-z]+\/\d+$/);
+    assert.equal(e.worker, 'test-node');
+    assert.equal(e.capture, 'pcap_file');
+    assert.deepEqual(e.node, { name: 'test-node', ip: '192.0.2.10' });
+    assert.equal(e.src.pod, 'web-1');
+    assert.equal(e.dst.name, 'web-1');
+    assert.equal(e.dst.namespace, 'shop');
+  });
+
+  it('returns by GET /entries/:id exactly the entry streamed on /ws, and 404 for an unknown id', async () => {
+    for (const streamed of all.entries) {
+      const raw = await getJson(h.base, `/entries/${streamed.id}`, h.token);
+      assert.equal(raw.status, 200);
+      assert.deepEqual(raw.body, streamed);
+      const encoded = await getJson(h.base, `/entries/${encodeURIComponent(streamed.id)}`, h.token);
+      assert.deepEqual(encoded.body, streamed);
+    }
+    const missing = await getJson(h.base, '/entries/test-node/zzz/99', h.token);
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.error.code, 'WRK_ERR_NOT_FOUND');
+  });
+
+  it('replays stored entries from `since`, then goes live', async () => {
+    const since = all.entries[0].timestamp;
+    const late = new FeedSocket(h.worker.port, h.token, `?q=${encodeURIComponent('path == "/api/users"')}&since=${since}`);
+    assert.equal((await late.ready()).replayed, 1);
+    assert.deepEqual(late.entries, [all.entries[1]]);
+    const future = new FeedSocket(h.worker.port, h.token);
+    await future.opened();
+    future.ws.send(JSON.stringify({ filter: 'http', since: Date.now() + 3_600_000 }));
+    assert.equal((await future.ready()).replayed, 0);
+    await h.source.play(FIXTURE);
+    assert.ok(await late.until(() => late.entries.length === 2), 'the live one follows the replayed one');
+    assert.notEqual(late.entries[1].id, late.entries[0].id);
+    assert.ok(await future.until(() => future.entries.length === FIXTURE_ENTRIES));
+    await Promise.all([late.close(), future.close()]);
+  });
+
+  it('answers a filter that does not compile with a positioned error and close code 4400', async () => {
+    for (const how of ['query', 'message']) {
+      const bad = 'method == "POST" &&';
+      const socket = new FeedSocket(h.worker.port, h.token, how === 'query' ? `?q=${encodeURIComponent(bad)}` : '');
+      if (how === 'message') {
+        await socket.opened();
+        socket.ws.send(bad);
+      }
+      assert.equal(await socket.whenClosed(), 4400, how);
+      assert.equal(socket.messages.length, 1);
+      const { error } = socket.messages[0];
+      assert.match(error.code, /^FLT_ERR_/);
+      assert.equal(typeof error.message, 'string');
+      assert.equal(error.position.line, 1);
+      assert.ok(error.position.column >= 18, `column ${error.position.column}`);
+    }
+  });
+
+  it('exposes the documented metrics with sane values', async () => {
+    const text = await (await fetch(h.base + '/metrics')).text();
+    for (const name of [
+      'received_packets_total',
+      'dropped_packets_total',
+      'duplicate_packets_total',
+      'dissected_packets_total',
+      'shed_bytes_total',
+      'entries_total',
+      'gaps_total',
+      'live_streams',
+      'store_bytes',
+      'store_entries',
+      'store_evicted_entries_total',
+      'store_evicted_segments_total',
+      'feed_clients',
+      'feed_lost_entries_total',
+      'pipeline_errors_total',
+      'targets',
+      'captures',
+      'captures_failing',
+      'process_resident_memory_bytes',
+      'nodejs_heap_size_used_bytes',
+    ]) {
+      assert.match(text, new RegExp(`^# TYPE shoal_worker_${name} `, 'm'), name);
+    }
+    const plays = 3; // one with no targets (delivered nothing), then two
+    assert.equal(metricValue(text, 'shoal_worker_received_packets_total'), 2 * FIXTURE_PACKETS);
+    assert.equal(metricValue(text, 'shoal_worker_dissected_packets_total'), 2 * FIXTURE_PACKETS);
+    assert.equal(metricValue(text, 'shoal_worker_dropped_packets_total'), 0);
+    assert.equal(metricValue(text, 'shoal_worker_entries_total{protocol="http"}'), (plays - 1) * FIXTURE_ENTRIES);
+    assert.equal(metricValue(text, 'shoal_worker_store_entries'), 2 * FIXTURE_ENTRIES);
+    assert.ok(metricValue(text, 'shoal_worker_store_bytes')! > 2 * FIXTURE_PACKETS * 66);
+    assert.equal(metricValue(text, 'shoal_worker_targets'), 1);
+    assert.equal(metricValue(text, 'shoal_worker_pipeline_errors_total'), 0);
+    assert.equal(metricValue(text, 'shoal_worker_captures'), 1);
+    assert.equal(metricValue(text, 'shoal_worker_feed_clients'), 2);
+    assert.ok(metricValue(text, 'shoal_worker_live_streams')! >= 1);
+    assert.ok(metricValue(text, 'shoal_worker_process_resident_memory_bytes')! > 10e6);
+    const stats = (await getJson(h.base, '/stats', h.token)).body;
+    assert.equal(stats.engine.entries, 2 * FIXTURE_ENTRIES);
+    assert.equal(stats.capture.totals.delivered, 2 * FIXTURE_PACKETS);
+    assert.equal(stats.store.entries, 2 * FIXTURE_ENTRIES);
+    await Promise.all([all.close(), posts.close()]);
+  });
+
+  it('refuses bad targets and resolution tables with 400 and keeps the previous ones', async () => {
+    for (const [path, body] of [
+      ['/targets', [{ ip: '10.0.0.1 or port 22', name: 'x', namespace: 'y' }]],
+      ['/targets', { ip: '10.0.0.1' }],
+      ['/resolution', [1, 2]],
+      ['/resolution', { '10.0.0.1': { pod: 7 } }],
+    ] as const) {
+      const res = await putJson(h.base, path, body, h.token);
+      assert.equal(res.status, 400, `${path} ${JSON.stringify(body)}`);
+      assert.equal(res.body.error.code, 'WRK_ERR_BAD_REQUEST');
+    }
+    assert.equal((await getJson(h.base, '/health', undefined)).body.targets, 1);
+  });
+});

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { liveCaptureAvailability } from '@shoal/capture';
+import { FeedSocket, getJson, putJson, tempDir, waitFor, type Json } from './helpers/harness.js';
+import { labUnavailable, PodLab } from './helpers/pod-lab.js';
+
+const SHOAL = fileURLToPath(new URL('../../../bin/shoal', import.meta.url));
+
+function skipReason(): string | false {
+  const lab = labUnavailable();
+  if (lab !== null) return lab;
+  const live = liveCaptureAvailability();
+  return live.available ? false : live.reason;
+}
+
+interface LiveWorker {
+  port: number;
+  base: string;
+  token: string;
+  log: () => string;
+}
+
+/** Runs `node bin/shoal worker` as a real child process; resolves once its API listens. */
+async function startWorker(lab: PodLab, name: string, args: string[]): Promise<LiveWorker> {
+  const dataDir = tempDir(`shoal-live-${name}-`);
+  const tokenFile = join(dataDir, 'token-file');
+  const token = `live-${name}-${lab.id}`;
+  fs.writeFileSync(tokenFile, token, { mode: 0o600 });
+  const child = lab.own(
+    spawn(process.execPath, [SHOAL, 'worker', '--port', '0', '--data-dir', dataDir, '--token-file', tokenFile, '--node-name', name, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+  child.on('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
+  let log = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (log += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (log += d));
+  assert.ok(await waitFor(() => /"port":\d+/.test(log) || child.exitCode !== null, 15_000), `worker ${name} did not start: ${log}`);
+  const port = Number(/"port":(\d+)/.exec(log)?.[1]);
+  assert.ok(port > 0, `worker ${name} did not start: ${log}`);
+  return { port, base: `http://127.0.0.1:${port}`, token, log: () => log };
+}
+
+const skip = skipReason();
+
+describe('worker, live capture in pod network namespaces', { skip }, () => {
+  let lab: PodLab;
+  before(async () => {
+    lab = new PodLab();
+    await lab.startServer();
+  });
+  after(() => lab?.destroy());
+
+  it('turns curl requests between two pods into entries, from the bridge and from inside the server pod', async () => {
+    const onBridge = await startWorker(lab, 'node-bridge', ['--interface', lab.bridge, '--capture', 'af_packet']);
+    const inPod = await startWorker(lab, 'node-netns', ['--capture', 'best']);
+    // On `any` each bridged packet shows on both veths and on the bridge: the copies must go.
+    const onAny = await startWorker(lab, 'node-any', ['--capture', 'libpcap']);
+    const pods = [
+      { ip: lab.server.ip, name: 'server', namespace: 'lab' },
+      { ip: lab.client.ip, name: 'client', namespace: 'lab' },
+    ];
+    const resolution = { [lab.server.ip]: { pod: 'server', namespace: 'lab' }, [lab.client.ip]: { pod: 'client', namespace: 'lab' } };
+    const feeds: FeedSocket[] = [];
+    for (const [worker, targets] of [
+      [onBridge, pods],
+      [inPod, [{ ...pods[0]!, netns: lab.netnsPath(lab.server.ns) }]],
+      [onAny, pods],
+    ] as const) {
+      assert.equal((await putJson(worker.base, '/resolution', resolution, worker.token)).status, 200);
+      const put = await putJson(worker.base, '/targets', targets, worker.token);
+      assert.equal(put.status, 200);
+      assert.equal(put.body.ok, true, JSON.stringify(put.body));
+      const feed = new FeedSocket(worker.port, worker.token, '?q=http');
+      await feed.ready();
+      feeds.push(feed);
+    }
+    const bridgeCapture = (await getJson(onBridge.base, '/stats', onBridge.token)).body.capture.captures;
+    assert.deepEqual(bridgeCapture.map((c: Json) => [c.interface, c.netns, c.backend]), [[lab.bridge, undefined, 'af_packet']]);
+    const podCapture = (await getJson(inPod.base, '/stats', inPod.token)).body.capture.captures;
+    assert.deepEqual(podCapture.map((c: Json) => [c.interface, c.netns, c.backend]), [['any', lab.netnsPath(lab.server.ns), 'af_packet']]);
+
+    const made = [
+      ['GET', '/hello', lab.curl('GET', '/hello')],
+      ['POST', '/orders', lab.curl('POST', '/orders', '{"item":42}')],
+      ['GET', '/missing', lab.curl('GET', '/missing')],
+    ];
+    assert.deepEqual(made.map((m) => m[2]), [200, 201, 404]);
+
+    for (const [i, feed] of feeds.entries()) {
+      const worker = ['node-bridge', 'node-netns', 'node-any'][i]!;
+      assert.ok(await feed.until(() => feed.entries.length >= made.length, 10_000), `${worker}: ${JSON.stringify(feed.messages).slice(0, 400)}`);
+      await new Promise((r) => setTimeout(r, 300)); // anything extra (a duplicate) would show by now
+      const seen = feed.entries.map((e: Json) => [e.summary.method, e.summary.path, e.summary.status]);
+      assert.deepEqual(seen, made, worker);
+      for (const e of feed.entries) {
+        assert.equal(e.capture, worker === 'node-any' ? 'libpcap' : 'af_packet');
+        assert.equal(e.worker, worker);
+        assert.deepEqual([e.src.pod, e.src.namespace, e.src.ip], ['client', 'lab', lab.client.ip]);
+        assert.deepEqual([e.dst.pod, e.dst.port, e.dst.ip], ['server', lab.httpPort, lab.server.ip]);
+      }
+      await feed.close();
+    }
+    const metrics = await (await fetch(`${onAny.base}/metrics`)).text();
+    const copies = Number(/^shoal_worker_duplicate_packets_total (\d+)/m.exec(metrics)?.[1]);
+    const dissected = Number(/^shoal_worker_dissected_packets_total (\d+)/m.exec(metrics)?.[1]);
+    assert.ok(copies >= 2 * dissected - 2, `on any, ${copies} copies dropped for ${dissected} packets dissected`);
+    const health = (await getJson(inPod.base, '/health', undefined)).body;
+    assert.deepEqual([health.ok, health.capture.backend, health.targets], [true, 'af_packet', 1]);
+    assert.match(inPod.log(), /capture backend: af_packet \(chosen by --capture best\)/);
+  });
+});
