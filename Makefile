@@ -5,8 +5,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Debian packages the project needs: capture tools and real peers for fixtures and benchmarks.
-# make, g++, python3 and libpcap-dev build the native capture addon (node-gyp, offline).
-APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 libpcap-dev procps make g++ python3
+# make, g++, python3 and libpcap-dev build the native capture addon (node-gyp, offline);
+# clang and libbpf-dev its eBPF backend.
+APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 libpcap-dev procps make g++ python3 clang libbpf-dev
 # Only `make fixtures` needs these: llc compiles the tc program that adds VLAN tags (this kernel
 # has no 8021q module).
 FIXTURE_APT_PACKAGES := llvm
@@ -47,7 +48,7 @@ $(STAMP)/npm: package.json package-lock.json $(wildcard packages/*/package.json)
 
 # npm ci builds the addon (packages/capture's install script); this rebuilds it when its C
 # sources change in an existing checkout.
-$(STAMP)/native: $(STAMP)/npm packages/capture/binding.gyp $(wildcard packages/capture/native/*.c packages/capture/native/*.h)
+$(STAMP)/native: $(STAMP)/npm packages/capture/binding.gyp $(wildcard packages/capture/native/*.c packages/capture/native/*.h packages/capture/native/bpf/*.c packages/capture/native/bpf/*.h)
 	npm run --silent build:native -w @shoal/capture
 	@mkdir -p $(STAMP) && touch $@
 

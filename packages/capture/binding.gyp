@@ -1,7 +1,14 @@
 # The live-capture addon (C, Node-API only). Built by native/build.mjs, which runs node-gyp
 # with --nodedir so that nothing is ever downloaded; the Node-API headers come from the npm
 # package node-api-headers. Needs Debian's libpcap-dev, make, g++ (gcc) and python3.
+#
+# The eBPF backend's loader links libbpf only when native/build.mjs found clang and
+# libbpf-dev (it sets SHOAL_EBPF=1); without them ebpf_backend.c compiles to a stub that says
+# so. The BPF programs themselves (native/bpf/capture.bpf.c) are compiled by build.mjs.
 {
+  "variables": {
+    "shoal_ebpf%": "<!(node -p \"process.env.SHOAL_EBPF === '1' ? 1 : 0\")"
+  },
   "targets": [
     {
       "target_name": "shoal_capture",
@@ -14,6 +21,8 @@
         "native/pcap_backend.c",
         "native/bpf.c",
         "native/netns.c",
+        "native/ebpf_backend.c",
+        "native/tc_netlink.c",
         "native/batch.c",
         "native/error.c"
       ],
@@ -25,7 +34,13 @@
       ],
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
       "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fvisibility=hidden"],
-      "libraries": ["-lpcap", "-lpthread"]
+      "libraries": ["-lpcap", "-lpthread"],
+      "conditions": [
+        ["shoal_ebpf==1", {
+          "defines": ["SHOAL_HAVE_EBPF=1"],
+          "libraries": ["-lbpf"]
+        }]
+      ]
     }
   ]
 }

@@ -6,6 +6,8 @@
  *   close(handle) -> object               stops, joins, releases; final counters; idempotent
  *   ref(handle) / unref(handle)           whether an open capture keeps the event loop alive
  *   libpcapVersion() -> string
+ *   probe(backend) -> null | {code, message}  can this backend run here (no capture opened)
+ *   ebpfCompiled                          true when built with libbpf (the eBPF backend)
  *   recordHeaderBytes                     24: the record layout of batch.h
  *
  * onMessage(0, arrayBuffer, packets) receives each batch: a fresh ArrayBuffer per batch
@@ -24,13 +26,17 @@
 #endif
 #include <node_api.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <pcap/pcap.h>
 
 #include "batch.h"
 #include "capture.h"
+#include "ebpf_backend.h"
 #include "options.h"
 
 typedef struct {
@@ -290,6 +296,48 @@ static napi_value js_libpcap_version(napi_env env, napi_callback_info info) {
   return v;
 }
 
+/* AF_PACKET (which libpcap uses on Linux too): can this process open a packet socket? */
+static void probe_packet_socket(shoal_error *err) {
+  int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+  if (fd >= 0) {
+    close(fd);
+    return;
+  }
+  shoal_error_errno(err, errno == EAFNOSUPPORT ? SHOAL_E_BACKEND : SHOAL_E_SYSTEM, errno,
+                    "cannot open an AF_PACKET socket");
+}
+
+static napi_value js_probe(napi_env env, napi_callback_info info) {
+  size_t argc = 1, len = 0;
+  napi_value argv[1], result, code, text;
+  char backend[32];
+  shoal_error err;
+  memset(&err, 0, sizeof err);
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
+      napi_get_value_string_utf8(env, argv[0], backend, sizeof backend, &len) != napi_ok) {
+    napi_throw_type_error(env, "options", "probe(backend) expects a backend name");
+    return NULL;
+  }
+  if (strcmp(backend, "ebpf") == 0) {
+    ebpf_probe(&err);
+  } else if (strcmp(backend, "af_packet") == 0 || strcmp(backend, "libpcap") == 0) {
+    probe_packet_socket(&err);
+  } else {
+    napi_throw_type_error(env, "options", "probe(backend): unknown backend");
+    return NULL;
+  }
+  if (err.kind == SHOAL_E_NONE) {
+    napi_get_null(env, &result);
+    return result;
+  }
+  napi_create_object(env, &result);
+  napi_create_string_utf8(env, shoal_error_kind_name(err.kind), NAPI_AUTO_LENGTH, &code);
+  napi_create_string_utf8(env, err.message, NAPI_AUTO_LENGTH, &text);
+  napi_set_named_property(env, result, "code", code);
+  napi_set_named_property(env, result, "message", text);
+  return result;
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"open", NULL, js_open, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -298,10 +346,13 @@ NAPI_MODULE_INIT() {
       {"ref", NULL, js_ref, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unref", NULL, js_unref, NULL, NULL, NULL, napi_enumerable, NULL},
       {"libpcapVersion", NULL, js_libpcap_version, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"probe", NULL, js_probe, NULL, NULL, NULL, napi_enumerable, NULL},
   };
-  napi_value header;
+  napi_value header, ebpf;
   napi_create_uint32(env, SHOAL_RECORD_HEADER, &header);
+  napi_get_boolean(env, ebpf_compiled() != 0, &ebpf);
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   napi_set_named_property(env, exports, "recordHeaderBytes", header);
+  napi_set_named_property(env, exports, "ebpfCompiled", ebpf);
   return exports;
 }

@@ -23,7 +23,6 @@
 #include "af_packet.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
@@ -108,25 +107,13 @@ static int set_int_option(int fd, int level, int name, int value) {
   return setsockopt(fd, level, name, &value, sizeof value);
 }
 
-/* True when `filter` uses the word "vlan". */
-static int mentions_vlan(const char *filter) {
-  const char *p = filter;
-  while ((p = strstr(p, "vlan")) != NULL) {
-    int before = p == filter || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
-    int after = !(isalnum((unsigned char)p[4]) || p[4] == '_');
-    if (before && after) return 1;
-    p += 4;
-  }
-  return 0;
-}
-
 static int attach_filter(af_state *st, const shoal_options *opts, shoal_error *err) {
   struct sock_fprog prog;
   int rc;
   /* The kernel moves an 802.1Q tag out of the packet data before a socket filter runs, and a
    * filter compiled on a pcap_open_dead handle looks for the tag in the data: "vlan" would
    * never match. libpcap's live handles compile it with the kernel's VLAN extensions. */
-  if (opts->filter != NULL && mentions_vlan(opts->filter)) {
+  if (opts->filter != NULL && bpf_filter_mentions_vlan(opts->filter)) {
     shoal_error_set(err, SHOAL_E_FILTER,
                     "bad capture filter \"%s\": \"vlan\" needs the libpcap backend (the kernel takes "
                     "VLAN tags out of the packet before an AF_PACKET filter sees it)",

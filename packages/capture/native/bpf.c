@@ -7,6 +7,7 @@
  */
 #include "bpf.h"
 
+#include <ctype.h>
 #include <pcap/pcap.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,4 +71,15 @@ void bpf_program_free(struct sock_fprog *prog) {
   free(prog->filter);
   prog->filter = NULL;
   prog->len = 0;
+}
+
+int bpf_filter_mentions_vlan(const char *filter) {
+  const char *p = filter;
+  while ((p = strstr(p, "vlan")) != NULL) {
+    int before = p == filter || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+    int after = !(isalnum((unsigned char)p[4]) || p[4] == '_');
+    if (before && after) return 1;
+    p += 4;
+  }
+  return 0;
 }

@@ -23,4 +23,9 @@ int bpf_snaplen_only(uint32_t snaplen, struct sock_fprog *out, shoal_error *err)
 
 void bpf_program_free(struct sock_fprog *prog);
 
+/* True when `filter` uses the word "vlan". The kernel moves an 802.1Q tag out of the packet
+ * data before a socket filter or a tc program sees it, so a filter compiled for the data
+ * would never match a tag: the af_packet and ebpf backends refuse such filters. */
+int bpf_filter_mentions_vlan(const char *filter);
+
 #endif

@@ -13,6 +13,12 @@
 //
 // Needs python3, make, gcc and Debian's libpcap-dev. SHOAL_SKIP_NATIVE=1 skips the build
 // (live capture then reports that the addon is missing; capture files still work).
+//
+// The eBPF backend also needs clang and libbpf-dev (Debian). When both are there, the addon
+// links libbpf (SHOAL_EBPF=1 for binding.gyp) and native/bpf/capture.bpf.c is compiled with
+// `clang -O2 -g -target bpf` to build/Release/shoal_capture.bpf.o. When they are not (or
+// SHOAL_SKIP_EBPF=1), the addon still builds and the eBPF backend reports itself unavailable
+// with the reason, which is kept in build/Release/shoal_capture.ebpf.json.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -99,6 +105,51 @@ function napiInclude(dir) {
   }
 }
 
+/** Whether the eBPF part can be built here, and how; never fatal. */
+function ebpfToolchain() {
+  if (process.env.SHOAL_SKIP_EBPF === '1') return { ok: false, reason: 'SHOAL_SKIP_EBPF=1 was set at build time' };
+  const clang = process.env.SHOAL_CLANG || 'clang';
+  const version = spawnSync(clang, ['--version'], { encoding: 'utf8' });
+  if (version.error || version.status !== 0) {
+    return { ok: false, reason: `clang was not found at build time (\`${clang} --version\` failed; Debian package clang)` };
+  }
+  const machine = spawnSync('gcc', ['-dumpmachine'], { encoding: 'utf8' });
+  const multiarch = machine.status === 0 ? machine.stdout.trim() : `${os.arch() === 'x64' ? 'x86_64' : os.arch()}-linux-gnu`;
+  const need = [
+    ['/usr/include/bpf/libbpf.h', 'libbpf-dev'],
+    ['/usr/include/bpf/bpf_helpers.h', 'libbpf-dev'],
+    ['/usr/include/linux/bpf.h', 'linux-libc-dev'],
+  ];
+  for (const [file, pkg] of need) {
+    if (!fs.existsSync(file)) return { ok: false, reason: `${file} was missing at build time (Debian package ${pkg})` };
+  }
+  const libs = [`/usr/lib/${multiarch}/libbpf.so`, '/usr/lib/libbpf.so', '/usr/lib64/libbpf.so'];
+  if (!libs.some((f) => fs.existsSync(f))) return { ok: false, reason: `libbpf.so was missing at build time (Debian package libbpf-dev)` };
+  const includes = [`/usr/include/${multiarch}`].filter((d) => fs.existsSync(path.join(d, 'asm', 'types.h')));
+  return { ok: true, clang, version: version.stdout.split('\n')[0].trim(), includes };
+}
+
+/** Compiles the tc programs; returns the status written beside the addon. */
+function buildBpfObject(toolchain, releaseDir) {
+  const source = path.join(packageDir, 'native', 'bpf', 'capture.bpf.c');
+  const object = path.join(releaseDir, 'shoal_capture.bpf.o');
+  const args = ['-O2', '-g', '-target', 'bpf', '-mcpu=v3', '-Wall', '-Werror'];
+  for (const dir of toolchain.includes) args.push('-I', dir);
+  args.push('-c', source, '-o', object);
+  console.error(`@shoal/capture: ${toolchain.clang} ${args.join(' ')}`);
+  const run = spawnSync(toolchain.clang, args, { cwd: packageDir, encoding: 'utf8' });
+  if (run.error || run.status !== 0) {
+    const text = (run.error?.message ?? run.stderr ?? '').trim();
+    process.stderr.write(`${text}\n`);
+    const first = text.split('\n').find((l) => /error/.test(l)) ?? text.split('\n')[0] ?? '';
+    return { built: false, reason: `compiling native/bpf/capture.bpf.c failed at build time: ${first}` };
+  }
+  return { built: true, object: path.basename(object), clang: toolchain.version };
+}
+
+const toolchain = ebpfToolchain();
+if (!toolchain.ok) console.error(`@shoal/capture: building without the eBPF backend: ${toolchain.reason}`);
+
 const dir = nodeDir();
 const include = napiInclude(dir);
 const gyp = nodeGypScript();
@@ -109,7 +160,19 @@ const run = spawnSync(process.execPath, args, {
   cwd: packageDir,
   stdio: 'inherit',
   // Belt and braces: even if node-gyp wanted to fetch something, there is nowhere to go.
-  env: { ...process.env, SHOAL_NAPI_INCLUDE: include, npm_config_nodedir: dir, npm_config_offline: 'true' },
+  env: {
+    ...process.env,
+    SHOAL_NAPI_INCLUDE: include,
+    SHOAL_EBPF: toolchain.ok ? '1' : '0',
+    npm_config_nodedir: dir,
+    npm_config_offline: 'true',
+  },
 });
 if (run.error) fail(run.error.message);
 if (run.status !== 0) fail(`node-gyp exited with status ${run.status}`);
+
+// node-gyp rebuild starts from an empty build/: the BPF object goes in after it.
+const releaseDir = path.join(packageDir, 'build', process.env.SHOAL_NATIVE_DEBUG === '1' ? 'Debug' : 'Release');
+const status = toolchain.ok ? buildBpfObject(toolchain, releaseDir) : { built: false, reason: toolchain.reason };
+fs.writeFileSync(path.join(releaseDir, 'shoal_capture.ebpf.json'), `${JSON.stringify(status, null, 2)}\n`);
+if (!status.built) console.error(`@shoal/capture: the eBPF backend will be unavailable: ${status.reason}`);

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "af_packet.h"
+#include "ebpf_backend.h"
 #include "netns.h"
 #include "pcap_backend.h"
 
@@ -56,6 +57,47 @@ struct shoal_capture {
   atomic_uint_fast64_t batches, packets, bytes;
   shoal_stats final_stats;
 };
+
+/* ---- captures to close at exit (see shoal_backend_ops.close_at_exit) ---------------------- */
+
+#define EXIT_LIST_MAX 256
+static pthread_mutex_t exit_mu = PTHREAD_MUTEX_INITIALIZER;
+static shoal_capture *exit_list[EXIT_LIST_MAX];
+static int exit_count;
+static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
+
+/* exit() on Node's main thread (process.exit(), the end of the event loop): stop and join
+ * the capture threads, which take their tc filters off on the way out. */
+static void close_all_at_exit(void) {
+  shoal_capture *list[EXIT_LIST_MAX];
+  int n, i;
+  pthread_mutex_lock(&exit_mu);
+  n = exit_count;
+  memcpy(list, exit_list, (size_t)n * sizeof list[0]);
+  pthread_mutex_unlock(&exit_mu);
+  for (i = 0; i < n; i++) capture_close(list[i]);
+}
+
+static void install_exit_handler(void) { atexit(close_all_at_exit); }
+
+static void exit_list_add(shoal_capture *cap) {
+  pthread_once(&exit_once, install_exit_handler);
+  pthread_mutex_lock(&exit_mu);
+  if (exit_count < EXIT_LIST_MAX) exit_list[exit_count++] = cap;
+  pthread_mutex_unlock(&exit_mu);
+}
+
+static void exit_list_remove(shoal_capture *cap) {
+  int i;
+  pthread_mutex_lock(&exit_mu);
+  for (i = 0; i < exit_count; i++) {
+    if (exit_list[i] == cap) {
+      exit_list[i] = exit_list[--exit_count];
+      break;
+    }
+  }
+  pthread_mutex_unlock(&exit_mu);
+}
 
 void capture_message_free(shoal_message *msg) {
   if (msg == NULL) return;
@@ -198,7 +240,9 @@ shoal_capture *capture_start(shoal_options *opts, shoal_emit_fn emit, void *emit
   }
   cap->opts = *opts;
   memset(opts, 0, sizeof *opts); /* the capture owns the strings now */
-  cap->ops = cap->opts.backend == SHOAL_BACKEND_LIBPCAP ? &shoal_pcap_backend : &shoal_af_packet_backend;
+  cap->ops = cap->opts.backend == SHOAL_BACKEND_LIBPCAP ? &shoal_pcap_backend
+             : cap->opts.backend == SHOAL_BACKEND_EBPF ? &shoal_ebpf_backend
+                                                       : &shoal_af_packet_backend;
   cap->emit = emit;
   cap->emit_ctx = emit_ctx;
   cap->phase = PHASE_OPENING;
@@ -238,6 +282,7 @@ shoal_capture *capture_start(shoal_options *opts, shoal_emit_fn emit, void *emit
     *err = cap->open_error;
     goto fail;
   }
+  if (cap->ops->close_at_exit) exit_list_add(cap);
   return cap;
 
 fail:
@@ -261,6 +306,7 @@ void capture_stats(shoal_capture *cap, shoal_stats *out) {
 void capture_close(shoal_capture *cap) {
   uint64_t one = 1;
   if (cap->closed) return;
+  if (cap->ops->close_at_exit) exit_list_remove(cap);
 
   atomic_store(&cap->stopping, 1);
   pthread_mutex_lock(&cap->mu);

@@ -48,6 +48,10 @@ typedef struct {
   void (*stats)(void *state, shoal_stats *out);
   /* Releases everything; the thread has ended. Takes final statistics first. */
   void (*close)(void *state);
+  /* 1 when the backend leaves something in the kernel that outlives the process (eBPF tc
+   * filters): its captures are closed by an atexit() handler too, because process.exit()
+   * ends Node without running the addon's env cleanup hooks. */
+  int close_at_exit;
 } shoal_backend_ops;
 
 /* Starts the capture thread and waits until the backend is open. NULL with `err` set when it

@@ -67,5 +67,6 @@ void shoal_options_free(shoal_options *opts) {
   free(opts->interface);
   free(opts->filter);
   free(opts->netns);
-  opts->interface = opts->filter = opts->netns = NULL;
+  free(opts->bpf_object);
+  opts->interface = opts->filter = opts->netns = opts->bpf_object = NULL;
 }

@@ -105,8 +105,10 @@ int parse_options(napi_env env, napi_value obj, shoal_options *o) {
     o->backend = SHOAL_BACKEND_LIBPCAP;
   } else if (backend != NULL && strcmp(backend, "af_packet") == 0) {
     o->backend = SHOAL_BACKEND_AF_PACKET;
+  } else if (backend != NULL && strcmp(backend, "ebpf") == 0) {
+    o->backend = SHOAL_BACKEND_EBPF;
   } else {
-    option_type_error(env, "backend", "\"af_packet\" or \"libpcap\"");
+    option_type_error(env, "backend", "\"ebpf\", \"af_packet\" or \"libpcap\"");
     goto fail;
   }
   if (get_string(env, obj, "interface", &o->interface) != 0) goto fail;
@@ -156,6 +158,21 @@ int parse_options(napi_env env, napi_value obj, shoal_options *o) {
   if (get_u32(env, obj, "pcapBufferBytes", 32u << 20, &o->pcap_buffer_bytes) != 0) goto fail;
   if (get_u32(env, obj, "pcapTimeoutMs", 10, &o->pcap_timeout_ms) != 0) goto fail;
   if (get_flag(env, obj, "pcapImmediate", 0, &o->pcap_immediate) != 0) goto fail;
+  if (get_string(env, obj, "bpfObject", &o->bpf_object) != 0) goto fail;
+  if (get_u32(env, obj, "ebpfRingBytes", 16u << 20, &o->ebpf_ring_bytes) != 0) goto fail;
+  if (get_u32(env, obj, "ebpfTimeoutMs", 10, &o->ebpf_timeout_ms) != 0) goto fail;
+  if (o->ebpf_timeout_ms == 0) o->ebpf_timeout_ms = 1;
+  if (o->backend == SHOAL_BACKEND_EBPF) {
+    uint32_t r = o->ebpf_ring_bytes;
+    if (o->bpf_object == NULL || o->bpf_object[0] == '\0') {
+      option_type_error(env, "bpfObject", "the path of the compiled eBPF object");
+      goto fail;
+    }
+    if (r < 4096 || (r & (r - 1)) != 0) {
+      option_type_error(env, "ebpfRingBytes", "a power of two of at least one page");
+      goto fail;
+    }
+  }
   free(backend);
   free(mode);
   return 0;

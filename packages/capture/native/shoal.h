@@ -41,7 +41,11 @@ void shoal_error_errno(shoal_error *err, shoal_err_kind kind, int errnum, const 
 /* "options", "interface", ... : the string the JS side receives as error.code. */
 const char *shoal_error_kind_name(shoal_err_kind kind);
 
-typedef enum { SHOAL_BACKEND_AF_PACKET = 0, SHOAL_BACKEND_LIBPCAP = 1 } shoal_backend;
+typedef enum {
+  SHOAL_BACKEND_AF_PACKET = 0,
+  SHOAL_BACKEND_LIBPCAP = 1,
+  SHOAL_BACKEND_EBPF = 2,
+} shoal_backend;
 
 /* Everything one capture needs, already validated by the TypeScript wrapper (the C side
  * checks again only what it must not trust). Strings are owned (malloc'd). */
@@ -69,11 +73,16 @@ typedef struct {
   uint32_t pcap_buffer_bytes; /* libpcap: pcap_set_buffer_size */
   uint32_t pcap_timeout_ms;   /* libpcap: pcap_set_timeout */
   int pcap_immediate;         /* libpcap: pcap_set_immediate_mode */
+
+  char *bpf_object;         /* ebpf: the compiled tc programs (shoal_capture.bpf.o) */
+  uint32_t ebpf_ring_bytes; /* ebpf: BPF ring buffer size (a power of two, page multiple) */
+  uint32_t ebpf_timeout_ms; /* ebpf: the reader polls the ring at least this often */
 } shoal_options;
 
 void shoal_options_free(shoal_options *opts);
 
-/* Counters. The kernel's come from PACKET_STATISTICS (af_packet) or pcap_stats (libpcap);
+/* Counters. The kernel's come from PACKET_STATISTICS (af_packet), pcap_stats (libpcap) or
+ * the eBPF programs' per-CPU counters map (ebpf: dropped = ring buffer full);
  * `received` counts every packet that passed the filter, the dropped ones included. */
 typedef struct {
   uint64_t received;

@@ -1,6 +1,6 @@
 /**
- * @shoal/capture: where packets come from. Capture files for now (pcap, pcapng), live
- * backends later; every source hands packets on through a PacketSink.
+ * @shoal/capture: where packets come from. Capture files (pcap, pcapng) and live capture
+ * (eBPF, AF_PACKET, libpcap; `best` picks); every source hands packets on through a PacketSink.
  */
 
 export { LinkType } from './packet-sink.js';
@@ -18,8 +18,10 @@ export type { PcapWriterOptions } from './pcap-writer.js';
 
 export { openLiveCapture, liveCaptureAvailability, LiveCapture } from './live/live-capture.js';
 export type { LiveCaptureStats } from './live/live-capture.js';
-export type { LiveBackend, LiveCaptureOptions, FanoutMode } from './live/live-options.js';
-export { LIVE_DEFAULTS } from './live/live-options.js';
+export type { ChainBackend, LiveBackend, LiveBackendChoice, LiveCaptureOptions, FanoutMode } from './live/live-options.js';
+export { LIVE_DEFAULTS, LIVE_BACKENDS } from './live/live-options.js';
+export { chooseBackend, liveBackendAvailability, BEST_CHAIN, PF_RING_MARKERS } from './live/backend-chain.js';
+export type { BackendAvailability, SkippedBackend } from './live/backend-chain.js';
 export { LiveCaptureError } from './live/live-errors.js';
 export type { LiveErrorReason } from './live/live-errors.js';
 export { deliverBatch, RECORD_HEADER_BYTES } from './live/batch-records.js';

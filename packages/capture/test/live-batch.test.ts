@@ -117,7 +117,10 @@ describe('live capture options', () => {
   }
 
   const cases: [string, unknown, RegExp][] = [
-    ['an unknown backend', { ...base, backend: 'pf_ring' }, /backend must be "af_packet" or "libpcap" \(got "pf_ring"\)/],
+    ['an unknown backend', { ...base, backend: 'netmap' }, /backend must be "best", "ebpf", "pf_ring", "af_packet", "libpcap" \(got "netmap"\)/],
+    ['fanout with ebpf', { ...base, backend: 'ebpf', fanout: { group: 1 } }, /fanout must be left out with backend "ebpf"/],
+    ['an eBPF ring that is not a power of two', { ...base, backend: 'ebpf', ebpf: { ringBytes: 5 << 20 } }, /ebpf\.ringBytes must be a power of two/],
+    ['an eBPF ring below 4 MiB', { ...base, backend: 'ebpf', ebpf: { ringBytes: 1 << 20 } }, /ebpf\.ringBytes must be an integer from 4194304/],
     ['no interface', { backend: 'af_packet' }, /interface must be/],
     ['a 16-byte interface name', { ...base, interface: 'abcdefghijklmnop' }, /interface must be/],
     ['an interface name with a slash', { ...base, interface: '../eth0' }, /interface must be/],

@@ -7,14 +7,25 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { openLiveCapture } from '@shoal/capture';
-import type { LiveCapture, LiveCaptureStats } from '@shoal/capture';
+import type { LiveBackend, LiveCapture, LiveCaptureStats } from '@shoal/capture';
 import { NetnsLab, canMakeNamespaces, waitFor } from './helpers/netns-lab.js';
 import { PacketLog } from './helpers/netns-packets.js';
 
 const allowed = canMakeNamespaces();
 const skip = allowed.ok ? false : allowed.reason;
 const DATAGRAMS = 20_000;
+
+/** The backends to run here: eBPF too when it was built (clang and libbpf-dev present). */
+function ebpfBuilt(): boolean {
+  try {
+    return (JSON.parse(fs.readFileSync(new URL('../build/Release/shoal_capture.ebpf.json', import.meta.url), 'utf8')) as { built: boolean }).built;
+  } catch {
+    return false;
+  }
+}
+const BACKENDS: readonly LiveBackend[] = ebpfBuilt() ? ['ebpf', 'af_packet', 'libpcap'] : ['af_packet', 'libpcap'];
 
 /** Waits until every packet the kernel kept was delivered (bounded), then closes. */
 async function drainAndClose(cap: LiveCapture): Promise<LiveCaptureStats> {
@@ -32,7 +43,7 @@ describe('live capture under a burst', { skip }, () => {
   });
   after(() => lab?.destroy());
 
-  for (const backend of ['af_packet', 'libpcap'] as const) {
+  for (const backend of BACKENDS) {
     it(`${backend}: delivered + dropped = received, in batches`, async () => {
       const log = new PacketLog();
       const cap = openLiveCapture({ backend, interface: lab.serverIf, netns: lab.nsPath(lab.serverNs), filter: 'udp port 9999' }, log);
@@ -113,7 +124,7 @@ describe('live capture at process exit', { skip }, () => {
     });
   }
 
-  for (const backend of ['af_packet', 'libpcap'] as const) {
+  for (const backend of BACKENDS) {
     it(`${backend}: process.exit() with captures open exits cleanly`, async () => {
       const r = await runChild(`
         const caps = [0, 1].map(() => openLiveCapture({ backend: '${backend}', ...where }, { onPacket() {} }));

@@ -1,6 +1,7 @@
 /**
- * Live capture from a network interface through the native addon (AF_PACKET TPACKET_V3 ring
- * or libpcap), optionally inside another network namespace.
+ * Live capture from a network interface through the native addon (eBPF tc programs with a
+ * BPF ring buffer, AF_PACKET TPACKET_V3 ring, or libpcap), optionally inside another network
+ * namespace; `best` picks the first backend of the chain that opens (backend-chain.ts).
  *
  * A native thread reads the kernel's packets and hands them over in batches, one ArrayBuffer
  * per crossing; this side walks each batch and calls the PacketSink once per packet, on the
@@ -8,17 +9,19 @@
  */
 
 import type { PacketSink } from '../packet-sink.js';
+import { BEST_CHAIN, ebpfBuildProblem, isSkippable, liveBackendAvailability, pfRingUnavailable, skipForOptions } from './backend-chain.js';
+import type { BackendAvailability, SkippedBackend } from './backend-chain.js';
 import { deliverBatch } from './batch-records.js';
 import { LiveCaptureError, fromNativeError } from './live-errors.js';
-import { resolveLiveOptions } from './live-options.js';
-import type { LiveBackend, LiveCaptureOptions } from './live-options.js';
-import { loadAddon } from './native-addon.js';
+import { checkBackendChoice, resolveLiveOptions } from './live-options.js';
+import type { ChainBackend, LiveBackend, LiveBackendChoice, LiveCaptureOptions } from './live-options.js';
+import { bpfObjectPath, loadAddon } from './native-addon.js';
 import type { NativeAddon, NativeHandle, NativeStats } from './native-addon.js';
 
 export interface LiveCaptureStats {
   /** Packets the kernel let through the filter, dropped ones included. */
   received: number;
-  /** Packets the kernel dropped for lack of ring / buffer space. */
+  /** Packets the kernel dropped for lack of ring / buffer space (ebpf: BPF ring buffer full). */
   dropped: number;
   /** libpcap's ps_ifdrop (drops by the interface); 0 for af_packet. */
   interfaceDropped: number;
@@ -45,7 +48,12 @@ function toStats(s: NativeStats): LiveCaptureStats {
 }
 
 export class LiveCapture {
+  /** The backend that runs this capture ('ebpf', 'af_packet' or 'libpcap'). */
   readonly backend: LiveBackend;
+  /** What was asked for: that backend, or 'best'. */
+  readonly requested: LiveBackendChoice;
+  /** With 'best': the backends tried (or ruled out) before this one, and why each was skipped. */
+  readonly skipped: readonly SkippedBackend[];
   readonly interface: string;
   readonly netns: string | undefined;
   /**
@@ -62,9 +70,18 @@ export class LiveCapture {
   #settle!: (err: LiveCaptureError | null) => void;
 
   /** Use openLiveCapture(). */
-  private constructor(addon: NativeAddon, backend: LiveBackend, iface: string, netns: string | undefined) {
+  private constructor(
+    addon: NativeAddon,
+    backend: LiveBackend,
+    requested: LiveBackendChoice,
+    skipped: readonly SkippedBackend[],
+    iface: string,
+    netns: string | undefined,
+  ) {
     this.#addon = addon;
     this.backend = backend;
+    this.requested = requested;
+    this.skipped = Object.freeze([...skipped]);
     this.interface = iface;
     this.netns = netns;
     this.done = new Promise<void>((resolve, reject) => {
@@ -75,10 +92,56 @@ export class LiveCapture {
 
   /** @internal */
   static open(options: LiveCaptureOptions, sink: PacketSink): LiveCapture {
-    const resolved = resolveLiveOptions(options);
+    if (typeof options !== 'object' || options === null) resolveLiveOptions(options); // throws: not an object
+    const requested = checkBackendChoice(options.backend);
+    if (requested !== 'best') return LiveCapture.#openOne(options, requested, requested, [], sink);
+
+    // `best`: every backend in turn; the first that opens wins.
+    const skipped: SkippedBackend[] = [];
+    let last: LiveCaptureError | null = null;
+    for (const backend of BEST_CHAIN) {
+      const ruledOut = skipForOptions(backend, options);
+      if (ruledOut !== null) {
+        skipped.push({ backend, reason: ruledOut });
+        continue;
+      }
+      try {
+        return LiveCapture.#openOne(options, backend, 'best', skipped, sink);
+      } catch (err) {
+        if (!(err instanceof LiveCaptureError) || !isSkippable(err)) throw err;
+        skipped.push({ backend, reason: err.message });
+        last = err;
+      }
+    }
+    const list = skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
+    throw new LiveCaptureError(last?.reason ?? 'backend', `no live capture backend could open "${String(options.interface)}" (${list})`, {
+      cause: last ?? undefined,
+    });
+  }
+
+  static #openOne(
+    options: LiveCaptureOptions,
+    backend: ChainBackend,
+    requested: LiveBackendChoice,
+    skipped: readonly SkippedBackend[],
+    sink: PacketSink,
+  ): LiveCapture {
+    const whereOf = (iface: unknown, netns: unknown): string =>
+      `${backend} capture on "${String(iface)}"${typeof netns === 'string' && netns !== '' ? ` in ${netns}` : ''}`;
+    if (backend === 'pf_ring') {
+      resolveLiveOptions(options, 'af_packet'); // bad options are reported as such first
+      throw new LiveCaptureError('backend', `cannot start ${whereOf(options.interface, options.netns)}: ${pfRingUnavailable()}`);
+    }
+    let bpfObject: string | undefined;
+    if (backend === 'ebpf') bpfObject = bpfObjectPath().path;
+    const resolved = resolveLiveOptions(options, backend, bpfObject);
     const addon = loadAddon();
-    const where = `${resolved.backend} capture on "${resolved.interface}"${resolved.netns ? ` in ${resolved.netns}` : ''}`;
-    const capture = new LiveCapture(addon, resolved.backend, resolved.interface, resolved.netns ?? undefined);
+    const where = whereOf(resolved.interface, resolved.netns);
+    if (backend === 'ebpf') {
+      const problem = ebpfBuildProblem(addon);
+      if (problem !== null) throw new LiveCaptureError('backend', `cannot start ${where}: ${problem}`);
+    }
+    const capture = new LiveCapture(addon, backend, requested, skipped, resolved.interface, resolved.netns ?? undefined);
     // A sink that closes the capture gets no further packet, not even from the same batch.
     const until = {
       get stopped(): boolean {
@@ -176,12 +239,19 @@ export function openLiveCapture(options: LiveCaptureOptions, sink: PacketSink): 
   return LiveCapture.open(options, sink);
 }
 
-/** Whether live capture can be tried in this process, and why not. Loads the addon. */
-export function liveCaptureAvailability(): { available: true; libpcap: string } | { available: false; reason: string } {
+/**
+ * Whether live capture can be tried in this process, and why not (loads the addon); with each
+ * backend of the `best` chain and its own availability and reason (see liveBackendAvailability).
+ */
+export function liveCaptureAvailability():
+  | { available: true; libpcap: string; backends: BackendAvailability[] }
+  | { available: false; reason: string; backends: BackendAvailability[] } {
+  let libpcap: string;
   try {
-    return { available: true, libpcap: loadAddon().libpcapVersion() };
+    libpcap = loadAddon().libpcapVersion();
   } catch (err) {
-    if (err instanceof LiveCaptureError) return { available: false, reason: err.message };
+    if (err instanceof LiveCaptureError) return { available: false, reason: err.message, backends: liveBackendAvailability() };
     throw err;
   }
+  return { available: true, libpcap, backends: liveBackendAvailability() };
 }

@@ -8,14 +8,26 @@ import os from 'node:os';
 import { LiveCaptureError } from './live-errors.js';
 import type { NativeOptions } from './native-addon.js';
 
-export type LiveBackend = 'af_packet' | 'libpcap';
+/** The backends that run a capture (LiveCapture.backend; an entry's `capture` says the same). */
+export type LiveBackend = 'ebpf' | 'af_packet' | 'libpcap';
+/** Every backend of the `best` chain: PF_RING too, which is detected but never runs. */
+export type ChainBackend = 'ebpf' | 'pf_ring' | 'af_packet' | 'libpcap';
+/** What a caller may ask for: one backend, or `best` (the first in the chain that opens). */
+export type LiveBackendChoice = ChainBackend | 'best';
+
+/** The chain, in the order `best` tries it (see backend-chain.ts). */
+export const LIVE_BACKENDS: readonly ChainBackend[] = ['ebpf', 'pf_ring', 'af_packet', 'libpcap'];
 
 /** PACKET_FANOUT modes (packet(7)). */
 export type FanoutMode = 'hash' | 'lb' | 'cpu' | 'rollover' | 'random' | 'qm';
 
 export interface LiveCaptureOptions {
-  /** Which backend; a backend that cannot run fails with reason 'backend' (no fallback here). */
-  backend: LiveBackend;
+  /**
+   * Which backend. A forced backend that cannot run fails with its reason (reason 'backend',
+   * or 'permission'); `best` tries ebpf, pf_ring, af_packet, libpcap in turn and records
+   * why each one it passed over was skipped (LiveCapture.skipped).
+   */
+  backend: LiveBackendChoice;
   /** Interface name in the capture's namespace, or 'any' for all of them. */
   interface: string;
   /** pcap filter expression (pcap-filter(7)), compiled by libpcap. */
@@ -32,6 +44,12 @@ export interface LiveCaptureOptions {
   fanout?: { group: number; mode?: FanoutMode; defrag?: boolean; rollover?: boolean };
   /** af_packet only: the TPACKET_V3 ring. Defaults: 32 blocks of 1 MiB, 10 ms block timeout. */
   ring?: { blockBytes?: number; blockCount?: number; blockTimeoutMs?: number };
+  /**
+   * ebpf only: the BPF ring buffer, a power of two from 4 MiB to 1 GiB (default 16 MiB), and
+   * how long a packet may wait in it before the reader looks (default 10 ms; the programs wake
+   * the reader early once a sixteenth of the ring is used).
+   */
+  ebpf?: { ringBytes?: number; timeoutMs?: number };
   /** libpcap only. Defaults: 32 MiB buffer, 10 ms timeout, not immediate. */
   libpcap?: { bufferBytes?: number; timeoutMs?: number; immediate?: boolean };
   /** Hand-over to JS. Defaults: 1 MiB or 16384 packets per batch, 16 batches queued at most. */
@@ -48,6 +66,8 @@ export const LIVE_DEFAULTS = {
   maxInFlight: 16,
   pcapBufferBytes: 32 << 20,
   pcapTimeoutMs: 10,
+  ebpfRingBytes: 16 << 20,
+  ebpfTimeoutMs: 10,
 } as const;
 
 const FANOUT_MODES: readonly FanoutMode[] = ['hash', 'lb', 'cpu', 'rollover', 'random', 'qm'];
@@ -104,11 +124,24 @@ function fanoutGroup(value: unknown): number {
   return int('fanout.group', value, 0, 0, 65535);
 }
 
-/** Checks the options and fills in defaults. */
-export function resolveLiveOptions(options: LiveCaptureOptions): NativeOptions {
+/** Checks the `backend` option: one of LIVE_BACKENDS or 'best'. */
+export function checkBackendChoice(value: unknown): LiveBackendChoice {
+  if (value !== 'best' && !LIVE_BACKENDS.includes(value as ChainBackend)) {
+    bad('backend', `"best", ${LIVE_BACKENDS.map((b) => `"${b}"`).join(', ')}`, value);
+  }
+  return value as LiveBackendChoice;
+}
+
+/**
+ * Checks the options and fills in defaults, for one backend the addon runs (`backend`; the
+ * options' own backend when left out). `bpfObject` is the eBPF object's path (ebpf only).
+ */
+export function resolveLiveOptions(options: LiveCaptureOptions, backendOverride?: LiveBackend, bpfObject?: string): NativeOptions {
   const o = object('options', options);
-  const backend = o['backend'];
-  if (backend !== 'af_packet' && backend !== 'libpcap') bad('backend', '"af_packet" or "libpcap"', backend);
+  const backend = backendOverride ?? o['backend'];
+  if (backend !== 'af_packet' && backend !== 'libpcap' && backend !== 'ebpf') {
+    bad('backend', '"ebpf", "af_packet" or "libpcap" here', backend);
+  }
 
   const name = o['interface'];
   // IFNAMSIZ is 16 with the NUL; names never contain '/' or whitespace.
@@ -133,9 +166,15 @@ export function resolveLiveOptions(options: LiveCaptureOptions): NativeOptions {
   }
 
   const fanout = o['fanout'] === undefined ? undefined : object('fanout', o['fanout']);
-  if (fanout !== undefined && backend === 'libpcap') {
-    bad('fanout', 'left out with backend "libpcap" (PACKET_FANOUT needs af_packet)', 'a fanout group');
+  if (fanout !== undefined && backend !== 'af_packet') {
+    bad('fanout', `left out with backend "${backend}" (PACKET_FANOUT needs af_packet)`, 'a fanout group');
   }
+
+  const ebpf = object('ebpf', o['ebpf']);
+  const ringBytes = int('ebpf.ringBytes', ebpf['ringBytes'], LIVE_DEFAULTS.ebpfRingBytes, 4 << 20, 1 << 30);
+  if ((ringBytes & (ringBytes - 1)) !== 0) bad('ebpf.ringBytes', 'a power of two (4 MiB to 1 GiB)', ringBytes);
+  if (ringBytes > limit) bad('ebpf.ringBytes', `at most ${mib(limit)}`, ringBytes);
+  const ebpfTimeoutMs = int('ebpf.timeoutMs', ebpf['timeoutMs'], LIVE_DEFAULTS.ebpfTimeoutMs, 1, 60000);
   const mode = fanout?.['mode'] ?? 'hash';
   if (!FANOUT_MODES.includes(mode as FanoutMode)) bad('fanout.mode', FANOUT_MODES.join(', '), mode);
 
@@ -174,5 +213,8 @@ export function resolveLiveOptions(options: LiveCaptureOptions): NativeOptions {
     // A timeout of 0 would mean "wait forever" to libpcap: only immediate mode may do without one.
     pcapTimeoutMs: int('libpcap.timeoutMs', pcap['timeoutMs'], LIVE_DEFAULTS.pcapTimeoutMs, immediate ? 0 : 1, 60000),
     pcapImmediate: immediate,
+    bpfObject: backend === 'ebpf' ? (bpfObject ?? null) : null,
+    ebpfRingBytes: ringBytes,
+    ebpfTimeoutMs,
   };
 }

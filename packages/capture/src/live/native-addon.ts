@@ -3,14 +3,16 @@
  * native/build.mjs when the package is installed). Loaded on first use, once per process.
  */
 
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RECORD_HEADER_BYTES } from './batch-records.js';
 import { LiveCaptureError } from './live-errors.js';
 
 /** The flat option object the addon reads (native/addon.c, parse_options). */
 export interface NativeOptions {
-  backend: 'af_packet' | 'libpcap';
+  backend: 'ebpf' | 'af_packet' | 'libpcap';
   interface: string;
   filter: string | null;
   netns: string | null;
@@ -31,6 +33,10 @@ export interface NativeOptions {
   pcapBufferBytes: number;
   pcapTimeoutMs: number;
   pcapImmediate: boolean;
+  /** ebpf: path of the compiled tc programs. */
+  bpfObject: string | null;
+  ebpfRingBytes: number;
+  ebpfTimeoutMs: number;
 }
 
 export interface NativeStats {
@@ -58,6 +64,10 @@ export interface NativeAddon {
   ref(handle: NativeHandle): void;
   unref(handle: NativeHandle): void;
   libpcapVersion(): string;
+  /** null when the backend can run here; else why not (code: a LiveErrorReason). */
+  probe(backend: 'ebpf' | 'af_packet' | 'libpcap'): { code: string; message: string } | null;
+  /** Built with libbpf (clang and libbpf-dev were there at build time). */
+  readonly ebpfCompiled: boolean;
   readonly recordHeaderBytes: number;
 }
 
@@ -66,6 +76,35 @@ export function addonPath(): string {
   const override = process.env['SHOAL_CAPTURE_ADDON'];
   if (override !== undefined && override !== '') return override;
   return fileURLToPath(new URL('../../build/Release/shoal_capture.node', import.meta.url));
+}
+
+/** What native/build.mjs wrote about the eBPF part (build/Release/shoal_capture.ebpf.json). */
+export interface EbpfBuildStatus {
+  built: boolean;
+  object?: string;
+  clang?: string;
+  reason?: string;
+}
+
+/** The build's eBPF status beside the addon, or null when there is none (an older build). */
+export function ebpfBuildStatus(): EbpfBuildStatus | null {
+  try {
+    const text = fs.readFileSync(path.join(path.dirname(addonPath()), 'shoal_capture.ebpf.json'), 'utf8');
+    const parsed = JSON.parse(text) as EbpfBuildStatus;
+    return typeof parsed.built === 'boolean' ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The compiled tc programs: SHOAL_BPF_OBJECT when set (tests hide the object with it), else
+ * shoal_capture.bpf.o beside the addon.
+ */
+export function bpfObjectPath(): { path: string; fromEnv: boolean } {
+  const override = process.env['SHOAL_BPF_OBJECT'];
+  if (override !== undefined && override !== '') return { path: override, fromEnv: true };
+  return { path: path.join(path.dirname(addonPath()), 'shoal_capture.bpf.o'), fromEnv: false };
 }
 
 let loaded: NativeAddon | null = null;

@@ -123,6 +123,8 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 300));
     const where = { interface: direct.serverIf, netns: lab.nsPath(lab.serverNs), filter: `udp port ${port}` };
     const runs: [string, LiveBackend, Partial<LiveCaptureOptions>, number][] = [
+      ['ebpf, ring 16 MiB, 10 ms, filter in the kernel', 'ebpf', {}, 0],
+      ['ebpf, ring 64 MiB, 10 ms, filter in the kernel', 'ebpf', { ebpf: { ringBytes: 64 << 20 } }, 0],
       ['af_packet, ring 32 x 1 MiB, 10 ms', 'af_packet', {}, 0],
       ['af_packet, ring 8 x 256 KiB, 10 ms', 'af_packet', { ring: { blockBytes: 256 << 10, blockCount: 8 } }, 0],
       ['libpcap, 32 MiB, 10 ms timeout', 'libpcap', {}, 0],

@@ -31,8 +31,8 @@ Options:
   --interface NAME         capture interface in the worker's network namespace, or 'any'
                            (default ${DEFAULTS.interface}); targets with a netns are captured
                            inside their own namespace, on 'any' there
-  --capture BACKEND        af_packet | libpcap | best (default ${DEFAULTS.capture}: af_packet, else
-                           libpcap; the choice and each skip reason are logged)
+  --capture BACKEND        best | ebpf | af_packet | libpcap (default ${DEFAULTS.capture}: eBPF, PF_RING,
+                           AF_PACKET, libpcap in turn; the choice and each skip reason are logged)
   --targets FILE           initial targets: a JSON array of {ip, name, namespace, netns?}
   --storage-limit SIZE     disk the store may use, e.g. 500Mi, 2Gi (default ${DEFAULTS.storageLimit});
                            the oldest entries and packets are evicted first

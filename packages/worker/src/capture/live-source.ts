@@ -4,30 +4,20 @@ import type { CaptureCounters, CaptureSpec, OpenCapture, PacketSource } from './
 
 export type CaptureChoice = 'best' | LiveBackend;
 
-export const CAPTURE_CHOICES: readonly CaptureChoice[] = ['best', 'af_packet', 'libpcap'];
-
-/**
- * `best` walks this chain. eBPF and PF_RING come first once they exist; AF_PACKET's mmap ring
- * beats libpcap (measured ~400k packets/s with 0 drops on this kind of machine).
- */
-const BEST_CHAIN: readonly LiveBackend[] = ['af_packet', 'libpcap'];
-
-/**
- * Failures that another backend might not have. Any other reason (no such interface or
- * namespace, a filter that does not compile, bad options) fails every backend alike, so
- * trying the next one would only hide the real message.
- */
-const BACKEND_SPECIFIC = new Set(['backend', 'system']);
+export const CAPTURE_CHOICES: readonly CaptureChoice[] = ['best', 'ebpf', 'af_packet', 'libpcap'];
 
 function counters(c: LiveCapture, closing: boolean): CaptureCounters {
   const s = closing ? c.close() : c.stats();
   return { received: s.received, dropped: s.dropped + s.interfaceDropped, delivered: s.delivered };
 }
 
-/** Live capture through the native addon, with `best` resolved once and then kept. */
+/**
+ * Live capture through the native addon. `best` is resolved by the capture package's chain
+ * (eBPF → PF_RING → AF_PACKET → libpcap, each skip with its reason) at the first capture, then
+ * kept, so every capture and entry of a run names one backend.
+ */
 export class LiveSource implements PacketSource {
   readonly skipped: { backend: string; reason: string }[] = [];
-  /** Fixed by the first capture that opens, so every capture and entry names one backend. */
   private chosen: LiveBackend | undefined;
 
   constructor(readonly requested: CaptureChoice, private readonly log: Logger) {
@@ -35,33 +25,26 @@ export class LiveSource implements PacketSource {
   }
 
   open(spec: CaptureSpec, sink: PacketSink): OpenCapture {
-    const chain = this.chosen !== undefined ? [this.chosen] : BEST_CHAIN;
-    for (let i = 0; i < chain.length; i++) {
-      const backend = chain[i]!;
-      try {
-        const capture = openLiveCapture(
-          { backend, interface: spec.interface, filter: spec.filter, ...(spec.netns !== undefined ? { netns: spec.netns } : {}) },
-          sink,
-        );
-        if (this.chosen === undefined) {
-          this.chosen = backend;
-          this.log.info({ backend, skipped: this.skipped }, `capture backend: ${backend} (chosen by --capture best)`);
-        }
-        return {
-          backend,
-          stats: () => counters(capture, false),
-          close: () => counters(capture, true),
-          done: capture.done,
-        };
-      } catch (err) {
-        const reason = (err as { reason?: string }).reason;
-        const last = i === chain.length - 1;
-        if (this.chosen !== undefined || last || reason === undefined || !BACKEND_SPECIFIC.has(reason)) throw err;
-        const message = err instanceof Error ? err.message : String(err);
-        this.skipped.push({ backend, reason: message });
-        this.log.warn({ backend, reason: message }, `capture backend ${backend} skipped`);
-      }
+    const capture = openLiveCapture(
+      {
+        backend: this.chosen ?? 'best',
+        interface: spec.interface,
+        filter: spec.filter,
+        ...(spec.netns !== undefined ? { netns: spec.netns } : {}),
+      },
+      sink,
+    );
+    if (this.chosen === undefined) {
+      this.chosen = capture.backend;
+      this.skipped.push(...capture.skipped);
+      for (const s of capture.skipped) this.log.warn(s, `capture backend ${s.backend} skipped`);
+      this.log.info({ backend: capture.backend, skipped: this.skipped }, `capture backend: ${capture.backend} (chosen by --capture best)`);
     }
-    throw new Error('unreachable: the backend chain is never empty');
+    return {
+      backend: capture.backend,
+      stats: () => counters(capture, false),
+      close: () => counters(capture, true),
+      done: capture.done,
+    };
   }
 }

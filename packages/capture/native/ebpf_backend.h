@@ -1,0 +1,29 @@
+/*
+ * The eBPF backend: tc clsact programs (bpf/capture.bpf.c) copy packets into a BPF ring
+ * buffer, read here on the capture thread with libbpf.
+ *
+ * Compiled with libbpf only when native/build.mjs found clang and libbpf-dev (it defines
+ * SHOAL_HAVE_EBPF); otherwise the backend is a stub whose open() and probe report that the
+ * addon was built without eBPF support.
+ */
+#ifndef SHOAL_EBPF_BACKEND_H
+#define SHOAL_EBPF_BACKEND_H
+
+#include <stddef.h>
+
+#include "capture.h"
+
+extern const shoal_backend_ops shoal_ebpf_backend;
+
+/* The tc priority ("pref") of Shoal's filters on both clsact directions. */
+#define SHOAL_TC_PRIORITY 1
+
+/* Whether this kernel and process can run the eBPF backend, without attaching anything:
+ * SHOAL_E_NONE, or a kind (backend / permission) with `err` saying why. Cheap (loads three
+ * tiny probe programs); runs on any thread. */
+shoal_err_kind ebpf_probe(shoal_error *err);
+
+/* 1 when the addon was compiled with libbpf. */
+int ebpf_compiled(void);
+
+#endif
