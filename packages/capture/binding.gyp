@@ -4,7 +4,8 @@
 #
 # The eBPF backend's loader links libbpf only when native/build.mjs found clang and
 # libbpf-dev (it sets SHOAL_EBPF=1); without them ebpf_backend.c compiles to a stub that says
-# so. The BPF programs themselves (native/bpf/capture.bpf.c) are compiled by build.mjs.
+# so, and the backend's other files (ebpf_object.c, ebpf_tc.c, ebpf_stale.c, ebpf_ring.c) to
+# nothing. The BPF programs themselves (native/bpf/capture.bpf.c) are compiled by build.mjs.
 {
   "variables": {
     "shoal_ebpf%": "<!(node -p \"process.env.SHOAL_EBPF === '1' ? 1 : 0\")"
@@ -22,6 +23,10 @@
         "native/bpf.c",
         "native/netns.c",
         "native/ebpf_backend.c",
+        "native/ebpf_object.c",
+        "native/ebpf_tc.c",
+        "native/ebpf_stale.c",
+        "native/ebpf_ring.c",
         "native/tc_netlink.c",
         "native/batch.c",
         "native/error.c"

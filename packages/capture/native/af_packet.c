@@ -268,6 +268,17 @@ fail:
   return NULL;
 }
 
+/*
+ * A loopback device shows every packet to packet sockets twice: once leaving (PACKET_OUTGOING)
+ * and once arriving. libpcap drops the leaving copy on loopback; so do we, or every loopback
+ * packet would be dissected twice (packet(7): sll_pkttype; ARPHRD_LOOPBACK from if_arp.h).
+ */
+static int loopback_echo(const struct tpacket3_hdr *h) {
+  const struct sockaddr_ll *sll =
+      (const struct sockaddr_ll *)((const uint8_t *)h + TPACKET_ALIGN(sizeof(struct tpacket3_hdr)));
+  return sll->sll_pkttype == PACKET_OUTGOING && sll->sll_hatype == ARPHRD_LOOPBACK;
+}
+
 /* Walks one block handed to user space. */
 static int walk_block(af_state *st, shoal_capture *cap, struct tpacket_block_desc *bd) {
   uint32_t n = bd->hdr.bh1.num_pkts;
@@ -278,7 +289,7 @@ static int walk_block(af_state *st, shoal_capture *cap, struct tpacket_block_des
     if (offset + sizeof(struct tpacket3_hdr) > st->block_bytes) break; /* never trust blindly */
     h = (const struct tpacket3_hdr *)((uint8_t *)bd + offset);
     if (h->tp_mac + (size_t)h->tp_snaplen > st->block_bytes - offset) break;
-    if (frame_to_record(cap, h, st->cooked) != 0) return -1;
+    if (!loopback_echo(h) && frame_to_record(cap, h, st->cooked) != 0) return -1;
     if (h->tp_next_offset == 0) break;
     offset += h->tp_next_offset;
   }

@@ -2,7 +2,7 @@
 /*
  * Shoal's eBPF capture: two tc (clsact) programs, shoal_ingress and shoal_egress, that copy
  * each packet passing the capture filter (up to the snapshot length) into a BPF ring buffer.
- * The loader (../ebpf_backend.c) reads the ring on the capture thread.
+ * The loader (../ebpf_*.c) reads the ring on the capture thread (../ebpf_ring.c).
  *
  * Built by ../build.mjs with `clang -O2 -g -target bpf` against the kernel's UAPI headers
  * only (no vmlinux.h: the programs touch nothing but struct __sk_buff and helpers).

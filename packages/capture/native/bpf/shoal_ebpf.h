@@ -1,5 +1,5 @@
 /*
- * What the eBPF capture program (capture.bpf.c) and its loader (../ebpf_backend.c) share:
+ * What the eBPF capture program (capture.bpf.c) and its loader (../ebpf_*.c) share:
  * the ring-buffer record, the configuration map's value and the counters' slots.
  *
  * Only <linux/types.h> types: this header is compiled both by `clang -target bpf` and by the

@@ -1,0 +1,145 @@
+/*
+ * Reading the eBPF backend's ring buffer into batches (see ebpf_ring.h and, for wake-ups and
+ * the timeout, the overview in ebpf_backend.c).
+ */
+#ifdef SHOAL_HAVE_EBPF
+
+#include "ebpf_ring.h"
+
+#include <arpa/inet.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stddef.h>
+#include <string.h>
+#include <time.h>
+
+#include "bpf/shoal_ebpf.h"
+#include "ebpf_tc.h"
+
+#define LINKTYPE_ETHERNET 1u
+#define VLAN_TAG 4u
+#define CHECK_EVERY_MS 500
+
+/* ---- wall clock -------------------------------------------------------------------------- */
+
+int64_t ebpf_wall_offset(uint64_t *mono_now) {
+  struct timespec r, m;
+  clock_gettime(CLOCK_MONOTONIC, &m);
+  clock_gettime(CLOCK_REALTIME, &r);
+  *mono_now = (uint64_t)m.tv_sec * 1000000000u + (uint64_t)m.tv_nsec;
+  return ((int64_t)r.tv_sec - (int64_t)m.tv_sec) * 1000000000 + ((int64_t)r.tv_nsec - (int64_t)m.tv_nsec);
+}
+
+/* ---- reading ------------------------------------------------------------------------------ */
+
+static int on_record(void *ctx, void *data, size_t size) {
+  ebpf_state *st = ctx;
+  shoal_batch *b = capture_batch(st->cap);
+  const struct shoal_ebpf_record *rec = data;
+  const uint8_t *bytes = (const uint8_t *)(rec + 1);
+  uint32_t snap, caplen, wirelen, extra, head_len = 0, from = 0, left;
+  uint64_t wall;
+  uint8_t head[16];
+  uint8_t *out;
+  int vlan;
+
+  if (size < sizeof *rec || rec->cap_len > size - sizeof *rec) return 0; /* never trust blindly */
+  snap = rec->cap_len;
+  /* Put back an 802.1Q tag the kernel took out of the frame, as the other backends do. */
+  vlan = rec->vlan_present && snap >= 12;
+  extra = vlan ? VLAN_TAG : 0;
+  caplen = snap + extra;
+  wirelen = rec->wire_len + extra;
+  if (caplen > batch_max_record(b)) caplen = (uint32_t)batch_max_record(b);
+  if (!batch_fits(b, caplen) && capture_flush(st->cap) != 0) {
+    st->stop = 1;
+    return -1;
+  }
+  wall = (uint64_t)((int64_t)rec->mono_ns + st->wall_offset_ns);
+  out = batch_append(b, caplen, wirelen, (uint32_t)(wall / 1000000000u),
+                     (uint32_t)(wall % 1000000000u), rec->ifindex, LINKTYPE_ETHERNET);
+  if (vlan) {
+    uint16_t tpid = rec->vlan_proto != 0 ? rec->vlan_proto : htons(ETH_P_8021Q);
+    uint16_t tci_be = htons(rec->vlan_tci);
+    memcpy(head, bytes, 12);
+    memcpy(head + 12, &tpid, 2); /* vlan_proto is already in network order */
+    memcpy(head + 14, &tci_be, 2);
+    head_len = 16;
+    from = 12;
+  }
+  if (head_len > caplen) head_len = caplen;
+  memcpy(out, head, head_len);
+  left = caplen - head_len;
+  if (left > snap - from) left = snap - from;
+  memcpy(out + head_len, bytes + from, left);
+  return 0;
+}
+
+static uint64_t monotonic_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int ebpf_ring_open(ebpf_state *st, int events_fd, shoal_error *err) {
+  st->rb = ring_buffer__new(events_fd, on_record, st, NULL);
+  if (st->rb == NULL) {
+    shoal_error_errno(err, SHOAL_E_SYSTEM, errno, "cannot map the BPF ring buffer");
+    return -1;
+  }
+  return 0;
+}
+
+int eb_run(void *state, shoal_capture *cap, shoal_error *err) {
+  ebpf_state *st = state;
+  struct pollfd fds[2];
+  uint64_t last_check = monotonic_ns();
+  int rc = 0;
+
+  fds[0].fd = ring_buffer__epoll_fd(st->rb);
+  fds[0].events = POLLIN;
+  fds[1].fd = capture_wake_fd(cap);
+  fds[1].events = POLLIN;
+
+  while (!capture_stopping(cap)) {
+    int n = ring_buffer__consume(st->rb), timeout;
+    uint64_t now;
+    if (st->stop) break;
+    if (n < 0) {
+      shoal_error_errno(err, SHOAL_E_SYSTEM, -n, "reading the BPF ring buffer");
+      rc = -1;
+      break;
+    }
+    now = monotonic_ns();
+    if (now - last_check >= (uint64_t)CHECK_EVERY_MS * 1000000u) {
+      char name[IF_NAMESIZE];
+      last_check = now;
+      if (now - st->offset_at_ns >= 1000000000u) st->wall_offset_ns = ebpf_wall_offset(&st->offset_at_ns);
+      /* The kernel drops a device's filters with the device: nothing would ever arrive. */
+      if (if_indextoname((unsigned)st->ifindex, name) == NULL && errno == ENXIO) {
+        shoal_error_set(err, SHOAL_E_INTERFACE,
+                        "interface \"%s\" went down or was removed; capture stopped", st->ifname);
+        rc = -1;
+        break;
+      }
+    }
+    if (n > 0) continue; /* drain what is ready before sleeping */
+    timeout = capture_caught_up(cap);
+    if (timeout < 0) break;
+    /* Records below the wake-up threshold do not wake us: look again after timeout_ms. */
+    if (timeout > st->timeout_ms) timeout = st->timeout_ms;
+    if (poll(fds, 2, timeout) < 0 && errno != EINTR) {
+      shoal_error_errno(err, SHOAL_E_SYSTEM, errno, "poll on the BPF ring buffer");
+      rc = -1;
+      break;
+    }
+  }
+  /* Still on the capture thread, inside the namespace: take our filters off now. */
+  ebpf_teardown(st);
+  return rc;
+}
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * The eBPF backend's state for one capture, shared by its parts (overview in ebpf_backend.c):
+ *
+ *   ebpf_backend.c  the backend's entry points: open (interface, promiscuous mode), stats,
+ *                   close, the probe, and the stub when built without libbpf;
+ *   ebpf_object.c   the BPF object: libbpf's messages, the capture filter and configuration
+ *                   map, open and load;
+ *   ebpf_tc.c       attaching the programs to the clsact qdisc and taking them off again;
+ *   ebpf_stale.c    who owns a Shoal filter, and removing those whose owner is gone;
+ *   ebpf_ring.c     reading the ring buffer into batches (the capture thread's loop).
+ *
+ * These parts are compiled only with SHOAL_HAVE_EBPF (see ebpf_backend.h).
+ */
+#ifndef SHOAL_EBPF_STATE_H
+#define SHOAL_EBPF_STATE_H
+
+#include <net/if.h>
+#include <stdint.h>
+
+#include "capture.h"
+
+struct bpf_object;
+struct ring_buffer;
+
+typedef struct {
+  shoal_capture *cap;
+  struct bpf_object *obj;
+  struct ring_buffer *rb;
+  int counters_fd;
+  int ncpus;
+
+  int ifindex;
+  char ifname[IF_NAMESIZE];
+  int loopback;
+
+  uint32_t handle;   /* of both our filters (ingress, egress) */
+  int owner_fd;      /* abstract unix socket: "this filter has an owner" */
+  int promisc_fd;    /* packet socket holding a promiscuous membership, or -1 */
+  uint64_t ns_dev, ns_ino; /* the network namespace (of the capture thread) */
+  int attached_in, attached_eg;
+  int stop;          /* a flush said the capture is stopping */
+  int timeout_ms;    /* poll the ring at least this often */
+
+  int64_t wall_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC */
+  uint64_t offset_at_ns;  /* when it was sampled (monotonic) */
+} ebpf_state;
+
+#endif

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
+import { describe, it } from 'node:test';
+import { liveCaptureAvailability, openLiveCapture, type LiveBackend } from '@shoal/capture';
+import { PacketLog } from './helpers/netns-packets.js';
+
+const available = liveCaptureAvailability();
+const skip = process.getuid?.() !== 0 ? 'needs root' : available.available ? false : available.reason;
+const UDP = 17;
+
+/** Sends `count` datagrams to 127.0.0.1:port and waits until the capture had time to see them. */
+async function sendDatagrams(port: number, count: number): Promise<void> {
+  const socket = createSocket('udp4');
+  for (let i = 0; i < count; i++) {
+    await new Promise<void>((resolve, reject) => socket.send(`datagram ${i}`, port, '127.0.0.1', (err) => (err ? reject(err) : resolve())));
+  }
+  socket.close();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+}
+
+describe('loopback capture', { skip }, () => {
+  // The loopback device shows each packet to packet sockets twice (leaving and arriving); a
+  // capture must deliver it once, as tcpdump does.
+  for (const backend of ['af_packet', 'libpcap'] as LiveBackend[]) {
+    it(`${backend} delivers each loopback packet once`, async () => {
+      const port = 40000 + (process.pid % 20000);
+      const log = new PacketLog();
+      const capture = openLiveCapture({ backend, interface: 'lo', filter: `udp port ${port}` }, log);
+      try {
+        await sendDatagrams(port, 40);
+      } finally {
+        capture.close();
+      }
+      assert.equal(log.count(UDP, port), 40);
+    });
+  }
+});
