@@ -41,20 +41,12 @@ BENCH_OUT="${BENCH_OUT:-}"                     # if set: copy samples, logs and 
 
 # shellcheck source=../../lab/lib/processes.sh
 source "$ROOT/lab/lib/processes.sh"
+# shellcheck source=../../lab/lib/bench-env.sh
+source "$ROOT/lab/lib/bench-env.sh"
 
 TMPD=""
-cleanup() {
-  local rc=$?
-  trap - EXIT
-  trap '' INT TERM HUP # cleanup is bounded (CLEANUP_GRACE); let it finish
-  CLEANUP_GRACE=5 cleanup_started
-  if [[ -n $TMPD && -d $TMPD ]]; then rm -rf "$TMPD"; fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+cleanup() { bench_cleanup 5; }
+bench_traps
 
 die() { echo "bench/capture: $*" >&2; exit 1; }
 
@@ -108,16 +100,7 @@ HZ=$(getconf CLK_TCK)
 # mem_kib PID FIELD: VmRSS / VmHWM of PID in KiB.
 mem_kib() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 
-# run_tracked CMD...: runs CMD as a tracked child (ended by PID if this script is interrupted)
-# and waits for it; returns its status.
-run_tracked() {
-  "$@" &
-  local pid=$! rc=0
-  STARTED_PIDS+=("$pid")
-  wait "$pid" || rc=$?
-  forget_started "$pid"
-  return "$rc"
-}
+# run_tracked CMD... (lab/lib/bench-env.sh): CMD as a tracked child, waited for.
 
 # stop_bounded PID [GRACE]: SIGINT, SIGKILL after GRACE seconds (default 15); sets STOP_RC.
 stop_bounded() {
@@ -255,16 +238,7 @@ gcc -O2 -Wall -o "$TMPD/udp-flood" "$HERE/udp-flood.c" || die "could not compile
 node "$HERE/analyze.mjs" watch "$TMPD/others.log" "$$" &
 STARTED_PIDS+=("$!")
 
-pkgver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo '?'; }
-echo "== environment =="
-echo "date:     $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-echo "kernel:   $(uname -srm)"
-echo "os:       $(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-?}")"
-echo "cpu:      $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-echo "cores:    $(nproc) online"
-echo "memory:   $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-echo "loadavg:  $(cut -d' ' -f1-3 /proc/loadavg) (at start)"
-echo "node:     $(node --version)"
+bench_machine_lines
 echo "shoal:    $(timeout 10 node "$SHOAL" --version 2>/dev/null | head -1 || echo '?') ($SHOAL; repo $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))"
 echo "tcpdump:  $(tcpdump --version 2>&1 | head -2 | paste -sd' ') [deb $(pkgver tcpdump)]"
 echo "nginx:    $(nginx -v 2>&1 | sed 's/^nginx version: //') [deb nginx-light $(pkgver nginx-light)]"

@@ -1,19 +1,23 @@
 /*
- * bench/capture/udp-flood: sends COUNT UDP datagrams of SIZE payload bytes from 127.0.0.1 to
- * 127.0.0.1:PORT as fast as one socket can (sendmmsg(2), 64 per call), then prints
+ * bench/capture/udp-flood: sends COUNT UDP datagrams of SIZE payload bytes to ADDR:PORT
+ * (default 127.0.0.1) as fast as one socket can (sendmmsg(2), 64 per call), then prints
  *
  *   <sent> <seconds> <packets/s>
  *
- * A bounded load generator for bench/capture/run.sh, compiled at run time with gcc:
+ * A bounded load generator for bench/capture/run.sh (compiled at run time with gcc) and for
+ * the capture package's throughput check (packages/capture/test/helpers/netns-throughput.ts,
+ * which gives ADDR: an address in a namespace it made):
  *   - bounded in count (COUNT) and in time (MAX_SECONDS, default 30): it stops at whichever
  *     comes first, and exits 1 if it stopped before COUNT;
- *   - loopback only: the address is fixed to 127.0.0.1;
- *   - it opens its own sink: a UDP socket bound to 127.0.0.1:PORT that is never read. The
- *     datagrams fill its (small) receive buffer and are then dropped by the kernel without any
- *     reply. Without a listener every datagram would draw an ICMP port-unreachable back (the
- *     kernel does not rate-limit ICMP on loopback), doubling the packets on lo.
+ *   - loopback unless ADDR is given;
+ *   - on loopback it opens its own sink: a UDP socket bound to 127.0.0.1:PORT that is never
+ *     read. The datagrams fill its (small) receive buffer and are then dropped by the kernel
+ *     without any reply. Without a listener every datagram would draw an ICMP port-unreachable
+ *     back (the kernel does not rate-limit ICMP on loopback), doubling the packets on lo. With
+ *     another ADDR there is no sink here: the receiving side is the caller's.
  *
- *   udp-flood PORT COUNT [SIZE [MAX_SECONDS]]       PORT 0: the sink picks a free port
+ *   udp-flood PORT COUNT [SIZE [MAX_SECONDS [ADDR]]]   PORT 0 (loopback only): the sink picks
+ *                                                      a free port
  *
  * With PORT 0 the chosen port is printed to stderr as "port <n>" before sending starts.
  */
@@ -44,10 +48,10 @@ int main(int argc, char **argv) {
   static char payload[1472];
   unsigned long count, sent = 0, size, max_seconds;
   double start, deadline, elapsed;
-  int sink, fd, i, rcvbuf = 4096;
+  int sink = -1, fd, i, rcvbuf = 4096, loopback;
 
   if (argc < 3) {
-    fprintf(stderr, "usage: %s PORT COUNT [SIZE [MAX_SECONDS]]\n", argv[0]);
+    fprintf(stderr, "usage: %s PORT COUNT [SIZE [MAX_SECONDS [ADDR]]]\n", argv[0]);
     return 2;
   }
   count = strtoul(argv[2], NULL, 10);
@@ -66,20 +70,31 @@ int main(int argc, char **argv) {
   to.sin_family = AF_INET;
   to.sin_port = htons((unsigned short)atoi(argv[1]));
   to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (argc > 5 && inet_pton(AF_INET, argv[5], &to.sin_addr) != 1) {
+    fprintf(stderr, "bad address %s\n", argv[5]);
+    return 2;
+  }
+  loopback = to.sin_addr.s_addr == htonl(INADDR_LOOPBACK);
+  if (!loopback && to.sin_port == 0) {
+    fprintf(stderr, "PORT 0 needs the loopback address (its sink picks the port)\n");
+    return 2;
+  }
 
-  sink = socket(AF_INET, SOCK_DGRAM, 0);
-  if (sink < 0) {
-    perror("socket");
-    return 1;
-  }
-  setsockopt(sink, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-  if (bind(sink, (struct sockaddr *)&to, sizeof to) < 0 || getsockname(sink, (struct sockaddr *)&to, &tolen) < 0) {
-    perror("bind sink");
-    return 1;
-  }
-  if (atoi(argv[1]) == 0) {
-    fprintf(stderr, "port %u\n", ntohs(to.sin_port));
-    fflush(stderr);
+  if (loopback) {
+    sink = socket(AF_INET, SOCK_DGRAM, 0);
+    if (sink < 0) {
+      perror("socket");
+      return 1;
+    }
+    setsockopt(sink, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    if (bind(sink, (struct sockaddr *)&to, sizeof to) < 0 || getsockname(sink, (struct sockaddr *)&to, &tolen) < 0) {
+      perror("bind sink");
+      return 1;
+    }
+    if (atoi(argv[1]) == 0) {
+      fprintf(stderr, "port %u\n", ntohs(to.sin_port));
+      fflush(stderr);
+    }
   }
 
   fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -115,6 +130,6 @@ int main(int argc, char **argv) {
   elapsed = now_s() - start;
   printf("%lu %.6f %.0f\n", sent, elapsed, elapsed > 0 ? (double)sent / elapsed : 0.0);
   close(fd);
-  close(sink);
+  if (sink >= 0) close(sink);
   return sent == count ? 0 : 1;
 }

@@ -29,36 +29,16 @@ META="$OUT_DIR/capture-$TRANSACTIONS-c$CONNECTIONS.json"
 
 # shellcheck source=../../lab/lib/processes.sh
 source "$ROOT/lab/lib/processes.sh"
+# shellcheck source=../../lab/lib/bench-env.sh
+source "$ROOT/lab/lib/bench-env.sh"
 
 TMPD=""
 PARTIALS=()
 
-cleanup() {
-  local rc=$? p
-  trap - EXIT
-  trap '' INT TERM HUP # cleanup is bounded (CLEANUP_GRACE); let it finish
-  CLEANUP_GRACE=2 cleanup_started
-  for p in "${PARTIALS[@]}"; do rm -f "$p"; done
-  if [[ -n $TMPD && -d $TMPD ]]; then rm -rf "$TMPD"; fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+cleanup() { bench_cleanup 2 "${PARTIALS[@]}"; }
+bench_traps
 
 die() { echo "bench/dissect: $*" >&2; exit 1; }
-
-# Run "$@" as a tracked background child and wait for it, so a signal to this
-# script is handled at once and the child is ended by PID. Returns its status.
-run_tracked() {
-  "$@" &
-  local pid=$! rc=0
-  STARTED_PIDS+=("$pid")
-  wait "$pid" || rc=$?
-  forget_started "$pid"
-  return "$rc"
-}
 
 count_files() { local f=("$1"/*); [[ -e ${f[0]} ]] && echo "${#f[@]}" || echo 0; }
 
@@ -82,18 +62,8 @@ if (( ${#missing[@]} )); then
   die "missing tools: ${missing[*]} (Debian: apt-get install -y tshark httpry tcpdump nginx-light wrk nodejs)"
 fi
 
-pkgver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo '?'; }
-
 print_env() {
-  echo "== environment =="
-  echo "date:     $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "kernel:   $(uname -srm)"
-  echo "os:       $(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-?}") (debian_version $(cat /etc/debian_version 2>/dev/null || echo '?'))"
-  echo "cpu:      $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-  echo "cores:    $(nproc) online, $(grep -c '^processor' /proc/cpuinfo) in /proc/cpuinfo"
-  echo "memory:   $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-  echo "loadavg:  $(cut -d' ' -f1-3 /proc/loadavg) (at start)"
-  echo "node:     $(node --version)"
+  bench_machine_lines detail
   echo "tshark:   $(tshark --version 2>/dev/null | head -1 || true) [deb $(pkgver tshark)]"
   echo "httpry:   $(httpry -h 2>&1 | head -1 | sed 's/ --.*//' || true) [deb $(pkgver httpry)]"
   echo "tcpdump:  $(tcpdump --version 2>&1 | head -2 | paste -sd' ' || true) [deb $(pkgver tcpdump)]"

@@ -19,6 +19,7 @@
         "native/capture.c",
         "native/af_packet.c",
         "native/frame.c",
+        "native/iface.c",
         "native/pcap_backend.c",
         "native/bpf.c",
         "native/netns.c",

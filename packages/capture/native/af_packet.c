@@ -41,6 +41,7 @@
 
 #include "bpf.h"
 #include "frame.h"
+#include "iface.h"
 
 typedef struct {
   int fd;
@@ -59,17 +60,13 @@ typedef struct {
 /* Interface index and ARPHRD_* type, looked up in the thread's (maybe entered) namespace. */
 static int lookup_interface(const char *name, int *ifindex, int *arptype, shoal_error *err) {
   struct ifreq ifr;
-  int fd;
+  int fd, rc;
   if (strcmp(name, "any") == 0) {
     *ifindex = 0;
     *arptype = -1;
     return 0;
   }
-  if (strlen(name) >= IFNAMSIZ) {
-    shoal_error_set(err, SHOAL_E_INTERFACE, "interface name \"%s\" is longer than %d bytes", name,
-                    IFNAMSIZ - 1);
-    return -1;
-  }
+  if (iface_check_name(name, err) != 0) return -1;
   fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     int e = errno;
@@ -77,30 +74,9 @@ static int lookup_interface(const char *name, int *ifindex, int *arptype, shoal_
                       "cannot create an AF_PACKET socket");
     return -1;
   }
-  memset(&ifr, 0, sizeof ifr);
-  strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
-  if (ioctl(fd, SIOCGIFINDEX, &ifr) != 0) {
-    int e = errno;
-    close(fd);
-    if (e == ENODEV) {
-      shoal_error_set(err, SHOAL_E_INTERFACE,
-                      "no interface named \"%s\" in this network namespace (`ip link` lists them)",
-                      name);
-    } else {
-      shoal_error_errno(err, SHOAL_E_SYSTEM, e, "cannot look up interface \"%s\"", name);
-    }
-    return -1;
-  }
-  *ifindex = ifr.ifr_ifindex;
-  if (ioctl(fd, SIOCGIFHWADDR, &ifr) != 0) {
-    int e = errno;
-    close(fd);
-    shoal_error_errno(err, SHOAL_E_SYSTEM, e, "cannot read the link type of \"%s\"", name);
-    return -1;
-  }
-  *arptype = ifr.ifr_hwaddr.sa_family;
+  rc = iface_index_and_type(fd, name, &ifr, ifindex, arptype, err);
   close(fd);
-  return 0;
+  return rc;
 }
 
 static int set_int_option(int fd, int level, int name, int value) {
@@ -239,16 +215,9 @@ static void *af_open(const shoal_options *opts, shoal_capture *cap, shoal_error 
   if (setup_ring(st, opts, err) != 0) goto fail;
   if (bind_interface(st, ifindex, opts->interface, err) != 0) goto fail;
 
-  if (opts->promiscuous && ifindex != 0) {
-    struct packet_mreq mreq;
-    memset(&mreq, 0, sizeof mreq);
-    mreq.mr_ifindex = ifindex;
-    mreq.mr_type = PACKET_MR_PROMISC;
-    if (setsockopt(st->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mreq, sizeof mreq) != 0) {
-      shoal_error_errno(err, SHOAL_E_SYSTEM, errno, "cannot put \"%s\" in promiscuous mode",
-                        opts->interface);
-      goto fail;
-    }
+  if (opts->promiscuous && ifindex != 0 &&
+      iface_add_promiscuous(st->fd, ifindex, opts->interface, err) != 0) {
+    goto fail;
   }
   if (opts->fanout) {
     int arg = (int)opts->fanout_group | ((int)opts->fanout_type << 16);

@@ -62,44 +62,23 @@
 #include "ebpf_ring.h"
 #include "ebpf_state.h"
 #include "ebpf_tc.h"
+#include "iface.h"
 
 /* ---- interface ---------------------------------------------------------------------------- */
 
 static int lookup_interface(const char *name, ebpf_state *st, shoal_error *err) {
   struct ifreq ifr;
   int fd, arptype;
-  if (strlen(name) >= IFNAMSIZ) {
-    shoal_error_set(err, SHOAL_E_INTERFACE, "interface name \"%s\" is longer than %d bytes", name,
-                    IFNAMSIZ - 1);
-    return -1;
-  }
+  if (iface_check_name(name, err) != 0) return -1;
   fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     shoal_error_errno(err, SHOAL_E_SYSTEM, errno, "socket");
     return -1;
   }
-  memset(&ifr, 0, sizeof ifr);
-  strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
-  if (ioctl(fd, SIOCGIFINDEX, &ifr) != 0) {
-    int e = errno;
+  if (iface_index_and_type(fd, name, &ifr, &st->ifindex, &arptype, err) != 0) {
     close(fd);
-    if (e == ENODEV) {
-      shoal_error_set(err, SHOAL_E_INTERFACE,
-                      "no interface named \"%s\" in this network namespace (`ip link` lists them)",
-                      name);
-    } else {
-      shoal_error_errno(err, SHOAL_E_SYSTEM, e, "cannot look up interface \"%s\"", name);
-    }
     return -1;
   }
-  st->ifindex = ifr.ifr_ifindex;
-  if (ioctl(fd, SIOCGIFHWADDR, &ifr) != 0) {
-    int e = errno;
-    close(fd);
-    shoal_error_errno(err, SHOAL_E_SYSTEM, e, "cannot read the link type of \"%s\"", name);
-    return -1;
-  }
-  arptype = ifr.ifr_hwaddr.sa_family;
   if (ioctl(fd, SIOCGIFFLAGS, &ifr) != 0) {
     int e = errno;
     close(fd);
@@ -129,7 +108,6 @@ static int lookup_interface(const char *name, ebpf_state *st, shoal_error *err) 
 static void eb_close(void *state);
 
 static int hold_promiscuous(ebpf_state *st, shoal_error *err) {
-  struct packet_mreq mreq;
   /* Protocol 0 and never bound: this socket receives nothing, it only holds the membership. */
   st->promisc_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
   if (st->promisc_fd < 0) {
@@ -137,14 +115,7 @@ static int hold_promiscuous(ebpf_state *st, shoal_error *err) {
                       "cannot open a packet socket to put \"%s\" in promiscuous mode", st->ifname);
     return -1;
   }
-  memset(&mreq, 0, sizeof mreq);
-  mreq.mr_ifindex = st->ifindex;
-  mreq.mr_type = PACKET_MR_PROMISC;
-  if (setsockopt(st->promisc_fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mreq, sizeof mreq) != 0) {
-    shoal_error_errno(err, SHOAL_E_SYSTEM, errno, "cannot put \"%s\" in promiscuous mode", st->ifname);
-    return -1;
-  }
-  return 0;
+  return iface_add_promiscuous(st->promisc_fd, st->ifindex, st->ifname, err);
 }
 
 static void *eb_open(const shoal_options *opts, shoal_capture *cap, shoal_error *err) {

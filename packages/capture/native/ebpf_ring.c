@@ -18,6 +18,7 @@
 
 #include "bpf/shoal_ebpf.h"
 #include "ebpf_tc.h"
+#include "frame.h"
 
 #define LINKTYPE_ETHERNET 1u
 #define VLAN_TAG 4u
@@ -40,9 +41,8 @@ static int on_record(void *ctx, void *data, size_t size) {
   shoal_batch *b = capture_batch(st->cap);
   const struct shoal_ebpf_record *rec = data;
   const uint8_t *bytes = (const uint8_t *)(rec + 1);
-  uint32_t snap, caplen, wirelen, extra, head_len = 0, from = 0, left;
+  uint32_t snap, caplen, wirelen, extra;
   uint64_t wall;
-  uint8_t head[16];
   uint8_t *out;
   int vlan;
 
@@ -61,20 +61,9 @@ static int on_record(void *ctx, void *data, size_t size) {
   wall = (uint64_t)((int64_t)rec->mono_ns + st->wall_offset_ns);
   out = batch_append(b, caplen, wirelen, (uint32_t)(wall / 1000000000u),
                      (uint32_t)(wall % 1000000000u), rec->ifindex, LINKTYPE_ETHERNET);
-  if (vlan) {
-    uint16_t tpid = rec->vlan_proto != 0 ? rec->vlan_proto : htons(ETH_P_8021Q);
-    uint16_t tci_be = htons(rec->vlan_tci);
-    memcpy(head, bytes, 12);
-    memcpy(head + 12, &tpid, 2); /* vlan_proto is already in network order */
-    memcpy(head + 14, &tci_be, 2);
-    head_len = 16;
-    from = 12;
-  }
-  if (head_len > caplen) head_len = caplen;
-  memcpy(out, head, head_len);
-  left = caplen - head_len;
-  if (left > snap - from) left = snap - from;
-  memcpy(out + head_len, bytes + from, left);
+  /* vlan_proto is already in network order */
+  frame_put_ethernet(out, caplen, bytes, snap, vlan,
+                     rec->vlan_proto != 0 ? rec->vlan_proto : htons(ETH_P_8021Q), rec->vlan_tci);
   return 0;
 }
 

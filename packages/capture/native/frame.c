@@ -19,6 +19,31 @@
 #define SLL2_HEADER 20u
 #define VLAN_TAG 4u
 
+/* Copies `head` (head_len bytes) then data[from, snap) into out, caplen bytes in all. */
+static void copy_out(uint8_t *out, uint32_t caplen, const uint8_t *head, uint32_t head_len,
+                     const uint8_t *data, uint32_t from, uint32_t snap) {
+  uint32_t left;
+  if (head_len > caplen) head_len = caplen;
+  memcpy(out, head, head_len);
+  left = caplen - head_len;
+  if (left > snap - from) left = snap - from;
+  memcpy(out + head_len, data + from, left);
+}
+
+void frame_put_ethernet(uint8_t *out, uint32_t caplen, const uint8_t *data, uint32_t snap,
+                        int vlan, uint16_t tpid_be, uint16_t tci) {
+  uint8_t head[12 + VLAN_TAG];
+  uint16_t tci_be = htons(tci);
+  if (!vlan) {
+    copy_out(out, caplen, data, 0, data, 0, snap);
+    return;
+  }
+  memcpy(head, data, 12); /* destination and source MAC */
+  memcpy(head + 12, &tpid_be, 2);
+  memcpy(head + 14, &tci_be, 2);
+  copy_out(out, caplen, head, 12 + VLAN_TAG, data, 12, snap);
+}
+
 int frame_to_record(shoal_capture *cap, const struct tpacket3_hdr *h, int cooked) {
   shoal_batch *b = capture_batch(cap);
   const uint8_t *data = (const uint8_t *)h + h->tp_mac;
@@ -44,42 +69,31 @@ int frame_to_record(shoal_capture *cap, const struct tpacket3_hdr *h, int cooked
   out = batch_append(b, caplen, wirelen, h->tp_sec, h->tp_nsec, (uint32_t)sll->sll_ifindex,
                      cooked ? LINKTYPE_LINUX_SLL2 : LINKTYPE_ETHERNET);
 
-  {
-    /* Assemble header + (tag) + data in a small staging area, then copy what fits. */
-    uint8_t head[SLL2_HEADER + VLAN_TAG + 12];
-    uint32_t head_len = 0, from = 0, left;
-    if (cooked) {
-      uint32_t ifindex_be = htonl((uint32_t)sll->sll_ifindex);
-      uint16_t hatype_be = htons(sll->sll_hatype);
-      uint16_t proto_be = vlan ? htons(tpid) : sll->sll_protocol; /* already network order */
-      uint8_t halen = sll->sll_halen > 8 ? 8 : sll->sll_halen;
-      memset(head, 0, SLL2_HEADER);
-      memcpy(head + 0, &proto_be, 2);
-      memcpy(head + 4, &ifindex_be, 4);
-      memcpy(head + 8, &hatype_be, 2);
-      head[10] = sll->sll_pkttype;
-      head[11] = halen;
-      memcpy(head + 12, sll->sll_addr, halen);
-      head_len = SLL2_HEADER;
-      if (vlan) {
-        uint16_t tci_be = htons(h->hv1.tp_vlan_tci);
-        memcpy(head + head_len, &tci_be, 2);
-        memcpy(head + head_len + 2, &sll->sll_protocol, 2);
-        head_len += VLAN_TAG;
-      }
-    } else if (vlan) {
-      uint16_t tpid_be = htons(tpid), tci_be = htons(h->hv1.tp_vlan_tci);
-      memcpy(head, data, 12); /* destination and source MAC */
-      memcpy(head + 12, &tpid_be, 2);
-      memcpy(head + 14, &tci_be, 2);
-      head_len = 16;
-      from = 12;
+  if (cooked) {
+    /* Assemble the SLL2 header (+ tag) in a small staging area, then copy what fits. */
+    uint8_t head[SLL2_HEADER + VLAN_TAG];
+    uint32_t head_len;
+    uint32_t ifindex_be = htonl((uint32_t)sll->sll_ifindex);
+    uint16_t hatype_be = htons(sll->sll_hatype);
+    uint16_t proto_be = vlan ? htons(tpid) : sll->sll_protocol; /* already network order */
+    uint8_t halen = sll->sll_halen > 8 ? 8 : sll->sll_halen;
+    memset(head, 0, SLL2_HEADER);
+    memcpy(head + 0, &proto_be, 2);
+    memcpy(head + 4, &ifindex_be, 4);
+    memcpy(head + 8, &hatype_be, 2);
+    head[10] = sll->sll_pkttype;
+    head[11] = halen;
+    memcpy(head + 12, sll->sll_addr, halen);
+    head_len = SLL2_HEADER;
+    if (vlan) {
+      uint16_t tci_be = htons(h->hv1.tp_vlan_tci);
+      memcpy(head + head_len, &tci_be, 2);
+      memcpy(head + head_len + 2, &sll->sll_protocol, 2);
+      head_len += VLAN_TAG;
     }
-    if (head_len > caplen) head_len = caplen;
-    memcpy(out, head, head_len);
-    left = caplen - head_len;
-    if (left > snap - from) left = snap - from;
-    memcpy(out + head_len, data + from, left);
+    copy_out(out, caplen, head, head_len, data, 0, snap);
+  } else {
+    frame_put_ethernet(out, caplen, data, snap, vlan, htons(tpid), h->hv1.tp_vlan_tci);
   }
   return 0;
 }

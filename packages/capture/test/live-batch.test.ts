@@ -6,21 +6,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { isShoalError } from '@shoal/model';
-import { LiveCaptureError, RECORD_HEADER_BYTES, deliverBatch, openLiveCapture } from '@shoal/capture';
+import { RECORD_HEADER_BYTES, deliverBatch } from '@shoal/capture';
 import type { LiveCaptureOptions } from '@shoal/capture';
 import { CollectSink } from './helpers/collect-sink.js';
-
-/** The code each LiveCaptureError reason carries (docs/errors.md). */
-const CODE_OF_REASON: Record<string, string> = {
-  options: 'CAP_ERR_LIVE_OPTIONS',
-  interface: 'CAP_ERR_INTERFACE',
-  filter: 'CAP_ERR_FILTER',
-  permission: 'CAP_ERR_PERMISSION',
-  netns: 'CAP_ERR_NETNS',
-  backend: 'CAP_ERR_BACKEND_UNAVAILABLE',
-  system: 'CAP_ERR_OPEN',
-};
+import { openError } from './helpers/live-checks.js';
 
 /** A batch as native/batch.c lays it out (host byte order = little-endian here). */
 function buildBatch(records: { caplen: number; wire: number; sec: number; nsec: number; ifindex: number; linkType: number; fill: number }[]): ArrayBuffer {
@@ -100,21 +89,7 @@ describe('batch records', () => {
 });
 
 describe('live capture options', () => {
-  const sink = new CollectSink();
   const base: LiveCaptureOptions = { backend: 'af_packet', interface: 'lo' };
-
-  function refusal(options: unknown): LiveCaptureError {
-    try {
-      openLiveCapture(options as LiveCaptureOptions, sink).close();
-    } catch (err) {
-      assert.ok(err instanceof LiveCaptureError, `expected a LiveCaptureError, got ${String(err)}`);
-      assert.ok(isShoalError(err));
-      assert.equal(err.code, CODE_OF_REASON[err.reason], `the code follows the reason '${err.reason}'`);
-      assert.doesNotMatch(err.message, /\n/);
-      return err;
-    }
-    assert.fail('the options were accepted');
-  }
 
   const cases: [string, unknown, RegExp][] = [
     ['an unknown backend', { ...base, backend: 'netmap' }, /backend must be "best", "ebpf", "pf_ring", "af_packet", "libpcap" \(got "netmap"\)/],
@@ -141,7 +116,7 @@ describe('live capture options', () => {
   ];
   for (const [what, options, message] of cases) {
     it(`refuses ${what} with reason "options"`, () => {
-      const err = refusal(options);
+      const err = openError(options as LiveCaptureOptions);
       assert.equal(err.reason, 'options');
       assert.match(err.message, message);
     });

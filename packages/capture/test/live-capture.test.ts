@@ -6,47 +6,14 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isShoalError } from '@shoal/model';
-import { LiveCaptureError, openLiveCapture } from '@shoal/capture';
+import { openLiveCapture } from '@shoal/capture';
 import type { LiveBackend, LiveCapture, LiveCaptureOptions } from '@shoal/capture';
 import { NetnsLab, canMakeNamespaces, waitFor } from './helpers/netns-lab.js';
 import { PacketLog } from './helpers/netns-packets.js';
-
-/** The code each LiveCaptureError reason carries (docs/errors.md). */
-const CODE_OF_REASON: Record<string, string> = {
-  options: 'CAP_ERR_LIVE_OPTIONS',
-  interface: 'CAP_ERR_INTERFACE',
-  filter: 'CAP_ERR_FILTER',
-  permission: 'CAP_ERR_PERMISSION',
-  netns: 'CAP_ERR_NETNS',
-  backend: 'CAP_ERR_BACKEND_UNAVAILABLE',
-  system: 'CAP_ERR_OPEN',
-};
+import { interfaceGoneError, openError, within } from './helpers/live-checks.js';
 
 const allowed = canMakeNamespaces();
 const skip = allowed.ok ? false : allowed.reason;
-
-function openError(options: LiveCaptureOptions): LiveCaptureError {
-  try {
-    openLiveCapture(options, new PacketLog()).close();
-  } catch (err) {
-    assert.ok(err instanceof LiveCaptureError, `expected a LiveCaptureError, got ${String(err)}`);
-    assert.ok(isShoalError(err));
-    assert.equal(err.code, CODE_OF_REASON[err.reason], `the code follows the reason '${err.reason}'`);
-    assert.doesNotMatch(err.message, /\n/, 'one-line message');
-    return err;
-  }
-  assert.fail(`opening ${JSON.stringify(options)} did not fail`);
-}
-
-/** Rejects when `promise` has not settled within `ms`. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 for (const backend of ['af_packet', 'libpcap'] as const satisfies readonly LiveBackend[]) {
   describe(`live capture with ${backend}`, { skip }, () => {
@@ -226,18 +193,7 @@ for (const backend of ['af_packet', 'libpcap'] as const satisfies readonly LiveB
       const name = lab.addVethPair(lab.serverNs, `gone${backend === 'libpcap' ? 'p' : 'a'}`);
       const { cap } = capture({ interface: name, netns: lab.nsPath(lab.serverNs) });
       lab.ip('-n', lab.serverNs, 'link', 'del', name);
-      const err = await within(
-        cap.done.then(
-          () => assert.fail('done fulfilled'),
-          (e: unknown) => e,
-        ),
-        5000,
-        'the capture failing',
-      );
-      assert.ok(err instanceof LiveCaptureError);
-      assert.equal(err.reason, 'interface');
-      assert.ok(err.message.includes(name), err.message);
-      assert.equal(cap.closed, true);
+      const err = await interfaceGoneError(cap, name);
       assert.equal(cap.error, err);
       cap.close(); // still fine
     });

@@ -9,10 +9,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { LiveCaptureError } from '@shoal/capture';
 import { NetnsLab, waitFor } from './helpers/netns-lab.js';
 import { skip, tc, tcState, trackCaptures } from './helpers/ebpf-lab.js';
-import { within } from './helpers/live-checks.js';
+import { interfaceGoneError } from './helpers/live-checks.js';
 
 describe('eBPF backend (tc clsact + ring buffer): detach and clean-up', { skip }, () => {
   let lab: NetnsLab;
@@ -144,17 +143,6 @@ describe('eBPF backend (tc clsact + ring buffer): detach and clean-up', { skip }
     const name = lab.addVethPair(lab.serverNs, 'ebgone');
     const { cap } = capture({ interface: name, netns: serverNs });
     lab.ip('-n', lab.serverNs, 'link', 'del', name);
-    const err = await within(
-      cap.done.then(
-        () => assert.fail('done fulfilled'),
-        (e: unknown) => e,
-      ),
-      5000,
-      'the capture failing',
-    );
-    assert.ok(err instanceof LiveCaptureError);
-    assert.equal(err.reason, 'interface');
-    assert.ok(err.message.includes(name), err.message);
-    assert.equal(cap.closed, true);
+    await interfaceGoneError(cap, name);
   });
 });

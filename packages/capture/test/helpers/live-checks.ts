@@ -1,13 +1,13 @@
 /**
  * Checks and small tools the live-capture tests share: an open that must fail (with a
  * one-line LiveCaptureError whose code follows its reason), a promise that must settle in
- * time, environment variables for the length of a test, and two captures' packets compared.
+ * time, a capture that must end when its interface is removed, environment variables for the length of a test, and two captures' packets compared.
  */
 
 import assert from 'node:assert/strict';
 import { isShoalError } from '@shoal/model';
 import { LiveCaptureError, openLiveCapture } from '@shoal/capture';
-import type { LiveCaptureOptions } from '@shoal/capture';
+import type { LiveCapture, LiveCaptureOptions } from '@shoal/capture';
 import { PacketLog } from './netns-packets.js';
 
 const CODE_OF_REASON: Record<string, string> = {
@@ -41,6 +41,26 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
     timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Waits (at most 5 s) for `cap` to fail after its interface `name` was removed: the error,
+ * checked to be an interface error that names it, with the capture closed.
+ */
+export async function interfaceGoneError(cap: LiveCapture, name: string): Promise<LiveCaptureError> {
+  const err = await within(
+    cap.done.then(
+      () => assert.fail('done fulfilled'),
+      (e: unknown) => e,
+    ),
+    5000,
+    'the capture failing',
+  );
+  assert.ok(err instanceof LiveCaptureError);
+  assert.equal(err.reason, 'interface');
+  assert.ok(err.message.includes(name), err.message);
+  assert.equal(cap.closed, true);
+  return err;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -4,8 +4,8 @@
  *   node packages/capture/dist-test/helpers/netns-throughput.js [COUNT] [SIZE]
  *
  * Floods COUNT (default 500000) UDP datagrams of SIZE (default 64) bytes from the client
- * namespace of a fresh lab to the server namespace with native/tools/udp-flood.c (compiled
- * here with cc), captures them with each backend inside the server namespace, and prints what
+ * namespace of a fresh lab to the server namespace with bench/capture/udp-flood.c (compiled
+ * here with cc; given the server's address it opens no sink of its own), captures them with each backend inside the server namespace, and prints what
  * reached JS: packets/s, kernel drops, batches, CPU per packet of the capture thread and of
  * the main thread. Everything stays inside the lab's namespaces; the lab is removed at the end.
  */
@@ -22,9 +22,12 @@ import { NetnsLab, canMakeNamespaces, waitFor } from './netns-lab.js';
 const count = Number(process.argv[2] ?? 500_000);
 const size = Number(process.argv[3] ?? 64);
 const port = 9999;
+/** The sender's own time bound (udp-flood MAX_SECONDS). */
+const floodSeconds = 60;
 
 function buildFlood(): string {
-  const source = fileURLToPath(new URL('../../native/tools/udp-flood.c', import.meta.url));
+  // One sender for the repository: bench/capture's (from dist-test/helpers or test/helpers).
+  const source = fileURLToPath(new URL('../../../../bench/capture/udp-flood.c', import.meta.url));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-flood-'));
   process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   const binary = path.join(dir, 'udp-flood');
@@ -78,7 +81,7 @@ async function measure(lab: NetnsLab, flood: string, target: string, label: stri
   const cap = openLiveCapture(options, sink);
   const cpuBefore = threadCpu();
   const started = performance.now();
-  const sent = await lab.runIn(lab.clientNs, flood, [target, String(port), String(count), String(size)], 90_000);
+  const sent = await lab.runIn(lab.clientNs, flood, [String(port), String(count), String(size), String(floodSeconds), target], 90_000);
   const [sentCount = '0', sendSeconds = '0'] = sent.stdout.trim().split(/\s+/);
   // Drained when every packet the kernel kept reached JS and nothing moved for 300 ms
   // (bounded wait; libpcap's counters are sampled every 50-100 ms).
