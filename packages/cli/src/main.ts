@@ -1,16 +1,34 @@
 import { isShoalError } from '@shoal/model';
-import { dissectCommand } from './commands/dissect.js';
-import { workerCommand } from './commands/worker.js';
 import { EXIT_USAGE, EXIT_FAILURE } from './exit-codes.js';
 
+/** What a command module exports. */
 export interface Command {
-  name: string;
-  summary: string;
   usage: string;
   run(argv: string[]): Promise<number>;
 }
 
-const COMMANDS: Command[] = [dissectCommand, workerCommand];
+/**
+ * Commands are imported only when run: the worker's dependencies (HTTP server, CEL, native
+ * capture) take longer to load than `shoal dissect` takes on a small file.
+ */
+interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}
+
+const COMMANDS: CommandEntry[] = [
+  {
+    name: 'dissect',
+    summary: 'turn a pcap/pcapng file into request/response entries',
+    load: async () => (await import('./commands/dissect.js')).dissectCommand,
+  },
+  {
+    name: 'worker',
+    summary: 'run the node agent: capture targets, store entries, serve the API on :30001',
+    load: async () => (await import('./commands/worker.js')).workerCommand,
+  },
+];
 
 const VERSION = '0.1.0';
 
@@ -40,11 +58,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`shoal ${VERSION}\n`);
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (command === undefined) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (entry === undefined) {
     process.stderr.write(`shoal: unknown command '${name}' (CLI_ERR_USAGE); see 'shoal --help'\n`);
     return EXIT_USAGE;
   }
+  const command = await entry.load();
   if (rest.includes('-h') || rest.includes('--help')) {
     process.stdout.write(command.usage);
     return 0;
@@ -53,8 +72,8 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (err) {
     if (isShoalError(err)) {
-      const hint = err.code === 'CLI_ERR_USAGE' ? `; see 'shoal ${command.name} --help'` : '';
-      process.stderr.write(`shoal ${command.name}: ${err.message} (${err.code})${hint}\n`);
+      const hint = err.code === 'CLI_ERR_USAGE' ? `; see 'shoal ${entry.name} --help'` : '';
+      process.stderr.write(`shoal ${entry.name}: ${err.message} (${err.code})${hint}\n`);
       return err.code === 'CLI_ERR_USAGE' ? EXIT_USAGE : EXIT_FAILURE;
     }
     throw err;

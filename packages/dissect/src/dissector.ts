@@ -22,7 +22,15 @@ export interface DissectOptions {
   bodyCapBytes: number;
   /** A request without a response is emitted once the capture clock passes it by this much. */
   responseTimeoutMs: number;
+  /**
+   * `full`: messages carry their header fields and bodies. `summary`: only what a one-line view
+   * shows (start line, status, sizes, timing, summary, malformed); dissectors skip building
+   * header records and body text, which is most of their work. See docs/entries.md.
+   */
+  detail: Detail;
 }
+
+export type Detail = 'full' | 'summary';
 
 /**
  * What a dissector emits: the protocol part of an Entry (same fields, same meaning: see

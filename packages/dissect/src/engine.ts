@@ -48,6 +48,7 @@ export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'registry'> = {
   capture: 'pcap_file',
   bodyCapBytes: 64 * 1024,
   responseTimeoutMs: 30_000,
+  detail: 'full',
   tcpIdleTimeoutMs: 120_000,
   udpIdleTimeoutMs: 30_000,
   maxFlows: 1_000_000,

@@ -1,4 +1,5 @@
 export type {
+  Detail,
   Direction,
   DissectOptions,
   DissectorSession,

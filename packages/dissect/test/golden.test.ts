@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type { Entry } from '@shoal/model';
 import { readCapture } from './helpers/capture-rewrite.js';
 import { dissectFile, ofProtocol, type Dissected } from './helpers/dissect-capture.js';
+import { asSummaryDetail } from './helpers/summary-detail.js';
 import type { TsharkSummary } from './helpers/tshark-summary.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
@@ -137,6 +138,12 @@ describe('golden captures', () => {
         if (UPDATE) fs.writeFileSync(expectedFile, JSON.stringify(actual, null, 2) + '\n');
         assert.ok(fs.existsSync(expectedFile), `${expectedFile} is missing: run with UPDATE_GOLDEN=1 and review it`);
         assert.deepStrictEqual(actual, JSON.parse(fs.readFileSync(expectedFile, 'utf8')));
+      });
+
+      it('gives the same entries in detail summary, without header fields and bodies', () => {
+        const full = result();
+        const summary = dissectFile(file, { detail: 'summary' });
+        assert.deepStrictEqual(summary, { ...full, entries: asSummaryDetail(full.entries) });
       });
 
       it('holds what a person read in the capture', () => {

@@ -82,6 +82,7 @@ async function run(argv: string[]): Promise<number> {
   const options = {
     ...DEFAULT_ENGINE_OPTIONS,
     registry,
+    detail: formatter.detail,
     bodyCapBytes: positiveInt('body-cap', values['body-cap'], DEFAULT_ENGINE_OPTIONS.bodyCapBytes),
     responseTimeoutMs: positiveInt('response-timeout', values['response-timeout'], DEFAULT_ENGINE_OPTIONS.responseTimeoutMs),
   };
@@ -114,8 +115,6 @@ async function run(argv: string[]): Promise<number> {
 }
 
 export const dissectCommand: Command = {
-  name: 'dissect',
-  summary: 'turn a pcap/pcapng file into request/response entries',
   usage,
   run,
 };

@@ -143,8 +143,6 @@ async function run(argv: string[]): Promise<number> {
 }
 
 export const workerCommand: Command = {
-  name: 'worker',
-  summary: 'run the node agent: capture targets, store entries, serve the API on :30001',
   usage,
   run,
 };

@@ -1,7 +1,10 @@
+import type { Detail } from '@shoal/dissect';
 import type { Entry } from '@shoal/model';
 
 /** Turns entries into text for stdout; each method returns what to write. */
 export interface EntryFormatter {
+  /** How much of each entry it prints: `summary` lets the dissectors skip headers and bodies. */
+  detail: Detail;
   begin(): string;
   entry(entry: Entry): string;
   end(): string;
@@ -9,6 +12,7 @@ export interface EntryFormatter {
 
 /** One Entry per line: what scripts and `jq` read. */
 export const ndjsonFormatter = (): EntryFormatter => ({
+  detail: 'full',
   begin: () => '',
   entry: (e) => JSON.stringify(e) + '\n',
   end: () => '',
@@ -18,6 +22,7 @@ export const ndjsonFormatter = (): EntryFormatter => ({
 export function jsonFormatter(): EntryFormatter {
   let first = true;
   return {
+    detail: 'full',
     begin: () => '[',
     entry: (e) => {
       const sep = first ? '\n' : ',\n';

@@ -33,6 +33,7 @@ function endpoint(e: Entry['src']): string {
 /** A fixed-width feed for people at a terminal; times are UTC. */
 export function tableFormatter(): EntryFormatter {
   return {
+    detail: 'summary',
     begin: () => COLUMNS.map((c, i) => cell(c, WIDTHS[i]!)).join('').trimEnd() + '\n',
     entry: (e) => {
       const summary = e.malformed !== undefined ? `! ${e.malformed.code} ${e.summary.text}` : e.summary.text;

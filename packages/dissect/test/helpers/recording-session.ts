@@ -7,7 +7,7 @@ export interface RecordedUpgrade {
   pending: [Buffer[], Buffer[]];
 }
 
-export const defaultTestOptions: DissectOptions = { bodyCapBytes: 1 << 20, responseTimeoutMs: 30_000 };
+export const defaultTestOptions: DissectOptions = { bodyCapBytes: 1 << 20, responseTimeoutMs: 30_000, detail: 'full' };
 
 export class RecordingSession implements DissectorSession {
   readonly transactions: Transaction[] = [];

@@ -2,12 +2,13 @@
  * Replays a scripted capture (data, gaps, ends, ticks, close) into a fresh stream dissector,
  * and checks that cutting the data into different chunks never changes the outcome: every
  * split position of every data step (or seeded random cuts for long scripts), plus one run in
- * one-byte chunks.
+ * one-byte chunks. Detail `summary` must give the same outcome without header fields and bodies.
  */
 
 import assert from 'node:assert/strict';
 import type { Direction, DissectOptions, DissectorSpec, Transaction } from '../../dist/dissector.js';
 import { RecordingSession } from './recording-session.js';
+import { asSummaryDetail } from './summary-detail.js';
 
 export type Step =
   | { kind: 'data'; dir: Direction; bytes: Buffer; ts: number }
@@ -119,6 +120,10 @@ export function replayAllSplits(
   options: Partial<DissectOptions> = {},
 ): Outcome {
   const whole = replay(spec, script, options);
+  if (options.detail !== 'summary') {
+    const summary = replay(spec, script, { ...options, detail: 'summary' });
+    assert.deepStrictEqual(summary, { ...whole, transactions: asSummaryDetail(whole.transactions) }, 'detail summary differs');
+  }
   const dataSteps = script.flatMap((st, i) => (st.kind === 'data' ? [i] : []));
   const total = dataSteps.reduce((n, i) => n + (script[i] as { bytes: Buffer }).bytes.length, 0);
 

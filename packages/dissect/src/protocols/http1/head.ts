@@ -15,11 +15,22 @@ const SP = 32;
 const HTAB = 9;
 
 /**
+ * The fields the parser reads itself (body framing, content coding, protocol switch): recorded
+ * even when the header record is not wanted. Their name lengths let other lines skip the lookup.
+ */
+const PARSER_FIELDS = ['content-length', 'transfer-encoding', 'content-encoding', 'upgrade'];
+const PARSER_FIELD_LENGTHS = new Set(PARSER_FIELDS.map((n) => n.length));
+
+/** Marks field lines not recorded, so that their obs-fold continuations are skipped too. */
+const SKIPPED = '';
+
+/**
  * Parse the head at the start of `s` into `msg`. Returns the head's length through its empty
  * line; -1 if `s` holds no empty line; -2 if the start line is not valid. Problems in field
  * lines flag the message (DIS_ERR_SYNTAX) and are skipped: the framing may still be usable.
+ * `allFields` false: `msg.headers` receives only PARSER_FIELDS (every line is still checked).
  */
-export function parseHead(s: string, msg: Http1Message): number {
+export function parseHead(s: string, msg: Http1Message, allFields: boolean): number {
   const lf = s.indexOf('\n');
   if (lf < 0) return -1;
   const le = lf > 0 && s.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
@@ -46,19 +57,21 @@ export function parseHead(s: string, msg: Http1Message): number {
       (s.charCodeAt(9) - 48) * 100 + (s.charCodeAt(10) - 48) * 10 + (s.charCodeAt(11) - 48);
     msg.reason = le > 13 ? s.slice(13, le) : '';
   }
-  return parseFields(s, lf + 1, msg.headers, msg);
+  return parseFields(s, lf + 1, msg.headers, msg, allFields);
 }
 
 /**
  * Parse field lines (RFC 9112 §5) from `s` at `from` into `into` up to and including the empty
  * line that closes them. Returns the index after that empty line, or -1 if there is none.
  * Used for heads and for the trailer section of a chunked body (RFC 9112 §7.1.2).
+ * `allFields` false: only PARSER_FIELDS are recorded.
  */
 export function parseFields(
   s: string,
   from: number,
   into: Record<string, string>,
   msg: Http1Message,
+  allFields: boolean,
 ): number {
   let p = from;
   let lastName: string | undefined;
@@ -76,7 +89,7 @@ export function parseFields(
       if (lastName === undefined) {
         // Whitespace before the first field line (RFC 9112 §2.2): ignore the line.
         msg.flag(ErrorCodes.DIS_ERR_SYNTAX);
-      } else {
+      } else if (lastName !== SKIPPED) {
         const more = trimOws(s, p, e);
         if (more !== '') into[lastName] = (into[lastName] ?? '') + ' ' + more;
       }
@@ -97,7 +110,17 @@ export function parseFields(
       msg.flag(ErrorCodes.DIS_ERR_SYNTAX);
       while (ne > p && (s.charCodeAt(ne - 1) === SP || s.charCodeAt(ne - 1) === HTAB)) ne--;
     }
+    if (!allFields && !PARSER_FIELD_LENGTHS.has(ne - p)) {
+      lastName = SKIPPED;
+      p = nl + 1;
+      continue;
+    }
     const name = fieldName(s, p, ne);
+    if (!allFields && !PARSER_FIELDS.includes(name)) {
+      lastName = SKIPPED;
+      p = nl + 1;
+      continue;
+    }
     const value = trimOws(s, colon + 1, e);
     if (seen.indexOf(name) < 0 && name !== '__proto__') {
       seen.push(name);

@@ -15,6 +15,8 @@ import { Span } from './span.js';
 
 /** Longest head or trailer section accepted (start line, fields and empty line). */
 export const HEAD_LIMIT = 64 * 1024;
+/** Bytes looked at for a head's end before falling back to the general search (sections.ts). */
+const HEAD_WINDOW = 1024;
 /** Longest chunk-size line (with extensions) accepted, LF excluded. */
 export const CHUNK_LINE_LIMIT = 4096;
 
@@ -53,6 +55,8 @@ export abstract class ReaderSteps {
   readonly isRequest: boolean;
   protected readonly host: ReaderHost;
   protected readonly cap: number;
+  /** Record every header field (detail `full`), or only the ones parsing needs. */
+  private readonly allFields: boolean;
   private readonly finder = new SectionFinder();
   protected readonly resyncer: Resync;
 
@@ -70,10 +74,11 @@ export abstract class ReaderSteps {
   protected detached = false;
   protected rest: Buffer[] = [];
 
-  constructor(isRequest: boolean, host: ReaderHost, bodyCapBytes: number) {
+  constructor(isRequest: boolean, host: ReaderHost, bodyCapBytes: number, allFields: boolean) {
     this.isRequest = isRequest;
     this.host = host;
     this.cap = Math.max(0, bodyCapBytes);
+    this.allFields = allFields;
     this.resyncer = new Resync(isRequest);
   }
 
@@ -96,6 +101,10 @@ export abstract class ReaderSteps {
       while (pos < len && (buf[pos] === CR || buf[pos] === LF)) pos++;
       if (pos === len) return len;
       this.headTs = ts;
+      // The usual case, a whole CRLF-terminated head in this chunk: one latin1 copy of a window
+      // both finds its end and is the text it is parsed from.
+      const window = buf.toString('latin1', pos, Math.min(len, pos + HEAD_WINDOW));
+      if (window.indexOf('\r\n\r\n') >= 0) return this.parsedHead(buf, pos, ts, window, buf, pos, 0);
     }
     const end = this.finder.find(buf, pos, span.length > 0 ? span.boundary : 0);
     if (end < 0) {
@@ -116,13 +125,22 @@ export abstract class ReaderSteps {
     const hb = spanned > 0 ? span.joinedWith(buf, pos, end) : buf;
     const hp = spanned > 0 ? 0 : pos;
     const he = hp + spanned + (end - pos);
-    const s = hb.toString('latin1', hp, Math.min(he, hp + HEAD_LIMIT));
+    return this.parsedHead(buf, pos, ts, hb.toString('latin1', hp, Math.min(he, hp + HEAD_LIMIT)), hb, hp, spanned);
+  }
+
+  /**
+   * The head at `pos` (after `spanned` held bytes) is complete: `s` is its text from its first
+   * byte (it may run on past the head), `hb[hp..]` the same bytes. Parses it and sets up the body.
+   */
+  private parsedHead(buf: Buffer, pos: number, ts: number, s: string, hb: Buffer, hp: number, spanned: number): number {
+    const len = buf.length;
+    const span = this.span;
     const firstLf = s.indexOf('\n');
     if (this.lineVerdict(hb, hp, firstLf < 0 ? -1 : hp + firstLf) !== 'yes') {
       return this.fail(null, ErrorCodes.DIS_ERR_SYNTAX, pos, true, false, buf);
     }
     const msg = new Http1Message(this.isRequest, this.headTs);
-    const used = parseHead(s, msg);
+    const used = parseHead(s, msg, this.allFields);
     if (used < 0) {
       const code = used === -1 ? ErrorCodes.DIS_ERR_TOO_LARGE : ErrorCodes.DIS_ERR_SYNTAX;
       return this.fail(null, code, pos, true, false, buf);
@@ -222,7 +240,7 @@ export abstract class ReaderSteps {
     const from = spanned > 0 ? 0 : pos;
     const s = all.toString('latin1', from, Math.min(from + spanned + end - pos, from + HEAD_LIMIT));
     const fields: Record<string, string> = {};
-    const used = parseFields(s, 0, fields, msg);
+    const used = parseFields(s, 0, fields, msg, this.allFields);
     if (used < 0) return this.fail(msg, ErrorCodes.DIS_ERR_TOO_LARGE, pos, false, true, buf);
     span.clear();
     if (Object.keys(fields).length > 0) msg.trailers = fields;

@@ -95,9 +95,10 @@ export interface PairView {
 
 /**
  * `label` stands for the request in the summary when its method is unknown, e.g.
- * `(no request)`; `hasRequest`: a request (even unparsed) started this exchange.
+ * `(no request)`; `hasRequest`: a request (even unparsed) started this exchange. `cap`: the
+ * body cap for detail `full`; null for detail `summary` (no headers, no body fields but sizes).
  */
-export function makeTransaction(p: PairView, cap: number, hasRequest: boolean, label: string): Transaction {
+export function makeTransaction(p: PairView, cap: number | null, hasRequest: boolean, label: string): Transaction {
   const req = p.req;
   const res = p.res;
   const version = (req ?? res)?.minor === 0 ? '1.0' : '1.1';
@@ -137,7 +138,17 @@ function startOfUnparsed(p: PairView, res: Http1Message | null, hasRequest: bool
   return hasRequest ? Math.min(p.startTs, res.startTs) : res.startTs;
 }
 
-export function shapeRequest(msg: Http1Message, cap: number): Message {
+export function shapeRequest(msg: Http1Message, cap: number | null): Message {
+  if (cap === null) {
+    return {
+      method: msg.method,
+      path: pathOf(msg.target),
+      url: msg.target,
+      httpVersion: msg.version,
+      headersSize: msg.headersSize,
+      bodySize: msg.bodySize,
+    };
+  }
   const out: Message = {
     method: msg.method,
     path: pathOf(msg.target),
@@ -150,15 +161,26 @@ export function shapeRequest(msg: Http1Message, cap: number): Message {
   return out;
 }
 
-export function shapeResponse(msg: Http1Message, cap: number, interim: number[] | null): Message {
-  const out: Message = {
-    status: msg.status,
-    statusText: msg.reason,
-    httpVersion: msg.version,
-    headers: msg.headers,
-    headersSize: msg.headersSize,
-  };
-  shapeBody(out, msg, cap);
+export function shapeResponse(msg: Http1Message, cap: number | null, interim: number[] | null): Message {
+  let out: Message;
+  if (cap === null) {
+    out = {
+      status: msg.status,
+      statusText: msg.reason,
+      httpVersion: msg.version,
+      headersSize: msg.headersSize,
+      bodySize: msg.bodySize,
+    };
+  } else {
+    out = {
+      status: msg.status,
+      statusText: msg.reason,
+      httpVersion: msg.version,
+      headers: msg.headers,
+      headersSize: msg.headersSize,
+    };
+    shapeBody(out, msg, cap);
+  }
   if (interim !== null && interim.length > 0) out.interim = interim;
   return out;
 }

@@ -22,6 +22,8 @@ export class Http1Stream implements StreamDissector, ReaderHost {
   private readonly session: DissectorSession;
   private readonly clientDir: Direction;
   private readonly cap: number;
+  /** Detail `full`: header records and bodies; `summary`: neither (body cap 0). */
+  private readonly full: boolean;
   private readonly timeoutMs: number;
   private readonly requests: Http1Reader;
   private readonly responses: Http1Reader;
@@ -47,10 +49,11 @@ export class Http1Stream implements StreamDissector, ReaderHost {
   constructor(session: DissectorSession) {
     this.session = session;
     this.clientDir = session.clientDirection;
-    this.cap = Math.max(0, session.options.bodyCapBytes);
+    this.full = session.options.detail !== 'summary';
+    this.cap = this.full ? Math.max(0, session.options.bodyCapBytes) : 0;
     this.timeoutMs = session.options.responseTimeoutMs;
-    this.requests = new Http1Reader(true, this, this.cap);
-    this.responses = new Http1Reader(false, this, this.cap);
+    this.requests = new Http1Reader(true, this, this.cap, this.full);
+    this.responses = new Http1Reader(false, this, this.cap, this.full);
     this.queue = new PairQueue((p) => this.emitView(p, true, p.label));
   }
 
@@ -303,7 +306,7 @@ export class Http1Stream implements StreamDissector, ReaderHost {
   }
 
   private emitView(view: PairView, hasRequest: boolean, label: string): void {
-    this.session.emit(makeTransaction(view, this.cap, hasRequest, label));
+    this.session.emit(makeTransaction(view, this.full ? this.cap : null, hasRequest, label));
   }
 
   private readerFor(direction: Direction): Http1Reader {

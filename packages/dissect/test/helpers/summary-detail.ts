@@ -1,0 +1,19 @@
+/**
+ * What detail `summary` must give: the `full` result without header fields and bodies. Tests
+ * run both details and compare through this projection, so the two can never drift apart.
+ */
+
+/** Keys of an HTTP request/response that detail `summary` keeps (docs/entries.md). */
+const HTTP_SUMMARY_KEYS = ['method', 'path', 'url', 'httpVersion', 'status', 'statusText', 'headersSize', 'bodySize', 'interim'];
+
+function keep(msg: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (msg === null) return null;
+  return Object.fromEntries(HTTP_SUMMARY_KEYS.filter((k) => k in msg).map((k) => [k, msg[k]]));
+}
+
+/** A JSON copy of `items` (entries or transactions) as detail `summary` shows them. */
+export function asSummaryDetail<T extends { protocol: { name: string }; request: Record<string, unknown> | null; response: Record<string, unknown> | null }>(
+  items: readonly T[],
+): T[] {
+  return items.map((t) => (t.protocol.name === 'http' ? { ...t, request: keep(t.request), response: keep(t.response) } : t));
+}
