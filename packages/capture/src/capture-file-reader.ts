@@ -22,10 +22,10 @@ import { PcapParser, PCAP_FILE_HEADER_BYTES } from './pcap-parser.js';
 import { PcapngParser } from './pcapng-parser.js';
 import { sectionByteOrder } from './pcapng-blocks.js';
 
-export const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 
 export interface CaptureFileReaderOptions {
-  /** Bytes read per readChunk() call (a record larger than this still fits). Default 4 MiB. */
+  /** Bytes read per readChunk() call (a record larger than this still fits). Default 1 MiB. */
   chunkBytes?: number;
 }
 

@@ -4,7 +4,9 @@
  * Why fresh: packets are handed out as (buffer, offset, length) windows, and consumers
  * (reassembly, the entry store) keep those windows instead of copying. Reusing a chunk
  * buffer would silently rewrite packets they still hold. The cost is one allocation per
- * chunk (4 MiB by default), which is nothing next to the per-packet work it saves.
+ * chunk (1 MiB by default), which is nothing next to the per-packet work it saves. 4 MiB chunks
+ * measured slower on bench/dissect (about 25% more page faults and more system time: each
+ * chunk is fresh memory the kernel faults in).
  *
  * A record that straddles a chunk boundary is handled by copying the unfinished tail
  * into the start of the next chunk, so parsers only ever see whole records.
@@ -53,7 +55,7 @@ export class ChunkedFile {
   advance(keepFrom: number, minBytes: number): void {
     const tail = this.length - keepFrom;
     let size = Math.max(this.chunkBytes, minBytes, tail);
-    // Do not allocate 4 MiB to read the last few bytes of a regular file.
+    // Do not allocate a whole chunk to read the last few bytes of a regular file.
     if (this.knownSize !== null) size = Math.min(size, tail + Math.max(0, this.knownSize - this.readPos));
 
     const next = Buffer.allocUnsafeSlow(size);

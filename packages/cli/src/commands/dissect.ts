@@ -93,10 +93,10 @@ async function run(argv: string[]): Promise<number> {
   const engine = new DissectEngine(options, (entry: Entry) => {
     if (printed >= limit || (protocol !== undefined && entry.protocol.name !== protocol)) return;
     printed++;
-    out.write(formatter.entry(entry));
+    formatter.entry(entry, out);
   });
   const progress = new ProgressLine(values.progress ?? process.stderr.isTTY === true, reader.fileSize);
-  out.write(formatter.begin());
+  formatter.begin(out);
   try {
     while (printed < limit && !out.closed && reader.readChunk(engine)) {
       progress.update(reader.bytesConsumed);
@@ -107,7 +107,7 @@ async function run(argv: string[]): Promise<number> {
     reader.close();
     progress.done();
   }
-  out.write(formatter.end());
+  formatter.end(out);
   await out.flush();
   if (values.stats) process.stderr.write(statsText(engine.stats));
   for (const w of reader.warnings) process.stderr.write(`shoal dissect: ${w.message} (${w.code})\n`);

@@ -53,6 +53,25 @@ export class BufferedWriter {
     this.used += this.buffer.write(text, this.used);
   }
 
+  /**
+   * Room for `n` bytes written directly (utf8-cells.ts): returns the buffer to write into from
+   * offset `at`; `commit(end)` then takes the bytes up to `end`. Text written before is kept in
+   * order. `n` must not exceed the capacity.
+   */
+  reserve(n: number): Buffer {
+    this.encodePending();
+    if (this.used + n > this.capacity) this.handOff();
+    return this.buffer;
+  }
+
+  get at(): number {
+    return this.used;
+  }
+
+  commit(end: number): void {
+    if (!this.closed) this.used = end;
+  }
+
   get wantsFlush(): boolean {
     return this.out.writableNeedDrain;
   }

@@ -1,21 +1,22 @@
 import type { Detail } from '@shoal/dissect';
 import type { Entry } from '@shoal/model';
+import type { BufferedWriter } from './buffered-writer.js';
 
-/** Turns entries into text for stdout; each method returns what to write. */
+/** Writes entries to stdout. */
 export interface EntryFormatter {
   /** How much of each entry it prints: `summary` lets the dissectors skip headers and bodies. */
   detail: Detail;
-  begin(): string;
-  entry(entry: Entry): string;
-  end(): string;
+  begin(out: BufferedWriter): void;
+  entry(entry: Entry, out: BufferedWriter): void;
+  end(out: BufferedWriter): void;
 }
 
 /** One Entry per line: what scripts and `jq` read. */
 export const ndjsonFormatter = (): EntryFormatter => ({
   detail: 'full',
-  begin: () => '',
-  entry: (e) => JSON.stringify(e) + '\n',
-  end: () => '',
+  begin: () => {},
+  entry: (e, out) => out.write(JSON.stringify(e) + '\n'),
+  end: () => {},
 });
 
 /** One JSON array, written as entries arrive (never held in memory). */
@@ -23,12 +24,12 @@ export function jsonFormatter(): EntryFormatter {
   let first = true;
   return {
     detail: 'full',
-    begin: () => '[',
-    entry: (e) => {
+    begin: (out) => out.write('['),
+    entry: (e, out) => {
       const sep = first ? '\n' : ',\n';
       first = false;
-      return sep + JSON.stringify(e, null, 2).replace(/\n/g, '\n  ').replace(/^/, '  ');
+      out.write(sep + JSON.stringify(e, null, 2).replace(/\n/g, '\n  ').replace(/^/, '  '));
     },
-    end: () => (first ? ']\n' : '\n]\n'),
+    end: (out) => out.write(first ? ']\n' : '\n]\n'),
   };
 }

@@ -1,28 +1,41 @@
 import type { Entry } from '@shoal/model';
 import type { EntryFormatter } from './entry-formatter.js';
+import { cellBytes, putCell, putUtf8 } from './utf8-cells.js';
 
 const COLUMNS = ['TIME', 'PROTO', 'SOURCE', 'DESTINATION', 'SUMMARY', 'ELAPSED', 'REQ', 'RESP'];
 const WIDTHS = [15, 6, 22, 22, 44, 9, 7, 7];
-const SPACES = ' '.repeat(64);
 const DAY_MS = 86_400_000;
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+/** Bound on one row's bytes: every fixed cell at its worst, then the last number and a newline. */
+const ROW_BYTES = WIDTHS.slice(0, -1).reduce((n, w) => n + cellBytes(w), 0) + 32;
 
-/** `text` cut or padded to `width`, then one space. Rows are built by concatenation: per-row arrays cost more than the row. */
-function cell(text: string, width: number): string {
-  const n = text.length;
-  if (n > width) return text.slice(0, width - 1) + '… ';
-  return text + SPACES.slice(0, width - n + 1);
+const ZERO = 0x30;
+const COLON = 0x3a;
+const DOT = 0x2e;
+/** `HH:MM:SS.mmm` and the padding of its 15-wide cell. */
+const CLOCK_CELL = 16;
+
+/** `n` (0 ≤ n < 10^digits) in `digits` decimal digits at `o`. */
+function putDigits(buf: Uint8Array, o: number, n: number, digits: number): void {
+  for (let k = digits - 1; k >= 0; k--) {
+    buf[o + k] = ZERO + (n % 10);
+    n = Math.floor(n / 10);
+  }
 }
 
-function two(n: number): string {
-  return n < 10 ? '0' + n : '' + n;
-}
-
-/** UTC time of day, computed arithmetically (a Date per row costs more than the row). */
-function clock(ms: number): string {
+/** UTC time of day as the first cell, computed arithmetically (a Date per row costs more than the row). */
+function putClock(buf: Uint8Array, o: number, ms: number): number {
   const t = Math.floor(((ms % DAY_MS) + DAY_MS) % DAY_MS);
-  const milli = t % 1000;
-  const pad = milli < 10 ? '00' : milli < 100 ? '0' : '';
-  return `${two(Math.floor(t / 3_600_000))}:${two(Math.floor(t / 60_000) % 60)}:${two(Math.floor(t / 1000) % 60)}.${pad}${milli}`;
+  putDigits(buf, o, Math.floor(t / 3_600_000), 2);
+  buf[o + 2] = COLON;
+  putDigits(buf, o + 3, Math.floor(t / 60_000) % 60, 2);
+  buf[o + 5] = COLON;
+  putDigits(buf, o + 6, Math.floor(t / 1000) % 60, 2);
+  buf[o + 8] = DOT;
+  putDigits(buf, o + 9, t % 1000, 3);
+  for (let k = o + 12; k < o + CLOCK_CELL; k++) buf[k] = SPACE;
+  return o + CLOCK_CELL;
 }
 
 function endpoint(e: Entry['src']): string {
@@ -30,25 +43,36 @@ function endpoint(e: Entry['src']): string {
   return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
 
-/** A fixed-width feed for people at a terminal; times are UTC. */
+/**
+ * A fixed-width feed for people at a terminal; times are UTC. Rows are encoded straight into
+ * the output buffer (utf8-cells.ts). It shows no headers or bodies: detail `summary`.
+ */
 export function tableFormatter(): EntryFormatter {
   return {
     detail: 'summary',
-    begin: () => COLUMNS.map((c, i) => cell(c, WIDTHS[i]!)).join('').trimEnd() + '\n',
-    entry: (e) => {
-      const summary = e.malformed !== undefined ? `! ${e.malformed.code} ${e.summary.text}` : e.summary.text;
-      return (
-        cell(clock(e.timestamp), 15) +
-        cell(e.protocol.abbr, 6) +
-        cell(endpoint(e.src), 22) +
-        cell(endpoint(e.dst), 22) +
-        cell(summary, 44) +
-        cell(`${e.elapsedMs.toFixed(1)}ms`, 9) +
-        cell(String(e.requestSize), 7) +
-        String(e.responseSize) +
-        '\n'
-      );
+    begin: (out) => {
+      const buf = out.reserve(ROW_BYTES);
+      let o = out.at;
+      COLUMNS.forEach((c, i) => (o = putCell(buf, o, c, WIDTHS[i]!)));
+      while (buf[o - 1] === SPACE) o--;
+      buf[o++] = NEWLINE;
+      out.commit(o);
     },
-    end: () => '',
+    entry: (e, out) => {
+      const summary = e.malformed !== undefined ? `! ${e.malformed.code} ${e.summary.text}` : e.summary.text;
+      const responseSize = String(e.responseSize);
+      const buf = out.reserve(ROW_BYTES);
+      let o = putClock(buf, out.at, e.timestamp);
+      o = putCell(buf, o, e.protocol.abbr, 6);
+      o = putCell(buf, o, endpoint(e.src), 22);
+      o = putCell(buf, o, endpoint(e.dst), 22);
+      o = putCell(buf, o, summary, 44);
+      o = putCell(buf, o, `${e.elapsedMs.toFixed(1)}ms`, 9);
+      o = putCell(buf, o, String(e.requestSize), 7);
+      o = putUtf8(buf, o, responseSize, 0, responseSize.length);
+      buf[o++] = NEWLINE;
+      out.commit(o);
+    },
+    end: () => {},
   };
 }

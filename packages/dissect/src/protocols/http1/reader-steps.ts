@@ -5,6 +5,7 @@
  */
 
 import { ErrorCodes } from '@shoal/model';
+import { latin1 } from '../../latin1.js';
 import { parseChunkSize } from './framing.js';
 import { parseFields, parseHead } from './head.js';
 import { BodyMode, Http1Message } from './message.js';
@@ -15,8 +16,13 @@ import { Span } from './span.js';
 
 /** Longest head or trailer section accepted (start line, fields and empty line). */
 export const HEAD_LIMIT = 64 * 1024;
-/** Bytes looked at for a head's end before falling back to the general search (sections.ts). */
-const HEAD_WINDOW = 1024;
+/**
+ * Bytes looked at for a head's end before falling back to the general search (sections.ts):
+ * the last head's length on this direction plus this margin (heads of one connection are much
+ * alike). Copying more than the head costs: the rest of the window is usually body.
+ */
+const HEAD_WINDOW_MARGIN = 128;
+const FIRST_HEAD_WINDOW = 1024;
 /** Longest chunk-size line (with extensions) accepted, LF excluded. */
 export const CHUNK_LINE_LIMIT = 4096;
 
@@ -70,6 +76,8 @@ export abstract class ReaderSteps {
   private lineChecked = false;
   /** Capture time of the first byte of the head being collected. */
   protected headTs = 0;
+  /** Bytes to copy when looking for the end of the next head (HEAD_WINDOW_MARGIN). */
+  private headWindow = FIRST_HEAD_WINDOW;
   /** Detached (the stream switched protocols): every byte not consumed goes to `rest`. */
   protected detached = false;
   protected rest: Buffer[] = [];
@@ -103,7 +111,7 @@ export abstract class ReaderSteps {
       this.headTs = ts;
       // The usual case, a whole CRLF-terminated head in this chunk: one latin1 copy of a window
       // both finds its end and is the text it is parsed from.
-      const window = buf.toString('latin1', pos, Math.min(len, pos + HEAD_WINDOW));
+      const window = latin1(buf, pos, Math.min(len, pos + this.headWindow));
       if (window.indexOf('\r\n\r\n') >= 0) return this.parsedHead(buf, pos, ts, window, buf, pos, 0);
     }
     const end = this.finder.find(buf, pos, span.length > 0 ? span.boundary : 0);
@@ -125,7 +133,7 @@ export abstract class ReaderSteps {
     const hb = spanned > 0 ? span.joinedWith(buf, pos, end) : buf;
     const hp = spanned > 0 ? 0 : pos;
     const he = hp + spanned + (end - pos);
-    return this.parsedHead(buf, pos, ts, hb.toString('latin1', hp, Math.min(he, hp + HEAD_LIMIT)), hb, hp, spanned);
+    return this.parsedHead(buf, pos, ts, latin1(hb, hp, Math.min(he, hp + HEAD_LIMIT)), hb, hp, spanned);
   }
 
   /**
@@ -153,6 +161,7 @@ export abstract class ReaderSteps {
     const next = pos + used - spanned;
     span.clear();
     msg.headersSize = used;
+    this.headWindow = used + HEAD_WINDOW_MARGIN;
     msg.wireSize = used;
     msg.endTs = ts;
     this.msg = msg;
@@ -238,7 +247,7 @@ export abstract class ReaderSteps {
     const spanned = span.length;
     const all = spanned > 0 ? span.joinedWith(buf, pos, end) : buf;
     const from = spanned > 0 ? 0 : pos;
-    const s = all.toString('latin1', from, Math.min(from + spanned + end - pos, from + HEAD_LIMIT));
+    const s = latin1(all, from, Math.min(from + spanned + end - pos, from + HEAD_LIMIT));
     const fields: Record<string, string> = {};
     const used = parseFields(s, 0, fields, msg, this.allFields);
     if (used < 0) return this.fail(msg, ErrorCodes.DIS_ERR_TOO_LARGE, pos, false, true, buf);

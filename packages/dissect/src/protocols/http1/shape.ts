@@ -93,6 +93,10 @@ export interface PairView {
   path: string;
 }
 
+/** Shared by every entry of that version: entries never change their protocol. */
+const PROTOCOL_1_0 = Object.freeze({ name: 'http', version: '1.0', abbr: 'HTTP', layer4: 'tcp' } as const);
+const PROTOCOL_1_1 = Object.freeze({ name: 'http', version: '1.1', abbr: 'HTTP', layer4: 'tcp' } as const);
+
 /**
  * `label` stands for the request in the summary when its method is unknown, e.g.
  * `(no request)`; `hasRequest`: a request (even unparsed) started this exchange. `cap`: the
@@ -101,7 +105,6 @@ export interface PairView {
 export function makeTransaction(p: PairView, cap: number | null, hasRequest: boolean, label: string): Transaction {
   const req = p.req;
   const res = p.res;
-  const version = (req ?? res)?.minor === 0 ? '1.0' : '1.1';
   const method = req !== null ? req.method : p.method;
   const path = req !== null ? pathOf(req.target) : p.path;
   const status = res !== null ? res.status : undefined;
@@ -115,7 +118,7 @@ export function makeTransaction(p: PairView, cap: number | null, hasRequest: boo
   if (status !== undefined) summary.status = status;
   const malformed = req?.malformed ?? p.problem ?? res?.malformed;
   const tx: Transaction = {
-    protocol: { name: 'http', version, abbr: 'HTTP', layer4: 'tcp' },
+    protocol: (req ?? res)?.minor === 0 ? PROTOCOL_1_0 : PROTOCOL_1_1,
     timestamp: req !== null ? req.startTs : startOfUnparsed(p, res, hasRequest),
     endTimestamp: res !== null ? res.endTs : req !== null ? req.endTs : p.startTs,
     summary,
