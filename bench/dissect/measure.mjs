@@ -62,13 +62,20 @@ function fail(msg) {
   process.exit(2);
 }
 
+/**
+ * Every tool runs in the same minimal environment, not the caller's: variables such as
+ * NODE_OPTIONS or NODE_EXTRA_CA_CERTS (which alone adds ~40 ms to each Node start on the
+ * machines we measured) would otherwise change one tool's figures and not the others'.
+ */
+const TOOL_ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/', LANG: 'C.UTF-8' };
+
 /** Run cmd with stdout/stderr sent to files; resolves with exit status and wall seconds. */
 function run(cmd, args, stdoutPath, stderrPath) {
   const outFd = fs.openSync(stdoutPath, 'w');
   const errFd = fs.openSync(stderrPath, 'w');
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const child = spawn(cmd, args, { stdio: ['ignore', outFd, errFd] });
+    const child = spawn(cmd, args, { stdio: ['ignore', outFd, errFd], env: TOOL_ENV });
     current = child;
     let settled = false;
     const finish = (res) => {

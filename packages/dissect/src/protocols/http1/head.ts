@@ -6,7 +6,7 @@
  */
 
 import { ErrorCodes } from '@shoal/model';
-import { fieldName } from './field-names.js';
+import { fieldName, sharedSlice } from './field-names.js';
 import type { Http1Message } from './message.js';
 import { START_LINE_WINDOW } from './probe.js';
 
@@ -20,6 +20,11 @@ const HTAB = 9;
  */
 const PARSER_FIELDS = ['content-length', 'transfer-encoding', 'content-encoding', 'upgrade'];
 const PARSER_FIELD_LENGTHS = new Set(PARSER_FIELDS.map((n) => n.length));
+
+/** `HTTP/1.0` … `HTTP/1.9`, shared by every message. */
+const VERSIONS = Array.from({ length: 10 }, (_, minor) => `HTTP/1.${minor}`);
+const COMMON_METHODS = ['GET', 'POST', 'PUT', 'HEAD', 'DELETE', 'PATCH', 'OPTIONS'];
+const COMMON_REASONS = ['OK', 'Not Found', 'Not Modified', 'No Content', 'Created', 'Found', 'Bad Request'];
 
 /** Marks field lines not recorded, so that their obs-fold continuations are skipped too. */
 const SKIPPED = '';
@@ -41,21 +46,21 @@ export function parseHead(s: string, msg: Http1Message, allFields: boolean): num
     const target = s.slice(sp1 + 1, sp2);
     // probe.ts checked lines that fit its window; a longer one is checked here.
     if (le > START_LINE_WINDOW && target.indexOf(' ') >= 0) return -2;
-    const version = s.slice(sp2 + 1, le);
-    if (!version.startsWith('HTTP/1.')) return -2;
-    const minor = version.charCodeAt(7) - 48;
+    if (!s.startsWith('HTTP/1.', sp2 + 1)) return -2;
+    const minor = s.charCodeAt(le - 1) - 48;
     if (minor < 0 || minor > 9) return -2;
-    msg.method = s.slice(0, sp1);
+    msg.method = sharedSlice(s, 0, sp1, COMMON_METHODS);
     msg.target = target;
-    msg.version = version;
+    msg.version = VERSIONS[minor]!;
     msg.minor = minor;
   } else {
     if (le < 12) return -2;
-    msg.version = s.slice(0, 8);
+    // probe.ts checked `HTTP/1.` DIGIT.
     msg.minor = s.charCodeAt(7) - 48;
+    msg.version = VERSIONS[msg.minor]!;
     msg.status =
       (s.charCodeAt(9) - 48) * 100 + (s.charCodeAt(10) - 48) * 10 + (s.charCodeAt(11) - 48);
-    msg.reason = le > 13 ? s.slice(13, le) : '';
+    msg.reason = le > 13 ? sharedSlice(s, 13, le, COMMON_REASONS) : '';
   }
   return parseFields(s, lf + 1, msg.headers, msg, allFields);
 }
