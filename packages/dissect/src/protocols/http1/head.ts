@@ -19,7 +19,9 @@ const HTAB = 9;
  * even when the header record is not wanted. Their name lengths let other lines skip the lookup.
  */
 const PARSER_FIELDS = ['content-length', 'transfer-encoding', 'content-encoding', 'upgrade'];
-const PARSER_FIELD_LENGTHS = new Set(PARSER_FIELDS.map((n) => n.length));
+/** PARSER_FIELD_LENGTH[n] is 1 when a parser field has a name of n characters. */
+const PARSER_FIELD_LENGTH = new Uint8Array(32);
+for (const name of PARSER_FIELDS) PARSER_FIELD_LENGTH[name.length] = 1;
 
 /** `HTTP/1.0` … `HTTP/1.9`, shared by every message. */
 const VERSIONS = Array.from({ length: 10 }, (_, minor) => `HTTP/1.${minor}`);
@@ -115,7 +117,7 @@ export function parseFields(
       msg.flag(ErrorCodes.DIS_ERR_SYNTAX);
       while (ne > p && (s.charCodeAt(ne - 1) === SP || s.charCodeAt(ne - 1) === HTAB)) ne--;
     }
-    if (!allFields && !PARSER_FIELD_LENGTHS.has(ne - p)) {
+    if (!allFields && PARSER_FIELD_LENGTH[ne - p] !== 1) {
       lastName = SKIPPED;
       p = nl + 1;
       continue;
