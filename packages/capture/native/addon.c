@@ -109,10 +109,10 @@ static void external_finalize(napi_env env, void *data, void *hint) {
   drop_ref(h);
 }
 
+/* hint: the batch's length, which munmap needs. */
 static void free_batch(napi_env env, void *data, void *hint) {
   (void)env;
-  (void)hint;
-  free(data);
+  batch_data_free(data, (size_t)(uintptr_t)hint);
 }
 
 /* Runs on the main thread for each queued message. */
@@ -128,8 +128,8 @@ static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
   }
   if (msg->kind == SHOAL_MSG_BATCH) {
     void *copy = NULL;
-    napi_status st = napi_create_external_arraybuffer(env, msg->data, msg->len, free_batch, NULL,
-                                                      &argv[1]);
+    napi_status st = napi_create_external_arraybuffer(env, msg->data, msg->len, free_batch,
+                                                      (void *)(uintptr_t)msg->len, &argv[1]);
     if (st == napi_ok) {
       msg->data = NULL; /* the ArrayBuffer owns it now */
     } else if (napi_create_arraybuffer(env, msg->len, &copy, &argv[1]) == napi_ok) {
@@ -139,7 +139,9 @@ static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
       capture_message_free(msg);
       return;
     }
-    capture_batch_taken(h->cap);
+    /* Still in flight: JS releases it (js_release) once its event loop has turned, so the
+     * threadsafe function's dispatch loop hands over at most max_in_flight batches before
+     * timers, I/O and buffer finalizers get their turn. */
     h->delivered_batches++;
     h->delivered_packets += msg->packets;
     napi_create_uint32(env, 0, &argv[0]);
@@ -273,6 +275,21 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   return stats_object(env, h);
 }
 
+/* release(handle, n): n delivered batches are done with; the capture may send as many more. */
+static napi_value js_release(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  uint32_t n = 0;
+  handle_t *h = get_handle(env, info, &argc, argv);
+  if (h == NULL) return NULL;
+  if (argc < 2 || napi_get_value_uint32(env, argv[1], &n) != napi_ok) {
+    napi_throw_type_error(env, "usage", "release(handle, count)");
+    return NULL;
+  }
+  while (n-- > 0 && !h->closed) capture_batch_taken(h->cap);
+  return NULL;
+}
+
 static napi_value js_ref(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -343,6 +360,7 @@ NAPI_MODULE_INIT() {
       {"open", NULL, js_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stats", NULL, js_stats, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"release", NULL, js_release, NULL, NULL, NULL, napi_enumerable, NULL},
       {"ref", NULL, js_ref, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unref", NULL, js_unref, NULL, NULL, NULL, napi_enumerable, NULL},
       {"libpcapVersion", NULL, js_libpcap_version, NULL, NULL, NULL, napi_enumerable, NULL},

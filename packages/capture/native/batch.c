@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 int batch_init(shoal_batch *b, size_t max_bytes, uint32_t max_packets, size_t max_record) {
   size_t largest = SHOAL_RECORD_HEADER + SHOAL_RECORD_ALIGN(max_record);
@@ -51,4 +52,13 @@ uint8_t *batch_append(shoal_batch *b, uint32_t caplen, uint32_t wirelen, uint32_
 void batch_reset(shoal_batch *b) {
   b->used = 0;
   b->packets = 0;
+}
+
+void *batch_data_alloc(size_t len) {
+  void *p = mmap(NULL, len == 0 ? 1 : len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  return p == MAP_FAILED ? NULL : p;
+}
+
+void batch_data_free(void *data, size_t len) {
+  if (data != NULL) munmap(data, len == 0 ? 1 : len);
 }

@@ -52,4 +52,11 @@ uint8_t *batch_append(shoal_batch *b, uint32_t caplen, uint32_t wirelen, uint32_
 /* Forgets the records (after they were copied out). */
 void batch_reset(shoal_batch *b);
 
+/* Memory for the bytes of one batch handed to JS: a mapping of its own, so that freeing it
+ * (when JS drops the ArrayBuffer, on the main thread) gives the pages back at once. From malloc,
+ * these sizes came from the capture thread's arena, whose freed pages stayed resident: the
+ * worker's RSS grew by whole 64 MiB arenas under load. NULL when out of memory. */
+void *batch_data_alloc(size_t len);
+void batch_data_free(void *data, size_t len);
+
 #endif

@@ -101,7 +101,7 @@ static void exit_list_remove(shoal_capture *cap) {
 
 void capture_message_free(shoal_message *msg) {
   if (msg == NULL) return;
-  free(msg->data);
+  batch_data_free(msg->data, msg->len);
   free(msg);
 }
 
@@ -131,7 +131,10 @@ int capture_flush(shoal_capture *cap) {
   /* Copy out exactly the used bytes: JS gets a fresh buffer per batch (consumers may keep
    * views into it) and a small batch does not pin a whole max-size buffer. */
   msg = calloc(1, sizeof *msg);
-  if (msg != NULL) msg->data = malloc(b->used);
+  if (msg != NULL) {
+    msg->data = batch_data_alloc(b->used);
+    msg->len = b->used;
+  }
   if (msg == NULL || msg->data == NULL) {
     capture_message_free(msg);
     pthread_mutex_lock(&cap->mu);
@@ -142,7 +145,6 @@ int capture_flush(shoal_capture *cap) {
   }
   msg->kind = SHOAL_MSG_BATCH;
   memcpy(msg->data, b->buf, b->used);
-  msg->len = b->used;
   msg->packets = b->packets;
   atomic_fetch_add(&cap->batches, 1);
   atomic_fetch_add(&cap->packets, b->packets);

@@ -66,6 +66,9 @@ export class LiveCapture {
   #addon: NativeAddon;
   #handle: NativeHandle | null = null;
   #finalStats: LiveCaptureStats | null = null;
+  /** Batches delivered since the last release (see #released). */
+  #unreleased = 0;
+  #releaseScheduled = false;
   #error: LiveCaptureError | null = null;
   #settle!: (err: LiveCaptureError | null) => void;
 
@@ -151,7 +154,11 @@ export class LiveCapture {
     try {
       capture.#handle = addon.open(resolved, (kind, payload) => {
         if (kind === 0) {
-          deliverBatch(payload as ArrayBuffer, sink, until);
+          try {
+            deliverBatch(payload as ArrayBuffer, sink, until);
+          } finally {
+            capture.#delivered();
+          }
         } else {
           capture.#fail(fromNativeError(payload, where));
         }
@@ -204,6 +211,25 @@ export class LiveCapture {
   unref(): this {
     if (this.#handle !== null) this.#addon.unref(this.#handle);
     return this;
+  }
+
+  /**
+   * A batch was delivered. It is released to the capture thread (which then may send another)
+   * only after this turn of the event loop: Node's threadsafe-function dispatch would otherwise
+   * keep handing over batches as fast as the thread sends them, starving timers, sockets (the
+   * worker's API) and the finalizers that free delivered batches — memory then grew by the
+   * capture rate until the load stopped.
+   */
+  #delivered(): void {
+    this.#unreleased++;
+    if (this.#releaseScheduled) return;
+    this.#releaseScheduled = true;
+    setImmediate(() => {
+      this.#releaseScheduled = false;
+      const n = this.#unreleased;
+      this.#unreleased = 0;
+      if (this.#handle !== null) this.#addon.release(this.#handle, n);
+    });
   }
 
   #fail(err: LiveCaptureError): void {

@@ -61,6 +61,11 @@ export interface NativeAddon {
   open(options: NativeOptions, onMessage: NativeMessageHandler): NativeHandle;
   stats(handle: NativeHandle): NativeStats;
   close(handle: NativeHandle): NativeStats;
+  /**
+   * `count` delivered batches are done with. A batch stays in flight from its delivery until
+   * then; the capture thread waits when `maxInFlight` are.
+   */
+  release(handle: NativeHandle, count: number): void;
   ref(handle: NativeHandle): void;
   unref(handle: NativeHandle): void;
   libpcapVersion(): string;

@@ -1,7 +1,15 @@
 import * as fs from 'node:fs';
 import type { Entry } from '@shoal/model';
-import { decodePacket, encodePacket, encodeRecord, RECORD_HEADER_BYTES, RecordKind, type PacketRecord } from './record-codec.js';
-import { Segment, type PacketRef, type RecordRef } from './segment.js';
+import {
+  decodePacket,
+  entryRecordMaxBytes,
+  packetRecordMaxBytes,
+  RECORD_HEADER_BYTES,
+  writeEntryRecord,
+  writePacketRecord,
+  type PacketRecord,
+} from './record-codec.js';
+import { Segment, type RecordRef } from './segment.js';
 
 export interface EntryStoreOptions {
   /** Total bytes the store may use on disk; the oldest segments go first beyond it. */
@@ -41,6 +49,8 @@ export class EntryStore {
   private readonly segments: Segment[] = [];
   private readonly ids = new Map<string, RecordRef>();
   private readonly segmentBytes: number;
+  /** Bytes of every segment but the last (the one appended to), kept so appends need not sum. */
+  private olderBytes = 0;
   private evictedSegments = 0;
   private evictedEntries = 0;
   private recoveredCutBytes = 0;
@@ -66,34 +76,41 @@ export class EntryStore {
       store.segments.push(segment);
     }
     if (store.segments.length === 0) store.segments.push(Segment.create(dir, 1));
+    store.olderBytes = store.segments.slice(0, -1).reduce((sum, s) => sum + s.size, 0);
     store.evict();
     return store;
   }
 
   /** `json` may be passed when the caller already serialised the entry (the live feed does). */
   appendEntry(entry: Entry, json: string = JSON.stringify(entry)): void {
-    const record = encodeRecord(RecordKind.ENTRY, Buffer.from(json, 'utf8'));
-    const segment = this.writable(record.length);
-    const offset = segment.append(record, RECORD_HEADER_BYTES);
+    const max = entryRecordMaxBytes(json);
+    const segment = this.writable(max);
+    const buf = segment.reserve(max);
+    const start = segment.writeAt;
+    const end = writeEntryRecord(buf, start, json);
+    const offset = segment.commit(end) + RECORD_HEADER_BYTES;
     const old = this.ids.get(entry.id);
     if (old !== undefined) old.segment.ids.splice(old.segment.ids.indexOf(entry.id), 1);
-    this.ids.set(entry.id, { segment, offset, length: record.length - RECORD_HEADER_BYTES });
+    this.ids.set(entry.id, { segment, offset, length: end - start - RECORD_HEADER_BYTES });
     segment.ids.push(entry.id);
     segment.noteTimestamp(entry.timestamp);
     this.evict();
   }
 
   appendPacket(stream: string, linkType: number, timestampMs: number, data: Buffer, offset: number, length: number, wireLength: number): void {
-    const record = encodeRecord(RecordKind.PACKET, encodePacket(stream, linkType, timestampMs, data, offset, length, wireLength));
-    const segment = this.writable(record.length);
-    const at = segment.append(record, RECORD_HEADER_BYTES);
-    segment.indexPacket(stream, { segment, offset: at, length: record.length - RECORD_HEADER_BYTES, linkType });
+    const max = packetRecordMaxBytes(stream, length);
+    const segment = this.writable(max);
+    const buf = segment.reserve(max);
+    const start = segment.writeAt;
+    const end = writePacketRecord(buf, start, stream, linkType, timestampMs, data, offset, length, wireLength);
+    const at = segment.commit(end) + RECORD_HEADER_BYTES;
+    segment.indexPacket(stream, at, end - start - RECORD_HEADER_BYTES, linkType);
     this.evict();
   }
 
   /** Writes what is buffered; after it returns, a kill -9 loses none of it. */
   flush(): void {
-    this.segments[this.segments.length - 1]!.flush();
+    this.current.flush();
   }
 
   get(id: string): Entry | undefined {
@@ -113,12 +130,15 @@ export class EntryStore {
   *packetsOf(streams: Iterable<string>): Generator<PacketRecord> {
     const wanted = new Set(streams);
     for (const segment of [...this.segments]) {
-      const refs: RecordRef[] = [];
-      for (const stream of wanted) refs.push(...(segment.packets.get(stream) ?? []));
-      refs.sort((a, b) => a.offset - b.offset);
-      for (const ref of refs) {
+      const refs: Array<[offset: number, length: number]> = [];
+      for (const stream of wanted) {
+        const list = segment.packets.get(stream);
+        if (list !== undefined) list.offsets.forEach((offset, i) => refs.push([offset, list.lengths[i]!]));
+      }
+      refs.sort((a, b) => a[0] - b[0]);
+      for (const [offset, length] of refs) {
         if (segment.removed) break;
-        yield decodePacket(segment.read(ref.offset, ref.length));
+        yield decodePacket(segment.read(offset, length));
       }
     }
   }
@@ -129,7 +149,7 @@ export class EntryStore {
     const wanted = new Set(streams);
     for (const segment of this.segments) {
       for (const stream of wanted) {
-        for (const ref of segment.packets.get(stream) ?? ([] as PacketRef[])) counts.set(ref.linkType, (counts.get(ref.linkType) ?? 0) + 1);
+        for (const [linkType, n] of segment.packets.get(stream)?.linkTypes ?? []) counts.set(linkType, (counts.get(linkType) ?? 0) + n);
       }
     }
     return counts;
@@ -183,7 +203,7 @@ export class EntryStore {
 
   stats(): EntryStoreStats {
     return {
-      bytes: this.segments.reduce((sum, s) => sum + s.size, 0),
+      bytes: this.segments.length === 0 ? 0 : this.olderBytes + this.current.size,
       segments: this.segments.length,
       entries: this.ids.size,
       evictedSegments: this.evictedSegments,
@@ -204,11 +224,16 @@ export class EntryStore {
     ref.segment.noteTimestamp(entry.timestamp);
   }
 
+  private get current(): Segment {
+    return this.segments[this.segments.length - 1]!;
+  }
+
   /** The segment to append `bytes` to: a new one once the current one is full. */
   private writable(bytes: number): Segment {
-    let current = this.segments[this.segments.length - 1]!;
+    let current = this.current;
     if (current.size > 0 && current.size + bytes > this.segmentBytes) {
-      current.flush();
+      current.seal();
+      this.olderBytes += current.size;
       current = Segment.create(this.dir, current.number + 1);
       this.segments.push(current);
     }
@@ -217,10 +242,9 @@ export class EntryStore {
 
   /** Oldest segments go until the store fits its limit; the one being written stays. */
   private evict(): void {
-    let total = this.segments.reduce((sum, s) => sum + s.size, 0);
-    while (total > this.limitBytes && this.segments.length > 1) {
+    while (this.olderBytes + this.current.size > this.limitBytes && this.segments.length > 1) {
       const oldest = this.segments.shift()!;
-      total -= oldest.size;
+      this.olderBytes -= oldest.size;
       for (const id of oldest.ids) {
         if (this.ids.get(id)?.segment === oldest) this.ids.delete(id);
       }

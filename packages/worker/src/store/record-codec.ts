@@ -18,14 +18,35 @@ export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
 /** Largest record accepted when reading back; anything larger is damage, not data. */
 export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
-export function encodeRecord(kind: RecordKind, payload: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payload.length);
-  out.writeUInt32LE(1 + payload.length, 0);
-  out[8] = kind;
-  payload.copy(out, RECORD_HEADER_BYTES);
-  out.writeUInt32LE(crc32(out.subarray(8)), 4);
-  return out;
+/*
+ * Records are written in place into a segment's write buffer (no per-record allocation or
+ * copy): a writer puts the payload at `start + RECORD_HEADER_BYTES` and returns where it ends;
+ * sealRecord then fills in the header.
+ */
+
+/** Fills in the header of the record at `start` whose payload ends at `end`; returns `end`. */
+function sealRecord(buf: Buffer, start: number, end: number, kind: RecordKind): number {
+  buf.writeUInt32LE(end - start - 8, start);
+  buf[start + 8] = kind;
+  buf.writeUInt32LE(crc32(buf.subarray(start + 8, end)), start + 4);
+  return end;
 }
+
+/** Bytes an entry record of `json` can take at most (UTF-8: 3 bytes per UTF-16 unit). */
+export const entryRecordMaxBytes = (json: string): number => RECORD_HEADER_BYTES + 3 * json.length;
+
+/** Writes an entry record (its JSON as UTF-8) at `start`; returns where it ends. */
+export function writeEntryRecord(buf: Buffer, start: number, json: string): number {
+  const p = start + RECORD_HEADER_BYTES;
+  return sealRecord(buf, start, p + buf.write(json, p, 'utf8'), RecordKind.ENTRY);
+}
+
+/** Fixed bytes of a packet payload besides the stream name and the packet. */
+const PACKET_FIXED_BYTES = 2 + 14;
+
+/** Bytes a packet record can take at most. */
+export const packetRecordMaxBytes = (stream: string, length: number): number =>
+  RECORD_HEADER_BYTES + PACKET_FIXED_BYTES + 3 * stream.length + length;
 
 export interface DecodedRecord {
   kind: number;
@@ -56,18 +77,30 @@ export interface PacketRecord {
   data: Buffer;
 }
 
-/** [u16 stream length][stream UTF-8][u16 link type][f64 timestamp ms][u32 wire length][bytes] */
-export function encodePacket(stream: string, linkType: number, timestampMs: number, data: Buffer, offset: number, length: number, wireLength: number): Buffer {
-  const name = Buffer.from(stream, 'utf8');
-  const out = Buffer.allocUnsafe(2 + name.length + 14 + length);
-  out.writeUInt16LE(name.length, 0);
-  name.copy(out, 2);
-  const p = 2 + name.length;
-  out.writeUInt16LE(linkType, p);
-  out.writeDoubleLE(timestampMs, p + 2);
-  out.writeUInt32LE(wireLength, p + 10);
-  data.copy(out, p + 14, offset, offset + length);
-  return out;
+/**
+ * Writes a packet record at `start`; returns where it ends. Payload: [u16 stream length]
+ * [stream UTF-8][u16 link type][f64 timestamp ms][u32 wire length][bytes].
+ */
+export function writePacketRecord(
+  buf: Buffer,
+  start: number,
+  stream: string,
+  linkType: number,
+  timestampMs: number,
+  data: Buffer,
+  offset: number,
+  length: number,
+  wireLength: number,
+): number {
+  const q = start + RECORD_HEADER_BYTES;
+  const n = buf.write(stream, q + 2, 'utf8');
+  buf.writeUInt16LE(n, q);
+  const p = q + 2 + n;
+  buf.writeUInt16LE(linkType, p);
+  buf.writeDoubleLE(timestampMs, p + 2);
+  buf.writeUInt32LE(wireLength, p + 10);
+  data.copy(buf, p + 14, offset, offset + length);
+  return sealRecord(buf, start, p + 14 + length, RecordKind.PACKET);
 }
 
 export function decodePacket(payload: Buffer): PacketRecord {

@@ -9,28 +9,39 @@ export interface RecordRef {
   length: number;
 }
 
-/** A packet record's place, with its link type: a PCAP export picks one before reading any. */
-export interface PacketRef extends RecordRef {
-  linkType: number;
+/**
+ * The packet records of one stream in one segment: payload offsets and lengths (two numbers a
+ * packet, not an object: the index of a store full of small packets must stay small), and how
+ * many have each link type (a PCAP export picks one before reading any).
+ */
+export interface StreamPackets {
+  offsets: number[];
+  lengths: number[];
+  linkTypes: Map<number, number>;
 }
 
+/** Bytes buffered before a write(2); also flushed every ~100 ms by the worker. */
+const WRITE_BUFFER_BYTES = 1 << 20;
+
 /**
- * One append-only file of the store. Appends are buffered and written with one write(2) per
- * flush; a record's bytes are never rewritten, so a reader only needs the flushed length.
+ * One append-only file of the store. Records are written in place into one reused buffer
+ * (reserve, write, commit) that goes to the file with one write(2) per flush; a record's bytes
+ * are never rewritten, so a reader only needs the flushed length.
  */
 export class Segment {
   /** Entry ids stored here, so eviction can drop them from the index. */
   readonly ids: string[] = [];
-  /** Payload refs of packet records, by stream. */
-  readonly packets = new Map<string, PacketRef[]>();
+  /** Packet records by stream. */
+  readonly packets = new Map<string, StreamPackets>();
   /** Range of the entries' timestamps, so time-bounded reads skip whole segments. */
   minTimestamp = Infinity;
   maxTimestamp = -Infinity;
   /** Set once evicted: a reader holding this segment must stop reading it. */
   removed = false;
   private readonly fd: number;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  /** Records not yet written: buffer[0, used). Allocated on the first append. */
+  private buffer: Buffer | null = null;
+  private used = 0;
   private flushed: number;
 
   private constructor(readonly number: number, readonly path: string, fd: number, size: number) {
@@ -63,7 +74,9 @@ export class Segment {
       const ref: RecordRef = { segment, offset: rec.payloadOffset, length: rec.payloadLength };
       const payload = data.subarray(rec.payloadOffset, rec.payloadOffset + rec.payloadLength);
       if (rec.kind === RecordKind.ENTRY) onEntry(ref, payload);
-      else if (rec.kind === RecordKind.PACKET) segment.indexPacket(packetStream(payload), { ...ref, linkType: packetLinkType(payload) });
+      else if (rec.kind === RecordKind.PACKET) {
+        segment.indexPacket(packetStream(payload), rec.payloadOffset, rec.payloadLength, packetLinkType(payload));
+      }
       offset = rec.end;
     }
     const cutBytes = data.length - offset;
@@ -73,14 +86,29 @@ export class Segment {
   }
 
   get size(): number {
-    return this.flushed + this.pendingBytes;
+    return this.flushed + this.used;
   }
 
-  /** Appends an encoded record; returns the offset of its payload. */
-  append(record: Buffer, payloadOffsetInRecord: number): number {
-    const at = this.size + payloadOffsetInRecord;
-    this.pending.push(record);
-    this.pendingBytes += record.length;
+  /**
+   * Room for a record of at most `bytes`: returns the buffer to write it into from `writeAt`,
+   * then commit(end). A record larger than the buffer gets a buffer of its own size.
+   */
+  reserve(bytes: number): Buffer {
+    if (this.buffer === null || this.used + bytes > this.buffer.length) {
+      this.flush();
+      if (this.buffer === null || bytes > this.buffer.length) this.buffer = Buffer.allocUnsafeSlow(Math.max(WRITE_BUFFER_BYTES, bytes));
+    }
+    return this.buffer;
+  }
+
+  get writeAt(): number {
+    return this.used;
+  }
+
+  /** The record reserved at writeAt ends at `end`; returns the record's offset in the file. */
+  commit(end: number): number {
+    const at = this.flushed + this.used;
+    this.used = end;
     return at;
   }
 
@@ -89,20 +117,29 @@ export class Segment {
     if (ms > this.maxTimestamp) this.maxTimestamp = ms;
   }
 
-  indexPacket(stream: string, ref: PacketRef): void {
-    const list = this.packets.get(stream);
-    if (list === undefined) this.packets.set(stream, [ref]);
-    else list.push(ref);
+  indexPacket(stream: string, offset: number, length: number, linkType: number): void {
+    let list = this.packets.get(stream);
+    if (list === undefined) {
+      list = { offsets: [], lengths: [], linkTypes: new Map() };
+      this.packets.set(stream, list);
+    }
+    list.offsets.push(offset);
+    list.lengths.push(length);
+    list.linkTypes.set(linkType, (list.linkTypes.get(linkType) ?? 0) + 1);
+  }
+
+  /** No more appends (the store moved on to a new segment): write what is left, drop the buffer. */
+  seal(): void {
+    this.flush();
+    this.buffer = null;
   }
 
   flush(): void {
-    if (this.pendingBytes === 0) return;
-    const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    if (this.used === 0 || this.buffer === null) return;
     let written = 0;
-    while (written < data.length) written += fs.writeSync(this.fd, data, written);
-    this.flushed += data.length;
-    this.pending = [];
-    this.pendingBytes = 0;
+    while (written < this.used) written += fs.writeSync(this.fd, this.buffer, written, this.used - written);
+    this.flushed += this.used;
+    this.used = 0;
   }
 
   read(offset: number, length: number): Buffer {
@@ -124,8 +161,8 @@ export class Segment {
 
   remove(): void {
     this.removed = true;
-    this.pending = [];
-    this.pendingBytes = 0;
+    this.buffer = null;
+    this.used = 0;
     fs.closeSync(this.fd);
     fs.rmSync(this.path, { force: true });
   }
