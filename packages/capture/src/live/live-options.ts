@@ -52,7 +52,11 @@ export interface LiveCaptureOptions {
   ebpf?: { ringBytes?: number; timeoutMs?: number };
   /** libpcap only. Defaults: 32 MiB buffer, 10 ms timeout, not immediate. */
   libpcap?: { bufferBytes?: number; timeoutMs?: number; immediate?: boolean };
-  /** Hand-over to JS. Defaults: 1 MiB or 16384 packets per batch, 16 batches queued at most. */
+  /**
+   * Hand-over to JS. Defaults: 1 MiB or 16384 packets per batch; at most 4 batches in flight (a
+   * batch is in flight from its send until JS's event loop has turned after delivering it: more
+   * would only delay timers and I/O behind batches, as the kernel ring is the buffer).
+   */
   batch?: { maxBytes?: number; maxPackets?: number; maxInFlight?: number };
 }
 
@@ -63,7 +67,7 @@ export const LIVE_DEFAULTS = {
   blockTimeoutMs: 10,
   batchBytes: 1 << 20,
   batchPackets: 16384,
-  maxInFlight: 16,
+  maxInFlight: 4,
   pcapBufferBytes: 32 << 20,
   pcapTimeoutMs: 10,
   ebpfRingBytes: 16 << 20,
