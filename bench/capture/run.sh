@@ -434,9 +434,34 @@ http_worker() {
   row "2 HTTP" "$backend: VmRSS / VmHWM" "$(mib "$rss") / $(mib "$hwm") MiB" "-" "info"
 }
 
+# http_tcpdump: the same load under `tcpdump -w /dev/null`: what capturing alone costs the
+# traffic, whoever does it (the reference for the worker's throughput ratio).
+http_tcpdump() {
+  local t0 t1
+  echo "-- with tcpdump -i lo -B $TCPDUMP_FLOOD_BUFFER_KIB -w /dev/null 'host 127.0.0.1'"
+  TCPDUMP_IMMEDIATE=0 TCPDUMP_BUFFER_KIB=$TCPDUMP_FLOOD_BUFFER_KIB start_tcpdump /dev/null lo -n 'host 127.0.0.1' ||
+    die "tcpdump did not start"
+  sleep 0.5
+  t0=$(cpu_ticks "$TCPDUMP_PID")
+  snap a
+  wrk_http
+  sleep 1.5 # libpcap's ring blocks retire after tcpdump's 1 s timeout
+  t1=$(cpu_ticks "$TCPDUMP_PID")
+  snap b
+  stop_tcpdump 0 2>/dev/null
+  echo "  $(fmt "$WRK_REQS") requests in ${WRK_SECS}s = $(fmt "$WRK_RPS") requests/s; tcpdump: $(fmt "${TCPDUMP_RECEIVED:-?}") received by filter," \
+    "$(fmt "${TCPDUMP_DROPPED:-?}") dropped by kernel; CPU $(div $((t1 - t0)) "$HZ" 2)s"
+  contended "HTTP with tcpdump"
+  H_ROWS+=("tcpdump|$WRK_RPS|$CONTENDED")
+  row "2 HTTP" "tcpdump: requests/s" "$(fmt "$WRK_RPS")" "-" "info$CONTENDED"
+  row "2 HTTP" "tcpdump: kernel drops" "$(fmt "${TCPDUMP_DROPPED:-?}") of $(fmt "${TCPDUMP_RECEIVED:-?}")" "0 (reference)" \
+    "$([[ ${TCPDUMP_DROPPED:-x} == 0 ]] && echo "MET" || echo "MISSED")$CONTENDED"
+}
+
 H_ROWS=()
 http_baseline "baseline 1"
 BASE1=$WRK_RPS
+http_tcpdump
 http_worker af_packet
 [[ $LIBPCAP != 1 ]] || http_worker libpcap
 http_baseline "baseline 2"
@@ -446,6 +471,11 @@ echo "  no-worker throughput: $(fmt "$BASE1") and $(fmt "$BASE2") requests/s (be
 for h in "${H_ROWS[@]}"; do
   IFS='|' read -r backend rps cont <<<"$h"
   ratio=$(div "$rps * 100" "$BASE" 1)
+  if [[ $backend == tcpdump ]]; then
+    echo "  with tcpdump: ${ratio}% of the no-worker throughput (the cost of capturing at all, for reference)"
+    row "2 HTTP" "tcpdump: throughput ratio" "${ratio}%" "(reference)" "info$cont"
+    continue
+  fi
   echo "  with worker ($backend): ${ratio}% of the no-worker throughput"
   row "2 HTTP" "$backend: throughput ratio" "${ratio}%" ">= ${HTTP_RATIO_TARGET}%" \
     "$(verdict "$(awk -v r="$ratio" -v t="$HTTP_RATIO_TARGET" 'BEGIN { print (r >= t) ? 1 : 0 }')")$cont"
