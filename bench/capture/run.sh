@@ -291,29 +291,40 @@ contended "flood, generator alone"
 GEN_PPS=$FLOOD_PPS
 row "1 flood" "generator alone, datagrams/s" "$(fmt "$GEN_PPS")" "-" "info$CONTENDED"
 
-echo "-- tcpdump -i lo -B $TCPDUMP_FLOOD_BUFFER_KIB -w /dev/null 'host 127.0.0.1'"
-TCPDUMP_IMMEDIATE=0 TCPDUMP_BUFFER_KIB=$TCPDUMP_FLOOD_BUFFER_KIB start_tcpdump /dev/null lo -n 'host 127.0.0.1' ||
-  die "tcpdump did not start"
-sleep 0.5
-t0=$(cpu_ticks "$TCPDUMP_PID")
-snap a
-start=$(now_ns)
-flood
-sleep 1.5 # libpcap's ring blocks retire after tcpdump's 1 s timeout
-t1=$(cpu_ticks "$TCPDUMP_PID")
-snap b
-TD_RSS=$(mem_kib "$TCPDUMP_PID" VmHWM)
-stop_tcpdump 0 2>/dev/null
-win=$(secs "$start" "$(now_ns)")
-td_cpu=$(div $((t1 - t0)) "$HZ" 2)
+# under_tcpdump LOAD...: runs the load under the reference `tcpdump -w /dev/null` (buffered,
+# -B TCPDUMP_FLOOD_BUFFER_KIB); TD_TICKS is tcpdump's CPU meanwhile, TD_RSS its VmHWM, and
+# TCPDUMP_* its own counts (lab/lib/processes.sh).
+under_tcpdump() {
+  local t0
+  echo "-- tcpdump -i lo -B $TCPDUMP_FLOOD_BUFFER_KIB -w /dev/null 'host 127.0.0.1'"
+  TCPDUMP_IMMEDIATE=0 TCPDUMP_BUFFER_KIB=$TCPDUMP_FLOOD_BUFFER_KIB start_tcpdump /dev/null lo -n 'host 127.0.0.1' ||
+    die "tcpdump did not start"
+  sleep 0.5
+  t0=$(cpu_ticks "$TCPDUMP_PID")
+  snap a
+  "$@"
+  sleep 1.5 # libpcap's ring blocks retire after tcpdump's 1 s timeout
+  TD_TICKS=$(( $(cpu_ticks "$TCPDUMP_PID") - t0 ))
+  snap b
+  TD_RSS=$(mem_kib "$TCPDUMP_PID" VmHWM)
+  stop_tcpdump 0 2>/dev/null
+}
+
+# tcpdump_drops_row PHASE: tcpdump's kernel drops, the reference for the worker's.
+tcpdump_drops_row() {
+  row "$1" "tcpdump: kernel drops" "$(fmt "${TCPDUMP_DROPPED:-?}") of $(fmt "${TCPDUMP_RECEIVED:-?}")" "0 (reference)" \
+    "$([[ ${TCPDUMP_DROPPED:-x} == 0 ]] && echo "MET" || echo "MISSED")$CONTENDED"
+}
+
+under_tcpdump flood
+td_cpu=$(div "$TD_TICKS" "$HZ" 2)
 echo "  sent $(fmt "$FLOOD_SENT") in ${FLOOD_SECS}s = $(fmt "$FLOOD_PPS")/s; tcpdump: $(fmt "${TCPDUMP_RECEIVED:-?}") received by filter," \
   "$(fmt "${TCPDUMP_CAPTURED:-?}") captured, $(fmt "${TCPDUMP_DROPPED:-?}") dropped by kernel; CPU ${td_cpu}s" \
-  "($(div "$((t1 - t0)) * 100" "$HZ * $FLOOD_SECS" 0)% of a core over the flood); VmHWM $(mib "$TD_RSS") MiB"
+  "($(div "$TD_TICKS * 100" "$HZ * $FLOOD_SECS" 0)% of a core over the flood); VmHWM $(mib "$TD_RSS") MiB"
 contended "flood, tcpdump"
 row "1 flood" "tcpdump: sender datagrams/s" "$(fmt "$FLOOD_PPS")" "-" "info$CONTENDED"
-row "1 flood" "tcpdump: kernel drops" "$(fmt "${TCPDUMP_DROPPED:-?}") of $(fmt "${TCPDUMP_RECEIVED:-?}")" "0 (reference)" \
-  "$([[ ${TCPDUMP_DROPPED:-x} == 0 ]] && echo "MET" || echo "MISSED")$CONTENDED"
-row "1 flood" "tcpdump: CPU" "${td_cpu} s ($(div "$((t1 - t0)) * 100" "$HZ * $FLOOD_SECS" 0)% core)" "-" "info"
+tcpdump_drops_row "1 flood"
+row "1 flood" "tcpdump: CPU" "${td_cpu} s ($(div "$TD_TICKS * 100" "$HZ * $FLOOD_SECS" 0)% core)" "-" "info"
 
 # flood_worker BACKEND
 flood_worker() {
@@ -437,25 +448,13 @@ http_worker() {
 # http_tcpdump: the same load under `tcpdump -w /dev/null`: what capturing alone costs the
 # traffic, whoever does it (the reference for the worker's throughput ratio).
 http_tcpdump() {
-  local t0 t1
-  echo "-- with tcpdump -i lo -B $TCPDUMP_FLOOD_BUFFER_KIB -w /dev/null 'host 127.0.0.1'"
-  TCPDUMP_IMMEDIATE=0 TCPDUMP_BUFFER_KIB=$TCPDUMP_FLOOD_BUFFER_KIB start_tcpdump /dev/null lo -n 'host 127.0.0.1' ||
-    die "tcpdump did not start"
-  sleep 0.5
-  t0=$(cpu_ticks "$TCPDUMP_PID")
-  snap a
-  wrk_http
-  sleep 1.5 # libpcap's ring blocks retire after tcpdump's 1 s timeout
-  t1=$(cpu_ticks "$TCPDUMP_PID")
-  snap b
-  stop_tcpdump 0 2>/dev/null
+  under_tcpdump wrk_http
   echo "  $(fmt "$WRK_REQS") requests in ${WRK_SECS}s = $(fmt "$WRK_RPS") requests/s; tcpdump: $(fmt "${TCPDUMP_RECEIVED:-?}") received by filter," \
-    "$(fmt "${TCPDUMP_DROPPED:-?}") dropped by kernel; CPU $(div $((t1 - t0)) "$HZ" 2)s"
+    "$(fmt "${TCPDUMP_DROPPED:-?}") dropped by kernel; CPU $(div "$TD_TICKS" "$HZ" 2)s"
   contended "HTTP with tcpdump"
   H_ROWS+=("tcpdump|$WRK_RPS|$CONTENDED")
   row "2 HTTP" "tcpdump: requests/s" "$(fmt "$WRK_RPS")" "-" "info$CONTENDED"
-  row "2 HTTP" "tcpdump: kernel drops" "$(fmt "${TCPDUMP_DROPPED:-?}") of $(fmt "${TCPDUMP_RECEIVED:-?}")" "0 (reference)" \
-    "$([[ ${TCPDUMP_DROPPED:-x} == 0 ]] && echo "MET" || echo "MISSED")$CONTENDED"
+  tcpdump_drops_row "2 HTTP"
 }
 
 H_ROWS=()
