@@ -11,9 +11,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { NetnsLab, waitFor } from './helpers/netns-lab.js';
+import { waitFor, type NetnsLab } from './helpers/netns-lab.js';
 import { PacketLog } from './helpers/netns-packets.js';
-import { skip, tcState, trackCaptures } from './helpers/ebpf-lab.js';
+import { closeServerLab, openServerLab, skip, tcState, trackCaptures } from './helpers/ebpf-lab.js';
 import { fingerprint, sleep, within } from './helpers/live-checks.js';
 
 describe('eBPF backend (tc clsact + ring buffer): capture', { skip }, () => {
@@ -21,16 +21,8 @@ describe('eBPF backend (tc clsact + ring buffer): capture', { skip }, () => {
   const { capture, closeAll } = trackCaptures();
   let serverNs: string;
 
-  before(async () => {
-    lab = new NetnsLab();
-    serverNs = lab.nsPath(lab.serverNs);
-    await lab.startHttpServer();
-  });
-
-  after(() => {
-    closeAll();
-    lab?.destroy();
-  });
+  before(async () => ({ lab, serverNs } = await openServerLab()));
+  after(() => closeServerLab(lab, closeAll));
 
   it('captures the HTTP request (ingress) and response (egress) on a veth in a namespace, the same bytes as af_packet', async () => {
     const started = Date.now();

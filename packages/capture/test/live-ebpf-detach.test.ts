@@ -8,9 +8,9 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { NetnsLab, waitFor } from './helpers/netns-lab.js';
-import { skip, tc, tcState, trackCaptures } from './helpers/ebpf-lab.js';
+import { waitFor, type NetnsLab } from './helpers/netns-lab.js';
+import { closeServerLab, openServerLab, skip, tc, tcState, trackCaptures } from './helpers/ebpf-lab.js';
+import { runCaptureChild as runChild } from './helpers/capture-child.js';
 import { interfaceGoneError } from './helpers/live-checks.js';
 
 describe('eBPF backend (tc clsact + ring buffer): detach and clean-up', { skip }, () => {
@@ -18,42 +18,8 @@ describe('eBPF backend (tc clsact + ring buffer): detach and clean-up', { skip }
   const { capture, closeAll } = trackCaptures();
   let serverNs: string;
 
-  /** Runs a module script in a child Node process (bounded). */
-  function runChild(body: string, opts: { killAfter?: string } = {}): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
-    const script = `
-      const { openLiveCapture } = await import(${JSON.stringify(import.meta.resolve('@shoal/capture'))});
-      ${body}
-    `;
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      child.stdout.setEncoding('utf8').on('data', (d: string) => {
-        stdout += d;
-        if (opts.killAfter !== undefined && stdout.includes(opts.killAfter)) child.kill('SIGKILL');
-      });
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`child still running after 15 s: ${stderr}`));
-      }, 15_000);
-      child.on('exit', (code, signal) => {
-        clearTimeout(timer);
-        resolve({ code, signal, stdout, stderr });
-      });
-    });
-  }
-
-  before(async () => {
-    lab = new NetnsLab();
-    serverNs = lab.nsPath(lab.serverNs);
-    await lab.startHttpServer();
-  });
-
-  after(() => {
-    closeAll();
-    lab?.destroy();
-  });
+  before(async () => ({ lab, serverNs } = await openServerLab()));
+  after(() => closeServerLab(lab, closeAll));
 
   it('detaches its programs on close and removes the clsact qdisc it made (and promiscuous mode)', async () => {
     const dev = lab.serverIf;

@@ -6,11 +6,11 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { openLiveCapture } from '@shoal/capture';
 import type { LiveBackend, LiveCapture, LiveCaptureStats } from '@shoal/capture';
 import { NetnsLab, canMakeNamespaces, waitFor } from './helpers/netns-lab.js';
+import { runCaptureChild } from './helpers/capture-child.js';
 import { PacketLog } from './helpers/netns-packets.js';
 
 const allowed = canMakeNamespaces();
@@ -100,29 +100,12 @@ describe('live capture at process exit', { skip }, () => {
   });
   after(() => lab?.destroy());
 
-  /** Runs a module script in a child Node process; resolves with its exit code (bounded). */
-  function runChild(body: string): Promise<{ code: number | null; signal: string | null; stderr: string; stdout: string }> {
-    const script = `
-      const { openLiveCapture } = await import(${JSON.stringify(import.meta.resolve('@shoal/capture'))});
+  /** `body` runs in a child process with `where` naming the server's veth in its namespace. */
+  const runChild = (body: string) =>
+    runCaptureChild(`
       const where = { interface: ${JSON.stringify(lab.serverIf)}, netns: ${JSON.stringify(lab.nsPath(lab.serverNs))} };
       ${body}
-    `;
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let stderr = '';
-      let stdout = '';
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`child still running after 15 s: ${stderr}`));
-      }, 15_000);
-      child.on('exit', (code, signal) => {
-        clearTimeout(timer);
-        resolve({ code, signal, stderr, stdout });
-      });
-    });
-  }
+    `);
 
   for (const backend of BACKENDS) {
     it(`${backend}: process.exit() with captures open exits cleanly`, async () => {

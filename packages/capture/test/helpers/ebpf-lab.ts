@@ -9,8 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { openLiveCapture } from '@shoal/capture';
 import type { LiveCapture, LiveCaptureOptions } from '@shoal/capture';
-import { canMakeNamespaces } from './netns-lab.js';
-import type { NetnsLab } from './netns-lab.js';
+import { canMakeNamespaces, NetnsLab } from './netns-lab.js';
 import { PacketLog } from './netns-packets.js';
 
 const allowed = canMakeNamespaces();
@@ -71,4 +70,17 @@ export async function tcState(lab: NetnsLab, ns: string, dev: string): Promise<{
     egress: await tc(lab, ns, 'filter', 'show', 'dev', dev, 'egress'),
     clsact: (await tc(lab, ns, 'qdisc', 'show', 'dev', dev)).includes('clsact'),
   };
+}
+
+/** A lab with its HTTP server started, and the path of the server's namespace (a suite's before()). */
+export async function openServerLab(): Promise<{ lab: NetnsLab; serverNs: string }> {
+  const lab = new NetnsLab();
+  await lab.startHttpServer();
+  return { lab, serverNs: lab.nsPath(lab.serverNs) };
+}
+
+/** A suite's after(): its captures closed, then its lab (if it got that far) taken down. */
+export function closeServerLab(lab: NetnsLab | undefined, closeAll: () => void): void {
+  closeAll();
+  lab?.destroy();
 }
