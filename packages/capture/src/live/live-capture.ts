@@ -66,7 +66,7 @@ export class LiveCapture {
   #addon: NativeAddon;
   #handle: NativeHandle | null = null;
   #finalStats: LiveCaptureStats | null = null;
-  /** Batches delivered since the last release (see #released). */
+  /** Batches delivered since the last release (see #delivered). */
   #unreleased = 0;
   #releaseScheduled = false;
   #error: LiveCaptureError | null = null;

@@ -4,9 +4,9 @@ import type { Writable } from 'node:stream';
 const PENDING_CHARS = 16 * 1024;
 
 /**
- * Encodes output text into large Buffers and writes them whole. Short texts (table rows) are
+ * Encodes output text into large Buffers and writes them whole. Short texts (ndjson lines) are
  * first joined into a string of up to PENDING_CHARS: one encoding call per batch costs less
- * than one per row. Waits for the stream to drain so a slow reader (a pipe to
+ * than one per line. Byte writers (the table) reserve room and write into the buffer directly. Waits for the stream to drain so a slow reader (a pipe to
  * `less`) holds back the producer instead of filling memory. A closed pipe (`| head`) ends
  * output quietly.
  */

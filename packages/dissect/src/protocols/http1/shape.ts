@@ -141,50 +141,24 @@ function startOfUnparsed(p: PairView, res: Http1Message | null, hasRequest: bool
   return hasRequest ? Math.min(p.startTs, res.startTs) : res.startTs;
 }
 
+/** `cap` null: detail `summary` (no headers, no body fields but bodySize). */
 export function shapeRequest(msg: Http1Message, cap: number | null): Message {
-  if (cap === null) {
-    return {
-      method: msg.method,
-      path: pathOf(msg.target),
-      url: msg.target,
-      httpVersion: msg.version,
-      headersSize: msg.headersSize,
-      bodySize: msg.bodySize,
-    };
-  }
-  const out: Message = {
-    method: msg.method,
-    path: pathOf(msg.target),
-    url: msg.target,
-    httpVersion: msg.version,
-    headers: msg.headers,
-    headersSize: msg.headersSize,
-  };
-  shapeBody(out, msg, cap);
-  return out;
+  const out: Message = { method: msg.method, path: pathOf(msg.target), url: msg.target, httpVersion: msg.version };
+  return shapeFieldsAndBody(out, msg, cap);
 }
 
 export function shapeResponse(msg: Http1Message, cap: number | null, interim: number[] | null): Message {
-  let out: Message;
-  if (cap === null) {
-    out = {
-      status: msg.status,
-      statusText: msg.reason,
-      httpVersion: msg.version,
-      headersSize: msg.headersSize,
-      bodySize: msg.bodySize,
-    };
-  } else {
-    out = {
-      status: msg.status,
-      statusText: msg.reason,
-      httpVersion: msg.version,
-      headers: msg.headers,
-      headersSize: msg.headersSize,
-    };
-    shapeBody(out, msg, cap);
-  }
+  const out = shapeFieldsAndBody({ status: msg.status, statusText: msg.reason, httpVersion: msg.version }, msg, cap);
   if (interim !== null && interim.length > 0) out.interim = interim;
+  return out;
+}
+
+/** The part of a message after its start line, in the key order docs/entries.md shows. */
+function shapeFieldsAndBody(out: Message, msg: Http1Message, cap: number | null): Message {
+  if (cap !== null) out.headers = msg.headers;
+  out.headersSize = msg.headersSize;
+  if (cap === null) out.bodySize = msg.bodySize;
+  else shapeBody(out, msg, cap);
   return out;
 }
 
