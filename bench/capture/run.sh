@@ -326,44 +326,62 @@ row "1 flood" "tcpdump: sender datagrams/s" "$(fmt "$FLOOD_PPS")" "-" "info$CONT
 tcpdump_drops_row "1 flood"
 row "1 flood" "tcpdump: CPU" "${td_cpu} s ($(div "$TD_TICKS * 100" "$HZ * $FLOOD_SECS" 0)% core)" "-" "info"
 
-# flood_worker BACKEND
-flood_worker() {
-  local backend=$1 c0 c1 start rss hwm cpu_s win drop_pct proc_pps recv_pps per
-  echo "-- shoal worker --capture $backend"
+# under_worker BACKEND LOAD...: starts a worker, runs the load, waits until it caught up, then
+# stops it (after the caller's report: call stop_worker). Sets W_RECV, W_DROP, W_DISS, W_HTTP
+# (counter deltas), W_TICKS (CPU), W_RSS / W_HWM (KiB) and W_WIN (seconds from the load's start
+# to the worker's last dissected packet).
+under_worker() {
+  local backend=$1 c0 start
+  shift
   start_worker "$backend"
   read_counters
-  local r0=$C_RECV d0=$C_DROP s0=$C_DISS
+  local r0=$C_RECV d0=$C_DROP s0=$C_DISS h0=$C_HTTP
   c0=$(cpu_ticks "$WORKER_PID")
   snap a
   start=$(now_ns)
-  flood
+  "$@"
   drain_wait "$(now_ns)"
-  c1=$(cpu_ticks "$WORKER_PID")
+  W_TICKS=$(( $(cpu_ticks "$WORKER_PID") - c0 ))
   snap b
-  rss=$(mem_kib "$WORKER_PID" VmRSS)
-  hwm=$(mem_kib "$WORKER_PID" VmHWM)
-  local recv=$((C_RECV - r0)) drop=$((C_DROP - d0)) diss=$((C_DISS - s0))
-  win=$(secs "$start" "$DRAIN_END_NS")
-  cpu_s=$(div $((c1 - c0)) "$HZ" 2)
-  drop_pct=$(div "$drop * 100" "$recv" 1)
-  proc_pps=$(div "$diss" "$win" 0)
-  recv_pps=$(div "$recv" "$FLOOD_SECS" 0)
-  per=$(div "$diss" "$FLOOD_SENT" 2)
-  echo "  sent $(fmt "$FLOOD_SENT") in ${FLOOD_SECS}s = $(fmt "$FLOOD_PPS") datagrams/s"
-  local extra=$((recv - 2 * FLOOD_SENT))
-  (( extra <= 100 )) || echo "  note: the capture saw $(fmt "$extra") packets more than 2 per datagram: other traffic on 127.0.0.1 during the flood"
-  echo "  worker: kernel passed $(fmt "$recv") packets ($(fmt "$recv_pps")/s over the flood), dropped $(fmt "$drop") (${drop_pct}%)," \
-    "delivered and dissected $(fmt "$diss") (${per} per datagram, $(fmt "$C_DUP") duplicates filtered)"
-  echo "  worker: caught up ${win}s after the flood started: $(fmt "$proc_pps") packets/s dissected; CPU ${cpu_s}s" \
-    "($(div "$((c1 - c0)) * 100" "$HZ * $win" 0)% of a core); VmRSS $(mib "$rss") MiB, VmHWM $(mib "$hwm") MiB;" \
+  W_RSS=$(mem_kib "$WORKER_PID" VmRSS)
+  W_HWM=$(mem_kib "$WORKER_PID" VmHWM)
+  W_RECV=$((C_RECV - r0)) W_DROP=$((C_DROP - d0)) W_DISS=$((C_DISS - s0)) W_HTTP=$((C_HTTP - h0))
+  W_WIN=$(secs "$start" "$DRAIN_END_NS")
+}
+
+# worker_cost_rows PHASE BACKEND: the CPU and memory rows of the last under_worker run.
+worker_cost_rows() {
+  row "$1" "$2: CPU" "$(div "$W_TICKS" "$HZ" 2) s ($(div "$W_TICKS * 100" "$HZ * $W_WIN" 0)% core over ${W_WIN}s)" "-" "info"
+  row "$1" "$2: VmRSS / VmHWM" "$(mib "$W_RSS") / $(mib "$W_HWM") MiB" "-" "info"
+}
+
+# worker_cost_text: "CPU …; VmRSS …; store …" of the last under_worker run, for the log.
+worker_cost_text() {
+  echo "CPU $(div "$W_TICKS" "$HZ" 2)s ($(div "$W_TICKS * 100" "$HZ * $W_WIN" 0)% of a core); VmRSS $(mib "$W_RSS") MiB, VmHWM $(mib "$W_HWM") MiB;" \
     "store $(bmib "$C_STORE") MiB, $(fmt "$C_EVICTED") entries evicted, pipeline errors $C_ERRORS"
+}
+
+# flood_worker BACKEND
+flood_worker() {
+  local backend=$1 drop_pct proc_pps recv_pps per
+  echo "-- shoal worker --capture $backend"
+  under_worker "$backend" flood
+  drop_pct=$(div "$W_DROP * 100" "$W_RECV" 1)
+  proc_pps=$(div "$W_DISS" "$W_WIN" 0)
+  recv_pps=$(div "$W_RECV" "$FLOOD_SECS" 0)
+  per=$(div "$W_DISS" "$FLOOD_SENT" 2)
+  echo "  sent $(fmt "$FLOOD_SENT") in ${FLOOD_SECS}s = $(fmt "$FLOOD_PPS") datagrams/s"
+  local extra=$((W_RECV - 2 * FLOOD_SENT))
+  (( extra <= 100 )) || echo "  note: the capture saw $(fmt "$extra") packets more than 2 per datagram: other traffic on 127.0.0.1 during the flood"
+  echo "  worker: kernel passed $(fmt "$W_RECV") packets ($(fmt "$recv_pps")/s over the flood), dropped $(fmt "$W_DROP") (${drop_pct}%)," \
+    "delivered and dissected $(fmt "$W_DISS") (${per} per datagram, $(fmt "$C_DUP") duplicates filtered)"
+  echo "  worker: caught up ${W_WIN}s after the flood started: $(fmt "$proc_pps") packets/s dissected; $(worker_cost_text)"
   contended "flood, worker $backend"
   stop_worker
   row "1 flood" "$backend: sender datagrams/s" "$(fmt "$FLOOD_PPS") ($(div "$FLOOD_PPS * 100" "$GEN_PPS" 0)% of alone)" "-" "info$CONTENDED"
   row "1 flood" "$backend: received, dissected/s" "$(fmt "$recv_pps")/s, $(fmt "$proc_pps")/s" "-" "info"
-  row "1 flood" "$backend: kernel drops" "$(fmt "$drop") of $(fmt "$recv") (${drop_pct}%)" "0" "$(verdict $((drop == 0)))$CONTENDED"
-  row "1 flood" "$backend: CPU" "${cpu_s} s ($(div "$((c1 - c0)) * 100" "$HZ * $win" 0)% core over ${win}s)" "-" "info"
-  row "1 flood" "$backend: VmRSS / VmHWM" "$(mib "$rss") / $(mib "$hwm") MiB" "-" "info"
+  row "1 flood" "$backend: kernel drops" "$(fmt "$W_DROP") of $(fmt "$W_RECV") (${drop_pct}%)" "0" "$(verdict $((W_DROP == 0)))$CONTENDED"
+  worker_cost_rows "1 flood" "$backend"
 }
 flood_worker af_packet
 [[ $LIBPCAP != 1 ]] || flood_worker libpcap
@@ -412,37 +430,21 @@ http_baseline() {
 
 # http_worker BACKEND
 http_worker() {
-  local backend=$1 c0 c1 start rss hwm win cpu_s
+  local backend=$1
   echo "-- with shoal worker --capture $backend"
-  start_worker "$backend"
-  read_counters
-  local r0=$C_RECV d0=$C_DROP h0=$C_HTTP s0=$C_DISS
-  c0=$(cpu_ticks "$WORKER_PID")
-  snap a
-  start=$(now_ns)
-  wrk_http
-  drain_wait "$(now_ns)"
-  c1=$(cpu_ticks "$WORKER_PID")
-  snap b
-  rss=$(mem_kib "$WORKER_PID" VmRSS)
-  hwm=$(mem_kib "$WORKER_PID" VmHWM)
-  local recv=$((C_RECV - r0)) drop=$((C_DROP - d0)) http=$((C_HTTP - h0)) diss=$((C_DISS - s0))
-  win=$(secs "$start" "$DRAIN_END_NS")
-  cpu_s=$(div $((c1 - c0)) "$HZ" 2)
+  under_worker "$backend" wrk_http
   echo "  $(fmt "$WRK_REQS") requests in ${WRK_SECS}s = $(fmt "$WRK_RPS") requests/s ($WRK_BAD errors/non-2xx)"
-  echo "  worker: kernel passed $(fmt "$recv") packets, dropped $(fmt "$drop") ($(div "$drop * 100" "$recv" 2)%), dissected $(fmt "$diss");" \
-    "$(fmt "$http") HTTP entries = $(div "$http * 100" "$WRK_REQS" 1)% of wrk's requests, $(fmt "$(div "$http" "$win" 0)") entries/s" \
-    "(caught up ${win}s after wrk started)"
-  echo "  worker: CPU ${cpu_s}s ($(div "$((c1 - c0)) * 100" "$HZ * $win" 0)% of a core); VmRSS $(mib "$rss") MiB, VmHWM $(mib "$hwm") MiB;" \
-    "store $(bmib "$C_STORE") MiB, $(fmt "$C_EVICTED") entries evicted, pipeline errors $C_ERRORS"
+  echo "  worker: kernel passed $(fmt "$W_RECV") packets, dropped $(fmt "$W_DROP") ($(div "$W_DROP * 100" "$W_RECV" 2)%), dissected $(fmt "$W_DISS");" \
+    "$(fmt "$W_HTTP") HTTP entries = $(div "$W_HTTP * 100" "$WRK_REQS" 1)% of wrk's requests, $(fmt "$(div "$W_HTTP" "$W_WIN" 0)") entries/s" \
+    "(caught up ${W_WIN}s after wrk started)"
+  echo "  worker: $(worker_cost_text)"
   contended "HTTP with worker $backend"
   stop_worker
   H_ROWS+=("$backend|$WRK_RPS|$CONTENDED")
   row "2 HTTP" "$backend: requests/s, with worker" "$(fmt "$WRK_RPS")" "-" "info$CONTENDED"
-  row "2 HTTP" "$backend: HTTP entries/s (% of requests)" "$(fmt "$(div "$http" "$win" 0)") ($(div "$http * 100" "$WRK_REQS" 1)%)" "-" "info"
-  row "2 HTTP" "$backend: kernel drops" "$(fmt "$drop") of $(fmt "$recv")" "0" "$(verdict $((drop == 0)))$CONTENDED"
-  row "2 HTTP" "$backend: CPU" "${cpu_s} s ($(div "$((c1 - c0)) * 100" "$HZ * $win" 0)% core over ${win}s)" "-" "info"
-  row "2 HTTP" "$backend: VmRSS / VmHWM" "$(mib "$rss") / $(mib "$hwm") MiB" "-" "info"
+  row "2 HTTP" "$backend: HTTP entries/s (% of requests)" "$(fmt "$(div "$W_HTTP" "$W_WIN" 0)") ($(div "$W_HTTP * 100" "$WRK_REQS" 1)%)" "-" "info"
+  row "2 HTTP" "$backend: kernel drops" "$(fmt "$W_DROP") of $(fmt "$W_RECV")" "0" "$(verdict $((W_DROP == 0)))$CONTENDED"
+  worker_cost_rows "2 HTTP" "$backend"
 }
 
 # http_tcpdump: the same load under `tcpdump -w /dev/null`: what capturing alone costs the
