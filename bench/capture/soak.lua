@@ -1,5 +1,5 @@
--- wrk script for the soak phase of bench/capture/run.sh: a steady, modest request rate with
--- connection churn.
+-- wrk script for the paced HTTP runs and the soak of bench/capture/run.sh: a steady request
+-- rate, with connection churn if asked.
 --
 --   wrk -t1 -cC -dS -s soak.lua URL -- DELAY_MS CLOSE_EVERY
 --

@@ -261,7 +261,7 @@ async function countShoalTable(file) {
     entries++;
     if (entries === 0) continue;
     if (/\sHTTP\s/.test(line)) http++;
-    if (/ → \d{3}\s/.test(line)) responses++;
+    if (/ -> \d{3}\s/.test(line)) responses++;
   }
   return { entries, http, responses, unparsable: 0 };
 }

@@ -56,7 +56,7 @@ function flowEntry(i, l4, src, dst, t) {
     id: `node-a/${i}`, stream: `node-a/${l4}/${i}`, timestamp: t, elapsedMs: (i % 997) * 0.731,
     protocol: { name: l4, abbr: label, layer4: l4 }, capture: 'af_packet', src, dst,
     node: { name: 'node-a', ip: '192.168.49.2' }, worker: 'node-a',
-    summary: { text: `${label} ${src.ip}:${src.port} → ${dst.ip}:${dst.port}: ${up.packets + down.packets} packets, ${up.bytes + down.bytes} bytes` },
+    summary: { text: `${label} ${src.ip}:${src.port} -> ${dst.ip}:${dst.port}: ${up.packets + down.packets} packets, ${up.bytes + down.bytes} bytes` },
     request: up, response: down, requestSize: up.bytes, responseSize: down.bytes,
   };
 }

@@ -29,10 +29,10 @@ const websocket = golden('websocket.pcap');
 describe('shoal dissect: output formats', () => {
   it('has goldens with entries to compare with', () => {
     assert.deepEqual(summaries(keepAlive.entries), [
-      'GET / → 200',
-      'GET /api/users → 200',
-      'GET /missing → 404',
-      'POST /api/orders → 201',
+      'GET / -> 200',
+      'GET /api/users -> 200',
+      'GET /missing -> 404',
+      'POST /api/orders -> 201',
     ]);
   });
 
@@ -74,7 +74,7 @@ describe('shoal dissect: output formats', () => {
       assert.ok(row.includes(`${e.dst.ip}:${e.dst.port}`), `row ${i + 1} shows the destination: ${row}`);
       assert.ok(row.includes(e.protocol.abbr), `row ${i + 1} shows the protocol: ${row}`);
     });
-    assert.ok(rows.some((row) => row.includes('GET /api/users → 200')));
+    assert.ok(rows.some((row) => row.includes('GET /api/users -> 200')));
   });
 
   it('writes ndjson when no --format is given and stdout is not a terminal', async () => {

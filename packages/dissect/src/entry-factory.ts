@@ -63,7 +63,7 @@ export class EntryFactory {
       dst: { ...dst },
       node: this.origin.node,
       worker: this.origin.worker,
-      summary: { text: `${abbr} ${src.ip}:${src.port} → ${dst.ip}:${dst.port}: ${packets} packets, ${bytes} bytes` },
+      summary: { text: `${abbr} ${src.ip}:${src.port} -> ${dst.ip}:${dst.port}: ${packets} packets, ${bytes} bytes` },
       request: this.side(flow, client),
       response: this.side(flow, server),
       requestSize: flow.bytes[client],

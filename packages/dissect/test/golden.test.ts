@@ -25,54 +25,54 @@ const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 /** Captures rewritten to lose or repeat data (helpers/derive-fixtures.ts); the rest are clean. */
 const DAMAGED = new Set(['gap-response', 'gap-request']);
 const REWRITTEN = new Set(['out-of-order', 'retransmission', ...DAMAGED]);
-const KEEP_ALIVE = ['GET / → 200', 'GET /api/users → 200', 'GET /missing → 404', 'POST /api/orders → 201'];
-const USERS_MISSING = ['GET /api/users → 200', 'GET /missing → 404'];
+const KEEP_ALIVE = ['GET / -> 200', 'GET /api/users -> 200', 'GET /missing -> 404', 'POST /api/orders -> 201'];
+const USERS_MISSING = ['GET /api/users -> 200', 'GET /missing -> 404'];
 /**
  * What each capture holds, as read from the capture and the generator script by a person: the
- * HTTP summaries in order (with the malformed code when one is right), and the client → server
+ * HTTP summaries in order (with the malformed code when one is right), and the client -> server
  * pairs. Independent of the expected files, so a golden rewritten from a wrong output still fails.
  */
 const REVIEWED: Record<string, { http: string[]; hosts: string[] }> = {
-  'keep-alive': { http: KEEP_ALIVE, hosts: ['127.0.0.1 → 127.0.0.1'] },
+  'keep-alive': { http: KEEP_ALIVE, hosts: ['127.0.0.1 -> 127.0.0.1'] },
   pipelining: {
-    http: ['GET / → 200', 'GET /api/users → 200', 'POST /api/orders → 201', 'GET /missing → 404'],
-    hosts: ['127.0.0.1 → 127.0.0.1'],
+    http: ['GET / -> 200', 'GET /api/users -> 200', 'POST /api/orders -> 201', 'GET /missing -> 404'],
+    hosts: ['127.0.0.1 -> 127.0.0.1'],
   },
-  'chunked-trailers': { http: ['GET /chunked → 200', 'GET /chunked → 200'], hosts: ['127.0.0.1 → 127.0.0.1'] },
-  gzip: { http: ['GET / → 200', 'GET /api/users → 200'], hosts: ['127.0.0.1 → 127.0.0.1'] },
-  brotli: { http: ['GET /br → 200', 'GET /deflate → 200'], hosts: ['127.0.0.1 → 127.0.0.1'] },
-  'large-body': { http: ['GET /big.txt → 200', 'POST /upload → 201'], hosts: ['127.0.0.1 → 127.0.0.1'] },
-  'expect-100': { http: ['POST /upload → 201', 'POST /upload → 201'], hosts: ['127.0.0.1 → 127.0.0.1'] },
-  head: { http: ['HEAD / → 200', 'HEAD /api/users → 200', 'GET / → 200'], hosts: ['127.0.0.1 → 127.0.0.1'] },
+  'chunked-trailers': { http: ['GET /chunked -> 200', 'GET /chunked -> 200'], hosts: ['127.0.0.1 -> 127.0.0.1'] },
+  gzip: { http: ['GET / -> 200', 'GET /api/users -> 200'], hosts: ['127.0.0.1 -> 127.0.0.1'] },
+  brotli: { http: ['GET /br -> 200', 'GET /deflate -> 200'], hosts: ['127.0.0.1 -> 127.0.0.1'] },
+  'large-body': { http: ['GET /big.txt -> 200', 'POST /upload -> 201'], hosts: ['127.0.0.1 -> 127.0.0.1'] },
+  'expect-100': { http: ['POST /upload -> 201', 'POST /upload -> 201'], hosts: ['127.0.0.1 -> 127.0.0.1'] },
+  head: { http: ['HEAD / -> 200', 'HEAD /api/users -> 200', 'GET / -> 200'], hosts: ['127.0.0.1 -> 127.0.0.1'] },
   'status-204-304': {
-    http: ['GET /health → 204', 'GET / → 304', 'GET / → 304', 'GET /api/users → 200'],
-    hosts: ['127.0.0.1 → 127.0.0.1'],
+    http: ['GET /health -> 204', 'GET / -> 304', 'GET / -> 304', 'GET /api/users -> 200'],
+    hosts: ['127.0.0.1 -> 127.0.0.1'],
   },
   'connection-close': {
-    http: ['GET / → 200', 'GET /api/users → 200', 'GET /close-delimited → 200'],
-    hosts: ['127.0.0.1 → 127.0.0.1'],
+    http: ['GET / -> 200', 'GET /api/users -> 200', 'GET /close-delimited -> 200'],
+    hosts: ['127.0.0.1 -> 127.0.0.1'],
   },
-  ipv6: { http: ['GET / → 200', 'GET /api/users → 200', 'POST /api/orders → 201'], hosts: ['::1 → ::1'] },
-  websocket: { http: ['GET /ws → 101'], hosts: ['127.0.0.1 → 127.0.0.1'] },
-  sll: { http: USERS_MISSING, hosts: ['127.0.0.1 → 127.0.0.1'] },
-  sll2: { http: USERS_MISSING, hosts: ['127.0.0.1 → 127.0.0.1'] },
-  dumpcap: { http: USERS_MISSING, hosts: ['127.0.0.1 → 127.0.0.1'] },
-  nanosecond: { http: ['GET /api/users → 200', 'GET /health → 204'], hosts: ['127.0.0.1 → 127.0.0.1'] },
-  'nanosecond-editcap': { http: ['GET /api/users → 200', 'GET /health → 204'], hosts: ['127.0.0.1 → 127.0.0.1'] },
+  ipv6: { http: ['GET / -> 200', 'GET /api/users -> 200', 'POST /api/orders -> 201'], hosts: ['::1 -> ::1'] },
+  websocket: { http: ['GET /ws -> 101'], hosts: ['127.0.0.1 -> 127.0.0.1'] },
+  sll: { http: USERS_MISSING, hosts: ['127.0.0.1 -> 127.0.0.1'] },
+  sll2: { http: USERS_MISSING, hosts: ['127.0.0.1 -> 127.0.0.1'] },
+  dumpcap: { http: USERS_MISSING, hosts: ['127.0.0.1 -> 127.0.0.1'] },
+  nanosecond: { http: ['GET /api/users -> 200', 'GET /health -> 204'], hosts: ['127.0.0.1 -> 127.0.0.1'] },
+  'nanosecond-editcap': { http: ['GET /api/users -> 200', 'GET /health -> 204'], hosts: ['127.0.0.1 -> 127.0.0.1'] },
   vlan: {
-    http: ['GET / → 200', 'GET /api/users → 200', 'GET /api/users → 200'],
-    hosts: ['10.100.0.1 → 10.100.0.2', 'fd00:100::1 → fd00:100::2'],
+    http: ['GET / -> 200', 'GET /api/users -> 200', 'GET /api/users -> 200'],
+    hosts: ['10.100.0.1 -> 10.100.0.2', 'fd00:100::1 -> fd00:100::2'],
   },
-  qinq: { http: USERS_MISSING, hosts: ['10.200.0.1 → 10.200.0.2'] },
-  'out-of-order': { http: KEEP_ALIVE, hosts: ['127.0.0.1 → 127.0.0.1'] },
-  retransmission: { http: KEEP_ALIVE, hosts: ['127.0.0.1 → 127.0.0.1'] },
+  qinq: { http: USERS_MISSING, hosts: ['10.200.0.1 -> 10.200.0.2'] },
+  'out-of-order': { http: KEEP_ALIVE, hosts: ['127.0.0.1 -> 127.0.0.1'] },
+  retransmission: { http: KEEP_ALIVE, hosts: ['127.0.0.1 -> 127.0.0.1'] },
   'gap-response': {
-    http: ['GET / → 200 [DIS_ERR_GAP]', 'GET /api/users → 200', 'GET /missing → 404', 'POST /api/orders → 201'],
-    hosts: ['127.0.0.1 → 127.0.0.1'],
+    http: ['GET / -> 200 [DIS_ERR_GAP]', 'GET /api/users -> 200', 'GET /missing -> 404', 'POST /api/orders -> 201'],
+    hosts: ['127.0.0.1 -> 127.0.0.1'],
   },
   'gap-request': {
-    http: ['GET / → 200', '(lost request) → 200 [DIS_ERR_GAP]', 'GET /missing → 404', 'POST /api/orders → 201'],
-    hosts: ['127.0.0.1 → 127.0.0.1'],
+    http: ['GET / -> 200', '(lost request) -> 200 [DIS_ERR_GAP]', 'GET /missing -> 404', 'POST /api/orders -> 201'],
+    hosts: ['127.0.0.1 -> 127.0.0.1'],
   },
 };
 
@@ -153,7 +153,7 @@ describe('golden captures', () => {
         const http = ofProtocol(got, 'http');
         const text = http.map((e) => e.summary.text + (e.malformed !== undefined ? ` [${e.malformed.code}]` : ''));
         assert.deepEqual(text, reviewed.http);
-        const hosts = [...new Set(got.entries.map((e) => `${e.src.ip} → ${e.dst.ip}`))].sort();
+        const hosts = [...new Set(got.entries.map((e) => `${e.src.ip} -> ${e.dst.ip}`))].sort();
         assert.deepEqual(hosts, [...reviewed.hosts].sort());
       });
 

@@ -33,7 +33,7 @@ describe('http1 chunked', () => {
     assert.equal(t.request?.body, '0123456789');
     assert.equal(t.request?.trailers, undefined);
     assert.equal(t.requestSize, req.length);
-    assert.equal(t.summary.text, 'POST /up → 202');
+    assert.equal(t.summary.text, 'POST /up -> 202');
   });
 
   it('Transfer-Encoding wins over Content-Length', () => {
@@ -48,8 +48,8 @@ describe('http1 chunked', () => {
     assert.deepEqual(
       out.transactions.map((t) => [t.summary.text, t.malformed ?? null, t.response?.body ?? null]),
       [
-        ['GET /r → 200', { code: 'DIS_ERR_SYNTAX', at: 'response' }, null],
-        ['GET /r → 200', null, 'ok'],
+        ['GET /r -> 200', { code: 'DIS_ERR_SYNTAX', at: 'response' }, null],
+        ['GET /r -> 200', null, 'ok'],
       ],
     );
   });

@@ -24,8 +24,8 @@ describe('http1 gaps', () => {
       close(7),
     ]);
     assert.deepEqual(rows(out), [
-      ['GET /a → 200', { code: 'DIS_ERR_GAP', at: 'response' }, 'abc'],
-      ['GET /b → 200', null, 'b'],
+      ['GET /a -> 200', { code: 'DIS_ERR_GAP', at: 'response' }, 'abc'],
+      ['GET /b -> 200', null, 'b'],
     ]);
     const t = out.transactions[0]!;
     assert.equal(t.response?.bodySize, 10);
@@ -44,9 +44,9 @@ describe('http1 gaps', () => {
       close(5),
     ]);
     assert.deepEqual(rows(out), [
-      ['GET /a → 200', { code: 'DIS_ERR_GAP', at: 'response' }, 'abc'],
-      ['GET /b → no response', { code: 'DIS_ERR_GAP', at: 'response' }, null],
-      ['GET /c → 200', null, '{"c":1}'],
+      ['GET /a -> 200', { code: 'DIS_ERR_GAP', at: 'response' }, 'abc'],
+      ['GET /b -> no response', { code: 'DIS_ERR_GAP', at: 'response' }, null],
+      ['GET /c -> 200', null, '{"c":1}'],
     ]);
   });
 
@@ -59,9 +59,9 @@ describe('http1 gaps', () => {
       close(5),
     ]);
     assert.deepEqual(rows(out), [
-      ['(lost request) → 200', { code: 'DIS_ERR_GAP', at: 'request' }, 'A'],
-      ['POST /b → 200', null, 'B'],
-      ['GET /c → 200', null, 'C'],
+      ['(lost request) -> 200', { code: 'DIS_ERR_GAP', at: 'request' }, 'A'],
+      ['POST /b -> 200', null, 'B'],
+      ['GET /c -> 200', null, 'C'],
     ]);
     assert.equal(out.transactions[0]?.request, null);
     assert.equal(out.transactions[0]?.timestamp, 1);
@@ -76,8 +76,8 @@ describe('http1 gaps', () => {
       close(5),
     ]);
     assert.deepEqual(rows(out), [
-      ['GET /a → no response', { code: 'DIS_ERR_GAP', at: 'response' }, null],
-      ['GET /b → 200', null, 'B'],
+      ['GET /a -> no response', { code: 'DIS_ERR_GAP', at: 'response' }, null],
+      ['GET /b -> 200', null, 'B'],
     ]);
   });
 
@@ -93,24 +93,24 @@ describe('http1 gaps', () => {
       close(7),
     ]);
     assert.deepEqual(rows(out), [
-      ['GET /a → 200', { code: 'DIS_ERR_GAP', at: 'response' }, 'ab'],
-      ['GET /b → 200', { code: 'DIS_ERR_GAP', at: 'response' }, 'hel'],
-      ['GET /c → 200', null, 'C'],
+      ['GET /a -> 200', { code: 'DIS_ERR_GAP', at: 'response' }, 'ab'],
+      ['GET /b -> 200', { code: 'DIS_ERR_GAP', at: 'response' }, 'hel'],
+      ['GET /c -> 200', null, 'C'],
     ]);
     assert.equal(out.transactions[0]?.response?.bodySize, 8);
   });
 
   it('a gap while reading until close is counted', () => {
     const out = replayAllSplits(http1, [c(1, GET('/a')), s(2, 'HTTP/1.0 200 OK\r\n\r\nabc'), gap(1, 100, 3), s(4, 'def'), end(1, 5)]);
-    assert.deepEqual(rows(out), [['GET /a → 200', { code: 'DIS_ERR_GAP', at: 'response' }, 'abc']]);
+    assert.deepEqual(rows(out), [['GET /a -> 200', { code: 'DIS_ERR_GAP', at: 'response' }, 'abc']]);
     assert.equal(out.transactions[0]?.response?.bodySize, 106);
   });
 
   it('a gap before anything was seen on the client side still keeps pairs aligned', () => {
     const out = replayAllSplits(http1, [gap(0, 30, 1), c(2, 'ost: x\r\n\r\n' + GET('/b')), s(3, OK('A') + OK('B')), close(4)]);
     assert.deepEqual(rows(out), [
-      ['(lost request) → 200', { code: 'DIS_ERR_GAP', at: 'request' }, 'A'],
-      ['GET /b → 200', null, 'B'],
+      ['(lost request) -> 200', { code: 'DIS_ERR_GAP', at: 'request' }, 'A'],
+      ['GET /b -> 200', null, 'B'],
     ]);
   });
 });
@@ -123,8 +123,8 @@ describe('http1 malformed input', () => {
       close(3),
     ]);
     assert.deepEqual(rows(out), [
-      ['(malformed request) → 400', { code: 'DIS_ERR_SYNTAX', at: 'request' }, null],
-      ['GET /ok → 200', null, 'fine'],
+      ['(malformed request) -> 400', { code: 'DIS_ERR_SYNTAX', at: 'request' }, null],
+      ['GET /ok -> 200', null, 'fine'],
     ]);
     assert.equal(out.transactions[0]?.request, null);
   });
@@ -132,8 +132,8 @@ describe('http1 malformed input', () => {
   it('garbage instead of a response', () => {
     const out = replayAllSplits(http1, [c(1, GET('/a') + GET('/b')), s(2, 'HTTP/1.1 2OO OK\r\n\r\n' + OK('b')), close(3)]);
     assert.deepEqual(rows(out), [
-      ['GET /a → no response', { code: 'DIS_ERR_SYNTAX', at: 'response' }, null],
-      ['GET /b → 200', null, 'b'],
+      ['GET /a -> no response', { code: 'DIS_ERR_SYNTAX', at: 'response' }, null],
+      ['GET /b -> 200', null, 'b'],
     ]);
   });
 
@@ -141,14 +141,14 @@ describe('http1 malformed input', () => {
     const huge = 'GET /big HTTP/1.1\r\n' + 'X-Pad: ' + 'p'.repeat(70 * 1024) + '\r\n\r\n';
     const out = replayAllSplits(http1, [c(1, huge + GET('/next')), s(2, 'HTTP/1.1 431 Too Large\r\nContent-Length: 0\r\n\r\n' + OK('n')), close(3)]);
     assert.deepEqual(rows(out), [
-      ['(malformed request) → 431', { code: 'DIS_ERR_TOO_LARGE', at: 'request' }, null],
-      ['GET /next → 200', null, 'n'],
+      ['(malformed request) -> 431', { code: 'DIS_ERR_TOO_LARGE', at: 'request' }, null],
+      ['GET /next -> 200', null, 'n'],
     ]);
   });
 
   it('a header line too long without any line end is too large as well', () => {
     const out = replayAllSplits(http1, [c(1, 'GET /' + 'a'.repeat(80 * 1024)), close(2)]);
-    assert.deepEqual(rows(out), [['(malformed request) → no response', { code: 'DIS_ERR_TOO_LARGE', at: 'request' }, null]]);
+    assert.deepEqual(rows(out), [['(malformed request) -> no response', { code: 'DIS_ERR_TOO_LARGE', at: 'request' }, null]]);
   });
 
   it('an invalid Content-Length is malformed, and what follows is searched', () => {
@@ -158,8 +158,8 @@ describe('http1 malformed input', () => {
       close(3),
     ]);
     assert.deepEqual(rows(out), [
-      ['POST /x → 400', { code: 'DIS_ERR_SYNTAX', at: 'request' }, null],
-      ['GET /y → 200', null, 'y'],
+      ['POST /x -> 400', { code: 'DIS_ERR_SYNTAX', at: 'request' }, null],
+      ['GET /y -> 200', null, 'y'],
     ]);
   });
 
@@ -170,8 +170,8 @@ describe('http1 malformed input', () => {
       close(3),
     ]);
     assert.deepEqual(rows(out), [
-      ['GET /a → 200', null, 'ok'],
-      ['GET /b → 200', { code: 'DIS_ERR_SYNTAX', at: 'response' }, null],
+      ['GET /a -> 200', null, 'ok'],
+      ['GET /b -> 200', { code: 'DIS_ERR_SYNTAX', at: 'response' }, null],
     ]);
   });
 
@@ -186,13 +186,13 @@ describe('http1 malformed input', () => {
   it('a request cut by the end of the stream is truncated', () => {
     const out = replayAllSplits(http1, [c(1, 'POST /p HTTP/1.1\r\nContent-Length: 10\r\n\r\n12345'), end(0, 2), close(3)]);
     assert.deepEqual(out.transactions.map((t) => [t.summary.text, t.malformed, t.request?.body, t.request?.truncated]), [
-      ['POST /p → no response', { code: 'DIS_ERR_TRUNCATED', at: 'request' }, '12345', true],
+      ['POST /p -> no response', { code: 'DIS_ERR_TRUNCATED', at: 'request' }, '12345', true],
     ]);
   });
 
   it('a head cut by the end of the stream is a lost request', () => {
     const out = replayAllSplits(http1, [c(1, 'GET /half HTTP/1.1\r\nHos'), close(2)]);
-    assert.deepEqual(rows(out), [['(lost request) → no response', { code: 'DIS_ERR_TRUNCATED', at: 'request' }, null]]);
+    assert.deepEqual(rows(out), [['(lost request) -> no response', { code: 'DIS_ERR_TRUNCATED', at: 'request' }, null]]);
   });
 
   it('header field names that are Object.prototype keys stay plain data', () => {

@@ -30,7 +30,7 @@ describe('http1 keep-alive', () => {
       protocol: { name: 'http', version: '1.1', abbr: 'HTTP', layer4: 'tcp' },
       timestamp: 1000,
       endTimestamp: 1005,
-      summary: { method: 'GET', path: '/users?id=1', status: 200, text: 'GET /users?id=1 → 200' },
+      summary: { method: 'GET', path: '/users?id=1', status: 200, text: 'GET /users?id=1 -> 200' },
       request: {
         method: 'GET',
         path: '/users?id=1',
@@ -52,7 +52,7 @@ describe('http1 keep-alive', () => {
       requestSize: r1.length,
       responseSize: a1.length,
     });
-    assert.equal(t2?.summary.text, 'POST /users → 201');
+    assert.equal(t2?.summary.text, 'POST /users -> 201');
     assert.equal(t2?.request?.body, '{"name":"zé"}');
     assert.equal(t2?.request?.bodySize, 14);
     assert.equal(t2?.requestSize, Buffer.byteLength(r2, 'utf8'));
@@ -87,8 +87,8 @@ describe('http1 keep-alive', () => {
     assert.deepEqual(
       out.transactions.map((t) => [t.summary.text, t.response?.body ?? null, t.malformed ?? null]),
       [
-        ['GET /lf → 200', 'abc', null],
-        ['GET /mixed → 404', null, null],
+        ['GET /lf -> 200', 'abc', null],
+        ['GET /mixed -> 404', null, null],
       ],
     );
     assert.equal(out.transactions[0]?.requestSize, 'GET /lf HTTP/1.1\nHost: x\n\n'.length);
@@ -107,10 +107,10 @@ describe('http1 pipelining', () => {
     assert.deepEqual(
       out.transactions.map((t) => [t.summary.text, t.response?.body ?? null, t.response?.bodySize]),
       [
-        ['GET /a → 200', 'A', 1],
-        ['GET /b → 200', 'BB', 2],
-        ['HEAD /c → 200', null, 0],
-        ['GET /d → 200', 'D', 1],
+        ['GET /a -> 200', 'A', 1],
+        ['GET /b -> 200', 'BB', 2],
+        ['HEAD /c -> 200', null, 0],
+        ['GET /d -> 200', 'D', 1],
       ],
     );
   });
@@ -132,10 +132,10 @@ describe('http1 bodies without content', () => {
     assert.deepEqual(
       out.transactions.map((t) => [t.summary.text, t.response?.bodySize, t.response?.body ?? null, t.malformed ?? null]),
       [
-        ['HEAD /file → 200', 0, null, null],
-        ['DELETE /item/1 → 204', 0, null, null],
-        ['GET /cached → 304', 0, null, null],
-        ['GET /after → 200', 4, 'fine', null],
+        ['HEAD /file -> 200', 0, null, null],
+        ['DELETE /item/1 -> 204', 0, null, null],
+        ['GET /cached -> 304', 0, null, null],
+        ['GET /after -> 200', 4, 'fine', null],
       ],
     );
   });
@@ -149,7 +149,7 @@ describe('http1 interim responses', () => {
     const out = replayAllSplits(http1, [c(1, head), s(2, cont), c(3, 'hello'), s(4, fin), close(5)]);
     assert.equal(out.transactions.length, 1);
     const t = out.transactions[0]!;
-    assert.equal(t.summary.text, 'PUT /upload → 200');
+    assert.equal(t.summary.text, 'PUT /upload -> 200');
     assert.deepEqual(t.response?.interim, [100]);
     assert.equal(t.request?.body, 'hello');
     assert.equal(t.responseSize, cont.length + fin.length);
@@ -164,7 +164,7 @@ describe('http1 interim responses', () => {
       close(3),
     ]);
     assert.deepEqual(out.transactions.map((t) => [t.summary.text, t.response?.interim, t.response?.body]), [
-      ['GET /page → 200', [103], 'page'],
+      ['GET /page -> 200', [103], 'page'],
     ]);
   });
 });
@@ -198,7 +198,7 @@ describe('http1 protocol switch', () => {
     const sw = 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n';
     const serverFrame = '\x81\x05Hello';
     const out = replayAllSplits(http1, [c(1, up + clientFrame), s(2, sw + serverFrame), c(3, '\x88\x80')]);
-    assert.deepEqual(out.transactions.map((t) => [t.summary.text, t.malformed ?? null]), [['GET /chat → 101', null]]);
+    assert.deepEqual(out.transactions.map((t) => [t.summary.text, t.malformed ?? null]), [['GET /chat -> 101', null]]);
     assert.deepEqual(out.upgrades, [{ protocol: 'websocket', pending: [clientFrame + '\x88\x80', serverFrame] }]);
   });
 
@@ -218,7 +218,7 @@ describe('http1 protocol switch', () => {
       s(2, 'HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n' + OK('n')),
       close(3),
     ]);
-    assert.deepEqual(out.transactions.map((t) => t.summary.text), ['GET /ws → 400', 'GET /next → 200']);
+    assert.deepEqual(out.transactions.map((t) => t.summary.text), ['GET /ws -> 400', 'GET /next -> 200']);
     assert.deepEqual(out.upgrades, []);
   });
 
@@ -230,7 +230,7 @@ describe('http1 protocol switch', () => {
       s(3, '\x16\x03\x03'),
     ]);
     assert.deepEqual(out.transactions.map((t) => [t.summary.text, t.request?.url, t.request?.path]), [
-      ['CONNECT db.internal:443 → 200', 'db.internal:443', 'db.internal:443'],
+      ['CONNECT db.internal:443 -> 200', 'db.internal:443', 'db.internal:443'],
     ]);
     assert.deepEqual(out.upgrades, [{ protocol: 'tunnel', pending: [hello, '\x16\x03\x03'] }]);
   });
@@ -244,8 +244,8 @@ describe('http1 protocol switch', () => {
       close(5),
     ]);
     assert.deepEqual(out.transactions.map((t) => [t.summary.text, t.response?.body]), [
-      ['CONNECT db.internal:443 → 407', 'denied'],
-      ['GET /plain → 200', 'ok'],
+      ['CONNECT db.internal:443 -> 407', 'denied'],
+      ['GET /plain -> 200', 'ok'],
     ]);
     assert.deepEqual(out.upgrades, []);
   });
@@ -280,7 +280,7 @@ describe('http1 pairing without a partner', () => {
         protocol: { name: 'http', version: '1.1', abbr: 'HTTP', layer4: 'tcp' },
         timestamp: 1000,
         endTimestamp: 1000,
-        summary: { method: 'GET', path: '/slow', text: 'GET /slow → no response' },
+        summary: { method: 'GET', path: '/slow', text: 'GET /slow -> no response' },
         request: {
           method: 'GET',
           path: '/slow',
@@ -307,11 +307,11 @@ describe('http1 pairing without a partner', () => {
     assert.deepEqual(
       out.transactions.map((t) => [t.summary.text, t.request === null, t.malformed?.code ?? null]),
       [
-        ['GET /a → no response', false, 'DIS_ERR_NO_RESPONSE'],
-        ['GET /b → no response', false, 'DIS_ERR_NO_RESPONSE'],
-        ['GET /a → 200', true, 'DIS_ERR_NO_REQUEST'],
-        ['GET /b → 200', true, 'DIS_ERR_NO_REQUEST'],
-        ['GET /c → 200', false, null],
+        ['GET /a -> no response', false, 'DIS_ERR_NO_RESPONSE'],
+        ['GET /b -> no response', false, 'DIS_ERR_NO_RESPONSE'],
+        ['GET /a -> 200', true, 'DIS_ERR_NO_REQUEST'],
+        ['GET /b -> 200', true, 'DIS_ERR_NO_REQUEST'],
+        ['GET /c -> 200', false, null],
       ],
     );
   });
@@ -322,7 +322,7 @@ describe('http1 pairing without a partner', () => {
       [c(1000, GET('/a') + GET('/b')), s(1900, OK('A')), tick(2500), tick(2901), close(3000)],
       { responseTimeoutMs: 1000 },
     );
-    assert.deepEqual(out.transactions.map((t) => t.summary.text), ['GET /a → 200', 'GET /b → no response']);
+    assert.deepEqual(out.transactions.map((t) => t.summary.text), ['GET /a -> 200', 'GET /b -> no response']);
   });
 
   it('requests still waiting are emitted on close', () => {
@@ -330,16 +330,16 @@ describe('http1 pairing without a partner', () => {
     assert.deepEqual(
       out.transactions.map((t) => [t.summary.text, t.malformed ?? null]),
       [
-        ['GET /a → 200', null],
-        ['GET /b → no response', { code: 'DIS_ERR_NO_RESPONSE', at: 'response' }],
-        ['GET /c → no response', { code: 'DIS_ERR_NO_RESPONSE', at: 'response' }],
+        ['GET /a -> 200', null],
+        ['GET /b -> no response', { code: 'DIS_ERR_NO_RESPONSE', at: 'response' }],
+        ['GET /c -> no response', { code: 'DIS_ERR_NO_RESPONSE', at: 'response' }],
       ],
     );
   });
 
   it('the end of the server direction answers queued requests with none', () => {
     const out = replayAllSplits(http1, [c(1, GET('/a')), end(1, 2)]);
-    assert.deepEqual(out.transactions.map((t) => t.summary.text), ['GET /a → no response']);
+    assert.deepEqual(out.transactions.map((t) => t.summary.text), ['GET /a -> no response']);
   });
 
   it('a response with no request is emitted with DIS_ERR_NO_REQUEST', () => {
@@ -348,7 +348,7 @@ describe('http1 pairing without a partner', () => {
       protocol: { name: 'http', version: '1.1', abbr: 'HTTP', layer4: 'tcp' },
       timestamp: 5,
       endTimestamp: 5,
-      summary: { status: 200, text: '(no request) → 200' },
+      summary: { status: 200, text: '(no request) -> 200' },
       request: null,
       response: {
         status: 200,
@@ -363,7 +363,7 @@ describe('http1 pairing without a partner', () => {
       responseSize: OK('orphan').length,
       malformed: { code: 'DIS_ERR_NO_REQUEST', at: 'request' },
     });
-    assert.equal(out.transactions[1]?.summary.text, 'GET /x → 200');
+    assert.equal(out.transactions[1]?.summary.text, 'GET /x -> 200');
   });
 });
 
@@ -373,8 +373,8 @@ describe('http1 directions out of step', () => {
   it('a response that arrives before its request is held until the request is parsed', () => {
     const out = replayAllSplits(http1, [c(1, GET('/a')), s(2, OK('A')), s(4, OK('B')), c(3, GET('/b')), close(5)]);
     assert.deepEqual(out.transactions.map((t) => [t.summary.text, t.malformed ?? null, t.timestamp, t.endTimestamp]), [
-      ['GET /a → 200', null, 1, 2],
-      ['GET /b → 200', null, 3, 4],
+      ['GET /a -> 200', null, 1, 2],
+      ['GET /b -> 200', null, 3, 4],
     ]);
   });
 
@@ -389,9 +389,9 @@ describe('http1 directions out of step', () => {
       close(11),
     ]);
     assert.deepEqual(out.transactions.map((t) => [t.summary.text, t.malformed?.code ?? null, t.response?.body, t.timestamp]), [
-      ['GET /a → 200', null, 'A', 1],
-      ['(lost request) → 200', 'DIS_ERR_GAP', 'lost', 4],
-      ['GET /c → 200', null, 'C', 5],
+      ['GET /a -> 200', null, 'A', 1],
+      ['(lost request) -> 200', 'DIS_ERR_GAP', 'lost', 4],
+      ['GET /c -> 200', null, 'C', 5],
     ]);
   });
 
@@ -403,16 +403,16 @@ describe('http1 directions out of step', () => {
       c(2, 'ok'),
       close(4),
     ]);
-    assert.deepEqual(out.transactions.map((t) => [t.summary.text, t.response?.interim, t.malformed ?? null]), [['PUT /u → 201', [100], null]]);
+    assert.deepEqual(out.transactions.map((t) => [t.summary.text, t.response?.interim, t.malformed ?? null]), [['PUT /u -> 201', [100], null]]);
   });
 
   it('a held response is taken for one without request once client bytes pass its time', () => {
     const out = replayAllSplits(http1, [s(5, OK('early')), c(6, GET('/later')), s(7, OK('later')), close(8)]);
-    assert.deepEqual(out.transactions.map((t) => t.summary.text), ['(no request) → 200', 'GET /later → 200']);
+    assert.deepEqual(out.transactions.map((t) => t.summary.text), ['(no request) -> 200', 'GET /later -> 200']);
   });
 
   it('… or when the response timeout passes with no client bytes at all', () => {
     const out = replayAllSplits(http1, [s(5, OK('alone')), tick(100), tick(1006), c(2000, GET('/x'))], { responseTimeoutMs: 1000 });
-    assert.deepEqual(out.transactions.map((t) => [t.summary.text, t.response?.body]), [['(no request) → 200', 'alone']]);
+    assert.deepEqual(out.transactions.map((t) => [t.summary.text, t.response?.body]), [['(no request) -> 200', 'alone']]);
   });
 });

@@ -179,7 +179,7 @@ describe('a lost segment gives a gap, and the connection goes on', () => {
 
   it('in the body of a response with Content-Length (keep-alive.pcap)', () => {
     const { original, got } = lose('keep-alive.pcap', 100, (_p, k, server) => server && k === 10);
-    assert.deepEqual(summaries(got), ['GET / → 200 [DIS_ERR_GAP]', 'GET /api/users → 200', 'GET /missing → 404', 'POST /api/orders → 201']);
+    assert.deepEqual(summaries(got), ['GET / -> 200 [DIS_ERR_GAP]', 'GET /api/users -> 200', 'GET /missing -> 404', 'POST /api/orders -> 201']);
     assert.equal(got.entries[0]?.response?.['truncated'], true);
     assert.deepStrictEqual(idless(got.entries.slice(1)), idless(original.entries.slice(1)));
   });
@@ -191,19 +191,19 @@ describe('a lost segment gives a gap, and the connection goes on', () => {
       if (hit) first = false;
       return hit;
     });
-    assert.deepEqual(summaries(got), ['GET /chunked → 200 [DIS_ERR_GAP]', 'GET /chunked → 200']);
+    assert.deepEqual(summaries(got), ['GET /chunked -> 200 [DIS_ERR_GAP]', 'GET /chunked -> 200']);
     assert.deepStrictEqual(idless(got.entries.slice(1)), idless(original.entries.slice(1)));
   });
 
   it('in a gzip body: the next transaction still appears (gzip.pcap)', () => {
     const { original, got } = lose('gzip.pcap', 100, (_p, k, server) => server && k === 3);
-    assert.deepEqual(summaries(got), ['GET / → 200 [DIS_ERR_GAP]', 'GET /api/users → 200']);
+    assert.deepEqual(summaries(got), ['GET / -> 200 [DIS_ERR_GAP]', 'GET /api/users -> 200']);
     assert.deepStrictEqual(idless(got.entries.slice(1)), idless(original.entries.slice(1)));
   });
 
   it('the head of a request: its response pairs with a lost request, later pairs stay right (keep-alive.pcap)', () => {
     const { original, got } = lose('keep-alive.pcap', 1000, (p) => payloadOf(p).toString('latin1').startsWith('GET /api/users '));
-    assert.deepEqual(summaries(got), ['GET / → 200', '(lost request) → 200 [DIS_ERR_GAP]', 'GET /missing → 404', 'POST /api/orders → 201']);
+    assert.deepEqual(summaries(got), ['GET / -> 200', '(lost request) -> 200 [DIS_ERR_GAP]', 'GET /missing -> 404', 'POST /api/orders -> 201']);
     assert.deepStrictEqual(idless(got.entries.slice(2)), idless(original.entries.slice(2)));
   });
 

@@ -68,7 +68,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: 'capture_source', type: 'string', meaning: 'how packets were obtained: af_packet, libpcap, ebpf, ebpf_tls, pcap_file', example: 'capture_source == "ebpf_tls"' },
   { name: 'malformed', type: 'bool', meaning: 'the entry carries a malformed note', example: 'malformed' },
   { name: 'malformed_code', type: 'string', meaning: 'its DIS_ERR_* code, "" when not malformed', example: 'malformed_code == "DIS_ERR_GAP"' },
-  { name: 'summary', type: 'string', meaning: 'the one-line summary a feed row shows (summary.text)', example: 'summary.contains("→ 404")' },
+  { name: 'summary', type: 'string', meaning: 'the one-line summary a feed row shows (summary.text)', example: 'summary.contains("-> 404")' },
   { name: 'id', type: 'string', meaning: 'entry id, <worker>/<seq>', example: 'id == "node-a/42"' },
   { name: 'stream', type: 'string', meaning: 'the connection or conversation the entry came from', example: 'stream == "node-a/tcp/7"' },
 ];

@@ -5,8 +5,8 @@ import { describe, it } from 'node:test';
 import { compileFilter, scanAliases } from '@shoal/filter';
 import * as E from './entries.js';
 
-const R = E.resolvedPost(); // POST /api/orders → 201
-const N = E.notFound(); // GET /missing → 404
+const R = E.resolvedPost(); // POST /api/orders -> 201
+const N = E.notFound(); // GET /missing -> 404
 
 describe('scanAliases', () => {
   it('rewrites the three words, keeping every offset', () => {

@@ -23,10 +23,10 @@ function pick(name: string, id: string): Entry {
 
 const keepAlive = (id: string): Entry => pick('keep-alive', id);
 
-/** `GET / → 200` on loopback, as `shoal dissect` printed it: nothing resolved. */
+/** `GET / -> 200` on loopback, as `shoal dissect` printed it: nothing resolved. */
 export const plainGet = (): Entry => keepAlive('dissect/1');
 
-/** `GET /missing → 404` on loopback. */
+/** `GET /missing -> 404` on loopback. */
 export const notFound = (): Entry => keepAlive('dissect/3');
 
 function endpoint(ep: Endpoint, pod: string, service: string, namespace: string): Endpoint {
@@ -34,7 +34,7 @@ function endpoint(ep: Endpoint, pod: string, service: string, namespace: string)
 }
 
 /**
- * `POST /api/orders → 201` (JSON request body) seen live on a node, with both sides resolved:
+ * `POST /api/orders -> 201` (JSON request body) seen live on a node, with both sides resolved:
  * the client is pod `frontend-7d9c4-x2` in `shop`, the server pod `ledger-5f6b-q9` of service
  * `ledger` in `payments`.
  */
@@ -59,7 +59,7 @@ export function noResponse(): Entry {
   e.response = null;
   e.responseSize = 0;
   e.elapsedMs = 0;
-  e.summary = { method: 'GET', path: '/api/users', text: 'GET /api/users → no response' };
+  e.summary = { method: 'GET', path: '/api/users', text: 'GET /api/users -> no response' };
   e.malformed = { code: 'DIS_ERR_NO_RESPONSE', at: 'response' };
   return e;
 }
@@ -75,7 +75,7 @@ export function udpFlow(): Entry {
     id: 'node-a/43', stream: 'node-a/udp/3', timestamp: Date.UTC(2026, 0, 15, 9, 30, 0, 250.5), elapsedMs: 1.25,
     protocol: { name: 'udp', abbr: 'UDP', layer4: 'udp' }, capture: 'ebpf', src, dst,
     node: { name: 'node-b', ip: '192.168.49.3' }, worker: 'node-b',
-    summary: { text: 'UDP 10.244.1.12:40512 → 10.96.0.10:53: 2 packets, 121 bytes' },
+    summary: { text: 'UDP 10.244.1.12:40512 -> 10.96.0.10:53: 2 packets, 121 bytes' },
     request: { packets: 1, bytes: 40, flags: [] }, response: { packets: 1, bytes: 81, flags: [] },
     requestSize: 40, responseSize: 81,
   };

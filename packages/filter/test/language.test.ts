@@ -6,8 +6,8 @@ import type { Entry } from '@shoal/model';
 import { compileFilter } from '@shoal/filter';
 import * as E from './entries.js';
 
-const R = E.resolvedPost(); // POST /api/orders → 201, resolved, request body {"item":"book"}
-const N = E.notFound(); // GET /missing → 404
+const R = E.resolvedPost(); // POST /api/orders -> 201, resolved, request body {"item":"book"}
+const N = E.notFound(); // GET /missing -> 404
 const U = E.udpFlow();
 
 const yes = (filter: string, e: Entry = R): void => {

@@ -67,7 +67,7 @@ const CASES: Record<string, Case[]> = {
   capture_source: [[R, 'capture_source == "af_packet"', true], [G, 'capture_source == "af_packet"', false], [G, 'capture_source == "pcap_file"', true]],
   malformed: [[L, 'malformed', true], [R, 'malformed', false]],
   malformed_code: [[L, 'malformed_code == "DIS_ERR_GAP"', true], [NR, 'malformed_code == "DIS_ERR_GAP"', false], [R, 'malformed_code == ""', true]],
-  summary: [[N, 'summary.contains("→ 404")', true], [R, 'summary.contains("→ 404")', false]],
+  summary: [[N, 'summary.contains("-> 404")', true], [R, 'summary.contains("-> 404")', false]],
   id: [[R, 'id == "node-a/42"', true], [G, 'id == "node-a/42"', false]],
   stream: [[R, 'stream == "node-a/tcp/7"', true], [T, 'stream == "node-a/tcp/7"', false]],
 };
@@ -102,7 +102,7 @@ describe('variables', () => {
   it('every catalog example compiles and reports its variable', () => {
     for (const v of VARIABLES) {
       const f = compileFilter(v.example);
-      assert.ok(f.variables.includes(v.name), `${v.example} → ${f.variables.join(',')}`);
+      assert.ok(f.variables.includes(v.name), `${v.example} -> ${f.variables.join(',')}`);
     }
   });
 

@@ -37,7 +37,7 @@ export interface Summary {
   method?: string;
   path?: string;
   status?: number;
-  /** One line a feed row shows, e.g. `GET /api/users → 200`. */
+  /** One line a feed row shows, e.g. `GET /api/users -> 200`. */
   text: string;
 }
 

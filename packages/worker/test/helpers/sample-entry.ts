@@ -13,7 +13,7 @@ export function sampleEntry(n: number, bodyBytes = 200): Entry {
     dst: { ip: '10.244.2.7', port: 8080 },
     node: { name: 'node-a', ip: '10.0.0.1' },
     worker: 'w',
-    summary: { method: 'GET', path: `/items/${n}`, status: 200, text: `GET /items/${n} → 200` },
+    summary: { method: 'GET', path: `/items/${n}`, status: 200, text: `GET /items/${n} -> 200` },
     request: { method: 'GET', path: `/items/${n}`, headers: { host: 'api' } },
     response: { status: 200, headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(bodyBytes) },
     requestSize: 80,
