@@ -8,7 +8,7 @@
 #      SOAK_INTERVAL seconds, store bytes against --storage-limit.
 # A benchmark, not a test: it prints figures and MET/MISSED against the targets.
 #
-#   bench/capture/run.sh                    # full run, about 13 minutes
+#   bench/capture/run.sh                    # full run, about 16 minutes
 #   SOAK_SECONDS=60 bench/capture/run.sh    # short soak (its RSS verdict means less)
 set -euo pipefail
 
@@ -29,7 +29,11 @@ SOAK_CONNECTIONS="${SOAK_CONNECTIONS:-4}"      # wrk -c of the soak (one thread)
 SOAK_CLOSE_EVERY="${SOAK_CLOSE_EVERY:-100}"    # every Nth request closes its connection (0: never)
 SOAK_CAPTURE="${SOAK_CAPTURE:-af_packet}"      # backend of the soak worker
 STORAGE_LIMIT="${STORAGE_LIMIT:-200Mi}"        # worker --storage-limit, every phase
-BACKENDS="${BACKENDS:-af_packet libpcap}"      # worker backends measured in the flood and HTTP phases
+# Worker backends measured in the flood and HTTP phases: eBPF too when the addon was built with it
+# (it is what --capture best picks first).
+EBPF_BUILT=$(grep -qs '"built": *true' "$ROOT/packages/capture/build/Release/shoal_capture.ebpf.json" && echo 1 || echo 0)
+if [[ $EBPF_BUILT == 1 ]]; then DEFAULT_BACKENDS="ebpf af_packet libpcap"; else DEFAULT_BACKENDS="af_packet libpcap"; fi
+BACKENDS="${BACKENDS:-$DEFAULT_BACKENDS}"
 RSS_TARGET_MIB="${RSS_TARGET_MIB:-256}"
 HTTP_RATIO_TARGET="${HTTP_RATIO_TARGET:-95}"   # % of the no-worker throughput
 PACED_PCT="${PACED_PCT:-50}"                   # paced HTTP runs at this % of the reference (0: skip them)
