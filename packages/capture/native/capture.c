@@ -7,9 +7,14 @@
  *   main: capture_close -> sets `stopping`, wakes the thread (condition variable, eventfd,
  *         backend wake), joins it, closes the backend.
  *
- * Back-pressure: at most max_in_flight batches wait in the JS queue. Beyond that the thread
- * stops reading, the kernel ring fills and the kernel counts drops: the event loop is never
- * flooded and the loss shows in the statistics.
+ * Back-pressure: at most max_in_flight batches wait in the JS queue, so the event loop is never
+ * flooded (timers and I/O get their turn between batches). Further batches wait in the
+ * capture's spool, up to spool_bytes: the thread keeps emptying the kernel ring while JS is
+ * busy or stalled (a collection, a slow disk write), so a pause of the event loop costs memory
+ * for the packets that really arrived, not drops. A ring sized in blocks holds little time at
+ * a low rate (TPACKET_V3 retires a block on its timeout however empty it is). Only when the
+ * spool is full too does the thread stop reading; the kernel ring fills and the kernel counts
+ * drops, which show in the statistics.
  */
 #include "capture.h"
 
@@ -40,11 +45,13 @@ struct shoal_capture {
   int thread_started;
   int closed;
 
-  pthread_mutex_t mu; /* guards phase, open_error, in_flight */
+  pthread_mutex_t mu; /* guards phase, open_error, in_flight and the spool */
   pthread_cond_t cv;
   capture_phase phase;
   shoal_error open_error;
   uint32_t in_flight;
+  shoal_message *spool_head, *spool_tail; /* batches waiting for a place in flight, oldest first */
+  size_t spooled_bytes;
 
   atomic_int stopping;
   int wake_fd; /* eventfd: written once on stop, polled by the af_packet loop */
@@ -109,24 +116,23 @@ int capture_stopping(shoal_capture *cap) { return atomic_load(&cap->stopping); }
 int capture_wake_fd(shoal_capture *cap) { return cap->wake_fd; }
 shoal_batch *capture_batch(shoal_capture *cap) { return &cap->batch; }
 
+/* Takes the oldest spooled batch (NULL when none); call with mu held. */
+static shoal_message *spool_pop(shoal_capture *cap) {
+  shoal_message *msg = cap->spool_head;
+  if (msg == NULL) return NULL;
+  cap->spool_head = msg->next;
+  if (cap->spool_head == NULL) cap->spool_tail = NULL;
+  cap->spooled_bytes -= msg->len;
+  msg->next = NULL;
+  return msg;
+}
+
 int capture_flush(shoal_capture *cap) {
   shoal_batch *b = &cap->batch;
   shoal_message *msg;
+  int direct;
 
   if (b->packets == 0) return capture_stopping(cap) ? -1 : 0;
-
-  pthread_mutex_lock(&cap->mu);
-  while (cap->in_flight >= cap->opts.max_in_flight && !capture_stopping(cap)) {
-    pthread_cond_wait(&cap->cv, &cap->mu);
-  }
-  if (capture_stopping(cap)) {
-    pthread_mutex_unlock(&cap->mu);
-    batch_reset(b);
-    cap->held_since_ns = 0;
-    return -1;
-  }
-  cap->in_flight++;
-  pthread_mutex_unlock(&cap->mu);
 
   /* Copy out exactly the used bytes: JS gets a fresh buffer per batch (consumers may keep
    * views into it) and a small batch does not pin a whole max-size buffer. */
@@ -137,22 +143,43 @@ int capture_flush(shoal_capture *cap) {
   }
   if (msg == NULL || msg->data == NULL) {
     capture_message_free(msg);
-    pthread_mutex_lock(&cap->mu);
-    cap->in_flight--;
-    pthread_mutex_unlock(&cap->mu);
     batch_reset(b); /* out of memory: these packets are lost, the capture goes on */
+    cap->held_since_ns = 0;
     return 0;
   }
   msg->kind = SHOAL_MSG_BATCH;
   memcpy(msg->data, b->buf, b->used);
   msg->packets = b->packets;
-  atomic_fetch_add(&cap->batches, 1);
-  atomic_fetch_add(&cap->packets, b->packets);
-  atomic_fetch_add(&cap->bytes, b->used);
   batch_reset(b);
   cap->held_since_ns = 0;
 
-  if (cap->emit(cap->emit_ctx, msg) != 0) {
+  pthread_mutex_lock(&cap->mu);
+  /* Full in flight and a spool without room: wait (the kernel ring takes the strain). An
+   * empty spool always takes one batch, so a batch larger than spool_bytes cannot wedge. */
+  while (cap->in_flight >= cap->opts.max_in_flight && cap->spool_head != NULL &&
+         cap->spooled_bytes + msg->len > cap->opts.spool_bytes && !capture_stopping(cap)) {
+    pthread_cond_wait(&cap->cv, &cap->mu);
+  }
+  if (capture_stopping(cap)) {
+    pthread_mutex_unlock(&cap->mu);
+    capture_message_free(msg);
+    return -1;
+  }
+  direct = cap->in_flight < cap->opts.max_in_flight && cap->spool_head == NULL;
+  if (direct) {
+    cap->in_flight++;
+  } else {
+    if (cap->spool_tail != NULL) cap->spool_tail->next = msg;
+    else cap->spool_head = msg;
+    cap->spool_tail = msg;
+    cap->spooled_bytes += msg->len;
+  }
+  atomic_fetch_add(&cap->batches, 1);
+  atomic_fetch_add(&cap->packets, msg->packets);
+  atomic_fetch_add(&cap->bytes, msg->len);
+  pthread_mutex_unlock(&cap->mu);
+
+  if (direct && cap->emit(cap->emit_ctx, msg) != 0) {
     capture_message_free(msg);
     return -1;
   }
@@ -183,10 +210,19 @@ int capture_caught_up(shoal_capture *cap) {
 }
 
 void capture_batch_taken(shoal_capture *cap) {
+  shoal_message *next;
   pthread_mutex_lock(&cap->mu);
-  if (cap->in_flight > 0) cap->in_flight--;
+  /* The place in flight passes to the oldest spooled batch, if any. */
+  next = capture_stopping(cap) ? NULL : spool_pop(cap);
+  if (next == NULL && cap->in_flight > 0) cap->in_flight--;
   pthread_cond_signal(&cap->cv);
   pthread_mutex_unlock(&cap->mu);
+  if (next != NULL && cap->emit(cap->emit_ctx, next) != 0) {
+    capture_message_free(next); /* the queue is closing: so is the capture */
+    pthread_mutex_lock(&cap->mu);
+    if (cap->in_flight > 0) cap->in_flight--;
+    pthread_mutex_unlock(&cap->mu);
+  }
 }
 
 static void *capture_main(void *arg) {
@@ -323,7 +359,11 @@ void capture_close(shoal_capture *cap) {
     cap->thread_started = 0;
   }
 
-  /* The thread is gone: the backend may be read and closed from here. */
+  /* The thread is gone: the backend may be read and closed from here. Spooled batches are
+   * discarded, as close() promises for everything not yet delivered. */
+  pthread_mutex_lock(&cap->mu);
+  for (shoal_message *msg = spool_pop(cap); msg != NULL; msg = spool_pop(cap)) capture_message_free(msg);
+  pthread_mutex_unlock(&cap->mu);
   capture_stats(cap, &cap->final_stats);
   if (cap->state != NULL) {
     cap->ops->close(cap->state);

@@ -26,6 +26,7 @@ typedef struct {
   size_t len;
   uint32_t packets;
   shoal_error error;
+  void *next; /* the capture's spool (capture.c) links waiting batches through this */
 } shoal_message;
 
 void capture_message_free(shoal_message *msg);

@@ -155,6 +155,7 @@ int parse_options(napi_env env, napi_value obj, shoal_options *o) {
   if (get_u32(env, obj, "batchBytes", 1u << 20, &o->batch_bytes) != 0) goto fail;
   if (get_u32(env, obj, "batchPackets", 16384, &o->batch_packets) != 0) goto fail;
   if (get_u32(env, obj, "maxInFlight", 16, &o->max_in_flight) != 0) goto fail;
+  if (get_u32(env, obj, "spoolBytes", 32u << 20, &o->spool_bytes) != 0) goto fail;
   if (get_u32(env, obj, "pcapBufferBytes", 32u << 20, &o->pcap_buffer_bytes) != 0) goto fail;
   if (get_u32(env, obj, "pcapTimeoutMs", 10, &o->pcap_timeout_ms) != 0) goto fail;
   if (get_flag(env, obj, "pcapImmediate", 0, &o->pcap_immediate) != 0) goto fail;

@@ -69,6 +69,7 @@ typedef struct {
   uint32_t batch_bytes;   /* flush a batch before it grows past this */
   uint32_t batch_packets; /* ... or holds this many packets */
   uint32_t max_in_flight; /* batches handed to JS and not yet taken; the reader waits beyond */
+  uint32_t spool_bytes;   /* batches beyond max_in_flight wait in the capture's spool up to this */
 
   uint32_t pcap_buffer_bytes; /* libpcap: pcap_set_buffer_size */
   uint32_t pcap_timeout_ms;   /* libpcap: pcap_set_timeout */

@@ -55,9 +55,10 @@ export interface LiveCaptureOptions {
   /**
    * Hand-over to JS. Defaults: 1 MiB or 16384 packets per batch; at most 4 batches in flight (a
    * batch is in flight from its send until JS's event loop has turned after delivering it: more
-   * would only delay timers and I/O behind batches, as the kernel ring is the buffer).
+   * would only delay timers and I/O behind batches); up to 32 MiB of further batches wait in the
+   * capture's spool, so the kernel ring keeps being emptied while JS is busy or stalled.
    */
-  batch?: { maxBytes?: number; maxPackets?: number; maxInFlight?: number };
+  batch?: { maxBytes?: number; maxPackets?: number; maxInFlight?: number; spoolBytes?: number };
 }
 
 export const LIVE_DEFAULTS = {
@@ -68,6 +69,7 @@ export const LIVE_DEFAULTS = {
   batchBytes: 1 << 20,
   batchPackets: 16384,
   maxInFlight: 4,
+  spoolBytes: 32 << 20,
   pcapBufferBytes: 32 << 20,
   pcapTimeoutMs: 10,
   ebpfRingBytes: 16 << 20,
@@ -191,6 +193,7 @@ export function resolveLiveOptions(options: LiveCaptureOptions, backendOverride?
   if (batchBytes * maxInFlight > limit) {
     bad('batch', `at most ${mib(limit)} queued (maxBytes x maxInFlight)`, `${maxInFlight} x ${batchBytes} bytes`);
   }
+  const spoolBytes = int('batch.spoolBytes', batch['spoolBytes'], LIVE_DEFAULTS.spoolBytes, 0, Math.min(limit, 2 ** 32 - 1));
   const pcapBufferBytes = int('libpcap.bufferBytes', pcap['bufferBytes'], LIVE_DEFAULTS.pcapBufferBytes, 0, 2 ** 31 - 1);
   if (pcapBufferBytes > limit) bad('libpcap.bufferBytes', `at most ${mib(limit)}`, pcapBufferBytes);
 
@@ -213,6 +216,7 @@ export function resolveLiveOptions(options: LiveCaptureOptions, backendOverride?
     batchBytes,
     batchPackets: int('batch.maxPackets', batch['maxPackets'], LIVE_DEFAULTS.batchPackets, 1, 1 << 20),
     maxInFlight,
+    spoolBytes,
     pcapBufferBytes,
     // A timeout of 0 would mean "wait forever" to libpcap: only immediate mode may do without one.
     pcapTimeoutMs: int('libpcap.timeoutMs', pcap['timeoutMs'], LIVE_DEFAULTS.pcapTimeoutMs, immediate ? 0 : 1, 60000),

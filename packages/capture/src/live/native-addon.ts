@@ -30,6 +30,7 @@ export interface NativeOptions {
   batchBytes: number;
   batchPackets: number;
   maxInFlight: number;
+  spoolBytes: number;
   pcapBufferBytes: number;
   pcapTimeoutMs: number;
   pcapImmediate: boolean;
