@@ -13,13 +13,14 @@ APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 libpcap-dev 
 FIXTURE_APT_PACKAGES := llvm
 STAMP := .make
 
-.PHONY: help setup apt-install deps build lint run test fixtures bench-dissect clean
+.PHONY: help setup apt-install deps build lint run test fixtures bench-dissect bench-capture clean
 
 help:
 	@echo "make run            dissect a demo capture made from real local traffic"
 	@echo "make test           lint and run every test"
 	@echo "make fixtures       regenerate the test captures from real servers and clients"
 	@echo "make bench-dissect  benchmark shoal dissect against tshark and httpry"
+	@echo "make bench-capture  benchmark shoal worker's live capture (flood, HTTP, 10-minute soak)"
 
 setup: $(STAMP)/apt deps
 
@@ -69,6 +70,9 @@ fixtures: setup $(STAMP)/apt-fixtures build
 
 bench-dissect: setup build
 	bench/dissect/run.sh
+
+bench-capture: setup build
+	bench/capture/run.sh
 
 clean:
 	rm -rf packages/*/dist packages/*/dist-test packages/*/tsconfig.tsbuildinfo packages/*/test/tsconfig.tsbuildinfo
