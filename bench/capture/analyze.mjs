@@ -149,6 +149,8 @@ function soak(file, limitBytes, rssTargetMiB) {
   }
   const slope = den > 0 ? num / den : 0;
   const storeMax = max(rows.map((r) => r.store_bytes));
+  // The worker's longest event-loop delay per sample interval (0 in files without the column).
+  const lags = rows.map((r) => r.lag_ms ?? 0).sort((a, b) => a - b);
   const diskMax = max(rows.map((r) => r.disk_bytes));
   const out = {
     SOAK_OK: 1,
@@ -168,6 +170,8 @@ function soak(file, limitBytes, rssTargetMiB) {
     STORE_MAX: storeMax,
     DISK_MAX: diskMax,
     STORE_UNDER: storeMax <= limitBytes && diskMax <= limitBytes ? 1 : 0,
+    LAG_MAX: lags[n - 1],
+    LAG_MEDIAN: lags[Math.floor(n / 2)],
   };
   process.stdout.write(
     Object.entries(out)

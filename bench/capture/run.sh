@@ -210,6 +210,8 @@ read_counters() {
   C_STORE_ENTRIES=$(mv_ shoal_worker_store_entries)
   C_EVICTED=$(mv_ shoal_worker_store_evicted_entries_total)
   C_ERRORS=$(mv_ shoal_worker_pipeline_errors_total)
+  # The longest event-loop delay since the previous scrape (prom-client resets it per scrape), ms.
+  C_LAG_MS=$(awk '$1 == "shoal_worker_nodejs_eventloop_lag_max_seconds" { printf "%.0f", $2 * 1000 }' "$m")
 }
 
 # drain_wait SINCE_NS: polls until the worker's dissected-packet count has not moved for 1 s
@@ -565,8 +567,8 @@ echo "== 3. Soak: ${SOAK_SECONDS}s of about $SOAK_RATE requests/s (wrk -t1 -c$SO
   "per connection, every ${SOAK_CLOSE_EVERY}th request closes its connection), --storage-limit $STORAGE_LIMIT =="
 start_worker "$SOAK_CAPTURE"
 SAMPLES="$TMPD/soak.tsv"
-printf 't_s\trss_kib\thwm_kib\tstore_bytes\tdisk_bytes\tstore_entries\tevicted\treceived\tdropped\thttp\tcpu_ticks\n' >"$SAMPLES"
-printf '  %6s %9s %9s %10s %10s %9s %10s %10s %8s %10s %6s\n' t/s RSS/MiB HWM/MiB store/MiB disk/MiB entries evicted received dropped http cpu/s
+printf 't_s\trss_kib\thwm_kib\tstore_bytes\tdisk_bytes\tstore_entries\tevicted\treceived\tdropped\thttp\tcpu_ticks\tlag_ms\n' >"$SAMPLES"
+printf '  %6s %9s %9s %10s %10s %9s %10s %10s %8s %10s %6s %7s\n' t/s RSS/MiB HWM/MiB store/MiB disk/MiB entries evicted received dropped http cpu/s lag/ms
 SOAK_T0=$(now_ns)
 SOAK_C0=$(cpu_ticks "$WORKER_PID")
 sample() {
@@ -577,10 +579,10 @@ sample() {
   read_counters
   disk=$(du -sb "$WORKER_DIR/data/store" 2>/dev/null | cut -f1)
   cpu=$(( $(cpu_ticks "$WORKER_PID") - SOAK_C0 ))
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$rss" "$hwm" "$C_STORE" "${disk:-0}" "$C_STORE_ENTRIES" \
-    "$C_EVICTED" "$C_RECV" "$C_DROP" "$C_HTTP" "$cpu" >>"$SAMPLES"
-  printf '  %6s %9s %9s %10s %10s %9s %10s %10s %8s %10s %6s\n' "$t" "$(mib "$rss")" "$(mib "$hwm")" "$(bmib "$C_STORE")" \
-    "$(bmib "${disk:-0}")" "$C_STORE_ENTRIES" "$C_EVICTED" "$C_RECV" "$C_DROP" "$C_HTTP" "$(div "$cpu" "$HZ" 1)"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$rss" "$hwm" "$C_STORE" "${disk:-0}" "$C_STORE_ENTRIES" \
+    "$C_EVICTED" "$C_RECV" "$C_DROP" "$C_HTTP" "$cpu" "${C_LAG_MS:-0}" >>"$SAMPLES"
+  printf '  %6s %9s %9s %10s %10s %9s %10s %10s %8s %10s %6s %7s\n' "$t" "$(mib "$rss")" "$(mib "$hwm")" "$(bmib "$C_STORE")" \
+    "$(bmib "${disk:-0}")" "$C_STORE_ENTRIES" "$C_EVICTED" "$C_RECV" "$C_DROP" "$C_HTTP" "$(div "$cpu" "$HZ" 1)" "${C_LAG_MS:-?}"
 }
 snap a
 timeout -s INT $((SOAK_SECONDS + 60)) wrk -t1 -c"$SOAK_CONNECTIONS" -d"${SOAK_SECONDS}s" --timeout 5s -s "$HERE/soak.lua" \
@@ -632,6 +634,7 @@ row "3 soak" "store bytes max (disk max)" "$(bmib "$STORE_MAX") ($(bmib "$DISK_M
 row "3 soak" "eviction ran (entries evicted)" "$(fmt "$SOAK_EVICTED")" "> 0" "$(verdict $((SOAK_EVICTED > 0)))"
 row "3 soak" "kernel drops" "$(fmt "$SOAK_DROP") of $(fmt "$SOAK_RECV")" "0" "$(verdict $((SOAK_DROP == 0)))"
 row "3 soak" "CPU" "$(div "$SOAK_CPU" "$HZ" 1) s ($(div "$SOAK_CPU * 100" "$HZ * $SOAK_WIN" 1)% core)" "-" "info"
+row "3 soak" "event-loop delay, max / median of samples" "$LAG_MAX / $LAG_MEDIAN ms" "-" "info"
 echo
 fi
 
