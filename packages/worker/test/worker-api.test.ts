@@ -165,6 +165,7 @@ describe('worker API: entries', () => {
     for (const name of [
       'received_packets_total',
       'dropped_packets_total',
+      'queued_packets',
       'duplicate_packets_total',
       'dissected_packets_total',
       'shed_bytes_total',
@@ -190,6 +191,7 @@ describe('worker API: entries', () => {
     assert.equal(metricValue(text, 'shoal_worker_received_packets_total'), 2 * FIXTURE_PACKETS);
     assert.equal(metricValue(text, 'shoal_worker_dissected_packets_total'), 2 * FIXTURE_PACKETS);
     assert.equal(metricValue(text, 'shoal_worker_dropped_packets_total'), 0);
+    assert.equal(metricValue(text, 'shoal_worker_queued_packets'), 0, 'every replayed packet reached the pipeline');
     assert.equal(metricValue(text, 'shoal_worker_entries_total{protocol="http"}'), (plays - 1) * FIXTURE_ENTRIES);
     assert.equal(metricValue(text, 'shoal_worker_store_entries'), 2 * FIXTURE_ENTRIES);
     assert.ok(metricValue(text, 'shoal_worker_store_bytes')! > 2 * FIXTURE_PACKETS * 66);
@@ -202,6 +204,7 @@ describe('worker API: entries', () => {
     const stats = (await getJson(h.base, '/stats', h.token)).body;
     assert.equal(stats.engine.entries, 2 * FIXTURE_ENTRIES);
     assert.equal(stats.capture.totals.delivered, 2 * FIXTURE_PACKETS);
+    assert.equal(stats.capture.totals.queued, 0);
     assert.equal(stats.store.entries, 2 * FIXTURE_ENTRIES);
     await Promise.all([all.close(), posts.close()]);
   });

@@ -22,10 +22,15 @@ interface Slot {
   error: string | null;
 }
 
-const ZERO: CaptureCounters = { received: 0, dropped: 0, delivered: 0 };
+const ZERO: CaptureCounters = { received: 0, dropped: 0, delivered: 0, queued: 0 };
 
 function add(a: CaptureCounters, b: CaptureCounters): CaptureCounters {
-  return { received: a.received + b.received, dropped: a.dropped + b.dropped, delivered: a.delivered + b.delivered };
+  return {
+    received: a.received + b.received,
+    dropped: a.dropped + b.dropped,
+    delivered: a.delivered + b.delivered,
+    queued: a.queued + b.queued,
+  };
 }
 
 function message(err: unknown): string {

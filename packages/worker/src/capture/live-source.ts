@@ -8,7 +8,8 @@ export const CAPTURE_CHOICES: readonly CaptureChoice[] = ['best', 'ebpf', 'af_pa
 
 function counters(c: LiveCapture, closing: boolean): CaptureCounters {
   const s = closing ? c.close() : c.stats();
-  return { received: s.received, dropped: s.dropped + s.interfaceDropped, delivered: s.delivered };
+  // What close() discarded is no longer waiting: a closed capture has no backlog.
+  return { received: s.received, dropped: s.dropped + s.interfaceDropped, delivered: s.delivered, queued: closing ? 0 : s.queued };
 }
 
 /**

@@ -21,6 +21,11 @@ export interface CaptureCounters {
   dropped: number;
   /** Packets handed to the pipeline. */
   delivered: number;
+  /**
+   * Packets captured and not yet handed to the pipeline (the hand-over and the capture's
+   * spool): the backlog of a busy pipeline. 0 once a capture is closed.
+   */
+  queued: number;
 }
 
 /** A capture that is open; packets reach its sink on the main thread until close(). */
