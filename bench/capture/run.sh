@@ -346,9 +346,9 @@ if phase flood; then
 
 echo "== 1. UDP flood on lo: $(fmt "$FLOOD_PACKETS") datagrams of $FLOOD_SIZE B, one sender at its maximum rate =="
 echo "   (on lo the kernel hands each datagram to a packet socket twice: as it leaves and as it"
-echo "    arrives; libpcap discards the outgoing copy in user space, so tcpdump and the libpcap"
-echo "    backend count 2 received per datagram but deliver 1; the worker's af_packet and ebpf"
-echo "    backends have the kernel skip the leaving copy: 1 received per datagram)"
+echo "    arrives; tcpdump's libpcap discards the outgoing copy in user space, so tcpdump counts 2"
+echo "    received per datagram but delivers 1; the worker's backends have the kernel skip the"
+echo "    leaving copy: 1 received per datagram)"
 
 # flood: runs the bounded sender; FLOOD_SENT, FLOOD_SECS, FLOOD_PPS.
 flood() {
@@ -391,10 +391,8 @@ flood_worker() {
   recv_pps=$(div "$W_RECV" "$FLOOD_SECS" 0)
   per=$(div "$W_DISS" "$FLOOD_SENT" 2)
   echo "  sent $(fmt "$FLOOD_SENT") in ${FLOOD_SECS}s = $(fmt "$FLOOD_PPS") datagrams/s"
-  local copies=1
-  [[ $backend != libpcap ]] || copies=2
-  local extra=$((W_RECV - copies * FLOOD_SENT))
-  (( extra <= 100 )) || echo "  note: the capture saw $(fmt "$extra") packets more than $copies per datagram: other traffic on 127.0.0.1 during the flood"
+  local extra=$((W_RECV - FLOOD_SENT))
+  (( extra <= 100 )) || echo "  note: the capture saw $(fmt "$extra") packets more than 1 per datagram: other traffic on 127.0.0.1 during the flood"
   echo "  worker: kernel passed $(fmt "$W_RECV") packets ($(fmt "$recv_pps")/s over the flood), dropped $(fmt "$W_DROP") (${drop_pct}%)," \
     "delivered and dissected $(fmt "$W_DISS") (${per} per datagram, $(fmt "$C_DUP") duplicates filtered)"
   echo "  worker: caught up ${W_WIN}s after the flood started: $(fmt "$proc_pps") packets/s dissected; $(worker_cost_text)"

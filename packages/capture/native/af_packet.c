@@ -211,11 +211,9 @@ static void *af_open(const shoal_options *opts, shoal_capture *cap, shoal_error 
                       "Linux 4.20)");
     goto fail;
   }
-  /* On a loopback device every leaving packet arrives again: ignoring the leaving copy in the
-   * kernel loses nothing and halves the copies into the ring (see loopback_echo, which stays
-   * as the fallback for older kernels and for "any"). */
-  if (!opts->ignore_outgoing && arptype == ARPHRD_LOOPBACK)
-    (void)set_int_option(st->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1);
+  /* Halves the copies into the ring on loopback; loopback_echo stays as the fallback for older
+   * kernels and for "any". */
+  if (!opts->ignore_outgoing && arptype == ARPHRD_LOOPBACK) iface_skip_loopback_echo(st->fd);
   if (attach_filter(st, opts, err) != 0) goto fail;
   if (setup_ring(st, opts, err) != 0) goto fail;
   if (bind_interface(st, ifindex, opts->interface, err) != 0) goto fail;

@@ -9,6 +9,11 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+void iface_skip_loopback_echo(int fd) {
+  int one = 1;
+  (void)setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
+}
+
 int iface_check_name(const char *name, shoal_error *err) {
   if (strlen(name) >= IFNAMSIZ) {
     shoal_error_set(err, SHOAL_E_INTERFACE, "interface name \"%s\" is longer than %d bytes", name,

@@ -1,6 +1,6 @@
 /*
- * Interface look-ups and promiscuous mode, shared by the af_packet and eBPF backends. Both run
- * on the capture thread, so names and indexes are those of its (maybe entered) namespace.
+ * Interface look-ups, promiscuous mode and loopback echoes, shared by the backends. They run on
+ * the capture thread, so names and indexes are those of its (maybe entered) namespace.
  */
 #ifndef SHOAL_IFACE_H
 #define SHOAL_IFACE_H
@@ -23,5 +23,11 @@ int iface_index_and_type(int fd, const char *name, struct ifreq *ifr, int *ifind
  * PACKET_MR_PROMISC membership of packet socket `fd`: the kernel counts it and drops it when
  * the socket closes. 0, or -1 with the error set. */
 int iface_add_promiscuous(int fd, int ifindex, const char *ifname, shoal_error *err);
+
+/* A loopback device shows every packet to packet sockets twice, leaving and arriving. Has the
+ * kernel skip the leaving copy for packet socket `fd` (PACKET_IGNORE_OUTGOING, Linux 4.20): it
+ * is neither copied into the ring nor counted, and nothing is lost, since it arrives again.
+ * Best effort: where the kernel refuses, the backends drop the copy in user space. */
+void iface_skip_loopback_echo(int fd);
 
 #endif

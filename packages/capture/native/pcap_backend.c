@@ -11,12 +11,15 @@
 
 #include <errno.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "iface.h"
 
 typedef struct {
   pcap_t *p;
@@ -120,6 +123,17 @@ static void *pc_open(const shoal_options *opts, shoal_capture *cap, shoal_error 
   st->linktype = linktype_of(pcap_datalink(st->p));
   st->nano = pcap_get_tstamp_precision(st->p) == PCAP_TSTAMP_PRECISION_NANO;
   st->ifindex = any ? 0 : if_nametoindex(opts->interface);
+  /* libpcap drops loopback's leaving copies in user space, after the kernel copied and counted
+   * them; its socket (pcap_fileno, a packet socket on Linux) can have the kernel skip them. */
+  if (!any && !opts->ignore_outgoing) {
+    struct ifreq ifr;
+    shoal_error ignored;
+    int index, arptype;
+    if (iface_index_and_type(pcap_fileno(st->p), opts->interface, &ifr, &index, &arptype, &ignored) == 0 &&
+        arptype == ARPHRD_LOOPBACK) {
+      iface_skip_loopback_echo(pcap_fileno(st->p));
+    }
+  }
 
   if (opts->filter != NULL && opts->filter[0] != '\0') {
     struct bpf_program program;
