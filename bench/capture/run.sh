@@ -295,6 +295,17 @@ worker_cost_text() {
     "store $(bmib "$C_STORE") MiB, $(fmt "$C_EVICTED") entries evicted, pipeline errors $C_ERRORS"
 }
 
+# read_wrk FILE: the figures of wrk's output FILE: WRK_RPS, WRK_REQS, WRK_SECS, WRK_BAD (non-2xx +
+# socket errors), WRK_P99 (99th percentile latency as wrk prints it with --latency). A figure
+# wrk did not print is left empty.
+read_wrk() {
+  WRK_P99=$(awk '$1 == "99%" { print $2 }' "$1")
+  WRK_RPS=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$1")
+  WRK_REQS=$(awk '/requests in/ { print $1 }' "$1")
+  WRK_SECS=$(awk '/requests in/ { sub(/s,?$/, "", $4); print $4 }' "$1")
+  WRK_BAD=$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) n += $i } END { print n + 0 }' "$1")
+}
+
 # ---------------------------------------------------------------------------- environment
 
 missing=()
@@ -431,9 +442,8 @@ if phase http; then
 echo "== 2. HTTP load: nginx (pid $NGINX_PID, one process) serving $(stat -c %s "$NGINX_DIR/www/index.html") B on 127.0.0.1:$HTTP_PORT;" \
   "wrk -t$HTTP_THREADS -c$HTTP_CONNECTIONS -d${HTTP_SECONDS}s =="
 
-# wrk_http: one bounded wrk run; WRK_RPS, WRK_REQS, WRK_SECS, WRK_BAD (non-2xx + socket errors),
-# WRK_P99 (99th percentile latency as wrk prints it). WRK_ARGS (an array) replaces -c and adds
-# a script: the paced runs use it.
+# wrk_http: one bounded wrk run, read by read_wrk. WRK_ARGS (an array) replaces -c and adds a
+# script, WRK_SCRIPT_ARGS are the script's arguments: the paced runs use them.
 WRK_ARGS=()
 WRK_SCRIPT_ARGS=()
 wrk_http() {
@@ -442,11 +452,7 @@ wrk_http() {
   run_tracked timeout -s INT $((HTTP_SECONDS + 30)) wrk -t"$HTTP_THREADS" "${args[@]}" -d"${HTTP_SECONDS}s" \
     --timeout 5s --latency "$URL" ${WRK_SCRIPT_ARGS[@]+"${WRK_SCRIPT_ARGS[@]}"} >"$TMPD/wrk.out" 2>&1 ||
     { cat "$TMPD/wrk.out" >&2; die "wrk failed"; }
-  WRK_P99=$(awk '$1 == "99%" { print $2 }' "$TMPD/wrk.out")
-  WRK_RPS=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$TMPD/wrk.out")
-  WRK_REQS=$(awk '/requests in/ { print $1 }' "$TMPD/wrk.out")
-  WRK_SECS=$(awk '/requests in/ { sub(/s,?$/, "", $4); print $4 }' "$TMPD/wrk.out")
-  WRK_BAD=$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) n += $i } END { print n + 0 }' "$TMPD/wrk.out")
+  read_wrk "$TMPD/wrk.out"
   [[ -n $WRK_RPS && -n $WRK_REQS ]] || { cat "$TMPD/wrk.out" >&2; die "could not read wrk's output"; }
   (( WRK_BAD * 100 <= WRK_REQS )) || { cat "$TMPD/wrk.out" >&2; die "over 1% of wrk's requests failed or were not 2xx"; }
 }
@@ -527,21 +533,21 @@ if (( PACED_PCT > 0 )); then
     "-c$PACED_CONNECTIONS -s soak.lua, ${PACED_DELAY_MS} ms between requests per connection, keep-alive =="
   WRK_ARGS=(-c"$PACED_CONNECTIONS" -s "$HERE/soak.lua")
   WRK_SCRIPT_ARGS=(-- "$PACED_DELAY_MS" 0)
-  paced_run() {
+  paced_line() {
     echo "  $(fmt "$WRK_REQS") requests in ${WRK_SECS}s = $(fmt "$WRK_RPS") requests/s, p99 latency $WRK_P99 ($WRK_BAD errors/non-2xx)"
   }
   echo "-- paced, without the worker"
   snap a
   wrk_http
   snap b
-  paced_run
+  paced_line
   contended "paced HTTP, no worker"
   PACED_BASE=$WRK_RPS PACED_BASE_P99=$WRK_P99
   row "2b paced" "no worker: requests/s, p99 latency" "$(fmt "$WRK_RPS"), $WRK_P99" "-" "info$CONTENDED"
   for b in $BACKENDS; do
     echo "-- paced, with shoal worker --capture $b"
     under_worker "$b" wrk_http
-    paced_run
+    paced_line
     echo "  worker: kernel passed $(fmt "$W_RECV") packets, dropped $(fmt "$W_DROP"); $(fmt "$W_HTTP") HTTP entries" \
       "($(div "$W_HTTP * 100" "$WRK_REQS" 1)% of wrk's requests); $(worker_cost_text)"
     contended "paced HTTP, worker $b"
@@ -603,9 +609,8 @@ forget_started "$SOAK_WRK"
 drain_wait "$(now_ns)"
 sample
 snap b
-SOAK_REQS=$(awk '/requests in/ { print $1 }' "$TMPD/soak-wrk.out")
-SOAK_RPS=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$TMPD/soak-wrk.out")
-SOAK_BAD=$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) n += $i } END { print n + 0 }' "$TMPD/soak-wrk.out")
+read_wrk "$TMPD/soak-wrk.out"
+SOAK_REQS=$WRK_REQS SOAK_RPS=$WRK_RPS SOAK_BAD=$WRK_BAD
 (( SOAK_BAD * 100 <= ${SOAK_REQS:-0} )) || { cat "$TMPD/soak-wrk.out" >&2; die "over 1% of the soak's requests failed or were not 2xx"; }
 SOAK_CPU=$(( $(cpu_ticks "$WORKER_PID") - SOAK_C0 ))
 SOAK_WIN=$(secs "$SOAK_T0" "$(now_ns)")

@@ -2,7 +2,7 @@
  * N-API glue (C, node_api.h only): the JS-facing functions of shoal_capture.node.
  *
  *   open(options, onMessage) -> handle   starts a capture; throws Error{code, message}
- *   stats(handle) -> object               counters (kernel, batches emitted, batches delivered)
+ *   stats(handle) -> object               counters (kernel, batches emitted — spooled included —, delivered)
  *   close(handle) -> object               stops, joins, releases; final counters; idempotent
  *   ref(handle) / unref(handle)           whether an open capture keeps the event loop alive
  *   libpcapVersion() -> string
@@ -160,7 +160,8 @@ static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
   napi_call_function(env, undefined, js_cb, 3, argv, NULL);
 }
 
-/* Capture thread -> queue. Never blocks (capture.c bounds what is queued). */
+/* Capture thread (or main thread, when a spooled batch takes a freed place in flight) -> queue.
+ * Never blocks (capture.c bounds what is queued). */
 static int emit(void *ctx, shoal_message *msg) {
   handle_t *h = ctx;
   return napi_call_threadsafe_function(h->tsfn, msg, napi_tsfn_nonblocking) == napi_ok ? 0 : -1;

@@ -32,7 +32,8 @@ typedef struct {
 void capture_message_free(shoal_message *msg);
 
 /* Queues a message towards JS without blocking. 0 when queued (the receiver now owns it),
- * -1 when the queue is closing (the caller frees it). Called on the capture thread. */
+ * -1 when the queue is closing (the caller frees it). Called on the capture thread, and on the
+ * main thread when a spooled batch takes a place in flight (capture_batch_taken). */
 typedef int (*shoal_emit_fn)(void *ctx, shoal_message *msg);
 
 /* A backend's entry points. open and run are called on the capture thread (inside the
@@ -68,7 +69,8 @@ void capture_close(shoal_capture *cap);
  * ones. */
 void capture_stats(shoal_capture *cap, shoal_stats *out);
 
-/* The receiver took a batch: one more may be queued. Main thread. */
+/* The receiver took a batch: its place in flight goes to the oldest spooled batch (emitted here)
+ * or frees up for the next flush. Main thread. */
 void capture_batch_taken(shoal_capture *cap);
 
 /* Frees the capture (after capture_close). */
@@ -86,9 +88,10 @@ shoal_batch *capture_batch(shoal_capture *cap);
 #define SHOAL_HOLD_MS 1
 int capture_caught_up(shoal_capture *cap);
 
-/* Hands the batch's records over (if any) and empties it. Waits while max_in_flight batches
- * are still queued (the kernel ring absorbs the wait, and counts drops when it overflows).
- * 0 to go on, -1 when the capture is stopping. */
+/* Hands the batch's records over (if any) and empties it: towards JS while fewer than
+ * max_in_flight batches are queued, else into the spool. Waits only while the spool is full too
+ * (the kernel ring absorbs the wait, and counts drops when it overflows). 0 to go on, -1 when
+ * the capture is stopping. */
 int capture_flush(shoal_capture *cap);
 
 #endif

@@ -90,7 +90,7 @@ typedef struct {
   uint64_t dropped;      /* no room in the ring / buffer */
   uint64_t if_dropped;   /* libpcap's ps_ifdrop (interface drops); 0 for af_packet */
   uint64_t freezes;      /* TPACKET_V3 tp_freeze_q_cnt: times the ring was full */
-  uint64_t batches;      /* batches handed towards JS */
+  uint64_t batches;      /* batches handed towards JS: in flight, spooled or delivered */
   uint64_t packets;      /* packets in those batches */
   uint64_t bytes;        /* bytes of those batches */
 } shoal_stats;
