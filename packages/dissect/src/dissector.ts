@@ -17,6 +17,19 @@ export type Direction = 0 | 1;
  */
 export type ProbeVerdict = 'no' | 'more' | 'client' | 'server';
 
+/**
+ * The most bytes of one direction a probe is ever shown. Detection keeps a direction's bytes
+ * while any probe answers `more` and asks again with all of them (from the first byte) each
+ * time more arrive, until this many are held; `more` at that point counts as `no`, the bytes
+ * are dropped and detection starts over at the next chunk.
+ *
+ * So a probe must decide within this many bytes: a protocol whose first unit can be longer (a
+ * long HTTP request line) says `more` until it has seen enough of it to be sure, and then
+ * judges on that prefix, leaving the rest to the parser. 32 KiB holds a 16 KiB HTTP/1 start
+ * line (Node's default head limit) with room to spare.
+ */
+export const PROBE_LIMIT = 32 * 1024;
+
 export interface DissectOptions {
   /** Bodies are kept up to this many bytes (decoded), the rest counted and marked `truncated`. */
   bodyCapBytes: number;
@@ -81,7 +94,14 @@ export interface DissectorSpec {
   readonly layer4: Layer4;
   /** Well-known ports: used only to break ties between probes that both say yes. */
   readonly ports: readonly number[];
-  /** Cheap look at the first bytes of one direction. Must not throw or keep `data`. */
+  /**
+   * Cheap look at the first bytes of one direction: `data` always starts at the direction's first
+   * byte (or at the first byte after detection started over) and holds every byte since, up to
+   * PROBE_LIMIT. Real networks cut messages into ~1.4 KB segments, so the first call often sees
+   * only part of the first line: answer `more` whenever these bytes could still become this
+   * protocol, never `no` merely because a line or frame is incomplete. Must not throw or keep
+   * `data`.
+   */
   probe(data: Buffer): ProbeVerdict;
   create(session: DissectorSession): StreamDissector;
 }

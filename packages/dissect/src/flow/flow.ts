@@ -1,6 +1,6 @@
 import type { Endpoint } from '@shoal/model';
 import type { Direction } from '../dissector.js';
-import type { DecodedPacket } from '../layers/decoded-packet.js';
+import { IpProtocol, type DecodedPacket } from '../layers/decoded-packet.js';
 import { formatIp } from '../layers/ip-format.js';
 import type { TcpDirection } from '../reassembly/tcp-direction.js';
 import type { StreamHandler } from './stream-handler.js';
@@ -70,7 +70,7 @@ export class Flow {
   }
 
   get layer4(): 'tcp' | 'udp' {
-    return this.tcp !== null ? 'tcp' : 'udp';
+    return this.transport === IpProtocol.TCP ? 'tcp' : 'udp';
   }
 }
 

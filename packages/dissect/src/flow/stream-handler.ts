@@ -1,4 +1,4 @@
-import type { Direction, DissectOptions, DissectorSession, DissectorSpec, StreamDissector, Transaction } from '../dissector.js';
+import { PROBE_LIMIT, type Direction, type DissectOptions, type DissectorSession, type DissectorSpec, type StreamDissector, type Transaction } from '../dissector.js';
 import { breakTie, type DissectorRegistry } from '../registry.js';
 import type { DissectStats } from '../stats.js';
 import type { Flow } from './flow.js';
@@ -29,8 +29,6 @@ const enum State {
  * recognised at the next message that starts a packet.
  */
 const DETECT_LIMIT = 64 * 1024;
-/** Probes look at no more than this many bytes. */
-const PROBE_WINDOW = 1024;
 
 /**
  * Owns what happens to a flow's in-order bytes: detection (each dissector's probe on the first
@@ -126,7 +124,9 @@ export class StreamHandler implements DissectorSession {
       this.claim(spec, verdict === 'client' ? direction : ((1 - direction) as Direction));
       return;
     }
-    if (undecided.length > 0 && window.length < PROBE_WINDOW) {
+    // A probe that needs more bytes gets them, up to PROBE_LIMIT (dissector.ts): a start line cut
+    // by the network's MTU is the normal case, not a reason to give up.
+    if (undecided.length > 0 && window.length < PROBE_LIMIT) {
       this.candidates[direction] = undecided;
       return;
     }
@@ -134,20 +134,19 @@ export class StreamHandler implements DissectorSession {
     if (this.examined[0] >= DETECT_LIMIT || this.examined[1] >= DETECT_LIMIT) this.giveUp();
   }
 
-  /** The bytes of `direction` still waiting, as one buffer of at most PROBE_WINDOW bytes. */
+  /** The bytes of `direction` still waiting, as one buffer of at most PROBE_LIMIT bytes. */
   private window(direction: Direction): Buffer {
-    let only: Buffer | null = null;
     const parts: Buffer[] = [];
     let size = 0;
     for (const p of this.pending) {
       if (p.direction !== direction || p.chunk === null) continue;
-      if (only === null && parts.length === 0) only = p.chunk;
       parts.push(p.chunk);
       size += p.chunk.length;
-      if (size >= PROBE_WINDOW) break;
+      if (size >= PROBE_LIMIT) break;
     }
-    if (parts.length === 1 && only !== null) return only;
-    return Buffer.concat(parts, Math.min(size, PROBE_WINDOW));
+    // The usual case, a first chunk that settles it, costs no copy.
+    if (parts.length === 1) return size > PROBE_LIMIT ? parts[0]!.subarray(0, PROBE_LIMIT) : parts[0]!;
+    return Buffer.concat(parts, Math.min(size, PROBE_LIMIT));
   }
 
   /**

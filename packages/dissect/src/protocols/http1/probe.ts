@@ -9,8 +9,16 @@ import type { ProbeVerdict } from '../../dissector.js';
 /** 'yes': a start line of the wanted kind; 'no': cannot become one; 'more': need more bytes. */
 export type LineVerdict = 'yes' | 'no' | 'more';
 
-/** Bytes of a start line that recognition looks at. Longer lines are judged on their prefix. */
-export const START_LINE_WINDOW = 8192;
+/**
+ * Bytes of a start line that recognition waits for. A line that ends within them is checked
+ * whole (method, target, version); while it has not ended, the answer is `more`, however many
+ * segments it takes to arrive (a 4 KB signed URL is three segments on a 1500-byte MTU). A line
+ * longer than this is judged on this prefix (a method, SP, a target that starts well), and the
+ * parser checks the rest once the head is complete, up to its head limit (reader-steps.ts
+ * HEAD_LIMIT, 64 KiB: past it the message is DIS_ERR_TOO_LARGE). 16 KiB is Node's default
+ * limit for a whole request head; nginx allows 8 KiB per line by default.
+ */
+export const START_LINE_WINDOW = 16 * 1024;
 
 /** Longest method accepted; the longest registered one (RFC 9110 §16.1 registry) has 17. */
 const MAX_METHOD = 20;
