@@ -1,48 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { liveCaptureAvailability } from '@shoal/capture';
-import { FeedSocket, getJson, putJson, tempDir, waitFor, type Json } from './helpers/harness.js';
+import { FeedSocket, getJson, putJson, type Json } from './helpers/harness.js';
+import { startLiveWorker } from './helpers/live-worker.js';
 import { labUnavailable, PodLab } from './helpers/pod-lab.js';
-
-const SHOAL = fileURLToPath(new URL('../../../bin/shoal', import.meta.url));
 
 function skipReason(): string | false {
   const lab = labUnavailable();
   if (lab !== null) return lab;
   const live = liveCaptureAvailability();
   return live.available ? false : live.reason;
-}
-
-interface LiveWorker {
-  port: number;
-  base: string;
-  token: string;
-  log: () => string;
-}
-
-/** Runs `node bin/shoal worker` as a real child process; resolves once its API listens. */
-async function startWorker(lab: PodLab, name: string, args: string[]): Promise<LiveWorker> {
-  const dataDir = tempDir(`shoal-live-${name}-`);
-  const tokenFile = join(dataDir, 'token-file');
-  const token = `live-${name}-${lab.id}`;
-  fs.writeFileSync(tokenFile, token, { mode: 0o600 });
-  const child = lab.own(
-    spawn(process.execPath, [SHOAL, 'worker', '--port', '0', '--data-dir', dataDir, '--token-file', tokenFile, '--node-name', name, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
-  child.on('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
-  let log = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (log += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (log += d));
-  assert.ok(await waitFor(() => /"port":\d+/.test(log) || child.exitCode !== null, 15_000), `worker ${name} did not start: ${log}`);
-  const port = Number(/"port":(\d+)/.exec(log)?.[1]);
-  assert.ok(port > 0, `worker ${name} did not start: ${log}`);
-  return { port, base: `http://127.0.0.1:${port}`, token, log: () => log };
 }
 
 const skip = skipReason();
@@ -56,10 +23,10 @@ describe('worker, live capture in pod network namespaces', { skip }, () => {
   after(() => lab?.destroy());
 
   it('turns curl requests between two pods into entries, from the bridge and from inside the server pod', async () => {
-    const onBridge = await startWorker(lab, 'node-bridge', ['--interface', lab.bridge, '--capture', 'af_packet']);
-    const inPod = await startWorker(lab, 'node-netns', ['--capture', 'best']);
+    const onBridge = await startLiveWorker(lab, 'node-bridge', ['--interface', lab.bridge, '--capture', 'af_packet']);
+    const inPod = await startLiveWorker(lab, 'node-netns', ['--capture', 'best']);
     // On `any` each bridged packet shows on both veths and on the bridge: the copies must go.
-    const onAny = await startWorker(lab, 'node-any', ['--capture', 'libpcap']);
+    const onAny = await startLiveWorker(lab, 'node-any', ['--capture', 'libpcap']);
     const pods = [
       { ip: lab.server.ip, name: 'server', namespace: 'lab' },
       { ip: lab.client.ip, name: 'client', namespace: 'lab' },

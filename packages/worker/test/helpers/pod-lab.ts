@@ -7,8 +7,11 @@
  *                                         ├─ bridge (no address) in the root namespace
  *   [ns client] eth0 10.244.X.3/24 ─ veth ─┘
  *
- * A real Node HTTP server runs in the server pod (200 for GET, 201 for POST, 404 for /missing);
- * curl runs in the client pod. Names are unique per run; destroy() (also on process exit)
+ * A real Node HTTP server runs in the server pod (200 for GET, 201 for POST, 404 for /missing;
+ * an `x-reply-bytes: N` request header makes the body N bytes of `x`); curl runs in the client
+ * pod. With `offloads: false` every veth end has TSO, GSO and GRO off, so TCP travels in
+ * MTU-sized segments as on a real NIC path (with them on, a veth carries 64 KiB "packets" and a
+ * request never splits). Names are unique per run; destroy() (also on process exit)
  * removes the namespaces, links and processes made here. Every command has a time limit.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -29,13 +32,26 @@ function ipQuiet(args: string[]): void {
   }
 }
 
-/** Why the live tests cannot run here, or null when they can (root, ip, curl). */
-export function labUnavailable(): string | null {
+function ethtoolOffloadsOff(netns: string | null, dev: string): void {
+  const args = ['-K', dev, 'tso', 'off', 'gso', 'off', 'gro', 'off'];
+  const [cmd, argv] = netns === null ? ['ethtool', args] : ['ip', ['netns', 'exec', netns, 'ethtool', ...args]];
+  execFileSync(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'], timeout: TIMEOUT_MS });
+}
+
+/** Why the live tests cannot run here, or null when they can (root, ip, curl, and `tools`). */
+export function labUnavailable(tools: string[] = []): string | null {
   if (process.getuid?.() !== 0) return 'live worker tests need root (network namespaces, AF_PACKET)';
-  for (const tool of ['ip', 'curl']) {
+  for (const tool of ['ip', 'curl', ...tools]) {
     if (spawnSync(tool, ['-V'], { stdio: 'ignore', timeout: TIMEOUT_MS }).error !== undefined) return `${tool} is not installed`;
   }
   return null;
+}
+
+export interface PodLabOptions {
+  /** MTU of every veth end (the kernel's default for a veth is 1500). */
+  mtu?: number;
+  /** false: TSO, GSO and GRO off on every veth end (needs ethtool). Default: left as they are. */
+  offloads?: boolean;
 }
 
 export class PodLab {
@@ -47,7 +63,7 @@ export class PodLab {
   private readonly processes = new Set<ChildProcess>();
   private destroyed = false;
 
-  constructor() {
+  constructor(private readonly options: PodLabOptions = {}) {
     this.id = `${process.pid % 100_000}${Math.floor(Math.random() * 1000)}`;
     const x = 100 + (Number(this.id) % 150);
     this.bridge = `swb${this.id}`.slice(0, 15);
@@ -80,6 +96,14 @@ export class PodLab {
       ip(['-n', pod.ns, 'link', 'set', 'lo', 'up']);
       ip(['-n', pod.ns, 'addr', 'add', `${pod.ip}/24`, 'dev', 'eth0']);
       ip(['-n', pod.ns, 'link', 'set', 'eth0', 'up']);
+      if (this.options.mtu !== undefined) {
+        ip(['link', 'set', pod.port, 'mtu', String(this.options.mtu)]);
+        ip(['-n', pod.ns, 'link', 'set', 'eth0', 'mtu', String(this.options.mtu)]);
+      }
+      if (this.options.offloads === false) {
+        ethtoolOffloadsOff(null, pod.port);
+        ethtoolOffloadsOff(pod.ns, 'eth0');
+      }
     }
   }
 
@@ -87,15 +111,24 @@ export class PodLab {
     return `/var/run/netns/${ns}`;
   }
 
-  /** Starts the HTTP server in the server pod; resolves once it listens. */
-  async startServer(): Promise<void> {
+  /**
+   * Starts the HTTP server in the server pod; resolves once it listens. `maxHeaderSize` raises
+   * Node's limit on a request head (16 KiB by default).
+   */
+  async startServer(options: { maxHeaderSize?: number } = {}): Promise<void> {
     const script = `
       const http = require('node:http');
-      http.createServer((req, res) => {
+      http.createServer({ maxHeaderSize: ${options.maxHeaderSize ?? 16 * 1024} }, (req, res) => {
         let body = '';
         req.on('data', (d) => (body += d));
         req.on('end', () => {
           res.statusCode = req.url === '/missing' ? 404 : req.method === 'POST' ? 201 : 200;
+          const replyBytes = req.headers['x-reply-bytes'];
+          if (replyBytes !== undefined) {
+            res.setHeader('content-type', 'text/plain');
+            res.end('x'.repeat(Number(replyBytes)));
+            return;
+          }
           res.setHeader('content-type', 'application/json');
           res.end(JSON.stringify({ path: req.url, got: body.length }));
         });
@@ -119,12 +152,16 @@ export class PodLab {
     });
   }
 
-  /** curl from the client pod; resolves with the HTTP status. */
-  curl(method: string, path: string, body?: string): number {
+  /**
+   * curl from the client pod; returns the HTTP status. The body goes through curl's stdin, as a
+   * 1 MB body would not fit in one argument (the kernel caps each at 128 KiB).
+   */
+  curl(method: string, path: string, body?: string, headers: string[] = []): number {
     const args = ['netns', 'exec', this.client.ns, 'curl', '-sS', '--max-time', '5', '-o', '/dev/null', '-w', '%{http_code}', '-X', method];
-    if (body !== undefined) args.push('-H', 'content-type: application/json', '--data', body);
+    for (const header of headers) args.push('-H', header);
+    if (body !== undefined) args.push('-H', 'content-type: application/json', '--data-binary', '@-');
     args.push(`http://${this.server.ip}:${this.httpPort}${path}`);
-    const r = spawnSync('ip', args, { encoding: 'utf8', timeout: TIMEOUT_MS });
+    const r = spawnSync('ip', args, { encoding: 'utf8', timeout: TIMEOUT_MS, ...(body !== undefined ? { input: body } : {}) });
     if (r.status !== 0) throw new Error(`curl ${method} ${path} failed: ${r.stderr}`);
     return Number(r.stdout);
   }
