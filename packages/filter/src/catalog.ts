@@ -65,11 +65,11 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: 'response_body_size', type: 'int', meaning: 'response body bytes (HTTP bodySize; payload bytes of a flow)', example: 'response_body_size == 0' },
   { name: 'request_size', type: 'int', meaning: 'request bytes on the wire (requestSize)', example: 'request_size > 100' },
   { name: 'response_size', type: 'int', meaning: 'response bytes on the wire (responseSize)', example: 'response_size > 100000' },
-  { name: 'capture_source', type: 'string', meaning: 'how packets were obtained: af_packet, libpcap, ebpf, ebpf_tls, pcap_file', example: 'capture_source == "ebpf_tls"' },
+  { name: 'capture_source', type: 'string', meaning: 'how packets were obtained: ebpf, af_packet, libpcap, pcap_file (ebpf_tls reserved, not produced yet)', example: 'capture_source == "ebpf"' },
   { name: 'malformed', type: 'bool', meaning: 'the entry carries a malformed note', example: 'malformed' },
   { name: 'malformed_code', type: 'string', meaning: 'its DIS_ERR_* code, "" when not malformed', example: 'malformed_code == "DIS_ERR_GAP"' },
   { name: 'summary', type: 'string', meaning: 'the one-line summary a feed row shows (summary.text)', example: 'summary.contains("-> 404")' },
-  { name: 'id', type: 'string', meaning: 'entry id, <worker>/<seq>', example: 'id == "node-a/42"' },
+  { name: 'id', type: 'string', meaning: 'entry id, <worker>/<run>/<seq> (dissect/<seq> for a file)', example: 'id == "node-a/mih3k2a0/42"' },
   { name: 'stream', type: 'string', meaning: 'the connection or conversation the entry came from', example: 'stream == "node-a/tcp/7"' },
 ];
 
