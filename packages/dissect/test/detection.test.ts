@@ -79,13 +79,16 @@ describe('detection of messages cut by the network', () => {
 
 describe('detection after bytes no probe recognises', () => {
   it('garbage before the first request is skipped, and the request found, wherever it was cut', () => {
-    const out = replayAllSplits(http1, [c(1, '\x00\x01\x02garbage garbage\r\nmore\r\nGET /ok HTTP/1.1\r\n\r\n'), s(2, OK('fine')), close(3)]);
+    const garbage = '\x00\x01\x02garbage garbage\r\nmore\r\n';
+    const out = replayAllSplits(http1, [c(1, `${garbage}GET /ok HTTP/1.1\r\n\r\n`), s(2, OK('fine')), close(3)]);
     assert.deepEqual(rows(out), [['GET /ok -> 200', null]]);
+    assert.equal(out.detectDiscarded, garbage.length, 'every skipped byte is counted');
   });
 
   it('joined in the middle of a body: the next request is found glued to its last byte', () => {
     const out = replayAllSplits(http1, [c(1, 'of a request body}GET /b HTTP/1.1\r\n\r\n'), s(2, OK('B')), close(3)]);
     assert.deepEqual(rows(out), [['GET /b -> 200', null]]);
+    assert.equal(out.detectDiscarded, 'of a request body}'.length);
   });
 
   it('joined in the middle of a body: the next response is found glued to its last byte', () => {

@@ -43,6 +43,8 @@ export interface Outcome {
   transactions: Transaction[];
   /** No dissector claimed the stream: the engine would report it as an L4 flow. */
   unclaimed: boolean;
+  /** Bytes detection dropped before a dissector claimed the stream (stats `detect_discarded`). */
+  detectDiscarded: number;
   /**
    * Upgrade calls, with pending bytes per direction joined and shown as latin1. Data that the
    * script delivers after the upgrade is appended, as the session would route it to the new
@@ -92,7 +94,8 @@ export function replay(
     unclaimedFlow: () => (unclaimed = true),
   };
   const flow = emptyFlow();
-  const d = new RecordingHandler(flow, new DissectorRegistry(Array.isArray(specs) ? specs : [specs as DissectorSpec]), { ...defaultTestOptions, ...options }, output, new DissectStats());
+  const stats = new DissectStats();
+  const d = new RecordingHandler(flow, new DissectorRegistry(Array.isArray(specs) ? specs : [specs as DissectorSpec]), { ...defaultTestOptions, ...options }, output, stats);
   script.forEach((step, i) => {
     if (step.kind !== 'data') flow.lastMs = step.ts;
     switch (step.kind) {
@@ -121,6 +124,7 @@ export function replay(
   return {
     transactions: JSON.parse(JSON.stringify(transactions)) as Transaction[],
     unclaimed,
+    detectDiscarded: stats.shedBytes.get('detect_discarded') ?? 0,
     upgrades: d.upgrades.map((u) => ({
       protocol: u.protocol,
       pending: [Buffer.concat(u.pending[0]).toString('latin1'), Buffer.concat(u.pending[1]).toString('latin1')],
