@@ -114,8 +114,8 @@ export interface DissectorSpec {
    * byte (or at the first byte after detection started over) and holds every byte since, up to
    * PROBE_LIMIT. Real networks cut messages into ~1.4 KB segments, so the first call often sees
    * only part of the first line: answer `more` whenever these bytes could still become this
-   * protocol, never `no` merely because a line or frame is incomplete. Must not throw or keep
-   * `data`.
+   * protocol, never `no` merely because a line or frame is incomplete. Over UDP each datagram is
+   * probed alone (a datagram is a message; `more` counts as `no`). Must not throw or keep `data`.
    */
   probe(data: Buffer): ProbeVerdict;
   /**

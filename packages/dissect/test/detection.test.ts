@@ -123,4 +123,30 @@ describe('detection after bytes no probe recognises', () => {
     assert.equal(out.unclaimed, false);
     assert.deepEqual(heard, ['HELLO world']);
   });
+
+  it('over UDP each datagram is probed alone, never joined to the next', () => {
+    const heard: string[] = [];
+    const ping: DissectorSpec = {
+      name: 'ping',
+      layer4: 'udp',
+      ports: [],
+      probe: (data) => {
+        const text = data.toString('latin1');
+        if (text.startsWith('PING')) return 'client';
+        return 'PING'.startsWith(text) ? 'more' : 'no';
+      },
+      create: (session): StreamDissector => ({
+        data: (_d, chunk) => heard.push(chunk.toString('latin1')),
+        gap: () => undefined,
+        end: () => undefined,
+        tick: () => undefined,
+        close: (ts) => session.emit({ summary: { text: heard.join('|') }, timestamp: ts, endTimestamp: ts } as unknown as Transaction),
+      }),
+    };
+    const split = replay(ping, [c(1, 'PI'), c(2, 'NG'), close(3)], {}, undefined, 'udp');
+    assert.equal(split.unclaimed, true, 'two datagrams are not one message');
+    const whole = replay(ping, [c(1, 'PI'), c(2, 'PING 1'), close(3)], {}, undefined, 'udp');
+    assert.equal(whole.unclaimed, false);
+    assert.deepEqual(heard, ['PING 1']);
+  });
 });

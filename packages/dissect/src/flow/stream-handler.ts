@@ -145,7 +145,8 @@ export class StreamHandler implements DissectorSession {
       }
       // A probe that needs more bytes gets them, up to PROBE_LIMIT (dissector.ts): a start line cut
       // by the network's MTU is the normal case, not a reason to give up.
-      if (undecided.length > 0 && window.length < PROBE_LIMIT) {
+      // A UDP datagram is a message of its own: it is probed alone, never joined to the next.
+      if (undecided.length > 0 && window.length < PROBE_LIMIT && this.flow.layer4 === 'tcp') {
         this.candidates[direction] = undecided;
         return;
       }
@@ -165,7 +166,7 @@ export class StreamHandler implements DissectorSession {
     this.candidates[direction] = all;
     const waiting = this.waiting[direction];
     const search = MessageSearch.of(all);
-    if (search === null || waiting.length === 0) {
+    if (search === null || waiting.length === 0 || this.flow.layer4 !== 'tcp') {
       this.drop(direction, waiting.length);
       return false;
     }

@@ -66,26 +66,31 @@ class RecordingHandler extends StreamHandler {
   }
 }
 
-/** A TCP flow from 10.0.0.1:40000 (direction 0, which opened it) to 10.0.0.2:8080. */
-function emptyFlow(): Flow {
+/** A flow from 10.0.0.1:40000 (direction 0, which opened it) to 10.0.0.2:8080. */
+function emptyFlow(layer4: 'tcp' | 'udp'): Flow {
+  const transport = layer4 === 'tcp' ? IpProtocol.TCP : IpProtocol.UDP;
   const pkt = new DecodedPacket();
   pkt.ipVersion = 4;
-  pkt.transport = IpProtocol.TCP;
+  pkt.transport = transport;
   pkt.src[0] = 0x0a000001;
   pkt.dst[0] = 0x0a000002;
   pkt.srcPort = 40000;
   pkt.dstPort = 8080;
-  const flow = new Flow(1, 0, 4, IpProtocol.TCP, pkt, 0);
+  const flow = new Flow(1, 0, 4, transport, pkt, 0);
   flow.initiator = 0;
   return flow;
 }
 
-/** Replay `script` into a fresh flow where `specs` (one dissector, or several) are registered. */
+/**
+ * Replay `script` into a fresh flow where `specs` (one dissector, or several) are registered. A
+ * UDP flow takes each data piece as one datagram.
+ */
 export function replay(
   specs: DissectorSpec | readonly DissectorSpec[],
   script: readonly Step[],
   options: Partial<DissectOptions> = {},
   cut: Cutter = (_i, b) => [b],
+  layer4: 'tcp' | 'udp' = 'tcp',
 ): Outcome {
   const transactions: Transaction[] = [];
   let unclaimed = false;
@@ -93,7 +98,7 @@ export function replay(
     transaction: (_flow, _client, t) => transactions.push(t),
     unclaimedFlow: () => (unclaimed = true),
   };
-  const flow = emptyFlow();
+  const flow = emptyFlow(layer4);
   const stats = new DissectStats();
   const d = new RecordingHandler(flow, new DissectorRegistry(Array.isArray(specs) ? specs : [specs as DissectorSpec]), { ...defaultTestOptions, ...options }, output, stats);
   script.forEach((step, i) => {
