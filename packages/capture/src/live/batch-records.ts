@@ -10,7 +10,7 @@
  * keep their windows.
  */
 
-import type { PacketSink } from '../packet-sink.js';
+import type { PacketSink } from '@shoal/model';
 
 export const RECORD_HEADER_BYTES = 24;
 
