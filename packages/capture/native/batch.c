@@ -39,9 +39,10 @@ int batch_fits(const shoal_batch *b, uint32_t caplen) {
 uint8_t *batch_append(shoal_batch *b, uint32_t caplen, uint32_t wirelen, uint32_t sec,
                       uint32_t nsec, uint32_t ifindex, uint32_t linktype) {
   uint8_t *rec = b->buf + b->used;
-  uint32_t header[6] = {caplen, wirelen, sec, nsec, ifindex, linktype};
+  shoal_record_header header = {.caplen = caplen, .wirelen = wirelen, .sec = sec, .nsec = nsec,
+                                .ifindex = ifindex, .linktype = linktype};
   size_t padded = SHOAL_RECORD_ALIGN((size_t)caplen);
-  memcpy(rec, header, sizeof header);
+  memcpy(rec, &header, sizeof header);
   /* Zero the padding so no stale bytes of an earlier batch travel to JS. */
   if (padded > caplen) memset(rec + SHOAL_RECORD_HEADER + caplen, 0, padded - caplen);
   b->used += SHOAL_RECORD_HEADER + padded;

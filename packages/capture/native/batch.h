@@ -13,7 +13,10 @@
  *       20     4  LINKTYPE_* of the bytes (1 Ethernet, 276 Linux SLL2, ...)
  *       24     n  the packet's bytes, then zero padding to a multiple of 8
  *
- * src/live/batch-records.ts walks the same layout; keep the two in step.
+ * The header is shoal_record_header below. src/live/batch-records.ts walks the same layout;
+ * test/batch-layout.test.ts builds batch.c into a small program (test/native/batch-layout.c)
+ * and checks the reader's offsets against offsetof/sizeof here, and its reading of a batch
+ * that batch_append filled.
  */
 #ifndef SHOAL_BATCH_H
 #define SHOAL_BATCH_H
@@ -23,6 +26,17 @@
 
 #define SHOAL_RECORD_HEADER 24u
 #define SHOAL_RECORD_ALIGN(n) (((n) + 7u) & ~(size_t)7u)
+
+typedef struct {
+  uint32_t caplen;   /* captured length (bytes stored after the header) */
+  uint32_t wirelen;  /* original length on the wire */
+  uint32_t sec;      /* timestamp, seconds since the epoch */
+  uint32_t nsec;     /* timestamp, nanoseconds */
+  uint32_t ifindex;  /* interface index (0 when unknown) */
+  uint32_t linktype; /* LINKTYPE_* of the bytes */
+} shoal_record_header;
+
+_Static_assert(sizeof(shoal_record_header) == SHOAL_RECORD_HEADER, "record header size");
 
 typedef struct {
   uint8_t *buf;

@@ -14,7 +14,7 @@
 
 import fs from 'node:fs';
 import { ShoalError } from '@shoal/model';
-import type { PacketSink } from './packet-sink.js';
+import type { PacketSink } from '@shoal/model';
 import type { CaptureInterface, CaptureWarning, RecordParser } from './capture-types.js';
 import { type CaptureFormat, describeNonCapture, detectFormat } from './capture-format.js';
 import { ChunkedFile } from './chunked-file.js';

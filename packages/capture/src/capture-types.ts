@@ -2,7 +2,7 @@
  * Types shared between the capture-file reader and its per-format record parsers.
  */
 
-import type { PacketSink } from './packet-sink.js';
+import type { PacketSink } from '@shoal/model';
 import type { CaptureFormat } from './capture-format.js';
 import type { TimestampScale } from './timestamp-scale.js';
 

@@ -1,10 +1,8 @@
 /**
  * @shoal/capture: where packets come from. Capture files (pcap, pcapng) and live capture
- * (eBPF, AF_PACKET, libpcap; `best` picks); every source hands packets on through a PacketSink.
+ * (eBPF, AF_PACKET, libpcap; `best` picks); every source hands packets on through a PacketSink
+ * (with LinkType, a contract of @shoal/model).
  */
-
-export { LinkType } from './packet-sink.js';
-export type { PacketSink } from './packet-sink.js';
 
 export { CaptureFileReader, DEFAULT_CHUNK_BYTES } from './capture-file-reader.js';
 export type { CaptureFileReaderOptions } from './capture-file-reader.js';

@@ -9,7 +9,7 @@
  * Every field is in the byte order of the host that wrote the file, which the magic reveals.
  */
 
-import type { PacketSink } from './packet-sink.js';
+import type { PacketSink } from '@shoal/model';
 import type { CaptureInterface, RecordParser } from './capture-types.js';
 import { MAX_CAPTURED_LENGTH, detectFormat } from './capture-format.js';
 import { TimestampScale } from './timestamp-scale.js';

@@ -12,7 +12,7 @@
 
 import fs from 'node:fs';
 import { ShoalError } from '@shoal/model';
-import type { PacketSink } from './packet-sink.js';
+import type { PacketSink } from '@shoal/model';
 import { MAX_CAPTURED_LENGTH, PCAP_MAGIC_NS, PCAP_MAGIC_US } from './capture-format.js';
 
 export interface PcapWriterOptions {

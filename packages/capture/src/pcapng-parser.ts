@@ -11,7 +11,7 @@
  * IDB order (§4.2); packet blocks name their interface by that number.
  */
 
-import type { PacketSink } from './packet-sink.js';
+import type { PacketSink } from '@shoal/model';
 import type { CaptureInterface, RecordParser } from './capture-types.js';
 import { MAX_CAPTURED_LENGTH, MAX_PCAPNG_BLOCK_BYTES } from './capture-format.js';
 import {

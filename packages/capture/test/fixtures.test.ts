@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { LinkType } from '@shoal/capture';
+import { LinkType } from '@shoal/model';
 import { readCapture } from './helpers/read-capture.js';
 
 // Compiled to dist-test/, the fixtures stay in test/fixtures/ (see make-fixtures.mjs).

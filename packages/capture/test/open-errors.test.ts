@@ -2,8 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
-import { isShoalError } from '@shoal/model';
-import { CaptureFileReader, LinkType, PcapWriter } from '@shoal/capture';
+import { LinkType, isShoalError } from '@shoal/model';
+import { CaptureFileReader, PcapWriter } from '@shoal/capture';
 import { tempDir, tempFile } from './helpers/temp-files.js';
 
 function openError(file: string): { code: string; message: string } {

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CaptureFileReader, LinkType, PcapWriter } from '@shoal/capture';
+import { LinkType } from '@shoal/model';
+import { CaptureFileReader, PcapWriter } from '@shoal/capture';
 import { readCapture } from './helpers/read-capture.js';
 import { BE_NANO, LE_MICRO } from './helpers/pcap-literals.js';
 import { fromHex, pseudoRandomBytes, tempFile } from './helpers/temp-files.js';

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CaptureFileReader, LinkType, PcapWriter } from '@shoal/capture';
+import { LinkType } from '@shoal/model';
+import { CaptureFileReader, PcapWriter } from '@shoal/capture';
 import { PcapngBuilder } from './helpers/pcapng-builder.js';
 import { readCapture } from './helpers/read-capture.js';
 import { fromHex, pseudoRandomBytes, tempFile } from './helpers/temp-files.js';

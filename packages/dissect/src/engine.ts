@@ -1,5 +1,4 @@
-import type { PacketSink } from '@shoal/capture';
-import type { Endpoint, Entry } from '@shoal/model';
+import type { Endpoint, Entry, PacketSink } from '@shoal/model';
 import type { Direction, DissectOptions, Transaction } from './dissector.js';
 import { EntryFactory, type EntryOrigin } from './entry-factory.js';
 import { Flow } from './flow/flow.js';

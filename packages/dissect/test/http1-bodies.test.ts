@@ -164,9 +164,7 @@ describe('http1 body cap', () => {
 
   it('a zip bomb expands no further than the cap', () => {
     const enc = zlib.gzipSync(Buffer.alloc(50 * 1024 * 1024));
-    const started = Date.now();
     const [t] = replayAllSplits(http1, [c(1, GET), s(2, withLength('gzip', enc)), close(3)], { bodyCapBytes: 64 * 1024 }).transactions;
-    assert.ok(Date.now() - started < 20_000);
     assert.equal(t?.response?.truncated, true);
     assert.equal(t?.response?.bodyEncoding, 'base64');
     assert.equal(t?.response?.decodedSize, undefined);

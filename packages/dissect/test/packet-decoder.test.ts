@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LinkType } from '@shoal/capture';
+import { LinkType } from '@shoal/model';
 import type { Entry } from '@shoal/model';
 import { DEFAULT_ENGINE_OPTIONS, DissectEngine, DissectorRegistry } from '../dist/index.js';
 import { formatIp } from '../dist/layers/ip-format.js';

@@ -54,6 +54,7 @@ const CASES: Record<string, Case[]> = {
     [U, 'timestamp > timestamp("2026-11-26T05:40:28Z")', false],
     [U, 'timestamp == timestamp("2026-01-15T09:30:00.250Z") && timestamp.getHours() == 9', true],
     [U, 'timestamp > now() - duration("1h")', false],
+    [{ ...U, timestamp: Date.now() }, 'timestamp > now() - duration("1h")', true],
   ],
   elapsed_time: [[R, 'elapsed_time == 34', true], [U, 'elapsed_time < 1000', false], [U, 'elapsed_time == 1250', true]],
   request: [[R, 'request.method == "POST" && request.bodySize == 15', true], [L, 'has(request.method)', false], [T, 'request.packets == 7 && "SYN" in request.flags', true]],

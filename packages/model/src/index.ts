@@ -11,3 +11,5 @@ export type {
 } from './entry.js';
 export { ErrorCodes, ShoalError, isShoalError } from './errors.js';
 export type { ErrorCode } from './errors.js';
+export { LinkType } from './packet-sink.js';
+export type { PacketSink } from './packet-sink.js';

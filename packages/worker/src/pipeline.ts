@@ -1,6 +1,5 @@
-import type { PacketSink } from '@shoal/capture';
 import { DEFAULT_ENGINE_OPTIONS, DissectEngine, defaultRegistry } from '@shoal/dissect';
-import type { CaptureSource, Endpoint, Entry, NodeInfo } from '@shoal/model';
+import type { CaptureSource, Endpoint, Entry, NodeInfo, PacketSink } from '@shoal/model';
 import type { Logger } from 'pino';
 import { DuplicateFilter } from './capture/duplicate-filter.js';
 import { LiveFeed, type FeedLimits } from './feed/live-feed.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CaptureFileReader, type PacketSink } from '@shoal/capture';
+import { CaptureFileReader } from '@shoal/capture';
 import { DEFAULT_ENGINE_OPTIONS, DissectEngine, defaultRegistry } from '@shoal/dissect';
-import type { Entry } from '@shoal/model';
+import type { Entry, PacketSink } from '@shoal/model';
 import { FIXTURE } from './helpers/harness.js';
 
 describe('DissectEngine.advanceClock (what the worker calls every second)', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LinkType } from '@shoal/capture';
+import { LinkType } from '@shoal/model';
 import { DuplicateFilter, DUPLICATE_WINDOW_MS, planCaptures } from '../dist/index.js';
 
 const pod = (ip: string, netns?: string) => ({ ip, name: `p${ip.split('.').pop()}`, namespace: 'ns', ...(netns !== undefined ? { netns } : {}) });

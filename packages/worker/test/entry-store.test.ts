@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { CaptureFileReader, PcapWriter, type PacketSink } from '@shoal/capture';
+import type { PacketSink } from '@shoal/model';
+import { CaptureFileReader, PcapWriter } from '@shoal/capture';
 import { EntryStore, parseSize } from '../dist/index.js';
 import { sampleEntry } from './helpers/sample-entry.js';
 

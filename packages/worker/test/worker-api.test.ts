@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import {
   FeedSocket,
   FIXTURE,
@@ -14,12 +14,6 @@ import {
   type Json,
 } from './helpers/harness.js';
 
-let h: Harness;
-before(async () => {
-  h = await startHarness();
-});
-after(() => h.close());
-
 const PROTECTED: [string, string][] = [
   ['GET', '/stats'],
   ['PUT', '/targets'],
@@ -30,6 +24,13 @@ const PROTECTED: [string, string][] = [
 ];
 
 describe('worker API: authentication', () => {
+  // One worker for these tests: none of them changes its state.
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(() => h.close());
+
   it('refuses every protected route without the token or with a wrong one, and serves nothing else', async () => {
     for (const [method, path] of PROTECTED) {
       const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer wrong' }, { authorization: `Bearer ${h.token}x` }, { authorization: h.token }];
@@ -69,13 +70,34 @@ describe('worker API: authentication', () => {
   });
 });
 
-describe('worker API: entries', () => {
-  let all: FeedSocket;
-  let posts: FeedSocket;
+const SUMMARIES = ['GET / 200', 'GET /api/users 200', 'GET /missing 404', 'POST /api/orders 201'];
+const summaryOf = (e: Json): string => `${e.summary.method} ${e.summary.path} ${e.summary.status}`;
 
-  it('captures nothing while it has no targets', async () => {
+describe('worker API: entries', () => {
+  // A fresh worker for each test: what one test stored, resolved or counted never shows in another.
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(() => h.close());
+
+  /** Targets the fixture's address, replays the fixture once and returns its entries as /ws streamed them. */
+  async function captureFixture(): Promise<Json[]> {
+    const feed = new FeedSocket(h.worker.port, h.token, '?q=');
+    await feed.ready();
+    assert.equal((await putJson(h.base, '/targets', LOCAL_TARGET, h.token)).status, 200);
+    assert.equal(await h.source.play(FIXTURE), FIXTURE_PACKETS);
+    assert.ok(await feed.until(() => feed.entries.length >= FIXTURE_ENTRIES), 'the fixture\'s entries arrive');
+    await feed.close();
+    assert.deepEqual(feed.entries.map(summaryOf), SUMMARIES);
+    return feed.entries;
+  }
+
+  it('captures nothing while it has no targets, and the same replay once it has one', async () => {
     assert.equal(await h.source.play(FIXTURE), 0, 'no capture is open, so a replay delivers nothing');
     assert.equal((await getJson(h.base, '/stats', h.token)).body.store.entries, 0);
+    assert.equal((await putJson(h.base, '/targets', LOCAL_TARGET, h.token)).status, 200);
+    assert.equal(await h.source.play(FIXTURE), FIXTURE_PACKETS);
   });
 
   it('streams entries to /ws subscribers, each only what its filter matches, resolved by PUT /resolution', async () => {
@@ -85,8 +107,8 @@ describe('worker API: entries', () => {
     assert.equal(targets.status, 200);
     assert.equal(targets.body.captures.length, 1);
     assert.equal(targets.body.captures[0].filter, 'host 127.0.0.1');
-    all = new FeedSocket(h.worker.port, h.token, '?q=');
-    posts = new FeedSocket(h.worker.port, h.token);
+    const all = new FeedSocket(h.worker.port, h.token, '?q=');
+    const posts = new FeedSocket(h.worker.port, h.token);
     await posts.opened();
     posts.ws.send(JSON.stringify({ filter: 'method == "POST"' }));
     await all.ready();
@@ -94,15 +116,13 @@ describe('worker API: entries', () => {
     assert.equal(await h.source.play(FIXTURE), FIXTURE_PACKETS);
     assert.ok(await all.until(() => all.entries.length >= FIXTURE_ENTRIES), 'all four entries arrive');
     assert.ok(await posts.until(() => posts.entries.length >= 1));
-    await new Promise((r) => setTimeout(r, 200));
-    assert.deepEqual(all.entries.map((e: Json) => `${e.summary.method} ${e.summary.path} ${e.summary.status}`), [
-      'GET / 200',
-      'GET /api/users 200',
-      'GET /missing 404',
-      'POST /api/orders 201',
-    ]);
-    assert.equal(posts.entries.length, 1);
-    assert.equal(posts.entries[0].summary.path, '/api/orders');
+    // A second replay, awaited on both sockets, is the control for what must not come: anything
+    // extra from the first (a GET through the POST filter, a duplicate) would arrive before it.
+    assert.equal(await h.source.play(FIXTURE), FIXTURE_PACKETS);
+    assert.ok(await all.until(() => all.entries.length >= 2 * FIXTURE_ENTRIES));
+    assert.ok(await posts.until(() => posts.entries.length >= 2));
+    assert.deepEqual(all.entries.map(summaryOf), [...SUMMARIES, ...SUMMARIES]);
+    assert.deepEqual(posts.entries.map((e: Json) => e.id), [all.entries[3].id, all.entries[7].id]);
     const e = all.entries[0];
     assert.match(e.id, /^test-node\/[0-9a-z]+\/\d+$/);
     assert.equal(e.worker, 'test-node');
@@ -111,10 +131,11 @@ describe('worker API: entries', () => {
     assert.equal(e.src.pod, 'web-1');
     assert.equal(e.dst.name, 'web-1');
     assert.equal(e.dst.namespace, 'shop');
+    await Promise.all([all.close(), posts.close()]);
   });
 
   it('returns by GET /entries/:id exactly the entry streamed on /ws, and 404 for an unknown id', async () => {
-    for (const streamed of all.entries) {
+    for (const streamed of await captureFixture()) {
       const raw = await getJson(h.base, `/entries/${streamed.id}`, h.token);
       assert.equal(raw.status, 200);
       assert.deepEqual(raw.body, streamed);
@@ -127,10 +148,11 @@ describe('worker API: entries', () => {
   });
 
   it('replays stored entries from `since`, then goes live', async () => {
-    const since = all.entries[0].timestamp;
+    const stored = await captureFixture();
+    const since = stored[0].timestamp;
     const late = new FeedSocket(h.worker.port, h.token, `?q=${encodeURIComponent('path == "/api/users"')}&since=${since}`);
     assert.equal((await late.ready()).replayed, 1);
-    assert.deepEqual(late.entries, [all.entries[1]]);
+    assert.deepEqual(late.entries, [stored[1]]);
     const future = new FeedSocket(h.worker.port, h.token);
     await future.opened();
     future.ws.send(JSON.stringify({ filter: 'http', since: Date.now() + 3_600_000 }));
@@ -161,6 +183,12 @@ describe('worker API: entries', () => {
   });
 
   it('exposes the documented metrics with sane values', async () => {
+    assert.equal(await h.source.play(FIXTURE), 0, 'no target yet: this replay counts nowhere');
+    const feed = new FeedSocket(h.worker.port, h.token, '?q=');
+    await feed.ready();
+    assert.equal((await putJson(h.base, '/targets', LOCAL_TARGET, h.token)).status, 200);
+    for (let play = 0; play < 2; play++) assert.equal(await h.source.play(FIXTURE), FIXTURE_PACKETS);
+    assert.ok(await feed.until(() => feed.entries.length >= 2 * FIXTURE_ENTRIES));
     const text = await (await fetch(h.base + '/metrics')).text();
     for (const name of [
       'received_packets_total',
@@ -187,18 +215,17 @@ describe('worker API: entries', () => {
     ]) {
       assert.match(text, new RegExp(`^# TYPE shoal_worker_${name} `, 'm'), name);
     }
-    const plays = 3; // one with no targets (delivered nothing), then two
     assert.equal(metricValue(text, 'shoal_worker_received_packets_total'), 2 * FIXTURE_PACKETS);
     assert.equal(metricValue(text, 'shoal_worker_dissected_packets_total'), 2 * FIXTURE_PACKETS);
     assert.equal(metricValue(text, 'shoal_worker_dropped_packets_total'), 0);
     assert.equal(metricValue(text, 'shoal_worker_queued_packets'), 0, 'every replayed packet reached the pipeline');
-    assert.equal(metricValue(text, 'shoal_worker_entries_total{protocol="http"}'), (plays - 1) * FIXTURE_ENTRIES);
+    assert.equal(metricValue(text, 'shoal_worker_entries_total{protocol="http"}'), 2 * FIXTURE_ENTRIES);
     assert.equal(metricValue(text, 'shoal_worker_store_entries'), 2 * FIXTURE_ENTRIES);
     assert.ok(metricValue(text, 'shoal_worker_store_bytes')! > 2 * FIXTURE_PACKETS * 66);
     assert.equal(metricValue(text, 'shoal_worker_targets'), 1);
     assert.equal(metricValue(text, 'shoal_worker_pipeline_errors_total'), 0);
     assert.equal(metricValue(text, 'shoal_worker_captures'), 1);
-    assert.equal(metricValue(text, 'shoal_worker_feed_clients'), 2);
+    assert.equal(metricValue(text, 'shoal_worker_feed_clients'), 1);
     assert.ok(metricValue(text, 'shoal_worker_live_streams')! >= 1);
     assert.ok(metricValue(text, 'shoal_worker_process_resident_memory_bytes')! > 10e6);
     const stats = (await getJson(h.base, '/stats', h.token)).body;
@@ -206,20 +233,33 @@ describe('worker API: entries', () => {
     assert.equal(stats.capture.totals.delivered, 2 * FIXTURE_PACKETS);
     assert.equal(stats.capture.totals.queued, 0);
     assert.equal(stats.store.entries, 2 * FIXTURE_ENTRIES);
-    await Promise.all([all.close(), posts.close()]);
+    await feed.close();
   });
 
   it('refuses bad targets and resolution tables with 400 and keeps the previous ones', async () => {
+    const web = { pod: 'web-1', namespace: 'shop', service: 'web' };
+    assert.equal((await putJson(h.base, '/resolution', { '127.0.0.1': web }, h.token)).status, 200);
+    assert.equal((await putJson(h.base, '/targets', LOCAL_TARGET, h.token)).status, 200);
     for (const [path, body] of [
       ['/targets', [{ ip: '10.0.0.1 or port 22', name: 'x', namespace: 'y' }]],
       ['/targets', { ip: '10.0.0.1' }],
+      ['/targets', [{ ip: '10.0.0.2', name: 'fine', namespace: 'y' }, { ip: 'nope', name: 'bad', namespace: 'y' }]],
       ['/resolution', [1, 2]],
       ['/resolution', { '10.0.0.1': { pod: 7 } }],
+      // Valid for 127.0.0.1, bad for another address: none of it may be applied.
+      ['/resolution', { '127.0.0.1': { pod: 'impostor', namespace: 'elsewhere' }, '10.0.0.1': { pod: 7 } }],
     ] as const) {
       const res = await putJson(h.base, path, body, h.token);
       assert.equal(res.status, 400, `${path} ${JSON.stringify(body)}`);
       assert.equal(res.body.error.code, 'WRK_ERR_BAD_REQUEST');
     }
     assert.equal((await getJson(h.base, '/health', undefined)).body.targets, 1);
+    assert.deepEqual((await getJson(h.base, '/stats', h.token)).body.capture.captures.map((c: Json) => c.filter), ['host 127.0.0.1']);
+    // The resolution table has no GET: the names on new entries show which table is in force.
+    for (const e of await captureFixture()) {
+      for (const side of [e.src, e.dst]) {
+        assert.deepEqual([side.name, side.pod, side.namespace, side.service], ['web-1', 'web-1', 'shop', 'web'], `${e.summary.text}: ${JSON.stringify(side)}`);
+      }
+    }
   });
 });

@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CaptureFileReader, type PacketSink } from '@shoal/capture';
+import type { PacketSink } from '@shoal/model';
+import { CaptureFileReader } from '@shoal/capture';
 import { FeedSocket, FIXTURE, FIXTURE_ENTRIES, FIXTURE_PACKETS, getJson, LOCAL_TARGET, putJson, startHarness, type Harness, type Json } from './helpers/harness.js';
 
 interface Packet {

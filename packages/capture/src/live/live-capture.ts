@@ -8,7 +8,7 @@
  * main thread.
  */
 
-import type { PacketSink } from '../packet-sink.js';
+import type { PacketSink } from '@shoal/model';
 import { BEST_CHAIN, ebpfBuildProblem, isSkippable, liveBackendAvailability, pfRingUnavailable, skipForOptions } from './backend-chain.js';
 import type { BackendAvailability, SkippedBackend } from './backend-chain.js';
 import { deliverBatch } from './batch-records.js';

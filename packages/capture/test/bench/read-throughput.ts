@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CaptureFileReader, LinkType, PcapWriter, type PacketSink } from '@shoal/capture';
+import { LinkType, type PacketSink } from '@shoal/model';
+import { CaptureFileReader, PcapWriter } from '@shoal/capture';
 
 const packets = Number(process.argv[2] ?? 1_000_000);
 let file = process.argv[3];

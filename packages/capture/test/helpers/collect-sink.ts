@@ -2,7 +2,7 @@
  * Test sinks: one that records every packet as plain values, for deep comparisons.
  */
 
-import type { PacketSink } from '@shoal/capture';
+import type { PacketSink } from '@shoal/model';
 
 export interface SeenPacket {
   linkType: number;

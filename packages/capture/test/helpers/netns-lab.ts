@@ -242,8 +242,11 @@ export class NetnsLab {
   /**
    * Sends `count` UDP datagrams of `size` bytes (payload "shoal-udp" then filler) from the
    * client namespace to serverIp:port, with a Node sender (at most 64 sends outstanding).
+   * `to: 'broadcast'` sends them to the subnet's broadcast address instead (Ethernet
+   * broadcast frames, which a bridge passes up to itself whether promiscuous or not).
    */
-  async sendUdp(count: number, port: number, size = 64): Promise<void> {
+  async sendUdp(count: number, port: number, size = 64, to: 'server' | 'broadcast' = 'server'): Promise<void> {
+    const address = to === 'server' ? this.serverIp : this.serverIp.replace(/\.\d+$/, '.255');
     const script = `
       const dgram = require('node:dgram');
       const socket = dgram.createSocket('udp4');
@@ -254,13 +257,14 @@ export class NetnsLab {
       function pump() {
         while (sent < total && outstanding < 64) {
           sent++; outstanding++;
-          socket.send(payload, ${port}, ${JSON.stringify(this.serverIp)}, () => {
+          socket.send(payload, ${port}, ${JSON.stringify(address)}, () => {
             outstanding--; done++;
             if (done === total) socket.close(); else pump();
           });
         }
       }
-      pump();
+      // SO_BROADCAST can only be set on a bound socket.
+      ${to === 'server' ? 'pump();' : 'socket.bind(() => { socket.setBroadcast(true); pump(); });'}
       setTimeout(() => process.exit(3), 60000).unref();
     `;
     const r = await this.runIn(this.clientNs, process.execPath, ['-e', script], 70_000);

@@ -3,7 +3,7 @@
  * answers questions about them: does a packet hold these bytes, which IP protocol is it.
  */
 
-import type { PacketSink } from '@shoal/capture';
+import type { PacketSink } from '@shoal/model';
 
 export interface LoggedPacket {
   linkType: number;

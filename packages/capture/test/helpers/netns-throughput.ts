@@ -15,8 +15,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PacketSink } from '@shoal/model';
 import { openLiveCapture } from '@shoal/capture';
-import type { LiveBackend, LiveCaptureOptions, PacketSink } from '@shoal/capture';
+import type { LiveBackend, LiveCaptureOptions } from '@shoal/capture';
 import { NetnsLab, canMakeNamespaces, waitFor } from './netns-lab.js';
 
 const count = Number(process.argv[2] ?? 500_000);

@@ -1,4 +1,4 @@
-import { LinkType } from '@shoal/capture';
+import { LinkType } from '@shoal/model';
 
 /** EtherTypes we follow (IEEE 802.3 / 802.1Q). */
 const ETHERTYPE_IPV4 = 0x0800;

@@ -6,7 +6,8 @@
  * Checksums are left stale: Shoal ignores them, as captures with checksum offload require.
  */
 
-import { CaptureFileReader, LinkType, PcapWriter, type PacketSink } from '@shoal/capture';
+import { LinkType, type PacketSink } from '@shoal/model';
+import { CaptureFileReader, PcapWriter } from '@shoal/capture';
 import { isData, payloadOf, tcpView, type Packet, type TcpView } from './tcp-view.js';
 
 export { isData, payloadOf, tcpView, type Packet, type TcpView } from './tcp-view.js';

@@ -1,7 +1,7 @@
 /** Runs the whole engine (default registry and options) over a capture file or packet list. */
 
-import { CaptureFileReader, type PacketSink } from '@shoal/capture';
-import type { Entry } from '@shoal/model';
+import { CaptureFileReader } from '@shoal/capture';
+import type { Entry, PacketSink } from '@shoal/model';
 import { DEFAULT_ENGINE_OPTIONS, DissectEngine, defaultRegistry, type EngineOptions } from '../../dist/index.js';
 import { replay, type Packet } from './capture-rewrite.js';
 

@@ -4,7 +4,7 @@
  * find them.
  */
 
-import { LinkType } from '@shoal/capture';
+import { LinkType } from '@shoal/model';
 
 /** One captured packet, owning its bytes. */
 export interface Packet {

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import { LinkType, PcapWriter } from '@shoal/capture';
+import { LinkType } from '@shoal/model';
+import { PcapWriter } from '@shoal/capture';
 import { compileFilter, isFilterError } from '@shoal/filter';
 import type { EntryStore } from '../store/entry-store.js';
 import { ApiError, ApiErrorCodes } from './http-util.js';

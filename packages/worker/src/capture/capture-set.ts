@@ -1,4 +1,4 @@
-import type { PacketSink } from '@shoal/capture';
+import type { PacketSink } from '@shoal/model';
 import type { Logger } from 'pino';
 import { specKey } from './capture-plan.js';
 import type { CaptureCounters, CaptureSpec, OpenCapture, PacketSource } from './packet-source.js';

@@ -1,4 +1,4 @@
-import { LinkType } from '@shoal/capture';
+import { LinkType } from '@shoal/model';
 
 /** Copies of one packet seen on several interfaces arrive microseconds apart; RTOs are ≥ 200 ms. */
 export const DUPLICATE_WINDOW_MS = 10;

@@ -1,4 +1,5 @@
-import { openLiveCapture, type LiveBackend, type LiveCapture, type PacketSink } from '@shoal/capture';
+import type { PacketSink } from '@shoal/model';
+import { openLiveCapture, type LiveBackend, type LiveCapture } from '@shoal/capture';
 import type { Logger } from 'pino';
 import type { CaptureCounters, CaptureSpec, OpenCapture, PacketSource } from './packet-source.js';
 

@@ -1,5 +1,4 @@
-import type { PacketSink } from '@shoal/capture';
-import type { CaptureSource } from '@shoal/model';
+import type { CaptureSource, PacketSink } from '@shoal/model';
 
 /** One capture the worker wants open: where, and which packets (a pcap-filter expression). */
 export interface CaptureSpec {

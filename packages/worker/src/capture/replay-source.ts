@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { CaptureFileReader, type PacketSink } from '@shoal/capture';
+import type { PacketSink } from '@shoal/model';
+import { CaptureFileReader } from '@shoal/capture';
 import type { CaptureCounters, CaptureSpec, OpenCapture, PacketSource } from './packet-source.js';
 
 /** Between two replays the clock jumps this far, so no packet of one looks like a copy of another. */

@@ -1,5 +1,7 @@
 /**
- * How every packet source (capture file now, live backends later) hands packets on.
+ * How every packet source (capture files, live capture) hands packets on, and the link types
+ * of what it hands on. A contract, not an implementation: the sources live in @shoal/capture,
+ * the consumers (dissect, worker) need only this, not the package that builds the native addon.
  *
  * One call per packet with the bytes as a window into a larger buffer: no Buffer object and
  * no copy per packet. The bytes of `data` never change after delivery (sources allocate a fresh
