@@ -39,6 +39,8 @@ typedef struct {
   uint64_t ns_dev, ns_ino; /* the network namespace (of the capture thread) */
   int attached_in, attached_eg;
   int stop;          /* a flush said the capture is stopping */
+  int draining;      /* stopped: records are counted (drained), not delivered */
+  uint64_t drained;
   int timeout_ms;    /* poll the ring at least this often */
 
   int64_t wall_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC */
