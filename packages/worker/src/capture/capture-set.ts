@@ -22,7 +22,7 @@ interface Slot {
   error: string | null;
 }
 
-const ZERO: CaptureCounters = { received: 0, dropped: 0, delivered: 0, queued: 0 };
+const ZERO: CaptureCounters = { received: 0, dropped: 0, delivered: 0, queued: 0, discarded: 0 };
 
 function add(a: CaptureCounters, b: CaptureCounters): CaptureCounters {
   return {
@@ -30,6 +30,7 @@ function add(a: CaptureCounters, b: CaptureCounters): CaptureCounters {
     dropped: a.dropped + b.dropped,
     delivered: a.delivered + b.delivered,
     queued: a.queued + b.queued,
+    discarded: a.discarded + b.discarded,
   };
 }
 
@@ -56,8 +57,8 @@ export class CaptureSet {
   /**
    * Opens the captures of `specs` that are not open yet, then closes those no longer planned:
    * opening first leaves no moment without a capture, and no packet is delivered twice since
-   * both happen in one turn of the event loop (close() discards what the old capture had not
-   * delivered yet). An unchanged capture stays open untouched.
+   * both happen in one turn of the event loop: close() discards (and counts, `discarded`) what
+   * the old capture had not delivered yet. An unchanged capture stays open untouched.
    */
   apply(specs: readonly CaptureSpec[]): CaptureStatus[] {
     const next = new Map<string, Slot>();

@@ -8,8 +8,7 @@ export const CAPTURE_CHOICES: readonly CaptureChoice[] = ['best', 'ebpf', 'af_pa
 
 function counters(c: LiveCapture, closing: boolean): CaptureCounters {
   const s = closing ? c.close() : c.stats();
-  // What close() discarded is no longer waiting: a closed capture has no backlog.
-  return { received: s.received, dropped: s.dropped + s.interfaceDropped, delivered: s.delivered, queued: closing ? 0 : s.queued };
+  return { received: s.received, dropped: s.dropped + s.interfaceDropped, delivered: s.delivered, queued: s.queued, discarded: s.discarded };
 }
 
 /**

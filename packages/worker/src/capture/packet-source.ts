@@ -26,6 +26,11 @@ export interface CaptureCounters {
    * spool): the backlog of a busy pipeline. 0 once a capture is closed.
    */
   queued: number;
+  /**
+   * Packets captured and never handed to the pipeline: what was still queued when the capture
+   * closed (a target change), and batches lost for lack of memory.
+   */
+  discarded: number;
 }
 
 /** A capture that is open; packets reach its sink on the main thread until close(). */

@@ -40,7 +40,7 @@ export class ReplaySource implements PacketSource {
       backend: 'pcap_file',
       spec,
       sink,
-      counters: { received: 0, dropped: 0, delivered: 0, queued: 0 },
+      counters: { received: 0, dropped: 0, delivered: 0, queued: 0, discarded: 0 },
       closed: false,
       done,
       stats: () => ({ ...capture.counters }),

@@ -129,6 +129,29 @@ export class PodLab {
     return Number(r.stdout);
   }
 
+  /**
+   * Sends `count` UDP datagrams from the client pod to the server pod's `port` (nothing listens:
+   * the packets only need to be captured), and returns once they are sent. Synchronous on
+   * purpose: this process's event loop stands still meanwhile, as in a long pause of a
+   * worker's main thread, so a capture here queues what it reads instead of delivering it.
+   */
+  udpBurstBlocking(count: number, port: number): void {
+    const script = `
+      const socket = require('node:dgram').createSocket('udp4');
+      const payload = Buffer.alloc(100, 0x2e);
+      let sent = 0, done = 0;
+      const pump = () => {
+        while (sent < ${count} && sent - done < 64) {
+          sent++;
+          socket.send(payload, ${port}, ${JSON.stringify(this.server.ip)}, () => (++done === ${count} ? socket.close() : pump()));
+        }
+      };
+      pump();
+    `;
+    const r = spawnSync('ip', ['netns', 'exec', this.client.ns, process.execPath, '-e', script], { encoding: 'utf8', timeout: TIMEOUT_MS });
+    if (r.status !== 0) throw new Error(`UDP burst failed (${r.status ?? r.signal}): ${r.stderr}`);
+  }
+
   /** Tracks a process to be killed by destroy(). */
   own(child: ChildProcess): ChildProcess {
     this.processes.add(child);
