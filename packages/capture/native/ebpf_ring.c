@@ -101,6 +101,21 @@ int ebpf_ring_open(ebpf_state *st, int events_fd, shoal_error *err) {
   return 0;
 }
 
+/* The kernel drops a device's filters with the device. On one named interface nothing would
+ * ever arrive again: the link that went, to end the capture with. On "any" the others go on, as
+ * af_packet's "any" does; the link is only marked, its filters need no taking off. */
+static const ebpf_link *check_links(ebpf_state *st) {
+  char name[IF_NAMESIZE];
+  int i;
+  for (i = 0; i < st->nlinks; i++) {
+    ebpf_link *l = &st->links[i];
+    if (l->gone || if_indextoname((unsigned)l->ifindex, name) != NULL || errno != ENXIO) continue;
+    if (!st->every) return l;
+    l->gone = 1;
+  }
+  return NULL;
+}
+
 int eb_run(void *state, shoal_capture *cap, shoal_error *err) {
   ebpf_state *st = state;
   struct pollfd fds[2];
@@ -123,13 +138,13 @@ int eb_run(void *state, shoal_capture *cap, shoal_error *err) {
     }
     now = monotonic_ns();
     if (now - last_check >= (uint64_t)CHECK_EVERY_MS * 1000000u) {
-      char name[IF_NAMESIZE];
+      const ebpf_link *gone;
       last_check = now;
       if (now - st->offset_at_ns >= 1000000000u) st->wall_offset_ns = ebpf_wall_offset(&st->offset_at_ns);
-      /* The kernel drops a device's filters with the device: nothing would ever arrive. */
-      if (if_indextoname((unsigned)st->ifindex, name) == NULL && errno == ENXIO) {
+      gone = check_links(st);
+      if (gone != NULL) {
         shoal_error_set(err, SHOAL_E_INTERFACE,
-                        "interface \"%s\" went down or was removed; capture stopped", st->ifname);
+                        "interface \"%s\" went down or was removed; capture stopped", gone->ifname);
         rc = -1;
         break;
       }
