@@ -10,17 +10,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { liveCaptureAvailability } from '@shoal/capture';
 import { LiveSource, startWorker, type CaptureCounters, type RunningWorker } from '../dist/index.js';
 import { getJson, metricValue, tempDir, waitFor } from './helpers/harness.js';
-import { labUnavailable, PodLab } from './helpers/pod-lab.js';
-
-function skipReason(): string | false {
-  const lab = labUnavailable();
-  if (lab !== null) return lab;
-  const live = liveCaptureAvailability();
-  return live.available ? false : live.reason;
-}
+import { liveSkipReason } from './helpers/live-worker.js';
+import { PodLab } from './helpers/pod-lab.js';
 
 /** Waits without letting the event loop turn (so nothing is delivered meanwhile), bounded. */
 function holdUntil(check: () => boolean, ms: number): boolean {
@@ -38,7 +31,7 @@ function balanced(c: CaptureCounters): boolean {
   return c.received > 0 && c.received === c.delivered + c.dropped + c.discarded + c.queued;
 }
 
-describe('worker, a capture closed on a target change with packets queued', { skip: skipReason() }, () => {
+describe('worker, a capture closed on a target change with packets queued', { skip: liveSkipReason() }, () => {
   let lab: PodLab;
   let worker: RunningWorker | undefined;
   let dataDir: string;
@@ -59,7 +52,7 @@ describe('worker, a capture closed on a target change with packets queued', { sk
       port: 0,
       host: '127.0.0.1',
       interface: lab.bridge,
-      source: new LiveSource('best', pino({ level: 'silent' })),
+      source: new LiveSource('best'),
       dataDir,
       storageLimitBytes: 64 << 20,
       nodeName: 'discard',

@@ -33,10 +33,18 @@ export interface CaptureCounters {
   discarded: number;
 }
 
+/** A backend `--capture best` passed over for one capture, and why. */
+export interface SkippedBackend {
+  backend: string;
+  reason: string;
+}
+
 /** A capture that is open; packets reach its sink on the main thread until close(). */
 export interface OpenCapture {
-  /** The backend that actually runs it (entries carry it as `capture`). */
+  /** The backend that actually runs it (entries of its streams carry it as `capture`). */
   readonly backend: CaptureSource;
+  /** With `best`: the backends tried (or ruled out) before this one, and why. */
+  readonly skipped: readonly SkippedBackend[];
   stats(): CaptureCounters;
   /** Stops delivery; returns the final counters. Safe to call twice. */
   close(): CaptureCounters;
@@ -53,6 +61,4 @@ export interface PacketSource {
   readonly requested: string;
   /** Opens one capture; throws (a coded error with a one-line message) when it cannot. */
   open(spec: CaptureSpec, sink: PacketSink): OpenCapture;
-  /** Why each backend that `best` passed over was skipped. */
-  readonly skipped: readonly { backend: string; reason: string }[];
 }

@@ -21,7 +21,6 @@ interface Replaying extends OpenCapture {
  */
 export class ReplaySource implements PacketSource {
   readonly requested = 'pcap_file';
-  readonly skipped = [];
   private readonly open_ = new Set<Replaying>();
   private clock = 0;
 
@@ -38,6 +37,7 @@ export class ReplaySource implements PacketSource {
     const done = new Promise<void>((resolve) => (settle = resolve));
     const capture: Replaying = {
       backend: 'pcap_file',
+      skipped: [],
       spec,
       sink,
       counters: { received: 0, dropped: 0, delivered: 0, queued: 0, discarded: 0 },
