@@ -2,7 +2,8 @@
  * N-API glue (C, node_api.h only): the JS-facing functions of shoal_capture.node.
  *
  *   open(options, onMessage) -> handle   starts a capture; throws Error{code, message}
- *   stats(handle) -> object               counters (kernel, batches emitted — spooled included —, delivered)
+ *   stats(handle) -> object               counters (kernel, batches emitted — spooled included —,
+ *                                         delivered, queued, discarded)
  *   close(handle) -> object               stops, joins, releases; final counters; idempotent
  *   ref(handle) / unref(handle)           whether an open capture keeps the event loop alive
  *   libpcapVersion() -> string
@@ -245,8 +246,13 @@ static void set_number(napi_env env, napi_value obj, const char *key, double val
 static napi_value stats_object(napi_env env, handle_t *h) {
   shoal_stats s;
   napi_value obj;
+  uint64_t undelivered;
   memset(&s, 0, sizeof s);
   if (h->cap != NULL) capture_stats(h->cap, &s);
+  /* Emitted and not delivered: in flight towards JS or in the spool. Once closed, nothing of it
+   * will be delivered (call_js frees what still arrives): it was discarded, with the batch the
+   * capture thread was filling (unsent). */
+  undelivered = s.packets > h->delivered_packets ? s.packets - h->delivered_packets : 0;
   if (napi_create_object(env, &obj) != napi_ok) return NULL;
   set_number(env, obj, "received", (double)s.received);
   set_number(env, obj, "dropped", (double)s.dropped);
@@ -257,6 +263,8 @@ static napi_value stats_object(napi_env env, handle_t *h) {
   set_number(env, obj, "emittedBytes", (double)s.bytes);
   set_number(env, obj, "deliveredBatches", (double)h->delivered_batches);
   set_number(env, obj, "deliveredPackets", (double)h->delivered_packets);
+  set_number(env, obj, "queuedPackets", h->closed ? 0 : (double)undelivered);
+  set_number(env, obj, "discardedPackets", (double)(s.unsent + (h->closed ? undelivered : 0)));
   return obj;
 }
 

@@ -62,6 +62,7 @@ struct shoal_capture {
   uint64_t held_since_ns; /* when a partial batch was first held back (capture thread only) */
 
   atomic_uint_fast64_t batches, packets, bytes;
+  atomic_uint_fast64_t unsent; /* see shoal_stats.unsent */
   shoal_stats final_stats;
 };
 
@@ -113,6 +114,7 @@ void capture_message_free(shoal_message *msg) {
 }
 
 int capture_stopping(shoal_capture *cap) { return atomic_load(&cap->stopping); }
+void capture_unsent(shoal_capture *cap, uint64_t packets) { atomic_fetch_add(&cap->unsent, packets); }
 int capture_wake_fd(shoal_capture *cap) { return cap->wake_fd; }
 shoal_batch *capture_batch(shoal_capture *cap) { return &cap->batch; }
 
@@ -143,7 +145,9 @@ int capture_flush(shoal_capture *cap) {
   }
   if (msg == NULL || msg->data == NULL) {
     capture_message_free(msg);
-    batch_reset(b); /* out of memory: these packets are lost, the capture goes on */
+    /* Out of memory: these packets are lost (and counted), the capture goes on. */
+    capture_unsent(cap, b->packets);
+    batch_reset(b);
     cap->held_since_ns = 0;
     return 0;
   }
@@ -162,6 +166,7 @@ int capture_flush(shoal_capture *cap) {
   }
   if (capture_stopping(cap)) {
     pthread_mutex_unlock(&cap->mu);
+    capture_unsent(cap, msg->packets); /* close() discards what was not handed over */
     capture_message_free(msg);
     return -1;
   }
@@ -339,6 +344,7 @@ void capture_stats(shoal_capture *cap, shoal_stats *out) {
   out->batches = atomic_load(&cap->batches);
   out->packets = atomic_load(&cap->packets);
   out->bytes = atomic_load(&cap->bytes);
+  out->unsent = atomic_load(&cap->unsent);
 }
 
 void capture_close(shoal_capture *cap) {
@@ -360,10 +366,14 @@ void capture_close(shoal_capture *cap) {
   }
 
   /* The thread is gone: the backend may be read and closed from here. Spooled batches are
-   * discarded, as close() promises for everything not yet delivered. */
+   * discarded, as close() promises for everything not yet delivered; they were emitted, so the
+   * addon counts them with the batches in flight (emitted - delivered). The batch the thread was
+   * filling was not: it is counted here. */
   pthread_mutex_lock(&cap->mu);
   for (shoal_message *msg = spool_pop(cap); msg != NULL; msg = spool_pop(cap)) capture_message_free(msg);
   pthread_mutex_unlock(&cap->mu);
+  capture_unsent(cap, cap->batch.packets);
+  batch_reset(&cap->batch);
   capture_stats(cap, &cap->final_stats);
   if (cap->state != NULL) {
     cap->ops->close(cap->state);

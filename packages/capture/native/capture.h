@@ -78,6 +78,9 @@ void capture_destroy(shoal_capture *cap);
 
 /* For backends, on the capture thread. */
 int capture_stopping(shoal_capture *cap);
+/* A backend that empties its kernel buffer at stop, without handing the packets over, counts
+ * them here (they show as discarded). */
+void capture_unsent(shoal_capture *cap, uint64_t packets);
 int capture_wake_fd(shoal_capture *cap);
 shoal_batch *capture_batch(shoal_capture *cap);
 /* A backend calls this when the kernel has nothing more for it right now, before it sleeps.

@@ -3,18 +3,22 @@
  *
  * Opening, on the capture thread (inside the capture's network namespace, so that the
  * interface name, the netlink sockets libbpf opens and the tc hook all belong there):
- *   1. the interface: index, link type (Ethernet or loopback only), up;
+ *   1. the interface: index, link type (Ethernet or loopback only), up; with "any" (only
+ *      inside a namespace given by path: a pod's, whose interfaces live as long as it does)
+ *      every interface of the namespace that is up and Ethernet or loopback;
  *   2. the capture filter: compiled by libpcap to classic BPF for Ethernet (as for the
  *      af_packet backend) and checked against what the in-kernel interpreter supports;
  *   3. the object: bpf_object__open_file, ring buffer sized, bpf_object__load (the verifier),
  *      then the configuration map (snaplen, filter) is written;
- *   4. stale filters: Shoal filters on this interface whose owner is gone (a killed process)
+ *   4. stale filters: Shoal filters on each interface whose owner is gone (a killed process)
  *      are detached (see "Ownership" below);
- *   5. the clsact qdisc (bpf_tc_hook_create; made here or already there), then the ingress
- *      program and, unless outgoing packets are ignored or the interface is loopback, the
- *      egress program (bpf_tc_attach, priority SHOAL_TC_PRIORITY, a random handle);
- *   6. promiscuous mode, when asked, through a packet socket's PACKET_MR_PROMISC membership
- *      (counted by the kernel and dropped when the socket closes, even on a crash).
+ *   5. on each interface, the clsact qdisc (bpf_tc_hook_create; made here or already there),
+ *      then the ingress program and, unless outgoing packets are ignored or the interface is
+ *      loopback, the egress program (bpf_tc_attach, priority SHOAL_TC_PRIORITY, a random
+ *      handle);
+ *   6. promiscuous mode, when asked and one interface was named, through a packet socket's
+ *      PACKET_MR_PROMISC membership (counted by the kernel and dropped when the socket closes,
+ *      even on a crash).
  *
  * Reading: the ring buffer's epoll fd and the capture's wake eventfd are polled together, with
  * a timeout (ebpf.timeoutMs): the programs wake the reader only once a sixteenth of the ring
@@ -24,8 +28,9 @@
  * every second.
  *
  * Closing: the capture thread detaches its filters (and removes the clsact qdisc when it made
- * it and nothing else is attached any more) before it ends, still inside the namespace; the
- * main thread then frees the object and the ring. The addon's env cleanup hook closes open
+ * it and nothing else is attached any more) before it ends, still inside the namespace, waits
+ * for programs still running, and counts what the ring still holds as discarded; the main
+ * thread then frees the object and the ring. The addon's env cleanup hook closes open
  * captures when Node exits, so a normal exit detaches too.
  *
  * Ownership: tc filters attached over netlink outlive the process that attached them. Each
@@ -64,28 +69,31 @@
 #include "ebpf_tc.h"
 #include "iface.h"
 
-/* ---- interface ---------------------------------------------------------------------------- */
+/* ---- interfaces --------------------------------------------------------------------------- */
 
-static int lookup_interface(const char *name, ebpf_state *st, shoal_error *err) {
+/* Index, link type and flags of `name`, through `fd` (any socket). */
+static int read_interface(int fd, const char *name, ebpf_link *l, int *arptype, short *flags,
+                          shoal_error *err) {
   struct ifreq ifr;
-  int fd, arptype;
-  if (iface_check_name(name, err) != 0) return -1;
-  fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    shoal_error_errno(err, SHOAL_E_SYSTEM, errno, "socket");
-    return -1;
-  }
-  if (iface_index_and_type(fd, name, &ifr, &st->ifindex, &arptype, err) != 0) {
-    close(fd);
-    return -1;
-  }
+  if (iface_index_and_type(fd, name, &ifr, &l->ifindex, arptype, err) != 0) return -1;
   if (ioctl(fd, SIOCGIFFLAGS, &ifr) != 0) {
-    int e = errno;
-    close(fd);
-    shoal_error_errno(err, SHOAL_E_SYSTEM, e, "cannot read the flags of \"%s\"", name);
+    shoal_error_errno(err, SHOAL_E_SYSTEM, errno, "cannot read the flags of \"%s\"", name);
     return -1;
   }
-  close(fd);
+  *flags = ifr.ifr_flags;
+  l->loopback = *arptype == ARPHRD_LOOPBACK;
+  l->owner_fd = -1;
+  snprintf(l->ifname, sizeof l->ifname, "%s", name);
+  return 0;
+}
+
+/* The one interface named: Ethernet or loopback (what the programs' records are), and up. */
+static int lookup_interface(int fd, const char *name, ebpf_state *st, shoal_error *err) {
+  ebpf_link *l = &st->links[0];
+  int arptype;
+  short flags;
+  if (iface_check_name(name, err) != 0 || read_interface(fd, name, l, &arptype, &flags, err) != 0)
+    return -1;
   if (arptype != ARPHRD_ETHER && arptype != ARPHRD_LOOPBACK) {
     shoal_error_set(err, SHOAL_E_BACKEND,
                     "the eBPF backend delivers Ethernet frames and \"%s\" is not an Ethernet or "
@@ -93,38 +101,88 @@ static int lookup_interface(const char *name, ebpf_state *st, shoal_error *err) 
                     name, arptype);
     return -1;
   }
-  if (!(ifr.ifr_flags & IFF_UP)) {
+  if (!(flags & IFF_UP)) {
     shoal_error_set(err, SHOAL_E_INTERFACE, "interface \"%s\" is down (`ip link set %s up`)", name,
                     name);
     return -1;
   }
-  st->loopback = arptype == ARPHRD_LOOPBACK;
-  snprintf(st->ifname, sizeof st->ifname, "%s", name);
+  st->nlinks = 1;
   return 0;
+}
+
+/* "any" inside a namespace: every Ethernet or loopback interface that is up now. A pod's
+ * interfaces are made before its processes start and live as long as it does; the fallback
+ * tunnel devices the kernel puts in every namespace (tunl0, gretap0...) are down or not
+ * Ethernet and are left alone. An interface added later is not seen (af_packet's "any" would
+ * see it). */
+static int lookup_every_interface(int fd, ebpf_state *st, shoal_error *err) {
+  struct if_nameindex *all = if_nameindex(), *it;
+  int rc = 0;
+  if (all == NULL) {
+    shoal_error_errno(err, SHOAL_E_SYSTEM, errno, "cannot list the interfaces of the namespace");
+    return -1;
+  }
+  for (it = all; it->if_index != 0 && rc == 0; it++) {
+    ebpf_link l;
+    int arptype;
+    short flags;
+    memset(&l, 0, sizeof l);
+    if (read_interface(fd, it->if_name, &l, &arptype, &flags, err) != 0) {
+      if (err->kind == SHOAL_E_INTERFACE) continue; /* removed since the listing */
+      rc = -1;
+    } else if ((arptype == ARPHRD_ETHER || arptype == ARPHRD_LOOPBACK) && (flags & IFF_UP)) {
+      if (st->nlinks == EBPF_MAX_LINKS) {
+        shoal_error_set(err, SHOAL_E_BACKEND,
+                        "the eBPF backend attaches to at most %d interfaces and this namespace has "
+                        "more up; use af_packet or libpcap for \"any\" here",
+                        EBPF_MAX_LINKS);
+        rc = -1;
+      } else {
+        st->links[st->nlinks++] = l;
+      }
+    }
+  }
+  if_freenameindex(all);
+  if (rc == 0 && st->nlinks == 0) {
+    shoal_error_set(err, SHOAL_E_INTERFACE,
+                    "no Ethernet or loopback interface is up in this network namespace");
+    rc = -1;
+  }
+  return rc;
+}
+
+/* The capture's interfaces: the one named, or with "any" (inside a namespace only) all of them. */
+static int lookup_interfaces(const shoal_options *opts, ebpf_state *st, shoal_error *err) {
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc;
+  if (fd < 0) {
+    shoal_error_errno(err, SHOAL_E_SYSTEM, errno, "socket");
+    return -1;
+  }
+  rc = st->every ? lookup_every_interface(fd, st, err) : lookup_interface(fd, opts->interface, st, err);
+  close(fd);
+  return rc;
 }
 
 /* ---- open --------------------------------------------------------------------------------- */
 
 static void eb_close(void *state);
 
-static int hold_promiscuous(ebpf_state *st, shoal_error *err) {
+static int hold_promiscuous(ebpf_state *st, const ebpf_link *l, shoal_error *err) {
   /* Protocol 0 and never bound: this socket receives nothing, it only holds the membership. */
   st->promisc_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
   if (st->promisc_fd < 0) {
     shoal_error_errno(err, SHOAL_E_SYSTEM, errno,
-                      "cannot open a packet socket to put \"%s\" in promiscuous mode", st->ifname);
+                      "cannot open a packet socket to put \"%s\" in promiscuous mode", l->ifname);
     return -1;
   }
-  return iface_add_promiscuous(st->promisc_fd, st->ifindex, st->ifname, err);
+  return iface_add_promiscuous(st->promisc_fd, l->ifindex, l->ifname, err);
 }
 
 static void *eb_open(const shoal_options *opts, shoal_capture *cap, shoal_error *err) {
   ebpf_state *st;
   struct stat ns;
-  if (strcmp(opts->interface, "any") == 0) {
-    shoal_error_set(err, SHOAL_E_BACKEND,
-                    "the eBPF backend attaches to one interface and \"any\" is not one; use "
-                    "af_packet or libpcap for \"any\"");
+  if (strcmp(opts->interface, "any") == 0 && opts->netns == NULL) {
+    shoal_error_set(err, SHOAL_E_BACKEND, EBPF_ANY_OUTSIDE_NETNS);
     return NULL;
   }
   if (opts->fanout) {
@@ -145,7 +203,7 @@ static void *eb_open(const shoal_options *opts, shoal_capture *cap, shoal_error 
   }
   st->cap = cap;
   st->timeout_ms = (int)opts->ebpf_timeout_ms;
-  st->owner_fd = -1;
+  st->every = strcmp(opts->interface, "any") == 0;
   st->promisc_fd = -1;
   st->counters_fd = -1;
   st->ncpus = libbpf_num_possible_cpus();
@@ -154,7 +212,7 @@ static void *eb_open(const shoal_options *opts, shoal_capture *cap, shoal_error 
     shoal_error_set(err, SHOAL_E_SYSTEM, "cannot count the possible CPUs");
     goto fail;
   }
-  if (lookup_interface(opts->interface, st, err) != 0) goto fail;
+  if (lookup_interfaces(opts, st, err) != 0) goto fail;
   if (stat("/proc/thread-self/ns/net", &ns) != 0) {
     shoal_error_errno(err, SHOAL_E_SYSTEM, errno, "cannot identify the network namespace");
     goto fail;
@@ -163,7 +221,9 @@ static void *eb_open(const shoal_options *opts, shoal_capture *cap, shoal_error 
   st->ns_ino = (uint64_t)ns.st_ino;
   if (ebpf_load_object(st, opts, err) != 0) goto fail;
   if (ebpf_attach(st, opts, err) != 0) goto fail;
-  if (opts->promiscuous && !st->loopback && hold_promiscuous(st, err) != 0) {
+  /* As for af_packet, "any" is never made promiscuous: a pod's interfaces carry its traffic. */
+  if (opts->promiscuous && !st->every && !st->links[0].loopback &&
+      hold_promiscuous(st, &st->links[0], err) != 0) {
     ebpf_teardown(st);
     goto fail;
   }
@@ -199,11 +259,13 @@ static void eb_stats(void *state, shoal_stats *out) {
 
 static void eb_close(void *state) {
   ebpf_state *st = state;
+  int i;
   if (st == NULL) return;
   if (st->rb != NULL) ring_buffer__free(st->rb);
   if (st->obj != NULL) bpf_object__close(st->obj);
   if (st->promisc_fd >= 0) close(st->promisc_fd);
-  if (st->owner_fd >= 0) close(st->owner_fd);
+  for (i = 0; i < st->nlinks; i++)
+    if (st->links[i].owner_fd >= 0) close(st->links[i].owner_fd);
   free(st);
 }
 

@@ -15,6 +15,13 @@
 
 extern const shoal_backend_ops shoal_ebpf_backend;
 
+/* Why "any" is refused outside a namespace given by path (the JS side's `best` says the same
+ * without trying, backend-chain.ts). */
+#define EBPF_ANY_OUTSIDE_NETNS                                                                   \
+  "the eBPF backend attaches to the interfaces present when it opens, so it takes \"any\" only " \
+  "inside a network namespace given by netns (a pod's, whose interfaces live as long as it "    \
+  "does); use af_packet or libpcap for \"any\" without netns"
+
 /* The tc priority ("pref") of Shoal's filters on both clsact directions. */
 #define SHOAL_TC_PRIORITY 1
 

@@ -10,11 +10,14 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <linux/if_ether.h>
+#include <linux/membarrier.h>
 #include <net/if.h>
 #include <poll.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bpf/shoal_ebpf.h"
 #include "ebpf_tc.h"
@@ -46,6 +49,10 @@ static int on_record(void *ctx, void *data, size_t size) {
   uint8_t *out;
   int vlan;
 
+  if (st->draining) { /* the capture is stopping: count, do not deliver */
+    st->drained++;
+    return 0;
+  }
   if (size < sizeof *rec || rec->cap_len > size - sizeof *rec) return 0; /* never trust blindly */
   snap = rec->cap_len;
   /* Put back an 802.1Q tag the kernel took out of the frame, as the other backends do. */
@@ -56,6 +63,7 @@ static int on_record(void *ctx, void *data, size_t size) {
   if (caplen > batch_max_record(b)) caplen = (uint32_t)batch_max_record(b);
   if (!batch_fits(b, caplen) && capture_flush(st->cap) != 0) {
     st->stop = 1;
+    capture_unsent(st->cap, 1); /* libbpf counts this record consumed all the same */
     return -1;
   }
   wall = (uint64_t)((int64_t)rec->mono_ns + st->wall_offset_ns);
@@ -65,6 +73,17 @@ static int on_record(void *ctx, void *data, size_t size) {
   frame_put_ethernet(out, caplen, bytes, snap, vlan,
                      rec->vlan_proto != 0 ? rec->vlan_proto : htons(ETH_P_8021Q), rec->vlan_tci);
   return 0;
+}
+
+/* A program that ran just before its filter was taken off may still be filling a record. Once
+ * every CPU has passed a quiescent state none is: tc programs run inside RCU read-side
+ * sections, and MEMBARRIER_CMD_GLOBAL waits for a grace period (synchronize_rcu). Where it is
+ * refused (nohz_full CPUs, a seccomp profile), a pause far longer than a program run. */
+static void wait_for_running_programs(void) {
+  if (syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) != 0) {
+    struct timespec pause = {0, 10 * 1000000};
+    nanosleep(&pause, NULL);
+  }
 }
 
 static uint64_t monotonic_ns(void) {
@@ -80,6 +99,21 @@ int ebpf_ring_open(ebpf_state *st, int events_fd, shoal_error *err) {
     return -1;
   }
   return 0;
+}
+
+/* The kernel drops a device's filters with the device. On one named interface nothing would
+ * ever arrive again: the link that went, to end the capture with. On "any" the others go on, as
+ * af_packet's "any" does; the link is only marked, its filters need no taking off. */
+static const ebpf_link *check_links(ebpf_state *st) {
+  char name[IF_NAMESIZE];
+  int i;
+  for (i = 0; i < st->nlinks; i++) {
+    ebpf_link *l = &st->links[i];
+    if (l->gone || if_indextoname((unsigned)l->ifindex, name) != NULL || errno != ENXIO) continue;
+    if (!st->every) return l;
+    l->gone = 1;
+  }
+  return NULL;
 }
 
 int eb_run(void *state, shoal_capture *cap, shoal_error *err) {
@@ -104,13 +138,13 @@ int eb_run(void *state, shoal_capture *cap, shoal_error *err) {
     }
     now = monotonic_ns();
     if (now - last_check >= (uint64_t)CHECK_EVERY_MS * 1000000u) {
-      char name[IF_NAMESIZE];
+      const ebpf_link *gone;
       last_check = now;
       if (now - st->offset_at_ns >= 1000000000u) st->wall_offset_ns = ebpf_wall_offset(&st->offset_at_ns);
-      /* The kernel drops a device's filters with the device: nothing would ever arrive. */
-      if (if_indextoname((unsigned)st->ifindex, name) == NULL && errno == ENXIO) {
+      gone = check_links(st);
+      if (gone != NULL) {
         shoal_error_set(err, SHOAL_E_INTERFACE,
-                        "interface \"%s\" went down or was removed; capture stopped", st->ifname);
+                        "interface \"%s\" went down or was removed; capture stopped", gone->ifname);
         rc = -1;
         break;
       }
@@ -128,6 +162,13 @@ int eb_run(void *state, shoal_capture *cap, shoal_error *err) {
   }
   /* Still on the capture thread, inside the namespace: take our filters off now. */
   ebpf_teardown(st);
+  /* Nothing enters the ring any more: what it still holds passed the filter and will never be
+   * delivered. Counted with the discarded packets, so that a closed eBPF capture balances
+   * exactly (received = delivered + dropped + discarded). */
+  wait_for_running_programs();
+  st->draining = 1;
+  ring_buffer__consume(st->rb);
+  capture_unsent(cap, st->drained);
   return rc;
 }
 

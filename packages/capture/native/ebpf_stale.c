@@ -110,7 +110,7 @@ void ebpf_detach_one(int ifindex, enum bpf_tc_attach_point point, uint32_t handl
 /* Removes Shoal filters whose owner is gone. When that leaves the clsact qdisc empty, we
  * take it over (the dead capture most likely made it) and remove it on close: the caller marks
  * it as made by Shoal when this returns 1. */
-int ebpf_sweep_stale(const ebpf_state *st) {
+int ebpf_sweep_stale(int ifindex) {
   static const struct { uint32_t parent; enum bpf_tc_attach_point point; } dirs[] = {
       {PARENT_INGRESS, BPF_TC_INGRESS}, {PARENT_EGRESS, BPF_TC_EGRESS}};
   int swept = 0, others = 0;
@@ -119,9 +119,9 @@ int ebpf_sweep_stale(const ebpf_state *st) {
     sweep_ctx c;
     int i;
     memset(&c, 0, sizeof c);
-    c.ifindex = st->ifindex;
-    if (tc_filter_dump(st->ifindex, dirs[d].parent, sweep_visit, &c) != 0) return 0; /* no clsact */
-    for (i = 0; i < c.n_stale; i++) ebpf_detach_one(st->ifindex, dirs[d].point, c.stale[i]);
+    c.ifindex = ifindex;
+    if (tc_filter_dump(ifindex, dirs[d].parent, sweep_visit, &c) != 0) return 0; /* no clsact */
+    for (i = 0; i < c.n_stale; i++) ebpf_detach_one(ifindex, dirs[d].point, c.stale[i]);
     swept += c.n_stale;
     others += c.others;
   }

@@ -11,14 +11,14 @@
 #include <bpf/libbpf.h>
 #include <stdint.h>
 
-#include "ebpf_state.h"
 
 /* Binds the abstract name of (ifindex, handle): the fd, or -errno (-EADDRINUSE: taken). */
 int ebpf_owner_bind(int ifindex, uint32_t handle);
 
-/* Removes Shoal filters on st's interface whose owner is gone. 1 when that left the clsact
- * qdisc empty (the caller then takes it over: the dead capture most likely made it), else 0. */
-int ebpf_sweep_stale(const ebpf_state *st);
+/* Removes Shoal filters on interface `ifindex` whose owner is gone. 1 when that left the
+ * clsact qdisc empty (the caller then takes it over: the dead capture most likely made it),
+ * else 0. */
+int ebpf_sweep_stale(int ifindex);
 
 /* Filters on either clsact direction of the interface; -1 when they cannot be listed. */
 int ebpf_count_filters(int ifindex);

@@ -22,6 +22,21 @@
 struct bpf_object;
 struct ring_buffer;
 
+/* The most interfaces one capture attaches to ("any" in a namespace: a pod has lo and eth0,
+ * a few more with secondary networks). */
+#define EBPF_MAX_LINKS 16
+
+/* One interface the programs are attached to. */
+typedef struct {
+  int ifindex;
+  char ifname[IF_NAMESIZE];
+  int loopback;
+  uint32_t handle;   /* of both our filters on it (ingress, egress) */
+  int owner_fd;      /* abstract unix socket: "this filter has an owner" */
+  int attached_in, attached_eg;
+  int gone;          /* removed while capturing: its filters went with it */
+} ebpf_link;
+
 typedef struct {
   shoal_capture *cap;
   struct bpf_object *obj;
@@ -29,16 +44,15 @@ typedef struct {
   int counters_fd;
   int ncpus;
 
-  int ifindex;
-  char ifname[IF_NAMESIZE];
-  int loopback;
+  ebpf_link links[EBPF_MAX_LINKS];
+  int nlinks;
+  int every;         /* interface "any": every Ethernet or loopback interface up at open */
 
-  uint32_t handle;   /* of both our filters (ingress, egress) */
-  int owner_fd;      /* abstract unix socket: "this filter has an owner" */
   int promisc_fd;    /* packet socket holding a promiscuous membership, or -1 */
   uint64_t ns_dev, ns_ino; /* the network namespace (of the capture thread) */
-  int attached_in, attached_eg;
   int stop;          /* a flush said the capture is stopping */
+  int draining;      /* stopped: records are counted (drained), not delivered */
+  uint64_t drained;
   int timeout_ms;    /* poll the ring at least this often */
 
   int64_t wall_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC */

@@ -10,12 +10,14 @@
 
 #include "ebpf_state.h"
 
-/* Removes stale Shoal filters, adds the clsact qdisc (or finds it) and attaches the ingress
- * program and, unless outgoing packets are ignored or the interface is loopback, the egress
- * one. On failure, takes off again whatever it attached: -1 with `err` set. */
+/* On each of the capture's interfaces: removes stale Shoal filters, adds the clsact qdisc (or
+ * finds it) and attaches the ingress program and, unless outgoing packets are ignored or the
+ * interface is loopback, the egress one. On failure, takes off again whatever it attached: -1
+ * with `err` set. */
 int ebpf_attach(ebpf_state *st, const shoal_options *opts, shoal_error *err);
 
-/* Takes our filters off; removes the clsact qdisc when Shoal made it and it is now empty. */
+/* Takes our filters off every interface; removes a clsact qdisc when Shoal made it and it is
+ * now empty. */
 void ebpf_teardown(ebpf_state *st);
 
 #endif

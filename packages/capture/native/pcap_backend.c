@@ -173,10 +173,15 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
   shoal_batch *b = capture_batch(st->cap);
   uint32_t caplen = h->caplen;
   uint8_t *out;
-  if (st->stop) return;
+  /* Stopping: libpcap has taken the rest of this dispatch out of the kernel's ring already. */
+  if (st->stop) {
+    capture_unsent(st->cap, 1);
+    return;
+  }
   if (caplen > batch_max_record(b)) caplen = (uint32_t)batch_max_record(b);
   if (!batch_fits(b, caplen) && capture_flush(st->cap) != 0) {
     st->stop = 1;
+    capture_unsent(st->cap, 1);
     pcap_breakloop(st->p);
     return;
   }

@@ -93,6 +93,10 @@ typedef struct {
   uint64_t batches;      /* batches handed towards JS: in flight, spooled or delivered */
   uint64_t packets;      /* packets in those batches */
   uint64_t bytes;        /* bytes of those batches */
+  uint64_t unsent;       /* packets read and thrown away, never emitted (capture_unsent): the
+                          * batch being filled when the capture stopped and the packets that
+                          * found it stopping, a batch that found no memory to leave in, and
+                          * what a backend drained from the kernel at stop */
 } shoal_stats;
 
 #endif

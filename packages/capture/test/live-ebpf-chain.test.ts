@@ -28,9 +28,9 @@ describe('eBPF backend (tc clsact + ring buffer): errors', { skip }, () => {
   });
 
   it('refuses what it cannot do, with the reason', () => {
-    const any = openError({ backend: 'ebpf', interface: 'any', netns: serverNs });
+    const any = openError({ backend: 'ebpf', interface: 'any', filter: 'tcp port 1' });
     assert.equal(any.reason, 'backend');
-    assert.match(any.message, /"any" is not one/);
+    assert.match(any.message, /takes "any" only inside a network namespace given by netns/);
     const vlan = openError({ backend: 'ebpf', interface: lab.serverIf, netns: serverNs, filter: 'vlan and tcp' });
     assert.equal(vlan.reason, 'filter');
     assert.match(vlan.message, /"vlan" needs the libpcap backend/);
@@ -131,14 +131,18 @@ describe('PF_RING and the best chain', { skip: chainSkip }, () => {
     });
   });
 
-  it('best skips what the options rule out: "any" and fanout go to af_packet, a vlan filter to libpcap', () => {
+  it('best skips what the options rule out: "any" without a namespace and fanout go to af_packet, a vlan filter to libpcap', () => {
     const ns = lab.nsPath(lab.serverNs);
-    const any = openLiveCapture({ backend: 'best', interface: 'any', netns: ns }, new PacketLog());
+    const any = openLiveCapture({ backend: 'best', interface: 'any', filter: 'tcp port 1' }, new PacketLog());
     keep(any);
     assert.equal(any.backend, 'af_packet');
     assert.equal(any.skipped[0]!.backend, 'ebpf');
-    assert.match(any.skipped[0]!.reason, /"any" is not one/);
+    assert.match(any.skipped[0]!.reason, /takes "any" only inside a network namespace given by netns/);
     any.close();
+    const anyInNamespace = openLiveCapture({ backend: 'best', interface: 'any', netns: ns }, new PacketLog());
+    keep(anyInNamespace);
+    assert.equal(anyInNamespace.backend, ebpfBuilt ? 'ebpf' : 'af_packet', 'inside a namespace eBPF takes "any"');
+    anyInNamespace.close();
 
     const fanout = openLiveCapture({ backend: 'best', interface: lab.serverIf, netns: ns, fanout: { group: 3000 + (process.pid % 60000) } }, new PacketLog());
     keep(fanout);

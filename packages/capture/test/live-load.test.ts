@@ -12,6 +12,7 @@ import type { LiveBackend, LiveCapture, LiveCaptureStats } from '@shoal/capture'
 import { NetnsLab, canMakeNamespaces, waitFor } from './helpers/netns-lab.js';
 import { runCaptureChild } from './helpers/capture-child.js';
 import { PacketLog } from './helpers/netns-packets.js';
+import { openSlowCapture } from './helpers/slow-capture.js';
 
 const allowed = canMakeNamespaces();
 const skip = allowed.ok ? false : allowed.reason;
@@ -62,23 +63,9 @@ describe('live capture under a burst', { skip }, () => {
     });
   }
 
-  /** A capture in the server namespace behind a sink that takes 100 us per packet (at most 10k packets/s). */
+  /** An af_packet capture in the server namespace behind a slow sink (helpers/slow-capture.ts). */
   function slowCapture(log: PacketLog, ring: { blockBytes: number; blockCount: number }, spoolBytes?: number): LiveCapture {
-    log.onEach = () => {
-      const until = process.hrtime.bigint() + 100_000n;
-      while (process.hrtime.bigint() < until);
-    };
-    return openLiveCapture(
-      {
-        backend: 'af_packet',
-        interface: lab.serverIf,
-        netns: lab.nsPath(lab.serverNs),
-        filter: 'udp port 9999',
-        ring: { ...ring, blockTimeoutMs: 1 },
-        batch: { maxBytes: 65536, maxInFlight: 1, ...(spoolBytes === undefined ? {} : { spoolBytes }) },
-      },
-      log,
-    );
+    return openSlowCapture(lab, log, 'af_packet', { ring, ...(spoolBytes === undefined ? {} : { spoolBytes }) });
   }
 
   it('af_packet: a slow sink without a spool makes the kernel drop, and the counters say so', async () => {

@@ -66,6 +66,7 @@ export function workerMetrics(s: Sources): Registry {
   mirroredCounter(r, 'received_packets_total', 'Packets the kernel passed through the capture filters (all captures).', () => s.captures.totals().received);
   mirroredCounter(r, 'dropped_packets_total', 'Packets the kernel or interface dropped for lack of buffer space.', () => s.captures.totals().dropped);
   gauge(r, 'queued_packets', 'Packets captured and waiting for the pipeline (hand-over and capture spool).', () => s.captures.totals().queued);
+  mirroredCounter(r, 'discarded_packets_total', 'Packets captured and never handed to the pipeline: still queued when their capture closed (target changes).', () => s.captures.totals().discarded);
   mirroredCounter(r, 'duplicate_packets_total', 'Packets dropped as copies of one already seen (capture on any, overlapping captures).', () => s.pipeline.dedup.duplicates);
   mirroredCounter(r, 'dissected_packets_total', 'Packets handed to the dissection engine.', () => engine()?.packets ?? 0);
   mirroredFamily(r, 'shed_bytes_total', 'Bytes the engine shed, by reason (retransmission, budgets, snap length, ...).', 'reason', () => engine()?.shedBytes ?? new Map());

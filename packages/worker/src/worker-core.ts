@@ -56,7 +56,7 @@ export class WorkerCore {
       log: options.log,
       ...(options.feedLimits !== undefined ? { feedLimits: options.feedLimits } : {}),
     });
-    this.captures = new CaptureSet(options.source, this.pipeline, options.log, (backend) => this.pipeline.prepare(backend));
+    this.captures = new CaptureSet(options.source, this.pipeline, options.log);
     this.metrics = workerMetrics({
       pipeline: this.pipeline,
       captures: this.captures,
@@ -67,11 +67,6 @@ export class WorkerCore {
 
   get targets(): readonly Target[] {
     return this.targetList;
-  }
-
-  /** The backend of the captures (null before the first one opened). */
-  get backend(): string | null {
-    return this.pipeline.backend;
   }
 
   /**
@@ -102,8 +97,7 @@ export class WorkerCore {
       engine: this.pipeline.engine?.stats.toJSON() ?? null,
       capture: {
         requested: this.source.requested,
-        backend: this.backend,
-        skipped: this.source.skipped,
+        backends: this.captures.backends(),
         totals: this.captures.totals(),
         duplicates: this.pipeline.dedup.duplicates,
         liveStreams: this.pipeline.liveStreams,

@@ -17,24 +17,17 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CaptureFileReader, liveCaptureAvailability } from '@shoal/capture';
+import { CaptureFileReader } from '@shoal/capture';
 import type { PacketSink } from '@shoal/model';
 import { FeedSocket, getJson, putJson, tempDir, type Json } from './helpers/harness.js';
-import { startLiveWorker, type LiveWorker } from './helpers/live-worker.js';
-import { labUnavailable, PodLab } from './helpers/pod-lab.js';
+import { liveSkipReason, startWorkerProcess, type LiveWorker } from './helpers/live-worker.js';
+import { PodLab } from './helpers/pod-lab.js';
 
 const MTU = 1500;
 const KIB = 1024;
 const URL_LENGTHS = [0, 2 * KIB, 8 * KIB]; // 0: the bare unique path, no padding
 const BODY_SIZES = [0, 10 * KIB, 1024 * KIB];
 const REQUESTS = URL_LENGTHS.length * BODY_SIZES.length * BODY_SIZES.length;
-
-function skipReason(): string | false {
-  const lab = labUnavailable(['ethtool']);
-  if (lab !== null) return lab;
-  const live = liveCaptureAvailability();
-  return live.available ? false : live.reason;
-}
 
 interface Sent {
   method: string;
@@ -96,7 +89,7 @@ function readStream(path: string, clientIp: string): { maxIpLength: number; clie
   return { maxIpLength, ...sides };
 }
 
-const skip = skipReason();
+const skip = liveSkipReason(['ethtool']);
 
 describe('worker, live capture on a 1500-MTU bridge with offloads off', { skip }, () => {
   let lab: PodLab;
@@ -107,7 +100,7 @@ describe('worker, live capture on a 1500-MTU bridge with offloads off', { skip }
     exports = tempDir(`shoal-live-segments-${process.pid}-`);
     // Node's default limit on a request head is 16 KiB; room for an 8 KB URL with margin.
     await lab.startServer({ maxHeaderSize: 64 * KIB });
-    worker = await startLiveWorker(lab, 'node-mtu', ['--interface', lab.bridge, '--capture', 'af_packet']);
+    worker = await startWorkerProcess(lab, 'node-mtu', ['--interface', lab.bridge, '--capture', 'af_packet']);
   });
   after(() => {
     lab?.destroy();
@@ -134,7 +127,7 @@ describe('worker, live capture on a 1500-MTU bridge with offloads off', { skip }
           const body = requestBody === 0 ? undefined : jsonBody(requestBody);
           // An empty `expect:` keeps curl from asking for `100 Continue` (it does past 1 MiB):
           // a request and a response each, sizes alike whatever curl's version.
-          const status = lab.curl(method, path, body, [`x-reply-bytes: ${responseBody}`, 'expect:']);
+          const status = lab.curl(method, path, body, { headers: [`x-reply-bytes: ${responseBody}`, 'expect:'] });
           sent.push({ method, path, status, requestBody, responseBody });
         }
       }

@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { liveCaptureAvailability } from '@shoal/capture';
 import { FeedSocket, getJson, putJson, type Json } from './helpers/harness.js';
-import { startLiveWorker } from './helpers/live-worker.js';
-import { labUnavailable, PodLab } from './helpers/pod-lab.js';
+import { bestBackend, liveSkipReason, startWorkerProcess as startWorker } from './helpers/live-worker.js';
+import { PodLab } from './helpers/pod-lab.js';
 
-function skipReason(): string | false {
-  const lab = labUnavailable();
-  if (lab !== null) return lab;
-  const live = liveCaptureAvailability();
-  return live.available ? false : live.reason;
-}
-
-const skip = skipReason();
+const skip = liveSkipReason();
 
 describe('worker, live capture in pod network namespaces', { skip }, () => {
   let lab: PodLab;
@@ -23,10 +15,12 @@ describe('worker, live capture in pod network namespaces', { skip }, () => {
   after(() => lab?.destroy());
 
   it('turns curl requests between two pods into entries, from the bridge and from inside the server pod', async () => {
-    const onBridge = await startLiveWorker(lab, 'node-bridge', ['--interface', lab.bridge, '--capture', 'af_packet']);
-    const inPod = await startLiveWorker(lab, 'node-netns', ['--capture', 'best']);
+    const onBridge = await startWorker(lab, 'node-bridge', ['--interface', lab.bridge, '--capture', 'af_packet']);
+    const inPod = await startWorker(lab, 'node-netns', ['--capture', 'best']);
+    // Inside the pod's namespace `best` gives eBPF (on lo and eth0) when it was built.
+    const podBackend = bestBackend();
     // On `any` each bridged packet shows on both veths and on the bridge: the copies must go.
-    const onAny = await startLiveWorker(lab, 'node-any', ['--capture', 'libpcap']);
+    const onAny = await startWorker(lab, 'node-any', ['--capture', 'libpcap']);
     const pods = [
       { ip: lab.server.ip, name: 'server', namespace: 'lab' },
       { ip: lab.client.ip, name: 'client', namespace: 'lab' },
@@ -49,7 +43,7 @@ describe('worker, live capture in pod network namespaces', { skip }, () => {
     const bridgeCapture = (await getJson(onBridge.base, '/stats', onBridge.token)).body.capture.captures;
     assert.deepEqual(bridgeCapture.map((c: Json) => [c.interface, c.netns, c.backend]), [[lab.bridge, undefined, 'af_packet']]);
     const podCapture = (await getJson(inPod.base, '/stats', inPod.token)).body.capture.captures;
-    assert.deepEqual(podCapture.map((c: Json) => [c.interface, c.netns, c.backend]), [['any', lab.netnsPath(lab.server.ns), 'af_packet']]);
+    assert.deepEqual(podCapture.map((c: Json) => [c.interface, c.netns, c.backend]), [['any', lab.netnsPath(lab.server.ns), podBackend]]);
 
     const made = [
       ['GET', '/hello', lab.curl('GET', '/hello')],
@@ -65,7 +59,7 @@ describe('worker, live capture in pod network namespaces', { skip }, () => {
       const seen = feed.entries.map((e: Json) => [e.summary.method, e.summary.path, e.summary.status]);
       assert.deepEqual(seen, made, worker);
       for (const e of feed.entries) {
-        assert.equal(e.capture, worker === 'node-any' ? 'libpcap' : 'af_packet');
+        assert.equal(e.capture, { 'node-bridge': 'af_packet', 'node-netns': podBackend, 'node-any': 'libpcap' }[worker]);
         assert.equal(e.worker, worker);
         assert.deepEqual([e.src.pod, e.src.namespace, e.src.ip], ['client', 'lab', lab.client.ip]);
         assert.deepEqual([e.dst.pod, e.dst.port, e.dst.ip], ['server', lab.httpPort, lab.server.ip]);
@@ -77,7 +71,7 @@ describe('worker, live capture in pod network namespaces', { skip }, () => {
     const dissected = Number(/^shoal_worker_dissected_packets_total (\d+)/m.exec(metrics)?.[1]);
     assert.ok(copies >= 2 * dissected - 2, `on any, ${copies} copies dropped for ${dissected} packets dissected`);
     const health = (await getJson(inPod.base, '/health', undefined)).body;
-    assert.deepEqual([health.ok, health.capture.backend, health.targets], [true, 'af_packet', 1]);
-    assert.match(inPod.log(), /capture backend: af_packet \(chosen by --capture best\)/);
+    assert.deepEqual([health.ok, health.capture.backends, health.targets], [true, [podBackend], 1]);
+    assert.match(inPod.log(), new RegExp(`capture open on any in .* with ${podBackend} \\(the best backend that opened\\)`));
   });
 });

@@ -128,8 +128,12 @@ export function skipForOptions(backend: ChainBackend, options: LiveCaptureOption
   if (options.fanout !== undefined && backend !== 'af_packet') {
     return 'fanout needs the af_packet backend (PACKET_FANOUT)';
   }
-  if (backend === 'ebpf' && options.interface === 'any') {
-    return 'the eBPF backend attaches to one interface and "any" is not one';
+  if (backend === 'ebpf' && options.interface === 'any' && options.netns === undefined) {
+    // The same reason the addon gives (EBPF_ANY_OUTSIDE_NETNS in native/ebpf_backend.h).
+    return (
+      'the eBPF backend attaches to the interfaces present when it opens, so it takes "any" only inside a network namespace ' +
+      'given by netns (a pod\'s, whose interfaces live as long as it does); use af_packet or libpcap for "any" without netns'
+    );
   }
   if ((backend === 'ebpf' || backend === 'af_packet') && typeof options.filter === 'string' && mentionsVlan(options.filter)) {
     return `a "vlan" filter needs the libpcap backend (the kernel takes VLAN tags out of the packet before ${backend === 'ebpf' ? 'a tc program' : 'an AF_PACKET filter'} sees it)`;

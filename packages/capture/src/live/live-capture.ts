@@ -31,8 +31,23 @@ export interface LiveCaptureStats {
   delivered: number;
   /** Batches handed to the sink. */
   batches: number;
-  /** Packets read from the kernel and waiting in the queue to JS (discarded by close()). */
+  /**
+   * Packets read from the kernel and waiting for the sink: the batches in flight towards JS and
+   * the spool. 0 once closed: close() discards them, and `discarded` counts them.
+   */
   queued: number;
+  /**
+   * Packets captured and never delivered: what was still queued, or in the batch being
+   * filled, when close() ran (target changes close captures), and a batch no memory could be
+   * found for. ebpf also counts what its ring buffer still held: it takes its programs off
+   * first, then empties the ring. A closed capture balances:
+   *   received = delivered + dropped + discarded + unread
+   * where `unread` is what an af_packet ring or libpcap buffer still held at close (no counter
+   * sees it; 0 when the capture thread had caught up; always 0 for ebpf), plus, on `any` with
+   * af_packet or libpcap, loopback's leaving copies, which the kernel counts and user space
+   * drops. While open, `queued` stands where `discarded` will.
+   */
+  discarded: number;
 }
 
 function toStats(s: NativeStats): LiveCaptureStats {
@@ -43,7 +58,8 @@ function toStats(s: NativeStats): LiveCaptureStats {
     ringFreezes: s.freezes,
     delivered: s.deliveredPackets,
     batches: s.deliveredBatches,
-    queued: Math.max(0, s.emittedPackets - s.deliveredPackets),
+    queued: s.queuedPackets,
+    discarded: s.discardedPackets,
   };
 }
 
@@ -177,8 +193,8 @@ export class LiveCapture {
 
   /**
    * Stops reading, waits for the capture thread, releases ring, socket and queue. Packets not
-   * yet delivered are discarded; the sink is not called after close() returns. Returns the
-   * final counters. Safe to call more than once.
+   * yet delivered are discarded and counted (`discarded`); the sink is not called after close()
+   * returns. Returns the final counters. Safe to call more than once.
    */
   close(): LiveCaptureStats {
     if (this.#handle !== null) {
@@ -250,6 +266,8 @@ function emptyStats(): NativeStats {
     emittedBytes: 0,
     deliveredBatches: 0,
     deliveredPackets: 0,
+    queuedPackets: 0,
+    discardedPackets: 0,
   };
 }
 

@@ -28,7 +28,11 @@ export interface LiveCaptureOptions {
    * why each one it passed over was skipped (LiveCapture.skipped).
    */
   backend: LiveBackendChoice;
-  /** Interface name in the capture's namespace, or 'any' for all of them. */
+  /**
+   * Interface name in the capture's namespace, or 'any' for all of them. ebpf takes 'any' only
+   * with `netns`: it attaches to every Ethernet or loopback interface up when it opens (a pod's
+   * lo and eth0), and does not see one added later.
+   */
   interface: string;
   /** pcap filter expression (pcap-filter(7)), compiled by libpcap. */
   filter?: string;

@@ -50,6 +50,10 @@ export interface NativeStats {
   emittedBytes: number;
   deliveredBatches: number;
   deliveredPackets: number;
+  /** Emitted and not yet delivered (in flight or spooled); 0 once closed. */
+  queuedPackets: number;
+  /** Read from the kernel and thrown away, never delivered (see LiveCaptureStats.discarded). */
+  discardedPackets: number;
 }
 
 /** Opaque: a JS external wrapping the native capture. */

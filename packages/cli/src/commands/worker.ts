@@ -32,7 +32,8 @@ Options:
                            (default ${DEFAULTS.interface}); targets with a netns are captured
                            inside their own namespace, on 'any' there
   --capture BACKEND        best | ebpf | af_packet | libpcap (default ${DEFAULTS.capture}: eBPF, PF_RING,
-                           AF_PACKET, libpcap in turn; the choice and each skip reason are logged)
+                           AF_PACKET, libpcap in turn, for each capture; the choice and each skip
+                           reason are logged and shown in /stats)
   --targets FILE           initial targets: a JSON array of {ip, name, namespace, netns?}
   --storage-limit SIZE     disk the store may use, e.g. 500Mi, 2Gi (default ${DEFAULTS.storageLimit});
                            the oldest entries and packets are evicted first
@@ -110,7 +111,7 @@ async function run(argv: string[]): Promise<number> {
   const options: WorkerOptions = {
     port: portOf(values.port),
     interface: values.interface ?? DEFAULTS.interface,
-    source: new LiveSource(capture as CaptureChoice, log),
+    source: new LiveSource(capture as CaptureChoice),
     dataDir: values['data-dir'] ?? DEFAULTS.dataDir,
     storageLimitBytes: parseSize(values['storage-limit'] ?? DEFAULTS.storageLimit, '--storage-limit'),
     nodeName,

@@ -11,7 +11,7 @@ export function health(core: WorkerCore, res: ServerResponse): void {
   const body: Record<string, unknown> = {
     ok: failing.length === 0,
     worker: core.name,
-    capture: { requested: core.source.requested, backend: core.backend, open: core.captures.size - failing.length },
+    capture: { requested: core.source.requested, backends: core.captures.backends(), open: core.captures.size - failing.length },
     targets: core.targets.length,
   };
   if (failing.length > 0) body['errors'] = failing.map((c) => c.error ?? 'not open');

@@ -1,7 +1,10 @@
 import { KERNEL_FILTER_MAX_HOSTS, targetFilter, type Target } from '../targets.js';
 import type { CaptureSpec } from './packet-source.js';
 
-/** Interface used inside a pod's namespace: `any` also sees the pod talking to itself over lo. */
+/**
+ * Interface used inside a pod's namespace: `any` also sees the pod talking to itself over lo.
+ * eBPF serves it too, attached to each interface up at open (a pod's lo and eth0).
+ */
 export const NETNS_INTERFACE = 'any';
 
 /**

@@ -1,7 +1,8 @@
-import type { PacketSink } from '@shoal/model';
+import type { CaptureSource, PacketSink } from '@shoal/model';
 import type { Logger } from 'pino';
+import type { Pipeline } from '../pipeline.js';
 import { specKey } from './capture-plan.js';
-import type { CaptureCounters, CaptureSpec, OpenCapture, PacketSource } from './packet-source.js';
+import type { CaptureCounters, CaptureSpec, OpenCapture, PacketSource, SkippedBackend } from './packet-source.js';
 
 /** One planned capture as /stats and PUT /targets report it. */
 export interface CaptureStatus {
@@ -9,7 +10,10 @@ export interface CaptureStatus {
   netns?: string;
   filter: string;
   targets: string[];
+  /** The backend running it (null when it is not open). */
   backend: string | null;
+  /** With `--capture best`: the backends passed over for this capture, and why. */
+  skipped: readonly SkippedBackend[];
   open: boolean;
   /** Why it could not open, or why it stopped (say the pod's namespace went away). */
   error?: string;
@@ -22,7 +26,7 @@ interface Slot {
   error: string | null;
 }
 
-const ZERO: CaptureCounters = { received: 0, dropped: 0, delivered: 0, queued: 0 };
+const ZERO: CaptureCounters = { received: 0, dropped: 0, delivered: 0, queued: 0, discarded: 0 };
 
 function add(a: CaptureCounters, b: CaptureCounters): CaptureCounters {
   return {
@@ -30,6 +34,7 @@ function add(a: CaptureCounters, b: CaptureCounters): CaptureCounters {
     dropped: a.dropped + b.dropped,
     delivered: a.delivered + b.delivered,
     queued: a.queued + b.queued,
+    discarded: a.discarded + b.discarded,
   };
 }
 
@@ -47,17 +52,15 @@ export class CaptureSet {
 
   constructor(
     private readonly source: PacketSource,
-    private readonly sink: PacketSink,
+    private readonly pipeline: Pipeline,
     private readonly log: Logger,
-    /** Hears the backend of each capture that opens, before its first packet. */
-    private readonly onOpen: (backend: string) => void,
   ) {}
 
   /**
    * Opens the captures of `specs` that are not open yet, then closes those no longer planned:
    * opening first leaves no moment without a capture, and no packet is delivered twice since
-   * both happen in one turn of the event loop (close() discards what the old capture had not
-   * delivered yet). An unchanged capture stays open untouched.
+   * both happen in one turn of the event loop: close() discards (and counts, `discarded`) what
+   * the old capture had not delivered yet. An unchanged capture stays open untouched.
    */
   apply(specs: readonly CaptureSpec[]): CaptureStatus[] {
     const next = new Map<string, Slot>();
@@ -97,6 +100,11 @@ export class CaptureSet {
     return sum;
   }
 
+  /** The backends of the open captures, each once, in the order of the captures. */
+  backends(): string[] {
+    return [...new Set(this.status().flatMap((c) => (c.open && c.backend !== null ? [c.backend] : [])))];
+  }
+
   status(): CaptureStatus[] {
     return [...this.slots.values()].map((slot) => {
       const s: CaptureStatus = {
@@ -104,6 +112,7 @@ export class CaptureSet {
         filter: slot.spec.filter,
         targets: slot.spec.targets,
         backend: slot.capture?.backend ?? null,
+        skipped: slot.capture?.skipped ?? [],
         open: slot.capture !== null && slot.error === null,
         stats: slot.capture?.stats() ?? ZERO,
       };
@@ -116,11 +125,23 @@ export class CaptureSet {
   private openSlot(spec: CaptureSpec): Slot {
     const slot: Slot = { spec, capture: null, error: null };
     const where = `${spec.interface}${spec.netns !== undefined ? ` in ${spec.netns}` : ''}`;
+    // Packets arrive on later turns of the event loop, once `backend` names the one that opened.
+    let backend: CaptureSource = 'pcap_file';
+    const sink: PacketSink = {
+      onPacket: (linkType, tsMs, data, offset, caplen, wireLen) => this.pipeline.onPacket(backend, linkType, tsMs, data, offset, caplen, wireLen),
+    };
     try {
-      const capture = this.source.open(spec, this.sink);
+      const capture = this.source.open(spec, sink);
       slot.capture = capture;
-      this.onOpen(capture.backend);
-      this.log.info({ interface: spec.interface, netns: spec.netns, filter: spec.filter, backend: capture.backend }, `capture open on ${where}`);
+      backend = capture.backend;
+      this.pipeline.prepare(backend);
+      for (const s of capture.skipped) {
+        this.log.warn({ interface: spec.interface, netns: spec.netns, backend: s.backend, reason: s.reason }, `capture on ${where}: backend ${s.backend} skipped: ${s.reason}`);
+      }
+      this.log.info(
+        { interface: spec.interface, netns: spec.netns, filter: spec.filter, backend, skipped: capture.skipped },
+        `capture open on ${where} with ${backend}${this.source.requested === 'best' ? ' (the best backend that opened)' : ''}`,
+      );
       capture.done.catch((err: unknown) => {
         if (this.slots.get(specKey(spec)) !== slot) return;
         slot.error = message(err);

@@ -1,6 +1,5 @@
 import type { PacketSink } from '@shoal/model';
 import { openLiveCapture, type LiveBackend, type LiveCapture } from '@shoal/capture';
-import type { Logger } from 'pino';
 import type { CaptureCounters, CaptureSpec, OpenCapture, PacketSource } from './packet-source.js';
 
 export type CaptureChoice = 'best' | LiveBackend;
@@ -9,41 +8,32 @@ export const CAPTURE_CHOICES: readonly CaptureChoice[] = ['best', 'ebpf', 'af_pa
 
 function counters(c: LiveCapture, closing: boolean): CaptureCounters {
   const s = closing ? c.close() : c.stats();
-  // What close() discarded is no longer waiting: a closed capture has no backlog.
-  return { received: s.received, dropped: s.dropped + s.interfaceDropped, delivered: s.delivered, queued: closing ? 0 : s.queued };
+  return { received: s.received, dropped: s.dropped + s.interfaceDropped, delivered: s.delivered, queued: s.queued, discarded: s.discarded };
 }
 
 /**
- * Live capture through the native addon. `best` is resolved by the capture package's chain
- * (eBPF → PF_RING → AF_PACKET → libpcap, each skip with its reason) at the first capture, then
- * kept, so every capture and entry of a run names one backend.
+ * Live capture through the native addon. With `best`, each capture walks the capture
+ * package's chain (eBPF → PF_RING → AF_PACKET → libpcap) on its own and gets the first backend
+ * that can serve it: eBPF on a bridge and inside a pod's namespace, AF_PACKET on the node's
+ * `any`, which eBPF refuses. Nothing is pinned by the first capture. A backend asked for by
+ * name serves every capture or fails it with its reason.
  */
 export class LiveSource implements PacketSource {
-  readonly skipped: { backend: string; reason: string }[] = [];
-  private chosen: LiveBackend | undefined;
-
-  constructor(readonly requested: CaptureChoice, private readonly log: Logger) {
-    if (requested !== 'best') this.chosen = requested;
-  }
+  constructor(readonly requested: CaptureChoice) {}
 
   open(spec: CaptureSpec, sink: PacketSink): OpenCapture {
     const capture = openLiveCapture(
       {
-        backend: this.chosen ?? 'best',
+        backend: this.requested,
         interface: spec.interface,
         filter: spec.filter,
         ...(spec.netns !== undefined ? { netns: spec.netns } : {}),
       },
       sink,
     );
-    if (this.chosen === undefined) {
-      this.chosen = capture.backend;
-      this.skipped.push(...capture.skipped);
-      for (const s of capture.skipped) this.log.warn(s, `capture backend ${s.backend} skipped`);
-      this.log.info({ backend: capture.backend, skipped: this.skipped }, `capture backend: ${capture.backend} (chosen by --capture best)`);
-    }
     return {
       backend: capture.backend,
+      skipped: capture.skipped,
       stats: () => counters(capture, false),
       close: () => counters(capture, true),
       done: capture.done,

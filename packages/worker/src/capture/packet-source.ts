@@ -25,12 +25,25 @@ export interface CaptureCounters {
    * spool): the backlog of a busy pipeline. 0 once a capture is closed.
    */
   queued: number;
+  /**
+   * Packets captured and never handed to the pipeline: what was still queued when the capture
+   * closed (a target change), and batches lost for lack of memory.
+   */
+  discarded: number;
+}
+
+/** A backend `--capture best` passed over for one capture, and why. */
+export interface SkippedBackend {
+  backend: string;
+  reason: string;
 }
 
 /** A capture that is open; packets reach its sink on the main thread until close(). */
 export interface OpenCapture {
-  /** The backend that actually runs it (entries carry it as `capture`). */
+  /** The backend that actually runs it (entries of its streams carry it as `capture`). */
   readonly backend: CaptureSource;
+  /** With `best`: the backends tried (or ruled out) before this one, and why. */
+  readonly skipped: readonly SkippedBackend[];
   stats(): CaptureCounters;
   /** Stops delivery; returns the final counters. Safe to call twice. */
   close(): CaptureCounters;
@@ -47,6 +60,4 @@ export interface PacketSource {
   readonly requested: string;
   /** Opens one capture; throws (a coded error with a one-line message) when it cannot. */
   open(spec: CaptureSpec, sink: PacketSink): OpenCapture;
-  /** Why each backend that `best` passed over was skipped. */
-  readonly skipped: readonly { backend: string; reason: string }[];
 }

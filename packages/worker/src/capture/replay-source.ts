@@ -22,7 +22,6 @@ interface Replaying extends OpenCapture {
  */
 export class ReplaySource implements PacketSource {
   readonly requested = 'pcap_file';
-  readonly skipped = [];
   private readonly open_ = new Set<Replaying>();
   private clock = 0;
 
@@ -39,9 +38,10 @@ export class ReplaySource implements PacketSource {
     const done = new Promise<void>((resolve) => (settle = resolve));
     const capture: Replaying = {
       backend: 'pcap_file',
+      skipped: [],
       spec,
       sink,
-      counters: { received: 0, dropped: 0, delivered: 0, queued: 0 },
+      counters: { received: 0, dropped: 0, delivered: 0, queued: 0, discarded: 0 },
       closed: false,
       done,
       stats: () => ({ ...capture.counters }),

@@ -1,17 +1,34 @@
 /**
- * A real `node bin/shoal worker` as a child process, for the live tests: its own temp data dir
- * and token file, owned by a PodLab so destroy() (also on process exit) kills it; the data dir
- * goes when it exits.
+ * What the live worker tests share: whether they can run here, the backend `--capture best`
+ * gives a capture eBPF can serve, and `node bin/shoal worker` as a real child process (owned
+ * by a PodLab, so it is killed with the lab).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { liveCaptureAvailability } from '@shoal/capture';
 import { tempDir, waitFor } from './harness.js';
-import type { PodLab } from './pod-lab.js';
+import { labUnavailable, type PodLab } from './pod-lab.js';
 
 const SHOAL = fileURLToPath(new URL('../../../../bin/shoal', import.meta.url));
+
+/**
+ * Why the live worker tests cannot run here (no root, no ip or curl or one of `tools`, no
+ * capture addon), or false.
+ */
+export function liveSkipReason(tools: string[] = []): string | false {
+  const lab = labUnavailable(tools);
+  if (lab !== null) return lab;
+  const live = liveCaptureAvailability();
+  return live.available ? false : live.reason;
+}
+
+/** The backend `best` picks where eBPF can serve: eBPF when it was built and may load here. */
+export function bestBackend(): 'ebpf' | 'af_packet' {
+  return liveCaptureAvailability().backends.some((b) => b.backend === 'ebpf' && b.available) ? 'ebpf' : 'af_packet';
+}
 
 export interface LiveWorker {
   port: number;
@@ -20,8 +37,8 @@ export interface LiveWorker {
   log: () => string;
 }
 
-/** Runs `node bin/shoal worker` with `args`; resolves once its API listens. */
-export async function startLiveWorker(lab: PodLab, name: string, args: string[]): Promise<LiveWorker> {
+/** Runs `node bin/shoal worker` as a real child process; resolves once its API listens. */
+export async function startWorkerProcess(lab: PodLab, name: string, args: string[]): Promise<LiveWorker> {
   const dataDir = tempDir(`shoal-live-${name}-`);
   const tokenFile = join(dataDir, 'token-file');
   const token = `live-${name}-${lab.id}`;

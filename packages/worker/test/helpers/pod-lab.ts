@@ -1,7 +1,7 @@
 /**
- * Two "pods" for live worker tests: network namespaces joined by veths to a Linux bridge in
- * the root namespace (promiscuous, so AF_PACKET on it sees forwarded frames), as a node's CNI
- * bridge would be:
+ * Two "pods" for live worker tests (more on demand: addPod): network namespaces joined by
+ * veths to a Linux bridge in the root namespace (promiscuous, so AF_PACKET on it sees
+ * forwarded frames), as a node's CNI bridge would be:
  *
  *   [ns server] eth0 10.244.X.2/24 ─ veth ─┐
  *                                         ├─ bridge (no address) in the root namespace
@@ -54,21 +54,30 @@ export interface PodLabOptions {
   offloads?: boolean;
 }
 
+/** A pod: its namespace, its eth0 address and the root-side end of its veth on the bridge. */
+export interface Pod {
+  ns: string;
+  ip: string;
+  port: string;
+}
+
 export class PodLab {
   readonly id: string;
   readonly bridge: string;
-  readonly server: { ns: string; ip: string; port: string };
-  readonly client: { ns: string; ip: string; port: string };
+  readonly server: Pod;
+  readonly client: Pod;
   readonly httpPort = 8080;
+  private readonly pods: Pod[] = [];
+  private readonly subnet: number;
   private readonly processes = new Set<ChildProcess>();
   private destroyed = false;
 
   constructor(private readonly options: PodLabOptions = {}) {
     this.id = `${process.pid % 100_000}${Math.floor(Math.random() * 1000)}`;
-    const x = 100 + (Number(this.id) % 150);
+    this.subnet = 100 + (Number(this.id) % 150);
     this.bridge = `swb${this.id}`.slice(0, 15);
-    this.server = { ns: `shoal-w${this.id}-server`, ip: `10.244.${x}.2`, port: `sws${this.id}`.slice(0, 15) };
-    this.client = { ns: `shoal-w${this.id}-client`, ip: `10.244.${x}.3`, port: `swc${this.id}`.slice(0, 15) };
+    this.server = this.pod('server', 2);
+    this.client = this.pod('client', 3);
     labs.add(this);
     if (!hooked) {
       hooked = true;
@@ -84,27 +93,44 @@ export class PodLab {
     }
   }
 
+  /** Names a pod (`role`, a short word) at host number `host` of the lab's /24; destroy() removes it. */
+  private pod(role: string, host: number): Pod {
+    const pod = { ns: `shoal-w${this.id}-${role}`, ip: `10.244.${this.subnet}.${host}`, port: `sw${role[0]}${this.id}`.slice(0, 15) };
+    this.pods.push(pod);
+    return pod;
+  }
+
   private create(): void {
     ip(['link', 'add', this.bridge, 'type', 'bridge']);
     ip(['link', 'set', this.bridge, 'promisc', 'on']);
     ip(['link', 'set', this.bridge, 'up']);
-    for (const pod of [this.server, this.client]) {
-      ip(['netns', 'add', pod.ns]);
-      ip(['link', 'add', pod.port, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', pod.ns]);
-      ip(['link', 'set', pod.port, 'master', this.bridge]);
-      ip(['link', 'set', pod.port, 'up']);
-      ip(['-n', pod.ns, 'link', 'set', 'lo', 'up']);
-      ip(['-n', pod.ns, 'addr', 'add', `${pod.ip}/24`, 'dev', 'eth0']);
-      ip(['-n', pod.ns, 'link', 'set', 'eth0', 'up']);
-      if (this.options.mtu !== undefined) {
-        ip(['link', 'set', pod.port, 'mtu', String(this.options.mtu)]);
-        ip(['-n', pod.ns, 'link', 'set', 'eth0', 'mtu', String(this.options.mtu)]);
-      }
-      if (this.options.offloads === false) {
-        ethtoolOffloadsOff(null, pod.port);
-        ethtoolOffloadsOff(pod.ns, 'eth0');
-      }
+    for (const pod of this.pods) this.plug(pod);
+  }
+
+  /** Makes the pod's namespace and veth, eth0 addressed and up, on the bridge. */
+  private plug(pod: Pod): void {
+    ip(['netns', 'add', pod.ns]);
+    ip(['link', 'add', pod.port, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', pod.ns]);
+    ip(['link', 'set', pod.port, 'master', this.bridge]);
+    ip(['link', 'set', pod.port, 'up']);
+    ip(['-n', pod.ns, 'link', 'set', 'lo', 'up']);
+    ip(['-n', pod.ns, 'addr', 'add', `${pod.ip}/24`, 'dev', 'eth0']);
+    ip(['-n', pod.ns, 'link', 'set', 'eth0', 'up']);
+    if (this.options.mtu !== undefined) {
+      ip(['link', 'set', pod.port, 'mtu', String(this.options.mtu)]);
+      ip(['-n', pod.ns, 'link', 'set', 'eth0', 'mtu', String(this.options.mtu)]);
     }
+    if (this.options.offloads === false) {
+      ethtoolOffloadsOff(null, pod.port);
+      ethtoolOffloadsOff(pod.ns, 'eth0');
+    }
+  }
+
+  /** One more pod on the bridge (`role` must start with a letter no other pod's starts with). */
+  addPod(role: string): Pod {
+    const pod = this.pod(role, 2 + this.pods.length);
+    this.plug(pod);
+    return pod;
   }
 
   netnsPath(ns: string): string {
@@ -153,17 +179,42 @@ export class PodLab {
   }
 
   /**
-   * curl from the client pod; returns the HTTP status. The body goes through curl's stdin, as a
-   * 1 MB body would not fit in one argument (the kernel caps each at 128 KiB).
+   * curl from the client pod (or `from`) to the server; returns the HTTP status. The body goes
+   * through curl's stdin, as a 1 MB body would not fit in one argument (the kernel caps each at
+   * 128 KiB).
    */
-  curl(method: string, path: string, body?: string, headers: string[] = []): number {
-    const args = ['netns', 'exec', this.client.ns, 'curl', '-sS', '--max-time', '5', '-o', '/dev/null', '-w', '%{http_code}', '-X', method];
-    for (const header of headers) args.push('-H', header);
+  curl(method: string, path: string, body?: string, options: { from?: Pod; headers?: string[] } = {}): number {
+    const from = options.from ?? this.client;
+    const args = ['netns', 'exec', from.ns, 'curl', '-sS', '--max-time', '5', '-o', '/dev/null', '-w', '%{http_code}', '-X', method];
+    for (const header of options.headers ?? []) args.push('-H', header);
     if (body !== undefined) args.push('-H', 'content-type: application/json', '--data-binary', '@-');
     args.push(`http://${this.server.ip}:${this.httpPort}${path}`);
     const r = spawnSync('ip', args, { encoding: 'utf8', timeout: TIMEOUT_MS, ...(body !== undefined ? { input: body } : {}) });
     if (r.status !== 0) throw new Error(`curl ${method} ${path} failed: ${r.stderr}`);
     return Number(r.stdout);
+  }
+
+  /**
+   * Sends `count` UDP datagrams from the client pod to the server pod's `port` (nothing listens:
+   * the packets only need to be captured), and returns once they are sent. Synchronous on
+   * purpose: this process's event loop stands still meanwhile, as in a long pause of a
+   * worker's main thread, so a capture here queues what it reads instead of delivering it.
+   */
+  udpBurstBlocking(count: number, port: number): void {
+    const script = `
+      const socket = require('node:dgram').createSocket('udp4');
+      const payload = Buffer.alloc(100, 0x2e);
+      let sent = 0, done = 0;
+      const pump = () => {
+        while (sent < ${count} && sent - done < 64) {
+          sent++;
+          socket.send(payload, ${port}, ${JSON.stringify(this.server.ip)}, () => (++done === ${count} ? socket.close() : pump()));
+        }
+      };
+      pump();
+    `;
+    const r = spawnSync('ip', ['netns', 'exec', this.client.ns, process.execPath, '-e', script], { encoding: 'utf8', timeout: TIMEOUT_MS });
+    if (r.status !== 0) throw new Error(`UDP burst failed (${r.status ?? r.signal}): ${r.stderr}`);
   }
 
   /** Tracks a process to be killed by destroy(). */
@@ -178,10 +229,8 @@ export class PodLab {
     this.destroyed = true;
     labs.delete(this);
     for (const child of this.processes) child.kill('SIGKILL');
-    ipQuiet(['link', 'del', this.server.port]);
-    ipQuiet(['link', 'del', this.client.port]);
+    for (const pod of this.pods) ipQuiet(['link', 'del', pod.port]);
     ipQuiet(['link', 'del', this.bridge]);
-    ipQuiet(['netns', 'del', this.server.ns]);
-    ipQuiet(['netns', 'del', this.client.ns]);
+    for (const pod of this.pods) ipQuiet(['netns', 'del', pod.ns]);
   }
 }
