@@ -31,9 +31,9 @@ Options:
   --interface NAME         capture interface in the worker's network namespace, or 'any'
                            (default ${DEFAULTS.interface}); targets with a netns are captured
                            inside their own namespace, on 'any' there
-  --capture BACKEND        best | ebpf | af_packet | libpcap (default ${DEFAULTS.capture}: eBPF, PF_RING,
+  --capture BACKEND        best | ebpf | af_packet | libpcap (default ${DEFAULTS.capture}: eBPF,
                            AF_PACKET, libpcap in turn, for each capture; the choice and each skip
-                           reason are logged and shown in /stats)
+                           reason are logged and shown in /stats; PF_RING is only detected)
   --targets FILE           initial targets: a JSON array of {ip, name, namespace, netns?}
   --storage-limit SIZE     disk the store may use, e.g. 500Mi, 2Gi (default ${DEFAULTS.storageLimit});
                            the oldest entries and packets are evicted first

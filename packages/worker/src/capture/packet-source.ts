@@ -56,7 +56,7 @@ export interface OpenCapture {
  * "as if live" in tests. Whatever the source, packets go through the same pipeline.
  */
 export interface PacketSource {
-  /** What `--capture` asked for (`best`, `af_packet`, `libpcap`, `pcap_file`). */
+  /** What `--capture` asked for (`best`, `ebpf`, `af_packet`, `libpcap`; `pcap_file` for a replay). */
   readonly requested: string;
   /** Opens one capture; throws (a coded error with a one-line message) when it cannot. */
   open(spec: CaptureSpec, sink: PacketSink): OpenCapture;
