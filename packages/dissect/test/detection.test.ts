@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DissectorSpec, StreamDissector, Transaction } from '../dist/dissector.js';
+import type { DissectorSpec, ProbeVerdict, StreamDissector, Transaction } from '../dist/dissector.js';
 import { http1 } from '../dist/protocols/http1/index.js';
 import { c, close, replay, replayAllSplits, s, type Outcome, type Step } from './helpers/split-replay.js';
 
@@ -105,48 +105,37 @@ describe('detection after bytes no probe recognises', () => {
   });
 
   it('a protocol without a seeker is still asked at the start of each later chunk', () => {
-    const heard: string[] = [];
-    const hello: DissectorSpec = {
-      name: 'hello',
-      layer4: 'tcp',
-      ports: [],
-      probe: (data) => (data.toString('latin1', 0, 6) === 'HELLO ' ? 'client' : 'no'),
-      create: (session): StreamDissector => ({
-        data: (_d, chunk) => heard.push(chunk.toString('latin1')),
-        gap: () => undefined,
-        end: () => undefined,
-        tick: () => undefined,
-        close: (ts) => session.emit({ summary: { text: heard.join('|') }, timestamp: ts, endTimestamp: ts } as unknown as Transaction),
-      }),
-    };
+    const hello = listeningSpec('hello', 'tcp', (text) => (text.startsWith('HELLO ') ? 'client' : 'no'));
     const out = replay([http1, hello], [c(1, 'noise, no line'), c(2, 'more noise'), c(3, 'HELLO world'), close(4)]);
     assert.equal(out.unclaimed, false);
-    assert.deepEqual(heard, ['HELLO world']);
+    assert.deepEqual(hello.heard, ['HELLO world']);
   });
 
   it('over UDP each datagram is probed alone, never joined to the next', () => {
-    const heard: string[] = [];
-    const ping: DissectorSpec = {
-      name: 'ping',
-      layer4: 'udp',
-      ports: [],
-      probe: (data) => {
-        const text = data.toString('latin1');
-        if (text.startsWith('PING')) return 'client';
-        return 'PING'.startsWith(text) ? 'more' : 'no';
-      },
-      create: (session): StreamDissector => ({
-        data: (_d, chunk) => heard.push(chunk.toString('latin1')),
-        gap: () => undefined,
-        end: () => undefined,
-        tick: () => undefined,
-        close: (ts) => session.emit({ summary: { text: heard.join('|') }, timestamp: ts, endTimestamp: ts } as unknown as Transaction),
-      }),
-    };
+    const ping = listeningSpec('ping', 'udp', (text) => (text.startsWith('PING') ? 'client' : 'PING'.startsWith(text) ? 'more' : 'no'));
     const split = replay(ping, [c(1, 'PI'), c(2, 'NG'), close(3)], {}, undefined, 'udp');
     assert.equal(split.unclaimed, true, 'two datagrams are not one message');
     const whole = replay(ping, [c(1, 'PI'), c(2, 'PING 1'), close(3)], {}, undefined, 'udp');
     assert.equal(whole.unclaimed, false);
-    assert.deepEqual(heard, ['PING 1']);
+    assert.deepEqual(ping.heard, ['PING 1']);
   });
 });
+
+/** A toy protocol without a seeker: its probe judges the bytes as text; it records what it hears. */
+function listeningSpec(name: string, layer4: 'tcp' | 'udp', judge: (text: string) => ProbeVerdict): DissectorSpec & { heard: string[] } {
+  const heard: string[] = [];
+  return {
+    name,
+    layer4,
+    ports: [],
+    heard,
+    probe: (data) => judge(data.toString('latin1')),
+    create: (session): StreamDissector => ({
+      data: (_d, chunk) => heard.push(chunk.toString('latin1')),
+      gap: () => undefined,
+      end: () => undefined,
+      tick: () => undefined,
+      close: (ts) => session.emit({ summary: { text: heard.join('|') }, timestamp: ts, endTimestamp: ts } as unknown as Transaction),
+    }),
+  };
+}
