@@ -1,4 +1,4 @@
-import type { Endpoint, Entry, PacketSink } from '@shoal/model';
+import type { CaptureSource, Endpoint, Entry, PacketSink } from '@shoal/model';
 import type { Direction, DissectOptions, Transaction } from './dissector.js';
 import { EntryFactory, type EntryOrigin } from './entry-factory.js';
 import { Flow } from './flow/flow.js';
@@ -73,6 +73,7 @@ export class DissectEngine implements PacketSink, StreamOutput {
   private clockMs = 0;
   private lastSweepMs = 0;
   private flowCount = 0;
+  private capture: CaptureSource;
 
   constructor(
     private readonly options: EngineOptions,
@@ -80,6 +81,16 @@ export class DissectEngine implements PacketSink, StreamOutput {
   ) {
     this.factory = new EntryFactory(options);
     this.budget = new ReassemblyBudget(options.reassembly);
+    this.capture = options.capture;
+  }
+
+  /**
+   * The packets that follow come from a capture on `capture`. A worker runs captures on
+   * different backends (eBPF inside a pod, AF_PACKET on the node's `any`); each flow's entries
+   * name the backend of the capture that saw its first packet.
+   */
+  setCapture(capture: CaptureSource): void {
+    this.capture = capture;
   }
 
   onPacket(linkType: number, tsMs: number, data: Buffer, offset: number, caplen: number, wireLen: number): void {
@@ -159,6 +170,7 @@ export class DissectEngine implements PacketSink, StreamOutput {
     const pkt = this.decoder.packet;
     const flow = new Flow(++this.flowCount, hash, pkt.ipVersion, pkt.transport, pkt, tsMs);
     flow.stream = this.factory.streamId(pkt.transport === IpProtocol.TCP ? 'tcp' : 'udp', flow.index);
+    flow.capture = this.capture;
     const accept = this.options.acceptFlow;
     if (accept !== undefined && !accept(flow.endpoint(0), flow.endpoint(1))) {
       flow.ignored = true;

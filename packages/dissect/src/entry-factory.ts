@@ -7,6 +7,7 @@ export interface EntryOrigin {
   /** Names the worker in entry ids (`<worker>/<seq>`). */
   worker: string;
   node: NodeInfo;
+  /** How packets are obtained, until DissectEngine.setCapture says otherwise. */
   capture: CaptureSource;
 }
 
@@ -28,7 +29,7 @@ export class EntryFactory {
       timestamp: t.timestamp,
       elapsedMs: micros(t.endTimestamp - t.timestamp),
       protocol: t.protocol,
-      capture: this.origin.capture,
+      capture: flow.capture,
       src: { ...flow.endpoint(client) },
       dst: { ...flow.endpoint((1 - client) as Direction) },
       node: this.origin.node,
@@ -58,7 +59,7 @@ export class EntryFactory {
       timestamp: flow.firstMs,
       elapsedMs: micros(flow.lastMs - flow.firstMs),
       protocol: { name: layer4, abbr, layer4 },
-      capture: this.origin.capture,
+      capture: flow.capture,
       src: { ...src },
       dst: { ...dst },
       node: this.origin.node,

@@ -20,11 +20,6 @@ export interface PipelineOptions {
 
 /** A failure repeated per packet is logged at most this often (it is counted every time). */
 const ERROR_LOG_INTERVAL_MS = 10_000;
-/**
- * A stream's capture label outlives its last packet by twice the TCP idle timeout: the engine
- * emits a flow's last entries when it closes the flow, at most a sweep after the idle timeout.
- */
-const LABEL_KEPT_MS = 2 * DEFAULT_ENGINE_OPTIONS.tcpIdleTimeoutMs;
 
 /**
  * Packets in, stored and streamed entries out: duplicate filter → DissectEngine (raw packets
@@ -32,21 +27,14 @@ const LABEL_KEPT_MS = 2 * DEFAULT_ENGINE_OPTIONS.tcpIdleTimeoutMs;
  * feeds this one pipeline, so tests that replay a file exercise the code live capture runs.
  *
  * Captures may run on different backends (each gets the best one that can serve it, say eBPF
- * inside a pod and AF_PACKET on the node's `any`), and an entry names the backend of the
- * capture its stream came from: the engine labels entries with the first capture's backend,
- * and streams first seen from a capture on another backend are relabelled here.
+ * inside a pod and AF_PACKET on the node's `any`); the engine is told which one each packet
+ * comes from, and an entry names the backend of the capture that saw its stream first.
  */
 export class Pipeline {
   readonly dedup = new DuplicateFilter();
   readonly feed: LiveFeed;
   /** Created when the first capture opens (null before: nothing to dissect yet). */
   engine: DissectEngine | null = null;
-  /** The backend the engine labels entries with: the first capture's. */
-  private engineCapture: CaptureSource | null = null;
-  /** The backend of the capture whose packet is being handled. */
-  private current: CaptureSource = 'pcap_file';
-  /** Streams first seen from a capture on another backend than engineCapture's. */
-  private readonly labels = new Map<string, { capture: CaptureSource; seenMs: number }>();
   /** The user-space target check (set when the targets outgrow the kernel filter). */
   acceptFlow: ((a: Endpoint, b: Endpoint) => boolean) | undefined;
   /** Last packet time per stream, to report live streams; swept by tick(). */
@@ -66,7 +54,6 @@ export class Pipeline {
   /** A capture opened on `backend`: the engine is made at the first (later ones share it). */
   prepare(backend: CaptureSource): void {
     if (this.engine !== null) return;
-    this.engineCapture = backend;
     const store = this.options.store;
     this.engine = new DissectEngine(
       {
@@ -76,9 +63,7 @@ export class Pipeline {
         node: this.options.node,
         capture: backend,
         onFlowPacket: (stream, linkType, ts, data, offset, caplen, wire) => {
-          const known = this.streamSeen.size;
           this.streamSeen.set(stream, ts);
-          if (this.current !== this.engineCapture) this.label(stream, ts, known !== this.streamSeen.size);
           store.appendPacket(stream, linkType, ts, data, offset, caplen, wire);
         },
         acceptFlow: (a, b) => this.acceptFlow === undefined || this.acceptFlow(a, b),
@@ -90,9 +75,9 @@ export class Pipeline {
   /** A packet from a capture running on `capture`. */
   onPacket(capture: CaptureSource, linkType: number, tsMs: number, data: Buffer, offset: number, caplen: number, wireLen: number): void {
     if (this.engine === null || this.dedup.isDuplicate(linkType, tsMs, data, offset, caplen)) return;
-    this.current = capture;
     // A capture's sink must not throw: one bad packet must not take the node's worker down.
     try {
+      this.engine.setCapture(capture);
       this.engine.onPacket(linkType, tsMs, data, offset, caplen, wireLen);
     } catch (err) {
       this.fail('packet', err);
@@ -113,7 +98,6 @@ export class Pipeline {
     }
     const idle = DEFAULT_ENGINE_OPTIONS.tcpIdleTimeoutMs;
     for (const [stream, seen] of this.streamSeen) if (nowMs - seen > idle) this.streamSeen.delete(stream);
-    for (const [stream, label] of this.labels) if (nowMs - label.seenMs > LABEL_KEPT_MS) this.labels.delete(stream);
   }
 
   /** Every ~100 ms: what was appended reaches the disk, slow subscribers hear of their losses. */
@@ -141,20 +125,8 @@ export class Pipeline {
     this.options.log.error({ err: err instanceof Error ? err.stack : String(err), errors: this.errors }, `pipeline error (${where})`);
   }
 
-  /**
-   * A packet of `stream` from a capture not on the engine's backend: a new stream takes that
-   * capture's label; a labelled one stays labelled while packets come.
-   */
-  private label(stream: string, tsMs: number, isNew: boolean): void {
-    const label = this.labels.get(stream);
-    if (label !== undefined) label.seenMs = tsMs;
-    else if (isNew) this.labels.set(stream, { capture: this.current, seenMs: tsMs });
-  }
-
   private onEntry(entry: Entry): void {
     entry.worker = this.options.worker;
-    const label = this.labels.get(entry.stream);
-    if (label !== undefined) entry.capture = label.capture;
     this.options.resolution.resolve(entry.src);
     this.options.resolution.resolve(entry.dst);
     const json = JSON.stringify(entry);

@@ -1,4 +1,4 @@
-import type { Endpoint } from '@shoal/model';
+import type { CaptureSource, Endpoint } from '@shoal/model';
 import type { Direction } from '../dissector.js';
 import { IpProtocol, type DecodedPacket } from '../layers/decoded-packet.js';
 import { formatIp } from '../layers/ip-format.js';
@@ -29,6 +29,8 @@ export class Flow {
   handler!: StreamHandler;
   /** The stream id entries of this flow carry (set by the engine when it opens the flow). */
   stream = '';
+  /** How its first packet was obtained: its entries' `capture` (set when the flow opens). */
+  capture: CaptureSource = 'pcap_file';
   private endpoints: [Endpoint, Endpoint] | null = null;
 
   constructor(
