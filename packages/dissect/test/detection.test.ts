@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DissectorSpec, ProbeVerdict, StreamDissector, Transaction } from '../dist/dissector.js';
 import { http1 } from '../dist/protocols/http1/index.js';
-import { c, close, replay, replayAllSplits, s, type Outcome, type Step } from './helpers/split-replay.js';
+import { c, close, gap, replay, replayAllSplits, s, type Outcome, type Step } from './helpers/split-replay.js';
 
 /** TCP payload of a full segment on a 1500-byte MTU (IPv4, TCP timestamps on). */
 const SEGMENT = 1448;
@@ -53,6 +53,25 @@ describe('detection of messages cut by the network', () => {
     assert.deepEqual(rows(out), [
       ['(malformed request) -> 414', { code: 'DIS_ERR_TOO_LARGE', at: 'request' }],
       ['GET /next -> 200', null],
+    ]);
+  });
+
+  it('after a gap, resync waits for a long start line across segments too', () => {
+    const target = `/${'q'.repeat(4000)}`;
+    const script: Step[] = [
+      c(1, 'POST /lost HTTP/1.1\r\nContent-Length: 100\r\n\r\n0123456789'),
+      // The rest of the body and the start of the next request ("GET /gone HT") are lost.
+      gap(0, 90 + 12, 2),
+      c(3, `TP/1.1\r\n\r\nGET ${target} HTTP/1.1\r\n\r\n`),
+      s(4, 'HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\nHTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n' + OK('b')),
+      close(5),
+    ];
+    const whole = replayAllSplits(http1, script);
+    assert.deepEqual(replay(http1, script, {}, bySegments), whole);
+    assert.deepEqual(rows(whole), [
+      ['POST /lost -> 201', { code: 'DIS_ERR_GAP', at: 'request' }],
+      ['(lost request) -> 404', { code: 'DIS_ERR_GAP', at: 'request' }],
+      [`GET ${target} -> 200`, null],
     ]);
   });
 
