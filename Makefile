@@ -6,8 +6,9 @@ SHELL := /bin/bash
 
 # Debian packages the project needs: capture tools and real peers for fixtures and benchmarks.
 # make, g++, python3 and libpcap-dev build the native capture addon (node-gyp, offline);
-# clang and libbpf-dev its eBPF backend.
-APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 libpcap-dev procps make g++ python3 clang libbpf-dev
+# clang and libbpf-dev its eBPF backend. ethtool turns a veth pair's offloads off (lab/lib/veth-pair.sh)
+# so that the fixtures and bench/dissect see real 1500-MTU segments.
+APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libpcap-dev procps make g++ python3 clang libbpf-dev
 # Only `make fixtures` needs these: llc compiles the tc program that adds VLAN tags (this kernel
 # has no 8021q module).
 FIXTURE_APT_PACKAGES := llvm
