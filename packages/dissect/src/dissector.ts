@@ -88,6 +88,21 @@ export interface StreamDissector {
   close(timestampMs: number): void;
 }
 
+/**
+ * Finds where the next message of a protocol may start in a direction whose bytes no probe
+ * recognised at their start (garbage, a stream joined mid-message, bytes after a loss). It is fed
+ * the following in-order chunks and keeps, inside, what may still begin a message, so what it
+ * finds depends only on the bytes, never on how the network cut them.
+ */
+export interface MessageSeeker {
+  /**
+   * Search `chunk`, the next bytes. Returns where a message starts, relative to the chunk's first
+   * byte (negative: in earlier chunks, which the caller still holds), or null when none starts
+   * in what was seen so far.
+   */
+  scan(chunk: Buffer): number | null;
+}
+
 export interface DissectorSpec {
   /** Protocol name as used by `--protocol` and in `Entry.protocol.name`. */
   readonly name: string;
@@ -103,5 +118,12 @@ export interface DissectorSpec {
    * `data`.
    */
   probe(data: Buffer): ProbeVerdict;
+  /**
+   * Optional: a fresh seeker, fed a direction's bytes from a point where this protocol's probe
+   * answered `no` (so it never reports that first byte). Detection uses it to find the next
+   * message inside the bytes; a protocol without one is only probed again at the start of each
+   * later chunk, which depends on where the network happened to cut the stream.
+   */
+  seeker?(): MessageSeeker;
   create(session: DissectorSession): StreamDissector;
 }

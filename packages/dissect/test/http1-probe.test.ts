@@ -56,6 +56,25 @@ describe('http1 probe', () => {
     }
   });
 
+  it('waits for a start line up to 16 KiB, however many segments it spans', () => {
+    // A 1500-byte MTU carries 1448 bytes of TCP payload: a 4 KB URL arrives in three segments.
+    for (const size of [1500, 4000, 8000, 16 * 1024 - 20]) {
+      const line = `GET /${'u'.repeat(size)} HTTP/1.1\r\n`;
+      for (const cut of [1448, 2896, line.length - 3]) {
+        if (cut < line.length) assert.equal(probe(line.slice(0, cut)), 'more', `${size}-byte target cut at ${cut}`);
+      }
+      assert.equal(probe(line), 'client', `${size}-byte target`);
+      assert.equal(probe(line.replace(' HTTP/1.1', ' HTTP/2.0')), 'no', `${size}-byte target, not HTTP/1`);
+    }
+  });
+
+  it('judges a start line longer than 16 KiB on its first 16 KiB', () => {
+    const prefix = `GET /${'u'.repeat(16 * 1024)}`;
+    assert.equal(probe(prefix.slice(0, 16 * 1024)), 'more');
+    assert.equal(probe(prefix), 'client');
+    assert.equal(probe(`GET /${'u'.repeat(15 * 1024)} ${'v'.repeat(2048)}`), 'no', 'a second SP that is not the version');
+  });
+
   it('looks only at a bounded prefix', () => {
     const long = Buffer.concat([Buffer.from('GET /'), Buffer.alloc(1 << 20, 0x61)]);
     assert.equal(http1.probe(long), 'client');

@@ -117,16 +117,21 @@ describe('http1 gaps', () => {
 
 describe('http1 malformed input', () => {
   it('garbage instead of a request: one malformed transaction, then parsing resumes', () => {
+    // After a first exchange, so the stream is HTTP already (garbage before any message is
+    // detection's business: see detection.test.ts).
     const out = replayAllSplits(http1, [
-      c(1, '\x00\x01\x02garbage garbage\r\nmore\r\n' + GET('/ok')),
-      s(2, 'HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n' + OK('fine')),
-      close(3),
+      c(1, GET('/first')),
+      s(2, OK('1')),
+      c(3, '\x00\x01\x02garbage garbage\r\nmore\r\n' + GET('/ok')),
+      s(4, 'HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n' + OK('fine')),
+      close(5),
     ]);
     assert.deepEqual(rows(out), [
+      ['GET /first -> 200', null, '1'],
       ['(malformed request) -> 400', { code: 'DIS_ERR_SYNTAX', at: 'request' }, null],
       ['GET /ok -> 200', null, 'fine'],
     ]);
-    assert.equal(out.transactions[0]?.request, null);
+    assert.equal(out.transactions[1]?.request, null);
   });
 
   it('garbage instead of a response', () => {

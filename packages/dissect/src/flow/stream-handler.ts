@@ -2,19 +2,13 @@ import { PROBE_LIMIT, type Direction, type DissectOptions, type DissectorSession
 import { breakTie, type DissectorRegistry } from '../registry.js';
 import type { DissectStats } from '../stats.js';
 import type { Flow } from './flow.js';
+import { MessageSearch } from './message-search.js';
+import { WaitingBytes, type LossMarker, type WaitingChunk } from './waiting-bytes.js';
 
 /** Where finished work goes: transactions of claimed streams, and unclaimed flows. */
 export interface StreamOutput {
   transaction(flow: Flow, clientDirection: Direction, t: Transaction): void;
   unclaimedFlow(flow: Flow, clientDirection: Direction): void;
-}
-
-/** Bytes held during detection, or (chunk null) a run of bytes known to be lost. */
-interface Pending {
-  direction: Direction;
-  chunk: Buffer | null;
-  gapLength: number;
-  tsMs: number;
 }
 
 const enum State {
@@ -24,9 +18,10 @@ const enum State {
 }
 
 /**
- * Bytes a direction may show before detection gives up on the stream. Detection restarts at
- * each new chunk after a failed probe, so a stream joined in the middle of a message is still
- * recognised at the next message that starts a packet.
+ * Bytes a direction may show before detection gives up on the stream. When no probe recognises
+ * a direction's first bytes (a stream joined in the middle of a message, garbage, bytes after a
+ * loss), the protocols' seekers search the following bytes for the next message start, so a
+ * stream is still recognised at its next message wherever the network cut it.
  */
 const DETECT_LIMIT = 64 * 1024;
 
@@ -38,9 +33,14 @@ const DETECT_LIMIT = 64 * 1024;
 export class StreamHandler implements DissectorSession {
   private state = State.Detecting;
   private dissector: StreamDissector | null = null;
-  private pending: Pending[] = [];
+  /** Per direction: what detection holds, from the first byte it has not ruled out. */
+  private readonly waiting: [WaitingBytes, WaitingBytes] = [new WaitingBytes(), new WaitingBytes()];
+  /** Arrival order of held chunks and losses across both directions. */
+  private seq = 0;
   private readonly candidates: [readonly DissectorSpec[], readonly DissectorSpec[]];
   private readonly examined: [number, number] = [0, 0];
+  /** Per direction: the search for a message start after the probes refused its bytes. */
+  private readonly searches: [MessageSearch | null, MessageSearch | null] = [null, null];
   /** Bytes dropped by failed probes; reported as shed only if a dissector claims the stream. */
   private discarded = 0;
   clientDirection: Direction = 0;
@@ -105,87 +105,133 @@ export class StreamHandler implements DissectorSession {
   }
 
   private detect(direction: Direction, chunk: Buffer, tsMs: number): void {
-    this.pending.push({ direction, chunk, gapLength: 0, tsMs });
     this.examined[direction] += chunk.length;
-    const window = this.window(direction);
-    const claimants: DissectorSpec[] = [];
-    const undecided: DissectorSpec[] = [];
-    let verdictOfClaim: 'client' | 'server' = 'client';
-    for (const spec of this.candidates[direction]) {
-      const verdict = spec.probe(window);
-      if (verdict === 'client' || verdict === 'server') {
-        if (claimants.length === 0) verdictOfClaim = verdict;
-        claimants.push(spec);
-      } else if (verdict === 'more') undecided.push(spec);
+    this.waiting[direction].push(chunk, tsMs, this.seq++);
+    const search = this.searches[direction];
+    if (search !== null) {
+      const skipped = search.scan(chunk);
+      if (skipped === null) {
+        this.lookAtChunkStart(direction, chunk);
+        return;
+      }
+      this.searches[direction] = null;
+      this.drop(direction, skipped);
     }
-    if (claimants.length > 0) {
-      const spec = breakTie(claimants, this.flow.aPort, this.flow.bPort);
-      const verdict = spec === claimants[0] ? verdictOfClaim : (spec.probe(window) as 'client' | 'server');
+    this.probeAll(direction);
+  }
+
+  /**
+   * Ask the probes about the bytes of `direction` waiting from their start. When every probe
+   * refuses them, search them for the next message start and ask again there.
+   */
+  private probeAll(direction: Direction): void {
+    for (;;) {
+      const window = this.waiting[direction].window(PROBE_LIMIT);
+      const claimants: DissectorSpec[] = [];
+      const undecided: DissectorSpec[] = [];
+      let verdictOfClaim: 'client' | 'server' = 'client';
+      for (const spec of this.candidates[direction]) {
+        const verdict = spec.probe(window);
+        if (verdict === 'client' || verdict === 'server') {
+          if (claimants.length === 0) verdictOfClaim = verdict;
+          claimants.push(spec);
+        } else if (verdict === 'more') undecided.push(spec);
+      }
+      if (claimants.length > 0) {
+        const spec = breakTie(claimants, this.flow.aPort, this.flow.bPort);
+        const verdict = spec === claimants[0] ? verdictOfClaim : (spec.probe(window) as 'client' | 'server');
+        this.claim(spec, verdict === 'client' ? direction : ((1 - direction) as Direction));
+        return;
+      }
+      // A probe that needs more bytes gets them, up to PROBE_LIMIT (dissector.ts): a start line cut
+      // by the network's MTU is the normal case, not a reason to give up.
+      if (undecided.length > 0 && window.length < PROBE_LIMIT) {
+        this.candidates[direction] = undecided;
+        return;
+      }
+      if (!this.refuse(direction)) break;
+    }
+    this.giveUpAtLimit();
+  }
+
+  /**
+   * No protocol starts at the waiting bytes of `direction`: search them, from their second byte,
+   * for the next message start. True when one was found (the bytes from there wait, to be
+   * probed); false when the search goes on with later chunks, or, without seekers, the bytes
+   * were dropped.
+   */
+  private refuse(direction: Direction): boolean {
+    const all = this.registry.forLayer4(this.flow.layer4);
+    this.candidates[direction] = all;
+    const waiting = this.waiting[direction];
+    const search = MessageSearch.of(all);
+    if (search === null || waiting.length === 0) {
+      this.drop(direction, waiting.length);
+      return false;
+    }
+    this.drop(direction, 1);
+    for (const { chunk } of [...waiting.chunks]) {
+      const skipped = search.scan(chunk);
+      if (skipped !== null) {
+        this.drop(direction, skipped);
+        return true;
+      }
+    }
+    this.searches[direction] = search;
+    return false;
+  }
+
+  /**
+   * During a search, protocols without a seeker still get a look at each chunk's start (the only
+   * message boundary they can guess); only a claim counts.
+   */
+  private lookAtChunkStart(direction: Direction, chunk: Buffer): void {
+    for (const spec of this.registry.forLayer4(this.flow.layer4)) {
+      if (spec.seeker !== undefined) continue;
+      const verdict = spec.probe(chunk.length > PROBE_LIMIT ? chunk.subarray(0, PROBE_LIMIT) : chunk);
+      if (verdict !== 'client' && verdict !== 'server') continue;
+      this.searches[direction] = null;
+      this.drop(direction, this.waiting[direction].length - chunk.length);
       this.claim(spec, verdict === 'client' ? direction : ((1 - direction) as Direction));
       return;
     }
-    // A probe that needs more bytes gets them, up to PROBE_LIMIT (dissector.ts): a start line cut
-    // by the network's MTU is the normal case, not a reason to give up.
-    if (undecided.length > 0 && window.length < PROBE_LIMIT) {
-      this.candidates[direction] = undecided;
-      return;
-    }
-    this.restart(direction);
-    if (this.examined[0] >= DETECT_LIMIT || this.examined[1] >= DETECT_LIMIT) this.giveUp();
-  }
-
-  /** The bytes of `direction` still waiting, as one buffer of at most PROBE_LIMIT bytes. */
-  private window(direction: Direction): Buffer {
-    const parts: Buffer[] = [];
-    let size = 0;
-    for (const p of this.pending) {
-      if (p.direction !== direction || p.chunk === null) continue;
-      parts.push(p.chunk);
-      size += p.chunk.length;
-      if (size >= PROBE_LIMIT) break;
-    }
-    // The usual case, a first chunk that settles it, costs no copy.
-    if (parts.length === 1) return size > PROBE_LIMIT ? parts[0]!.subarray(0, PROBE_LIMIT) : parts[0]!;
-    return Buffer.concat(parts, Math.min(size, PROBE_LIMIT));
+    this.giveUpAtLimit();
   }
 
   /**
-   * Forget this direction's unrecognised bytes; probe again from the next chunk. After a gap
-   * they are part of what was lost, so they join the gap the dissector will be told about.
+   * Forget the first `length` waiting bytes of `direction`. After a loss they are part of what
+   * was lost, so they join the gap the dissector will be told about; else they are counted.
    */
-  private restart(direction: Direction): void {
-    let dropped = 0;
-    let lost: Pending | null = null;
-    this.pending = this.pending.filter((p) => {
-      if (p.direction !== direction) return true;
-      if (p.chunk === null) {
-        lost = p;
-        return true;
-      }
-      dropped += p.chunk.length;
-      return false;
-    });
-    if (lost !== null) (lost as Pending).gapLength += dropped;
-    else this.discarded += dropped;
-    this.candidates[direction] = this.registry.forLayer4(this.flow.layer4);
+  private drop(direction: Direction, length: number): void {
+    if (length === 0) return;
+    const waiting = this.waiting[direction];
+    waiting.dropFront(length);
+    if (waiting.loss !== null) waiting.loss.length += length;
+    else this.discarded += length;
   }
 
   /**
-   * A gap before any dissector claimed the stream. When the stream was followed from its
-   * handshake, the lost bytes are remembered so the dissector hears of them (a lost first
-   * request still pairs with its response); after a mid-stream join they are just skipped.
+   * A gap before any dissector claimed the stream. What waited is cut off by it and the next byte
+   * is probed afresh. When the stream was followed from its handshake, the lost bytes are
+   * remembered so the dissector hears of them (a lost first request still pairs with its
+   * response); after a mid-stream join they are just skipped.
    */
   private lose(direction: Direction, length: number, tsMs: number): void {
-    this.restart(direction);
+    const waiting = this.waiting[direction];
+    this.searches[direction] = null;
+    this.drop(direction, waiting.length);
+    this.candidates[direction] = this.registry.forLayer4(this.flow.layer4);
     if (this.flow.initiator < 0) return;
-    const marker = this.pending.find((p) => p.direction === direction && p.chunk === null);
-    if (marker !== undefined) marker.gapLength += length;
-    else this.pending.push({ direction, chunk: null, gapLength: length, tsMs });
+    if (waiting.loss !== null) waiting.loss.length += length;
+    else waiting.loss = { length, tsMs, seq: this.seq++ };
   }
 
-  private giveUp(): void {
+  private giveUpAtLimit(): void {
+    if (this.examined[0] < DETECT_LIMIT && this.examined[1] < DETECT_LIMIT) return;
     this.state = State.Unclaimed;
-    this.pending = [];
+    this.searches[0] = this.searches[1] = null;
+    this.waiting[0].takeAll();
+    this.waiting[1].takeAll();
   }
 
   private claim(spec: DissectorSpec, clientDirection: Direction): void {
@@ -193,13 +239,19 @@ export class StreamHandler implements DissectorSession {
     this.state = State.Claimed;
     if (this.discarded > 0) this.stats.shed('detect_discarded', this.discarded, 0);
     this.dissector = spec.create(this);
-    const replay = this.pending;
-    this.pending = [];
-    for (const p of replay) {
+    // Both directions' held bytes and losses, in the order they came.
+    const replay: Array<{ direction: Direction; item: WaitingChunk | LossMarker }> = [];
+    for (const direction of [0, 1] as const) {
+      const { chunks, loss } = this.waiting[direction].takeAll();
+      for (const item of chunks) replay.push({ direction, item });
+      if (loss !== null) replay.push({ direction, item: loss });
+    }
+    replay.sort((x, y) => x.item.seq - y.item.seq);
+    for (const { direction, item } of replay) {
       // An upgrade during replay switches dissectors: follow it.
       if (this.state !== State.Claimed) return;
-      if (p.chunk === null) this.dissector!.gap(p.direction, p.gapLength, p.tsMs);
-      else this.dissector!.data(p.direction, p.chunk, p.tsMs);
+      if ('chunk' in item) this.dissector!.data(direction, item.chunk, item.tsMs);
+      else this.dissector!.gap(direction, item.length, item.tsMs);
     }
   }
 }

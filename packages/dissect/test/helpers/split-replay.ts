@@ -1,13 +1,23 @@
 /**
- * Replays a scripted capture (data, gaps, ends, ticks, close) into a fresh stream dissector,
- * and checks that cutting the data into different chunks never changes the outcome: every
- * split position of every data step (or seeded random cuts for long scripts), plus one run in
- * one-byte chunks. Detail `summary` must give the same outcome without header fields and bodies.
+ * Replays a scripted capture (data, gaps, ends, ticks, close) into a fresh, empty flow, and
+ * checks that cutting the data into different chunks never changes the outcome: every split
+ * position of every data step (or seeded random cuts for long scripts), plus one run in one-byte
+ * chunks. Detail `summary` must give the same outcome without header fields and bodies.
+ *
+ * Every replay starts where a real connection starts: at detection (the engine's StreamHandler
+ * with only the dissector under test registered), so each probe sees the first chunk alone,
+ * however it was cut. A split that leaves detection undecided, or makes it give up, changes
+ * the outcome and fails the test.
  */
 
 import assert from 'node:assert/strict';
 import type { Direction, DissectOptions, DissectorSpec, Transaction } from '../../dist/dissector.js';
-import { RecordingSession } from './recording-session.js';
+import { Flow } from '../../dist/flow/flow.js';
+import { StreamHandler, type StreamOutput } from '../../dist/flow/stream-handler.js';
+import { DecodedPacket, IpProtocol } from '../../dist/layers/decoded-packet.js';
+import { DissectorRegistry } from '../../dist/registry.js';
+import { DissectStats } from '../../dist/stats.js';
+import { defaultTestOptions, type RecordedUpgrade } from './recording-session.js';
 import { asSummaryDetail } from './summary-detail.js';
 
 export type Step =
@@ -31,6 +41,8 @@ export const close = (ts: number): Step => ({ kind: 'close', ts });
 export interface Outcome {
   /** Emitted transactions, as JSON would carry them. */
   transactions: Transaction[];
+  /** No dissector claimed the stream: the engine would report it as an L4 flow. */
+  unclaimed: boolean;
   /**
    * Upgrade calls, with pending bytes per direction joined and shown as latin1. Data that the
    * script delivers after the upgrade is appended, as the session would route it to the new
@@ -42,19 +54,52 @@ export interface Outcome {
 /** How to cut the bytes of data step `index`; return the pieces in order. */
 export type Cutter = (index: number, bytes: Buffer) => Buffer[];
 
+/** A stream handler that records hand-overs instead of looking the next protocol up. */
+class RecordingHandler extends StreamHandler {
+  readonly upgrades: RecordedUpgrade[] = [];
+
+  override upgrade(protocol: string, pending: [Buffer[], Buffer[]]): void {
+    this.upgrades.push({ protocol, pending });
+    super.upgrade(protocol, [[], []]);
+  }
+}
+
+/** A TCP flow from 10.0.0.1:40000 (direction 0, which opened it) to 10.0.0.2:8080. */
+function emptyFlow(): Flow {
+  const pkt = new DecodedPacket();
+  pkt.ipVersion = 4;
+  pkt.transport = IpProtocol.TCP;
+  pkt.src[0] = 0x0a000001;
+  pkt.dst[0] = 0x0a000002;
+  pkt.srcPort = 40000;
+  pkt.dstPort = 8080;
+  const flow = new Flow(1, 0, 4, IpProtocol.TCP, pkt, 0);
+  flow.initiator = 0;
+  return flow;
+}
+
+/** Replay `script` into a fresh flow where `specs` (one dissector, or several) are registered. */
 export function replay(
-  spec: DissectorSpec,
+  specs: DissectorSpec | readonly DissectorSpec[],
   script: readonly Step[],
   options: Partial<DissectOptions> = {},
   cut: Cutter = (_i, b) => [b],
 ): Outcome {
-  const session = new RecordingSession(0, options);
-  const d = spec.create(session);
+  const transactions: Transaction[] = [];
+  let unclaimed = false;
+  const output: StreamOutput = {
+    transaction: (_flow, _client, t) => transactions.push(t),
+    unclaimedFlow: () => (unclaimed = true),
+  };
+  const flow = emptyFlow();
+  const d = new RecordingHandler(flow, new DissectorRegistry(Array.isArray(specs) ? specs : [specs as DissectorSpec]), { ...defaultTestOptions, ...options }, output, new DissectStats());
   script.forEach((step, i) => {
+    if (step.kind !== 'data') flow.lastMs = step.ts;
     switch (step.kind) {
       case 'data':
         for (const piece of cut(i, step.bytes)) {
-          const up = session.upgrades[0];
+          flow.lastMs = step.ts;
+          const up = d.upgrades[0];
           if (up !== undefined) up.pending[step.dir].push(piece);
           else d.data(step.dir, piece, step.ts);
         }
@@ -74,8 +119,9 @@ export function replay(
     }
   });
   return {
-    transactions: JSON.parse(JSON.stringify(session.transactions)) as Transaction[],
-    upgrades: session.upgrades.map((u) => ({
+    transactions: JSON.parse(JSON.stringify(transactions)) as Transaction[],
+    unclaimed,
+    upgrades: d.upgrades.map((u) => ({
       protocol: u.protocol,
       pending: [Buffer.concat(u.pending[0]).toString('latin1'), Buffer.concat(u.pending[1]).toString('latin1')],
     })),

@@ -4,13 +4,15 @@
  * Files: probe.ts (start-line recognition, shared by detection and resync), sections.ts, span.ts,
  * head.ts and field-names.ts (finding and parsing heads), framing.ts (body length rules),
  * reader-steps.ts + reader.ts (the per-direction state machine), hold.ts (bytes held while
- * paused), resync.ts (finding the next message after garbage or a gap), decode.ts (content
+ * paused), resync.ts (finding the next message after garbage or a gap), seeker.ts (the same for detection),
+ * decode.ts (content
  * codings), pairs.ts (the request/response queue), stream.ts (the StreamDissector), shape.ts
  * (entry JSON; its header comment documents the shapes).
  */
 
 import type { DissectorSpec } from '../../dissector.js';
 import { probe } from './probe.js';
+import { Http1Seeker } from './seeker.js';
 import { Http1Stream } from './stream.js';
 
 export const http1: DissectorSpec = {
@@ -18,6 +20,7 @@ export const http1: DissectorSpec = {
   layer4: 'tcp',
   ports: [80, 8080, 8000, 8008, 8081, 8888, 3000, 5000, 9000],
   probe,
+  seeker: () => new Http1Seeker(),
   create: (session) => new Http1Stream(session),
 };
 

@@ -63,7 +63,11 @@ export function requestLineVerdict(buf: Buffer, start: number, lf: number): Line
   if (first <= SP || first === 0x7f) return 'no';
   if (lf < 0 || lf >= end) {
     // The line is not complete within what we may look at: a long target (or not enough
-    // bytes yet). Judge on the prefix; the parser checks the whole line once it has it.
+    // bytes yet). The target holds no SP (RFC 9112 §3.2), so an SP followed by more than
+    // "HTTP/1.x" CR without a line end rules it out; otherwise judge on the prefix, and the
+    // parser checks the whole line once it has it.
+    const sp = buf.indexOf(SP, i);
+    if (sp >= 0 && sp < end - 10) return 'no';
     return end === buf.length && avail <= START_LINE_WINDOW ? 'more' : 'yes';
   }
   const lineEnd = lf > i && buf[lf - 1] === CR ? lf - 1 : lf;

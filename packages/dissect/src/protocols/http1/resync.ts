@@ -150,7 +150,7 @@ export class Resync {
     let from = 0;
     for (;;) {
       const a = data.indexOf(REQUEST_ANCHOR, from);
-      if (a < 0) return { found: -1, keepFrom: data.length - REQUEST_KEEP };
+      if (a < 0) return { found: -1, keepFrom: this.requestKeep(data) };
       const p = this.requestStart(data, a);
       if (p >= 0) {
         const v = requestLineVerdict(data, p, data.indexOf(LF, p));
@@ -159,6 +159,20 @@ export class Resync {
       }
       from = a + 1;
     }
+  }
+
+  /**
+   * Where a request line completed by later bytes could begin. Its target holds no SP, so the SP
+   * before the target is the last SP of `data`, or the one before it when the last is the start
+   * of the version (" HTTP/1." cut at the end); its method ends there. Only that much is kept,
+   * never more than REQUEST_KEEP: carrying the whole 16 KiB every chunk would copy it again and
+   * again through a long stretch without a message.
+   */
+  private requestKeep(data: Buffer): number {
+    const last = data.lastIndexOf(SP);
+    const beforeLast = last > 0 ? data.lastIndexOf(SP, last - 1) : -1;
+    const targetSp = beforeLast >= 0 ? beforeLast : last >= 0 ? last : data.length;
+    return Math.max(data.length - REQUEST_KEEP, targetSp - MAX_METHOD - 1);
   }
 
   /** Where the request line whose version starts at `a` (its SP) would begin, or -1. */
