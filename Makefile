@@ -6,7 +6,8 @@ SHELL := /bin/bash
 
 # Debian packages the project needs: capture tools and real peers for fixtures and benchmarks.
 # make, g++, python3 and libpcap-dev build the native capture addon (node-gyp, offline);
-# clang and libbpf-dev its eBPF backend.
+# clang and libbpf-dev its eBPF backend. ethtool turns veth offloads off (lab/lib/veth-pair.sh and
+# the live worker tests) so that fixtures, bench/dissect and tests see real 1500-MTU segments.
 APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libpcap-dev procps make g++ python3 clang libbpf-dev
 # Only `make fixtures` needs these: llc compiles the tc program that adds VLAN tags (this kernel
 # has no 8021q module).

@@ -2,7 +2,7 @@
 -- HTTP/1.1 transactions.
 --
 -- Usage (run.sh does this):
---   wrk -t C -c C -d MAXs -s bounded.lua http://127.0.0.1:PORT/ -- TOTAL C DONEDIR
+--   wrk -t C -c C -d MAXs -s bounded.lua http://HOST:PORT/ -- TOTAL C DONEDIR [MIX]
 --
 -- One connection per thread (-t == -c) is required for the count to be exact:
 -- each thread gets its share of TOTAL and calls wrk.thread:stop() from the
@@ -22,8 +22,18 @@
 --   9, 19        GET  /missing                             404
 --   4            POST /index.html (small JSON body)        405 (static file)
 --   7            GET  /index.html + If-Modified-Since 2100 304
---   14           GET  /data.json  (8 KiB)                  200
+--   14           GET  /data.json  (~6 KB)                  200
 --   otherwise    GET  /index.html (~600 B)                 200
+--
+-- MIX "segmented" (the capture on the 1500-MTU veth pair) makes requests and responses that a
+-- real network cuts into several segments (one MSS is 1448 bytes): the same statuses, with
+--   otherwise    GET /list.json (~3.1 KB) with a 2,000-    request in 2 segments,
+--                character signed-URL query                response in 3
+--   9, 19        a 1,500-character token query             request in 2 segments
+--   4            a 4 KiB JSON body                         request in 3 segments
+--   7            a 3 KB cookie                             request in 3 segments
+--   2, 14        GET /data.json (~6 KB)                    response in 5 segments
+-- MIX "small" (the default) is the table above, each message in one loopback segment.
 
 local next_id = 0
 
@@ -34,26 +44,52 @@ end
 
 local limit, sent, received = 0, 0, 0
 local donedir
+local segmented = false
 local reqs = {}
+
+-- n characters of a URL-safe alphabet, the same every run: a stand-in for a signature or token.
+local function filler(n)
+  local alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+  local out = {}
+  for i = 0, n - 1 do
+    local k = (i * 7) % 64 + 1
+    out[#out + 1] = alphabet:sub(k, k)
+  end
+  return table.concat(out)
+end
 
 function init(args)
   local total = tonumber(args[1])
   local nthreads = tonumber(args[2])
   donedir = args[3]
   if total == nil or nthreads == nil or donedir == nil then
-    error("bounded.lua: expected arguments TOTAL THREADS DONEDIR after --")
+    error("bounded.lua: expected arguments TOTAL THREADS DONEDIR [MIX] after --")
   end
+  local mix = args[4] or "small"
+  if mix ~= "small" and mix ~= "segmented" then
+    error("bounded.lua: MIX must be small or segmented, not " .. mix)
+  end
+  segmented = mix == "segmented"
   limit = math.floor(total / nthreads)
   if id < total % nthreads then
     limit = limit + 1
   end
-  reqs.ok = wrk.format("GET", "/index.html")
   reqs.json = wrk.format("GET", "/data.json")
-  reqs.missing = wrk.format("GET", "/missing")
-  reqs.post = wrk.format("POST", "/index.html",
-    { ["Content-Type"] = "application/json" }, '{"probe":true,"n":1}')
-  reqs.cond = wrk.format("GET", "/index.html",
-    { ["If-Modified-Since"] = "Fri, 01 Jan 2100 00:00:00 GMT" })
+  if segmented then
+    reqs.ok = wrk.format("GET", "/list.json?sig=" .. filler(2000))
+    reqs.missing = wrk.format("GET", "/missing?token=" .. filler(1500))
+    reqs.post = wrk.format("POST", "/index.html",
+      { ["Content-Type"] = "application/json" }, '{"probe":true,"blob":"' .. filler(4096) .. '"}')
+    reqs.cond = wrk.format("GET", "/index.html",
+      { ["If-Modified-Since"] = "Fri, 01 Jan 2100 00:00:00 GMT", ["Cookie"] = "session=" .. filler(3000) })
+  else
+    reqs.ok = wrk.format("GET", "/index.html")
+    reqs.missing = wrk.format("GET", "/missing")
+    reqs.post = wrk.format("POST", "/index.html",
+      { ["Content-Type"] = "application/json" }, '{"probe":true,"n":1}')
+    reqs.cond = wrk.format("GET", "/index.html",
+      { ["If-Modified-Since"] = "Fri, 01 Jan 2100 00:00:00 GMT" })
+  end
 end
 
 function request()
@@ -65,7 +101,7 @@ function request()
     return reqs.post
   elseif k == 7 then
     return reqs.cond
-  elseif k == 14 then
+  elseif k == 14 or (segmented and k == 2) then
     return reqs.json
   end
   return reqs.ok

@@ -1,16 +1,22 @@
 #!/usr/bin/env node
 // bench/dissect/measure.mjs: the Node half of bench/dissect (driven by run.sh).
 //
-//   node measure.mjs verify --pcap F --port P --expect N --meta OUT.json [facts...]
+//   node measure.mjs verify --pcap F --port P --expect N --meta OUT.json [--mss M] [facts...]
 //       One untimed tshark pass that pairs every HTTP response with its request
 //       (http.request_in), builds the reference (method, status) histogram,
-//       checks the capture holds exactly N request/response pairs, and writes
-//       the capture's metadata (the cache entry) to OUT.json.
+//       counts the TCP segments each request and response spans, checks the
+//       capture holds exactly N request/response pairs (and, with --mss, that
+//       no segment is larger than M and some requests span several), and
+//       writes the capture's metadata (the cache entry) to OUT.json.
 //
 //   node measure.mjs bench --pcap F --meta M.json --shoal PATH --runs 3 --work DIR
 //       Times tshark, httpry and `shoal dissect --format ndjson` on the capture
 //       (wall clock, best of --runs, round robin), prints transactions/s and the
 //       ratios, and compares Shoal's (method, status) histogram with tshark's.
+//
+//   node measure.mjs compare RESULT.json...
+//       The figures of several captures measured in one run (bench's
+//       result.json files), one line each.
 //
 // Nothing here touches the network; only local files and local tools.
 
@@ -127,6 +133,7 @@ async function verify(args) {
     '-r', pcap, '-n', '-d', `tcp.port==${port},http`, '-Y', 'http', '-T', 'fields',
     '-E', 'separator=/t', '-E', 'occurrence=a', '-E', 'aggregator=,',
     '-e', 'frame.number', '-e', 'http.request.method', '-e', 'http.response.code', '-e', 'http.request_in',
+    '-e', 'tcp.len', '-e', 'tcp.segment.count',
   ], outFile, errFile);
   if (res.code !== 0) {
     console.error(`verify: tshark exited with ${res.code ?? res.signal}\n${tail(errFile)}`);
@@ -138,9 +145,18 @@ async function verify(args) {
   let responses = 0;
   const hist = {};
   const orphanResponses = [];
+  // Segments per message: tshark names them (tcp.segment.count) in the frame that completes a
+  // message it had to reassemble; a message in one segment has none. wrk does not pipeline, so a
+  // frame completes at most one message. tcp.len of that last frame is at most the MSS when
+  // the network segments, and the whole message when it does not (loopback).
+  const segments = { requests: {}, responses: {}, largestLastSegment: 0 };
   for await (const line of lines(outFile)) {
     if (!line) continue;
-    const [frame, methods, codes, reqIns] = line.split('\t');
+    const [frame, methods, codes, reqIns, tcpLen, segCount] = line.split('\t');
+    const spans = Number((segCount || '1').split(',')[0]);
+    if (methods) bump(segments.requests, spans);
+    if (codes) bump(segments.responses, spans);
+    segments.largestLastSegment = Math.max(segments.largestLastSegment, Number(tcpLen || 0));
     for (const m of methods ? methods.split(',') : []) {
       requests++;
       if (!reqByFrame.has(frame)) reqByFrame.set(frame, []);
@@ -164,8 +180,16 @@ async function verify(args) {
   console.log(`verify: tshark sees ${fmtInt(requests)} requests, ${fmtInt(responses)} responses, ` +
     `${unanswered} unanswered requests, ${orphanResponses.length} responses without a request, in ${res.seconds.toFixed(1)}s`);
   for (const k of sortedKeys(hist)) console.log(`    ${k.padEnd(12)} ${fmtInt(hist[k]).padStart(10)}`);
+  console.log(`verify: ${segmentLine(segments)}`);
 
   const problems = [];
+  const mss = args.mss !== undefined ? Number(args.mss) : undefined;
+  if (mss !== undefined) {
+    if (segments.largestLastSegment > mss) {
+      problems.push(`a segment of ${segments.largestLastSegment} bytes is larger than the MSS (${mss}): are TSO/GSO/GRO still on?`);
+    }
+    if (perMessage(segments.requests) <= 1) problems.push('no request spans more than one segment');
+  }
   if (responses !== expect) problems.push(`expected ${expect} responses, tshark sees ${responses}`);
   if (requests !== expect) problems.push(`expected ${expect} requests, tshark sees ${requests}`);
   if (unanswered || orphanResponses.length) problems.push('requests and responses do not pair one to one');
@@ -188,9 +212,32 @@ async function verify(args) {
     generationSeconds: genStartedMs ? Number(((Date.now() - genStartedMs) / 1000).toFixed(3)) : undefined,
     generatedAt: new Date().toISOString(),
     tools: args.tools ?? undefined,
+    kind: args.kind ?? undefined,
+    mss,
+    segments,
     tshark: { requests, responses, histogram: hist },
   };
   fs.writeFileSync(metaPath, JSON.stringify(meta, null, 2) + '\n');
+}
+
+/** Mean segments per message from a {segments: count} histogram. */
+function perMessage(h) {
+  let n = 0;
+  let sum = 0;
+  for (const [k, v] of Object.entries(h)) { n += v; sum += Number(k) * v; }
+  return n > 0 ? sum / n : 0;
+}
+
+/** "segments per request 2.15 (1: 5%, 2: 85%, 3: 10%), per response …, largest …". */
+function segmentLine(seg) {
+  const one = (h) => {
+    const n = Object.values(h).reduce((a, b) => a + b, 0);
+    const parts = Object.keys(h).map(Number).sort((a, b) => a - b)
+      .map((k) => `${k}: ${((100 * h[k]) / n).toFixed(1)}%`);
+    return `${perMessage(h).toFixed(2)} (${parts.join(', ')})`;
+  };
+  return `TCP segments per request ${one(seg.requests)}; per response ${one(seg.responses)}; ` +
+    `largest segment ending a message ${fmtInt(seg.largestLastSegment)} bytes`;
 }
 
 // ---------------------------------------------------------------------------
@@ -251,7 +298,10 @@ async function countShoal(file) {
   return { entries, http, responses, unparsable: bad, hist };
 }
 
-/** shoal dissect --format table: a header line, then one line per entry. */
+/**
+ * shoal dissect --format table: a header line, then one line per entry, its last column the
+ * response's size (the summary column is cut short, so a long URL hides the status).
+ */
 async function countShoalTable(file) {
   let entries = -1;
   let http = 0;
@@ -260,8 +310,9 @@ async function countShoalTable(file) {
     if (!line.trim()) continue;
     entries++;
     if (entries === 0) continue;
-    if (/\sHTTP\s/.test(line)) http++;
-    if (/ -> \d{3}\s/.test(line)) responses++;
+    if (!/\sHTTP\s/.test(line)) continue;
+    http++;
+    if (Number(line.trimEnd().split(/\s+/).pop()) > 0) responses++;
   }
   return { entries, http, responses, unparsable: 0 };
 }
@@ -371,9 +422,10 @@ async function bench(args) {
 
   const mb = meta.bytes / 1e6;
   console.log('');
-  console.log(`== results: ${fmtInt(N)} transactions (tshark responses), ${fmtInt(meta.packets)} packets, ` +
-    `${mb.toFixed(1)} MB capture, best of ${runs} ==`);
-  const header = `${'tool'.padEnd(8)}${'runs (s)'.padEnd(28)}${'best (s)'.padStart(9)}` +
+  console.log(`== results, ${meta.kind ?? 'loopback'} capture: ${fmtInt(N)} transactions (tshark responses), ` +
+    `${fmtInt(meta.packets)} packets, ${mb.toFixed(1)} MB, best of ${runs} ==`);
+  if (meta.segments) console.log(segmentLine(meta.segments));
+  const header = `${'tool'.padEnd(9)}${'runs (s)'.padEnd(28)}${'best (s)'.padStart(9)}` +
     `${'transactions/s'.padStart(16)}${'MB/s'.padStart(8)}   what the tool reported`;
   console.log(header);
   console.log('-'.repeat(header.length + 8));
@@ -385,10 +437,10 @@ async function bench(args) {
     tput[t] = N / res.best;
     const c = res.counts;
     const seen = t.startsWith('shoal')
-      ? `${fmtInt(c.http)} http entries (${fmtInt(c.responses)} with a status) of ${fmtInt(c.entries)} lines` +
+      ? `${fmtInt(c.http)} http entries (${fmtInt(c.responses)} with a response) of ${fmtInt(c.entries)} lines` +
         (c.unparsable ? `, ${c.unparsable} unparsable` : '')
       : `${fmtInt(c.requests)} requests, ${fmtInt(c.responses)} responses`;
-    console.log(`${t.padEnd(8)}${res.seconds.map((s) => s.toFixed(3)).join(' ').padEnd(28)}` +
+    console.log(`${t.padEnd(9)}${res.seconds.map((s) => s.toFixed(3)).join(' ').padEnd(28)}` +
       `${res.best.toFixed(3).padStart(9)}${fmtInt(tput[t]).padStart(16)}${(mb / res.best).toFixed(1).padStart(8)}   ${seen}`);
   }
   if (results.httpry && !results.httpry.failed) {
@@ -464,6 +516,33 @@ async function bench(args) {
   process.exit(exit);
 }
 
+// ---------------------------------------------------------------------------
+// compare: the captures of one run side by side
+
+function compare(args) {
+  const files = args._.slice(1);
+  if (files.length === 0) fail('usage: measure.mjs compare RESULT.json...');
+  const rows = files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
+  const tps = (r, t) => r.tools[t]?.transactionsPerSecond;
+  const cell = (v, w) => (v === undefined ? '-' : fmtInt(v)).padStart(w);
+  const x = (v, w) => (v === undefined ? '-' : `${v.toFixed(2)}x`).padStart(w);
+  console.log('');
+  console.log('== the captures side by side (transactions/s, best run; ratios of shoal over the peer) ==');
+  const header = `${'capture'.padEnd(10)}${'seg/req'.padStart(8)}${'seg/res'.padStart(8)}${'tshark'.padStart(9)}` +
+    `${'httpry'.padStart(9)}${'ndjson'.padStart(9)}${'table'.padStart(9)}${'nd/tsh'.padStart(8)}${'nd/hry'.padStart(8)}` +
+    `${'tb/tsh'.padStart(8)}${'tb/hry'.padStart(8)}   histogram`;
+  console.log(header);
+  console.log('-'.repeat(header.length));
+  for (const r of rows) {
+    const seg = r.capture.segments;
+    console.log(`${(r.capture.kind ?? 'loopback').padEnd(10)}` +
+      `${(seg ? perMessage(seg.requests).toFixed(2) : '-').padStart(8)}${(seg ? perMessage(seg.responses).toFixed(2) : '-').padStart(8)}` +
+      `${cell(tps(r, 'tshark'), 9)}${cell(tps(r, 'httpry'), 9)}${cell(tps(r, 'shoal'), 9)}${cell(tps(r, 'shoal-tb'), 9)}` +
+      `${x(r.ratios.shoalOverTshark, 8)}${x(r.ratios.shoalOverHttpry, 8)}${x(r.ratios.shoalTableOverTshark, 8)}` +
+      `${x(r.ratios.shoalTableOverHttpry, 8)}   ${r.histogram.verdict}`);
+  }
+}
+
 function shq(s) {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
@@ -474,4 +553,5 @@ const args = parseArgs(process.argv.slice(2));
 const cmd = args._[0];
 if (cmd === 'verify') await verify(args);
 else if (cmd === 'bench') await bench(args);
-else fail('usage: measure.mjs verify|bench --pcap FILE ...');
+else if (cmd === 'compare') compare(args);
+else fail('usage: measure.mjs verify|bench --pcap FILE ... | compare RESULT.json...');

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # bench/dissect: dissection throughput of `shoal dissect` vs tshark and httpry
-# on a real keep-alive HTTP/1.1 loopback capture. See README.md.
+# on real keep-alive HTTP/1.1 captures: one on loopback, one on a 1500-MTU veth
+# pair with offloads off (segments like a real network). See README.md.
 #
-#   bench/dissect/run.sh                      # 150k transactions, cached capture
+#   bench/dissect/run.sh                      # 150k transactions, cached captures
 #   TRANSACTIONS=300000 bench/dissect/run.sh  # other size (>= 100000)
-#   REGEN=1 bench/dissect/run.sh              # force a new capture
+#   REGEN=1 bench/dissect/run.sh              # force new captures
+#   CAPTURES=veth1500 bench/dissect/run.sh    # only one of them
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,9 +21,11 @@ REGEN="${REGEN:-0}"
 STRICT="${STRICT:-0}"                    # 1: a missed speed target also fails the run
 OUT_DIR="${BENCH_OUT:-$ROOT/bench/out/dissect}"
 SHOAL="${SHOAL:-$ROOT/bin/shoal}"
-
-CAP="$OUT_DIR/capture-$TRANSACTIONS-c$CONNECTIONS.pcap"
-META="$OUT_DIR/capture-$TRANSACTIONS-c$CONNECTIONS.json"
+CAPTURES="${CAPTURES:-loopback veth1500}" # which captures to measure, in this order
+# The veth pair's subnet (lab/lib/veth-pair.sh): inside namespaces made and removed here.
+VETH_SUBNET=10.244.81
+# TCP payload per segment on a 1500-byte MTU: 1500 - 20 (IPv4) - 20 (TCP) - 12 (timestamps).
+VETH_MSS=1448
 
 # ---------------------------------------------------------------------------
 # process bookkeeping (lab/lib/processes.sh): every background process we start
@@ -31,6 +35,8 @@ META="$OUT_DIR/capture-$TRANSACTIONS-c$CONNECTIONS.json"
 source "$ROOT/lab/lib/processes.sh"
 # shellcheck source=../../lab/lib/bench-env.sh
 source "$ROOT/lab/lib/bench-env.sh"
+# shellcheck source=../../lab/lib/veth-pair.sh
+source "$ROOT/lab/lib/veth-pair.sh"
 
 TMPD=""
 PARTIALS=()
@@ -53,14 +59,27 @@ if (( TRANSACTIONS < 100000 )) && [[ ${BENCH_SMALL_OK:-0} != 1 ]]; then
   die "TRANSACTIONS=$TRANSACTIONS is below the 100000 minimum (BENCH_SMALL_OK=1 for a smoke run; its figures are not comparable)"
 fi
 (( TRANSACTIONS >= CONNECTIONS )) || die "TRANSACTIONS must be >= CONNECTIONS"
+read -r -a KINDS <<<"$CAPTURES"
+(( ${#KINDS[@]} )) || die "CAPTURES is empty"
+for kind in "${KINDS[@]}"; do
+  [[ $kind == loopback || $kind == veth1500 ]] || die "CAPTURES: '$kind' is neither loopback nor veth1500"
+done
 
 missing=()
-for t in node tshark httpry tcpdump nginx wrk; do
+for t in node tshark httpry tcpdump nginx wrk ip ethtool; do
   command -v "$t" >/dev/null 2>&1 || missing+=("$t")
 done
 if (( ${#missing[@]} )); then
-  die "missing tools: ${missing[*]} (Debian: apt-get install -y tshark httpry tcpdump nginx-light wrk nodejs)"
+  die "missing tools: ${missing[*]} (Debian: apt-get install -y tshark httpry tcpdump nginx-light wrk iproute2 ethtool nodejs)"
 fi
+
+# capture_files KIND: sets CAP and META, the cached capture of KIND and its facts.
+capture_files() {
+  local suffix=""
+  [[ $1 == loopback ]] || suffix="-$1"
+  CAP="$OUT_DIR/capture-$TRANSACTIONS-c$CONNECTIONS$suffix.pcap"
+  META="$OUT_DIR/capture-$TRANSACTIONS-c$CONNECTIONS$suffix.json"
+}
 
 print_env() {
   bench_machine_lines detail
@@ -74,8 +93,9 @@ print_env() {
   else
     echo "shoal:    $SHOAL not found"
   fi
+  echo "ethtool:  $(ethtool --version 2>&1 | head -1 || true) [deb $(pkgver ethtool)]"
   echo "repo:     $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo 'no commit yet')"
-  echo "settings: TRANSACTIONS=$TRANSACTIONS CONNECTIONS=$CONNECTIONS RUNS=$RUNS LOAD_TIMEOUT=${LOAD_TIMEOUT}s TCPDUMP_BUFFER_KIB=$TCPDUMP_BUFFER_KIB"
+  echo "settings: TRANSACTIONS=$TRANSACTIONS CONNECTIONS=$CONNECTIONS RUNS=$RUNS LOAD_TIMEOUT=${LOAD_TIMEOUT}s TCPDUMP_BUFFER_KIB=$TCPDUMP_BUFFER_KIB CAPTURES='$CAPTURES'"
   echo
 }
 
@@ -97,6 +117,12 @@ write_site() { # dir
     for (i = 0; i < 150; i++) printf "%s{\"id\":%d,\"name\":\"item-%04d\",\"ok\":true}", (i ? "," : ""), i, i
     printf "]}\n"
   }' >"$d/www/data.json"
+  # ~3.1 KB: the segmented mix's usual response, three segments on a 1500-byte MTU.
+  awk 'BEGIN {
+    printf "{\"items\":["
+    for (i = 0; i < 80; i++) printf "%s{\"id\":%d,\"name\":\"item-%04d\",\"ok\":true}", (i ? "," : ""), i, i
+    printf "]}\n"
+  }' >"$d/www/list.json"
   echo 'location / { }' >"$d/server.conf"
 }
 
@@ -105,8 +131,17 @@ write_site() { # dir
 BENCH_NGINX_MAIN='master_process off;'
 BENCH_NGINX_HTTP='server_tokens off; keepalive_timeout 300s; if_modified_since before; keepalive_requests 100000000;'
 
+# generate KIND: makes, verifies and caches the capture of KIND (CAP, META).
+#   loopback  nginx, tcpdump and wrk on lo; the "small" request mix (bounded.lua):
+#             every message in one segment (lo's MTU is 64 KiB).
+#   veth1500  nginx in one namespace, wrk in the other, tcpdump on wrk's end of a
+#             1500-MTU veth pair with TSO/GSO/GRO off (lab/lib/veth-pair.sh); the
+#             "segmented" mix, whose requests and responses the network cuts into
+#             several segments each. The verify pass counts them and refuses the
+#             capture if a segment is larger than the MSS.
 generate() {
-  local gen_t0 port cap_part meta_part wrk_pid wrk_rc load_t0 load_s wrk_done
+  local kind=$1 gen_t0 port cap_part meta_part wrk_pid wrk_rc load_t0 load_s wrk_done
+  local host=127.0.0.1 iface=lo mix=small ns_server="" ns_client="" verify_extra=()
   gen_t0=$(now_ms)
   mkdir -p "$OUT_DIR"
   rm -f "$CAP" "$META"
@@ -117,26 +152,36 @@ generate() {
 
   port="$(free_port)"
   write_site "$TMPD"
-  echo "== generating capture: $TRANSACTIONS keep-alive transactions over $CONNECTIONS connections =="
+  echo "== generating the $kind capture: $TRANSACTIONS keep-alive transactions over $CONNECTIONS connections =="
+  if [[ $kind == veth1500 ]]; then
+    veth_pair_up shoalbench "$VETH_SUBNET" || die "could not make the 1500-MTU veth pair (root, iproute2 and ethtool needed)"
+    echo "veth:    $VETH_NS_A ($VETH_IF_A $VETH_IP_A, wrk and tcpdump) <-> $VETH_NS_B ($VETH_IF_B $VETH_IP_B, nginx); MTU 1500, TSO/GSO/GRO off"
+    host=$VETH_IP_B iface=$VETH_IF_A mix=segmented ns_server=$VETH_NS_B ns_client=$VETH_NS_A
+    verify_extra=(--mss "$VETH_MSS")
+    printf 'listen %s:%s;\n' "$host" "$port" | cat - "$TMPD/server.conf" >"$TMPD/server-veth.conf"
+    mv "$TMPD/server-veth.conf" "$TMPD/server.conf"
+  fi
 
-  NGINX_MAIN_DIRECTIVES=$BENCH_NGINX_MAIN NGINX_HTTP_DIRECTIVES=$BENCH_NGINX_HTTP \
+  NETNS=$ns_server NGINX_MAIN_DIRECTIVES=$BENCH_NGINX_MAIN NGINX_HTTP_DIRECTIVES=$BENCH_NGINX_HTTP \
     start_nginx "$TMPD" "$port" "$TMPD/server.conf" ||
-    { cat "$TMPD/logs/error.log" >&2 || true; die "nginx did not come up on 127.0.0.1:$port"; }
-  echo "nginx:   pid $NGINX_PID on 127.0.0.1:$port (prefix $TMPD)"
+    { cat "$TMPD/logs/error.log" >&2 || true; die "nginx did not come up on $host:$port"; }
+  echo "nginx:   pid $NGINX_PID on $host:$port (prefix $TMPD)"
 
   # Buffered capture (TPACKET_V3 ring, buffered writes; not the lib's default
   # immediate mode) with a large ring for this packet rate: -B is
   # TCPDUMP_BUFFER_KIB.
-  TCPDUMP_IMMEDIATE=0 start_tcpdump "$cap_part" lo -n -Z root "tcp port $port" ||
+  NETNS=$ns_client TCPDUMP_IMMEDIATE=0 start_tcpdump "$cap_part" "$iface" -n -Z root "tcp port $port" ||
     die "tcpdump did not start listening"
   sleep 0.3
   echo "tcpdump: pid $TCPDUMP_PID -> $cap_part"
 
-  echo "wrk:     -t$CONNECTIONS -c$CONNECTIONS, exactly $TRANSACTIONS requests, at most ${LOAD_TIMEOUT}s"
+  echo "wrk:     -t$CONNECTIONS -c$CONNECTIONS, exactly $TRANSACTIONS requests ($mix mix), at most ${LOAD_TIMEOUT}s"
   mkdir -p "$TMPD/done"
+  local in_client=()
+  [[ -z $ns_client ]] || in_client=(ip netns exec "$ns_client") # execs wrk: the PID is wrk's
   load_t0=$(now_ms)
-  wrk -t "$CONNECTIONS" -c "$CONNECTIONS" -d "${LOAD_TIMEOUT}s" --timeout 10s \
-    -s "$HERE/bounded.lua" "http://127.0.0.1:$port/" -- "$TRANSACTIONS" "$CONNECTIONS" "$TMPD/done" \
+  "${in_client[@]}" wrk -t "$CONNECTIONS" -c "$CONNECTIONS" -d "${LOAD_TIMEOUT}s" --timeout 10s \
+    -s "$HERE/bounded.lua" "http://$host:$port/" -- "$TRANSACTIONS" "$CONNECTIONS" "$TMPD/done" "$mix" \
     >"$TMPD/wrk.out" 2>&1 &
   wrk_pid=$!
   STARTED_PIDS+=("$wrk_pid")
@@ -164,6 +209,7 @@ generate() {
   # SIGINT are counted as received but never written. Let the blocks retire.
   stop_tcpdump "${CAPTURE_SETTLE:-2}" 2>/dev/null # its counts are printed below
   stop_started "$NGINX_PID" TERM
+  veth_pair_down # nothing runs inside the namespaces any more (no-op for loopback)
 
   local captured=$TCPDUMP_CAPTURED received=$TCPDUMP_RECEIVED dropped=$TCPDUMP_DROPPED
   echo "tcpdump: ${captured:-?} packets captured, ${received:-?} received by filter, ${dropped:-?} dropped by kernel"
@@ -173,7 +219,8 @@ generate() {
 
   run_tracked node "$HERE/measure.mjs" verify --pcap "$cap_part" --final-name "$CAP" --port "$port" \
     --expect "$TRANSACTIONS" --meta "$meta_part" --packets "$captured" --dropped "$dropped" \
-    --connections "$CONNECTIONS" --load-seconds "$load_s" --gen-started-ms "$gen_t0" ||
+    --connections "$CONNECTIONS" --load-seconds "$load_s" --gen-started-ms "$gen_t0" \
+    --kind "$kind" "${verify_extra[@]}" ||
     die "the capture did not verify; not caching it"
   mv "$cap_part" "$CAP"
   mv "$meta_part" "$META"
@@ -185,19 +232,37 @@ generate() {
 
 print_env
 
-if [[ $REGEN != 1 && -s $CAP && -s $META ]]; then
-  echo "== capture: cached $CAP (REGEN=1 to regenerate) =="
-  node -e '
-    const m = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    console.log(`${m.transactions} transactions, ${m.packets} packets (${m.droppedByKernel} dropped by kernel), ` +
-      `${(m.bytes / 1e6).toFixed(1)} MB, ${m.connections} connections; generated ${m.generatedAt} ` +
-      `in ${m.generationSeconds}s (load ${m.loadSeconds}s, verify ${m.verifySeconds}s)`);' "$META"
-  echo
-else
-  generate
-fi
+# Every capture is made (or found cached) before any timing, so the tools are
+# timed one capture after the other in one stretch of the run.
+for kind in "${KINDS[@]}"; do
+  capture_files "$kind"
+  if [[ $REGEN != 1 && -s $CAP && -s $META ]]; then
+    echo "== $kind capture: cached $CAP (REGEN=1 to regenerate) =="
+    node -e '
+      const m = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+      console.log(`${m.transactions} transactions, ${m.packets} packets (${m.droppedByKernel} dropped by kernel), ` +
+        `${(m.bytes / 1e6).toFixed(1)} MB, ${m.connections} connections; generated ${m.generatedAt} ` +
+        `in ${m.generationSeconds}s (load ${m.loadSeconds}s, verify ${m.verifySeconds}s)`);' "$META"
+    echo
+  else
+    generate "$kind"
+  fi
+done
 
-echo "== timing: wall clock, best of $RUNS, round robin =="
 cd "$ROOT"
-run_tracked node "$HERE/measure.mjs" bench --pcap "$CAP" --meta "$META" --shoal "$SHOAL" \
-  --runs "$RUNS" --work "$OUT_DIR/run-$TRANSACTIONS-c$CONNECTIONS" --strict "$STRICT"
+results=()
+status=0
+for kind in "${KINDS[@]}"; do
+  capture_files "$kind"
+  work="$OUT_DIR/run-$TRANSACTIONS-c$CONNECTIONS"
+  [[ $kind == loopback ]] || work+="-$kind"
+  rm -f "$work/result.json" # only this run's figures go into the comparison
+  echo "== timing, $kind capture: wall clock, best of $RUNS, round robin =="
+  # A failed check on one capture must not hide the figures of the other.
+  run_tracked node "$HERE/measure.mjs" bench --pcap "$CAP" --meta "$META" --shoal "$SHOAL" \
+    --runs "$RUNS" --work "$work" --strict "$STRICT" || status=1
+  [[ ! -s $work/result.json ]] || results+=("$work/result.json")
+  echo
+done
+(( ${#results[@]} < 2 )) || node "$HERE/measure.mjs" compare "${results[@]}"
+exit "$status"

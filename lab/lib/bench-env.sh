@@ -4,13 +4,16 @@
 
 # bench_cleanup GRACE [FILE...]: the body of a script's EXIT trap (call it first thing, so that
 # $? is still the script's status): ends the started processes (SIGKILL after GRACE seconds),
-# removes FILEs and the folder $TMPD (when set), and exits with the script's status.
+# removes the namespaces of lab/lib/veth-pair.sh (when the script sourced it), FILEs and the
+# folder $TMPD (when set), and exits with the script's status.
 bench_cleanup() {
   local rc=$? grace=$1 p
   shift
   trap - EXIT
   trap '' INT TERM HUP # cleanup is bounded (CLEANUP_GRACE); let it finish
   CLEANUP_GRACE=$grace cleanup_started
+  # Only now: a namespace lives on while a process is still inside it.
+  if declare -F veth_pair_down >/dev/null; then veth_pair_down; fi
   for p in "$@"; do rm -f "$p"; done
   if [[ -n ${TMPD:-} && -d $TMPD ]]; then rm -rf "$TMPD"; fi
   exit "$rc"

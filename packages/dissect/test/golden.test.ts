@@ -27,6 +27,20 @@ const DAMAGED = new Set(['gap-response', 'gap-request']);
 const REWRITTEN = new Set(['out-of-order', 'retransmission', ...DAMAGED]);
 const KEEP_ALIVE = ['GET / -> 200', 'GET /api/users -> 200', 'GET /missing -> 404', 'POST /api/orders -> 201'];
 const USERS_MISSING = ['GET /api/users -> 200', 'GET /missing -> 404'];
+/** The veth pair of the mtu-* captures (lab/lib/veth-pair.sh, addresses set in generate.sh). */
+const MTU_HOSTS = ['10.244.80.1 -> 10.244.80.2'];
+/**
+ * The summary of an mtu-start-line-N request: generate.sh fills its request line to exactly N
+ * bytes with a query of this 64-character alphabet repeated (the server's reply says N too).
+ */
+function startLine(n: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const target = `/start-line/${n}?sig=`;
+  const fill = 'GET '.length + target.length + ' HTTP/1.1'.length;
+  const query = Array.from({ length: n - fill }, (_, i) => alphabet[i % alphabet.length]).join('');
+  return `GET ${target}${query} -> 200`;
+}
+const twice = (summary: string): string[] => [summary, summary];
 /**
  * What each capture holds, as read from the capture and the generator script by a person: the
  * HTTP summaries in order (with the malformed code when one is right), and the client -> server
@@ -64,6 +78,16 @@ const REVIEWED: Record<string, { http: string[]; hosts: string[] }> = {
     hosts: ['10.100.0.1 -> 10.100.0.2', 'fd00:100::1 -> fd00:100::2'],
   },
   qinq: { http: USERS_MISSING, hosts: ['10.200.0.1 -> 10.200.0.2'] },
+  'mtu-start-line-1536': { http: twice(startLine(1536)), hosts: MTU_HOSTS },
+  'mtu-start-line-4096': { http: twice(startLine(4096)), hosts: MTU_HOSTS },
+  'mtu-start-line-8192': { http: twice(startLine(8192)), hosts: MTU_HOSTS },
+  'mtu-start-line-16384': { http: twice(startLine(16384)), hosts: MTU_HOSTS },
+  'mtu-status-line': { http: ['GET /reason/4096 -> 200', 'GET /reason/12288 -> 200'], hosts: MTU_HOSTS },
+  'mtu-header-block': { http: twice('GET /headers/10240 -> 200'), hosts: MTU_HOSTS },
+  'mtu-pipelining': {
+    http: ['GET / -> 200', 'GET /api/users -> 200', 'POST /api/orders -> 201', 'GET /missing -> 404'],
+    hosts: MTU_HOSTS,
+  },
   'out-of-order': { http: KEEP_ALIVE, hosts: ['127.0.0.1 -> 127.0.0.1'] },
   retransmission: { http: KEEP_ALIVE, hosts: ['127.0.0.1 -> 127.0.0.1'] },
   'gap-response': {

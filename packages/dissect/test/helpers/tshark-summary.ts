@@ -24,7 +24,8 @@ export function summaryPath(capture: string): string {
   return capture.replace(/\.(pcap|pcapng)$/, '') + '.tshark.json';
 }
 
-function tshark(args: string[]): string {
+/** tshark with numeric addresses and ports, its standard output as text. */
+export function tshark(args: string[]): string {
   return execFileSync('tshark', ['-n', ...args], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
 }
 
