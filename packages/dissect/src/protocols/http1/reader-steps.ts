@@ -28,6 +28,11 @@ export const CHUNK_LINE_LIMIT = 4096;
 
 const LF = 10;
 const CR = 13;
+const SP = 32;
+/** A start line's first bytes: the longest method (probe.ts), its SP and the target's first byte. */
+const LINE_START_BYTES = 32;
+/** After the SP before a version: "HTTP/1.x" CR, the most that may follow it on the line. */
+const VERSION_TAIL_BYTES = 10;
 
 export interface ReaderHost {
   /**
@@ -74,6 +79,8 @@ export abstract class ReaderSteps {
   protected readonly span = new Span();
   /** The start line of the head being collected passed probe.ts. */
   private lineChecked = false;
+  /** Held offset of the last SP of the start line being collected, -1 before the first. */
+  private lineSp = -1;
   /** Capture time of the first byte of the head being collected. */
   protected headTs = 0;
   /** Bytes to copy when looking for the end of the next head (HEAD_WINDOW_MARGIN). */
@@ -120,7 +127,7 @@ export abstract class ReaderSteps {
         return this.fail(null, ErrorCodes.DIS_ERR_TOO_LARGE, pos, true, false, buf);
       }
       span.keep(buf, pos, ts, 0);
-      if (!this.lineChecked) {
+      if (!this.lineChecked && this.lineMayBeDecided(buf, pos, span.length)) {
         // Say "garbage" as soon as the start line can no longer be one.
         const view = span.prefix(START_LINE_WINDOW + 1);
         const v = this.lineVerdict(view, 0, view.indexOf(LF));
@@ -154,6 +161,7 @@ export abstract class ReaderSteps {
       return this.fail(null, code, pos, true, false, buf);
     }
     this.lineChecked = false;
+    this.lineSp = -1;
     if (!this.host.accept(this, msg)) {
       this.holdHead(span.take(), buf, pos, ts);
       return len;
@@ -192,6 +200,28 @@ export abstract class ReaderSteps {
         this.complete(msg, S_HEAD);
         return next;
     }
+  }
+
+  /**
+   * Can the start line held so far (`held` bytes, the last of them `buf[pos..]`) be judged
+   * otherwise than `more` now? Only while its first bytes (the method) come in, when an LF or
+   * an SP arrives or the bytes after an SP (they tell whether it closes the line), or once it
+   * outgrows the window. Other pieces are not looked at again, so a line trickling in tiny
+   * segments is not re-read whole for each one.
+   */
+  private lineMayBeDecided(buf: Buffer, pos: number, held: number): boolean {
+    const before = held - (buf.length - pos);
+    const piece = buf.subarray(pos);
+    const sp = piece.lastIndexOf(SP);
+    const spBefore = this.lineSp;
+    if (sp >= 0) this.lineSp = before + sp;
+    return (
+      before <= LINE_START_BYTES ||
+      held > START_LINE_WINDOW ||
+      sp >= 0 ||
+      (spBefore >= 0 && before - spBefore <= VERSION_TAIL_BYTES) ||
+      piece.indexOf(LF) >= 0
+    );
   }
 
   private lineVerdict(buf: Buffer, start: number, lf: number): LineVerdict {
@@ -294,6 +324,7 @@ export abstract class ReaderSteps {
   ): number {
     const replay = this.span.take();
     this.lineChecked = false;
+    this.lineSp = -1;
     if (msg !== null) {
       msg.flag(code);
       this.complete(msg, S_RESYNC, atLineStart);
@@ -315,6 +346,7 @@ export abstract class ReaderSteps {
     this.state = S_RESYNC;
     this.resyncer.start(atLineStart);
     this.lineChecked = false;
+    this.lineSp = -1;
   }
 
   /** Skip bytes until the next start line of this direction (resync.ts). */
