@@ -13,3 +13,4 @@ export { ErrorCodes, ShoalError, isShoalError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { LinkType } from './packet-sink.js';
 export type { PacketSink } from './packet-sink.js';
+export type { ResolutionPatch, Workload } from './resolution.js';

@@ -1,13 +1,4 @@
-import type { Endpoint } from '@shoal/model';
-
-/** What an address belongs to, as the hub's Kubernetes watch knows it. */
-export interface Workload {
-  name?: string;
-  namespace?: string;
-  pod?: string;
-  service?: string;
-  node?: string;
-}
+import type { Endpoint, Workload } from '@shoal/model';
 
 /**
  * IP → workload names, pushed by the hub (PUT /resolution) or loaded from an inventory file.

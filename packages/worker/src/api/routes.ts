@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isShoalError } from '@shoal/model';
-import type { Workload } from '../resolution.js';
+import type { Workload } from '@shoal/model';
 import { parseTargets } from '../targets.js';
 import type { WorkerCore } from '../worker-core.js';
 import { ApiError, ApiErrorCodes, readJson, sendJson } from './http-util.js';
