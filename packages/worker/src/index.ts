@@ -5,7 +5,6 @@ export { parseSize } from './size-units.js';
 export { parseTargets, targetFilter, KERNEL_FILTER_MAX_HOSTS } from './targets.js';
 export type { Target, TargetFilter } from './targets.js';
 export { ResolutionTable } from './resolution.js';
-export type { Workload } from './resolution.js';
 export { startWorker, createWorkerLogger, FLUSH_INTERVAL_MS, CLOCK_INTERVAL_MS } from './worker.js';
 export type { WorkerOptions, RunningWorker } from './worker.js';
 export type { WorkerCore } from './worker-core.js';
