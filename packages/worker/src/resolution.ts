@@ -1,4 +1,4 @@
-import type { Endpoint, Workload } from '@shoal/model';
+import type { Endpoint, ResolutionPatch, Workload } from '@shoal/model';
 
 /**
  * IP → workload names, pushed by the hub (PUT /resolution) or loaded from an inventory file.
@@ -9,6 +9,15 @@ export class ResolutionTable {
 
   replace(entries: Record<string, Workload>): void {
     this.table = new Map(Object.entries(entries));
+  }
+
+  /**
+   * An incremental change (PATCH /resolution): upserts first, then removals, as the model's
+   * ResolutionPatch says. The caller validates the whole patch before, so it applies entirely.
+   */
+  apply(patch: ResolutionPatch): void {
+    for (const [ip, workload] of Object.entries(patch.upsert ?? {})) this.table.set(ip, workload);
+    for (const ip of patch.remove ?? []) this.table.delete(ip);
   }
 
   get size(): number {

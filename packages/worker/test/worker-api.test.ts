@@ -9,6 +9,7 @@ import {
   LOCAL_TARGET,
   metricValue,
   putJson,
+  sendJson,
   startHarness,
   type Harness,
   type Json,
@@ -18,6 +19,7 @@ const PROTECTED: [string, string][] = [
   ['GET', '/stats'],
   ['PUT', '/targets'],
   ['PUT', '/resolution'],
+  ['PATCH', '/resolution'],
   ['GET', '/entries/test-node/x/1'],
   ['GET', '/pcap?ids=test-node/x/1'],
   ['GET', '/no-such-route'],
@@ -35,7 +37,7 @@ describe('worker API: authentication', () => {
     for (const [method, path] of PROTECTED) {
       const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer wrong' }, { authorization: `Bearer ${h.token}x` }, { authorization: h.token }];
       for (const headers of attempts) {
-        const res = await fetch(h.base + path, { method, headers, ...(method === 'PUT' ? { body: '[]' } : {}) });
+        const res = await fetch(h.base + path, { method, headers, ...(method === 'GET' ? {} : { body: '[]' }) });
         assert.equal(res.status, 401, `${method} ${path} with ${JSON.stringify(headers)}`);
         assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer/);
         assert.deepEqual(Object.keys(await res.json()), ['error']);
@@ -61,6 +63,20 @@ describe('worker API: authentication', () => {
     const metrics = await fetch(h.base + '/metrics');
     assert.equal(metrics.status, 200);
     assert.match(metrics.headers.get('content-type') ?? '', /^text\/plain/);
+  });
+
+  it('answers a wrong method with 405, naming the methods the route takes', async () => {
+    for (const [method, path, takes] of [
+      ['POST', '/resolution', 'PUT or PATCH'],
+      ['GET', '/targets', 'PUT'],
+      ['DELETE', '/entries/test-node/x/1', 'GET'],
+    ]) {
+      const res = await fetch(h.base + path, { method, headers: { authorization: `Bearer ${h.token}` } });
+      assert.equal(res.status, 405, `${method} ${path}`);
+      const { error } = await res.json();
+      assert.equal(error.code, 'WRK_ERR_METHOD');
+      assert.ok(error.message.includes(`takes ${takes}, not ${method}`), error.message);
+    }
   });
 
   it('takes the token from the file, trimmed', async () => {
@@ -260,6 +276,45 @@ describe('worker API: entries', () => {
       for (const side of [e.src, e.dst]) {
         assert.deepEqual([side.name, side.pod, side.namespace, side.service], ['web-1', 'web-1', 'shop', 'web'], `${e.summary.text}: ${JSON.stringify(side)}`);
       }
+    }
+  });
+  it('applies PATCH /resolution upserts, then removals, to the names of new entries', async () => {
+    const names = (entries: Json[]): string[][] => entries.flatMap((e: Json) => [e.src, e.dst].map((side: Json) => [side.name, side.pod, side.namespace, side.service]));
+    const web = { pod: 'web-1', namespace: 'shop', service: 'web' };
+    assert.equal((await putJson(h.base, '/resolution', { '127.0.0.1': web, '10.0.0.9': { service: 'db' } }, h.token)).status, 200);
+    const upsert = await sendJson('PATCH', h.base, '/resolution', { upsert: { '127.0.0.1': { pod: 'api-2', namespace: 'shop' }, '10.0.0.7': { pod: 'x' } } }, h.token);
+    assert.deepEqual(upsert, { status: 200, body: { ok: true, addresses: 3 } });
+    for (const side of names(await captureFixture())) assert.deepEqual(side, ['api-2', 'api-2', 'shop', undefined], 'the upsert replaced the workload whole');
+    const remove = await sendJson('PATCH', h.base, '/resolution', { remove: ['127.0.0.1', '10.0.0.7', '192.0.2.99'] }, h.token);
+    assert.deepEqual(remove, { status: 200, body: { ok: true, addresses: 1 } }, 'removing an unknown address is no error');
+    for (const side of names(await captureFixture())) assert.deepEqual(side, [undefined, undefined, undefined, undefined]);
+    const both = await sendJson('PATCH', h.base, '/resolution', { upsert: { '127.0.0.1': web }, remove: ['10.0.0.9'] }, h.token);
+    assert.deepEqual(both, { status: 200, body: { ok: true, addresses: 1 } });
+    for (const side of names(await captureFixture())) assert.deepEqual(side, ['web-1', 'web-1', 'shop', 'web']);
+  });
+
+  it('refuses a bad PATCH /resolution with 400 and changes nothing', async () => {
+    const web = { pod: 'web-1', namespace: 'shop', service: 'web' };
+    assert.equal((await putJson(h.base, '/resolution', { '127.0.0.1': web }, h.token)).status, 200);
+    for (const body of [
+      [],
+      'remove',
+      { remove: '127.0.0.1' },
+      { remove: ['127.0.0.1', 7] },
+      { upsert: [] },
+      { removes: ['127.0.0.1'] },
+      // Each of these has a valid part that would change 127.0.0.1: none of it may be applied.
+      { upsert: { '127.0.0.1': { pod: 'impostor' }, '10.0.0.1': { pod: 7 } } },
+      { upsert: { '127.0.0.2': { pod: 'ok' } }, remove: ['127.0.0.1', null] },
+      { remove: ['127.0.0.1'], upsert: { '10.0.0.1': 'web' } },
+    ]) {
+      const res = await sendJson('PATCH', h.base, '/resolution', body, h.token);
+      assert.equal(res.status, 400, JSON.stringify(body));
+      assert.equal(res.body.error.code, 'WRK_ERR_BAD_REQUEST');
+    }
+    assert.equal((await getJson(h.base, '/stats', h.token)).body.resolution, 1);
+    for (const e of await captureFixture()) {
+      for (const side of [e.src, e.dst]) assert.deepEqual([side.name, side.pod, side.namespace, side.service], ['web-1', 'web-1', 'shop', 'web']);
     }
   });
 });

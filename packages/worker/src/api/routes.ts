@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isShoalError } from '@shoal/model';
-import type { Workload } from '@shoal/model';
+import type { ResolutionPatch, Workload } from '@shoal/model';
 import { parseTargets } from '../targets.js';
 import type { WorkerCore } from '../worker-core.js';
 import { ApiError, ApiErrorCodes, readJson, sendJson } from './http-util.js';
@@ -75,6 +75,38 @@ export function parseResolution(json: unknown): Record<string, Workload> {
 export async function putResolution(core: WorkerCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const table = parseResolution(await readJson(req));
   core.resolution.replace(table);
+  sendJson(res, 200, { ok: true, addresses: core.resolution.size });
+}
+
+const PATCH_FIELDS = new Set(['upsert', 'remove']);
+
+/**
+ * Checks a ResolutionPatch: `upsert` is a table as PUT /resolution takes it (same checks),
+ * `remove` a list of addresses. Unknown keys are refused: a misspelt `removes` would otherwise
+ * be a silent no-op that leaves stale names in force.
+ */
+export function parseResolutionPatch(json: unknown): ResolutionPatch {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new ApiError(400, ApiErrorCodes.WRK_ERR_BAD_REQUEST, 'the resolution patch must be a JSON object: {"upsert": {"<ip>": {…}}, "remove": ["<ip>", …]}');
+  }
+  const body = json as Record<string, unknown>;
+  const unknown = Object.keys(body).filter((k) => !PATCH_FIELDS.has(k));
+  if (unknown.length > 0) throw new ApiError(400, ApiErrorCodes.WRK_ERR_BAD_REQUEST, `the resolution patch takes only "upsert" and "remove", not ${unknown.map((k) => `"${k}"`).join(', ')}`);
+  const patch: ResolutionPatch = {};
+  if (body['upsert'] !== undefined) patch.upsert = parseResolution(body['upsert']);
+  const remove = body['remove'];
+  if (remove !== undefined) {
+    if (!Array.isArray(remove) || !remove.every((ip): ip is string => typeof ip === 'string')) {
+      throw new ApiError(400, ApiErrorCodes.WRK_ERR_BAD_REQUEST, '"remove" must be an array of IP address strings');
+    }
+    patch.remove = remove;
+  }
+  return patch;
+}
+
+/** PATCH /resolution: upserts and removals, checked whole before any is applied (atomic). */
+export async function patchResolution(core: WorkerCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  core.resolution.apply(parseResolutionPatch(await readJson(req)));
   sendJson(res, 200, { ok: true, addresses: core.resolution.size });
 }
 

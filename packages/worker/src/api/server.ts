@@ -5,7 +5,7 @@ import type { WorkerCore } from '../worker-core.js';
 import { BearerCheck } from './auth.js';
 import { ApiError, ApiErrorCodes, sendError } from './http-util.js';
 import { exportPcap } from './pcap-export.js';
-import { getEntry, health, metrics, putResolution, putTargets, stats } from './routes.js';
+import { getEntry, health, metrics, patchResolution, putResolution, putTargets, stats } from './routes.js';
 import { serveFeed } from './ws-feed.js';
 
 /** Largest WebSocket message a client may send (a filter is at most a few KiB). */
@@ -17,10 +17,17 @@ function notFound(path: string): ApiError {
   return new ApiError(404, ApiErrorCodes.WRK_ERR_NOT_FOUND, `no route ${path}; see docs/api.md`);
 }
 
-function method(req: IncomingMessage, allowed: string): void {
-  if (req.method !== allowed && !(allowed === 'GET' && req.method === 'HEAD')) {
-    throw new ApiError(405, ApiErrorCodes.WRK_ERR_METHOD, `${req.url?.split('?')[0]} takes ${allowed}, not ${req.method}`);
+type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
+/** A route's handlers by method; HEAD is served by GET's. */
+type Methods = Partial<Record<string, Handler>>;
+
+function handlerFor(req: IncomingMessage, methods: Methods): Handler {
+  const name = req.method === 'HEAD' && !Object.hasOwn(methods, 'HEAD') ? 'GET' : (req.method ?? '');
+  const handler = Object.hasOwn(methods, name) ? methods[name] : undefined;
+  if (handler === undefined) {
+    throw new ApiError(405, ApiErrorCodes.WRK_ERR_METHOD, `${req.url?.split('?')[0]} takes ${Object.keys(methods).join(' or ')}, not ${req.method}`);
   }
+  return handler;
 }
 
 function decodePath(text: string): string {
@@ -41,36 +48,28 @@ export function createApiServer(core: WorkerCore, token: string): Server {
   const auth = new BearerCheck(token);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
 
-  type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
-  const open: Record<string, [string, Handler]> = {
-    '/health': ['GET', (_req, res) => health(core, res)],
-    '/metrics': ['GET', (_req, res) => metrics(core, res)],
+  const open: Record<string, Methods> = {
+    '/health': { GET: (_req, res) => health(core, res) },
+    '/metrics': { GET: (_req, res) => metrics(core, res) },
   };
-  const guarded: Record<string, [string, Handler]> = {
-    '/stats': ['GET', (_req, res) => stats(core, res)],
-    '/targets': ['PUT', (req, res) => putTargets(core, req, res)],
-    '/resolution': ['PUT', (req, res) => putResolution(core, req, res)],
-    '/pcap': ['GET', (_req, res, url) => exportPcap(core.store, core.name, url.searchParams, res)],
+  const guarded: Record<string, Methods> = {
+    '/stats': { GET: (_req, res) => stats(core, res) },
+    '/targets': { PUT: (req, res) => putTargets(core, req, res) },
+    '/resolution': { PUT: (req, res) => putResolution(core, req, res), PATCH: (req, res) => patchResolution(core, req, res) },
+    '/pcap': { GET: (_req, res, url) => exportPcap(core.store, core.name, url.searchParams, res) },
   };
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://worker');
     const path = url.pathname;
     const free = open[path];
-    if (free !== undefined) {
-      method(req, free[0]);
-      return free[1](req, res, url);
-    }
+    if (free !== undefined) return handlerFor(req, free)(req, res, url);
     // Nothing past this point, not even a 404, is served without the token.
     if (!auth.allows(req.headers.authorization)) throw UNAUTHORIZED;
     const known = guarded[path];
-    if (known !== undefined) {
-      method(req, known[0]);
-      return known[1](req, res, url);
-    }
+    if (known !== undefined) return handlerFor(req, known)(req, res, url);
     if (path.startsWith('/entries/') && path.length > '/entries/'.length) {
-      method(req, 'GET');
-      return getEntry(core, decodePath(path.slice('/entries/'.length)), res);
+      return handlerFor(req, { GET: (_req, res) => getEntry(core, decodePath(path.slice('/entries/'.length)), res) })(req, res, url);
     }
     if (path === '/ws') throw new ApiError(400, ApiErrorCodes.WRK_ERR_BAD_REQUEST, '/ws is a WebSocket: connect with an Upgrade request');
     throw notFound(path);

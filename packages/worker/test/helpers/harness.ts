@@ -75,9 +75,14 @@ export async function getJson(base: string, path: string, token: string | undefi
   return { status: res.status, body: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text };
 }
 
-export async function putJson(base: string, path: string, body: unknown, token: string | undefined): Promise<{ status: number; body: Json }> {
-  const res = await fetch(base + path, { method: 'PUT', headers: { ...auth(token), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+/** Sends `body` as JSON with `method` (PUT, PATCH); the answer parsed. */
+export async function sendJson(method: string, base: string, path: string, body: unknown, token: string | undefined): Promise<{ status: number; body: Json }> {
+  const res = await fetch(base + path, { method, headers: { ...auth(token), 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: await res.json() };
+}
+
+export function putJson(base: string, path: string, body: unknown, token: string | undefined): Promise<{ status: number; body: Json }> {
+  return sendJson('PUT', base, path, body, token);
 }
 
 /** A /ws client that records every message and how the socket closed. */
