@@ -78,7 +78,11 @@ export function workerMetrics(s: Sources): Registry {
   mirroredCounter(r, 'store_evicted_entries_total', 'Entries evicted to stay within the storage limit.', () => s.store.stats().evictedEntries);
   mirroredCounter(r, 'store_evicted_segments_total', 'Store segments evicted to stay within the storage limit.', () => s.store.stats().evictedSegments);
   gauge(r, 'feed_clients', 'WebSocket subscribers connected to /ws.', () => s.pipeline.feed.clients.size);
-  mirroredCounter(r, 'feed_lost_entries_total', 'Entries skipped for /ws subscribers that read too slowly.', () => s.pipeline.feed.lostTotal);
+  mirroredCounter(r, 'feed_lost_entries_total', 'Entries skipped for /ws subscribers that read too slowly.', () => s.pipeline.feed.totals.lost);
+  // Push-down: the subscribers' filters run here, so what they filter out never leaves the node.
+  mirroredCounter(r, 'feed_entries_evaluated_total', 'Entries a /ws subscriber\'s filter was evaluated on (replayed and live, summed over subscribers).', () => s.pipeline.feed.totals.evaluated);
+  mirroredCounter(r, 'feed_entries_filtered_total', 'Entries not sent to a /ws subscriber because its filter did not match them.', () => s.pipeline.feed.totals.filtered);
+  mirroredCounter(r, 'feed_entries_sent_total', 'Entries sent to /ws subscribers (replayed and live).', () => s.pipeline.feed.totals.sent);
   mirroredCounter(r, 'pipeline_errors_total', 'Exceptions caught in the pipeline (packet, clock, store flush); see the log.', () => s.pipeline.errors);
   gauge(r, 'targets', 'Targets (pods) the worker captures for.', s.targets);
   gauge(r, 'captures', 'Captures planned for the targets (open or failing).', () => s.captures.size);

@@ -104,7 +104,7 @@ export class WorkerCore {
         captures: this.captures.status(),
       },
       store: this.store.stats(),
-      feed: { clients: this.pipeline.feed.clients.size, lost: this.pipeline.feed.lostTotal },
+      feed: this.pipeline.feed.stats(),
       pipelineErrors: this.pipeline.errors,
     };
   }

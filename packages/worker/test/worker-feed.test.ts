@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FeedSocket, FIXTURE, FIXTURE_ENTRIES, LOCAL_TARGET, metricValue, putJson, startHarness, waitFor } from './helpers/harness.js';
+import { FeedSocket, FIXTURE, FIXTURE_ENTRIES, FIXTURE_PACKETS, getJson, LOCAL_TARGET, metricValue, putJson, startHarness, waitFor, type Json } from './helpers/harness.js';
 
 describe('/ws with a slow client', () => {
   it('skips entries for a client that stops reading, tells it how many on catching up, and counts them', async () => {
@@ -17,12 +17,12 @@ describe('/ws with a slow client', () => {
       const deadline = Date.now() + 30_000;
       // Until the kernel's socket buffers are full and the worker's queue passed the limit. The
       // steady client shares this process: each replay waits for it, so it does keep up.
-      while (feed.lostTotal < 50 && plays < 2000 && Date.now() < deadline) {
+      while (feed.totals.lost < 50 && plays < 2000 && Date.now() < deadline) {
         await h.source.play(FIXTURE);
         plays++;
         assert.ok(await steady.until(() => steady.entries.length === plays * FIXTURE_ENTRIES, 5000), 'a client that reads loses nothing');
       }
-      assert.ok(feed.lostTotal >= 50, `entries were skipped after ${plays} replays`);
+      assert.ok(feed.totals.lost >= 50, `entries were skipped after ${plays} replays`);
       const published = plays * FIXTURE_ENTRIES;
       assert.equal(steady.messages.filter((m) => m.lost !== undefined).length, 0);
       slow.ws.resume();
@@ -36,6 +36,55 @@ describe('/ws with a slow client', () => {
       const text = await (await fetch(h.base + '/metrics')).text();
       assert.equal(metricValue(text, 'shoal_worker_feed_lost_entries_total'), lost);
       await Promise.all([slow.close(), steady.close()]);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('/ws push-down counters', () => {
+  it('counts per subscriber and in total the entries its filter kept from being sent', async () => {
+    const h = await startHarness();
+    try {
+      await putJson(h.base, '/targets', LOCAL_TARGET, h.token);
+      const all = new FeedSocket(h.worker.port, h.token, '?q=');
+      const posts = new FeedSocket(h.worker.port, h.token, `?q=${encodeURIComponent('method == "POST"')}`);
+      await all.ready();
+      await posts.ready();
+      assert.equal(await h.source.play(FIXTURE), FIXTURE_PACKETS);
+      // Each entry is offered to every subscriber in one turn, so once `all` has the last one,
+      // `posts` has been offered all of them too.
+      assert.ok(await all.until(() => all.entries.length === FIXTURE_ENTRIES));
+      assert.ok(await posts.until(() => posts.entries.length === 1));
+      assert.equal(posts.entries[0].summary.method, 'POST');
+      // A late subscriber replays the store: its filter runs on the stored entries the same way.
+      const since = all.entries[0].timestamp;
+      const users = new FeedSocket(h.worker.port, h.token, `?q=${encodeURIComponent('path == "/api/users"')}&since=${since}`);
+      assert.equal((await users.ready()).replayed, 1);
+
+      const feed = (await getJson(h.base, '/stats', h.token)).body.feed;
+      const byFilter = new Map<string, Json>(feed.subscribers.map((s: Json) => [s.filter, s]));
+      assert.equal(feed.clients, 3);
+      const counts = (s: Json) => [s.evaluated, s.filtered, s.sent, s.lost];
+      assert.deepEqual(counts(byFilter.get('')), [FIXTURE_ENTRIES, 0, FIXTURE_ENTRIES, 0]);
+      assert.deepEqual(counts(byFilter.get('method == "POST"')), [FIXTURE_ENTRIES, FIXTURE_ENTRIES - 1, 1, 0]);
+      assert.deepEqual(counts(byFilter.get('path == "/api/users"')), [FIXTURE_ENTRIES, FIXTURE_ENTRIES - 1, 1, 0]);
+      for (const s of feed.subscribers) {
+        assert.match(s.peer, /^127\.0\.0\.1:\d+$/);
+        assert.equal(s.live, true);
+        assert.equal(s.filterErrors, 0);
+        assert.equal(typeof s.connectedAt, 'number');
+      }
+      assert.deepEqual(counts(feed), [3 * FIXTURE_ENTRIES, 2 * (FIXTURE_ENTRIES - 1), FIXTURE_ENTRIES + 2, 0]);
+
+      // The totals outlive the subscribers.
+      await Promise.all([all.close(), posts.close(), users.close()]);
+      assert.ok(await waitFor(() => h.worker.core.pipeline.feed.clients.size === 0));
+      const text = await (await fetch(h.base + '/metrics')).text();
+      assert.equal(metricValue(text, 'shoal_worker_feed_entries_evaluated_total'), 3 * FIXTURE_ENTRIES);
+      assert.equal(metricValue(text, 'shoal_worker_feed_entries_filtered_total'), 2 * (FIXTURE_ENTRIES - 1));
+      assert.equal(metricValue(text, 'shoal_worker_feed_entries_sent_total'), FIXTURE_ENTRIES + 2);
+      assert.deepEqual((await getJson(h.base, '/stats', h.token)).body.feed.subscribers, []);
     } finally {
       await h.close();
     }

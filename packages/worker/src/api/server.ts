@@ -101,7 +101,8 @@ export function createApiServer(core: WorkerCore, token: string): Server {
     };
     if (!auth.allows(req.headers.authorization)) return refuse(UNAUTHORIZED);
     if (url.pathname !== '/ws') return refuse(notFound(url.pathname));
-    wss.handleUpgrade(req, socket, head, (ws) => serveFeed(core, ws, url.searchParams));
+    const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+    wss.handleUpgrade(req, socket, head, (ws) => serveFeed(core, ws, url.searchParams, peer));
   });
   server.on('close', () => wss.close());
   return server;

@@ -46,13 +46,13 @@ function sinceOf(text: string | null): number | undefined {
  * (errors go back positioned, then close 4400), replay stored entries from `since` if asked,
  * then stream live entries that match.
  */
-export function serveFeed(core: WorkerCore, ws: WebSocket, query: URLSearchParams): void {
+export function serveFeed(core: WorkerCore, ws: WebSocket, query: URLSearchParams, peer: string): void {
   // A client breaking the protocol (bad frame, message over the size limit) loses its socket,
   // not the worker: `ws` has already closed it when this fires.
   ws.on('error', (err) => core.log.debug({ err: err.message }, 'feed client error'));
   const q = query.get('q');
   if (q !== null) {
-    start(core, ws, { filter: q, since: sinceOf(query.get('since')) });
+    start(core, ws, peer, { filter: q, since: sinceOf(query.get('since')) });
     return;
   }
   const timer = setTimeout(() => ws.close(CLOSE_NO_FILTER, 'send the filter (or pass ?q=) within 30 s'), FILTER_WAIT_MS);
@@ -60,20 +60,20 @@ export function serveFeed(core: WorkerCore, ws: WebSocket, query: URLSearchParam
     clearTimeout(timer);
     const sub = parseSubscription(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'));
     sub.since ??= sinceOf(query.get('since'));
-    start(core, ws, sub);
+    start(core, ws, peer, sub);
   });
   ws.once('close', () => clearTimeout(timer));
 }
 
 /** Runs a subscription; a failure (a bug, a store read error) closes this socket only. */
-function start(core: WorkerCore, ws: WebSocket, sub: Subscription): void {
-  subscribe(core, ws, sub).catch((err: unknown) => {
+function start(core: WorkerCore, ws: WebSocket, peer: string, sub: Subscription): void {
+  subscribe(core, ws, peer, sub).catch((err: unknown) => {
     core.log.error({ err: err instanceof Error ? err.stack : String(err) }, 'feed subscription failed');
     ws.close(1011, 'internal error; see the worker log');
   });
 }
 
-async function subscribe(core: WorkerCore, ws: WebSocket, sub: Subscription): Promise<void> {
+async function subscribe(core: WorkerCore, ws: WebSocket, peer: string, sub: Subscription): Promise<void> {
   let filter: CompiledFilter;
   try {
     filter = compileFilter(sub.filter);
@@ -83,7 +83,7 @@ async function subscribe(core: WorkerCore, ws: WebSocket, sub: Subscription): Pr
     ws.close(CLOSE_BAD_FILTER, err.code);
     return;
   }
-  const client = core.pipeline.feed.add(ws, filter);
+  const client = core.pipeline.feed.add(ws, filter, peer);
   let replayed = 0;
   if (sub.since !== undefined) replayed = await client.replay(core.store, sub.since);
   else client.live = true;

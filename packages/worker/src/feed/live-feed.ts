@@ -18,16 +18,38 @@ const REPLAY_SLICE = 500;
 /** A replay never waits longer than this for a client that stopped reading. */
 const REPLAY_STALL_MS = 60_000;
 
+/**
+ * What a subscription did with the entries it was offered, replayed and live alike. The filter
+ * runs here, at the worker (push-down): `filtered` entries never left the node, which is what
+ * the hub and its tests read to show it.
+ */
+export interface FeedCounts {
+  /** Entries the filter was evaluated on. */
+  evaluated: number;
+  /** Entries not sent because the filter did not match (or failed on them). */
+  filtered: number;
+  /** Entries sent. */
+  sent: number;
+  /** Matching live entries skipped because the client read too slowly. */
+  lost: number;
+}
+
+const zeroCounts = (): FeedCounts => ({ evaluated: 0, filtered: 0, sent: 0, lost: 0 });
+
 /** One WebSocket subscriber: its filter, and what it missed while it read too slowly. */
 export class FeedClient {
   live = false;
   /** Entries skipped since the last {lost} notice. */
-  lost = 0;
+  private unreported = 0;
+  readonly counts = zeroCounts();
+  readonly connectedAt = Date.now();
   private skipping = false;
 
   constructor(
     readonly ws: WebSocket,
     readonly filter: CompiledFilter,
+    /** The client's address and port, to tell subscribers apart in /stats. */
+    readonly peer: string,
     private readonly feed: LiveFeed,
   ) {}
 
@@ -35,25 +57,29 @@ export class FeedClient {
     return this.ws.readyState === WebSocket.OPEN;
   }
 
-  /** A live entry for this client, as JSON; skipped (and counted) while the client lags. */
-  offer(json: string): void {
-    if (!this.open) return;
+  /** A live entry, as JSON too: sent if the filter matches, unless the client lags (then counted lost). */
+  consider(entry: Entry, json: string): void {
+    if (!this.open || !this.matches(entry)) return;
     // Hysteresis: skipping starts above the high mark and ends only below the low one.
     if (this.skipping ? !this.catchUp() : this.ws.bufferedAmount > this.feed.limits.highWaterBytes) {
       this.skipping = true;
-      this.lost++;
-      this.feed.lostTotal++;
+      this.unreported++;
+      this.count('lost');
       return;
     }
-    this.ws.send(json);
+    this.send(json);
+  }
+
+  stats(): Record<string, unknown> {
+    return { peer: this.peer, filter: this.filter.text, connectedAt: this.connectedAt, live: this.live, ...this.counts, filterErrors: this.filter.errorCount };
   }
 
   /** Sends the {lost} notice once the client has caught up; true when it is not lagging. */
   catchUp(): boolean {
     if (!this.skipping) return true;
     if (!this.open || this.ws.bufferedAmount > this.feed.limits.lowWaterBytes) return false;
-    this.ws.send(JSON.stringify({ lost: this.lost }));
-    this.lost = 0;
+    this.ws.send(JSON.stringify({ lost: this.unreported }));
+    this.unreported = 0;
     this.skipping = false;
     return true;
   }
@@ -72,8 +98,8 @@ export class FeedClient {
       if (!this.open) return sent;
       const entry = store.next(cursor);
       if (entry === undefined) break;
-      if (entry.timestamp >= sinceMs && this.filter.matches(entry)) {
-        this.ws.send(JSON.stringify(entry));
+      if (entry.timestamp >= sinceMs && this.matches(entry)) {
+        this.send(JSON.stringify(entry));
         sent++;
         if (this.ws.bufferedAmount > this.feed.limits.highWaterBytes) await this.drain();
       }
@@ -81,6 +107,24 @@ export class FeedClient {
     }
     this.live = true;
     return sent;
+  }
+
+  private matches(entry: Entry): boolean {
+    this.count('evaluated');
+    if (this.filter.matches(entry)) return true;
+    this.count('filtered');
+    return false;
+  }
+
+  private send(json: string): void {
+    this.ws.send(json);
+    this.count('sent');
+  }
+
+  /** Counts for this client and in the worker's totals (which outlive the client). */
+  private count(what: keyof FeedCounts): void {
+    this.counts[what]++;
+    this.feed.totals[what]++;
   }
 
   private async drain(): Promise<void> {
@@ -98,13 +142,13 @@ export class FeedClient {
 /** Every subscriber of the worker; entries are serialised once, however many listen. */
 export class LiveFeed {
   readonly clients = new Set<FeedClient>();
-  /** Entries skipped for slow clients since start (metrics). */
-  lostTotal = 0;
+  /** Every subscription's counts summed since start, closed ones included (metrics). */
+  readonly totals = zeroCounts();
 
   constructor(readonly limits: FeedLimits = DEFAULT_FEED_LIMITS) {}
 
-  add(ws: WebSocket, filter: CompiledFilter): FeedClient {
-    const client = new FeedClient(ws, filter, this);
+  add(ws: WebSocket, filter: CompiledFilter, peer: string): FeedClient {
+    const client = new FeedClient(ws, filter, peer, this);
     this.clients.add(client);
     ws.on('close', () => this.clients.delete(client));
     return client;
@@ -112,13 +156,18 @@ export class LiveFeed {
 
   publish(entry: Entry, json: string): void {
     for (const client of this.clients) {
-      if (client.live && client.filter.matches(entry)) client.offer(json);
+      if (client.live) client.consider(entry, json);
     }
   }
 
   /** Called on a timer: a client that caught up hears of its losses without waiting for an entry. */
   tick(): void {
     for (const client of this.clients) if (client.live) client.catchUp();
+  }
+
+  /** For /stats: the totals, and each connected subscriber's filter and counts. */
+  stats(): Record<string, unknown> {
+    return { clients: this.clients.size, ...this.totals, subscribers: [...this.clients].map((c) => c.stats()) };
   }
 
   closeAll(code: number, reason: string): void {
