@@ -64,6 +64,49 @@ describe('EntryStore', () => {
     store.close();
   });
 
+  it('walks entries newest first by timestamp across segments, though they were stored out of time order', () => {
+    const dir = freshDir();
+    const store = EntryStore.open(dir, { limitBytes: 100 << 20, segmentBytes: 64 * 1024 });
+    const base = 1_700_000_000_000;
+    // Every 10th entry began 300 entries earlier than its neighbours (a slow response, stored
+    // when it ended), and every 50th shares its predecessor's timestamp (pipelined requests).
+    const timeOf = (n: number) => base + (n % 10 === 0 ? n - 300 : n % 50 === 1 ? n - 1 : n);
+    const total = 2000;
+    for (let n = 1; n <= total; n++) store.appendEntry({ ...sampleEntry(n), timestamp: timeOf(n) });
+    assert.ok(store.stats().segments >= 5, `${store.stats().segments} segments`);
+    // Expected: by timestamp, newest first; equal timestamps, the later stored first.
+    const expected = (before: number) =>
+      Array.from({ length: total }, (_, i) => i + 1)
+        .filter((n) => timeOf(n) < before)
+        .sort((a, b) => timeOf(b) - timeOf(a) || b - a)
+        .map((n) => `w/${n}`);
+    for (const before of [Infinity, base + 1500, base + 1500.5, base + 701, base + 2, base - 1000]) {
+      const got = [...store.newestBefore(before)].map((s) => {
+        const entry = s.read();
+        assert.equal(entry.timestamp, s.timestamp);
+        return entry.id;
+      });
+      assert.deepEqual(got, expected(before), `before ${before - base}`);
+    }
+    store.close();
+    // The timestamps the walk sorts by are indexed again when the store is reopened.
+    const reopened = EntryStore.open(dir, { limitBytes: 100 << 20, segmentBytes: 64 * 1024 });
+    assert.deepEqual([...reopened.newestBefore(base + 1200)].map((s) => s.read().id), expected(base + 1200));
+    reopened.close();
+  });
+
+  it('walks only what is stored: evicted entries are not given out', () => {
+    const store = EntryStore.open(freshDir(), { limitBytes: 256 * 1024, segmentBytes: 64 * 1024 });
+    for (let n = 1; n <= 3000; n++) store.appendEntry(sampleEntry(n));
+    const stats = store.stats();
+    assert.ok(stats.evictedEntries > 0);
+    const ids = [...store.newestBefore()].map((s) => s.read().id);
+    assert.equal(ids.length, stats.entries);
+    assert.equal(ids[0], 'w/3000');
+    assert.equal(ids.at(-1), `w/${stats.evictedEntries + 1}`);
+    store.close();
+  });
+
   it('keeps the raw packets of each stream and exports them as a pcap tshark can open', () => {
     const store = EntryStore.open(freshDir(), { limitBytes: 10 << 20 });
     const frame = (tag: number) => Buffer.alloc(60, tag);

@@ -9,6 +9,7 @@ import {
   writePacketRecord,
   type PacketRecord,
 } from './record-codec.js';
+import { newestFirst } from './newest-first.js';
 import { Segment, type RecordRef } from './segment.js';
 
 export interface EntryStoreOptions {
@@ -37,7 +38,17 @@ export interface EntryStoreStats {
   recoveredCutBytes: number;
 }
 
+/** An entry found by a walk over the index: its time, and its record, read on demand. */
+export interface StoredEntry {
+  timestamp: number;
+  read(): Entry;
+}
+
 const SEGMENT_NAME = /^(\d{10})\.seg$/;
+
+function readEntry(ref: RecordRef): Entry {
+  return JSON.parse(ref.segment.read(ref.offset, ref.length).toString('utf8')) as Entry;
+}
 
 /**
  * The worker's store: entries and the raw packets of each stream, in append-only segment files
@@ -89,11 +100,9 @@ export class EntryStore {
     const start = segment.writeAt;
     const end = writeEntryRecord(buf, start, json);
     const offset = segment.commit(end) + RECORD_HEADER_BYTES;
-    const old = this.ids.get(entry.id);
-    if (old !== undefined) old.segment.ids.splice(old.segment.ids.indexOf(entry.id), 1);
+    this.ids.get(entry.id)?.segment.dropEntry(entry.id);
     this.ids.set(entry.id, { segment, offset, length: end - start - RECORD_HEADER_BYTES });
-    segment.ids.push(entry.id);
-    segment.noteTimestamp(entry.timestamp);
+    segment.addEntry(entry.id, entry.timestamp);
     this.evict();
   }
 
@@ -115,8 +124,7 @@ export class EntryStore {
 
   get(id: string): Entry | undefined {
     const ref = this.ids.get(id);
-    if (ref === undefined) return undefined;
-    return JSON.parse(ref.segment.read(ref.offset, ref.length).toString('utf8')) as Entry;
+    return ref === undefined ? undefined : readEntry(ref);
   }
 
   has(id: string): boolean {
@@ -191,7 +199,7 @@ export class EntryStore {
         while (cursor.index < segment.ids.length) {
           const id = segment.ids[cursor.index++]!;
           const ref = this.ids.get(id);
-          if (ref?.segment === segment) return JSON.parse(segment.read(ref.offset, ref.length).toString('utf8')) as Entry;
+          if (ref?.segment === segment) return readEntry(ref);
         }
       } else cursor.index = segment.ids.length;
       if (segment === this.segments[this.segments.length - 1]) return undefined;
@@ -199,6 +207,19 @@ export class EntryStore {
       cursor.index = 0;
     }
     return undefined;
+  }
+
+  /**
+   * Stored entries with timestamp < `beforeMs`, newest first (history pages, GET /entries).
+   * The order comes from memory alone (see newestFirst), so skipping costs no read: each
+   * entry's record is read only if the caller calls `read`, which it must do before the next
+   * step (a later step may follow an eviction).
+   */
+  *newestBefore(beforeMs = Infinity): Generator<StoredEntry> {
+    for (const { segment, index, timestamp } of newestFirst(this.segments, beforeMs)) {
+      const ref = this.ids.get(segment.ids[index]!);
+      if (ref?.segment === segment) yield { timestamp, read: () => readEntry(ref) };
+    }
   }
 
   stats(): EntryStoreStats {
@@ -219,9 +240,9 @@ export class EntryStore {
 
   private indexEntry(ref: RecordRef, payload: Buffer): void {
     const entry = JSON.parse(payload.toString('utf8')) as Entry;
+    this.ids.get(entry.id)?.segment.dropEntry(entry.id);
     this.ids.set(entry.id, ref);
-    ref.segment.ids.push(entry.id);
-    ref.segment.noteTimestamp(entry.timestamp);
+    ref.segment.addEntry(entry.id, entry.timestamp);
   }
 
   private get current(): Segment {

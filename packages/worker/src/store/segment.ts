@@ -29,8 +29,10 @@ const WRITE_BUFFER_BYTES = 1 << 20;
  * are never rewritten, so a reader only needs the flushed length.
  */
 export class Segment {
-  /** Entry ids stored here, so eviction can drop them from the index. */
+  /** Entry ids stored here, in store order, so eviction can drop them from the index. */
   readonly ids: string[] = [];
+  /** Each entry's timestamp, beside its id: a walk by time (newestFirst) reads no record it skips. */
+  readonly timestamps: number[] = [];
   /** Packet records by stream. */
   readonly packets = new Map<string, StreamPackets>();
   /** Range of the entries' timestamps, so time-bounded reads skip whole segments. */
@@ -112,9 +114,20 @@ export class Segment {
     return at;
   }
 
-  noteTimestamp(ms: number): void {
-    if (ms < this.minTimestamp) this.minTimestamp = ms;
-    if (ms > this.maxTimestamp) this.maxTimestamp = ms;
+  /** An entry stored here (or found here at recovery). */
+  addEntry(id: string, timestampMs: number): void {
+    this.ids.push(id);
+    this.timestamps.push(timestampMs);
+    if (timestampMs < this.minTimestamp) this.minTimestamp = timestampMs;
+    if (timestampMs > this.maxTimestamp) this.maxTimestamp = timestampMs;
+  }
+
+  /** An entry stored again elsewhere under the same id: the later copy is the one indexed. */
+  dropEntry(id: string): void {
+    const i = this.ids.indexOf(id);
+    if (i < 0) return;
+    this.ids.splice(i, 1);
+    this.timestamps.splice(i, 1);
   }
 
   indexPacket(stream: string, offset: number, length: number, linkType: number): void {
