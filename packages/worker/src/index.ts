@@ -1,5 +1,5 @@
 export { EntryStore } from './store/entry-store.js';
-export type { EntryStoreOptions, EntryStoreStats, StoreCursor } from './store/entry-store.js';
+export type { EntryStoreOptions, EntryStoreStats, StoreCursor, StoredEntry } from './store/entry-store.js';
 export type { PacketRecord } from './store/record-codec.js';
 export { parseSize } from './size-units.js';
 export { parseTargets, targetFilter, KERNEL_FILTER_MAX_HOSTS } from './targets.js';

@@ -10,6 +10,7 @@ import { ResolutionTable } from './resolution.js';
 import type { EntryStore } from './store/entry-store.js';
 import { KERNEL_FILTER_MAX_HOSTS, targetFilter, type Target } from './targets.js';
 import type { FeedLimits } from './feed/live-feed.js';
+import { DEFAULT_MAX_EXAMINED } from './api/entry-history.js';
 
 export interface CoreOptions {
   name: string;
@@ -23,6 +24,8 @@ export interface CoreOptions {
   feedLimits?: FeedLimits;
   /** Hosts a kernel filter may name before the user-space check takes over. */
   maxKernelHosts?: number;
+  /** Entries one GET /entries request may read (DEFAULT_MAX_EXAMINED). */
+  historyMaxExamined?: number;
 }
 
 /** Everything the API serves from: targets and captures, the pipeline, store and metrics. */
@@ -38,6 +41,8 @@ export class WorkerCore {
   readonly captures: CaptureSet;
   readonly metrics: Registry;
   readonly log: Logger;
+  /** Entries one GET /entries request may read before it answers with what it found. */
+  readonly maxExamined: number;
   private targetList: Target[] = [];
 
   constructor(private readonly options: CoreOptions) {
@@ -47,6 +52,7 @@ export class WorkerCore {
     this.store = options.store;
     this.source = options.source;
     this.log = options.log;
+    this.maxExamined = options.historyMaxExamined ?? DEFAULT_MAX_EXAMINED;
     this.pipeline = new Pipeline({
       worker: options.name,
       runId: options.runId,

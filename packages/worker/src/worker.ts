@@ -29,6 +29,8 @@ export interface WorkerOptions {
   logger?: Logger;
   feedLimits?: FeedLimits;
   maxKernelHosts?: number;
+  /** Entries one GET /entries request may read; lowered by tests to reach the cap. */
+  historyMaxExamined?: number;
 }
 
 export interface RunningWorker {
@@ -72,6 +74,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     log,
     ...(options.feedLimits !== undefined ? { feedLimits: options.feedLimits } : {}),
     ...(options.maxKernelHosts !== undefined ? { maxKernelHosts: options.maxKernelHosts } : {}),
+    ...(options.historyMaxExamined !== undefined ? { historyMaxExamined: options.historyMaxExamined } : {}),
   });
   core.setTargets(options.targets ?? []);
   if ((options.targets ?? []).length === 0) log.info('no targets yet: nothing is captured until PUT /targets (or --targets)');

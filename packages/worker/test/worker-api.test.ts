@@ -21,6 +21,7 @@ const PROTECTED: [string, string][] = [
   ['PUT', '/resolution'],
   ['PATCH', '/resolution'],
   ['GET', '/entries/test-node/x/1'],
+  ['GET', '/entries?limit=5'],
   ['GET', '/pcap?ids=test-node/x/1'],
   ['GET', '/no-such-route'],
 ];

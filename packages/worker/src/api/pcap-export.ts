@@ -2,10 +2,9 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { LinkType } from '@shoal/model';
 import { PcapWriter } from '@shoal/capture';
-import { compileFilter, isFilterError } from '@shoal/filter';
 import type { EntryStore } from '../store/entry-store.js';
 import { ApiError, ApiErrorCodes } from './http-util.js';
-import { filterErrorBody } from './ws-feed.js';
+import { filterParam, timeParam } from './query-params.js';
 
 /** The streams a /pcap request asks for: by entry ids, or by a filter over a time range. */
 export function streamsOf(store: EntryStore, query: URLSearchParams): { streams: Set<string>; missingIds: number } {
@@ -23,27 +22,12 @@ export function streamsOf(store: EntryStore, query: URLSearchParams): { streams:
     if (streams.size === 0) throw new ApiError(404, ApiErrorCodes.WRK_ERR_NOT_FOUND, 'none of the ids is in this worker\'s store (never seen, or evicted)');
     return { streams, missingIds: missing };
   }
-  const q = query.get('q');
-  if (q === null) throw new ApiError(400, ApiErrorCodes.WRK_ERR_BAD_REQUEST, '/pcap needs ids=<id>,<id>… or q=<filter> (with optional from= and to=, epoch ms)');
-  let filter;
-  try {
-    filter = compileFilter(q);
-  } catch (err) {
-    if (isFilterError(err)) throw new ApiError(400, err.code, err.reason, filterErrorBody(err));
-    throw err;
-  }
+  if (!query.has('q')) throw new ApiError(400, ApiErrorCodes.WRK_ERR_BAD_REQUEST, '/pcap needs ids=<id>,<id>… or q=<filter> (with optional from= and to=, epoch ms)');
+  const filter = filterParam(query);
   const from = timeParam(query, 'from', -Infinity);
   const to = timeParam(query, 'to', Infinity);
   for (const entry of store.entriesBetween(from, to)) if (filter.matches(entry)) streams.add(entry.stream);
   return { streams, missingIds: 0 };
-}
-
-function timeParam(query: URLSearchParams, name: string, fallback: number): number {
-  const text = query.get(name);
-  if (text === null || text === '') return fallback;
-  const n = Number(text);
-  if (!Number.isFinite(n)) throw new ApiError(400, ApiErrorCodes.WRK_ERR_BAD_REQUEST, `${name}= must be a time in epoch milliseconds, got '${text}'`);
-  return n;
 }
 
 /**

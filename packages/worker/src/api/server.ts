@@ -4,6 +4,7 @@ import { WebSocketServer } from 'ws';
 import type { WorkerCore } from '../worker-core.js';
 import { BearerCheck } from './auth.js';
 import { ApiError, ApiErrorCodes, sendError } from './http-util.js';
+import { listEntries } from './entry-history.js';
 import { exportPcap } from './pcap-export.js';
 import { getEntry, health, metrics, patchResolution, putResolution, putTargets, stats } from './routes.js';
 import { serveFeed } from './ws-feed.js';
@@ -56,6 +57,7 @@ export function createApiServer(core: WorkerCore, token: string): Server {
     '/stats': { GET: (_req, res) => stats(core, res) },
     '/targets': { PUT: (req, res) => putTargets(core, req, res) },
     '/resolution': { PUT: (req, res) => putResolution(core, req, res), PATCH: (req, res) => patchResolution(core, req, res) },
+    '/entries': { GET: (_req, res, url) => listEntries(core, url.searchParams, res) },
     '/pcap': { GET: (_req, res, url) => exportPcap(core.store, core.name, url.searchParams, res) },
   };
 

@@ -12,6 +12,8 @@ import { WebSocket } from 'ws';
 import { ReplaySource, startWorker, type FeedLimits, type RunningWorker } from '../../dist/index.js';
 
 export const FIXTURE = fileURLToPath(new URL('../../../dissect/test/fixtures/http1/keep-alive.pcap', import.meta.url));
+/** Four pipelined exchanges whose requests came in one packet: four entries, one timestamp. */
+export const PIPELINED_FIXTURE = fileURLToPath(new URL('../../../dissect/test/fixtures/http1/pipelining.pcap', import.meta.url));
 /** The fixture's one TCP stream: 16 packets, 4 HTTP exchanges (the 4th a POST). */
 export const FIXTURE_PACKETS = 16;
 export const FIXTURE_ENTRIES = 4;
@@ -34,7 +36,14 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function startHarness(options: { storageLimitBytes?: number; feedLimits?: FeedLimits; dataDir?: string } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  storageLimitBytes?: number;
+  feedLimits?: FeedLimits;
+  dataDir?: string;
+  historyMaxExamined?: number;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dataDir = options.dataDir ?? tempDir('shoal-worker-');
   const tokenFile = join(dataDir, 'api-token');
   if (!fs.existsSync(tokenFile)) fs.writeFileSync(tokenFile, `  secret-${process.pid}-${Date.now()}\n`, { mode: 0o600 });
@@ -51,6 +60,7 @@ export async function startHarness(options: { storageLimitBytes?: number; feedLi
     nodeIp: '192.0.2.10',
     logger: pino({ level: 'silent' }),
     ...(options.feedLimits !== undefined ? { feedLimits: options.feedLimits } : {}),
+    ...(options.historyMaxExamined !== undefined ? { historyMaxExamined: options.historyMaxExamined } : {}),
   });
   return {
     worker,
