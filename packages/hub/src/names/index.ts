@@ -1,0 +1,8 @@
+/**
+ * Names: which pod, service, namespace and node held an address over which time, from the
+ * Kubernetes API or an inventory file, and the pods for targeting (docs/hub.md, "Names").
+ */
+export { addressKey } from './address-key.js';
+export type { ClusterState, NodeInfo, PodInfo, ServiceEndpoint, ServiceInfo } from './cluster-state.js';
+export { clusterNames } from './cluster-names.js';
+export { NameHistory, type NameClaim, type NameHistoryOptions } from './name-history.js';
