@@ -5,4 +5,9 @@
 export { addressKey } from './address-key.js';
 export type { ClusterState, NodeInfo, PodInfo, ServiceEndpoint, ServiceInfo } from './cluster-state.js';
 export { clusterNames } from './cluster-names.js';
+export { InventoryError, InventoryErrorCodes, type InventoryErrorCode } from './inventory-error.js';
+export { inventoryState, parseInventory, type Inventory, type InventoryNode, type InventoryPod, type InventoryService } from './inventory-format.js';
+export { InventoryNames, type InventoryNamesOptions } from './inventory-names.js';
 export { NameHistory, type NameClaim, type NameHistoryOptions } from './name-history.js';
+export type { NamesLogger } from './names-logger.js';
+export type { PodDirectory } from './pod-directory.js';
