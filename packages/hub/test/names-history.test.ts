@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ResolutionPatch, Workload } from '@shoal/model';
+import type { Endpoint, ResolutionPatch, Workload } from '@shoal/model';
 import { NameHistory, type NameClaim } from '../dist/names/index.js';
 
 const web1: Workload = { name: 'web-1', pod: 'web-1', namespace: 'shop', node: 'node-a' };
@@ -95,5 +95,20 @@ describe('NameHistory', () => {
     for (let t = 0; t < 5000; t += 10) h.reconcile(table({ '10.0.0.5': { ...web1, pod: `p${t}`, name: `p${t}` } }), t);
     assert.ok(h.size.intervals <= 12, `kept ${h.size.intervals} intervals`);
     assert.equal(h.at('10.0.0.5', undefined, 4995)?.pod, 'p4990');
+  });
+
+  it('fills, at delivery, the endpoints a worker could not name, with the name of the entry\'s time', () => {
+    const h = new NameHistory();
+    h.reconcile(table({ '10.0.0.5': web1 }), 1000);
+    h.reconcile(table({ '10.0.0.5': web2 }), 2000);
+    const unnamed: Endpoint = { ip: '10.0.0.5', port: 80 };
+    assert.equal(h.fillEndpoint(unnamed, 1500), true);
+    assert.deepEqual(unnamed, { ip: '10.0.0.5', port: 80, ...web1 });
+    const named: Endpoint = { ip: '10.0.0.5', port: 80, name: 'seen-by-worker', pod: 'seen-by-worker' };
+    assert.equal(h.fillEndpoint(named, 2500), false);
+    assert.equal(named.pod, 'seen-by-worker');
+    const unknown: Endpoint = { ip: '10.9.9.9', port: 80 };
+    assert.equal(h.fillEndpoint(unknown, 2500), false);
+    assert.deepEqual(unknown, { ip: '10.9.9.9', port: 80 });
   });
 });

@@ -24,7 +24,7 @@ export interface PodInfo {
   createdMs?: number;
 }
 
-export interface ServiceInfo {
+export interface ClusterService {
   name: string;
   namespace: string;
   /** spec.clusterIPs (headless services have none). */
@@ -32,7 +32,7 @@ export interface ServiceInfo {
   ports: { port: number; protocol: string }[];
 }
 
-export interface NodeInfo {
+export interface ClusterNode {
   name: string;
   ips: string[];
 }
@@ -47,8 +47,8 @@ export interface ServiceEndpoint {
 }
 
 export interface ClusterState {
-  nodes: NodeInfo[];
+  nodes: ClusterNode[];
   pods: PodInfo[];
-  services: ServiceInfo[];
+  services: ClusterService[];
   endpoints: ServiceEndpoint[];
 }

@@ -3,7 +3,7 @@
  * Kubernetes API or an inventory file, and the pods for targeting (docs/hub.md, "Names").
  */
 export { addressKey } from './address-key.js';
-export type { ClusterState, NodeInfo, PodInfo, ServiceEndpoint, ServiceInfo } from './cluster-state.js';
+export type { ClusterNode, ClusterService, ClusterState, PodInfo, ServiceEndpoint } from './cluster-state.js';
 export { clusterNames } from './cluster-names.js';
 export { InventoryError, InventoryErrorCodes, type InventoryErrorCode } from './inventory-error.js';
 export { inventoryState, parseInventory, type Inventory, type InventoryNode, type InventoryPod, type InventoryService } from './inventory-format.js';

@@ -1,5 +1,5 @@
 import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from '@kubernetes/client-node';
-import type { NodeInfo, PodInfo, ServiceEndpoint, ServiceInfo } from './cluster-state.js';
+import type { ClusterNode, ClusterService, PodInfo, ServiceEndpoint } from './cluster-state.js';
 
 /*
  * Kubernetes objects → the sources' common shapes. Listed objects arrive deserialized (dates as
@@ -27,7 +27,7 @@ export function podInfo(pod: V1Pod): PodInfo {
   return info;
 }
 
-export function serviceInfo(service: V1Service): ServiceInfo {
+export function clusterService(service: V1Service): ClusterService {
   const spec = service.spec;
   const ips = spec?.clusterIPs ?? (spec?.clusterIP ? [spec.clusterIP] : []);
   return {
@@ -40,7 +40,7 @@ export function serviceInfo(service: V1Service): ServiceInfo {
 }
 
 /** A node's InternalIP and ExternalIP addresses (hostnames are not addresses). */
-export function nodeInfo(node: V1Node): NodeInfo {
+export function clusterNode(node: V1Node): ClusterNode {
   const ips = (node.status?.addresses ?? []).filter((a) => a.type === 'InternalIP' || a.type === 'ExternalIP').map((a) => a.address);
   return { name: node.metadata?.name ?? '', ips };
 }

@@ -13,7 +13,7 @@ import {
 } from '@kubernetes/client-node';
 import { ClusterFeed } from './cluster-feed.js';
 import type { PodInfo } from './cluster-state.js';
-import { nodeInfo, podInfo, serviceInfo, sliceEndpoints } from './k8s-objects.js';
+import { clusterNode, podInfo, clusterService, sliceEndpoints } from './k8s-objects.js';
 import type { NameHistory } from './name-history.js';
 import { silentLogger, type NamesLogger } from './names-logger.js';
 import type { PodDirectory } from './pod-directory.js';
@@ -196,8 +196,8 @@ export class KubernetesNames implements PodDirectory {
     this.feed.publish(
       {
         pods,
-        services: this.services.informer.list().map(serviceInfo),
-        nodes: this.nodes.informer.list().map(nodeInfo),
+        services: this.services.informer.list().map(clusterService),
+        nodes: this.nodes.informer.list().map(clusterNode),
         endpoints: this.slices.informer.list().flatMap(sliceEndpoints),
       },
       this.podsChanged,

@@ -1,4 +1,4 @@
-import type { ResolutionPatch, Workload } from '@shoal/model';
+import type { Endpoint, ResolutionPatch, Workload } from '@shoal/model';
 import { addressKey } from './address-key.js';
 import { Listeners } from './listeners.js';
 
@@ -93,6 +93,24 @@ export class NameHistory {
       if (named !== undefined) return named;
     }
     return this.find(ip, tsMs);
+  }
+
+  /**
+   * Names an entry's endpoint the worker could not name (it had not received the name yet) with
+   * the workload valid at the entry's time. An endpoint that has a name keeps it: the worker named
+   * it as of the traffic. Returns whether it filled anything.
+   */
+  fillEndpoint(endpoint: Endpoint, tsMs: number): boolean {
+    if (endpoint.name !== undefined) return false;
+    const w = this.at(endpoint.ip, endpoint.port, tsMs);
+    if (w === undefined) return false;
+    if (w.pod !== undefined) endpoint.pod = w.pod;
+    if (w.service !== undefined) endpoint.service = w.service;
+    if (w.namespace !== undefined) endpoint.namespace = w.namespace;
+    if (w.node !== undefined) endpoint.node = w.node;
+    const name = w.name ?? w.pod ?? w.service ?? w.node;
+    if (name !== undefined) endpoint.name = name;
+    return true;
   }
 
   /** The current table, whole: what a newly connected worker gets before the patches. */
