@@ -166,4 +166,47 @@ describe('KubernetesNames (list and watch through the official client)', { timeo
     assert.equal(api.requests.length, requests);
     assert.equal(podAt('10.244.1.9'), undefined);
   });
+
+  it('a pod is named once it has an IP and no longer once it has finished', async () => {
+    const n = await started();
+    api.put('pods', pod('job-1', undefined));
+    await waitFor('the pending pod to be listed', () => n.pods().some((p) => p.name === 'job-1'));
+    assert.equal(n.pods().find((p) => p.name === 'job-1')?.ip, undefined);
+    api.put('pods', pod('job-1', '10.244.1.20'));
+    await waitFor('the running pod to be named', () => podAt('10.244.1.20') === 'job-1');
+    api.put('pods', pod('job-1', '10.244.1.20', { phase: 'Succeeded' }));
+    await waitFor('the finished pod to lose its IP', () => history.snapshot()['10.244.1.20'] === undefined);
+    assert.ok(n.pods().find((p) => p.name === 'job-1')?.terminated);
+  });
+
+  it('an EndpointSlice change moves a pod port to another service', async () => {
+    await started();
+    api.put('services', service('api', '10.96.0.40', [80]));
+    api.put('endpointslices', endpointSlice('web', [], [8080]));
+    api.put('endpointslices', endpointSlice('api', ['10.244.1.5'], [9000]));
+    await waitFor('the port to name the new service', () => history.at('10.244.1.5', 9000, clock.ms)?.service === 'api');
+    assert.equal(history.snapshot()['10.244.1.5:8080'], undefined);
+    assert.equal(history.at('10.244.1.5', undefined, clock.ms)?.service, 'api');
+  });
+
+  it('an API server that refuses at first is retried until the lists succeed', async () => {
+    api.refuse(true);
+    names = new KubernetesNames({ kubeConfig: api.kubeConfig(), history, logger, retryMs: 20, maxRetryMs: 100 });
+    const ready = names.start();
+    await waitFor('several refused lists', () => api.requests.filter((r) => !r.watch).length >= 8);
+    assert.deepEqual(history.snapshot(), {});
+    api.refuse(false);
+    await ready;
+    assert.equal(podAt('10.244.1.5'), 'web-1');
+  });
+
+  it('stop while the watches are still connecting leaves none open once the server answers', async () => {
+    api.holdWatches(true);
+    names = new KubernetesNames({ kubeConfig: api.kubeConfig(), history, logger, retryMs: 20, maxRetryMs: 100 });
+    await names.start();
+    await waitFor('the four watches to be asked for', () => api.openWatches() === 4);
+    await names.stop();
+    api.holdWatches(false);
+    await waitFor('the late watches to be closed by the client', () => api.openWatches() === 0);
+  });
 });

@@ -53,6 +53,8 @@ export class K8sTestApiServer {
   private readonly log = new Map<ResourceName, WatchEvent[]>();
   private readonly watches = new Set<OpenWatch>();
   private refusing = false;
+  private holding = false;
+  private readonly held: ServerResponse[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -142,6 +144,15 @@ export class K8sTestApiServer {
     this.refusing = refusing;
   }
 
+  /**
+   * While set, watch responses wait before their headers (a slow API server): the client's watch
+   * is still connecting. Clearing it answers them.
+   */
+  holdWatches(holding: boolean): void {
+    this.holding = holding;
+    if (!holding) for (const res of this.held.splice(0)) if (!res.destroyed) res.flushHeaders();
+  }
+
   openWatches(resource?: ResourceName): number {
     return [...this.watches].filter((w) => resource === undefined || w.resource === resource).length;
   }
@@ -169,7 +180,8 @@ export class K8sTestApiServer {
     }
     res.writeHead(200, { 'content-type': 'application/json' });
     // The API server answers a watch at once; Node would hold the headers until the first event.
-    res.flushHeaders();
+    if (this.holding) this.held.push(res);
+    else res.flushHeaders();
     const from = query.resourceVersion ? Number(query.resourceVersion) : this.rv;
     if (from + 1 < this.oldestKept) {
       // The API server answers a too-old version with 200 and one 410 ERROR event, then ends.

@@ -1,12 +1,16 @@
 /** Kubernetes objects as the API server sends them, for the test API server. */
 
-export function pod(name: string, ip: string, options: { namespace?: string; node?: string; labels?: Record<string, string>; hostNetwork?: boolean; created?: string } = {}) {
+export function pod(
+  name: string,
+  ip: string | undefined,
+  options: { namespace?: string; node?: string; labels?: Record<string, string>; hostNetwork?: boolean; created?: string; phase?: string } = {},
+) {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: options.namespace ?? 'shop', uid: `uid-${name}`, labels: options.labels ?? {}, creationTimestamp: options.created ?? '2026-01-01T00:00:00Z' },
     spec: { nodeName: options.node ?? 'node-a', hostNetwork: options.hostNetwork ?? false, containers: [{ name: 'main', image: 'example' }] },
-    status: { phase: 'Running', podIP: ip, podIPs: [{ ip }] },
+    status: ip === undefined ? { phase: options.phase ?? 'Pending' } : { phase: options.phase ?? 'Running', podIP: ip, podIPs: [{ ip }] },
   };
 }
 
