@@ -25,6 +25,12 @@ export interface KubernetesNamesOptions {
   /** First delay before a failed list or watch is tried again; doubles up to `maxRetryMs`. */
   retryMs?: number;
   maxRetryMs?: number;
+  /**
+   * Changes within this window are applied in one pass (default 100 ms). A pass re-derives every
+   * name, so it is also spaced by four times the last pass's duration: a large, busy cluster
+   * costs at most about a fifth of a core, and its names lag a little more instead.
+   */
+  coalesceMs?: number;
 }
 
 export type WatchedKind = 'pods' | 'services' | 'endpointslices' | 'nodes';
@@ -64,8 +70,8 @@ interface Watched<T extends KubernetesObject> {
  * endpointslices, nodes) through the official client's ListWatch. The client relists by itself
  * after 410 Gone and resumes from the last resourceVersion when a stream ends; an error (a reset
  * connection, an unreachable API server) stops its loop, so this restarts it with backoff.
- * Every change re-derives the names from the informers' caches (coalesced per event-loop turn,
- * so an initial list of thousands of objects costs one pass) and hands them to the history.
+ * Every change re-derives the names from the informers' caches and hands them to the history;
+ * changes are coalesced (`coalesceMs`), so an initial list of thousands of objects costs one pass.
  */
 export class KubernetesNames implements PodDirectory {
   private readonly feed: ClusterFeed;
@@ -73,12 +79,14 @@ export class KubernetesNames implements PodDirectory {
   private readonly watch: BookmarkWatch;
   private readonly retryMs: number;
   private readonly maxRetryMs: number;
+  private readonly coalesceMs: number;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private nextFlushAt = 0;
   private readonly pods_: Watched<V1Pod>;
   private readonly services: Watched<V1Service>;
   private readonly slices: Watched<V1EndpointSlice>;
   private readonly nodes: Watched<V1Node>;
   private stopped = false;
-  private flushScheduled = false;
   private podsChanged = false;
   private readyWaiters: (() => void)[] = [];
 
@@ -87,6 +95,7 @@ export class KubernetesNames implements PodDirectory {
     this.logger = options.logger ?? silentLogger;
     this.retryMs = options.retryMs ?? 1000;
     this.maxRetryMs = options.maxRetryMs ?? 30_000;
+    this.coalesceMs = options.coalesceMs ?? 100;
     this.watch = new BookmarkWatch(options.kubeConfig);
     const core = options.kubeConfig.makeApiClient(CoreV1Api);
     const discovery = options.kubeConfig.makeApiClient(DiscoveryV1Api);
@@ -115,6 +124,8 @@ export class KubernetesNames implements PodDirectory {
     this.stopped = true;
     this.watch.closed = true;
     for (const w of this.all()) clearTimeout(w.retryTimer);
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     await Promise.all(this.all().map((w) => w.informer.stop()));
   }
 
@@ -182,16 +193,17 @@ export class KubernetesNames implements PodDirectory {
 
   private changed(kind: WatchedKind): void {
     if (kind === 'pods') this.podsChanged = true;
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    if (this.flushTimer !== undefined) return;
+    const wait = Math.max(this.coalesceMs, this.nextFlushAt - performance.now());
+    this.flushTimer = setTimeout(() => this.flush(), wait);
   }
 
   private flush(): void {
-    this.flushScheduled = false;
+    this.flushTimer = undefined;
     // Until every resource is listed the picture is partial (a pod without its service): names
     // made from it would be replaced a moment later, each change an interval and a patch.
     if (this.stopped || !this.all().every((w) => w.listed)) return;
+    const began = performance.now();
     const pods = this.pods_.informer.list().map(podInfo);
     this.feed.publish(
       {
@@ -203,6 +215,8 @@ export class KubernetesNames implements PodDirectory {
       this.podsChanged,
     );
     this.podsChanged = false;
+    const ended = performance.now();
+    this.nextFlushAt = ended + 4 * (ended - began);
     for (const resolve of this.readyWaiters.splice(0)) resolve();
   }
 }
