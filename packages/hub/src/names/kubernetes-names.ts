@@ -1,0 +1,227 @@
+import {
+  CoreV1Api,
+  DiscoveryV1Api,
+  ListWatch,
+  Watch,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type V1EndpointSlice,
+  type V1Node,
+  type V1Pod,
+  type V1Service,
+} from '@kubernetes/client-node';
+import { ClusterFeed } from './cluster-feed.js';
+import type { PodInfo } from './cluster-state.js';
+import { clusterNode, podInfo, clusterService, sliceEndpoints } from './k8s-objects.js';
+import type { NameHistory } from './name-history.js';
+import { silentLogger, type NamesLogger } from './names-logger.js';
+import type { PodDirectory } from './pod-directory.js';
+
+export interface KubernetesNamesOptions {
+  kubeConfig: KubeConfig;
+  history: NameHistory;
+  logger?: NamesLogger;
+  /** First delay before a failed list or watch is tried again; doubles up to `maxRetryMs`. */
+  retryMs?: number;
+  maxRetryMs?: number;
+  /**
+   * Changes within this window are applied in one pass (default 100 ms). A pass re-derives every
+   * name, so it is also spaced by four times the last pass's duration: a large, busy cluster
+   * costs at most about a fifth of a core, and its names lag a little more instead.
+   */
+  coalesceMs?: number;
+}
+
+export type WatchedKind = 'pods' | 'services' | 'endpointslices' | 'nodes';
+
+/**
+ * The client's ListWatch does not ask for bookmarks; this asks on every watch, so a quiet
+ * resource still moves its resourceVersion forward and a reconnect resumes instead of relisting.
+ * Once closed it starts nothing and aborts what was still connecting: ListWatch's stop() only
+ * aborts a watch whose response headers have arrived, and may be inside a list when it comes.
+ */
+class BookmarkWatch extends Watch {
+  closed = false;
+
+  override async watch(
+    path: string,
+    queryParams: Record<string, string | number | boolean | undefined>,
+    callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void,
+    done: (err: unknown) => void,
+  ): Promise<AbortController> {
+    if (this.closed) return new AbortController();
+    const controller = await super.watch(path, { ...queryParams, allowWatchBookmarks: true }, callback, done);
+    if (this.closed) controller.abort();
+    return controller;
+  }
+}
+
+interface Watched<T extends KubernetesObject> {
+  kind: WatchedKind;
+  informer: ListWatch<T>;
+  listed: boolean;
+  retryDelay: number;
+  retryTimer?: NodeJS.Timeout;
+}
+
+/**
+ * Names from the Kubernetes API: one list-then-watch per resource (pods, services,
+ * endpointslices, nodes) through the official client's ListWatch. The client relists by itself
+ * after 410 Gone and resumes from the last resourceVersion when a stream ends; an error (a reset
+ * connection, an unreachable API server) stops its loop, so this restarts it with backoff.
+ * Every change re-derives the names from the informers' caches and hands them to the history;
+ * changes are coalesced (`coalesceMs`), so an initial list of thousands of objects costs one pass.
+ */
+export class KubernetesNames implements PodDirectory {
+  private readonly feed: ClusterFeed;
+  private readonly logger: NamesLogger;
+  private readonly watch: BookmarkWatch;
+  private readonly retryMs: number;
+  private readonly maxRetryMs: number;
+  private readonly coalesceMs: number;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private nextFlushAt = 0;
+  private readonly pods_: Watched<V1Pod>;
+  private readonly services: Watched<V1Service>;
+  private readonly slices: Watched<V1EndpointSlice>;
+  private readonly nodes: Watched<V1Node>;
+  private stopped = false;
+  private podsChanged = false;
+  private readyWaiters: (() => void)[] = [];
+
+  constructor(options: KubernetesNamesOptions) {
+    this.feed = new ClusterFeed(options.history);
+    this.logger = options.logger ?? silentLogger;
+    this.retryMs = options.retryMs ?? 1000;
+    this.maxRetryMs = options.maxRetryMs ?? 30_000;
+    this.coalesceMs = options.coalesceMs ?? 100;
+    this.watch = new BookmarkWatch(options.kubeConfig);
+    const core = options.kubeConfig.makeApiClient(CoreV1Api);
+    const discovery = options.kubeConfig.makeApiClient(DiscoveryV1Api);
+    this.pods_ = this.watched('pods', '/api/v1/pods', () => core.listPodForAllNamespaces());
+    this.services = this.watched('services', '/api/v1/services', () => core.listServiceForAllNamespaces());
+    this.slices = this.watched('endpointslices', '/apis/discovery.k8s.io/v1/endpointslices', () =>
+      discovery.listEndpointSliceForAllNamespaces(),
+    );
+    this.nodes = this.watched('nodes', '/api/v1/nodes', () => core.listNode());
+  }
+
+  /**
+   * Starts the four list-watches; resolves once each has listed and its names are in the
+   * history. While the API server cannot be reached it keeps trying, so callers that must not
+   * wait bound this themselves.
+   */
+  start(): Promise<void> {
+    this.stopped = false;
+    this.watch.closed = false;
+    const ready = new Promise<void>((resolve) => this.readyWaiters.push(resolve));
+    for (const w of this.all()) this.run(w);
+    return ready;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.watch.closed = true;
+    for (const w of this.all()) clearTimeout(w.retryTimer);
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    await Promise.all(this.all().map((w) => w.informer.stop()));
+  }
+
+  pods(): PodInfo[] {
+    return this.feed.pods();
+  }
+
+  onChange(listener: () => void): () => void {
+    return this.feed.onChange(listener);
+  }
+
+  /** The resourceVersion each watch resumes from ('' until listed, or after a 410). */
+  resourceVersions(): Record<WatchedKind, string> {
+    const out = {} as Record<WatchedKind, string>;
+    for (const w of this.all()) out[w.kind] = w.informer.latestResourceVersion();
+    return out;
+  }
+
+  private all(): Watched<KubernetesObject>[] {
+    return [this.pods_, this.services, this.slices, this.nodes] as Watched<KubernetesObject>[];
+  }
+
+  private watched<T extends KubernetesObject>(
+    kind: WatchedKind,
+    path: string,
+    list: () => Promise<KubernetesListObject<T>>,
+  ): Watched<T> {
+    const w: Watched<T> = {
+      kind,
+      listed: false,
+      retryDelay: this.retryMs,
+      informer: new ListWatch<T>(path, this.watch, async () => {
+        const result = await list();
+        w.listed = true;
+        w.retryDelay = this.retryMs;
+        // An empty list calls no handler, yet still completes the picture.
+        this.changed(kind);
+        return result;
+      }, false),
+    };
+    const onObject = (): void => {
+      w.retryDelay = this.retryMs;
+      this.changed(kind);
+    };
+    w.informer.on('add', onObject);
+    w.informer.on('update', onObject);
+    w.informer.on('delete', onObject);
+    w.informer.on('error', (err: unknown) => this.failed(w as Watched<KubernetesObject>, err));
+    return w;
+  }
+
+  private run(w: Watched<KubernetesObject>): void {
+    w.retryTimer = undefined;
+    if (this.stopped) return;
+    w.informer.start().catch((err: unknown) => this.failed(w, err));
+  }
+
+  private failed(w: Watched<KubernetesObject>, err: unknown): void {
+    if (this.stopped || w.retryTimer !== undefined) return;
+    const delay = Math.round(w.retryDelay * (0.5 + Math.random() / 2));
+    w.retryDelay = Math.min(w.retryDelay * 2, this.maxRetryMs);
+    this.logger.warn({ kind: w.kind, err: describe(err), retryInMs: delay }, 'kubernetes watch failed; retrying');
+    w.retryTimer = setTimeout(() => this.run(w), delay);
+  }
+
+  private changed(kind: WatchedKind): void {
+    if (kind === 'pods') this.podsChanged = true;
+    if (this.flushTimer !== undefined) return;
+    const wait = Math.max(this.coalesceMs, this.nextFlushAt - performance.now());
+    this.flushTimer = setTimeout(() => this.flush(), wait);
+  }
+
+  private flush(): void {
+    this.flushTimer = undefined;
+    // Until every resource is listed the picture is partial (a pod without its service): names
+    // made from it would be replaced a moment later, each change an interval and a patch.
+    if (this.stopped || !this.all().every((w) => w.listed)) return;
+    const began = performance.now();
+    const pods = this.pods_.informer.list().map(podInfo);
+    this.feed.publish(
+      {
+        pods,
+        services: this.services.informer.list().map(clusterService),
+        nodes: this.nodes.informer.list().map(clusterNode),
+        endpoints: this.slices.informer.list().flatMap(sliceEndpoints),
+      },
+      this.podsChanged,
+    );
+    this.podsChanged = false;
+    const ended = performance.now();
+    this.nextFlushAt = ended + 4 * (ended - began);
+    for (const resolve of this.readyWaiters.splice(0)) resolve();
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
