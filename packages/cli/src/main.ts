@@ -28,6 +28,11 @@ const COMMANDS: CommandEntry[] = [
     summary: 'run the node agent: capture targets, store entries, serve the API on :30001',
     load: async () => (await import('./commands/worker.js')).workerCommand,
   },
+  {
+    name: 'hub',
+    summary: 'run the hub: merge every worker\'s entries into one stream and API on :8898',
+    load: async () => (await import('./commands/hub.js')).hubCommand,
+  },
 ];
 
 const VERSION = '0.1.0';

@@ -3,3 +3,15 @@
  * names, merges their entries in time order, and serves dashboards and the CLI (docs/hub.md).
  */
 export type { ResolutionPatch, Workload } from '@shoal/model';
+export { startHub, createHubLogger } from './hub.js';
+export type { HubOptions, RunningHub } from './hub.js';
+export { parseWorkerList } from './workers/worker-list.js';
+export type { WorkerAddress } from './workers/worker-list.js';
+export type { WorkerState } from './workers/worker-link.js';
+export { readTokenFile } from './api/auth.js';
+export { CLOSE_BAD_FILTER, CLOSE_NO_FILTER } from './api/ws-route.js';
+export { DEFAULT_CLIENT_LIMITS } from './feed/client-feed.js';
+export type { ClientLimits } from './feed/client-feed.js';
+export { MergeWindow } from './feed/merge-window.js';
+export { METRIC_PREFIX } from './metrics.js';
+export type { NameLookup, Pod, PodDirectory } from './names.js';

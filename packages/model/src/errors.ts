@@ -69,6 +69,21 @@ export const ErrorCodes = {
   /** Worker API: the worker failed on its side (HTTP 500); its log says more. */
   WRK_ERR_INTERNAL: 'WRK_ERR_INTERNAL',
 
+  /** Hub API: no bearer token, or the wrong one (HTTP 401). */
+  HUB_ERR_UNAUTHORIZED: 'HUB_ERR_UNAUTHORIZED',
+  /** Hub API: no such route, worker or entry (HTTP 404). */
+  HUB_ERR_NOT_FOUND: 'HUB_ERR_NOT_FOUND',
+  /** Hub API: the route does not take this HTTP method (HTTP 405). */
+  HUB_ERR_METHOD: 'HUB_ERR_METHOD',
+  /** Hub API: a malformed request: bad JSON, bad parameter (HTTP 400). */
+  HUB_ERR_BAD_REQUEST: 'HUB_ERR_BAD_REQUEST',
+  /** Hub API: a request body over the size limit (HTTP 413). */
+  HUB_ERR_TOO_LARGE: 'HUB_ERR_TOO_LARGE',
+  /** Hub API: the worker that holds the answer is down or failed (HTTP 502); /status says why. */
+  HUB_ERR_WORKER: 'HUB_ERR_WORKER',
+  /** Hub API: the hub failed on its side (HTTP 500); its log says more. */
+  HUB_ERR_INTERNAL: 'HUB_ERR_INTERNAL',
+
   /** A command-line usage error: unknown flag, bad value. */
   CLI_ERR_USAGE: 'CLI_ERR_USAGE',
 } as const;

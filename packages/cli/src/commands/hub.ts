@@ -1,0 +1,88 @@
+import { parseArgs } from 'node:util';
+import { isShoalError } from '@shoal/model';
+import { createHubLogger, parseWorkerList, readTokenFile, startHub, type HubOptions, type RunningHub } from '@shoal/hub';
+import type { Command } from '../main.js';
+import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
+import { usageError } from '../usage-error.js';
+
+const DEFAULTS = { port: 8898 } as const;
+
+const usage = `Usage: shoal hub [options]
+
+Runs the hub: connects to every worker, merges their entries in time order into one live
+stream (/ws), and serves history, entries, merged pcap files and each worker's state on one
+HTTP + WebSocket API (see docs/hub.md).
+
+Options:
+  --port N                  API port (default ${DEFAULTS.port})
+  --host ADDR               address to listen on (default all)
+  --workers LIST            the workers, NAME=HOST:PORT,… where NAME is each worker's
+                            --node-name (e.g. node-a=10.0.0.5:30001,node-b=10.0.0.6:30001)
+  --worker-token-file FILE  the workers' API token (the content of their --token-file)
+  --token-file FILE         a token clients must send (Authorization: Bearer …); without it
+                            the hub's API is open: keep it on localhost or behind a Service
+  --log-level LEVEL         fatal | error | warn | info | debug (default info)
+
+Exit codes: 0 stopped by SIGTERM/SIGINT; 1 could not start (port in use); 2 bad command
+line, unreadable token file.
+`;
+
+function portOf(text: string | undefined): number {
+  if (text === undefined) return DEFAULTS.port;
+  const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw usageError(`--port needs a port number 0-65535, got '${text}'`);
+  return n;
+}
+
+async function run(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        workers: { type: 'string' },
+        'worker-token-file': { type: 'string' },
+        'token-file': { type: 'string' },
+        'log-level': { type: 'string' },
+      },
+    }));
+  } catch (err) {
+    throw usageError((err as Error).message.replace(/\s*\n\s*/g, ' '));
+  }
+  const level = values['log-level'] ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug'].includes(level)) throw usageError(`--log-level must be fatal, error, warn, info or debug, got '${level}'`);
+  const log = createHubLogger(level);
+  const workers = parseWorkerList(values.workers ?? '');
+  if (workers.length === 0) log.warn('no --workers given: the hub serves an empty cluster');
+  if (values['worker-token-file'] === undefined && workers.length > 0) log.warn('no --worker-token-file given: workers will refuse the hub (401) unless they are open');
+  const options: HubOptions = {
+    port: portOf(values.port),
+    workers,
+    logger: log,
+    ...(values.host !== undefined ? { host: values.host } : {}),
+    ...(values['worker-token-file'] !== undefined ? { workerToken: readTokenFile(values['worker-token-file'], '--worker-token-file') } : {}),
+    ...(values['token-file'] !== undefined ? { token: readTokenFile(values['token-file'], '--token-file') } : {}),
+  };
+  let hub: RunningHub;
+  try {
+    hub = await startHub(options);
+  } catch (err) {
+    if (isShoalError(err) || (err as NodeJS.ErrnoException).code === undefined) throw err;
+    process.stderr.write(`shoal hub: cannot start: ${(err as Error).message}\n`);
+    return EXIT_FAILURE;
+  }
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  log.info({ signal }, 'stopping');
+  const force = (): void => process.exit(EXIT_OK);
+  process.once('SIGTERM', force);
+  process.once('SIGINT', force);
+  await hub.close();
+  return EXIT_OK;
+}
+
+export const hubCommand: Command = { usage, run };

@@ -1,0 +1,127 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { ClientLimits } from '../feed/client-feed.js';
+import type { FeedHub } from '../feed/feed-hub.js';
+import type { WorkerRegistry } from '../workers/worker-registry.js';
+import { ClientAuth } from './auth.js';
+import { ApiError, ErrorCodes, sendError, sendJson } from './http-util.js';
+import { getEntryById, getHistory } from './routes/entries.js';
+import { getPcap } from './routes/pcap.js';
+import { getStatus } from './routes/status.js';
+import { validateQuery } from './routes/validate.js';
+import { serveHubFeed } from './ws-route.js';
+
+/** Largest WebSocket message a client may send (a filter is at most 16 KiB). */
+const MAX_WS_MESSAGE_BYTES = 64 * 1024;
+
+const UNAUTHORIZED = new ApiError(401, ErrorCodes.HUB_ERR_UNAUTHORIZED, 'missing or wrong token: send Authorization: Bearer <token> (the content of the hub\'s --token-file)');
+
+export interface ApiContext {
+  registry: WorkerRegistry;
+  feeds: FeedHub;
+  metrics: Registry;
+  sockets: Set<WebSocket>;
+  limits: ClientLimits;
+  token: string | undefined;
+  log: Logger;
+}
+
+function notFound(path: string): ApiError {
+  return new ApiError(404, ErrorCodes.HUB_ERR_NOT_FOUND, `no route ${path}; see docs/hub.md`);
+}
+
+function method(req: IncomingMessage, allowed: string): void {
+  if (req.method !== allowed && !(allowed === 'GET' && req.method === 'HEAD')) {
+    throw new ApiError(405, ErrorCodes.HUB_ERR_METHOD, `${req.url?.split('?')[0]} takes ${allowed}, not ${req.method}`);
+  }
+}
+
+function decodePath(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new ApiError(400, ErrorCodes.HUB_ERR_BAD_REQUEST, `'${text}' is not a well-formed URL path (bad % escape)`);
+  }
+}
+
+/**
+ * The hub's HTTP + WebSocket API (docs/hub.md). /health and /metrics are always open; the rest
+ * needs the bearer token when the hub has one (--token-file), the WebSocket upgrade included.
+ */
+export function createHubServer(ctx: ApiContext): Server {
+  const auth = new ClientAuth(ctx.token);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
+  const { registry, feeds, log } = ctx;
+
+  type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
+  const open: Record<string, [string, Handler]> = {
+    '/health': ['GET', (_req, res) => sendJson(res, 200, { ok: true, workers: registry.all().length, up: registry.up().length })],
+    '/metrics': ['GET', async (_req, res) => {
+      const text = await ctx.metrics.metrics();
+      res.writeHead(200, { 'content-type': ctx.metrics.contentType });
+      res.end(text);
+    }],
+  };
+  const guarded: Record<string, [string, Handler]> = {
+    '/status': ['GET', (_req, res) => getStatus(registry, feeds, ctx.sockets.size, res)],
+    '/entries': ['GET', (_req, res, url) => getHistory(registry, url.searchParams, res)],
+    '/pcap': ['GET', (_req, res, url) => getPcap(registry, url.searchParams, res, log)],
+    '/query/validate': ['POST', (req, res) => validateQuery(req, res)],
+  };
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://hub');
+    const path = url.pathname;
+    const free = open[path];
+    if (free !== undefined) {
+      method(req, free[0]);
+      return free[1](req, res, url);
+    }
+    if (!auth.allows(req.headers.authorization)) throw UNAUTHORIZED;
+    const known = guarded[path];
+    if (known !== undefined) {
+      method(req, known[0]);
+      return known[1](req, res, url);
+    }
+    if (path.startsWith('/entries/') && path.length > '/entries/'.length) {
+      method(req, 'GET');
+      return getEntryById(registry, decodePath(path.slice('/entries/'.length)), res);
+    }
+    if (path === '/ws') throw new ApiError(400, ErrorCodes.HUB_ERR_BAD_REQUEST, '/ws is a WebSocket: connect with an Upgrade request');
+    throw notFound(path);
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((err: unknown) => {
+      if (res.headersSent) {
+        // Mid-stream (a pcap merge): the only honest signal left is a cut connection.
+        log.error({ err: String(err), url: req.url }, 'request failed after the response started');
+        res.destroy();
+        return;
+      }
+      if (err instanceof ApiError) return sendError(res, err);
+      log.error({ err: err instanceof Error ? err.stack : String(err), url: req.url }, 'request failed');
+      sendError(res, new ApiError(500, ErrorCodes.HUB_ERR_INTERNAL, 'internal error; see the hub log'));
+    });
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://hub');
+    const refuse = (err: ApiError): void => {
+      const body = JSON.stringify({ error: { code: err.code, message: err.message } });
+      const extra = err.status === 401 ? 'WWW-Authenticate: Bearer realm="shoal-hub"\r\n' : '';
+      socket.end(
+        `HTTP/1.1 ${err.status} ${err.status === 401 ? 'Unauthorized' : 'Not Found'}\r\n${extra}Content-Type: application/json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    };
+    if (!auth.allows(req.headers.authorization)) return refuse(UNAUTHORIZED);
+    if (url.pathname !== '/ws') return refuse(notFound(url.pathname));
+    wss.handleUpgrade(req, socket, head, (ws) => serveHubFeed(feeds, ws, url.searchParams, ctx.limits, ctx.sockets, log));
+  });
+  server.on('close', () => wss.close());
+  return server;
+}

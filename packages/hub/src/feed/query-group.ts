@@ -1,0 +1,139 @@
+import type { CompiledFilter } from '@shoal/filter';
+import type { Entry } from '@shoal/model';
+import type { Logger } from 'pino';
+import type { NameLookup } from '../names.js';
+import type { WorkerRegistry } from '../workers/worker-registry.js';
+import type { ClientFeed } from './client-feed.js';
+import { MergeWindow } from './merge-window.js';
+import { WorkerFeed } from './worker-feed.js';
+import { fillNames } from './fill-names.js';
+
+export interface GroupOptions {
+  /** How long an entry may wait for earlier ones from other workers. */
+  windowMs: number;
+  /** Most entries held in the window; past it the oldest are released early. */
+  maxHeld: number;
+  /** Longest wait for the workers' `ready` before the group says `ready` anyway. */
+  readyWaitMs: number;
+}
+
+export const DEFAULT_GROUP_OPTIONS: GroupOptions = { windowMs: 500, maxHeld: 50_000, readyWaitMs: 5000 };
+
+/** Counters of every group, for /metrics. */
+export interface GroupCounters {
+  /** Entries a worker sent that failed the hub's own check of the filter. */
+  rejected: number;
+  late: number;
+}
+
+/**
+ * One query of the hub's /ws: a subscription to each worker (the push-down), their entries
+ * re-checked against the filter, named, merged by time, and each sent once as JSON to every
+ * client of the query. Live-only clients with the same filter text share a group; a client
+ * asking for a replay (`since`) gets its own, since its replay is its own.
+ */
+export class QueryGroup {
+  readonly clients = new Set<ClientFeed>();
+  private readonly feeds: WorkerFeed[];
+  private readonly window: MergeWindow<Entry>;
+  private readonly tickTimer: NodeJS.Timeout;
+  private readonly readyTimer: NodeJS.Timeout;
+  private pendingReady: number;
+  private isReady = false;
+  private readonly waiting: ClientFeed[] = [];
+  /** Entries delivered before `ready`: the replay. */
+  private replayed = 0;
+
+  constructor(
+    readonly key: string,
+    readonly filter: CompiledFilter,
+    readonly since: number | undefined,
+    registry: WorkerRegistry,
+    private readonly names: NameLookup | undefined,
+    private readonly counters: GroupCounters,
+    options: GroupOptions,
+    log: Logger,
+  ) {
+    this.window = new MergeWindow<Entry>(options.windowMs, options.maxHeld, (e) => this.deliver(e));
+    const links = registry.all();
+    this.pendingReady = links.length;
+    this.feeds = links.map(
+      (link) =>
+        new WorkerFeed(link, filter.text, since, {
+          entry: (e) => this.accept(e),
+          ready: () => this.workerReady(),
+          lost: (n) => this.workerLost(n),
+        }, log),
+    );
+    this.tickTimer = setInterval(() => this.tick(), Math.max(10, Math.floor(options.windowMs / 5)));
+    this.tickTimer.unref();
+    this.readyTimer = setTimeout(() => this.becomeReady(), options.readyWaitMs);
+    this.readyTimer.unref();
+    for (const feed of this.feeds) feed.start();
+    if (links.length === 0) this.becomeReady();
+  }
+
+  /** Entries from each worker so far, by worker name (tests, /metrics). */
+  receivedByWorker(): Record<string, number> {
+    return Object.fromEntries(this.feeds.map((f) => [f.link.name, f.received]));
+  }
+
+  add(client: ClientFeed): void {
+    this.clients.add(client);
+    if (this.isReady) client.send({ ready: { filter: this.filter.text, replayed: 0 } });
+    else this.waiting.push(client);
+  }
+
+  remove(client: ClientFeed): void {
+    this.clients.delete(client);
+  }
+
+  close(): void {
+    clearInterval(this.tickTimer);
+    clearTimeout(this.readyTimer);
+    for (const feed of this.feeds) feed.close();
+  }
+
+  private accept(entry: Entry): void {
+    // The workers evaluated the filter (push-down); the hub checks again, so a worker of an
+    // older version, or one that misread the filter, cannot show a dashboard what it did not ask for.
+    if (!this.filter.matches(entry)) {
+      this.counters.rejected++;
+      return;
+    }
+    const late = this.window.late;
+    this.window.push(entry);
+    this.counters.late += this.window.late - late;
+  }
+
+  private deliver(entry: Entry): void {
+    if (this.names !== undefined) fillNames(entry, this.names);
+    if (!this.isReady) this.replayed++;
+    const json = JSON.stringify(entry);
+    for (const client of this.clients) client.offer(json);
+  }
+
+  private tick(): void {
+    this.window.tick();
+    for (const client of this.clients) client.catchUp();
+  }
+
+  private workerReady(): void {
+    if (--this.pendingReady <= 0) this.becomeReady();
+  }
+
+  private workerLost(n: number): void {
+    for (const client of this.clients) client.addLost(n);
+  }
+
+  /** Replays are done (or the wait is over): what they sent goes out in order, then `ready`. */
+  private becomeReady(): void {
+    if (this.isReady) return;
+    clearTimeout(this.readyTimer);
+    this.window.flushAll();
+    this.isReady = true;
+    for (const client of this.waiting.splice(0)) {
+      if (this.clients.has(client)) client.send({ ready: { filter: this.filter.text, replayed: this.replayed } });
+    }
+  }
+}

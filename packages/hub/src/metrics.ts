@@ -1,0 +1,53 @@
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { FeedHub } from './feed/feed-hub.js';
+import type { WorkerRegistry } from './workers/worker-registry.js';
+
+export const METRIC_PREFIX = 'shoal_hub_';
+
+/** A counter that mirrors a running total kept elsewhere, read at each scrape. */
+function mirrored(registry: Registry, name: string, help: string, read: () => number): void {
+  new Counter({
+    name: METRIC_PREFIX + name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
+}
+
+/** The hub's Prometheus metrics (docs/hub.md, GET /metrics), all named shoal_hub_*. */
+export function createHubMetrics(workers: WorkerRegistry, feeds: FeedHub, sockets: () => number): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
+  new Gauge({
+    name: `${METRIC_PREFIX}workers`, help: 'Workers the hub knows', registers: [registry],
+    collect() {
+      this.set(workers.all().length);
+    },
+  });
+  new Gauge({
+    name: `${METRIC_PREFIX}workers_up`, help: 'Workers answering now', registers: [registry],
+    collect() {
+      this.set(workers.up().length);
+    },
+  });
+  new Gauge({
+    name: `${METRIC_PREFIX}feed_clients`, help: 'Connected /ws clients', registers: [registry],
+    collect() {
+      this.set(sockets());
+    },
+  });
+  new Gauge({
+    name: `${METRIC_PREFIX}feed_queries`, help: 'Distinct /ws queries, each one subscription per worker', registers: [registry],
+    collect() {
+      this.set(feeds.list().length);
+    },
+  });
+  mirrored(registry, 'feed_delivered_entries_total', 'Entries sent to /ws clients', () => feeds.counters.delivered);
+  mirrored(registry, 'feed_lost_entries_total', 'Entries skipped for /ws clients that read too slowly (or skipped by a worker for the hub)', () => feeds.counters.lost);
+  mirrored(registry, 'feed_rejected_entries_total', 'Entries a worker sent that failed the hub\'s own check of the filter', () => feeds.counters.rejected);
+  mirrored(registry, 'feed_late_entries_total', 'Entries that arrived after the merge window had passed their time (delivered out of order)', () => feeds.counters.late);
+  return registry;
+}

@@ -1,0 +1,231 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import { Backoff } from './backoff.js';
+import type { WorkerAddress } from './worker-list.js';
+
+/** What GET /status shows for one worker. */
+export interface WorkerState {
+  name: string;
+  url: string;
+  up: boolean;
+  /** Epoch ms of the transition to down; null while up (and before the first poll). */
+  downSince: number | null;
+  lastError: string | null;
+  /** Epoch ms of the last successful poll. */
+  lastSeen: number | null;
+  /** From the worker's /health: false while one of its captures is not running. */
+  capturing: boolean | null;
+  capture: { requested: string; backends: string[] } | null;
+  packets: { received: number; dropped: number } | null;
+  store: { bytes: number; entries: number } | null;
+  /** The worker's run id: a new one means it restarted. */
+  run: string | null;
+}
+
+export interface LinkOptions {
+  /** Polling period of /health and /stats while the worker is up. */
+  pollMs: number;
+  /** A request to a worker that takes longer fails (the worker counts as down). */
+  timeoutMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+export const DEFAULT_LINK_OPTIONS: LinkOptions = { pollMs: 2000, timeoutMs: 5000, backoffBaseMs: 250, backoffMaxMs: 10_000 };
+
+/** A worker answered, but not with what the hub needs (wrong token, an error status). */
+export class WorkerHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Json = Record<string, unknown>;
+
+function num(v: unknown): number {
+  return typeof v === 'number' ? v : 0;
+}
+
+/**
+ * The hub's view of one worker: polls its /health and /stats (every `pollMs` while up, with
+ * backoff and jitter while down) and lends its address and token to the feeds, history and
+ * pcap routes. Emits 'up' and 'down' on transitions. Each worker has its own timers and
+ * requests, so one that hangs or is gone never holds up another.
+ */
+export class WorkerLink extends EventEmitter {
+  readonly base: string;
+  private readonly backoff: Backoff;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private polling = false;
+  private readonly current: WorkerState;
+
+  constructor(
+    readonly address: WorkerAddress,
+    private readonly token: string | undefined,
+    private readonly options: LinkOptions,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.base = `http://${address.host}:${address.port}`;
+    this.backoff = new Backoff(options.backoffBaseMs, options.backoffMaxMs);
+    this.current = {
+      name: address.name, url: this.base, up: false, downSince: null, lastError: null, lastSeen: null,
+      capturing: null, capture: null, packets: null, store: null, run: null,
+    };
+  }
+
+  get name(): string {
+    return this.address.name;
+  }
+
+  get up(): boolean {
+    return this.current.up;
+  }
+
+  state(): WorkerState {
+    return structuredClone(this.current);
+  }
+
+  /** Headers for every request to the worker (its routes but /health and /metrics need the token). */
+  headers(): Record<string, string> {
+    return this.token === undefined ? {} : { authorization: `Bearer ${this.token}` };
+  }
+
+  /** `ws://…/ws?q=…[&since=…]` for a feed subscription. */
+  wsUrl(filter: string, since: number | undefined): string {
+    const q = new URLSearchParams({ q: filter });
+    if (since !== undefined) q.set('since', String(since));
+    return `ws://${this.address.host}:${this.address.port}/ws?${q}`;
+  }
+
+  /** A request to the worker with the token and a timeout. */
+  async fetch(path: string, init: RequestInit = {}, timeoutMs = this.options.timeoutMs): Promise<Response> {
+    return fetch(this.base + path, {
+      ...init,
+      headers: { ...this.headers(), ...(init.headers as Record<string, string> | undefined) },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  }
+
+  /** A GET answered with JSON; any status but 2xx (and the listed ones) is a WorkerHttpError. */
+  async getJson(path: string, accept: number[] = []): Promise<{ status: number; body: unknown }> {
+    const res = await this.fetch(path);
+    const text = await res.text();
+    if (!res.ok && !accept.includes(res.status)) throw httpError(this.name, path, res.status, text);
+    try {
+      return { status: res.status, body: JSON.parse(text) as unknown };
+    } catch {
+      throw new WorkerHttpError(res.status, text, `${this.name}: ${path} did not answer JSON`);
+    }
+  }
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  /**
+   * Something else (a feed socket closing, a failed request) suggests the worker went away or
+   * came back: poll now instead of at the next period.
+   */
+  checkSoon(): void {
+    if (!this.polling && !this.stopped) this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.poll(), ms);
+    this.timer.unref();
+  }
+
+  private async poll(): Promise<void> {
+    this.polling = true;
+    try {
+      // /health answers 503 while a capture is down: the worker is still up and serving.
+      const health = (await this.getJson('/health', [503])).body as Json;
+      const stats = (await this.getJson('/stats')).body as Json;
+      this.markUp(health, stats);
+      this.schedule(this.options.pollMs);
+    } catch (err) {
+      this.markDown(describe(err));
+      this.schedule(this.backoff.next());
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private markUp(health: Json, stats: Json): void {
+    const s = this.current;
+    const capture = (stats['capture'] ?? {}) as Json;
+    const totals = (capture['totals'] ?? {}) as Json;
+    const store = (stats['store'] ?? {}) as Json;
+    const reported = typeof health['worker'] === 'string' ? health['worker'] : this.name;
+    s.capturing = health['ok'] === true;
+    s.capture = { requested: String(capture['requested'] ?? ''), backends: Array.isArray(capture['backends']) ? capture['backends'].map(String) : [] };
+    s.packets = { received: num(totals['received']), dropped: num(totals['dropped']) };
+    s.store = { bytes: num(store['bytes']), entries: num(store['entries']) };
+    s.run = typeof stats['run'] === 'string' ? stats['run'] : null;
+    s.lastSeen = Date.now();
+    this.backoff.reset();
+    if (reported !== this.name) {
+      // Ids start with the worker's own name: routing /entries/:id by a different one would miss.
+      s.lastError = `the worker at ${this.base} calls itself '${reported}', not '${this.name}': give --workers the worker's --node-name`;
+    } else if (!s.up || s.lastError !== null) {
+      s.lastError = null;
+    }
+    if (!s.up) {
+      s.up = true;
+      s.downSince = null;
+      this.log.info({ worker: this.name, url: this.base }, 'worker up');
+      this.emit('up');
+    }
+  }
+
+  private markDown(reason: string): void {
+    const s = this.current;
+    s.lastError = reason;
+    if (s.up || s.downSince === null) {
+      const wasUp = s.up;
+      s.up = false;
+      s.downSince = Date.now();
+      this.log.warn({ worker: this.name, url: this.base, err: reason }, 'worker down');
+      if (wasUp) this.emit('down');
+    }
+  }
+}
+
+function httpError(worker: string, path: string, status: number, body: string): WorkerHttpError {
+  if (status === 401) {
+    return new WorkerHttpError(status, body, `${worker} refused the hub's token (401 on ${path}): give the hub the workers' token with --worker-token-file`);
+  }
+  let detail = body.slice(0, 200);
+  try {
+    const e = (JSON.parse(body) as { error?: { code?: string; message?: string } }).error;
+    if (e !== undefined) detail = `${e.code}: ${e.message}`;
+  } catch {
+    // Not the worker's JSON error: quote the start of the body.
+  }
+  return new WorkerHttpError(status, body, `${worker}: ${path} answered ${status} (${detail})`);
+}
+
+/** One line for a failed request: fetch hides the socket error in `cause`. */
+export function describe(err: unknown): string {
+  if (err instanceof WorkerHttpError) return err.message;
+  if (err instanceof Error) {
+    const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
+    if (err.name === 'TimeoutError') return 'no answer within the timeout';
+    if (cause?.code !== undefined) return `${cause.code}${cause.message ? `: ${cause.message}` : ''}`;
+    return err.message;
+  }
+  return String(err);
+}

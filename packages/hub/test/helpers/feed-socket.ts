@@ -1,0 +1,54 @@
+/** A /ws client for the hub's tests: records every message and how the socket closed. */
+import { WebSocket } from 'ws';
+import { waitFor, type Json } from './cluster.js';
+
+export class FeedSocket {
+  readonly messages: Json[] = [];
+  closeCode: number | undefined;
+  readonly ws: WebSocket;
+  private readonly closed: Promise<void>;
+
+  constructor(port: number, query = '', headers: Record<string, string> = {}) {
+    this.ws = new WebSocket(`ws://127.0.0.1:${port}/ws${query}`, { headers });
+    this.ws.on('message', (data) => this.messages.push(JSON.parse(String(data))));
+    this.ws.on('error', () => undefined);
+    this.closed = new Promise((resolve) => this.ws.on('close', (code) => ((this.closeCode = code), resolve())));
+  }
+
+  get entries(): Json[] {
+    return this.messages.filter((m) => typeof m.id === 'string');
+  }
+
+  async opened(): Promise<void> {
+    if (this.ws.readyState === WebSocket.OPEN) return;
+    await new Promise<void>((resolve, reject) => {
+      this.ws.once('open', () => resolve());
+      this.ws.once('close', () => reject(new Error('socket closed before opening')));
+    });
+  }
+
+  send(message: unknown): void {
+    this.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  async until(check: (messages: Json[]) => boolean, ms = 10_000): Promise<boolean> {
+    return waitFor(() => check(this.messages), ms);
+  }
+
+  /** Waits for the `count`-th ready notice (a filter change brings a new one). */
+  async ready(count = 1, ms = 10_000): Promise<Json> {
+    const readies = () => this.messages.filter((x) => x.ready !== undefined);
+    if (!(await this.until(() => readies().length >= count, ms))) throw new Error(`no ready notice #${count} on /ws: ${JSON.stringify(this.messages).slice(0, 300)}`);
+    return readies()[count - 1].ready;
+  }
+
+  async close(): Promise<void> {
+    if (this.ws.readyState !== WebSocket.CLOSED) this.ws.close();
+    await Promise.race([this.closed, new Promise((r) => setTimeout(r, 2000).unref())]);
+  }
+
+  async whenClosed(ms = 5000): Promise<number | undefined> {
+    await Promise.race([this.closed, new Promise((r) => setTimeout(r, ms).unref())]);
+    return this.closeCode;
+  }
+}

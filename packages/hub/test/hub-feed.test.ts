@@ -1,0 +1,119 @@
+/**
+ * The hub's /ws against real workers: entries of two workers merged in time order, a filter
+ * change on the same socket, a worker that stops (marked down, the other keeps streaming) and
+ * comes back (the hub reconnects), and a bad filter answered as the worker answers it.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { allUp, FIXTURES, getJson, startCluster, waitFor, type Cluster, type Json } from './helpers/cluster.js';
+import { FeedSocket } from './helpers/feed-socket.js';
+
+function sorted(entries: Json[]): boolean {
+  return entries.every((e, i) => i === 0 || entries[i - 1].timestamp <= e.timestamp);
+}
+
+describe('hub /ws over two workers', () => {
+  let c: Cluster;
+  before(async () => {
+    c = await startCluster(['node-a', 'node-b']);
+    assert.ok(await allUp(c), 'both workers up');
+  });
+  after(async () => c.close());
+
+  it('merges the entries of both workers in time order', async () => {
+    const client = new FeedSocket(c.hub.port, '?q=');
+    const ready = await client.ready();
+    assert.deepEqual(ready, { filter: '', replayed: 0 });
+    const [a, b] = c.workers as [typeof c.workers[0], typeof c.workers[0]];
+    await Promise.all([a.play(FIXTURES.keepAlive.path), b.play(FIXTURES.keepAlive.path), a.play(FIXTURES.gzip.path), b.play(FIXTURES.head.path)]);
+    const expected = 2 * FIXTURES.keepAlive.entries + FIXTURES.gzip.entries + FIXTURES.head.entries;
+    assert.ok(await waitFor(() => client.entries.length >= expected), `${client.entries.length} of ${expected} entries`);
+    const entries = client.entries;
+    assert.equal(entries.length, expected);
+    assert.deepEqual(new Set(entries.map((e) => e.worker)), new Set(['node-a', 'node-b']));
+    assert.ok(sorted(entries), `in time order: ${entries.map((e) => `${e.worker}@${e.timestamp}`).join(' ')}`);
+    assert.equal(new Set(entries.map((e) => e.id)).size, expected, 'each entry once');
+    await client.close();
+  });
+
+  it('changes the query on the same socket with a {filter} message', async () => {
+    const client = new FeedSocket(c.hub.port, '?q=');
+    await client.ready();
+    client.send({ filter: 'method == "POST"' });
+    const ready = await client.ready(2);
+    assert.equal(ready.filter, 'method == "POST"');
+    await c.workers[0]!.play(FIXTURES.keepAlive.path);
+    await c.workers[1]!.play(FIXTURES.keepAlive.path);
+    assert.ok(await waitFor(() => client.entries.length >= 2), 'one POST from each worker');
+    // The marker goes through a third, unfiltered client: once it has the head entry, the
+    // filtered socket has had every entry it would get.
+    const marker = new FeedSocket(c.hub.port, '?q=');
+    await marker.ready();
+    await c.workers[0]!.play(FIXTURES.head.path);
+    assert.ok(await marker.until(() => marker.entries.some((e) => e.summary.method === 'HEAD')));
+    assert.deepEqual(client.entries.map((e) => e.summary.method), ['POST', 'POST']);
+    // A bad filter on a live socket is answered, and the previous query stays in force.
+    client.send({ filter: 'method ==' });
+    assert.ok(await client.until((m) => m.some((x) => x.error !== undefined)));
+    const error = client.messages.find((x) => x.error !== undefined).error;
+    assert.equal(error.code, 'FLT_ERR_SYNTAX');
+    assert.equal(error.position.offset, 9);
+    assert.equal(client.closeCode, undefined);
+    await Promise.all([client.close(), marker.close()]);
+  });
+
+  it('closes with 4400 and the positioned error when the first filter does not compile', async () => {
+    const client = new FeedSocket(c.hub.port, `?q=${encodeURIComponent('method ==')}`);
+    assert.equal(await client.whenClosed(), 4400);
+    assert.equal(client.messages[0].error.code, 'FLT_ERR_SYNTAX');
+    assert.match(client.messages[0].error.excerpt, /\^/);
+  });
+
+  it('takes the filter from the first message when q is absent', async () => {
+    const client = new FeedSocket(c.hub.port);
+    await client.opened();
+    client.send({ filter: 'status_code == 200' });
+    assert.equal((await client.ready()).filter, 'status_code == 200');
+    await client.close();
+  });
+
+  it('shares one subscription per worker among clients with the same query', async () => {
+    const one = new FeedSocket(c.hub.port, `?q=${encodeURIComponent('http')}`);
+    const two = new FeedSocket(c.hub.port, `?q=${encodeURIComponent('http')}`);
+    await Promise.all([one.ready(), two.ready()]);
+    const groups = c.hub.feeds.list().filter((g) => g.filter.text === 'http');
+    assert.equal(groups.length, 1);
+    assert.equal(groups[0]!.clients.size, 2);
+    await Promise.all([one.close(), two.close()]);
+    assert.ok(await waitFor(() => c.hub.feeds.list().every((g) => g.filter.text !== 'http')), 'the group goes with its last client');
+  });
+
+  it('marks a stopped worker down with its error, keeps streaming the other, and reconnects when it returns', async () => {
+    const client = new FeedSocket(c.hub.port, '?q=');
+    await client.ready();
+    const [a, b] = c.workers as [typeof c.workers[0], typeof c.workers[0]];
+    await b.stop();
+    assert.ok(await waitFor(() => !c.hub.registry.get('node-b')!.up), 'node-b marked down');
+    const status = (await getJson(c.hubBase, '/status')).body;
+    const down = status.workers.find((w: Json) => w.name === 'node-b');
+    assert.equal(down.up, false);
+    assert.equal(typeof down.downSince, 'number');
+    assert.match(down.lastError, /ECONNREFUSED/);
+    assert.equal(status.workers.find((w: Json) => w.name === 'node-a').up, true);
+
+    await a.play(FIXTURES.keepAlive.path);
+    assert.ok(await waitFor(() => client.entries.filter((e) => e.worker === 'node-a').length >= FIXTURES.keepAlive.entries), 'node-a still streams');
+
+    await b.start();
+    assert.ok(await waitFor(() => c.hub.registry.get('node-b')!.up), 'node-b up again');
+    // The feed resubscribes on its own: entries made after the restart reach the same client.
+    const before = client.entries.filter((e) => e.worker === 'node-b').length;
+    for (let i = 0; i < 100 && client.entries.filter((e) => e.worker === 'node-b').length === before; i++) {
+      await b.play(FIXTURES.gzip.path);
+      await waitFor(() => client.entries.filter((e) => e.worker === 'node-b').length > before, 200);
+    }
+    assert.ok(client.entries.filter((e) => e.worker === 'node-b').length > before, 'node-b streams again after its restart');
+    assert.equal(new Set(client.entries.map((e) => e.id)).size, client.entries.length, 'no entry twice');
+    await client.close();
+  });
+});
