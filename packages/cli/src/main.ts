@@ -28,6 +28,11 @@ const COMMANDS: CommandEntry[] = [
     summary: 'run the node agent: capture targets, store entries, serve the API on :30001',
     load: async () => (await import('./commands/worker.js')).workerCommand,
   },
+  {
+    name: 'lab',
+    summary: 'a cluster of network namespaces on this machine: lab up, lab status, lab down',
+    load: async () => (await import('./commands/lab.js')).labCommand,
+  },
 ];
 
 const VERSION = '0.1.0';
