@@ -90,7 +90,7 @@ async function run(argv: string[]): Promise<number> {
   if (verb === undefined || !['up', 'status', 'down'].includes(verb)) throw usageError(`expected up, status or down, got '${verb ?? ''}'`);
   if (extra.length > 0) throw usageError(`unexpected argument '${extra[0]}'`);
   const prefix = values.prefix ?? DEFAULT_PREFIX;
-  if (!PREFIX_PATTERN.test(prefix)) throw usageError(`--prefix must be 1-10 characters a-z, 0-9, '-', starting with a letter, got '${prefix}'`);
+  if (!PREFIX_PATTERN.test(prefix)) throw usageError(`--prefix must be 1-10 characters a-z, 0-9, '-', start with a letter and not end in -node-N, got '${prefix}'`);
   const stateDir = values['state-dir'] ?? `${STATE_ROOT}/${prefix}`;
   if (verb !== 'up') {
     for (const name of ['nodes', 'workload', 'subnet-base', 'hub-port', 'rate', 'total', 'duration'] as const) {

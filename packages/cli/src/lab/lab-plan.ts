@@ -76,7 +76,12 @@ const DEMO_PODS: { role: PodRole; namespace: string; slot: number; port: number 
   { role: 'traffic', namespace: 'demo', slot: 1, port: null },
 ];
 
-export const PREFIX_PATTERN = /^[a-z][a-z0-9-]{0,9}$/;
+/**
+ * At most 10 characters, so `<prefix>0` fits an interface name (15 bytes); never ending like a
+ * node's namespace (`x-node-1`), whose own names `down` would otherwise take for a pod's of
+ * prefix `x`.
+ */
+export const PREFIX_PATTERN = /^(?!.*-node-\d+$)[a-z][a-z0-9-]{0,9}$/;
 
 export function planLab(prefix: string, nodeCount: number, base: number): LabPlan {
   if (!PREFIX_PATTERN.test(prefix)) throw new Error(`prefix '${prefix}' must match ${PREFIX_PATTERN} (it names interfaces, at most 15 bytes)`);
