@@ -145,6 +145,15 @@ describe('shoal lab up → status → down (2 nodes, demo workload)', { skip: sk
     assert.match(r.stdout, /^hub: /m);
   });
 
+  it('a second up with the same prefix is refused and changes nothing', async () => {
+    const before = leftovers(lab.prefix);
+    const r = await shoal('lab', 'up', ...lab.where, '--subnet-base', String(lab.base + 2));
+    assert.equal(r.code, 1, describeRun(r));
+    assert.match(r.stderr, /already recorded .*shoal lab down/);
+    assert.doesNotMatch(r.stderr, /what was made so far/);
+    assert.deepEqual(leftovers(lab.prefix), before);
+  });
+
   it('down removes every namespace, link and process it made, and its state', async () => {
     const procs = recordedProcesses(lab.stateDir);
     assert.ok(procs.length >= 8, `6 pods and 2 workers recorded: ${JSON.stringify(procs)}`);

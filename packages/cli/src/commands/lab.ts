@@ -3,7 +3,7 @@ import type { Command } from '../main.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import { usageError } from '../usage-error.js';
 import { DEFAULT_PREFIX, PREFIX_PATTERN } from '../lab/lab-plan.js';
-import { labUp } from '../lab/lab-up.js';
+import { LabNotStarted, labUp } from '../lab/lab-up.js';
 import { labDown } from '../lab/lab-down.js';
 import { labStatus } from '../lab/lab-status.js';
 import { serviceNames } from '../lab/lab-inventory.js';
@@ -133,6 +133,7 @@ async function run(argv: string[]): Promise<number> {
     return EXIT_OK;
   } catch (err) {
     process.stderr.write(`shoal lab up: ${(err as Error).message}\n`);
+    if (err instanceof LabNotStarted) return EXIT_FAILURE;
     process.stderr.write(`what was made so far stays for you to inspect (logs in ${stateDir}/logs/); 'shoal lab down${prefix === DEFAULT_PREFIX ? '' : ` --prefix ${prefix}`}' removes it\n`);
     return EXIT_FAILURE;
   }

@@ -27,6 +27,9 @@ export interface UpOptions {
   progress: (line: string) => void;
 }
 
+/** `up` refused before making anything: there is nothing for `down` to remove. */
+export class LabNotStarted extends Error {}
+
 /** Why `up` cannot start here, or null. */
 function missingTools(workload: UpOptions['workload']): string | null {
   if (process.getuid?.() !== 0) return 'the lab needs root (network namespaces, veths, capture)';
@@ -53,11 +56,16 @@ function collision(plan: LabPlan, state: LabState): string | null {
 
 export async function labUp(o: UpOptions): Promise<LabSummary> {
   const missing = missingTools(o.workload);
-  if (missing !== null) throw new Error(missing);
-  const plan = planLab(o.prefix, o.nodes, o.base);
+  if (missing !== null) throw new LabNotStarted(missing);
+  let plan: LabPlan;
+  try {
+    plan = planLab(o.prefix, o.nodes, o.base);
+  } catch (err) {
+    throw new LabNotStarted((err as Error).message);
+  }
   const state = new LabState(o.stateDir);
   const clash = collision(plan, state);
-  if (clash !== null) throw new Error(clash);
+  if (clash !== null) throw new LabNotStarted(clash);
   state.create();
 
   const tokenFile = state.path('token');
