@@ -8,13 +8,14 @@ SHELL := /bin/bash
 # make, g++, python3 and libpcap-dev build the native capture addon (node-gyp, offline);
 # clang and libbpf-dev its eBPF backend. ethtool turns veth offloads off (lab/lib/veth-pair.sh and
 # the live worker tests) so that fixtures, bench/dissect and tests see real 1500-MTU segments.
-APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libpcap-dev procps make g++ python3 clang libbpf-dev
+# redis-server and dnsmasq-base (the binary alone, no system service) run in the lab's demo pods.
+APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libpcap-dev procps make g++ python3 clang libbpf-dev redis-server dnsmasq-base
 # Only `make fixtures` needs these: llc compiles the tc program that adds VLAN tags (this kernel
 # has no 8021q module).
 FIXTURE_APT_PACKAGES := llvm
 STAMP := .make
 
-.PHONY: help setup apt-install deps build lint run test fixtures bench-dissect bench-capture clean
+.PHONY: help setup apt-install deps build lint run test fixtures bench-dissect bench-capture lab-up lab-down clean
 
 help:
 	@echo "make run            dissect a demo capture made from real local traffic"
@@ -22,10 +23,13 @@ help:
 	@echo "make fixtures       regenerate the test captures from real servers and clients"
 	@echo "make bench-dissect  benchmark shoal dissect against tshark and httpry"
 	@echo "make bench-capture  benchmark shoal worker's live capture (flood, HTTP, 10-minute soak)"
+	@echo "make lab-up         a 2-node lab of network namespaces with the demo workload (docs/lab.md)"
+	@echo "make lab-down       remove the lab"
 
 setup: $(STAMP)/apt deps
 
-$(STAMP)/apt:
+# Depends on the Makefile: a checkout whose APT_PACKAGES grew installs what is new.
+$(STAMP)/apt: Makefile
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
 	@mkdir -p $(STAMP) && touch $@
 
@@ -74,6 +78,12 @@ bench-dissect: setup build
 
 bench-capture: setup build
 	bench/capture/run.sh
+
+lab-up: setup build
+	bin/shoal lab up
+
+lab-down:
+	bin/shoal lab down
 
 clean:
 	rm -rf packages/*/dist packages/*/dist-test packages/*/tsconfig.tsbuildinfo packages/*/test/tsconfig.tsbuildinfo

@@ -33,6 +33,11 @@ const COMMANDS: CommandEntry[] = [
     summary: 'run the hub: merge every worker\'s entries into one stream and API on :8898',
     load: async () => (await import('./commands/hub.js')).hubCommand,
   },
+  {
+    name: 'lab',
+    summary: 'a cluster of network namespaces on this machine: lab up, lab status, lab down',
+    load: async () => (await import('./commands/lab.js')).labCommand,
+  },
 ];
 
 const VERSION = '0.1.0';

@@ -1,0 +1,117 @@
+/**
+ * Starts the demo workload in its pods, in dependency order, each only once the one before
+ * accepts connections: dnsmasq (Debian) serving the lab's service names, Redis (Debian), the
+ * users and orders JSON services, the front-end, then the bounded traffic generator. The Node
+ * programs live in lab/demo/ at the repository root.
+ */
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { APP_PORT, serviceFqdn, type LabPlan, type PlannedPod, type PodRole } from './lab-plan.js';
+import { isRunning, startProcess } from './lab-processes.js';
+import type { LabState } from './lab-state.js';
+
+const DEMO_DIR = fileURLToPath(new URL('../../../../lab/demo/', import.meta.url));
+
+export interface TrafficLimits {
+  /** Calls per second. */
+  rate: number;
+  /** Calls in all. */
+  total: number;
+  /** Seconds at most. */
+  durationS: number;
+}
+
+/** Resolves once something accepts TCP on ip:port (the host routes to every pod); bounded. */
+export async function waitForTcp(ip: string, port: number, alive: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host: ip, port, timeout: 1000 });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+      socket.once('timeout', () => {
+        socket.destroy();
+        resolve(false);
+      });
+    });
+    if (ok) return;
+    if (!alive()) throw new Error(`${what} exited before it listened on ${ip}:${port}`);
+    if (Date.now() > deadline) throw new Error(`${what} does not listen on ${ip}:${port} after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The hosts file dnsmasq serves: every service by its short, namespaced and full name. */
+function hostsFile(plan: LabPlan): string {
+  return (
+    plan.pods
+      .filter((p) => p.servicePort !== null)
+      .map((p) => `${p.ip} ${serviceFqdn(p)} ${p.name}.${p.namespace} ${p.name}`)
+      .join('\n') + '\n'
+  );
+}
+
+function podOf(plan: LabPlan, role: PodRole): PlannedPod {
+  return plan.pods.find((p) => p.role === role)!;
+}
+
+export async function startDemoWorkload(plan: LabPlan, state: LabState, limits: TrafficLimits): Promise<void> {
+  const dns = podOf(plan, 'dns');
+  const hosts = state.path('dns-hosts');
+  fs.writeFileSync(hosts, hostsFile(plan), { mode: 0o644 });
+  const start = (pod: PlannedPod, command: string, args: string[], env: Record<string, string> = {}) => {
+    const p = startProcess(state, { name: pod.name, netns: pod.netns, command, args, env });
+    return () => isRunning(p.pid, p.start);
+  };
+
+  // dnsmasq: no upstream, no /etc/hosts, only the lab's names; cluster.local answered here
+  // (NXDOMAIN for unknown names) instead of being forwarded anywhere.
+  const dnsAlive = start(dns, 'dnsmasq', [
+    '--keep-in-foreground',
+    '--log-facility=-',
+    '--conf-file=/dev/null',
+    '--no-resolv',
+    '--no-hosts',
+    `--addn-hosts=${hosts}`,
+    '--local=/cluster.local/',
+    `--listen-address=${dns.ip}`,
+    '--bind-interfaces',
+    '--pid-file=',
+    '--user=root',
+  ]);
+  await waitForTcp(dns.ip, 53, dnsAlive, 'dnsmasq');
+
+  const redis = podOf(plan, 'redis');
+  const redisDir = state.path('redis');
+  fs.mkdirSync(redisDir, { recursive: true });
+  const redisAlive = start(redis, 'redis-server', ['--bind', redis.ip, '--port', '6379', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--dir', redisDir]);
+  await waitForTcp(redis.ip, 6379, redisAlive, 'redis-server');
+
+  const node = process.execPath;
+  const common = (pod: PlannedPod) => ({ LAB_DNS: dns.ip, HOST: pod.ip, PORT: String(APP_PORT), APP_PORT: String(APP_PORT) });
+  const users = podOf(plan, 'users');
+  const usersAlive = start(users, node, [`${DEMO_DIR}users.mjs`], common(users));
+  await waitForTcp(users.ip, APP_PORT, usersAlive, 'users');
+
+  const orders = podOf(plan, 'orders');
+  const ordersAlive = start(orders, node, [`${DEMO_DIR}orders.mjs`], { ...common(orders), REDIS_HOST: serviceFqdn(redis) });
+  await waitForTcp(orders.ip, APP_PORT, ordersAlive, 'orders');
+
+  const front = podOf(plan, 'front');
+  const frontAlive = start(front, node, [`${DEMO_DIR}front.mjs`], { ...common(front), USERS_HOST: serviceFqdn(users), ORDERS_HOST: serviceFqdn(orders) });
+  await waitForTcp(front.ip, APP_PORT, frontAlive, 'front');
+
+  const traffic = podOf(plan, 'traffic');
+  start(traffic, node, [`${DEMO_DIR}traffic.mjs`], {
+    LAB_DNS: dns.ip,
+    FRONT_HOST: serviceFqdn(front),
+    APP_PORT: String(APP_PORT),
+    RATE: String(limits.rate),
+    TOTAL: String(limits.total),
+    DURATION_S: String(limits.durationS),
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * The lab's long-running processes: started detached (their own session) so they outlive
+ * `shoal lab up`, each logging to a file under the state directory, each recorded with its PID
+ * and kernel start time. Stopping checks that start time before every signal, so a PID reused
+ * by an unrelated process is never signalled.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import type { LabState } from './lab-state.js';
+
+/** Field 22 of /proc/PID/stat (start time in clock ticks since boot), or null if PID is gone. */
+export function processStartTime(pid: number): string | null {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // After "pid (comm) ": comm may hold spaces and parentheses, so cut at the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  if (fields[0] === 'Z') return null; // exited, not reaped: nothing left to stop
+  return fields[19] ?? null;
+}
+
+/** True while the process recorded as (pid, start) still runs. */
+export function isRunning(pid: number, start: string): boolean {
+  return processStartTime(pid) === start;
+}
+
+export interface StartOptions {
+  name: string;
+  netns: string | null;
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+}
+
+/** A started process: its PID and kernel start time, which together name it for good. */
+export interface LabProcess {
+  pid: number;
+  start: string;
+}
+
+/**
+ * Starts `command` inside `netns` (`ip netns exec` execs it, so the PID is the command's own)
+ * and records it; the log is state-dir/logs/NAME.log.
+ */
+export function startProcess(state: LabState, opts: StartOptions): LabProcess {
+  fs.mkdirSync(state.path('logs'), { recursive: true });
+  const log = fs.openSync(state.path('logs', `${opts.name}.log`), 'a');
+  const [cmd, argv] = opts.netns === null ? [opts.command, opts.args] : ['ip', ['netns', 'exec', opts.netns, opts.command, ...opts.args]];
+  const child = spawn(cmd, argv, { detached: true, stdio: ['ignore', log, log], env: { ...process.env, ...opts.env } });
+  fs.closeSync(log);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`cannot start ${opts.name}: ${cmd} did not start`);
+  const start = processStartTime(pid);
+  if (start === null) throw new Error(`${opts.name} exited at once; see ${state.path('logs', `${opts.name}.log`)}`);
+  state.record({ kind: 'process', name: opts.name, pid, start, netns: opts.netns });
+  child.unref();
+  return { pid, start };
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Stops each (pid, start): SIGTERM, then SIGKILL for those still running after `graceMs`.
+ * Resolves once all are gone (bounded: SIGKILL cannot be refused; 5 s more at most).
+ */
+export async function stopProcesses(list: LabProcess[], graceMs = 5000): Promise<void> {
+  const signal = (p: LabProcess, sig: NodeJS.Signals) => {
+    if (!isRunning(p.pid, p.start)) return;
+    try {
+      process.kill(p.pid, sig);
+    } catch {
+      // exited between the check and the signal
+    }
+  };
+  for (const p of list) signal(p, 'SIGTERM');
+  for (let waited = 0; waited < graceMs && list.some((p) => isRunning(p.pid, p.start)); waited += 100) await sleep(100);
+  for (const p of list) signal(p, 'SIGKILL');
+  for (let waited = 0; waited < 5000 && list.some((p) => isRunning(p.pid, p.start)); waited += 100) await sleep(100);
+}

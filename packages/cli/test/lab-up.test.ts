@@ -1,0 +1,173 @@
+/**
+ * `shoal lab up` with two nodes and the demo workload, as a user runs it (the real CLI, real
+ * namespaces, real servers and workers), then `status` and `down`. Needs root, dnsmasq and
+ * redis-server; skipped otherwise. Every wait is bounded; the after hook takes the lab down
+ * whatever happened.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import WebSocket from 'ws';
+import { describeRun, shoal, type ShoalRun } from './helpers/run-shoal.js';
+import { inNetns, labUnavailable, leftovers, recordedProcesses, stillRunning, testLab, waitFor, type TestLab } from './helpers/lab-run.js';
+
+const skip = labUnavailable();
+
+interface Endpoint {
+  ip: string;
+  pod?: string;
+  namespace?: string;
+  service?: string;
+}
+interface EntryJson {
+  id: string;
+  src: Endpoint;
+  dst: Endpoint;
+  summary: { status?: number; path?: string };
+  protocol: { name: string };
+}
+
+/** Entries a worker stored since `since`, through /ws replay (ends at `ready`). */
+function storedEntries(workerUrl: string, token: string, since = 0): Promise<EntryJson[]> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${workerUrl.replace('http', 'ws')}/ws?q=&since=${since}`, { headers: { authorization: `Bearer ${token}` } });
+    const entries: EntryJson[] = [];
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error(`no 'ready' from ${workerUrl}/ws in 15 s`));
+    }, 15_000);
+    ws.on('message', (data) => {
+      const m = JSON.parse(String(data)) as EntryJson | { ready: unknown };
+      if ('ready' in m) {
+        clearTimeout(timer);
+        ws.close();
+        resolve(entries);
+      } else entries.push(m);
+    });
+    ws.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
+describe('shoal lab up → status → down (2 nodes, demo workload)', { skip: skip ?? false, timeout: 240_000 }, () => {
+  let lab: TestLab;
+  let up: ShoalRun;
+  let token: string;
+  let inventory: {
+    nodes: { name: string; ip: string }[];
+    pods: { ip: string; name: string; namespace: string; node: string; labels: Record<string, string> }[];
+    services: { name: string; namespace: string; clusterIPs: string[]; ports: { port: number; protocol: string }[]; selector: Record<string, string> }[];
+  };
+  const workerUrl = (node: string) => `http://${inventory.nodes.find((n) => n.name === node)!.ip}:30001`;
+  const pod = (name: string) => inventory.pods.find((p) => p.name === name)!;
+
+  before(async () => {
+    lab = await testLab('u', [100, 160]);
+    up = await shoal('lab', 'up', '--nodes', '2', ...lab.where, '--subnet-base', String(lab.base), '--hub-port', String(lab.hubPort), '--rate', '20', '--total', '3000', '--duration', '300');
+    assert.equal(up.code, 0, describeRun(up));
+    token = fs.readFileSync(path.join(lab.stateDir, 'token'), 'utf8').trim();
+    inventory = JSON.parse(fs.readFileSync(path.join(lab.stateDir, 'inventory.json'), 'utf8')) as typeof inventory;
+  });
+
+  after(async () => {
+    // Whatever a test did: no namespace, link or process of this lab outlives the file.
+    if (lab !== undefined) await shoal('lab', 'down', ...lab.where);
+  });
+
+  it('up prints the nodes, pods, workers, token file, inventory and hub', () => {
+    for (const text of ['node-1', 'node-2', 'demo/front', 'kube-system/dns', ':30001', 'token file:', 'inventory:', 'hub:']) assert.ok(up.stdout.includes(text), `'${text}' in:\n${up.stdout}`);
+  });
+
+  it('writes the inventory for the hub: nodes, pods with labels, services with clusterIPs and ports', () => {
+    assert.deepEqual(
+      inventory.nodes.map((n) => n.name),
+      ['node-1', 'node-2'],
+    );
+    assert.deepEqual(Object.keys(inventory).sort(), ['nodes', 'pods', 'services']);
+    assert.deepEqual(Object.keys(pod('front')).sort(), ['ip', 'labels', 'name', 'namespace', 'node']);
+    const users = inventory.services.find((s) => s.name === 'users')!;
+    assert.deepEqual(users, { name: 'users', namespace: 'demo', clusterIPs: [pod('users').ip], ports: [{ port: 8080, protocol: 'TCP' }], selector: { app: 'users' } });
+    assert.notEqual(pod('front').node, pod('users').node, 'front and users run on different nodes');
+  });
+
+  it('pods reach each other across nodes, by name through the lab DNS, on a 1500-byte MTU', () => {
+    const from = `${lab.prefix}-${pod('traffic').node}-traffic`;
+    const script = `
+      const dns = require('node:dns');
+      const r = new dns.Resolver(); r.setServers([${JSON.stringify(pod('dns').ip)}]);
+      r.resolve4('front.demo.svc.cluster.local', (err, [ip] = []) => {
+        if (err) { console.error(err.message); process.exit(1); }
+        require('node:http').get({ host: ip, port: 8080, path: '/api/users/2' }, (res) => {
+          let body = ''; res.on('data', (d) => (body += d)); res.on('end', () => { console.log(ip, res.statusCode, body); process.exit(0); });
+        }).on('error', (e) => { console.error(e.message); process.exit(1); });
+      });
+      setTimeout(() => process.exit(2), 10000);`;
+    const out = inNetns(from, process.execPath, ['-e', script]);
+    assert.match(out, new RegExp(`^${pod('front').ip.replaceAll('.', '\\.')} 200 \\{"id":2,"name":"grace"\\}`));
+    const link = inNetns(from, 'ip', ['-o', 'link', 'show', 'eth0']);
+    assert.match(link, / mtu 1500 /);
+    assert.match(inNetns(from, 'ethtool', ['-k', 'eth0']), /tcp-segmentation-offload: off/);
+  });
+
+  it("each worker's /health is 200", async () => {
+    for (const node of ['node-1', 'node-2']) {
+      const res = await fetch(`${workerUrl(node)}/health`, { signal: AbortSignal.timeout(5000) });
+      assert.equal(res.status, 200, await res.text());
+    }
+  });
+
+  it('the generator makes traffic across nodes that both workers capture, named from the inventory, with 4xx and 5xx among it', async () => {
+    // node-2 holds the generator and users; node-1 the front: traffic → front and front → users
+    // cross nodes, so each worker sees calls with pods of both nodes.
+    const seen = await waitFor('both workers to store named cross-node calls with 4xx and 5xx', async () => {
+      const n2 = await storedEntries(workerUrl('node-2'), token);
+      const n1 = await storedEntries(workerUrl('node-1'), token);
+      const http = [...n1, ...n2].filter((e) => e.protocol.name === 'http');
+      const generatorToFront = n2.find((e) => e.src.pod === 'traffic' && e.dst.pod === 'front' && e.dst.service === 'front' && e.dst.namespace === 'demo');
+      const frontToUsers = n1.find((e) => e.src.pod === 'front' && e.dst.pod === 'users');
+      const clientError = http.find((e) => (e.summary.status ?? 0) >= 400 && (e.summary.status ?? 0) < 500);
+      const serverError = http.find((e) => (e.summary.status ?? 0) >= 500);
+      return generatorToFront && frontToUsers && clientError && serverError ? { generatorToFront, frontToUsers } : undefined;
+    }, 60_000);
+    assert.equal(seen.generatorToFront.src.ip, pod('traffic').ip);
+    assert.equal(seen.frontToUsers.dst.ip, pod('users').ip);
+  });
+
+  it('status shows nodes, running pods, workers with /health 200 and the hub', async () => {
+    const r = await shoal('lab', 'status', ...lab.where);
+    assert.equal(r.code, 0, describeRun(r));
+    for (const p of inventory.pods) assert.match(r.stdout, new RegExp(`${p.namespace}/${p.name} +node-\\d +${p.ip.replaceAll('.', '\\.')} +running`), r.stdout);
+    assert.match(r.stdout, /node-1 +10\.244\.\d+\.11 +pods 10\.244\.\d+\.0\/24 +netns \S+ present/);
+    assert.equal((r.stdout.match(/\/health 200/g) ?? []).length, 2, r.stdout);
+    assert.match(r.stdout, /^hub: /m);
+  });
+
+  it('a second up with the same prefix is refused and changes nothing', async () => {
+    const before = leftovers(lab.prefix);
+    const r = await shoal('lab', 'up', ...lab.where, '--subnet-base', String(lab.base + 2));
+    assert.equal(r.code, 1, describeRun(r));
+    assert.match(r.stderr, /already recorded .*shoal lab down/);
+    assert.doesNotMatch(r.stderr, /what was made so far/);
+    assert.deepEqual(leftovers(lab.prefix), before);
+  });
+
+  it('down removes every namespace, link and process it made, and its state', async () => {
+    const procs = recordedProcesses(lab.stateDir);
+    assert.ok(procs.length >= 8, `6 pods and 2 workers recorded: ${JSON.stringify(procs)}`);
+    assert.notDeepEqual(leftovers(lab.prefix), []);
+    const r = await shoal('lab', 'down', ...lab.where);
+    assert.equal(r.code, 0, describeRun(r));
+    assert.deepEqual(leftovers(lab.prefix), []);
+    assert.deepEqual(
+      procs.filter(stillRunning).map((p) => p.name),
+      [],
+    );
+    assert.equal(fs.existsSync(lab.stateDir), false);
+    const again = await shoal('lab', 'status', ...lab.where);
+    assert.equal(again.code, 1);
+    assert.match(again.stdout, /no lab recorded/);
+  });
+});
