@@ -24,6 +24,11 @@ const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/dissect.js')).dissectCommand,
   },
   {
+    name: 'observe',
+    summary: 'print entries from a hub or worker, and follow live ones',
+    load: async () => (await import('./commands/observe.js')).observeCommand,
+  },
+  {
     name: 'worker',
     summary: 'run the node agent: capture targets, store entries, serve the API on :30001',
     load: async () => (await import('./commands/worker.js')).workerCommand,

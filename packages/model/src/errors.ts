@@ -86,6 +86,10 @@ export const ErrorCodes = {
 
   /** A command-line usage error: unknown flag, bad value. */
   CLI_ERR_USAGE: 'CLI_ERR_USAGE',
+  /** The hub or worker named on the command line cannot be reached. */
+  CLI_ERR_CONNECT: 'CLI_ERR_CONNECT',
+  /** The hub or worker refused the request; its own error code is the cause's `code`. */
+  CLI_ERR_SERVER: 'CLI_ERR_SERVER',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

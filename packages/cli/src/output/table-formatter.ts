@@ -43,11 +43,24 @@ function endpoint(e: Entry['src']): string {
   return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
 
+/** ANSI colours (ECMA-48 SGR) of rows worth a glance: server errors and malformed red, client errors yellow. */
+const RED = Buffer.from('\x1b[31m');
+const YELLOW = Buffer.from('\x1b[33m');
+const RESET = Buffer.from('\x1b[0m');
+
+function rowColour(e: Entry): Buffer | null {
+  const status = e.summary.status ?? 0;
+  if (e.malformed !== undefined || status >= 500) return RED;
+  return status >= 400 ? YELLOW : null;
+}
+
 /**
  * A fixed-width feed for people at a terminal; times are UTC. Rows are encoded straight into
- * the output buffer (utf8-cells.ts). It shows no headers or bodies: detail `summary`.
+ * the output buffer (utf8-cells.ts). It shows no headers or bodies: detail `summary`. With
+ * `color`, error rows are coloured (for a terminal, never for a pipe).
  */
-export function tableFormatter(): EntryFormatter {
+export function tableFormatter(options: { color?: boolean } = {}): EntryFormatter {
+  const color = options.color === true;
   return {
     detail: 'summary',
     begin: (out) => {
@@ -61,8 +74,11 @@ export function tableFormatter(): EntryFormatter {
     entry: (e, out) => {
       const summary = e.malformed !== undefined ? `! ${e.malformed.code} ${e.summary.text}` : e.summary.text;
       const responseSize = String(e.responseSize);
-      const buf = out.reserve(ROW_BYTES);
-      let o = putClock(buf, out.at, e.timestamp);
+      const buf = out.reserve(ROW_BYTES + RESET.length + RED.length);
+      let o = out.at;
+      const colour = color ? rowColour(e) : null;
+      if (colour !== null) o += colour.copy(buf, o);
+      o = putClock(buf, o, e.timestamp);
       o = putCell(buf, o, e.protocol.abbr, 6);
       o = putCell(buf, o, endpoint(e.src), 22);
       o = putCell(buf, o, endpoint(e.dst), 22);
@@ -70,6 +86,7 @@ export function tableFormatter(): EntryFormatter {
       o = putCell(buf, o, `${e.elapsedMs.toFixed(1)}ms`, 9);
       o = putCell(buf, o, String(e.requestSize), 7);
       o = putUtf8(buf, o, responseSize, 0, responseSize.length);
+      if (colour !== null) o += RESET.copy(buf, o);
       buf[o++] = NEWLINE;
       out.commit(o);
     },

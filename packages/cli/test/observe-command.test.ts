@@ -1,0 +1,187 @@
+/**
+ * `shoal observe` against a real worker (it speaks the hub's stream protocol), started in this
+ * process and fed by a replayed capture; the CLI runs as a child process, as a user runs it.
+ */
+
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { pino } from 'pino';
+import { ReplaySource, startWorker, type RunningWorker } from '@shoal/worker';
+import { shoal, spawnShoal } from './helpers/run-shoal.js';
+
+const FIXTURE = fileURLToPath(new URL('../../dissect/test/fixtures/http1/keep-alive.pcap', import.meta.url));
+/** The fixture's HTTP exchanges; the 4th is a POST. */
+const FIXTURE_ENTRIES = 4;
+
+interface TestWorker {
+  worker: RunningWorker;
+  source: ReplaySource;
+  base: string;
+}
+
+/** A worker on `port` (0: any) over `dataDir`, targeting the fixture's loopback traffic. */
+async function runWorker(dataDir: string, tokenFile: string, port = 0): Promise<TestWorker> {
+  const source = new ReplaySource();
+  const worker = await startWorker({
+    port,
+    host: '127.0.0.1',
+    interface: 'any',
+    source,
+    dataDir,
+    storageLimitBytes: 16 << 20,
+    tokenFile,
+    nodeName: 'observe-node',
+    nodeIp: '192.0.2.20',
+    logger: pino({ level: 'silent' }),
+  });
+  const base = `http://127.0.0.1:${worker.port}`;
+  const res = await fetch(`${base}/targets`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${worker.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify([{ ip: '127.0.0.1', name: 'fixture', namespace: 'test' }]),
+  });
+  assert.equal(res.status, 200);
+  const names = await fetch(`${base}/resolution`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${worker.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ '127.0.0.1': { pod: 'web-1', namespace: 'shop' } }),
+  });
+  assert.equal(names.status, 200);
+  return { worker, source, base };
+}
+
+/** Collects a child's stdout lines as they come. */
+function lines(child: ChildProcess): { text: () => string; entries: () => Array<{ id: string; summary: { text: string } }> } {
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += String(d)));
+  return {
+    text: () => out,
+    entries: () =>
+      out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { id: string; summary: { text: string } }),
+  };
+}
+
+async function until(check: () => boolean, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return check();
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+}
+
+describe('shoal observe', () => {
+  let dir: string;
+  let tokenFile: string;
+  let w: TestWorker;
+  /** Before every entry the tests make: --since from here replays them all. */
+  let start: string;
+
+  before(async () => {
+    dir = fs.mkdtempSync(join(tmpdir(), 'shoal-observe-'));
+    tokenFile = join(dir, 'token');
+    fs.writeFileSync(tokenFile, `observe-${process.pid}\n`, { mode: 0o600 });
+    w = await runWorker(join(dir, 'data'), tokenFile);
+    start = String(Date.now() - 1000);
+    await w.source.play(FIXTURE);
+  });
+  after(async () => {
+    await w?.worker.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints the stored entries since a time, with the filter applied at the worker', async () => {
+    const all = await shoal('observe', '--hub', w.base, '--token-file', tokenFile, '--since', start, '-o', 'ndjson');
+    assert.equal(all.code, 0, all.stderr);
+    const entries = all.stdout.trim().split('\n').map((l) => JSON.parse(l) as { summary: { method: string } });
+    assert.ok(entries.length >= FIXTURE_ENTRIES, all.stdout);
+    const posts = await shoal('observe', '--hub', w.base, '--token-file', tokenFile, '--since', start, '-q', 'method == "POST"', '-o', 'ndjson');
+    assert.equal(posts.code, 0, posts.stderr);
+    const onlyPosts = posts.stdout.trim().split('\n').map((l) => JSON.parse(l) as { summary: { method: string } });
+    assert.equal(onlyPosts.length, entries.filter((e) => e.summary.method === 'POST').length);
+    assert.ok(onlyPosts.length >= 1 && onlyPosts.every((e) => e.summary.method === 'POST'));
+  });
+
+  it('prints a table with names when asked, one row per entry after the header', async () => {
+    const run = await shoal('observe', '--hub', w.base, '--token-file', tokenFile, '--since', start, '-q', 'method == "POST"', '-o', 'table');
+    assert.equal(run.code, 0, run.stderr);
+    const rows = run.stdout.trim().split('\n');
+    assert.match(rows[0]!, /^TIME\s+PROTO\s+SOURCE\s+DESTINATION\s+SUMMARY/);
+    assert.ok(rows.length >= 2 && rows.slice(1).every((r) => / POST /.test(r) && /web-1:\d+ +web-1:\d+/.test(r)), run.stdout);
+    assert.ok(!run.stdout.includes('\x1b['), 'no colour in a pipe');
+  });
+
+  it('a bad filter is a usage error with the server position, exit 2', async () => {
+    const run = await shoal('observe', '--hub', w.base, '--token-file', tokenFile, '--since', start, '-q', 'method ==');
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /bad filter: .*FLT_ERR_SYNTAX/);
+    assert.match(run.stderr, /\^/, 'the excerpt with its caret');
+  });
+
+  it('a wrong token or an unreachable hub exit 1 with the reason', async () => {
+    const wrong = join(dir, 'wrong-token');
+    fs.writeFileSync(wrong, 'not-the-token\n');
+    const refused = await shoal('observe', '--hub', w.base, '--token-file', wrong, '--since', start);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /WRK_ERR_UNAUTHORIZED/);
+    const nowhere = await shoal('observe', '--hub', 'http://127.0.0.1:1', '--since', start);
+    assert.equal(nowhere.code, 1);
+    assert.match(nowhere.stderr, /cannot reach http:\/\/127\.0\.0\.1:1.*CLI_ERR_CONNECT/);
+  });
+
+  it('bad command lines exit 2', async () => {
+    for (const args of [['--since', 'yesterday'], ['--last', '0'], ['-o', 'yaml'], ['--hub', 'ftp://x']]) {
+      const run = await shoal('observe', ...args);
+      assert.equal(run.code, 2, args.join(' '));
+      assert.match(run.stderr, /CLI_ERR_USAGE/);
+    }
+  });
+
+  it('--follow prints live entries, resumes after the worker restarts without repeating any, and stops on SIGINT', async () => {
+    const child = spawnShoal(['observe', '--hub', w.base, '--token-file', tokenFile, '--since', String(Date.now()), '-o', 'ndjson', '--follow']);
+    const out = lines(child);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += String(d)));
+    try {
+      // Live entries made after the stream is open: replay until the first ones show.
+      let plays = 0;
+      while (out.entries().length === 0 && plays < 20) {
+        await w.source.play(FIXTURE);
+        plays++;
+        await until(() => out.entries().length > 0, 1000);
+      }
+      assert.ok(out.entries().length > 0, `no live entry: ${stderr}`);
+      const before = out.entries().length;
+      // The worker goes away and comes back on the same port and store: observe reconnects.
+      const port = w.worker.port;
+      await w.worker.close();
+      assert.ok(await until(() => /reconnecting/.test(stderr), 10_000), stderr);
+      w = await runWorker(join(dir, 'data'), tokenFile, port);
+      plays = 0;
+      while (out.entries().length < before + FIXTURE_ENTRIES && plays < 20) {
+        await w.source.play(FIXTURE);
+        plays++;
+        await until(() => out.entries().length >= before + FIXTURE_ENTRIES, 1000);
+      }
+      assert.ok(out.entries().length >= before + FIXTURE_ENTRIES, `after the restart: ${out.entries().length} entries; ${stderr}`);
+      const ids = out.entries().map((e) => e.id);
+      assert.equal(new Set(ids).size, ids.length, 'no entry printed twice');
+      child.kill('SIGINT');
+      assert.equal(await exited(child), 0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
