@@ -13,7 +13,7 @@ import {
 } from '@kubernetes/client-node';
 import { ClusterFeed } from './cluster-feed.js';
 import type { PodInfo } from './cluster-state.js';
-import { clusterNode, podInfo, clusterService, sliceEndpoints } from './k8s-objects.js';
+import { clusterNode, clusterService, podInfo, slimNode, slimPod, slimService, slimSlice, sliceEndpoints } from './k8s-objects.js';
 import type { NameHistory } from './name-history.js';
 import { silentLogger, type NamesLogger } from './names-logger.js';
 import type { PodDirectory } from './pod-directory.js';
@@ -38,11 +38,19 @@ export type WatchedKind = 'pods' | 'services' | 'endpointslices' | 'nodes';
 /**
  * The client's ListWatch does not ask for bookmarks; this asks on every watch, so a quiet
  * resource still moves its resourceVersion forward and a reconnect resumes instead of relisting.
- * Once closed it starts nothing and aborts what was still connecting: ListWatch's stop() only
- * aborts a watch whose response headers have arrived, and may be inside a list when it comes.
+ * It slims watched objects before the informer caches them (k8s-objects.ts). Once closed it
+ * starts nothing and aborts what was still connecting: ListWatch's stop() only aborts a watch
+ * whose response headers have arrived, and may be inside a list when it comes.
  */
-class BookmarkWatch extends Watch {
+class BookmarkWatch<T> extends Watch {
   closed = false;
+
+  constructor(
+    config: KubeConfig,
+    private readonly slim: (o: T) => T,
+  ) {
+    super(config);
+  }
 
   override async watch(
     path: string,
@@ -51,7 +59,10 @@ class BookmarkWatch extends Watch {
     done: (err: unknown) => void,
   ): Promise<AbortController> {
     if (this.closed) return new AbortController();
-    const controller = await super.watch(path, { ...queryParams, allowWatchBookmarks: true }, callback, done);
+    // BOOKMARK and ERROR objects are not the resource's kind: they pass as they are.
+    const slimming = (phase: string, apiObj: unknown, watchObj?: unknown): void =>
+      callback(phase, phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED' ? this.slim(apiObj as T) : apiObj, watchObj);
+    const controller = await super.watch(path, { ...queryParams, allowWatchBookmarks: true }, slimming, done);
     if (this.closed) controller.abort();
     return controller;
   }
@@ -76,7 +87,9 @@ interface Watched<T extends KubernetesObject> {
 export class KubernetesNames implements PodDirectory {
   private readonly feed: ClusterFeed;
   private readonly logger: NamesLogger;
-  private readonly watch: BookmarkWatch;
+  /** One per resource (each slims its own kind); stop() closes them all. */
+  private readonly watches: { closed: boolean }[] = [];
+  private readonly kubeConfig: KubeConfig;
   private readonly retryMs: number;
   private readonly maxRetryMs: number;
   private readonly coalesceMs: number;
@@ -96,15 +109,13 @@ export class KubernetesNames implements PodDirectory {
     this.retryMs = options.retryMs ?? 1000;
     this.maxRetryMs = options.maxRetryMs ?? 30_000;
     this.coalesceMs = options.coalesceMs ?? 100;
-    this.watch = new BookmarkWatch(options.kubeConfig);
+    this.kubeConfig = options.kubeConfig;
     const core = options.kubeConfig.makeApiClient(CoreV1Api);
     const discovery = options.kubeConfig.makeApiClient(DiscoveryV1Api);
-    this.pods_ = this.watched('pods', '/api/v1/pods', () => core.listPodForAllNamespaces());
-    this.services = this.watched('services', '/api/v1/services', () => core.listServiceForAllNamespaces());
-    this.slices = this.watched('endpointslices', '/apis/discovery.k8s.io/v1/endpointslices', () =>
-      discovery.listEndpointSliceForAllNamespaces(),
-    );
-    this.nodes = this.watched('nodes', '/api/v1/nodes', () => core.listNode());
+    this.pods_ = this.watched('pods', '/api/v1/pods', () => core.listPodForAllNamespaces(), slimPod);
+    this.services = this.watched('services', '/api/v1/services', () => core.listServiceForAllNamespaces(), slimService);
+    this.slices = this.watched('endpointslices', '/apis/discovery.k8s.io/v1/endpointslices', () => discovery.listEndpointSliceForAllNamespaces(), slimSlice);
+    this.nodes = this.watched('nodes', '/api/v1/nodes', () => core.listNode(), slimNode);
   }
 
   /**
@@ -114,7 +125,7 @@ export class KubernetesNames implements PodDirectory {
    */
   start(): Promise<void> {
     this.stopped = false;
-    this.watch.closed = false;
+    for (const watch of this.watches) watch.closed = false;
     const ready = new Promise<void>((resolve) => this.readyWaiters.push(resolve));
     for (const w of this.all()) this.run(w);
     return ready;
@@ -122,7 +133,7 @@ export class KubernetesNames implements PodDirectory {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.watch.closed = true;
+    for (const watch of this.watches) watch.closed = true;
     for (const w of this.all()) clearTimeout(w.retryTimer);
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
@@ -152,13 +163,17 @@ export class KubernetesNames implements PodDirectory {
     kind: WatchedKind,
     path: string,
     list: () => Promise<KubernetesListObject<T>>,
+    slim: (o: T) => T,
   ): Watched<T> {
+    const watch = new BookmarkWatch<T>(this.kubeConfig, slim);
+    this.watches.push(watch);
     const w: Watched<T> = {
       kind,
       listed: false,
       retryDelay: this.retryMs,
-      informer: new ListWatch<T>(path, this.watch, async () => {
+      informer: new ListWatch<T>(path, watch, async () => {
         const result = await list();
+        result.items = result.items.map(slim);
         w.listed = true;
         w.retryDelay = this.retryMs;
         // An empty list calls no handler, yet still completes the picture.
