@@ -71,6 +71,20 @@ describe('KubernetesNames (list and watch through the official client)', { timeo
     assert.ok(api.requests.filter((r) => r.watch).every((r) => r.query.allowWatchBookmarks === 'true'), 'watches ask for bookmarks');
   });
 
+  it('large lists are read page by page, from one snapshot', async () => {
+    for (let i = 0; i < 5; i++) api.put('pods', pod(`batch-${i}`, `10.244.2.${i}`));
+    const snapshot = api.resourceVersion;
+    names = new KubernetesNames({ kubeConfig: api.kubeConfig(), history, logger, pageSize: 2 });
+    await names.start();
+    const podLists = api.requests.filter((r) => r.resource === 'pods' && !r.watch);
+    assert.deepEqual(podLists.map((r) => [r.query.limit, r.query.continue]), [['2', undefined], ['2', 'page-1'], ['2', 'page-2'], ['2', 'page-3']]);
+    for (let i = 0; i < 5; i++) assert.equal(podAt(`10.244.2.${i}`), `batch-${i}`);
+    assert.equal(names.pods().length, 7);
+    await waitFor('the pods watch to open', () => api.openWatches('pods') === 1);
+    const watch = api.requests.find((r) => r.resource === 'pods' && r.watch)!;
+    assert.equal(watch.query.resourceVersion, snapshot, 'the watch starts at the snapshot');
+  });
+
   it('a pod added and then deleted during the watch is named, then forgotten, with patches and pod changes', async () => {
     const n = await started();
     let podChanges = 0;

@@ -31,6 +31,8 @@ export interface KubernetesNamesOptions {
    * costs at most about a fifth of a core, and its names lag a little more instead.
    */
   coalesceMs?: number;
+  /** Objects per list page (`limit`; the API server's recommended way to list much). Default 500. */
+  pageSize?: number;
 }
 
 export type WatchedKind = 'pods' | 'services' | 'endpointslices' | 'nodes';
@@ -95,10 +97,10 @@ export class KubernetesNames implements PodDirectory {
   private readonly coalesceMs: number;
   private flushTimer: NodeJS.Timeout | undefined;
   private nextFlushAt = 0;
-  private readonly pods_: Watched<V1Pod>;
-  private readonly services: Watched<V1Service>;
-  private readonly slices: Watched<V1EndpointSlice>;
-  private readonly nodes: Watched<V1Node>;
+  private readonly podWatch: Watched<V1Pod>;
+  private readonly serviceWatch: Watched<V1Service>;
+  private readonly sliceWatch: Watched<V1EndpointSlice>;
+  private readonly nodeWatch: Watched<V1Node>;
   private stopped = false;
   private podsChanged = false;
   private readyWaiters: (() => void)[] = [];
@@ -112,10 +114,11 @@ export class KubernetesNames implements PodDirectory {
     this.kubeConfig = options.kubeConfig;
     const core = options.kubeConfig.makeApiClient(CoreV1Api);
     const discovery = options.kubeConfig.makeApiClient(DiscoveryV1Api);
-    this.pods_ = this.watched('pods', '/api/v1/pods', () => core.listPodForAllNamespaces(), slimPod);
-    this.services = this.watched('services', '/api/v1/services', () => core.listServiceForAllNamespaces(), slimService);
-    this.slices = this.watched('endpointslices', '/apis/discovery.k8s.io/v1/endpointslices', () => discovery.listEndpointSliceForAllNamespaces(), slimSlice);
-    this.nodes = this.watched('nodes', '/api/v1/nodes', () => core.listNode(), slimNode);
+    const limit = options.pageSize ?? 500;
+    this.podWatch = this.watched('pods', '/api/v1/pods', (_continue) => core.listPodForAllNamespaces({ limit, _continue }), slimPod);
+    this.serviceWatch = this.watched('services', '/api/v1/services', (_continue) => core.listServiceForAllNamespaces({ limit, _continue }), slimService);
+    this.sliceWatch = this.watched('endpointslices', '/apis/discovery.k8s.io/v1/endpointslices', (_continue) => discovery.listEndpointSliceForAllNamespaces({ limit, _continue }), slimSlice);
+    this.nodeWatch = this.watched('nodes', '/api/v1/nodes', (_continue) => core.listNode({ limit, _continue }), slimNode);
   }
 
   /**
@@ -156,13 +159,13 @@ export class KubernetesNames implements PodDirectory {
   }
 
   private all(): Watched<KubernetesObject>[] {
-    return [this.pods_, this.services, this.slices, this.nodes] as Watched<KubernetesObject>[];
+    return [this.podWatch, this.serviceWatch, this.sliceWatch, this.nodeWatch] as Watched<KubernetesObject>[];
   }
 
   private watched<T extends KubernetesObject>(
     kind: WatchedKind,
     path: string,
-    list: () => Promise<KubernetesListObject<T>>,
+    page: (continueToken: string | undefined) => Promise<KubernetesListObject<T>>,
     slim: (o: T) => T,
   ): Watched<T> {
     const watch = new BookmarkWatch<T>(this.kubeConfig, slim);
@@ -172,8 +175,7 @@ export class KubernetesNames implements PodDirectory {
       listed: false,
       retryDelay: this.retryMs,
       informer: new ListWatch<T>(path, watch, async () => {
-        const result = await list();
-        result.items = result.items.map(slim);
+        const result = await listAll(page, slim);
         w.listed = true;
         w.retryDelay = this.retryMs;
         // An empty list calls no handler, yet still completes the picture.
@@ -219,13 +221,13 @@ export class KubernetesNames implements PodDirectory {
     // made from it would be replaced a moment later, each change an interval and a patch.
     if (this.stopped || !this.all().every((w) => w.listed)) return;
     const began = performance.now();
-    const pods = this.pods_.informer.list().map(podInfo);
+    const pods = this.podWatch.informer.list().map(podInfo);
     this.feed.publish(
       {
         pods,
-        services: this.services.informer.list().map(clusterService),
-        nodes: this.nodes.informer.list().map(clusterNode),
-        endpoints: this.slices.informer.list().flatMap(sliceEndpoints),
+        services: this.serviceWatch.informer.list().map(clusterService),
+        nodes: this.nodeWatch.informer.list().map(clusterNode),
+        endpoints: this.sliceWatch.informer.list().flatMap(sliceEndpoints),
       },
       this.podsChanged,
     );
@@ -234,6 +236,26 @@ export class KubernetesNames implements PodDirectory {
     this.nextFlushAt = ended + 4 * (ended - began);
     for (const resolve of this.readyWaiters.splice(0)) resolve();
   }
+}
+
+/**
+ * Lists page by page (`limit`, then `continue` until the server returns none): every page comes
+ * from the first page's snapshot, so the first resourceVersion is the list's. Each page is slimmed
+ * before the next is asked for, so whole objects never pile up.
+ */
+async function listAll<T extends KubernetesObject>(
+  page: (continueToken: string | undefined) => Promise<KubernetesListObject<T>>,
+  slim: (o: T) => T,
+): Promise<KubernetesListObject<T>> {
+  const first = await page(undefined);
+  const items = first.items.map(slim);
+  let next = first.metadata?._continue;
+  while (next) {
+    const more = await page(next);
+    for (const item of more.items) items.push(slim(item));
+    next = more.metadata?._continue;
+  }
+  return { ...first, items, metadata: { resourceVersion: first.metadata?.resourceVersion } };
 }
 
 function describe(err: unknown): string {
