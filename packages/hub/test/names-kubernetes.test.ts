@@ -176,7 +176,8 @@ describe('KubernetesNames (list and watch through the official client)', { timeo
     await waitFor('the server to see the watches closed', () => api.openWatches() === 0);
     const requests = api.requests.length;
     api.put('pods', pod('db-0', '10.244.1.9'));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Nothing must happen: give a would-be reconnection or flush time to show itself.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(api.requests.length, requests);
     assert.equal(podAt('10.244.1.9'), undefined);
   });
@@ -212,6 +213,16 @@ describe('KubernetesNames (list and watch through the official client)', { timeo
     api.refuse(false);
     await ready;
     assert.equal(podAt('10.244.1.5'), 'web-1');
+  });
+
+  it('stop before the lists succeed ends start() too', async () => {
+    api.refuse(true);
+    names = new KubernetesNames({ kubeConfig: api.kubeConfig(), history, logger, retryMs: 20, maxRetryMs: 100 });
+    const ready = names.start();
+    await waitFor('a refused list', () => api.requests.length > 0);
+    await names.stop();
+    await ready;
+    assert.deepEqual(history.snapshot(), {});
   });
 
   it('stop while the watches are still connecting leaves none open once the server answers', async () => {

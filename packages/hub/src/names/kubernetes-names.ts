@@ -123,8 +123,8 @@ export class KubernetesNames implements PodDirectory {
 
   /**
    * Starts the four list-watches; resolves once each has listed and its names are in the
-   * history. While the API server cannot be reached it keeps trying, so callers that must not
-   * wait bound this themselves.
+   * history, or when stop() is called first. While the API server cannot be reached it keeps
+   * trying, so callers that must not wait bound this themselves.
    */
   start(): Promise<void> {
     this.stopped = false;
@@ -141,6 +141,7 @@ export class KubernetesNames implements PodDirectory {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     await Promise.all(this.all().map((w) => w.informer.stop()));
+    for (const resolve of this.readyWaiters.splice(0)) resolve();
   }
 
   pods(): PodInfo[] {
