@@ -111,4 +111,25 @@ describe('NameHistory', () => {
     assert.equal(h.fillEndpoint(unknown, 2500), false);
     assert.deepEqual(unknown, { ip: '10.9.9.9', port: 80 });
   });
+
+  it('a worker that takes the snapshot, then applies each patch, holds the current table after any churn', () => {
+    const h = new NameHistory();
+    let seed = 7;
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const churn = () => {
+      const t = new Map<string, NameClaim>();
+      for (let i = 0; i < 20; i++) if (random(3) > 0) t.set(`10.0.0.${i}`, { workload: random(2) === 0 ? web1 : web2 });
+      return t;
+    };
+    h.reconcile(churn(), 0);
+    const worker = new Map(Object.entries(h.snapshot()));
+    h.onPatch((p) => {
+      for (const [k, w] of Object.entries(p.upsert ?? {})) worker.set(k, w);
+      for (const k of p.remove ?? []) worker.delete(k);
+    });
+    for (let step = 1; step <= 200; step++) {
+      h.reconcile(churn(), step);
+      assert.deepEqual(Object.fromEntries(worker), h.snapshot(), `after step ${step}`);
+    }
+  });
 });

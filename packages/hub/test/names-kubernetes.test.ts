@@ -71,6 +71,20 @@ describe('KubernetesNames (list and watch through the official client)', { timeo
     assert.ok(api.requests.filter((r) => r.watch).every((r) => r.query.allowWatchBookmarks === 'true'), 'watches ask for bookmarks');
   });
 
+  it('large lists are read page by page, from one snapshot', async () => {
+    for (let i = 0; i < 5; i++) api.put('pods', pod(`batch-${i}`, `10.244.2.${i}`));
+    const snapshot = api.resourceVersion;
+    names = new KubernetesNames({ kubeConfig: api.kubeConfig(), history, logger, pageSize: 2 });
+    await names.start();
+    const podLists = api.requests.filter((r) => r.resource === 'pods' && !r.watch);
+    assert.deepEqual(podLists.map((r) => [r.query.limit, r.query.continue]), [['2', undefined], ['2', 'page-1'], ['2', 'page-2'], ['2', 'page-3']]);
+    for (let i = 0; i < 5; i++) assert.equal(podAt(`10.244.2.${i}`), `batch-${i}`);
+    assert.equal(names.pods().length, 7);
+    await waitFor('the pods watch to open', () => api.openWatches('pods') === 1);
+    const watch = api.requests.find((r) => r.resource === 'pods' && r.watch)!;
+    assert.equal(watch.query.resourceVersion, snapshot, 'the watch starts at the snapshot');
+  });
+
   it('a pod added and then deleted during the watch is named, then forgotten, with patches and pod changes', async () => {
     const n = await started();
     let podChanges = 0;
@@ -162,7 +176,8 @@ describe('KubernetesNames (list and watch through the official client)', { timeo
     await waitFor('the server to see the watches closed', () => api.openWatches() === 0);
     const requests = api.requests.length;
     api.put('pods', pod('db-0', '10.244.1.9'));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Nothing must happen: give a would-be reconnection or flush time to show itself.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(api.requests.length, requests);
     assert.equal(podAt('10.244.1.9'), undefined);
   });
@@ -198,6 +213,16 @@ describe('KubernetesNames (list and watch through the official client)', { timeo
     api.refuse(false);
     await ready;
     assert.equal(podAt('10.244.1.5'), 'web-1');
+  });
+
+  it('stop before the lists succeed ends start() too', async () => {
+    api.refuse(true);
+    names = new KubernetesNames({ kubeConfig: api.kubeConfig(), history, logger, retryMs: 20, maxRetryMs: 100 });
+    const ready = names.start();
+    await waitFor('a refused list', () => api.requests.length > 0);
+    await names.stop();
+    await ready;
+    assert.deepEqual(history.snapshot(), {});
   });
 
   it('stop while the watches are still connecting leaves none open once the server answers', async () => {

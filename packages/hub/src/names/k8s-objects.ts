@@ -5,7 +5,43 @@ import type { ClusterNode, ClusterService, PodInfo, ServiceEndpoint } from './cl
  * Kubernetes objects → the sources' common shapes. Listed objects arrive deserialized (dates as
  * Date), watched ones as plain JSON (dates as strings): only fields that read the same either way
  * are used, and timestamps go through Date.
+ *
+ * The slim* functions keep only those fields (and the metadata the informer's cache keys on), so
+ * the cache of a large cluster holds a few hundred bytes per object instead of whole objects
+ * with their managedFields and container specs.
  */
+
+function slimMeta(o: { metadata?: V1Pod['metadata'] }): V1Pod['metadata'] {
+  const m = o.metadata ?? {};
+  return { name: m.name, namespace: m.namespace, resourceVersion: m.resourceVersion, labels: m.labels, creationTimestamp: m.creationTimestamp };
+}
+
+export function slimPod(pod: V1Pod): V1Pod {
+  const { spec, status } = pod;
+  return {
+    metadata: slimMeta(pod),
+    spec: { containers: [], nodeName: spec?.nodeName, hostNetwork: spec?.hostNetwork },
+    status: { phase: status?.phase, podIP: status?.podIP, podIPs: status?.podIPs },
+  };
+}
+
+export function slimService(service: V1Service): V1Service {
+  const spec = service.spec;
+  return { metadata: slimMeta(service), spec: { clusterIP: spec?.clusterIP, clusterIPs: spec?.clusterIPs, ports: spec?.ports?.map((p) => ({ port: p.port, protocol: p.protocol })) } };
+}
+
+export function slimNode(node: V1Node): V1Node {
+  return { metadata: slimMeta(node), status: { addresses: node.status?.addresses } };
+}
+
+export function slimSlice(slice: V1EndpointSlice): V1EndpointSlice {
+  return {
+    metadata: slimMeta(slice),
+    addressType: slice.addressType,
+    endpoints: (slice.endpoints ?? []).map((e) => ({ addresses: e.addresses })),
+    ports: slice.ports?.map((p) => ({ port: p.port })),
+  };
+}
 
 export function podInfo(pod: V1Pod): PodInfo {
   const ips = (pod.status?.podIPs ?? []).map((p) => p.ip).filter((ip): ip is string => typeof ip === 'string' && ip !== '');

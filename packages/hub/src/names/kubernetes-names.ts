@@ -13,7 +13,7 @@ import {
 } from '@kubernetes/client-node';
 import { ClusterFeed } from './cluster-feed.js';
 import type { PodInfo } from './cluster-state.js';
-import { clusterNode, podInfo, clusterService, sliceEndpoints } from './k8s-objects.js';
+import { clusterNode, clusterService, podInfo, slimNode, slimPod, slimService, slimSlice, sliceEndpoints } from './k8s-objects.js';
 import type { NameHistory } from './name-history.js';
 import { silentLogger, type NamesLogger } from './names-logger.js';
 import type { PodDirectory } from './pod-directory.js';
@@ -31,6 +31,8 @@ export interface KubernetesNamesOptions {
    * costs at most about a fifth of a core, and its names lag a little more instead.
    */
   coalesceMs?: number;
+  /** Objects per list page (`limit`; the API server's recommended way to list much). Default 500. */
+  pageSize?: number;
 }
 
 export type WatchedKind = 'pods' | 'services' | 'endpointslices' | 'nodes';
@@ -38,11 +40,19 @@ export type WatchedKind = 'pods' | 'services' | 'endpointslices' | 'nodes';
 /**
  * The client's ListWatch does not ask for bookmarks; this asks on every watch, so a quiet
  * resource still moves its resourceVersion forward and a reconnect resumes instead of relisting.
- * Once closed it starts nothing and aborts what was still connecting: ListWatch's stop() only
- * aborts a watch whose response headers have arrived, and may be inside a list when it comes.
+ * It slims watched objects before the informer caches them (k8s-objects.ts). Once closed it
+ * starts nothing and aborts what was still connecting: ListWatch's stop() only aborts a watch
+ * whose response headers have arrived, and may be inside a list when it comes.
  */
-class BookmarkWatch extends Watch {
+class BookmarkWatch<T> extends Watch {
   closed = false;
+
+  constructor(
+    config: KubeConfig,
+    private readonly slim: (o: T) => T,
+  ) {
+    super(config);
+  }
 
   override async watch(
     path: string,
@@ -51,7 +61,10 @@ class BookmarkWatch extends Watch {
     done: (err: unknown) => void,
   ): Promise<AbortController> {
     if (this.closed) return new AbortController();
-    const controller = await super.watch(path, { ...queryParams, allowWatchBookmarks: true }, callback, done);
+    // BOOKMARK and ERROR objects are not the resource's kind: they pass as they are.
+    const slimming = (phase: string, apiObj: unknown, watchObj?: unknown): void =>
+      callback(phase, phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED' ? this.slim(apiObj as T) : apiObj, watchObj);
+    const controller = await super.watch(path, { ...queryParams, allowWatchBookmarks: true }, slimming, done);
     if (this.closed) controller.abort();
     return controller;
   }
@@ -76,16 +89,18 @@ interface Watched<T extends KubernetesObject> {
 export class KubernetesNames implements PodDirectory {
   private readonly feed: ClusterFeed;
   private readonly logger: NamesLogger;
-  private readonly watch: BookmarkWatch;
+  /** One per resource (each slims its own kind); stop() closes them all. */
+  private readonly watches: { closed: boolean }[] = [];
+  private readonly kubeConfig: KubeConfig;
   private readonly retryMs: number;
   private readonly maxRetryMs: number;
   private readonly coalesceMs: number;
   private flushTimer: NodeJS.Timeout | undefined;
   private nextFlushAt = 0;
-  private readonly pods_: Watched<V1Pod>;
-  private readonly services: Watched<V1Service>;
-  private readonly slices: Watched<V1EndpointSlice>;
-  private readonly nodes: Watched<V1Node>;
+  private readonly podWatch: Watched<V1Pod>;
+  private readonly serviceWatch: Watched<V1Service>;
+  private readonly sliceWatch: Watched<V1EndpointSlice>;
+  private readonly nodeWatch: Watched<V1Node>;
   private stopped = false;
   private podsChanged = false;
   private readyWaiters: (() => void)[] = [];
@@ -96,25 +111,24 @@ export class KubernetesNames implements PodDirectory {
     this.retryMs = options.retryMs ?? 1000;
     this.maxRetryMs = options.maxRetryMs ?? 30_000;
     this.coalesceMs = options.coalesceMs ?? 100;
-    this.watch = new BookmarkWatch(options.kubeConfig);
+    this.kubeConfig = options.kubeConfig;
     const core = options.kubeConfig.makeApiClient(CoreV1Api);
     const discovery = options.kubeConfig.makeApiClient(DiscoveryV1Api);
-    this.pods_ = this.watched('pods', '/api/v1/pods', () => core.listPodForAllNamespaces());
-    this.services = this.watched('services', '/api/v1/services', () => core.listServiceForAllNamespaces());
-    this.slices = this.watched('endpointslices', '/apis/discovery.k8s.io/v1/endpointslices', () =>
-      discovery.listEndpointSliceForAllNamespaces(),
-    );
-    this.nodes = this.watched('nodes', '/api/v1/nodes', () => core.listNode());
+    const limit = options.pageSize ?? 500;
+    this.podWatch = this.watched('pods', '/api/v1/pods', (_continue) => core.listPodForAllNamespaces({ limit, _continue }), slimPod);
+    this.serviceWatch = this.watched('services', '/api/v1/services', (_continue) => core.listServiceForAllNamespaces({ limit, _continue }), slimService);
+    this.sliceWatch = this.watched('endpointslices', '/apis/discovery.k8s.io/v1/endpointslices', (_continue) => discovery.listEndpointSliceForAllNamespaces({ limit, _continue }), slimSlice);
+    this.nodeWatch = this.watched('nodes', '/api/v1/nodes', (_continue) => core.listNode({ limit, _continue }), slimNode);
   }
 
   /**
    * Starts the four list-watches; resolves once each has listed and its names are in the
-   * history. While the API server cannot be reached it keeps trying, so callers that must not
-   * wait bound this themselves.
+   * history, or when stop() is called first. While the API server cannot be reached it keeps
+   * trying, so callers that must not wait bound this themselves.
    */
   start(): Promise<void> {
     this.stopped = false;
-    this.watch.closed = false;
+    for (const watch of this.watches) watch.closed = false;
     const ready = new Promise<void>((resolve) => this.readyWaiters.push(resolve));
     for (const w of this.all()) this.run(w);
     return ready;
@@ -122,11 +136,12 @@ export class KubernetesNames implements PodDirectory {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.watch.closed = true;
+    for (const watch of this.watches) watch.closed = true;
     for (const w of this.all()) clearTimeout(w.retryTimer);
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     await Promise.all(this.all().map((w) => w.informer.stop()));
+    for (const resolve of this.readyWaiters.splice(0)) resolve();
   }
 
   pods(): PodInfo[] {
@@ -145,20 +160,23 @@ export class KubernetesNames implements PodDirectory {
   }
 
   private all(): Watched<KubernetesObject>[] {
-    return [this.pods_, this.services, this.slices, this.nodes] as Watched<KubernetesObject>[];
+    return [this.podWatch, this.serviceWatch, this.sliceWatch, this.nodeWatch] as Watched<KubernetesObject>[];
   }
 
   private watched<T extends KubernetesObject>(
     kind: WatchedKind,
     path: string,
-    list: () => Promise<KubernetesListObject<T>>,
+    page: (continueToken: string | undefined) => Promise<KubernetesListObject<T>>,
+    slim: (o: T) => T,
   ): Watched<T> {
+    const watch = new BookmarkWatch<T>(this.kubeConfig, slim);
+    this.watches.push(watch);
     const w: Watched<T> = {
       kind,
       listed: false,
       retryDelay: this.retryMs,
-      informer: new ListWatch<T>(path, this.watch, async () => {
-        const result = await list();
+      informer: new ListWatch<T>(path, watch, async () => {
+        const result = await listAll(page, slim);
         w.listed = true;
         w.retryDelay = this.retryMs;
         // An empty list calls no handler, yet still completes the picture.
@@ -204,13 +222,13 @@ export class KubernetesNames implements PodDirectory {
     // made from it would be replaced a moment later, each change an interval and a patch.
     if (this.stopped || !this.all().every((w) => w.listed)) return;
     const began = performance.now();
-    const pods = this.pods_.informer.list().map(podInfo);
+    const pods = this.podWatch.informer.list().map(podInfo);
     this.feed.publish(
       {
         pods,
-        services: this.services.informer.list().map(clusterService),
-        nodes: this.nodes.informer.list().map(clusterNode),
-        endpoints: this.slices.informer.list().flatMap(sliceEndpoints),
+        services: this.serviceWatch.informer.list().map(clusterService),
+        nodes: this.nodeWatch.informer.list().map(clusterNode),
+        endpoints: this.sliceWatch.informer.list().flatMap(sliceEndpoints),
       },
       this.podsChanged,
     );
@@ -219,6 +237,26 @@ export class KubernetesNames implements PodDirectory {
     this.nextFlushAt = ended + 4 * (ended - began);
     for (const resolve of this.readyWaiters.splice(0)) resolve();
   }
+}
+
+/**
+ * Lists page by page (`limit`, then `continue` until the server returns none): every page comes
+ * from the first page's snapshot, so the first resourceVersion is the list's. Each page is slimmed
+ * before the next is asked for, so whole objects never pile up.
+ */
+async function listAll<T extends KubernetesObject>(
+  page: (continueToken: string | undefined) => Promise<KubernetesListObject<T>>,
+  slim: (o: T) => T,
+): Promise<KubernetesListObject<T>> {
+  const first = await page(undefined);
+  const items = first.items.map(slim);
+  let next = first.metadata?._continue;
+  while (next) {
+    const more = await page(next);
+    for (const item of more.items) items.push(slim(item));
+    next = more.metadata?._continue;
+  }
+  return { ...first, items, metadata: { resourceVersion: first.metadata?.resourceVersion } };
 }
 
 function describe(err: unknown): string {

@@ -57,7 +57,9 @@ export class NameHistory {
   /**
    * Makes the current view equal to `table` (every address a source names now): addresses whose
    * holder changed or vanished end their interval at `atMs`, new holders start one. Emits and
-   * returns the patch, or undefined when nothing changed.
+   * returns the patch, or undefined when nothing changed. The table is a source's whole picture,
+   * so a history takes one source. Also prunes; a hub whose names may not change for a long time
+   * calls prune() now and then as well.
    */
   reconcile(table: ReadonlyMap<string, NameClaim>, atMs: number = this.now()): ResolutionPatch | undefined {
     const upsert: Record<string, Workload> = {};

@@ -55,6 +55,9 @@ export class K8sTestApiServer {
   private refusing = false;
   private holding = false;
   private readonly held: ServerResponse[] = [];
+  /** The rest of paged lists, by continue token: later pages come from the first one's snapshot. */
+  private readonly snapshots = new Map<string, { rv: number; items: KubeObject[] }>();
+  private nextToken = 0;
 
   private constructor(
     private readonly server: Server,
@@ -71,6 +74,11 @@ export class K8sTestApiServer {
 
   get url(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** The resourceVersion of the latest change (what a list made now would carry). */
+  get resourceVersion(): string {
+    return String(this.rv);
   }
 
   /** A KubeConfig for the official client: this server, plain HTTP, token auth. */
@@ -173,11 +181,7 @@ export class K8sTestApiServer {
     const watch = query.watch === 'true' || query.watch === '1';
     this.requests.push({ resource: resource.name, watch, query });
     if (this.refusing) return status(res, 503, 'ServiceUnavailable', 'the API server is unavailable');
-    if (!watch) {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ kind: resource.listKind, apiVersion: resource.apiVersion, metadata: { resourceVersion: String(this.rv) }, items: [...this.store(resource.name).values()] }));
-      return;
-    }
+    if (!watch) return this.list(res, resource.name, resource.listKind, resource.apiVersion, query);
     res.writeHead(200, { 'content-type': 'application/json' });
     // The API server answers a watch at once; Node would hold the headers until the first event.
     if (this.holding) this.held.push(res);
@@ -194,6 +198,29 @@ export class K8sTestApiServer {
     const open: OpenWatch = { resource: resource.name, res };
     this.watches.add(open);
     res.on('close', () => this.watches.delete(open));
+  }
+
+  /** A list, paged when asked (`limit`, `continue`), as the API server pages large lists. */
+  private list(res: ServerResponse, resource: ResourceName, kind: string, apiVersion: string, query: Record<string, string>): void {
+    let snapshot = { rv: this.rv, items: [...this.store(resource).values()] };
+    if (query.continue) {
+      const kept = this.snapshots.get(query.continue);
+      if (kept === undefined) return status(res, 410, 'Expired', 'the provided continue parameter is too old');
+      this.snapshots.delete(query.continue);
+      snapshot = kept;
+    }
+    const limit = query.limit ? Number(query.limit) : Infinity;
+    const items = snapshot.items.slice(0, limit);
+    const rest = snapshot.items.slice(items.length);
+    const metadata: Record<string, unknown> = { resourceVersion: String(snapshot.rv) };
+    if (rest.length > 0) {
+      const token = `page-${++this.nextToken}`;
+      this.snapshots.set(token, { rv: snapshot.rv, items: rest });
+      metadata.continue = token;
+      metadata.remainingItemCount = rest.length;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ kind, apiVersion, metadata, items }));
   }
 
   private record(resource: ResourceName, event: WatchEvent, unseen: boolean): void {
