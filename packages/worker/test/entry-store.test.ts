@@ -107,6 +107,20 @@ describe('EntryStore', () => {
     store.close();
   });
 
+  it('goes on with a walk after eviction removed what it was walking, giving out nothing evicted', () => {
+    const store = EntryStore.open(freshDir(), { limitBytes: 256 * 1024, segmentBytes: 64 * 1024 });
+    for (let n = 1; n <= 300; n++) store.appendEntry(sampleEntry(n));
+    const walk = store.newestBefore();
+    const first = Array.from({ length: 10 }, () => walk.next().value!.read().id);
+    assert.deepEqual(first, Array.from({ length: 10 }, (_, i) => `w/${300 - i}`));
+    // What a GET /entries request yielding to the event loop may meet: appends that evict
+    // every segment the walk had planned to visit.
+    for (let n = 301; n <= 3000; n++) store.appendEntry(sampleEntry(n));
+    assert.equal(store.has('w/300'), false);
+    assert.deepEqual([...walk], [], 'the evicted entries are not given out, and nothing throws');
+    store.close();
+  });
+
   it('keeps the raw packets of each stream and exports them as a pcap tshark can open', () => {
     const store = EntryStore.open(freshDir(), { limitBytes: 10 << 20 });
     const frame = (tag: number) => Buffer.alloc(60, tag);

@@ -59,4 +59,18 @@ describe('ResolutionTable', () => {
     assert.deepEqual(b, { ip: '10.96.0.10', port: 53, service: 'kube-dns', namespace: 'kube-system', name: 'kube-dns' });
     assert.deepEqual(c, { ip: '1.1.1.1', port: 443 });
   });
+
+  it('applies a patch: upserts replace whole workloads, then removals win over them', () => {
+    const table = new ResolutionTable();
+    table.replace({ '10.244.1.5': { pod: 'web-1', namespace: 'shop', service: 'web' }, '10.244.1.6': { pod: 'db-0' } });
+    table.apply({ upsert: { '10.244.1.5': { pod: 'web-2' }, '10.244.1.7': { service: 'cache' } }, remove: ['10.244.1.6', '10.244.1.7'] });
+    assert.equal(table.size, 1);
+    const [a, b, c] = ['10.244.1.5', '10.244.1.6', '10.244.1.7'].map((ip) => ({ ip, port: 80 }));
+    for (const endpoint of [a!, b!, c!]) table.resolve(endpoint);
+    assert.deepEqual(a, { ip: '10.244.1.5', port: 80, pod: 'web-2', name: 'web-2' });
+    assert.deepEqual(b, { ip: '10.244.1.6', port: 80 });
+    assert.deepEqual(c, { ip: '10.244.1.7', port: 80 }, 'removed in the same patch that added it');
+    table.apply({});
+    assert.equal(table.size, 1);
+  });
 });
