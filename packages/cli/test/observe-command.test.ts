@@ -114,6 +114,17 @@ describe('shoal observe', () => {
     assert.ok(onlyPosts.length >= 1 && onlyPosts.every((e) => e.summary.method === 'POST'));
   });
 
+  it('--last N prints the newest N stored entries, oldest first (GET /entries paged back)', async () => {
+    const all = await shoal('observe', '--hub', w.base, '--token-file', tokenFile, '--since', start, '-o', 'ndjson');
+    const ids = all.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { id: string; timestamp: number }));
+    const newest = [...ids].sort((a, b) => a.timestamp - b.timestamp).slice(-2);
+    const run = await shoal('observe', '--hub', w.base, '--token-file', tokenFile, '--last', '2', '-o', 'ndjson');
+    assert.equal(run.code, 0, run.stderr);
+    const got = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; timestamp: number });
+    assert.deepEqual(got.map((e) => e.timestamp), newest.map((e) => e.timestamp));
+    assert.ok(got[0]!.timestamp <= got[1]!.timestamp, 'oldest first');
+  });
+
   it('prints a table with names when asked, one row per entry after the header', async () => {
     const run = await shoal('observe', '--hub', w.base, '--token-file', tokenFile, '--since', start, '-q', 'method == "POST"', '-o', 'table');
     assert.equal(run.code, 0, run.stderr);
