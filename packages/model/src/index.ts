@@ -14,3 +14,4 @@ export type { ErrorCode } from './errors.js';
 export { LinkType } from './packet-sink.js';
 export type { PacketSink } from './packet-sink.js';
 export type { ResolutionPatch, Workload } from './resolution.js';
+export { addressKey } from './resolution.js';

@@ -1,4 +1,4 @@
-import type { Endpoint, ResolutionPatch, Workload } from '@shoal/model';
+import { addressKey, type Endpoint, type ResolutionPatch, type Workload } from '@shoal/model';
 
 /**
  * IP → workload names, pushed by the hub (PUT /resolution) or loaded from an inventory file.
@@ -6,9 +6,13 @@ import type { Endpoint, ResolutionPatch, Workload } from '@shoal/model';
  */
 export class ResolutionTable {
   private table = new Map<string, Workload>();
+  /** Keys with a port ("ip:port", model addressKey): looked up first, only when there are any. */
+  private portKeys = 0;
 
   replace(entries: Record<string, Workload>): void {
     this.table = new Map(Object.entries(entries));
+    this.portKeys = 0;
+    for (const key of this.table.keys()) if (hasPort(key)) this.portKeys++;
   }
 
   /**
@@ -16,17 +20,23 @@ export class ResolutionTable {
    * ResolutionPatch says. The caller validates the whole patch before, so it applies entirely.
    */
   apply(patch: ResolutionPatch): void {
-    for (const [ip, workload] of Object.entries(patch.upsert ?? {})) this.table.set(ip, workload);
-    for (const ip of patch.remove ?? []) this.table.delete(ip);
+    for (const [key, workload] of Object.entries(patch.upsert ?? {})) {
+      if (!this.table.has(key) && hasPort(key)) this.portKeys++;
+      this.table.set(key, workload);
+    }
+    for (const key of patch.remove ?? []) if (this.table.delete(key) && hasPort(key)) this.portKeys--;
   }
 
   get size(): number {
     return this.table.size;
   }
 
-  /** Fills the endpoint's names in place; `name` is the pod, else the service. */
+  /**
+   * Fills the endpoint's names in place; `name` is the pod, else the service. A name for the
+   * address and port (a service's port) wins over the address's own.
+   */
   resolve(endpoint: Endpoint): void {
-    const w = this.table.get(endpoint.ip);
+    const w = (this.portKeys > 0 ? this.table.get(addressKey(endpoint.ip, endpoint.port)) : undefined) ?? this.table.get(endpoint.ip);
     if (w === undefined) return;
     if (w.pod !== undefined) endpoint.pod = w.pod;
     if (w.service !== undefined) endpoint.service = w.service;
@@ -35,4 +45,9 @@ export class ResolutionTable {
     const name = w.name ?? w.pod ?? w.service;
     if (name !== undefined) endpoint.name = name;
   }
+}
+
+/** "10.0.0.1:80" and "[fd00::1]:80" carry a port; a bare IPv6 address has colons but no "]:". */
+function hasPort(key: string): boolean {
+  return key.includes(']:') || (!key.includes('[') && key.indexOf(':') === key.lastIndexOf(':') && key.includes(':'));
 }

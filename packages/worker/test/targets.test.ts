@@ -43,6 +43,20 @@ describe('parseTargets', () => {
 });
 
 describe('ResolutionTable', () => {
+  it('prefers a name for the address and port (a service port) over the address, IPv4 and IPv6', () => {
+    const table = new ResolutionTable();
+    table.replace({ '10.244.1.5': { pod: 'web-1' }, '10.244.1.5:9090': { service: 'metrics' }, 'fd00::5': { pod: 'v6' } });
+    table.apply({ upsert: { '[fd00::5]:53': { service: 'dns6' } } });
+    const named = (ip: string, port: number): string | undefined => {
+      const e: { ip: string; port: number; name?: string } = { ip, port };
+      table.resolve(e);
+      return e.name;
+    };
+    assert.deepEqual([named('10.244.1.5', 9090), named('10.244.1.5', 80), named('fd00::5', 53), named('fd00::5', 80)], ['metrics', 'web-1', 'dns6', 'v6']);
+    table.apply({ remove: ['10.244.1.5:9090', '[fd00::5]:53'] });
+    assert.deepEqual([named('10.244.1.5', 9090), named('fd00::5', 53)], ['web-1', 'v6']);
+  });
+
   it('names endpoints by pod, else service, and leaves unknown addresses alone', () => {
     const table = new ResolutionTable();
     table.replace({

@@ -1,5 +1,5 @@
 import type { Workload } from '@shoal/model';
-import { addressKey } from './address-key.js';
+import { addressKey } from '@shoal/model';
 import type { ClusterState, PodInfo } from './cluster-state.js';
 import type { NameClaim } from './name-history.js';
 

@@ -2,7 +2,7 @@
  * Names: which pod, service, namespace and node held an address over which time, from the
  * Kubernetes API or an inventory file, and the pods for targeting (docs/hub.md, "Names").
  */
-export { addressKey } from './address-key.js';
+export { addressKey } from '@shoal/model';
 export type { ClusterNode, ClusterService, ClusterState, PodInfo, ServiceEndpoint } from './cluster-state.js';
 export { clusterNames } from './cluster-names.js';
 export { InventoryError, InventoryErrorCodes, type InventoryErrorCode } from './inventory-error.js';

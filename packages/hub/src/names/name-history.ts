@@ -1,5 +1,5 @@
 import type { Endpoint, ResolutionPatch, Workload } from '@shoal/model';
-import { addressKey } from './address-key.js';
+import { addressKey } from '@shoal/model';
 import { Listeners } from './listeners.js';
 
 /** What a source says an address belongs to now. */
