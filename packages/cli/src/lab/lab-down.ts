@@ -5,6 +5,8 @@
  * state file recorded, it sweeps the names the lab's plan gives (lab-plan.ts) under the prefix,
  * so a lost state directory leaks nothing either.
  */
+import * as fs from 'node:fs';
+import { netnsEtcDir } from './lab-plan.js';
 import { LabState } from './lab-state.js';
 import { listLinks, listNetns, netnsPids, removeLink, removeNetns } from './lab-network.js';
 import { processStartTime, stopProcesses, type LabProcess } from './lab-processes.js';
@@ -68,6 +70,7 @@ export async function labDown(prefix: string, stateDir: string): Promise<DownRes
     if (err !== null) errors.push(err);
     else if (present) removedNetns++;
   }
+  for (const name of netns) fs.rmSync(netnsEtcDir(name), { recursive: true, force: true });
   if (errors.length === 0) state.remove();
   return { processes: procs.length, netns: removedNetns, links: removedLinks, errors };
 }

@@ -51,14 +51,23 @@ export async function testLab(tag: string, bases: [number, number]): Promise<Tes
   return { prefix, base, stateDir, hubPort: await freePort(), where: ['--prefix', prefix, '--state-dir', stateDir] };
 }
 
-/** Namespaces and root links named under `prefix` (`PREFIX-…`, or the host link `PREFIX0`). */
+/**
+ * Namespaces, root links and /etc/netns folders (pods' resolv.conf) named under `prefix`
+ * (`PREFIX-…`, or the host link `PREFIX0`).
+ */
 export function leftovers(prefix: string): string[] {
   const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
     .split('\n')
     .map((l) => l.split(' ')[0]!)
     .filter((n) => n.startsWith(`${prefix}-`));
   const links = (JSON.parse(execFileSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' })) as { ifname: string }[]).map((l) => l.ifname).filter((n) => n === `${prefix}0` || n.startsWith(`${prefix}-`));
-  return [...netns.map((n) => `netns ${n}`), ...links.map((l) => `link ${l}`)];
+  let etc: string[] = [];
+  try {
+    etc = fs.readdirSync('/etc/netns').filter((n) => n.startsWith(`${prefix}-`));
+  } catch {
+    // no /etc/netns at all
+  }
+  return [...netns.map((n) => `netns ${n}`), ...links.map((l) => `link ${l}`), ...etc.map((n) => `/etc/netns/${n}`)];
 }
 
 /** The processes a lab recorded, as (pid, start time) from its state file. */
