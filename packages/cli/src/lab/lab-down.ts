@@ -1,7 +1,8 @@
 /**
  * `lab down`: removes everything a lab made, whether `up` finished, failed or was killed.
  * Order matters: processes first (a namespace lives on while a process is inside it), then the
- * host's link, then the namespaces (their veths and bridges go with them). Besides what the
+ * host's link, then the namespaces (their veths and bridges go with them) and their
+ * /etc/netns folders (the pods' resolv.conf). Besides what the
  * state file recorded, it sweeps the names the lab's plan gives (lab-plan.ts) under the prefix,
  * so a lost state directory leaks nothing either.
  */
