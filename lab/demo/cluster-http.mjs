@@ -34,8 +34,12 @@ export function call(method, url, body, timeoutMs = 5000) {
         resolve({ status: res.statusCode ?? 0, body: parsed });
       });
     });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (err) => resolve({ status: 0, body: { error: err.message } }));
+    req.on('timeout', () => req.destroy(new Error(`no answer in ${timeoutMs} ms`)));
+    req.on('error', (err) => {
+      // In the pod's log: why a call became a 502 (the generator's pace bounds how many).
+      console.error(`${method} ${url}: ${err.message}`);
+      resolve({ status: 0, body: { error: err.message } });
+    });
     req.end(payload);
   });
 }

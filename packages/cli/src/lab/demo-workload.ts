@@ -23,7 +23,7 @@ export interface TrafficLimits {
 }
 
 /** Resolves once something accepts TCP on ip:port (the host routes to every pod); bounded. */
-export async function waitForTcp(ip: string, port: number, alive: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+export async function waitForTcp(ip: string, port: number, alive: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {

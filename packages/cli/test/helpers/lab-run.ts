@@ -111,3 +111,18 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** The last lines of the lab's logs named (`front`, `worker-node-1`, …), for failure messages. */
+export function logTails(stateDir: string, names: string[], lines = 15): string {
+  return names
+    .map((name) => {
+      let text: string;
+      try {
+        text = fs.readFileSync(path.join(stateDir, 'logs', `${name}.log`), 'utf8');
+      } catch (err) {
+        text = String(err);
+      }
+      return `--- ${name}.log:\n${text.split('\n').slice(-lines).join('\n')}`;
+    })
+    .join('\n');
+}
