@@ -5,10 +5,9 @@
  * programs live in lab/demo/ at the repository root.
  */
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { APP_PORT, netnsEtcDir, serviceFqdn, type LabPlan, type PlannedPod, type PodRole } from './lab-plan.js';
-import { isRunning, startProcess } from './lab-processes.js';
+import { isRunning, startProcess, waitForTcp } from './lab-processes.js';
 import type { LabState } from './lab-state.js';
 
 const DEMO_DIR = fileURLToPath(new URL('../../../../lab/demo/', import.meta.url));
@@ -20,29 +19,6 @@ export interface TrafficLimits {
   total: number;
   /** Seconds at most. */
   durationS: number;
-}
-
-/** Resolves once something accepts TCP on ip:port (the host routes to every pod); bounded. */
-export async function waitForTcp(ip: string, port: number, alive: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host: ip, port, timeout: 1000 });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-      socket.once('timeout', () => {
-        socket.destroy();
-        resolve(false);
-      });
-    });
-    if (ok) return;
-    if (!alive()) throw new Error(`${what} exited before it listened on ${ip}:${port}`);
-    if (Date.now() > deadline) throw new Error(`${what} does not listen on ${ip}:${port} after ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** The hosts file dnsmasq serves: every service by its short, namespaced and full name. */
