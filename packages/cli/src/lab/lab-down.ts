@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import { netnsEtcDir } from './lab-plan.js';
 import { LabState } from './lab-state.js';
 import { listLinks, listNetns, netnsPids, removeLink, removeNetns } from './lab-network.js';
-import { processStartTime, stopProcesses, type LabProcess } from './lab-processes.js';
+import { isRunning, processStartTime, stopProcesses, type LabProcess } from './lab-processes.js';
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -45,7 +45,7 @@ export async function labDown(prefix: string, stateDir: string): Promise<DownRes
   // Recorded processes (the hub runs outside any lab namespace), then whatever runs inside
   // the lab's namespaces: a process started just before a kill -9 of `up` has no record yet.
   const procs: LabProcess[] = [];
-  for (const r of records) if (r.kind === 'process') procs.push({ pid: r.pid, start: r.start });
+  for (const r of records) if (r.kind === 'process' && isRunning(r.pid, r.start)) procs.push({ pid: r.pid, start: r.start });
   for (const name of netns) {
     if (!existingNetns.includes(name)) continue;
     for (const pid of netnsPids(name)) {
