@@ -1,25 +1,11 @@
-// What every demo service shares: names looked up through the lab's DNS server (dnsmasq in the
-// `dns` pod, given by LAB_DNS) rather than /etc/hosts, so each new connection makes a real DNS
-// query on the wire; and one keep-alive agent, so calls between services reuse HTTP/1.1
-// connections as a service mesh-free cluster's clients do.
-import dns from 'node:dns';
+// What every demo service shares. Names are looked up the way a pod's are: the lab gives each
+// pod a resolv.conf naming its DNS server (dnsmasq in the `dns` pod) with Kubernetes' search
+// domains, so `users` becomes users.demo.svc.cluster.local and every new connection makes real
+// DNS queries on the wire. One keep-alive agent per process, so calls between services reuse
+// HTTP/1.1 connections.
 import http from 'node:http';
 
-const resolver = new dns.Resolver({ timeout: 2000, tries: 2 });
-if (process.env.LAB_DNS) resolver.setServers([process.env.LAB_DNS]);
-
-/** net.connect's `lookup`, answered by the lab's DNS server (IPv4 only: the lab has no IPv6). */
-function lookup(hostname, options, callback) {
-  const done = typeof options === 'function' ? options : callback;
-  const all = typeof options === 'object' && options !== null && options.all === true;
-  resolver.resolve4(hostname, (err, addresses) => {
-    if (err) return done(err);
-    if (all) return done(null, addresses.map((address) => ({ address, family: 4 })));
-    done(null, addresses[0], 4);
-  });
-}
-
-export const agent = new http.Agent({ keepAlive: true, maxSockets: 4, lookup });
+export const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 
 /**
  * One HTTP call with a JSON body (or none); resolves { status, body } and never rejects, so a
@@ -31,7 +17,6 @@ export function call(method, url, body, timeoutMs = 5000) {
     const req = http.request(url, {
       method,
       agent,
-      lookup,
       timeout: timeoutMs,
       headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
     });
@@ -49,8 +34,12 @@ export function call(method, url, body, timeoutMs = 5000) {
         resolve({ status: res.statusCode ?? 0, body: parsed });
       });
     });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (err) => resolve({ status: 0, body: { error: err.message } }));
+    req.on('timeout', () => req.destroy(new Error(`no answer in ${timeoutMs} ms`)));
+    req.on('error', (err) => {
+      // In the pod's log: why a call became a 502 (the generator's pace bounds how many).
+      console.error(`${method} ${url}: ${err.message}`);
+      resolve({ status: 0, body: { error: err.message } });
+    });
     req.end(payload);
   });
 }

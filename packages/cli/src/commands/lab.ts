@@ -41,7 +41,8 @@ Exit codes: 0 done; 1 could not build, remove or find the lab (the message says 
 2 bad command line.
 `;
 
-function wholeNumber(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
+/** A numeric option within [min, max] (decimals allowed: --rate 0.5), or its default. */
+function numberOption(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
   if (text === undefined) return fallback;
   const n = /^[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : NaN;
   if (!(n >= min && n <= max)) throw usageError(`--${name} needs a number ${min}-${max}, got '${text}'`);
@@ -112,7 +113,7 @@ async function run(argv: string[]): Promise<number> {
 
   const workload = values.workload ?? 'demo';
   if (workload !== 'demo' && workload !== 'none') throw usageError(`--workload must be demo or none, got '${workload}'`);
-  const nodes = wholeNumber('nodes', values.nodes, 2, 1, 8);
+  const nodes = numberOption('nodes', values.nodes, 2, 1, 8);
   if (!Number.isInteger(nodes)) throw usageError(`--nodes needs a whole number, got '${values.nodes}'`);
   try {
     const summary = await labUp({
@@ -120,12 +121,12 @@ async function run(argv: string[]): Promise<number> {
       stateDir,
       nodes,
       workload,
-      base: wholeNumber('subnet-base', values['subnet-base'], 0, 0, 255 - nodes),
-      hubPort: wholeNumber('hub-port', values['hub-port'], 8898, 1, 65535),
+      base: numberOption('subnet-base', values['subnet-base'], 0, 0, 255 - nodes),
+      hubPort: numberOption('hub-port', values['hub-port'], 8898, 1, 65535),
       traffic: {
-        rate: wholeNumber('rate', values.rate, 5, 0.1, 100),
-        total: wholeNumber('total', values.total, 10_000, 1, 1_000_000),
-        durationS: wholeNumber('duration', values.duration, 3600, 1, 86_400),
+        rate: numberOption('rate', values.rate, 5, 0.1, 100),
+        total: numberOption('total', values.total, 10_000, 1, 1_000_000),
+        durationS: numberOption('duration', values.duration, 3600, 1, 86_400),
       },
       progress: (line) => process.stdout.write(`${line}\n`),
     });

@@ -5,10 +5,9 @@
  * programs live in lab/demo/ at the repository root.
  */
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { APP_PORT, serviceFqdn, type LabPlan, type PlannedPod, type PodRole } from './lab-plan.js';
-import { isRunning, startProcess } from './lab-processes.js';
+import { APP_PORT, netnsEtcDir, serviceFqdn, type LabPlan, type PlannedPod, type PodRole } from './lab-plan.js';
+import { isRunning, startProcess, waitForTcp } from './lab-processes.js';
 import type { LabState } from './lab-state.js';
 
 const DEMO_DIR = fileURLToPath(new URL('../../../../lab/demo/', import.meta.url));
@@ -20,29 +19,6 @@ export interface TrafficLimits {
   total: number;
   /** Seconds at most. */
   durationS: number;
-}
-
-/** Resolves once something accepts TCP on ip:port (the host routes to every pod); bounded. */
-export async function waitForTcp(ip: string, port: number, alive: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host: ip, port, timeout: 1000 });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-      socket.once('timeout', () => {
-        socket.destroy();
-        resolve(false);
-      });
-    });
-    if (ok) return;
-    if (!alive()) throw new Error(`${what} exited before it listened on ${ip}:${port}`);
-    if (Date.now() > deadline) throw new Error(`${what} does not listen on ${ip}:${port} after ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** The hosts file dnsmasq serves: every service by its short, namespaced and full name. */
@@ -59,7 +35,22 @@ function podOf(plan: LabPlan, role: PodRole): PlannedPod {
   return plan.pods.find((p) => p.role === role)!;
 }
 
+/**
+ * Gives every pod the lab's DNS server as a Kubernetes pod has it: `ip netns exec` mounts
+ * /etc/netns/NAME/resolv.conf over /etc/resolv.conf for what it runs, so curl, redis-cli or
+ * getaddrinfo in a pod resolve `users`, `users.demo` and the full name. `down` removes them.
+ */
+function writePodResolvConf(plan: LabPlan): void {
+  for (const pod of plan.pods) {
+    const dir = netnsEtcDir(pod.netns);
+    fs.mkdirSync(dir, { recursive: true });
+    const search = `${pod.namespace}.svc.cluster.local svc.cluster.local cluster.local`;
+    fs.writeFileSync(`${dir}/resolv.conf`, `nameserver ${plan.dnsIp}\nsearch ${search}\noptions ndots:5\n`);
+  }
+}
+
 export async function startDemoWorkload(plan: LabPlan, state: LabState, limits: TrafficLimits): Promise<void> {
+  writePodResolvConf(plan);
   const dns = podOf(plan, 'dns');
   const hosts = state.path('dns-hosts');
   fs.writeFileSync(hosts, hostsFile(plan), { mode: 0o644 });
@@ -92,23 +83,24 @@ export async function startDemoWorkload(plan: LabPlan, state: LabState, limits: 
   await waitForTcp(redis.ip, 6379, redisAlive, 'redis-server');
 
   const node = process.execPath;
-  const common = (pod: PlannedPod) => ({ LAB_DNS: dns.ip, HOST: pod.ip, PORT: String(APP_PORT), APP_PORT: String(APP_PORT) });
+  // Services are named as a pod in their namespace names them: the short name, completed by
+  // the search domains of the pod's resolv.conf.
+  const common = (pod: PlannedPod) => ({ HOST: pod.ip, PORT: String(APP_PORT), APP_PORT: String(APP_PORT) });
   const users = podOf(plan, 'users');
   const usersAlive = start(users, node, [`${DEMO_DIR}users.mjs`], common(users));
   await waitForTcp(users.ip, APP_PORT, usersAlive, 'users');
 
   const orders = podOf(plan, 'orders');
-  const ordersAlive = start(orders, node, [`${DEMO_DIR}orders.mjs`], { ...common(orders), REDIS_HOST: serviceFqdn(redis) });
+  const ordersAlive = start(orders, node, [`${DEMO_DIR}orders.mjs`], { ...common(orders), REDIS_HOST: redis.name });
   await waitForTcp(orders.ip, APP_PORT, ordersAlive, 'orders');
 
   const front = podOf(plan, 'front');
-  const frontAlive = start(front, node, [`${DEMO_DIR}front.mjs`], { ...common(front), USERS_HOST: serviceFqdn(users), ORDERS_HOST: serviceFqdn(orders) });
+  const frontAlive = start(front, node, [`${DEMO_DIR}front.mjs`], { ...common(front), USERS_HOST: users.name, ORDERS_HOST: orders.name });
   await waitForTcp(front.ip, APP_PORT, frontAlive, 'front');
 
   const traffic = podOf(plan, 'traffic');
   start(traffic, node, [`${DEMO_DIR}traffic.mjs`], {
-    LAB_DNS: dns.ip,
-    FRONT_HOST: serviceFqdn(front),
+    FRONT_HOST: front.name,
     APP_PORT: String(APP_PORT),
     RATE: String(limits.rate),
     TOTAL: String(limits.total),

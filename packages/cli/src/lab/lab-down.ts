@@ -1,13 +1,16 @@
 /**
  * `lab down`: removes everything a lab made, whether `up` finished, failed or was killed.
  * Order matters: processes first (a namespace lives on while a process is inside it), then the
- * host's link, then the namespaces (their veths and bridges go with them). Besides what the
+ * host's link, then the namespaces (their veths and bridges go with them) and their
+ * /etc/netns folders (the pods' resolv.conf). Besides what the
  * state file recorded, it sweeps the names the lab's plan gives (lab-plan.ts) under the prefix,
  * so a lost state directory leaks nothing either.
  */
+import * as fs from 'node:fs';
+import { netnsEtcDir } from './lab-plan.js';
 import { LabState } from './lab-state.js';
 import { listLinks, listNetns, netnsPids, removeLink, removeNetns } from './lab-network.js';
-import { processStartTime, stopProcesses, type LabProcess } from './lab-processes.js';
+import { isRunning, processStartTime, stopProcesses, type LabProcess } from './lab-processes.js';
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -42,7 +45,7 @@ export async function labDown(prefix: string, stateDir: string): Promise<DownRes
   // Recorded processes (the hub runs outside any lab namespace), then whatever runs inside
   // the lab's namespaces: a process started just before a kill -9 of `up` has no record yet.
   const procs: LabProcess[] = [];
-  for (const r of records) if (r.kind === 'process') procs.push({ pid: r.pid, start: r.start });
+  for (const r of records) if (r.kind === 'process' && isRunning(r.pid, r.start)) procs.push({ pid: r.pid, start: r.start });
   for (const name of netns) {
     if (!existingNetns.includes(name)) continue;
     for (const pid of netnsPids(name)) {
@@ -68,6 +71,7 @@ export async function labDown(prefix: string, stateDir: string): Promise<DownRes
     if (err !== null) errors.push(err);
     else if (present) removedNetns++;
   }
+  for (const name of netns) fs.rmSync(netnsEtcDir(name), { recursive: true, force: true });
   if (errors.length === 0) state.remove();
   return { processes: procs.length, netns: removedNetns, links: removedLinks, errors };
 }

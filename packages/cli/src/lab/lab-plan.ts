@@ -135,3 +135,8 @@ export function serviceFqdn(pod: PlannedPod): string {
 export function netnsPath(netns: string): string {
   return `/var/run/netns/${netns}`;
 }
+
+/** Files `ip netns exec` mounts over /etc for processes in `netns` (resolv.conf here). */
+export function netnsEtcDir(netns: string): string {
+  return `/etc/netns/${netns}`;
+}

@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import type { LabState } from './lab-state.js';
 
 /** Field 22 of /proc/PID/stat (start time in clock ticks since boot), or null if PID is gone. */
@@ -79,4 +80,27 @@ export async function stopProcesses(list: LabProcess[], graceMs = 5000): Promise
   for (let waited = 0; waited < graceMs && list.some((p) => isRunning(p.pid, p.start)); waited += 100) await sleep(100);
   for (const p of list) signal(p, 'SIGKILL');
   for (let waited = 0; waited < 5000 && list.some((p) => isRunning(p.pid, p.start)); waited += 100) await sleep(100);
+}
+
+/** Resolves once something accepts TCP on ip:port (the host routes to every pod); bounded. */
+export async function waitForTcp(ip: string, port: number, alive: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host: ip, port, timeout: 1000 });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+      socket.once('timeout', () => {
+        socket.destroy();
+        resolve(false);
+      });
+    });
+    if (ok) return;
+    if (!alive()) throw new Error(`${what} exited before it listened on ${ip}:${port}`);
+    if (Date.now() > deadline) throw new Error(`${what} does not listen on ${ip}:${port} after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -10,8 +10,8 @@ import { planLab, WORKER_PORT, type LabPlan } from './lab-plan.js';
 import { LabState, type LabSummary } from './lab-state.js';
 import { buildNetwork, conflictingRoutes, listLinks, listNetns } from './lab-network.js';
 import { inventoryOf } from './lab-inventory.js';
-import { startDemoWorkload, waitForTcp, type TrafficLimits } from './demo-workload.js';
-import { isRunning } from './lab-processes.js';
+import { startDemoWorkload, type TrafficLimits } from './demo-workload.js';
+import { isRunning, waitForTcp } from './lab-processes.js';
 import { hubUnavailable, pushResolution, startHub, startWorkers, waitForWorkers, workerUrl } from './lab-workers.js';
 import { labObjectNames } from './lab-down.js';
 

@@ -51,14 +51,23 @@ export async function testLab(tag: string, bases: [number, number]): Promise<Tes
   return { prefix, base, stateDir, hubPort: await freePort(), where: ['--prefix', prefix, '--state-dir', stateDir] };
 }
 
-/** Namespaces and root links named under `prefix` (`PREFIX-…`, or the host link `PREFIX0`). */
+/**
+ * Namespaces, root links and /etc/netns folders (pods' resolv.conf) named under `prefix`
+ * (`PREFIX-…`, or the host link `PREFIX0`).
+ */
 export function leftovers(prefix: string): string[] {
   const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
     .split('\n')
     .map((l) => l.split(' ')[0]!)
     .filter((n) => n.startsWith(`${prefix}-`));
   const links = (JSON.parse(execFileSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' })) as { ifname: string }[]).map((l) => l.ifname).filter((n) => n === `${prefix}0` || n.startsWith(`${prefix}-`));
-  return [...netns.map((n) => `netns ${n}`), ...links.map((l) => `link ${l}`)];
+  let etc: string[] = [];
+  try {
+    etc = fs.readdirSync('/etc/netns').filter((n) => n.startsWith(`${prefix}-`));
+  } catch {
+    // no /etc/netns at all
+  }
+  return [...netns.map((n) => `netns ${n}`), ...links.map((l) => `link ${l}`), ...etc.map((n) => `/etc/netns/${n}`)];
 }
 
 /** The processes a lab recorded, as (pid, start time) from its state file. */
@@ -101,4 +110,19 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs / 1000} s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** The last lines of the lab's logs named (`front`, `worker-node-1`, …), for failure messages. */
+export function logTails(stateDir: string, names: string[], lines = 15): string {
+  return names
+    .map((name) => {
+      let text: string;
+      try {
+        text = fs.readFileSync(path.join(stateDir, 'logs', `${name}.log`), 'utf8');
+      } catch (err) {
+        text = String(err);
+      }
+      return `--- ${name}.log:\n${text.split('\n').slice(-lines).join('\n')}`;
+    })
+    .join('\n');
 }
