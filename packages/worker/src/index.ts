@@ -2,7 +2,7 @@ export { EntryStore } from './store/entry-store.js';
 export type { EntryStoreOptions, EntryStoreStats, StoreCursor } from './store/entry-store.js';
 export type { PacketRecord } from './store/record-codec.js';
 export { parseSize } from './size-units.js';
-export { parseTargets, targetFilter, KERNEL_FILTER_MAX_HOSTS } from './targets.js';
+export { parseTargets, targetFilter, KERNEL_FILTER_MAX_HOSTS, MATCH_ALL_IP } from './targets.js';
 export type { Target, TargetFilter } from './targets.js';
 export { ResolutionTable } from './resolution.js';
 export { startWorker, createWorkerLogger, FLUSH_INTERVAL_MS, CLOCK_INTERVAL_MS } from './worker.js';
