@@ -33,6 +33,16 @@ const COMMANDS: CommandEntry[] = [
     summary: 'run the hub: merge every worker\'s entries into one stream and API on :8898',
     load: async () => (await import('./commands/hub.js')).hubCommand,
   },
+  {
+    name: 'local',
+    summary: 'capture this machine\'s own traffic: a worker and a hub on :8898, no Kubernetes',
+    load: async () => (await import('./commands/local.js')).localCommand,
+  },
+  {
+    name: 'view',
+    summary: 'serve a pcap/pcapng file through a hub on :8898 (same API as a cluster)',
+    load: async () => (await import('./commands/view.js')).viewCommand,
+  },
 ];
 
 const VERSION = '0.1.0';

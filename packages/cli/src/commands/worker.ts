@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { hostname, networkInterfaces } from 'node:os';
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { isShoalError } from '@shoal/model';
 import {
@@ -16,6 +16,7 @@ import {
 } from '@shoal/worker';
 import type { Command } from '../main.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
+import { defaultNodeIp } from '../local-addresses.js';
 import { usageError } from '../usage-error.js';
 
 const DEFAULTS = { port: 30001, interface: 'any', capture: 'best', storageLimit: '500Mi', dataDir: '/var/lib/shoal/worker' } as const;
@@ -71,13 +72,6 @@ function readTargets(file: string | undefined): Target[] {
   } catch (err) {
     throw usageError(`--targets ${file}: ${(err as Error).message}`);
   }
-}
-
-function defaultNodeIp(): string {
-  for (const list of Object.values(networkInterfaces())) {
-    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
-  }
-  return '127.0.0.1';
 }
 
 async function run(argv: string[]): Promise<number> {
