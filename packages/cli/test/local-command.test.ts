@@ -1,0 +1,97 @@
+/**
+ * `shoal local`: as root, a real capture on loopback; curl-like requests to an HTTP server of
+ * this test reach the hub as entries named after the host. Unprivileged (setpriv/runuser to
+ * nobody), it must stop at once and say that CAP_NET_RAW is missing and how to get it.
+ */
+
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { REPO_ROOT, SHOAL_BIN } from './helpers/run-shoal.js';
+import { collectEntries, ServingShoal } from './helpers/serving-shoal.js';
+
+const isRoot = process.getuid?.() === 0;
+const REQUESTS = 3;
+
+let tmp = '';
+before(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-local-test-'));
+});
+after(() => {
+  if (tmp !== '') fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** The command that runs a program as nobody with no capabilities, or why there is none. */
+function asNobody(): string[] | string {
+  if (!isRoot) return 'not root: cannot switch to another user';
+  const tools: string[][] = [
+    ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', '--inh-caps=-all'],
+    ['runuser', '-u', 'nobody', '--'],
+  ];
+  for (const prefix of tools) {
+    // The user must be able to run node and read the repository: try `shoal --version` first.
+    const probe = spawnSync(prefix[0]!, [...prefix.slice(1), process.execPath, SHOAL_BIN, '--version'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    if (probe.status === 0) return prefix;
+  }
+  return 'neither setpriv nor runuser can run shoal as nobody here (missing tool, or the repository is not readable to nobody)';
+}
+
+describe('shoal local', () => {
+  it('captures on loopback: requests to a local HTTP server come out of the hub as entries named after the host', { skip: isRoot ? false : 'needs root to capture' }, async () => {
+    const server = http.createServer((req, res) => res.end(`hello ${req.url}\n`));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const local = new ServingShoal(['local', '--interface', 'lo', '--port', '0', '--data-dir', path.join(tmp, 'data')]);
+    try {
+      const hub = await local.hubUrl();
+      assert.match(local.stdout, /^shoal local: capturing on lo \(\w+\) for \d+ addresses of /m);
+      assert.match(local.stdout, /shoal observe --hub http:\/\/127\.0\.0\.1:\d+/);
+      const since = Date.now();
+      const marker = `/shoal-local-test-${process.pid}`;
+      for (let i = 0; i < REQUESTS; i++) {
+        const res = await fetch(`http://127.0.0.1:${port}${marker}/${i}`);
+        assert.equal(res.status, 200);
+        await res.text();
+      }
+      const entries = await collectEntries(hub, `path.startsWith("${marker}/")`, since, (e) => e.length >= REQUESTS);
+      assert.equal(entries.length, REQUESTS, local.describe());
+      const host = os.hostname();
+      for (const e of entries) {
+        const dst = e['dst'] as { ip: string; port: number; name?: string };
+        assert.equal(dst.port, port);
+        assert.equal(dst.name, host, 'the resolution table names local addresses after the host');
+        assert.equal(e['worker'], host);
+      }
+      assert.deepEqual(entries.map((e) => (e['summary'] as { path: string }).path).sort(), [0, 1, 2].map((i) => `${marker}/${i}`));
+      assert.ok(fs.existsSync(path.join(tmp, 'data', 'token')), 'the worker token is generated into the data dir');
+    } finally {
+      const code = await local.stop();
+      server.close();
+      assert.equal(code, 0, local.describe());
+    }
+  });
+
+  it('unprivileged, it says CAP_NET_RAW is missing and how to grant it (exit 1)', async (t) => {
+    const prefix = asNobody();
+    if (typeof prefix === 'string') {
+      t.skip(prefix);
+      return;
+    }
+    const run = new ServingShoal(['local', '--interface', 'lo', '--port', '0', '--data-dir', path.join(tmp, 'nobody')], (args) =>
+      spawn(prefix[0]!, [...prefix.slice(1), process.execPath, SHOAL_BIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
+    const code = await run.ended();
+    assert.equal(code, 1, run.describe());
+    assert.match(run.stderr, /^shoal local: cannot capture: this process lacks CAP_NET_RAW/m);
+    assert.match(run.stderr, /as root/);
+    assert.match(run.stderr, /setcap cap_net_raw,cap_net_admin\+eip/);
+    assert.match(run.stderr, /\(CAP_ERR_PERMISSION\)$/m);
+    assert.equal(run.stdout, '');
+    assert.equal(fs.existsSync(path.join(tmp, 'nobody')), false, 'nothing is created before the check');
+  });
+});
