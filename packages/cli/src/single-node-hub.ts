@@ -19,6 +19,8 @@ export interface SingleNodeOptions {
   dataDir: string;
   storageLimitBytes: number;
   hubPort: number;
+  /** False when the source replays a file with its own times (see WorkerOptions.wallClock). */
+  wallClock?: boolean;
   workerLog: Logger;
   hubLog: Logger;
 }
@@ -48,6 +50,7 @@ export async function startSingleNodeHub(options: SingleNodeOptions): Promise<Si
     nodeName: options.nodeName,
     nodeIp: options.nodeIp,
     logger: options.workerLog,
+    ...(options.wallClock !== undefined ? { wallClock: options.wallClock } : {}),
   });
   // Names before targets: the first entries already carry them.
   if (options.names !== undefined) worker.core.resolution.replace(options.names);

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fixture, golden } from './helpers/fixtures.js';
+import { fixture, fixtureAbs, golden } from './helpers/fixtures.js';
 import { describeRun, lines, shoal } from './helpers/run-shoal.js';
 import { collectEntries, ServingShoal } from './helpers/serving-shoal.js';
 
@@ -33,8 +33,9 @@ describe('shoal view FILE', () => {
       assert.match(view.stdout, /shoal observe --hub http:\/\/127\.0\.0\.1:\d+/);
 
       const entries = await collectEntries(hub, '', 0, (e) => e.length >= expected.length);
-      const texts = (list: { summary?: unknown }[]) => list.map((e) => (e.summary as { text: string }).text).sort();
-      assert.deepEqual(texts(entries), texts(expected), view.describe());
+      // The same entries at the same times as `shoal dissect` finds: the file's clock is kept.
+      const rows = (list: { summary?: unknown; timestamp?: unknown }[]) => list.map((e) => `${String(e.timestamp)} ${(e.summary as { text: string }).text}`).sort();
+      assert.deepEqual(rows(entries), rows(expected), view.describe());
 
       const status = (await (await fetch(`${hub}/status`)).json()) as { workers: { name: string; up: boolean; store: { entries: number } }[] };
       assert.equal(status.workers.length, 1);
@@ -46,12 +47,16 @@ describe('shoal view FILE', () => {
       assert.equal(res.status, 200);
       const file = path.join(tmp, 'one.pcap');
       fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
-      const tshark = spawnSync('tshark', ['-r', file, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' });
-      if (tshark.error !== undefined) {
-        t.skip(`tshark cannot run (${tshark.error.message}): the pcap was served but not opened`);
+      const times = (pcap: string) => spawnSync('tshark', ['-r', pcap, '-T', 'fields', '-e', 'frame.time_epoch'], { encoding: 'utf8' });
+      const served = times(file);
+      if (served.error !== undefined) {
+        t.skip(`tshark cannot run (${served.error.message}): the pcap was served but not opened`);
       } else {
-        assert.equal(tshark.status, 0, tshark.stderr);
-        assert.ok(lines(tshark.stdout).length > 0, 'tshark reads packets from the served pcap');
+        assert.equal(served.status, 0, served.stderr);
+        assert.ok(lines(served.stdout).length > 0, 'tshark reads packets from the served pcap');
+        // Its packets are the file's, at the file's times.
+        const original = new Set(lines(times(fixtureAbs('keep-alive.pcap')).stdout));
+        for (const time of lines(served.stdout)) assert.ok(original.has(time), `${time} is a packet time of ${KEEP_ALIVE}`);
       }
     } finally {
       assert.equal(await view.stop(), 0, view.describe());

@@ -26,9 +26,7 @@ Serves a capture file (pcap or pcapng) through a hub: the same API as a cluster'
 cluster works on the file. Every packet of the file is dissected (all its hosts are targets),
 then the hub serves until Ctrl-C. It listens on 127.0.0.1 only.
 
-Entries carry the time the file was loaded, not the time it was captured: the file is replayed
-as a live capture would deliver it (the gaps between packets are kept). The entries live in a
-temporary directory removed on exit.
+Entries keep the times of the capture. They live in a temporary directory removed on exit.
 
 Options:
   --port N                 the hub's port (default ${DEFAULTS.port})
@@ -77,7 +75,8 @@ async function run(argv: string[]): Promise<number> {
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-view-'));
   try {
-    const source = new ReplaySource();
+    // The file's own times: entries say when the traffic happened, not when it was loaded.
+    const source = new ReplaySource({ keepTimestamps: true });
     let view: SingleNodeHub;
     try {
       view = await startSingleNodeHub({
@@ -90,6 +89,7 @@ async function run(argv: string[]): Promise<number> {
         dataDir,
         storageLimitBytes: DEFAULTS.storageLimit,
         hubPort,
+        wallClock: false,
         workerLog: createWorkerLogger(level),
         hubLog: createHubLogger(level),
       });
@@ -103,6 +103,8 @@ async function run(argv: string[]): Promise<number> {
       // The file is all there is: requests still waiting for a response are emitted now,
       // as `shoal dissect` does at the end of a file, instead of after the response timeout.
       view.worker.core.pipeline.finish();
+      // Once, now the file is done: its streams stop counting as live in /stats.
+      view.worker.core.pipeline.tick(Date.now());
       const entries = view.worker.core.store.stats().entries;
       process.stdout.write(
         [
