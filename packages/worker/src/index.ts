@@ -12,7 +12,7 @@ export { LiveSource, CAPTURE_CHOICES } from './capture/live-source.js';
 export type { CaptureChoice } from './capture/live-source.js';
 export { ReplaySource } from './capture/replay-source.js';
 export type { PacketSource, CaptureSpec, OpenCapture, CaptureCounters, SkippedBackend } from './capture/packet-source.js';
-export { planCaptures, NETNS_INTERFACE } from './capture/capture-plan.js';
+export { planCaptures, withoutPorts, NETNS_INTERFACE } from './capture/capture-plan.js';
 export { DuplicateFilter, DUPLICATE_WINDOW_MS } from './capture/duplicate-filter.js';
 export type { CaptureStatus } from './capture/capture-set.js';
 export { loadToken, BearerCheck } from './api/auth.js';
