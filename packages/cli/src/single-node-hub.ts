@@ -52,9 +52,6 @@ export async function startSingleNodeHub(options: SingleNodeOptions): Promise<Si
     logger: options.workerLog,
     ...(options.wallClock !== undefined ? { wallClock: options.wallClock } : {}),
   });
-  // Names before targets: the first entries already carry them.
-  if (options.names !== undefined) worker.core.resolution.replace(options.names);
-  worker.core.setTargets(options.targets);
   let hub: RunningHub;
   try {
     hub = await startHub({
@@ -68,6 +65,12 @@ export async function startSingleNodeHub(options: SingleNodeOptions): Promise<Si
     await worker.close();
     throw err;
   }
+  // Targets last, once both ports are known: the worker↔hub and hub↔client traffic crosses
+  // loopback, which `shoal local` captures, and must not be made into entries of itself.
+  worker.core.ignorePorts([worker.port, hub.port]);
+  // Names before targets: the first entries already carry them.
+  if (options.names !== undefined) worker.core.resolution.replace(options.names);
+  worker.core.setTargets(options.targets);
   return {
     worker,
     hub,

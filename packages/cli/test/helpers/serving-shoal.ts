@@ -68,14 +68,14 @@ export type WsMessage = Record<string, unknown>;
 
 /**
  * Opens the hub's /ws with filter `q` from time `since` and collects entries until `enough`
- * says so (or WAIT_MS passes); returns every entry received.
+ * says so (or `waitMs` passes); returns every entry received.
  */
-export async function collectEntries(hubUrl: string, q: string, since: number, enough: (entries: WsMessage[]) => boolean): Promise<WsMessage[]> {
+export async function collectEntries(hubUrl: string, q: string, since: number, enough: (entries: WsMessage[]) => boolean, waitMs = WAIT_MS): Promise<WsMessage[]> {
   const ws = new WebSocket(`${hubUrl.replace(/^http/, 'ws')}/ws?q=${encodeURIComponent(q)}&since=${since}`);
   const entries: WsMessage[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(resolve, WAIT_MS);
+      const timer = setTimeout(resolve, waitMs);
       ws.on('message', (data) => {
         const m = JSON.parse(String(data)) as WsMessage;
         if (m['error'] !== undefined) reject(new Error(`/ws error: ${JSON.stringify(m['error'])}`));
