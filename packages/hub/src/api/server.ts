@@ -11,6 +11,8 @@ import { ClientAuth } from './auth.js';
 import { ApiError, ErrorCodes, sendError, sendJson } from './http-util.js';
 import { getEntryById, getHistory } from './routes/entries.js';
 import { getPcap } from './routes/pcap.js';
+import { getServiceMap } from './routes/servicemap.js';
+import { getStats } from './routes/stats.js';
 import { getStatus } from './routes/status.js';
 import { getTargets, putTargets } from './routes/targets.js';
 import { validateQuery } from './routes/validate.js';
@@ -75,6 +77,8 @@ export function createHubServer(ctx: ApiContext): Server {
     '/status': ['GET', (_req, res) => getStatus(registry, feeds, ctx.sockets.size, res)],
     '/entries': ['GET', (_req, res, url) => getHistory(registry, url.searchParams, res)],
     '/pcap': ['GET', (_req, res, url) => getPcap(registry, url.searchParams, res, log)],
+    '/stats': ['GET', (_req, res, url) => getStats(registry, url.searchParams, res)],
+    '/servicemap': ['GET', (_req, res, url) => getServiceMap(registry, url.searchParams, res)],
     '/query/validate': ['POST', (req, res) => validateQuery(req, res)],
     '/targets': ['GET|PUT', (req, res) => (req.method === 'PUT' ? putTargets(ctx.targets, req, res) : getTargets(ctx.targets, res))],
   };
