@@ -14,14 +14,30 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT, SHOAL_BIN } from './helpers/run-shoal.js';
-import { collectEntries, ServingShoal, type WsMessage } from './helpers/serving-shoal.js';
+import { collectEntries, ServingShoal, WAIT_MS, type WsMessage } from './helpers/serving-shoal.js';
 
 const execFileAsync = promisify(execFile);
 
 const isRoot = process.getuid?.() === 0;
 const REQUESTS = 3;
-const ROUNDS = 5;
-const ROUND_WAIT_MS = 10_000;
+const ROUNDS = 10;
+const ROUND_GAP_MS = 2_000;
+
+/** The first round whose REQUESTS requests all came with their 200 response. */
+function wholeRound(entries: WsMessage[], prefix: string): number | undefined {
+  const answered = new Map<number, Set<string>>();
+  for (const e of entries) {
+    const summary = e['summary'] as { path?: string; status?: number };
+    const m = summary.path === undefined ? null : /^(\d+)\/(\d+)$/.exec(summary.path.slice(prefix.length));
+    if (m === null || summary.status !== 200) continue;
+    const round = Number(m[1]);
+    const seen = answered.get(round) ?? new Set<string>();
+    seen.add(m[2]!);
+    answered.set(round, seen);
+    if (seen.size === REQUESTS) return round;
+  }
+  return undefined;
+}
 
 /** One request with curl (a new connection each time), as a user would make it. */
 async function curl(url: string): Promise<string> {
@@ -63,22 +79,34 @@ describe('shoal local', () => {
       assert.match(local.stdout, /^shoal local: capturing on lo \(\w+\) for \d+ addresses of /m);
       assert.match(local.stdout, /shoal observe --hub http:\/\/127\.0\.0\.1:\d+/);
       // Loopback is shared with everything else on this machine (other test runs, benchmarks):
-      // when it is busy the kernel drops packets for lack of ring space, as it may. So a round
-      // of requests is retried, a bounded number of times, until one is seen whole.
-      let entries: WsMessage[] = [];
-      let round = 0;
-      let marker = '';
-      while (round < ROUNDS) {
-        round++;
-        marker = `/shoal-local-test-${process.pid}-${round}`;
-        const since = Date.now();
-        for (let i = 0; i < REQUESTS; i++) assert.equal(await curl(`http://127.0.0.1:${port}${marker}/${i}`), `hello ${marker}/${i}\n`);
-        const answered = (list: WsMessage[]) => list.filter((e) => (e['summary'] as { status?: number }).status === 200).length >= REQUESTS;
-        entries = await collectEntries(hub, `path.startsWith("${marker}/")`, since, answered, ROUND_WAIT_MS);
-        if (answered(entries)) break;
+      // when it is busy the kernel drops packets for lack of ring space, as it may. So rounds of
+      // requests go on, a bounded number of them, until one round is seen whole through the hub.
+      const prefix = `/shoal-local-test-${process.pid}-`;
+      const since = Date.now();
+      let done = false;
+      let rounds = 0;
+      const requests = (async () => {
+        while (!done && rounds < ROUNDS) {
+          rounds++;
+          for (let i = 0; i < REQUESTS; i++) {
+            const url = `http://127.0.0.1:${port}${prefix}${rounds}/${i}`;
+            assert.equal(await curl(url), `hello ${prefix}${rounds}/${i}\n`);
+          }
+          await new Promise((resolve) => setTimeout(resolve, ROUND_GAP_MS));
+        }
+      })();
+      let all: WsMessage[] = [];
+      try {
+        all = await collectEntries(hub, `path.startsWith("${prefix}")`, since, (list) => wholeRound(list, prefix) !== undefined, WAIT_MS * 2);
+      } finally {
+        done = true;
+        await requests;
       }
-      const status = entries.length === REQUESTS ? '' : await (await fetch(`${hub}/status`)).text();
-      assert.equal(entries.length, REQUESTS, `after ${round} rounds: ${JSON.stringify(entries.map((e) => e['summary']))}\n/status: ${status}\n${local.describe()}`);
+      const round = wholeRound(all, prefix);
+      const status = round !== undefined ? '' : await (await fetch(`${hub}/status`)).text();
+      assert.ok(round !== undefined, `no whole round in ${rounds}: ${JSON.stringify(all.map((e) => e['summary']))}\n/status: ${status}\n${local.describe()}`);
+      const entries = all.filter((e) => path.dirname((e['summary'] as { path: string }).path) === `${prefix}${round}`);
+      assert.equal(entries.length, REQUESTS);
       const host = os.hostname();
       for (const e of entries) {
         const dst = e['dst'] as { ip: string; port: number; name?: string };
@@ -86,7 +114,7 @@ describe('shoal local', () => {
         assert.equal(dst.name, host, 'the resolution table names local addresses after the host');
         assert.equal(e['worker'], host);
       }
-      assert.deepEqual(entries.map((e) => (e['summary'] as { path: string }).path).sort(), [0, 1, 2].map((i) => `${marker}/${i}`));
+      assert.deepEqual(entries.map((e) => (e['summary'] as { path: string }).path).sort(), [0, 1, 2].map((i) => `${prefix}${round}/${i}`));
       assert.ok(fs.existsSync(path.join(tmp, 'data', 'token')), 'the worker token is generated into the data dir');
     } finally {
       const code = await local.stop();
