@@ -73,6 +73,8 @@ async function run(argv: string[]): Promise<number> {
   // capture nothing, and the reason only in a log line.
   if (hasNetRaw() === false) throw new ShoalError('CAP_ERR_PERMISSION', NO_NET_RAW);
 
+  // Listened for from here on: a Ctrl-C while starting up stops cleanly once started.
+  const stopped = untilStopSignal();
   const dataDir = values['data-dir'] ?? stateDir('local');
   const host = hostname();
   const { targets, names } = localAddresses(host);
@@ -117,7 +119,7 @@ async function run(argv: string[]): Promise<number> {
       '',
     ].join('\n'),
   );
-  await untilStopSignal();
+  await stopped;
   await local.close();
   return EXIT_OK;
 }

@@ -73,6 +73,8 @@ async function run(argv: string[]): Promise<number> {
   const checked = checkFile(file);
   for (const w of checked.warnings) process.stderr.write(`shoal view: ${w.message} (${w.code}); serving what came before\n`);
 
+  // Listened for from here on: a Ctrl-C while starting up stops cleanly once started.
+  const stopped = untilStopSignal();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-view-'));
   try {
     // The file's own times: entries say when the traffic happened, not when it was loaded.
@@ -115,7 +117,7 @@ async function run(argv: string[]): Promise<number> {
           '',
         ].join('\n'),
       );
-      await untilStopSignal();
+      await stopped;
     } finally {
       await view.close();
     }
