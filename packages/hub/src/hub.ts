@@ -55,6 +55,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     limits: options.clientLimits ?? DEFAULT_CLIENT_LIMITS,
     token: options.token,
     targets,
+    names: options.names,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
