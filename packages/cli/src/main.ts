@@ -43,6 +43,16 @@ const COMMANDS: CommandEntry[] = [
     summary: 'a cluster of network namespaces on this machine: lab up, lab status, lab down',
     load: async () => (await import('./commands/lab.js')).labCommand,
   },
+  {
+    name: 'local',
+    summary: 'capture this machine\'s own traffic: a worker and a hub on :8898, no Kubernetes',
+    load: async () => (await import('./commands/local.js')).localCommand,
+  },
+  {
+    name: 'view',
+    summary: 'serve a pcap/pcapng file through a hub on :8898 (same API as a cluster)',
+    load: async () => (await import('./commands/view.js')).viewCommand,
+  },
 ];
 
 const VERSION = '0.1.0';

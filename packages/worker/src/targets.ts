@@ -25,14 +25,22 @@ export interface TargetFilter {
   acceptFlow: ((a: { ip: string }, b: { ip: string }) => boolean) | undefined;
 }
 
+/**
+ * A target with this `ip` stands for every address: the capture takes all IP traffic and no
+ * per-flow check runs. `shoal view` uses it, as a capture file's hosts are all of interest and
+ * not known before it is read. It is never implied: an empty list still captures nothing.
+ */
+export const MATCH_ALL_IP = '*';
+
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 /** Validates an address so it can be placed in a BPF expression safely. */
 function checkIp(ip: string): string {
+  if (ip === MATCH_ALL_IP) return ip;
   const v4 = IPV4.exec(ip);
   if (v4 !== null && v4.slice(1).every((o) => Number(o) <= 255)) return ip;
   if (/^[0-9a-fA-F:.]+$/.test(ip) && ip.includes(':')) return ip.toLowerCase();
-  throw new ShoalError('CLI_ERR_USAGE', `target ip '${ip}' is not an IPv4 or IPv6 address`);
+  throw new ShoalError('CLI_ERR_USAGE', `target ip '${ip}' is not an IPv4 or IPv6 address (or '${MATCH_ALL_IP}' for all)`);
 }
 
 /**
@@ -42,6 +50,7 @@ function checkIp(ip: string): string {
 export function targetFilter(targets: readonly Target[], maxHosts = KERNEL_FILTER_MAX_HOSTS): TargetFilter {
   const ips = [...new Set(targets.map((t) => checkIp(t.ip)))].sort();
   if (ips.length === 0) return { bpf: null, acceptFlow: undefined };
+  if (ips.includes(MATCH_ALL_IP)) return { bpf: 'ip or ip6', acceptFlow: undefined };
   if (ips.length <= maxHosts) return { bpf: ips.map((ip) => `host ${ip}`).join(' or '), acceptFlow: undefined };
   const wanted = new Set(ips);
   return { bpf: 'ip or ip6', acceptFlow: (a, b) => wanted.has(a.ip) || wanted.has(b.ip) };

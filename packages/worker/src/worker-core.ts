@@ -1,7 +1,7 @@
 import type { NodeInfo } from '@shoal/model';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { planCaptures } from './capture/capture-plan.js';
+import { planCaptures, withoutPorts } from './capture/capture-plan.js';
 import { CaptureSet, type CaptureStatus } from './capture/capture-set.js';
 import type { PacketSource } from './capture/packet-source.js';
 import { workerMetrics } from './metrics.js';
@@ -44,6 +44,7 @@ export class WorkerCore {
   /** Entries one GET /entries request may read before it answers with what it found. */
   readonly maxExamined: number;
   private targetList: Target[] = [];
+  private ignoredPorts: number[] = [];
 
   constructor(private readonly options: CoreOptions) {
     this.name = options.name;
@@ -76,13 +77,21 @@ export class WorkerCore {
   }
 
   /**
+   * TCP ports never captured, from the next setTargets on: the worker's own API and its hub's
+   * when they run on addresses that are targets (`shoal local`), so Shoal does not record itself.
+   */
+  ignorePorts(ports: number[]): void {
+    this.ignoredPorts = [...ports];
+  }
+
+  /**
    * Replaces the targets: rebuilds the kernel filters and reopens the captures that changed.
    * No targets, no capture: a worker nobody told what to watch records nothing.
    */
   setTargets(targets: Target[]): CaptureStatus[] {
     const maxHosts = this.options.maxKernelHosts ?? KERNEL_FILTER_MAX_HOSTS;
     const all = targetFilter(targets, maxHosts);
-    const specs = planCaptures(targets, this.options.interface, maxHosts);
+    const specs = withoutPorts(planCaptures(targets, this.options.interface, maxHosts), this.ignoredPorts);
     this.targetList = targets;
     this.pipeline.acceptFlow = all.acceptFlow;
     // Copies of a packet arrive only from `any` (one per interface crossed) or from two captures.

@@ -31,6 +31,12 @@ export interface WorkerOptions {
   maxKernelHosts?: number;
   /** Entries one GET /entries request may read; lowered by tests to reach the cap. */
   historyMaxExamined?: number;
+  /**
+   * Run timeouts on the wall clock every CLOCK_INTERVAL_MS (default true). False for a source
+   * replaying a file with its own timestamps: the packets' times then drive the timeouts, and
+   * the end of the file is marked by `core.pipeline.finish()`.
+   */
+  wallClock?: boolean;
 }
 
 export interface RunningWorker {
@@ -80,9 +86,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   if ((options.targets ?? []).length === 0) log.info('no targets yet: nothing is captured until PUT /targets (or --targets)');
 
   const flushTimer = setInterval(() => core.pipeline.flush(), FLUSH_INTERVAL_MS);
-  const clockTimer = setInterval(() => core.pipeline.tick(Date.now()), CLOCK_INTERVAL_MS);
+  const clockTimer = options.wallClock === false ? undefined : setInterval(() => core.pipeline.tick(Date.now()), CLOCK_INTERVAL_MS);
   flushTimer.unref();
-  clockTimer.unref();
+  clockTimer?.unref();
 
   const server = createApiServer(core, token.token);
   try {

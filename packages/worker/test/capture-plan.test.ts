@@ -1,9 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LinkType } from '@shoal/model';
-import { DuplicateFilter, DUPLICATE_WINDOW_MS, planCaptures } from '../dist/index.js';
+import { DuplicateFilter, DUPLICATE_WINDOW_MS, planCaptures, withoutPorts } from '../dist/index.js';
 
 const pod = (ip: string, netns?: string) => ({ ip, name: `p${ip.split('.').pop()}`, namespace: 'ns', ...(netns !== undefined ? { netns } : {}) });
+
+describe('withoutPorts', () => {
+  it("leaves the given TCP ports out of every capture's kernel filter, and checks them", () => {
+    const plan = planCaptures([pod('10.0.0.1'), pod('10.0.0.2', '/run/netns/a')], 'any');
+    assert.deepEqual(
+      withoutPorts(plan, [8898, 30001, 8898]).map((s) => s.filter),
+      ['(host 10.0.0.2) and not (tcp port 8898 or tcp port 30001)', '((host 10.0.0.1) and not (host 10.0.0.2)) and not (tcp port 8898 or tcp port 30001)'],
+    );
+    assert.equal(withoutPorts(plan, []), plan);
+    assert.throws(() => withoutPorts(plan, [0]), { code: 'CLI_ERR_USAGE' });
+  });
+});
 
 describe('planCaptures', () => {
   it('plans no capture at all for no targets', () => {

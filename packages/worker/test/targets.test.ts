@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseTargets, targetFilter } from '../dist/targets.js';
+import { MATCH_ALL_IP, parseTargets, targetFilter } from '../dist/targets.js';
 import { ResolutionTable } from '../dist/resolution.js';
 
 const pod = (ip: string) => ({ ip, name: `pod-${ip}`, namespace: 'default' });
@@ -24,6 +24,12 @@ describe('targetFilter', () => {
     assert.equal(f.acceptFlow({ ip: '10.0.19.135' }, { ip: '192.168.1.1' }), true);
     assert.equal(f.acceptFlow({ ip: '192.168.1.1' }, { ip: '10.0.19.135' }), true);
     assert.equal(f.acceptFlow({ ip: '192.168.1.1' }, { ip: '192.168.1.2' }), false);
+  });
+
+  it("takes all IP traffic for the match-all target '*', with no per-flow check", () => {
+    const many = Array.from({ length: 100 }, (_, i) => pod(`10.0.0.${i}`));
+    assert.deepEqual(targetFilter([pod('10.0.0.1'), pod(MATCH_ALL_IP)]), { bpf: 'ip or ip6', acceptFlow: undefined });
+    assert.deepEqual(targetFilter([...many, pod(MATCH_ALL_IP)], 64), { bpf: 'ip or ip6', acceptFlow: undefined });
   });
 
   it('refuses anything that is not an address (it ends up inside a BPF expression)', () => {

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { hostname, networkInterfaces } from 'node:os';
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { isShoalError } from '@shoal/model';
 import {
@@ -16,6 +16,10 @@ import {
 } from '@shoal/worker';
 import type { Command } from '../main.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
+import { defaultNodeIp } from '../local-addresses.js';
+import { logLevelOption } from '../log-level-option.js';
+import { portOption } from '../port-option.js';
+import { untilStopSignal } from '../stop-signal.js';
 import { usageError } from '../usage-error.js';
 
 const DEFAULTS = { port: 30001, interface: 'any', capture: 'best', storageLimit: '500Mi', dataDir: '/var/lib/shoal/worker' } as const;
@@ -51,13 +55,6 @@ Exit codes: 0 stopped by SIGTERM/SIGINT after flushing the store; 1 could not st
 in use, data dir not writable); 2 bad command line, unreadable --targets or --token-file.
 `;
 
-function portOf(text: string | undefined): number {
-  if (text === undefined) return DEFAULTS.port;
-  const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw usageError(`--port needs a port number 0-65535, got '${text}'`);
-  return n;
-}
-
 function readTargets(file: string | undefined): Target[] {
   if (file === undefined) return [];
   let text: string;
@@ -71,13 +68,6 @@ function readTargets(file: string | undefined): Target[] {
   } catch (err) {
     throw usageError(`--targets ${file}: ${(err as Error).message}`);
   }
-}
-
-function defaultNodeIp(): string {
-  for (const list of Object.values(networkInterfaces())) {
-    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
-  }
-  return '127.0.0.1';
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -102,14 +92,13 @@ async function run(argv: string[]): Promise<number> {
   }
   const capture = values.capture ?? DEFAULTS.capture;
   if (!CAPTURE_CHOICES.includes(capture as CaptureChoice)) throw usageError(`--capture must be one of ${CAPTURE_CHOICES.join(', ')}, got '${capture}'`);
-  const level = values['log-level'] ?? 'info';
-  if (!['fatal', 'error', 'warn', 'info', 'debug'].includes(level)) throw usageError(`--log-level must be fatal, error, warn, info or debug, got '${level}'`);
+  const level = logLevelOption(values['log-level'], 'info');
   const log = createWorkerLogger(level);
   const nodeName = values['node-name'] ?? process.env['NODE_NAME'] ?? hostname();
   if (nodeName === '' || nodeName.includes('/')) throw usageError(`--node-name must be non-empty and without '/', got '${nodeName}'`);
 
   const options: WorkerOptions = {
-    port: portOf(values.port),
+    port: portOption(values.port, DEFAULTS.port),
     interface: values.interface ?? DEFAULTS.interface,
     source: new LiveSource(capture as CaptureChoice),
     dataDir: values['data-dir'] ?? DEFAULTS.dataDir,
@@ -131,14 +120,8 @@ async function run(argv: string[]): Promise<number> {
   }
 
   // Runs until SIGTERM (Kubernetes) or SIGINT (Ctrl-C); a second signal stops at once.
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const signal = await untilStopSignal();
   log.info({ signal }, 'stopping: closing captures, finishing streams, flushing the store');
-  const force = (): void => process.exit(EXIT_OK);
-  process.once('SIGTERM', force);
-  process.once('SIGINT', force);
   await worker.close();
   return EXIT_OK;
 }

@@ -71,6 +71,8 @@ export class WorkerLink extends EventEmitter {
     private readonly log: Logger,
   ) {
     super();
+    // Every feed subscription listens for 'up': one per distinct query, more than the default 10.
+    this.setMaxListeners(0);
     this.base = `http://${address.host}:${address.port}`;
     this.backoff = new Backoff(options.backoffBaseMs, options.backoffMaxMs);
     this.current = {
@@ -224,7 +226,9 @@ export function describe(err: unknown): string {
   if (err instanceof Error) {
     const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
     if (err.name === 'TimeoutError') return 'no answer within the timeout';
-    if (cause?.code !== undefined) return `${cause.code}${cause.message ? `: ${cause.message}` : ''}`;
+    // Node's socket errors already start with the code ("connect ECONNREFUSED 10.0.0.5:30001").
+    if (cause?.message !== undefined && cause.message !== '') return cause.message;
+    if (cause?.code !== undefined) return cause.code;
     return err.message;
   }
   return String(err);

@@ -1,3 +1,4 @@
+import { ShoalError } from '@shoal/model';
 import { KERNEL_FILTER_MAX_HOSTS, targetFilter, type Target } from '../targets.js';
 import type { CaptureSpec } from './packet-source.js';
 
@@ -53,6 +54,18 @@ export function planCaptures(targets: readonly Target[], rootInterface: string, 
     specs.push(spec);
   }
   return specs;
+}
+
+/**
+ * Leaves TCP `ports` out of every capture, in the kernel filter. A worker whose targets include
+ * the addresses its own API and hub talk over (`shoal local`: every address of the machine)
+ * would otherwise capture the entries it streams, make entries of them, stream those, and so on.
+ */
+export function withoutPorts(specs: CaptureSpec[], ports: readonly number[]): CaptureSpec[] {
+  if (ports.length === 0) return specs;
+  for (const p of ports) if (!Number.isInteger(p) || p < 1 || p > 65535) throw new ShoalError('CLI_ERR_USAGE', `ignored port ${p} is not a TCP port`);
+  const not = [...new Set(ports)].sort((a, b) => a - b).map((p) => `tcp port ${p}`).join(' or ');
+  return specs.map((s) => ({ ...s, filter: `(${s.filter}) and not (${not})` }));
 }
 
 /** Two specs are the same capture: an unchanged capture is kept open across a target update. */

@@ -15,7 +15,8 @@ interface Replaying extends OpenCapture {
 
 /**
  * Replays capture files "as if live" (tests, demos): packets are delivered in chunks on later
- * turns of the event loop, like a live capture's batches, with timestamps moved to now. The
+ * turns of the event loop, like a live capture's batches, with timestamps moved to now (or, with
+ * `keepTimestamps`, as captured: `shoal view`, whose worker runs no wall clock). The
  * kernel filter of the spec is not applied (there is no kernel); the worker's user-space
  * target check still is. With no capture open (no targets) a replay delivers nothing, as a
  * quiet network would.
@@ -25,8 +26,13 @@ export class ReplaySource implements PacketSource {
   private readonly open_ = new Set<Replaying>();
   private clock = 0;
 
-  /** `autoplay`: a file replayed once into every capture as it opens (child-process tests). */
-  constructor(private readonly options: { autoplay?: string } = {}) {}
+  /**
+   * `autoplay`: a file replayed once into every capture as it opens (child-process tests).
+   * `keepTimestamps`: packets keep the file's times, so entries show when the traffic happened.
+   * Only for a worker whose timeouts follow the packets' clock (`wallClock: false`): a clock
+   * ticking at now would time out every stream of an older file in mid-replay.
+   */
+  constructor(private readonly options: { autoplay?: string; keepTimestamps?: boolean } = {}) {}
 
   /** Captures open now, oldest first. */
   get captures(): readonly { spec: CaptureSpec }[] {
@@ -77,7 +83,7 @@ export class ReplaySource implements PacketSource {
     const sink: PacketSink = {
       onPacket: (linkType, ts, data, offset, caplen, wire) => {
         if (capture.closed) return;
-        shift ??= Math.max(Date.now(), this.clock + GAP_BETWEEN_PLAYS_MS) - ts;
+        shift ??= this.options.keepTimestamps === true ? 0 : Math.max(Date.now(), this.clock + GAP_BETWEEN_PLAYS_MS) - ts;
         last = Math.max(last, ts + shift);
         capture.counters.received++;
         capture.counters.delivered++;

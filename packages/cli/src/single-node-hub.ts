@@ -1,0 +1,84 @@
+import type { Workload } from '@shoal/model';
+import { startHub, type RunningHub } from '@shoal/hub';
+import { startWorker, type PacketSource, type RunningWorker, type Target, type createWorkerLogger } from '@shoal/worker';
+
+type Logger = ReturnType<typeof createWorkerLogger>;
+
+/** Worker and hub of `shoal local` and `shoal view` listen here only: the hub has no token. */
+export const LOOPBACK = '127.0.0.1';
+
+export interface SingleNodeOptions {
+  /** The worker's name: the first part of entry ids, and its name in the hub's /status. */
+  nodeName: string;
+  nodeIp: string;
+  interface: string;
+  source: PacketSource;
+  targets: Target[];
+  /** Names for the targets' addresses, applied to entries as they are made. */
+  names?: Record<string, Workload>;
+  dataDir: string;
+  storageLimitBytes: number;
+  hubPort: number;
+  /** False when the source replays a file with its own times (see WorkerOptions.wallClock). */
+  wallClock?: boolean;
+  workerLog: Logger;
+  hubLog: Logger;
+}
+
+export interface SingleNodeHub {
+  readonly worker: RunningWorker;
+  readonly hub: RunningHub;
+  readonly hubUrl: string;
+  readonly workerUrl: string;
+  /** Stops the hub first (its clients see the end), then the worker (which flushes its store). */
+  close(): Promise<void>;
+}
+
+/**
+ * One worker and a hub that lists only it, in this process: what a cluster runs, on one
+ * machine. The worker's API is on a free loopback port and its generated token (DATA_DIR/token)
+ * is handed to the hub directly, so the user deals with the hub alone.
+ */
+export async function startSingleNodeHub(options: SingleNodeOptions): Promise<SingleNodeHub> {
+  const worker = await startWorker({
+    port: 0,
+    host: LOOPBACK,
+    interface: options.interface,
+    source: options.source,
+    dataDir: options.dataDir,
+    storageLimitBytes: options.storageLimitBytes,
+    nodeName: options.nodeName,
+    nodeIp: options.nodeIp,
+    logger: options.workerLog,
+    ...(options.wallClock !== undefined ? { wallClock: options.wallClock } : {}),
+  });
+  let hub: RunningHub;
+  try {
+    hub = await startHub({
+      port: options.hubPort,
+      host: LOOPBACK,
+      workers: [{ name: options.nodeName, host: LOOPBACK, port: worker.port }],
+      workerToken: worker.token,
+      logger: options.hubLog,
+    });
+  } catch (err) {
+    await worker.close();
+    throw err;
+  }
+  // Targets last, once both ports are known: the worker↔hub and hub↔client traffic crosses
+  // loopback, which `shoal local` captures, and must not be made into entries of itself.
+  worker.core.ignorePorts([worker.port, hub.port]);
+  // Names before targets: the first entries already carry them.
+  if (options.names !== undefined) worker.core.resolution.replace(options.names);
+  worker.core.setTargets(options.targets);
+  return {
+    worker,
+    hub,
+    hubUrl: `http://${LOOPBACK}:${hub.port}`,
+    workerUrl: `http://${LOOPBACK}:${worker.port}`,
+    close: async () => {
+      await hub.close();
+      await worker.close();
+    },
+  };
+}
