@@ -17,3 +17,4 @@ export { METRIC_PREFIX } from './metrics.js';
 export type { NameLookup, Pod, PodDirectory } from './names.js';
 export { parseSelection, selectPods, DEFAULT_SELECTION } from './targets/target-selection.js';
 export type { TargetSelection } from './targets/target-selection.js';
+export { startHubNames, type HubNames, type NamesSource } from './names/index.js';

@@ -14,6 +14,8 @@ export interface NameLookup {
   namesAt(ip: string, port: number, tsMs: number): Workload | undefined;
   /** Calls `listener` with each change (to push to the workers); returns the unsubscribe. */
   onPatch?(listener: (patch: ResolutionPatch) => void): () => void;
+  /** The whole current table: with onPatch, the hub keeps the workers' tables in step. */
+  snapshot?(): Record<string, Workload>;
 }
 
 /** A pod the hub may ask workers to capture. */

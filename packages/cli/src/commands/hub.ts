@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { isShoalError } from '@shoal/model';
-import { createHubLogger, parseWorkerList, readTokenFile, startHub, type HubOptions, type RunningHub } from '@shoal/hub';
+import { createHubLogger, parseWorkerList, readTokenFile, startHub, startHubNames, type HubNames, type HubOptions, type RunningHub } from '@shoal/hub';
 import type { Command } from '../main.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import { usageError } from '../usage-error.js';
@@ -21,6 +21,11 @@ Options:
   --worker-token-file FILE  the workers' API token (the content of their --token-file)
   --token-file FILE         a token clients must send (Authorization: Bearer …); without it
                             the hub's API is open: keep it on localhost or behind a Service
+  --inventory FILE          names and pods from an inventory file (no Kubernetes), re-read
+                            when it changes (docs/hub.md, "Inventory")
+  --kubernetes              names and pods from the Kubernetes API: one watch of pods, services,
+                            EndpointSlices and nodes (in a pod: its service account; elsewhere
+                            $KUBECONFIG or ~/.kube/config)
   --log-level LEVEL         fatal | error | warn | info | debug (default info)
 
 Exit codes: 0 stopped by SIGTERM/SIGINT; 1 could not start (port in use); 2 bad command
@@ -45,6 +50,8 @@ async function run(argv: string[]): Promise<number> {
         workers: { type: 'string' },
         'worker-token-file': { type: 'string' },
         'token-file': { type: 'string' },
+        inventory: { type: 'string' },
+        kubernetes: { type: 'boolean', default: false },
         'log-level': { type: 'string' },
       },
     }));
@@ -65,10 +72,23 @@ async function run(argv: string[]): Promise<number> {
     ...(values['worker-token-file'] !== undefined ? { workerToken: readTokenFile(values['worker-token-file'], '--worker-token-file') } : {}),
     ...(values['token-file'] !== undefined ? { token: readTokenFile(values['token-file'], '--token-file') } : {}),
   };
+  if (values.inventory !== undefined && values.kubernetes) throw usageError('--inventory and --kubernetes are two sources of names: give one');
+  let names: HubNames | undefined;
+  if (values.inventory !== undefined || values.kubernetes) {
+    try {
+      names = await startHubNames(values.inventory !== undefined ? { inventory: values.inventory } : { kubernetes: 'default' }, log);
+    } catch (err) {
+      process.stderr.write(`shoal hub: cannot read the names: ${(err as Error).message}\n`);
+      return EXIT_FAILURE;
+    }
+    options.names = names.lookup;
+    options.pods = names.pods;
+  }
   let hub: RunningHub;
   try {
     hub = await startHub(options);
   } catch (err) {
+    await names?.stop();
     if (isShoalError(err) || (err as NodeJS.ErrnoException).code === undefined) throw err;
     process.stderr.write(`shoal hub: cannot start: ${(err as Error).message}\n`);
     return EXIT_FAILURE;
@@ -82,6 +102,7 @@ async function run(argv: string[]): Promise<number> {
   process.once('SIGTERM', force);
   process.once('SIGINT', force);
   await hub.close();
+  await names?.stop();
   return EXIT_OK;
 }
 
