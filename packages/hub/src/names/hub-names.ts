@@ -1,6 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Pod, PodDirectory as HubPods, NameLookup } from '../names.js';
-import type { NameFeed } from '../workers/name-pusher.js';
 import type { PodInfo } from './cluster-state.js';
 import { InventoryNames } from './inventory-names.js';
 import { KubernetesNames } from './kubernetes-names.js';
@@ -13,7 +12,7 @@ export type NamesSource = { inventory: string } | { kubernetes: KubeConfig | 'de
 
 export interface HubNames {
   /** Names as of a time, for delivery; the whole table and its changes, for the workers. */
-  lookup: NameLookup & NameFeed;
+  lookup: NameLookup;
   /** The pods for targeting, in the shape the hub's targets take. */
   pods: HubPods;
   stop(): Promise<void>;
@@ -53,7 +52,7 @@ export async function startHubNames(source: NamesSource, logger: NamesLogger): P
   return {
     lookup: {
       namesAt: (ip, port, tsMs) => history.at(ip, port, tsMs),
-      snapshot: () => history.snapshot(),
+      current: () => history.snapshot(),
       onPatch: (listener) => history.onPatch(listener),
     },
     pods: { pods: () => directory.pods().flatMap(toHubPod), onChange: (listener) => directory.onChange(listener) },
