@@ -47,6 +47,7 @@ export function createHubMetrics(workers: WorkerRegistry, feeds: FeedHub, socket
   });
   mirrored(registry, 'feed_delivered_entries_total', 'Entries sent to /ws clients', () => feeds.counters.delivered);
   mirrored(registry, 'feed_lost_entries_total', 'Entries skipped for /ws clients that read too slowly (or skipped by a worker for the hub)', () => feeds.counters.lost);
+  mirrored(registry, 'feed_cross_node_copies_total', 'Entries of a call captured on two nodes that the hub did not show twice', () => feeds.counters.copies);
   mirrored(registry, 'feed_rejected_entries_total', 'Entries a worker sent that failed the hub\'s own check of the filter', () => feeds.counters.rejected);
   mirrored(registry, 'feed_late_entries_total', 'Entries that arrived after the merge window had passed their time (delivered out of order)', () => feeds.counters.late);
   return registry;

@@ -13,7 +13,7 @@ export class FeedHub {
   private readonly groups = new Map<string, QueryGroup>();
   private readonly memberOf = new Map<ClientFeed, QueryGroup>();
   private privateKeys = 0;
-  readonly counters: FeedCounters & GroupCounters = { delivered: 0, lost: 0, rejected: 0, late: 0 };
+  readonly counters: FeedCounters & GroupCounters = { delivered: 0, lost: 0, rejected: 0, late: 0, copies: 0 };
 
   constructor(
     private readonly registry: WorkerRegistry,

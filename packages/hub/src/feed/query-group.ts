@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { NameLookup } from '../names.js';
 import type { WorkerRegistry } from '../workers/worker-registry.js';
 import type { ClientFeed } from './client-feed.js';
+import { CrossNodeCopies } from './cross-node-copies.js';
 import { MergeWindow } from './merge-window.js';
 import { WorkerFeed } from './worker-feed.js';
 import { fillNames } from './fill-names.js';
@@ -24,6 +25,8 @@ export interface GroupCounters {
   /** Entries a worker sent that failed the hub's own check of the filter. */
   rejected: number;
   late: number;
+  /** Entries of a call another node's worker had already given (cross-node-copies.ts). */
+  copies: number;
 }
 
 /**
@@ -36,6 +39,8 @@ export class QueryGroup {
   readonly clients = new Set<ClientFeed>();
   private readonly feeds: WorkerFeed[];
   private readonly window: MergeWindow<Entry>;
+  /** A call seen by two nodes' workers is shown once. */
+  private readonly copies = new CrossNodeCopies();
   private readonly tickTimer: NodeJS.Timeout;
   private readonly readyTimer: NodeJS.Timeout;
   private pendingReady: number;
@@ -101,13 +106,18 @@ export class QueryGroup {
       this.counters.rejected++;
       return;
     }
+    // Names first: whether a call crossed nodes is read from its ends' nodes.
+    if (this.names !== undefined) fillNames(entry, this.names);
+    if (this.copies.isCopy(entry)) {
+      this.counters.copies++;
+      return;
+    }
     const late = this.window.late;
     this.window.push(entry);
     this.counters.late += this.window.late - late;
   }
 
   private deliver(entry: Entry): void {
-    if (this.names !== undefined) fillNames(entry, this.names);
     if (!this.isReady) this.replayed++;
     const json = JSON.stringify(entry);
     for (const client of this.clients) client.offer(json);

@@ -1,4 +1,5 @@
 import type { Entry } from '@shoal/model';
+import { CrossNodeCopies } from '../feed/cross-node-copies.js';
 import { describe } from '../workers/worker-link.js';
 import type { WorkerRegistry } from '../workers/worker-registry.js';
 
@@ -22,6 +23,8 @@ export interface WalkResult {
  */
 export async function walkHistory(registry: WorkerRegistry, q: string, from: number, to: number, visit: (entry: Entry) => void): Promise<WalkResult> {
   const result: WalkResult = { entries: 0, truncated: false, unavailable: {} };
+  // A call between nodes is in both nodes' histories: it counts once.
+  const copies = new CrossNodeCopies();
   for (const link of registry.all()) if (!link.up) result.unavailable[link.name] = link.state().lastError ?? 'down';
   await Promise.all(
     registry.up().map(async (link) => {
@@ -39,6 +42,7 @@ export async function walkHistory(registry: WorkerRegistry, q: string, from: num
           for (const entry of page.entries) {
             if (entry.timestamp < from) return;
             if (entry.timestamp >= to) continue;
+            if (copies.isCopy(entry)) continue;
             result.entries++;
             visit(entry);
           }

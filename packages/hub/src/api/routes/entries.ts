@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Entry } from '@shoal/model';
+import { CrossNodeCopies } from '../../feed/cross-node-copies.js';
 import { fillNames } from '../../feed/fill-names.js';
 import type { NameLookup } from '../../names.js';
 import type { WorkerRegistry } from '../../workers/worker-registry.js';
@@ -56,9 +57,12 @@ export async function getHistory(registry: WorkerRegistry, names: NameLookup | u
     if (page.next !== null) more = true;
   }
   all.sort((a, b) => b.timestamp - a.timestamp);
+  if (names !== undefined) for (const e of all) fillNames(e, names);
+  // Oldest first, so each call keeps the entry of the node that saw it first.
+  const copies = new CrossNodeCopies();
+  for (let i = all.length - 1; i >= 0; i--) if (copies.isCopy(all[i]!)) all.splice(i, 1);
   if (all.length > limit) more = true;
   const entries = all.slice(0, limit);
-  if (names !== undefined) for (const e of entries) fillNames(e, names);
   const next = more && entries.length > 0 ? entries[entries.length - 1]!.timestamp : null;
   const body: Record<string, unknown> = { entries, next };
   if (Object.keys(unavailable).length > 0) body['unavailable'] = unavailable;
