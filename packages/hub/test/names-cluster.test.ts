@@ -49,6 +49,15 @@ describe('clusterNames (what a cluster calls its addresses)', () => {
     assert.deepEqual(got, { '192.168.1.10': { name: 'node-a', node: 'node-a' } });
   });
 
+  it('a cluster IP that is a pod's own address (a headless inventory service) keeps the pod and its node', () => {
+    const got = names({
+      pods: [pod('front-1', '10.244.1.3')],
+      services: [{ name: 'front', namespace: 'shop', clusterIPs: ['10.244.1.3'], ports: [{ port: 8080, protocol: 'TCP' }] }],
+    });
+    const named = { name: 'front-1', namespace: 'shop', pod: 'front-1', node: 'node-a', service: 'front' };
+    assert.deepEqual(got, { '10.244.1.3': named, '10.244.1.3:8080': named });
+  });
+
   it('two pods showing one IP: the newer holds it', () => {
     const got = names({ pods: [pod('new', '10.244.1.5', { createdMs: 2000 }), pod('old', '10.244.1.5', { createdMs: 1000 })] });
     assert.equal((got['10.244.1.5'] as { pod: string }).pod, 'new');

@@ -57,8 +57,12 @@ export function clusterNames(state: ClusterState): Map<string, NameClaim> {
   for (const service of state.services) {
     const workload: Workload = { name: service.name, namespace: service.namespace, service: service.name };
     for (const ip of service.clusterIPs) {
-      names.set(ip, { workload });
-      for (const { port } of service.ports) names.set(addressKey(ip, port), { workload });
+      // A cluster IP that is a pod's own address (an inventory's headless service) keeps the
+      // pod, and its node, and gains the service.
+      const pod = podByIp.get(ip);
+      const claim: NameClaim = pod !== undefined ? withSince({ ...podWorkload(pod), service: service.name }, pod.createdMs) : { workload };
+      names.set(ip, claim);
+      for (const { port } of service.ports) names.set(addressKey(ip, port), claim);
     }
   }
   return names;
