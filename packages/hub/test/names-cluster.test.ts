@@ -49,7 +49,7 @@ describe('clusterNames (what a cluster calls its addresses)', () => {
     assert.deepEqual(got, { '192.168.1.10': { name: 'node-a', node: 'node-a' } });
   });
 
-  it('a cluster IP that is a pod's own address (a headless inventory service) keeps the pod and its node', () => {
+  it('a cluster IP that is the address of a pod (a headless inventory service) keeps the pod and its node', () => {
     const got = names({
       pods: [pod('front-1', '10.244.1.3')],
       services: [{ name: 'front', namespace: 'shop', clusterIPs: ['10.244.1.3'], ports: [{ port: 8080, protocol: 'TCP' }] }],
