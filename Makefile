@@ -1,5 +1,5 @@
 # Two commands do all setup on a fresh Debian 12 machine as root:
-#   make run   — dissect a demo capture made from real local traffic
+#   make run   — the lab cluster and its live feed until Ctrl-C (which removes the lab)
 #   make test  — lint and every test
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -15,10 +15,11 @@ APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libp
 FIXTURE_APT_PACKAGES := llvm
 STAMP := .make
 
-.PHONY: help setup apt-install deps build lint run test fixtures bench-dissect bench-capture lab-up lab-down clean
+.PHONY: help setup apt-install deps build lint run dissect-demo test fixtures bench-dissect bench-capture lab-up lab-down clean
 
 help:
-	@echo "make run            dissect a demo capture made from real local traffic"
+	@echo "make run            the lab cluster (2 nodes, demo workload, workers, hub) and its live feed until Ctrl-C"
+	@echo "make dissect-demo   capture real local traffic (nginx + curl) and dissect it"
 	@echo "make test           lint and run every test"
 	@echo "make fixtures       regenerate the test captures from real servers and clients"
 	@echo "make bench-dissect  benchmark shoal dissect against tshark and httpry"
@@ -65,7 +66,10 @@ lint: deps
 	npm run --silent lint
 
 run: setup build
-	lab/demo.sh
+	lab/run.sh
+
+dissect-demo: setup build
+	lab/dissect-demo.sh
 
 test: setup build lint
 	npm test

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make run` until the lab cluster exists: real nginx and curl on loopback, captured with tcpdump,
+# `make dissect-demo`: real nginx and curl on loopback, captured with tcpdump,
 # then dissected by `shoal dissect`. Leaves the capture in .demo/demo.pcap for you to explore.
 set -euo pipefail
 cd "$(dirname "$0")/.."
