@@ -14,7 +14,7 @@ APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libp
 FIXTURE_APT_PACKAGES := llvm
 STAMP := .make
 
-.PHONY: help setup apt-install deps build lint run test fixtures bench-dissect bench-capture clean
+.PHONY: help setup apt-install deps build lint run test fixtures bench-dissect bench-capture bench-hub clean
 
 help:
 	@echo "make run            dissect a demo capture made from real local traffic"
@@ -22,6 +22,7 @@ help:
 	@echo "make fixtures       regenerate the test captures from real servers and clients"
 	@echo "make bench-dissect  benchmark shoal dissect against tshark and httpry"
 	@echo "make bench-capture  benchmark shoal worker's live capture (flood, HTTP, 10-minute soak)"
+	@echo "make bench-hub      benchmark shoal hub: 50 workers, 50 clients, next to a plain ws broadcast"
 
 setup: $(STAMP)/apt deps
 
@@ -74,6 +75,9 @@ bench-dissect: setup build
 
 bench-capture: setup build
 	bench/capture/run.sh
+
+bench-hub: setup build
+	bench/hub/run.sh
 
 clean:
 	rm -rf packages/*/dist packages/*/dist-test packages/*/tsconfig.tsbuildinfo packages/*/test/tsconfig.tsbuildinfo
