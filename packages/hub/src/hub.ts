@@ -6,7 +6,8 @@ import { DEFAULT_CLIENT_LIMITS, type ClientLimits } from './feed/client-feed.js'
 import { FeedHub } from './feed/feed-hub.js';
 import { DEFAULT_GROUP_OPTIONS, type GroupOptions } from './feed/query-group.js';
 import { createHubMetrics } from './metrics.js';
-import type { NameLookup } from './names.js';
+import type { NameLookup, PodDirectory } from './names.js';
+import { TargetPusher } from './targets/target-pusher.js';
 import { DEFAULT_LINK_OPTIONS, type LinkOptions } from './workers/worker-link.js';
 import type { WorkerAddress } from './workers/worker-list.js';
 import { WorkerRegistry } from './workers/worker-registry.js';
@@ -22,6 +23,8 @@ export interface HubOptions {
   token?: string;
   /** Names the hub fills in at delivery, as of each entry's time (the names module). */
   names?: NameLookup;
+  /** The cluster's pods, for PUT /targets (the names module: a Kubernetes watch or an inventory). */
+  pods?: PodDirectory;
   logger?: Logger;
   link?: Partial<LinkOptions>;
   feed?: Partial<GroupOptions>;
@@ -46,10 +49,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const feeds = new FeedHub(registry, options.names, { ...DEFAULT_GROUP_OPTIONS, ...options.feed }, log);
   const sockets = new Set<WebSocket>();
   const metrics = createHubMetrics(registry, feeds, () => sockets.size);
+  const targets = options.pods === undefined ? undefined : new TargetPusher(registry, options.pods, log);
   const server = createHubServer({
     registry, feeds, metrics, sockets, log,
     limits: options.clientLimits ?? DEFAULT_CLIENT_LIMITS,
     token: options.token,
+    targets,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -15,3 +15,5 @@ export type { ClientLimits } from './feed/client-feed.js';
 export { MergeWindow } from './feed/merge-window.js';
 export { METRIC_PREFIX } from './metrics.js';
 export type { NameLookup, Pod, PodDirectory } from './names.js';
+export { parseSelection, selectPods, DEFAULT_SELECTION } from './targets/target-selection.js';
+export type { TargetSelection } from './targets/target-selection.js';

@@ -5,12 +5,16 @@ import type { Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ClientLimits } from '../feed/client-feed.js';
 import type { FeedHub } from '../feed/feed-hub.js';
+import type { TargetPusher } from '../targets/target-pusher.js';
 import type { WorkerRegistry } from '../workers/worker-registry.js';
 import { ClientAuth } from './auth.js';
 import { ApiError, ErrorCodes, sendError, sendJson } from './http-util.js';
 import { getEntryById, getHistory } from './routes/entries.js';
 import { getPcap } from './routes/pcap.js';
+import { getServiceMap } from './routes/servicemap.js';
+import { getStats } from './routes/stats.js';
 import { getStatus } from './routes/status.js';
+import { getTargets, putTargets } from './routes/targets.js';
 import { validateQuery } from './routes/validate.js';
 import { serveHubFeed } from './ws-route.js';
 
@@ -26,6 +30,8 @@ export interface ApiContext {
   sockets: Set<WebSocket>;
   limits: ClientLimits;
   token: string | undefined;
+  /** Present when the hub has a pod source; /targets answers 409 without one. */
+  targets: TargetPusher | undefined;
   log: Logger;
 }
 
@@ -33,9 +39,11 @@ function notFound(path: string): ApiError {
   return new ApiError(404, ErrorCodes.HUB_ERR_NOT_FOUND, `no route ${path}; see docs/hub.md`);
 }
 
+/** `allowed`: one method, or several as `GET|PUT`. */
 function method(req: IncomingMessage, allowed: string): void {
-  if (req.method !== allowed && !(allowed === 'GET' && req.method === 'HEAD')) {
-    throw new ApiError(405, ErrorCodes.HUB_ERR_METHOD, `${req.url?.split('?')[0]} takes ${allowed}, not ${req.method}`);
+  const list = allowed.split('|');
+  if (!list.includes(req.method ?? '') && !(list.includes('GET') && req.method === 'HEAD')) {
+    throw new ApiError(405, ErrorCodes.HUB_ERR_METHOD, `${req.url?.split('?')[0]} takes ${list.join(' or ')}, not ${req.method}`);
   }
 }
 
@@ -69,7 +77,10 @@ export function createHubServer(ctx: ApiContext): Server {
     '/status': ['GET', (_req, res) => getStatus(registry, feeds, ctx.sockets.size, res)],
     '/entries': ['GET', (_req, res, url) => getHistory(registry, url.searchParams, res)],
     '/pcap': ['GET', (_req, res, url) => getPcap(registry, url.searchParams, res, log)],
+    '/stats': ['GET', (_req, res, url) => getStats(registry, url.searchParams, res)],
+    '/servicemap': ['GET', (_req, res, url) => getServiceMap(registry, url.searchParams, res)],
     '/query/validate': ['POST', (req, res) => validateQuery(req, res)],
+    '/targets': ['GET|PUT', (req, res) => (req.method === 'PUT' ? putTargets(ctx.targets, req, res) : getTargets(ctx.targets, res))],
   };
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,0 +1,87 @@
+/**
+ * `shoal hub` as a user runs it: help, a bad command line, and a hub process in front of a real
+ * `shoal worker` process (no targets: it captures nothing, so it needs no privileges), the
+ * worker stopped and started again. Processes are ended by their PID.
+ */
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { shoal, spawnShoal } from './helpers/run-shoal.js';
+
+async function waitFor(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return check();
+}
+
+/** Starts `shoal …args` and waits for the `"port":N` its start-up log line carries. */
+async function startListening(args: string[]): Promise<{ child: ChildProcess; port: number; log: () => string }> {
+  const child = spawnShoal(args);
+  let log = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (log += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (log += d));
+  const listening = /"port":(\d+)[^\n]*listening/;
+  assert.ok(await waitFor(() => listening.test(log)), `shoal ${args[0]} did not start: ${log}`);
+  return { child, port: Number(listening.exec(log)![1]), log: () => log };
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+async function status(port: number): Promise<{ workers: { name: string; up: boolean; lastError: string | null }[] }> {
+  return (await fetch(`http://127.0.0.1:${port}/status`)).json() as Promise<{ workers: { name: string; up: boolean; lastError: string | null }[] }>;
+}
+
+describe('shoal hub (command line)', () => {
+  it('lists every flag in --help', async () => {
+    const r = await shoal('hub', '--help');
+    assert.equal(r.code, 0);
+    for (const flag of ['--port', '--host', '--workers', '--worker-token-file', '--token-file', '--log-level']) assert.ok(r.stdout.includes(flag), flag);
+  });
+
+  it('refuses a bad command line with exit code 2', async () => {
+    for (const args of [['--workers', 'node-a'], ['--workers', 'a=h:1,a=h:2'], ['--port', '70000'], ['--bogus'], ['--worker-token-file', '/nonexistent/token']]) {
+      const r = await shoal('hub', ...args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /CLI_ERR_USAGE/);
+    }
+  });
+
+  it('follows a real worker process: up, down with the reason when it stops, up again when it returns', async () => {
+    const dir = fs.mkdtempSync(join(tmpdir(), 'shoal-hub-cli-'));
+    const tokenFile = join(dir, 'token');
+    fs.writeFileSync(tokenFile, 'cli-test-token\n', { mode: 0o600 });
+    const workerArgs = (port: number) => ['worker', '--port', String(port), '--data-dir', join(dir, 'w'), '--token-file', tokenFile, '--node-name', 'cli-node'];
+    const children: ChildProcess[] = [];
+    try {
+      const worker = await startListening(workerArgs(0));
+      children.push(worker.child);
+      const hub = await startListening(['hub', '--port', '0', '--host', '127.0.0.1', '--workers', `cli-node=127.0.0.1:${worker.port}`, '--worker-token-file', tokenFile]);
+      children.push(hub.child);
+      assert.ok(await waitFor(async () => (await status(hub.port)).workers[0]?.up === true), 'the hub sees the worker up');
+
+      assert.equal(await stop(worker.child), 0);
+      assert.ok(await waitFor(async () => (await status(hub.port)).workers[0]?.up === false), 'the hub sees the worker down');
+      assert.match((await status(hub.port)).workers[0]!.lastError!, /ECONNREFUSED/);
+
+      const again = await startListening(workerArgs(worker.port));
+      children.push(again.child);
+      assert.ok(await waitFor(async () => (await status(hub.port)).workers[0]?.up === true), 'the hub sees the worker again');
+      assert.equal(await stop(hub.child), 0);
+      assert.match(hub.log(), /hub stopped/);
+    } finally {
+      for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

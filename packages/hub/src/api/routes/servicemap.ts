@@ -1,0 +1,62 @@
+import type { ServerResponse } from 'node:http';
+import type { Endpoint } from '@shoal/model';
+import { walkHistory } from '../../history/history-walk.js';
+import { percentile } from '../../history/percentile.js';
+import { rangeParams } from '../../history/range-params.js';
+import type { WorkerRegistry } from '../../workers/worker-registry.js';
+import { sendJson } from '../http-util.js';
+
+interface MapNode {
+  id: string;
+  name: string;
+  namespace: string | null;
+  /** `pod`, `service`, or `ip` when nothing named the address. */
+  kind: 'pod' | 'service' | 'ip';
+}
+
+interface EdgeAcc {
+  source: string;
+  target: string;
+  protocol: string;
+  count: number;
+  bytes: number;
+  errors: number;
+  latencies: number[];
+}
+
+/** A workload's node: the name the worker (or the hub) gave the endpoint, else its IP. */
+function nodeOf(e: Endpoint): MapNode {
+  const kind = e.pod !== undefined ? 'pod' : e.service !== undefined ? 'service' : 'ip';
+  const name = e.name ?? e.pod ?? e.service ?? e.ip;
+  const namespace = e.namespace ?? null;
+  return { id: namespace === null ? name : `${namespace}/${name}`, name, namespace, kind };
+}
+
+/**
+ * GET /servicemap?q=&from=&to=: who talks to whom, from the workers' history. Nodes are
+ * workloads (pods, services, else bare IPs); an edge is a (client, server, protocol) with its
+ * count, bytes both ways, errors (status ≥ 500 or malformed) and p50/p95 of elapsedMs.
+ */
+export async function getServiceMap(registry: WorkerRegistry, query: URLSearchParams, res: ServerResponse): Promise<void> {
+  const { q, from, to } = rangeParams(query);
+  const nodes = new Map<string, MapNode>();
+  const edges = new Map<string, EdgeAcc>();
+  const walk = await walkHistory(registry, q, from, to, (e) => {
+    const src = nodeOf(e.src);
+    const dst = nodeOf(e.dst);
+    nodes.set(src.id, src);
+    nodes.set(dst.id, dst);
+    const key = `${src.id}\n${dst.id}\n${e.protocol.name}`;
+    let edge = edges.get(key);
+    if (edge === undefined) edges.set(key, (edge = { source: src.id, target: dst.id, protocol: e.protocol.name, count: 0, bytes: 0, errors: 0, latencies: [] }));
+    edge.count++;
+    edge.bytes += e.requestSize + e.responseSize;
+    if ((e.summary.status ?? 0) >= 500 || e.malformed !== undefined) edge.errors++;
+    edge.latencies.push(e.elapsedMs);
+  });
+  const edgeList = [...edges.values()].map(({ latencies, ...rest }) => {
+    latencies.sort((a, b) => a - b);
+    return { ...rest, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95) };
+  });
+  sendJson(res, 200, { from, to, nodes: [...nodes.values()], edges: edgeList, ...walk });
+}

@@ -1,0 +1,54 @@
+/**
+ * A client that stops reading: the hub's queue for it stays bounded (entries are skipped and
+ * counted), a steady client on the same query is not affected, and the slow one hears
+ * `{"lost": n}` when it catches up, so that what it got plus what it lost is everything.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { allUp, FIXTURES, startCluster, waitFor, type Cluster } from './helpers/cluster.js';
+import { FeedSocket } from './helpers/feed-socket.js';
+
+const LIMITS = { highWaterBytes: 64 * 1024, lowWaterBytes: 16 * 1024 };
+/** The largest entry of the fixture as JSON is under this; one may go out past the high mark. */
+const LARGEST_ENTRY_BYTES = 16 * 1024;
+
+describe('hub /ws with a slow client', () => {
+  let c: Cluster;
+  before(async () => {
+    c = await startCluster(['node-a', 'node-b'], { clientLimits: LIMITS });
+    assert.ok(await allUp(c));
+  });
+  after(async () => c.close());
+
+  it('skips entries for it past a bounded queue, then sends {lost: n}', async () => {
+    const slow = new FeedSocket(c.hub.port, '?q=');
+    const steady = new FeedSocket(c.hub.port, '?q=');
+    await Promise.all([slow.ready(), steady.ready()]);
+    slow.ws.pause();
+    const group = c.hub.feeds.list().find((g) => g.filter.text === '')!;
+    let maxQueued = 0;
+    let plays = 0;
+    const deadline = Date.now() + 60_000;
+    while (c.hub.feeds.counters.lost < 50 && plays < 3000 && Date.now() < deadline) {
+      await Promise.all([c.workers[0]!.play(FIXTURES.keepAlive.path), c.workers[1]!.play(FIXTURES.keepAlive.path)]);
+      // A small file replays without leaving the microtask queue: let the sockets move.
+      await new Promise((resolve) => setImmediate(resolve));
+      plays += 2;
+      for (const client of group.clients) maxQueued = Math.max(maxQueued, client.queuedBytes);
+    }
+    assert.ok(c.hub.feeds.counters.lost >= 50, `entries were skipped after ${plays} replays`);
+    assert.ok(maxQueued <= LIMITS.highWaterBytes + LARGEST_ENTRY_BYTES, `the hub queued at most ${maxQueued} bytes for the slow client`);
+    const published = plays * FIXTURES.keepAlive.entries;
+    assert.ok(await waitFor(() => steady.entries.length === published, 20_000), `steady client got ${steady.entries.length} of ${published}`);
+    assert.equal(steady.messages.filter((m) => m.lost !== undefined).length, 0, 'the steady client lost nothing');
+
+    slow.ws.resume();
+    const lostNotices = () => slow.messages.filter((m) => typeof m.lost === 'number');
+    assert.ok(await slow.until(() => lostNotices().length > 0, 20_000), 'the slow client hears of its losses');
+    const lost = () => lostNotices().reduce((sum, m) => sum + m.lost, 0);
+    assert.ok(await waitFor(() => slow.entries.length + lost() === published, 20_000), `${slow.entries.length} + ${lost()} = ${published}`);
+    const metrics = await (await fetch(`${c.hubBase}/metrics`)).text();
+    assert.match(metrics, new RegExp(`^shoal_hub_feed_lost_entries_total ${lost()}$`, 'm'));
+    await Promise.all([slow.close(), steady.close()]);
+  });
+});

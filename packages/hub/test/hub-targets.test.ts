@@ -1,0 +1,104 @@
+/**
+ * GET/PUT /targets: a selection (pod regex, namespaces, excluded namespaces) becomes each real
+ * worker's target list (the selected pods on its node), pushed again when the pods change.
+ * The pods come from a fixed list behind the PodDirectory interface: the Kubernetes watch and
+ * the inventory that implement it live in the names module.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Pod, PodDirectory } from '../dist/index.js';
+import { allUp, getJson, startCluster, type Cluster, type Json } from './helpers/cluster.js';
+
+class FixedPods implements PodDirectory {
+  private readonly listeners = new Set<() => void>();
+  constructor(private list: Pod[]) {}
+  pods(): Pod[] {
+    return this.list;
+  }
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  replace(list: Pod[]): void {
+    this.list = list;
+    for (const l of this.listeners) l();
+  }
+}
+
+const PODS: Pod[] = [
+  { name: 'web-1', namespace: 'shop', ip: '127.0.0.2', node: 'node-a' },
+  { name: 'db-0', namespace: 'shop', ip: '127.0.0.3', node: 'node-a' },
+  { name: 'web-2', namespace: 'shop', ip: '127.0.0.4', node: 'node-b' },
+  { name: 'web-dns', namespace: 'kube-system', ip: '127.0.0.5', node: 'node-b' },
+];
+
+async function put(base: string, body: unknown): Promise<{ status: number; body: Json }> {
+  const res = await fetch(`${base}/targets`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+}
+
+/** The pods a worker captures now, from its own /stats. */
+async function workerTargets(c: Cluster, index: number): Promise<string[]> {
+  const stats = (await getJson(`http://127.0.0.1:${c.workers[index]!.port}`, '/stats', { authorization: `Bearer ${c.token}` })).body;
+  return stats.capture.captures.flatMap((cap: Json) => cap.targets).sort();
+}
+
+describe('hub /targets', () => {
+  let c: Cluster;
+  const pods = new FixedPods(PODS);
+  before(async () => {
+    c = await startCluster(['node-a', 'node-b'], { pods });
+    assert.ok(await allUp(c));
+  });
+  after(async () => c.close());
+
+  it('gives each worker the selected pods on its node', async () => {
+    const r = await put(c.hubBase, { podRegex: '^web-', excludedNamespaces: ['kube-system'] });
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body.pods.map((p: Json) => p.name), ['web-1', 'web-2']);
+    assert.equal(r.body.workers['node-a'].targets, 1);
+    assert.equal(r.body.workers['node-a'].error, null);
+    assert.deepEqual(await workerTargets(c, 0), ['shop/web-1']);
+    assert.deepEqual(await workerTargets(c, 1), ['shop/web-2']);
+    const got = await getJson(c.hubBase, '/targets');
+    assert.deepEqual(got.body.selection, { podRegex: '^web-', namespaces: [], excludedNamespaces: ['kube-system'] });
+  });
+
+  it('pushes again when the pods change', async () => {
+    pods.replace([...PODS, { name: 'web-3', namespace: 'shop', ip: '127.0.0.6', node: 'node-a' }]);
+    let seen: string[] = [];
+    assert.ok(await waitForAsync(async () => (seen = await workerTargets(c, 0)).length === 2), `node-a captures ${seen}`);
+    assert.deepEqual(seen, ['shop/web-1', 'shop/web-3']);
+  });
+
+  it('refuses a regex that does not compile, keeping the selection', async () => {
+    const r = await put(c.hubBase, { podRegex: '(' });
+    assert.equal(r.status, 400);
+    assert.equal(r.body.error.code, 'HUB_ERR_BAD_REQUEST');
+    assert.match(r.body.error.message, /podRegex/);
+    assert.equal((await getJson(c.hubBase, '/targets')).body.selection.podRegex, '^web-');
+  });
+});
+
+describe('hub /targets without a pod source', () => {
+  let c: Cluster;
+  before(async () => {
+    c = await startCluster(['node-a']);
+  });
+  after(async () => c.close());
+
+  it('answers 409 and leaves the workers\' targets alone', async () => {
+    const r = await put(c.hubBase, { podRegex: '.*' });
+    assert.equal(r.status, 409);
+    assert.match(r.body.error.message, /no pod source/);
+  });
+});
+
+async function waitForAsync(check: () => Promise<boolean>, ms = 10_000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return check();
+}
