@@ -115,6 +115,21 @@ function cpuTicks(pid) {
   }
 }
 
+/** The machine's CPU times from /proc/stat: [idle + iowait, total], in ticks. */
+function machineTicks() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  return [f[3] + f[4], f.reduce((a, b) => a + b, 0)];
+}
+
+/**
+ * Idle share of all cores over a window. The per-process watcher misses processes that live less
+ * than its 0.5 s scan (test runners' children) and kernel threads; an idle share near 0 says
+ * plainly that every process, ours included, got only a slice of a core.
+ */
+function idlePct(a, b) {
+  return (100 * (b[0] - a[0])) / Math.max(1, b[1] - a[1]);
+}
+
 function memKiB(pid) {
   const s = readFileSync(`/proc/${pid}/status`, 'utf8');
   const get = (k) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(s)?.[1] ?? 0);
@@ -192,11 +207,13 @@ async function measure(serverPid, seconds) {
   const w0 = await workerCounters();
   const helperPids = [...workerProcs, ...clientProcs].map((h) => h.child.pid);
   const cpu0 = { server: cpuTicks(serverPid), helpers: helperPids.map(cpuTicks) };
+  const m0 = machineTicks();
   const t0 = Date.now();
   await sleep(seconds * 1000);
   const reports = await Promise.all(clientProcs.map((h) => h.ask({ cmd: 'report' })));
   const t1 = Date.now();
   const w1 = await workerCounters();
+  const idle = idlePct(m0, machineTicks());
   const secs = (t1 - t0) / 1000;
   const deliveries = reports.reduce((a, r) => a + r.entries, 0);
   const serverCpu = (cpuTicks(serverPid) - cpu0.server) / HZ;
@@ -215,7 +232,7 @@ async function measure(serverPid, seconds) {
     workersCpuPct: 100 * helperCpu.slice(0, workerProcs.length).reduce((a, b) => a + b, 0),
     clientsCpuPct: 100 * helperCpu.slice(workerProcs.length).reduce((a, b) => a + b, 0),
     latency: percentiles(reports),
-    contention: await contention(t0, t1),
+    contention: { ...(await contention(t0, t1)), idle },
   };
 }
 
@@ -277,7 +294,7 @@ function printRun(label, m) {
   log(`   ${label}: ${f(m.perSecond)} deliveries/s (${f(m.deliveries)} in ${m.secs.toFixed(1)} s), workers sent ${f(m.sent / m.secs)} entries/s` +
     ` (skipped for a slow reader: ${f(m.workerLost)}), clients told lost: ${f(m.clientLost)}, per client ${f(m.perClientMin)}–${f(m.perClientMax)}`);
   log(`   CPU: server ${m.serverCpuPct.toFixed(0)}% of a core (${m.usPerDelivery.toFixed(2)} µs per delivery), stand-in workers ${m.workersCpuPct.toFixed(0)}%, clients ${m.clientsCpuPct.toFixed(0)}%;` +
-    ` latency p50 ${m.latency.p50.toFixed(1)} ms p99 ${m.latency.p99.toFixed(1)} ms; others: ${m.contention.text}`);
+    ` latency p50 ${m.latency.p50.toFixed(1)} ms p99 ${m.latency.p99.toFixed(1)} ms; machine idle ${m.contention.idle.toFixed(0)}%; others: ${m.contention.text}`);
 }
 
 // ------------------------------------------------------------------ phases
@@ -321,7 +338,7 @@ try {
   const ratio = (100 * hub.m.perSecond) / refMean;
   const worst = (...ms) => ms.reduce((a, m) => (m.contention.pct > a.pct ? m.contention : a), { pct: 0 });
   for (const [label, m] of [['broadcast (1)', ref1.m], ['hub', hub.m], ['broadcast (2)', ref2.m], ['broadcast paced', refPaced]]) {
-    if (m.contention.pct > cfg.contentionPct) contentionNotes.push(`${label}: ${m.contention.text}`);
+    if (m.contention.pct > cfg.contentionPct) contentionNotes.push(`${label}: machine idle ${m.contention.idle.toFixed(0)}%; ${m.contention.text}`);
   }
   row('throughput', 'plain ws broadcast, deliveries/s (runs 1, 2)', `${fmt(ref1.m.perSecond)}, ${fmt(ref2.m.perSecond)}`, '', 'info', worst(ref1.m, ref2.m));
   row('throughput', 'shoal hub, deliveries/s', fmt(hub.m.perSecond), '', 'info', hub.m.contention);
@@ -342,6 +359,7 @@ try {
   const pid = soakHub.child.pid;
   const w0 = await workerCounters();
   const cpu0 = cpuTicks(pid);
+  const m0 = machineTicks();
   const t0 = Date.now();
   await setRate(cfg.soakRate);
   const samples = [];
@@ -360,8 +378,8 @@ try {
   const soakCpu = (100 * (cpuTicks(pid) - cpu0)) / HZ / ((t1 - t0) / 1000);
   const hubLost = await hubMetric(soakHub.base, 'shoal_hub_feed_lost_entries_total');
   const hubDelivered = await hubMetric(soakHub.base, 'shoal_hub_feed_delivered_entries_total');
-  const soakContention = await contention(t0, t1);
-  if (soakContention.pct > cfg.contentionPct) contentionNotes.push(`soak: ${soakContention.text}`);
+  const soakContention = { ...(await contention(t0, t1)), idle: idlePct(m0, machineTicks()) };
+  if (soakContention.pct > cfg.contentionPct) contentionNotes.push(`soak: machine idle ${soakContention.idle.toFixed(0)}%; ${soakContention.text}`);
   writeFileSync(join(cfg.tmp, 'soak.tsv'), tsv.join('\n') + '\n');
   await closeClients();
   await stopProcess(soakHub.child);
