@@ -224,7 +224,9 @@ export function describe(err: unknown): string {
   if (err instanceof Error) {
     const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
     if (err.name === 'TimeoutError') return 'no answer within the timeout';
-    if (cause?.code !== undefined) return `${cause.code}${cause.message ? `: ${cause.message}` : ''}`;
+    // Node's socket errors already start with the code ("connect ECONNREFUSED 10.0.0.5:30001").
+    if (cause?.message !== undefined && cause.message !== '') return cause.message;
+    if (cause?.code !== undefined) return cause.code;
     return err.message;
   }
   return String(err);
