@@ -15,7 +15,7 @@ APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libp
 FIXTURE_APT_PACKAGES := llvm
 STAMP := .make
 
-.PHONY: help setup apt-install deps build lint run dissect-demo test fixtures bench-dissect bench-capture lab-up lab-down clean
+.PHONY: help setup apt-install deps build lint run dissect-demo test fixtures bench-dissect bench-capture lab-up lab-down bench-hub clean
 
 help:
 	@echo "make run            the lab cluster (2 nodes, demo workload, workers, hub) and its live feed until Ctrl-C"
@@ -26,6 +26,7 @@ help:
 	@echo "make bench-capture  benchmark shoal worker's live capture (flood, HTTP, 10-minute soak)"
 	@echo "make lab-up         a 2-node lab of network namespaces with the demo workload (docs/lab.md)"
 	@echo "make lab-down       remove the lab"
+	@echo "make bench-hub      benchmark shoal hub: 50 workers, 50 clients, next to a plain ws broadcast"
 
 setup: $(STAMP)/apt deps
 
@@ -88,6 +89,9 @@ lab-up: setup build
 
 lab-down:
 	bin/shoal lab down
+
+bench-hub: setup build
+	bench/hub/run.sh
 
 clean:
 	rm -rf packages/*/dist packages/*/dist-test packages/*/tsconfig.tsbuildinfo packages/*/test/tsconfig.tsbuildinfo
