@@ -76,7 +76,8 @@ describe('shoal hub (command line)', () => {
 
       const again = await startListening(workerArgs(worker.port));
       children.push(again.child);
-      assert.ok(await waitFor(async () => (await status(hub.port)).workers[0]?.up === true), 'the hub sees the worker again');
+      // The hub's backoff reaches 10 s (with jitter) while the worker is away.
+      assert.ok(await waitFor(async () => (await status(hub.port)).workers[0]?.up === true, 40_000), 'the hub sees the worker again');
       assert.equal(await stop(hub.child), 0);
       assert.match(hub.log(), /hub stopped/);
     } finally {

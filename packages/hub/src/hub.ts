@@ -11,6 +11,7 @@ import { TargetPusher } from './targets/target-pusher.js';
 import { DEFAULT_LINK_OPTIONS, type LinkOptions } from './workers/worker-link.js';
 import type { WorkerAddress } from './workers/worker-list.js';
 import { WorkerRegistry } from './workers/worker-registry.js';
+import { ResolutionPusher } from './workers/resolution-pusher.js';
 
 export interface HubOptions {
   /** TCP port of the API; 0 picks a free one (tests). */
@@ -50,11 +51,14 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const sockets = new Set<WebSocket>();
   const metrics = createHubMetrics(registry, feeds, () => sockets.size);
   const targets = options.pods === undefined ? undefined : new TargetPusher(registry, options.pods, log);
+  const resolution = options.names === undefined ? undefined : new ResolutionPusher(registry, options.names, log);
   const server = createHubServer({
     registry, feeds, metrics, sockets, log,
     limits: options.clientLimits ?? DEFAULT_CLIENT_LIMITS,
     token: options.token,
     targets,
+    names: options.names,
+    resolution,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -71,6 +75,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     close: () =>
       (closing ??= (async () => {
         registry.stop();
+        resolution?.close();
         feeds.closeAll(1001, 'hub shutting down');
         for (const ws of sockets) ws.terminate();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

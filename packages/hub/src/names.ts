@@ -12,8 +12,10 @@ export interface NameLookup {
    * undefined when nothing is known.
    */
   namesAt(ip: string, port: number, tsMs: number): Workload | undefined;
-  /** Calls `listener` with each change (to push to the workers); returns the unsubscribe. */
+  /** Calls `listener` with each change (pushed to the workers); returns the unsubscribe. */
   onPatch?(listener: (patch: ResolutionPatch) => void): () => void;
+  /** The table valid now, IP → workload: pushed whole to a worker that comes (back) up. */
+  current?(): Record<string, Workload>;
 }
 
 /** A pod the hub may ask workers to capture. */

@@ -5,6 +5,8 @@ import type { Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ClientLimits } from '../feed/client-feed.js';
 import type { FeedHub } from '../feed/feed-hub.js';
+import type { NameLookup } from '../names.js';
+import type { ResolutionPusher } from '../workers/resolution-pusher.js';
 import type { TargetPusher } from '../targets/target-pusher.js';
 import type { WorkerRegistry } from '../workers/worker-registry.js';
 import { ClientAuth } from './auth.js';
@@ -32,6 +34,8 @@ export interface ApiContext {
   token: string | undefined;
   /** Present when the hub has a pod source; /targets answers 409 without one. */
   targets: TargetPusher | undefined;
+  names: NameLookup | undefined;
+  resolution: ResolutionPusher | undefined;
   log: Logger;
 }
 
@@ -74,8 +78,8 @@ export function createHubServer(ctx: ApiContext): Server {
     }],
   };
   const guarded: Record<string, [string, Handler]> = {
-    '/status': ['GET', (_req, res) => getStatus(registry, feeds, ctx.sockets.size, res)],
-    '/entries': ['GET', (_req, res, url) => getHistory(registry, url.searchParams, res)],
+    '/status': ['GET', (_req, res) => getStatus(registry, feeds, ctx.resolution, ctx.sockets.size, res)],
+    '/entries': ['GET', (_req, res, url) => getHistory(registry, ctx.names, url.searchParams, res)],
     '/pcap': ['GET', (_req, res, url) => getPcap(registry, url.searchParams, res, log)],
     '/stats': ['GET', (_req, res, url) => getStats(registry, url.searchParams, res)],
     '/servicemap': ['GET', (_req, res, url) => getServiceMap(registry, url.searchParams, res)],

@@ -24,8 +24,6 @@ export interface FeedCounters {
 export class ClientFeed {
   private skipping = false;
   private lost = 0;
-  /** Set while a subscription is being (re)made: entries of the old query must not reach it. */
-  generation = 0;
 
   constructor(
     readonly ws: WebSocket,

@@ -71,6 +71,8 @@ export class WorkerLink extends EventEmitter {
     private readonly log: Logger,
   ) {
     super();
+    // Every feed subscription listens for 'up': one per distinct query, more than the default 10.
+    this.setMaxListeners(0);
     this.base = `http://${address.host}:${address.port}`;
     this.backoff = new Backoff(options.backoffBaseMs, options.backoffMaxMs);
     this.current = {

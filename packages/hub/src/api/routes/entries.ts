@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Entry } from '@shoal/model';
+import { fillNames } from '../../feed/fill-names.js';
+import type { NameLookup } from '../../names.js';
 import type { WorkerRegistry } from '../../workers/worker-registry.js';
 import { describe, WorkerHttpError } from '../../workers/worker-link.js';
 import { ApiError, badRequest, ErrorCodes, sendJson, timeParam } from '../http-util.js';
@@ -18,9 +20,10 @@ interface Page {
  * Each up worker walks its own store backwards (its /entries, same parameters); the pages are
  * merged newest first and cut at `limit`. `next` is the `before` for the following page: the
  * oldest timestamp returned when anything may be left, on any worker. Workers that did not
- * answer are named in `unavailable`, so a dashboard can say the history is partial.
+ * answer are named in `unavailable`, so a dashboard can say the history is partial. Names the
+ * workers did not know are filled in as on the live stream.
  */
-export async function getHistory(registry: WorkerRegistry, query: URLSearchParams, res: ServerResponse): Promise<void> {
+export async function getHistory(registry: WorkerRegistry, names: NameLookup | undefined, query: URLSearchParams, res: ServerResponse): Promise<void> {
   const q = query.get('q') ?? '';
   compileOrThrow(q);
   const before = timeParam(query, 'before', Infinity);
@@ -55,6 +58,7 @@ export async function getHistory(registry: WorkerRegistry, query: URLSearchParam
   all.sort((a, b) => b.timestamp - a.timestamp);
   if (all.length > limit) more = true;
   const entries = all.slice(0, limit);
+  if (names !== undefined) for (const e of entries) fillNames(e, names);
   const next = more && entries.length > 0 ? entries[entries.length - 1]!.timestamp : null;
   const body: Record<string, unknown> = { entries, next };
   if (Object.keys(unavailable).length > 0) body['unavailable'] = unavailable;

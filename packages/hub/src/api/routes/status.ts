@@ -1,11 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import type { FeedHub } from '../../feed/feed-hub.js';
+import type { ResolutionPusher } from '../../workers/resolution-pusher.js';
 import type { WorkerRegistry } from '../../workers/worker-registry.js';
 import { sendJson } from '../http-util.js';
 
-/** GET /status: each worker's state, and the hub's feed. */
-export function getStatus(registry: WorkerRegistry, feeds: FeedHub, sockets: number, res: ServerResponse): void {
-  const workers = registry.status();
+/** GET /status: each worker's state (with its names table when the hub has names), and the hub's feed. */
+export function getStatus(registry: WorkerRegistry, feeds: FeedHub, resolution: ResolutionPusher | undefined, sockets: number, res: ServerResponse): void {
+  const names = resolution?.workers();
+  const workers = registry.status().map((w) => (names === undefined ? w : { ...w, names: names[w.name] }));
   sendJson(res, 200, {
     workers,
     up: workers.filter((w) => w.up).length,
