@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { CaptureFileReader } from '@shoal/capture';
 import type { Entry } from '@shoal/model';
 import { DEFAULT_ENGINE_OPTIONS, DissectEngine, defaultRegistry } from '@shoal/dissect';
@@ -10,6 +9,7 @@ import { statsText } from '../output/stats-text.js';
 import { tableFormatter } from '../output/table-formatter.js';
 import { ProgressLine } from '../output/progress-line.js';
 import { usageError } from '../usage-error.js';
+import { parseCommandLine } from '../command-line.js';
 
 const usage = `Usage: shoal dissect FILE [options]
 
@@ -51,24 +51,19 @@ function formatterFor(name: string): EntryFormatter {
 }
 
 async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string' },
-        protocol: { type: 'string' },
-        limit: { type: 'string' },
-        stats: { type: 'boolean', default: false },
-        'body-cap': { type: 'string' },
-        'response-timeout': { type: 'string' },
-        progress: { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    throw usageError((err as Error).message.replace(/\s*\n\s*/g, ' '));
-  }
+  const parsed = parseCommandLine({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string' },
+      protocol: { type: 'string' },
+      limit: { type: 'string' },
+      stats: { type: 'boolean', default: false },
+      'body-cap': { type: 'string' },
+      'response-timeout': { type: 'string' },
+      progress: { type: 'boolean' },
+    },
+  });
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw usageError('needs exactly one capture FILE');
   const file = positionals[0]!;

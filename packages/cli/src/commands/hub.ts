@@ -1,9 +1,12 @@
-import { parseArgs } from 'node:util';
 import { isShoalError } from '@shoal/model';
 import { createHubLogger, parseWorkerList, readTokenFile, startHub, startHubNames, type HubNames, type HubOptions, type RunningHub } from '@shoal/hub';
 import type { Command } from '../main.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import { usageError } from '../usage-error.js';
+import { parseCommandLine } from '../command-line.js';
+import { logLevelOption } from '../log-level-option.js';
+import { portOption } from '../port-option.js';
+import { untilStopSignal } from '../stop-signal.js';
 
 const DEFAULTS = { port: 8898 } as const;
 
@@ -32,40 +35,26 @@ Exit codes: 0 stopped by SIGTERM/SIGINT; 1 could not start (port in use); 2 bad 
 line, unreadable token file.
 `;
 
-function portOf(text: string | undefined): number {
-  if (text === undefined) return DEFAULTS.port;
-  const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw usageError(`--port needs a port number 0-65535, got '${text}'`);
-  return n;
-}
-
 async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        workers: { type: 'string' },
-        'worker-token-file': { type: 'string' },
-        'token-file': { type: 'string' },
-        inventory: { type: 'string' },
-        kubernetes: { type: 'boolean', default: false },
-        'log-level': { type: 'string' },
-      },
-    }));
-  } catch (err) {
-    throw usageError((err as Error).message.replace(/\s*\n\s*/g, ' '));
-  }
-  const level = values['log-level'] ?? 'info';
-  if (!['fatal', 'error', 'warn', 'info', 'debug'].includes(level)) throw usageError(`--log-level must be fatal, error, warn, info or debug, got '${level}'`);
-  const log = createHubLogger(level);
+  const { values } = parseCommandLine({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      workers: { type: 'string' },
+      'worker-token-file': { type: 'string' },
+      'token-file': { type: 'string' },
+      inventory: { type: 'string' },
+      kubernetes: { type: 'boolean', default: false },
+      'log-level': { type: 'string' },
+    },
+  });
+  const log = createHubLogger(logLevelOption(values['log-level'], 'info'));
   const workers = parseWorkerList(values.workers ?? '');
   if (workers.length === 0) log.warn('no --workers given: the hub serves an empty cluster');
   if (values['worker-token-file'] === undefined && workers.length > 0) log.warn('no --worker-token-file given: workers will refuse the hub (401) unless they are open');
   const options: HubOptions = {
-    port: portOf(values.port),
+    port: portOption(values.port, DEFAULTS.port),
     workers,
     logger: log,
     ...(values.host !== undefined ? { host: values.host } : {}),
@@ -93,14 +82,8 @@ async function run(argv: string[]): Promise<number> {
     process.stderr.write(`shoal hub: cannot start: ${(err as Error).message}\n`);
     return EXIT_FAILURE;
   }
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const signal = await untilStopSignal();
   log.info({ signal }, 'stopping');
-  const force = (): void => process.exit(EXIT_OK);
-  process.once('SIGTERM', force);
-  process.once('SIGINT', force);
   await hub.close();
   await names?.stop();
   return EXIT_OK;

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import type { Command } from '../main.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import { usageError } from '../usage-error.js';
@@ -8,6 +7,7 @@ import { labDown } from '../lab/lab-down.js';
 import { labStatus } from '../lab/lab-status.js';
 import { serviceNames } from '../lab/lab-inventory.js';
 import type { LabSummary } from '../lab/lab-state.js';
+import { parseCommandLine } from '../command-line.js';
 
 const STATE_ROOT = '/var/lib/shoal/lab';
 
@@ -66,26 +66,21 @@ function printSummary(s: LabSummary): string {
 }
 
 async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        prefix: { type: 'string' },
-        'state-dir': { type: 'string' },
-        nodes: { type: 'string' },
-        workload: { type: 'string' },
-        'subnet-base': { type: 'string' },
-        'hub-port': { type: 'string' },
-        rate: { type: 'string' },
-        total: { type: 'string' },
-        duration: { type: 'string' },
-      },
-    });
-  } catch (err) {
-    throw usageError((err as Error).message.replace(/\s*\n\s*/g, ' '));
-  }
+  const parsed = parseCommandLine({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      prefix: { type: 'string' },
+      'state-dir': { type: 'string' },
+      nodes: { type: 'string' },
+      workload: { type: 'string' },
+      'subnet-base': { type: 'string' },
+      'hub-port': { type: 'string' },
+      rate: { type: 'string' },
+      total: { type: 'string' },
+      duration: { type: 'string' },
+    },
+  });
   const { values, positionals } = parsed;
   const [verb, ...extra] = positionals;
   if (verb === undefined || !['up', 'status', 'down'].includes(verb)) throw usageError(`expected up, status or down, got '${verb ?? ''}'`);

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import { hostname } from 'node:os';
-import { parseArgs } from 'node:util';
 import { isShoalError, ShoalError } from '@shoal/model';
 import { createHubLogger } from '@shoal/hub';
 import { CAPTURE_CHOICES, createWorkerLogger, LiveSource, parseSize, type CaptureChoice } from '@shoal/worker';
@@ -14,6 +13,7 @@ import { startSingleNodeHub, type SingleNodeHub } from '../single-node-hub.js';
 import { stateDir } from '../state-dir.js';
 import { untilStopSignal } from '../stop-signal.js';
 import { usageError } from '../usage-error.js';
+import { parseCommandLine } from '../command-line.js';
 
 const DEFAULTS = { port: 8898, interface: 'any', capture: 'best', storageLimit: '500Mi', logLevel: 'error' } as const;
 
@@ -47,22 +47,17 @@ const NO_NET_RAW =
   'sudo setcap cap_net_raw,cap_net_admin+eip $(readlink -f $(which node))';
 
 async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        port: { type: 'string' },
-        interface: { type: 'string' },
-        capture: { type: 'string' },
-        'data-dir': { type: 'string' },
-        'storage-limit': { type: 'string' },
-        'log-level': { type: 'string' },
-      },
-    }));
-  } catch (err) {
-    throw usageError((err as Error).message.replace(/\s*\n\s*/g, ' '));
-  }
+  const { values } = parseCommandLine({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      interface: { type: 'string' },
+      capture: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'storage-limit': { type: 'string' },
+      'log-level': { type: 'string' },
+    },
+  });
   const capture = values.capture ?? DEFAULTS.capture;
   if (!CAPTURE_CHOICES.includes(capture as CaptureChoice)) throw usageError(`--capture must be one of ${CAPTURE_CHOICES.join(', ')}, got '${capture}'`);
   const level = logLevelOption(values['log-level'], DEFAULTS.logLevel);

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { isShoalError, type Entry } from '@shoal/model';
 import type { Command } from '../main.js';
 import { EXIT_OK } from '../exit-codes.js';
@@ -9,6 +8,7 @@ import { BufferedWriter } from '../output/buffered-writer.js';
 import { jsonFormatter, ndjsonFormatter, type EntryFormatter } from '../output/entry-formatter.js';
 import { tableFormatter } from '../output/table-formatter.js';
 import { usageError } from '../usage-error.js';
+import { parseCommandLine } from '../command-line.js';
 
 const DEFAULT_HUB = 'http://localhost:8898';
 const DEFAULT_LAST = 20;
@@ -73,23 +73,18 @@ function asUsage(err: unknown): never {
 }
 
 async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        hub: { type: 'string' },
-        'token-file': { type: 'string' },
-        query: { type: 'string', short: 'q' },
-        since: { type: 'string' },
-        last: { type: 'string' },
-        output: { type: 'string', short: 'o' },
-        follow: { type: 'boolean', short: 'f', default: false },
-      },
-    });
-  } catch (err) {
-    throw usageError((err as Error).message.replace(/\s*\n\s*/g, ' '));
-  }
+  const parsed = parseCommandLine({
+    args: argv,
+    options: {
+      hub: { type: 'string' },
+      'token-file': { type: 'string' },
+      query: { type: 'string', short: 'q' },
+      since: { type: 'string' },
+      last: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      follow: { type: 'boolean', short: 'f', default: false },
+    },
+  });
   const { values } = parsed;
   const base = (values.hub ?? process.env['SHOAL_HUB'] ?? DEFAULT_HUB).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+$/.test(base)) throw usageError(`--hub must look like http://host:port, got '${base}'`);

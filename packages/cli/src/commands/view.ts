@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { CaptureFileReader, type CaptureWarning } from '@shoal/capture';
 import { isShoalError } from '@shoal/model';
 import { createHubLogger } from '@shoal/hub';
@@ -13,6 +12,7 @@ import { portOption } from '../port-option.js';
 import { startSingleNodeHub, type SingleNodeHub } from '../single-node-hub.js';
 import { untilStopSignal } from '../stop-signal.js';
 import { usageError } from '../usage-error.js';
+import { parseCommandLine } from '../command-line.js';
 
 const DEFAULTS = { port: 8898, logLevel: 'error', storageLimit: 4 * 1024 ** 3 } as const;
 
@@ -55,16 +55,11 @@ function checkFile(file: string): { packets: number; warnings: readonly CaptureW
 }
 
 async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { port: { type: 'string' }, 'log-level': { type: 'string' } },
-    });
-  } catch (err) {
-    throw usageError((err as Error).message.replace(/\s*\n\s*/g, ' '));
-  }
+  const parsed = parseCommandLine({
+    args: argv,
+    allowPositionals: true,
+    options: { port: { type: 'string' }, 'log-level': { type: 'string' } },
+  });
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw usageError('needs exactly one capture FILE');
   const file = positionals[0]!;

@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import { hostname } from 'node:os';
-import { parseArgs } from 'node:util';
 import { isShoalError } from '@shoal/model';
 import {
   CAPTURE_CHOICES,
@@ -21,6 +20,7 @@ import { logLevelOption } from '../log-level-option.js';
 import { portOption } from '../port-option.js';
 import { untilStopSignal } from '../stop-signal.js';
 import { usageError } from '../usage-error.js';
+import { parseCommandLine } from '../command-line.js';
 
 const DEFAULTS = { port: 30001, interface: 'any', capture: 'best', storageLimit: '500Mi', dataDir: '/var/lib/shoal/worker' } as const;
 
@@ -71,25 +71,20 @@ function readTargets(file: string | undefined): Target[] {
 }
 
 async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        port: { type: 'string' },
-        interface: { type: 'string' },
-        capture: { type: 'string' },
-        targets: { type: 'string' },
-        'storage-limit': { type: 'string' },
-        'data-dir': { type: 'string' },
-        'token-file': { type: 'string' },
-        'node-name': { type: 'string' },
-        'log-level': { type: 'string' },
-      },
-    }));
-  } catch (err) {
-    throw usageError((err as Error).message.replace(/\s*\n\s*/g, ' '));
-  }
+  const { values } = parseCommandLine({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      interface: { type: 'string' },
+      capture: { type: 'string' },
+      targets: { type: 'string' },
+      'storage-limit': { type: 'string' },
+      'data-dir': { type: 'string' },
+      'token-file': { type: 'string' },
+      'node-name': { type: 'string' },
+      'log-level': { type: 'string' },
+    },
+  });
   const capture = values.capture ?? DEFAULTS.capture;
   if (!CAPTURE_CHOICES.includes(capture as CaptureChoice)) throw usageError(`--capture must be one of ${CAPTURE_CHOICES.join(', ')}, got '${capture}'`);
   const level = logLevelOption(values['log-level'], 'info');
