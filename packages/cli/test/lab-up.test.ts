@@ -147,6 +147,49 @@ describe('shoal lab up → status → down (2 nodes, demo workload)', { skip: sk
     assert.equal(seen.frontToUsers.dst.ip, pod('users').ip);
   });
 
+  it('the hub merges both nodes: named entries, each cross-node call once, the query evaluated at the workers', async () => {
+    const hub = `http://127.0.0.1:${lab.hubPort}`;
+    await waitFor('the hub to see both workers up', async () => {
+      const res = await fetch(`${hub}/status`, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
+      const status = res?.ok === true ? ((await res.json()) as { up: number }) : undefined;
+      return status?.up === 2 ? true : undefined;
+    }, 60_000);
+    type Timed = EntryJson & { worker: string; timestamp: number };
+    const crossNode = (e: Timed) => e.src.pod === 'traffic' && e.dst.pod === 'front';
+    const page = await waitFor('the hub history to hold named calls from both workers', async () => {
+      const res = await fetch(`${hub}/entries?q=${encodeURIComponent('http')}&limit=1000`, { signal: AbortSignal.timeout(10_000) });
+      const body = (await res.json()) as { entries: Timed[] };
+      const workers = new Set(body.entries.map((e) => e.worker));
+      return workers.has('node-1') && workers.has('node-2') && body.entries.some(crossNode) ? body.entries : undefined;
+    }, 60_000);
+    assert.ok(page.every((e) => e.src.pod !== undefined && e.dst.pod !== undefined), 'every demo call is named from the inventory');
+    // Both workers store each call of the generator to the front (it crosses nodes); the hub
+    // gives it once. Counted over a window the hub's page covers whole, away from its edges.
+    const newest = Math.max(...page.map((e) => e.timestamp));
+    const inWindow = (e: Timed) => crossNode(e) && e.timestamp > newest - 10_000 && e.timestamp < newest - 2000;
+    const n1 = ((await storedEntries(workerUrl('node-1'), token)) as Timed[]).filter(inWindow).length;
+    const n2 = ((await storedEntries(workerUrl('node-2'), token)) as Timed[]).filter(inWindow).length;
+    const shown = page.filter(inWindow).length;
+    assert.ok(n1 >= 3 && n2 >= 3, `both workers stored the cross-node calls: ${n1}, ${n2}`);
+    assert.ok(shown >= Math.min(n1, n2) - 2 && shown <= Math.max(n1, n2) + 2, `the hub shows each once: ${shown} for ${n1} and ${n2}`);
+    // A live query goes down to the workers, which count what they did not send.
+    const filter = 'http && status_code >= 500';
+    const ws = new WebSocket(`${hub.replace('http', 'ws')}/ws?q=${encodeURIComponent(filter)}`);
+    try {
+      await waitFor('the hub stream to be ready', async () => (ws.readyState === WebSocket.OPEN ? true : undefined), 15_000);
+      await waitFor('both workers to filter out entries for the hub\'s query', async () => {
+        for (const node of ['node-1', 'node-2']) {
+          const res = await fetch(`${workerUrl(node)}/stats`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(5000) });
+          const feed = ((await res.json()) as { feed: { subscribers: { filter: string; filtered: number }[] } }).feed;
+          if (!feed.subscribers.some((s) => s.filter === filter && s.filtered > 0)) return undefined;
+        }
+        return true;
+      }, 60_000);
+    } finally {
+      ws.terminate();
+    }
+  });
+
   it('status shows nodes, running pods, workers with /health 200 and the hub', async () => {
     const r = await shoal('lab', 'status', ...lab.where);
     assert.equal(r.code, 0, describeRun(r));
