@@ -86,6 +86,7 @@ export class WorkerFeed {
   }
 
   private onMessage(text: string): void {
+    this.link.heard();
     let msg: Record<string, unknown>;
     try {
       msg = JSON.parse(text) as Record<string, unknown>;

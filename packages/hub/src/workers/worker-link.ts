@@ -62,6 +62,8 @@ export class WorkerLink extends EventEmitter {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private polling = false;
+  /** Epoch ms of the last message any feed socket got from this worker. */
+  private lastHeard = -Infinity;
   private readonly current: WorkerState;
 
   constructor(
@@ -143,6 +145,11 @@ export class WorkerLink extends EventEmitter {
     if (!this.polling && !this.stopped) this.schedule(0);
   }
 
+  /** A feed socket got a message from the worker: it is alive, whatever a slow poll says. */
+  heard(): void {
+    this.lastHeard = Date.now();
+  }
+
   private schedule(ms: number): void {
     clearTimeout(this.timer);
     if (this.stopped) return;
@@ -152,6 +159,7 @@ export class WorkerLink extends EventEmitter {
 
   private async poll(): Promise<void> {
     this.polling = true;
+    const startedAt = Date.now();
     try {
       // /health answers 503 while a capture is down: the worker is still up and serving.
       const health = (await this.getJson('/health', [503])).body as Json;
@@ -159,7 +167,19 @@ export class WorkerLink extends EventEmitter {
       this.markUp(health, stats);
       this.schedule(this.options.pollMs);
     } catch (err) {
-      this.markDown(describe(err));
+      // Why: under load the hub's own event loop can be too busy to read an answer within the
+      // timeout, and marking such a worker down drops it from every fan-out. A timeout is not
+      // taken as "down" while a feed socket heard from the worker during this poll or the poll
+      // period before it (since startedAt - pollMs): the worker is demonstrably sending. Refusals,
+      // errors and timeouts of a silent worker still mark it down.
+      const reason = describe(err);
+      if (this.current.up && isTimeout(err) && this.lastHeard >= startedAt - this.options.pollMs) {
+        this.current.lastError = `${reason}; kept up: its feed delivered data meanwhile`;
+        this.log.debug({ worker: this.name, url: this.base, err: reason }, 'worker poll timed out, its feed is live');
+        this.schedule(this.options.pollMs);
+        return;
+      }
+      this.markDown(reason);
       this.schedule(this.backoff.next());
     } finally {
       this.polling = false;
@@ -218,6 +238,10 @@ function httpError(worker: string, path: string, status: number, body: string): 
     // Not the worker's JSON error: quote the start of the body.
   }
   return new WorkerHttpError(status, body, `${worker}: ${path} answered ${status} (${detail})`);
+}
+
+function isTimeout(err: unknown): boolean {
+  return err instanceof Error && err.name === 'TimeoutError';
 }
 
 /** One line for a failed request: fetch hides the socket error in `cause`. */
