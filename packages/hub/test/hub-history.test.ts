@@ -1,94 +1,183 @@
 /**
- * History and aggregates across workers: /entries merged newest first and paged with `next`,
- * /stats per protocol per bucket, /servicemap edges. The entries are recorded from two real
- * workers (fixtures replayed through their pipelines, received through the hub's /ws) and
- * served back by stand-ins for the workers' coming /entries route (helpers/history-stand-in.ts).
+ * History and aggregates across real workers: /entries merged newest first and paged with
+ * `next`, /stats per protocol per bucket, /servicemap edges. Each test starts its own cluster
+ * (helpers/cluster.ts: in-process workers fed by ReplaySource, a real hub), replays the HTTP/1
+ * fixtures into both workers, and checks the hub's answers against each worker's own
+ * `GET /entries`. Both workers replay keep-alive, so the same calls are in both stores under
+ * different ids; the hub does not merge them (a copy needs its ends named on two nodes), so
+ * counts add up across workers.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { pino } from 'pino';
-import { startHub, type RunningHub } from '../dist/index.js';
-import { allUp, FIXTURES, getJson, startCluster, waitFor, type Json } from './helpers/cluster.js';
-import { FeedSocket } from './helpers/feed-socket.js';
-import { startHistoryStandIn } from './helpers/history-stand-in.js';
+import { describe, it } from 'node:test';
+import { allUp, FIXTURES, getJson, startCluster, type Cluster, type Json } from './helpers/cluster.js';
 
-describe('hub history over two workers', () => {
-  let hub: RunningHub;
-  let base: string;
-  let recorded: Json[] = [];
-  const closers: (() => Promise<void>)[] = [];
+const NAMES = ['node-a', 'node-b'];
+/** node-a: keep-alive; node-b: keep-alive then head. */
+const EXPECTED = { 'node-a': FIXTURES.keepAlive.entries, 'node-b': FIXTURES.keepAlive.entries + FIXTURES.head.entries } as Record<string, number>;
 
-  before(async () => {
-    const c = await startCluster(['node-a', 'node-b']);
-    closers.push(() => c.close());
-    assert.ok(await allUp(c));
-    const client = new FeedSocket(c.hub.port, '?q=');
-    await client.ready();
-    await Promise.all([c.workers[0]!.play(FIXTURES.keepAlive.path), c.workers[1]!.play(FIXTURES.keepAlive.path)]);
-    await c.workers[1]!.play(FIXTURES.head.path);
-    const total = 2 * FIXTURES.keepAlive.entries + FIXTURES.head.entries;
-    assert.ok(await waitFor(() => client.entries.length >= total));
-    recorded = client.entries;
-    await client.close();
-    const standIns = await Promise.all(['node-a', 'node-b'].map((n) => startHistoryStandIn(n, recorded.filter((e) => e.worker === n), c.token)));
-    for (const s of standIns) closers.push(() => s.close());
-    hub = await startHub({
-      port: 0, host: '127.0.0.1', workerToken: c.token, logger: pino({ level: 'silent' }),
-      workers: standIns.map((s, i) => ({ name: ['node-a', 'node-b'][i]!, host: '127.0.0.1', port: s.port })),
-      link: { pollMs: 200, backoffBaseMs: 50, backoffMaxMs: 500 },
-    });
-    closers.push(() => hub.close());
-    base = `http://127.0.0.1:${hub.port}`;
-    assert.ok(await waitFor(() => hub.registry.up().length === 2));
-  });
-  after(async () => {
-    for (const close of closers.reverse()) await close();
-  });
+/** A worker's own answer to GET /entries (one page of up to 1000, which holds everything here). */
+async function workerEntries(c: Cluster, i: number, q = ''): Promise<Json[]> {
+  const r = await getJson(`http://127.0.0.1:${c.workers[i]!.port}`, `/entries?limit=1000&q=${encodeURIComponent(q)}`, { authorization: `Bearer ${c.token}` });
+  assert.equal(r.status, 200);
+  assert.equal(r.body.next, null);
+  return r.body.entries;
+}
 
-  it('GET /entries pages back through both workers, newest first, each entry once', async () => {
-    const seen: Json[] = [];
-    let before: number | null = Infinity;
-    for (let pages = 0; before !== null && pages < 20; pages++) {
-      const page: Json = (await getJson(base, `/entries?limit=3${before === Infinity ? '' : `&before=${before}`}`)).body;
-      assert.ok(page.entries.length <= 3);
-      seen.push(...page.entries);
-      before = page.next;
+/**
+ * A cluster whose workers have stored the fixtures. The workers play one after the other, each
+ * waiting for its entries to be stored, so no two workers' entries share a timestamp (the hub
+ * does not promise to keep those on one page).
+ */
+async function playedCluster(): Promise<{ c: Cluster; stored: Json[][] }> {
+  const c = await startCluster(NAMES);
+  try {
+    assert.ok(await allUp(c), 'both workers up');
+    const k = FIXTURES.keepAlive;
+    // [worker, fixture, entries that worker holds afterwards]
+    const plays: [number, string, number][] = [[0, k.path, k.entries], [1, k.path, k.entries], [1, FIXTURES.head.path, k.entries + FIXTURES.head.entries]];
+    for (const [i, path, want] of plays) {
+      await c.workers[i]!.play(path);
+      let n = -1;
+      for (let tries = 0; tries < 500 && n < want; tries++) {
+        n = (await workerEntries(c, i)).length;
+        if (n < want) await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(n, want, `${NAMES[i]} stored its entries`);
     }
-    assert.equal(before, null, 'the last page says there is no more');
-    assert.equal(seen.length, recorded.length);
-    assert.ok(seen.every((e, i) => i === 0 || seen[i - 1].timestamp >= e.timestamp), 'newest first');
-    assert.deepEqual(new Set(seen.map((e) => e.id)), new Set(recorded.map((e) => e.id)));
+    const stored = await Promise.all(NAMES.map((_, i) => workerEntries(c, i)));
+    NAMES.forEach((n, i) => {
+      assert.equal(stored[i]!.length, EXPECTED[n]);
+      assert.ok(stored[i]!.every((e) => e.worker === n));
+    });
+    return { c, stored };
+  } catch (err) {
+    await c.close();
+    throw err;
+  }
+}
+
+const bytesOf = (e: Json): number => e.requestSize + e.responseSize;
+const isError = (e: Json): boolean => (e.summary.status ?? 0) >= 500 || e.malformed !== undefined;
+const workload = (p: Json): string => {
+  const name = p.name ?? p.pod ?? p.service ?? p.ip;
+  return p.namespace === undefined ? name : `${p.namespace}/${name}`;
+};
+/** Nearest-rank percentile, computed here independently of the hub. */
+function nearestRank(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]!;
+}
+
+describe('hub history over two real workers', () => {
+  it('GET /entries pages back through both workers, newest first, each entry once', async () => {
+    const { c, stored } = await playedCluster();
+    try {
+      const byId = new Map(stored.flat().map((e) => [e.id, e]));
+      const seen: Json[] = [];
+      let before: number | null = null;
+      let pages = 0;
+      do {
+        const r = await getJson(c.hubBase, `/entries?limit=3${before === null ? '' : `&before=${before}`}`);
+        assert.equal(r.status, 200);
+        assert.ok(r.body.entries.length > 0, 'no empty page before the end');
+        seen.push(...r.body.entries);
+        before = r.body.next;
+        pages++;
+      } while (before !== null && pages < 20);
+      assert.equal(before, null, 'the last page says there is no more');
+      assert.ok(pages >= Math.ceil(byId.size / 3), `paged in steps of 3 (${pages} pages)`);
+      assert.equal(seen.length, byId.size, 'as many entries as both workers stored');
+      assert.equal(new Set(seen.map((e) => e.id)).size, seen.length, 'no entry twice');
+      assert.ok(seen.every((e, i) => i === 0 || seen[i - 1].timestamp >= e.timestamp), 'newest first');
+      for (const e of seen) assert.deepEqual(e, byId.get(e.id), `${e.id} as its worker stored it`);
+      NAMES.forEach((n, i) => {
+        assert.deepEqual(seen.filter((e) => e.worker === n).map((e) => e.id), stored[i]!.map((e) => e.id), `${n}'s entries in its own order`);
+      });
+    } finally {
+      await c.close();
+    }
   });
 
   it('GET /entries?q= passes the filter down', async () => {
-    const page = (await getJson(base, `/entries?q=${encodeURIComponent('method == "POST"')}`)).body;
-    assert.deepEqual(page.entries.map((e: Json) => e.worker).sort(), ['node-a', 'node-b']);
-    assert.equal(page.next, null);
-    const bad = await getJson(base, `/entries?q=${encodeURIComponent('method ==')}`);
-    assert.equal(bad.status, 400);
-    assert.equal(bad.body.error.code, 'FLT_ERR_SYNTAX');
+    const { c, stored } = await playedCluster();
+    try {
+      const q = 'method == "POST"';
+      const filtered = await Promise.all(NAMES.map((_, i) => workerEntries(c, i, q)));
+      const want = filtered.flat().map((e) => e.id).sort();
+      assert.ok(want.length > 0 && want.length < stored.flat().length, 'the filter picks some entries, not all');
+      const page = (await getJson(c.hubBase, `/entries?q=${encodeURIComponent(q)}`)).body;
+      assert.deepEqual(page.entries.map((e: Json) => e.id).sort(), want);
+      assert.ok(page.entries.every((e: Json) => e.summary.method === 'POST'));
+      assert.deepEqual([...new Set(page.entries.map((e: Json) => e.worker))].sort(), NAMES, 'matches from both workers');
+      assert.equal(page.next, null);
+      const bad = await getJson(c.hubBase, `/entries?q=${encodeURIComponent('method ==')}`);
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.error.code, 'FLT_ERR_SYNTAX');
+    } finally {
+      await c.close();
+    }
   });
 
   it('GET /stats counts entries per protocol per bucket', async () => {
-    const from = Math.floor(Math.min(...recorded.map((e) => e.timestamp)));
-    const to = Math.ceil(Math.max(...recorded.map((e) => e.timestamp))) + 1;
-    const stats = (await getJson(base, `/stats?from=${from}&to=${to}&bucket=${to - from}`)).body;
-    assert.equal(stats.buckets.length, 1);
-    assert.equal(stats.buckets[0].protocols.http.count, recorded.length);
-    assert.equal(stats.buckets[0].protocols.http.bytes, recorded.reduce((n, e) => n + e.requestSize + e.responseSize, 0));
-    assert.equal(stats.truncated, false);
-    assert.deepEqual(stats.unavailable, {});
+    const { c, stored } = await playedCluster();
+    try {
+      const all = stored.flat();
+      const from = Math.floor(Math.min(...all.map((e) => e.timestamp)));
+      const to = Math.ceil(Math.max(...all.map((e) => e.timestamp))) + 1;
+      const bucket = Math.max(1, Math.ceil((to - from) / 4));
+      const stats = (await getJson(c.hubBase, `/stats?from=${from}&to=${to}&bucket=${bucket}`)).body;
+      const want = Array.from({ length: Math.ceil((to - from) / bucket) }, (_, i) => ({ start: from + i * bucket, protocols: {} as Json }));
+      for (const e of all) {
+        const p = (want[Math.floor((e.timestamp - from) / bucket)]!.protocols[e.protocol.name] ??= { count: 0, bytes: 0, errors: 0 });
+        p.count++;
+        p.bytes += bytesOf(e);
+        if (isError(e)) p.errors++;
+      }
+      assert.equal(stats.bucketMs, bucket);
+      assert.deepEqual(stats.buckets, want);
+      assert.equal(stats.buckets.reduce((n: number, b: Json) => n + (b.protocols.http?.count ?? 0), 0), all.length, 'both workers counted');
+      assert.equal(stats.entries, all.length);
+      assert.equal(stats.truncated, false);
+      assert.deepEqual(stats.unavailable, {});
+    } finally {
+      await c.close();
+    }
   });
 
   it('GET /servicemap gives edges with count, bytes, errors and latency percentiles', async () => {
-    const from = Math.floor(Math.min(...recorded.map((e) => e.timestamp)));
-    const map = (await getJson(base, `/servicemap?from=${from}&to=${Date.now() + 1}`)).body;
-    assert.equal(map.edges.reduce((n: number, e: Json) => n + e.count, 0), recorded.length);
-    for (const edge of map.edges) {
-      assert.equal(edge.protocol, 'http');
-      assert.ok(edge.p50Ms <= edge.p95Ms);
-      assert.equal(edge.errors, 0);
-      assert.ok(map.nodes.some((n: Json) => n.id === edge.source));
+    const { c, stored } = await playedCluster();
+    try {
+      const all = stored.flat();
+      const from = Math.floor(Math.min(...all.map((e) => e.timestamp)));
+      const to = Math.ceil(Math.max(...all.map((e) => e.timestamp))) + 1;
+      const map = (await getJson(c.hubBase, `/servicemap?from=${from}&to=${to}`)).body;
+      const groups = new Map<string, Json[]>();
+      for (const e of all) {
+        const key = `${workload(e.src)} ${workload(e.dst)} ${e.protocol.name}`;
+        groups.set(key, [...(groups.get(key) ?? []), e]);
+      }
+      const want = [...groups.values()].map((es) => ({
+        source: workload(es[0].src),
+        target: workload(es[0].dst),
+        protocol: es[0].protocol.name,
+        count: es.length,
+        bytes: es.reduce((n, e) => n + bytesOf(e), 0),
+        errors: es.filter(isError).length,
+        p50Ms: nearestRank(es.map((e) => e.elapsedMs), 50),
+        p95Ms: nearestRank(es.map((e) => e.elapsedMs), 95),
+      }));
+      const order = (a: Json, b: Json) => `${a.source} ${a.target} ${a.protocol}`.localeCompare(`${b.source} ${b.target} ${b.protocol}`);
+      assert.deepEqual([...map.edges].sort(order), want.sort(order));
+      assert.equal(map.edges.reduce((n: number, e: Json) => n + e.count, 0), all.length, 'both workers counted');
+      for (const edge of map.edges) {
+        assert.ok(map.nodes.some((n: Json) => n.id === edge.source));
+        assert.ok(map.nodes.some((n: Json) => n.id === edge.target));
+      }
+      assert.equal(map.entries, all.length);
+      assert.equal(map.truncated, false);
+      assert.deepEqual(map.unavailable, {});
+    } finally {
+      await c.close();
     }
   });
 });
