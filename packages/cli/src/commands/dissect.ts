@@ -4,9 +4,8 @@ import { DEFAULT_ENGINE_OPTIONS, DissectEngine, defaultRegistry } from '@shoal/d
 import type { Command } from '../main.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import { BufferedWriter } from '../output/buffered-writer.js';
-import { jsonFormatter, ndjsonFormatter, type EntryFormatter } from '../output/entry-formatter.js';
+import { formatterFor } from '../output/formatter-choice.js';
 import { statsText } from '../output/stats-text.js';
-import { tableFormatter } from '../output/table-formatter.js';
 import { ProgressLine } from '../output/progress-line.js';
 import { usageError } from '../usage-error.js';
 import { parseCommandLine } from '../command-line.js';
@@ -37,19 +36,6 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
   return n;
 }
 
-function formatterFor(name: string): EntryFormatter {
-  switch (name) {
-    case 'ndjson':
-      return ndjsonFormatter();
-    case 'json':
-      return jsonFormatter();
-    case 'table':
-      return tableFormatter();
-    default:
-      throw usageError(`--format must be ndjson, json or table, got '${name}'`);
-  }
-}
-
 async function run(argv: string[]): Promise<number> {
   const parsed = parseCommandLine({
     args: argv,
@@ -67,7 +53,7 @@ async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw usageError('needs exactly one capture FILE');
   const file = positionals[0]!;
-  const formatter = formatterFor(values.format ?? (process.stdout.isTTY ? 'table' : 'ndjson'));
+  const formatter = formatterFor(values.format ?? (process.stdout.isTTY ? 'table' : 'ndjson'), '--format');
   const registry = defaultRegistry();
   const protocol = values.protocol;
   if (protocol !== undefined && !['tcp', 'udp', ...registry.names].includes(protocol)) {

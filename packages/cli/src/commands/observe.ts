@@ -5,8 +5,8 @@ import { EXIT_OK } from '../exit-codes.js';
 import { parseSince } from '../observe/duration.js';
 import { history, serverCode, stream, type Endpoint, type FeedMessage } from '../observe/hub-client.js';
 import { BufferedWriter } from '../output/buffered-writer.js';
-import { jsonFormatter, ndjsonFormatter, type EntryFormatter } from '../output/entry-formatter.js';
-import { tableFormatter } from '../output/table-formatter.js';
+import type { EntryFormatter } from '../output/entry-formatter.js';
+import { formatterFor } from '../output/formatter-choice.js';
 import { usageError } from '../usage-error.js';
 import { parseCommandLine } from '../command-line.js';
 
@@ -43,19 +43,6 @@ Options:
 Exit codes: 0 done or stopped by Ctrl-C; 1 the hub cannot be reached or refused the request;
 2 bad command line or filter.
 `;
-
-function formatterFor(name: string, color: boolean): EntryFormatter {
-  switch (name) {
-    case 'ndjson':
-      return ndjsonFormatter();
-    case 'json':
-      return jsonFormatter();
-    case 'table':
-      return tableFormatter({ color });
-    default:
-      throw usageError(`--output must be table, ndjson or json, got '${name}'`);
-  }
-}
 
 function tokenFrom(file: string | undefined): string | undefined {
   if (file === undefined) return process.env['SHOAL_TOKEN'] || undefined;
@@ -94,7 +81,7 @@ async function run(argv: string[]): Promise<number> {
   if (values.last !== undefined && !/^[1-9][0-9]*$/.test(values.last)) throw usageError(`--last needs a whole number ≥ 1, got '${values.last}'`);
   const last = values.last !== undefined ? Number(values.last) : since === null ? DEFAULT_LAST : null;
 
-  const formatter = formatterFor(values.output ?? (process.stdout.isTTY ? 'table' : 'ndjson'), process.stdout.isTTY === true);
+  const formatter = formatterFor(values.output ?? (process.stdout.isTTY ? 'table' : 'ndjson'), '--output', process.stdout.isTTY === true);
   const out = new BufferedWriter(process.stdout);
   const printer = new Printer(formatter, out);
   formatter.begin(out);
