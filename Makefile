@@ -9,7 +9,8 @@ SHELL := /bin/bash
 # clang and libbpf-dev its eBPF backend. ethtool turns veth offloads off (lab/lib/veth-pair.sh and
 # the live worker tests) so that fixtures, bench/dissect and tests see real 1500-MTU segments.
 # redis-server and dnsmasq-base (the binary alone, no system service) run in the lab's demo pods.
-APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libpcap-dev procps make g++ python3 clang libbpf-dev redis-server dnsmasq-base
+# chromium runs the dashboard's end-to-end tests and bench/front (driven by playwright-core).
+APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libpcap-dev procps make g++ python3 clang libbpf-dev redis-server dnsmasq-base chromium
 # Only `make fixtures` needs these: llc compiles the tc program that adds VLAN tags (this kernel
 # has no 8021q module).
 FIXTURE_APT_PACKAGES := llvm

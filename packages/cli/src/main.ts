@@ -39,6 +39,11 @@ const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/hub.js')).hubCommand,
   },
   {
+    name: 'front',
+    summary: 'serve the dashboard on :8899, with /api passed to a hub',
+    load: async () => (await import('./commands/front.js')).frontCommand,
+  },
+  {
     name: 'lab',
     summary: 'a cluster of network namespaces on this machine: lab up, lab status, lab down',
     load: async () => (await import('./commands/lab.js')).labCommand,

@@ -84,6 +84,11 @@ export const ErrorCodes = {
   /** Hub API: the hub failed on its side (HTTP 500); its log says more. */
   HUB_ERR_INTERNAL: 'HUB_ERR_INTERNAL',
 
+  /** Front server (`shoal front`): the hub behind `/api` cannot be reached (HTTP 502). */
+  FRONT_ERR_HUB: 'FRONT_ERR_HUB',
+  /** Front server: no such file (HTTP 404). */
+  FRONT_ERR_NOT_FOUND: 'FRONT_ERR_NOT_FOUND',
+
   /** A command-line usage error: unknown flag, bad value. */
   CLI_ERR_USAGE: 'CLI_ERR_USAGE',
   /** The hub or worker named on the command line cannot be reached. */

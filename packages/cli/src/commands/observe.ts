@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { isShoalError, type Entry } from '@shoal/model';
 import type { Command } from '../main.js';
 import { EXIT_OK } from '../exit-codes.js';
@@ -8,9 +7,10 @@ import { BufferedWriter } from '../output/buffered-writer.js';
 import type { EntryFormatter } from '../output/entry-formatter.js';
 import { formatterFor } from '../output/formatter-choice.js';
 import { usageError } from '../usage-error.js';
+import { tokenOption } from '../token-option.js';
+import { DEFAULT_HUB, hubOption } from '../hub-option.js';
 import { parseCommandLine } from '../command-line.js';
 
-const DEFAULT_HUB = 'http://localhost:8898';
 const DEFAULT_LAST = 20;
 /** Reconnection after the stream dropped (a hub restart): doubling from 0.5 s up to 10 s. */
 const RETRY_FIRST_MS = 500;
@@ -44,15 +44,6 @@ Exit codes: 0 done or stopped by Ctrl-C; 1 the hub cannot be reached or refused 
 2 bad command line or filter.
 `;
 
-function tokenFrom(file: string | undefined): string | undefined {
-  if (file === undefined) return process.env['SHOAL_TOKEN'] || undefined;
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch (err) {
-    throw usageError(`cannot read --token-file '${file}': ${(err as Error).message}`);
-  }
-}
-
 /** A filter the server refused is the user's mistake: exit 2, like any bad argument. */
 function asUsage(err: unknown): never {
   if (serverCode(err)?.startsWith('FLT_ERR') === true) throw usageError(`bad filter: ${(err as Error).message}`);
@@ -73,9 +64,8 @@ async function run(argv: string[]): Promise<number> {
     },
   });
   const { values } = parsed;
-  const base = (values.hub ?? process.env['SHOAL_HUB'] ?? DEFAULT_HUB).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/]+$/.test(base)) throw usageError(`--hub must look like http://host:port, got '${base}'`);
-  const to: Endpoint = { base, token: tokenFrom(values['token-file']) };
+  const base = hubOption(values.hub);
+  const to: Endpoint = { base, token: tokenOption(values['token-file']) };
   const query = values.query ?? '';
   const since = values.since === undefined ? null : parseSince(values.since, Date.now());
   if (values.last !== undefined && !/^[1-9][0-9]*$/.test(values.last)) throw usageError(`--last needs a whole number ≥ 1, got '${values.last}'`);

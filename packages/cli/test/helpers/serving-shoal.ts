@@ -33,6 +33,12 @@ export class ServingShoal {
     return url;
   }
 
+  /** The first group of `pattern` once stdout matches it; throws if the process ends first. */
+  async printed(pattern: RegExp, what: string): Promise<string> {
+    await this.until(() => pattern.test(this.stdout), what);
+    return pattern.exec(this.stdout)![1]!;
+  }
+
   /** Ctrl-C, then the exit code (bounded: SIGKILL after WAIT_MS). */
   async stop(): Promise<number | null> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGINT');

@@ -1,0 +1,43 @@
+import { useEffect, useMemo } from 'react';
+import { FeedController } from '../../domain/feed-controller.js';
+import { FeedModel } from '../../domain/feed-model.js';
+import { HubApi } from '../../domain/hub-api.js';
+import { HubStream, type SocketLike } from '../../domain/hub-stream.js';
+
+/** The page's `/api/ws` address, on the server that served the page. */
+function feedUrl(): string {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/api/ws`;
+}
+
+export interface Feed {
+  model: FeedModel;
+  controller: FeedController;
+  api: HubApi;
+}
+
+/** One feed for the page's lifetime: history then live for `filter`, opened again when it changes. */
+export function useFeed(filter: string): Feed {
+  const feed = useMemo(() => {
+    const model = new FeedModel();
+    const api = new HubApi((url, init) => fetch(url, init), '/api');
+    const stream = new HubStream({
+      url: feedUrl(),
+      // The page's WebSocket has the on* properties SocketLike names, with DOM event types.
+      socket: (url) => new WebSocket(url) as unknown as SocketLike,
+      schedule: (flush) => requestAnimationFrame(flush),
+      listener: {
+        entries: (batch) => model.addEntries(batch),
+        state: (s) => model.setState(s),
+        gap: (g) => model.addGap(g),
+        filterError: () => undefined,
+      },
+    });
+    return { model, api, controller: new FeedController(model, stream, api) };
+  }, []);
+  useEffect(() => {
+    void feed.controller.open(filter);
+  }, [filter, feed]);
+  useEffect(() => () => feed.controller.close(), [feed]);
+  return feed;
+}

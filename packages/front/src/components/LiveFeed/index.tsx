@@ -1,0 +1,103 @@
+import { useLayoutEffect, useRef, useState } from 'react';
+import type { FeedItem, FeedModel } from '../../domain/feed-model.js';
+import { formatCount, formatLatency, formatTime, statusClass } from '../../domain/format.js';
+import { useModel } from '../App/use-model.js';
+
+/** Every row has this height, so the rows on screen follow from the scroll offset alone. */
+export const ROW_HEIGHT = 26;
+const OVERSCAN = 10;
+/** Within this many pixels of the bottom counts as following the tail. */
+const TAIL_SLACK = 4;
+
+function Row({ item, top }: { item: FeedItem; top: number }) {
+  if (item.kind === 'gap') {
+    const g = item.gap;
+    const text =
+      g.kind === 'outage'
+        ? `hub unreachable ${formatTime(g.from)} – ${formatTime(g.to)}; entries stored meanwhile were replayed`
+        : `${formatCount(g.count ?? 0)} entries skipped: the page read too slowly`;
+    return (
+      <div className="row gap-row" style={{ top }} data-gap={g.kind}>
+        {text}
+      </div>
+    );
+  }
+  return (
+    <div className="row" style={{ top }} data-id={item.id}>
+      <span className={`badge proto-${item.protocol}`}>{item.abbr}</span>
+      <span className="method">{item.method ?? ''}</span>
+      <span className="text" title={item.text}>
+        {item.text}
+      </span>
+      <span className={`status status-${statusClass(item.status)}`}>{item.status ?? ''}</span>
+      <span className="endpoint" title={`${item.src.ip}:${item.src.port}`}>
+        {item.src.label}
+      </span>
+      <span className="arrow">→</span>
+      <span className="endpoint" title={`${item.dst.ip}:${item.dst.port}`}>
+        {item.dst.label}
+      </span>
+      <span className="latency">{formatLatency(item.elapsedMs)}</span>
+      <span className="time">{formatTime(item.timestamp)}</span>
+    </div>
+  );
+}
+
+/** The virtualized live feed: only the rows on screen are in the DOM. */
+export function LiveFeed({ model, onTop }: { model: FeedModel; onTop: () => void }) {
+  useModel(model);
+  const viewport = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(600);
+  const rows = model.rows;
+  const total = rows.length;
+
+  useLayoutEffect(() => {
+    const el = viewport.current;
+    if (el === null) return;
+    const observer = new ResizeObserver(() => setHeight(el.clientHeight));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  // Following: keep the newest row in view after every update. Not following: rows put before
+  // the head by a history page move what is on screen down; scroll by as much so it stays put.
+  const pagesSeen = useRef(0);
+  useLayoutEffect(() => {
+    const el = viewport.current;
+    if (el === null) return;
+    if (model.following) el.scrollTop = el.scrollHeight;
+    else if (model.pagesTaken !== pagesSeen.current) el.scrollTop += model.lastPrepended * ROW_HEIGHT;
+    pagesSeen.current = model.pagesTaken;
+  });
+
+  const onScroll = () => {
+    const el = viewport.current!;
+    setScrollTop(el.scrollTop);
+    model.follow(el.scrollHeight - el.scrollTop - el.clientHeight <= TAIL_SLACK);
+    if (el.scrollTop === 0 && el.scrollHeight > el.clientHeight) onTop();
+  };
+
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(total, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  const visible = [];
+  for (let i = first; i < last; i++) {
+    const item = rows.at(i);
+    if (item !== undefined) visible.push(<Row key={item.id} item={item} top={i * ROW_HEIGHT} />);
+  }
+
+  return (
+    <main className="feed">
+      <div className="feed-viewport" ref={viewport} onScroll={onScroll} data-testid="feed">
+        <div className="feed-spacer" style={{ height: total * ROW_HEIGHT }}>
+          {visible}
+        </div>
+      </div>
+      {!model.following && (
+        <button className="jump-latest" onClick={() => model.follow(true)}>
+          {formatCount(model.unseen)} new · jump to latest
+        </button>
+      )}
+    </main>
+  );
+}

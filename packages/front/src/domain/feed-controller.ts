@@ -1,0 +1,63 @@
+/**
+ * Opens a query on the feed: the newest stored entries from the hub's history, then the live
+ * stream from the same instant, so nothing falls between the two (the stream replays from a
+ * little before it; copies are dropped by id). Scrolling to the top asks for the next older page.
+ */
+import type { FeedModel } from './feed-model.js';
+import type { HubApi } from './hub-api.js';
+import type { HubStream } from './hub-stream.js';
+
+/** Rows asked for on opening a query, and per older page (the hub's limit is 1000). */
+export const FIRST_PAGE = 300;
+export const OLDER_PAGE = 1000;
+/**
+ * History ends, and the live stream's replay begins, this long ago: entries are emitted when
+ * their response ends, so the newest seconds are still filling in; the stream delivers them.
+ */
+const HANDOVER_MS = 5_000;
+
+export class FeedController {
+  private filter = '';
+  private loading: Promise<void> | undefined;
+  private generation = 0;
+  private started = false;
+
+  constructor(
+    private readonly model: FeedModel,
+    private readonly stream: HubStream,
+    private readonly api: HubApi,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Shows `filter`: history up to now, then live. Returns once the first page is in. */
+  async open(filter: string): Promise<void> {
+    this.filter = filter;
+    const generation = ++this.generation;
+    this.model.reset();
+    const handover = this.now() - HANDOVER_MS;
+    if (this.started) this.stream.setFilter(filter, handover);
+    else this.stream.start(filter, handover);
+    this.started = true;
+    await this.page(generation, handover, FIRST_PAGE);
+  }
+
+  /** The next older page, when there is one and none is on its way. */
+  loadOlder(): Promise<void> {
+    const cursor = this.model.olderCursor;
+    if (cursor === null || cursor === undefined) return Promise.resolve();
+    this.loading ??= this.page(this.generation, cursor, OLDER_PAGE).finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  close(): void {
+    this.generation++;
+    this.stream.stop();
+  }
+
+  private async page(generation: number, before: number, limit: number): Promise<void> {
+    const page = await this.api.history(this.filter, before, limit);
+    // A newer query was opened meanwhile: this page belongs to the old one.
+    if (generation !== this.generation) return;
+    this.model.addOlder(page.entries, page.next);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The hub's HTTP routes the dashboard reads (docs/hub.md), through the front server's `/api`
+ * prefix. `fetch` is given so Node's tests use the same code against a real hub.
+ */
+import type { EntryJson } from './entry-row.js';
+
+export type Fetch = (url: string, init?: { method?: string; body?: string; headers?: Record<string, string>; signal?: AbortSignal }) => Promise<{
+  ok: boolean;
+  status: number;
+  json(): Promise<unknown>;
+}>;
+
+export interface HistoryPage {
+  /** Oldest first, ready to go before the rows held. */
+  entries: EntryJson[];
+  /** The `before` of the next older page; null when no worker has more. */
+  next: number | null;
+  /** Workers that could not answer: the page is partial. */
+  unavailable: Record<string, string>;
+}
+
+export class HubApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly position?: { offset: number; line: number; column: number },
+  ) {
+    super(message);
+  }
+}
+
+export class HubApi {
+  constructor(
+    private readonly fetch: Fetch,
+    /** `/api` in the page; the hub's own address in tests. */
+    private readonly base: string,
+  ) {}
+
+  async history(q: string, before: number | undefined, limit: number): Promise<HistoryPage> {
+    const params = new URLSearchParams({ q, limit: String(limit) });
+    if (before !== undefined) params.set('before', String(before));
+    const page = (await this.get(`/entries?${params.toString()}`)) as { entries: EntryJson[]; next: number | null; unavailable?: Record<string, string> };
+    return { entries: page.entries.slice().reverse(), next: page.next, unavailable: page.unavailable ?? {} };
+  }
+
+  async get(path: string): Promise<unknown> {
+    return this.read(await this.fetch(`${this.base}${path}`));
+  }
+
+  async send(method: 'POST' | 'PUT', path: string, body: unknown): Promise<unknown> {
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    return this.read(await this.fetch(`${this.base}${path}`, { method, body: text, headers: { 'content-type': 'application/json' } }));
+  }
+
+  private async read(res: { ok: boolean; status: number; json(): Promise<unknown> }): Promise<unknown> {
+    const body = await res.json().catch(() => null);
+    if (!res.ok) {
+      const error = (body as { error?: { code?: string; message?: string; position?: { offset: number; line: number; column: number } } } | null)?.error;
+      throw new HubApiError(res.status, error?.code ?? 'HTTP', error?.message ?? `the hub answered ${res.status}`, error?.position);
+    }
+    return body;
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * The live feed from the hub's `/ws` (docs/hub.md): one socket, the filter pushed down, new
+ * filters sent on the same socket, and reconnection with backoff when the hub goes away. After a
+ * reconnection it asks for everything since the newest entry it delivered (`since`), drops the
+ * copies of entries it already had at that instant, and reports the outage as a gap, so the view
+ * resumes where it was and shows the hole rather than hiding it. No React and no DOM here: the
+ * socket constructor is given, so the same code runs in the page and in Node's tests.
+ */
+import { Backoff } from './backoff.js';
+import type { EntryJson } from './entry-row.js';
+import { RecentIds } from './recent-ids.js';
+
+/** What the page's WebSocket and the `ws` package both offer. */
+export interface SocketLike {
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export type SocketFactory = (url: string) => SocketLike;
+
+export interface FilterError {
+  code: string;
+  message: string;
+  position?: { offset: number; line: number; column: number };
+  excerpt?: string;
+}
+
+export type StreamState =
+  | { kind: 'connecting'; attempt: number }
+  | { kind: 'live'; filter: string }
+  | { kind: 'disconnected'; since: number; retryInMs: number; reason: string }
+  | { kind: 'rejected'; error: FilterError };
+
+export interface Gap {
+  /** `outage`: the hub could not be reached; `lost`: the page read too slowly and the hub skipped entries. */
+  kind: 'outage' | 'lost';
+  from: number;
+  to: number;
+  /** For `lost`: how many entries were skipped. */
+  count?: number;
+}
+
+export interface StreamListener {
+  entries(batch: EntryJson[]): void;
+  state(state: StreamState): void;
+  gap(gap: Gap): void;
+  /** A later filter the hub refused; the previous one stays in force (hub keeps it). */
+  filterError(error: FilterError): void;
+}
+
+export interface HubStreamOptions {
+  /** `ws://host/api/ws` */
+  url: string;
+  socket: SocketFactory;
+  listener: StreamListener;
+  /** Runs a flush soon: requestAnimationFrame in the page, setImmediate in tests. */
+  schedule(flush: () => void): void;
+  now?: () => number;
+  backoff?: Backoff;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (t: unknown) => void;
+}
+
+/** The hub's close code for a filter that does not compile (docs/api.md). */
+const CLOSE_BAD_FILTER = 4400;
+/** Twice the hub's default merge window (docs/hub.md). */
+const REPLAY_OVERLAP_MS = 1_000;
+
+export class HubStream {
+  private socket: SocketLike | undefined;
+  private filter = '';
+  private newest: number | undefined;
+  /** The `since` of the next connection: as asked by start(), then where a reconnection resumes. */
+  private since: number | undefined;
+  /** Ids delivered lately: a replay from `since` repeats some of them. */
+  private readonly seen = new RecentIds();
+  private pending: EntryJson[] = [];
+  private flushScheduled = false;
+  private disconnectedAt: number | undefined;
+  private retryTimer: unknown;
+  private attempt = 0;
+  private stopped = false;
+  private readonly backoff: Backoff;
+  private readonly now: () => number;
+  private readonly setTimer: (fn: () => void, ms: number) => unknown;
+  private readonly clearTimer: (t: unknown) => void;
+
+  constructor(private readonly options: HubStreamOptions) {
+    this.backoff = options.backoff ?? new Backoff();
+    this.now = options.now ?? Date.now;
+    this.setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+    this.clearTimer = options.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>));
+  }
+
+  /** Opens the feed for `filter`, live from now, or replayed from `since` (epoch ms). */
+  start(filter: string, since?: number): void {
+    this.filter = filter;
+    this.newest = undefined;
+    this.since = since;
+    this.seen.clear();
+    this.stopped = false;
+    this.connect();
+  }
+
+  /** A new query on the same socket; its entries follow from `since` (or live). */
+  setFilter(filter: string, since?: number): void {
+    this.filter = filter;
+    this.newest = undefined;
+    this.since = since;
+    this.seen.clear();
+    this.pending = [];
+    if (this.socket === undefined) return this.connect();
+    const message: { filter: string; since?: number } = { filter };
+    if (since !== undefined) message.since = since;
+    this.socket.send(JSON.stringify(message));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.clearTimer(this.retryTimer);
+    const socket = this.socket;
+    this.socket = undefined;
+    socket?.close(1000, 'page closed the feed');
+  }
+
+  private connect(): void {
+    this.clearTimer(this.retryTimer);
+    this.socket?.close(1000, 'reconnecting');
+    const params = new URLSearchParams({ q: this.filter });
+    if (this.since !== undefined) params.set('since', String(this.since));
+    this.attempt++;
+    this.options.listener.state({ kind: 'connecting', attempt: this.attempt });
+    const socket = this.options.socket(`${this.options.url}?${params.toString()}`);
+    this.socket = socket;
+    socket.onmessage = (ev) => {
+      if (this.socket === socket) this.receive(String(ev.data));
+    };
+    socket.onclose = (ev) => {
+      if (this.socket === socket) this.closed(ev.code, ev.reason);
+    };
+    socket.onerror = () => undefined; // onclose follows and says what to do
+  }
+
+  private receive(text: string): void {
+    const m = JSON.parse(text) as Record<string, unknown>;
+    if ('ready' in m) {
+      const ready = m['ready'] as { filter: string };
+      this.backoff.reset();
+      this.attempt = 0;
+      if (this.disconnectedAt !== undefined) {
+        this.options.listener.gap({ kind: 'outage', from: this.disconnectedAt, to: this.now() });
+        this.disconnectedAt = undefined;
+      }
+      this.options.listener.state({ kind: 'live', filter: ready.filter });
+    } else if ('lost' in m) {
+      const at = this.newest ?? this.now();
+      this.options.listener.gap({ kind: 'lost', from: at, to: at, count: Number(m['lost']) });
+    } else if ('error' in m) {
+      this.options.listener.filterError(m['error'] as FilterError);
+    } else {
+      this.accept(m as unknown as EntryJson);
+    }
+  }
+
+  private accept(entry: EntryJson): void {
+    if (!this.seen.add(entry.id)) return;
+    if (this.newest === undefined || entry.timestamp > this.newest) this.newest = entry.timestamp;
+    this.pending.push(entry);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      this.options.schedule(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length > 0) this.options.listener.entries(batch);
+  }
+
+  private closed(code: number, reason: string): void {
+    this.socket = undefined;
+    if (this.stopped) return;
+    if (code === CLOSE_BAD_FILTER) {
+      // The error message came first and said why; retrying the same filter cannot help.
+      this.options.listener.state({ kind: 'rejected', error: { code: reason || 'FLT_ERR', message: 'the hub refused the filter' } });
+      return;
+    }
+    this.disconnectedAt ??= this.now();
+    const retryInMs = this.backoff.next();
+    this.options.listener.state({ kind: 'disconnected', since: this.disconnectedAt, retryInMs, reason: reason || `connection closed (${code})` });
+    // From a little before the newest entry: the hub merges within a reorder window, so entries
+    // just older than it may still have been on their way. The copies are dropped by id.
+    this.since = this.newest !== undefined ? this.newest - REPLAY_OVERLAP_MS : (this.since ?? this.disconnectedAt);
+    this.retryTimer = this.setTimer(() => this.connect(), retryInMs);
+  }
+}
