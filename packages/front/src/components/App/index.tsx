@@ -1,21 +1,33 @@
-import { useState } from 'react';
 import { LiveFeed } from '../LiveFeed/index.js';
 import { StatusBar } from '../StatusBar/index.js';
+import { VIEWS, type ViewName } from '../../domain/url-state.js';
 import { useFeed } from './use-feed.js';
+import { useUrlState } from './use-url-state.js';
 
-function initialQuery(): string {
-  return new URLSearchParams(location.search).get('q') ?? '';
-}
+const VIEW_LABELS: Record<ViewName, string> = { feed: 'Feed', map: 'Service map', stats: 'Statistics', targets: 'Targets' };
 
+/**
+ * The page: a top bar (filter, time range, views, actions), the chosen view, the status bar.
+ * Every component gets what it shows and callbacks; the URL holds the state worth sharing.
+ */
 export function App() {
-  const [query] = useState(initialQuery);
-  const { model, controller } = useFeed(query);
+  const [url, setUrl] = useUrlState();
+  const { model, controller } = useFeed(url.q);
   return (
     <div className="app">
       <header className="topbar">
         <span className="brand">Shoal</span>
+        <nav className="views">
+          {VIEWS.map((v) => (
+            <button key={v} className={v === url.view ? 'view-tab active' : 'view-tab'} data-view={v} onClick={() => setUrl({ view: v })}>
+              {VIEW_LABELS[v]}
+            </button>
+          ))}
+        </nav>
       </header>
-      <LiveFeed model={model} onTop={() => void controller.loadOlder()} />
+      <div className="content">
+        {url.view === 'feed' && <LiveFeed model={model} onTop={() => void controller.loadOlder()} />}
+      </div>
       <StatusBar model={model} />
     </div>
   );
