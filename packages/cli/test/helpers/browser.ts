@@ -1,0 +1,36 @@
+/**
+ * Debian's Chromium, headless, driven by playwright-core: the dashboard's end-to-end tests run in
+ * a real browser. The flags keep it off the network (this machine has none beyond its own) and
+ * quiet; each launch gets a new empty profile. `browserUnavailable()` says why a test must skip.
+ */
+import fs from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+export function browserUnavailable(): string | undefined {
+  return fs.existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (Debian package chromium; make test installs it)`;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 60_000 });
+}
+
+/**
+ * A new page of `width`×`height` whose errors fail loudly: uncaught exceptions and console
+ * errors are collected in `problems` for the test to assert empty.
+ */
+export async function openPage(browser: Browser, url: string, width = 1400, height = 860): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.setDefaultTimeout(20_000);
+  await page.goto(url);
+  return { page, problems };
+}
