@@ -13,7 +13,7 @@ export interface WorkerPodSelector {
   port: number;
 }
 
-/** The labels of the Helm chart's worker DaemonSet. */
+/** Kubernetes' recommended labels for Shoal's worker pods (what the Helm chart's DaemonSet is to carry). */
 export const DEFAULT_WORKER_LABELS = 'app.kubernetes.io/name=shoal,app.kubernetes.io/component=worker';
 /** The worker's default `--port` (docs/api.md). */
 export const DEFAULT_WORKER_PORT = 30001;
