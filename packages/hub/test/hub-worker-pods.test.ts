@@ -179,7 +179,24 @@ describe('hub --kubernetes: workers found by watching the worker pods', { timeou
     // No worker listens at node-c's address: it is down, and the others are not held up.
     assert.ok(await waitFor(() => hub.registry.get('node-c')?.state().downSince !== null), 'node-c down');
     assert.ok(await waitFor(upAt('node-b', '127.0.0.5')));
+
+    // The workers found get the names table and, once a selection is set, their node's targets.
+    assert.ok(await eventually(async () => (await byName('node-b')).names.pushedAt !== null), 'node-b got the names table');
+    api.put('pods', pod('web-2', '10.244.2.7', { labels: { app: 'web' }, node: 'node-b' }));
+    await waitForPod('web-2', () => true);
+    const res = await fetch(`http://127.0.0.1:${hub.port}/targets`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ podRegex: '^web-' }) });
+    const targets = (await res.json()) as Json;
+    assert.equal(res.status, 200);
+    assert.deepEqual(Object.keys(targets.workers).sort(), ['node-b', 'node-c', 'static-node']);
+    assert.equal(targets.workers['node-b'].targets, 1);
+    assert.ok(targets.workers['node-b'].pushedAt !== null, `node-b took its targets: ${JSON.stringify(targets.workers['node-b'])}`);
   });
+
+  /** Polls an asynchronous check for at most 10 s; returns whether it came to hold. */
+  async function eventually(check: () => Promise<boolean>): Promise<boolean> {
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) if (await check()) return true;
+    return check();
+  }
 
   /** Waits until the names' pod list shows `name` as `check` wants (the discovery has then seen it too). */
   async function waitForPod(name: string, check: (p: Json) => boolean): Promise<void> {

@@ -67,7 +67,10 @@ export class WorkerRegistry {
     }
     if (known !== undefined) this.remove(address.name);
     const link = new WorkerLink(address, this.token, this.options, this.log);
-    link.on('up', () => this.cameUp.emit(link));
+    // A poll that was under way when the link was removed may still report it up: not news.
+    link.on('up', () => {
+      if (this.links.get(link.name) === link) this.cameUp.emit(link);
+    });
     this.links.set(address.name, link);
     if (known !== undefined) this.log.info({ worker: address.name, url: link.base, was: known.base }, 'worker moved');
     this.added.emit(link);
