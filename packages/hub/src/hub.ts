@@ -70,10 +70,17 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     names: options.names,
     resolution,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => resolve());
+    });
+  } catch (err) {
+    // Not started (the port is taken): leave nothing subscribed to the caller's names.
+    discovery?.stop();
+    resolution?.close();
+    throw err;
+  }
   registry.start();
   const port = (server.address() as AddressInfo).port;
   log.info({ port, workers: registry.all().map((w) => w.name), ...(options.workerPods !== undefined ? { workerPods: options.workerPods.selector } : {}) }, `hub API listening on port ${port}`);
