@@ -1,7 +1,9 @@
 /**
  * `shoal hub` as a user runs it: help, a bad command line, and a hub process in front of a real
  * `shoal worker` process (no targets: it captures nothing, so it needs no privileges), the
- * worker stopped and started again. Processes are ended by their PID.
+ * worker stopped and started again; then `--kubernetes` finding that worker from its pod through
+ * a kubeconfig pointing at the hub tests' Kubernetes API test server (no API server can run
+ * here; that server speaks the real list and watch JSON). Processes are ended by their PID.
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
@@ -9,6 +11,8 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { K8sTestApiServer } from '../../hub/dist-test/helpers/k8s-api-server.js';
+import { node, pod } from '../../hub/dist-test/helpers/k8s-objects.js';
 import { shoal, spawnShoal } from './helpers/run-shoal.js';
 
 async function waitFor(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<boolean> {
@@ -21,8 +25,8 @@ async function waitFor(check: () => boolean | Promise<boolean>, ms = 15_000): Pr
 }
 
 /** Starts `shoal …args` and waits for the `"port":N` its start-up log line carries. */
-async function startListening(args: string[]): Promise<{ child: ChildProcess; port: number; log: () => string }> {
-  const child = spawnShoal(args);
+async function startListening(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number; log: () => string }> {
+  const child = spawnShoal(args, env);
   let log = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (log += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (log += d));
@@ -38,19 +42,44 @@ async function stop(child: ChildProcess): Promise<number | null> {
   return exited;
 }
 
-async function status(port: number): Promise<{ workers: { name: string; up: boolean; lastError: string | null }[] }> {
-  return (await fetch(`http://127.0.0.1:${port}/status`)).json() as Promise<{ workers: { name: string; up: boolean; lastError: string | null }[] }>;
+interface Status {
+  workers: { name: string; up: boolean; lastError: string | null; url: string; pod: string | null }[];
+}
+
+async function status(port: number): Promise<Status> {
+  return (await fetch(`http://127.0.0.1:${port}/status`)).json() as Promise<Status>;
+}
+
+/**
+ * A kubeconfig as kubectl writes it: the test API server, plain HTTP (which the client takes
+ * only with insecure-skip-tls-verify, as the helper's own KubeConfig sets it), its bearer token.
+ */
+function kubeconfig(api: K8sTestApiServer): string {
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    `- name: test\n  cluster:\n    server: ${api.url}\n    insecure-skip-tls-verify: true`,
+    'users:',
+    `- name: test\n  user:\n    token: ${api.token}`,
+    'contexts:',
+    '- name: test\n  context:\n    cluster: test\n    user: test',
+    'current-context: test',
+    '',
+  ].join('\n');
 }
 
 describe('shoal hub (command line)', () => {
   it('lists every flag in --help', async () => {
     const r = await shoal('hub', '--help');
     assert.equal(r.code, 0);
-    for (const flag of ['--port', '--host', '--workers', '--worker-token-file', '--token-file', '--log-level']) assert.ok(r.stdout.includes(flag), flag);
+    const flags = ['--port', '--host', '--workers', '--worker-token-file', '--token-file', '--inventory', '--kubernetes', '--worker-selector', '--worker-namespace', '--worker-port', '--log-level'];
+    for (const flag of flags) assert.ok(r.stdout.includes(flag), flag);
   });
 
   it('refuses a bad command line with exit code 2', async () => {
-    for (const args of [['--workers', 'node-a'], ['--workers', 'a=h:1,a=h:2'], ['--port', '70000'], ['--bogus'], ['--worker-token-file', '/nonexistent/token']]) {
+    for (const args of [['--workers', 'node-a'], ['--workers', 'a=h:1,a=h:2'], ['--port', '70000'], ['--bogus'], ['--worker-token-file', '/nonexistent/token'],
+      ['--worker-port', '30001'], ['--worker-selector', 'app=shoal'], ['--kubernetes', '--worker-selector', 'app'], ['--kubernetes', '--worker-port', '0']]) {
       const r = await shoal('hub', ...args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /CLI_ERR_USAGE/);
@@ -82,6 +111,38 @@ describe('shoal hub (command line)', () => {
       assert.match(hub.log(), /hub stopped/);
     } finally {
       for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--kubernetes finds a real worker process from its pod, and drops it when the pod is deleted', async () => {
+    const dir = fs.mkdtempSync(join(tmpdir(), 'shoal-hub-k8s-'));
+    const tokenFile = join(dir, 'token');
+    fs.writeFileSync(tokenFile, 'cli-test-token\n', { mode: 0o600 });
+    const api = await K8sTestApiServer.start();
+    const children: ChildProcess[] = [];
+    try {
+      const worker = await startListening(['worker', '--port', '0', '--data-dir', join(dir, 'w'), '--token-file', tokenFile, '--node-name', 'k8s-node']);
+      children.push(worker.child);
+      api.put('nodes', node('k8s-node', '192.168.1.10'));
+      const labels = { 'app.kubernetes.io/name': 'shoal', 'app.kubernetes.io/component': 'worker' };
+      api.put('pods', pod('shoal-worker-x1', '127.0.0.1', { namespace: 'observability', node: 'k8s-node', labels }));
+      fs.writeFileSync(join(dir, 'kubeconfig'), kubeconfig(api), { mode: 0o600 });
+
+      const args = ['hub', '--port', '0', '--host', '127.0.0.1', '--kubernetes', '--worker-namespace', 'observability', '--worker-port', String(worker.port), '--worker-token-file', tokenFile];
+      const hub = await startListening(args, { KUBECONFIG: join(dir, 'kubeconfig') });
+      children.push(hub.child);
+      const found = async () => (await status(hub.port)).workers.find((w) => w.name === 'k8s-node');
+      assert.ok(await waitFor(async () => (await found())?.up === true), `the hub finds the worker pod: ${hub.log()}`);
+      assert.equal((await found())!.pod, 'observability/shoal-worker-x1');
+      assert.equal((await found())!.url, `http://127.0.0.1:${worker.port}`);
+
+      api.remove('pods', 'shoal-worker-x1', 'observability');
+      assert.ok(await waitFor(async () => (await status(hub.port)).workers.length === 0), 'the worker leaves with its pod');
+      assert.equal(await stop(hub.child), 0);
+    } finally {
+      for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+      await api.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

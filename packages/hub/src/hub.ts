@@ -7,11 +7,14 @@ import { FeedHub } from './feed/feed-hub.js';
 import { DEFAULT_GROUP_OPTIONS, type GroupOptions } from './feed/query-group.js';
 import { createHubMetrics } from './metrics.js';
 import type { NameLookup, PodDirectory } from './names.js';
+import type { PodDirectory as ClusterPods } from './names/pod-directory.js';
 import { TargetPusher } from './targets/target-pusher.js';
 import { DEFAULT_LINK_OPTIONS, type LinkOptions } from './workers/worker-link.js';
 import type { WorkerAddress } from './workers/worker-list.js';
 import { WorkerRegistry } from './workers/worker-registry.js';
 import { ResolutionPusher } from './workers/resolution-pusher.js';
+import { WorkerDiscovery } from './workers/worker-discovery.js';
+import type { WorkerPodSelector } from './workers/worker-pods.js';
 
 export interface HubOptions {
   /** TCP port of the API; 0 picks a free one (tests). */
@@ -26,6 +29,11 @@ export interface HubOptions {
   names?: NameLookup;
   /** The cluster's pods, for PUT /targets (the names module: a Kubernetes watch or an inventory). */
   pods?: PodDirectory;
+  /**
+   * Find workers among these pods (`--kubernetes`: the names' watch, `HubNames.clusterPods`),
+   * in addition to `workers`, and follow them as they come, go and move (worker-pods.ts).
+   */
+  workerPods?: { pods: ClusterPods; selector: WorkerPodSelector };
   logger?: Logger;
   link?: Partial<LinkOptions>;
   feed?: Partial<GroupOptions>;
@@ -52,6 +60,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const metrics = createHubMetrics(registry, feeds, () => sockets.size);
   const targets = options.pods === undefined ? undefined : new TargetPusher(registry, options.pods, log);
   const resolution = options.names === undefined ? undefined : new ResolutionPusher(registry, options.names, log);
+  // After the pushers and feeds subscribed to the registry: the workers found now get the same as later ones.
+  const discovery = options.workerPods === undefined ? undefined : new WorkerDiscovery(registry, options.workerPods.pods, options.workerPods.selector, log);
   const server = createHubServer({
     registry, feeds, metrics, sockets, log,
     limits: options.clientLimits ?? DEFAULT_CLIENT_LIMITS,
@@ -60,13 +70,20 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     names: options.names,
     resolution,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => resolve());
+    });
+  } catch (err) {
+    // Not started (the port is taken): leave nothing subscribed to the caller's names.
+    discovery?.stop();
+    resolution?.close();
+    throw err;
+  }
   registry.start();
   const port = (server.address() as AddressInfo).port;
-  log.info({ port, workers: options.workers.map((w) => w.name) }, `hub API listening on port ${port}`);
+  log.info({ port, workers: registry.all().map((w) => w.name), ...(options.workerPods !== undefined ? { workerPods: options.workerPods.selector } : {}) }, `hub API listening on port ${port}`);
   let closing: Promise<void> | undefined;
   return {
     port,
@@ -74,6 +91,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     feeds,
     close: () =>
       (closing ??= (async () => {
+        discovery?.stop();
         registry.stop();
         resolution?.close();
         feeds.closeAll(1001, 'hub shutting down');

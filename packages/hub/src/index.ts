@@ -7,6 +7,8 @@ export { startHub, createHubLogger } from './hub.js';
 export type { HubOptions, RunningHub } from './hub.js';
 export { parseWorkerList } from './workers/worker-list.js';
 export type { WorkerAddress } from './workers/worker-list.js';
+export { DEFAULT_WORKER_LABELS, DEFAULT_WORKER_PORT, defaultWorkerNamespace, parseLabelSelector, workerAddresses } from './workers/worker-pods.js';
+export type { WorkerPodSelector } from './workers/worker-pods.js';
 export type { WorkerState } from './workers/worker-link.js';
 export { readTokenFile } from './api/auth.js';
 export { CLOSE_BAD_FILTER, CLOSE_NO_FILTER } from './api/ws-route.js';

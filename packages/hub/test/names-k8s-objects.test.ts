@@ -18,8 +18,10 @@ describe('Kubernetes objects → names', () => {
     p.status!.podIPs = [{ ip: '10.244.1.5' }, { ip: 'fd00::5' }];
     assert.deepEqual(podInfo(p), {
       name: 'web-1', namespace: 'shop', node: 'node-a', ip: '10.244.1.5', ips: ['10.244.1.5', 'fd00::5'],
-      labels: { app: 'web' }, hostNetwork: false, terminated: false, createdMs: Date.parse('2026-01-01T00:00:00Z'),
+      labels: { app: 'web' }, hostNetwork: false, terminated: false, createdMs: Date.parse('2026-01-01T00:00:00Z'), phase: 'Running', ready: true,
     });
+    assert.equal(podInfo(wire<V1Pod>(pod('x', '10.0.0.1', { ready: false }))).ready, false);
+    assert.equal(podInfo(wire<V1Pod>(pod('x', '10.0.0.1', { deleting: true }))).deleting, true);
     assert.equal(podInfo(wire<V1Pod>(pod('x', '10.0.0.1', { hostNetwork: true }))).hostNetwork, true);
     assert.equal(podInfo(wire<V1Pod>(pod('x', '10.0.0.1', { phase: 'Failed' }))).terminated, true);
     assert.deepEqual(podInfo(wire<V1Pod>(pod('x', undefined))).ips, []);

@@ -1,5 +1,8 @@
 import { isShoalError } from '@shoal/model';
-import { createHubLogger, parseWorkerList, readTokenFile, startHub, startHubNames, type HubNames, type HubOptions, type RunningHub } from '@shoal/hub';
+import {
+  createHubLogger, DEFAULT_WORKER_LABELS, DEFAULT_WORKER_PORT, defaultWorkerNamespace, parseLabelSelector, parseWorkerList, readTokenFile, startHub,
+  startHubNames, type HubNames, type HubOptions, type RunningHub, type WorkerPodSelector,
+} from '@shoal/hub';
 import type { Command } from '../main.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import { usageError } from '../usage-error.js';
@@ -26,9 +29,17 @@ Options:
                             the hub's API is open: keep it on localhost or behind a Service
   --inventory FILE          names and pods from an inventory file (no Kubernetes), re-read
                             when it changes (docs/hub.md, "Inventory")
-  --kubernetes              names and pods from the Kubernetes API: one watch of pods, services,
-                            EndpointSlices and nodes (in a pod: its service account; elsewhere
-                            $KUBECONFIG or ~/.kube/config)
+  --kubernetes              names, pods and workers from the Kubernetes API: one watch of pods,
+                            services, EndpointSlices and nodes (in a pod: its service account;
+                            elsewhere $KUBECONFIG or ~/.kube/config). Each Running and Ready
+                            worker pod is a worker, named after its node and reached at the pod
+                            IP; the hub follows them as they come, go and move. --workers may
+                            add more
+  --worker-selector LABELS  with --kubernetes: the worker pods' labels, KEY=VALUE,… (default
+                            ${DEFAULT_WORKER_LABELS})
+  --worker-namespace NS     with --kubernetes: the worker pods' namespace (default the hub's
+                            own in a pod, else default)
+  --worker-port N           with --kubernetes: the workers' API port (default ${DEFAULT_WORKER_PORT})
   --log-level LEVEL         fatal | error | warn | info | debug (default info)
 
 Exit codes: 0 stopped by SIGTERM/SIGINT; 1 could not start (port in use); 2 bad command
@@ -46,13 +57,17 @@ async function run(argv: string[]): Promise<number> {
       'token-file': { type: 'string' },
       inventory: { type: 'string' },
       kubernetes: { type: 'boolean', default: false },
+      'worker-selector': { type: 'string' },
+      'worker-namespace': { type: 'string' },
+      'worker-port': { type: 'string' },
       'log-level': { type: 'string' },
     },
   });
   const log = createHubLogger(logLevelOption(values['log-level'], 'info'));
   const workers = parseWorkerList(values.workers ?? '');
-  if (workers.length === 0) log.warn('no --workers given: the hub serves an empty cluster');
-  if (values['worker-token-file'] === undefined && workers.length > 0) log.warn('no --worker-token-file given: workers will refuse the hub (401) unless they are open');
+  const workerPods = workerPodOptions(values);
+  if (workers.length === 0 && workerPods === undefined) log.warn('no --workers given: the hub serves an empty cluster');
+  if (values['worker-token-file'] === undefined && (workers.length > 0 || workerPods !== undefined)) log.warn('no --worker-token-file given: workers will refuse the hub (401) unless they are open');
   const options: HubOptions = {
     port: portOption(values.port, DEFAULTS.port),
     workers,
@@ -72,6 +87,7 @@ async function run(argv: string[]): Promise<number> {
     }
     options.names = names.lookup;
     options.pods = names.pods;
+    if (workerPods !== undefined) options.workerPods = { pods: names.clusterPods, selector: workerPods };
   }
   let hub: RunningHub;
   try {
@@ -87,6 +103,21 @@ async function run(argv: string[]): Promise<number> {
   await hub.close();
   await names?.stop();
   return EXIT_OK;
+}
+
+/** With --kubernetes, which pods are the workers; the --worker-* flags need --kubernetes. */
+function workerPodOptions(values: { kubernetes?: boolean; 'worker-selector'?: string; 'worker-namespace'?: string; 'worker-port'?: string }): WorkerPodSelector | undefined {
+  if (values.kubernetes !== true) {
+    for (const flag of ['worker-selector', 'worker-namespace', 'worker-port'] as const) {
+      if (values[flag] !== undefined) throw usageError(`--${flag} picks the worker pods: it needs --kubernetes`);
+    }
+    return undefined;
+  }
+  const port = portOption(values['worker-port'], DEFAULT_WORKER_PORT, '--worker-port');
+  if (port === 0) throw usageError('--worker-port needs the workers\' port, 1-65535');
+  const namespace = values['worker-namespace'] ?? defaultWorkerNamespace();
+  if (namespace === '') throw usageError('--worker-namespace needs a namespace');
+  return { namespace, labels: parseLabelSelector(values['worker-selector'] ?? DEFAULT_WORKER_LABELS), port };
 }
 
 export const hubCommand: Command = { usage, run };

@@ -19,10 +19,14 @@ export interface ShoalRun {
   stderr: string;
 }
 
-/** Starts `node bin/shoal ...args` with the repository root as cwd; the caller reads the pipes. */
-export function spawnShoal(args: string[]): ChildProcess {
+/**
+ * Starts `node bin/shoal ...args` with the repository root as cwd; the caller reads the pipes.
+ * `env` adds to this process's environment (e.g. KUBECONFIG).
+ */
+export function spawnShoal(args: string[], env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, [SHOAL_BIN, ...args], {
     cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

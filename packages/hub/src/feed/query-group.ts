@@ -7,6 +7,7 @@ import type { ClientFeed } from './client-feed.js';
 import { CrossNodeCopies } from './cross-node-copies.js';
 import { MergeWindow } from './merge-window.js';
 import { WorkerFeed } from './worker-feed.js';
+import type { WorkerLink } from '../workers/worker-link.js';
 import { fillNames } from './fill-names.js';
 
 export interface GroupOptions {
@@ -37,7 +38,9 @@ export interface GroupCounters {
  */
 export class QueryGroup {
   readonly clients = new Set<ClientFeed>();
-  private readonly feeds: WorkerFeed[];
+  /** One subscription per worker; workers found or lost at run time join and leave it. */
+  private readonly feeds = new Map<WorkerLink, WorkerFeed>();
+  private readonly unsubscribe: (() => void)[];
   private readonly window: MergeWindow<Entry>;
   /** A call seen by two nodes' workers is shown once. */
   private readonly copies = new CrossNodeCopies();
@@ -57,30 +60,23 @@ export class QueryGroup {
     private readonly names: NameLookup | undefined,
     private readonly counters: GroupCounters,
     options: GroupOptions,
-    log: Logger,
+    private readonly log: Logger,
   ) {
     this.window = new MergeWindow<Entry>(options.windowMs, options.maxHeld, (e) => this.deliver(e));
     const links = registry.all();
     this.pendingReady = links.length;
-    this.feeds = links.map(
-      (link) =>
-        new WorkerFeed(link, filter.text, since, {
-          entry: (e) => this.accept(e),
-          ready: () => this.workerReady(),
-          lost: (n) => this.workerLost(n),
-        }, log),
-    );
     this.tickTimer = setInterval(() => this.tick(), Math.max(10, Math.floor(options.windowMs / 5)));
     this.tickTimer.unref();
     this.readyTimer = setTimeout(() => this.becomeReady(), options.readyWaitMs);
     this.readyTimer.unref();
-    for (const feed of this.feeds) feed.start();
+    for (const link of links) this.subscribe(link);
+    this.unsubscribe = [registry.onAdded((link) => this.workerAdded(link)), registry.onRemoved((link) => this.workerRemoved(link))];
     if (links.length === 0) this.becomeReady();
   }
 
   /** Entries from each worker so far, by worker name (tests, /metrics). */
   receivedByWorker(): Record<string, number> {
-    return Object.fromEntries(this.feeds.map((f) => [f.link.name, f.received]));
+    return Object.fromEntries([...this.feeds.values()].map((f) => [f.link.name, f.received]));
   }
 
   add(client: ClientFeed): void {
@@ -96,7 +92,37 @@ export class QueryGroup {
   close(): void {
     clearInterval(this.tickTimer);
     clearTimeout(this.readyTimer);
-    for (const feed of this.feeds) feed.close();
+    for (const stop of this.unsubscribe) stop();
+    for (const feed of this.feeds.values()) feed.close();
+  }
+
+  private subscribe(link: WorkerLink, since = this.since): void {
+    const feed = new WorkerFeed(link, this.filter.text, since, {
+      entry: (e) => this.accept(e),
+      ready: () => this.workerReady(),
+      lost: (n) => this.workerLost(n),
+    }, this.log);
+    this.feeds.set(link, feed);
+    feed.start();
+  }
+
+  /**
+   * A worker found after the group started: a replay asks it from the group's `since` as well;
+   * a live query from the moment it was found, so what it stores before its socket opens is not
+   * missed. Until the group is ready it waits for this worker's replay too.
+   */
+  private workerAdded(link: WorkerLink): void {
+    if (!this.isReady) this.pendingReady++;
+    this.subscribe(link, this.since ?? Date.now());
+  }
+
+  /** A worker that is gone (or moved: its new address comes as an added one) leaves the group. */
+  private workerRemoved(link: WorkerLink): void {
+    const feed = this.feeds.get(link);
+    if (feed === undefined) return;
+    this.feeds.delete(link);
+    feed.close();
+    if (!feed.readied) this.workerReady();
   }
 
   private accept(entry: Entry): void {

@@ -48,6 +48,11 @@ export class WorkerFeed {
     link.on('up', this.onUp);
   }
 
+  /** The group was told this worker's replay is done (or that it is down). */
+  get readied(): boolean {
+    return this.readyOnce;
+  }
+
   get connected(): boolean {
     return this.ws?.readyState === WebSocket.OPEN;
   }

@@ -22,6 +22,12 @@ export interface PodInfo {
   terminated: boolean;
   /** creationTimestamp, epoch ms: the earliest the pod can have held its IP. */
   createdMs?: number;
+  /** status.phase (Pending, Running, …); sources without one (an inventory) leave it out. */
+  phase?: string;
+  /** Its Ready condition is True; sources without conditions (an inventory) leave it out. */
+  ready?: boolean;
+  /** metadata.deletionTimestamp is set: the pod is shutting down. */
+  deleting?: boolean;
 }
 
 export interface ClusterService {

@@ -15,6 +15,8 @@ export interface HubNames {
   lookup: NameLookup;
   /** The pods for targeting, in the shape the hub's targets take. */
   pods: HubPods;
+  /** Every pod the source knows, as it knows it (hostNetwork and not-ready ones too): the worker pods are found in it. */
+  clusterPods: PodDirectory;
   stop(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function startHubNames(source: NamesSource, logger: NamesLogger): P
       onPatch: (listener) => history.onPatch(listener),
     },
     pods: { pods: () => directory.pods().flatMap(toHubPod), onChange: (listener) => directory.onChange(listener) },
+    clusterPods: directory,
     stop: async () => {
       clearInterval(pruner);
       await stopSource();

@@ -13,7 +13,10 @@ import type { ClusterNode, ClusterService, PodInfo, ServiceEndpoint } from './cl
 
 function slimMeta(o: { metadata?: V1Pod['metadata'] }): V1Pod['metadata'] {
   const m = o.metadata ?? {};
-  return { name: m.name, namespace: m.namespace, resourceVersion: m.resourceVersion, labels: m.labels, creationTimestamp: m.creationTimestamp };
+  return {
+    name: m.name, namespace: m.namespace, resourceVersion: m.resourceVersion, labels: m.labels, creationTimestamp: m.creationTimestamp,
+    ...(m.deletionTimestamp !== undefined ? { deletionTimestamp: m.deletionTimestamp } : {}),
+  };
 }
 
 export function slimPod(pod: V1Pod): V1Pod {
@@ -21,7 +24,8 @@ export function slimPod(pod: V1Pod): V1Pod {
   return {
     metadata: slimMeta(pod),
     spec: { containers: [], nodeName: spec?.nodeName, hostNetwork: spec?.hostNetwork },
-    status: { phase: status?.phase, podIP: status?.podIP, podIPs: status?.podIPs },
+    // Only the Ready condition: the hub reaches a worker pod once it is Ready (worker-pods.ts).
+    status: { phase: status?.phase, podIP: status?.podIP, podIPs: status?.podIPs, conditions: status?.conditions?.filter((c) => c.type === 'Ready').map((c) => ({ type: c.type, status: c.status })) },
   };
 }
 
@@ -60,6 +64,9 @@ export function podInfo(pod: V1Pod): PodInfo {
   if (pod.spec?.nodeName) info.node = pod.spec.nodeName;
   const created = epochMs(pod.metadata?.creationTimestamp);
   if (created !== undefined) info.createdMs = created;
+  if (pod.status?.phase) info.phase = pod.status.phase;
+  info.ready = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+  if (pod.metadata?.deletionTimestamp) info.deleting = true;
   return info;
 }
 

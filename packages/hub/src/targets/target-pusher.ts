@@ -15,7 +15,8 @@ export interface WorkerTargets {
 /**
  * Turns the selection into each worker's target list (the selected pods on its node; the worker
  * is named after its node) and pushes it with the worker's PUT /targets. Pushes again when the
- * pods change and when a worker comes (back) up, since a restarted worker starts with none.
+ * pods change and when a worker comes (back) up, since a restarted worker starts with none
+ * (a worker found at run time comes up too).
  * Nothing is pushed before a selection is set: a hub that does not manage targets must not
  * stop the captures a worker was started with.
  */
@@ -29,7 +30,8 @@ export class TargetPusher {
     private readonly log: Logger,
   ) {
     pods.onChange(() => void this.pushAll());
-    for (const link of registry.all()) link.on('up', () => void this.push(link.name));
+    registry.onUp((link) => void this.push(link.name));
+    registry.onRemoved((link) => this.state.delete(link.name));
   }
 
   get current(): TargetSelection | undefined {
@@ -55,8 +57,9 @@ export class TargetPusher {
   }
 
   private async push(worker: string): Promise<void> {
-    if (this.selection === undefined) return;
-    const link = this.registry.get(worker)!;
+    const link = this.registry.get(worker);
+    // A worker removed meanwhile (its pod gone) has nothing to capture.
+    if (this.selection === undefined || link === undefined) return;
     const targets = this.selected()
       .filter((p) => p.node === worker)
       .map((p) => ({ ip: p.ip, name: p.name, namespace: p.namespace, node: p.node, ...(p.netns !== undefined ? { netns: p.netns } : {}) }));

@@ -16,7 +16,7 @@ export interface ResolutionState {
  * are made: a worker that comes (back) up gets the whole current table (PUT /resolution), and
  * each change goes to every up worker as it happens (PATCH /resolution). A worker that does not
  * take PATCH yet (404, 405) gets the whole table instead; one that is down gets it when it
- * returns.
+ * returns; one found at run time gets it when it first comes up.
  */
 export class ResolutionPusher {
   private readonly state = new Map<string, ResolutionState>();
@@ -27,7 +27,8 @@ export class ResolutionPusher {
     private readonly names: NameLookup,
     private readonly log: Logger,
   ) {
-    for (const link of registry.all()) link.on('up', () => void this.pushTable(link.name));
+    registry.onUp((link) => void this.pushTable(link.name));
+    registry.onRemoved((link) => this.state.delete(link.name));
     this.unsubscribe = names.onPatch?.((patch) => void this.pushPatch(patch));
   }
 
@@ -55,7 +56,9 @@ export class ResolutionPusher {
 
   /** Sends a table or a change; returns the HTTP status (0 when the worker did not answer). */
   private async send(worker: string, method: 'PUT' | 'PATCH', body: unknown): Promise<number> {
-    const link = this.registry.get(worker)!;
+    const link = this.registry.get(worker);
+    // Removed meanwhile (its pod gone): nothing to keep in step.
+    if (link === undefined) return 0;
     const entry: ResolutionState = { pushedAt: this.state.get(worker)?.pushedAt ?? null, error: null };
     let status = 0;
     try {

@@ -20,6 +20,8 @@ export interface WorkerState {
   store: { bytes: number; entries: number } | null;
   /** The worker's run id: a new one means it restarted. */
   run: string | null;
+  /** `namespace/name` of the worker pod the hub found it from; null for one given by `--workers`. */
+  pod: string | null;
 }
 
 export interface LinkOptions {
@@ -79,12 +81,17 @@ export class WorkerLink extends EventEmitter {
     this.backoff = new Backoff(options.backoffBaseMs, options.backoffMaxMs);
     this.current = {
       name: address.name, url: this.base, up: false, downSince: null, lastError: null, lastSeen: null,
-      capturing: null, capture: null, packets: null, store: null, run: null,
+      capturing: null, capture: null, packets: null, store: null, run: null, pod: address.pod ?? null,
     };
   }
 
   get name(): string {
     return this.address.name;
+  }
+
+  /** The worker pod behind this address changed (same host and port): /status names the new one. */
+  setPod(pod: string | undefined): void {
+    this.current.pod = pod ?? null;
   }
 
   get up(): boolean {

@@ -5,6 +5,8 @@ export interface WorkerAddress {
   name: string;
   host: string;
   port: number;
+  /** `namespace/name` of the worker pod it was found from (worker-pods.ts); absent for `--workers`. */
+  pod?: string;
 }
 
 /**

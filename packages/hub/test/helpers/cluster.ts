@@ -38,13 +38,15 @@ export class TestWorker {
     readonly name: string,
     readonly dataDir: string,
     readonly tokenFile: string,
+    /** The address it listens on: another loopback address (127.0.0.x) stands for a pod IP. */
+    readonly host = '127.0.0.1',
   ) {}
 
   async start(): Promise<void> {
     this.source = new ReplaySource();
     this.running = await startWorker({
       port: this.port,
-      host: '127.0.0.1',
+      host: this.host,
       interface: 'any',
       source: this.source,
       dataDir: this.dataDir,

@@ -1,16 +1,32 @@
 /** Kubernetes objects as the API server sends them, for the test API server. */
 
+/**
+ * A pod as the API server shows it. A Running pod is Ready unless `ready: false`; `deleting`
+ * sets metadata.deletionTimestamp (a pod in its grace period).
+ */
 export function pod(
   name: string,
   ip: string | undefined,
-  options: { namespace?: string; node?: string; labels?: Record<string, string>; hostNetwork?: boolean; created?: string; phase?: string } = {},
+  options: {
+    namespace?: string; node?: string; labels?: Record<string, string>; hostNetwork?: boolean; created?: string; phase?: string;
+    ready?: boolean; deleting?: boolean;
+  } = {},
 ) {
+  const phase = options.phase ?? (ip === undefined ? 'Pending' : 'Running');
+  const ready = options.ready ?? phase === 'Running';
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace: options.namespace ?? 'shop', uid: `uid-${name}`, labels: options.labels ?? {}, creationTimestamp: options.created ?? '2026-01-01T00:00:00Z' },
+    metadata: {
+      name, namespace: options.namespace ?? 'shop', uid: `uid-${name}`, labels: options.labels ?? {}, creationTimestamp: options.created ?? '2026-01-01T00:00:00Z',
+      ...(options.deleting === true ? { deletionTimestamp: '2026-01-01T01:00:00Z' } : {}),
+    },
     spec: { nodeName: options.node ?? 'node-a', hostNetwork: options.hostNetwork ?? false, containers: [{ name: 'main', image: 'example' }] },
-    status: ip === undefined ? { phase: options.phase ?? 'Pending' } : { phase: options.phase ?? 'Running', podIP: ip, podIPs: [{ ip }] },
+    status: {
+      phase,
+      ...(ip === undefined ? {} : { podIP: ip, podIPs: [{ ip }] }),
+      conditions: [{ type: 'PodScheduled', status: 'True' }, { type: 'Ready', status: ready ? 'True' : 'False' }],
+    },
   };
 }
 
