@@ -6,7 +6,7 @@ describe('entry detail addresses', () => {
   it('encodes each part of an id, keeping its slashes as path separators', () => {
     assert.equal(entryPath('node-a/mx51e2uk/1'), '/entries/node-a/mx51e2uk/1');
     assert.equal(entryPath('n ode/r#1/2'), '/entries/n%20ode/r%231/2');
-    assert.equal(pcapPath('node-a/mx51e2uk/1'), '/pcap?ids=node-a%2Fmx51e2uk%2F1');
+    assert.equal(pcapPath('node-a/mx51e2uk/1', 'shoal-http-a.1-b.2.pcap'), '/pcap?ids=node-a%2Fmx51e2uk%2F1&filename=shoal-http-a.1-b.2.pcap');
   });
 
   it('queries a stream with the catalog variable `stream`', () => {

@@ -38,8 +38,11 @@ export const entryPath = (id: string): string => `/entries/${id.split('/').map(e
 /** The query for every entry of `stream`: the `stream` variable of the filter catalog. */
 export const streamQuery = (stream: string): string => termText(variableTerm('stream', stream));
 
-/** The hub's `/pcap` for the stream of entry `id` (the hub exports whole streams). */
-export const pcapPath = (id: string): string => `/pcap?ids=${encodeURIComponent(id)}`;
+/**
+ * The hub's `/pcap` for the stream of entry `id` (the hub exports whole streams), named
+ * `filename`: the hub's Content-Disposition names a browser's download, not the link.
+ */
+export const pcapPath = (id: string, filename: string): string => `/pcap?${new URLSearchParams({ ids: id, filename }).toString()}`;
 
 /**
  * `shoal-http-10.0.0.1.34494-10.0.0.9.80-20261126T054028Z.pcap`: what, between whom, and when, so

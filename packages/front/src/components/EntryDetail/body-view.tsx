@@ -10,7 +10,8 @@ function Pretty({ kind, type, body, base64 }: { kind: BodyKind; type: string; bo
       return (
         <pre className="body-code body-json">
           {formatJson(body).map((line, i) => (
-            <div key={i} style={{ paddingLeft: `${line.indent * 2}ch` }}>
+            <div key={i}>
+              {'  '.repeat(line.indent)}
               {line.tokens.map((t, j) => (
                 <span key={j} className={`tok-${t.kind}`}>
                   {t.text}

@@ -88,7 +88,7 @@ function Detail({ entry, api, base, onOpen, onClose, onFilter }: { entry: EntryD
         <CloseButton onClose={onClose} />
       </div>
       <div className="detail-actions">
-        <a className="detail-action" data-action="pcap" href={`${base}${pcapPath(entry.id)}`} download={pcapFilename(entry)} title="The packets of this entry's connection, for Wireshark">
+        <a className="detail-action" data-action="pcap" href={`${base}${pcapPath(entry.id, pcapFilename(entry))}`} download={pcapFilename(entry)} title="The packets of this entry's connection, for Wireshark">
           Download PCAP
         </a>
         {curl !== null && <CopyButton name="curl" label="Copy as curl" text={() => curl.command} />}
