@@ -95,10 +95,10 @@ describe('form, image and binary bodies', () => {
 describe('bodyNotes', () => {
   it('says what was decoded, what failed to decode, and where the body was cut', () => {
     assert.deepEqual(bodyNotes({ body: '{}', bodySize: 10 }), []);
-    assert.deepEqual(bodyNotes({ body: 'abc', bodySize: 30, contentEncoding: 'gzip', decodedSize: 3 }), ['decoded from gzip: 30 bytes on the wire, 3 decoded']);
+    assert.deepEqual(bodyNotes({ body: 'abc', bodySize: 30, contentEncoding: 'gzip', decodedSize: 3 }), [{ text: 'decoded from gzip: 30 bytes on the wire, 3 decoded', level: 'info' }]);
     assert.deepEqual(bodyNotes({ body: 'H4sI', bodyEncoding: 'base64', bodySize: 3, contentEncoding: 'gzip', decodeError: 'unexpected end of file' }), [
-      'not decoded (gzip): unexpected end of file; shown as captured',
+      { text: 'not decoded (gzip): unexpected end of file; shown as captured', level: 'warning' },
     ]);
-    assert.deepEqual(bodyNotes({ body: 'é'.repeat(4), bodySize: 100000, truncated: true }), ['body truncated at 8 bytes of 100000']);
+    assert.deepEqual(bodyNotes({ body: 'é'.repeat(4), bodySize: 100000, truncated: true }), [{ text: 'body truncated at 8 bytes of 100000', level: 'warning' }]);
   });
 });

@@ -42,17 +42,23 @@ export function bodyKind(type: string, body: string, base64: boolean): BodyKind 
   return 'text';
 }
 
-/** Lines of text the detail prints about how the body was captured; empty when nothing is odd. */
-export function bodyNotes(m: BodyFields): string[] {
-  const notes: string[] = [];
+export interface BodyNote {
+  text: string;
+  /** `warning` when the body shown is not all of it, or not what the application read. */
+  level: 'info' | 'warning';
+}
+
+/** What the detail says about how the body was captured; empty when there is nothing to say. */
+export function bodyNotes(m: BodyFields): BodyNote[] {
+  const notes: BodyNote[] = [];
   if (m.contentEncoding !== undefined && m.decodeError === undefined) {
     const sizes = m.decodedSize !== undefined ? `: ${m.bodySize ?? 0} bytes on the wire, ${m.decodedSize} decoded` : '';
-    notes.push(`decoded from ${m.contentEncoding}${sizes}`);
+    notes.push({ text: `decoded from ${m.contentEncoding}${sizes}`, level: 'info' });
   }
-  if (m.decodeError !== undefined) notes.push(`not decoded (${m.contentEncoding ?? 'content-encoding'}): ${m.decodeError}; shown as captured`);
+  if (m.decodeError !== undefined) notes.push({ text: `not decoded (${m.contentEncoding ?? 'content-encoding'}): ${m.decodeError}; shown as captured`, level: 'warning' });
   if (m.truncated === true) {
     const shown = m.body === undefined ? 0 : m.bodyEncoding === 'base64' ? base64Length(m.body) : new TextEncoder().encode(m.body).length;
-    notes.push(`body truncated at ${shown} bytes of ${m.decodedSize ?? m.bodySize ?? '?'}`);
+    notes.push({ text: `body truncated at ${shown} bytes of ${m.decodedSize ?? m.bodySize ?? '?'}`, level: 'warning' });
   }
   return notes;
 }

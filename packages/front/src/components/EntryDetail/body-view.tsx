@@ -80,8 +80,8 @@ export function BodyView({ message }: { message: BodyFields }) {
         )}
       </div>
       {notes.map((n) => (
-        <div key={n} className="body-note">
-          {n}
+        <div key={n.text} className={`body-note body-note-${n.level}`}>
+          {n.text}
         </div>
       ))}
       {raw ? base64 ? <Hex body={body} /> : <pre className="body-code">{body}</pre> : <Pretty kind={kind} type={type} body={body} base64={base64} />}
