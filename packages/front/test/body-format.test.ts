@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { base64Bytes, bodyKind, bodyNotes, formatJson, formatMarkup, formFields, hexDump, imageDataUrl, mediaType, type JsonLine } from '../src/domain/body-format.js';
+import { base64Bytes, bodyKind, bodyNotes, formFields, imageDataUrl, mediaType } from '../src/domain/body-format.js';
+import { hexDump } from '../src/domain/hex-dump.js';
+import { formatJson, type JsonLine } from '../src/domain/json-format.js';
+import { formatMarkup } from '../src/domain/markup-format.js';
 
 /** The printed text of formatted JSON, two spaces an indent. */
 const print = (lines: JsonLine[]): string => lines.map((l) => '  '.repeat(l.indent) + l.tokens.map((t) => t.text).join('')).join('\n');

@@ -1,5 +1,8 @@
 import { useMemo, useState } from 'react';
-import { base64Bytes, bodyKind, bodyNotes, formatJson, formatMarkup, formFields, hexDump, imageDataUrl, mediaType, type BodyFields, type BodyKind } from '../../domain/body-format.js';
+import { base64Bytes, bodyKind, bodyNotes, formFields, imageDataUrl, mediaType, type BodyFields, type BodyKind } from '../../domain/body-format.js';
+import { hexDump } from '../../domain/hex-dump.js';
+import { formatJson } from '../../domain/json-format.js';
+import { formatMarkup } from '../../domain/markup-format.js';
 import { formatBytes } from '../../domain/format.js';
 
 const KIND_LABEL: Record<BodyKind, string> = { json: 'JSON', xml: 'XML', html: 'HTML', form: 'Form', image: 'Image', text: 'Text', binary: 'Binary' };
