@@ -41,6 +41,14 @@ async function openRow(page: Page, text: string): Promise<string> {
 
 const query = (page: Page): string => new URL(page.url()).searchParams.get('q') ?? '';
 
+/** Until the feed shows exactly `n` rows after a new query (it may empty first, then refill). */
+async function feedHolds(page: Page, n: number): Promise<void> {
+  const rows = page.locator('.row[data-id]');
+  await rows.nth(n).waitFor({ state: 'detached' });
+  if (n > 0) await rows.nth(n - 1).waitFor();
+  assert.equal(await rows.count(), n);
+}
+
 describe('dashboard entry detail and click-to-filter (shoal view + shoal front, Chromium)', { skip: skip ?? false, timeout: 180_000 }, () => {
   let browser: Browser;
   let keepAlive: { url: string; stop: () => Promise<void> };
@@ -152,20 +160,19 @@ describe('dashboard entry detail and click-to-filter (shoal view + shoal front, 
     await getRow.locator('.method').click();
     await page.waitForURL((u) => u.searchParams.get('q') === 'method == "GET"');
     assert.equal(query(page), 'method == "GET"');
-    await rows.nth(3).waitFor({ state: 'detached' });
+    await feedHolds(page, 3);
     assert.deepEqual((await rows.locator('.method').allInnerTexts()).sort(), ['GET', 'GET', 'GET']);
     assert.equal(await page.locator('.entry-detail').count(), 0, 'a value click does not open the row');
 
     await rows.filter({ has: page.locator('.status', { hasText: '404' }) }).locator('.status').click({ modifiers: ['Alt'] });
     await page.waitForURL((u) => u.searchParams.get('q') === 'method == "GET" && status_code != 404');
-    await rows.nth(2).waitFor({ state: 'detached' });
+    await feedHolds(page, 2);
     assert.deepEqual((await rows.locator('.text').allInnerTexts()).sort(), ['/', '/api/users']);
 
     // Back is the previous query: the query's change was a history step.
     await page.goBack();
     await page.waitForURL((u) => u.searchParams.get('q') === 'method == "GET"');
-    await rows.nth(2).waitFor();
-    assert.equal(await rows.count(), 3);
+    await feedHolds(page, 3);
     assert.deepEqual(problems, []);
     await page.context().close();
   });
@@ -178,7 +185,7 @@ describe('dashboard entry detail and click-to-filter (shoal view + shoal front, 
     await row.locator('.filter-value').click();
     await page.waitForURL((u) => (u.searchParams.get('q') ?? '') !== '');
     assert.equal(query(page), '"content-type" in request.headers && request.headers["content-type"] == "application/json"');
-    await page.locator('.row[data-id]').nth(1).waitFor({ state: 'detached' });
+    await feedHolds(page, 1);
     assert.deepEqual(await page.locator('.row[data-id] .text').allInnerTexts(), ['/api/orders']);
     assert.deepEqual(problems, []);
     await page.context().close();
