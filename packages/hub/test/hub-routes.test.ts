@@ -91,6 +91,10 @@ describe('hub routes over two workers', () => {
     const packets = await tsharkFields(file);
     assert.deepEqual(new Set(packets.map((p) => p.port)), new Set(['34532', '34506']));
     assert.equal(packets.length, FIXTURES.head.packets + FIXTURES.gzip.packets);
+    assert.match(res.headers.get('content-disposition')!, /^attachment; filename="shoal-hub-\d+\.pcap"$/);
+    const named = await fetch(`${c.hubBase}/pcap?q=http&filename=${encodeURIComponent('../my "capture"')}`);
+    assert.equal(named.headers.get('content-disposition'), 'attachment; filename="my_capture_.pcap"');
+    await named.body?.cancel();
     const bad = await getJson(c.hubBase, `/pcap?q=${encodeURIComponent('method ==')}`);
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.code, 'FLT_ERR_SYNTAX');

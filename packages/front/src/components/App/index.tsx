@@ -1,3 +1,6 @@
+import { useCallback } from 'react';
+import { addTerm, type FilterTerm } from '../../domain/filter-snippet.js';
+import { EntryDetail } from '../EntryDetail/index.js';
 import { LiveFeed } from '../LiveFeed/index.js';
 import { StatusBar } from '../StatusBar/index.js';
 import { VIEWS, type ViewName } from '../../domain/url-state.js';
@@ -12,7 +15,11 @@ const VIEW_LABELS: Record<ViewName, string> = { feed: 'Feed', map: 'Service map'
  */
 export function App() {
   const [url, setUrl] = useUrlState();
-  const { model, controller } = useFeed(url.q);
+  const { model, controller, api } = useFeed(url.q);
+  // Click-to-filter: the term joins the query as a new history step; the feed re-opens with it.
+  const onFilter = useCallback((term: FilterTerm, negate: boolean) => setUrl({ q: addTerm(url.q, term, negate) }, true), [url.q, setUrl]);
+  const openEntry = useCallback((id: string) => setUrl({ entry: id }), [setUrl]);
+  const closeEntry = useCallback(() => setUrl({ entry: undefined }), [setUrl]);
   return (
     <div className="app">
       <header className="topbar">
@@ -26,7 +33,8 @@ export function App() {
         </nav>
       </header>
       <div className="content">
-        {url.view === 'feed' && <LiveFeed model={model} onTop={() => void controller.loadOlder()} />}
+        {url.view === 'feed' && <LiveFeed model={model} onTop={() => void controller.loadOlder()} actions={{ onOpen: openEntry, onFilter, selected: url.entry }} />}
+        {url.view === 'feed' && url.entry !== undefined && <EntryDetail id={url.entry} api={api} base="/api" onOpen={openEntry} onClose={closeEntry} onFilter={onFilter} />}
       </div>
       <StatusBar model={model} />
     </div>

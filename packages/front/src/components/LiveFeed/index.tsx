@@ -1,7 +1,9 @@
 import { useLayoutEffect, useRef, useState } from 'react';
 import type { FeedItem, FeedModel } from '../../domain/feed-model.js';
 import { formatCount, formatLatency, formatTime, statusClass } from '../../domain/format.js';
+import { endpointTerm, variableTerm } from '../../domain/filter-snippet.js';
 import { useModel } from '../App/use-model.js';
+import { FilterValue, type OnFilter } from '../FilterValue/index.js';
 
 /** Every row has this height, so the rows on screen follow from the scroll offset alone. */
 export const ROW_HEIGHT = 26;
@@ -9,7 +11,15 @@ const OVERSCAN = 10;
 /** Within this many pixels of the bottom counts as following the tail. */
 const TAIL_SLACK = 4;
 
-function Row({ item, top }: { item: FeedItem; top: number }) {
+/** What a row does when clicked: open its detail, or (on a value) add the value to the query. */
+export interface RowActions {
+  onOpen: (id: string) => void;
+  onFilter: OnFilter;
+  /** The entry whose detail is open, highlighted. */
+  selected?: string | undefined;
+}
+
+function Row({ item, top, actions }: { item: FeedItem; top: number; actions: RowActions }) {
   if (item.kind === 'gap') {
     const g = item.gap;
     const text =
@@ -22,20 +32,25 @@ function Row({ item, top }: { item: FeedItem; top: number }) {
       </div>
     );
   }
+  const { onFilter } = actions;
+  const selected = item.id === actions.selected;
   return (
-    <div className="row" style={{ top }} data-id={item.id}>
-      <span className={`badge proto-${item.protocol}`}>{item.abbr}</span>
-      <span className="method">{item.method ?? ''}</span>
+    <div className={selected ? 'row selected' : 'row'} style={{ top }} data-id={item.id} onClick={() => actions.onOpen(item.id)}>
+      <FilterValue term={variableTerm('protocol', item.protocol)} onFilter={onFilter} className={`badge proto-${item.protocol}`}>
+        {item.abbr}
+      </FilterValue>
+      {item.method === undefined ? <span className="method" /> : <FilterValue term={variableTerm('method', item.method)} onFilter={onFilter} className="method">{item.method}</FilterValue>}
+      {/* A row with a method shows the request's path; others show the summary, which no variable holds whole. */}
       <span className="text" title={item.text}>
-        {item.text}
+        {item.method === undefined ? item.text : <FilterValue term={variableTerm('path', item.text)} onFilter={onFilter}>{item.text}</FilterValue>}
       </span>
-      <span className={`status status-${statusClass(item.status)}`}>{item.status ?? ''}</span>
+      {item.status === undefined ? <span className="status" /> : <FilterValue term={variableTerm('status_code', item.status)} onFilter={onFilter} className={`status status-${statusClass(item.status)}`}>{item.status}</FilterValue>}
       <span className="endpoint" title={`${item.src.ip}:${item.src.port}`}>
-        {item.src.label}
+        <FilterValue term={endpointTerm('src', item.src)} onFilter={onFilter}>{item.src.label}</FilterValue>
       </span>
       <span className="arrow">→</span>
       <span className="endpoint" title={`${item.dst.ip}:${item.dst.port}`}>
-        {item.dst.label}
+        <FilterValue term={endpointTerm('dst', item.dst)} onFilter={onFilter}>{item.dst.label}</FilterValue>
       </span>
       <span className="latency">{formatLatency(item.elapsedMs)}</span>
       <span className="time">{formatTime(item.timestamp)}</span>
@@ -44,7 +59,7 @@ function Row({ item, top }: { item: FeedItem; top: number }) {
 }
 
 /** The virtualized live feed: only the rows on screen are in the DOM. */
-export function LiveFeed({ model, onTop }: { model: FeedModel; onTop: () => void }) {
+export function LiveFeed({ model, onTop, actions }: { model: FeedModel; onTop: () => void; actions: RowActions }) {
   useModel(model);
   const viewport = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -83,7 +98,7 @@ export function LiveFeed({ model, onTop }: { model: FeedModel; onTop: () => void
   const visible = [];
   for (let i = first; i < last; i++) {
     const item = rows.at(i);
-    if (item !== undefined) visible.push(<Row key={item.id} item={item} top={i * ROW_HEIGHT} />);
+    if (item !== undefined) visible.push(<Row key={item.id} item={item} top={i * ROW_HEIGHT} actions={actions} />);
   }
 
   return (

@@ -70,6 +70,17 @@ function chooseLinkType(parts: Part[]): number {
 }
 
 /**
+ * The download's file name: `filename=` when given (a dashboard names the file after what it
+ * holds; a browser takes Content-Disposition over its link's own name), kept to characters every
+ * file system and the header's quoted string take.
+ */
+function downloadName(query: URLSearchParams): string {
+  const asked = (query.get('filename') ?? '').replace(/[^\w.-]+/g, '_').replace(/^[._]+/, '').slice(0, 200);
+  if (asked === '') return `shoal-hub-${Date.now()}.pcap`;
+  return asked.endsWith('.pcap') ? asked : `${asked}.pcap`;
+}
+
+/**
  * GET /pcap?ids=… or ?q=&from=&to=: each worker concerned exports its streams (its /pcap), and
  * the hub merges the files by packet time into one, streamed with backpressure (pcap-merge.ts).
  */
@@ -111,7 +122,7 @@ export async function getPcap(registry: WorkerRegistry, query: URLSearchParams, 
   for (const p of otherLinkType) p.source.cancel();
   res.writeHead(200, {
     'content-type': 'application/vnd.tcpdump.pcap',
-    'content-disposition': `attachment; filename="shoal-hub-${Date.now()}.pcap"`,
+    'content-disposition': `attachment; filename="${downloadName(query)}"`,
     'x-shoal-streams': String(kept.reduce((n, p) => n + p.streams, 0)),
     'x-shoal-link-type': String(linkType),
     'x-shoal-skipped-packets': String(kept.reduce((n, p) => n + p.skippedPackets, 0)),

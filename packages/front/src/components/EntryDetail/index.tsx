@@ -1,0 +1,215 @@
+import { useEffect } from 'react';
+import { entryJsonText, pcapFilename, pcapPath, type EntryDetailJson } from '../../domain/entry-detail.js';
+import type { EndpointJson } from '../../domain/entry-row.js';
+import { curlCommand } from '../../domain/curl-command.js';
+import { variableTerm } from '../../domain/filter-snippet.js';
+import { formatBytes, formatLatency, formatTime, statusClass } from '../../domain/format.js';
+import type { HubApi } from '../../domain/hub-api.js';
+import { FilterValue, type OnFilter } from '../FilterValue/index.js';
+import { CopyButton } from './copy-button.js';
+import { MessageSection } from './message-section.js';
+import { StreamEntries } from './stream-entries.js';
+import { useEntryDetail } from './use-entry-detail.js';
+import './entry-detail.css';
+
+export interface EntryDetailProps {
+  id: string;
+  api: HubApi;
+  /** The `/api` prefix of the page, for the PCAP link. */
+  base: string;
+  onOpen: (id: string) => void;
+  onClose: () => void;
+  onFilter: OnFilter;
+}
+
+/** Escape closes the detail, unless it is meant for a text field (the filter bar's own Escape). */
+function useEscape(onClose: () => void): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (e.key === 'Escape' && !(t !== null && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.isContentEditable))) onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+}
+
+/**
+ * The side panel of one entry, next to the feed: what was exchanged, between whom, how long it
+ * took and how big it was; every value filters on click. Fetched on open: the feed keeps summaries.
+ */
+export function EntryDetail({ id, api, base, onOpen, onClose, onFilter }: EntryDetailProps) {
+  useEscape(onClose);
+  const loaded = useEntryDetail(api, id);
+  return (
+    <aside className="entry-detail" data-entry={id} aria-label="Entry detail">
+      {loaded.state === 'done' ? (
+        <Detail entry={loaded.value} api={api} base={base} onOpen={onOpen} onClose={onClose} onFilter={onFilter} />
+      ) : (
+        <>
+          <div className="detail-head">
+            <span className="detail-title">{id}</span>
+            <CloseButton onClose={onClose} />
+          </div>
+          <div className={loaded.state === 'error' ? 'detail-message detail-error' : 'detail-message'}>
+            {loaded.state === 'error' ? `Could not load the entry: ${loaded.message}` : 'Loading…'}
+          </div>
+        </>
+      )}
+    </aside>
+  );
+}
+
+function CloseButton({ onClose }: { onClose: () => void }) {
+  return (
+    <button className="detail-close" onClick={onClose} title="Close (Escape)" aria-label="Close">
+      ×
+    </button>
+  );
+}
+
+function Detail({ entry, api, base, onOpen, onClose, onFilter }: { entry: EntryDetailJson } & Omit<EntryDetailProps, 'id'>) {
+  const s = entry.summary;
+  const curl = curlCommand(entry.request, entry.dst);
+  const v = (variable: string, value: string | number, text?: string, className?: string) => (
+    <FilterValue term={variableTerm(variable, value)} onFilter={onFilter} className={className}>
+      {text ?? value}
+    </FilterValue>
+  );
+  return (
+    <>
+      <div className="detail-head">
+        {v('protocol', entry.protocol.name, entry.protocol.abbr, `badge proto-${entry.protocol.name}`)}
+        {s.method !== undefined && <span className="detail-method">{v('method', s.method)}</span>}
+        <span className="detail-title" title={s.path ?? s.text}>
+          {s.path !== undefined ? v('path', s.path) : s.text}
+        </span>
+        {s.status !== undefined && <span className={`status status-${statusClass(s.status)}`}>{v('status_code', s.status)}</span>}
+        <CloseButton onClose={onClose} />
+      </div>
+      <div className="detail-actions">
+        <a className="detail-action" data-action="pcap" href={`${base}${pcapPath(entry.id, pcapFilename(entry))}`} download={pcapFilename(entry)} title="The packets of this entry's connection, for Wireshark">
+          Download PCAP
+        </a>
+        {curl !== null && <CopyButton name="curl" label="Copy as curl" text={() => curl.command} />}
+        <CopyButton name="json" label="Copy as JSON" text={() => entryJsonText(entry)} />
+        {curl !== null && curl.warnings.length > 0 && <span className="detail-warning" title={curl.warnings.join('\n')}>curl: {curl.warnings.length} caveat{curl.warnings.length > 1 ? 's' : ''}</span>}
+      </div>
+      <div className="detail-body">
+        <details className="detail-section" open data-section="general">
+          <summary>General</summary>
+          <table className="kv-table">
+            <tbody>
+              <tr>
+                <th>protocol</th>
+                <td>
+                  {v('protocol', entry.protocol.name)} {entry.protocol.version ?? ''} over {entry.protocol.layer4}
+                </td>
+              </tr>
+              {entry.response?.status !== undefined && (
+                <tr>
+                  <th>status</th>
+                  <td>
+                    {v('status_code', entry.response.status)} {entry.response.statusText ?? ''}
+                  </td>
+                </tr>
+              )}
+              <tr>
+                <th>time</th>
+                <td title={String(entry.timestamp)}>
+                  {new Date(entry.timestamp).toISOString().slice(0, 10)} {formatTime(entry.timestamp)}
+                </td>
+              </tr>
+              <tr>
+                <th>elapsed</th>
+                <td>{formatLatency(entry.elapsedMs)}</td>
+              </tr>
+              <tr>
+                <th>sizes</th>
+                <td>
+                  request {formatBytes(entry.requestSize)}, response {formatBytes(entry.responseSize)} on the wire
+                </td>
+              </tr>
+              {entry.malformed !== undefined && (
+                <tr className="malformed">
+                  <th>malformed</th>
+                  <td>
+                    {v('malformed_code', entry.malformed.code)} in the {entry.malformed.at}
+                  </td>
+                </tr>
+              )}
+              <tr>
+                <th>capture</th>
+                <td>
+                  {v('capture_source', entry.capture)} on {entry.node.name === '' ? 'a file' : v('node_name', entry.node.name)}, worker {entry.worker}
+                </td>
+              </tr>
+              <tr>
+                <th>stream</th>
+                <td>{v('stream', entry.stream)}</td>
+              </tr>
+              <tr>
+                <th>id</th>
+                <td>{entry.id}</td>
+              </tr>
+            </tbody>
+          </table>
+        </details>
+        <details className="detail-section" open data-section="endpoints">
+          <summary>Source → Destination</summary>
+          <Endpoints entry={entry} onFilter={onFilter} />
+        </details>
+        <MessageSection side="request" message={entry.request} wireSize={entry.requestSize} onFilter={onFilter} />
+        <MessageSection side="response" message={entry.response} wireSize={entry.responseSize} onFilter={onFilter} />
+        <StreamEntries api={api} entry={entry} onOpen={onOpen} />
+      </div>
+    </>
+  );
+}
+
+/** Both ends side by side, a row per attribute; only what resolution knew is shown. */
+function Endpoints({ entry, onFilter }: { entry: EntryDetailJson; onFilter: OnFilter }) {
+  const cell = (side: 'src' | 'dst', e: EndpointJson, field: 'pod' | 'service' | 'namespace' | 'node') => {
+    const value = e[field];
+    if (value === undefined || value === '') return <td className="none">—</td>;
+    const variable = field === 'pod' ? `${side}.pod.name` : field === 'service' ? `${side}.service.name` : field === 'namespace' ? `${side}.namespace` : null;
+    return <td>{variable === null ? value : <FilterValue term={variableTerm(variable, value)} onFilter={onFilter}>{value}</FilterValue>}</td>;
+  };
+  const address = (side: 'src' | 'dst', e: EndpointJson) => (
+    <td>
+      <FilterValue term={variableTerm(`${side}.ip`, e.ip)} onFilter={onFilter}>
+        {e.ip.includes(':') ? `[${e.ip}]` : e.ip}
+      </FilterValue>
+      :
+      <FilterValue term={variableTerm(`${side}.port`, e.port)} onFilter={onFilter}>
+        {e.port}
+      </FilterValue>
+    </td>
+  );
+  const rows = (['pod', 'service', 'namespace', 'node'] as const).filter((f) => entry.src[f] || entry.dst[f]);
+  return (
+    <table className="kv-table endpoints">
+      <thead>
+        <tr>
+          <th />
+          <th>Source</th>
+          <th>Destination</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((f) => (
+          <tr key={f}>
+            <th>{f}</th>
+            {cell('src', entry.src, f)}
+            {cell('dst', entry.dst, f)}
+          </tr>
+        ))}
+        <tr>
+          <th>address</th>
+          {address('src', entry.src)}
+          {address('dst', entry.dst)}
+        </tr>
+      </tbody>
+    </table>
+  );
+}
