@@ -61,3 +61,14 @@ export function timeTicks(from: number, to: number, count = 6): { step: number; 
   for (let t = Math.ceil(from / step) * step; t <= to; t += step) ticks.push(t);
   return { step, ticks };
 }
+
+const two = (n: number): string => String(n).padStart(2, '0');
+
+/** A time tick's label, as fine as its step needs: `14:05`, `14:05:30`, `14:05:30.250`. */
+export function timeTickLabel(ms: number, step: number): string {
+  const d = new Date(ms);
+  const minutes = `${two(d.getHours())}:${two(d.getMinutes())}`;
+  if (step >= 60_000) return minutes;
+  const seconds = `${minutes}:${two(d.getSeconds())}`;
+  return step >= 1_000 ? seconds : `${seconds}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}

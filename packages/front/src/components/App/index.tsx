@@ -1,4 +1,6 @@
 import { LiveFeed } from '../LiveFeed/index.js';
+import { ServiceMap } from '../ServiceMap/index.js';
+import { Stats } from '../Stats/index.js';
 import { StatusBar } from '../StatusBar/index.js';
 import { VIEWS, type ViewName } from '../../domain/url-state.js';
 import { useFeed } from './use-feed.js';
@@ -12,7 +14,7 @@ const VIEW_LABELS: Record<ViewName, string> = { feed: 'Feed', map: 'Service map'
  */
 export function App() {
   const [url, setUrl] = useUrlState();
-  const { model, controller } = useFeed(url.q);
+  const { model, controller, api } = useFeed(url.q);
   return (
     <div className="app">
       <header className="topbar">
@@ -27,6 +29,8 @@ export function App() {
       </header>
       <div className="content">
         {url.view === 'feed' && <LiveFeed model={model} onTop={() => void controller.loadOlder()} />}
+        {url.view === 'map' && <ServiceMap api={api} url={url} setUrl={setUrl} />}
+        {url.view === 'stats' && <Stats api={api} url={url} setUrl={setUrl} />}
       </div>
       <StatusBar model={model} />
     </div>
