@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bucketWidth, linearScale, niceTicks, roundTimeStep, timeTicks } from '../src/domain/chart-scale.js';
+import { bucketWidth, byteTicks, formatStep, linearScale, niceTicks, roundTimeStep, timeTicks } from '../src/domain/chart-scale.js';
 
 describe('chart scales', () => {
   it('map a domain linearly onto pixels, upside down for a y axis', () => {
@@ -29,5 +29,19 @@ describe('chart scales', () => {
     const { step, ticks } = timeTicks(1_796_150_007_000, 1_796_150_907_000, 6);
     assert.equal(step, 300_000);
     assert.deepEqual(ticks, [1_796_150_100_000, 1_796_150_400_000, 1_796_150_700_000]);
+  });
+});
+
+describe('byteTicks', () => {
+  it('ticks bytes on round binary units', () => {
+    assert.deepEqual(byteTicks(3958), [0, 1024, 2048, 3072, 4096]);
+    assert.deepEqual(byteTicks(700), [0, 200, 400, 600, 800]);
+    assert.deepEqual(byteTicks(3 * 1024 * 1024), [0, 1024 * 1024, 2 * 1024 * 1024, 3 * 1024 * 1024]);
+  });
+});
+
+describe('formatStep', () => {
+  it('says a bucket width in its unit', () => {
+    assert.deepEqual([50, 15_000, 300_000, 3_600_000, 86_400_000].map(formatStep), ['50 ms', '15 s', '5 min', '1 h', '1 d']);
   });
 });

@@ -35,6 +35,16 @@ export function niceTicks(max: number, count = 4, integers = true): number[] {
   return ticks;
 }
 
+/**
+ * Ticks for a byte axis: round in the binary unit the max is shown in (0, 512 KiB, 1 MiB …),
+ * so the labels formatBytes prints are round too.
+ */
+export function byteTicks(max: number, count = 4): number[] {
+  let unit = 1;
+  while (max / unit >= 1024) unit *= 1024;
+  return niceTicks(max / unit, count, unit === 1).map((t) => t * unit);
+}
+
 /** Round time steps, from a millisecond to a day. */
 const TIME_STEPS = [
   1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000,
@@ -71,4 +81,13 @@ export function timeTickLabel(ms: number, step: number): string {
   if (step >= 60_000) return minutes;
   const seconds = `${minutes}:${two(d.getSeconds())}`;
   return step >= 1_000 ? seconds : `${seconds}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
+/** A bucket width as people say it: `50 ms`, `15 s`, `5 min`, `1 h`, `1 d`. */
+export function formatStep(ms: number): string {
+  if (ms < 1_000) return `${ms} ms`;
+  if (ms < 60_000) return `${ms / 1_000} s`;
+  if (ms < 3_600_000) return `${ms / 60_000} min`;
+  if (ms < 86_400_000) return `${ms / 3_600_000} h`;
+  return `${ms / 86_400_000} d`;
 }

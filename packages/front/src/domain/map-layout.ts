@@ -36,8 +36,10 @@ export interface PlacedEdge {
   path: string;
   /** The arrowhead at the target: three points. */
   arrow: [Point, Point, Point];
-  /** Where a label goes: the middle of the curve. */
+  /** Where a label goes: the middle of the curve; for a self-loop, just right of the loop. */
   label: Point;
+  /** How the label sits on its point: centred on it, or starting at it (beside a loop). */
+  labelAnchor: 'middle' | 'start';
 }
 
 export interface MapLayout {
@@ -50,15 +52,19 @@ export interface MapLayout {
 
 export const NODE_WIDTH = 190;
 export const NODE_HEIGHT = 46;
-const COLUMN_GAP = 150;
+const COLUMN_GAP = 170;
 const ROW_GAP = 14;
 const GROUP_PAD = { top: 34, side: 24, bottom: 20 };
 const GROUP_GAP = 26;
 const MARGIN = 20;
-/** Room to the right of the last column for same-layer arcs and self-loops. */
-const RIGHT_ROOM = 60;
-/** Distance between parallel edges of one pair of workloads. */
+/** Room to the right of the last column for same-column arcs, self-loops and their labels. */
+const RIGHT_ROOM = 110;
+/** How far a same-column arc bulges out at most. */
+const ARC_REACH = 60;
+/** Distance between parallel edges of one pair of workloads… */
 const PARALLEL_SPREAD = 9;
+/** …and between their labels, which are taller than that. */
+const LABEL_SPREAD = 2.4;
 const ARROW_LENGTH = 9;
 const ARROW_HALF_WIDTH = 4.5;
 
@@ -157,7 +163,7 @@ const bezierAt = (p: Point[], t: number): Point => {
 };
 
 /** A curve ending `ARROW_LENGTH` before `end`, and the arrowhead that fills the rest. */
-function curve(start: Point, c1: Point, c2: Point, end: Point, id: string): PlacedEdge {
+function curve(start: Point, c1: Point, c2: Point, end: Point, id: string, labelShift: number): PlacedEdge {
   const dx = end.x - c2.x;
   const dy = end.y - c2.y;
   const len = Math.hypot(dx, dy) || 1;
@@ -171,7 +177,8 @@ function curve(start: Point, c1: Point, c2: Point, end: Point, id: string): Plac
   ];
   const r = (n: number): number => Math.round(n * 10) / 10;
   const path = `M${r(start.x)},${r(start.y)} C${r(c1.x)},${r(c1.y)} ${r(c2.x)},${r(c2.y)} ${r(base.x)},${r(base.y)}`;
-  return { id, path, arrow, label: bezierAt([start, c1, c2, end], 0.5) };
+  const middle = bezierAt([start, c1, c2, end], 0.5);
+  return { id, path, arrow, label: { x: middle.x, y: middle.y + labelShift }, labelAnchor: 'middle' };
 }
 
 /**
@@ -183,22 +190,24 @@ function curve(start: Point, c1: Point, c2: Point, end: Point, id: string): Plac
 function route(e: LayoutInputEdge, s: Rect, t: Rect, offset: number): PlacedEdge {
   const sy = s.y + s.height / 2 + offset;
   const ty = t.y + t.height / 2 + offset;
+  const shift = offset * (LABEL_SPREAD - 1);
   if (e.source === e.target) {
     const x = s.x + s.width;
     const reach = 44 + Math.abs(offset) * 2;
-    return curve({ x, y: sy - 10 }, { x: x + reach, y: sy - 30 }, { x: x + reach, y: sy + 30 }, { x, y: sy + 10 }, e.id);
+    const loop = curve({ x, y: sy - 10 }, { x: x + reach, y: sy - 30 }, { x: x + reach, y: sy + 30 }, { x, y: sy + 10 }, e.id, shift);
+    return { ...loop, label: { x: loop.label.x + 6, y: loop.label.y }, labelAnchor: 'start' };
   }
   if (s.x + s.width <= t.x) {
     const bend = Math.max(40, (t.x - s.x - s.width) / 2);
-    return curve({ x: s.x + s.width, y: sy }, { x: s.x + s.width + bend, y: sy }, { x: t.x - bend, y: ty }, { x: t.x, y: ty }, e.id);
+    return curve({ x: s.x + s.width, y: sy }, { x: s.x + s.width + bend, y: sy }, { x: t.x - bend, y: ty }, { x: t.x, y: ty }, e.id, shift);
   }
   if (t.x + t.width <= s.x) {
     const bend = Math.max(40, (s.x - t.x - t.width) / 2);
-    return curve({ x: s.x, y: sy }, { x: s.x - bend, y: sy }, { x: t.x + t.width + bend, y: ty }, { x: t.x + t.width, y: ty }, e.id);
+    return curve({ x: s.x, y: sy }, { x: s.x - bend, y: sy }, { x: t.x + t.width + bend, y: ty }, { x: t.x + t.width, y: ty }, e.id, shift);
   }
   const x = Math.max(s.x + s.width, t.x + t.width);
-  const reach = 40 + Math.min(RIGHT_ROOM, Math.abs(ty - sy) / 4);
-  return curve({ x: s.x + s.width, y: sy }, { x: x + reach, y: sy }, { x: x + reach, y: ty }, { x: t.x + t.width, y: ty }, e.id);
+  const reach = 40 + Math.min(ARC_REACH, Math.abs(ty - sy) / 4);
+  return curve({ x: s.x + s.width, y: sy }, { x: x + reach, y: sy }, { x: x + reach, y: ty }, { x: t.x + t.width, y: ty }, e.id, shift);
 }
 
 export function layoutMap(nodesIn: readonly LayoutInputNode[], edgesIn: readonly LayoutInputEdge[]): MapLayout {

@@ -1,11 +1,13 @@
-import { useState, type MouseEvent } from 'react';
+import { useLayoutEffect, useRef, useState, type MouseEvent } from 'react';
 import { formatBytes, formatCount, formatLatency } from '../../domain/format.js';
 import type { MapLayout } from '../../domain/map-layout.js';
 import { groupLabel, protocolColor, type Grouping, type MapEdge, type MapWorkload, type ServiceMapView } from '../../domain/service-map.js';
 import { formatShare } from '../../domain/traffic-stats.js';
 import { MapNodeCard } from './MapNodeCard.js';
 
-const ZOOMS = [0.5, 0.67, 0.8, 1, 1.25, 1.5];
+const ZOOMS = [0.4, 0.5, 0.67, 0.8, 1, 1.25, 1.5];
+/** "Fit" never shrinks the map below this: smaller, names cannot be read. */
+const FIT_MIN = 0.4;
 
 type Hover = { kind: 'edge'; edge: MapEdge; x: number; y: number } | { kind: 'node'; node: MapWorkload; x: number; y: number };
 
@@ -24,7 +26,19 @@ function strokeWidth(count: number, max: number): number {
 
 /** The SVG of the map: group boxes, edges with labels and arrowheads, workload cards; a hover card. */
 export function MapCanvas({ view, layout, grouping, onEdge, onNode }: MapCanvasProps) {
-  const [zoom, setZoom] = useState(1);
+  // 'fit': as large as fits the canvas, at most 100 % (the initial zoom); else a step of ZOOMS.
+  const [zoomStep, setZoomStep] = useState<number | 'fit'>('fit');
+  const scroller = useRef<HTMLDivElement>(null);
+  const [room, setRoom] = useState({ width: 1200, height: 700 });
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el === null) return;
+    const observer = new ResizeObserver(() => setRoom({ width: el.clientWidth, height: el.clientHeight }));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  const fit = Math.max(FIT_MIN, Math.min(1, (room.width - 8) / layout.width, (room.height - 8) / layout.height));
+  const zoom = zoomStep === 'fit' ? fit : zoomStep;
   const [hover, setHover] = useState<Hover | undefined>(undefined);
   const maxCount = Math.max(1, ...view.edges.map((e) => e.count));
   const edgesById = new Map(view.edges.map((e) => [e.id, e]));
@@ -33,11 +47,15 @@ export function MapCanvas({ view, layout, grouping, onEdge, onNode }: MapCanvasP
     const box = (ev.currentTarget as Element).closest('.map-canvas')!.getBoundingClientRect();
     return { x: ev.clientX - box.left, y: ev.clientY - box.top };
   };
-  const stepZoom = (dir: 1 | -1): void => setZoom((z) => ZOOMS[Math.min(ZOOMS.length - 1, Math.max(0, ZOOMS.indexOf(z) + dir))]!);
+  const stepZoom = (dir: 1 | -1): void => {
+    // From 'fit', the next step is the first one beyond the fitted zoom in that direction.
+    const next = dir > 0 ? ZOOMS.find((z) => z > zoom + 0.001) : [...ZOOMS].reverse().find((z) => z < zoom - 0.001);
+    if (next !== undefined) setZoomStep(next);
+  };
 
   return (
     <div className="map-canvas" onMouseLeave={() => setHover(undefined)}>
-      <div className="map-scroll">
+      <div className="map-scroll" ref={scroller}>
         <svg width={layout.width * zoom} height={layout.height * zoom} viewBox={`0 0 ${layout.width} ${layout.height}`} role="img" aria-label="Service map">
           {layout.groups.map((g) => (
             <g key={g.key} className="map-group" data-group={g.key}>
@@ -52,7 +70,8 @@ export function MapCanvas({ view, layout, grouping, onEdge, onNode }: MapCanvasP
             const color = protocolColor(e.protocol);
             const dim = highlighted !== undefined && e.source !== highlighted && e.target !== highlighted;
             const active = hover?.kind === 'edge' && hover.edge.id === e.id;
-            const label = `${formatCount(e.count)} · ${formatLatency(e.p95Ms)}`;
+            const label = e.errors > 0 ? `${formatCount(e.count)} · ${formatShare(e.errorRate)} err` : formatCount(e.count);
+            const pill = label.length * 6.4 + 14;
             return (
               <g
                 key={placed.id}
@@ -70,8 +89,8 @@ export function MapCanvas({ view, layout, grouping, onEdge, onNode }: MapCanvasP
                 <path className="edge-line" d={placed.path} style={{ stroke: color, strokeWidth: strokeWidth(e.count, maxCount) }} />
                 <polygon points={placed.arrow.map((p) => `${p.x},${p.y}`).join(' ')} style={{ fill: color }} />
                 <g className="edge-label" transform={`translate(${placed.label.x},${placed.label.y})`}>
-                  <rect x={-label.length * 3.3 - 6} y={-9} width={label.length * 6.6 + 12} height={18} rx={9} style={{ stroke: color }} />
-                  <text textAnchor="middle" y={4}>
+                  <rect x={placed.labelAnchor === 'start' ? 0 : -pill / 2} y={-9} width={pill} height={18} rx={9} style={{ stroke: color }} />
+                  <text textAnchor="middle" x={placed.labelAnchor === 'start' ? pill / 2 : 0} y={4}>
                     {label}
                   </text>
                 </g>
@@ -95,7 +114,9 @@ export function MapCanvas({ view, layout, grouping, onEdge, onNode }: MapCanvasP
         <button onClick={() => stepZoom(-1)} title="Zoom out" aria-label="Zoom out">
           −
         </button>
-        <span>{Math.round(zoom * 100)} %</span>
+        <button className={zoomStep === 'fit' ? 'zoom-fit active' : 'zoom-fit'} onClick={() => setZoomStep('fit')} title="Fit the map in the view">
+          {Math.round(zoom * 100)} %
+        </button>
         <button onClick={() => stepZoom(1)} title="Zoom in" aria-label="Zoom in">
           +
         </button>

@@ -9,11 +9,23 @@ export interface BarSeries {
   value: (b: BucketTotals) => number;
 }
 
-const HEIGHT = 150;
+const HEIGHT = 130;
 const PAD = { left: 64, right: 12, top: 10, bottom: 24 };
+/** A clock label is about this wide: ticks closer to the edges than half of it are left out. */
+const LABEL_WIDTH = 84;
+
+interface BarChartProps {
+  title: string;
+  stats: TrafficStats;
+  series: BarSeries[];
+  format: (v: number) => string;
+  /** The value axis's ticks for a max (niceTicks by default; byteTicks for bytes). */
+  ticks?: (max: number) => number[];
+  testid: string;
+}
 
 /** A bar per time bucket, the series stacked, with a value axis and a clock axis. */
-export function BarChart({ title, stats, series, format, testid }: { title: string; stats: TrafficStats; series: BarSeries[]; format: (v: number) => string; testid: string }) {
+export function BarChart({ title, stats, series, format, ticks: valueTicks = niceTicks, testid }: BarChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);
   useLayoutEffect(() => {
@@ -26,10 +38,11 @@ export function BarChart({ title, stats, series, format, testid }: { title: stri
 
   const totals = stats.buckets.map((b) => series.reduce((sum, s) => sum + s.value(b), 0));
   const sum = totals.reduce((a, b) => a + b, 0);
-  const yTicks = niceTicks(Math.max(0, ...totals));
+  const yTicks = valueTicks(totals.reduce((a, b) => Math.max(a, b), 0));
   const y = linearScale(0, yTicks[yTicks.length - 1]!, HEIGHT - PAD.bottom, PAD.top);
   const x = linearScale(stats.from, stats.to, PAD.left, width - PAD.right);
-  const { step, ticks } = timeTicks(stats.from, stats.to, Math.max(2, Math.floor(width / 110)));
+  const clock = timeTicks(stats.from, stats.to, Math.max(2, Math.floor(width / (LABEL_WIDTH + 30))));
+  const ticks = clock.ticks.filter((t) => x(t) >= PAD.left + LABEL_WIDTH / 2 - 10 && x(t) <= width - LABEL_WIDTH / 2);
   const barWidth = Math.max(1, x(stats.from + stats.bucketMs) - x(stats.from) - 1);
 
   return (
@@ -49,7 +62,7 @@ export function BarChart({ title, stats, series, format, testid }: { title: stri
           ))}
           {ticks.map((t) => (
             <text key={t} className="x-tick" x={x(t)} y={HEIGHT - 6} textAnchor="middle">
-              {timeTickLabel(t, step)}
+              {timeTickLabel(t, clock.step)}
             </text>
           ))}
           {stats.buckets.map((b, i) => {

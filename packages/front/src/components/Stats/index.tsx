@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { byteTicks, formatStep } from '../../domain/chart-scale.js';
 import { formatBytes, formatCount } from '../../domain/format.js';
 import type { HubApi } from '../../domain/hub-api.js';
 import { protocolColor } from '../../domain/service-map.js';
@@ -23,6 +24,7 @@ export function Stats({ api, url, setUrl }: StatsProps) {
   const answer = useWindowQuery((w) => loadStats(api, url.q, w), url);
   const json = answer.data?.data;
   const stats = useMemo(() => (json === undefined ? undefined : buildTrafficStats(json)), [json]);
+  const per = stats === undefined ? '' : formatStep(stats.bucketMs);
   const requests: BarSeries[] = useMemo(() => (stats?.protocols ?? []).map((p) => ({ key: p.protocol, color: protocolColor(p.protocol), value: (b) => b.byProtocol[p.protocol] ?? 0 })), [stats]);
 
   return (
@@ -43,9 +45,11 @@ export function Stats({ api, url, setUrl }: StatsProps) {
           </div>
           <ProtocolShare protocols={stats.protocols} />
           <div className="stats-timeline">
-            <BarChart title="Requests per bucket" stats={stats} series={requests} format={formatCount} testid="chart-requests" />
-            <BarChart title="Errors per bucket" stats={stats} series={[{ key: 'errors', color: 'var(--server-error)', value: (b) => b.errors }]} format={formatCount} testid="chart-errors" />
-            <BarChart title="Bytes per bucket" stats={stats} series={[{ key: 'bytes', color: 'var(--accent)', value: (b) => b.bytes }]} format={formatBytes} testid="chart-bytes" />
+            <BarChart title={`Requests per ${per}`} stats={stats} series={requests} format={formatCount} testid="chart-requests" />
+            <div className="stats-pair">
+              <BarChart title={`Errors per ${per}`} stats={stats} series={[{ key: 'errors', color: 'var(--server-error)', value: (b) => b.errors }]} format={formatCount} testid="chart-errors" />
+              <BarChart title={`Bytes per ${per}`} stats={stats} series={[{ key: 'bytes', color: 'var(--muted)', value: (b) => b.bytes }]} format={formatBytes} ticks={byteTicks} testid="chart-bytes" />
+            </div>
           </div>
         </div>
       )}
