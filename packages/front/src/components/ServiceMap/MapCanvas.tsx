@@ -8,6 +8,8 @@ import { MapNodeCard } from './MapNodeCard.js';
 const ZOOMS = [0.4, 0.5, 0.67, 0.8, 1, 1.25, 1.5];
 /** "Fit" never shrinks the map below this: smaller, names cannot be read. */
 const FIT_MIN = 0.4;
+/** A hover card is at most this wide: nearer the right edge, it opens to the left of the pointer. */
+const HOVER_ROOM = 400;
 
 type Hover = { kind: 'edge'; edge: MapEdge; x: number; y: number } | { kind: 'node'; node: MapWorkload; x: number; y: number };
 
@@ -121,13 +123,13 @@ export function MapCanvas({ view, layout, grouping, onEdge, onNode }: MapCanvasP
           +
         </button>
       </div>
-      {hover !== undefined && <HoverCard hover={hover} view={view} />}
+      {hover !== undefined && <HoverCard hover={hover} view={view} flip={hover.x > room.width - HOVER_ROOM} />}
     </div>
   );
 }
 
-function HoverCard({ hover, view }: { hover: Hover; view: ServiceMapView }) {
-  const style = { left: hover.x + 16, top: hover.y + 12 };
+function HoverCard({ hover, view, flip }: { hover: Hover; view: ServiceMapView; flip: boolean }) {
+  const style = flip ? { right: `calc(100% - ${hover.x - 16}px)`, top: hover.y + 12 } : { left: hover.x + 16, top: hover.y + 12 };
   if (hover.kind === 'node') {
     const n = hover.node;
     const out = view.edges.filter((e) => e.source === n.id);
