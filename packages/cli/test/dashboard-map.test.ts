@@ -103,14 +103,15 @@ describe('dashboard service map and statistics (shoal view + shoal front, Chromi
     await page.context().close();
   });
 
-  it('opens the feed of a workload on a click, and hides the edges of a protocol from the legend', async () => {
+  it('opens the feed of a workload from the keyboard, and hides the edges of a protocol from the legend', async () => {
     const { page, problems } = await openPage(browser, `${mapUrl}/?view=map&${rangeOf(mapEntries)}`);
     await page.locator('[data-edge]').first().waitFor();
     await page.locator('.legend-item[data-protocol="http"]').click();
     await page.getByText('Every protocol is hidden').waitFor();
     assert.equal(await page.locator('[data-edge]').count(), 0);
     await page.locator('.legend-item[data-protocol="http"]').click();
-    await page.locator('[data-node="fd00:100::2"]').click();
+    await page.locator('[data-node="fd00:100::2"]').focus();
+    await page.keyboard.press('Enter');
     await page.locator('.row[data-id]').first().waitFor();
     assert.equal(query(page).get('q'), '(src.ip == "fd00:100::2") || (dst.ip == "fd00:100::2")');
     assert.equal(await page.locator('.row[data-id]').count(), 1);

@@ -3,6 +3,7 @@ import { formatBytes, formatCount, formatLatency } from '../../domain/format.js'
 import type { MapLayout } from '../../domain/map-layout.js';
 import { groupLabel, protocolColor, type Grouping, type MapEdge, type MapWorkload, type ServiceMapView } from '../../domain/service-map.js';
 import { formatShare } from '../../domain/traffic-stats.js';
+import { keyboardClick } from './keyboard-click.js';
 import { MapNodeCard } from './MapNodeCard.js';
 
 const ZOOMS = [0.4, 0.5, 0.67, 0.8, 1, 1.25, 1.5];
@@ -58,7 +59,7 @@ export function MapCanvas({ view, layout, grouping, onEdge, onNode }: MapCanvasP
   return (
     <div className="map-canvas" onMouseLeave={() => setHover(undefined)}>
       <div className="map-scroll" ref={scroller}>
-        <svg width={layout.width * zoom} height={layout.height * zoom} viewBox={`0 0 ${layout.width} ${layout.height}`} role="img" aria-label="Service map">
+        <svg width={layout.width * zoom} height={layout.height * zoom} viewBox={`0 0 ${layout.width} ${layout.height}`} role="group" aria-label="Service map">
           {layout.groups.map((g) => (
             <g key={g.key} className="map-group" data-group={g.key}>
               <rect x={g.x} y={g.y} width={g.width} height={g.height} rx={10} />
@@ -84,6 +85,7 @@ export function MapCanvas({ view, layout, grouping, onEdge, onNode }: MapCanvasP
                 data-protocol={e.protocol}
                 data-count={e.count}
                 onClick={() => onEdge(e)}
+                {...keyboardClick(() => onEdge(e), `${e.protocol} from ${e.source} to ${e.target}: ${e.count} requests; open in the feed`)}
                 onMouseMove={(ev) => setHover({ kind: 'edge', edge: e, ...where(ev) })}
                 onMouseLeave={() => setHover(undefined)}
               >
