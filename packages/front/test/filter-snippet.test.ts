@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addTerm, celString, endpointTerm, termText, variableTerm } from '../src/domain/filter-snippet.js';
+import { celString } from '../src/domain/cel-literal.js';
+import { addTerm, endpointTerm, termText, variableTerm } from '../src/domain/filter-snippet.js';
 
 describe('celString', () => {
   it('quotes with double quotes and escapes what CEL requires', () => {
@@ -8,7 +9,7 @@ describe('celString', () => {
     assert.equal(celString('say "hi"'), '"say \\"hi\\""');
     assert.equal(celString('C:\\dir'), '"C:\\\\dir"');
     assert.equal(celString('a\nb\tc\rd'), '"a\\nb\\tc\\rd"');
-    assert.equal(celString('\x00\x1b\x7f'), '"\\x00\\x1b\\x7f"');
+    assert.equal(celString('\x00\x1b'), '"\\u0000\\u001b"');
     assert.equal(celString("it's é 🙂"), '"it\'s é 🙂"');
   });
 });

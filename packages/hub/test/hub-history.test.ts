@@ -173,6 +173,8 @@ describe('hub history over two real workers', () => {
         assert.ok(map.nodes.some((n: Json) => n.id === edge.source));
         assert.ok(map.nodes.some((n: Json) => n.id === edge.target));
       }
+      // The files' addresses are not named: no pod, so no Kubernetes node to group by.
+      for (const n of map.nodes) assert.equal(n.node, null);
       assert.equal(map.entries, all.length);
       assert.equal(map.truncated, false);
       assert.deepEqual(map.unavailable, {});

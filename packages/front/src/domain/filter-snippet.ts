@@ -4,30 +4,14 @@
  * the query the user already has with `&&`.
  */
 
+import { celString } from './cel-literal.js';
+
 /** A value the user can click, and the filter variable it belongs to. */
 export type FilterTerm =
   /** A catalog variable: `method`, `path`, `status_code`, `src.pod.name`, `stream`, … */
   | { kind: 'variable'; variable: string; value: string | number }
   /** A header of the request or response, by its lower-case name. */
   | { kind: 'header'; side: 'request' | 'response'; name: string; value: string };
-
-/**
- * A CEL string literal for `text` (CEL spec, "String and Bytes Values"): double quotes, with `\`,
- * `"` and control characters escaped; everything else, non-ASCII included, stays as it is.
- */
-export function celString(text: string): string {
-  let out = '"';
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    if (ch === '\\' || ch === '"') out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
 
 const literal = (value: string | number): string => (typeof value === 'number' ? String(value) : celString(value));
 
@@ -105,17 +89,22 @@ function isWordAt(text: string, i: number, word: string): boolean {
 }
 
 /**
- * `query && term`. A query with `||` or `?:` at its top level is put in parentheses first, since
- * `&&` binds tighter (`a || b && t` would be `a || (b && t)`); one ending in a comment gets the
- * term on a new line. An empty query becomes the term alone.
+ * `query && clause`. A query with `||` or `?:` at its top level is put in parentheses first, since
+ * `&&` binds tighter (`a || b && t` would be `a || (b && t)`), and so is such a clause; a query
+ * ending in a comment gets the clause on a new line. An empty query becomes the clause alone.
  */
-export function addTerm(query: string, term: FilterTerm, negate = false): string {
-  const text = termText(term, negate);
+export function addClause(query: string, clause: string): string {
+  const text = scan(clause).loose ? `(${clause})` : clause;
   const trimmed = query.trim();
   if (trimmed === '' || scanIsOnlyComments(trimmed)) return text;
   const top = scan(trimmed);
   if (top.loose) return `(${trimmed}${top.endsInComment ? '\n' : ''}) && ${text}`;
   return `${trimmed}${top.endsInComment ? '\n' : ' '}&& ${text}`;
+}
+
+/** Click-to-filter: `query && field == value` (or `!=`). */
+export function addTerm(query: string, term: FilterTerm, negate = false): string {
+  return addClause(query, termText(term, negate));
 }
 
 /** An empty filter or one of comments only matches everything (docs/filter.md): the term replaces it. */

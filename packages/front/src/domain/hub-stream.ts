@@ -78,6 +78,11 @@ export class HubStream {
   /** Ids delivered lately: a replay from `since` repeats some of them. */
   private readonly seen = new RecentIds();
   private pending: EntryJson[] = [];
+  /**
+   * After setFilter on an open socket: the filter whose `ready` marks the switch. Entries before
+   * it are the old query's, still on their way, and are dropped (the hub: docs/hub.md, /ws).
+   */
+  private switchingTo: string | undefined;
   private flushScheduled = false;
   private disconnectedAt: number | undefined;
   private retryTimer: unknown;
@@ -113,6 +118,7 @@ export class HubStream {
     this.seen.clear();
     this.pending = [];
     if (this.socket === undefined) return this.connect();
+    this.switchingTo = filter;
     const message: { filter: string; since?: number } = { filter };
     if (since !== undefined) message.since = since;
     this.socket.send(JSON.stringify(message));
@@ -132,6 +138,8 @@ export class HubStream {
     const params = new URLSearchParams({ q: this.filter });
     if (this.since !== undefined) params.set('since', String(this.since));
     this.attempt++;
+    // A new socket carries only this filter's entries: nothing to wait for.
+    this.switchingTo = undefined;
     this.options.listener.state({ kind: 'connecting', attempt: this.attempt });
     const socket = this.options.socket(`${this.options.url}?${params.toString()}`);
     this.socket = socket;
@@ -148,6 +156,8 @@ export class HubStream {
     const m = JSON.parse(text) as Record<string, unknown>;
     if ('ready' in m) {
       const ready = m['ready'] as { filter: string };
+      if (this.switchingTo !== undefined && ready.filter !== this.switchingTo) return; // an older switch's
+      this.switchingTo = undefined;
       this.backoff.reset();
       this.attempt = 0;
       if (this.disconnectedAt !== undefined) {
@@ -160,7 +170,7 @@ export class HubStream {
       this.options.listener.gap({ kind: 'lost', from: at, to: at, count: Number(m['lost']) });
     } else if ('error' in m) {
       this.options.listener.filterError(m['error'] as FilterError);
-    } else {
+    } else if (this.switchingTo === undefined) {
       this.accept(m as unknown as EntryJson);
     }
   }

@@ -2,6 +2,8 @@ import { useCallback } from 'react';
 import { addTerm, type FilterTerm } from '../../domain/filter-snippet.js';
 import { EntryDetail } from '../EntryDetail/index.js';
 import { LiveFeed } from '../LiveFeed/index.js';
+import { ServiceMap } from '../ServiceMap/index.js';
+import { Stats } from '../Stats/index.js';
 import { StatusBar } from '../StatusBar/index.js';
 import { VIEWS, type ViewName } from '../../domain/url-state.js';
 import { useFeed } from './use-feed.js';
@@ -35,6 +37,8 @@ export function App() {
       <div className="content">
         {url.view === 'feed' && <LiveFeed model={model} onTop={() => void controller.loadOlder()} actions={{ onOpen: openEntry, onFilter, selected: url.entry }} />}
         {url.view === 'feed' && url.entry !== undefined && <EntryDetail id={url.entry} api={api} base="/api" onOpen={openEntry} onClose={closeEntry} onFilter={onFilter} />}
+        {url.view === 'map' && <ServiceMap api={api} url={url} setUrl={setUrl} />}
+        {url.view === 'stats' && <Stats api={api} url={url} setUrl={setUrl} />}
       </div>
       <StatusBar model={model} />
     </div>

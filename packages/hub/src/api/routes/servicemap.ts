@@ -12,6 +12,8 @@ interface MapNode {
   namespace: string | null;
   /** `pod`, `service`, or `ip` when nothing named the address. */
   kind: 'pod' | 'service' | 'ip';
+  /** The Kubernetes node a pod runs on (resolution's), so a map can group by node; else null. */
+  node: string | null;
 }
 
 interface EdgeAcc {
@@ -29,7 +31,7 @@ function nodeOf(e: Endpoint): MapNode {
   const kind = e.pod !== undefined ? 'pod' : e.service !== undefined ? 'service' : 'ip';
   const name = e.name ?? e.pod ?? e.service ?? e.ip;
   const namespace = e.namespace ?? null;
-  return { id: namespace === null ? name : `${namespace}/${name}`, name, namespace, kind };
+  return { id: namespace === null ? name : `${namespace}/${name}`, name, namespace, kind, node: e.node ?? null };
 }
 
 /**

@@ -1,0 +1,103 @@
+/**
+ * The hub's `GET /servicemap` answer (docs/hub.md) turned into what the map draws: workloads
+ * with the group they belong to, edges with their error rate, and the protocols for the legend.
+ */
+
+export type WorkloadKind = 'pod' | 'service' | 'ip';
+
+export interface MapNodeJson {
+  id: string;
+  name: string;
+  namespace: string | null;
+  kind: WorkloadKind;
+  /** The Kubernetes node of a pod; absent or null when unknown (services, bare IPs). */
+  node?: string | null;
+}
+
+export interface MapEdgeJson {
+  source: string;
+  target: string;
+  protocol: string;
+  count: number;
+  bytes: number;
+  errors: number;
+  p50Ms: number;
+  p95Ms: number;
+}
+
+export interface ServiceMapJson {
+  from: number;
+  to: number;
+  nodes: MapNodeJson[];
+  edges: MapEdgeJson[];
+  entries: number;
+  truncated: boolean;
+  unavailable: Record<string, string>;
+}
+
+/** How the map boxes workloads. */
+export type Grouping = 'namespace' | 'node';
+
+export interface MapWorkload extends MapNodeJson {
+  /** The box it is drawn in: its namespace or its node; `''` for none. */
+  group: string;
+}
+
+export interface MapEdge extends MapEdgeJson {
+  /** `source→target/protocol`: unique in one map. */
+  id: string;
+  /** errors / count, 0..1. */
+  errorRate: number;
+}
+
+export interface LegendItem {
+  protocol: string;
+  count: number;
+  hidden: boolean;
+}
+
+export interface ServiceMapView {
+  nodes: MapWorkload[];
+  edges: MapEdge[];
+  legend: LegendItem[];
+  /** Edges the legend hides. */
+  hiddenEdges: number;
+}
+
+export const edgeId = (e: Pick<MapEdgeJson, 'source' | 'target' | 'protocol'>): string => `${e.source}→${e.target}/${e.protocol}`;
+
+function groupOf(n: MapNodeJson, grouping: Grouping): string {
+  return (grouping === 'namespace' ? n.namespace : n.node) ?? '';
+}
+
+/**
+ * What to draw: the edges of the protocols not hidden, the workloads they touch (each with its
+ * group), and every protocol of the answer for the legend, busiest first.
+ */
+export function buildServiceMap(json: ServiceMapJson, grouping: Grouping, hidden: ReadonlySet<string>): ServiceMapView {
+  const byProtocol = new Map<string, number>();
+  for (const e of json.edges) byProtocol.set(e.protocol, (byProtocol.get(e.protocol) ?? 0) + e.count);
+  const legend = [...byProtocol]
+    .map(([protocol, count]) => ({ protocol, count, hidden: hidden.has(protocol) }))
+    .sort((a, b) => b.count - a.count || a.protocol.localeCompare(b.protocol));
+  const shown = json.edges.filter((e) => !hidden.has(e.protocol));
+  const touched = new Set(shown.flatMap((e) => [e.source, e.target]));
+  return {
+    nodes: json.nodes.filter((n) => touched.has(n.id)).map((n) => ({ ...n, group: groupOf(n, grouping) })),
+    edges: shown.map((e) => ({ ...e, id: edgeId(e), errorRate: e.count === 0 ? 0 : e.errors / e.count })),
+    legend,
+    hiddenEdges: json.edges.length - shown.length,
+  };
+}
+
+/** The caption of a group box. */
+export function groupLabel(group: string, grouping: Grouping): string {
+  if (group !== '') return group;
+  return grouping === 'namespace' ? 'no namespace (outside the cluster or unresolved)' : 'node unknown (services, outside the cluster)';
+}
+
+/** The colour of a protocol: its `--proto-*` variable of styles.css, else the neutral one. */
+export function protocolColor(protocol: string): string {
+  const name = protocol.toLowerCase().replace(/[^a-z0-9-]/g, '');
+  return `var(--proto-${name}, var(--proto-other))`;
+}
