@@ -1,5 +1,8 @@
+import { FilterBar } from '../FilterBar/index.js';
 import { LiveFeed } from '../LiveFeed/index.js';
 import { StatusBar } from '../StatusBar/index.js';
+import { TimeRange } from '../TimeRange/index.js';
+import { windowOf } from '../../domain/time-range.js';
 import { VIEWS, type ViewName } from '../../domain/url-state.js';
 import { useFeed } from './use-feed.js';
 import { useUrlState } from './use-url-state.js';
@@ -12,11 +15,14 @@ const VIEW_LABELS: Record<ViewName, string> = { feed: 'Feed', map: 'Service map'
  */
 export function App() {
   const [url, setUrl] = useUrlState();
-  const { model, controller } = useFeed(url.q);
+  const timeWindow = windowOf(url.from, url.to);
+  const { model, controller, api } = useFeed(url.q, timeWindow);
   return (
     <div className="app">
       <header className="topbar">
         <span className="brand">Shoal</span>
+        <FilterBar query={url.q} onApply={(q) => setUrl({ q }, true)} api={api} model={model} />
+        <TimeRange window={timeWindow} onChange={(w) => setUrl({ from: w?.from, to: w?.to }, true)} />
         <nav className="views">
           {VIEWS.map((v) => (
             <button key={v} className={v === url.view ? 'view-tab active' : 'view-tab'} data-view={v} onClick={() => setUrl({ view: v })}>

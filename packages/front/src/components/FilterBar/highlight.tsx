@@ -1,0 +1,44 @@
+import type { Range } from '../../domain/filter-underline.js';
+import { tokenize } from '../../domain/filter-tokens.js';
+
+interface Piece {
+  text: string;
+  kind: string;
+  start: number;
+  error: boolean;
+}
+
+/** The tokens of `text`, each cut where the error range begins and ends, so the range is marked exactly. */
+function pieces(text: string, error: Range | undefined): Piece[] {
+  const out: Piece[] = [];
+  for (const t of tokenize(text)) {
+    const cuts = [t.start, t.end];
+    if (error !== undefined) for (const c of [error.start, error.end]) if (c > t.start && c < t.end) cuts.push(c);
+    cuts.sort((a, b) => a - b);
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      const start = cuts[i]!;
+      const inError = error !== undefined && start >= error.start && start < error.end;
+      out.push({ text: text.slice(start, cuts[i + 1]), kind: t.kind, start, error: inError });
+    }
+  }
+  return out;
+}
+
+/**
+ * The painted copy of the filter under the transparent input: same font, same padding, same
+ * scroll, so each coloured character sits exactly under the one typed. The error's characters
+ * carry their offset (`data-offset`) so a test can read where the underline starts.
+ */
+export function Highlight({ text, error, scrollLeft }: { text: string; error: Range | undefined; scrollLeft: number }) {
+  return (
+    <div className="filter-highlight" aria-hidden="true">
+      <div style={{ transform: `translateX(${-scrollLeft}px)` }}>
+        {pieces(text, error).map((p) => (
+          <span key={p.start} className={p.error ? `tok-${p.kind} filter-error-mark` : `tok-${p.kind}`} data-offset={p.error ? p.start : undefined}>
+            {p.text}
+          </span>
+        ))}
+      </div>
+    </div>
+  );
+}
