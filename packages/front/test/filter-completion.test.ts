@@ -37,6 +37,7 @@ describe('completionContext', () => {
     assert.deepEqual(at('dst.namespace == |').context, { kind: 'value', variable: 'dst.namespace', prefix: '', start: 17, end: 17 });
     assert.deepEqual(at('method != "PO|"').context, { kind: 'value', variable: 'method', prefix: 'PO', start: 10, end: 14 });
     assert.deepEqual(at('method == "G|').context, { kind: 'value', variable: 'method', prefix: 'G', start: 10, end: 12 });
+    assert.equal(at('method == "GET"|').context, undefined, 'after the closing quote the value is done');
   });
 
   it('offers nothing inside a string that is not compared with a variable', () => {

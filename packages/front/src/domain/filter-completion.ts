@@ -58,6 +58,8 @@ export function completionContext(text: string, caret: number): CompletionContex
     const variable = comparedVariable(tokens, at);
     if (variable === undefined) return undefined;
     const open = token.text.search(/["']/);
+    const closed = token.text.length > open + 1 && token.text.endsWith(token.text[open]!);
+    if (closed && caret === token.end) return undefined; // after the closing quote: the value is done
     return { kind: 'value', variable, prefix: text.slice(token.start + open + 1, caret), start: token.start, end: token.end };
   }
   if (token !== undefined && (token.kind === 'variable' || token.kind === 'name' || token.kind === 'keyword' || (token.text === '.' && caret === token.end))) {
