@@ -23,16 +23,16 @@ export function windowOf(from: number | undefined, to: number | undefined): Time
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** `2026-12-01T14:05` in local time: the value of an `<input type="datetime-local">`. */
+/** `2026-12-01T14:05:09` in local time: the value of an `<input type="datetime-local" step="1">`. */
 export function toLocalInput(ms: number): string {
   const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
 /** Epoch ms of a `datetime-local` value (local time); undefined when it is not one. */
 export function fromLocalInput(text: string): number | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text);
   if (m === null) return undefined;
-  const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
-  return new Date(y!, mo! - 1, d!, h!, mi!, s ?? 0).getTime();
+  const [y, mo, d, h, mi, s] = m.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
+  return new Date(y, mo - 1, d, h, mi, s).getTime();
 }
