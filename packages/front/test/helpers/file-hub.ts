@@ -62,7 +62,10 @@ export async function startFileHub(pcap: string): Promise<FileHub> {
       logger: createHubLogger('silent'),
     });
     const base = `http://127.0.0.1:${hub.port}`;
-    await untilWorkerUp(base);
+    await untilWorkerUp(base).catch(async (err: unknown) => {
+      await hub.close();
+      throw err;
+    });
     return {
       base,
       close: async () => {

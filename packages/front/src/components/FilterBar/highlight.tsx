@@ -24,20 +24,28 @@ function pieces(text: string, error: Range | undefined): Piece[] {
   return out;
 }
 
+/** `text` as coloured token spans; the error's characters carry their offset (`data-offset`) for tests. */
+export function Painted({ text, error }: { text: string; error?: Range | undefined }) {
+  return (
+    <>
+      {pieces(text, error).map((p) => (
+        <span key={p.start} className={p.error ? `tok-${p.kind} filter-error-mark` : `tok-${p.kind}`} data-offset={p.error ? p.start : undefined}>
+          {p.text}
+        </span>
+      ))}
+    </>
+  );
+}
+
 /**
  * The painted copy of the filter under the transparent input: same font, same padding, same
- * scroll, so each coloured character sits exactly under the one typed. The error's characters
- * carry their offset (`data-offset`) so a test can read where the underline starts.
+ * scroll, so each coloured character sits exactly under the one typed.
  */
 export function Highlight({ text, error, scrollLeft }: { text: string; error: Range | undefined; scrollLeft: number }) {
   return (
     <div className="filter-highlight" aria-hidden="true">
       <div style={{ transform: `translateX(${-scrollLeft}px)` }}>
-        {pieces(text, error).map((p) => (
-          <span key={p.start} className={p.error ? `tok-${p.kind} filter-error-mark` : `tok-${p.kind}`} data-offset={p.error ? p.start : undefined}>
-            {p.text}
-          </span>
-        ))}
+        <Painted text={text} error={error} />
       </div>
     </div>
   );

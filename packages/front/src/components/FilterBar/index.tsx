@@ -5,7 +5,7 @@ import { underlineRange } from '../../domain/filter-underline.js';
 import type { FeedModel } from '../../domain/feed-model.js';
 import type { HubApi } from '../../domain/hub-api.js';
 import { SeenValues } from '../../domain/seen-values.js';
-import { Highlight } from './highlight.js';
+import { Highlight, Painted } from './highlight.js';
 import { useQueryHistory } from './use-query-history.js';
 import { useValidation } from './use-validation.js';
 import './filter-bar.css';
@@ -60,6 +60,9 @@ export function FilterBar({ query, onApply, api, model }: Props) {
     edit(next.text, next.caret);
   };
 
+  // Enter on a suggestion that is already what is typed applies the query instead of re-inserting it.
+  const alreadyTyped = (s: Suggestion) => context !== undefined && draft.slice(context.start, context.end) === s.insert;
+
   const apply = async (text: string) => {
     setListOpen(false);
     const v = verdict?.filter === text ? verdict : await check(text).catch(() => undefined);
@@ -74,7 +77,7 @@ export function FilterBar({ query, onApply, api, model }: Props) {
       e.preventDefault();
       const step = e.key === 'ArrowDown' ? 1 : -1;
       setSelected((selected + step + offered.length) % offered.length);
-    } else if (listing && (e.key === 'Tab' || e.key === 'Enter')) {
+    } else if (listing && (e.key === 'Tab' || (e.key === 'Enter' && !alreadyTyped(offered[selected]!)))) {
       e.preventDefault();
       choose(offered[selected]!);
     } else if (e.key === 'Enter') {
@@ -165,7 +168,9 @@ export function FilterBar({ query, onApply, api, model }: Props) {
                 void apply(q);
               }}
             >
-              <code>{q}</code>
+              <code>
+                <Painted text={q} />
+              </code>
             </li>
           ))}
         </ul>
@@ -181,7 +186,9 @@ export function FilterBar({ query, onApply, api, model }: Props) {
                 input.current?.focus();
               }}
             >
-              <code>{x.filter}</code>
+              <code>
+                <Painted text={x.filter} />
+              </code>
               <span className="filter-popover-meaning">{x.meaning}</span>
             </li>
           ))}
