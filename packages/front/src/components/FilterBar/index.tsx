@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useDismiss } from '../App/use-dismiss.js';
 import { applySuggestion, completionContext, suggestions, type Suggestion } from '../../domain/filter-completion.js';
 import { FILTER_EXAMPLES } from '../../domain/filter-examples.js';
 import { underlineRange } from '../../domain/filter-underline.js';
@@ -33,6 +34,8 @@ export function FilterBar({ query, onApply, api, model }: Props) {
   const [selected, setSelected] = useState(0);
   const [popover, setPopover] = useState<Popover>('none');
   const input = useRef<HTMLInputElement>(null);
+  const root = useRef<HTMLDivElement>(null);
+  useDismiss(root, popover !== 'none', useCallback(() => setPopover('none'), []));
   const [history, remember] = useQueryHistory();
   const { verdict, check } = useValidation(api, draft);
 
@@ -100,7 +103,7 @@ export function FilterBar({ query, onApply, api, model }: Props) {
 
   const state = error !== undefined ? 'invalid' : draft !== query ? 'edited' : 'applied';
   return (
-    <div className={`filter-bar filter-${state}`}>
+    <div className={`filter-bar filter-${state}`} ref={root}>
       <div className="filter-field">
         <Highlight text={draft} error={errorRange} scrollLeft={scrollLeft} />
         <input

@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
+import { useDismiss } from '../App/use-dismiss.js';
 import type { TimeWindow } from '../../domain/feed-model.js';
 import { formatTime } from '../../domain/format.js';
 import { fromLocalInput, PRESETS, presetWindow, toLocalInput } from '../../domain/time-range.js';
@@ -14,6 +15,8 @@ interface Props {
 /** Live, a "last N" preset, or a custom from–to: which part of the traffic the feed shows. */
 export function TimeRange({ window, onChange }: Props) {
   const [open, setOpen] = useState(false);
+  const root = useRef<HTMLDivElement>(null);
+  useDismiss(root, open, useCallback(() => setOpen(false), []));
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const custom = { from: fromLocalInput(from), to: fromLocalInput(to) };
@@ -33,7 +36,7 @@ export function TimeRange({ window, onChange }: Props) {
   };
 
   return (
-    <div className="time-range">
+    <div className="time-range" ref={root}>
       <button className={window ? 'time-range-button windowed' : 'time-range-button'} data-testid="time-range" onClick={toggle}>
         {window ? (
           <>viewing {formatTime(window.from).slice(0, 8)}–{formatTime(window.to).slice(0, 8)}</>
