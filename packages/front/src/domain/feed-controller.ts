@@ -2,8 +2,11 @@
  * Opens a query on the feed: the newest stored entries from the hub's history, then the live
  * stream from the same instant, so nothing falls between the two (the stream replays from a
  * little before it; copies are dropped by id). Scrolling to the top asks for the next older page.
+ *
+ * Or opens a stored past window [from, to): no live stream, history pages walked back from `to`
+ * (`/entries?before=`) and cut at `from`, since the hub's history has no lower bound of its own.
  */
-import type { FeedModel } from './feed-model.js';
+import type { FeedModel, TimeWindow } from './feed-model.js';
 import type { HubApi } from './hub-api.js';
 import type { HubStream } from './hub-stream.js';
 
@@ -27,6 +30,8 @@ export class FeedController {
     private readonly stream: HubStream,
     private readonly api: HubApi,
     private readonly now: () => number = Date.now,
+    /** Rows per page; smaller in tests, to walk several pages over a small capture. */
+    private readonly pageSizes = { first: FIRST_PAGE, older: OLDER_PAGE },
   ) {}
 
   /** Shows `filter`: history up to now, then live. Returns once the first page is in. */
@@ -38,14 +43,24 @@ export class FeedController {
     if (this.started) this.stream.setFilter(filter, handover);
     else this.stream.start(filter, handover);
     this.started = true;
-    await this.page(generation, handover, FIRST_PAGE);
+    await this.page(generation, handover, this.pageSizes.first);
+  }
+
+  /** Shows `filter` over the past `window` only: its newest page, then older ones as the view asks. */
+  async openWindow(filter: string, window: TimeWindow): Promise<void> {
+    this.filter = filter;
+    const generation = ++this.generation;
+    this.model.reset(window);
+    if (this.started) this.stream.stop();
+    this.started = false;
+    await this.page(generation, window.to, this.pageSizes.first);
   }
 
   /** The next older page, when there is one and none is on its way. */
   loadOlder(): Promise<void> {
     const cursor = this.model.olderCursor;
     if (cursor === null || cursor === undefined) return Promise.resolve();
-    this.loading ??= this.page(this.generation, cursor, OLDER_PAGE).finally(() => (this.loading = undefined));
+    this.loading ??= this.page(this.generation, cursor, this.pageSizes.older).finally(() => (this.loading = undefined));
     return this.loading;
   }
 
@@ -58,6 +73,10 @@ export class FeedController {
     const page = await this.api.history(this.filter, before, limit);
     // A newer query was opened meanwhile: this page belongs to the old one.
     if (generation !== this.generation) return;
-    this.model.addOlder(page.entries, page.next);
+    const from = this.model.window?.from;
+    if (from === undefined) return this.model.addOlder(page.entries, page.next);
+    // Pages run newest to oldest: once one reaches back past `from`, there is nothing older to ask for.
+    const inside = page.entries.filter((e) => e.timestamp >= from);
+    this.model.addOlder(inside, page.next !== null && page.next > from ? page.next : null);
   }
 }

@@ -15,6 +15,12 @@ export interface GapRow {
 
 export type FeedItem = ({ kind: 'entry' } & EntryRow) | GapRow;
 
+/** A stored past window the feed shows instead of the live tail; epoch ms, `to` exclusive. */
+export interface TimeWindow {
+  from: number;
+  to: number;
+}
+
 export class FeedModel {
   readonly rows: FeedBuffer<FeedItem>;
   state: StreamState = { kind: 'connecting', attempt: 1 };
@@ -27,6 +33,8 @@ export class FeedModel {
   lastPrepended = 0;
   /** Counts history pages taken, so a view sees each one once. */
   pagesTaken = 0;
+  /** The past window shown; undefined for the live tail. */
+  window: TimeWindow | undefined = undefined;
   private listeners = new Set<() => void>();
   private gaps = 0;
 
@@ -72,14 +80,23 @@ export class FeedModel {
     this.changed();
   }
 
-  /** A new query: the rows held were for the old one. */
-  reset(): void {
+  /** A new query or window: the rows held were for the old one. */
+  reset(window?: TimeWindow): void {
+    this.window = window;
     this.rows.clear();
     this.unseen = 0;
     this.olderCursor = undefined;
     this.lastPrepended = 0;
     this.following = true;
     this.changed();
+  }
+
+  /** The entries held, newest first (gap markers skipped). */
+  *entriesNewestFirst(): Generator<EntryRow> {
+    for (let i = this.rows.length - 1; i >= 0; i--) {
+      const item = this.rows.at(i)!;
+      if (item.kind === 'entry') yield item;
+    }
   }
 
   /** Bumped on every change: what a view compares to know it must render. */

@@ -19,6 +19,12 @@ export interface HistoryPage {
   unavailable: Record<string, string>;
 }
 
+/** The hub's verdict on a filter (`POST /query/validate`); `error` when it does not compile. */
+export interface Validation {
+  ok: boolean;
+  error?: { code: string; message: string; position?: { offset: number; line: number; column: number } };
+}
+
 export class HubApiError extends Error {
   constructor(
     readonly status: number,
@@ -42,6 +48,12 @@ export class HubApi {
     if (before !== undefined) params.set('before', String(before));
     const page = (await this.get(`/entries?${params.toString()}`)) as { entries: EntryJson[]; next: number | null; unavailable?: Record<string, string> };
     return { entries: page.entries.slice().reverse(), next: page.next, unavailable: page.unavailable ?? {} };
+  }
+
+  /** Compiles `filter` at the hub; an invalid filter is an answer (`ok: false`), not a throw. */
+  async validate(filter: string, signal?: AbortSignal): Promise<Validation> {
+    const init = { method: 'POST', body: JSON.stringify({ filter }), headers: { 'content-type': 'application/json' }, ...(signal ? { signal } : {}) };
+    return (await this.read(await this.fetch(`${this.base}/query/validate`, init))) as Validation;
   }
 
   async get(path: string): Promise<unknown> {

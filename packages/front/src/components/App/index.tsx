@@ -1,10 +1,13 @@
 import { useCallback } from 'react';
 import { addTerm, type FilterTerm } from '../../domain/filter-snippet.js';
 import { EntryDetail } from '../EntryDetail/index.js';
+import { FilterBar } from '../FilterBar/index.js';
 import { LiveFeed } from '../LiveFeed/index.js';
 import { ServiceMap } from '../ServiceMap/index.js';
 import { Stats } from '../Stats/index.js';
 import { StatusBar } from '../StatusBar/index.js';
+import { TimeRange } from '../TimeRange/index.js';
+import { windowOf } from '../../domain/time-range.js';
 import { VIEWS, type ViewName } from '../../domain/url-state.js';
 import { useFeed } from './use-feed.js';
 import { useUrlState } from './use-url-state.js';
@@ -17,7 +20,8 @@ const VIEW_LABELS: Record<ViewName, string> = { feed: 'Feed', map: 'Service map'
  */
 export function App() {
   const [url, setUrl] = useUrlState();
-  const { model, controller, api } = useFeed(url.q);
+  const timeWindow = windowOf(url.from, url.to);
+  const { model, controller, api } = useFeed(url.q, timeWindow);
   // Click-to-filter: the term joins the query as a new history step; the feed re-opens with it.
   const onFilter = useCallback((term: FilterTerm, negate: boolean) => setUrl({ q: addTerm(url.q, term, negate) }, true), [url.q, setUrl]);
   const openEntry = useCallback((id: string) => setUrl({ entry: id }), [setUrl]);
@@ -26,6 +30,8 @@ export function App() {
     <div className="app">
       <header className="topbar">
         <span className="brand">Shoal</span>
+        <FilterBar query={url.q} onApply={(q) => setUrl({ q }, true)} api={api} model={model} />
+        <TimeRange window={timeWindow} onChange={(w) => setUrl({ from: w?.from, to: w?.to }, true)} />
         <nav className="views">
           {VIEWS.map((v) => (
             <button key={v} className={v === url.view ? 'view-tab active' : 'view-tab'} data-view={v} onClick={() => setUrl({ view: v })}>

@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import { FeedController } from '../../domain/feed-controller.js';
-import { FeedModel } from '../../domain/feed-model.js';
+import { FeedModel, type TimeWindow } from '../../domain/feed-model.js';
 import { HubApi } from '../../domain/hub-api.js';
 import { HubStream, type SocketLike } from '../../domain/hub-stream.js';
 
@@ -16,8 +16,11 @@ export interface Feed {
   api: HubApi;
 }
 
-/** One feed for the page's lifetime: history then live for `filter`, opened again when it changes. */
-export function useFeed(filter: string): Feed {
+/**
+ * One feed for the page's lifetime: history then live for `filter`, or only the stored past
+ * `range` when there is one; opened again when either changes.
+ */
+export function useFeed(filter: string, range?: TimeWindow): Feed {
   const feed = useMemo(() => {
     const model = new FeedModel();
     const api = new HubApi((url, init) => fetch(url, init), '/api');
@@ -35,9 +38,12 @@ export function useFeed(filter: string): Feed {
     });
     return { model, api, controller: new FeedController(model, stream, api) };
   }, []);
+  const from = range?.from;
+  const to = range?.to;
   useEffect(() => {
-    void feed.controller.open(filter);
-  }, [filter, feed]);
+    if (from !== undefined && to !== undefined) void feed.controller.openWindow(filter, { from, to });
+    else void feed.controller.open(filter);
+  }, [filter, from, to, feed]);
   useEffect(() => () => feed.controller.close(), [feed]);
   return feed;
 }

@@ -1,8 +1,10 @@
 import type { FeedModel } from '../../domain/feed-model.js';
-import { formatCount } from '../../domain/format.js';
+import { formatCount, formatTime } from '../../domain/format.js';
 import { useModel } from '../App/use-model.js';
 
 function connectionText(model: FeedModel): string {
+  // A past window has no live stream: its rows are all the hub had stored for it.
+  if (model.window !== undefined) return `viewing ${formatTime(model.window.from)} – ${formatTime(model.window.to)}`;
   const s = model.state;
   switch (s.kind) {
     case 'connecting':
