@@ -11,6 +11,6 @@ export function getStatus(registry: WorkerRegistry, feeds: FeedHub, resolution: 
   sendJson(res, 200, {
     workers,
     up: workers.filter((w) => w.up).length,
-    feed: { clients: sockets, queries: feeds.list().map((g) => ({ filter: g.filter.text, since: g.since ?? null, clients: g.clients.size })), ...feeds.counters },
+    feed: { clients: sockets, queries: feeds.list().map((g) => ({ id: g.id, filter: g.filter.text, since: g.since ?? null, clients: g.clients.size, ...g.counts() })), ...feeds.counters },
   });
 }
