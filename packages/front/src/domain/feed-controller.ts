@@ -58,6 +58,6 @@ export class FeedController {
     const page = await this.api.history(this.filter, before, limit);
     // A newer query was opened meanwhile: this page belongs to the old one.
     if (generation !== this.generation) return;
-    this.model.addOlder(page.entries, page.next);
+    this.model.addOlder(page.entries, page.next, page.examined);
   }
 }

@@ -30,7 +30,8 @@ export interface FilterError {
 
 export type StreamState =
   | { kind: 'connecting'; attempt: number }
-  | { kind: 'live'; filter: string }
+  /** `query`: the hub's name for this query in its /status (hubs that send it). */
+  | { kind: 'live'; filter: string; query?: string }
   | { kind: 'disconnected'; since: number; retryInMs: number; reason: string }
   | { kind: 'rejected'; error: FilterError };
 
@@ -147,14 +148,16 @@ export class HubStream {
   private receive(text: string): void {
     const m = JSON.parse(text) as Record<string, unknown>;
     if ('ready' in m) {
-      const ready = m['ready'] as { filter: string };
+      const ready = m['ready'] as { filter: string; query?: string };
       this.backoff.reset();
       this.attempt = 0;
       if (this.disconnectedAt !== undefined) {
         this.options.listener.gap({ kind: 'outage', from: this.disconnectedAt, to: this.now() });
         this.disconnectedAt = undefined;
       }
-      this.options.listener.state({ kind: 'live', filter: ready.filter });
+      const live: Extract<StreamState, { kind: 'live' }> = { kind: 'live', filter: ready.filter };
+      if (typeof ready.query === 'string') live.query = ready.query;
+      this.options.listener.state(live);
     } else if ('lost' in m) {
       const at = this.newest ?? this.now();
       this.options.listener.gap({ kind: 'lost', from: at, to: at, count: Number(m['lost']) });
