@@ -74,9 +74,18 @@ export async function loadTargets(api: HubApi): Promise<TargetsInfo> {
   }
 }
 
-export async function loadSnapshot(api: HubApi): Promise<HubSnapshot> {
-  const [status, targets] = await Promise.all([api.get('/status') as Promise<HubStatus>, loadTargets(api)]);
-  return { status, targets };
+/**
+ * Loads /status and /targets together. A hub's pod source is fixed at its start, so once
+ * /targets answered 409 it is not asked again (each refused request is also an error line in
+ * the browser's console).
+ */
+export function snapshotLoader(api: HubApi): () => Promise<HubSnapshot> {
+  let unavailable: TargetsInfo | undefined;
+  return async () => {
+    const [status, targets] = await Promise.all([api.get('/status') as Promise<HubStatus>, unavailable ?? loadTargets(api)]);
+    if (!targets.available) unavailable = targets;
+    return { status, targets };
+  };
 }
 
 /** Pods targeted per node, nodes in name order; pods without a node under ''. */

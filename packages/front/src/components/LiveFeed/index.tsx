@@ -1,5 +1,6 @@
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { FeedItem, FeedModel } from '../../domain/feed-model.js';
+import type { Selection } from '../../domain/row-selection.js';
 import { formatCount, formatLatency, formatTime, statusClass } from '../../domain/format.js';
 import { useModel } from '../App/use-model.js';
 
@@ -9,7 +10,7 @@ const OVERSCAN = 10;
 /** Within this many pixels of the bottom counts as following the tail. */
 const TAIL_SLACK = 4;
 
-function Row({ item, top }: { item: FeedItem; top: number }) {
+function Row({ item, top, selected }: { item: FeedItem; top: number; selected: boolean }) {
   if (item.kind === 'gap') {
     const g = item.gap;
     const text =
@@ -23,7 +24,7 @@ function Row({ item, top }: { item: FeedItem; top: number }) {
     );
   }
   return (
-    <div className="row" style={{ top }} data-id={item.id}>
+    <div className={selected ? 'row selected' : 'row'} style={{ top }} data-id={item.id} aria-selected={selected}>
       <span className={`badge proto-${item.protocol}`}>{item.abbr}</span>
       <span className="method">{item.method ?? ''}</span>
       <span className="text" title={item.text}>
@@ -43,8 +44,11 @@ function Row({ item, top }: { item: FeedItem; top: number }) {
   );
 }
 
-/** The virtualized live feed: only the rows on screen are in the DOM. */
-export function LiveFeed({ model, onTop }: { model: FeedModel; onTop: () => void }) {
+/**
+ * The virtualized live feed: only the rows on screen are in the DOM. `selected` is the
+ * keyboard's row (kept in view); `empty` is what shows while there is no row.
+ */
+export function LiveFeed({ model, onTop, selected, empty }: { model: FeedModel; onTop: () => void; selected?: Selection | undefined; empty?: ReactNode }) {
   useModel(model);
   const viewport = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -71,6 +75,15 @@ export function LiveFeed({ model, onTop }: { model: FeedModel; onTop: () => void
     pagesSeen.current = model.pagesTaken;
   });
 
+  // A newly selected row is scrolled into view, by as little as needed.
+  useLayoutEffect(() => {
+    const el = viewport.current;
+    if (el === null || selected === undefined) return;
+    const top = selected.index * ROW_HEIGHT;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+  }, [selected]);
+
   const onScroll = () => {
     const el = viewport.current!;
     setScrollTop(el.scrollTop);
@@ -83,7 +96,7 @@ export function LiveFeed({ model, onTop }: { model: FeedModel; onTop: () => void
   const visible = [];
   for (let i = first; i < last; i++) {
     const item = rows.at(i);
-    if (item !== undefined) visible.push(<Row key={item.id} item={item} top={i * ROW_HEIGHT} />);
+    if (item !== undefined) visible.push(<Row key={item.id} item={item} top={i * ROW_HEIGHT} selected={item.id === selected?.id} />);
   }
 
   return (
@@ -93,6 +106,7 @@ export function LiveFeed({ model, onTop }: { model: FeedModel; onTop: () => void
           {visible}
         </div>
       </div>
+      {total === 0 && empty}
       {!model.following && (
         <button className="jump-latest" onClick={() => model.follow(true)}>
           {formatCount(model.unseen)} new · jump to latest

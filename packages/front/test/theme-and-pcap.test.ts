@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pcapExport, LIVE_EXPORT_MINUTES } from '../src/domain/pcap-export.js';
 import { initialTheme, otherTheme } from '../src/domain/theme.js';
-import { packetTotals, podsByNode } from '../src/domain/hub-status.js';
 
 describe('theme', () => {
   it("takes the user's stored choice, else the system's preference", () => {
@@ -34,18 +33,5 @@ describe('pcapExport', () => {
     assert.equal(Number(p.get('from')), now - 1000);
     assert.equal(e.filename, 'shoal_status_code-500-http_20261201-194004Z_20261201-194005Z.pcap');
     assert.match(e.description, /matching status_code >= 500 && http from 2026-12-01T19:40:04/);
-  });
-});
-
-describe('hub status helpers', () => {
-  it('groups targeted pods by node, and sums the kernels’ packet counters', () => {
-    const pods = [
-      { name: 'b', namespace: 'shop', ip: '1', node: 'node-b' },
-      { name: 'z', namespace: 'shop', ip: '2', node: 'node-a' },
-      { name: 'a', namespace: 'db', ip: '3', node: 'node-a' },
-    ];
-    assert.deepEqual(podsByNode(pods).map(([n, ps]) => [n, ps.map((p) => p.name)]), [['node-a', ['a', 'z']], ['node-b', ['b']]]);
-    const w = (received: number, dropped: number) => ({ packets: { received, dropped } }) as never;
-    assert.deepEqual(packetTotals([w(10, 1), w(5, 0), { packets: null } as never]), { received: 15, dropped: 1 });
   });
 });
