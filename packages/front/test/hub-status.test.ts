@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HubApi } from '../src/domain/hub-api.js';
-import { packetTotals, podsByNode, snapshotLoader } from '../src/domain/hub-status.js';
+import { NO_POD_SOURCE, packetTotals, podsByNode, snapshotLoader } from '../src/domain/hub-status.js';
 
 describe('hub status helpers', () => {
   it('groups targeted pods by node, and sums the kernels’ packet counters', () => {
@@ -29,5 +29,19 @@ describe('snapshotLoader', () => {
     await load();
     assert.deepEqual(first.targets, { available: false, reason: 'this hub has no pod source' });
     assert.deepEqual(asked, ['/api/status', '/api/targets', '/api/status']);
+  });
+});
+
+describe('snapshotLoader with a hub that says it cannot target', () => {
+  it('never asks /targets', async () => {
+    const asked: string[] = [];
+    const api = new HubApi(async (url) => {
+      asked.push(url);
+      return { ok: true, status: 200, json: async () => ({ workers: [], up: 0, targeting: false, feed: { clients: 0, queries: [], delivered: 0, lost: 0, rejected: 0, late: 0 } }) };
+    }, '/api');
+    const load = snapshotLoader(api);
+    assert.deepEqual((await load()).targets, { available: false, reason: NO_POD_SOURCE });
+    await load();
+    assert.deepEqual(asked, ['/api/status', '/api/status']);
   });
 });

@@ -32,6 +32,8 @@ export interface QueryStatus {
 export interface HubStatus {
   workers: WorkerStatus[];
   up: number;
+  /** The hub has a pod source: /targets answers (409 otherwise). Absent from older hubs. */
+  targeting?: boolean;
   feed: { clients: number; queries: QueryStatus[]; delivered: number; lost: number; rejected: number; late: number };
 }
 
@@ -74,15 +76,22 @@ export async function loadTargets(api: HubApi): Promise<TargetsInfo> {
   }
 }
 
+/** Why a hub that says `targeting: false` in /status has no /targets. */
+export const NO_POD_SOURCE =
+  'this hub has no pod source (a Kubernetes watch or an inventory file), so it cannot choose targets: the workers capture the targets they were started with';
+
 /**
- * Loads /status and /targets together. A hub's pod source is fixed at its start, so once
- * /targets answered 409 it is not asked again (each refused request is also an error line in
- * the browser's console).
+ * Loads /status, then /targets when the hub can choose targets. /status says so beforehand,
+ * so the page does not ask a route that answers 409 (each refused request is an error line in
+ * the browser's console); a hub that does not say is asked, and a 409 is remembered: a hub's
+ * pod source is fixed at its start.
  */
 export function snapshotLoader(api: HubApi): () => Promise<HubSnapshot> {
   let unavailable: TargetsInfo | undefined;
   return async () => {
-    const [status, targets] = await Promise.all([api.get('/status') as Promise<HubStatus>, unavailable ?? loadTargets(api)]);
+    const status = (await api.get('/status')) as HubStatus;
+    if (status.targeting === false) unavailable ??= { available: false, reason: NO_POD_SOURCE };
+    const targets = unavailable ?? (await loadTargets(api));
     if (!targets.available) unavailable = targets;
     return { status, targets };
   };
