@@ -23,6 +23,7 @@ describe('pcapExport', () => {
     assert.equal(Number(p.get('from')), now - LIVE_EXPORT_MINUTES * 60_000);
     assert.equal(p.get('q'), '');
     assert.equal(e.filename, 'shoal_20261201-192505Z_20261201-194005Z.pcap');
+    assert.equal(p.get('name'), e.filename, "the hub's Content-Disposition names it the same");
     assert.match(e.description, /every entry in the last 15 minutes/);
   });
 

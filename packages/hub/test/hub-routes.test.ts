@@ -84,8 +84,9 @@ describe('hub routes over two workers', () => {
   });
 
   it('GET /pcap?q= merges the matching streams of every worker', async () => {
-    const res = await fetch(`${c.hubBase}/pcap?q=${encodeURIComponent('method == "HEAD" || response.headers["content-encoding"] == "gzip"')}`);
+    const res = await fetch(`${c.hubBase}/pcap?q=${encodeURIComponent('method == "HEAD" || response.headers["content-encoding"] == "gzip"')}&name=${encodeURIComponent('../head "or" gzip')}`);
     assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-disposition'), 'attachment; filename="headorgzip.pcap"', 'the asked name, kept to safe characters');
     const file = join(dir, 'q.pcap');
     fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
     const packets = await tsharkFields(file);

@@ -34,6 +34,8 @@ export function pcapExport(state: { q: string; from?: number; to?: number }, now
   const params = new URLSearchParams({ q: state.q, from: String(Math.floor(from)), to: String(Math.ceil(to)) });
   const what = state.q.trim() === '' ? 'every entry' : `the entries matching ${state.q}`;
   const when = live ? `in the last ${liveMinutes} minutes` : `from ${new Date(from).toISOString()} to ${new Date(to).toISOString()}`;
-  const name = ['shoal', slug(state.q), `${stamp(from)}Z`, `${stamp(to)}Z`].filter((p) => p !== '').join('_');
-  return { href: `/api/pcap?${params.toString()}`, filename: `${name}.pcap`, description: `Download the packets of ${what} ${when} (pcap, for Wireshark)` };
+  const filename = `${['shoal', slug(state.q), `${stamp(from)}Z`, `${stamp(to)}Z`].filter((p) => p !== '').join('_')}.pcap`;
+  // The hub's Content-Disposition wins over the link's `download` name: it is given the same.
+  params.set('name', filename);
+  return { href: `/api/pcap?${params.toString()}`, filename, description: `Download the packets of ${what} ${when} (pcap, for Wireshark)` };
 }

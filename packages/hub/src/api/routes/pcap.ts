@@ -70,6 +70,16 @@ function chooseLinkType(parts: Part[]): number {
 }
 
 /**
+ * The download's file name: the client's `name=` (a dashboard names the file after its query
+ * and range), kept to characters safe in any file system and in the header, else one with the time.
+ */
+export function pcapFileName(query: URLSearchParams, now = Date.now()): string {
+  const asked = (query.get('name') ?? '').replace(/[^A-Za-z0-9._-]/g, '').replace(/^[.-]+/, '').slice(0, 200);
+  if (asked === '') return `shoal-hub-${now}.pcap`;
+  return asked.endsWith('.pcap') ? asked : `${asked}.pcap`;
+}
+
+/**
  * GET /pcap?ids=… or ?q=&from=&to=: each worker concerned exports its streams (its /pcap), and
  * the hub merges the files by packet time into one, streamed with backpressure (pcap-merge.ts).
  */
@@ -111,7 +121,7 @@ export async function getPcap(registry: WorkerRegistry, query: URLSearchParams, 
   for (const p of otherLinkType) p.source.cancel();
   res.writeHead(200, {
     'content-type': 'application/vnd.tcpdump.pcap',
-    'content-disposition': `attachment; filename="shoal-hub-${Date.now()}.pcap"`,
+    'content-disposition': `attachment; filename="${pcapFileName(query)}"`,
     'x-shoal-streams': String(kept.reduce((n, p) => n + p.streams, 0)),
     'x-shoal-link-type': String(linkType),
     'x-shoal-skipped-packets': String(kept.reduce((n, p) => n + p.skippedPackets, 0)),
