@@ -157,7 +157,7 @@ describe('dashboard status (shoal view + shoal front, Chromium)', { skip: skip ?
   });
 });
 
-describe('dashboard empty-feed reasons without a working cluster (Chromium)', { skip: skip ?? false, timeout: 120_000 }, () => {
+describe('dashboard without a working cluster: empty-feed reasons, targets (Chromium)', { skip: skip ?? false, timeout: 120_000 }, () => {
   let browser: Browser;
   const started: ServingShoal[] = [];
   before(async () => {
@@ -192,5 +192,39 @@ describe('dashboard empty-feed reasons without a working cluster (Chromium)', { 
     assert.match(text, new RegExp(`x since \\d\\d:\\d\\d:\\d\\d\\.\\d{3}: connect ECONNREFUSED 127\\.0\\.0\\.1:${workerPort}`));
     await page.getByText('0/1 workers up').waitFor();
     await page.context().close();
+  });
+
+  it("edits the targets: the pods per node follow, and the hub's error shows at the pod regex", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-targets-'));
+    const inventory = path.join(dir, 'inventory.json');
+    fs.writeFileSync(inventory, JSON.stringify({
+      pods: [
+        { ip: '10.20.1.5', name: 'web-1', namespace: 'shop', node: 'node-1' },
+        { ip: '10.20.1.6', name: 'db-0', namespace: 'shop', node: 'node-1' },
+        { ip: '10.20.2.5', name: 'web-2', namespace: 'shop', node: 'node-2' },
+      ],
+    }));
+    try {
+      const hub = new ServingShoal(['hub', '--port', '0', '--inventory', inventory, '--workers', `node-1=127.0.0.1:${await closedPort()}`]);
+      started.push(hub);
+      const hubPort = await hub.printed(/"port":(\d+)[^\n]*listening/, "the hub's listening line");
+      const { front, url } = await startFront(`http://127.0.0.1:${hubPort}`);
+      started.push(front);
+      const { page } = await openPage(browser, `${url}/?view=targets`);
+      const regex = page.locator('input[name=podRegex]');
+      await regex.fill('^web-');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.getByText('2 pods targeted').first().waitFor();
+      assert.deepEqual(await page.locator('.node-group').evaluateAll((els) => els.map((e) => e.getAttribute('data-node'))), ['node-1', 'node-2']);
+      assert.match(await page.locator('.node-group[data-node=node-1]').innerText(), /web-1/);
+      await regex.fill('web-(');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      const error = page.locator('.field-error .field-message');
+      await error.waitFor();
+      assert.match(await error.innerText(), /podRegex does not compile/);
+      await page.context().close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

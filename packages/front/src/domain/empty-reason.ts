@@ -8,7 +8,7 @@ import type { HubStatus, TargetsInfo, WorkerStatus } from './hub-status.js';
 
 export type EmptyReason =
   /** The hub cannot be reached (the stream is down, or never came up). */
-  | { kind: 'no-hub'; reason: string; retryInMs?: number }
+  | { kind: 'no-hub'; reason: string }
   /** The hub refused the query. */
   | { kind: 'bad-filter'; message: string }
   /** Connecting, and the hub's state not known yet: nothing to say but that. */
@@ -44,7 +44,7 @@ function liveCounts(status: HubStatus | undefined, stream: StreamState): { evalu
 export function emptyReason(inputs: EmptyInputs): EmptyReason {
   const { stream, status, targets } = inputs;
   if (stream.kind === 'rejected') return { kind: 'bad-filter', message: stream.error.message };
-  if (stream.kind === 'disconnected') return { kind: 'no-hub', reason: stream.reason, retryInMs: stream.retryInMs };
+  if (stream.kind === 'disconnected') return { kind: 'no-hub', reason: stream.reason };
   // A second attempt means the first failed: the hub was never reached (or is gone again).
   if (stream.kind === 'connecting' && stream.attempt > 1) return { kind: 'no-hub', reason: inputs.statusError ?? 'the hub does not answer' };
   if (status === undefined) {

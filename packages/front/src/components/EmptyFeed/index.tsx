@@ -10,11 +10,10 @@ function Body({ reason }: { reason: EmptyReason }) {
       return (
         <>
           <h2>No hub</h2>
-          <p>
-            The dashboard cannot reach the hub: {reason.reason}.
-            {reason.retryInMs !== undefined ? ` Next attempt in ${Math.ceil(reason.retryInMs / 1000)} s.` : ' It keeps trying.'}
+          <p>The dashboard cannot reach the hub: {reason.reason}. It keeps trying, with backoff.</p>
+          <p className="hint">
+            Is the hub running? <code>shoal front --hub URL</code> names the hub this page asks.
           </p>
-          <p className="hint">Is the hub running? `shoal front --hub URL` names the hub this page asks.</p>
         </>
       );
     case 'bad-filter':
@@ -29,7 +28,9 @@ function Body({ reason }: { reason: EmptyReason }) {
         <>
           <h2>No workers connected</h2>
           {reason.workers.length === 0 ? (
-            <p>The hub knows no worker: give it `--workers NAME=HOST:PORT,…`.</p>
+            <p>
+              The hub knows no worker: give it <code>--workers NAME=HOST:PORT,…</code>.
+            </p>
           ) : (
             <>
               <p>Every worker is down, so nothing is captured. Why, for each:</p>
