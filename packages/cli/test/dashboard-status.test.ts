@@ -110,6 +110,13 @@ describe('dashboard status (shoal view + shoal front, Chromium)', { skip: skip ?
     for (const text of ['Focus the filter', 'Pause or resume following', "Open the selected entry's detail"]) assert.match(await help.innerText(), new RegExp(text));
     await page.keyboard.press('Escape');
     await help.waitFor({ state: 'detached' });
+    // `/` focuses whatever the filter bar marks with data-shortcut="filter"; keys typed there stay there.
+    await page.evaluate(() => document.querySelector('.topbar')!.insertAdjacentHTML('beforeend', '<input data-shortcut="filter">'));
+    await page.keyboard.press('/');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-shortcut')), 'filter');
+    await page.keyboard.type('j?');
+    assert.equal(await page.locator('[data-shortcut=filter]').inputValue(), 'j?');
+    assert.equal(await help.count(), 0);
     assert.deepEqual(problems, []);
     await page.context().close();
   });

@@ -8,12 +8,10 @@ import { PcapExport } from '../PcapExport/index.js';
 import { StatusBar } from '../StatusBar/index.js';
 import { Targets } from '../Targets/index.js';
 import { ThemeToggle } from '../ThemeToggle/index.js';
-import { emptyReason } from '../../domain/empty-reason.js';
 import type { Selection } from '../../domain/row-selection.js';
 import { VIEWS, type ViewName } from '../../domain/url-state.js';
 import { useFeed } from './use-feed.js';
 import { useHubSnapshot } from './use-hub-snapshot.js';
-import { useModel } from './use-model.js';
 import { useUrlState } from './use-url-state.js';
 
 const VIEW_LABELS: Record<ViewName, string> = { feed: 'Feed', map: 'Service map', stats: 'Statistics', targets: 'Targets' };
@@ -25,8 +23,7 @@ const VIEW_LABELS: Record<ViewName, string> = { feed: 'Feed', map: 'Service map'
 export function App() {
   const [url, setUrl] = useUrlState();
   const { model, controller, api } = useFeed(url.q);
-  useModel(model);
-  const hub = useHubSnapshot(api, model.state);
+  const hub = useHubSnapshot(api, model);
   const [selection, setSelection] = useState<Selection | undefined>(undefined);
   const [helpOpen, setHelpOpen] = useState(false);
   useKeyboard({
@@ -38,7 +35,6 @@ export function App() {
       return true;
     },
   });
-  const empty = emptyReason({ stream: model.state, status: hub.value?.status, targets: hub.value?.targets, statusError: hub.error, filter: url.q, history: model.history });
   return (
     <div className="app">
       <header className="topbar">
@@ -60,7 +56,7 @@ export function App() {
       </header>
       <HubBanner model={model} />
       <div className="content">
-        {url.view === 'feed' && <LiveFeed model={model} onTop={() => void controller.loadOlder()} selected={selection} empty={<EmptyFeed reason={empty} />} />}
+        {url.view === 'feed' && <LiveFeed model={model} onTop={() => void controller.loadOlder()} selected={selection} empty={<EmptyFeed model={model} hub={hub} filter={url.q} />} />}
         {url.view === 'targets' && <Targets api={api} hub={hub} onChanged={hub.refresh} />}
       </div>
       <StatusBar model={model} hub={hub} />

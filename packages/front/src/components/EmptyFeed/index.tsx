@@ -1,4 +1,8 @@
-import type { EmptyReason } from '../../domain/empty-reason.js';
+import { emptyReason, type EmptyReason } from '../../domain/empty-reason.js';
+import type { FeedModel } from '../../domain/feed-model.js';
+import type { HubSnapshot } from '../../domain/hub-status.js';
+import type { PollState } from '../../domain/status-poller.js';
+import { useModel } from '../App/use-model.js';
 import { formatCount, formatTime } from '../../domain/format.js';
 import './empty-feed.css';
 
@@ -84,7 +88,9 @@ function Body({ reason }: { reason: EmptyReason }) {
 }
 
 /** What an empty feed shows: why it is empty (domain/empty-reason.ts), never a blank page. */
-export function EmptyFeed({ reason }: { reason: EmptyReason }) {
+export function EmptyFeed({ model, hub, filter }: { model: FeedModel; hub: PollState<HubSnapshot>; filter: string }) {
+  useModel(model);
+  const reason = emptyReason({ stream: model.state, status: hub.value?.status, targets: hub.value?.targets, statusError: hub.error, filter, history: model.history });
   return (
     <div className={`empty-feed empty-${reason.kind}`} data-testid="empty-feed" data-reason={reason.kind}>
       <Body reason={reason} />

@@ -76,6 +76,7 @@ export function StatusBar({ model, hub }: { model: FeedModel; hub: PollState<Hub
             data-testid="workers"
             title={summary === '' ? 'every worker answers; click for details' : summary}
             onClick={() => setOpen(!open)}
+            onBlur={() => setOpen(false)}
           >
             {up}/{workers.length} workers up
           </button>
