@@ -34,5 +34,8 @@ describe('map filters', () => {
     assert.equal(narrowQuery('', 'a == 1'), 'a == 1');
     assert.equal(narrowQuery(' http || dns ', 'a == 1'), '(http || dns) && a == 1');
     assert.equal(narrowQuery('(http) && (a == 1)', 'a == 1'), '(http) && (a == 1)');
+    // A clause with `||` joins in parentheses, and stands alone as it is.
+    assert.equal(narrowQuery('http', 'a || b'), 'http && (a || b)');
+    assert.equal(narrowQuery('', 'a || b'), 'a || b');
   });
 });

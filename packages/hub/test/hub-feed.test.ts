@@ -25,7 +25,9 @@ describe('hub /ws over two workers', () => {
   it('merges the entries of both workers in time order', async () => {
     const client = new FeedSocket(c.hub.port, '?q=');
     const ready = await client.ready();
-    assert.deepEqual(ready, { filter: '', replayed: 0 });
+    assert.equal(ready.filter, '');
+    assert.equal(ready.replayed, 0);
+    assert.match(ready.query, /^q\d+$/, 'names its query, as /status does');
     const [a, b] = c.workers as [typeof c.workers[0], typeof c.workers[0]];
     await Promise.all([a.play(FIXTURES.keepAlive.path), b.play(FIXTURES.keepAlive.path), a.play(FIXTURES.gzip.path), b.play(FIXTURES.head.path)]);
     const expected = 2 * FIXTURES.keepAlive.entries + FIXTURES.gzip.entries + FIXTURES.head.entries;
@@ -62,6 +64,26 @@ describe('hub /ws over two workers', () => {
     assert.equal(error.position.offset, 9);
     assert.equal(client.closeCode, undefined);
     await Promise.all([client.close(), marker.close()]);
+  });
+
+  it("shows in /status, per query, what the workers' filters evaluated and kept back", async () => {
+    const client = new FeedSocket(c.hub.port, `?q=${encodeURIComponent('method == "POST"')}`);
+    const { query } = await client.ready();
+    await c.workers[0]!.play(FIXTURES.keepAlive.path);
+    await c.workers[1]!.play(FIXTURES.keepAlive.path);
+    assert.ok(await waitFor(() => client.entries.length >= 2), 'one POST from each worker');
+    const evaluated = 2 * FIXTURES.keepAlive.entries;
+    let mine: Json | undefined;
+    // The counts come from the workers' /stats, read at the hub's next poll of each.
+    const counted = await waitFor(async () => {
+      const status = (await getJson(c.hubBase, '/status')).body;
+      mine = status.feed.queries.find((q: Json) => q.id === query);
+      return mine?.evaluated === evaluated;
+    });
+    assert.ok(counted, `evaluated ${mine?.evaluated} of ${evaluated}`);
+    assert.equal(mine!.filter, 'method == "POST"');
+    assert.equal(mine!.filtered, evaluated - client.entries.length);
+    await client.close();
   });
 
   it('closes with 4400 and the positioned error when the first filter does not compile', async () => {

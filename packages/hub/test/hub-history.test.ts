@@ -110,6 +110,7 @@ describe('hub history over two real workers', () => {
       assert.ok(page.entries.every((e: Json) => e.summary.method === 'POST'));
       assert.deepEqual([...new Set(page.entries.map((e: Json) => e.worker))].sort(), NAMES, 'matches from both workers');
       assert.equal(page.next, null);
+      assert.equal(page.examined, stored.flat().length, 'every stored entry was tested against the filter');
       const bad = await getJson(c.hubBase, `/entries?q=${encodeURIComponent('method ==')}`);
       assert.equal(bad.status, 400);
       assert.equal(bad.body.error.code, 'FLT_ERR_SYNTAX');

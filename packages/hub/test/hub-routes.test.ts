@@ -84,17 +84,20 @@ describe('hub routes over two workers', () => {
   });
 
   it('GET /pcap?q= merges the matching streams of every worker', async () => {
-    const res = await fetch(`${c.hubBase}/pcap?q=${encodeURIComponent('method == "HEAD" || response.headers["content-encoding"] == "gzip"')}`);
+    const res = await fetch(`${c.hubBase}/pcap?q=${encodeURIComponent('method == "HEAD" || response.headers["content-encoding"] == "gzip"')}&filename=${encodeURIComponent('../head "or" gzip')}`);
     assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-disposition'), 'attachment; filename="head_or_gzip.pcap"', 'the asked name, kept to safe characters');
     const file = join(dir, 'q.pcap');
     fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
     const packets = await tsharkFields(file);
     assert.deepEqual(new Set(packets.map((p) => p.port)), new Set(['34532', '34506']));
     assert.equal(packets.length, FIXTURES.head.packets + FIXTURES.gzip.packets);
-    assert.match(res.headers.get('content-disposition')!, /^attachment; filename="shoal-hub-\d+\.pcap"$/);
     const named = await fetch(`${c.hubBase}/pcap?q=http&filename=${encodeURIComponent('../my "capture"')}`);
     assert.equal(named.headers.get('content-disposition'), 'attachment; filename="my_capture_.pcap"');
     await named.body?.cancel();
+    const unnamed = await fetch(`${c.hubBase}/pcap?q=http`);
+    assert.match(unnamed.headers.get('content-disposition')!, /^attachment; filename="shoal-hub-\d+\.pcap"$/);
+    await unnamed.body?.cancel();
     const bad = await getJson(c.hubBase, `/pcap?q=${encodeURIComponent('method ==')}`);
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.code, 'FLT_ERR_SYNTAX');

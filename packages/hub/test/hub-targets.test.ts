@@ -53,6 +53,7 @@ describe('hub /targets', () => {
   after(async () => c.close());
 
   it('gives each worker the selected pods on its node', async () => {
+    assert.equal((await getJson(c.hubBase, '/status')).body.targeting, true);
     const r = await put(c.hubBase, { podRegex: '^web-', excludedNamespaces: ['kube-system'] });
     assert.equal(r.status, 200);
     assert.deepEqual(r.body.pods.map((p: Json) => p.name), ['web-1', 'web-2']);
@@ -91,6 +92,8 @@ describe('hub /targets without a pod source', () => {
     const r = await put(c.hubBase, { podRegex: '.*' });
     assert.equal(r.status, 409);
     assert.match(r.body.error.message, /no pod source/);
+    const status = await (await fetch(`${c.hubBase}/status`)).json();
+    assert.equal(status.targeting, false, '/status says so beforehand');
   });
 });
 

@@ -74,9 +74,9 @@ export class FeedController {
     // A newer query was opened meanwhile: this page belongs to the old one.
     if (generation !== this.generation) return;
     const from = this.model.window?.from;
-    if (from === undefined) return this.model.addOlder(page.entries, page.next);
+    if (from === undefined) return this.model.addOlder(page.entries, page.next, page.examined);
     // Pages run newest to oldest: once one reaches back past `from`, there is nothing older to ask for.
     const inside = page.entries.filter((e) => e.timestamp >= from);
-    this.model.addOlder(inside, page.next !== null && page.next > from ? page.next : null);
+    this.model.addOlder(inside, page.next !== null && page.next > from ? page.next : null, page.examined);
   }
 }

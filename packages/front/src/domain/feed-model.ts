@@ -35,6 +35,8 @@ export class FeedModel {
   pagesTaken = 0;
   /** The past window shown; undefined for the live tail. */
   window: TimeWindow | undefined = undefined;
+  /** What the history pages of this query read: entries tested against it, and those that matched. */
+  history = { examined: 0, matched: 0 };
   private listeners = new Set<() => void>();
   private gaps = 0;
 
@@ -54,7 +56,8 @@ export class FeedModel {
   }
 
   /** An older history page (oldest first) goes before the rows held. */
-  addOlder(batch: readonly EntryJson[], next: number | null): void {
+  addOlder(batch: readonly EntryJson[], next: number | null, examined = batch.length): void {
+    this.history = { examined: this.history.examined + Math.max(examined, batch.length), matched: this.history.matched + batch.length };
     this.lastPrepended = this.rows.prepend(batch.map((e) => ({ kind: 'entry' as const, ...toRow(e) })));
     // A full page could not all be taken: the page holds its limit, there is no going further back.
     this.olderCursor = this.lastPrepended < batch.length ? null : next;
@@ -87,6 +90,7 @@ export class FeedModel {
     this.unseen = 0;
     this.olderCursor = undefined;
     this.lastPrepended = 0;
+    this.history = { examined: 0, matched: 0 };
     this.following = true;
     this.changed();
   }

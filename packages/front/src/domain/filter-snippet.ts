@@ -91,12 +91,12 @@ function isWordAt(text: string, i: number, word: string): boolean {
 /**
  * `query && clause`. A query with `||` or `?:` at its top level is put in parentheses first, since
  * `&&` binds tighter (`a || b && t` would be `a || (b && t)`), and so is such a clause; a query
- * ending in a comment gets the clause on a new line. An empty query becomes the clause alone.
+ * ending in a comment gets the clause on a new line. An empty query becomes the clause as it is.
  */
 export function addClause(query: string, clause: string): string {
-  const text = scan(clause).loose ? `(${clause})` : clause;
   const trimmed = query.trim();
-  if (trimmed === '' || scanIsOnlyComments(trimmed)) return text;
+  if (trimmed === '' || scanIsOnlyComments(trimmed)) return clause;
+  const text = scan(clause).loose ? `(${clause})` : clause;
   const top = scan(trimmed);
   if (top.loose) return `(${trimmed}${top.endsInComment ? '\n' : ''}) && ${text}`;
   return `${trimmed}${top.endsInComment ? '\n' : ' '}&& ${text}`;

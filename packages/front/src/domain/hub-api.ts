@@ -17,6 +17,8 @@ export interface HistoryPage {
   next: number | null;
   /** Workers that could not answer: the page is partial. */
   unavailable: Record<string, string>;
+  /** Entries the workers tested against the filter for this page (0 from hubs that do not say). */
+  examined: number;
 }
 
 /** The hub's verdict on a filter (`POST /query/validate`); `error` when it does not compile. */
@@ -46,8 +48,8 @@ export class HubApi {
   async history(q: string, before: number | undefined, limit: number): Promise<HistoryPage> {
     const params = new URLSearchParams({ q, limit: String(limit) });
     if (before !== undefined) params.set('before', String(before));
-    const page = (await this.get(`/entries?${params.toString()}`)) as { entries: EntryJson[]; next: number | null; unavailable?: Record<string, string> };
-    return { entries: page.entries.slice().reverse(), next: page.next, unavailable: page.unavailable ?? {} };
+    const page = (await this.get(`/entries?${params.toString()}`)) as { entries: EntryJson[]; next: number | null; unavailable?: Record<string, string>; examined?: number };
+    return { entries: page.entries.slice().reverse(), next: page.next, unavailable: page.unavailable ?? {}, examined: page.examined ?? 0 };
   }
 
   /** Compiles `filter` at the hub; an invalid filter is an answer (`ok: false`), not a throw. */

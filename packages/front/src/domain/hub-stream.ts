@@ -30,7 +30,8 @@ export interface FilterError {
 
 export type StreamState =
   | { kind: 'connecting'; attempt: number }
-  | { kind: 'live'; filter: string }
+  /** `query`: the hub's name for this query in its /status (hubs that send it). */
+  | { kind: 'live'; filter: string; query?: string }
   | { kind: 'disconnected'; since: number; retryInMs: number; reason: string }
   | { kind: 'rejected'; error: FilterError };
 
@@ -155,7 +156,7 @@ export class HubStream {
   private receive(text: string): void {
     const m = JSON.parse(text) as Record<string, unknown>;
     if ('ready' in m) {
-      const ready = m['ready'] as { filter: string };
+      const ready = m['ready'] as { filter: string; query?: string };
       if (this.switchingTo !== undefined && ready.filter !== this.switchingTo) return; // an older switch's
       this.switchingTo = undefined;
       this.backoff.reset();
@@ -164,7 +165,9 @@ export class HubStream {
         this.options.listener.gap({ kind: 'outage', from: this.disconnectedAt, to: this.now() });
         this.disconnectedAt = undefined;
       }
-      this.options.listener.state({ kind: 'live', filter: ready.filter });
+      const live: Extract<StreamState, { kind: 'live' }> = { kind: 'live', filter: ready.filter };
+      if (typeof ready.query === 'string') live.query = ready.query;
+      this.options.listener.state(live);
     } else if ('lost' in m) {
       const at = this.newest ?? this.now();
       this.options.listener.gap({ kind: 'lost', from: at, to: at, count: Number(m['lost']) });

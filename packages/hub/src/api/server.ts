@@ -78,7 +78,7 @@ export function createHubServer(ctx: ApiContext): Server {
     }],
   };
   const guarded: Record<string, [string, Handler]> = {
-    '/status': ['GET', (_req, res) => getStatus(registry, feeds, ctx.resolution, ctx.sockets.size, res)],
+    '/status': ['GET', (_req, res) => getStatus(registry, feeds, ctx.resolution, ctx.targets !== undefined, ctx.sockets.size, res)],
     '/entries': ['GET', (_req, res, url) => getHistory(registry, ctx.names, url.searchParams, res)],
     '/pcap': ['GET', (_req, res, url) => getPcap(registry, url.searchParams, res, log)],
     '/stats': ['GET', (_req, res, url) => getStats(registry, url.searchParams, res)],

@@ -13,6 +13,7 @@ export class FeedHub {
   private readonly groups = new Map<string, QueryGroup>();
   private readonly memberOf = new Map<ClientFeed, QueryGroup>();
   private privateKeys = 0;
+  private groupIds = 0;
   readonly counters: FeedCounters & GroupCounters = { delivered: 0, lost: 0, rejected: 0, late: 0, copies: 0 };
 
   constructor(
@@ -33,7 +34,7 @@ export class FeedHub {
     const key = since === undefined ? `live:${filter.text}` : `replay:${++this.privateKeys}`;
     let group = this.groups.get(key);
     if (group === undefined) {
-      group = new QueryGroup(key, filter, since, this.registry, this.names, this.counters, this.options, this.log);
+      group = new QueryGroup(`q${++this.groupIds}`, key, filter, since, this.registry, this.names, this.counters, this.options, this.log);
       this.groups.set(key, group);
     }
     this.memberOf.set(client, group);

@@ -2,6 +2,7 @@ import type { CompiledFilter } from '@shoal/filter';
 import type { Entry } from '@shoal/model';
 import type { Logger } from 'pino';
 import type { NameLookup } from '../names.js';
+import type { SubscriberCounts } from '../workers/worker-link.js';
 import type { WorkerRegistry } from '../workers/worker-registry.js';
 import type { ClientFeed } from './client-feed.js';
 import { CrossNodeCopies } from './cross-node-copies.js';
@@ -53,6 +54,8 @@ export class QueryGroup {
   private replayed = 0;
 
   constructor(
+    /** Names the query in `ready` and in /status, so a client finds its own among equal filters. */
+    readonly id: string,
     readonly key: string,
     readonly filter: CompiledFilter,
     readonly since: number | undefined,
@@ -79,9 +82,20 @@ export class QueryGroup {
     return Object.fromEntries([...this.feeds.values()].map((f) => [f.link.name, f.received]));
   }
 
+  /** What the workers' filters did for this query (push-down), summed over the workers. */
+  counts(): SubscriberCounts {
+    const sum = { evaluated: 0, filtered: 0 };
+    for (const feed of this.feeds.values()) {
+      const c = feed.counts();
+      sum.evaluated += c.evaluated;
+      sum.filtered += c.filtered;
+    }
+    return sum;
+  }
+
   add(client: ClientFeed): void {
     this.clients.add(client);
-    if (this.isReady) client.send({ ready: { filter: this.filter.text, replayed: 0 } });
+    if (this.isReady) client.send({ ready: { filter: this.filter.text, replayed: 0, query: this.id } });
     else this.waiting.push(client);
   }
 
@@ -169,7 +183,7 @@ export class QueryGroup {
     this.window.flushAll();
     this.isReady = true;
     for (const client of this.waiting.splice(0)) {
-      if (this.clients.has(client)) client.send({ ready: { filter: this.filter.text, replayed: this.replayed } });
+      if (this.clients.has(client)) client.send({ ready: { filter: this.filter.text, replayed: this.replayed, query: this.id } });
     }
   }
 }

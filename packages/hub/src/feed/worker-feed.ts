@@ -2,7 +2,7 @@ import type { Entry } from '@shoal/model';
 import type { Logger } from 'pino';
 import { WebSocket, type RawData } from 'ws';
 import { Backoff } from '../workers/backoff.js';
-import type { WorkerLink } from '../workers/worker-link.js';
+import type { SubscriberCounts, WorkerLink } from '../workers/worker-link.js';
 
 export interface WorkerFeedEvents {
   entry(entry: Entry): void;
@@ -36,6 +36,10 @@ export class WorkerFeed {
   private readonly onUp = (): void => this.reconnectNow();
   /** Entries received from this worker (metrics, tests). */
   received = 0;
+  /** The local port of the current socket: how the worker's /stats names this subscription. */
+  private localPort: number | undefined;
+  /** What the worker's filter did on this feed's earlier (closed) sockets. */
+  private readonly earlier: SubscriberCounts = { evaluated: 0, filtered: 0 };
 
   constructor(
     readonly link: WorkerLink,
@@ -70,6 +74,15 @@ export class WorkerFeed {
     this.ws?.terminate();
   }
 
+  /**
+   * What the worker's filter did for this feed: the counts its /stats gave at the hub's last
+   * poll for the current socket (so up to a poll period old), plus those of earlier sockets.
+   */
+  counts(): SubscriberCounts {
+    const now = this.localPort === undefined ? undefined : this.link.subscriberCounts(this.localPort, this.filter);
+    return { evaluated: this.earlier.evaluated + (now?.evaluated ?? 0), filtered: this.earlier.filtered + (now?.filtered ?? 0) };
+  }
+
   private resumeSince(): number | undefined {
     if (this.lastTs !== undefined) return this.lastTs - RESUME_OVERLAP_MS;
     if (this.lostAt !== undefined) return this.since === undefined ? this.lostAt - RESUME_OVERLAP_MS : Math.min(this.since, this.lostAt);
@@ -81,6 +94,7 @@ export class WorkerFeed {
     clearTimeout(this.timer);
     const ws = new WebSocket(this.link.wsUrl(this.filter, this.resumeSince()), { headers: this.link.headers() });
     this.ws = ws;
+    ws.on('upgrade', (res) => (this.localPort = res.socket.localPort));
     ws.on('message', (data: RawData) => this.onMessage(String(data)));
     ws.on('unexpected-response', (_req, res) => {
       this.log.warn({ worker: this.link.name, status: res.statusCode }, 'worker refused the feed subscription');
@@ -132,6 +146,9 @@ export class WorkerFeed {
   private onClose(ws: WebSocket): void {
     if (this.ws !== ws || this.closed) return;
     this.ws = undefined;
+    const last = this.counts();
+    Object.assign(this.earlier, last);
+    this.localPort = undefined;
     this.lostAt ??= Date.now();
     this.markReady();
     this.link.checkSoon();

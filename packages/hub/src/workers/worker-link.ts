@@ -48,6 +48,14 @@ export class WorkerHttpError extends Error {
 
 type Json = Record<string, unknown>;
 
+/** What a worker's filter did for one `/ws` subscriber (its /stats `feed.subscribers`). */
+export interface SubscriberCounts {
+  /** Entries offered to the filter. */
+  evaluated: number;
+  /** Entries that did not match and were kept back (the push-down's rejections). */
+  filtered: number;
+}
+
 function num(v: unknown): number {
   return typeof v === 'number' ? v : 0;
 }
@@ -67,6 +75,8 @@ export class WorkerLink extends EventEmitter {
   /** Epoch ms of the last message any feed socket got from this worker. */
   private lastHeard = -Infinity;
   private readonly current: WorkerState;
+  /** The worker's /ws subscribers at the last poll, by `peer` (address:port as the worker saw it). */
+  private subscribers = new Map<string, SubscriberCounts & { filter: string }>();
 
   constructor(
     readonly address: WorkerAddress,
@@ -133,6 +143,17 @@ export class WorkerLink extends EventEmitter {
     } catch {
       throw new WorkerHttpError(res.status, text, `${this.name}: ${path} did not answer JSON`);
     }
+  }
+
+  /**
+   * What the worker's filter did, as of the last poll, for the subscription whose socket's
+   * local end is `localPort` (the worker names each subscriber by the peer's address:port).
+   */
+  subscriberCounts(localPort: number, filter: string): SubscriberCounts | undefined {
+    for (const [peer, s] of this.subscribers) {
+      if (s.filter === filter && peer.endsWith(`:${localPort}`)) return { evaluated: s.evaluated, filtered: s.filtered };
+    }
+    return undefined;
   }
 
   start(): void {
@@ -204,6 +225,7 @@ export class WorkerLink extends EventEmitter {
     s.packets = { received: num(totals['received']), dropped: num(totals['dropped']) };
     s.store = { bytes: num(store['bytes']), entries: num(store['entries']) };
     s.run = typeof stats['run'] === 'string' ? stats['run'] : null;
+    this.subscribers = subscribersOf(stats['feed']);
     s.lastSeen = Date.now();
     this.backoff.reset();
     if (reported !== this.name) {
@@ -231,6 +253,17 @@ export class WorkerLink extends EventEmitter {
       if (wasUp) this.emit('down');
     }
   }
+}
+
+function subscribersOf(feed: unknown): Map<string, SubscriberCounts & { filter: string }> {
+  const list = (feed as Json | undefined)?.['subscribers'];
+  const map = new Map<string, SubscriberCounts & { filter: string }>();
+  if (!Array.isArray(list)) return map;
+  for (const item of list as Json[]) {
+    if (typeof item['peer'] !== 'string' || typeof item['filter'] !== 'string') continue;
+    map.set(item['peer'], { filter: item['filter'], evaluated: num(item['evaluated']), filtered: num(item['filtered']) });
+  }
+  return map;
 }
 
 function httpError(worker: string, path: string, status: number, body: string): WorkerHttpError {

@@ -109,10 +109,10 @@ export async function startCluster(names: string[], hubOptions: Partial<HubOptio
 }
 
 /** Polls `check` every 10 ms for at most `ms`; returns whether it came to hold. */
-export async function waitFor(check: () => boolean, ms = 10_000): Promise<boolean> {
+export async function waitFor(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    if (check()) return true;
+    if (await check()) return true;
     await new Promise((r) => setTimeout(r, 10));
   }
   return check();

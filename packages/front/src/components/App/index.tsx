@@ -1,15 +1,24 @@
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import { addTerm, type FilterTerm } from '../../domain/filter-snippet.js';
+import type { Selection } from '../../domain/row-selection.js';
+import { windowOf } from '../../domain/time-range.js';
+import { EmptyFeed } from '../EmptyFeed/index.js';
 import { EntryDetail } from '../EntryDetail/index.js';
 import { FilterBar } from '../FilterBar/index.js';
+import { HelpOverlay } from '../HelpOverlay/index.js';
+import { HubBanner } from '../HubBanner/index.js';
+import { useKeyboard } from '../Keyboard/use-keyboard.js';
 import { LiveFeed } from '../LiveFeed/index.js';
+import { PcapExport } from '../PcapExport/index.js';
 import { ServiceMap } from '../ServiceMap/index.js';
 import { Stats } from '../Stats/index.js';
 import { StatusBar } from '../StatusBar/index.js';
+import { Targets } from '../Targets/index.js';
+import { ThemeToggle } from '../ThemeToggle/index.js';
 import { TimeRange } from '../TimeRange/index.js';
-import { windowOf } from '../../domain/time-range.js';
 import { VIEWS, type ViewName } from '../../domain/url-state.js';
 import { useFeed } from './use-feed.js';
+import { useHubSnapshot } from './use-hub-snapshot.js';
 import { useUrlState } from './use-url-state.js';
 
 const VIEW_LABELS: Record<ViewName, string> = { feed: 'Feed', map: 'Service map', stats: 'Statistics', targets: 'Targets' };
@@ -22,10 +31,22 @@ export function App() {
   const [url, setUrl] = useUrlState();
   const timeWindow = windowOf(url.from, url.to);
   const { model, controller, api } = useFeed(url.q, timeWindow);
+  const hub = useHubSnapshot(api, model);
   // Click-to-filter: the term joins the query as a new history step; the feed re-opens with it.
   const onFilter = useCallback((term: FilterTerm, negate: boolean) => setUrl({ q: addTerm(url.q, term, negate) }, true), [url.q, setUrl]);
   const openEntry = useCallback((id: string) => setUrl({ entry: id }), [setUrl]);
   const closeEntry = useCallback(() => setUrl({ entry: undefined }), [setUrl]);
+  const [selection, setSelection] = useState<Selection | undefined>(undefined);
+  const [helpOpen, setHelpOpen] = useState(false);
+  useKeyboard({
+    model, feedShown: url.view === 'feed', selection, select: setSelection, helpOpen, setHelpOpen,
+    openEntry,
+    closeEntry: () => {
+      if (url.entry === undefined) return false;
+      closeEntry();
+      return true;
+    },
+  });
   return (
     <div className="app">
       <header className="topbar">
@@ -39,14 +60,32 @@ export function App() {
             </button>
           ))}
         </nav>
+        <span className="topbar-actions">
+          <PcapExport q={url.q} from={url.from} to={url.to} />
+          <ThemeToggle />
+          <button className="icon-button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" onClick={() => setHelpOpen(true)}>
+            ?
+          </button>
+        </span>
       </header>
+      <HubBanner model={model} />
       <div className="content">
-        {url.view === 'feed' && <LiveFeed model={model} onTop={() => void controller.loadOlder()} actions={{ onOpen: openEntry, onFilter, selected: url.entry }} />}
+        {url.view === 'feed' && (
+          <LiveFeed
+            model={model}
+            onTop={() => void controller.loadOlder()}
+            actions={{ onOpen: openEntry, onFilter, selected: url.entry }}
+            selected={selection}
+            empty={<EmptyFeed model={model} hub={hub} filter={url.q} />}
+          />
+        )}
         {url.view === 'feed' && url.entry !== undefined && <EntryDetail id={url.entry} api={api} base="/api" onOpen={openEntry} onClose={closeEntry} onFilter={onFilter} />}
         {url.view === 'map' && <ServiceMap api={api} url={url} setUrl={setUrl} />}
         {url.view === 'stats' && <Stats api={api} url={url} setUrl={setUrl} />}
+        {url.view === 'targets' && <Targets api={api} hub={hub} onChanged={hub.refresh} />}
       </div>
-      <StatusBar model={model} />
+      <StatusBar model={model} hub={hub} />
+      {helpOpen && <HelpOverlay onClose={() => setHelpOpen(false)} />}
     </div>
   );
 }

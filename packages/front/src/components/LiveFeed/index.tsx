@@ -1,5 +1,6 @@
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { FeedItem, FeedModel } from '../../domain/feed-model.js';
+import type { Selection } from '../../domain/row-selection.js';
 import { formatCount, formatLatency, formatTime, statusClass } from '../../domain/format.js';
 import { endpointTerm, variableTerm } from '../../domain/filter-snippet.js';
 import { useModel } from '../App/use-model.js';
@@ -19,7 +20,8 @@ export interface RowActions {
   selected?: string | undefined;
 }
 
-function Row({ item, top, actions }: { item: FeedItem; top: number; actions: RowActions }) {
+/** `selected`: the keyboard's row or the entry whose detail is open. */
+function Row({ item, top, actions, selected }: { item: FeedItem; top: number; actions: RowActions; selected: boolean }) {
   if (item.kind === 'gap') {
     const g = item.gap;
     const text =
@@ -33,9 +35,8 @@ function Row({ item, top, actions }: { item: FeedItem; top: number; actions: Row
     );
   }
   const { onFilter } = actions;
-  const selected = item.id === actions.selected;
   return (
-    <div className={selected ? 'row selected' : 'row'} style={{ top }} data-id={item.id} onClick={() => actions.onOpen(item.id)}>
+    <div className={selected ? 'row selected' : 'row'} style={{ top }} data-id={item.id} aria-selected={selected} onClick={() => actions.onOpen(item.id)}>
       <FilterValue term={variableTerm('protocol', item.protocol)} onFilter={onFilter} className={`badge proto-${item.protocol}`}>
         {item.abbr}
       </FilterValue>
@@ -58,8 +59,11 @@ function Row({ item, top, actions }: { item: FeedItem; top: number; actions: Row
   );
 }
 
-/** The virtualized live feed: only the rows on screen are in the DOM. */
-export function LiveFeed({ model, onTop, actions }: { model: FeedModel; onTop: () => void; actions: RowActions }) {
+/**
+ * The virtualized live feed: only the rows on screen are in the DOM. `selected` is the
+ * keyboard's row (kept in view); `empty` is what shows while there is no row.
+ */
+export function LiveFeed({ model, onTop, actions, selected, empty }: { model: FeedModel; onTop: () => void; actions: RowActions; selected?: Selection | undefined; empty?: ReactNode }) {
   useModel(model);
   const viewport = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -86,6 +90,15 @@ export function LiveFeed({ model, onTop, actions }: { model: FeedModel; onTop: (
     pagesSeen.current = model.pagesTaken;
   });
 
+  // A newly selected row is scrolled into view, by as little as needed.
+  useLayoutEffect(() => {
+    const el = viewport.current;
+    if (el === null || selected === undefined) return;
+    const top = selected.index * ROW_HEIGHT;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+  }, [selected]);
+
   const onScroll = () => {
     const el = viewport.current!;
     setScrollTop(el.scrollTop);
@@ -98,7 +111,7 @@ export function LiveFeed({ model, onTop, actions }: { model: FeedModel; onTop: (
   const visible = [];
   for (let i = first; i < last; i++) {
     const item = rows.at(i);
-    if (item !== undefined) visible.push(<Row key={item.id} item={item} top={i * ROW_HEIGHT} actions={actions} />);
+    if (item !== undefined) visible.push(<Row key={item.id} item={item} top={i * ROW_HEIGHT} actions={actions} selected={item.id === selected?.id || item.id === actions.selected} />);
   }
 
   return (
@@ -108,6 +121,7 @@ export function LiveFeed({ model, onTop, actions }: { model: FeedModel; onTop: (
           {visible}
         </div>
       </div>
+      {total === 0 && empty}
       {!model.following && (
         <button className="jump-latest" onClick={() => model.follow(true)}>
           {formatCount(model.unseen)} new · jump to latest

@@ -1,6 +1,10 @@
+import { useState } from 'react';
 import type { FeedModel } from '../../domain/feed-model.js';
 import { formatCount, formatTime } from '../../domain/format.js';
+import { packetTotals, type HubSnapshot, type WorkerStatus } from '../../domain/hub-status.js';
+import type { PollState } from '../../domain/status-poller.js';
 import { useModel } from '../App/use-model.js';
+import './statusbar.css';
 
 function connectionText(model: FeedModel): string {
   // A past window has no live stream: its rows are all the hub had stored for it.
@@ -18,11 +22,93 @@ function connectionText(model: FeedModel): string {
   }
 }
 
-export function StatusBar({ model }: { model: FeedModel }) {
+/** `af_packet` or `ebpf, af_packet` over every up worker: the backends actually capturing. */
+function backendsOf(workers: readonly WorkerStatus[]): string {
+  const all = new Set(workers.filter((w) => w.up).flatMap((w) => w.capture?.backends ?? []));
+  return all.size === 0 ? 'none' : [...all].join(', ');
+}
+
+function WorkerLine({ w }: { w: WorkerStatus }) {
+  return (
+    <li className={w.up ? 'worker worker-up' : 'worker worker-down'} data-worker={w.name}>
+      <span className="worker-name">
+        <span className="dot" /> {w.name}
+      </span>
+      {w.up ? (
+        <span className="worker-detail">
+          {w.capture?.backends.join(', ') || 'no capture running'}
+          {w.packets !== null && ` · ${formatCount(w.packets.received)} packets, ${formatCount(w.packets.dropped)} dropped`}
+          {w.store !== null && ` · ${formatCount(w.store.entries)} stored`}
+        </span>
+      ) : (
+        <span className="worker-detail worker-why">
+          down{w.downSince !== null && ` since ${formatTime(w.downSince)}`}: {w.lastError ?? 'no answer yet'}
+        </span>
+      )}
+      {w.up && w.lastError !== null && <span className="worker-detail worker-why">{w.lastError}</span>}
+    </li>
+  );
+}
+
+/**
+ * The bottom line: the hub connection (from the stream), the workers (up/total; click or hover
+ * for each one's backend, packets and why it is down), capture backends, kernel drops, targeted
+ * pods (from the polled /status and /targets), and the entries the page holds.
+ */
+export function StatusBar({ model, hub }: { model: FeedModel; hub: PollState<HubSnapshot> }) {
   useModel(model);
+  const [open, setOpen] = useState(false);
+  const status = hub.value?.status;
+  const targets = hub.value?.targets;
+  const workers = status?.workers ?? [];
+  const up = workers.filter((w) => w.up).length;
+  const packets = packetTotals(workers.filter((w) => w.up));
+  const down = workers.filter((w) => !w.up);
+  const summary = down.map((w) => `${w.name}: ${w.lastError ?? 'down'}`).join('\n');
   return (
     <footer className="statusbar" data-testid="statusbar">
-      <span className={`connection connection-${model.state.kind}`}>{connectionText(model)}</span>
+      <span className={`connection connection-${model.state.kind}`}>
+        <span className="dot" />
+        {connectionText(model)}
+      </span>
+      {status !== undefined && (
+        <span className="workers-anchor">
+          <button
+            className={`workers-button ${up < workers.length || workers.length === 0 ? 'has-down' : ''}`}
+            data-testid="workers"
+            title={summary === '' ? 'every worker answers; click for details' : summary}
+            onClick={() => setOpen(!open)}
+            onBlur={() => setOpen(false)}
+          >
+            {up}/{workers.length} workers up
+          </button>
+          {open && (
+            <div className="workers-popover" role="dialog" aria-label="Workers">
+              <ul>
+                {workers.map((w) => (
+                  <WorkerLine key={w.name} w={w} />
+                ))}
+              </ul>
+            </div>
+          )}
+        </span>
+      )}
+      {status !== undefined && (
+        <span className="backend" title="capture backends of the running captures" data-testid="backend">
+          capture: {backendsOf(workers)}
+        </span>
+      )}
+      {status !== undefined && (
+        <span className={packets.dropped > 0 ? 'drops drops-some' : 'drops'} title="packets the workers' kernels received and dropped for lack of buffer space">
+          {formatCount(packets.received)} packets · {formatCount(packets.dropped)} dropped
+        </span>
+      )}
+      {targets !== undefined && (
+        <span className="targeted" title={targets.available ? 'pods selected by the hub\'s targets' : targets.reason}>
+          {targets.available && targets.selection !== null ? `${formatCount(targets.pods.length)} pods targeted` : "workers' own targets"}
+        </span>
+      )}
+      {hub.error !== undefined && status !== undefined && <span className="stale">status {hub.at !== undefined ? `of ${formatTime(hub.at)}` : ''}: {hub.error}</span>}
       <span className="held">
         {formatCount(model.rows.length)} entries in the page
         {model.rows.dropped > 0 && ` (${formatCount(model.rows.dropped)} oldest dropped)`}

@@ -14,6 +14,8 @@ export const MAX_HISTORY_LIMIT = 1000;
 interface Page {
   entries: Entry[];
   next: number | null;
+  /** Entries the worker read and tested against the filter for this page. */
+  examined: number;
 }
 
 /**
@@ -22,7 +24,9 @@ interface Page {
  * merged newest first and cut at `limit`. `next` is the `before` for the following page: the
  * oldest timestamp returned when anything may be left, on any worker. Workers that did not
  * answer are named in `unavailable`, so a dashboard can say the history is partial. Names the
- * workers did not know are filled in as on the live stream.
+ * workers did not know are filled in as on the live stream. `examined` sums the workers' own
+ * counts of entries tested against the filter, so a dashboard showing no match can say how many
+ * entries the query turned down.
  */
 export async function getHistory(registry: WorkerRegistry, names: NameLookup | undefined, query: URLSearchParams, res: ServerResponse): Promise<void> {
   const q = query.get('q') ?? '';
@@ -42,7 +46,7 @@ export async function getHistory(registry: WorkerRegistry, names: NameLookup | u
         const { body } = await link.getJson(`/entries?${params}`);
         const page = body as Partial<Page>;
         if (!Array.isArray(page.entries)) throw new WorkerHttpError(200, '', `${link.name}: /entries did not answer {entries, next}`);
-        return { entries: page.entries, next: typeof page.next === 'number' ? page.next : null };
+        return { entries: page.entries, next: typeof page.next === 'number' ? page.next : null, examined: typeof page.examined === 'number' ? page.examined : 0 };
       } catch (err) {
         unavailable[link.name] = describe(err);
         return undefined;
@@ -51,9 +55,11 @@ export async function getHistory(registry: WorkerRegistry, names: NameLookup | u
   );
   const all: Entry[] = [];
   let more = false;
+  let examined = 0;
   for (const page of pages) {
     if (page === undefined) continue;
     all.push(...page.entries);
+    examined += page.examined;
     if (page.next !== null) more = true;
   }
   all.sort((a, b) => b.timestamp - a.timestamp);
@@ -64,7 +70,7 @@ export async function getHistory(registry: WorkerRegistry, names: NameLookup | u
   if (all.length > limit) more = true;
   const entries = all.slice(0, limit);
   const next = more && entries.length > 0 ? entries[entries.length - 1]!.timestamp : null;
-  const body: Record<string, unknown> = { entries, next };
+  const body: Record<string, unknown> = { entries, next, examined };
   if (Object.keys(unavailable).length > 0) body['unavailable'] = unavailable;
   sendJson(res, 200, body);
 }

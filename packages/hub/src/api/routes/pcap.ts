@@ -70,13 +70,13 @@ function chooseLinkType(parts: Part[]): number {
 }
 
 /**
- * The download's file name: `filename=` when given (a dashboard names the file after what it
- * holds; a browser takes Content-Disposition over its link's own name), kept to characters every
- * file system and the header's quoted string take.
+ * The download's file name: the client's `filename=` (a dashboard names the file after what it
+ * holds; a browser takes Content-Disposition over its link's own name), kept to characters safe
+ * in any file system and in the header, else one with the time.
  */
-function downloadName(query: URLSearchParams): string {
+export function pcapFileName(query: URLSearchParams, now = Date.now()): string {
   const asked = (query.get('filename') ?? '').replace(/[^\w.-]+/g, '_').replace(/^[._]+/, '').slice(0, 200);
-  if (asked === '') return `shoal-hub-${Date.now()}.pcap`;
+  if (asked === '') return `shoal-hub-${now}.pcap`;
   return asked.endsWith('.pcap') ? asked : `${asked}.pcap`;
 }
 
@@ -122,7 +122,7 @@ export async function getPcap(registry: WorkerRegistry, query: URLSearchParams, 
   for (const p of otherLinkType) p.source.cancel();
   res.writeHead(200, {
     'content-type': 'application/vnd.tcpdump.pcap',
-    'content-disposition': `attachment; filename="${downloadName(query)}"`,
+    'content-disposition': `attachment; filename="${pcapFileName(query)}"`,
     'x-shoal-streams': String(kept.reduce((n, p) => n + p.streams, 0)),
     'x-shoal-link-type': String(linkType),
     'x-shoal-skipped-packets': String(kept.reduce((n, p) => n + p.skippedPackets, 0)),

@@ -1,0 +1,121 @@
+/**
+ * What the dashboard reads of the hub's `GET /status` and `GET /targets` (docs/hub.md), and how
+ * it loads both. A hub without a pod source answers `/targets` with 409: the workers then keep
+ * the targets they were started with, which the page cannot list (`available: false`).
+ */
+import { HubApiError, type HubApi } from './hub-api.js';
+
+export interface WorkerStatus {
+  name: string;
+  url: string;
+  up: boolean;
+  /** Epoch ms of the transition to down; null while up. */
+  downSince: number | null;
+  lastError: string | null;
+  lastSeen: number | null;
+  capturing: boolean | null;
+  capture: { requested: string; backends: string[] } | null;
+  packets: { received: number; dropped: number } | null;
+  store: { bytes: number; entries: number } | null;
+}
+
+export interface QueryStatus {
+  /** Sent in the stream's `ready` too: how a page finds its own query. */
+  id?: string;
+  filter: string;
+  clients: number;
+  /** Entries the workers' filters tested for this query, and those that did not match. */
+  evaluated?: number;
+  filtered?: number;
+}
+
+export interface HubStatus {
+  workers: WorkerStatus[];
+  up: number;
+  /** The hub has a pod source: /targets answers (409 otherwise). Absent from older hubs. */
+  targeting?: boolean;
+  feed: { clients: number; queries: QueryStatus[]; delivered: number; lost: number; rejected: number; late: number };
+}
+
+export interface TargetSelection {
+  podRegex: string;
+  namespaces: string[];
+  excludedNamespaces: string[];
+}
+
+export interface TargetPod {
+  name: string;
+  namespace: string;
+  ip: string;
+  node?: string;
+}
+
+export interface WorkerTargets {
+  targets: number;
+  pushedAt: number | null;
+  error: string | null;
+}
+
+export type TargetsInfo =
+  | { available: true; selection: TargetSelection | null; pods: TargetPod[]; workers: Record<string, WorkerTargets> }
+  /** The hub has no pod source (409): the workers capture what they were started with. */
+  | { available: false; reason: string };
+
+export interface HubSnapshot {
+  status: HubStatus;
+  targets: TargetsInfo;
+}
+
+export async function loadTargets(api: HubApi): Promise<TargetsInfo> {
+  try {
+    const body = (await api.get('/targets')) as Omit<Extract<TargetsInfo, { available: true }>, 'available'>;
+    return { available: true, selection: body.selection, pods: body.pods, workers: body.workers };
+  } catch (err) {
+    if (err instanceof HubApiError && err.status === 409) return { available: false, reason: err.message };
+    throw err;
+  }
+}
+
+/** Why a hub that says `targeting: false` in /status has no /targets. */
+export const NO_POD_SOURCE =
+  'this hub has no pod source (a Kubernetes watch or an inventory file), so it cannot choose targets: the workers capture the targets they were started with';
+
+/**
+ * Loads /status, then /targets when the hub can choose targets. /status says so beforehand,
+ * so the page does not ask a route that answers 409 (each refused request is an error line in
+ * the browser's console); a hub that does not say is asked, and a 409 is remembered: a hub's
+ * pod source is fixed at its start.
+ */
+export function snapshotLoader(api: HubApi): () => Promise<HubSnapshot> {
+  let unavailable: TargetsInfo | undefined;
+  return async () => {
+    const status = (await api.get('/status')) as HubStatus;
+    if (status.targeting === false) unavailable ??= { available: false, reason: NO_POD_SOURCE };
+    const targets = unavailable ?? (await loadTargets(api));
+    if (!targets.available) unavailable = targets;
+    return { status, targets };
+  };
+}
+
+/** Pods targeted per node, nodes in name order; pods without a node under ''. */
+export function podsByNode(pods: readonly TargetPod[]): [string, TargetPod[]][] {
+  const by = new Map<string, TargetPod[]>();
+  for (const p of pods) {
+    const list = by.get(p.node ?? '') ?? [];
+    list.push(p);
+    by.set(p.node ?? '', list);
+  }
+  for (const list of by.values()) list.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  return [...by.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** Packets the kernels received and dropped, over the workers that reported them. */
+export function packetTotals(workers: readonly WorkerStatus[]): { received: number; dropped: number } {
+  let received = 0;
+  let dropped = 0;
+  for (const w of workers) {
+    received += w.packets?.received ?? 0;
+    dropped += w.packets?.dropped ?? 0;
+  }
+  return { received, dropped };
+}
