@@ -22,6 +22,11 @@ export interface PodInfo {
   terminated: boolean;
   /** creationTimestamp, epoch ms: the earliest the pod can have held its IP. */
   createdMs?: number;
+  /**
+   * Its network namespace on its node, when the source knows it (an inventory's `netns`): the
+   * worker then captures inside it, as with its own --targets.
+   */
+  netns?: string;
 }
 
 export interface ClusterService {
