@@ -32,9 +32,11 @@ export async function labRestart(stateDir: string, name: string): Promise<LabPro
 
   const tokenFile = summary.tokenFile;
   if (name === 'hub') {
-    const port = Number(new URL((summary.hub as { url: string }).url).port);
+    const { url } = summary.hub as { url: string };
+    const port = Number(new URL(url).port);
     const proc = startHub(summary.plan, state, { port, tokenFile, inventoryFile: summary.inventoryFile });
     await waitForTcp('127.0.0.1', port, () => isRunning(proc.pid, proc.start), 'the hub');
+    state.writeSummary({ ...summary, hub: { url, pid: proc.pid } });
     return proc;
   }
   const node = summary.plan.nodes.find((n) => `worker-${n.name}` === name)!;
