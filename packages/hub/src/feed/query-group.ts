@@ -4,8 +4,7 @@ import type { Logger } from 'pino';
 import type { NameLookup } from '../names.js';
 import type { WorkerRegistry } from '../workers/worker-registry.js';
 import type { ClientFeed } from './client-feed.js';
-import { CrossNodeCopies } from './cross-node-copies.js';
-import { MergeWindow } from './merge-window.js';
+import { CopyFreeMerge } from './copy-free-merge.js';
 import { WorkerFeed } from './worker-feed.js';
 import { fillNames } from './fill-names.js';
 
@@ -38,9 +37,8 @@ export interface GroupCounters {
 export class QueryGroup {
   readonly clients = new Set<ClientFeed>();
   private readonly feeds: WorkerFeed[];
-  private readonly window: MergeWindow<Entry>;
-  /** A call seen by two nodes' workers is shown once. */
-  private readonly copies = new CrossNodeCopies();
+  /** Time order, and a call seen by two nodes' workers shown once. */
+  private readonly merge: CopyFreeMerge;
   private readonly tickTimer: NodeJS.Timeout;
   private readonly readyTimer: NodeJS.Timeout;
   private pendingReady: number;
@@ -59,7 +57,9 @@ export class QueryGroup {
     options: GroupOptions,
     log: Logger,
   ) {
-    this.window = new MergeWindow<Entry>(options.windowMs, options.maxHeld, (e) => this.deliver(e));
+    this.merge = new CopyFreeMerge(options.windowMs, options.maxHeld, (e) => this.deliver(e), () => this.counters.copies++);
+    // A replay is merged whole before `ready`, so its copies are chosen by time, not by speed.
+    this.merge.holding = since !== undefined;
     const links = registry.all();
     this.pendingReady = links.length;
     this.feeds = links.map(
@@ -108,13 +108,9 @@ export class QueryGroup {
     }
     // Names first: whether a call crossed nodes is read from its ends' nodes.
     if (this.names !== undefined) fillNames(entry, this.names);
-    if (this.copies.isCopy(entry)) {
-      this.counters.copies++;
-      return;
-    }
-    const late = this.window.late;
-    this.window.push(entry);
-    this.counters.late += this.window.late - late;
+    const late = this.merge.late;
+    this.merge.push(entry);
+    this.counters.late += this.merge.late - late;
   }
 
   private deliver(entry: Entry): void {
@@ -124,7 +120,7 @@ export class QueryGroup {
   }
 
   private tick(): void {
-    this.window.tick();
+    this.merge.tick();
     for (const client of this.clients) client.catchUp();
   }
 
@@ -140,7 +136,7 @@ export class QueryGroup {
   private becomeReady(): void {
     if (this.isReady) return;
     clearTimeout(this.readyTimer);
-    this.window.flushAll();
+    this.merge.flushAll();
     this.isReady = true;
     for (const client of this.waiting.splice(0)) {
       if (this.clients.has(client)) client.send({ ready: { filter: this.filter.text, replayed: this.replayed } });
