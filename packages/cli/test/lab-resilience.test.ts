@@ -67,7 +67,7 @@ async function crash(p: { pid: number; start: string }, what: string): Promise<v
   await waitFor(`${what} (pid ${p.pid}) to exit`, () => (stillRunning(p) ? undefined : true), 10_000);
 }
 
-describe('the lab when a worker or the hub restarts, and for pcap and targets (2 nodes, demo workload)', { skip: skip ?? false, timeout: 170_000 }, () => {
+describe('the lab when a worker or the hub restarts, and for pcap and targets (2 nodes, demo workload)', { skip: skip ?? false, timeout: 240_000 }, () => {
   let lab: TestLab;
   let hub: string;
   let token: string;
@@ -85,7 +85,9 @@ describe('the lab when a worker or the hub restarts, and for pcap and targets (2
     hub = `http://127.0.0.1:${lab.hubPort}`;
     token = fs.readFileSync(path.join(lab.stateDir, 'token'), 'utf8').trim();
     inventory = JSON.parse(fs.readFileSync(path.join(lab.stateDir, 'inventory.json'), 'utf8')) as LabInventory;
-    await waitFor('the hub to see both workers up', async () => ((await hubStatus(hub).catch(() => undefined))?.up === 2 ? true : undefined), 30_000);
+    await waitFor('the hub to see both workers up', async () => ((await hubStatus(hub).catch(() => undefined))?.up === 2 ? true : undefined), 60_000).catch((err: Error) => {
+      throw new Error(`${err.message}\n${logs()}`);
+    });
   });
 
   after(async () => {
@@ -150,7 +152,7 @@ describe('the lab when a worker or the hub restarts, and for pcap and targets (2
       const killedAt = Date.now();
       await crash(victim, 'the worker of node-2');
 
-      const down = await waitFor('/status to mark node-2 down', async () => (await hubStatus(hub)).workers.find((w) => w.name === 'node-2' && !w.up), 30_000);
+      const down = await waitFor('/status to mark node-2 down', async () => (await hubStatus(hub)).workers.find((w) => w.name === 'node-2' && !w.up), 60_000);
       assert.equal(typeof down.downSince, 'number');
       assert.ok(down.downSince! >= killedAt - 1000, `down since the kill: ${down.downSince} vs ${killedAt}`);
       assert.ok(down.lastError !== null && down.lastError !== '', 'the last error says why');
@@ -166,7 +168,7 @@ describe('the lab when a worker or the hub restarts, and for pcap and targets (2
       const restart = await shoal('lab', 'restart', 'worker-node-2', ...lab.where);
       assert.equal(restart.code, 0, describeRun(restart));
       assert.notEqual(labProcess(lab.stateDir, 'worker-node-2').pid, victim.pid);
-      const back = await waitFor('/status to show node-2 up again', async () => (await hubStatus(hub)).workers.find((w) => w.name === 'node-2' && w.up), 30_000).catch((err: Error) => {
+      const back = await waitFor('/status to show node-2 up again', async () => (await hubStatus(hub)).workers.find((w) => w.name === 'node-2' && w.up), 60_000).catch((err: Error) => {
         throw new Error(`${err.message}\n${logs()}`);
       });
       assert.equal(back.downSince, null);
@@ -232,7 +234,7 @@ describe('the lab when a worker or the hub restarts, and for pcap and targets (2
       const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 10_000))]);
       if (code === 'hung') observe.kill('SIGKILL');
     }
-    await waitFor('the restarted hub to see both workers up', async () => ((await hubStatus(hub).catch(() => undefined))?.up === 2 ? true : undefined), 30_000);
+    await waitFor('the restarted hub to see both workers up', async () => ((await hubStatus(hub).catch(() => undefined))?.up === 2 ? true : undefined), 60_000);
   });
 
   it("PUT /targets with a regex matching one pod changes each worker's own targets; setting it back restores them", async () => {
