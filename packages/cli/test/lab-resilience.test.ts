@@ -15,7 +15,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { describeRun, lines, shoal, spawnShoal } from './helpers/run-shoal.js';
 import { labUnavailable, leftovers, logTails, recordedProcesses, stillRunning, testLab, waitFor, type TestLab } from './helpers/lab-run.js';
-import { getJson, hubEntries, hubStatus, LiveFeed, storedEntries, type EntryJson, type LabInventory } from './helpers/lab-api.js';
+import { getJson, fetchIdempotent, hubEntries, hubStatus, LiveFeed, storedEntries, type EntryJson, type LabInventory } from './helpers/lab-api.js';
 
 const skip = labUnavailable() ?? (spawnSync('tshark', ['-v'], { stdio: 'ignore', timeout: 10_000 }).error !== undefined ? 'tshark is not installed' : null);
 
@@ -107,7 +107,7 @@ describe('the lab when a worker or the hub restarts, and for pcap and targets (2
       return a && b ? [a, b] : undefined;
     }, 60_000);
     const file = path.join(tmp, 'ids.pcap');
-    const res = await fetch(`${hub}/pcap?ids=${picked.map((e) => e.id).join(',')}`, { signal: AbortSignal.timeout(30_000) });
+    const res = await fetchIdempotent(`${hub}/pcap?ids=${picked.map((e) => e.id).join(',')}`, { signal: AbortSignal.timeout(30_000) });
     assert.equal(res.status, 200, await res.clone().text());
     assert.equal(res.headers.get('x-shoal-missing-ids'), '0');
     assert.deepEqual(res.headers.get('x-shoal-workers')?.split(',').sort(), ['node-1', 'node-2']);
@@ -125,7 +125,7 @@ describe('the lab when a worker or the hub restarts, and for pcap and targets (2
     const wanted = entries.filter((e) => e.timestamp >= from && e.timestamp <= to);
     assert.ok(wanted.length > 0, `calls to users between ${from} and ${to}`);
     const file = path.join(tmp, 'query.pcap');
-    const res = await fetch(`${hub}/pcap?q=${encodeURIComponent(q)}&from=${from}&to=${to}`, { signal: AbortSignal.timeout(30_000) });
+    const res = await fetchIdempotent(`${hub}/pcap?q=${encodeURIComponent(q)}&from=${from}&to=${to}`, { signal: AbortSignal.timeout(30_000) });
     assert.equal(res.status, 200, await res.clone().text());
     fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
     assertMergedPcap(file, wanted.map(connectionOf));
@@ -255,7 +255,7 @@ describe('the lab when a worker or the hub restarts, and for pcap and targets (2
     const original = { [users.node]: await workerTargets(users.node), [other]: await workerTargets(other) };
 
     const put = async (podRegex: string) => {
-      const res = await fetch(`${hub}/targets`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ podRegex }), signal: AbortSignal.timeout(15_000) });
+      const res = await fetchIdempotent(`${hub}/targets`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ podRegex }), signal: AbortSignal.timeout(15_000) });
       const body = (await res.json()) as { pods: { name: string }[]; workers: Record<string, { targets: number; error: string | null }> };
       assert.equal(res.status, 200, JSON.stringify(body));
       return body;

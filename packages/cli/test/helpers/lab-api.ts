@@ -37,9 +37,24 @@ function auth(token: string | undefined): Record<string, string> {
   return token === undefined ? {} : { authorization: `Bearer ${token}` };
 }
 
+/**
+ * fetch() for an idempotent request (GET, PUT), tried a second time when the server closed a kept-alive connection just as
+ * the request went out on it (undici: UND_ERR_SOCKET "other side closed"). On a loaded machine
+ * the client's idle timer can fire after the server's; the request never reached the server,
+ * so asking again is safe.
+ */
+export async function fetchIdempotent(url: string, init: RequestInit = {}): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    if ((err as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw err;
+    return fetch(url, init);
+  }
+}
+
 /** GET `url` as JSON (10 s at most); throws with the status and body when it is not 2xx. */
 export async function getJson<T>(url: string, token?: string): Promise<T> {
-  const res = await fetch(url, { headers: auth(token), signal: AbortSignal.timeout(10_000) });
+  const res = await fetchIdempotent(url, { headers: auth(token), signal: AbortSignal.timeout(10_000) });
   const text = await res.text();
   if (!res.ok) throw new Error(`GET ${url} answered ${res.status}: ${text.slice(0, 300)}`);
   return JSON.parse(text) as T;
