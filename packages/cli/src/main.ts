@@ -45,7 +45,7 @@ const COMMANDS: CommandEntry[] = [
   },
   {
     name: 'lab',
-    summary: 'a cluster of network namespaces on this machine: lab up, lab status, lab down',
+    summary: 'a cluster of network namespaces on this machine: lab up, lab status, lab restart, lab down',
     load: async () => (await import('./commands/lab.js')).labCommand,
   },
   {

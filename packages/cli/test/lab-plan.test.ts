@@ -56,7 +56,7 @@ describe('lab inventory', () => {
       { name: 'node-1', ip: '10.244.0.11' },
       { name: 'node-2', ip: '10.244.0.12' },
     ]);
-    assert.deepEqual(inv.pods.find((p) => p.name === 'redis'), { ip: '10.244.2.3', name: 'redis', namespace: 'demo', node: 'node-2', labels: { app: 'redis' } });
+    assert.deepEqual(inv.pods.find((p) => p.name === 'redis'), { ip: '10.244.2.3', name: 'redis', namespace: 'demo', node: 'node-2', labels: { app: 'redis' }, netns: '/var/run/netns/shoal-lab-node-2-redis' });
     assert.deepEqual(inv.services.find((s) => s.name === 'dns'), { name: 'dns', namespace: 'kube-system', clusterIPs: ['10.244.1.2'], ports: [{ port: 53, protocol: 'UDP' }], selector: { app: 'dns' } });
     assert.equal(
       inv.services.find((s) => s.name === 'traffic'),

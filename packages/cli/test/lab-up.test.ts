@@ -9,48 +9,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
+import { storedEntries, type EntryJson, type LabInventory } from './helpers/lab-api.js';
 import { describeRun, shoal, type ShoalRun } from './helpers/run-shoal.js';
 import { inNetns, labUnavailable, leftovers, logTails, recordedProcesses, stillRunning, testLab, waitFor, type TestLab } from './helpers/lab-run.js';
 
 const skip = labUnavailable();
-
-interface Endpoint {
-  ip: string;
-  pod?: string;
-  namespace?: string;
-  service?: string;
-}
-interface EntryJson {
-  id: string;
-  src: Endpoint;
-  dst: Endpoint;
-  summary: { status?: number; path?: string };
-  protocol: { name: string };
-}
-
-/** Entries a worker stored since `since`, through /ws replay (ends at `ready`). */
-function storedEntries(workerUrl: string, token: string, since = 0): Promise<EntryJson[]> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${workerUrl.replace('http', 'ws')}/ws?q=&since=${since}`, { headers: { authorization: `Bearer ${token}` } });
-    const entries: EntryJson[] = [];
-    const timer = setTimeout(() => {
-      ws.terminate();
-      reject(new Error(`no 'ready' from ${workerUrl}/ws in 15 s`));
-    }, 15_000);
-    ws.on('message', (data) => {
-      const m = JSON.parse(String(data)) as EntryJson | { ready: unknown };
-      if ('ready' in m) {
-        clearTimeout(timer);
-        ws.close();
-        resolve(entries);
-      } else entries.push(m);
-    });
-    ws.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-  });
-}
 
 /** Per worker, how many entries of each `src → dst status` it stored: what a failure shows. */
 function describeCalls(byWorker: Record<string, EntryJson[]>): string {
@@ -70,11 +33,7 @@ describe('shoal lab up → status → down (2 nodes, demo workload)', { skip: sk
   let lab: TestLab;
   let up: ShoalRun;
   let token: string;
-  let inventory: {
-    nodes: { name: string; ip: string }[];
-    pods: { ip: string; name: string; namespace: string; node: string; labels: Record<string, string> }[];
-    services: { name: string; namespace: string; clusterIPs: string[]; ports: { port: number; protocol: string }[]; selector: Record<string, string> }[];
-  };
+  let inventory: LabInventory;
   const workerUrl = (node: string) => `http://${inventory.nodes.find((n) => n.name === node)!.ip}:30001`;
   const pod = (name: string) => inventory.pods.find((p) => p.name === name)!;
 
@@ -83,7 +42,7 @@ describe('shoal lab up → status → down (2 nodes, demo workload)', { skip: sk
     up = await shoal('lab', 'up', '--nodes', '2', ...lab.where, '--subnet-base', String(lab.base), '--hub-port', String(lab.hubPort), '--rate', '20', '--total', '3000', '--duration', '300');
     assert.equal(up.code, 0, describeRun(up));
     token = fs.readFileSync(path.join(lab.stateDir, 'token'), 'utf8').trim();
-    inventory = JSON.parse(fs.readFileSync(path.join(lab.stateDir, 'inventory.json'), 'utf8')) as typeof inventory;
+    inventory = JSON.parse(fs.readFileSync(path.join(lab.stateDir, 'inventory.json'), 'utf8')) as LabInventory;
   });
 
   after(async () => {
@@ -101,7 +60,7 @@ describe('shoal lab up → status → down (2 nodes, demo workload)', { skip: sk
       ['node-1', 'node-2'],
     );
     assert.deepEqual(Object.keys(inventory).sort(), ['nodes', 'pods', 'services']);
-    assert.deepEqual(Object.keys(pod('front')).sort(), ['ip', 'labels', 'name', 'namespace', 'node']);
+    assert.deepEqual(Object.keys(pod('front')).sort(), ['ip', 'labels', 'name', 'namespace', 'netns', 'node']);
     const users = inventory.services.find((s) => s.name === 'users')!;
     assert.deepEqual(users, { name: 'users', namespace: 'demo', clusterIPs: [pod('users').ip], ports: [{ port: 8080, protocol: 'TCP' }], selector: { app: 'users' } });
     assert.notEqual(pod('front').node, pod('users').node, 'front and users run on different nodes');
@@ -154,11 +113,10 @@ describe('shoal lab up → status → down (2 nodes, demo workload)', { skip: sk
       const status = res?.ok === true ? ((await res.json()) as { up: number }) : undefined;
       return status?.up === 2 ? true : undefined;
     }, 60_000);
-    type Timed = EntryJson & { worker: string; timestamp: number };
-    const crossNode = (e: Timed) => e.src.pod === 'traffic' && e.dst.pod === 'front';
+    const crossNode = (e: EntryJson) => e.src.pod === 'traffic' && e.dst.pod === 'front';
     const page = await waitFor('the hub history to hold named calls from both workers', async () => {
       const res = await fetch(`${hub}/entries?q=${encodeURIComponent('http')}&limit=1000`, { signal: AbortSignal.timeout(10_000) });
-      const body = (await res.json()) as { entries: Timed[] };
+      const body = (await res.json()) as { entries: EntryJson[] };
       const workers = new Set(body.entries.map((e) => e.worker));
       return workers.has('node-1') && workers.has('node-2') && body.entries.some(crossNode) ? body.entries : undefined;
     }, 60_000);
@@ -166,9 +124,9 @@ describe('shoal lab up → status → down (2 nodes, demo workload)', { skip: sk
     // Both workers store each call of the generator to the front (it crosses nodes); the hub
     // gives it once. Counted over a window the hub's page covers whole, away from its edges.
     const newest = Math.max(...page.map((e) => e.timestamp));
-    const inWindow = (e: Timed) => crossNode(e) && e.timestamp > newest - 10_000 && e.timestamp < newest - 2000;
-    const n1 = ((await storedEntries(workerUrl('node-1'), token)) as Timed[]).filter(inWindow).length;
-    const n2 = ((await storedEntries(workerUrl('node-2'), token)) as Timed[]).filter(inWindow).length;
+    const inWindow = (e: EntryJson) => crossNode(e) && e.timestamp > newest - 10_000 && e.timestamp < newest - 2000;
+    const n1 = (await storedEntries(workerUrl('node-1'), token)).filter(inWindow).length;
+    const n2 = (await storedEntries(workerUrl('node-2'), token)).filter(inWindow).length;
     const shown = page.filter(inWindow).length;
     assert.ok(n1 >= 3 && n2 >= 3, `both workers stored the cross-node calls: ${n1}, ${n2}`);
     assert.ok(shown >= Math.min(n1, n2) - 2 && shown <= Math.max(n1, n2) + 2, `the hub shows each once: ${shown} for ${n1} and ${n2}`);

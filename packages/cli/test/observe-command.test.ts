@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
+import { WebSocketServer } from 'ws';
 import { ReplaySource, startWorker, type RunningWorker } from '@shoal/worker';
 import { shoal, spawnShoal } from './helpers/run-shoal.js';
 
@@ -193,6 +194,32 @@ describe('shoal observe', () => {
       assert.equal(await exited(child), 0);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('--follow keeps retrying a hub whose stream dropped before its ready (a restart during a long replay)', async () => {
+    // A server that opens each stream and drops it at once, as a hub killed in the middle of a
+    // replay does; then nothing listens on its port, as while that hub restarts.
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => server.once('listening', resolve));
+    server.on('connection', (socket) => socket.terminate());
+    const port = (server.address() as { port: number }).port;
+    const child = spawnShoal(['observe', '--hub', `http://127.0.0.1:${port}`, '--since', String(Date.now()), '-o', 'ndjson', '--follow']);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += String(d)));
+    try {
+      assert.ok(await until(() => /reconnecting/.test(stderr), 10_000), stderr);
+      await new Promise((resolve) => server.close(resolve));
+      const drops = () => stderr.match(/reconnecting/g)?.length ?? 0;
+      const seen = drops();
+      // The next attempts are refused: observe goes on retrying instead of exiting.
+      assert.ok(await until(() => drops() >= seen + 2 || child.exitCode !== null, 15_000), stderr);
+      assert.equal(child.exitCode, null, `observe gave up: ${stderr}`);
+      child.kill('SIGINT');
+      assert.equal(await exited(child), 0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      server.close();
     }
   });
 });

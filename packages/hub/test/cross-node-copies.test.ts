@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Entry } from '@shoal/model';
 import { CrossNodeCopies } from '../dist/feed/cross-node-copies.js';
+import { CopyFreeMerge } from '../dist/feed/copy-free-merge.js';
 
 /** An entry of `GET /x -> 200` from the traffic pod (node-2) to front (node-1), as `worker` made it. */
 function call(worker: string, ts: number, nodes: [string | undefined, string | undefined] = ['node-2', 'node-1'], path = '/x'): Entry {
@@ -52,3 +53,44 @@ describe('cross-node copies', () => {
     assert.equal(copies.copies, 0);
   });
 });
+
+/**
+ * Which copy the live feed keeps must not depend on which worker sent first: a client that
+ * reconnects replays the same calls, and was given one copy's id already (found on the lab by
+ * packages/cli/test/lab-resilience.test.ts: `shoal observe --follow` printed calls twice, once
+ * per node, across a hub restart).
+ */
+describe('the merged feed keeps the earlier copy, whatever the arrival order', () => {
+  /** The ids a merge gives for `arrivals`, every deadline passed at the end (or at `ready`). */
+  function kept(arrivals: Entry[], holding: boolean, tickBetween = false): string[] {
+    let now = 0;
+    const out: string[] = [];
+    const merge = new CopyFreeMerge(500, 50_000, (e) => out.push(e.id), () => undefined, () => now);
+    merge.holding = holding;
+    for (const e of arrivals) {
+      merge.push(e);
+      if (tickBetween) {
+        now += 1000;
+        merge.tick();
+      }
+    }
+    merge.flushAll();
+    return out;
+  }
+  // The client (traffic, node-2) sees the request 0.1 ms before the server's node does.
+  const client = call('node-2', 1000);
+  const server = call('node-1', 1000.1);
+
+  it('live: both copies within the window, either order: the client node\'s copy', () => {
+    assert.deepEqual(kept([client, server], false), [client.id]);
+    assert.deepEqual(kept([server, client], false), [client.id]);
+  });
+
+  it('a replay holds until ready, so a slow worker\'s earlier copy still wins', () => {
+    // The server's worker replays fast; the client's arrives long after the window would end.
+    assert.deepEqual(kept([server, client], true, true), [client.id]);
+    // Without holding, the server's copy would have gone out alone, and the client's dropped.
+    assert.deepEqual(kept([server, client], false, true), [server.id]);
+  });
+});
+

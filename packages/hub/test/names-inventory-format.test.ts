@@ -41,6 +41,8 @@ describe('inventory format', () => {
       [{ pods: [{ ...good.pods[0], ip: '10.20.1' }] }, 'pods[0].ip', /IPv4 or IPv6/],
       [{ pods: [good.pods[0], { ip: '10.0.0.1', name: 'x' }] }, 'pods[1].namespace', /non-empty string/],
       [{ pods: [{ ...good.pods[0], labels: { app: 1 } }] }, 'pods[0].labels.app', /must be a string/],
+      [{ pods: [{ ...good.pods[0], netns: 'netns/web-1' }] }, 'pods[0].netns', /absolute path/],
+      [{ pods: [{ ...good.pods[0], netns: '/var/run/netns/../../etc' }] }, 'pods[0].netns', /absolute path/],
       [{ services: [{ ...good.services[0], ports: [{ port: 70000 }] }] }, 'services[0].ports[0].port', /1 to 65535/],
       [{ services: [{ ...good.services[0], ports: [{ port: 80, protocol: 'tcp' }] }] }, 'services[0].ports[0].protocol', /TCP, UDP, SCTP/],
       [{ services: [{ ...good.services[0], clusterIPs: '10.30.0.10' }] }, 'services[0].clusterIPs', /must be an array/],
@@ -53,6 +55,13 @@ describe('inventory format', () => {
       assert.match(err.message, message);
       assert.ok(err.message.includes(field), err.message);
     }
+  });
+
+  it("a pod's netns (where its worker captures it, as `shoal lab` writes it) reaches the pods the hub targets", () => {
+    const inv = parseInventory({ pods: [{ ...good.pods[0], netns: '/var/run/netns/lab-node-1-web' }, good.pods[1]] });
+    const pods = inventoryState(inv).pods;
+    assert.equal(pods[0]!.netns, '/var/run/netns/lab-node-1-web');
+    assert.equal('netns' in pods[1]!, false);
   });
 
   it('services find their pods by selector within their namespace', () => {

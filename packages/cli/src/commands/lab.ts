@@ -5,6 +5,7 @@ import { DEFAULT_PREFIX, PREFIX_PATTERN } from '../lab/lab-plan.js';
 import { LabNotStarted, labUp } from '../lab/lab-up.js';
 import { labDown } from '../lab/lab-down.js';
 import { labStatus } from '../lab/lab-status.js';
+import { labRestart, RestartRefused } from '../lab/lab-restart.js';
 import { serviceNames } from '../lab/lab-inventory.js';
 import type { LabSummary } from '../lab/lab-state.js';
 import { parseCommandLine } from '../command-line.js';
@@ -13,6 +14,7 @@ const STATE_ROOT = '/var/lib/shoal/lab';
 
 const usage = `Usage: shoal lab up [--nodes 2] [--workload demo|none] [options]
        shoal lab status [--prefix NAME] [--state-dir DIR]
+       shoal lab restart worker-node-N|hub [--prefix NAME] [--state-dir DIR]
        shoal lab down [--prefix NAME] [--state-dir DIR]
 
 A Kubernetes-like cluster on this machine, made of network namespaces: a namespace per node
@@ -21,7 +23,9 @@ on node N, one 'shoal worker' per node, the inventory file for the hub, and the 
 when 'shoal hub' is available. The demo workload is an HTTP front-end calling two JSON services
 (one backed by Redis) with names served by dnsmasq, and a bounded traffic generator.
 Everything is named with the prefix and recorded in the state directory, so 'down' removes it
-all, also after 'up' failed or was killed. Needs root.
+all, also after 'up' failed or was killed. 'restart' stops one worker or the hub (if it still
+runs) and starts it again with the same arguments and store, e.g. to watch the hub reconnect.
+Needs root.
 
 Options:
   --prefix NAME          names of namespaces and links (default ${DEFAULT_PREFIX}; at most 10
@@ -83,7 +87,9 @@ async function run(argv: string[]): Promise<number> {
   });
   const { values, positionals } = parsed;
   const [verb, ...extra] = positionals;
-  if (verb === undefined || !['up', 'status', 'down'].includes(verb)) throw usageError(`expected up, status or down, got '${verb ?? ''}'`);
+  if (verb === undefined || !['up', 'status', 'restart', 'down'].includes(verb)) throw usageError(`expected up, status, restart or down, got '${verb ?? ''}'`);
+  const target = verb === 'restart' ? extra.shift() : undefined;
+  if (verb === 'restart' && target === undefined) throw usageError(`'lab restart' needs what to restart: worker-node-N or hub`);
   if (extra.length > 0) throw usageError(`unexpected argument '${extra[0]}'`);
   const prefix = values.prefix ?? DEFAULT_PREFIX;
   if (!PREFIX_PATTERN.test(prefix)) throw usageError(`--prefix must be 1-10 characters a-z, 0-9, '-', start with a letter and not end in -node-N, got '${prefix}'`);
@@ -98,6 +104,17 @@ async function run(argv: string[]): Promise<number> {
     const { text, found } = await labStatus(stateDir);
     process.stdout.write(text);
     return found ? EXIT_OK : EXIT_FAILURE;
+  }
+  if (target !== undefined) {
+    try {
+      const proc = await labRestart(stateDir, target);
+      process.stdout.write(`${target} restarted (pid ${proc.pid})\n`);
+      return EXIT_OK;
+    } catch (err) {
+      process.stderr.write(`shoal lab restart: ${(err as Error).message}\n`);
+      if (!(err instanceof RestartRefused)) process.stderr.write(`logs in ${stateDir}/logs/\n`);
+      return EXIT_FAILURE;
+    }
   }
   if (verb === 'down') {
     const r = await labDown(prefix, stateDir);

@@ -139,13 +139,14 @@ async function follow(to: Endpoint, query: string, since: number | null, printer
   process.once('SIGTERM', stop);
   const flusher = setInterval(() => void printer.flush(), LIVE_FLUSH_MS);
   try {
-    let connected = false;
+    // Once a stream has opened, the hub exists: refused connections later mean it is restarting.
+    let reached = false;
     for (let from = since; !stopping; from = printer.resumeFrom ?? from) {
       const on = (m: FeedMessage): void => {
-        if (m.kind === 'entry') printer.print(m.entry);
+        if (m.kind === 'open') reached = true;
+        else if (m.kind === 'entry') printer.print(m.entry);
         else if (m.kind === 'lost') process.stderr.write(`shoal observe: ${m.count} entries skipped: the terminal read too slowly\n`);
         else if (m.kind === 'ready') {
-          connected = true;
           retryMs = RETRY_FIRST_MS;
           if (!live) stop();
         }
@@ -155,8 +156,9 @@ async function follow(to: Endpoint, query: string, since: number | null, printer
         await current.done;
       } catch (err) {
         // A refusal (bad filter, wrong token) will not get better by retrying; an unreachable hub
-        // is retried only once it has been reached (it is restarting).
-        if (!connected || !isShoalError(err) || err.code !== 'CLI_ERR_CONNECT') asUsage(err);
+        // is retried only once a stream from it has opened (it is restarting), even if that
+        // stream dropped before its `ready` (during a long replay).
+        if (!reached || !isShoalError(err) || err.code !== 'CLI_ERR_CONNECT') asUsage(err);
       }
       if (stopping) break;
       process.stderr.write(`shoal observe: the stream from ${to.base} dropped; reconnecting in ${retryMs / 1000}s\n`);

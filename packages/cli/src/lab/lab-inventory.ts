@@ -10,14 +10,15 @@ import { netnsPath, serviceFqdn, type LabPlan } from './lab-plan.js';
 
 export interface Inventory {
   nodes: { name: string; ip: string }[];
-  pods: { ip: string; name: string; namespace: string; node: string; labels: Record<string, string> }[];
+  pods: { ip: string; name: string; namespace: string; node: string; labels: Record<string, string>; netns: string }[];
   services: { name: string; namespace: string; clusterIPs: string[]; ports: { port: number; protocol: string }[]; selector: Record<string, string> }[];
 }
 
 export function inventoryOf(plan: LabPlan): Inventory {
   return {
     nodes: plan.nodes.map((n) => ({ name: n.name, ip: n.ip })),
-    pods: plan.pods.map((p) => ({ ip: p.ip, name: p.name, namespace: p.namespace, node: p.node, labels: p.labels })),
+    // With its namespace, so targets the hub pushes are captured inside each pod, as `up` starts them.
+    pods: plan.pods.map((p) => ({ ip: p.ip, name: p.name, namespace: p.namespace, node: p.node, labels: p.labels, netns: netnsPath(p.netns) })),
     services: plan.pods
       .filter((p) => p.servicePort !== null)
       .map((p) => ({

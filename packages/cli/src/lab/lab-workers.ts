@@ -23,22 +23,23 @@ export function workerUrl(node: PlannedNode): string {
 }
 
 export function startWorkers(plan: LabPlan, state: LabState, tokenFile: string): Map<string, LabProcess> {
-  const started = new Map<string, LabProcess>();
-  for (const node of plan.nodes) {
-    const targets = state.path(`targets-${node.name}.json`);
-    fs.writeFileSync(targets, JSON.stringify(targetsOf(plan, node.name), null, 2) + '\n');
-    const dataDir = state.path('workers', node.name);
-    fs.mkdirSync(dataDir, { recursive: true });
-    const proc = startProcess(state, {
-      name: `worker-${node.name}`,
-      netns: node.netns,
-      command: process.execPath,
-      args: [SHOAL_BIN, 'worker', '--port', String(WORKER_PORT), '--interface', 'any', '--targets', targets, '--token-file', tokenFile, '--data-dir', dataDir, '--storage-limit', LAB_STORAGE_LIMIT, '--node-name', node.name],
-      env: { NODE_IP: node.ip },
-    });
-    started.set(node.name, proc);
-  }
-  return started;
+  return new Map(plan.nodes.map((node) => [node.name, startWorker(node, plan, state, tokenFile)]));
+}
+
+/** The worker process of `node` as `lab up` runs it; `lab restart` starts it again the same way. */
+export function startWorker(node: PlannedNode, plan: LabPlan, state: LabState, tokenFile: string): LabProcess {
+  const targets = state.path(`targets-${node.name}.json`);
+  fs.writeFileSync(targets, JSON.stringify(targetsOf(plan, node.name), null, 2) + '\n');
+  // The store survives a restart: the same directory is opened again and its entries indexed.
+  const dataDir = state.path('workers', node.name);
+  fs.mkdirSync(dataDir, { recursive: true });
+  return startProcess(state, {
+    name: `worker-${node.name}`,
+    netns: node.netns,
+    command: process.execPath,
+    args: [SHOAL_BIN, 'worker', '--port', String(WORKER_PORT), '--interface', 'any', '--targets', targets, '--token-file', tokenFile, '--data-dir', dataDir, '--storage-limit', LAB_STORAGE_LIMIT, '--node-name', node.name],
+    env: { NODE_IP: node.ip },
+  });
 }
 
 /** GET /health with a time limit: the status code, or the error's text. */
@@ -58,10 +59,10 @@ export async function health(url: string, timeoutMs = 2000): Promise<{ status: n
   }
 }
 
-/** Waits (bounded) until every worker answers /health; throws naming the first that does not. */
+/** Waits (bounded) until every worker in `procs` answers /health; throws naming the first that does not. */
 export async function waitForWorkers(plan: LabPlan, procs: Map<string, LabProcess>, state: LabState, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (const node of plan.nodes) {
+  for (const node of plan.nodes.filter((n) => procs.has(n.name))) {
     const proc = procs.get(node.name)!;
     for (;;) {
       const h = await health(workerUrl(node));
@@ -73,10 +74,10 @@ export async function waitForWorkers(plan: LabPlan, procs: Map<string, LabProces
   }
 }
 
-/** PUT /resolution on every worker: pod, service, namespace and node names by address. */
-export async function pushResolution(plan: LabPlan, token: string): Promise<void> {
+/** PUT /resolution on the workers of `nodes` (all by default): pod, service, namespace and node names by address. */
+export async function pushResolution(plan: LabPlan, token: string, nodes: PlannedNode[] = plan.nodes): Promise<void> {
   const body = JSON.stringify(resolutionOf(plan));
-  for (const node of plan.nodes) {
+  for (const node of nodes) {
     const res = await fetch(`${workerUrl(node)}/resolution`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

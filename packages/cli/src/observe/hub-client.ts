@@ -51,6 +51,7 @@ export async function history(to: Endpoint, query: string, limit: number): Promi
 }
 
 export type FeedMessage =
+  | { kind: 'open' }
   | { kind: 'entry'; entry: Entry }
   | { kind: 'ready' }
   | { kind: 'lost'; count: number }
@@ -68,7 +69,10 @@ export function stream(to: Endpoint, query: string, sinceMs: number | null, on: 
   const done = new Promise<void>((resolve, reject) => {
     let opened = false;
     let refused: ShoalError | null = null;
-    ws.on('open', () => (opened = true));
+    ws.on('open', () => {
+      opened = true;
+      on({ kind: 'open' });
+    });
     ws.on('unexpected-response', (_req, res) => {
       let text = '';
       res.on('data', (d: Buffer) => (text += String(d)));

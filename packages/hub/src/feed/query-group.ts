@@ -5,8 +5,7 @@ import type { NameLookup } from '../names.js';
 import type { SubscriberCounts } from '../workers/worker-link.js';
 import type { WorkerRegistry } from '../workers/worker-registry.js';
 import type { ClientFeed } from './client-feed.js';
-import { CrossNodeCopies } from './cross-node-copies.js';
-import { MergeWindow } from './merge-window.js';
+import { CopyFreeMerge } from './copy-free-merge.js';
 import { WorkerFeed } from './worker-feed.js';
 import type { WorkerLink } from '../workers/worker-link.js';
 import { fillNames } from './fill-names.js';
@@ -42,9 +41,8 @@ export class QueryGroup {
   /** One subscription per worker; workers found or lost at run time join and leave it. */
   private readonly feeds = new Map<WorkerLink, WorkerFeed>();
   private readonly unsubscribe: (() => void)[];
-  private readonly window: MergeWindow<Entry>;
-  /** A call seen by two nodes' workers is shown once. */
-  private readonly copies = new CrossNodeCopies();
+  /** Time order, and a call seen by two nodes' workers shown once. */
+  private readonly merge: CopyFreeMerge;
   private readonly tickTimer: NodeJS.Timeout;
   private readonly readyTimer: NodeJS.Timeout;
   private pendingReady: number;
@@ -65,7 +63,9 @@ export class QueryGroup {
     options: GroupOptions,
     private readonly log: Logger,
   ) {
-    this.window = new MergeWindow<Entry>(options.windowMs, options.maxHeld, (e) => this.deliver(e));
+    this.merge = new CopyFreeMerge(options.windowMs, options.maxHeld, (e) => this.deliver(e), () => this.counters.copies++);
+    // A replay is merged whole before `ready`, so its copies are chosen by time, not by speed.
+    this.merge.holding = since !== undefined;
     const links = registry.all();
     this.pendingReady = links.length;
     this.tickTimer = setInterval(() => this.tick(), Math.max(10, Math.floor(options.windowMs / 5)));
@@ -148,13 +148,9 @@ export class QueryGroup {
     }
     // Names first: whether a call crossed nodes is read from its ends' nodes.
     if (this.names !== undefined) fillNames(entry, this.names);
-    if (this.copies.isCopy(entry)) {
-      this.counters.copies++;
-      return;
-    }
-    const late = this.window.late;
-    this.window.push(entry);
-    this.counters.late += this.window.late - late;
+    const late = this.merge.late;
+    this.merge.push(entry);
+    this.counters.late += this.merge.late - late;
   }
 
   private deliver(entry: Entry): void {
@@ -164,7 +160,7 @@ export class QueryGroup {
   }
 
   private tick(): void {
-    this.window.tick();
+    this.merge.tick();
     for (const client of this.clients) client.catchUp();
   }
 
@@ -180,7 +176,7 @@ export class QueryGroup {
   private becomeReady(): void {
     if (this.isReady) return;
     clearTimeout(this.readyTimer);
-    this.window.flushAll();
+    this.merge.flushAll();
     this.isReady = true;
     for (const client of this.waiting.splice(0)) {
       if (this.clients.has(client)) client.send({ ready: { filter: this.filter.text, replayed: this.replayed, query: this.id } });

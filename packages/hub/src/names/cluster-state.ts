@@ -28,6 +28,11 @@ export interface PodInfo {
   ready?: boolean;
   /** metadata.deletionTimestamp is set: the pod is shutting down. */
   deleting?: boolean;
+  /**
+   * Its network namespace on its node, when the source knows it (an inventory's `netns`): the
+   * worker then captures inside it, as with its own --targets.
+   */
+  netns?: string;
 }
 
 export interface ClusterService {

@@ -72,5 +72,5 @@ export async function startHubNames(source: NamesSource, logger: NamesLogger): P
  */
 function toHubPod(p: PodInfo): Pod[] {
   if (p.terminated || p.hostNetwork || p.ip === undefined || p.node === undefined) return [];
-  return [{ name: p.name, namespace: p.namespace, ip: p.ip, node: p.node, labels: p.labels }];
+  return [{ name: p.name, namespace: p.namespace, ip: p.ip, node: p.node, labels: p.labels, ...(p.netns !== undefined ? { netns: p.netns } : {}) }];
 }

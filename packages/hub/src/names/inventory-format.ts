@@ -19,6 +19,7 @@ export interface InventoryPod {
   namespace: string;
   node?: string;
   labels: Record<string, string>;
+  netns?: string;
 }
 
 export interface InventoryService {
@@ -46,7 +47,7 @@ export function parseInventory(json: unknown): Inventory {
       return { name: text(o.name, `${at}.name`), ip: ip(o.ip, `${at}.ip`) };
     }),
     pods: list(top.pods, 'pods', (v, at) => {
-      const o = object(v, at, ['ip', 'name', 'namespace', 'node', 'labels']);
+      const o = object(v, at, ['ip', 'name', 'namespace', 'node', 'labels', 'netns']);
       const pod: InventoryPod = {
         ip: ip(o.ip, `${at}.ip`),
         name: text(o.name, `${at}.name`),
@@ -54,6 +55,7 @@ export function parseInventory(json: unknown): Inventory {
         labels: o.labels === undefined ? {} : labels(o.labels, `${at}.labels`),
       };
       if (o.node !== undefined) pod.node = text(o.node, `${at}.node`);
+      if (o.netns !== undefined) pod.netns = netnsPath(o.netns, `${at}.netns`);
       return pod;
     }),
     services: list(top.services, 'services', (v, at) => {
@@ -83,6 +85,7 @@ export function inventoryState(inventory: Inventory): ClusterState {
   const pods: PodInfo[] = inventory.pods.map((p) => {
     const pod: PodInfo = { name: p.name, namespace: p.namespace, ip: p.ip, ips: [p.ip], labels: { ...p.labels }, hostNetwork: false, terminated: false };
     if (p.node !== undefined) pod.node = p.node;
+    if (p.netns !== undefined) pod.netns = p.netns;
     return pod;
   });
   const endpoints: ServiceEndpoint[] = [];
@@ -147,4 +150,10 @@ function labels(v: unknown, at: string): Record<string, string> {
     out[k] = value;
   }
   return out;
+}
+
+/** A network namespace path as the worker's targets take it: absolute, no `..`. */
+function netnsPath(v: unknown, at: string): string {
+  if (typeof v !== 'string' || !v.startsWith('/') || v.split('/').includes('..')) invalid(at, `must be an absolute path such as /var/run/netns/NAME or /proc/PID/ns/net (got ${JSON.stringify(v)})`);
+  return v;
 }

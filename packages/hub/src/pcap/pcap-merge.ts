@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { fileHeader, PcapRecordSplitter, recordHeader, type PcapRecord } from './pcap-records.js';
+import { PacketCopies } from './packet-copies.js';
 
 /** Bytes staged before one write to the client: few large writes, not one per packet. */
 const WRITE_BYTES = 256 * 1024;
@@ -53,16 +54,18 @@ export class PcapSource {
 /**
  * Writes one pcap from several workers' files, packets in time order: one file header, then a
  * k-way merge on the records' timestamps (each worker's file is already in capture order).
+ * A packet two workers both captured (a call between nodes) is written once (packet-copies.ts).
  * All sources must have `linkType` (the caller leaves the others out). Waits for `out` to
  * drain whenever it is full; stops early if `out` closes.
  */
-export async function mergePcaps(sources: PcapSource[], linkType: number, out: Writable): Promise<number> {
+export async function mergePcaps(sources: PcapSource[], linkType: number, out: Writable): Promise<{ packets: number; copies: number }> {
   let gone = false;
   out.once('close', () => (gone = true));
   const snap = Math.max(...sources.map((s) => s.snapLength), 1);
   let staged: Buffer[] = [fileHeader(linkType, snap)];
   let stagedBytes = staged[0]!.length;
   let packets = 0;
+  const copies = new PacketCopies(linkType);
   const flush = async (): Promise<void> => {
     if (staged.length === 0) return;
     const ok = out.write(staged.length === 1 ? staged[0]! : Buffer.concat(staged, stagedBytes));
@@ -76,15 +79,17 @@ export async function mergePcaps(sources: PcapSource[], linkType: number, out: W
     for (let i = 1; i < live.length; i++) if (live[i]!.head!.tsUs < live[min]!.head!.tsUs) min = i;
     const source = live[min]!;
     const record = source.head!;
-    const header = recordHeader(record);
-    staged.push(header, record.data);
-    stagedBytes += header.length + record.data.length;
-    packets++;
-    if (stagedBytes >= WRITE_BYTES) await flush();
+    if (!copies.isCopy(source.worker, record.tsUs, record.data)) {
+      const header = recordHeader(record);
+      staged.push(header, record.data);
+      stagedBytes += header.length + record.data.length;
+      packets++;
+      if (stagedBytes >= WRITE_BYTES) await flush();
+    }
     await source.advance();
     if (source.head === undefined) live.splice(min, 1);
   }
   for (const s of live) s.cancel();
   if (!gone) await flush();
-  return packets;
+  return { packets, copies: copies.copies };
 }

@@ -82,7 +82,8 @@ export function pcapFileName(query: URLSearchParams, now = Date.now()): string {
 
 /**
  * GET /pcap?ids=… or ?q=&from=&to=: each worker concerned exports its streams (its /pcap), and
- * the hub merges the files by packet time into one, streamed with backpressure (pcap-merge.ts).
+ * the hub merges the files by packet time into one, streamed with backpressure (pcap-merge.ts),
+ * writing a packet that two nodes captured once.
  */
 export async function getPcap(registry: WorkerRegistry, query: URLSearchParams, res: ServerResponse, log: Logger): Promise<void> {
   const { asks, missingIds: missingBefore, unavailable } = plan(registry, query);
@@ -131,6 +132,8 @@ export async function getPcap(registry: WorkerRegistry, query: URLSearchParams, 
     'x-shoal-unavailable-workers': [...unavailable, ...failed].join(','),
     'x-shoal-skipped-workers': otherLinkType.map((p) => p.source.worker).join(','),
   });
-  await mergePcaps(kept.map((p) => p.source), linkType, res);
+  const merged = await mergePcaps(kept.map((p) => p.source), linkType, res);
+  // The headers went out before the merge: what it left out as cross-node copies is logged.
+  if (merged.copies > 0) log.debug({ packets: merged.packets, copies: merged.copies }, 'pcap: packets captured on two nodes written once');
   res.end();
 }
