@@ -58,6 +58,18 @@ const FRAME_COUNTER = () => {
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
+  // Frames longer than 50 ms, split as Chromium reports them: scripts, then rendering (React's
+  // commit is script; the scroll and the rows' style, layout and paint are rendering).
+  window.__benchLong = { frames: 0, ms: 0, scriptMs: 0, layoutMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const f of list.getEntries()) {
+      const l = window.__benchLong;
+      l.frames++;
+      l.ms += f.duration;
+      l.scriptMs += (f.renderStart || f.startTime + f.duration) - f.startTime;
+      if (f.styleAndLayoutStart) l.layoutMs += f.startTime + f.duration - f.styleAndLayoutStart;
+    }
+  }).observe({ type: 'long-animation-frame', buffered: true });
 };
 
 const heldRows = (page) =>
@@ -154,7 +166,8 @@ async function tailPhase(page, hub) {
       at = now;
     },
   );
-  return { samples, paused, held: await waitHeld(page, Math.min(cfg.total, 300_000)) };
+  const long = await page.evaluate(() => window.__benchLong);
+  return { samples, paused, long, held: await waitHeld(page, Math.min(cfg.total, 300_000)) };
 }
 
 /** Chromium's sampling profiler on the page; stop() writes cfg.profile. */
@@ -249,6 +262,8 @@ try {
   const fpsMean = fps.reduce((a, b) => a + b, 0) / fps.length;
   row('fps following, all seconds (mean)', fmt(fpsMean, 1), `>= ${cfg.fpsTarget}`, fpsMean >= cfg.fpsTarget);
   row('fps following, all seconds (p10)', fmt(percentile(fps, 10), 1), '', undefined);
+  const l = tail.long;
+  row('frames > 50 ms while streaming: count, mean, of it script / style+layout', `${l.frames}, ${fmt(l.ms / l.frames)} ms, ${fmt(l.scriptMs / l.frames)} / ${fmt(l.layoutMs / l.frames)} ms`, '', undefined);
   row(`filter change -> updated feed, at ${filter.held} entries`, `${fmt(filter.ms)} ms`, `< ${cfg.filterTargetMs} ms`, filter.ms < cfg.filterTargetMs);
   row(`JS heap after GC, at ${tail.held} entries`, `${fmt(heapMb, 1)} MB`, `< ${cfg.heapTargetMb} MB`, heapMb < cfg.heapTargetMb);
   row('GET /api/entries/:id from the page (p50 / max)', `${fmt(detail.fetchP50, 1)} / ${fmt(detail.fetchMax, 1)} ms`, '', undefined);

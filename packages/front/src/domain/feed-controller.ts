@@ -20,7 +20,6 @@ export class FeedController {
   private filter = '';
   private loading: Promise<void> | undefined;
   private generation = 0;
-  private started = false;
 
   constructor(
     private readonly model: FeedModel,
@@ -35,9 +34,7 @@ export class FeedController {
     const generation = ++this.generation;
     this.model.reset();
     const handover = this.now() - HANDOVER_MS;
-    if (this.started) this.stream.setFilter(filter, handover);
-    else this.stream.start(filter, handover);
-    this.started = true;
+    this.stream.start(filter, handover);
     await this.page(generation, handover, FIRST_PAGE);
   }
 

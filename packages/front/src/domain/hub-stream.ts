@@ -1,6 +1,6 @@
 /**
- * The live feed from the hub's `/ws` (docs/hub.md): one socket, the filter pushed down, new
- * filters sent on the same socket, and reconnection with backoff when the hub goes away. After a
+ * The live feed from the hub's `/ws` (docs/hub.md): one socket per query, the filter pushed
+ * down, and reconnection with backoff when the hub goes away. After a
  * reconnection it asks for everything since the newest entry it delivered (`since`), drops the
  * copies of entries it already had at that instant, and reports the outage as a gap, so the view
  * resumes where it was and shows the hole rather than hiding it. No React and no DOM here: the
@@ -95,27 +95,22 @@ export class HubStream {
     this.clearTimer = options.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>));
   }
 
-  /** Opens the feed for `filter`, live from now, or replayed from `since` (epoch ms). */
+  /**
+   * Opens the feed for `filter`, live from now, or replayed from `since` (epoch ms); a new query
+   * is opened the same way, on a new socket. The hub could switch the query on the same socket,
+   * but entries of the old query still on their way would then arrive after the switch,
+   * indistinguishable from the new query's replay (which comes before its `ready`): a page that
+   * had fallen behind would show thousands of rows that do not match. Messages of a replaced
+   * socket are ignored.
+   */
   start(filter: string, since?: number): void {
     this.filter = filter;
     this.newest = undefined;
     this.since = since;
     this.seen.clear();
+    this.pending = [];
     this.stopped = false;
     this.connect();
-  }
-
-  /** A new query on the same socket; its entries follow from `since` (or live). */
-  setFilter(filter: string, since?: number): void {
-    this.filter = filter;
-    this.newest = undefined;
-    this.since = since;
-    this.seen.clear();
-    this.pending = [];
-    if (this.socket === undefined) return this.connect();
-    const message: { filter: string; since?: number } = { filter };
-    if (since !== undefined) message.since = since;
-    this.socket.send(JSON.stringify(message));
   }
 
   stop(): void {

@@ -1,5 +1,6 @@
-import { useLayoutEffect, useRef, useState } from 'react';
+import { memo, useLayoutEffect, useRef, useState } from 'react';
 import type { FeedItem, FeedModel } from '../../domain/feed-model.js';
+import { feedWindow, slotOf } from '../../domain/feed-window.js';
 import { formatCount, formatLatency, formatTime, statusClass } from '../../domain/format.js';
 import { useModel } from '../App/use-model.js';
 
@@ -9,7 +10,8 @@ const OVERSCAN = 10;
 /** Within this many pixels of the bottom counts as following the tail. */
 const TAIL_SLACK = 4;
 
-function Row({ item, top }: { item: FeedItem; top: number }) {
+/** Memoized: rows are immutable objects in the buffer, so a row whose slot did not move renders nothing. */
+const Row = memo(function Row({ item, top }: { item: FeedItem; top: number }) {
   if (item.kind === 'gap') {
     const g = item.gap;
     const text =
@@ -41,9 +43,14 @@ function Row({ item, top }: { item: FeedItem; top: number }) {
       <span className="time">{formatTime(item.timestamp)}</span>
     </div>
   );
-}
+});
 
-/** The virtualized live feed: only the rows on screen are in the DOM. */
+/**
+ * The virtualized live feed: only the rows on screen are in the DOM. At thousands of entries a
+ * second it renders once per animation frame (the model's batches), never reads the layout to
+ * decide what to show (feedWindow), and reuses each row's element for the row that takes its
+ * slot, so following the tail costs the new rows only.
+ */
 export function LiveFeed({ model, onTop }: { model: FeedModel; onTop: () => void }) {
   useModel(model);
   const viewport = useRef<HTMLDivElement>(null);
@@ -51,6 +58,9 @@ export function LiveFeed({ model, onTop }: { model: FeedModel; onTop: () => void
   const [height, setHeight] = useState(600);
   const rows = model.rows;
   const total = rows.length;
+  const win = feedWindow({ total, rowHeight: ROW_HEIGHT, height, scrollTop, following: model.following, overscan: OVERSCAN });
+  /** The tail's scroll offset as last rendered: a scroll event there is the view's own, or the user back at the bottom. */
+  const renderedTail = useRef(0);
 
   useLayoutEffect(() => {
     const el = viewport.current;
@@ -60,32 +70,34 @@ export function LiveFeed({ model, onTop }: { model: FeedModel; onTop: () => void
     return () => observer.disconnect();
   }, []);
 
-  // Following: keep the newest row in view after every update. Not following: rows put before
-  // the head by a history page move what is on screen down; scroll by as much so it stays put.
+  // Following: keep the newest row in view after every update (a write, no layout read). Not
+  // following: rows put before the head by a history page move what is on screen down; scroll
+  // by as much so it stays put.
   const pagesSeen = useRef(0);
   useLayoutEffect(() => {
     const el = viewport.current;
     if (el === null) return;
-    if (model.following) el.scrollTop = el.scrollHeight;
+    renderedTail.current = win.tailTop;
+    if (model.following) el.scrollTop = win.tailTop;
     else if (model.pagesTaken !== pagesSeen.current) el.scrollTop += model.lastPrepended * ROW_HEIGHT;
     pagesSeen.current = model.pagesTaken;
   });
 
   const onScroll = () => {
-    const el = viewport.current!;
-    setScrollTop(el.scrollTop);
-    model.follow(el.scrollHeight - el.scrollTop - el.clientHeight <= TAIL_SLACK);
-    if (el.scrollTop === 0 && el.scrollHeight > el.clientHeight) onTop();
+    const top = viewport.current!.scrollTop;
+    const atTail = renderedTail.current - top <= TAIL_SLACK;
+    // The view's own scroll to the tail: nothing changed, no second render.
+    if (atTail && model.following) return;
+    setScrollTop(top);
+    model.follow(atTail);
+    if (top === 0 && total * ROW_HEIGHT > height) onTop();
   };
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(total, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
   const visible = [];
-  for (let i = first; i < last; i++) {
+  for (let i = win.first; i < win.last; i++) {
     const item = rows.at(i);
-    if (item !== undefined) visible.push(<Row key={item.id} item={item} top={i * ROW_HEIGHT} />);
+    if (item !== undefined) visible.push(<Row key={slotOf(i, win.slots)} item={item} top={i * ROW_HEIGHT} />);
   }
-
   return (
     <main className="feed">
       <div className="feed-viewport" ref={viewport} onScroll={onScroll} data-testid="feed">
