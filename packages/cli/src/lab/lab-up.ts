@@ -12,7 +12,7 @@ import { buildNetwork, conflictingRoutes, listLinks, listNetns } from './lab-net
 import { inventoryOf } from './lab-inventory.js';
 import { startDemoWorkload, type TrafficLimits } from './demo-workload.js';
 import { isRunning, waitForTcp } from './lab-processes.js';
-import { hubUnavailable, pushResolution, startHub, startWorkers, waitForWorkers, workerUrl } from './lab-workers.js';
+import { hubUnavailable, pushResolution, startDashboard, startHub, startWorkers, waitForWorkers, workerUrl } from './lab-workers.js';
 import { labObjectNames } from './lab-down.js';
 
 export interface UpOptions {
@@ -22,6 +22,8 @@ export interface UpOptions {
   workload: 'demo' | 'none';
   base: number;
   hubPort: number;
+  /** The dashboard's port on the host. */
+  frontPort: number;
   traffic: TrafficLimits;
   /** Progress lines (what is being built). */
   progress: (line: string) => void;
@@ -87,14 +89,20 @@ export async function labUp(o: UpOptions): Promise<LabSummary> {
   }
 
   let hub: LabSummary['hub'];
+  let front: LabSummary['front'];
   const why = hubUnavailable();
   if (why !== null) {
     hub = { unavailable: why };
+    front = { unavailable: why };
   } else {
     o.progress(`hub: on the host, port ${o.hubPort}`);
     const proc = startHub(plan, state, { port: o.hubPort, tokenFile, inventoryFile });
     await waitForTcp('127.0.0.1', o.hubPort, () => isRunning(proc.pid, proc.start), 'the hub');
     hub = { url: `http://127.0.0.1:${o.hubPort}`, pid: proc.pid };
+    o.progress(`dashboard: on the host, port ${o.frontPort}`);
+    const dashboard = startDashboard(state, { port: o.frontPort, hubUrl: hub.url });
+    await waitForTcp('127.0.0.1', o.frontPort, () => isRunning(dashboard.pid, dashboard.start), 'the dashboard');
+    front = { url: `http://127.0.0.1:${o.frontPort}`, pid: dashboard.pid };
   }
 
   const summary: LabSummary = {
@@ -104,6 +112,7 @@ export async function labUp(o: UpOptions): Promise<LabSummary> {
     inventoryFile,
     workers: plan.nodes.map((n) => ({ node: n.name, url: workerUrl(n) })),
     hub,
+    front,
     workload: o.workload,
   };
   state.writeSummary(summary);
