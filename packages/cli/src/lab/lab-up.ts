@@ -11,7 +11,7 @@ import { LabState, type LabSummary } from './lab-state.js';
 import { buildNetwork, conflictingRoutes, listLinks, listNetns } from './lab-network.js';
 import { inventoryOf } from './lab-inventory.js';
 import { startDemoWorkload, type TrafficLimits } from './demo-workload.js';
-import { isRunning, waitForTcp } from './lab-processes.js';
+import { isListening, isRunning, waitForTcp } from './lab-processes.js';
 import { hubUnavailable, pushResolution, startDashboard, startHub, startWorkers, waitForWorkers, workerUrl } from './lab-workers.js';
 import { labObjectNames } from './lab-down.js';
 
@@ -99,10 +99,7 @@ export async function labUp(o: UpOptions): Promise<LabSummary> {
     const proc = startHub(plan, state, { port: o.hubPort, tokenFile, inventoryFile });
     await waitForTcp('127.0.0.1', o.hubPort, () => isRunning(proc.pid, proc.start), 'the hub');
     hub = { url: `http://127.0.0.1:${o.hubPort}`, pid: proc.pid };
-    o.progress(`dashboard: on the host, port ${o.frontPort}`);
-    const dashboard = startDashboard(state, { port: o.frontPort, hubUrl: hub.url });
-    await waitForTcp('127.0.0.1', o.frontPort, () => isRunning(dashboard.pid, dashboard.start), 'the dashboard');
-    front = { url: `http://127.0.0.1:${o.frontPort}`, pid: dashboard.pid };
+    front = await startLabDashboard(state, o.frontPort, hub.url, o.progress);
   }
 
   const summary: LabSummary = {
@@ -117,4 +114,21 @@ export async function labUp(o: UpOptions): Promise<LabSummary> {
   };
   state.writeSummary(summary);
   return summary;
+}
+
+/**
+ * The dashboard in front of the hub. Unlike the hub it is not needed by the rest of the lab: a
+ * port already taken (another lab's dashboard, a `shoal front`) or a dashboard that fails leaves
+ * the lab up without it, and the summary says why.
+ */
+async function startLabDashboard(state: LabState, port: number, hubUrl: string, progress: (line: string) => void): Promise<LabSummary['front']> {
+  if (await isListening('127.0.0.1', port)) return { unavailable: `port ${port} is in use; lab up --front-port N moves the dashboard` };
+  progress(`dashboard: on the host, port ${port}`);
+  const dashboard = startDashboard(state, { port, hubUrl });
+  try {
+    await waitForTcp('127.0.0.1', port, () => isRunning(dashboard.pid, dashboard.start), 'the dashboard');
+  } catch (err) {
+    return { unavailable: `${(err as Error).message}; see ${state.path('logs', 'front.log')}` };
+  }
+  return { url: `http://127.0.0.1:${port}`, pid: dashboard.pid };
 }
