@@ -16,7 +16,7 @@ APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libp
 FIXTURE_APT_PACKAGES := llvm
 STAMP := .make
 
-.PHONY: help setup apt-install deps build lint run dissect-demo test fixtures bench-dissect bench-capture lab-up lab-down bench-hub clean
+.PHONY: help setup apt-install deps build lint run dissect-demo test fixtures bench-dissect bench-capture lab-up lab-down bench-hub bench-front clean
 
 help:
 	@echo "make run            the lab cluster (2 nodes, demo workload, workers, hub) and its live feed until Ctrl-C"
@@ -28,6 +28,7 @@ help:
 	@echo "make lab-up         a 2-node lab of network namespaces with the demo workload (docs/lab.md)"
 	@echo "make lab-down       remove the lab"
 	@echo "make bench-hub      benchmark shoal hub: 50 workers, 50 clients, next to a plain ws broadcast"
+	@echo "make bench-front    benchmark the dashboard in Chromium: 2,000 entries/s up to 300,000"
 
 setup: $(STAMP)/apt deps
 
@@ -93,6 +94,9 @@ lab-down:
 
 bench-hub: setup build
 	bench/hub/run.sh
+
+bench-front: setup build
+	bench/front/run.sh
 
 clean:
 	rm -rf packages/*/dist packages/*/dist-test packages/*/tsconfig.tsbuildinfo packages/*/test/tsconfig.tsbuildinfo

@@ -19,4 +19,11 @@ export default tseslint.config(
       globals: { window: 'readonly', document: 'readonly', location: 'readonly', history: 'readonly', navigator: 'readonly', WebSocket: 'readonly', fetch: 'readonly', requestAnimationFrame: 'readonly', ResizeObserver: 'readonly', localStorage: 'readonly', Blob: 'readonly', AbortController: 'readonly' },
     },
   },
+  {
+    // Node, and functions that playwright runs in the page.
+    files: ['bench/front/**'],
+    languageOptions: {
+      globals: { performance: 'readonly', window: 'readonly', document: 'readonly', location: 'readonly', history: 'readonly', fetch: 'readonly', requestAnimationFrame: 'readonly', dispatchEvent: 'readonly', PopStateEvent: 'readonly', PerformanceObserver: 'readonly' },
+    },
+  },
 );

@@ -1,5 +1,7 @@
 import type { Workload } from '@shoal/model';
 import { startHub, type RunningHub } from '@shoal/hub';
+import { dashboardDir } from './front/dashboard-files.js';
+import { startFront, type RunningFront } from './front/front-server.js';
 import { startWorker, type PacketSource, type RunningWorker, type Target, type createWorkerLogger } from '@shoal/worker';
 
 type Logger = ReturnType<typeof createWorkerLogger>;
@@ -19,6 +21,8 @@ export interface SingleNodeOptions {
   dataDir: string;
   storageLimitBytes: number;
   hubPort: number;
+  /** The dashboard's port (`shoal front` in this process, in front of the hub); 0 picks a free one. */
+  frontPort: number;
   /** False when the source replays a file with its own times (see WorkerOptions.wallClock). */
   wallClock?: boolean;
   workerLog: Logger;
@@ -28,15 +32,16 @@ export interface SingleNodeOptions {
 export interface SingleNodeHub {
   readonly worker: RunningWorker;
   readonly hub: RunningHub;
+  readonly front: RunningFront;
   readonly hubUrl: string;
   readonly workerUrl: string;
-  /** Stops the hub first (its clients see the end), then the worker (which flushes its store). */
+  /** Stops the dashboard and the hub first (their clients see the end), then the worker (which flushes its store). */
   close(): Promise<void>;
 }
 
 /**
- * One worker and a hub that lists only it, in this process: what a cluster runs, on one
- * machine. The worker's API is on a free loopback port and its generated token (DATA_DIR/token)
+ * One worker, a hub that lists only it, and the dashboard in front of the hub, in this process:
+ * what a cluster runs, on one machine. The worker's API is on a free loopback port and its generated token (DATA_DIR/token)
  * is handed to the hub directly, so the user deals with the hub alone.
  */
 export async function startSingleNodeHub(options: SingleNodeOptions): Promise<SingleNodeHub> {
@@ -52,7 +57,8 @@ export async function startSingleNodeHub(options: SingleNodeOptions): Promise<Si
     logger: options.workerLog,
     ...(options.wallClock !== undefined ? { wallClock: options.wallClock } : {}),
   });
-  let hub: RunningHub;
+  let hub: RunningHub | undefined;
+  let front: RunningFront;
   try {
     hub = await startHub({
       port: options.hubPort,
@@ -61,22 +67,27 @@ export async function startSingleNodeHub(options: SingleNodeOptions): Promise<Si
       workerToken: worker.token,
       logger: options.hubLog,
     });
+    const hubUrl = `http://${LOOPBACK}:${hub.port}`;
+    front = await startFront({ port: options.frontPort, host: LOOPBACK, hubUrl, dir: dashboardDir() });
   } catch (err) {
+    await hub?.close();
     await worker.close();
     throw err;
   }
-  // Targets last, once both ports are known: the worker↔hub and hub↔client traffic crosses
-  // loopback, which `shoal local` captures, and must not be made into entries of itself.
-  worker.core.ignorePorts([worker.port, hub.port]);
+  // Targets last, once every port is known: the worker↔hub, hub↔client and page↔front traffic
+  // crosses loopback, which `shoal local` captures, and must not be made into entries of itself.
+  worker.core.ignorePorts([worker.port, hub.port, front.port]);
   // Names before targets: the first entries already carry them.
   if (options.names !== undefined) worker.core.resolution.replace(options.names);
   worker.core.setTargets(options.targets);
   return {
     worker,
     hub,
+    front,
     hubUrl: `http://${LOOPBACK}:${hub.port}`,
     workerUrl: `http://${LOOPBACK}:${worker.port}`,
     close: async () => {
+      await front.close();
       await hub.close();
       await worker.close();
     },

@@ -21,7 +21,7 @@ describe('dashboard feed (shoal view + shoal front, Chromium)', { skip: skip ?? 
   let url = '';
 
   before(async () => {
-    view = new ServingShoal(['view', KEEP_ALIVE, '--port', '0']);
+    view = new ServingShoal(['view', KEEP_ALIVE, '--port', '0', '--front-port', '0']);
     front = new ServingShoal(['front', '--port', '0', '--hub', await view.hubUrl()]);
     url = await front.printed(/the dashboard on (http:\/\/\S+)/, 'the dashboard banner');
     browser = await launchBrowser();

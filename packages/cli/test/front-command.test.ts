@@ -28,7 +28,7 @@ describe('shoal front', () => {
   let url = '';
 
   before(async () => {
-    view = new ServingShoal(['view', KEEP_ALIVE, '--port', '0']);
+    view = new ServingShoal(['view', KEEP_ALIVE, '--port', '0', '--front-port', '0']);
     const hub = await view.hubUrl();
     front = new ServingShoal(['front', '--port', '0', '--hub', hub]);
     url = await front.printed(BANNER, 'the dashboard banner');

@@ -23,7 +23,7 @@ describe('shoal lab down after up was killed', { skip: skip ?? false, timeout: 1
 
   it('kill -9 of up mid-way, then down leaves no namespace, link or process', async () => {
     lab = await testLab('c', [160, 220]);
-    const up = spawnShoal(['lab', 'up', '--nodes', '2', ...lab.where, '--subnet-base', String(lab.base), '--hub-port', String(lab.hubPort), '--rate', '5', '--total', '100', '--duration', '60']);
+    const up = spawnShoal(['lab', 'up', '--nodes', '2', ...lab.where, '--subnet-base', String(lab.base), '--hub-port', String(lab.hubPort), '--front-port', String(lab.frontPort), '--rate', '5', '--total', '100', '--duration', '60']);
     let output = '';
     up.stdout!.on('data', (d: Buffer) => (output += d));
     up.stderr!.on('data', (d: Buffer) => (output += d));

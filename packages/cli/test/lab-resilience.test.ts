@@ -80,7 +80,7 @@ describe('the lab when a worker or the hub restarts, and for pcap and targets (2
   before(async () => {
     lab = await testLab('r', [220, 252]);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), `shoal-${lab.prefix}-files-`));
-    const up = await shoal('lab', 'up', '--nodes', '2', ...lab.where, '--subnet-base', String(lab.base), '--hub-port', String(lab.hubPort), '--rate', '20', '--total', '5000', '--duration', '300');
+    const up = await shoal('lab', 'up', '--nodes', '2', ...lab.where, '--subnet-base', String(lab.base), '--hub-port', String(lab.hubPort), '--front-port', String(lab.frontPort), '--rate', '20', '--total', '5000', '--duration', '300');
     assert.equal(up.code, 0, describeRun(up));
     hub = `http://127.0.0.1:${lab.hubPort}`;
     token = fs.readFileSync(path.join(lab.stateDir, 'token'), 'utf8').trim();

@@ -39,7 +39,7 @@ describe('shoal lab up → status → down (2 nodes, demo workload)', { skip: sk
 
   before(async () => {
     lab = await testLab('u', [100, 160]);
-    up = await shoal('lab', 'up', '--nodes', '2', ...lab.where, '--subnet-base', String(lab.base), '--hub-port', String(lab.hubPort), '--rate', '20', '--total', '3000', '--duration', '300');
+    up = await shoal('lab', 'up', '--nodes', '2', ...lab.where, '--subnet-base', String(lab.base), '--hub-port', String(lab.hubPort), '--front-port', String(lab.frontPort), '--rate', '20', '--total', '3000', '--duration', '300');
     assert.equal(up.code, 0, describeRun(up));
     token = fs.readFileSync(path.join(lab.stateDir, 'token'), 'utf8').trim();
     inventory = JSON.parse(fs.readFileSync(path.join(lab.stateDir, 'inventory.json'), 'utf8')) as LabInventory;
@@ -50,8 +50,8 @@ describe('shoal lab up → status → down (2 nodes, demo workload)', { skip: sk
     if (lab !== undefined) await shoal('lab', 'down', ...lab.where);
   });
 
-  it('up prints the nodes, pods, workers, token file, inventory and hub', () => {
-    for (const text of ['node-1', 'node-2', 'demo/front', 'kube-system/dns', ':30001', 'token file:', 'inventory:', 'hub:']) assert.ok(up.stdout.includes(text), `'${text}' in:\n${up.stdout}`);
+  it('up prints the nodes, pods, workers, token file, inventory, hub and dashboard', () => {
+    for (const text of ['node-1', 'node-2', 'demo/front', 'kube-system/dns', ':30001', 'token file:', 'inventory:', 'hub:', `dashboard:   http://127.0.0.1:${lab.frontPort}`]) assert.ok(up.stdout.includes(text), `'${text}' in:\n${up.stdout}`);
   });
 
   it('writes the inventory for the hub: nodes, pods with labels, services with clusterIPs and ports', () => {
@@ -148,13 +148,15 @@ describe('shoal lab up → status → down (2 nodes, demo workload)', { skip: sk
     }
   });
 
-  it('status shows nodes, running pods, workers with /health 200 and the hub', async () => {
+  it('status shows nodes, running pods, workers with /health 200, the hub and the dashboard', async () => {
     const r = await shoal('lab', 'status', ...lab.where);
     assert.equal(r.code, 0, describeRun(r));
     for (const p of inventory.pods) assert.match(r.stdout, new RegExp(`${p.namespace}/${p.name} +node-\\d +${p.ip.replaceAll('.', '\\.')} +running`), r.stdout);
     assert.match(r.stdout, /node-1 +10\.244\.\d+\.11 +pods 10\.244\.\d+\.0\/24 +netns \S+ present/);
     for (const node of ['node-1', 'node-2']) assert.match(r.stdout, new RegExp(`^  ${node} +http://\\S+:30001 +running \\(pid \\d+\\); /health 200 `, 'm'), r.stdout);
     assert.match(r.stdout, /^hub: /m);
+    // The dashboard answers, and passes /api/* to the hub.
+    assert.match(r.stdout, new RegExp(`^dashboard: http://127\\.0\\.0\\.1:${lab.frontPort} running \\(pid \\d+\\); /api/health 200$`, 'm'), r.stdout);
   });
 
   it('a second up with the same prefix is refused and changes nothing', async () => {

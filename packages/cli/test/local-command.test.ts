@@ -73,7 +73,7 @@ describe('shoal local', () => {
     const server = http.createServer((req, res) => res.end(`hello ${req.url}\n`));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
-    const local = new ServingShoal(['local', '--interface', 'lo', '--capture', 'af_packet', '--port', '0', '--data-dir', path.join(tmp, 'data')]);
+    const local = new ServingShoal(['local', '--interface', 'lo', '--capture', 'af_packet', '--port', '0', '--front-port', '0', '--data-dir', path.join(tmp, 'data')]);
     try {
       const hub = await local.hubUrl();
       assert.match(local.stdout, /^shoal local: capturing on lo \(\w+\) for \d+ addresses of /m);
@@ -129,7 +129,7 @@ describe('shoal local', () => {
       t.skip(prefix);
       return;
     }
-    const run = new ServingShoal(['local', '--interface', 'lo', '--port', '0', '--data-dir', path.join(tmp, 'nobody')], (args) =>
+    const run = new ServingShoal(['local', '--interface', 'lo', '--port', '0', '--front-port', '0', '--data-dir', path.join(tmp, 'nobody')], (args) =>
       spawn(prefix[0]!, [...prefix.slice(1), process.execPath, SHOAL_BIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }),
     );
     const code = await run.ended();

@@ -1,6 +1,6 @@
 /**
  * `shoal view FILE`: a hub over a capture file, checked through the hub's own API as a client
- * would use it (/ws, /pcap, /status), and the CAP_ERR_* errors of `shoal dissect` for bad files.
+ * would use it (/ws, /pcap, /status) and through the dashboard served next to it, and the CAP_ERR_* errors of `shoal dissect` for bad files.
  */
 
 import assert from 'node:assert/strict';
@@ -25,8 +25,8 @@ after(() => {
 });
 
 describe('shoal view FILE', () => {
-  it("serves the file's entries through the hub: /ws, /pcap of one entry (tshark reads it), /status", async (t) => {
-    const view = new ServingShoal(['view', KEEP_ALIVE, '--port', '0']);
+  it("serves the file's entries through the hub: /ws, /pcap of one entry (tshark reads it), /status; and the dashboard in front of it", async (t) => {
+    const view = new ServingShoal(['view', KEEP_ALIVE, '--port', '0', '--front-port', '0']);
     try {
       const hub = await view.hubUrl();
       assert.match(view.stdout, new RegExp(`^shoal view: ${expected.length} entries from ${KEEP_ALIVE.replace(/\./g, '\\.')} \\(\\d+ packets\\)$`, 'm'), view.describe());
@@ -41,6 +41,14 @@ describe('shoal view FILE', () => {
       assert.equal(status.workers.length, 1);
       assert.equal(status.workers[0]!.up, true);
       assert.equal(status.workers[0]!.store.entries, expected.length);
+
+      // The dashboard is served next to the hub: its page, and the hub's API under /api.
+      const dashboard = await view.dashboardUrl();
+      const page = await fetch(dashboard);
+      assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+      assert.match(await page.text(), /<div id="root">/);
+      const proxied = (await (await fetch(`${dashboard}/api/status`)).json()) as typeof status;
+      assert.deepEqual(proxied.workers.map((w) => [w.name, w.store.entries]), [['view', expected.length]]);
 
       const one = entries[0]!['id'] as string;
       const res = await fetch(`${hub}/pcap?ids=${encodeURIComponent(one)}`);
@@ -70,7 +78,7 @@ describe('shoal view FILE', () => {
       [text, 'CAP_ERR_NOT_A_CAPTURE'],
       [path.join(tmp, 'missing.pcap'), 'CAP_ERR_OPEN'],
     ] as const) {
-      const r = await shoal('view', file, '--port', '0');
+      const r = await shoal('view', file, '--port', '0', '--front-port', '0');
       assert.equal(r.code, 1, describeRun(r));
       const errs = lines(r.stderr);
       assert.equal(errs.length, 1, r.stderr);

@@ -37,6 +37,7 @@ up only:
   --workload NAME        demo | none (default demo)
   --subnet-base B        third octet of the node network 10.244.B.0/24 (default 0)
   --hub-port N           the hub's port on the host (default 8898)
+  --front-port N         the dashboard's port on the host (default 8899)
   --rate N               generator: calls per second (default 5)
   --total N              generator: calls in all (default 10000)
   --duration S           generator: seconds at most (default 3600)
@@ -64,6 +65,7 @@ function printSummary(s: LabSummary): string {
   for (const w of s.workers) lines.push(`  ${w.node.padEnd(8)} ${w.url}`);
   lines.push(`token file:  ${s.tokenFile}`, `inventory:   ${s.inventoryFile}`, `logs:        ${s.stateDir}/logs/`);
   lines.push('unavailable' in s.hub ? `hub:         not started: ${s.hub.unavailable}` : `hub:         ${s.hub.url}`);
+  lines.push('unavailable' in s.front ? `dashboard:   not started: ${s.front.unavailable}` : `dashboard:   ${s.front.url}`);
   lines.push('', 'try:', `  curl -s ${s.workers[0]!.url}/health`, `  websocat -H "Authorization: Bearer $(cat ${s.tokenFile})" '${s.workers[0]!.url.replace('http', 'ws')}/ws?q=http'`);
   lines.push(`  shoal lab status${plan.prefix === DEFAULT_PREFIX ? '' : ` --prefix ${plan.prefix}`}`, `  shoal lab down${plan.prefix === DEFAULT_PREFIX ? '' : ` --prefix ${plan.prefix}`}`);
   return lines.join('\n') + '\n';
@@ -80,6 +82,7 @@ async function run(argv: string[]): Promise<number> {
       workload: { type: 'string' },
       'subnet-base': { type: 'string' },
       'hub-port': { type: 'string' },
+      'front-port': { type: 'string' },
       rate: { type: 'string' },
       total: { type: 'string' },
       duration: { type: 'string' },
@@ -95,7 +98,7 @@ async function run(argv: string[]): Promise<number> {
   if (!PREFIX_PATTERN.test(prefix)) throw usageError(`--prefix must be 1-10 characters a-z, 0-9, '-', start with a letter and not end in -node-N, got '${prefix}'`);
   const stateDir = values['state-dir'] ?? `${STATE_ROOT}/${prefix}`;
   if (verb !== 'up') {
-    for (const name of ['nodes', 'workload', 'subnet-base', 'hub-port', 'rate', 'total', 'duration'] as const) {
+    for (const name of ['nodes', 'workload', 'subnet-base', 'hub-port', 'front-port', 'rate', 'total', 'duration'] as const) {
       if (values[name] !== undefined) throw usageError(`--${name} applies to 'lab up' only`);
     }
   }
@@ -135,6 +138,7 @@ async function run(argv: string[]): Promise<number> {
       workload,
       base: numberOption('subnet-base', values['subnet-base'], 0, 0, 255 - nodes),
       hubPort: numberOption('hub-port', values['hub-port'], 8898, 1, 65535),
+      frontPort: numberOption('front-port', values['front-port'], 8899, 1, 65535),
       traffic: {
         rate: numberOption('rate', values.rate, 5, 0.1, 100),
         total: numberOption('total', values.total, 10_000, 1, 1_000_000),

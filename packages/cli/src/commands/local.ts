@@ -15,19 +15,21 @@ import { untilStopSignal } from '../stop-signal.js';
 import { usageError } from '../usage-error.js';
 import { parseCommandLine } from '../command-line.js';
 
-const DEFAULTS = { port: 8898, interface: 'any', capture: 'best', storageLimit: '500Mi', logLevel: 'error' } as const;
+const DEFAULTS = { port: 8898, frontPort: 8899, interface: 'any', capture: 'best', storageLimit: '500Mi', logLevel: 'error' } as const;
 
 const usage = `Usage: shoal local [options]
 
 Captures this machine's own traffic, no Kubernetes needed: a worker whose targets are every
-address of this machine (loopback included, named after the host) and a hub listing that one
-worker, both in this process. Use the hub as in a cluster: shoal observe, curl its API
-(docs/hub.md). Both listen on 127.0.0.1 only.
+address of this machine (loopback included, named after the host), a hub listing that one
+worker and the dashboard in front of it (shoal front), all in this process. Open the dashboard,
+or use the hub as in a cluster: shoal observe, curl its API (docs/hub.md). All listen on
+127.0.0.1 only.
 
 Needs CAP_NET_RAW (root, or: sudo setcap cap_net_raw,cap_net_admin+eip $(readlink -f $(which node))).
 
 Options:
   --port N                 the hub's port (default ${DEFAULTS.port}); the worker takes a free one
+  --front-port N           the dashboard's port (default ${DEFAULTS.frontPort}; 0 picks a free one)
   --interface NAME         capture interface, or 'any' (default ${DEFAULTS.interface})
   --capture BACKEND        best | ebpf | af_packet | libpcap (default ${DEFAULTS.capture})
   --data-dir DIR           the worker's store and token (default $XDG_STATE_HOME/shoal/local,
@@ -51,6 +53,7 @@ async function run(argv: string[]): Promise<number> {
     args: argv,
     options: {
       port: { type: 'string' },
+      'front-port': { type: 'string' },
       interface: { type: 'string' },
       capture: { type: 'string' },
       'data-dir': { type: 'string' },
@@ -62,6 +65,7 @@ async function run(argv: string[]): Promise<number> {
   if (!CAPTURE_CHOICES.includes(capture as CaptureChoice)) throw usageError(`--capture must be one of ${CAPTURE_CHOICES.join(', ')}, got '${capture}'`);
   const level = logLevelOption(values['log-level'], DEFAULTS.logLevel);
   const hubPort = portOption(values.port, DEFAULTS.port);
+  const frontPort = portOption(values['front-port'], DEFAULTS.frontPort, '--front-port');
   const storageLimitBytes = parseSize(values['storage-limit'] ?? DEFAULTS.storageLimit, '--storage-limit');
   const iface = values.interface ?? DEFAULTS.interface;
   // Checked before anything is opened: otherwise the user gets a data dir and a hub that
@@ -86,6 +90,7 @@ async function run(argv: string[]): Promise<number> {
       dataDir,
       storageLimitBytes,
       hubPort,
+      frontPort,
       workerLog: createWorkerLogger(level),
       hubLog: createHubLogger(level),
     });
@@ -106,6 +111,7 @@ async function run(argv: string[]): Promise<number> {
   process.stdout.write(
     [
       `shoal local: capturing on ${iface} (${backends}) for ${targets.length} addresses of ${host}: ${targets.map((t) => t.ip).join(', ')}`,
+      `  dashboard ${local.front.url}`,
       `  hub      ${local.hubUrl}   (GET /entries, /ws, /pcap, /status: docs/hub.md)`,
       `  watch    shoal observe --hub ${local.hubUrl}`,
       `  worker   ${local.workerUrl}   (token in ${local.worker.tokenPath})`,

@@ -14,7 +14,7 @@ import { untilStopSignal } from '../stop-signal.js';
 import { usageError } from '../usage-error.js';
 import { parseCommandLine } from '../command-line.js';
 
-const DEFAULTS = { port: 8898, logLevel: 'error', storageLimit: 4 * 1024 ** 3 } as const;
+const DEFAULTS = { port: 8898, frontPort: 8899, logLevel: 'error', storageLimit: 4 * 1024 ** 3 } as const;
 
 /** The worker's name in entry ids and in the hub's /status: the entries come from no node. */
 const VIEW_WORKER = 'view';
@@ -24,12 +24,13 @@ const usage = `Usage: shoal view FILE [options]
 Serves a capture file (pcap or pcapng) through a hub: the same API as a cluster's
 (GET /entries, /entries/:id, /ws, /pcap, /status: docs/hub.md), so what works against a
 cluster works on the file. Every packet of the file is dissected (all its hosts are targets),
-then the hub serves until Ctrl-C. It listens on 127.0.0.1 only.
+then the hub and the dashboard (shoal front) serve until Ctrl-C. They listen on 127.0.0.1 only.
 
 Entries keep the times of the capture. They live in a temporary directory removed on exit.
 
 Options:
   --port N                 the hub's port (default ${DEFAULTS.port})
+  --front-port N           the dashboard's port (default ${DEFAULTS.frontPort}; 0 picks a free one)
   --log-level LEVEL        fatal | error | warn | info | debug (default ${DEFAULTS.logLevel}; JSON
                            lines on stdout)
 
@@ -58,12 +59,14 @@ async function run(argv: string[]): Promise<number> {
   const parsed = parseCommandLine({
     args: argv,
     allowPositionals: true,
-    options: { port: { type: 'string' }, 'log-level': { type: 'string' } },
+    options: { port: { type: 'string' },
+      'front-port': { type: 'string' }, 'log-level': { type: 'string' } },
   });
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw usageError('needs exactly one capture FILE');
   const file = positionals[0]!;
   const hubPort = portOption(values.port, DEFAULTS.port);
+  const frontPort = portOption(values['front-port'], DEFAULTS.frontPort, '--front-port');
   const level = logLevelOption(values['log-level'], DEFAULTS.logLevel);
   const checked = checkFile(file);
   for (const w of checked.warnings) process.stderr.write(`shoal view: ${w.message} (${w.code}); serving what came before\n`);
@@ -86,6 +89,7 @@ async function run(argv: string[]): Promise<number> {
         dataDir,
         storageLimitBytes: DEFAULTS.storageLimit,
         hubPort,
+        frontPort,
         wallClock: false,
         workerLog: createWorkerLogger(level),
         hubLog: createHubLogger(level),
@@ -106,6 +110,7 @@ async function run(argv: string[]): Promise<number> {
       process.stdout.write(
         [
           `shoal view: ${entries} entries from ${file} (${checked.packets} packets)`,
+          `  dashboard ${view.front.url}`,
           `  hub      ${view.hubUrl}   (GET /entries, /ws, /pcap, /status: docs/hub.md)`,
           `  watch    shoal observe --hub ${view.hubUrl}`,
           'Ctrl-C stops.',

@@ -83,22 +83,26 @@ export async function stopProcesses(list: LabProcess[], graceMs = 5000): Promise
 }
 
 /** Resolves once something accepts TCP on ip:port (the host routes to every pod); bounded. */
+/** Whether something accepts TCP connections on ip:port (1 s at most). */
+export function isListening(ip: string, port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = net.connect({ host: ip, port, timeout: 1000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
 export async function waitForTcp(ip: string, port: number, alive: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host: ip, port, timeout: 1000 });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-      socket.once('timeout', () => {
-        socket.destroy();
-        resolve(false);
-      });
-    });
-    if (ok) return;
+    if (await isListening(ip, port)) return;
     if (!alive()) throw new Error(`${what} exited before it listened on ${ip}:${port}`);
     if (Date.now() > deadline) throw new Error(`${what} does not listen on ${ip}:${port} after ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 100));

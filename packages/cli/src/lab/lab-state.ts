@@ -25,6 +25,8 @@ export interface LabSummary {
   inventoryFile: string;
   workers: { node: string; url: string }[];
   hub: { url: string; pid: number } | { unavailable: string };
+  /** The dashboard in front of the hub; unavailable when the hub is. */
+  front: { url: string; pid: number } | { unavailable: string };
   workload: string;
 }
 

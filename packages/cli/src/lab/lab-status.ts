@@ -1,6 +1,6 @@
 /**
  * `lab status`: what a lab holds now, checked rather than remembered — namespaces present,
- * pod processes running, each worker's /health, the hub's port.
+ * pod processes running, each worker's /health, the hub's port, the dashboard.
  */
 import { LabState } from './lab-state.js';
 import { listNetns } from './lab-network.js';
@@ -39,6 +39,14 @@ export async function labStatus(stateDir: string): Promise<{ text: string; found
   else {
     const h = await health(summary.hub.url);
     lines.push(`hub: ${summary.hub.url} ${running('hub')}; ${'error' in h ? `unreachable: ${h.error}` : `/health ${h.status}`}`);
+  }
+  // A lab recorded before the dashboard was part of it has no `front`.
+  const front = summary.front ?? { unavailable: 'not part of this lab' };
+  if ('unavailable' in front) lines.push(`dashboard: not started: ${front.unavailable}`);
+  else {
+    // The hub's /health through the dashboard's proxy: both answer, or the line says which not.
+    const h = await health(`${front.url}/api`);
+    lines.push(`dashboard: ${front.url} ${running('front')}; ${'error' in h ? `unreachable: ${h.error}` : `/api/health ${h.status}`}`);
   }
   lines.push(`token file: ${summary.tokenFile}`, `inventory:  ${summary.inventoryFile}`);
   return { text: lines.join('\n') + '\n', found: true };

@@ -11,8 +11,8 @@ import { LabState, type LabSummary } from './lab-state.js';
 import { buildNetwork, conflictingRoutes, listLinks, listNetns } from './lab-network.js';
 import { inventoryOf } from './lab-inventory.js';
 import { startDemoWorkload, type TrafficLimits } from './demo-workload.js';
-import { isRunning, waitForTcp } from './lab-processes.js';
-import { hubUnavailable, pushResolution, startHub, startWorkers, waitForWorkers, workerUrl } from './lab-workers.js';
+import { isListening, isRunning, waitForTcp } from './lab-processes.js';
+import { hubUnavailable, pushResolution, startDashboard, startHub, startWorkers, waitForWorkers, workerUrl } from './lab-workers.js';
 import { labObjectNames } from './lab-down.js';
 
 export interface UpOptions {
@@ -22,6 +22,8 @@ export interface UpOptions {
   workload: 'demo' | 'none';
   base: number;
   hubPort: number;
+  /** The dashboard's port on the host. */
+  frontPort: number;
   traffic: TrafficLimits;
   /** Progress lines (what is being built). */
   progress: (line: string) => void;
@@ -87,14 +89,17 @@ export async function labUp(o: UpOptions): Promise<LabSummary> {
   }
 
   let hub: LabSummary['hub'];
+  let front: LabSummary['front'];
   const why = hubUnavailable();
   if (why !== null) {
     hub = { unavailable: why };
+    front = { unavailable: why };
   } else {
     o.progress(`hub: on the host, port ${o.hubPort}`);
     const proc = startHub(plan, state, { port: o.hubPort, tokenFile, inventoryFile });
     await waitForTcp('127.0.0.1', o.hubPort, () => isRunning(proc.pid, proc.start), 'the hub');
     hub = { url: `http://127.0.0.1:${o.hubPort}`, pid: proc.pid };
+    front = await startLabDashboard(state, o.frontPort, hub.url, o.progress);
   }
 
   const summary: LabSummary = {
@@ -104,8 +109,26 @@ export async function labUp(o: UpOptions): Promise<LabSummary> {
     inventoryFile,
     workers: plan.nodes.map((n) => ({ node: n.name, url: workerUrl(n) })),
     hub,
+    front,
     workload: o.workload,
   };
   state.writeSummary(summary);
   return summary;
+}
+
+/**
+ * The dashboard in front of the hub. Unlike the hub it is not needed by the rest of the lab: a
+ * port already taken (another lab's dashboard, a `shoal front`) or a dashboard that fails leaves
+ * the lab up without it, and the summary says why.
+ */
+async function startLabDashboard(state: LabState, port: number, hubUrl: string, progress: (line: string) => void): Promise<LabSummary['front']> {
+  if (await isListening('127.0.0.1', port)) return { unavailable: `port ${port} is in use; lab up --front-port N moves the dashboard` };
+  progress(`dashboard: on the host, port ${port}`);
+  const dashboard = startDashboard(state, { port, hubUrl });
+  try {
+    await waitForTcp('127.0.0.1', port, () => isRunning(dashboard.pid, dashboard.start), 'the dashboard');
+  } catch (err) {
+    return { unavailable: `${(err as Error).message}; see ${state.path('logs', 'front.log')}` };
+  }
+  return { url: `http://127.0.0.1:${port}`, pid: dashboard.pid };
 }

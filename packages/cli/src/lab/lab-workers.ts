@@ -106,3 +106,16 @@ export function startHub(plan: LabPlan, state: LabState, opts: { port: number; t
     args: [SHOAL_BIN, 'hub', '--port', String(opts.port), '--workers', workers, '--worker-token-file', opts.tokenFile, '--inventory', opts.inventoryFile],
   });
 }
+
+/**
+ * The dashboard (`shoal front`) on the host, in front of the lab's hub: a recorded process like
+ * the hub, so `lab status` reports it and `lab down` stops it with the rest.
+ */
+export function startDashboard(state: LabState, opts: { port: number; hubUrl: string }): LabProcess {
+  return startProcess(state, {
+    name: 'front',
+    netns: null,
+    command: process.execPath,
+    args: [SHOAL_BIN, 'front', '--port', String(opts.port), '--hub', opts.hubUrl],
+  });
+}

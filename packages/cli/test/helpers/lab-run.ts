@@ -24,11 +24,13 @@ export interface TestLab {
   base: number;
   stateDir: string;
   hubPort: number;
+  /** The dashboard's port (`lab up --front-port`). */
+  frontPort: number;
   /** The options every `shoal lab` verb of this lab takes. */
   where: string[];
 }
 
-/** A free TCP port on the host (for the hub, should `shoal hub` be available). */
+/** A free TCP port on the host (for the hub and the dashboard, should `shoal hub` be available). */
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer().listen(0, '127.0.0.1', () => {
@@ -48,7 +50,7 @@ export async function testLab(tag: string, bases: [number, number]): Promise<Tes
   const base = bases[0] + (process.pid % Math.floor((bases[1] - bases[0]) / 4)) * 4;
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `shoal-${prefix}-`));
   fs.rmdirSync(stateDir); // `up` makes it and refuses one that holds a lab
-  return { prefix, base, stateDir, hubPort: await freePort(), where: ['--prefix', prefix, '--state-dir', stateDir] };
+  return { prefix, base, stateDir, hubPort: await freePort(), frontPort: await freePort(), where: ['--prefix', prefix, '--state-dir', stateDir] };
 }
 
 /**

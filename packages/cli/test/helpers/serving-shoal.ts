@@ -1,6 +1,6 @@
 /**
- * A `shoal local` or `shoal view` process for tests: started with `--port 0`, it prints its
- * hub URL when ready; the test reads that, talks to the hub, then stops it with SIGINT as a
+ * A `shoal local` or `shoal view` process for tests: started with `--port 0 --front-port 0`, it
+ * prints its hub and dashboard URLs when ready; the test reads that, talks to the hub, then stops it with SIGINT as a
  * user's Ctrl-C would. Waits are bounded; only the spawned process is signalled, by its PID.
  */
 
@@ -30,6 +30,14 @@ export class ServingShoal {
     await this.until(() => this.stdout.includes('Ctrl-C stops.'), 'the banner');
     const url = /^ {2}hub +(http:\/\/\S+)/m.exec(this.stdout)?.[1];
     if (url === undefined) throw new Error(`no hub URL in:\n${this.stdout}`);
+    return url;
+  }
+
+  /** The dashboard's URL (the front server next to the hub) once the banner is out. */
+  async dashboardUrl(): Promise<string> {
+    await this.hubUrl();
+    const url = /^ {2}dashboard +(http:\/\/\S+)/m.exec(this.stdout)?.[1];
+    if (url === undefined) throw new Error(`no dashboard URL in:\n${this.stdout}`);
     return url;
   }
 

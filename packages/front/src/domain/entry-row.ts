@@ -41,6 +41,8 @@ export interface Side {
 }
 
 export interface EntryRow {
+  /** Tells a row from the feed's gap markers (FeedItem) without wrapping it in another object. */
+  kind: 'entry';
   id: string;
   stream: string;
   timestamp: number;
@@ -68,6 +70,7 @@ function sideOf(e: EndpointJson): Side {
 
 export function toRow(e: EntryJson): EntryRow {
   const row: EntryRow = {
+    kind: 'entry',
     id: e.id,
     stream: e.stream,
     timestamp: e.timestamp,

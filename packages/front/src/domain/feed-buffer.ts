@@ -17,7 +17,10 @@ export class FeedBuffer<T> {
 
   constructor(readonly capacity = DEFAULT_CAPACITY) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
-    this.slots = new Array<T | undefined>(capacity);
+    // Filled by push, not `new Array(capacity)`: V8 keeps an array made with a length of 100,000
+    // or more as a dictionary, and every read and write of a row would be a hash lookup.
+    this.slots = [];
+    for (let i = 0; i < capacity; i++) this.slots.push(undefined);
   }
 
   get length(): number {

@@ -23,7 +23,6 @@ export class FeedController {
   private filter = '';
   private loading: Promise<void> | undefined;
   private generation = 0;
-  private started = false;
 
   constructor(
     private readonly model: FeedModel,
@@ -40,9 +39,8 @@ export class FeedController {
     const generation = ++this.generation;
     this.model.reset();
     const handover = this.now() - HANDOVER_MS;
-    if (this.started) this.stream.setFilter(filter, handover);
-    else this.stream.start(filter, handover);
-    this.started = true;
+    // Each query opens its own socket: nothing of the previous query can arrive on it.
+    this.stream.start(filter, handover);
     await this.page(generation, handover, this.pageSizes.first);
   }
 
@@ -51,8 +49,7 @@ export class FeedController {
     this.filter = filter;
     const generation = ++this.generation;
     this.model.reset(window);
-    if (this.started) this.stream.stop();
-    this.started = false;
+    this.stream.stop();
     await this.page(generation, window.to, this.pageSizes.first);
   }
 

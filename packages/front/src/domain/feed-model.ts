@@ -13,7 +13,7 @@ export interface GapRow {
   gap: Gap;
 }
 
-export type FeedItem = ({ kind: 'entry' } & EntryRow) | GapRow;
+export type FeedItem = EntryRow | GapRow;
 
 /** A stored past window the feed shows instead of the live tail; epoch ms, `to` exclusive. */
 export interface TimeWindow {
@@ -50,7 +50,7 @@ export class FeedModel {
   }
 
   addEntries(batch: readonly EntryJson[]): void {
-    this.rows.append(batch.map((e) => ({ kind: 'entry' as const, ...toRow(e) })));
+    this.rows.append(batch.map(toRow));
     if (!this.following) this.unseen += batch.length;
     this.changed();
   }
@@ -58,7 +58,7 @@ export class FeedModel {
   /** An older history page (oldest first) goes before the rows held. */
   addOlder(batch: readonly EntryJson[], next: number | null, examined = batch.length): void {
     this.history = { examined: this.history.examined + Math.max(examined, batch.length), matched: this.history.matched + batch.length };
-    this.lastPrepended = this.rows.prepend(batch.map((e) => ({ kind: 'entry' as const, ...toRow(e) })));
+    this.lastPrepended = this.rows.prepend(batch.map(toRow));
     // A full page could not all be taken: the page holds its limit, there is no going further back.
     this.olderCursor = this.lastPrepended < batch.length ? null : next;
     this.pagesTaken++;

@@ -1,6 +1,6 @@
 /**
- * The live feed from the hub's `/ws` (docs/hub.md): one socket, the filter pushed down, new
- * filters sent on the same socket, and reconnection with backoff when the hub goes away. After a
+ * The live feed from the hub's `/ws` (docs/hub.md): one socket per query, the filter pushed
+ * down, and reconnection with backoff when the hub goes away. After a
  * reconnection it asks for everything since the newest entry it delivered (`since`), drops the
  * copies of entries it already had at that instant, and reports the outage as a gap, so the view
  * resumes where it was and shows the hole rather than hiding it. No React and no DOM here: the
@@ -79,11 +79,6 @@ export class HubStream {
   /** Ids delivered lately: a replay from `since` repeats some of them. */
   private readonly seen = new RecentIds();
   private pending: EntryJson[] = [];
-  /**
-   * After setFilter on an open socket: the filter whose `ready` marks the switch. Entries before
-   * it are the old query's, still on their way, and are dropped (the hub: docs/hub.md, /ws).
-   */
-  private switchingTo: string | undefined;
   private flushScheduled = false;
   private disconnectedAt: number | undefined;
   private retryTimer: unknown;
@@ -101,28 +96,22 @@ export class HubStream {
     this.clearTimer = options.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>));
   }
 
-  /** Opens the feed for `filter`, live from now, or replayed from `since` (epoch ms). */
+  /**
+   * Opens the feed for `filter`, live from now, or replayed from `since` (epoch ms); a new query
+   * is opened the same way, on a new socket. The hub could switch the query on the same socket,
+   * but entries of the old query still on their way would then arrive after the switch,
+   * indistinguishable from the new query's replay (which comes before its `ready`): a page that
+   * had fallen behind would show thousands of rows that do not match. Messages of a replaced
+   * socket are ignored.
+   */
   start(filter: string, since?: number): void {
     this.filter = filter;
     this.newest = undefined;
     this.since = since;
     this.seen.clear();
+    this.pending = [];
     this.stopped = false;
     this.connect();
-  }
-
-  /** A new query on the same socket; its entries follow from `since` (or live). */
-  setFilter(filter: string, since?: number): void {
-    this.filter = filter;
-    this.newest = undefined;
-    this.since = since;
-    this.seen.clear();
-    this.pending = [];
-    if (this.socket === undefined) return this.connect();
-    this.switchingTo = filter;
-    const message: { filter: string; since?: number } = { filter };
-    if (since !== undefined) message.since = since;
-    this.socket.send(JSON.stringify(message));
   }
 
   stop(): void {
@@ -139,8 +128,6 @@ export class HubStream {
     const params = new URLSearchParams({ q: this.filter });
     if (this.since !== undefined) params.set('since', String(this.since));
     this.attempt++;
-    // A new socket carries only this filter's entries: nothing to wait for.
-    this.switchingTo = undefined;
     this.options.listener.state({ kind: 'connecting', attempt: this.attempt });
     const socket = this.options.socket(`${this.options.url}?${params.toString()}`);
     this.socket = socket;
@@ -157,8 +144,6 @@ export class HubStream {
     const m = JSON.parse(text) as Record<string, unknown>;
     if ('ready' in m) {
       const ready = m['ready'] as { filter: string; query?: string };
-      if (this.switchingTo !== undefined && ready.filter !== this.switchingTo) return; // an older switch's
-      this.switchingTo = undefined;
       this.backoff.reset();
       this.attempt = 0;
       if (this.disconnectedAt !== undefined) {
@@ -173,7 +158,7 @@ export class HubStream {
       this.options.listener.gap({ kind: 'lost', from: at, to: at, count: Number(m['lost']) });
     } else if ('error' in m) {
       this.options.listener.filterError(m['error'] as FilterError);
-    } else if (this.switchingTo === undefined) {
+    } else {
       this.accept(m as unknown as EntryJson);
     }
   }

@@ -3,6 +3,10 @@ import { FeedController } from '../../domain/feed-controller.js';
 import { FeedModel, type TimeWindow } from '../../domain/feed-model.js';
 import { HubApi } from '../../domain/hub-api.js';
 import { HubStream, type SocketLike } from '../../domain/hub-stream.js';
+import { pacedSchedule } from '../../domain/paced-schedule.js';
+
+/** The feed renders at most this often (pacedSchedule says why). */
+const FLUSH_INTERVAL_MS = 100;
 
 /** The page's `/api/ws` address, on the server that served the page. */
 function feedUrl(): string {
@@ -28,7 +32,12 @@ export function useFeed(filter: string, range?: TimeWindow): Feed {
       url: feedUrl(),
       // The page's WebSocket has the on* properties SocketLike names, with DOM event types.
       socket: (url) => new WebSocket(url) as unknown as SocketLike,
-      schedule: (flush) => requestAnimationFrame(flush),
+      schedule: pacedSchedule({
+        intervalMs: FLUSH_INTERVAL_MS,
+        frame: (fn) => requestAnimationFrame(fn),
+        setTimer: (fn, ms) => setTimeout(fn, ms),
+        now: () => performance.now(),
+      }),
       listener: {
         entries: (batch) => model.addEntries(batch),
         state: (s) => model.setState(s),

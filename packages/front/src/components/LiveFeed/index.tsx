@@ -1,5 +1,6 @@
-import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { memo, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { FeedItem, FeedModel } from '../../domain/feed-model.js';
+import { feedWindow, slotOf } from '../../domain/feed-window.js';
 import type { Selection } from '../../domain/row-selection.js';
 import { formatCount, formatLatency, formatTime, statusClass } from '../../domain/format.js';
 import { endpointTerm, variableTerm } from '../../domain/filter-snippet.js';
@@ -20,8 +21,20 @@ export interface RowActions {
   selected?: string | undefined;
 }
 
-/** `selected`: the keyboard's row or the entry whose detail is open. */
-function Row({ item, top, actions, selected }: { item: FeedItem; top: number; actions: RowActions; selected: boolean }) {
+interface RowProps {
+  item: FeedItem;
+  top: number;
+  onOpen: (id: string) => void;
+  onFilter: OnFilter;
+  /** The keyboard's row or the entry whose detail is open. */
+  selected: boolean;
+}
+
+/**
+ * Memoized: rows are immutable objects in the buffer, so a row whose slot did not move renders
+ * nothing (its props are compared one by one: keep the callbacks stable).
+ */
+const Row = memo(function Row({ item, top, onOpen, onFilter, selected }: RowProps) {
   if (item.kind === 'gap') {
     const g = item.gap;
     const text =
@@ -34,9 +47,8 @@ function Row({ item, top, actions, selected }: { item: FeedItem; top: number; ac
       </div>
     );
   }
-  const { onFilter } = actions;
   return (
-    <div className={selected ? 'row selected' : 'row'} style={{ top }} data-id={item.id} aria-selected={selected} onClick={() => actions.onOpen(item.id)}>
+    <div className={selected ? 'row selected' : 'row'} style={{ top }} data-id={item.id} aria-selected={selected} onClick={() => onOpen(item.id)}>
       <FilterValue term={variableTerm('protocol', item.protocol)} onFilter={onFilter} className={`badge proto-${item.protocol}`}>
         {item.abbr}
       </FilterValue>
@@ -57,11 +69,15 @@ function Row({ item, top, actions, selected }: { item: FeedItem; top: number; ac
       <span className="time">{formatTime(item.timestamp)}</span>
     </div>
   );
-}
+});
 
 /**
- * The virtualized live feed: only the rows on screen are in the DOM. `selected` is the
- * keyboard's row (kept in view); `empty` is what shows while there is no row.
+/**
+ * The virtualized live feed: only the rows on screen are in the DOM. At thousands of entries a
+ * second it renders once per animation frame (the model's batches), never reads the layout to
+ * decide what to show (feedWindow), and reuses each row's element for the row that takes its
+ * slot, so following the tail costs the new rows only. `selected` is the keyboard's row (kept in
+ * view); `empty` is what shows while there is no row.
  */
 export function LiveFeed({ model, onTop, actions, selected, empty }: { model: FeedModel; onTop: () => void; actions: RowActions; selected?: Selection | undefined; empty?: ReactNode }) {
   useModel(model);
@@ -70,6 +86,9 @@ export function LiveFeed({ model, onTop, actions, selected, empty }: { model: Fe
   const [height, setHeight] = useState(600);
   const rows = model.rows;
   const total = rows.length;
+  const win = feedWindow({ total, rowHeight: ROW_HEIGHT, height, scrollTop, following: model.following, overscan: OVERSCAN });
+  /** The tail's scroll offset as last rendered: a scroll event there is the view's own, or the user back at the bottom. */
+  const renderedTail = useRef(0);
 
   useLayoutEffect(() => {
     const el = viewport.current;
@@ -79,13 +98,15 @@ export function LiveFeed({ model, onTop, actions, selected, empty }: { model: Fe
     return () => observer.disconnect();
   }, []);
 
-  // Following: keep the newest row in view after every update. Not following: rows put before
-  // the head by a history page move what is on screen down; scroll by as much so it stays put.
+  // Following: keep the newest row in view after every update (a write, no layout read). Not
+  // following: rows put before the head by a history page move what is on screen down; scroll
+  // by as much so it stays put.
   const pagesSeen = useRef(0);
   useLayoutEffect(() => {
     const el = viewport.current;
     if (el === null) return;
-    if (model.following) el.scrollTop = el.scrollHeight;
+    renderedTail.current = win.tailTop;
+    if (model.following) el.scrollTop = win.tailTop;
     else if (model.pagesTaken !== pagesSeen.current) el.scrollTop += model.lastPrepended * ROW_HEIGHT;
     pagesSeen.current = model.pagesTaken;
   });
@@ -100,20 +121,23 @@ export function LiveFeed({ model, onTop, actions, selected, empty }: { model: Fe
   }, [selected]);
 
   const onScroll = () => {
-    const el = viewport.current!;
-    setScrollTop(el.scrollTop);
-    model.follow(el.scrollHeight - el.scrollTop - el.clientHeight <= TAIL_SLACK);
-    if (el.scrollTop === 0 && el.scrollHeight > el.clientHeight) onTop();
+    const top = viewport.current!.scrollTop;
+    const atTail = renderedTail.current - top <= TAIL_SLACK;
+    // The view's own scroll to the tail: nothing changed, no second render.
+    if (atTail && model.following) return;
+    setScrollTop(top);
+    model.follow(atTail);
+    if (top === 0 && total * ROW_HEIGHT > height) onTop();
   };
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(total, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
   const visible = [];
-  for (let i = first; i < last; i++) {
+  for (let i = win.first; i < win.last; i++) {
     const item = rows.at(i);
-    if (item !== undefined) visible.push(<Row key={item.id} item={item} top={i * ROW_HEIGHT} actions={actions} selected={item.id === selected?.id || item.id === actions.selected} />);
+    if (item !== undefined) {
+      const isSelected = item.id === selected?.id || item.id === actions.selected;
+      visible.push(<Row key={slotOf(i, win.slots)} item={item} top={i * ROW_HEIGHT} onOpen={actions.onOpen} onFilter={actions.onFilter} selected={isSelected} />);
+    }
   }
-
   return (
     <main className="feed">
       <div className="feed-viewport" ref={viewport} onScroll={onScroll} data-testid="feed">
