@@ -12,25 +12,11 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserUnavailable, launchBrowser, openPage } from './helpers/browser.js';
-import { fixture, fixtureAbs } from './helpers/fixtures.js';
+import { fixtureAbs } from './helpers/fixtures.js';
 import { pcapRecords } from './helpers/pcap-records.js';
-import { ServingShoal } from './helpers/serving-shoal.js';
+import { dashboardOn, type CaptureDashboard } from './helpers/capture-dashboard.js';
 
 const skip = browserUnavailable();
-
-/** A hub over `capture` and the dashboard in front of it; `stop` ends both, by PID. */
-async function serveDashboard(capture: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const view = new ServingShoal(['view', fixture(capture), '--port', '0']);
-  const front = new ServingShoal(['front', '--port', '0', '--hub', await view.hubUrl()]);
-  const url = await front.printed(/the dashboard on (http:\/\/\S+)/, 'the dashboard banner');
-  return {
-    url,
-    stop: async () => {
-      await front.stop();
-      await view.stop();
-    },
-  };
-}
 
 /** The feed row whose path is `text`, clicked on its time (a plain cell, not a filter value). */
 async function openRow(page: Page, text: string): Promise<string> {
@@ -51,14 +37,14 @@ async function feedHolds(page: Page, n: number): Promise<void> {
 
 describe('dashboard entry detail and click-to-filter (shoal view + shoal front, Chromium)', { skip: skip ?? false, timeout: 180_000 }, () => {
   let browser: Browser;
-  let keepAlive: { url: string; stop: () => Promise<void> };
-  let largeBody: { url: string; stop: () => Promise<void> };
+  let keepAlive: CaptureDashboard;
+  let largeBody: CaptureDashboard;
   let tmp = '';
 
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-detail-'));
-    keepAlive = await serveDashboard('keep-alive.pcap');
-    largeBody = await serveDashboard('large-body.pcap');
+    keepAlive = await dashboardOn('keep-alive.pcap');
+    largeBody = await dashboardOn('large-body.pcap');
     browser = await launchBrowser();
   });
   after(async () => {

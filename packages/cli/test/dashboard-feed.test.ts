@@ -7,29 +7,25 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { browserUnavailable, launchBrowser, openPage } from './helpers/browser.js';
-import { fixture, golden } from './helpers/fixtures.js';
-import { ServingShoal } from './helpers/serving-shoal.js';
+import { golden } from './helpers/fixtures.js';
+import { dashboardOn, type CaptureDashboard } from './helpers/capture-dashboard.js';
 
-const KEEP_ALIVE = fixture('keep-alive.pcap');
 const expected = golden('keep-alive.pcap').entries;
 const skip = browserUnavailable();
 
 describe('dashboard feed (shoal view + shoal front, Chromium)', { skip: skip ?? false, timeout: 120_000 }, () => {
-  let view: ServingShoal;
-  let front: ServingShoal;
+  let dashboard: CaptureDashboard;
   let browser: Browser;
   let url = '';
 
   before(async () => {
-    view = new ServingShoal(['view', KEEP_ALIVE, '--port', '0', '--front-port', '0']);
-    front = new ServingShoal(['front', '--port', '0', '--hub', await view.hubUrl()]);
-    url = await front.printed(/the dashboard on (http:\/\/\S+)/, 'the dashboard banner');
+    dashboard = await dashboardOn('keep-alive.pcap');
+    url = dashboard.url;
     browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();
-    await front?.stop();
-    await view?.stop();
+    await dashboard?.stop();
   });
 
   it("shows every entry of the file as a row, and the hub's connection", async () => {

@@ -7,10 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserUnavailable, launchBrowser, openPage } from './helpers/browser.js';
-import { fixture, golden } from './helpers/fixtures.js';
-import { ServingShoal } from './helpers/serving-shoal.js';
+import { golden } from './helpers/fixtures.js';
+import { dashboardOn, type CaptureDashboard } from './helpers/capture-dashboard.js';
 
-const KEEP_ALIVE = fixture('keep-alive.pcap');
 const expected = golden('keep-alive.pcap').entries as unknown as { timestamp: number; summary: { path: string } }[];
 const skip = browserUnavailable();
 
@@ -20,23 +19,19 @@ const paths = async (page: Page) => [...(await page.locator('.row[data-id] .text
 const rowCount = (page: Page, n: number) => page.waitForFunction((want) => document.querySelectorAll('.row[data-id]').length === want, n);
 
 describe('dashboard filter bar and time range (shoal view + shoal front, Chromium)', { skip: skip ?? false, timeout: 180_000 }, () => {
-  let view: ServingShoal;
-  let front: ServingShoal;
+  let dashboard: CaptureDashboard;
   let browser: Browser;
   let hub = '';
   let url = '';
 
   before(async () => {
-    view = new ServingShoal(['view', KEEP_ALIVE, '--port', '0']);
-    hub = await view.hubUrl();
-    front = new ServingShoal(['front', '--port', '0', '--hub', hub]);
-    url = await front.printed(/the dashboard on (http:\/\/\S+)/, 'the dashboard banner');
+    dashboard = await dashboardOn('keep-alive.pcap');
+    ({ hub, url } = dashboard);
     browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();
-    await front?.stop();
-    await view?.stop();
+    await dashboard?.stop();
   });
 
   it('applies a typed filter on Enter: the rows narrow, the URL holds it, Back restores the bar', async () => {

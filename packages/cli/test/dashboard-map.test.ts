@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserUnavailable, launchBrowser, openPage } from './helpers/browser.js';
-import { fixture, golden, type EntryJson } from './helpers/fixtures.js';
-import { ServingShoal } from './helpers/serving-shoal.js';
+import { golden, type EntryJson } from './helpers/fixtures.js';
+import { dashboardOn, type CaptureDashboard } from './helpers/capture-dashboard.js';
 
 // Two HTTP conversations, IPv4 and IPv6: two edges between four addresses.
 const MAP_CAPTURE = 'vlan.pcap';
@@ -43,28 +43,24 @@ const query = (page: Page): URLSearchParams => new URL(page.url()).searchParams;
 describe('dashboard service map and statistics (shoal view + shoal front, Chromium)', { skip: skip ?? false, timeout: 180_000 }, () => {
   const mapEntries = golden(MAP_CAPTURE).entries;
   const statsEntries = golden(STATS_CAPTURE).entries;
-  let mapView: ServingShoal;
-  let statsView: ServingShoal;
-  let mapFront: ServingShoal;
-  let statsFront: ServingShoal;
+  let map: CaptureDashboard;
+  let stats: CaptureDashboard;
   let browser: Browser;
   let mapHub = '';
   let mapUrl = '';
   let statsUrl = '';
 
   before(async () => {
-    mapView = new ServingShoal(['view', fixture(MAP_CAPTURE), '--port', '0']);
-    statsView = new ServingShoal(['view', fixture(STATS_CAPTURE), '--port', '0']);
-    mapHub = await mapView.hubUrl();
-    mapFront = new ServingShoal(['front', '--port', '0', '--hub', mapHub]);
-    statsFront = new ServingShoal(['front', '--port', '0', '--hub', await statsView.hubUrl()]);
-    mapUrl = await mapFront.printed(/the dashboard on (http:\/\/\S+)/, 'the dashboard banner');
-    statsUrl = await statsFront.printed(/the dashboard on (http:\/\/\S+)/, 'the dashboard banner');
+    map = await dashboardOn(MAP_CAPTURE);
+    stats = await dashboardOn(STATS_CAPTURE);
+    ({ hub: mapHub, url: mapUrl } = map);
+    statsUrl = stats.url;
     browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();
-    for (const s of [mapFront, statsFront, mapView, statsView]) await s?.stop();
+    await map?.stop();
+    await stats?.stop();
   });
 
   it("draws the hub's edges for the capture's endpoints, and a click on an edge opens the feed narrowed to it", async () => {

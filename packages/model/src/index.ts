@@ -15,3 +15,4 @@ export { LinkType } from './packet-sink.js';
 export type { PacketSink } from './packet-sink.js';
 export type { ResolutionPatch, Workload } from './resolution.js';
 export { addressKey } from './resolution.js';
+export type { ServiceMapEdge, ServiceMapNode, WorkerState } from './hub-wire.js';

@@ -3,32 +3,19 @@
  * nothing more. Request and response bodies stay in the workers; the detail is fetched on click
  * (`GET /api/entries/:id`), so 300,000 rows fit in a page.
  */
+import type { Endpoint, Entry, Malformed, NodeInfo, ProtocolInfo } from '@shoal/model';
 
-/** The fields of an entry (docs/entries.md) that a row reads; the rest is ignored. */
-export interface EntryJson {
-  id: string;
-  stream: string;
-  timestamp: number;
-  elapsedMs: number;
-  protocol: { name: string; abbr: string };
-  src: EndpointJson;
-  dst: EndpointJson;
-  node: { name: string };
-  summary: { method?: string; path?: string; status?: number; text: string };
-  requestSize: number;
-  responseSize: number;
-  malformed?: { code: string };
-}
+/**
+ * The fields of an entry (docs/entries.md, the model's Entry) that the page reads; the rest is
+ * ignored. Types only: nothing of the model package goes into the page's bundle.
+ */
+export type EntryJson = Pick<Entry, 'id' | 'stream' | 'timestamp' | 'elapsedMs' | 'src' | 'dst' | 'summary' | 'requestSize' | 'responseSize'> & {
+  protocol: Pick<ProtocolInfo, 'name' | 'abbr'>;
+  node: Pick<NodeInfo, 'name'>;
+  malformed?: Pick<Malformed, 'code'>;
+};
 
-export interface EndpointJson {
-  ip: string;
-  port: number;
-  name?: string;
-  namespace?: string;
-  pod?: string;
-  service?: string;
-  node?: string;
-}
+export type EndpointJson = Endpoint;
 
 export interface Side {
   /** Pod, else service, else IP: what the row prints. */

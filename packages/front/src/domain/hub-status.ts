@@ -3,21 +3,11 @@
  * it loads both. A hub without a pod source answers `/targets` with 409: the workers then keep
  * the targets they were started with, which the page cannot list (`available: false`).
  */
+import type { WorkerState } from '@shoal/model';
 import { HubApiError, type HubApi } from './hub-api.js';
 
-export interface WorkerStatus {
-  name: string;
-  url: string;
-  up: boolean;
-  /** Epoch ms of the transition to down; null while up. */
-  downSince: number | null;
-  lastError: string | null;
-  lastSeen: number | null;
-  capturing: boolean | null;
-  capture: { requested: string; backends: string[] } | null;
-  packets: { received: number; dropped: number } | null;
-  store: { bytes: number; entries: number } | null;
-}
+/** A worker in `/status`; the page does not read its run id or pod. */
+export type WorkerStatus = Omit<WorkerState, 'run' | 'pod'>;
 
 export interface QueryStatus {
   /** Sent in the stream's `ready` too: how a page finds its own query. */

@@ -2,28 +2,13 @@
  * The hub's `GET /servicemap` answer (docs/hub.md) turned into what the map draws: workloads
  * with the group they belong to, edges with their error rate, and the protocols for the legend.
  */
+import type { ServiceMapEdge, ServiceMapNode } from '@shoal/model';
 
-export type WorkloadKind = 'pod' | 'service' | 'ip';
+export type WorkloadKind = ServiceMapNode['kind'];
 
-export interface MapNodeJson {
-  id: string;
-  name: string;
-  namespace: string | null;
-  kind: WorkloadKind;
-  /** The Kubernetes node of a pod; absent or null when unknown (services, bare IPs). */
-  node?: string | null;
-}
-
-export interface MapEdgeJson {
-  source: string;
-  target: string;
-  protocol: string;
-  count: number;
-  bytes: number;
-  errors: number;
-  p50Ms: number;
-  p95Ms: number;
-}
+/** A workload as the hub sends it; `node` may be absent from an older hub. */
+export type MapNodeJson = Omit<ServiceMapNode, 'node'> & { node?: string | null };
+export type MapEdgeJson = ServiceMapEdge;
 
 export interface ServiceMapJson {
   from: number;

@@ -1,28 +1,11 @@
 import { EventEmitter } from 'node:events';
+import type { WorkerState } from '@shoal/model';
 import type { Logger } from 'pino';
 import { Backoff } from './backoff.js';
 import type { WorkerAddress } from './worker-list.js';
 
-/** What GET /status shows for one worker. */
-export interface WorkerState {
-  name: string;
-  url: string;
-  up: boolean;
-  /** Epoch ms of the transition to down; null while up (and before the first poll). */
-  downSince: number | null;
-  lastError: string | null;
-  /** Epoch ms of the last successful poll. */
-  lastSeen: number | null;
-  /** From the worker's /health: false while one of its captures is not running. */
-  capturing: boolean | null;
-  capture: { requested: string; backends: string[] } | null;
-  packets: { received: number; dropped: number } | null;
-  store: { bytes: number; entries: number } | null;
-  /** The worker's run id: a new one means it restarted. */
-  run: string | null;
-  /** `namespace/name` of the worker pod the hub found it from; null for one given by `--workers`. */
-  pod: string | null;
-}
+/** What GET /status shows for one worker: a wire shape, shared with the dashboard. */
+export type { WorkerState };
 
 export interface LinkOptions {
   /** Polling period of /health and /stats while the worker is up. */

@@ -1,20 +1,10 @@
 import type { ServerResponse } from 'node:http';
-import type { Endpoint } from '@shoal/model';
+import type { Endpoint, ServiceMapNode } from '@shoal/model';
 import { walkHistory } from '../../history/history-walk.js';
 import { percentile } from '../../history/percentile.js';
 import { rangeParams } from '../../history/range-params.js';
 import type { WorkerRegistry } from '../../workers/worker-registry.js';
 import { sendJson } from '../http-util.js';
-
-interface MapNode {
-  id: string;
-  name: string;
-  namespace: string | null;
-  /** `pod`, `service`, or `ip` when nothing named the address. */
-  kind: 'pod' | 'service' | 'ip';
-  /** The Kubernetes node a pod runs on (resolution's), so a map can group by node; else null. */
-  node: string | null;
-}
 
 interface EdgeAcc {
   source: string;
@@ -27,7 +17,7 @@ interface EdgeAcc {
 }
 
 /** A workload's node: the name the worker (or the hub) gave the endpoint, else its IP. */
-function nodeOf(e: Endpoint): MapNode {
+function nodeOf(e: Endpoint): ServiceMapNode {
   const kind = e.pod !== undefined ? 'pod' : e.service !== undefined ? 'service' : 'ip';
   const name = e.name ?? e.pod ?? e.service ?? e.ip;
   const namespace = e.namespace ?? null;
@@ -41,7 +31,7 @@ function nodeOf(e: Endpoint): MapNode {
  */
 export async function getServiceMap(registry: WorkerRegistry, query: URLSearchParams, res: ServerResponse): Promise<void> {
   const { q, from, to } = rangeParams(query);
-  const nodes = new Map<string, MapNode>();
+  const nodes = new Map<string, ServiceMapNode>();
   const edges = new Map<string, EdgeAcc>();
   const walk = await walkHistory(registry, q, from, to, (e) => {
     const src = nodeOf(e.src);
