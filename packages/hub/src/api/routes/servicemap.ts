@@ -1,20 +1,13 @@
 import type { ServerResponse } from 'node:http';
-import type { Endpoint, ServiceMapNode } from '@shoal/model';
+import type { Endpoint, ServiceMapEdge, ServiceMapNode } from '@shoal/model';
 import { walkHistory } from '../../history/history-walk.js';
 import { percentile } from '../../history/percentile.js';
 import { rangeParams } from '../../history/range-params.js';
 import type { WorkerRegistry } from '../../workers/worker-registry.js';
 import { sendJson } from '../http-util.js';
 
-interface EdgeAcc {
-  source: string;
-  target: string;
-  protocol: string;
-  count: number;
-  bytes: number;
-  errors: number;
-  latencies: number[];
-}
+/** An edge while it is counted: its latencies, not yet their percentiles. */
+type EdgeAcc = Omit<ServiceMapEdge, 'p50Ms' | 'p95Ms'> & { latencies: number[] };
 
 /** A workload's node: the name the worker (or the hub) gave the endpoint, else its IP. */
 function nodeOf(e: Endpoint): ServiceMapNode {
