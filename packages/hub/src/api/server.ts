@@ -31,6 +31,8 @@ export interface ApiContext {
   metrics: Registry;
   sockets: Set<WebSocket>;
   limits: ClientLimits;
+  /** The live merge's reorder window (ms), shown in /status. */
+  windowMs: number;
   token: string | undefined;
   /** Present when the hub has a pod source; /targets answers 409 without one. */
   targets: TargetPusher | undefined;
@@ -78,7 +80,7 @@ export function createHubServer(ctx: ApiContext): Server {
     }],
   };
   const guarded: Record<string, [string, Handler]> = {
-    '/status': ['GET', (_req, res) => getStatus(registry, feeds, ctx.resolution, ctx.targets !== undefined, ctx.sockets.size, res)],
+    '/status': ['GET', (_req, res) => getStatus(ctx, res)],
     '/entries': ['GET', (_req, res, url) => getHistory(registry, ctx.names, url.searchParams, res)],
     '/pcap': ['GET', (_req, res, url) => getPcap(registry, url.searchParams, res, log)],
     '/stats': ['GET', (_req, res, url) => getStats(registry, url.searchParams, res)],
