@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 /**
  * The JSON API plumbing the worker and the hub share: errors as `{error: {code, message, …}}`,
@@ -34,6 +35,15 @@ export interface JsonApiOptions {
   tooLargeCode: string;
   /** The code of a body that is not JSON (400). */
   badRequestCode: string;
+  /** The code of a failure that is a bug (500). */
+  internalCode: string;
+  /** Who to blame in a 500's message: "see the <service> log". */
+  service: string;
+}
+
+/** Where a failed request is logged (pino's shape). */
+export interface ErrorLog {
+  error(details: object, message: string): void;
 }
 
 export interface JsonApi {
@@ -42,6 +52,13 @@ export interface JsonApi {
   readBody(req: IncomingMessage): Promise<string>;
   /** Reads and parses a JSON body (size limit as `readBody`). */
   readJson(req: IncomingMessage): Promise<unknown>;
+  /**
+   * Answers a route that threw: its ApiError, else a 500 with the stack in the log; once the
+   * response has started (a pcap stream), by cutting the connection.
+   */
+  fail(req: IncomingMessage, res: ServerResponse, err: unknown, log: ErrorLog): void;
+  /** Refuses a WebSocket upgrade with a plain HTTP answer carrying the error. */
+  refuseUpgrade(socket: Duplex, err: ApiError): void;
 }
 
 export function jsonApi(options: JsonApiOptions): JsonApi {
@@ -56,11 +73,31 @@ export function jsonApi(options: JsonApiOptions): JsonApi {
     }
     return Buffer.concat(chunks).toString('utf8');
   };
+  const sendError = (res: ServerResponse, err: ApiError): void => {
+    sendJson(res, err.status, { error: { code: err.code, message: err.message, ...err.extra } }, err.status === 401 ? unauthorizedHeaders : {});
+  };
   return {
-    sendError(res, err) {
-      sendJson(res, err.status, { error: { code: err.code, message: err.message, ...err.extra } }, err.status === 401 ? unauthorizedHeaders : {});
-    },
+    sendError,
     readBody,
+    fail(req, res, err, log) {
+      if (res.headersSent) {
+        // Mid-stream: the only honest signal left is a cut connection.
+        log.error({ err: String(err), url: req.url }, 'request failed after the response started');
+        res.destroy();
+        return;
+      }
+      if (err instanceof ApiError) return sendError(res, err);
+      log.error({ err: err instanceof Error ? err.stack : String(err), url: req.url }, 'request failed');
+      sendError(res, new ApiError(500, options.internalCode, `internal error; see the ${options.service} log`));
+    },
+    refuseUpgrade(socket, err) {
+      const body = JSON.stringify({ error: { code: err.code, message: err.message } });
+      const extra = err.status === 401 ? `WWW-Authenticate: ${unauthorizedHeaders['www-authenticate']}\r\n` : '';
+      socket.end(
+        `HTTP/1.1 ${err.status} ${err.status === 401 ? 'Unauthorized' : 'Not Found'}\r\n${extra}Content-Type: application/json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
     async readJson(req) {
       const text = await readBody(req);
       try {

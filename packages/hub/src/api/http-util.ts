@@ -17,11 +17,13 @@ export function badRequest(message: string): ApiError {
 /** Largest request body accepted (a filter, a target selection). */
 export const MAX_BODY_BYTES = 1 << 20;
 
-export const { sendError, readBody, readJson } = jsonApi({
+export const { sendError, fail, refuseUpgrade, readBody, readJson } = jsonApi({
   realm: 'shoal-hub',
   maxBodyBytes: MAX_BODY_BYTES,
   tooLargeCode: ErrorCodes.HUB_ERR_TOO_LARGE,
   badRequestCode: ErrorCodes.HUB_ERR_BAD_REQUEST,
+  internalCode: ErrorCodes.HUB_ERR_INTERNAL,
+  service: 'hub',
 });
 
 /** An epoch-ms query parameter, or `fallback` when absent. */

@@ -11,9 +11,11 @@ export { ApiError, sendJson } from '@shoal/model/http';
 /** Largest request body accepted (a resolution table of a big cluster fits comfortably). */
 export const MAX_BODY_BYTES = 32 << 20;
 
-export const { sendError, readJson } = jsonApi({
+export const { sendError, fail, refuseUpgrade, readJson } = jsonApi({
   realm: 'shoal-worker',
   maxBodyBytes: MAX_BODY_BYTES,
   tooLargeCode: ApiErrorCodes.WRK_ERR_TOO_LARGE,
   badRequestCode: ApiErrorCodes.WRK_ERR_BAD_REQUEST,
+  internalCode: ApiErrorCodes.WRK_ERR_INTERNAL,
+  service: 'worker',
 });
