@@ -44,6 +44,7 @@ async function stop(child: ChildProcess): Promise<number | null> {
 
 interface Status {
   workers: { name: string; up: boolean; lastError: string | null; url: string; pod: string | null }[];
+  feed: { windowMs: number };
 }
 
 async function status(port: number): Promise<Status> {
@@ -73,16 +74,30 @@ describe('shoal hub (command line)', () => {
   it('lists every flag in --help', async () => {
     const r = await shoal('hub', '--help');
     assert.equal(r.code, 0);
-    const flags = ['--port', '--host', '--workers', '--worker-token-file', '--token-file', '--inventory', '--kubernetes', '--worker-selector', '--worker-namespace', '--worker-port', '--log-level'];
+    const flags = ['--port', '--host', '--workers', '--worker-token-file', '--token-file', '--inventory', '--kubernetes', '--worker-selector', '--worker-namespace', '--worker-port', '--merge-window', '--log-level'];
     for (const flag of flags) assert.ok(r.stdout.includes(flag), flag);
   });
 
   it('refuses a bad command line with exit code 2', async () => {
     for (const args of [['--workers', 'node-a'], ['--workers', 'a=h:1,a=h:2'], ['--port', '70000'], ['--bogus'], ['--worker-token-file', '/nonexistent/token'],
-      ['--worker-port', '30001'], ['--worker-selector', 'app=shoal'], ['--kubernetes', '--worker-selector', 'app'], ['--kubernetes', '--worker-port', '0']]) {
+      ['--worker-port', '30001'], ['--worker-selector', 'app=shoal'], ['--kubernetes', '--worker-selector', 'app'], ['--kubernetes', '--worker-port', '0'],
+      ['--merge-window', '10001'], ['--merge-window', '-1'], ['--merge-window', '0.5'], ['--merge-window', 'soon']]) {
       const r = await shoal('hub', ...args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /CLI_ERR_USAGE/);
+    }
+  });
+
+  it('--merge-window sets the live merge\'s reorder window, shown in /status', async () => {
+    const r = await shoal('hub', '--merge-window', '10001');
+    assert.match(r.stderr, /--merge-window needs a whole number 0-10000, got '10001'/);
+    for (const windowMs of [0, 2500]) {
+      const hub = await startListening(['hub', '--port', '0', '--host', '127.0.0.1', '--merge-window', String(windowMs)]);
+      try {
+        assert.equal((await status(hub.port)).feed.windowMs, windowMs);
+      } finally {
+        assert.equal(await stop(hub.child), 0);
+      }
     }
   });
 
@@ -98,6 +113,7 @@ describe('shoal hub (command line)', () => {
       const hub = await startListening(['hub', '--port', '0', '--host', '127.0.0.1', '--workers', `cli-node=127.0.0.1:${worker.port}`, '--worker-token-file', tokenFile]);
       children.push(hub.child);
       assert.ok(await waitFor(async () => (await status(hub.port)).workers[0]?.up === true), 'the hub sees the worker up');
+      assert.equal((await status(hub.port)).feed.windowMs, 500, 'the default merge window');
 
       assert.equal(await stop(worker.child), 0);
       assert.ok(await waitFor(async () => (await status(hub.port)).workers[0]?.up === false), 'the hub sees the worker down');

@@ -55,7 +55,8 @@ export function createHubLogger(level = 'info'): Logger {
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const log = options.logger ?? createHubLogger();
   const registry = new WorkerRegistry(options.workers, options.workerToken, log, { ...DEFAULT_LINK_OPTIONS, ...options.link });
-  const feeds = new FeedHub(registry, options.names, { ...DEFAULT_GROUP_OPTIONS, ...options.feed }, log);
+  const feedOptions = { ...DEFAULT_GROUP_OPTIONS, ...options.feed };
+  const feeds = new FeedHub(registry, options.names, feedOptions, log);
   const sockets = new Set<WebSocket>();
   const metrics = createHubMetrics(registry, feeds, () => sockets.size);
   const targets = options.pods === undefined ? undefined : new TargetPusher(registry, options.pods, log);
@@ -65,6 +66,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const server = createHubServer({
     registry, feeds, metrics, sockets, log,
     limits: options.clientLimits ?? DEFAULT_CLIENT_LIMITS,
+    windowMs: feedOptions.windowMs,
     token: options.token,
     targets,
     names: options.names,

@@ -15,6 +15,7 @@ export { CLOSE_BAD_FILTER, CLOSE_NO_FILTER } from './api/ws-route.js';
 export { DEFAULT_CLIENT_LIMITS } from './feed/client-feed.js';
 export type { ClientLimits } from './feed/client-feed.js';
 export { MergeWindow } from './feed/merge-window.js';
+export { DEFAULT_GROUP_OPTIONS } from './feed/query-group.js';
 export { METRIC_PREFIX } from './metrics.js';
 export type { NameLookup, Pod, PodDirectory } from './names.js';
 export { parseSelection, selectPods, DEFAULT_SELECTION } from './targets/target-selection.js';

@@ -1,6 +1,6 @@
 import { isShoalError } from '@shoal/model';
 import {
-  createHubLogger, DEFAULT_WORKER_LABELS, DEFAULT_WORKER_PORT, defaultWorkerNamespace, parseLabelSelector, parseWorkerList, readTokenFile, startHub,
+  createHubLogger, DEFAULT_GROUP_OPTIONS, DEFAULT_WORKER_LABELS, DEFAULT_WORKER_PORT, defaultWorkerNamespace, parseLabelSelector, parseWorkerList, readTokenFile, startHub,
   startHubNames, type HubNames, type HubOptions, type RunningHub, type WorkerPodSelector,
 } from '@shoal/hub';
 import type { Command } from '../main.js';
@@ -8,10 +8,13 @@ import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import { usageError } from '../usage-error.js';
 import { parseCommandLine } from '../command-line.js';
 import { logLevelOption } from '../log-level-option.js';
+import { integerOption } from '../integer-option.js';
 import { portOption } from '../port-option.js';
 import { untilStopSignal } from '../stop-signal.js';
 
 const DEFAULTS = { port: 8898 } as const;
+/** Beyond 10 s a live feed is no longer live; 0 delivers each entry as it arrives. */
+const MAX_MERGE_WINDOW_MS = 10_000;
 
 const usage = `Usage: shoal hub [options]
 
@@ -40,6 +43,10 @@ Options:
   --worker-namespace NS     with --kubernetes: the worker pods' namespace (default the hub's
                             own in a pod, else default)
   --worker-port N           with --kubernetes: the workers' API port (default ${DEFAULT_WORKER_PORT})
+  --merge-window MS         how long each live entry waits for earlier ones from other
+                            workers, 0-${MAX_MERGE_WINDOW_MS} ms (default ${DEFAULT_GROUP_OPTIONS.windowMs}): longer keeps the
+                            stream in time order when a worker's clock or link runs late,
+                            shorter delivers sooner (a later entry then arrives out of order)
   --log-level LEVEL         fatal | error | warn | info | debug (default info)
 
 Exit codes: 0 stopped by SIGTERM/SIGINT; 1 could not start (port in use); 2 bad command
@@ -60,9 +67,11 @@ async function run(argv: string[]): Promise<number> {
       'worker-selector': { type: 'string' },
       'worker-namespace': { type: 'string' },
       'worker-port': { type: 'string' },
+      'merge-window': { type: 'string' },
       'log-level': { type: 'string' },
     },
   });
+  const windowMs = integerOption('--merge-window', values['merge-window'], DEFAULT_GROUP_OPTIONS.windowMs, 0, MAX_MERGE_WINDOW_MS);
   const log = createHubLogger(logLevelOption(values['log-level'], 'info'));
   const workers = parseWorkerList(values.workers ?? '');
   const workerPods = workerPodOptions(values);
@@ -72,6 +81,7 @@ async function run(argv: string[]): Promise<number> {
     port: portOption(values.port, DEFAULTS.port),
     workers,
     logger: log,
+    feed: { windowMs },
     ...(values.host !== undefined ? { host: values.host } : {}),
     ...(values['worker-token-file'] !== undefined ? { workerToken: readTokenFile(values['worker-token-file'], '--worker-token-file') } : {}),
     ...(values['token-file'] !== undefined ? { token: readTokenFile(values['token-file'], '--token-file') } : {}),

@@ -10,7 +10,7 @@ import type { ResolutionPusher } from '../workers/resolution-pusher.js';
 import type { TargetPusher } from '../targets/target-pusher.js';
 import type { WorkerRegistry } from '../workers/worker-registry.js';
 import { ClientAuth } from './auth.js';
-import { ApiError, ErrorCodes, sendError, sendJson } from './http-util.js';
+import { ApiError, ErrorCodes, fail, refuseUpgrade, sendJson } from './http-util.js';
 import { getEntryById, getHistory } from './routes/entries.js';
 import { getPcap } from './routes/pcap.js';
 import { getServiceMap } from './routes/servicemap.js';
@@ -31,6 +31,8 @@ export interface ApiContext {
   metrics: Registry;
   sockets: Set<WebSocket>;
   limits: ClientLimits;
+  /** The live merge's reorder window (ms), shown in /status. */
+  windowMs: number;
   token: string | undefined;
   /** Present when the hub has a pod source; /targets answers 409 without one. */
   targets: TargetPusher | undefined;
@@ -78,7 +80,7 @@ export function createHubServer(ctx: ApiContext): Server {
     }],
   };
   const guarded: Record<string, [string, Handler]> = {
-    '/status': ['GET', (_req, res) => getStatus(registry, feeds, ctx.resolution, ctx.targets !== undefined, ctx.sockets.size, res)],
+    '/status': ['GET', (_req, res) => getStatus(ctx, res)],
     '/entries': ['GET', (_req, res, url) => getHistory(registry, ctx.names, url.searchParams, res)],
     '/pcap': ['GET', (_req, res, url) => getPcap(registry, url.searchParams, res, log)],
     '/stats': ['GET', (_req, res, url) => getStats(registry, url.searchParams, res)],
@@ -110,31 +112,13 @@ export function createHubServer(ctx: ApiContext): Server {
   }
 
   const server = createServer((req, res) => {
-    route(req, res).catch((err: unknown) => {
-      if (res.headersSent) {
-        // Mid-stream (a pcap merge): the only honest signal left is a cut connection.
-        log.error({ err: String(err), url: req.url }, 'request failed after the response started');
-        res.destroy();
-        return;
-      }
-      if (err instanceof ApiError) return sendError(res, err);
-      log.error({ err: err instanceof Error ? err.stack : String(err), url: req.url }, 'request failed');
-      sendError(res, new ApiError(500, ErrorCodes.HUB_ERR_INTERNAL, 'internal error; see the hub log'));
-    });
+    route(req, res).catch((err: unknown) => fail(req, res, err, log));
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://hub');
-    const refuse = (err: ApiError): void => {
-      const body = JSON.stringify({ error: { code: err.code, message: err.message } });
-      const extra = err.status === 401 ? 'WWW-Authenticate: Bearer realm="shoal-hub"\r\n' : '';
-      socket.end(
-        `HTTP/1.1 ${err.status} ${err.status === 401 ? 'Unauthorized' : 'Not Found'}\r\n${extra}Content-Type: application/json\r\n` +
-          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
-    };
-    if (!auth.allows(req.headers.authorization)) return refuse(UNAUTHORIZED);
-    if (url.pathname !== '/ws') return refuse(notFound(url.pathname));
+    if (!auth.allows(req.headers.authorization)) return refuseUpgrade(socket, UNAUTHORIZED);
+    if (url.pathname !== '/ws') return refuseUpgrade(socket, notFound(url.pathname));
     wss.handleUpgrade(req, socket, head, (ws) => serveHubFeed(feeds, ws, url.searchParams, ctx.limits, ctx.sockets, log));
   });
   server.on('close', () => wss.close());

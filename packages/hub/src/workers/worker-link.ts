@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { WorkerState } from '@shoal/model';
 import type { Logger } from 'pino';
 import { Backoff } from './backoff.js';
+import { hubLoopStall, runningTimeout } from './loop-stall.js';
 import type { WorkerAddress } from './worker-list.js';
 
 /** What GET /status shows for one worker: a wire shape, shared with the dashboard. */
@@ -10,7 +11,10 @@ export type { WorkerState };
 export interface LinkOptions {
   /** Polling period of /health and /stats while the worker is up. */
   pollMs: number;
-  /** A request to a worker that takes longer fails (the worker counts as down). */
+  /**
+   * A request to a worker that takes longer fails (the worker counts as down). Counted in time
+   * the hub's event loop could run: a stall of the hub's own does not count against the worker.
+   */
   timeoutMs: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
@@ -55,6 +59,8 @@ export class WorkerLink extends EventEmitter {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private polling = false;
+  /** Started: the hub's loop stalls are measured for this link's timeouts. */
+  private measuringStalls = false;
   /** Epoch ms of the last message any feed socket got from this worker. */
   private lastHeard = -Infinity;
   private readonly current: WorkerState;
@@ -107,12 +113,12 @@ export class WorkerLink extends EventEmitter {
     return `ws://${this.address.host}:${this.address.port}/ws?${q}`;
   }
 
-  /** A request to the worker with the token and a timeout. */
+  /** A request to the worker with the token and a timeout (net of the hub's own loop stalls). */
   async fetch(path: string, init: RequestInit = {}, timeoutMs = this.options.timeoutMs): Promise<Response> {
     return fetch(this.base + path, {
       ...init,
       headers: { ...this.headers(), ...(init.headers as Record<string, string> | undefined) },
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: runningTimeout(timeoutMs),
     });
   }
 
@@ -140,10 +146,14 @@ export class WorkerLink extends EventEmitter {
   }
 
   start(): void {
+    if (!this.measuringStalls) hubLoopStall.retain();
+    this.measuringStalls = true;
     this.schedule(0);
   }
 
   stop(): void {
+    if (this.measuringStalls) hubLoopStall.release();
+    this.measuringStalls = false;
     this.stopped = true;
     clearTimeout(this.timer);
   }

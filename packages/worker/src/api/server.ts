@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { WorkerCore } from '../worker-core.js';
 import { BearerCheck } from './auth.js';
-import { ApiError, ApiErrorCodes, sendError } from './http-util.js';
+import { ApiError, ApiErrorCodes, fail, refuseUpgrade } from './http-util.js';
 import { listEntries } from './entry-history.js';
 import { exportPcap } from './pcap-export.js';
 import { getEntry, health, metrics, patchResolution, putResolution, putTargets, stats } from './routes.js';
@@ -78,31 +78,13 @@ export function createApiServer(core: WorkerCore, token: string): Server {
   }
 
   const server = createServer((req, res) => {
-    route(req, res).catch((err: unknown) => {
-      if (res.headersSent) {
-        // Mid-stream (a pcap export): the only honest signal left is a cut connection.
-        core.log.error({ err: String(err), url: req.url }, 'request failed after the response started');
-        res.destroy();
-        return;
-      }
-      if (err instanceof ApiError) return sendError(res, err);
-      core.log.error({ err: err instanceof Error ? err.stack : String(err), url: req.url }, 'request failed');
-      sendError(res, new ApiError(500, ApiErrorCodes.WRK_ERR_INTERNAL, 'internal error; see the worker log'));
-    });
+    route(req, res).catch((err: unknown) => fail(req, res, err, core.log));
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://worker');
-    const refuse = (err: ApiError): void => {
-      const body = JSON.stringify({ error: { code: err.code, message: err.message } });
-      const extra = err.status === 401 ? 'WWW-Authenticate: Bearer realm="shoal-worker"\r\n' : '';
-      socket.end(
-        `HTTP/1.1 ${err.status} ${err.status === 401 ? 'Unauthorized' : 'Not Found'}\r\n${extra}Content-Type: application/json\r\n` +
-          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
-    };
-    if (!auth.allows(req.headers.authorization)) return refuse(UNAUTHORIZED);
-    if (url.pathname !== '/ws') return refuse(notFound(url.pathname));
+    if (!auth.allows(req.headers.authorization)) return refuseUpgrade(socket, UNAUTHORIZED);
+    if (url.pathname !== '/ws') return refuseUpgrade(socket, notFound(url.pathname));
     const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
     wss.handleUpgrade(req, socket, head, (ws) => serveFeed(core, ws, url.searchParams, peer));
   });

@@ -1,0 +1,110 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+/**
+ * The JSON API plumbing the worker and the hub share: errors as `{error: {code, message, …}}`,
+ * JSON answers, and request bodies read with a size limit. Each service keeps its own codes
+ * (WRK_ERR_* or HUB_ERR_*), body limit and authentication realm (`jsonApi`). A subpath of its
+ * own (`@shoal/model/http`), so that the model's main entry stays free of Node's HTTP types
+ * for the browser code that imports it.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** What differs between the services' APIs. */
+export interface JsonApiOptions {
+  /** The `WWW-Authenticate: Bearer realm=…` of a 401. */
+  realm: string;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** The code of a body over `maxBodyBytes` (413). */
+  tooLargeCode: string;
+  /** The code of a body that is not JSON (400). */
+  badRequestCode: string;
+  /** The code of a failure that is a bug (500). */
+  internalCode: string;
+  /** Who to blame in a 500's message: "see the <service> log". */
+  service: string;
+}
+
+/** Where a failed request is logged (pino's shape). */
+export interface ErrorLog {
+  error(details: object, message: string): void;
+}
+
+export interface JsonApi {
+  sendError(res: ServerResponse, err: ApiError): void;
+  /** Reads a body as text, refusing more than `maxBodyBytes` without buffering them. */
+  readBody(req: IncomingMessage): Promise<string>;
+  /** Reads and parses a JSON body (size limit as `readBody`). */
+  readJson(req: IncomingMessage): Promise<unknown>;
+  /**
+   * Answers a route that threw: its ApiError, else a 500 with the stack in the log; once the
+   * response has started (a pcap stream), by cutting the connection.
+   */
+  fail(req: IncomingMessage, res: ServerResponse, err: unknown, log: ErrorLog): void;
+  /** Refuses a WebSocket upgrade with a plain HTTP answer carrying the error. */
+  refuseUpgrade(socket: Duplex, err: ApiError): void;
+}
+
+export function jsonApi(options: JsonApiOptions): JsonApi {
+  const unauthorizedHeaders = { 'www-authenticate': `Bearer realm="${options.realm}"` };
+  const readBody = async (req: IncomingMessage): Promise<string> => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > options.maxBodyBytes) throw new ApiError(413, options.tooLargeCode, `the request body is larger than ${options.maxBodyBytes} bytes`);
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  };
+  const sendError = (res: ServerResponse, err: ApiError): void => {
+    sendJson(res, err.status, { error: { code: err.code, message: err.message, ...err.extra } }, err.status === 401 ? unauthorizedHeaders : {});
+  };
+  return {
+    sendError,
+    readBody,
+    fail(req, res, err, log) {
+      if (res.headersSent) {
+        // Mid-stream: the only honest signal left is a cut connection.
+        log.error({ err: String(err), url: req.url }, 'request failed after the response started');
+        res.destroy();
+        return;
+      }
+      if (err instanceof ApiError) return sendError(res, err);
+      log.error({ err: err instanceof Error ? err.stack : String(err), url: req.url }, 'request failed');
+      sendError(res, new ApiError(500, options.internalCode, `internal error; see the ${options.service} log`));
+    },
+    refuseUpgrade(socket, err) {
+      const body = JSON.stringify({ error: { code: err.code, message: err.message } });
+      const extra = err.status === 401 ? `WWW-Authenticate: ${unauthorizedHeaders['www-authenticate']}\r\n` : '';
+      socket.end(
+        `HTTP/1.1 ${err.status} ${err.status === 401 ? 'Unauthorized' : 'Not Found'}\r\n${extra}Content-Type: application/json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
+    async readJson(req) {
+      const text = await readBody(req);
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (err) {
+        throw new ApiError(400, options.badRequestCode, `the request body is not JSON: ${(err as Error).message}`);
+      }
+    },
+  };
+}
