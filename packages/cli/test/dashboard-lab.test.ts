@@ -313,7 +313,7 @@ describe('the dashboard on the lab (2 nodes, demo workload, Chromium)', { skip: 
 
     // The targets: every pod of the lab selected, listed per node with what each worker was given.
     // Last, and before the tests that stop things: the workers capture anew once given targets.
-    await page.locator('.view-tab[data-view=targets]').click();
+    await page.goto(`${dashboard}/?view=targets`);
     await page.locator('input[name=podRegex]').fill('.*');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.getByRole('heading', { name: `${inventory.pods.length} pods targeted` }).waitFor();
