@@ -20,7 +20,7 @@ const skip = browserUnavailable();
 
 /** A hub over `capture` and the dashboard in front of it; `stop` ends both, by PID. */
 async function serveDashboard(capture: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const view = new ServingShoal(['view', fixture(capture), '--port', '0']);
+  const view = new ServingShoal(['view', fixture(capture), '--port', '0', '--front-port', '0']);
   const front = new ServingShoal(['front', '--port', '0', '--hub', await view.hubUrl()]);
   const url = await front.printed(/the dashboard on (http:\/\/\S+)/, 'the dashboard banner');
   return {

@@ -28,7 +28,7 @@ describe('dashboard filter bar and time range (shoal view + shoal front, Chromiu
   let url = '';
 
   before(async () => {
-    view = new ServingShoal(['view', KEEP_ALIVE, '--port', '0']);
+    view = new ServingShoal(['view', KEEP_ALIVE, '--port', '0', '--front-port', '0']);
     hub = await view.hubUrl();
     front = new ServingShoal(['front', '--port', '0', '--hub', hub]);
     url = await front.printed(/the dashboard on (http:\/\/\S+)/, 'the dashboard banner');

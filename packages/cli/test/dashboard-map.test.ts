@@ -53,8 +53,8 @@ describe('dashboard service map and statistics (shoal view + shoal front, Chromi
   let statsUrl = '';
 
   before(async () => {
-    mapView = new ServingShoal(['view', fixture(MAP_CAPTURE), '--port', '0']);
-    statsView = new ServingShoal(['view', fixture(STATS_CAPTURE), '--port', '0']);
+    mapView = new ServingShoal(['view', fixture(MAP_CAPTURE), '--port', '0', '--front-port', '0']);
+    statsView = new ServingShoal(['view', fixture(STATS_CAPTURE), '--port', '0', '--front-port', '0']);
     mapHub = await mapView.hubUrl();
     mapFront = new ServingShoal(['front', '--port', '0', '--hub', mapHub]);
     statsFront = new ServingShoal(['front', '--port', '0', '--hub', await statsView.hubUrl()]);

@@ -44,7 +44,7 @@ describe('dashboard status (shoal view + shoal front, Chromium)', { skip: skip ?
   let browser: Browser;
 
   before(async () => {
-    view = new ServingShoal(['view', KEEP_ALIVE, '--port', '0']);
+    view = new ServingShoal(['view', KEEP_ALIVE, '--port', '0', '--front-port', '0']);
     hubUrl = await view.hubUrl();
     ({ front, url } = await startFront(hubUrl));
     browser = await launchBrowser();
@@ -152,7 +152,7 @@ describe('dashboard status (shoal view + shoal front, Chromium)', { skip: skip ?
     await banner.waitFor();
     assert.match(await banner.innerText(), /The hub is unreachable\s+since \d\d:\d\d:\d\d/);
     await page.getByTestId('statusbar').getByText(/hub unreachable|connecting to the hub/).waitFor();
-    view = new ServingShoal(['view', KEEP_ALIVE, '--port', port]);
+    view = new ServingShoal(['view', KEEP_ALIVE, '--port', port, '--front-port', '0']);
     await view.hubUrl();
     // The stream retries with backoff (at most 10 s between attempts): bounded by the page's 20 s waits.
     await banner.waitFor({ state: 'detached', timeout: 30_000 });
