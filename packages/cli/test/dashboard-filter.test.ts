@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserUnavailable, launchBrowser, openPage } from './helpers/browser.js';
+import { filterError } from './helpers/dashboard-page.js';
 import { golden } from './helpers/fixtures.js';
 import { dashboardOn, type CaptureDashboard } from './helpers/capture-dashboard.js';
 
@@ -55,16 +56,14 @@ describe('dashboard filter bar and time range (shoal view + shoal front, Chromiu
     const { page, problems } = await openPage(browser, url);
     await rows(page).nth(expected.length - 1).waitFor();
     const bad = 'http && status_code == "x"';
-    const hubAnswer = (await (await fetch(`${hub}/query/validate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ filter: bad }) })).json()) as {
-      error: { message: string; position: { offset: number } };
-    };
+    const hubError = await filterError(hub, bad);
     const input = page.getByTestId('filter-input');
     await input.pressSequentially(bad);
     await page.getByTestId('filter-error').waitFor();
     assert.match(await page.getByTestId('filter-error').innerText(), /type mismatch/);
     const mark = page.locator('.filter-error-mark').first();
-    assert.equal(Number(await mark.getAttribute('data-offset')), hubAnswer.error.position.offset);
-    assert.equal(await mark.innerText(), bad.slice(hubAnswer.error.position.offset).split(' ')[0]);
+    assert.equal(Number(await mark.getAttribute('data-offset')), hubError.offset);
+    assert.equal(await mark.innerText(), bad.slice(hubError.offset).split(' ')[0]);
     await input.press('Escape');
     await input.press('Enter');
     assert.equal(new URL(page.url()).searchParams.get('q'), null);

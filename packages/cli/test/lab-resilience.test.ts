@@ -8,64 +8,17 @@
  * by the after hook whatever happens. Needs root, dnsmasq, redis-server and tshark.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { describeRun, lines, shoal, spawnShoal } from './helpers/run-shoal.js';
-import { labUnavailable, leftovers, logTails, recordedProcesses, stillRunning, testLab, waitFor, type TestLab } from './helpers/lab-run.js';
+import { describeRun, shoal, spawnShoal } from './helpers/run-shoal.js';
+import { crash, labProcess, labUnavailable, leftovers, logTails, testLab, waitFor, type TestLab } from './helpers/lab-run.js';
+import { assertMergedPcap, connectionOf, tsharkUnavailable } from './helpers/merged-pcap.js';
 import { getJson, fetchIdempotent, hubEntries, hubStatus, LiveFeed, storedEntries, type EntryJson, type LabInventory } from './helpers/lab-api.js';
 
-const skip = labUnavailable() ?? (spawnSync('tshark', ['-v'], { stdio: 'ignore', timeout: 10_000 }).error !== undefined ? 'tshark is not installed' : null);
-
-/** A TCP connection as tshark and the entries both give it: the two ends, in a fixed order. */
-function connection(a: { ip: string; port: number }, b: { ip: string; port: number }): string {
-  return [`${a.ip}:${a.port}`, `${b.ip}:${b.port}`].sort().join(' ');
-}
-const connectionOf = (e: EntryJson) => connection(e.src, e.dst);
-
-/**
- * Every packet of a pcap file as tshark reads it: time, TCP connection (empty when not TCP), and
- * what makes it one packet on the wire (addresses, IP id, sequence and acknowledgement numbers,
- * length, flags, TCP timestamp): two captures of one packet have the same, a retransmission not.
- */
-function tsharkPackets(file: string): { time: number; connection: string; wire: string }[] {
-  const fields = ['frame.time_epoch', 'ip.src', 'tcp.srcport', 'ip.dst', 'tcp.dstport', 'ip.id', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.len', 'tcp.flags', 'tcp.options.timestamp.tsval'];
-  const out = execFileSync('tshark', ['-r', file, '-T', 'fields', '-E', 'separator=,', ...fields.flatMap((f) => ['-e', f])], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
-  return lines(out).map((l) => {
-    const [time, srcIp, srcPort, dstIp, dstPort, ...rest] = l.split(',');
-    return {
-      time: Number(time),
-      connection: srcPort === '' ? '' : connection({ ip: srcIp!, port: Number(srcPort) }, { ip: dstIp!, port: Number(dstPort) }),
-      wire: [srcIp, srcPort, dstIp, dstPort, ...rest].join(','),
-    };
-  });
-}
-
-/** What a merged pcap must be: exactly `connections`, in time order, no packet twice. */
-function assertMergedPcap(file: string, connections: string[]): void {
-  const packets = tsharkPackets(file);
-  assert.ok(packets.length > 0, 'tshark reads packets');
-  assert.deepEqual([...new Set(packets.map((p) => p.connection))].sort(), [...new Set(connections)].sort(), 'the packets of the requested connections, and only those');
-  const times = packets.map((p) => p.time);
-  assert.deepEqual(times, [...times].sort((x, y) => x - y), 'in time order');
-  const wire = packets.map((p) => p.wire);
-  assert.deepEqual(wire.filter((w, i) => wire.indexOf(w) !== i).slice(0, 5), [], 'no packet twice (a call between nodes is captured on both)');
-}
-
-/** The process the lab recorded last under `name` (a restart records a new one). */
-function labProcess(stateDir: string, name: string): { pid: number; start: string } {
-  const p = recordedProcesses(stateDir).filter((r) => r.name === name).at(-1);
-  assert.ok(p !== undefined && stillRunning(p), `${name} runs`);
-  return p;
-}
-
-/** SIGKILL to a process the lab started, as a crash would end it; resolves once it is gone. */
-async function crash(p: { pid: number; start: string }, what: string): Promise<void> {
-  process.kill(p.pid, 'SIGKILL');
-  await waitFor(`${what} (pid ${p.pid}) to exit`, () => (stillRunning(p) ? undefined : true), 10_000);
-}
+const skip = labUnavailable() ?? tsharkUnavailable();
 
 describe('the lab when a worker or the hub restarts, and for pcap and targets (2 nodes, demo workload)', { skip: skip ?? false, timeout: 240_000 }, () => {
   let lab: TestLab;

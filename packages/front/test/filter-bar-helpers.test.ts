@@ -37,6 +37,12 @@ describe('underlineRange', () => {
     assert.deepEqual(underlineRange('http && bogus', 8), { start: 8, end: 13 });
   });
 
+  it('marks a dotted name whole: the hub points at its start', () => {
+    assert.deepEqual(underlineRange('http && dst.port == "8080"', 8), { start: 8, end: 16 });
+    assert.deepEqual(underlineRange('request.headers.cookie == 1', 0), { start: 0, end: 22 });
+    assert.deepEqual(underlineRange('src.pod.name.size() > 1', 0), { start: 0, end: 12 });
+  });
+
   it('marks the last character for an error at the end, and a space as itself', () => {
     assert.deepEqual(underlineRange('http &&', 7), { start: 6, end: 7 });
     assert.deepEqual(underlineRange('a  b', 1), { start: 1, end: 2 });

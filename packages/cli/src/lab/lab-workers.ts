@@ -93,7 +93,9 @@ export async function pushResolution(plan: LabPlan, token: string, nodes: Planne
  * the lab, so the lab asks the CLI itself rather than assuming.
  */
 export function hubUnavailable(): string | null {
-  const r = spawnSync(process.execPath, [SHOAL_BIN, 'hub', '--help'], { encoding: 'utf8', timeout: 10_000 });
+  // Generous: on a loaded machine starting Node and loading the CLI has taken over 10 s, and a
+  // lab that decided too early goes on without its hub and dashboard.
+  const r = spawnSync(process.execPath, [SHOAL_BIN, 'hub', '--help'], { encoding: 'utf8', timeout: 60_000 });
   return r.status === 0 ? null : `'shoal hub' is not available yet (shoal hub --help: exit ${r.status ?? r.signal})`;
 }
 

@@ -3,6 +3,7 @@
  * a state directory no other run uses, so test files running in parallel and a user's lab never
  * meet), and what is left of a lab on the machine after `down`.
  */
+import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -96,6 +97,19 @@ export function stillRunning(p: { pid: number; start: string }): boolean {
   } catch {
     return false;
   }
+}
+
+/** The process the lab recorded last under `name` (a restart records a new one); asserts it runs. */
+export function labProcess(stateDir: string, name: string): { pid: number; start: string } {
+  const p = recordedProcesses(stateDir).filter((r) => r.name === name).at(-1);
+  assert.ok(p !== undefined && stillRunning(p), `${name} runs`);
+  return p;
+}
+
+/** SIGKILL to a process the lab started, as a crash would end it; resolves once it is gone. */
+export async function crash(p: { pid: number; start: string }, what: string): Promise<void> {
+  process.kill(p.pid, 'SIGKILL');
+  await waitFor(`${what} (pid ${p.pid}) to exit`, () => (stillRunning(p) ? undefined : true), 10_000);
 }
 
 /** Runs `cmd` inside namespace `ns`; its stdout, or throws with its stderr. */

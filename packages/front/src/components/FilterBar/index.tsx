@@ -110,6 +110,7 @@ export function FilterBar({ query, onApply, api, model }: Props) {
           ref={input}
           className="filter-input"
           data-testid="filter-input"
+          data-shortcut="filter"
           spellCheck={false}
           autoComplete="off"
           placeholder='Filter (CEL): http && status_code >= 500 — Enter applies, Ctrl+Space completes'

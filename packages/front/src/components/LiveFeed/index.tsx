@@ -82,11 +82,20 @@ const Row = memo(function Row({ item, top, onOpen, onFilter, selected }: RowProp
 export function LiveFeed({ model, onTop, actions, selected, empty }: { model: FeedModel; onTop: () => void; actions: RowActions; selected?: Selection | undefined; empty?: ReactNode }) {
   useModel(model);
   const viewport = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
+  /**
+   * Where the viewport is scrolled, as far as this view knows without reading the layout: the
+   * offset of the last scroll event, or the tail it last wrote itself. A pause (Space) while
+   * following shows the rows from here, where the tail is, not from an older offset.
+   */
+  const scrollTop = useRef(0);
+  /** The offset this view wrote and whose scroll event has not come yet: that event is not the user's. */
+  const ownScroll = useRef<number | undefined>(undefined);
+  /** Re-renders the window after the user scrolled. */
+  const [, setScrolled] = useState(0);
   const [height, setHeight] = useState(600);
   const rows = model.rows;
   const total = rows.length;
-  const win = feedWindow({ total, rowHeight: ROW_HEIGHT, height, scrollTop, following: model.following, overscan: OVERSCAN });
+  const win = feedWindow({ total, rowHeight: ROW_HEIGHT, height, scrollTop: scrollTop.current, following: model.following, overscan: OVERSCAN });
   /** The tail's scroll offset as last rendered: a scroll event there is the view's own, or the user back at the bottom. */
   const renderedTail = useRef(0);
 
@@ -106,8 +115,11 @@ export function LiveFeed({ model, onTop, actions, selected, empty }: { model: Fe
     const el = viewport.current;
     if (el === null) return;
     renderedTail.current = win.tailTop;
-    if (model.following) el.scrollTop = win.tailTop;
-    else if (model.pagesTaken !== pagesSeen.current) el.scrollTop += model.lastPrepended * ROW_HEIGHT;
+    if (model.following && scrollTop.current !== win.tailTop) {
+      el.scrollTop = win.tailTop;
+      scrollTop.current = win.tailTop;
+      ownScroll.current = win.tailTop;
+    } else if (!model.following && model.pagesTaken !== pagesSeen.current) el.scrollTop += model.lastPrepended * ROW_HEIGHT;
     pagesSeen.current = model.pagesTaken;
   });
 
@@ -122,10 +134,14 @@ export function LiveFeed({ model, onTop, actions, selected, empty }: { model: Fe
 
   const onScroll = () => {
     const top = viewport.current!.scrollTop;
+    const own = ownScroll.current !== undefined && Math.abs(top - ownScroll.current) <= TAIL_SLACK;
+    ownScroll.current = undefined;
+    scrollTop.current = top;
     const atTail = renderedTail.current - top <= TAIL_SLACK;
-    // The view's own scroll to the tail: nothing changed, no second render.
-    if (atTail && model.following) return;
-    setScrollTop(top);
+    // The view's own scroll to the tail: nothing changed, no second render. Also when a pause
+    // came between the write and its event: that event must not resume following.
+    if (atTail && (model.following || own)) return;
+    setScrolled(top);
     model.follow(atTail);
     if (top === 0 && total * ROW_HEIGHT > height) onTop();
   };

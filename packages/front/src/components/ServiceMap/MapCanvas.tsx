@@ -68,7 +68,8 @@ export function MapCanvas({ view, layout, grouping, onEdge, onNode }: MapCanvasP
               </text>
             </g>
           ))}
-          {layout.edges.map((placed) => {
+          {/* Quietest first: the busy edges' labels, the ones read, are painted over the lines of the quiet ones. */}
+          {[...layout.edges].sort((a, b) => edgesById.get(a.id)!.count - edgesById.get(b.id)!.count).map((placed) => {
             const e = edgesById.get(placed.id)!;
             const color = protocolColor(e.protocol);
             const dim = highlighted !== undefined && e.source !== highlighted && e.target !== highlighted;

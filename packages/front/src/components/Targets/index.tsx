@@ -78,9 +78,17 @@ export function Targets({ api, hub, onChanged }: { api: HubApi; hub: PollState<H
         </div>
       </form>
       <div className="targets-pods">
-        <h3>
-          {targets.pods.length} {targets.pods.length === 1 ? 'pod' : 'pods'} targeted
-        </h3>
+        {/* Without a selection the hub lists no pods, yet the workers capture theirs: "0 pods targeted" would be wrong. */}
+        {targets.selection === null ? (
+          <>
+            <h3>The workers' own targets</h3>
+            <p className="targets-note">The hub has chosen no pods yet, so each worker captures the pods it was started with. Apply a selection to list here the pods it targets on each node.</p>
+          </>
+        ) : (
+          <h3>
+            {targets.pods.length} {targets.pods.length === 1 ? 'pod' : 'pods'} targeted
+          </h3>
+        )}
         {byNode.map(([node, pods]) => {
           const w = targets.workers[node];
           return (
