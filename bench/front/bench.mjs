@@ -20,7 +20,7 @@ const cfg = {
   filterTargetMs: Number(process.env.FILTER_TARGET_MS ?? 200),
   heapTargetMb: Number(process.env.HEAP_TARGET_MB ?? 400),
   detailSamples: Number(process.env.DETAIL_SAMPLES ?? 20),
-  /** A file to write the page's CPU profile of phase 2 to (Chromium's .cpuprofile, for DevTools). */
+  /** A file to write the page's CPU profile of phase 2 to (Chromium's .cpuprofile, for DevTools); the filter change's goes next to it (.filter.cpuprofile). */
   profile: process.env.PROFILE,
 };
 for (const k of ['shoal', 'entries', 'browserHelper']) if (!cfg[k]) throw new Error(`bench.mjs: ${k} not set (run it through run.sh)`);
@@ -125,6 +125,7 @@ async function filterPhase(page, hub) {
     async () => undefined,
   );
   const held = await waitHeld(page, cfg.filterAt);
+  const profiler = cfg.profile ? await startProfile(page, cfg.profile.replace(/(\.cpuprofile)?$/, '.filter.cpuprofile')) : undefined;
   // The URL is the filter's source of truth (useUrlState): a popstate is what Back/Forward and a
   // shared link do, and needs no filter bar.
   const ms = await page.evaluate(async (filter) => {
@@ -143,6 +144,7 @@ async function filterPhase(page, hub) {
     });
     return performance.now() - t0;
   }, FILTER);
+  if (profiler) await profiler.stop();
   return { held, ms };
 }
 
@@ -170,15 +172,15 @@ async function tailPhase(page, hub) {
   return { samples, paused, long, held: await waitHeld(page, Math.min(cfg.total, 300_000)) };
 }
 
-/** Chromium's sampling profiler on the page; stop() writes cfg.profile. */
-async function startProfile(page) {
+/** Chromium's sampling profiler on the page; stop() writes `file`. */
+async function startProfile(page, file) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.start');
   return {
     stop: async () => {
       const { profile } = await cdp.send('Profiler.stop');
-      writeFileSync(cfg.profile, JSON.stringify(profile));
+      writeFileSync(file, JSON.stringify(profile));
       await cdp.detach();
     },
   };
@@ -252,7 +254,7 @@ try {
 
   log(`phase 2:  page reloaded; ${cfg.total} entries at ${cfg.rate}/s, frames counted while following`);
   await page.goto(front.url);
-  const profiler = cfg.profile ? await startProfile(page) : undefined;
+  const profiler = cfg.profile ? await startProfile(page, cfg.profile) : undefined;
   const tail = await tailPhase(page, hub);
   if (profiler) await profiler.stop();
   const heapMb = await heapAfterGc(page);
