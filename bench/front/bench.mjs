@@ -22,6 +22,8 @@ const cfg = {
   detailSamples: Number(process.env.DETAIL_SAMPLES ?? 20),
   /** A file to write the page's CPU profile of phase 2 to (Chromium's .cpuprofile, for DevTools); the filter change's goes next to it (.filter.cpuprofile). */
   profile: process.env.PROFILE,
+  /** 0: the stand-in hub sends entry by entry, as a hub without batches (the figures before them). */
+  hubBatches: process.env.HUB_BATCH !== '0',
 };
 for (const k of ['shoal', 'entries', 'browserHelper']) if (!cfg[k]) throw new Error(`bench.mjs: ${k} not set (run it through run.sh)`);
 
@@ -128,7 +130,7 @@ async function filterPhase(page, hub) {
   const profiler = cfg.profile ? await startProfile(page, cfg.profile.replace(/(\.cpuprofile)?$/, '.filter.cpuprofile')) : undefined;
   // The URL is the filter's source of truth (useUrlState): a popstate is what Back/Forward and a
   // shared link do, and needs no filter bar.
-  const ms = await page.evaluate(async (filter) => {
+  const { ms, historyMs } = await page.evaluate(async (filter) => {
     const t0 = performance.now();
     history.pushState(null, '', `?q=${encodeURIComponent(filter)}`);
     dispatchEvent(new PopStateEvent('popstate'));
@@ -142,10 +144,14 @@ async function filterPhase(page, hub) {
       };
       check();
     });
-    return performance.now() - t0;
+    const ms = performance.now() - t0;
+    // The new query's first history page, on the way (resource timing): asked, first byte, done.
+    const page = performance.getEntriesByType('resource').find((r) => r.name.includes('/api/entries?') && r.startTime >= t0);
+    const historyMs = page && [page.startTime, page.responseStart, page.responseEnd].map((t) => t - t0);
+    return { ms, historyMs };
   }, FILTER);
   if (profiler) await profiler.stop();
-  return { held, ms };
+  return { held, ms, historyMs };
 }
 
 /** Phase 2: the tail to cfg.total, frames counted each second while following. */
@@ -238,7 +244,7 @@ const fmt = (x, d = 0) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(
 
 // ------------------------------------------------------------------ run
 const templates = readFileSync(cfg.entries, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-const hub = new StandinHub(templates);
+const hub = new StandinHub(templates, { batches: cfg.hubBatches });
 const hubUrl = await hub.listen();
 const front = await startFront(hubUrl);
 const browser = await launchBrowser();
@@ -246,11 +252,12 @@ let failed = false;
 try {
   const { page, problems } = await openPage(browser, front.url);
   await page.addInitScript(FRAME_COUNTER);
-  log(`front:    ${front.url} -> stand-in hub ${hubUrl}; ${templates.length} recorded entries as templates`);
+  log(`front:    ${front.url} -> stand-in hub ${hubUrl}; ${templates.length} recorded entries as templates; ${cfg.hubBatches ? 'entries in batches, one message per tick' : 'entry by entry (HUB_BATCH=0)'}`);
 
   log(`phase 1:  ${cfg.filterAt} entries at ${cfg.rate}/s, then the filter ${FILTER}`);
   const filter = await filterPhase(page, hub);
   log(`          held ${filter.held}; filter change -> feed updated in ${fmt(filter.ms)} ms`);
+  if (filter.historyMs) log(`          its first history page: asked at +${fmt(filter.historyMs[0])} ms, first byte +${fmt(filter.historyMs[1])}, done +${fmt(filter.historyMs[2])}`);
 
   log(`phase 2:  page reloaded; ${cfg.total} entries at ${cfg.rate}/s, frames counted while following`);
   await page.goto(front.url);

@@ -39,8 +39,12 @@ function endpoint(template, i, salt) {
 }
 
 export class StandinHub {
-  /** @param {object[]} templates recorded entries (shoal dissect --format ndjson) */
-  constructor(templates) {
+  /**
+   * @param {object[]} templates recorded entries (shoal dissect --format ndjson)
+   * @param {{batches?: boolean}} options batches: false answers as a hub without batches would (entry by entry, whatever the page asks)
+   */
+  constructor(templates, { batches = true } = {}) {
+    this.batches = batches;
     if (templates.length === 0) throw new Error('no recorded entries');
     this.templates = templates;
     this.seq = 0;
@@ -51,7 +55,7 @@ export class StandinHub {
     this.server.on('upgrade', (req, socket, head) => {
       const url = new URL(req.url, 'http://hub');
       if (url.pathname !== '/ws') return socket.destroy();
-      const batch = ['1', 'true'].includes(url.searchParams.get('batch') ?? '');
+      const batch = this.batches && ['1', 'true'].includes(url.searchParams.get('batch') ?? '');
       this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, url.searchParams.get('q') ?? '', batch));
     });
   }
@@ -102,7 +106,7 @@ export class StandinHub {
     ws.on('message', (data) => {
       const m = JSON.parse(String(data));
       client.filter = m.filter ?? '';
-      if (typeof m.batch === 'boolean') client.batch = m.batch;
+      if (typeof m.batch === 'boolean') client.batch = this.batches && m.batch;
       client.sent = 0;
       ws.send(JSON.stringify({ ready: { filter: client.filter, replayed: 0 } }));
     });
@@ -132,11 +136,13 @@ export class StandinHub {
     const filter = params.get('q') ?? '';
     const limit = Math.min(1000, Number(params.get('limit') ?? 100));
     const before = Number(params.get('before') ?? Date.now());
-    if (methodOf(filter) === null) return { entries: [], next: null };
+    const method = methodOf(filter);
+    if (method === null) return { entries: [], next: null };
     const entries = [];
-    for (let k = 0; entries.length < limit; k++) {
-      const e = this.entry(1_000_000_000 + this.seq++, before - 0.5 * (entries.length + 1));
-      if (matches(e, filter)) entries.push(e);
+    // Only the matching entries are made: the page is measured here, not the stand-in's filtering.
+    for (; entries.length < limit; this.seq++) {
+      const i = 1_000_000_000 + this.seq;
+      if (method === undefined || METHODS[i % METHODS.length] === method) entries.push(this.entry(i, before - 0.5 * (entries.length + 1)));
     }
     return { entries, next: entries.at(-1).timestamp };
   }
