@@ -16,23 +16,42 @@ export interface FeedCounters {
   lost: number;
 }
 
+/** The entries one query released in one turn, encoded once for every batched client that took them all. */
+export interface SharedBatch {
+  count: number;
+  data(): Buffer;
+}
+
+const BATCH_OPEN = Buffer.from('{"entries":[');
+const BATCH_COMMA = Buffer.from(',');
+const BATCH_CLOSE = Buffer.from(']}');
+
+/** `{"entries":[e1,e2,…]}` from the entries' own JSON, in one copy. */
+export function encodeBatch(entries: readonly Buffer[]): Buffer {
+  const parts: Buffer[] = [BATCH_OPEN];
+  entries.forEach((e, i) => parts.push(...(i === 0 ? [e] : [BATCH_COMMA, e])));
+  parts.push(BATCH_CLOSE);
+  return Buffer.concat(parts);
+}
+
 /**
  * One dashboard's socket on the hub's /ws: what is queued for it is bounded by
  * `ws.bufferedAmount` (the hub's only per-client buffer), with the worker's hysteresis: skip
  * above the high mark, and once below the low mark send `{"lost": n}` and resume.
  *
- * A client that asked for batches (docs/hub.md, `batch`) gets the entries released in one turn
- * of the event loop (one merge tick) as one `{"entries": [...]}` message: one frame to parse for
- * the page instead of hundreds, one socket write for the hub. The batch being built counts as
- * queued, so the bound and the `lost` accounting are the same as entry by entry.
+ * Entries come as UTF-8 JSON encoded once by the query (not once per client), sent as text.
+ * A client that asked for batches (docs/hub.md, `batch`) gets the entries its query released
+ * in one turn of the event loop (one merge tick) as one `{"entries": [...]}` message, which the
+ * query flushes at the end of the turn: one frame to parse for the page instead of hundreds, one
+ * socket write for the hub. The batch being built counts as queued, so the bound and the `lost`
+ * accounting are the same as entry by entry.
  */
 export class ClientFeed {
   private skipping = false;
   private lost = 0;
-  /** Entries' JSON waiting for the end of the turn (batch mode only). */
-  private batch: string[] = [];
+  /** Entries waiting for the end of the turn (batch mode only). */
+  private batch: Buffer[] = [];
   private batchBytes = 0;
-  private flushQueued = false;
 
   constructor(
     readonly ws: WebSocket,
@@ -51,8 +70,8 @@ export class ClientFeed {
     return this.ws.bufferedAmount + this.batchBytes;
   }
 
-  /** A live entry for this client, as JSON; skipped (and counted) while the client lags. */
-  offer(json: string): void {
+  /** A live entry for this client, as UTF-8 JSON; skipped (and counted) while the client lags. */
+  offer(json: Buffer): void {
     if (!this.open) return;
     if (this.skipping ? !this.catchUp() : this.queuedBytes > this.limits.highWaterBytes) {
       this.skipping = true;
@@ -62,16 +81,23 @@ export class ClientFeed {
     }
     this.counters.delivered++;
     if (!this.batched) {
-      this.ws.send(json);
+      this.ws.send(json, { binary: false });
       return;
     }
     this.batch.push(json);
     this.batchBytes += json.length;
-    if (!this.flushQueued) {
-      this.flushQueued = true;
-      // Everything one merge tick releases is released synchronously: it all lands in this batch.
-      queueMicrotask(() => this.flush());
-    }
+  }
+
+  /**
+   * Sends the batch being built, if any: as `shared` when it holds all of the turn's entries
+   * (the usual case: a client that keeps up), else encoded for this client alone.
+   */
+  flush(shared?: SharedBatch): void {
+    if (this.batch.length === 0) return;
+    const data = shared !== undefined && shared.count === this.batch.length ? shared.data() : encodeBatch(this.batch);
+    this.batch = [];
+    this.batchBytes = 0;
+    if (this.open) this.ws.send(data, { binary: false });
   }
 
   /** A control message (ready, error, lost): never skipped, and small; after the entries before it. */
@@ -96,15 +122,5 @@ export class ClientFeed {
     this.lost = 0;
     this.skipping = false;
     return true;
-  }
-
-  /** Sends the batch being built, if any. */
-  private flush(): void {
-    this.flushQueued = false;
-    if (this.batch.length === 0) return;
-    const text = `{"entries":[${this.batch.join(',')}]}`;
-    this.batch = [];
-    this.batchBytes = 0;
-    if (this.open) this.ws.send(text);
   }
 }
