@@ -20,8 +20,10 @@ const cfg = {
   filterTargetMs: Number(process.env.FILTER_TARGET_MS ?? 200),
   heapTargetMb: Number(process.env.HEAP_TARGET_MB ?? 400),
   detailSamples: Number(process.env.DETAIL_SAMPLES ?? 20),
-  /** A file to write the page's CPU profile of phase 2 to (Chromium's .cpuprofile, for DevTools). */
+  /** A file to write the page's CPU profile of phase 2 to (Chromium's .cpuprofile, for DevTools); the filter change's goes next to it (.filter.cpuprofile). */
   profile: process.env.PROFILE,
+  /** 0: the stand-in hub sends entry by entry, as a hub without batches (the figures before them). */
+  hubBatches: process.env.HUB_BATCH !== '0',
 };
 for (const k of ['shoal', 'entries', 'browserHelper']) if (!cfg[k]) throw new Error(`bench.mjs: ${k} not set (run it through run.sh)`);
 
@@ -29,8 +31,8 @@ const { launchBrowser, openPage } = await import(pathToFileURL(cfg.browserHelper
 const log = (line) => process.stdout.write(`${line}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const FILTER = 'method == "POST"';
-/** Ticks per second of the entry sender: small batches, as a hub's merge window sends them. */
-const TICKS = 50;
+/** Ticks per second of the entry sender: the hub's merge ticks (every 100 ms with its default 500 ms window). */
+const TICKS = 10;
 
 /** `shoal front` as the user runs it, on a free port, in front of the stand-in hub. */
 async function startFront(hubUrl) {
@@ -125,9 +127,10 @@ async function filterPhase(page, hub) {
     async () => undefined,
   );
   const held = await waitHeld(page, cfg.filterAt);
+  const profiler = cfg.profile ? await startProfile(page, cfg.profile.replace(/(\.cpuprofile)?$/, '.filter.cpuprofile')) : undefined;
   // The URL is the filter's source of truth (useUrlState): a popstate is what Back/Forward and a
   // shared link do, and needs no filter bar.
-  const ms = await page.evaluate(async (filter) => {
+  const { ms, historyMs } = await page.evaluate(async (filter) => {
     const t0 = performance.now();
     history.pushState(null, '', `?q=${encodeURIComponent(filter)}`);
     dispatchEvent(new PopStateEvent('popstate'));
@@ -141,9 +144,14 @@ async function filterPhase(page, hub) {
       };
       check();
     });
-    return performance.now() - t0;
+    const ms = performance.now() - t0;
+    // The new query's first history page, on the way (resource timing): asked, first byte, done.
+    const page = performance.getEntriesByType('resource').find((r) => r.name.includes('/api/entries?') && r.startTime >= t0);
+    const historyMs = page && [page.startTime, page.responseStart, page.responseEnd].map((t) => t - t0);
+    return { ms, historyMs };
   }, FILTER);
-  return { held, ms };
+  if (profiler) await profiler.stop();
+  return { held, ms, historyMs };
 }
 
 /** Phase 2: the tail to cfg.total, frames counted each second while following. */
@@ -170,15 +178,15 @@ async function tailPhase(page, hub) {
   return { samples, paused, long, held: await waitHeld(page, Math.min(cfg.total, 300_000)) };
 }
 
-/** Chromium's sampling profiler on the page; stop() writes cfg.profile. */
-async function startProfile(page) {
+/** Chromium's sampling profiler on the page; stop() writes `file`. */
+async function startProfile(page, file) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.start');
   return {
     stop: async () => {
       const { profile } = await cdp.send('Profiler.stop');
-      writeFileSync(cfg.profile, JSON.stringify(profile));
+      writeFileSync(file, JSON.stringify(profile));
       await cdp.detach();
     },
   };
@@ -193,7 +201,7 @@ async function heapAfterGc(page) {
   return usedSize / 1024 / 1024;
 }
 
-/** The detail's data (GET /api/entries/:id from the page) and, when the panel exists, its opening. */
+/** The detail's data (GET /api/entries/:id from the page), then a click on a row timed to the panel and to its content. */
 async function detailPhase(page) {
   const ids = await page.evaluate(() => [...document.querySelectorAll('[data-testid=feed] .row[data-id]')].map((r) => r.getAttribute('data-id')));
   const fetchMs = await page.evaluate(async ({ ids, n }) => {
@@ -207,17 +215,25 @@ async function detailPhase(page) {
     return times;
   }, { ids, n: cfg.detailSamples });
   fetchMs.sort((a, b) => a - b);
-  let openMs;
-  const row = page.locator('[data-testid=feed] .row[data-id]').first();
-  const t0 = performance.now();
-  await row.click();
-  try {
-    await page.locator('[data-testid=entry-detail]').first().waitFor({ state: 'visible', timeout: 3_000 });
-    openMs = performance.now() - t0;
-  } catch {
-    openMs = undefined;
-  }
-  return { fetchP50: fetchMs[Math.floor(fetchMs.length / 2)], fetchMax: fetchMs.at(-1), openMs };
+  // A click on a row, timed in the page as the filter change is: to the panel showing (with
+  // "Loading…"), then to the entry drawn in it (its sections, after GET /api/entries/:id).
+  const { openMs, loadedMs } = await page.evaluate(async () => {
+    const t0 = performance.now();
+    const times = {};
+    document.querySelector('[data-testid=feed] .row[data-id]').click();
+    await new Promise((resolve) => {
+      const check = () => {
+        const panel = document.querySelector('[data-testid=entry-detail]');
+        if (panel !== null) times.openMs ??= performance.now() - t0;
+        if (panel?.querySelector('.detail-body') != null) times.loadedMs = performance.now() - t0;
+        if (times.loadedMs !== undefined || performance.now() - t0 > 5_000) resolve();
+        else requestAnimationFrame(check);
+      };
+      check();
+    });
+    return times;
+  });
+  return { fetchP50: fetchMs[Math.floor(fetchMs.length / 2)], fetchMax: fetchMs.at(-1), openMs, loadedMs };
 }
 
 const percentile = (xs, p) => {
@@ -228,7 +244,7 @@ const fmt = (x, d = 0) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(
 
 // ------------------------------------------------------------------ run
 const templates = readFileSync(cfg.entries, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-const hub = new StandinHub(templates);
+const hub = new StandinHub(templates, { batches: cfg.hubBatches });
 const hubUrl = await hub.listen();
 const front = await startFront(hubUrl);
 const browser = await launchBrowser();
@@ -236,15 +252,16 @@ let failed = false;
 try {
   const { page, problems } = await openPage(browser, front.url);
   await page.addInitScript(FRAME_COUNTER);
-  log(`front:    ${front.url} -> stand-in hub ${hubUrl}; ${templates.length} recorded entries as templates`);
+  log(`front:    ${front.url} -> stand-in hub ${hubUrl}; ${templates.length} recorded entries as templates; ${cfg.hubBatches ? 'entries in batches, one message per tick' : 'entry by entry (HUB_BATCH=0)'}`);
 
   log(`phase 1:  ${cfg.filterAt} entries at ${cfg.rate}/s, then the filter ${FILTER}`);
   const filter = await filterPhase(page, hub);
   log(`          held ${filter.held}; filter change -> feed updated in ${fmt(filter.ms)} ms`);
+  if (filter.historyMs) log(`          its first history page: asked at +${fmt(filter.historyMs[0])} ms, first byte +${fmt(filter.historyMs[1])}, done +${fmt(filter.historyMs[2])}`);
 
   log(`phase 2:  page reloaded; ${cfg.total} entries at ${cfg.rate}/s, frames counted while following`);
   await page.goto(front.url);
-  const profiler = cfg.profile ? await startProfile(page) : undefined;
+  const profiler = cfg.profile ? await startProfile(page, cfg.profile) : undefined;
   const tail = await tailPhase(page, hub);
   if (profiler) await profiler.stop();
   const heapMb = await heapAfterGc(page);
@@ -268,6 +285,7 @@ try {
   row(`JS heap after GC, at ${tail.held} entries`, `${fmt(heapMb, 1)} MB`, `< ${cfg.heapTargetMb} MB`, heapMb < cfg.heapTargetMb);
   row('GET /api/entries/:id from the page (p50 / max)', `${fmt(detail.fetchP50, 1)} / ${fmt(detail.fetchMax, 1)} ms`, '', undefined);
   row('click -> [data-testid=entry-detail] visible', detail.openMs === undefined ? 'no detail panel in this build' : `${fmt(detail.openMs)} ms`, '', undefined);
+  row('click -> the entry drawn in it (.detail-body)', detail.loadedMs === undefined ? '-' : `${fmt(detail.loadedMs)} ms`, '', undefined);
   if (tail.paused > 0) row('seconds not following (left out of fps)', String(tail.paused), '', undefined);
   const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c].length), ['measure', 'value', 'target', ''][c].length));
   log('\n== summary ==');

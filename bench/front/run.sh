@@ -20,6 +20,7 @@ export FPS_TARGET="${FPS_TARGET:-50}"
 export FILTER_TARGET_MS="${FILTER_TARGET_MS:-200}"
 export HEAP_TARGET_MB="${HEAP_TARGET_MB:-400}"
 export ENTRY_MAX_BYTES="${ENTRY_MAX_BYTES:-8192}"  # recorded entries larger than this are left out
+export HUB_BATCH="${HUB_BATCH:-1}"           # 0: the stand-in hub sends entry by entry (a hub without batches)
 export STRICT="${STRICT:-0}"                 # 1: a MISSED target makes the exit status 1
 export SHOAL="${SHOAL:-$ROOT/bin/shoal}"
 export BROWSER_HELPER="$ROOT/packages/cli/dist-test/helpers/browser.js"
@@ -61,5 +62,5 @@ bench_machine_lines
 echo "chromium: $(pkgver chromium)"
 echo "shoal:    repo $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
 echo "entries:  $ENTRY_COUNT recorded (http1 fixtures, JSON <= $ENTRY_MAX_BYTES B), mean $ENTRY_MEAN B"
-echo "settings: RATE=$RATE TOTAL=$TOTAL FILTER_AT=$FILTER_AT"
+echo "settings: RATE=$RATE TOTAL=$TOTAL FILTER_AT=$FILTER_AT HUB_BATCH=$HUB_BATCH"
 run_tracked node "$HERE/bench.mjs"

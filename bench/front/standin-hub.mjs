@@ -8,6 +8,9 @@
 //   entries arrive, not how the hub chose them;
 // - history (`/entries`): made up on demand, `limit` entries matching the filter before `before`;
 // - `since` on the WebSocket: no replay; entries are live from the connection (or filter change).
+// Like the hub, it sends a client that asks for batches (`?batch=1`, or `"batch": true` in a
+// subscription) the entries of one tick (one `emit`) as one `{"entries": [...]}` message, and
+// the others entry by entry.
 import http from 'node:http';
 import { WebSocketServer } from 'ws';
 
@@ -36,8 +39,12 @@ function endpoint(template, i, salt) {
 }
 
 export class StandinHub {
-  /** @param {object[]} templates recorded entries (shoal dissect --format ndjson) */
-  constructor(templates) {
+  /**
+   * @param {object[]} templates recorded entries (shoal dissect --format ndjson)
+   * @param {{batches?: boolean}} options batches: false answers as a hub without batches would (entry by entry, whatever the page asks)
+   */
+  constructor(templates, { batches = true } = {}) {
+    this.batches = batches;
     if (templates.length === 0) throw new Error('no recorded entries');
     this.templates = templates;
     this.seq = 0;
@@ -48,7 +55,8 @@ export class StandinHub {
     this.server.on('upgrade', (req, socket, head) => {
       const url = new URL(req.url, 'http://hub');
       if (url.pathname !== '/ws') return socket.destroy();
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, url.searchParams.get('q') ?? ''));
+      const batch = this.batches && ['1', 'true'].includes(url.searchParams.get('batch') ?? '');
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, url.searchParams.get('q') ?? '', batch));
     });
   }
 
@@ -72,29 +80,33 @@ export class StandinHub {
     };
   }
 
-  /** Sends `n` new live entries to every client whose filter they match. */
+  /** Sends `n` new live entries to every client whose filter they match: one tick of the hub's merge. */
   emit(n) {
     const now = Date.now();
+    const batches = new Map([...this.clients].filter((c) => c.batch).map((c) => [c, []]));
     for (let k = 0; k < n; k++) {
       const e = this.entry(this.seq++, now + k / n);
       let text;
       for (const c of this.clients) {
         if (!matches(e, c.filter)) continue;
         text ??= JSON.stringify(e);
-        c.ws.send(text);
+        if (c.batch) batches.get(c).push(text);
+        else c.ws.send(text);
         c.sent++;
       }
     }
+    for (const [c, texts] of batches) if (texts.length > 0) c.ws.send(`{"entries":[${texts.join(',')}]}`);
     this.sent += n;
   }
 
-  connected(ws, filter) {
-    const client = { ws, filter, sent: 0 };
+  connected(ws, filter, batch) {
+    const client = { ws, filter, batch, sent: 0 };
     this.clients.add(client);
     ws.send(JSON.stringify({ ready: { filter, replayed: 0 } }));
     ws.on('message', (data) => {
       const m = JSON.parse(String(data));
       client.filter = m.filter ?? '';
+      if (typeof m.batch === 'boolean') client.batch = this.batches && m.batch;
       client.sent = 0;
       ws.send(JSON.stringify({ ready: { filter: client.filter, replayed: 0 } }));
     });
@@ -124,11 +136,13 @@ export class StandinHub {
     const filter = params.get('q') ?? '';
     const limit = Math.min(1000, Number(params.get('limit') ?? 100));
     const before = Number(params.get('before') ?? Date.now());
-    if (methodOf(filter) === null) return { entries: [], next: null };
+    const method = methodOf(filter);
+    if (method === null) return { entries: [], next: null };
     const entries = [];
-    for (let k = 0; entries.length < limit; k++) {
-      const e = this.entry(1_000_000_000 + this.seq++, before - 0.5 * (entries.length + 1));
-      if (matches(e, filter)) entries.push(e);
+    // Only the matching entries are made: the page is measured here, not the stand-in's filtering.
+    for (; entries.length < limit; this.seq++) {
+      const i = 1_000_000_000 + this.seq;
+      if (method === undefined || METHODS[i % METHODS.length] === method) entries.push(this.entry(i, before - 0.5 * (entries.length + 1)));
     }
     return { entries, next: entries.at(-1).timestamp };
   }

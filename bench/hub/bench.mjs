@@ -33,6 +33,8 @@ const cfg = {
   refPacedSeconds: int('REF_PACED_SECONDS', 15),
   ratioTarget: int('RATIO_TARGET', 80),
   contentionPct: int('CONTENTION_PCT', 10),
+  /** 1: the hub's clients ask for batches (`/ws?batch=1`, docs/hub.md); the broadcast sends entry by entry. */
+  batch: env.BATCH === '1',
   shoal: env.SHOAL,
   entries: env.ENTRIES_FILE,
   tokenFile: env.TOKEN_FILE,
@@ -256,7 +258,7 @@ async function startHub() {
     const r = await globalThis.fetch(`${base}/health`);
     return r.ok && (await r.json()).up === cfg.workers;
   }, 'the hub to see every worker up');
-  return { child, base, url: `ws://127.0.0.1:${port}/ws?q=` };
+  return { child, base, url: `ws://127.0.0.1:${port}/ws?q=${cfg.batch ? '&batch=1' : ''}` };
 }
 
 async function waitFor(check, what, timeoutMs = 30_000) {

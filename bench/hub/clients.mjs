@@ -29,6 +29,7 @@ let latencyMax = 0;
 const ID_PREFIX = Buffer.from('{"id"');
 const TS_KEY = Buffer.from('"timestamp":');
 const LOST_PREFIX = Buffer.from('{"lost"');
+const BATCH_PREFIX = Buffer.from('{"entries":[');
 
 let clients = [];
 let stalled;
@@ -38,19 +39,27 @@ function fresh() {
   return { entries: 0, bytes: 0, lostMessages: 0, lostEntries: 0, closed: 0, perClient: new Map() };
 }
 
+/** One entry whose JSON starts at `start` in `data`: counted, and its latency recorded. */
+function recordEntry(ws, data, start) {
+  counters.entries++;
+  counters.perClient.set(ws, (counters.perClient.get(ws) ?? 0) + 1);
+  // The timestamp is among the first fields (workers.mjs writes it third; the hub keeps the order).
+  const at = data.indexOf(TS_KEY, start);
+  if (at < 0 || at > start + 400) return;
+  const ts = parseFloat(data.toString('latin1', at + TS_KEY.length, at + TS_KEY.length + 24));
+  const ms = now() - ts;
+  if (!(ms >= 0)) return;
+  latencyMax = Math.max(latencyMax, ms);
+  histogram[Math.min(BUCKETS, Math.floor(ms / BUCKET_MS))]++;
+}
+
 function record(ws, data) {
   counters.bytes += data.length;
   if (data.subarray(0, ID_PREFIX.length).equals(ID_PREFIX)) {
-    counters.entries++;
-    counters.perClient.set(ws, (counters.perClient.get(ws) ?? 0) + 1);
-    // The timestamp is among the first fields (workers.mjs writes it third; the hub keeps the order).
-    const at = data.indexOf(TS_KEY);
-    if (at < 0 || at > 400) return;
-    const ts = parseFloat(data.toString('latin1', at + TS_KEY.length, at + TS_KEY.length + 24));
-    const ms = now() - ts;
-    if (!(ms >= 0)) return;
-    latencyMax = Math.max(latencyMax, ms);
-    histogram[Math.min(BUCKETS, Math.floor(ms / BUCKET_MS))]++;
+    recordEntry(ws, data, 0);
+  } else if (data.subarray(0, BATCH_PREFIX.length).equals(BATCH_PREFIX)) {
+    // A batch (BATCH=1): each entry starts with `{"id"` (the recorded entries have no nested `id`).
+    for (let at = data.indexOf(ID_PREFIX, BATCH_PREFIX.length); at >= 0; at = data.indexOf(ID_PREFIX, at + ID_PREFIX.length)) recordEntry(ws, data, at);
   } else if (data.subarray(0, LOST_PREFIX.length).equals(LOST_PREFIX)) {
     counters.lostMessages++;
     counters.lostEntries += Number(JSON.parse(data.toString('utf8')).lost) || 0;

@@ -27,6 +27,7 @@ export RATIO_TARGET="${RATIO_TARGET:-80}"    # hub deliveries/s, % of the broadc
 export ENTRY_MAX_BYTES="${ENTRY_MAX_BYTES:-8192}"  # recorded entries larger than this are left out
 export CONTENTION_PCT="${CONTENTION_PCT:-10}"     # others' CPU (% of one core) that flags a window
 QUIET_WAIT="${QUIET_WAIT:-60}"               # seconds to wait at start for a quiet machine (0: don't)
+export BATCH="${BATCH:-0}"                   # 1: the hub's clients take batches (/ws?batch=1)
 export STRICT="${STRICT:-0}"                 # 1: a MISSED target makes the exit status 1
 export SHOAL="${SHOAL:-$ROOT/bin/shoal}"
 BENCH_OUT="${BENCH_OUT:-}"                   # if set: summary.txt and soak.tsv are copied there
@@ -67,7 +68,7 @@ bench_machine_lines
 echo "shoal:    $(timeout 10 node "$SHOAL" --version 2>/dev/null | head -1 || echo '?') (repo $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))"
 echo "ws:       $(node -p "require('$ROOT/node_modules/ws/package.json').version")"
 echo "entries:  $ENTRY_COUNT recorded (http1 fixtures, JSON <= $ENTRY_MAX_BYTES B), mean $ENTRY_MEAN B"
-echo "settings: WORKERS=$WORKERS/$WORKER_PROCS procs CLIENTS=$CLIENTS/$CLIENT_PROCS procs RATE=$RATE SECONDS_PER_RUN=$SECONDS_PER_RUN" \
+echo "settings: WORKERS=$WORKERS/$WORKER_PROCS procs CLIENTS=$CLIENTS/$CLIENT_PROCS procs BATCH=$BATCH RATE=$RATE SECONDS_PER_RUN=$SECONDS_PER_RUN" \
   "WARMUP=$WARMUP SOAK_SECONDS=$SOAK_SECONDS SOAK_RATE=$SOAK_RATE REF_PACED_SECONDS=$REF_PACED_SECONDS"
 echo "tmp:      $TMPD (removed at exit)"
 now_ms() { date +%s%3N; }

@@ -46,6 +46,17 @@ describe('FeedBuffer', () => {
     assert.equal(b.dropped, 0);
   });
 
+  it('lets go of every row on clear, the ring wrapped or not, and fills again from empty', () => {
+    const b = new FeedBuffer<object>(4);
+    b.append([{}, {}, {}, {}, {}, {}]); // wrapped: the head is in the middle of the slots
+    b.clear();
+    // The slots are the ring's only hold on the rows: none may keep one alive after a clear.
+    assert.deepEqual((b as unknown as { slots: unknown[] }).slots, [undefined, undefined, undefined, undefined]);
+    const row = { n: 1 };
+    b.append([row]);
+    assert.deepEqual(all(b), [row]);
+  });
+
   it('refuses a capacity that is not a positive whole number', () => {
     assert.throws(() => new FeedBuffer(0), RangeError);
     assert.throws(() => new FeedBuffer(1.5), RangeError);

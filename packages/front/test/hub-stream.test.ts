@@ -49,6 +49,19 @@ describe('HubStream', () => {
     assert.deepEqual(batches, [['a/1', 'a/2']]);
   });
 
+  it('asks for batches and takes a batch as its entries, in order, copies dropped', () => {
+    const { stream, sockets, batches, flush } = harness();
+    stream.start('');
+    assert.match(sockets[0]!.url, /[?&]batch=1(&|$)/);
+    sockets[0]!.deliver({ ready: { filter: '', replayed: 0 } });
+    sockets[0]!.deliver({ entries: [entry('a/1', 1), entry('b/1', 2)] });
+    // A hub that sends entry by entry is understood as well, and an entry seen already is not shown twice.
+    sockets[0]!.deliver(entry('a/2', 3));
+    sockets[0]!.deliver({ entries: [entry('a/2', 3), entry('b/2', 4)] });
+    flush();
+    assert.deepEqual(batches, [['a/1', 'b/1', 'a/2', 'b/2']]);
+  });
+
   it('opens a new query on a new socket and ignores what the old one still delivers', () => {
     const { stream, sockets, batches, flush } = harness();
     stream.start('');

@@ -1,5 +1,6 @@
 /**
- * The hub's /ws against real workers: entries of two workers merged in time order, a filter
+ * The hub's /ws against real workers: entries of two workers merged in time order (entry by
+ * entry, or in batches for a client that asks), a filter
  * change on the same socket, a worker that stops (marked down, the other keeps streaming) and
  * comes back (the hub reconnects), and a bad filter answered as the worker answers it.
  */
@@ -38,6 +39,30 @@ describe('hub /ws over two workers', () => {
     assert.ok(sorted(entries), `in time order: ${entries.map((e) => `${e.worker}@${e.timestamp}`).join(' ')}`);
     assert.equal(new Set(entries.map((e) => e.id)).size, expected, 'each entry once');
     await client.close();
+  });
+
+  it('sends the same entries in the same order to a client that asked for batches', async () => {
+    const single = new FeedSocket(c.hub.port, '?q=');
+    const batched = new FeedSocket(c.hub.port, '?q=&batch=1');
+    // The other way to ask: in the subscription message.
+    const asked = new FeedSocket(c.hub.port);
+    await asked.opened();
+    asked.send({ filter: '', batch: true });
+    await Promise.all([single.ready(), batched.ready(), asked.ready()]);
+    const [a, b] = c.workers as [typeof c.workers[0], typeof c.workers[0]];
+    await Promise.all([a.play(FIXTURES.keepAlive.path), b.play(FIXTURES.keepAlive.path), a.play(FIXTURES.gzip.path)]);
+    const expected = 2 * FIXTURES.keepAlive.entries + FIXTURES.gzip.entries;
+    const all = [single, batched, asked];
+    assert.ok(await waitFor(() => all.every((s) => s.entries.length >= expected)), all.map((s) => s.entries.length).join(', '));
+    const ids = (s: FeedSocket) => s.entries.map((e) => e.id);
+    assert.equal(single.entries.length, expected);
+    assert.deepEqual(ids(batched), ids(single));
+    assert.deepEqual(ids(asked), ids(single));
+    // A batch is one message: the entries released by a merge tick came together.
+    assert.equal(single.frames, 1 + expected, 'the unbatched client got one message per entry');
+    assert.ok(batched.frames < 1 + expected, `${batched.frames} messages for ${expected} entries`);
+    assert.ok(asked.frames < 1 + expected, `${asked.frames} messages for ${expected} entries`);
+    await Promise.all(all.map((s) => s.close()));
   });
 
   it('changes the query on the same socket with a {filter} message', async () => {

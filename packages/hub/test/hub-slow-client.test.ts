@@ -1,7 +1,8 @@
 /**
  * A client that stops reading: the hub's queue for it stays bounded (entries are skipped and
  * counted), a steady client on the same query is not affected, and the slow one hears
- * `{"lost": n}` when it catches up, so that what it got plus what it lost is everything.
+ * `{"lost": n}` when it catches up, so that what it got plus what it lost is everything. The
+ * same for a client that takes its entries in batches: the batch being built counts as queued.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -20,35 +21,40 @@ describe('hub /ws with a slow client', () => {
   });
   after(async () => c.close());
 
-  it('skips entries for it past a bounded queue, then sends {lost: n}', async () => {
-    const slow = new FeedSocket(c.hub.port, '?q=');
-    const steady = new FeedSocket(c.hub.port, '?q=');
-    await Promise.all([slow.ready(), steady.ready()]);
-    slow.ws.pause();
-    const group = c.hub.feeds.list().find((g) => g.filter.text === '')!;
-    let maxQueued = 0;
-    let plays = 0;
-    const deadline = Date.now() + 60_000;
-    while (c.hub.feeds.counters.lost < 50 && plays < 3000 && Date.now() < deadline) {
-      await Promise.all([c.workers[0]!.play(FIXTURES.keepAlive.path), c.workers[1]!.play(FIXTURES.keepAlive.path)]);
-      // A small file replays without leaving the microtask queue: let the sockets move.
-      await new Promise((resolve) => setImmediate(resolve));
-      plays += 2;
-      for (const client of group.clients) maxQueued = Math.max(maxQueued, client.queuedBytes);
-    }
-    assert.ok(c.hub.feeds.counters.lost >= 50, `entries were skipped after ${plays} replays`);
-    assert.ok(maxQueued <= LIMITS.highWaterBytes + LARGEST_ENTRY_BYTES, `the hub queued at most ${maxQueued} bytes for the slow client`);
-    const published = plays * FIXTURES.keepAlive.entries;
-    assert.ok(await waitFor(() => steady.entries.length === published, 20_000), `steady client got ${steady.entries.length} of ${published}`);
-    assert.equal(steady.messages.filter((m) => m.lost !== undefined).length, 0, 'the steady client lost nothing');
+  for (const batch of [false, true]) {
+    it(`skips entries for it past a bounded queue, then sends {lost: n}${batch ? ' (batched client)' : ''}`, async () => {
+      const lostBefore = c.hub.feeds.counters.lost;
+      const slow = new FeedSocket(c.hub.port, batch ? '?q=&batch=1' : '?q=');
+      const steady = new FeedSocket(c.hub.port, '?q=');
+      await Promise.all([slow.ready(), steady.ready()]);
+      slow.ws.pause();
+      const group = c.hub.feeds.list().find((g) => g.filter.text === '')!;
+      let maxQueued = 0;
+      let plays = 0;
+      const deadline = Date.now() + 60_000;
+      const lostNow = () => c.hub.feeds.counters.lost - lostBefore;
+      while (lostNow() < 50 && plays < 3000 && Date.now() < deadline) {
+        await Promise.all([c.workers[0]!.play(FIXTURES.keepAlive.path), c.workers[1]!.play(FIXTURES.keepAlive.path)]);
+        // A small file replays without leaving the microtask queue: let the sockets move.
+        await new Promise((resolve) => setImmediate(resolve));
+        plays += 2;
+        for (const client of group.clients) maxQueued = Math.max(maxQueued, client.queuedBytes);
+      }
+      assert.ok(lostNow() >= 50, `entries were skipped after ${plays} replays`);
+      assert.ok(maxQueued <= LIMITS.highWaterBytes + LARGEST_ENTRY_BYTES, `the hub queued at most ${maxQueued} bytes for the slow client`);
+      const published = plays * FIXTURES.keepAlive.entries;
+      assert.ok(await waitFor(() => steady.entries.length === published, 20_000), `steady client got ${steady.entries.length} of ${published}`);
+      assert.equal(steady.messages.filter((m) => m.lost !== undefined).length, 0, 'the steady client lost nothing');
 
-    slow.ws.resume();
-    const lostNotices = () => slow.messages.filter((m) => typeof m.lost === 'number');
-    assert.ok(await slow.until(() => lostNotices().length > 0, 20_000), 'the slow client hears of its losses');
-    const lost = () => lostNotices().reduce((sum, m) => sum + m.lost, 0);
-    assert.ok(await waitFor(() => slow.entries.length + lost() === published, 20_000), `${slow.entries.length} + ${lost()} = ${published}`);
-    const metrics = await (await fetch(`${c.hubBase}/metrics`)).text();
-    assert.match(metrics, new RegExp(`^shoal_hub_feed_lost_entries_total ${lost()}$`, 'm'));
-    await Promise.all([slow.close(), steady.close()]);
-  });
+      slow.ws.resume();
+      const lostNotices = () => slow.messages.filter((m) => typeof m.lost === 'number');
+      assert.ok(await slow.until(() => lostNotices().length > 0, 20_000), 'the slow client hears of its losses');
+      const lost = () => lostNotices().reduce((sum, m) => sum + m.lost, 0);
+      assert.ok(await waitFor(() => slow.entries.length + lost() === published, 20_000), `${slow.entries.length} + ${lost()} = ${published}`);
+      if (batch) assert.ok(slow.frames < slow.messages.length, `batches: ${slow.frames} messages for ${slow.messages.length}`);
+      const metrics = await (await fetch(`${c.hubBase}/metrics`)).text();
+      assert.match(metrics, new RegExp(`^shoal_hub_feed_lost_entries_total ${lostBefore + lost()}$`, 'm'));
+      await Promise.all([slow.close(), steady.close()]);
+    });
+  }
 });

@@ -74,8 +74,11 @@ export class FeedBuffer<T> {
     return taken;
   }
 
+  /** Empties the ring; only the slots in use are written (a filter change clears 100,000s of rows, not the capacity). */
   clear(): void {
-    this.slots.fill(undefined);
+    const end = this.start + this.count;
+    this.slots.fill(undefined, this.start, Math.min(end, this.capacity));
+    if (end > this.capacity) this.slots.fill(undefined, 0, end - this.capacity);
     this.start = 0;
     this.count = 0;
     this.dropped = 0;

@@ -10,8 +10,12 @@ import type { FeedModel, TimeWindow } from './feed-model.js';
 import type { HubApi } from './hub-api.js';
 import type { HubStream } from './hub-stream.js';
 
-/** Rows asked for on opening a query, and per older page (the hub's limit is 1000). */
-export const FIRST_PAGE = 300;
+/**
+ * Rows asked for on opening a query, and per older page (the hub's limit is 1000). The first
+ * page is on the way from a filter change to the updated feed: a tall screen's worth (100 rows
+ * of 26 px), about 200 KB of entries to gather, send and parse; older pages follow on scrolling.
+ */
+export const FIRST_PAGE = 100;
 export const OLDER_PAGE = 1000;
 /**
  * History ends, and the live stream's replay begins, this long ago: entries are emitted when
@@ -37,11 +41,14 @@ export class FeedController {
   async open(filter: string): Promise<void> {
     this.filter = filter;
     const generation = ++this.generation;
-    this.model.reset();
     const handover = this.now() - HANDOVER_MS;
+    // The history request goes first: it is what the updated feed waits for, and clearing the
+    // rows makes the page render (the page is applied after the reset, being asynchronous).
+    const first = this.page(generation, handover, this.pageSizes.first);
     // Each query opens its own socket: nothing of the previous query can arrive on it.
     this.stream.start(filter, handover);
-    await this.page(generation, handover, this.pageSizes.first);
+    this.model.reset();
+    await first;
   }
 
   /** Shows `filter` over the past `window` only: its newest page, then older ones as the view asks. */

@@ -12,6 +12,13 @@ const FILTER_WAIT_MS = 30_000;
 interface Subscription {
   filter: string;
   since: number | undefined;
+  /** Entries in batches (docs/hub.md); absent: as the socket was. */
+  batch?: boolean;
+}
+
+/** `?batch=1` (or `true`): the client takes `{"entries": [...]}` messages. */
+function batchParam(value: string | null): boolean {
+  return value === '1' || value === 'true';
 }
 
 function sinceOf(value: unknown): number | undefined {
@@ -20,13 +27,15 @@ function sinceOf(value: unknown): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** A client message: `{"filter": "...", "since": ms}` (also `q`), or the bare filter text. */
+/** A client message: `{"filter": "...", "since": ms, "batch": bool}` (also `q`), or the bare filter text. */
 function parseSubscription(text: string): Subscription {
   try {
     const json = JSON.parse(text) as unknown;
     if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
       const o = json as Record<string, unknown>;
-      return { filter: String(o['filter'] ?? o['q'] ?? ''), since: sinceOf(o['since']) };
+      const sub: Subscription = { filter: String(o['filter'] ?? o['q'] ?? ''), since: sinceOf(o['since']) };
+      if (typeof o['batch'] === 'boolean') sub.batch = o['batch'];
+      return sub;
     }
   } catch {
     // Not JSON: the message is the filter itself.
@@ -40,12 +49,13 @@ function textOf(data: RawData): string {
 
 /**
  * The hub's /ws: the worker's protocol (query `q` and `since`, or a first message; then
- * entries, `ready`, `lost`, `error`), plus one addition: any later message is a new
- * subscription on the same socket. A bad first filter closes with 4400 as on the worker; a bad
+ * entries, `ready`, `lost`, `error`), plus two additions: any later message is a new
+ * subscription on the same socket, and a client may ask for its entries in batches
+ * (`?batch=1`, or `"batch": true` in a subscription), one message per merge tick. A bad first filter closes with 4400 as on the worker; a bad
  * later one gets the `error` message and the previous query stays in force.
  */
 export function serveHubFeed(hub: FeedHub, ws: WebSocket, query: URLSearchParams, limits: ClientLimits, sockets: Set<WebSocket>, log: Logger): void {
-  const client = new ClientFeed(ws, limits, hub.counters);
+  const client = new ClientFeed(ws, limits, hub.counters, batchParam(query.get('batch')));
   sockets.add(ws);
   let subscribed = false;
   ws.on('error', (err) => log.debug({ err: err.message }, 'hub feed client error'));
@@ -66,6 +76,7 @@ export function serveHubFeed(hub: FeedHub, ws: WebSocket, query: URLSearchParams
       return;
     }
     subscribed = true;
+    if (sub.batch !== undefined) client.batched = sub.batch;
     hub.join(client, filter, sub.since);
   };
 

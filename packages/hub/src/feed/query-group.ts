@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { NameLookup } from '../names.js';
 import type { SubscriberCounts } from '../workers/worker-link.js';
 import type { WorkerRegistry } from '../workers/worker-registry.js';
-import type { ClientFeed } from './client-feed.js';
+import { encodeBatch, type ClientFeed } from './client-feed.js';
 import { CopyFreeMerge } from './copy-free-merge.js';
 import { WorkerFeed } from './worker-feed.js';
 import type { WorkerLink } from '../workers/worker-link.js';
@@ -50,6 +50,8 @@ export class QueryGroup {
   private readonly waiting: ClientFeed[] = [];
   /** Entries delivered before `ready`: the replay. */
   private replayed = 0;
+  /** Entries delivered in this turn of the event loop: one batch for the clients that take them so. */
+  private turn: Buffer[] = [];
 
   constructor(
     /** Names the query in `ready` and in /status, so a client finds its own among equal filters. */
@@ -155,8 +157,20 @@ export class QueryGroup {
 
   private deliver(entry: Entry): void {
     if (!this.isReady) this.replayed++;
-    const json = JSON.stringify(entry);
+    // Encoded once for every client: sending a string would encode it again for each.
+    const json = Buffer.from(JSON.stringify(entry));
+    if (this.turn.length === 0) queueMicrotask(() => this.flushTurn());
+    this.turn.push(json);
     for (const client of this.clients) client.offer(json);
+  }
+
+  /** The end of the turn: batched clients get what it released, encoded once for those that took it all. */
+  private flushTurn(): void {
+    const entries = this.turn;
+    this.turn = [];
+    let data: Buffer | undefined;
+    const shared = { count: entries.length, data: () => (data ??= encodeBatch(entries)) };
+    for (const client of this.clients) client.flush(shared);
   }
 
   private tick(): void {

@@ -1,16 +1,27 @@
-/** A /ws client for the hub's tests: records every message and how the socket closed. */
+/**
+ * A /ws client for the hub's tests: records every message and how the socket closed. A batch
+ * (`{"entries": [...]}`, docs/hub.md) is recorded as its entries, in order, so the tests read
+ * batched and unbatched clients alike; `frames` counts the messages as they came.
+ */
 import { WebSocket } from 'ws';
 import { waitFor, type Json } from './cluster.js';
 
 export class FeedSocket {
   readonly messages: Json[] = [];
+  /** WebSocket messages received (a batch is one). */
+  frames = 0;
   closeCode: number | undefined;
   readonly ws: WebSocket;
   private readonly closed: Promise<void>;
 
   constructor(port: number, query = '', headers: Record<string, string> = {}) {
     this.ws = new WebSocket(`ws://127.0.0.1:${port}/ws${query}`, { headers });
-    this.ws.on('message', (data) => this.messages.push(JSON.parse(String(data))));
+    this.ws.on('message', (data) => {
+      this.frames++;
+      const message = JSON.parse(String(data)) as Json;
+      if (Array.isArray(message.entries)) this.messages.push(...(message.entries as Json[]));
+      else this.messages.push(message);
+    });
     this.ws.on('error', () => undefined);
     this.closed = new Promise((resolve) => this.ws.on('close', (code) => ((this.closeCode = code), resolve())));
   }

@@ -42,7 +42,7 @@ export function EntryDetail({ id, api, base, onOpen, onClose, onFilter }: EntryD
   useEscape(onClose);
   const loaded = useEntryDetail(api, id);
   return (
-    <aside className="entry-detail" data-entry={id} aria-label="Entry detail">
+    <aside className="entry-detail" data-testid="entry-detail" data-entry={id} aria-label="Entry detail">
       {loaded.state === 'done' ? (
         <Detail entry={loaded.value} api={api} base={base} onOpen={onOpen} onClose={onClose} onFilter={onFilter} />
       ) : (
