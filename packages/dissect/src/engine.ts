@@ -206,7 +206,16 @@ export class DissectEngine implements PacketSink, StreamOutput {
     const cut = pkt.payloadWireLength - pkt.payloadLength;
     // The ack first: it settles holes in the other direction, which came before this
     // packet's own data (a response must not reach the dissector ahead of its request's gap).
-    if ((flags & TcpFlag.ACK) !== 0) tcp[1 - d]!.peerAck(pkt.ack, tsMs);
+    // When this direction misses bytes before this packet too (both sides lost packets: a
+    // capture replaced on a target change, drops), the other side's gap waits for this side's
+    // to be settled (TcpDirection.holdAck); unless the other side already waits on this one,
+    // whose gap then comes first.
+    if ((flags & TcpFlag.ACK) !== 0) {
+      const own = tcp[d];
+      const peer = tcp[1 - d]!;
+      if (own.hasHoleBefore(pkt.seq) && !peer.holdsAck && peer.settledBy(pkt.ack)) own.holdAck(pkt.seq, peer, pkt.ack);
+      else peer.peerAck(pkt.ack, tsMs);
+    }
     tcp[d].segment(
       pkt.seq,
       (flags & TcpFlag.SYN) !== 0,
@@ -224,8 +233,10 @@ export class DissectEngine implements PacketSink, StreamOutput {
     if (flow.closed) return;
     flow.closed = true;
     if (flow.tcp !== null) {
-      flow.tcp[0].flush(tsMs);
-      flow.tcp[1].flush(tsMs);
+      // A direction holding the other's ack settles its holes, then applies it, first.
+      const first = flow.tcp[1].holdsAck ? 1 : 0;
+      flow.tcp[first].flush(tsMs);
+      flow.tcp[1 - first]!.flush(tsMs);
     }
     flow.handler.close(tsMs);
   }

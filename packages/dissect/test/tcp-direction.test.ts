@@ -28,6 +28,17 @@ function setup(limits = { perDirectionBytes: 1 << 20, globalBytes: 1 << 20 }) {
   return { events, stats, dir, seg, budget };
 }
 
+/** Both directions of one connection, their events in one log: `c` the client, `s` the server. */
+function connection() {
+  const log: string[] = [];
+  const stats = new DissectStats();
+  const budget = new ReassemblyBudget({ perDirectionBytes: 1 << 20, globalBytes: 1 << 20 });
+  const side = (name: string) =>
+    new TcpDirection({ data: (chunk) => log.push(`${name} ${chunk.toString('latin1')}`), gap: (n) => log.push(`${name} gap ${n}`), end: () => log.push(`${name} end`) }, stats, budget);
+  const seg = (dir: TcpDirection, seq: number, text: string) => dir.segment(seq, false, false, Buffer.from(text, 'latin1'), 0, text.length, 0, 0);
+  return { log, client: side('c'), server: side('s'), seg };
+}
+
 describe('TcpDirection', () => {
   it('delivers in-order data after the SYN and ends at the FIN', () => {
     const t = setup();
@@ -184,5 +195,30 @@ describe('TcpDirection', () => {
       for (const [seq, s] of pieces) t.seg(seq, s);
       assert.deepEqual(t.events, [['data', text]], `round ${round}`);
     }
+  });
+
+  it('an ack held for the other direction is applied once the hole before its segment is settled', () => {
+    const { log, client, server, seg } = connection();
+    seg(client, 100, 'req1');
+    seg(server, 500, 'res1');
+    // req2 (104..108) and res2 (504..508) are lost; req3 acks res2 from past the client's hole.
+    assert.equal(client.hasHoleBefore(108), true);
+    assert.equal(server.settledBy(508), true);
+    client.holdAck(108, server, 508);
+    seg(client, 108, 'req3');
+    assert.deepEqual(log, ['c req1', 's res1'], 'nothing is declared before the client hole is');
+    // The server's ack of req3 settles the client's hole: req2's gap, then res2's, then req3.
+    client.peerAck(112, 0);
+    assert.deepEqual(log, ['c req1', 's res1', 'c gap 4', 's gap 4', 'c req3']);
+    assert.equal(client.holdsAck, false);
+  });
+
+  it('a held ack is applied when the flow closes, its hole never settled', () => {
+    const { log, client, server, seg } = connection();
+    seg(client, 100, 'req1');
+    seg(server, 500, 'res1');
+    client.holdAck(108, server, 508);
+    client.flush(0);
+    assert.deepEqual(log, ['c req1', 's res1', 's gap 4', 'c end']);
   });
 });

@@ -11,20 +11,9 @@ import * as fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { LiveSource, startWorker, type CaptureCounters, type RunningWorker } from '../dist/index.js';
-import { getJson, metricValue, tempDir, waitFor } from './helpers/harness.js';
+import { getJson, holdUntil, metricValue, tempDir, waitFor } from './helpers/harness.js';
 import { liveSkipReason } from './helpers/live-worker.js';
 import { PodLab } from './helpers/pod-lab.js';
-
-/** Waits without letting the event loop turn (so nothing is delivered meanwhile), bounded. */
-function holdUntil(check: () => boolean, ms: number): boolean {
-  const cell = new Int32Array(new SharedArrayBuffer(4));
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    Atomics.wait(cell, 0, 0, 1);
-  }
-  return check();
-}
 
 /** Every packet the kernel passed is accounted for, apart from what still waits (`queued`). */
 function balanced(c: CaptureCounters): boolean {

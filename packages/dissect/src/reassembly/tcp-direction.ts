@@ -36,6 +36,8 @@ function seqDiff(a: number, b: number): number {
  * - A hole becomes an explicit gap: when the budget is exceeded, when the peer acknowledges
  *   past it (the receiver had the bytes, our capture lost them), or when the flow closes.
  * - Without the handshake the direction joins at the first segment it sees.
+ * - An ack that reveals a hole in the other direction, carried by a segment with a hole of its
+ *   own before it, waits for that hole (holdAck): a request's gap comes before its response's.
  */
 export class TcpDirection {
   private known = false;
@@ -44,6 +46,8 @@ export class TcpDirection {
   private ended = false;
   private held: HeldSegment[] | null = null;
   private heldBytes = 0;
+  /** An ack for the other direction, applied once this direction's bytes before `seq` are settled. */
+  private heldAck: { seq: number; ack: number; peer: TcpDirection } | null = null;
 
   constructor(
     private readonly sink: ByteSink,
@@ -75,6 +79,36 @@ export class TcpDirection {
     if (fin) this.finSeq = (dataSeq + len + cut) >>> 0;
     if (len > 0 || cut > 0) this.place(dataSeq, buf, off, len, cut, tsMs);
     this.checkFin(tsMs);
+  }
+
+  /** True when bytes before `seq` are missing (not seen yet, not declared lost). */
+  hasHoleBefore(seq: number): boolean {
+    return this.known && !this.ended && seqDiff(seq, this.nextSeq) > 0;
+  }
+
+  /** True when `ack` would declare bytes of this direction lost (peerAck). */
+  settledBy(ack: number): boolean {
+    if (!this.known || this.ended) return false;
+    const ahead = seqDiff(ack, this.nextSeq);
+    return ahead > 0 && ahead <= MAX_ACK_AHEAD;
+  }
+
+  /** True while an ack for the other direction waits on this one (holdAck). */
+  get holdsAck(): boolean {
+    return this.heldAck !== null;
+  }
+
+  /**
+   * A segment of this direction at `seq`, with bytes before it missing, acknowledged `ack` of
+   * `peer`: the peer's bytes up to `ack` came before this segment, but whether before or after
+   * the missing bytes is unknown, and a protocol's order is requests first (a lost response
+   * declared ahead of its lost request would answer the next request, and every later pairing
+   * would shift). So the peer's gap waits until the bytes before `seq` arrive or are declared
+   * lost. A later ack while one waits only moves it further.
+   */
+  holdAck(seq: number, peer: TcpDirection, ack: number): void {
+    if (this.heldAck === null) this.heldAck = { seq, ack, peer };
+    else if (seqDiff(ack, this.heldAck.ack) > 0) this.heldAck.ack = ack;
   }
 
   /**
@@ -117,6 +151,7 @@ export class TcpDirection {
       const hole = seqDiff(this.finSeq, this.nextSeq);
       if (hole > 0) this.emitGap(hole, tsMs);
     }
+    this.releaseAck(tsMs, true);
     this.ended = true;
     this.sink.end(tsMs);
   }
@@ -149,6 +184,7 @@ export class TcpDirection {
   }
 
   private deliver(chunk: Buffer, cut: number, tsMs: number): void {
+    this.releaseAck(tsMs, false);
     if (chunk.length > 0) {
       this.nextSeq = (this.nextSeq + chunk.length) >>> 0;
       this.sink.data(chunk, tsMs);
@@ -220,6 +256,15 @@ export class TcpDirection {
     this.stats.gaps++;
     this.stats.gapBytes += length;
     this.sink.gap(length, tsMs);
+    this.releaseAck(tsMs, false);
+  }
+
+  /** Applies the held ack once the bytes it waited for are settled (or, closing, at once). */
+  private releaseAck(tsMs: number, closing: boolean): void {
+    const held = this.heldAck;
+    if (held === null || (!closing && seqDiff(held.seq, this.nextSeq) > 0)) return;
+    this.heldAck = null;
+    held.peer.peerAck(held.ack, tsMs);
   }
 
   private checkFin(tsMs: number): void {

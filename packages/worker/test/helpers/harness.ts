@@ -163,6 +163,20 @@ export async function waitFor(check: () => boolean, ms = 5000): Promise<boolean>
   return check();
 }
 
+/**
+ * Waits without letting the event loop turn, bounded: a live capture meanwhile queues what it
+ * reads instead of delivering it, as in a long pause of a worker's main thread.
+ */
+export function holdUntil(check: () => boolean, ms: number): boolean {
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    Atomics.wait(cell, 0, 0, 1);
+  }
+  return check();
+}
+
 /** Value of one sample in Prometheus text (`name` or `name{labels}`), or undefined. */
 export function metricValue(text: string, sample: string): number | undefined {
   for (const line of text.split('\n')) {

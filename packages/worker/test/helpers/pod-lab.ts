@@ -7,7 +7,8 @@
  *                                         ├─ bridge (no address) in the root namespace
  *   [ns client] eth0 10.244.X.3/24 ─ veth ─┘
  *
- * A real Node HTTP server runs in the server pod (200 for GET, 201 for POST, 404 for /missing;
+ * A real Node HTTP server runs in the server pod (200 for GET, 201 for POST, 404 for /missing,
+ * the status NNN for /s/NNN, a query allowed;
  * an `x-reply-bytes: N` request header makes the body N bytes of `x`); curl runs in the client
  * pod. With `offloads: false` every veth end has TSO, GSO and GRO off, so TCP travels in
  * MTU-sized segments as on a real NIC path (with them on, a veth carries 64 KiB "packets" and a
@@ -59,6 +60,12 @@ export interface Pod {
   ns: string;
   ip: string;
   port: string;
+}
+
+/** Requests over one keep-alive connection: each answer's status and the client's port. */
+export interface KeepAliveClient {
+  /** Writes the request to the client at once (in this turn of the event loop); resolves with the answer. */
+  send(method: string, path: string): Promise<{ status: number; localPort: number }>;
 }
 
 export class PodLab {
@@ -148,7 +155,8 @@ export class PodLab {
         let body = '';
         req.on('data', (d) => (body += d));
         req.on('end', () => {
-          res.statusCode = req.url === '/missing' ? 404 : req.method === 'POST' ? 201 : 200;
+          const asked = /^[/]s[/]([0-9]{3})([?]|$)/.exec(req.url);
+          res.statusCode = asked !== null ? Number(asked[1]) : req.url === '/missing' ? 404 : req.method === 'POST' ? 201 : 200;
           const replyBytes = req.headers['x-reply-bytes'];
           if (replyBytes !== undefined) {
             res.setHeader('content-type', 'text/plain');
@@ -215,6 +223,52 @@ export class PodLab {
     `;
     const r = spawnSync('ip', ['netns', 'exec', this.client.ns, process.execPath, '-e', script], { encoding: 'utf8', timeout: TIMEOUT_MS });
     if (r.status !== 0) throw new Error(`UDP burst failed (${r.status ?? r.signal}): ${r.stderr}`);
+  }
+
+  /**
+   * A Node HTTP client in the client pod that sends every request on one keep-alive connection
+   * (an http.Agent with keepAlive and one socket), one at a time; destroy() kills it.
+   */
+  async keepAliveClient(): Promise<KeepAliveClient> {
+    const script = `
+      const http = require('node:http');
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      let chain = Promise.resolve();
+      require('node:readline').createInterface({ input: process.stdin }).on('line', (line) => {
+        const [method, path] = line.split(' ');
+        chain = chain.then(() => new Promise((resolve) => {
+          const req = http.request({ host: ${JSON.stringify(this.server.ip)}, port: ${this.httpPort}, method, path, agent }, (res) => {
+            const port = req.socket.localPort;
+            res.resume();
+            res.on('end', () => { console.log(res.statusCode + ' ' + port); resolve(); });
+          });
+          req.on('error', (err) => { console.log('error ' + err.message); resolve(); });
+          req.end(method === 'POST' ? '{}' : undefined);
+        }));
+      });
+      setTimeout(() => process.exit(0), 120000);
+    `;
+    const child = this.own(spawn('ip', ['netns', 'exec', this.client.ns, process.execPath, '-e', script], { stdio: ['pipe', 'pipe', 'pipe'] }));
+    const lines: string[] = [];
+    let rest = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      const parts = (rest + d).split('\n');
+      rest = parts.pop()!;
+      lines.push(...parts);
+    });
+    let asked = 0;
+    return {
+      send: async (method, path) => {
+        const before = asked++;
+        child.stdin!.write(`${method} ${path}\n`);
+        const deadline = Date.now() + TIMEOUT_MS;
+        while (lines.length <= before && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+        const line = lines[before];
+        const m = line === undefined ? null : /^(\d+) (\d+)$/.exec(line);
+        if (m === null) throw new Error(`keep-alive ${method} ${path} failed: ${line ?? 'no answer in 10 s'}`);
+        return { status: Number(m[1]), localPort: Number(m[2]) };
+      },
+    };
   }
 
   /** Tracks a process to be killed by destroy(). */

@@ -190,12 +190,18 @@ export class Http1Stream implements StreamDissector, ReaderHost {
       return;
     }
     // A response lost (garbled, or cut by a gap) answered the oldest request, if one was sent
-    // before it; if none was, there is nothing to attach the loss to.
+    // before it; if none was, there is nothing to attach the loss to. A gap may hold several
+    // responses (its length does not say how many): the requests lost in a gap queued right
+    // behind are taken as answered in it too. Their responses went with them (both directions
+    // lose packets together: drops, a capture replaced); left waiting, each would take the next
+    // response, and every later request the response of the one before it.
     if (this.queue.answerable(ts) === undefined) return;
-    const pair = this.queue.answer()!;
-    pair.resDone = true;
-    if (pair.problem === undefined) pair.problem = { code, at: 'response' };
-    if (pair.maySwitch) this.requests.resume();
+    do {
+      const pair = this.queue.answer()!;
+      pair.resDone = true;
+      if (pair.problem === undefined) pair.problem = { code, at: 'response' };
+      if (pair.maySwitch) this.requests.resume();
+    } while (code === ErrorCodes.DIS_ERR_GAP && this.queue.unanswered?.timeless === true);
     this.queue.flush();
   }
 
