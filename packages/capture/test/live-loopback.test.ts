@@ -8,6 +8,16 @@ const available = liveCaptureAvailability();
 const skip = process.getuid?.() !== 0 ? 'needs root' : available.available ? false : available.reason;
 const UDP = 17;
 
+/**
+ * A UDP port of 127.0.0.1 held by this process: no other test (or lab DNS) on the machine
+ * receives on it while the capture counts its datagrams.
+ */
+async function heldPort(): Promise<{ port: number; release: () => void }> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return { port: socket.address().port, release: () => socket.close() };
+}
+
 /** Sends `count` datagrams to 127.0.0.1:port and waits until the capture had time to see them. */
 async function sendDatagrams(port: number, count: number): Promise<void> {
   const socket = createSocket('udp4');
@@ -23,13 +33,14 @@ describe('loopback capture', { skip }, () => {
   // capture must deliver it once, as tcpdump does.
   for (const backend of ['af_packet', 'libpcap'] as LiveBackend[]) {
     it(`${backend} delivers each loopback packet once`, async () => {
-      const port = 40000 + (process.pid % 20000);
+      const { port, release } = await heldPort();
       const log = new PacketLog();
       const capture = openLiveCapture({ backend, interface: 'lo', filter: `udp port ${port}` }, log);
       try {
         await sendDatagrams(port, 40);
       } finally {
         capture.close();
+        release();
       }
       assert.equal(log.count(UDP, port), 40);
       // Both have the kernel skip the leaving copy on lo (PACKET_IGNORE_OUTGOING), so it is
