@@ -42,13 +42,25 @@ export class FeedController {
     this.filter = filter;
     const generation = ++this.generation;
     const handover = this.now() - HANDOVER_MS;
-    // The history request goes first: it is what the updated feed waits for, and clearing the
-    // rows makes the page render (the page is applied after the reset, being asynchronous).
-    const first = this.page(generation, handover, this.pageSizes.first);
-    // Each query opens its own socket: nothing of the previous query can arrive on it.
-    this.stream.start(filter, handover);
-    this.model.reset();
-    await first;
+    // The old query's stream stops at once; its rows stay on screen until the new query's first
+    // page is in, then one change swaps them: the page lays out the feed once, not once empty
+    // and once refilled. The new socket opens after it and replays from the handover, so
+    // nothing between the two is missed; each query has its own socket, so nothing of the
+    // previous query can arrive on it.
+    this.stream.stop();
+    let swapped = false;
+    try {
+      await this.page(generation, handover, this.pageSizes.first, () => {
+        this.model.reset();
+        swapped = true;
+      });
+    } finally {
+      if (generation === this.generation) {
+        // The history failed (the hub is away): the rows are the old query's all the same.
+        if (!swapped) this.model.reset();
+        this.stream.start(filter, handover);
+      }
+    }
   }
 
   /** Shows `filter` over the past `window` only: its newest page, then older ones as the view asks. */
@@ -73,10 +85,12 @@ export class FeedController {
     this.stream.stop();
   }
 
-  private async page(generation: number, before: number, limit: number): Promise<void> {
+  /** Asks for a page and adds it; `first` runs just before, in the same turn (open's swap). */
+  private async page(generation: number, before: number, limit: number, first?: () => void): Promise<void> {
     const page = await this.api.history(this.filter, before, limit);
     // A newer query was opened meanwhile: this page belongs to the old one.
     if (generation !== this.generation) return;
+    first?.();
     const from = this.model.window?.from;
     if (from === undefined) return this.model.addOlder(page.entries, page.next, page.examined);
     // Pages run newest to oldest: once one reaches back past `from`, there is nothing older to ask for.
