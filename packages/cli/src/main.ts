@@ -50,12 +50,12 @@ const COMMANDS: CommandEntry[] = [
   },
   {
     name: 'local',
-    summary: 'capture this machine\'s own traffic: a worker and a hub on :8898, no Kubernetes',
+    summary: 'capture this machine\'s own traffic: a worker, a hub on :8898 and the dashboard on :8899',
     load: async () => (await import('./commands/local.js')).localCommand,
   },
   {
     name: 'view',
-    summary: 'serve a pcap/pcapng file through a hub on :8898 (same API as a cluster)',
+    summary: 'serve a pcap/pcapng file through a hub on :8898 and the dashboard on :8899',
     load: async () => (await import('./commands/view.js')).viewCommand,
   },
 ];
