@@ -29,7 +29,8 @@ describe('worker, target changes under open keep-alive connections', { skip: liv
   let worker: RunningWorker | undefined;
   let dataDir: string;
   before(() => {
-    lab = new PodLab();
+    // Real 1500-byte segments (offloads off): the losses at the switch cut exchanges mid-message.
+    lab = new PodLab({ mtu: 1500, offloads: false });
     dataDir = tempDir('shoal-retarget-');
   });
   after(async () => {
