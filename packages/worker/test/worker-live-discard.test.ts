@@ -9,10 +9,9 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { pino } from 'pino';
-import { LiveSource, startWorker, type CaptureCounters, type RunningWorker } from '../dist/index.js';
+import type { CaptureCounters, RunningWorker } from '../dist/index.js';
 import { getJson, holdUntil, metricValue, tempDir, waitFor } from './helpers/harness.js';
-import { liveSkipReason } from './helpers/live-worker.js';
+import { liveSkipReason, startBridgeWorker } from './helpers/live-worker.js';
 import { PodLab } from './helpers/pod-lab.js';
 
 /** Every packet the kernel passed is accounted for, apart from what still waits (`queued`). */
@@ -37,18 +36,7 @@ describe('worker, a capture closed on a target change with packets queued', { sk
   it('counts what it discarded in /stats and /metrics, and the totals still balance', async () => {
     const server = { ip: lab.server.ip, name: 'server', namespace: 'lab' };
     const client = { ip: lab.client.ip, name: 'client', namespace: 'lab' };
-    worker = await startWorker({
-      port: 0,
-      host: '127.0.0.1',
-      interface: lab.bridge,
-      source: new LiveSource('best'),
-      dataDir,
-      storageLimitBytes: 64 << 20,
-      nodeName: 'discard',
-      nodeIp: '192.0.2.20',
-      logger: pino({ level: 'silent' }),
-      targets: [server],
-    });
+    worker = await startBridgeWorker(lab, dataDir, 'discard', '192.0.2.20', [server]);
     const core = worker.core;
     const base = `http://127.0.0.1:${worker.port}`;
     const root = () => core.captures.status()[0]!.stats;

@@ -11,10 +11,9 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { pino } from 'pino';
-import { LiveSource, startWorker, type RunningWorker } from '../dist/index.js';
+import type { RunningWorker } from '../dist/index.js';
 import { getJson, holdUntil, putJson, tempDir, type Json } from './helpers/harness.js';
-import { liveSkipReason } from './helpers/live-worker.js';
+import { liveSkipReason, startBridgeWorker } from './helpers/live-worker.js';
 import { PodLab, type KeepAliveClient } from './helpers/pod-lab.js';
 
 const ROUND: Array<[string, string]> = [
@@ -47,18 +46,7 @@ describe('worker, target changes under open keep-alive connections', { skip: liv
     const server = target(lab.server, 'server');
     const client = target(lab.client, 'client');
     const extra = target(extraPod, 'extra');
-    worker = await startWorker({
-      port: 0,
-      host: '127.0.0.1',
-      interface: lab.bridge,
-      source: new LiveSource('best'),
-      dataDir,
-      storageLimitBytes: 64 << 20,
-      nodeName: 'retarget',
-      nodeIp: '192.0.2.30',
-      logger: pino({ level: 'silent' }),
-      targets: [server],
-    });
+    worker = await startBridgeWorker(lab, dataDir, 'retarget', '192.0.2.30', [server]);
     const base = `http://127.0.0.1:${worker.port}`;
 
     const keepAlive: KeepAliveClient = await lab.keepAliveClient();

@@ -9,6 +9,8 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { liveCaptureAvailability } from '@shoal/capture';
+import { pino } from 'pino';
+import { LiveSource, startWorker, type RunningWorker, type Target } from '../../dist/index.js';
 import { tempDir, waitFor } from './harness.js';
 import { labUnavailable, type PodLab } from './pod-lab.js';
 
@@ -56,4 +58,23 @@ export async function startWorkerProcess(lab: PodLab, name: string, args: string
   const port = Number(/"port":(\d+)/.exec(log)?.[1]);
   assert.ok(port > 0, `worker ${name} did not start: ${log}`);
   return { port, base: `http://127.0.0.1:${port}`, token, log: () => log };
+}
+
+/**
+ * A worker in this process capturing on `lab`'s bridge with the `best` backend, its store in
+ * `dataDir`, silent: for tests that drive the worker's core directly as well as its API.
+ */
+export function startBridgeWorker(lab: PodLab, dataDir: string, nodeName: string, nodeIp: string, targets: Target[]): Promise<RunningWorker> {
+  return startWorker({
+    port: 0,
+    host: '127.0.0.1',
+    interface: lab.bridge,
+    source: new LiveSource('best'),
+    dataDir,
+    storageLimitBytes: 64 << 20,
+    nodeName,
+    nodeIp,
+    logger: pino({ level: 'silent' }),
+    targets,
+  });
 }
