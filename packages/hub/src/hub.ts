@@ -19,11 +19,14 @@ import type { WorkerPodSelector } from './workers/worker-pods.js';
 export interface HubOptions {
   /** TCP port of the API; 0 picks a free one (tests). */
   port: number;
+  /** Listen address (default 127.0.0.1: closed unless told otherwise). */
   host?: string;
+  /** Origins besides the hub's own whose pages may open /ws or send changes (`--allowed-origin`). */
+  allowedOrigins?: readonly string[];
   workers: WorkerAddress[];
   /** The workers' API token (`--worker-token-file`). */
   workerToken?: string;
-  /** The token clients must send (`--token-file`); without it the hub's API is open. */
+  /** The token clients must send (`--token-file`); without it the API is open to whoever reaches `host`. */
   token?: string;
   /** Names the hub fills in at delivery, as of each entry's time (the names module). */
   names?: NameLookup;
@@ -68,14 +71,16 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     limits: options.clientLimits ?? DEFAULT_CLIENT_LIMITS,
     windowMs: feedOptions.windowMs,
     token: options.token,
+    allowedOrigins: options.allowedOrigins ?? [],
     targets,
     names: options.names,
     resolution,
   });
+  const host = options.host ?? '127.0.0.1';
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port, options.host, () => resolve());
+      server.listen(options.port, host, () => resolve());
     });
   } catch (err) {
     // Not started (the port is taken): leave nothing subscribed to the caller's names.
@@ -85,7 +90,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   }
   registry.start();
   const port = (server.address() as AddressInfo).port;
-  log.info({ port, workers: registry.all().map((w) => w.name), ...(options.workerPods !== undefined ? { workerPods: options.workerPods.selector } : {}) }, `hub API listening on port ${port}`);
+  log.info({ port, host, workers: registry.all().map((w) => w.name), ...(options.workerPods !== undefined ? { workerPods: options.workerPods.selector } : {}) }, `hub API listening on port ${port}`);
   let closing: Promise<void> | undefined;
   return {
     port,

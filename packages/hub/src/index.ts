@@ -10,7 +10,6 @@ export type { WorkerAddress } from './workers/worker-list.js';
 export { DEFAULT_WORKER_LABELS, DEFAULT_WORKER_PORT, defaultWorkerNamespace, parseLabelSelector, workerAddresses } from './workers/worker-pods.js';
 export type { WorkerPodSelector } from './workers/worker-pods.js';
 export type { WorkerState } from './workers/worker-link.js';
-export { readTokenFile } from './api/auth.js';
 export { CLOSE_BAD_FILTER, CLOSE_NO_FILTER } from './api/ws-route.js';
 export { DEFAULT_CLIENT_LIMITS } from './feed/client-feed.js';
 export type { ClientLimits } from './feed/client-feed.js';

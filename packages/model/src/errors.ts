@@ -68,6 +68,8 @@ export const ErrorCodes = {
   WRK_ERR_TOO_LARGE: 'WRK_ERR_TOO_LARGE',
   /** Worker API: the worker failed on its side (HTTP 500); its log says more. */
   WRK_ERR_INTERNAL: 'WRK_ERR_INTERNAL',
+  /** Worker API: a browser page of another origin (HTTP 403): WebSocket upgrades and changes. */
+  WRK_ERR_ORIGIN: 'WRK_ERR_ORIGIN',
 
   /** Hub API: no bearer token, or the wrong one (HTTP 401). */
   HUB_ERR_UNAUTHORIZED: 'HUB_ERR_UNAUTHORIZED',
@@ -83,6 +85,8 @@ export const ErrorCodes = {
   HUB_ERR_WORKER: 'HUB_ERR_WORKER',
   /** Hub API: the hub failed on its side (HTTP 500); its log says more. */
   HUB_ERR_INTERNAL: 'HUB_ERR_INTERNAL',
+  /** Hub API: a browser page of another origin (HTTP 403): WebSocket upgrades and changes. */
+  HUB_ERR_ORIGIN: 'HUB_ERR_ORIGIN',
 
   /** Front server (`shoal front`): the hub behind `/api` cannot be reached (HTTP 502). */
   FRONT_ERR_HUB: 'FRONT_ERR_HUB',

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 /**
@@ -94,7 +94,7 @@ export function jsonApi(options: JsonApiOptions): JsonApi {
       const body = JSON.stringify({ error: { code: err.code, message: err.message } });
       const extra = err.status === 401 ? `WWW-Authenticate: ${unauthorizedHeaders['www-authenticate']}\r\n` : '';
       socket.end(
-        `HTTP/1.1 ${err.status} ${err.status === 401 ? 'Unauthorized' : 'Not Found'}\r\n${extra}Content-Type: application/json\r\n` +
+        `HTTP/1.1 ${err.status} ${STATUS_CODES[err.status] ?? 'Error'}\r\n${extra}Content-Type: application/json\r\n` +
           `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
     },
@@ -108,3 +108,5 @@ export function jsonApi(options: JsonApiOptions): JsonApi {
     },
   };
 }
+
+export { BearerCheck, OriginCheck, bearerToken, isLoopbackHost, normaliseOrigin } from './api-guard.js';

@@ -15,7 +15,7 @@ export type { PacketSource, CaptureSpec, OpenCapture, CaptureCounters, SkippedBa
 export { planCaptures, withoutPorts, NETNS_INTERFACE } from './capture/capture-plan.js';
 export { DuplicateFilter, DUPLICATE_WINDOW_MS } from './capture/duplicate-filter.js';
 export type { CaptureStatus } from './capture/capture-set.js';
-export { loadToken, BearerCheck } from './api/auth.js';
+export { loadToken } from './api/auth.js';
 export { CLOSE_BAD_FILTER, CLOSE_NO_FILTER } from './api/ws-feed.js';
 export { ApiErrorCodes } from './api/http-util.js';
 export { DEFAULT_FEED_LIMITS } from './feed/live-feed.js';

@@ -12,8 +12,10 @@ import { WorkerCore } from './worker-core.js';
 export interface WorkerOptions {
   /** TCP port of the API; 0 picks a free one (tests). */
   port: number;
-  /** Address to listen on; default all of the node's addresses. */
+  /** Address to listen on (default 127.0.0.1; a cluster's worker listens on the node's address). */
   host?: string;
+  /** Origins whose pages may open /ws or send changes, besides the worker's own (`--allowed-origin`). */
+  allowedOrigins?: readonly string[];
   /** Capture interface in the worker's own network namespace (`any` for all). */
   interface: string;
   /** Where packets come from: a LiveSource, or a ReplaySource in tests. */
@@ -90,11 +92,12 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   flushTimer.unref();
   clockTimer?.unref();
 
-  const server = createApiServer(core, token.token);
+  const server = createApiServer(core, token.token, options.allowedOrigins);
+  const host = options.host ?? '127.0.0.1';
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port, options.host, () => resolve());
+      server.listen(options.port, host, () => resolve());
     });
   } catch (err) {
     clearInterval(flushTimer);
@@ -104,7 +107,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
-  log.info({ port, host: options.host ?? '*', worker: core.name, run: core.runId }, `worker API listening on port ${port}`);
+  log.info({ port, host, worker: core.name, run: core.runId }, `worker API listening on port ${port}`);
 
   let closing: Promise<void> | undefined;
   return {

@@ -1,6 +1,6 @@
 import { isShoalError } from '@shoal/model';
 import {
-  createHubLogger, DEFAULT_GROUP_OPTIONS, DEFAULT_WORKER_LABELS, DEFAULT_WORKER_PORT, defaultWorkerNamespace, parseLabelSelector, parseWorkerList, readTokenFile, startHub,
+  createHubLogger, DEFAULT_GROUP_OPTIONS, DEFAULT_WORKER_LABELS, DEFAULT_WORKER_PORT, defaultWorkerNamespace, parseLabelSelector, parseWorkerList, startHub,
   startHubNames, type HubNames, type HubOptions, type RunningHub, type WorkerPodSelector,
 } from '@shoal/hub';
 import type { Command } from '../main.js';
@@ -11,8 +11,10 @@ import { logLevelOption } from '../log-level-option.js';
 import { integerOption } from '../integer-option.js';
 import { portOption } from '../port-option.js';
 import { untilStopSignal } from '../stop-signal.js';
+import { allowedOriginsOption, checkOpenBind } from '../open-bind.js';
+import { readTokenFile } from '../token-option.js';
 
-const DEFAULTS = { port: 8898 } as const;
+const DEFAULTS = { port: 8898, host: '127.0.0.1' } as const;
 /** Beyond 10 s a live feed is no longer live; 0 delivers each entry as it arrives. */
 const MAX_MERGE_WINDOW_MS = 10_000;
 
@@ -24,12 +26,19 @@ HTTP + WebSocket API (see docs/hub.md).
 
 Options:
   --port N                  API port (default ${DEFAULTS.port})
-  --host ADDR               address to listen on (default all)
+  --host ADDR               address to listen on (default ${DEFAULTS.host}; 0.0.0.0 in a pod).
+                            Beyond loopback the hub needs --token-file, or
+                            --allow-unauthenticated
   --workers LIST            the workers, NAME=HOST:PORT,… where NAME is each worker's
                             --node-name (e.g. node-a=10.0.0.5:30001,node-b=10.0.0.6:30001)
   --worker-token-file FILE  the workers' API token (the content of their --token-file)
   --token-file FILE         a token clients must send (Authorization: Bearer …); without it
-                            the hub's API is open: keep it on localhost or behind a Service
+                            the API is open to whoever reaches the address
+  --allow-unauthenticated   listen beyond loopback without --token-file (logs a warning):
+                            only on a network that is yours alone
+  --allowed-origin ORIGIN   a web origin (https://host[:port]) whose pages may open /ws and
+                            send changes, besides the hub's own; repeatable. Programs send no
+                            Origin and are not concerned (docs/security.md)
   --inventory FILE          names and pods from an inventory file (no Kubernetes), re-read
                             when it changes (docs/hub.md, "Inventory")
   --kubernetes              names, pods and workers from the Kubernetes API: one watch of pods,
@@ -62,6 +71,8 @@ async function run(argv: string[]): Promise<number> {
       workers: { type: 'string' },
       'worker-token-file': { type: 'string' },
       'token-file': { type: 'string' },
+      'allow-unauthenticated': { type: 'boolean', default: false },
+      'allowed-origin': { type: 'string', multiple: true },
       inventory: { type: 'string' },
       kubernetes: { type: 'boolean', default: false },
       'worker-selector': { type: 'string' },
@@ -77,12 +88,16 @@ async function run(argv: string[]): Promise<number> {
   const workerPods = workerPodOptions(values);
   if (workers.length === 0 && workerPods === undefined) log.warn('no --workers given: the hub serves an empty cluster');
   if (values['worker-token-file'] === undefined && (workers.length > 0 || workerPods !== undefined)) log.warn('no --worker-token-file given: workers will refuse the hub (401) unless they are open');
+  const host = values.host ?? DEFAULTS.host;
+  const open = checkOpenBind({ host, credentialFlag: '--token-file', hasCredential: values['token-file'] !== undefined, allowUnauthenticated: values['allow-unauthenticated'] });
+  if (open) log.warn({ host }, `--allow-unauthenticated: the hub's API is open to anyone who reaches ${host}, and the traffic it shows holds other people's credentials`);
   const options: HubOptions = {
     port: portOption(values.port, DEFAULTS.port),
+    host,
     workers,
     logger: log,
     feed: { windowMs },
-    ...(values.host !== undefined ? { host: values.host } : {}),
+    allowedOrigins: allowedOriginsOption(values['allowed-origin']),
     ...(values['worker-token-file'] !== undefined ? { workerToken: readTokenFile(values['worker-token-file'], '--worker-token-file') } : {}),
     ...(values['token-file'] !== undefined ? { token: readTokenFile(values['token-file'], '--token-file') } : {}),
   };

@@ -20,9 +20,10 @@ import { logLevelOption } from '../log-level-option.js';
 import { portOption } from '../port-option.js';
 import { untilStopSignal } from '../stop-signal.js';
 import { usageError } from '../usage-error.js';
+import { allowedOriginsOption } from '../open-bind.js';
 import { parseCommandLine } from '../command-line.js';
 
-const DEFAULTS = { port: 30001, interface: 'any', capture: 'best', storageLimit: '500Mi', dataDir: '/var/lib/shoal/worker' } as const;
+const DEFAULTS = { port: 30001, host: '127.0.0.1', interface: 'any', capture: 'best', storageLimit: '500Mi', dataDir: '/var/lib/shoal/worker' } as const;
 
 const usage = `Usage: shoal worker [options]
 
@@ -32,6 +33,11 @@ It captures nothing until it has targets (--targets or PUT /targets).
 
 Options:
   --port N                 API port (default ${DEFAULTS.port})
+  --host ADDR              address to listen on (default ${DEFAULTS.host}; in a cluster the
+                           node's address or 0.0.0.0, for the hub). Every route but /health and
+                           /metrics needs the token whatever the address
+  --allowed-origin ORIGIN  a web origin (https://host[:port]) whose pages may open /ws and send
+                           changes; repeatable (programs send no Origin: docs/security.md)
   --interface NAME         capture interface in the worker's network namespace, or 'any'
                            (default ${DEFAULTS.interface}); targets with a netns are captured
                            inside their own namespace, on 'any' there
@@ -75,6 +81,8 @@ async function run(argv: string[]): Promise<number> {
     args: argv,
     options: {
       port: { type: 'string' },
+      host: { type: 'string' },
+      'allowed-origin': { type: 'string', multiple: true },
       interface: { type: 'string' },
       capture: { type: 'string' },
       targets: { type: 'string' },
@@ -94,6 +102,8 @@ async function run(argv: string[]): Promise<number> {
 
   const options: WorkerOptions = {
     port: portOption(values.port, DEFAULTS.port),
+    host: values.host ?? DEFAULTS.host,
+    allowedOrigins: allowedOriginsOption(values['allowed-origin']),
     interface: values.interface ?? DEFAULTS.interface,
     source: new LiveSource(capture as CaptureChoice),
     dataDir: values['data-dir'] ?? DEFAULTS.dataDir,

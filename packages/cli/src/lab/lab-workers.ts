@@ -37,7 +37,7 @@ export function startWorker(node: PlannedNode, plan: LabPlan, state: LabState, t
     name: `worker-${node.name}`,
     netns: node.netns,
     command: process.execPath,
-    args: [SHOAL_BIN, 'worker', '--port', String(WORKER_PORT), '--interface', 'any', '--targets', targets, '--token-file', tokenFile, '--data-dir', dataDir, '--storage-limit', LAB_STORAGE_LIMIT, '--node-name', node.name],
+    args: [SHOAL_BIN, 'worker', '--port', String(WORKER_PORT), '--host', node.ip, '--interface', 'any', '--targets', targets, '--token-file', tokenFile, '--data-dir', dataDir, '--storage-limit', LAB_STORAGE_LIMIT, '--node-name', node.name],
     env: { NODE_IP: node.ip },
   });
 }

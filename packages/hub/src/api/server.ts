@@ -9,7 +9,7 @@ import type { NameLookup } from '../names.js';
 import type { ResolutionPusher } from '../workers/resolution-pusher.js';
 import type { TargetPusher } from '../targets/target-pusher.js';
 import type { WorkerRegistry } from '../workers/worker-registry.js';
-import { ClientAuth } from './auth.js';
+import { BearerCheck, OriginCheck } from '@shoal/model/http';
 import { ApiError, ErrorCodes, fail, refuseUpgrade, sendJson } from './http-util.js';
 import { getEntryById, getHistory } from './routes/entries.js';
 import { getPcap } from './routes/pcap.js';
@@ -34,6 +34,8 @@ export interface ApiContext {
   /** The live merge's reorder window (ms), shown in /status. */
   windowMs: number;
   token: string | undefined;
+  /** Origins besides the hub's own whose pages may open /ws or send changes (`--allowed-origin`). */
+  allowedOrigins: readonly string[];
   /** Present when the hub has a pod source; /targets answers 409 without one. */
   targets: TargetPusher | undefined;
   names: NameLookup | undefined;
@@ -61,12 +63,22 @@ function decodePath(text: string): string {
   }
 }
 
+/** Methods that change nothing: a page of another origin may send them (it cannot read the answer). */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
  * The hub's HTTP + WebSocket API (docs/hub.md). /health and /metrics are always open; the rest
  * needs the bearer token when the hub has one (--token-file), the WebSocket upgrade included.
+ * Upgrades and changes from a browser page of another origin are refused before anything else
+ * (docs/security.md): a page the user visits must not reach a hub on localhost.
  */
 export function createHubServer(ctx: ApiContext): Server {
-  const auth = new ClientAuth(ctx.token);
+  const auth = new BearerCheck(ctx.token);
+  const origins = new OriginCheck(ctx.allowedOrigins);
+  const originError = (req: IncomingMessage): ApiError | undefined => {
+    const why = origins.refusal(req.headers);
+    return why === undefined ? undefined : new ApiError(403, ErrorCodes.HUB_ERR_ORIGIN, why);
+  };
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
   const { registry, feeds, log } = ctx;
 
@@ -90,6 +102,10 @@ export function createHubServer(ctx: ApiContext): Server {
   };
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!SAFE_METHODS.has(req.method ?? '')) {
+      const refused = originError(req);
+      if (refused !== undefined) throw refused;
+    }
     const url = new URL(req.url ?? '/', 'http://hub');
     const path = url.pathname;
     const free = open[path];
@@ -117,6 +133,8 @@ export function createHubServer(ctx: ApiContext): Server {
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://hub');
+    const refused = originError(req);
+    if (refused !== undefined) return refuseUpgrade(socket, refused);
     if (!auth.allows(req.headers.authorization)) return refuseUpgrade(socket, UNAUTHORIZED);
     if (url.pathname !== '/ws') return refuseUpgrade(socket, notFound(url.pathname));
     wss.handleUpgrade(req, socket, head, (ws) => serveHubFeed(feeds, ws, url.searchParams, ctx.limits, ctx.sockets, log));

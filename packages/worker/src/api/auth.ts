@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { ShoalError } from '@shoal/model';
@@ -33,23 +33,4 @@ export function loadToken(tokenFile: string | undefined, dataDir: string): Token
   const token = text.trim();
   if (token.length === 0) throw new ShoalError('CLI_ERR_USAGE', `the token file ${path} is empty; put the API token in it`);
   return { token, path, generated: false };
-}
-
-/**
- * Checks `Authorization: Bearer <token>` in constant time: both sides are hashed to 32 bytes
- * first, so timingSafeEqual compares equal lengths and the time says nothing about the token,
- * not even its length.
- */
-export class BearerCheck {
-  private readonly expected: Buffer;
-
-  constructor(token: string) {
-    this.expected = createHash('sha256').update(token).digest();
-  }
-
-  allows(header: string | undefined): boolean {
-    const m = header === undefined ? null : /^Bearer[ \t]+(.*?)[ \t]*$/i.exec(header);
-    const given = createHash('sha256').update(m?.[1] ?? '').digest();
-    return timingSafeEqual(given, this.expected) && m !== null;
-  }
 }

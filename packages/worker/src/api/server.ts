@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { WorkerCore } from '../worker-core.js';
-import { BearerCheck } from './auth.js';
+import { BearerCheck, OriginCheck } from '@shoal/model/http';
 import { ApiError, ApiErrorCodes, fail, refuseUpgrade } from './http-util.js';
 import { listEntries } from './entry-history.js';
 import { exportPcap } from './pcap-export.js';
@@ -39,14 +39,23 @@ function decodePath(text: string): string {
   }
 }
 
+/** Methods that change nothing: a page of another origin may send them (it cannot read the answer). */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
  * The worker's HTTP + WebSocket API. Only GET /health and GET /metrics are open (probes and
  * Prometheus); everything else, the WebSocket upgrade included, needs the bearer token: the
  * worker listens on the node's own network, which NetworkPolicies do not cover for
- * hostNetwork pods.
+ * hostNetwork pods. Upgrades and changes from a browser page of another origin are refused
+ * first (docs/security.md).
  */
-export function createApiServer(core: WorkerCore, token: string): Server {
+export function createApiServer(core: WorkerCore, token: string, allowedOrigins: readonly string[] = []): Server {
   const auth = new BearerCheck(token);
+  const origins = new OriginCheck(allowedOrigins);
+  const originError = (req: IncomingMessage): ApiError | undefined => {
+    const why = origins.refusal(req.headers);
+    return why === undefined ? undefined : new ApiError(403, ApiErrorCodes.WRK_ERR_ORIGIN, why);
+  };
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
 
   const open: Record<string, Methods> = {
@@ -62,6 +71,10 @@ export function createApiServer(core: WorkerCore, token: string): Server {
   };
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!SAFE_METHODS.has(req.method ?? '')) {
+      const refused = originError(req);
+      if (refused !== undefined) throw refused;
+    }
     const url = new URL(req.url ?? '/', 'http://worker');
     const path = url.pathname;
     const free = open[path];
@@ -83,6 +96,8 @@ export function createApiServer(core: WorkerCore, token: string): Server {
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://worker');
+    const refused = originError(req);
+    if (refused !== undefined) return refuseUpgrade(socket, refused);
     if (!auth.allows(req.headers.authorization)) return refuseUpgrade(socket, UNAUTHORIZED);
     if (url.pathname !== '/ws') return refuseUpgrade(socket, notFound(url.pathname));
     const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;

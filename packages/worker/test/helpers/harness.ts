@@ -41,6 +41,7 @@ export interface HarnessOptions {
   feedLimits?: FeedLimits;
   dataDir?: string;
   historyMaxExamined?: number;
+  allowedOrigins?: string[];
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -61,6 +62,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger: pino({ level: 'silent' }),
     ...(options.feedLimits !== undefined ? { feedLimits: options.feedLimits } : {}),
     ...(options.historyMaxExamined !== undefined ? { historyMaxExamined: options.historyMaxExamined } : {}),
+    ...(options.allowedOrigins !== undefined ? { allowedOrigins: options.allowedOrigins } : {}),
   });
   return {
     worker,

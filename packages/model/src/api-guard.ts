@@ -1,0 +1,113 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+
+/**
+ * Who may call the worker's and the hub's APIs: the bearer token and the browser's Origin.
+ * One implementation for both services (docs/security.md).
+ */
+
+/** SP and HTAB, the only whitespace RFC 9110 §5.6.3 allows around a credential. */
+function isBlank(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+/**
+ * The token of `Authorization: Bearer <token>` (RFC 6750 §2.1; the scheme is case-insensitive,
+ * RFC 9110 §11.1), or undefined for any other header. One pass over the header, so a long
+ * header costs its length and no more (a backtracking regex here was quadratic, and ran before
+ * authentication).
+ */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (header === undefined || header.length < 7) return undefined;
+  if (header.slice(0, 6).toLowerCase() !== 'bearer' || !isBlank(header.charCodeAt(6))) return undefined;
+  let start = 7;
+  while (start < header.length && isBlank(header.charCodeAt(start))) start++;
+  let end = header.length;
+  while (end > start && isBlank(header.charCodeAt(end - 1))) end--;
+  return header.slice(start, end);
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/**
+ * Checks a bearer token in constant time: both sides are hashed to 32 bytes first, so
+ * timingSafeEqual compares equal lengths and the time says nothing about the token, not even
+ * its length. Without an expected token (`undefined`) every caller is allowed: the hub's
+ * `--allow-unauthenticated`, or a loopback-only hub without `--token-file`.
+ */
+export class BearerCheck {
+  private readonly expected: Buffer | undefined;
+
+  constructor(token: string | undefined) {
+    this.expected = token === undefined ? undefined : digest(token);
+  }
+
+  /** True when the service asks for no token. */
+  get open(): boolean {
+    return this.expected === undefined;
+  }
+
+  allows(header: string | undefined): boolean {
+    if (this.expected === undefined) return true;
+    const token = bearerToken(header);
+    // Hash even when there is no token, so both paths take the same time.
+    return timingSafeEqual(digest(token ?? ''), this.expected) && token !== undefined;
+  }
+}
+
+/**
+ * The Origin rule for WebSocket upgrades and state-changing requests (RFC 6455 §10.2, RFC 6454):
+ * a request without `Origin` comes from a program (the hub, `shoal observe`, curl), which a
+ * browser page cannot pretend to be, since browsers always send it on these requests; one with
+ * an Origin is allowed when that origin is the service's own (its `Host`) or listed in
+ * `--allowed-origin`. `null` (a sandboxed frame, a file: page) is never allowed. Returns why a
+ * request is refused, or undefined.
+ */
+export class OriginCheck {
+  private readonly allowed: ReadonlySet<string>;
+
+  /** `allowed`: origins as `scheme://host[:port]`; normalised here (case, default port). */
+  constructor(allowed: readonly string[] = []) {
+    this.allowed = new Set(allowed.map((o) => normaliseOrigin(o) ?? o));
+  }
+
+  refusal(headers: IncomingHttpHeaders): string | undefined {
+    const origin = headers.origin;
+    if (origin === undefined) return undefined;
+    const given = normaliseOrigin(origin);
+    if (given === undefined) return `Origin '${origin.slice(0, 100)}' is not allowed here`;
+    if (this.allowed.has(given)) return undefined;
+    const host = headers.host;
+    if (host !== undefined && new URL(given).host === hostOf(host)) return undefined;
+    return `Origin ${given} is not allowed here: use the service from its own address, or start it with --allowed-origin ${given}`;
+  }
+}
+
+/** `scheme://host[:port]` lower-cased without a default port, or undefined for `null` or junk. */
+export function normaliseOrigin(text: string): string | undefined {
+  if (text === 'null') return undefined;
+  try {
+    const url = new URL(text);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+    return url.origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A Host header as URL.host shows it (lower case, default port dropped). */
+function hostOf(host: string): string | undefined {
+  try {
+    return new URL(`http://${host}`).host;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a listen address stays on this machine (`--host`): loopback names and addresses only. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
