@@ -1,11 +1,6 @@
 import { isShoalError } from '@shoal/model';
+import type { Command } from './command.js';
 import { EXIT_USAGE, EXIT_FAILURE } from './exit-codes.js';
-
-/** What a command module exports. */
-export interface Command {
-  usage: string;
-  run(argv: string[]): Promise<number>;
-}
 
 /**
  * Commands are imported only when run: the worker's dependencies (HTTP server, CEL, native

@@ -1,7 +1,7 @@
 import { CaptureFileReader } from '@shoal/capture';
 import type { Entry } from '@shoal/model';
 import { DEFAULT_ENGINE_OPTIONS, DissectEngine, defaultRegistry } from '@shoal/dissect';
-import type { Command } from '../main.js';
+import type { Command } from '../command.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import { BufferedWriter } from '../output/buffered-writer.js';
 import { formatterFor } from '../output/formatter-choice.js';

@@ -1,4 +1,4 @@
-import type { Command } from '../main.js';
+import type { Command } from '../command.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { dashboardDir } from '../front/dashboard-files.js';
 import { startFront } from '../front/front-server.js';

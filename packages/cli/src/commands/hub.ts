@@ -3,7 +3,7 @@ import {
   createHubLogger, DEFAULT_GROUP_OPTIONS, DEFAULT_WORKER_LABELS, DEFAULT_WORKER_PORT, defaultWorkerNamespace, parseLabelSelector, parseWorkerList, startHub,
   startHubNames, type HubNames, type HubOptions, type RunningHub, type WorkerPodSelector,
 } from '@shoal/hub';
-import type { Command } from '../main.js';
+import type { Command } from '../command.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import { usageError } from '../usage-error.js';
 import { parseCommandLine } from '../command-line.js';

@@ -1,4 +1,4 @@
-import type { Command } from '../main.js';
+import type { Command } from '../command.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import { usageError } from '../usage-error.js';
 import { DEFAULT_PREFIX, PREFIX_PATTERN } from '../lab/lab-plan.js';

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { isShoalError, ShoalError } from '@shoal/model';
 import { createHubLogger } from '@shoal/hub';
 import { CAPTURE_CHOICES, createWorkerLogger, LiveSource, parseSize, type CaptureChoice } from '@shoal/worker';
-import type { Command } from '../main.js';
+import type { Command } from '../command.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import { defaultNodeIp, localAddresses } from '../local-addresses.js';
 import { logLevelOption } from '../log-level-option.js';

@@ -1,5 +1,5 @@
 import { isShoalError, type Entry } from '@shoal/model';
-import type { Command } from '../main.js';
+import type { Command } from '../command.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { parseSince } from '../observe/duration.js';
 import { history, serverCode, stream, type Endpoint, type FeedMessage } from '../observe/hub-client.js';

@@ -5,7 +5,7 @@ import { CaptureFileReader, type CaptureWarning } from '@shoal/capture';
 import { isShoalError } from '@shoal/model';
 import { createHubLogger } from '@shoal/hub';
 import { createWorkerLogger, MATCH_ALL_IP, ReplaySource } from '@shoal/worker';
-import type { Command } from '../main.js';
+import type { Command } from '../command.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import { logLevelOption } from '../log-level-option.js';
 import { portOption } from '../port-option.js';

@@ -13,7 +13,7 @@ import {
   type Target,
   type WorkerOptions,
 } from '@shoal/worker';
-import type { Command } from '../main.js';
+import type { Command } from '../command.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import { defaultNodeIp } from '../local-addresses.js';
 import { logLevelOption } from '../log-level-option.js';

@@ -3,7 +3,18 @@ import type { Direction } from '../dissector.js';
 import { IpProtocol, type DecodedPacket } from '../layers/decoded-packet.js';
 import { formatIp } from '../layers/ip-format.js';
 import type { TcpDirection } from '../reassembly/tcp-direction.js';
-import type { StreamHandler } from './stream-handler.js';
+
+/**
+ * What a flow hands its bytes to: the engine's per-flow dissection (stream-handler.ts). Declared
+ * here, on the flow's side, so the flow does not import its handler back.
+ */
+export interface FlowHandler {
+  data(direction: Direction, chunk: Buffer, tsMs: number): void;
+  gap(direction: Direction, length: number, tsMs: number): void;
+  end(direction: Direction, tsMs: number): void;
+  tick(tsMs: number): void;
+  close(tsMs: number): void;
+}
 
 /**
  * One TCP connection or UDP conversation. Direction 0 is the direction of the first packet seen;
@@ -26,7 +37,7 @@ export class Flow {
   /** Refused by the target filter: its packets are recognised and skipped. */
   ignored = false;
   tcp: [TcpDirection, TcpDirection] | null = null;
-  handler!: StreamHandler;
+  handler!: FlowHandler;
   /** The stream id entries of this flow carry (set by the engine when it opens the flow). */
   stream = '';
   /** How its first packet was obtained: its entries' `capture` (set when the flow opens). */

@@ -1,7 +1,7 @@
 import { PROBE_LIMIT, type Direction, type DissectOptions, type DissectorSession, type DissectorSpec, type StreamDissector, type Transaction } from '../dissector.js';
 import { breakTie, type DissectorRegistry } from '../registry.js';
 import type { DissectStats } from '../stats.js';
-import type { Flow } from './flow.js';
+import type { Flow, FlowHandler } from './flow.js';
 import { MessageSearch } from './message-search.js';
 import { WaitingBytes, type LossMarker, type WaitingChunk } from './waiting-bytes.js';
 
@@ -30,7 +30,7 @@ const DETECT_LIMIT = 64 * 1024;
  * bytes of each direction, port hints only to break ties), then the chosen dissector; a stream
  * nobody claims is reported as an L4 flow when it closes, so nothing disappears.
  */
-export class StreamHandler implements DissectorSession {
+export class StreamHandler implements DissectorSession, FlowHandler {
   private state = State.Detecting;
   private dissector: StreamDissector | null = null;
   /** Per direction: what detection holds, from the first byte it has not ruled out. */

@@ -1,15 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
-import { WebSocketServer, type WebSocket } from 'ws';
-import type { ClientLimits } from '../feed/client-feed.js';
-import type { FeedHub } from '../feed/feed-hub.js';
-import type { NameLookup } from '../names.js';
-import type { ResolutionPusher } from '../workers/resolution-pusher.js';
-import type { TargetPusher } from '../targets/target-pusher.js';
-import type { WorkerRegistry } from '../workers/worker-registry.js';
+import { WebSocketServer } from 'ws';
 import { BearerCheck, OriginCheck } from '@shoal/model/http';
+import type { ApiContext } from './api-context.js';
 import { ApiError, ErrorCodes, fail, refuseUpgrade, sendJson } from './http-util.js';
 import { getEntryById, getHistory } from './routes/entries.js';
 import { getPcap } from './routes/pcap.js';
@@ -25,23 +18,6 @@ const MAX_WS_MESSAGE_BYTES = 64 * 1024;
 
 const UNAUTHORIZED = new ApiError(401, ErrorCodes.HUB_ERR_UNAUTHORIZED, 'missing or wrong token: send Authorization: Bearer <token> (the content of the hub\'s --token-file)');
 
-export interface ApiContext {
-  registry: WorkerRegistry;
-  feeds: FeedHub;
-  metrics: Registry;
-  sockets: Set<WebSocket>;
-  limits: ClientLimits;
-  /** The live merge's reorder window (ms), shown in /status. */
-  windowMs: number;
-  token: string | undefined;
-  /** Origins besides the hub's own whose pages may open /ws or send changes (`--allowed-origin`). */
-  allowedOrigins: readonly string[];
-  /** Present when the hub has a pod source; /targets answers 409 without one. */
-  targets: TargetPusher | undefined;
-  names: NameLookup | undefined;
-  resolution: ResolutionPusher | undefined;
-  log: Logger;
-}
 
 function notFound(path: string): ApiError {
   return new ApiError(404, ErrorCodes.HUB_ERR_NOT_FOUND, `no route ${path}; see docs/hub.md`);

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { ApiContext } from '../server.js';
+import type { ApiContext } from '../api-context.js';
 import { sendJson } from '../http-util.js';
 
 /**

@@ -1,0 +1,28 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { WebSocket } from 'ws';
+import type { ClientLimits } from '../feed/client-feed.js';
+import type { FeedHub } from '../feed/feed-hub.js';
+import type { NameLookup } from '../names.js';
+import type { ResolutionPusher } from '../workers/resolution-pusher.js';
+import type { TargetPusher } from '../targets/target-pusher.js';
+import type { WorkerRegistry } from '../workers/worker-registry.js';
+
+/** What the API's routes share: the hub's parts and its settings (server.ts builds the routes). */
+export interface ApiContext {
+  registry: WorkerRegistry;
+  feeds: FeedHub;
+  metrics: Registry;
+  sockets: Set<WebSocket>;
+  limits: ClientLimits;
+  /** The live merge's reorder window (ms), shown in /status. */
+  windowMs: number;
+  token: string | undefined;
+  /** Origins besides the hub's own whose pages may open /ws or send changes (`--allowed-origin`). */
+  allowedOrigins: readonly string[];
+  /** Present when the hub has a pod source; /targets answers 409 without one. */
+  targets: TargetPusher | undefined;
+  names: NameLookup | undefined;
+  resolution: ResolutionPusher | undefined;
+  log: Logger;
+}
