@@ -140,15 +140,6 @@ export function compileFilter(text: string): CompiledFilter {
       text, text.length - text.trimStart().length, text.trim().length,
     );
   }
-  for (const r of compiled.regexLiterals) {
-    try {
-      new RegExp(r.pattern);
-    } catch (err) {
-      const why = err instanceof Error ? err.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '') : String(err);
-      const hint = /\(\?[a-zA-Z]+\)/.test(r.pattern) ? ' (inline flags such as (?i) are RE2 syntax: use s.lowerAscii().matches(…))' : '';
-      throw filterError(C.FLT_ERR_REGEX, `expected a valid regular expression for matches(): ${why}${hint}`, text, r.start, r.end - r.start, err);
-    }
-  }
   return new Compiled(text, Object.freeze(compiled.variables), scan, compiled.evaluate);
 }
 

@@ -2,20 +2,26 @@
  * The one wrapper around the CEL library (@marcbachmann/cel-js; bench/filter/compare.mjs and
  * docs/filter.md say why). Nothing else in Shoal imports the library: swapping it means
  * rewriting this file only. It declares the variables (typed, so typos and type mismatches are
- * compile errors), parses, type-checks once, and hands back an evaluator plus what the
- * expression references. Errors leave here as `EngineError`, a library-neutral description.
+ * compile errors), parses, type-checks once, makes `matches()` use RE2 (regex.ts), and hands
+ * back an evaluator plus what the expression references. Errors leave here as `EngineError`, a
+ * library-neutral description.
  */
 
 import { Environment, type ASTNode } from '@marcbachmann/cel-js';
 import { ROOTS, VIEW_TYPES } from './activation.js';
 import { VARIABLE_NAMES } from './catalog.js';
+import { compileRegex, RegexCache, type RegexProblem } from './regex.js';
+import { literalOffset } from './string-literal.js';
 
 export const MAX_FILTER_LENGTH = 16 * 1024;
 
 /** A library error, reduced to what the translation (compile.ts) needs. */
 export interface EngineError {
   stage: 'parse' | 'check' | 'eval';
-  /** The library's code, e.g. `unexpected_token`, `unknown_variable`, `no_such_overload`. */
+  /**
+   * The library's code, e.g. `unexpected_token`, `unknown_variable`, `no_such_overload`; or
+   * `invalid_regex`, this file's, for a pattern RE2 refuses.
+   */
   code: string;
   summary: string;
   start: number;
@@ -36,8 +42,6 @@ export interface Compiled {
   resultType: string;
   /** Catalog names referenced, dotted where a documented field is selected (`dst.pod.name`). */
   variables: string[];
-  /** Literal regular expressions given to `matches()`, with their offsets. */
-  regexLiterals: { pattern: string; start: number; end: number }[];
 }
 
 let shared: Environment | undefined;
@@ -80,9 +84,10 @@ function walk(node: ASTNode, visit: (n: ASTNode) => boolean): void {
   }
 }
 
-function analyse(ast: ASTNode): Pick<Compiled, 'variables' | 'regexLiterals'> {
+/** Catalog names the expression references, and its `s.matches(re)` calls. */
+function analyse(ast: ASTNode): { variables: string[]; matchCalls: ASTNode[] } {
   const variables = new Set<string>();
-  const regexLiterals: Compiled['regexLiterals'] = [];
+  const matchCalls: ASTNode[] = [];
   walk(ast, (n) => {
     if (n.op === 'id' || n.op === '.') {
       const path = pathOf(n);
@@ -99,15 +104,76 @@ function analyse(ast: ASTNode): Pick<Compiled, 'variables' | 'regexLiterals'> {
         return false;
       }
     }
-    if (n.op === 'rcall' && n.args[0] === 'matches') {
-      const arg = n.args[2][0];
-      if (arg?.op === 'value' && typeof arg.args === 'string') {
-        regexLiterals.push({ pattern: arg.args, start: arg.start, end: arg.end });
-      }
-    }
+    if (n.op === 'rcall' && n.args[0] === 'matches' && n.args[2].length === 1) matchCalls.push(n);
     return true;
   });
-  return { variables: [...variables].sort(), regexLiterals };
+  return { variables: [...variables].sort(), matchCalls };
+}
+
+/** What the type check leaves on a call node: the function that evaluates it. */
+type Handle = (args: unknown[], ev: unknown, ast: unknown) => unknown;
+
+/**
+ * Makes a checked `s.matches(re)` call match with RE2. The library's own `matches()` runs
+ * JavaScript's backtracking RegExp, and its API refuses a second overload with the same
+ * signature, so the handle its type check put on the call node is wrapped: two strings go to
+ * RE2; anything else to the library's handle, which reports the type error as it always did.
+ */
+function matchWithRe2(call: ASTNode, test: (subject: string, pattern: string) => boolean): void {
+  const node = call as unknown as { handle?: Handle };
+  const library = node.handle;
+  if (typeof library !== 'function') {
+    throw new Error('internal: the CEL library no longer leaves a handle on a checked call; engine.ts must follow it');
+  }
+  node.handle = (args, ev, ast) =>
+    typeof args[0] === 'string' && typeof args[1] === 'string' ? test(args[0], args[1]) : library(args, ev, ast);
+}
+
+/** A pattern computed at evaluation that RE2 refuses: fails that entry (FLT_ERR_EVAL). */
+class RefusedPattern extends Error {
+  readonly code = 'invalid_regex';
+  readonly summary: string;
+  readonly range: { start: number; end: number };
+  constructor(pattern: string, problem: RegexProblem, at: ASTNode) {
+    const shown = pattern.length > 60 ? `${pattern.slice(0, 60)}…` : pattern;
+    super(`the pattern "${shown}" given to matches() is not an RE2 regular expression: ${problem.reason}`);
+    this.summary = this.message;
+    this.range = { start: at.start, end: at.end };
+  }
+}
+
+/**
+ * Binds every `matches()` call to RE2: a literal pattern is compiled here, once (a refusal is a
+ * compile error at the construct RE2 refuses); a computed one at evaluation, through a bounded
+ * cache that belongs to this compiled filter.
+ */
+function bindRegexes(text: string, calls: ASTNode[]): void {
+  let cache: RegexCache | undefined;
+  for (const call of calls) {
+    if (call.op !== 'rcall') continue;
+    const arg = call.args[2][0]!;
+    if (arg.op === 'value' && typeof arg.args === 'string') {
+      const compiled = compileRegex(arg.args);
+      if (!compiled.ok) throw regexError(text, arg, compiled.problem);
+      const { regex } = compiled;
+      matchWithRe2(call, (subject) => regex.test(subject));
+    } else {
+      const shared = (cache ??= new RegexCache());
+      matchWithRe2(call, (subject, pattern) => {
+        const compiled = shared.get(pattern);
+        if (!compiled.ok) throw new RefusedPattern(pattern, compiled.problem, arg);
+        return compiled.regex.test(subject);
+      });
+    }
+  }
+}
+
+/** A refused literal pattern, positioned at the construct inside the literal as written. */
+function regexError(text: string, literal: ASTNode, problem: RegexProblem): EngineError {
+  const source = text.slice(literal.start, literal.end);
+  const start = literal.start + literalOffset(source, problem.offset);
+  const end = literal.start + literalOffset(source, problem.offset + problem.length);
+  return { stage: 'check', code: 'invalid_regex', summary: problem.reason, start, end: Math.max(end, start + 1) };
 }
 
 interface LibraryError {
@@ -154,6 +220,8 @@ export const engine: Engine = {
     }
     const checked = fn.check();
     if (!checked.valid) throw toEngineError(checked.error, 'check');
-    return { evaluate: (ctx) => fn(ctx), resultType: checked.type ?? 'dyn', ...analyse(fn.ast) };
+    const { variables, matchCalls } = analyse(fn.ast);
+    bindRegexes(text, matchCalls);
+    return { evaluate: (ctx) => fn(ctx), resultType: checked.type ?? 'dyn', variables };
   },
 };

@@ -6,3 +6,5 @@ export { scanAliases } from './aliases.js';
 export type { AliasRewrite, ScanResult } from './aliases.js';
 export { FilterError, FilterErrorCodes, isFilterError } from './errors.js';
 export type { FilterErrorCode, TextPosition } from './errors.js';
+export { compileRegex, RegexCache, REGEX_CACHE_SIZE } from './regex.js';
+export type { Regex, RegexProblem, RegexResult } from './regex.js';

@@ -136,6 +136,8 @@ export function translate(e: EngineError, text: string, scan: ScanResult): Filte
         : /\bint\b.*\bstring\b|\bstring\b.*\bint\b/.test(e.summary) ? '; numbers are written without quotes' : '';
       return fail(C.FLT_ERR_TYPE, `type mismatch: ${e.summary}${hint}`);
     }
+    case 'invalid_regex':
+      return fail(C.FLT_ERR_REGEX, `expected an RE2 regular expression for matches(): ${e.summary}`);
     case 'invalid_macro_argument':
       return fail(C.FLT_ERR_TYPE, `${e.summary}: expected a field selection such as has(request.headers.authorization)`);
     default:

@@ -41,7 +41,7 @@ const CASES: Expect[] = [
   ['status_code.contains("2")', 'FLT_ERR_TYPE', 1, 13, /`contains` does not take these argument types/],
   ['method', 'FLT_ERR_TYPE', 1, 1, /expected a condition \(bool\).*type string/],
   ['has(method)', 'FLT_ERR_TYPE', 1, 5, /expected a field selection/],
-  ['http &&\n\tpath.matches("(unclosed")', 'FLT_ERR_REGEX', 2, 15, /expected a valid regular expression for matches\(\): Unterminated group/],
+  ['http &&\n\tpath.matches("(unclosed")', 'FLT_ERR_REGEX', 2, 16, /expected an RE2 regular expression for matches\(\): missing closing \): `\(unclosed`/],
 ];
 
 describe('compile errors', () => {
@@ -62,7 +62,7 @@ describe('compile errors', () => {
 
   it('keeps tabs in the caret line so it lines up', () => {
     const err = compileError('http &&\n\tpath.matches("(unclosed")');
-    assert.equal(err.excerpt, '  \tpath.matches("(unclosed")\n  \t             ^~~~~~~~~~~');
+    assert.equal(err.excerpt, '  \tpath.matches("(unclosed")\n  \t              ^~~~~~~~~');
   });
 
   it('rejects over-long filters as too complex', () => {

@@ -16,7 +16,7 @@ describe('target form', () => {
   });
 
   it("finds the field a hub error names", () => {
-    assert.equal(fieldOfError('podRegex does not compile: Invalid regular expression: /(/: Unterminated group'), 'podRegex');
+    assert.equal(fieldOfError('podRegex is not an RE2 regular expression: missing closing ): `(` (at character 1 of the pattern)'), 'podRegex');
     assert.equal(fieldOfError('excludedNamespaces must be an array of namespace names'), 'excludedNamespaces');
     assert.equal(fieldOfError('namespaces must be an array of namespace names'), 'namespaces');
     assert.equal(fieldOfError('request body over 1 MiB'), undefined);

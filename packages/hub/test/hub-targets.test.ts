@@ -79,6 +79,26 @@ describe('hub /targets', () => {
     assert.match(r.body.error.message, /podRegex/);
     assert.equal((await getJson(c.hubBase, '/targets')).body.selection.podRegex, '^web-');
   });
+
+  it('refuses what RE2 does not have (backreferences, lookaround), saying where', async () => {
+    const backreference = await put(c.hubBase, { podRegex: '^(web)-\\1' });
+    assert.equal(backreference.status, 400);
+    assert.equal(backreference.body.error.code, 'HUB_ERR_BAD_REQUEST');
+    assert.equal(
+      backreference.body.error.message,
+      'podRegex is not an RE2 regular expression: `\\1` is a backreference, which RE2 does not have (it matches in linear time) (at character 8 of the pattern)',
+    );
+    const lookahead = await put(c.hubBase, { podRegex: 'web-(?!2)' });
+    assert.equal(lookahead.status, 400);
+    assert.match(lookahead.body.error.message, /^podRegex is not an RE2 regular expression: `\(\?!` is a lookahead.*\(at character 5 of the pattern\)$/);
+    assert.equal((await getJson(c.hubBase, '/targets')).body.selection.podRegex, '^web-');
+  });
+
+  it('selects with RE2 syntax (an inline flag, which JavaScript refuses)', async () => {
+    const r = await put(c.hubBase, { podRegex: '(?i)^WEB-\\d$', excludedNamespaces: ['kube-system'] });
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body.pods.map((p: Json) => p.name), ['web-1', 'web-2', 'web-3']);
+  });
 });
 
 describe('hub /targets without a pod source', () => {

@@ -49,7 +49,7 @@ export const ErrorCodes = {
   FLT_ERR_UNKNOWN: 'FLT_ERR_UNKNOWN',
   /** A well-formed but ill-typed filter, or one whose result is not a bool. */
   FLT_ERR_TYPE: 'FLT_ERR_TYPE',
-  /** A regular expression given to `matches()` that does not compile. */
+  /** A regular expression given to `matches()` that RE2 refuses (syntax, backreference, lookaround). */
   FLT_ERR_REGEX: 'FLT_ERR_REGEX',
   /** A filter over the size limits (text length, nesting depth, number of terms). */
   FLT_ERR_TOO_COMPLEX: 'FLT_ERR_TOO_COMPLEX',

@@ -1,9 +1,11 @@
+import { compileRegex, type Regex } from '@shoal/filter';
 import type { Pod } from '../names.js';
 
 /**
  * Which pods to capture, as Kubeshark's `tap.regex`, `tap.namespaces` and
- * `tap.excludedNamespaces`: a pod is targeted when its name matches `podRegex`, its namespace
- * is in `namespaces` (all when empty) and not in `excludedNamespaces`.
+ * `tap.excludedNamespaces`: a pod is targeted when its name matches `podRegex` (RE2, as
+ * `tap.regex` and the filter's `matches()`: linear time, no backreferences or lookaround), its
+ * namespace is in `namespaces` (all when empty) and not in `excludedNamespaces`.
  */
 export interface TargetSelection {
   podRegex: string;
@@ -19,24 +21,28 @@ function stringList(value: unknown, field: string): string[] {
   return value as string[];
 }
 
+/** The compiled `podRegex`; throws an Error that names the field, says why and where. */
+function podRegex(pattern: string): Regex {
+  const compiled = compileRegex(pattern);
+  if (compiled.ok) return compiled.regex;
+  const { reason, offset } = compiled.problem;
+  throw new Error(`podRegex is not an RE2 regular expression: ${reason} (at character ${offset + 1} of the pattern)`);
+}
+
 /** Checks a PUT /targets body; throws an Error whose message names the bad field. */
 export function parseSelection(json: unknown): TargetSelection {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new Error('send {"podRegex": "…", "namespaces": […], "excludedNamespaces": […]}');
   }
   const o = json as Record<string, unknown>;
-  const podRegex = o['podRegex'] ?? DEFAULT_SELECTION.podRegex;
-  if (typeof podRegex !== 'string') throw new Error('podRegex must be a string (a JavaScript regular expression)');
-  try {
-    new RegExp(podRegex);
-  } catch (err) {
-    throw new Error(`podRegex does not compile: ${(err as Error).message}`);
-  }
-  return { podRegex, namespaces: stringList(o['namespaces'], 'namespaces'), excludedNamespaces: stringList(o['excludedNamespaces'], 'excludedNamespaces') };
+  const pattern = o['podRegex'] ?? DEFAULT_SELECTION.podRegex;
+  if (typeof pattern !== 'string') throw new Error('podRegex must be a string (an RE2 regular expression)');
+  podRegex(pattern);
+  return { podRegex: pattern, namespaces: stringList(o['namespaces'], 'namespaces'), excludedNamespaces: stringList(o['excludedNamespaces'], 'excludedNamespaces') };
 }
 
 export function selectPods(pods: Pod[], selection: TargetSelection): Pod[] {
-  const regex = new RegExp(selection.podRegex);
+  const regex = podRegex(selection.podRegex);
   const only = new Set(selection.namespaces);
   const excluded = new Set(selection.excludedNamespaces);
   return pods.filter((p) => regex.test(p.name) && (only.size === 0 || only.has(p.namespace)) && !excluded.has(p.namespace));

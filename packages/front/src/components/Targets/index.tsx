@@ -7,7 +7,7 @@ import { draftOf, fieldOfError, selectionOf, type TargetDraft, type TargetField 
 import './targets.css';
 
 const FIELDS: { field: TargetField; label: string; placeholder: string; help: string }[] = [
-  { field: 'podRegex', label: 'Pod regex', placeholder: '.*', help: "A pod is targeted when its name matches (JavaScript regular expression; Kubeshark's tap.regex)" },
+  { field: 'podRegex', label: 'Pod regex', placeholder: '.*', help: "A pod is targeted when its name matches (RE2 regular expression, as the filter's matches(); Kubeshark's tap.regex)" },
   { field: 'namespaces', label: 'Namespaces', placeholder: 'all namespaces', help: 'Only these namespaces, separated by commas; empty for all' },
   { field: 'excludedNamespaces', label: 'Excluded namespaces', placeholder: 'none', help: 'Never these namespaces, e.g. kube-system' },
 ];
