@@ -94,6 +94,18 @@ describe('dashboard sign-in (shoal view, Chromium)', { skip: skip ?? false, time
     await context.close();
   });
 
+  it('brings the form back when the session ends under an open page', async () => {
+    const { page } = await openPage(browser, dashboard.link);
+    await page.locator('.row[data-id]').first().waitFor();
+    const [cookie] = await page.context().cookies();
+    // Signed out elsewhere (another tab, a script): the page learns it from its next /api answer.
+    const out = await fetch(`${dashboard.url}/auth/sign-out`, { method: 'POST', headers: { cookie: `${cookie!.name}=${cookie!.value}` } });
+    assert.equal(out.status, 204);
+    await page.getByTestId('sign-in').waitFor();
+    assert.match(await page.getByTestId('sign-in-error').innerText(), /Your session ended: sign in again/);
+    await page.context().close();
+  });
+
   it('says why a sign-in link was refused, and takes the reason out of the address bar', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -92,6 +92,8 @@ export const ErrorCodes = {
   FRONT_ERR_METHOD: 'FRONT_ERR_METHOD',
   /** Front server: a dashboard file could not be read (HTTP 500). */
   FRONT_ERR_FILE: 'FRONT_ERR_FILE',
+  /** Front server: the front failed on its side (HTTP 500). */
+  FRONT_ERR_INTERNAL: 'FRONT_ERR_INTERNAL',
   /** Front server: `/api/*` or the WebSocket without a valid session (HTTP 401): sign in first. */
   FRONT_ERR_UNAUTHENTICATED: 'FRONT_ERR_UNAUTHENTICATED',
   /** Front server: the sign-in token is wrong (HTTP 401). */

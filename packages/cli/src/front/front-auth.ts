@@ -53,7 +53,7 @@ const api = jsonApi({
   maxBodyBytes: 4096,
   tooLargeCode: ErrorCodes.FRONT_ERR_BAD_REQUEST,
   badRequestCode: ErrorCodes.FRONT_ERR_BAD_REQUEST,
-  internalCode: ErrorCodes.FRONT_ERR_BAD_REQUEST,
+  internalCode: ErrorCodes.FRONT_ERR_INTERNAL,
   service: 'front',
 });
 

@@ -119,7 +119,7 @@ export function startFront(options: FrontOptions): Promise<RunningFront> {
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       handle(req, res).catch((err: unknown) => {
         if (res.headersSent) res.destroy();
-        else sendFrontError(res, 500, ErrorCodes.FRONT_ERR_FILE, `the front failed: ${(err as Error).message}`);
+        else sendFrontError(res, 500, ErrorCodes.FRONT_ERR_INTERNAL, `the front failed: ${(err as Error).message}`);
       });
     });
 
