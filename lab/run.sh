@@ -11,7 +11,7 @@ trap down EXIT
 "$shoal" lab down >/dev/null 2>&1 || true
 "$shoal" lab up --nodes 2
 echo
-echo "dashboard: http://127.0.0.1:8899 (open it in a browser on this machine)"
+echo "dashboard: open the sign-in link printed above after 'dashboard:' in a browser on this machine"
 echo "live feed from the hub (shoal observe --follow); Ctrl-C stops it and removes the lab"
 # observe exits 0 on Ctrl-C; the EXIT trap then takes the lab down.
 trap '' INT

@@ -35,7 +35,7 @@ const COMMANDS: CommandEntry[] = [
   },
   {
     name: 'front',
-    summary: 'serve the dashboard on :8899, with /api passed to a hub',
+    summary: 'serve the dashboard on :8899: a token sign-in, then /api passed to a hub',
     load: async () => (await import('./commands/front.js')).frontCommand,
   },
   {

@@ -1,4 +1,5 @@
-import { isLoopbackHost, normaliseOrigin } from '@shoal/model/http';
+import { isLoopbackHost } from '@shoal/model/http';
+import { parseOrigin } from './front/front-names.js';
 import { usageError } from './usage-error.js';
 
 /**
@@ -25,14 +26,10 @@ export function checkOpenBind(o: OpenBindCheck): boolean {
 
 /** `--allowed-origin` values (repeatable, or comma-separated), each `scheme://host[:port]`. */
 export function allowedOriginsOption(values: readonly string[] | undefined): string[] {
-  const origins: string[] = [];
-  for (const value of values ?? []) {
-    for (const text of value.split(',')) {
-      if (text.trim() === '') continue;
-      const origin = normaliseOrigin(text.trim());
-      if (origin === undefined) throw usageError(`--allowed-origin must look like https://host[:port], got '${text.trim()}'`);
-      origins.push(origin);
-    }
+  const texts = (values ?? []).flatMap((v) => v.split(',')).map((t) => t.trim()).filter((t) => t !== '');
+  try {
+    return texts.map((text) => parseOrigin(text, '--allowed-origin').origin);
+  } catch (err) {
+    throw usageError((err as Error).message);
   }
-  return origins;
 }

@@ -2,6 +2,8 @@ import type { Workload } from '@shoal/model';
 import { startHub, type RunningHub } from '@shoal/hub';
 import { dashboardDir } from './front/dashboard-files.js';
 import { startFront, type RunningFront } from './front/front-server.js';
+import { signInLink } from './front/sign-in-link.js';
+import { newSignInToken } from './token-option.js';
 import { startWorker, type PacketSource, type RunningWorker, type Target, type createWorkerLogger } from '@shoal/worker';
 
 type Logger = ReturnType<typeof createWorkerLogger>;
@@ -33,6 +35,8 @@ export interface SingleNodeHub {
   readonly worker: RunningWorker;
   readonly hub: RunningHub;
   readonly front: RunningFront;
+  /** The dashboard's sign-in link: its URL with this run's token (`?token=`), to print once. */
+  readonly dashboardLink: string;
   readonly hubUrl: string;
   readonly workerUrl: string;
   /** Stops the dashboard and the hub first (their clients see the end), then the worker (which flushes its store). */
@@ -42,7 +46,8 @@ export interface SingleNodeHub {
 /**
  * One worker, a hub that lists only it, and the dashboard in front of the hub, in this process:
  * what a cluster runs, on one machine. The worker's API is on a free loopback port and its generated token (DATA_DIR/token)
- * is handed to the hub directly, so the user deals with the hub alone.
+ * is handed to the hub directly, so the user deals with the hub alone. The dashboard's sign-in
+ * token is new with every run: only the printed link signs a browser in.
  */
 export async function startSingleNodeHub(options: SingleNodeOptions): Promise<SingleNodeHub> {
   const worker = await startWorker({
@@ -59,6 +64,7 @@ export async function startSingleNodeHub(options: SingleNodeOptions): Promise<Si
   });
   let hub: RunningHub | undefined;
   let front: RunningFront;
+  const signInToken = newSignInToken();
   try {
     hub = await startHub({
       port: options.hubPort,
@@ -68,7 +74,7 @@ export async function startSingleNodeHub(options: SingleNodeOptions): Promise<Si
       logger: options.hubLog,
     });
     const hubUrl = `http://${LOOPBACK}:${hub.port}`;
-    front = await startFront({ port: options.frontPort, host: LOOPBACK, hubUrl, dir: dashboardDir() });
+    front = await startFront({ port: options.frontPort, host: LOOPBACK, hubUrl, signInToken, dir: dashboardDir() });
   } catch (err) {
     await hub?.close();
     await worker.close();
@@ -84,6 +90,7 @@ export async function startSingleNodeHub(options: SingleNodeOptions): Promise<Si
     worker,
     hub,
     front,
+    dashboardLink: signInLink(front.url, signInToken),
     hubUrl: `http://${LOOPBACK}:${hub.port}`,
     workerUrl: `http://${LOOPBACK}:${worker.port}`,
     close: async () => {

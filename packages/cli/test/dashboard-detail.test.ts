@@ -55,7 +55,7 @@ describe('dashboard entry detail and click-to-filter (shoal view + shoal front, 
   });
 
   it("opens a row's detail beside the feed: headers, pretty JSON bodies, the stream; Escape closes it", async () => {
-    const { page, problems } = await openPage(browser, keepAlive.url);
+    const { page, problems } = await openPage(browser, keepAlive.link);
     await page.locator('.row[data-id]').nth(3).waitFor();
     const id = await openRow(page, '/api/orders');
     const detail = page.locator('.entry-detail');
@@ -86,13 +86,14 @@ describe('dashboard entry detail and click-to-filter (shoal view + shoal front, 
   });
 
   it('opens the entry named in a shared URL, and copies the request as curl and the entry as JSON', async () => {
-    const { page: first } = await openPage(browser, keepAlive.url);
+    const { page: first } = await openPage(browser, keepAlive.link);
     await first.locator('.row[data-id]').nth(3).waitFor();
     const id = await openRow(first, '/api/orders');
-    const shared = first.url();
+    const shared = new URL(first.url());
     await first.context().close();
 
-    const { page, problems } = await openPage(browser, shared);
+    // Another browser: it signs in through the printed link, then opens the shared URL.
+    const { page, problems } = await openPage(browser, keepAlive.link, `${shared.pathname}${shared.search}`);
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.locator(`.entry-detail[data-entry="${id}"] [data-section=request] .body-json`).waitFor();
     await page.locator('[data-copy=curl]').click();
@@ -111,7 +112,7 @@ describe('dashboard entry detail and click-to-filter (shoal view + shoal front, 
   });
 
   it("downloads the PCAP of the entry's stream: tshark reads it, with that stream's packets only", async (t) => {
-    const { page, problems } = await openPage(browser, largeBody.url);
+    const { page, problems } = await openPage(browser, largeBody.link);
     await page.locator('.row[data-id]').nth(1).waitFor();
     await openRow(page, '/upload');
     // A body over the cap says where it was cut.
@@ -137,7 +138,7 @@ describe('dashboard entry detail and click-to-filter (shoal view + shoal front, 
   });
 
   it('adds a clicked value to the query (== or, with Alt, !=) without opening the row, and the feed narrows', async () => {
-    const { page, problems } = await openPage(browser, keepAlive.url);
+    const { page, problems } = await openPage(browser, keepAlive.link);
     await page.locator('.row[data-id]').nth(3).waitFor();
     const rows = page.locator('.row[data-id]');
     const getRow = rows.filter({ has: page.locator('.text', { hasText: /^\/missing$/ }) });
@@ -164,7 +165,7 @@ describe('dashboard entry detail and click-to-filter (shoal view + shoal front, 
   });
 
   it('filters on a header clicked in the detail', async () => {
-    const { page, problems } = await openPage(browser, keepAlive.url);
+    const { page, problems } = await openPage(browser, keepAlive.link);
     await page.locator('.row[data-id]').nth(3).waitFor();
     await openRow(page, '/api/orders');
     const row = page.locator('[data-section=request] .headers tr', { has: page.locator('th', { hasText: /^content-type$/ }) });

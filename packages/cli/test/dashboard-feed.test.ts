@@ -20,7 +20,7 @@ describe('dashboard feed (shoal view + shoal front, Chromium)', { skip: skip ?? 
 
   before(async () => {
     dashboard = await dashboardOn('keep-alive.pcap');
-    url = dashboard.url;
+    url = dashboard.link;
     browser = await launchBrowser();
   });
   after(async () => {

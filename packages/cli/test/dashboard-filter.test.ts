@@ -23,11 +23,11 @@ describe('dashboard filter bar and time range (shoal view + shoal front, Chromiu
   let dashboard: CaptureDashboard;
   let browser: Browser;
   let hub = '';
-  let url = '';
+  let link = '';
 
   before(async () => {
     dashboard = await dashboardOn('keep-alive.pcap');
-    ({ hub, url } = dashboard);
+    ({ hub, link } = dashboard);
     browser = await launchBrowser();
   });
   after(async () => {
@@ -36,7 +36,7 @@ describe('dashboard filter bar and time range (shoal view + shoal front, Chromiu
   });
 
   it('applies a typed filter on Enter: the rows narrow, the URL holds it, Back restores the bar', async () => {
-    const { page, problems } = await openPage(browser, url);
+    const { page, problems } = await openPage(browser, link);
     await rows(page).nth(expected.length - 1).waitFor();
     const input = page.getByTestId('filter-input');
     await input.fill('method == "POST"');
@@ -53,7 +53,7 @@ describe('dashboard filter bar and time range (shoal view + shoal front, Chromiu
   });
 
   it("underlines a bad filter at the hub's error offset, shows its message, and does not apply it", async () => {
-    const { page, problems } = await openPage(browser, url);
+    const { page, problems } = await openPage(browser, link);
     await rows(page).nth(expected.length - 1).waitFor();
     const bad = 'http && status_code == "x"';
     const hubError = await filterError(hub, bad);
@@ -73,7 +73,7 @@ describe('dashboard filter bar and time range (shoal view + shoal front, Chromiu
   });
 
   it('completes a variable with its type, then a value seen in the feed', async () => {
-    const { page, problems } = await openPage(browser, url);
+    const { page, problems } = await openPage(browser, link);
     await rows(page).nth(expected.length - 1).waitFor();
     const input = page.getByTestId('filter-input');
     const list = page.getByTestId('filter-suggestions');
@@ -98,7 +98,7 @@ describe('dashboard filter bar and time range (shoal view + shoal front, Chromiu
   });
 
   it('remembers applied queries across a reload, and an example goes into the bar', async () => {
-    const { page, problems } = await openPage(browser, url);
+    const { page, problems } = await openPage(browser, link);
     await rows(page).nth(expected.length - 1).waitFor();
     const input = page.getByTestId('filter-input');
     for (const q of ['status_code == 404', 'method == "GET"']) {
@@ -125,7 +125,7 @@ describe('dashboard filter bar and time range (shoal view + shoal front, Chromiu
     const from = Math.ceil(expected[0]!.timestamp);
     const to = Math.ceil(expected.at(-1)!.timestamp);
     assert.ok(expected.filter((e) => e.timestamp >= from && e.timestamp < to).length === expected.length - 1, 'the window leaves out the first entry');
-    const { page, problems } = await openPage(browser, `${url}?from=${from}&to=${to}`);
+    const { page, problems } = await openPage(browser, link, `/?from=${from}&to=${to}`);
     await rowCount(page, expected.length - 1);
     assert.deepEqual(await paths(page), expected.slice(1).map((e) => e.summary.path).sort());
     await page.getByTestId('statusbar').getByText('viewing').waitFor();

@@ -115,8 +115,10 @@ describe('the dashboard on the lab (2 nodes, demo workload, Chromium)', { skip: 
   let browser: Browser;
   let tmp = '';
   let upAt = 0;
-  const logs = () => logTails(lab.stateDir, ['hub', 'front', 'worker-node-1', 'worker-node-2']);
-  const open = (where: string) => openPage(browser, `${dashboard}${where}`);
+  /** The sign-in link `lab up` printed for its dashboard. */
+  let link = '';
+  const logs = () => logTails(lab.stateDir, ['hub', 'dashboard', 'worker-node-1', 'worker-node-2']);
+  const open = (where: string) => openPage(browser, link, where);
   const hubHasBothWorkers = () => waitFor('the hub to see both workers up', async () => ((await hubStatus(hub).catch(() => undefined))?.up === 2 ? true : undefined), 60_000);
 
   before(async () => {
@@ -127,7 +129,8 @@ describe('the dashboard on the lab (2 nodes, demo workload, Chromium)', { skip: 
     assert.equal(up.code, 0, describeRun(up));
     hub = `http://127.0.0.1:${lab.hubPort}`;
     dashboard = `http://127.0.0.1:${lab.frontPort}`;
-    assert.ok(up.stdout.includes(`dashboard:   ${dashboard}`), up.stdout);
+    link = /^dashboard: +(http:\/\/\S+)/m.exec(up.stdout)?.[1] ?? '';
+    assert.ok(link.startsWith(`${dashboard}/?token=`), up.stdout);
     inventory = JSON.parse(fs.readFileSync(path.join(lab.stateDir, 'inventory.json'), 'utf8')) as LabInventory;
     await hubHasBothWorkers().catch((err: Error) => {
       throw new Error(`${err.message}\n${logs()}`);

@@ -47,14 +47,15 @@ describe('dashboard service map and statistics (shoal view + shoal front, Chromi
   let stats: CaptureDashboard;
   let browser: Browser;
   let mapHub = '';
-  let mapUrl = '';
+  let mapLink = '';
+  let statsLink = '';
   let statsUrl = '';
 
   before(async () => {
     map = await dashboardOn(MAP_CAPTURE);
     stats = await dashboardOn(STATS_CAPTURE);
-    ({ hub: mapHub, url: mapUrl } = map);
-    statsUrl = stats.url;
+    ({ hub: mapHub, link: mapLink } = map);
+    ({ link: statsLink, url: statsUrl } = stats);
     browser = await launchBrowser();
   });
   after(async () => {
@@ -65,7 +66,7 @@ describe('dashboard service map and statistics (shoal view + shoal front, Chromi
 
   it("draws the hub's edges for the capture's endpoints, and a click on an edge opens the feed narrowed to it", async () => {
     const range = rangeOf(mapEntries);
-    const { page, problems } = await openPage(browser, `${mapUrl}/?view=map&${range}`);
+    const { page, problems } = await openPage(browser, mapLink, `/?view=map&${range}`);
     await page.locator('[data-edge]').first().waitFor();
     const answer = (await (await fetch(`${mapHub}/servicemap?${range}`)).json()) as { edges: Edge[] };
     const fromHub = answer.edges.map(({ source, target, protocol, count }) => ({ source, target, protocol, count }));
@@ -100,7 +101,7 @@ describe('dashboard service map and statistics (shoal view + shoal front, Chromi
   });
 
   it('opens the feed of a workload from the keyboard, and hides the edges of a protocol from the legend', async () => {
-    const { page, problems } = await openPage(browser, `${mapUrl}/?view=map&${rangeOf(mapEntries)}`);
+    const { page, problems } = await openPage(browser, mapLink, `/?view=map&${rangeOf(mapEntries)}`);
     await page.locator('[data-edge]').first().waitFor();
     await page.locator('.legend-item[data-protocol="http"]').click();
     await page.getByText('Every protocol is hidden').waitFor();
@@ -116,7 +117,7 @@ describe('dashboard service map and statistics (shoal view + shoal front, Chromi
   });
 
   it('says why the map is empty in the last 15 minutes, and shows the window of the stored traffic', async () => {
-    const { page, problems } = await openPage(browser, `${mapUrl}/?view=map`);
+    const { page, problems } = await openPage(browser, mapLink, `/?view=map`);
     const empty = page.getByTestId('empty-map');
     await empty.waitFor();
     assert.match(await empty.innerText(), /No traffic in the last 15 minutes/);
@@ -130,7 +131,7 @@ describe('dashboard service map and statistics (shoal view + shoal front, Chromi
   });
 
   it("shows the protocol share and a timeline whose totals are the capture's", async () => {
-    const { page, problems } = await openPage(browser, `${statsUrl}/?view=stats&${rangeOf(statsEntries)}`);
+    const { page, problems } = await openPage(browser, statsLink, `/?view=stats&${rangeOf(statsEntries)}`);
     await page.getByTestId('protocol-share').waitFor();
     const rows = await page.locator('.share-table tbody tr').evaluateAll((els) => els.map((el) => [el.getAttribute('data-protocol'), Number(el.getAttribute('data-count'))]));
     const perProtocol = new Map<string, number>();

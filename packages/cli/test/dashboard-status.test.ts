@@ -29,9 +29,10 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function startFront(hub: string): Promise<{ front: ServingShoal; url: string }> {
+/** `shoal front` before `hub`, and the sign-in link it prints. */
+async function startFront(hub: string): Promise<{ front: ServingShoal; link: string }> {
   const front = new ServingShoal(['front', '--port', '0', '--hub', hub]);
-  return { front, url: await front.printed(/the dashboard on (http:\/\/\S+)/, 'the dashboard banner') };
+  return { front, link: await front.printed(/the dashboard on (http:\/\/\S+)/, 'the dashboard banner') };
 }
 
 const reason = (page: Page) => page.locator('[data-testid=empty-feed]');
@@ -40,13 +41,13 @@ describe('dashboard status (shoal view + shoal front, Chromium)', { skip: skip ?
   let view: ServingShoal;
   let hubUrl = '';
   let front: ServingShoal;
-  let url = '';
+  let link = '';
   let browser: Browser;
 
   before(async () => {
     view = new ServingShoal(['view', KEEP_ALIVE, '--port', '0', '--front-port', '0']);
     hubUrl = await view.hubUrl();
-    ({ front, url } = await startFront(hubUrl));
+    ({ front, link } = await startFront(hubUrl));
     browser = await launchBrowser();
   });
   after(async () => {
@@ -56,7 +57,7 @@ describe('dashboard status (shoal view + shoal front, Chromium)', { skip: skip ?
   });
 
   it('shows the workers up and their capture backend; a worker opens its detail', async () => {
-    const { page, problems } = await openPage(browser, url);
+    const { page, problems } = await openPage(browser, link);
     const workers = page.getByTestId('workers');
     await page.getByText('1/1 workers up').waitFor();
     await page.getByTestId('backend').getByText('capture: pcap_file').waitFor();
@@ -70,7 +71,7 @@ describe('dashboard status (shoal view + shoal front, Chromium)', { skip: skip ?
   });
 
   it('says why the feed is empty when nothing matches the query, with how many entries it turned down', async () => {
-    const { page, problems } = await openPage(browser, `${url}/?q=${encodeURIComponent('method == "DELETE"')}`);
+    const { page, problems } = await openPage(browser, link, `/?q=${encodeURIComponent('method == "DELETE"')}`);
     await reason(page).and(page.locator('[data-reason=no-match]')).waitFor();
     assert.equal(await page.getByTestId('rejected-count').innerText(), String(expected.length));
     assert.match(await reason(page).innerText(), /Nothing matches the query/);
@@ -79,7 +80,7 @@ describe('dashboard status (shoal view + shoal front, Chromium)', { skip: skip ?
   });
 
   it('toggles the dark theme and keeps it across a reload', async () => {
-    const { page } = await openPage(browser, url);
+    const { page } = await openPage(browser, link);
     const theme = () => page.evaluate(() => document.documentElement.dataset['theme']);
     await page.getByTestId('theme-toggle').waitFor();
     assert.equal(await theme(), 'light', "headless Chromium's system preference is light");
@@ -92,7 +93,7 @@ describe('dashboard status (shoal view + shoal front, Chromium)', { skip: skip ?
   });
 
   it('moves through rows with j/k, opens one with Enter, and lists the keys in a help overlay on ?', async () => {
-    const { page, problems } = await openPage(browser, url);
+    const { page, problems } = await openPage(browser, link);
     await page.locator('.row[data-id]').nth(expected.length - 1).waitFor();
     await page.keyboard.press('k');
     await page.keyboard.press('k');
@@ -124,10 +125,10 @@ describe('dashboard status (shoal view + shoal front, Chromium)', { skip: skip ?
     const times = expected.map((e) => e.timestamp as number);
     const from = Math.floor(Math.min(...times)) - 1000;
     const to = Math.ceil(Math.max(...times)) + 1000;
-    const { page } = await openPage(browser, `${url}/?q=http&from=${from}&to=${to}`);
-    const link = page.getByTestId('pcap-export');
-    assert.match((await link.getAttribute('title'))!, /matching http from /);
-    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const { page } = await openPage(browser, link, `/?q=http&from=${from}&to=${to}`);
+    const exportLink = page.getByTestId('pcap-export');
+    assert.match((await exportLink.getAttribute('title'))!, /matching http from /);
+    const [download] = await Promise.all([page.waitForEvent('download'), exportLink.click()]);
     assert.match(download.suggestedFilename(), /^shoal_http_\d{8}-\d{6}Z_\d{8}-\d{6}Z\.pcap$/);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-dashboard-'));
     try {
@@ -144,7 +145,7 @@ describe('dashboard status (shoal view + shoal front, Chromium)', { skip: skip ?
   });
 
   it('shows a banner while the hub is gone, then reconnects and marks the gap', async () => {
-    const { page } = await openPage(browser, url);
+    const { page } = await openPage(browser, link);
     await page.locator('.row[data-id]').nth(expected.length - 1).waitFor();
     const port = new URL(hubUrl).port;
     await view.stop();
@@ -175,9 +176,9 @@ describe('dashboard without a working cluster: empty-feed reasons, targets (Chro
   });
 
   it('says there is no hub when the front has none to reach', async () => {
-    const { front, url } = await startFront(`http://127.0.0.1:${await closedPort()}`);
+    const { front, link } = await startFront(`http://127.0.0.1:${await closedPort()}`);
     started.push(front);
-    const { page } = await openPage(browser, url);
+    const { page } = await openPage(browser, link);
     await reason(page).and(page.locator('[data-reason=no-hub]')).waitFor();
     assert.match(await reason(page).innerText(), /No hub/);
     await page.getByTestId('hub-banner').waitFor();
@@ -189,9 +190,9 @@ describe('dashboard without a working cluster: empty-feed reasons, targets (Chro
     const hub = new ServingShoal(['hub', '--port', '0', '--workers', `x=127.0.0.1:${workerPort}`]);
     started.push(hub);
     const hubPort = await hub.printed(/"port":(\d+)[^\n]*listening/, "the hub's listening line");
-    const { front, url } = await startFront(`http://127.0.0.1:${hubPort}`);
+    const { front, link } = await startFront(`http://127.0.0.1:${hubPort}`);
     started.push(front);
-    const { page } = await openPage(browser, url);
+    const { page } = await openPage(browser, link);
     await reason(page).and(page.locator('[data-reason=no-workers]')).waitFor();
     const text = await reason(page).innerText();
     assert.match(text, /No workers connected/);
@@ -214,9 +215,9 @@ describe('dashboard without a working cluster: empty-feed reasons, targets (Chro
       const hub = new ServingShoal(['hub', '--port', '0', '--inventory', inventory, '--workers', `node-1=127.0.0.1:${await closedPort()}`]);
       started.push(hub);
       const hubPort = await hub.printed(/"port":(\d+)[^\n]*listening/, "the hub's listening line");
-      const { front, url } = await startFront(`http://127.0.0.1:${hubPort}`);
+      const { front, link } = await startFront(`http://127.0.0.1:${hubPort}`);
       started.push(front);
-      const { page } = await openPage(browser, `${url}/?view=targets`);
+      const { page } = await openPage(browser, link, `/?view=targets`);
       const regex = page.locator('input[name=podRegex]');
       await regex.fill('^web-');
       await page.getByRole('button', { name: 'Apply' }).click();

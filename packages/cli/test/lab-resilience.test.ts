@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { signIn } from './helpers/front-session.js';
 import { describeRun, shoal, spawnShoal } from './helpers/run-shoal.js';
 import { crash, labProcess, labUnavailable, leftovers, logTails, testLab, waitFor, type TestLab } from './helpers/lab-run.js';
 import { assertMergedPcap, connectionOf, tsharkUnavailable } from './helpers/merged-pcap.js';
@@ -84,12 +85,26 @@ describe('the lab when a worker or the hub restarts, and for pcap and targets (2
     assertMergedPcap(file, wanted.map(connectionOf));
   });
 
-  it('lab restart refuses what it does not know, and a missing name', async () => {
+  it("lab restart refuses what it does not know (the demo's front pod among them), and a missing name", async () => {
     const unknown = await shoal('lab', 'restart', 'front', ...lab.where);
     assert.equal(unknown.code, 1, describeRun(unknown));
-    assert.match(unknown.stderr, /'front' is not a process 'restart' knows; this lab has: worker-node-1, worker-node-2, hub/);
+    assert.match(unknown.stderr, /'front' is not a process 'restart' knows; this lab has: worker-node-1, worker-node-2, hub, dashboard\n/);
     const missing = await shoal('lab', 'restart', ...lab.where);
     assert.equal(missing.code, 2, describeRun(missing));
+  });
+
+  it('lab restart dashboard starts the dashboard again, and the link up printed still signs in', async () => {
+    const before = labProcess(lab.stateDir, 'dashboard');
+    const podBefore = labProcess(lab.stateDir, 'front');
+    const r = await shoal('lab', 'restart', 'dashboard', ...lab.where);
+    assert.equal(r.code, 0, describeRun(r));
+    const after = labProcess(lab.stateDir, 'dashboard');
+    assert.notEqual(after.pid, before.pid);
+    assert.match(r.stdout, new RegExp(`^dashboard restarted \\(pid ${after.pid}\\)$`, 'm'));
+    assert.deepEqual(labProcess(lab.stateDir, 'front'), podBefore, "the demo's front pod is untouched");
+    const dashboardToken = fs.readFileSync(path.join(lab.stateDir, 'dashboard-token'), 'utf8').trim();
+    const { base, cookie } = await signIn(`http://127.0.0.1:${lab.frontPort}/?token=${dashboardToken}`);
+    assert.equal((await fetch(`${base}/api/health`, { headers: { cookie } })).status, 200);
   });
 
   it('a killed worker is marked down while the other delivers; restarted, the hub reconnects and serves what its store kept', async () => {

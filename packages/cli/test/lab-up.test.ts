@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { storedEntries, type EntryJson, type LabInventory } from './helpers/lab-api.js';
 import { describeRun, shoal, type ShoalRun } from './helpers/run-shoal.js';
-import { inNetns, labUnavailable, leftovers, logTails, recordedProcesses, stillRunning, testLab, waitFor, type TestLab } from './helpers/lab-run.js';
+import { inNetns, labProcess, labUnavailable, leftovers, logTails, recordedProcesses, stillRunning, testLab, waitFor, type TestLab } from './helpers/lab-run.js';
 
 const skip = labUnavailable();
 
@@ -50,8 +50,12 @@ describe('shoal lab up → status → down (2 nodes, demo workload)', { skip: sk
     if (lab !== undefined) await shoal('lab', 'down', ...lab.where);
   });
 
-  it('up prints the nodes, pods, workers, token file, inventory, hub and dashboard', () => {
-    for (const text of ['node-1', 'node-2', 'demo/front', 'kube-system/dns', ':30001', 'token file:', 'inventory:', 'hub:', `dashboard:   http://127.0.0.1:${lab.frontPort}`]) assert.ok(up.stdout.includes(text), `'${text}' in:\n${up.stdout}`);
+  it('up prints the nodes, pods, workers, token file, inventory, hub and the dashboard\'s sign-in link', () => {
+    for (const text of ['node-1', 'node-2', 'demo/front', 'kube-system/dns', ':30001', 'token file:', 'inventory:', 'hub:']) assert.ok(up.stdout.includes(text), `'${text}' in:\n${up.stdout}`);
+    const dashboardToken = fs.readFileSync(path.join(lab.stateDir, 'dashboard-token'), 'utf8').trim();
+    assert.match(dashboardToken, /^[\w-]{43}$/);
+    assert.ok(up.stdout.includes(`dashboard:   http://127.0.0.1:${lab.frontPort}/?token=${dashboardToken}\n`), up.stdout);
+    assert.equal(fs.statSync(path.join(lab.stateDir, 'dashboard-token')).mode & 0o777, 0o600);
   });
 
   it('writes the inventory for the hub: nodes, pods with labels, services with clusterIPs and ports', () => {
@@ -155,8 +159,17 @@ describe('shoal lab up → status → down (2 nodes, demo workload)', { skip: sk
     assert.match(r.stdout, /node-1 +10\.244\.\d+\.11 +pods 10\.244\.\d+\.0\/24 +netns \S+ present/);
     for (const node of ['node-1', 'node-2']) assert.match(r.stdout, new RegExp(`^  ${node} +http://\\S+:30001 +running \\(pid \\d+\\); /health 200 `, 'm'), r.stdout);
     assert.match(r.stdout, /^hub: /m);
-    // The dashboard answers, and passes /api/* to the hub.
-    assert.match(r.stdout, new RegExp(`^dashboard: http://127\\.0\\.0\\.1:${lab.frontPort} running \\(pid \\d+\\); /api/health 200$`, 'm'), r.stdout);
+    // The dashboard signs the status in, and passes /api/* to the hub.
+    const dashboard = new RegExp(`^dashboard: http://127\\.0\\.0\\.1:${lab.frontPort} running \\(pid (\\d+)\\); signed in, /api/health 200$`, 'm').exec(r.stdout);
+    assert.ok(dashboard !== null, r.stdout);
+    assert.match(r.stdout, new RegExp(`^  sign in: http://127\\.0\\.0\\.1:${lab.frontPort}/\\?token=[\\w-]{43}$`, 'm'));
+    // The demo's front pod and the dashboard have their own names: the pod's line shows the
+    // pod's process, the one inside the pod's network namespace.
+    const frontPod = /^ {2}demo\/front +node-\d +\S+ +running \(pid (\d+)\)$/m.exec(r.stdout);
+    assert.ok(frontPod !== null, r.stdout);
+    assert.notEqual(frontPod[1], dashboard[1]);
+    assert.equal(fs.statSync(`/proc/${frontPod[1]}/ns/net`).ino, fs.statSync(pod('front').netns).ino);
+    assert.equal(Number(dashboard[1]), labProcess(lab.stateDir, 'dashboard').pid);
   });
 
   it('a second up with the same prefix is refused and changes nothing', async () => {

@@ -86,6 +86,6 @@ describe('listen addresses', () => {
   it('--allowed-origin must be an origin', async () => {
     const r = await shoal('hub', '--port', '0', '--allowed-origin', 'dash.example');
     assert.equal(r.code, 2, describeRun(r));
-    assert.match(r.stderr, /--allowed-origin must look like https:\/\/host\[:port\], got 'dash\.example'/);
+    assert.match(r.stderr, /--allowed-origin must be a URL like https:\/\/shoal\.example, got 'dash\.example'/);
   });
 });

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT, SHOAL_BIN } from './helpers/run-shoal.js';
+import { signIn } from './helpers/front-session.js';
 import { collectEntries, ServingShoal, WAIT_MS, type WsMessage } from './helpers/serving-shoal.js';
 
 const execFileAsync = promisify(execFile);
@@ -116,6 +117,11 @@ describe('shoal local', () => {
       }
       assert.deepEqual(entries.map((e) => (e['summary'] as { path: string }).path).sort(), [0, 1, 2].map((i) => `${prefix}${round}/${i}`));
       assert.ok(fs.existsSync(path.join(tmp, 'data', 'token')), 'the worker token is generated into the data dir');
+      // The dashboard: its API only for a browser signed in through the printed link.
+      const { base, cookie } = await signIn(await local.dashboardLink());
+      assert.equal((await fetch(`${base}/api/status`)).status, 401);
+      const proxied = (await (await fetch(`${base}/api/status`, { headers: { cookie } })).json()) as { workers: { name: string }[] };
+      assert.deepEqual(proxied.workers.map((w) => w.name), [host]);
     } finally {
       const code = await local.stop();
       server.close();

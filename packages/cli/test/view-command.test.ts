@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fixture, fixtureAbs, golden } from './helpers/fixtures.js';
 import { describeRun, lines, shoal } from './helpers/run-shoal.js';
+import { signIn } from './helpers/front-session.js';
 import { collectEntries, ServingShoal } from './helpers/serving-shoal.js';
 
 const KEEP_ALIVE = fixture('keep-alive.pcap');
@@ -42,12 +43,17 @@ describe('shoal view FILE', () => {
       assert.equal(status.workers[0]!.up, true);
       assert.equal(status.workers[0]!.store.entries, expected.length);
 
-      // The dashboard is served next to the hub: its page, and the hub's API under /api.
-      const dashboard = await view.dashboardUrl();
-      const page = await fetch(dashboard);
+      // The dashboard is served next to the hub: its page, and the hub's API under /api once
+      // signed in through the printed link (a fresh token each run), not before.
+      const link = await view.dashboardLink();
+      const { base, cookie } = await signIn(link);
+      const page = await fetch(base);
       assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
       assert.match(await page.text(), /<div id="root">/);
-      const proxied = (await (await fetch(`${dashboard}/api/status`)).json()) as typeof status;
+      const refused = await fetch(`${base}/api/status`);
+      assert.equal(refused.status, 401);
+      assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'FRONT_ERR_UNAUTHENTICATED');
+      const proxied = (await (await fetch(`${base}/api/status`, { headers: { cookie } })).json()) as typeof status;
       assert.deepEqual(proxied.workers.map((w) => [w.name, w.store.entries]), [['view', expected.length]]);
 
       const one = entries[0]!['id'] as string;

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { isIPv4, isIPv6 } from 'node:net';
 
 /**
  * Who may call the worker's and the hub's APIs: the bearer token and the browser's Origin.
@@ -32,28 +33,42 @@ function digest(text: string): Buffer {
 }
 
 /**
- * Checks a bearer token in constant time: both sides are hashed to 32 bytes first, so
- * timingSafeEqual compares equal lengths and the time says nothing about the token, not even
- * its length. Without an expected token (`undefined`) every caller is allowed: the hub's
- * `--allow-unauthenticated`, or a loopback-only hub without `--token-file`.
+ * A secret compared in constant time: both sides are hashed to 32 bytes first, so
+ * timingSafeEqual compares equal lengths and the time says nothing about the secret, not even
+ * its length. The front's sign-in token and, through BearerCheck, the services' API tokens.
+ */
+export class TokenCheck {
+  private readonly expected: Buffer;
+
+  constructor(token: string) {
+    this.expected = digest(token);
+  }
+
+  matches(given: string | undefined): boolean {
+    // Hash even when nothing was given, so both paths take the same time.
+    return timingSafeEqual(digest(given ?? ''), this.expected) && given !== undefined;
+  }
+}
+
+/**
+ * Checks `Authorization: Bearer <token>` (TokenCheck on bearerToken). Without an expected token
+ * (`undefined`) every caller is allowed: the hub's `--allow-unauthenticated`, or a loopback-only
+ * hub without `--token-file`.
  */
 export class BearerCheck {
-  private readonly expected: Buffer | undefined;
+  private readonly check: TokenCheck | undefined;
 
   constructor(token: string | undefined) {
-    this.expected = token === undefined ? undefined : digest(token);
+    this.check = token === undefined ? undefined : new TokenCheck(token);
   }
 
   /** True when the service asks for no token. */
   get open(): boolean {
-    return this.expected === undefined;
+    return this.check === undefined;
   }
 
   allows(header: string | undefined): boolean {
-    if (this.expected === undefined) return true;
-    const token = bearerToken(header);
-    // Hash even when there is no token, so both paths take the same time.
-    return timingSafeEqual(digest(token ?? ''), this.expected) && token !== undefined;
+    return this.check === undefined || this.check.matches(bearerToken(header));
   }
 }
 
@@ -106,8 +121,14 @@ function hostOf(host: string): string | undefined {
   }
 }
 
-/** Whether a listen address stays on this machine (`--host`): loopback names and addresses only. */
+/**
+ * Whether a listen address reaches this machine only (`--host`): `localhost`, 127.0.0.0/8, ::1
+ * (also IPv4-mapped). 0.0.0.0 and :: are every interface, so not.
+ */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+  const h = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (h === 'localhost') return true;
+  if (isIPv4(h)) return h.startsWith('127.');
+  if (isIPv6(h)) return h === '::1' || /^::ffff:127\./.test(h);
+  return false;
 }

@@ -92,6 +92,26 @@ export const ErrorCodes = {
   FRONT_ERR_HUB: 'FRONT_ERR_HUB',
   /** Front server: no such file (HTTP 404). */
   FRONT_ERR_NOT_FOUND: 'FRONT_ERR_NOT_FOUND',
+  /** Front server: the dashboard's files take GET and HEAD only (HTTP 405). */
+  FRONT_ERR_METHOD: 'FRONT_ERR_METHOD',
+  /** Front server: a dashboard file could not be read (HTTP 500). */
+  FRONT_ERR_FILE: 'FRONT_ERR_FILE',
+  /** Front server: the front failed on its side (HTTP 500). */
+  FRONT_ERR_INTERNAL: 'FRONT_ERR_INTERNAL',
+  /** Front server: `/api/*` or the WebSocket without a valid session (HTTP 401): sign in first. */
+  FRONT_ERR_UNAUTHENTICATED: 'FRONT_ERR_UNAUTHENTICATED',
+  /** Front server: the sign-in token is wrong (HTTP 401). */
+  FRONT_ERR_SIGN_IN: 'FRONT_ERR_SIGN_IN',
+  /** Front server: too many failed sign-ins from this address; wait (HTTP 429, Retry-After). */
+  FRONT_ERR_SIGN_IN_LIMITED: 'FRONT_ERR_SIGN_IN_LIMITED',
+  /** Front server: as many sessions as `--max-sessions` are live (HTTP 503). */
+  FRONT_ERR_SESSIONS_FULL: 'FRONT_ERR_SESSIONS_FULL',
+  /** Front server: a malformed sign-in request (HTTP 400). */
+  FRONT_ERR_BAD_REQUEST: 'FRONT_ERR_BAD_REQUEST',
+  /** Front server: a request from a page of another origin (HTTP 403). */
+  FRONT_ERR_ORIGIN: 'FRONT_ERR_ORIGIN',
+  /** Front server: a `Host` that is not one of the front's names, e.g. DNS rebinding (HTTP 421). */
+  FRONT_ERR_HOST: 'FRONT_ERR_HOST',
 
   /** A command-line usage error: unknown flag, bad value. */
   CLI_ERR_USAGE: 'CLI_ERR_USAGE',

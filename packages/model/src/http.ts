@@ -109,4 +109,4 @@ export function jsonApi(options: JsonApiOptions): JsonApi {
   };
 }
 
-export { BearerCheck, OriginCheck, bearerToken, isLoopbackHost, normaliseOrigin } from './api-guard.js';
+export { BearerCheck, OriginCheck, TokenCheck, bearerToken, isLoopbackHost, normaliseOrigin } from './api-guard.js';

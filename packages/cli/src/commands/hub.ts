@@ -12,7 +12,7 @@ import { integerOption } from '../integer-option.js';
 import { portOption } from '../port-option.js';
 import { untilStopSignal } from '../stop-signal.js';
 import { allowedOriginsOption, checkOpenBind } from '../open-bind.js';
-import { readTokenFile } from '../token-option.js';
+import { tokenFileOption } from '../token-option.js';
 
 const DEFAULTS = { port: 8898, host: '127.0.0.1' } as const;
 /** Beyond 10 s a live feed is no longer live; 0 delivers each entry as it arrives. */
@@ -98,8 +98,8 @@ async function run(argv: string[]): Promise<number> {
     logger: log,
     feed: { windowMs },
     allowedOrigins: allowedOriginsOption(values['allowed-origin']),
-    ...(values['worker-token-file'] !== undefined ? { workerToken: readTokenFile(values['worker-token-file'], '--worker-token-file') } : {}),
-    ...(values['token-file'] !== undefined ? { token: readTokenFile(values['token-file'], '--token-file') } : {}),
+    ...(values['worker-token-file'] !== undefined ? { workerToken: tokenFileOption(values['worker-token-file'], '--worker-token-file') } : {}),
+    ...(values['token-file'] !== undefined ? { token: tokenFileOption(values['token-file'], '--token-file') } : {}),
   };
   if (values.inventory !== undefined && values.kubernetes) throw usageError('--inventory and --kubernetes are two sources of names: give one');
   let names: HubNames | undefined;

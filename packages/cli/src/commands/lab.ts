@@ -1,9 +1,11 @@
+import fs from 'node:fs';
 import type { Command } from '../command.js';
+import { signInLink } from '../front/sign-in-link.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import { usageError } from '../usage-error.js';
 import { DEFAULT_PREFIX, PREFIX_PATTERN } from '../lab/lab-plan.js';
 import { LabNotStarted, labUp } from '../lab/lab-up.js';
-import { labDown } from '../lab/lab-down.js';
+import { DownRefused, labDown, type DownResult } from '../lab/lab-down.js';
 import { labStatus } from '../lab/lab-status.js';
 import { labRestart, RestartRefused } from '../lab/lab-restart.js';
 import { serviceNames } from '../lab/lab-inventory.js';
@@ -14,7 +16,7 @@ const STATE_ROOT = '/var/lib/shoal/lab';
 
 const usage = `Usage: shoal lab up [--nodes 2] [--workload demo|none] [options]
        shoal lab status [--prefix NAME] [--state-dir DIR]
-       shoal lab restart worker-node-N|hub [--prefix NAME] [--state-dir DIR]
+       shoal lab restart worker-node-N|hub|dashboard [--prefix NAME] [--state-dir DIR]
        shoal lab down [--prefix NAME] [--state-dir DIR]
 
 A Kubernetes-like cluster on this machine, made of network namespaces: a namespace per node
@@ -23,9 +25,12 @@ on node N, one 'shoal worker' per node, the inventory file for the hub, and the 
 when 'shoal hub' is available. The demo workload is an HTTP front-end calling two JSON services
 (one backed by Redis) with names served by dnsmasq, and a bounded traffic generator.
 Everything is named with the prefix and recorded in the state directory, so 'down' removes it
-all, also after 'up' failed or was killed. 'restart' stops one worker or the hub (if it still
-runs) and starts it again with the same arguments and store, e.g. to watch the hub reconnect.
-Needs root.
+all, also after 'up' failed or was killed; it refuses a state directory that holds no lab
+journal, and a journal naming anything outside the prefix. 'restart' stops one worker, the
+hub or the dashboard (if it still runs) and starts it again with the same arguments and store,
+e.g. to watch the hub reconnect. The dashboard ('shoal front' on the host, process name
+'dashboard'; 'front' is the demo's pod) signs users in with a token made by 'up': the link
+'up' and 'status' print carries it. Needs root.
 
 Options:
   --prefix NAME          names of namespaces and links (default ${DEFAULT_PREFIX}; at most 10
@@ -65,7 +70,8 @@ function printSummary(s: LabSummary): string {
   for (const w of s.workers) lines.push(`  ${w.node.padEnd(8)} ${w.url}`);
   lines.push(`token file:  ${s.tokenFile}`, `inventory:   ${s.inventoryFile}`, `logs:        ${s.stateDir}/logs/`);
   lines.push('unavailable' in s.hub ? `hub:         not started: ${s.hub.unavailable}` : `hub:         ${s.hub.url}`);
-  lines.push('unavailable' in s.front ? `dashboard:   not started: ${s.front.unavailable}` : `dashboard:   ${s.front.url}`);
+  const d = s.dashboard;
+  lines.push('unavailable' in d ? `dashboard:   not started: ${d.unavailable}` : `dashboard:   ${signInLink(d.url, fs.readFileSync(d.tokenFile, 'utf8').trim())}\n             (the link signs a browser in; the token is in ${d.tokenFile}, new with every 'lab up')`);
   lines.push('', 'try:', `  curl -s ${s.workers[0]!.url}/health`, `  websocat -H "Authorization: Bearer $(cat ${s.tokenFile})" '${s.workers[0]!.url.replace('http', 'ws')}/ws?q=http'`);
   lines.push(`  shoal lab status${plan.prefix === DEFAULT_PREFIX ? '' : ` --prefix ${plan.prefix}`}`, `  shoal lab down${plan.prefix === DEFAULT_PREFIX ? '' : ` --prefix ${plan.prefix}`}`);
   return lines.join('\n') + '\n';
@@ -92,7 +98,7 @@ async function run(argv: string[]): Promise<number> {
   const [verb, ...extra] = positionals;
   if (verb === undefined || !['up', 'status', 'restart', 'down'].includes(verb)) throw usageError(`expected up, status, restart or down, got '${verb ?? ''}'`);
   const target = verb === 'restart' ? extra.shift() : undefined;
-  if (verb === 'restart' && target === undefined) throw usageError(`'lab restart' needs what to restart: worker-node-N or hub`);
+  if (verb === 'restart' && target === undefined) throw usageError(`'lab restart' needs what to restart: worker-node-N, hub or dashboard`);
   if (extra.length > 0) throw usageError(`unexpected argument '${extra[0]}'`);
   const prefix = values.prefix ?? DEFAULT_PREFIX;
   if (!PREFIX_PATTERN.test(prefix)) throw usageError(`--prefix must be 1-10 characters a-z, 0-9, '-', start with a letter and not end in -node-N, got '${prefix}'`);
@@ -120,7 +126,14 @@ async function run(argv: string[]): Promise<number> {
     }
   }
   if (verb === 'down') {
-    const r = await labDown(prefix, stateDir);
+    let r: DownResult;
+    try {
+      r = await labDown(prefix, stateDir);
+    } catch (err) {
+      if (!(err instanceof DownRefused)) throw err;
+      process.stderr.write(`shoal lab down: ${err.message}\n`);
+      return EXIT_FAILURE;
+    }
     process.stdout.write(`lab '${prefix}' down: ${r.processes} processes stopped, ${r.netns} namespaces and ${r.links} links removed\n`);
     for (const e of r.errors) process.stderr.write(`shoal lab down: ${e}\n`);
     return r.errors.length === 0 ? EXIT_OK : EXIT_FAILURE;

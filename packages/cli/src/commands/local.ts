@@ -23,7 +23,8 @@ Captures this machine's own traffic, no Kubernetes needed: a worker whose target
 address of this machine (loopback included, named after the host), a hub listing that one
 worker and the dashboard in front of it (shoal front), all in this process. Open the dashboard,
 or use the hub as in a cluster: shoal observe, curl its API (docs/hub.md). All listen on
-127.0.0.1 only.
+127.0.0.1 only. The dashboard link printed at start carries a sign-in token made for this run
+(?token=…): opening it signs the browser in; without it the page asks for the token.
 
 Needs CAP_NET_RAW (root, or: sudo setcap cap_net_raw,cap_net_admin+eip $(readlink -f $(which node))).
 
@@ -111,7 +112,7 @@ async function run(argv: string[]): Promise<number> {
   process.stdout.write(
     [
       `shoal local: capturing on ${iface} (${backends}) for ${targets.length} addresses of ${host}: ${targets.map((t) => t.ip).join(', ')}`,
-      `  dashboard ${local.front.url}`,
+      `  dashboard ${local.dashboardLink}   (the link signs a browser in; new token every run)`,
       `  hub      ${local.hubUrl}   (GET /entries, /ws, /pcap, /status: docs/hub.md)`,
       `  watch    shoal observe --hub ${local.hubUrl}`,
       `  worker   ${local.workerUrl}   (token in ${local.worker.tokenPath})`,

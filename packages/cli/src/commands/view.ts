@@ -25,6 +25,8 @@ Serves a capture file (pcap or pcapng) through a hub: the same API as a cluster'
 (GET /entries, /entries/:id, /ws, /pcap, /status: docs/hub.md), so what works against a
 cluster works on the file. Every packet of the file is dissected (all its hosts are targets),
 then the hub and the dashboard (shoal front) serve until Ctrl-C. They listen on 127.0.0.1 only.
+The dashboard link printed once the file is read carries a sign-in token made for this run
+(?token=…): opening it signs the browser in; without it the page asks for the token.
 
 Entries keep the times of the capture. They live in a temporary directory removed on exit.
 
@@ -110,7 +112,7 @@ async function run(argv: string[]): Promise<number> {
       process.stdout.write(
         [
           `shoal view: ${entries} entries from ${file} (${checked.packets} packets)`,
-          `  dashboard ${view.front.url}`,
+          `  dashboard ${view.dashboardLink}   (the link signs a browser in; new token every run)`,
           `  hub      ${view.hubUrl}   (GET /entries, /ws, /pcap, /status: docs/hub.md)`,
           `  watch    shoal observe --hub ${view.hubUrl}`,
           'Ctrl-C stops.',

@@ -32,21 +32,38 @@ export function contentType(file: string): string {
 }
 
 /**
- * The file a URL path names inside `root`, or undefined when there is none. Paths that climb out
- * of `root` (`..`, encoded or not) name nothing.
+ * The path a URL path names inside `root`, or undefined when it names nothing there: paths that
+ * climb out of `root` (`..`, encoded or not) and undecodable ones.
  */
-export function fileFor(root: string, urlPath: string): string | undefined {
+export function pathIn(root: string, urlPath: string): string | undefined {
   let decoded: string;
   try {
     decoded = decodeURIComponent(urlPath);
   } catch {
     return undefined;
   }
-  const file = path.join(root, path.normalize(decoded));
-  if (file !== root && !file.startsWith(root + path.sep)) return undefined;
+  if (decoded.includes('\0')) return undefined;
+  const file = path.join(root, path.normalize(`/${decoded}`));
+  return file.startsWith(root + path.sep) ? file : undefined;
+}
+
+/** What reading a dashboard file gave. */
+export type FileRead = { body: Buffer; file: string } | { missing: true } | { error: string };
+
+/**
+ * The content of the file `urlPath` names in `root`. Read in one call, so there is no moment
+ * between finding the file and reading it where its removal could fail the answer half-way:
+ * a file that is gone (or a folder) is `missing`, one that cannot be read is an `error`. The
+ * dashboard's files are small (the largest, the script bundle, is under a megabyte).
+ */
+export async function readDashboardFile(root: string, urlPath: string): Promise<FileRead> {
+  const file = pathIn(root, urlPath);
+  if (file === undefined) return { missing: true };
   try {
-    return fs.statSync(file).isFile() ? file : undefined;
-  } catch {
-    return undefined;
+    return { body: await fs.promises.readFile(file), file };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'ENAMETOOLONG') return { missing: true };
+    return { error: code ?? String(err) };
   }
 }

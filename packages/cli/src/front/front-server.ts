@@ -1,8 +1,12 @@
-import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ErrorCodes } from '@shoal/model';
-import { contentType, fileFor } from './dashboard-files.js';
+import { contentType, readDashboardFile } from './dashboard-files.js';
+import { FrontAuth } from './front-auth.js';
+import { refuseUpgrade, sendFrontError } from './front-errors.js';
+import { FrontNames } from './front-names.js';
+import { API_PREFIX, HubProxy } from './hub-proxy.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 
 export interface FrontOptions {
   port: number;
@@ -11,126 +15,125 @@ export interface FrontOptions {
   hubUrl: string;
   /** Sent to the hub as `Authorization: Bearer`, so the page itself never holds it. */
   hubToken?: string;
+  /** PEM certificates to trust for an https hub (`--hub-ca`). */
+  hubCa?: string;
   /** The built dashboard (dashboardDir()). */
   dir: string;
+  /** The token users sign in with; absent, there is no sign-in (`--sign-in none`). */
+  signInToken?: string;
+  /** Where users reach the front when a proxy stands before it: its name is accepted as Host, https makes the cookie Secure. */
+  publicUrl?: URL;
+  /** Origins besides the front's own whose pages may call it. */
+  allowedOrigins?: readonly string[];
+  /** How long a session lasts (default 12 h). */
+  sessionTtlMs?: number;
+  /** Live sessions at most (default DEFAULT_MAX_SESSIONS). */
+  maxSessions?: number;
 }
 
+export const DEFAULT_SESSION_HOURS = 12;
+export const DEFAULT_MAX_SESSIONS = 1000;
+
 export interface RunningFront {
+  /** Where to open the dashboard: `--public-url`, else the listen address (127.0.0.1 for every interface). */
   readonly url: string;
   readonly port: number;
   close(): Promise<void>;
 }
 
-const API_PREFIX = '/api/';
+/** Paths without an extension are the app's own views: they get index.html. */
+const hasExtension = (pathname: string) => /\.[a-z0-9]+$/i.test(pathname);
 
-/** Headers that describe one hop and must not be forwarded (RFC 9110 §7.6.1). */
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'authorization'];
+const SIGN_IN_NEEDED = 'sign in first: open the link the command printed (?token=…), or POST /auth/sign-in';
 
-function forwardedHeaders(req: IncomingMessage, token: string | undefined): http.OutgoingHttpHeaders {
-  const headers: http.OutgoingHttpHeaders = { ...req.headers };
-  for (const h of HOP_BY_HOP) delete headers[h];
-  if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
-  return headers;
-}
-
-function sendError(res: ServerResponse, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message } });
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
-function hubUnreachable(hubUrl: string, err: Error): string {
-  return `cannot reach the hub at ${hubUrl} (${(err as NodeJS.ErrnoException).code ?? err.message}): is it running? shoal front --hub URL names it`;
-}
+/** A request refused before anything else looks at it: status, code and message. */
+type Refusal = [number, string, string] | undefined;
 
 /**
- * The dashboard's server (`shoal front`, and `lab up`, `local`, `view`): the built files, and
- * `/api/*` passed to the hub with the prefix removed, the `/api/ws` WebSocket included. Bodies
- * are streamed both ways with backpressure (a PCAP download is not held in memory). Unknown
- * paths without a file extension get index.html: they are the app's own views.
+ * The dashboard's server (`shoal front`, and `lab up`, `local`, `view`): the built files, the
+ * sign-in (front-auth.ts), and `/api/*` passed to the hub (hub-proxy.ts) for signed-in users
+ * only. Every request must name the front in Host, and every request that carries an Origin
+ * must come from one of the front's own origins (front-names.ts); every answer carries the
+ * security headers (security-headers.ts).
  */
 export function startFront(options: FrontOptions): Promise<RunningFront> {
-  const hub = new URL(options.hubUrl);
-  const target = (req: IncomingMessage) => ({
-    hostname: hub.hostname,
-    port: hub.port === '' ? 80 : Number(hub.port),
-    path: (req.url ?? '/').slice(API_PREFIX.length - 1),
-    method: req.method ?? 'GET',
-    headers: forwardedHeaders(req, options.hubToken),
-  });
-
-  const proxy = (req: IncomingMessage, res: ServerResponse): void => {
-    const upstream = http.request(target(req), (hubRes) => {
-      res.writeHead(hubRes.statusCode ?? 502, hubRes.headers);
-      hubRes.pipe(res);
-    });
-    upstream.on('error', (err) => {
-      if (!res.headersSent) sendError(res, 502, ErrorCodes.FRONT_ERR_HUB, hubUnreachable(options.hubUrl, err));
-      else res.destroy();
-    });
-    // The page went away (a download cancelled): stop asking the hub.
-    res.on('close', () => upstream.destroy());
-    req.pipe(upstream);
-  };
-
-  const serveFile = (req: IncomingMessage, res: ServerResponse): void => {
-    const urlPath = new URL(req.url ?? '/', 'http://front').pathname;
-    let file = fileFor(options.dir, urlPath);
-    if (file === undefined && !/\.[a-z0-9]+$/i.test(urlPath)) file = fileFor(options.dir, '/index.html');
-    if (file === undefined) return sendError(res, 404, ErrorCodes.FRONT_ERR_NOT_FOUND, `no dashboard file ${urlPath}`);
-    // Vite names assets by content hash: they never change. index.html must always be fresh.
-    const cache = urlPath.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
-    res.writeHead(200, { 'content-type': contentType(file), 'content-length': fs.statSync(file).size, 'cache-control': cache });
-    if (req.method === 'HEAD') return void res.end();
-    fs.createReadStream(file).pipe(res);
-  };
-
-  const server = http.createServer((req, res) => {
-    if ((req.url ?? '').startsWith(API_PREFIX)) return proxy(req, res);
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, ErrorCodes.FRONT_ERR_NOT_FOUND, `the dashboard's files take GET, not ${req.method}`);
-    serveFile(req, res);
-  });
-
+  const proxy = new HubProxy({ hubUrl: options.hubUrl, ...(options.hubToken !== undefined ? { hubToken: options.hubToken } : {}), ...(options.hubCa !== undefined ? { hubCa: options.hubCa } : {}) });
+  const server = http.createServer();
   // Upgraded sockets leave the server's bookkeeping: closing the front ends them here.
   const tunnels = new Set<Duplex>();
-  // WebSocket: the upgrade goes to the hub as it came; once the hub answers 101 the two
-  // sockets are joined byte for byte.
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (!(req.url ?? '').startsWith(API_PREFIX)) return void socket.destroy();
-    tunnels.add(socket);
-    socket.on('close', () => tunnels.delete(socket));
-    const headers = forwardedHeaders(req, options.hubToken);
-    headers['connection'] = 'Upgrade';
-    headers['upgrade'] = req.headers['upgrade'] ?? 'websocket';
-    const upstream = http.request({ ...target(req), headers });
-    upstream.on('upgrade', (hubRes, hubSocket, hubHead) => {
-      const lines = [`HTTP/1.1 ${hubRes.statusCode ?? 101} ${hubRes.statusMessage ?? 'Switching Protocols'}`];
-      for (let i = 0; i < hubRes.rawHeaders.length; i += 2) lines.push(`${hubRes.rawHeaders[i]}: ${hubRes.rawHeaders[i + 1]}`);
-      socket.write(lines.join('\r\n') + '\r\n\r\n');
-      if (hubHead.length > 0) socket.write(hubHead);
-      if (head.length > 0) hubSocket.write(head);
-      hubSocket.pipe(socket).pipe(hubSocket);
-      hubSocket.on('error', () => socket.destroy());
-      socket.on('error', () => hubSocket.destroy());
-      hubSocket.on('close', () => socket.destroy());
-      socket.on('close', () => hubSocket.destroy());
+
+  // Names and cookie follow from the port, which the system may pick: the handlers are
+  // attached once it is known, before the first connection is read.
+  const serve = (port: number): void => {
+    const names = new FrontNames({ port, host: options.host, ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}), allowedOrigins: options.allowedOrigins ?? [] });
+    const auth = new FrontAuth({
+      ...(options.signInToken !== undefined ? { token: options.signInToken } : {}),
+      port,
+      secure: options.publicUrl?.protocol === 'https:',
+      sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_HOURS * 3_600_000,
+      maxSessions: options.maxSessions ?? DEFAULT_MAX_SESSIONS,
     });
-    // The hub answered without upgrading (401, 404): pass its answer on and close.
-    upstream.on('response', (hubRes) => {
-      const lines = [`HTTP/1.1 ${hubRes.statusCode ?? 502} ${hubRes.statusMessage ?? ''}`, 'connection: close'];
-      for (let i = 0; i < hubRes.rawHeaders.length; i += 2) {
-        if (!/^(connection|transfer-encoding)$/i.test(hubRes.rawHeaders[i]!)) lines.push(`${hubRes.rawHeaders[i]}: ${hubRes.rawHeaders[i + 1]}`);
+
+    const refusal = (req: IncomingMessage): Refusal => {
+      // Origin-form only (RFC 9112 §3.2.1): the front is no proxy.
+      if (!(req.url ?? '').startsWith('/')) return [400, ErrorCodes.FRONT_ERR_BAD_REQUEST, 'the request target must be a path'];
+      if (!names.hostAllowed(req.headers.host)) {
+        return [421, ErrorCodes.FRONT_ERR_HOST, `this front does not answer to the name '${req.headers.host ?? ''}': open it by the address it printed, or give shoal front --public-url`];
       }
-      socket.write(lines.join('\r\n') + '\r\n\r\n');
-      hubRes.pipe(socket);
+      // Browsers send Origin with every WebSocket upgrade and non-GET request: one from another
+      // site's page is refused. Without one the client is no browser, and needs a session anyway.
+      const origin = req.headers.origin;
+      if (origin !== undefined && !names.originAllowed(origin)) {
+        return [403, ErrorCodes.FRONT_ERR_ORIGIN, `requests from pages of ${origin} are refused: open the dashboard itself, or give shoal front --allowed-origin ${origin}`];
+      }
+      return undefined;
+    };
+
+    const serveFile = async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
+      let read = await readDashboardFile(options.dir, pathname);
+      if ('missing' in read && !hasExtension(pathname)) read = await readDashboardFile(options.dir, '/index.html');
+      if ('missing' in read) return sendFrontError(res, 404, ErrorCodes.FRONT_ERR_NOT_FOUND, `no dashboard file ${pathname}`);
+      if ('error' in read) return sendFrontError(res, 500, ErrorCodes.FRONT_ERR_FILE, `cannot read the dashboard file ${pathname} (${read.error}); make build writes the dashboard again`);
+      // Vite names assets by content hash: they never change. index.html must always be fresh.
+      const cache = pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+      res.writeHead(200, { 'content-type': contentType(read.file), 'content-length': read.body.length, 'cache-control': cache });
+      res.end(req.method === 'HEAD' ? undefined : read.body);
+    };
+
+    const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+      const refused = refusal(req);
+      if (refused !== undefined) return sendFrontError(res, ...refused);
+      const target = req.url!;
+      if (target.startsWith(API_PREFIX)) {
+        if (!auth.allows(req)) return sendFrontError(res, 401, ErrorCodes.FRONT_ERR_UNAUTHENTICATED, SIGN_IN_NEEDED);
+        return proxy.forward(req, res);
+      }
+      const url = new URL(target, 'http://front');
+      if (await auth.route(req, res, url.pathname)) return;
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendFrontError(res, 405, ErrorCodes.FRONT_ERR_METHOD, `the dashboard's files take GET, not ${req.method}`);
+      if (auth.tokenLink(req, res, url)) return;
+      await serveFile(req, res, url.pathname);
+    };
+
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      handle(req, res).catch((err: unknown) => {
+        if (res.headersSent) res.destroy();
+        else sendFrontError(res, 500, ErrorCodes.FRONT_ERR_INTERNAL, `the front failed: ${(err as Error).message}`);
+      });
     });
-    upstream.on('error', (err) => {
-      const body = JSON.stringify({ error: { code: ErrorCodes.FRONT_ERR_HUB, message: hubUnreachable(options.hubUrl, err) } });
-      socket.end(`HTTP/1.1 502 Bad Gateway\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on('error', () => socket.destroy());
+      const refused = refusal(req);
+      if (refused !== undefined) return refuseUpgrade(socket, ...refused);
+      if (!req.url!.startsWith(API_PREFIX)) return refuseUpgrade(socket, 404, ErrorCodes.FRONT_ERR_NOT_FOUND, "WebSockets are under /api/ (the hub's /ws is /api/ws)");
+      if (!auth.allows(req)) return refuseUpgrade(socket, 401, ErrorCodes.FRONT_ERR_UNAUTHENTICATED, SIGN_IN_NEEDED);
+      tunnels.add(socket);
+      socket.on('close', () => tunnels.delete(socket));
+      proxy.upgrade(req, socket, head);
     });
-    socket.on('error', () => upstream.destroy());
-    upstream.end();
-  });
+  };
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -138,9 +141,9 @@ export function startFront(options: FrontOptions): Promise<RunningFront> {
       server.off('error', reject);
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : options.port;
-      const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+      serve(port);
       resolve({
-        url: `http://${host}:${port}`,
+        url: options.publicUrl !== undefined ? options.publicUrl.origin : `http://${listenName(options.host)}:${port}`,
         port,
         close: () =>
           new Promise<void>((done) => {
@@ -151,4 +154,10 @@ export function startFront(options: FrontOptions): Promise<RunningFront> {
       });
     });
   });
+}
+
+/** The name to print for a listen address: every interface is reached locally as 127.0.0.1. */
+function listenName(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '[::]') return '127.0.0.1';
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }

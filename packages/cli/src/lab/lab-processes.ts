@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import { netnsPath } from './lab-plan.js';
 import type { LabState } from './lab-state.js';
 
 /** Field 22 of /proc/PID/stat (start time in clock ticks since boot), or null if PID is gone. */
@@ -26,6 +27,21 @@ export function processStartTime(pid: number): string | null {
 /** True while the process recorded as (pid, start) still runs. */
 export function isRunning(pid: number, start: string): boolean {
   return processStartTime(pid) === start;
+}
+
+/**
+ * Whether a recorded process is still what the lab started, so `down` may signal it: one in a
+ * lab namespace must be in that namespace now (same namespace inode), one on the host must be
+ * the CLI's own (`bin/shoal` in its command line). A journal edited to name another process
+ * gets it left alone.
+ */
+export function isLabProcess(rec: { pid: number; netns: string | null }): boolean {
+  try {
+    if (rec.netns !== null) return fs.statSync(`/proc/${rec.pid}/ns/net`).ino === fs.statSync(netnsPath(rec.netns)).ino;
+    return fs.readFileSync(`/proc/${rec.pid}/cmdline`, 'utf8').split('\0').some((arg) => arg.endsWith('bin/shoal'));
+  } catch {
+    return false;
+  }
 }
 
 export interface StartOptions {

@@ -25,8 +25,11 @@ export interface LabSummary {
   inventoryFile: string;
   workers: { node: string; url: string }[];
   hub: { url: string; pid: number } | { unavailable: string };
-  /** The dashboard in front of the hub; unavailable when the hub is. */
-  front: { url: string; pid: number } | { unavailable: string };
+  /**
+   * The dashboard in front of the hub, and the file holding its sign-in token (new with every
+   * `up`); unavailable when the hub is.
+   */
+  dashboard: { url: string; pid: number; tokenFile: string } | { unavailable: string };
   workload: string;
 }
 

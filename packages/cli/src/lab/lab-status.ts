@@ -2,10 +2,13 @@
  * `lab status`: what a lab holds now, checked rather than remembered — namespaces present,
  * pod processes running, each worker's /health, the hub's port, the dashboard.
  */
+import * as fs from 'node:fs';
+import { FRONT_SIGN_IN_PATH, FRONT_SIGN_OUT_PATH } from '@shoal/model';
 import { LabState } from './lab-state.js';
 import { listNetns } from './lab-network.js';
 import { isRunning } from './lab-processes.js';
-import { health } from './lab-workers.js';
+import { DASHBOARD, health } from './lab-workers.js';
+import { signInLink } from '../front/sign-in-link.js';
 
 export async function labStatus(stateDir: string): Promise<{ text: string; found: boolean }> {
   const state = new LabState(stateDir);
@@ -40,14 +43,42 @@ export async function labStatus(stateDir: string): Promise<{ text: string; found
     const h = await health(summary.hub.url);
     lines.push(`hub: ${summary.hub.url} ${running('hub')}; ${'error' in h ? `unreachable: ${h.error}` : `/health ${h.status}`}`);
   }
-  // A lab recorded before the dashboard was part of it has no `front`.
-  const front = summary.front ?? { unavailable: 'not part of this lab' };
-  if ('unavailable' in front) lines.push(`dashboard: not started: ${front.unavailable}`);
+  // A lab recorded before the dashboard had its own name has no `dashboard`.
+  const dashboard = summary.dashboard ?? { unavailable: 'not part of this lab' };
+  if ('unavailable' in dashboard) lines.push(`dashboard: not started: ${dashboard.unavailable}`);
   else {
-    // The hub's /health through the dashboard's proxy: both answer, or the line says which not.
-    const h = await health(`${front.url}/api`);
-    lines.push(`dashboard: ${front.url} ${running('front')}; ${'error' in h ? `unreachable: ${h.error}` : `/api/health ${h.status}`}`);
+    const token = readToken(dashboard.tokenFile);
+    const h = token === undefined ? { error: `no sign-in token in ${dashboard.tokenFile}` } : await dashboardHealth(dashboard.url, token);
+    lines.push(`dashboard: ${dashboard.url} ${running(DASHBOARD)}; ${'error' in h ? `unreachable: ${h.error}` : `signed in, /api/health ${h.status}`}`);
+    if (token !== undefined) lines.push(`  sign in: ${signInLink(dashboard.url, token)}`);
   }
   lines.push(`token file: ${summary.tokenFile}`, `inventory:  ${summary.inventoryFile}`);
   return { text: lines.join('\n') + '\n', found: true };
+}
+
+function readToken(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The hub's /health through the dashboard, as a user gets it: signed in with the lab's token,
+ * then signed out again (the session is not left behind). Every step has a time limit.
+ */
+async function dashboardHealth(url: string, token: string): Promise<{ status: number } | { error: string }> {
+  const limit = () => AbortSignal.timeout(5000);
+  try {
+    const signIn = await fetch(`${url}${FRONT_SIGN_IN_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }), signal: limit() });
+    if (signIn.status !== 204) return { error: `sign-in answered ${signIn.status}: ${(await signIn.text()).slice(0, 200)}` };
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const res = await fetch(`${url}/api/health`, { headers: { cookie }, signal: limit() });
+    await res.arrayBuffer();
+    await fetch(`${url}${FRONT_SIGN_OUT_PATH}`, { method: 'POST', headers: { cookie }, signal: limit() });
+    return { status: res.status };
+  } catch (err) {
+    return { error: (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message };
+  }
 }

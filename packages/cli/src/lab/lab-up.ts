@@ -12,7 +12,8 @@ import { buildNetwork, conflictingRoutes, listLinks, listNetns } from './lab-net
 import { inventoryOf } from './lab-inventory.js';
 import { startDemoWorkload, type TrafficLimits } from './demo-workload.js';
 import { isListening, isRunning, waitForTcp } from './lab-processes.js';
-import { hubUnavailable, pushResolution, startDashboard, startHub, startWorkers, waitForWorkers, workerUrl } from './lab-workers.js';
+import { DASHBOARD, hubUnavailable, pushResolution, startDashboard, startHub, startWorkers, waitForWorkers, workerUrl } from './lab-workers.js';
+import { newSignInToken } from '../token-option.js';
 import { labObjectNames } from './lab-down.js';
 
 export interface UpOptions {
@@ -49,6 +50,8 @@ function missingTools(workload: UpOptions['workload']): string | null {
 /** Why this lab would collide with what exists, or null. */
 function collision(plan: LabPlan, state: LabState): string | null {
   if (state.exists()) return `a lab is already recorded in ${state.dir}: run 'shoal lab down --prefix ${plan.prefix}' first`;
+  // 'down' removes the state directory whole: it must be the lab's own.
+  if (fs.existsSync(state.dir) && fs.readdirSync(state.dir).length > 0) return `${state.dir} already holds files: give --state-dir a new or empty directory`;
   const present = labObjectNames(plan.prefix, listNetns(), listLinks());
   if (present.length > 0) return `objects with the prefix '${plan.prefix}' exist (${present.slice(0, 3).join(', ')}…): run 'shoal lab down --prefix ${plan.prefix}'`;
   const routes = conflictingRoutes(plan);
@@ -89,17 +92,17 @@ export async function labUp(o: UpOptions): Promise<LabSummary> {
   }
 
   let hub: LabSummary['hub'];
-  let front: LabSummary['front'];
+  let dashboard: LabSummary['dashboard'];
   const why = hubUnavailable();
   if (why !== null) {
     hub = { unavailable: why };
-    front = { unavailable: why };
+    dashboard = { unavailable: why };
   } else {
     o.progress(`hub: on the host, port ${o.hubPort}`);
     const proc = startHub(plan, state, { port: o.hubPort, tokenFile, inventoryFile });
     await waitForTcp('127.0.0.1', o.hubPort, () => isRunning(proc.pid, proc.start), 'the hub');
     hub = { url: `http://127.0.0.1:${o.hubPort}`, pid: proc.pid };
-    front = await startLabDashboard(state, o.frontPort, hub.url, o.progress);
+    dashboard = await startLabDashboard(state, o.frontPort, hub.url, o.progress);
   }
 
   const summary: LabSummary = {
@@ -109,7 +112,7 @@ export async function labUp(o: UpOptions): Promise<LabSummary> {
     inventoryFile,
     workers: plan.nodes.map((n) => ({ node: n.name, url: workerUrl(n) })),
     hub,
-    front,
+    dashboard,
     workload: o.workload,
   };
   state.writeSummary(summary);
@@ -119,16 +122,18 @@ export async function labUp(o: UpOptions): Promise<LabSummary> {
 /**
  * The dashboard in front of the hub. Unlike the hub it is not needed by the rest of the lab: a
  * port already taken (another lab's dashboard, a `shoal front`) or a dashboard that fails leaves
- * the lab up without it, and the summary says why.
+ * the lab up without it, and the summary says why. Its sign-in token is made here, for this lab.
  */
-async function startLabDashboard(state: LabState, port: number, hubUrl: string, progress: (line: string) => void): Promise<LabSummary['front']> {
+async function startLabDashboard(state: LabState, port: number, hubUrl: string, progress: (line: string) => void): Promise<LabSummary['dashboard']> {
   if (await isListening('127.0.0.1', port)) return { unavailable: `port ${port} is in use; lab up --front-port N moves the dashboard` };
   progress(`dashboard: on the host, port ${port}`);
-  const dashboard = startDashboard(state, { port, hubUrl });
+  const tokenFile = state.path('dashboard-token');
+  fs.writeFileSync(tokenFile, `${newSignInToken()}\n`, { mode: 0o600 });
+  const proc = startDashboard(state, { port, hubUrl, tokenFile });
   try {
-    await waitForTcp('127.0.0.1', port, () => isRunning(dashboard.pid, dashboard.start), 'the dashboard');
+    await waitForTcp('127.0.0.1', port, () => isRunning(proc.pid, proc.start), 'the dashboard');
   } catch (err) {
-    return { unavailable: `${(err as Error).message}; see ${state.path('logs', 'front.log')}` };
+    return { unavailable: `${(err as Error).message}; see ${state.path('logs', `${DASHBOARD}.log`)}` };
   }
-  return { url: `http://127.0.0.1:${port}`, pid: dashboard.pid };
+  return { url: `http://127.0.0.1:${port}`, pid: proc.pid, tokenFile };
 }

@@ -109,15 +109,19 @@ export function startHub(plan: LabPlan, state: LabState, opts: { port: number; t
   });
 }
 
+/** The dashboard's process name in the journal and its log's name: not `front`, the demo's pod. */
+export const DASHBOARD = 'dashboard';
+
 /**
  * The dashboard (`shoal front`) on the host, in front of the lab's hub: a recorded process like
- * the hub, so `lab status` reports it and `lab down` stops it with the rest.
+ * the hub, so `lab status` reports it and `lab down` stops it with the rest. Users sign in with
+ * the token in `tokenFile` (made by `up`), so a restart keeps the printed link valid.
  */
-export function startDashboard(state: LabState, opts: { port: number; hubUrl: string }): LabProcess {
+export function startDashboard(state: LabState, opts: { port: number; hubUrl: string; tokenFile: string }): LabProcess {
   return startProcess(state, {
-    name: 'front',
+    name: DASHBOARD,
     netns: null,
     command: process.execPath,
-    args: [SHOAL_BIN, 'front', '--port', String(opts.port), '--hub', opts.hubUrl],
+    args: [SHOAL_BIN, 'front', '--port', String(opts.port), '--hub', opts.hubUrl, '--token-file', opts.tokenFile],
   });
 }

@@ -19,10 +19,13 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /**
- * A new page of `width`×`height` whose errors fail loudly: uncaught exceptions and console
- * errors are collected in `problems` for the test to assert empty.
+ * A new page (in a new browser context: no cookie yet) of `width`×`height`, signed in to the
+ * dashboard through its printed sign-in `link` as a user clicking it is, then at `path` of the
+ * dashboard when given (`/?q=http`). Errors fail loudly: uncaught exceptions and console errors
+ * (a Content-Security-Policy violation among them) are collected in `problems` for the test to
+ * assert empty.
  */
-export async function openPage(browser: Browser, url: string, width = 1400, height = 860): Promise<{ page: Page; problems: string[] }> {
+export async function openPage(browser: Browser, link: string, path?: string, width = 1400, height = 860): Promise<{ page: Page; problems: string[] }> {
   const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
   const page = await context.newPage();
   const problems: string[] = [];
@@ -31,6 +34,7 @@ export async function openPage(browser: Browser, url: string, width = 1400, heig
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
   page.setDefaultTimeout(20_000);
-  await page.goto(url);
+  await page.goto(link);
+  if (path !== undefined) await page.goto(new URL(path, link).href);
   return { page, problems };
 }

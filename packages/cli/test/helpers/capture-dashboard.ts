@@ -3,12 +3,15 @@
  * of it, in one process, as a user gets them. `stop` ends it with Ctrl-C, by PID.
  */
 import { fixture } from './fixtures.js';
+import { dashboardBase } from './front-session.js';
 import { ServingShoal } from './serving-shoal.js';
 
 export interface CaptureDashboard {
   /** The hub's own URL, for asking it directly what the page should show. */
   hub: string;
-  /** The dashboard's URL. */
+  /** The dashboard's sign-in link, as printed (…/?token=…). */
+  link: string;
+  /** The dashboard's URL (its origin, no token). */
   url: string;
   stop(): Promise<void>;
 }
@@ -17,7 +20,8 @@ export interface CaptureDashboard {
 export async function dashboardOn(capture: string): Promise<CaptureDashboard> {
   const view = new ServingShoal(['view', fixture(capture), '--port', '0', '--front-port', '0']);
   try {
-    return { hub: await view.hubUrl(), url: await view.dashboardUrl(), stop: async () => void (await view.stop()) };
+    const link = await view.dashboardLink();
+    return { hub: await view.hubUrl(), link, url: dashboardBase(link), stop: async () => void (await view.stop()) };
   } catch (err) {
     await view.stop();
     throw err;

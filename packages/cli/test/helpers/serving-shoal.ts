@@ -33,8 +33,8 @@ export class ServingShoal {
     return url;
   }
 
-  /** The dashboard's URL (the front server next to the hub) once the banner is out. */
-  async dashboardUrl(): Promise<string> {
+  /** The dashboard's sign-in link (its URL with this run's `?token=`) once the banner is out. */
+  async dashboardLink(): Promise<string> {
     await this.hubUrl();
     const url = /^ {2}dashboard +(http:\/\/\S+)/m.exec(this.stdout)?.[1];
     if (url === undefined) throw new Error(`no dashboard URL in:\n${this.stdout}`);
@@ -82,10 +82,11 @@ export type WsMessage = Record<string, unknown>;
 
 /**
  * Opens the hub's /ws with filter `q` from time `since` and collects entries until `enough`
- * says so (or `waitMs` passes); returns every entry received.
+ * says so (or `waitMs` passes); returns every entry received. `headers` go with the upgrade
+ * (a dashboard's session cookie, for its /api/ws).
  */
-export async function collectEntries(hubUrl: string, q: string, since: number, enough: (entries: WsMessage[]) => boolean, waitMs = WAIT_MS): Promise<WsMessage[]> {
-  const ws = new WebSocket(`${hubUrl.replace(/^http/, 'ws')}/ws?q=${encodeURIComponent(q)}&since=${since}`);
+export async function collectEntries(hubUrl: string, q: string, since: number, enough: (entries: WsMessage[]) => boolean, waitMs = WAIT_MS, headers: Record<string, string> = {}): Promise<WsMessage[]> {
+  const ws = new WebSocket(`${hubUrl.replace(/^http/, 'ws')}/ws?q=${encodeURIComponent(q)}&since=${since}`, { headers });
   const entries: WsMessage[] = [];
   try {
     await new Promise<void>((resolve, reject) => {

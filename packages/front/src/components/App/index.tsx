@@ -27,10 +27,10 @@ const VIEW_LABELS: Record<ViewName, string> = { feed: 'Feed', map: 'Service map'
  * The page: a top bar (filter, time range, views, actions), the chosen view, the status bar.
  * Every component gets what it shows and callbacks; the URL holds the state worth sharing.
  */
-export function App() {
+export function App({ onSessionLost, onSignOut }: { onSessionLost: () => void; onSignOut?: () => void }) {
   const [url, setUrl] = useUrlState();
   const timeWindow = windowOf(url.from, url.to);
-  const { model, controller, api } = useFeed(url.q, timeWindow);
+  const { model, controller, api } = useFeed(url.q, timeWindow, onSessionLost);
   const hub = useHubSnapshot(api, model);
   // Click-to-filter: the term joins the query as a new history step; the feed re-opens with it.
   const onFilter = useCallback((term: FilterTerm, negate: boolean) => setUrl({ q: addTerm(url.q, term, negate) }, true), [url.q, setUrl]);
@@ -66,6 +66,11 @@ export function App() {
           <button className="icon-button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" onClick={() => setHelpOpen(true)}>
             ?
           </button>
+          {onSignOut !== undefined && (
+            <button className="icon-button" data-testid="sign-out" title="Sign out of this dashboard" onClick={onSignOut}>
+              Sign out
+            </button>
+          )}
         </span>
       </header>
       <HubBanner model={model} />

@@ -1,4 +1,5 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
+import { sessionLost } from '../../domain/front-session.js';
 import { FeedController } from '../../domain/feed-controller.js';
 import { FeedModel, type TimeWindow } from '../../domain/feed-model.js';
 import { HubApi } from '../../domain/hub-api.js';
@@ -22,12 +23,19 @@ export interface Feed {
 
 /**
  * One feed for the page's lifetime: history then live for `filter`, or only the stored past
- * `range` when there is one; opened again when either changes.
+ * `range` when there is one; opened again when either changes. An answer saying the session
+ * ended calls `onSessionLost`.
  */
-export function useFeed(filter: string, range?: TimeWindow): Feed {
+export function useFeed(filter: string, range: TimeWindow | undefined, onSessionLost: () => void): Feed {
+  const lost = useRef(onSessionLost);
+  lost.current = onSessionLost;
   const feed = useMemo(() => {
     const model = new FeedModel();
-    const api = new HubApi((url, init) => fetch(url, init), '/api');
+    const api = new HubApi(async (url, init) => {
+      const res = await fetch(url, init);
+      if (await sessionLost(res)) lost.current();
+      return res;
+    }, '/api');
     const stream = new HubStream({
       url: feedUrl(),
       // The page's WebSocket has the on* properties SocketLike names, with DOM event types.

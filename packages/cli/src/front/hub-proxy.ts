@@ -1,0 +1,117 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { Duplex } from 'node:stream';
+import { ErrorCodes } from '@shoal/model';
+import { endToEndHeaders, endToEndRawHeaders } from './hop-by-hop.js';
+import { SECURITY_HEADERS } from './security-headers.js';
+import { sendFrontError, refuseUpgrade } from './front-errors.js';
+
+export interface HubProxyOptions {
+  /** `http://host:port` or `https://host:port` (443 when no port is given). */
+  hubUrl: string;
+  /** Sent to the hub as `Authorization: Bearer`, so the page itself never holds it. */
+  hubToken?: string;
+  /** PEM certificates to trust for an https hub, instead of Node's bundled CAs (`--hub-ca`). */
+  hubCa?: string;
+}
+
+/** The prefix of the hub's routes on the front: `/api/status` is the hub's `/status`. */
+export const API_PREFIX = '/api/';
+
+/**
+ * What the front never passes to the hub: the browser's credentials for the front (its cookie;
+ * an Authorization the front replaces with its own), the Host (the hub gets its own), and the
+ * Origin, which the front has checked already and which names the front, not the hub.
+ */
+const FRONT_ONLY_REQUEST = ['host', 'authorization', 'cookie', 'origin'];
+/** The front's own security headers replace any the hub sent. */
+const FRONT_ONLY_RESPONSE = Object.keys(SECURITY_HEADERS);
+
+/**
+ * `/api/*` passed to the hub with the prefix removed, the `/api/ws` WebSocket included, over
+ * TLS when the hub's URL is https. Bodies stream both ways with backpressure (a PCAP download is
+ * not held in memory). The caller has checked who is asking.
+ */
+export class HubProxy {
+  private readonly hub: URL;
+  private readonly request: typeof http.request;
+  private readonly tls: https.RequestOptions;
+
+  constructor(private readonly options: HubProxyOptions) {
+    this.hub = new URL(options.hubUrl);
+    this.request = this.hub.protocol === 'https:' ? https.request : http.request;
+    // A TLS hub's certificate is checked against its name (https.request does, by default).
+    this.tls = options.hubCa !== undefined ? { ca: options.hubCa } : {};
+  }
+
+  /** An HTTP request under `/api/`. */
+  forward(req: IncomingMessage, res: ServerResponse): void {
+    const upstream = this.request(this.target(req, this.requestHeaders(req)), (hubRes) => {
+      res.writeHead(hubRes.statusCode ?? 502, endToEndHeaders(hubRes.headers, FRONT_ONLY_RESPONSE));
+      hubRes.pipe(res);
+    });
+    upstream.on('error', (err) => {
+      if (!res.headersSent) sendFrontError(res, 502, ErrorCodes.FRONT_ERR_HUB, this.unreachable(err));
+      else res.destroy();
+    });
+    // The page went away (a download cancelled): stop asking the hub.
+    res.on('close', () => upstream.destroy());
+    req.pipe(upstream);
+  }
+
+  /**
+   * A WebSocket upgrade under `/api/`: it goes to the hub; once the hub answers 101 the two
+   * sockets are joined byte for byte.
+   */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const headers = this.requestHeaders(req);
+    headers['connection'] = 'Upgrade';
+    headers['upgrade'] = req.headers['upgrade'] ?? 'websocket';
+    const upstream = this.request(this.target(req, headers));
+    upstream.on('upgrade', (hubRes, hubSocket, hubHead) => {
+      // The 101's Connection and Upgrade are the handshake itself: passed on as they came.
+      const lines = [`HTTP/1.1 ${hubRes.statusCode ?? 101} ${hubRes.statusMessage ?? 'Switching Protocols'}`];
+      for (let i = 0; i < hubRes.rawHeaders.length; i += 2) lines.push(`${hubRes.rawHeaders[i]}: ${hubRes.rawHeaders[i + 1]}`);
+      socket.write(lines.join('\r\n') + '\r\n\r\n');
+      if (hubHead.length > 0) socket.write(hubHead);
+      if (head.length > 0) hubSocket.write(head);
+      hubSocket.pipe(socket).pipe(hubSocket);
+      hubSocket.on('error', () => socket.destroy());
+      socket.on('error', () => hubSocket.destroy());
+      hubSocket.on('close', () => socket.destroy());
+      socket.on('close', () => hubSocket.destroy());
+    });
+    // The hub answered without upgrading (401, 404): pass its answer on and close.
+    upstream.on('response', (hubRes) => {
+      const lines = [`HTTP/1.1 ${hubRes.statusCode ?? 502} ${hubRes.statusMessage ?? ''}`, 'connection: close'];
+      for (const [name, value] of endToEndRawHeaders(hubRes.rawHeaders)) lines.push(`${name}: ${value}`);
+      socket.write(lines.join('\r\n') + '\r\n\r\n');
+      hubRes.pipe(socket);
+    });
+    upstream.on('error', (err) => refuseUpgrade(socket, 502, ErrorCodes.FRONT_ERR_HUB, this.unreachable(err)));
+    socket.on('error', () => upstream.destroy());
+    upstream.end();
+  }
+
+  private requestHeaders(req: IncomingMessage): http.OutgoingHttpHeaders {
+    const headers = endToEndHeaders(req.headers, FRONT_ONLY_REQUEST);
+    if (this.options.hubToken !== undefined) headers['authorization'] = `Bearer ${this.options.hubToken}`;
+    return headers;
+  }
+
+  private target(req: IncomingMessage, headers: http.OutgoingHttpHeaders): https.RequestOptions {
+    return {
+      ...this.tls,
+      // URL keeps an IPv6 literal's brackets; the socket wants the bare address.
+      hostname: this.hub.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: this.hub.port !== '' ? Number(this.hub.port) : this.hub.protocol === 'https:' ? 443 : 80,
+      path: (req.url ?? '/').slice(API_PREFIX.length - 1),
+      method: req.method ?? 'GET',
+      headers,
+    };
+  }
+
+  private unreachable(err: Error): string {
+    return `cannot reach the hub at ${this.options.hubUrl} (${(err as NodeJS.ErrnoException).code ?? err.message}): is it running? shoal front --hub URL names it`;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The page's side of the front's sign-in (docs/front.md#sign-in): whether it is signed in, the
+ * token form's post, signing out, and why a sign-in link was refused. `fetch` is given, as in
+ * hub-api.ts, so the code runs in Node's tests too.
+ */
+import { ErrorCodes, FRONT_SESSION_PATH, FRONT_SIGN_IN_PATH, FRONT_SIGN_OUT_PATH, SIGN_IN_FAILED_PARAM, type FrontSessionState } from '@shoal/model';
+
+export type SessionFetch = (url: string, init?: { method?: string; body?: string; headers?: Record<string, string> }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+
+export type SignInResult = { ok: true } | { ok: false; code: string; message: string };
+
+/** What the form says for each refusal: what happened and what to do. */
+const REFUSALS: Record<string, string> = {
+  [ErrorCodes.FRONT_ERR_SIGN_IN]: 'That token is not this dashboard’s. Use the link or token printed when it started: each run of shoal local, shoal view and shoal lab up makes a new one.',
+  [ErrorCodes.FRONT_ERR_SIGN_IN_LIMITED]: 'Too many wrong tokens from this address: wait a minute, then try again.',
+  [ErrorCodes.FRONT_ERR_SESSIONS_FULL]: 'The dashboard has as many signed-in sessions as it allows: sign out elsewhere, or ask whoever runs it to raise --max-sessions.',
+};
+
+export function refusalMessage(code: string, fallback: string): string {
+  return REFUSALS[code] ?? fallback;
+}
+
+export async function readSession(fetch: SessionFetch): Promise<FrontSessionState> {
+  const res = await fetch(FRONT_SESSION_PATH);
+  if (!res.ok) throw new Error(`${FRONT_SESSION_PATH} answered ${res.status}`);
+  return (await res.json()) as FrontSessionState;
+}
+
+export async function signIn(fetch: SessionFetch, token: string): Promise<SignInResult> {
+  const res = await fetch(FRONT_SIGN_IN_PATH, { method: 'POST', body: JSON.stringify({ token }), headers: { 'content-type': 'application/json' } });
+  if (res.ok) return { ok: true };
+  const error = ((await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null)?.error;
+  const code = error?.code ?? 'HTTP';
+  return { ok: false, code, message: refusalMessage(code, error?.message ?? `the sign-in answered ${res.status}`) };
+}
+
+export async function signOut(fetch: SessionFetch): Promise<void> {
+  await fetch(FRONT_SIGN_OUT_PATH, { method: 'POST' });
+}
+
+/**
+ * Why the sign-in link the page was opened with was refused (the front's redirect says so in
+ * the query), and the query without it; undefined when it says nothing.
+ */
+export function linkRefusal(search: string): { message: string; search: string } | undefined {
+  const params = new URLSearchParams(search);
+  const code = params.get(SIGN_IN_FAILED_PARAM);
+  if (code === null) return undefined;
+  params.delete(SIGN_IN_FAILED_PARAM);
+  const rest = params.toString();
+  return { message: refusalMessage(code, `The sign-in link was refused (${code}).`), search: rest === '' ? '' : `?${rest}` };
+}
+
+/** Whether an answer of the front means the session is gone (expired, signed out elsewhere). */
+export async function sessionLost(res: { status: number; clone(): { json(): Promise<unknown> } }): Promise<boolean> {
+  if (res.status !== 401) return false;
+  const body = (await res.clone().json().catch(() => null)) as { error?: { code?: string } } | null;
+  return body?.error?.code === ErrorCodes.FRONT_ERR_UNAUTHENTICATED;
+}
