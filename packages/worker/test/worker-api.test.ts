@@ -199,6 +199,15 @@ describe('worker API: entries', () => {
     }
   });
 
+  it('refuses a regex RE2 does not have (a backreference) with 400 FLT_ERR_REGEX, where it is', async () => {
+    const q = 'path.matches(r"(\\w+)/\\1")';
+    const bad = await getJson(h.base, `/entries?q=${encodeURIComponent(q)}`, h.token);
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error.code, 'FLT_ERR_REGEX');
+    assert.match(bad.body.error.message, /`\\1` is a backreference, which RE2 does not have/);
+    assert.deepEqual(bad.body.error.position, { offset: 21, line: 1, column: 22 });
+  });
+
   it('exposes the documented metrics with sane values', async () => {
     assert.equal(await h.source.play(FIXTURE), 0, 'no target yet: this replay counts nowhere');
     const feed = new FeedSocket(h.worker.port, h.token, '?q=');
