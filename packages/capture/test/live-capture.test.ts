@@ -8,9 +8,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openLiveCapture } from '@shoal/capture';
 import type { LiveBackend, LiveCapture, LiveCaptureOptions } from '@shoal/capture';
-import { NetnsLab, canMakeNamespaces, waitFor } from './helpers/netns-lab.js';
+import { waitFor } from '@shoal/testkit';
+import { NetnsLab, canMakeNamespaces } from './helpers/netns-lab.js';
 import { PacketLog } from './helpers/netns-packets.js';
-import { interfaceGoneError, openError, within } from './helpers/live-checks.js';
+import { interfaceGoneError, oneLoopTurn, openError, within } from './helpers/live-checks.js';
 
 const allowed = canMakeNamespaces();
 const skip = allowed.ok ? false : allowed.reason;
@@ -44,9 +45,9 @@ for (const backend of ['af_packet', 'libpcap'] as const satisfies readonly LiveB
       assert.equal(cap.backend, backend);
       const reply = await lab.curl('/by-netns-path');
       assert.equal(reply.status, 200);
-      assert.ok(
-        await waitFor(() => log.has('GET /by-netns-path HTTP/1.1') && log.has('HTTP/1.1 200 OK') && log.count(6) >= 8),
-        `request and response captured (${log.packets.length} packets)`,
+      await waitFor(
+        () => `the request and the response (${log.packets.length} packets)`,
+        () => log.has('GET /by-netns-path HTTP/1.1') && log.has('HTTP/1.1 200 OK') && log.count(6) >= 8,
       );
       const stats = cap.stats();
       const final = cap.close();
@@ -68,7 +69,7 @@ for (const backend of ['af_packet', 'libpcap'] as const satisfies readonly LiveB
     it('captures on "any" inside a namespace given as /proc/PID/ns/net, as Linux SLL2', async () => {
       const { cap, log } = capture({ interface: 'any', netns: `/proc/${serverPid}/ns/net`, filter: 'tcp port 8080' });
       await lab.curl('/by-proc-path');
-      assert.ok(await waitFor(() => log.has('GET /by-proc-path HTTP/1.1') && log.has('HTTP/1.1 200 OK')));
+      await waitFor('the request and the response', () => log.has('GET /by-proc-path HTTP/1.1') && log.has('HTTP/1.1 200 OK'));
       cap.close();
       assert.ok(log.packets.length > 0);
       for (const p of log.packets) {
@@ -83,7 +84,7 @@ for (const backend of ['af_packet', 'libpcap'] as const satisfies readonly LiveB
     it('captures in the root namespace on a bridge port', async () => {
       const { cap, log } = capture({ interface: lab.serverPort, filter: 'tcp port 8080' });
       await lab.curl('/root-namespace');
-      assert.ok(await waitFor(() => log.has('GET /root-namespace HTTP/1.1') && log.has('HTTP/1.1 200 OK')));
+      await waitFor('the request and the response', () => log.has('GET /root-namespace HTTP/1.1') && log.has('HTTP/1.1 200 OK'));
       const stats = cap.close();
       assert.ok(stats.received >= stats.delivered && stats.delivered > 0);
       assert.equal(stats.dropped, 0);
@@ -95,9 +96,9 @@ for (const backend of ['af_packet', 'libpcap'] as const satisfies readonly LiveB
       const everything = capture(where);
       await lab.sendUdp(20, 9999);
       await lab.curl('/filtered');
-      assert.ok(
-        await waitFor(() => everything.log.count(17, 9999) === 20 && everything.log.has('HTTP/1.1 200 OK') && filtered.log.has('HTTP/1.1 200 OK')),
-        `unfiltered saw ${everything.log.count(17, 9999)} datagrams`,
+      await waitFor(
+        () => `the 20 datagrams and the responses (the unfiltered capture saw ${everything.log.count(17, 9999)} datagrams)`,
+        () => everything.log.count(17, 9999) === 20 && everything.log.has('HTTP/1.1 200 OK') && filtered.log.has('HTTP/1.1 200 OK'),
       );
       filtered.cap.close();
       everything.cap.close();
@@ -109,8 +110,9 @@ for (const backend of ['af_packet', 'libpcap'] as const satisfies readonly LiveB
     it('ignoreOutgoing keeps only what the interface receives', async () => {
       const { cap, log } = capture({ interface: lab.clientIf, netns: lab.nsPath(lab.clientNs), filter: 'tcp port 8080', ignoreOutgoing: true });
       await lab.curl('/incoming-only');
-      assert.ok(await waitFor(() => log.has('HTTP/1.1 200 OK')));
-      await new Promise((r) => setTimeout(r, 200)); // past a block timeout: the request would be in by now
+      // The response is the control: it came after the request, through the same ring, so had
+      // the request been captured it would be in by the time the response is.
+      await waitFor('the response', () => log.has('HTTP/1.1 200 OK'));
       cap.close();
       assert.equal(log.has('GET /incoming-only'), false, 'the client sent the request: not captured');
     });
@@ -121,21 +123,21 @@ for (const backend of ['af_packet', 'libpcap'] as const satisfies readonly LiveB
       // The control, sent after the curl: a broadcast, which the bridge passes up to itself in
       // any mode. Once it is in, the curl's frames would be in too, had they been passed up.
       await lab.sendUdp(1, 8080, 64, 'broadcast');
-      assert.ok(await waitFor(() => quiet.log.count(17, 8080) === 1), `the broadcast is captured (${quiet.log.packets.length} packets)`);
+      await waitFor(() => `the broadcast (${quiet.log.packets.length} packets)`, () => quiet.log.count(17, 8080) === 1);
       quiet.cap.close();
       assert.equal(quiet.log.count(6), 0, 'a bridge passes forwarded frames up only when promiscuous');
       assert.equal(quiet.log.packets.length, 1);
 
       const promiscuous = capture({ interface: lab.bridge, filter: 'tcp port 8080', promiscuous: true });
       await lab.curl('/promiscuous');
-      assert.ok(await waitFor(() => promiscuous.log.has('GET /promiscuous HTTP/1.1') && promiscuous.log.has('HTTP/1.1 200 OK')));
+      await waitFor('the forwarded request and response', () => promiscuous.log.has('GET /promiscuous HTTP/1.1') && promiscuous.log.has('HTTP/1.1 200 OK'));
       promiscuous.cap.close();
     });
 
     it('snaplen cuts packets but keeps their original length', async () => {
       const { cap, log } = capture({ interface: lab.serverIf, netns: lab.nsPath(lab.serverNs), filter: 'tcp port 8080', snaplen: 60 });
       await lab.curl('/snaplen');
-      assert.ok(await waitFor(() => log.packets.some((p) => p.originalLength > 100) && log.count(6) >= 8));
+      await waitFor('a cut packet and the whole exchange', () => log.packets.some((p) => p.originalLength > 100) && log.count(6) >= 8);
       cap.close();
       assert.ok(log.packets.every((p) => p.bytes.length <= 60));
       assert.ok(log.packets.some((p) => p.originalLength > 100 && p.bytes.length === 60));
@@ -150,8 +152,8 @@ for (const backend of ['af_packet', 'libpcap'] as const satisfies readonly LiveB
         cap.close();
       };
       await lab.curl('/close-in-sink');
-      assert.ok(await waitFor(() => seen > 0));
-      await new Promise((r) => setTimeout(r, 100));
+      await waitFor('a first packet', () => seen > 0);
+      await oneLoopTurn();
       assert.equal(seen, 1);
       assert.equal(cap.closed, true);
       await within(cap.done, 1000, 'done settling');
@@ -225,16 +227,18 @@ describe('af_packet fanout', { skip }, () => {
     for (const m of members) open.push(openLiveCapture({ ...where, fanout: { group, mode: 'lb' } }, m));
     for (let i = 0; i < 3; i++) await lab.curl(`/fanout-${i}`);
     const sum = (): number => members[0]!.packets.length + members[1]!.packets.length;
-    assert.ok(
-      await waitFor(() => reference.count(6) >= 24 && sum() === reference.packets.length && reference.has('GET /fanout-2 HTTP/1.1')),
-      `reference ${reference.packets.length}, members ${members.map((m) => m.packets.length).join(' + ')}`,
+    const shared = () => members.flatMap((m) => m.packets.map((p) => p.bytes.toString('hex'))).sort().join();
+    const all = () => reference.packets.map((p) => p.bytes.toString('hex')).sort().join();
+    // Until the members together hold exactly what the reference holds, the last request in it;
+    // then all are closed in the same turn, so that no packet reaches one and not the others.
+    await waitFor(
+      () => `the members to share the reference's packets (reference ${reference.packets.length}, members ${members.map((m) => m.packets.length).join(' + ')})`,
+      () => reference.count(6) >= 24 && reference.has('GET /fanout-2 HTTP/1.1') && shared() === all(),
     );
-    await new Promise((r) => setTimeout(r, 100));
     for (const cap of open) cap.close();
     assert.equal(sum(), reference.packets.length);
     assert.ok(members.every((m) => m.packets.length > 0), 'round robin gives both members packets');
-    const seen = members.flatMap((m) => m.packets.map((p) => p.bytes.toString('hex'))).sort();
-    assert.deepEqual(seen, reference.packets.map((p) => p.bytes.toString('hex')).sort());
+    assert.equal(shared(), all());
   });
 
   it('refuses to join a group with a different mode', () => {

@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LiveBackend } from '@shoal/capture';
 import { ebpfBuilt } from './helpers/ebpf-lab.js';
-import { NetnsLab, canMakeNamespaces, waitFor } from './helpers/netns-lab.js';
+import { waitFor } from '@shoal/testkit';
+import { NetnsLab, canMakeNamespaces } from './helpers/netns-lab.js';
 import { PacketLog } from './helpers/netns-packets.js';
 import { openSlowCapture } from './helpers/slow-capture.js';
 
@@ -34,12 +35,11 @@ describe('live capture closed with packets queued', { skip }, () => {
         // Once the counters balance with `queued`, the capture thread has read everything the
         // kernel kept (nothing waits in its buffer or in the batch being filled); the slow sink
         // still has most of the burst ahead of it.
-        const caughtUp = await waitFor(() => {
+        await waitFor(() => `the capture thread to catch up with the kernel: ${JSON.stringify(cap.stats())}`, () => {
           const s = cap.stats();
           return s.received > 0 && s.received === s.delivered + s.dropped + s.queued;
-        }, 10_000, 5);
+        }, { intervalMs: 5 });
         const before = cap.stats();
-        assert.ok(caughtUp, `the capture thread caught up with the kernel: ${JSON.stringify(before)}`);
         assert.ok(before.queued > 0, `packets wait for the sink at close: ${JSON.stringify(before)}`);
         assert.equal(before.discarded, 0, 'nothing is discarded while the capture runs');
 
@@ -64,7 +64,7 @@ describe('live capture closed with packets queued', { skip }, () => {
     const cap = openSlowCapture(lab, log, 'ebpf', { spoolBytes: 0 });
     try {
       const burst = lab.sendUdp(DATAGRAMS, 9999, 100);
-      assert.ok(await waitFor(() => cap.stats().received > DATAGRAMS / 10, 10_000, 1), 'the burst is under way');
+      await waitFor('the burst to be under way', () => cap.stats().received > DATAGRAMS / 10, { intervalMs: 1 });
       const s = cap.close();
       await burst;
       assert.ok(s.discarded > 0, JSON.stringify(s));

@@ -10,7 +10,8 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { waitFor, type NetnsLab } from './helpers/netns-lab.js';
+import { waitFor } from '@shoal/testkit';
+import type { NetnsLab } from './helpers/netns-lab.js';
 import { ipv4Offset, type PacketLog } from './helpers/netns-packets.js';
 import { closeServerLab, openServerLab, skip, tcState, trackCaptures } from './helpers/ebpf-lab.js';
 import { openError } from './helpers/live-checks.js';
@@ -70,7 +71,7 @@ describe('eBPF backend on "any" inside a namespace', { skip }, () => {
       fins(ebpf.log) === 4 &&
       fins(reference.log) === 4 &&
       ebpf.log.count(6) === reference.log.count(6);
-    assert.ok(await waitFor(done, 5000), `ebpf ${ebpf.log.count(6)} TCP packets, af_packet ${reference.log.count(6)}`);
+    await waitFor(() => `both connections closed in both (ebpf ${ebpf.log.count(6)} TCP packets, af_packet ${reference.log.count(6)})`, done);
     const final = ebpf.cap.close();
     reference.cap.close();
     assert.deepEqual(ipPackets(ebpf.log), ipPackets(reference.log), 'the same IP packets as af_packet on "any"');
@@ -90,7 +91,7 @@ describe('eBPF backend on "any" inside a namespace', { skip }, () => {
     for (let i = 0; Date.now() < until && i < 50; i++) {
       const path = `/after-removal-${i}`;
       assert.equal((await lab.curl(path)).status, 200);
-      assert.ok(await waitFor(() => log.has(`GET ${path} HTTP/1.1`)), `${path} captured`);
+      await waitFor(path, () => log.has(`GET ${path} HTTP/1.1`));
     }
     assert.equal(cap.closed, false, cap.error?.message);
     cap.close();

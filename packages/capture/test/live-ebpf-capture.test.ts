@@ -11,10 +11,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { waitFor, type NetnsLab } from './helpers/netns-lab.js';
+import { waitFor } from '@shoal/testkit';
+import type { NetnsLab } from './helpers/netns-lab.js';
 import { PacketLog } from './helpers/netns-packets.js';
 import { closeServerLab, openServerLab, skip, tcState, trackCaptures } from './helpers/ebpf-lab.js';
-import { fingerprint, sleep, within } from './helpers/live-checks.js';
+import { fingerprint, within } from './helpers/live-checks.js';
 
 describe('eBPF backend (tc clsact + ring buffer): capture', { skip }, () => {
   let lab: NetnsLab;
@@ -35,14 +36,11 @@ describe('eBPF backend (tc clsact + ring buffer): capture', { skip }, () => {
 
     const reply = await lab.curl('/ebpf-both-ways');
     assert.equal(reply.status, 200);
+    // The whole connection, to its last ACK, in both; closed in the same turn as checked.
     const same = (): boolean =>
-      ebpf.log.has('GET /ebpf-both-ways HTTP/1.1') &&
-      ebpf.log.has('HTTP/1.1 200 OK') &&
-      ebpf.log.count(6) >= 8 &&
-      ebpf.log.packets.length === reference.log.packets.length;
-    assert.ok(await waitFor(same), `ebpf ${ebpf.log.packets.length} packets, af_packet ${reference.log.packets.length}`);
-    await sleep(200); // the connection's last segments
-    assert.ok(await waitFor(same));
+      reference.log.tcpClosed() && ebpf.log.has('GET /ebpf-both-ways HTTP/1.1') && ebpf.log.has('HTTP/1.1 200 OK') &&
+      fingerprint(ebpf.log).join() === fingerprint(reference.log).join();
+    await waitFor(() => `the whole exchange in both (ebpf ${ebpf.log.packets.length} packets, af_packet ${reference.log.packets.length})`, same);
     const stats = ebpf.cap.stats();
     const final = ebpf.cap.close();
     reference.cap.close();
@@ -74,13 +72,13 @@ describe('eBPF backend (tc clsact + ring buffer): capture', { skip }, () => {
     await lab.sendUdp(20, 9999, 64);
     await lab.sendUdp(10, 9998, 200);
     await lab.curl('/filtered-in-kernel');
+    // Everything sent, to the connection's last ACK, seen unfiltered; each pair the same; all
+    // closed in the same turn as checked.
     const settled = (): boolean =>
       everything.log.count(17) === 30 &&
-      everything.log.has('HTTP/1.1 200 OK') &&
-      pairs.every((p) => p.ref.log.packets.length > 0 && p.ebpf.log.packets.length === p.ref.log.packets.length);
-    assert.ok(await waitFor(settled, 5000), pairs.map((p) => `${p.filter}: ${p.ebpf.log.packets.length}/${p.ref.log.packets.length}`).join(', '));
-    await sleep(200);
-    assert.ok(await waitFor(settled));
+      everything.log.tcpClosed() &&
+      pairs.every((p) => p.ref.log.packets.length > 0 && fingerprint(p.ebpf.log).join() === fingerprint(p.ref.log).join());
+    await waitFor(() => `the same packets in each pair (${pairs.map((p) => `${p.filter}: ${p.ebpf.log.packets.length}/${p.ref.log.packets.length}`).join(', ')})`, settled);
     for (const p of pairs) {
       const s = p.ebpf.cap.close();
       p.ref.cap.close();
@@ -102,10 +100,9 @@ describe('eBPF backend (tc clsact + ring buffer): capture', { skip }, () => {
     assert.equal(during.egress, '');
     const r = await lab.runIn(lab.serverNs, 'curl', ['-sS', '--max-time', '5', '-o', '/dev/null', `http://${lab.serverIp}:${lab.httpPort}/loopback`]);
     assert.equal(r.code, 0, r.stderr);
-    const same = (): boolean => ebpf.log.has('GET /loopback HTTP/1.1') && ebpf.log.has('HTTP/1.1 200 OK') && ebpf.log.packets.length === reference.log.packets.length;
-    assert.ok(await waitFor(same), `ebpf ${ebpf.log.packets.length}, libpcap ${reference.log.packets.length}`);
-    await sleep(200);
-    assert.ok(await waitFor(same));
+    const same = (): boolean =>
+      reference.log.tcpClosed() && ebpf.log.has('GET /loopback HTTP/1.1') && fingerprint(ebpf.log).join() === fingerprint(reference.log).join();
+    await waitFor(() => `the whole exchange in both (ebpf ${ebpf.log.packets.length}, libpcap ${reference.log.packets.length})`, same);
     ebpf.cap.close();
     reference.cap.close();
     assert.deepEqual(fingerprint(ebpf.log), fingerprint(reference.log));
@@ -118,8 +115,9 @@ describe('eBPF backend (tc clsact + ring buffer): capture', { skip }, () => {
     assert.match(during.ingress, /shoal_ingress/);
     assert.equal(during.egress, '');
     await lab.curl('/incoming-only');
-    assert.ok(await waitFor(() => log.has('HTTP/1.1 200 OK')));
-    await sleep(100);
+    // The response is the control: it came after the request, so had the request been
+    // captured it would be in by the time the response is.
+    await waitFor('the response', () => log.has('HTTP/1.1 200 OK'));
     cap.close();
     assert.equal(log.has('GET /incoming-only'), false, 'the request left the client: not captured');
   });
@@ -127,7 +125,7 @@ describe('eBPF backend (tc clsact + ring buffer): capture', { skip }, () => {
   it('snaplen cuts packets in the kernel but keeps their original length', async () => {
     const { cap, log } = capture({ interface: lab.serverIf, netns: serverNs, filter: 'tcp port 8080', snaplen: 60 });
     await lab.curl('/snaplen');
-    assert.ok(await waitFor(() => log.packets.some((p) => p.originalLength > 100) && log.count(6) >= 8));
+    await waitFor('a cut packet and the whole exchange', () => log.packets.some((p) => p.originalLength > 100) && log.count(6) >= 8);
     cap.close();
     assert.ok(log.packets.every((p) => p.bytes.length <= 60));
     assert.ok(log.packets.some((p) => p.originalLength > 100 && p.bytes.length === 60));
@@ -136,9 +134,9 @@ describe('eBPF backend (tc clsact + ring buffer): capture', { skip }, () => {
   it('captures in the root namespace on a bridge port', async () => {
     const { cap, log } = capture({ interface: lab.serverPort, filter: 'tcp port 8080' });
     await lab.curl('/root-namespace');
-    assert.ok(await waitFor(() => log.has('GET /root-namespace HTTP/1.1') && log.has('HTTP/1.1 200 OK')));
+    await waitFor('the request and the response', () => log.has('GET /root-namespace HTTP/1.1') && log.has('HTTP/1.1 200 OK'));
     // Packets still in the ring at close() are counted as received but never delivered: drain.
-    assert.ok(await waitFor(() => cap.stats().received === cap.stats().delivered));
+    await waitFor(() => `every packet received to be delivered: ${JSON.stringify(cap.stats())}`, () => cap.stats().received === cap.stats().delivered);
     const s = cap.close();
     assert.equal(s.received, s.delivered);
     assert.equal((await tcStateRoot(lab.serverPort)).includes('shoal'), false);
@@ -164,10 +162,10 @@ describe('eBPF backend (tc clsact + ring buffer): capture', { skip }, () => {
     );
     await lab.sendUdp(20_000, 9999, 1200);
     spin = false;
-    await waitFor(() => {
+    await waitFor(() => `every packet the ring kept to be delivered: ${JSON.stringify(cap.stats())}`, () => {
       const s = cap.stats();
       return s.received > 0 && s.delivered + s.dropped === s.received && s.queued === 0;
-    }, 5000, 25);
+    }, { intervalMs: 25 });
     const s = cap.close();
     assert.ok(s.dropped > 0, `a 4 MiB ring behind a slow sink drops: ${JSON.stringify(s)}`);
     assert.equal(s.delivered + s.dropped, s.received, JSON.stringify(s));

@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chooseBackend, liveBackendAvailability, liveCaptureAvailability, openLiveCapture } from '@shoal/capture';
-import { NetnsLab, waitFor } from './helpers/netns-lab.js';
+import { waitFor } from '@shoal/testkit';
+import { NetnsLab } from './helpers/netns-lab.js';
 import { PacketLog } from './helpers/netns-packets.js';
 import { chainSkip, ebpfBuilt, pfRingLoaded, skip, trackCaptures } from './helpers/ebpf-lab.js';
 import { openError, withEnv } from './helpers/live-checks.js';
@@ -108,7 +109,7 @@ describe('PF_RING and the best chain', { skip: chainSkip }, () => {
       assert.match(cap.skipped[0]!.reason, /built without eBPF support/);
     }
     await lab.curl('/best');
-    assert.ok(await waitFor(() => log.has('GET /best HTTP/1.1') && log.has('HTTP/1.1 200 OK')));
+    await waitFor('the request and the response', () => log.has('GET /best HTTP/1.1') && log.has('HTTP/1.1 200 OK'));
     cap.close();
   });
 
@@ -126,7 +127,7 @@ describe('PF_RING and the best chain', { skip: chainSkip }, () => {
       assert.match(cap.skipped[1]!.reason, /cannot start pf_ring capture on "srv0" .*PF_RING/);
       assert.deepEqual(chooseBackend().backend, 'af_packet');
       await lab.curl('/fallback');
-      assert.ok(await waitFor(() => log.has('GET /fallback HTTP/1.1')));
+      await waitFor('the request', () => log.has('GET /fallback HTTP/1.1'));
       cap.close();
     });
   });

@@ -8,7 +8,8 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { waitFor, type NetnsLab } from './helpers/netns-lab.js';
+import { waitFor } from '@shoal/testkit';
+import type { NetnsLab } from './helpers/netns-lab.js';
 import { closeServerLab, openServerLab, skip, tc, tcState, trackCaptures } from './helpers/ebpf-lab.js';
 import { runCaptureChild as runChild } from './helpers/capture-child.js';
 import { interfaceGoneError } from './helpers/live-checks.js';
@@ -94,13 +95,13 @@ describe('eBPF backend (tc clsact + ring buffer): detach and clean-up', { skip }
     const second = capture({ interface: lab.serverIf, netns: serverNs, filter: 'tcp port 8080' });
     assert.equal((await tc(lab, lab.serverNs, 'filter', 'show', 'dev', lab.serverIf, 'ingress')).match(/name shoal_ingress/g)?.length, 2);
     await lab.curl('/two-captures');
-    assert.ok(await waitFor(() => first.log.has('HTTP/1.1 200 OK') && second.log.has('HTTP/1.1 200 OK')));
+    await waitFor('the response in both captures', () => first.log.has('HTTP/1.1 200 OK') && second.log.has('HTTP/1.1 200 OK'));
     first.cap.close();
     const between = await tcState(lab, lab.serverNs, lab.serverIf);
     assert.equal(between.ingress.match(/name shoal_ingress/g)?.length, 1, 'the second one is still attached');
     assert.equal(between.clsact, true);
     await lab.curl('/one-capture');
-    assert.ok(await waitFor(() => second.log.has('GET /one-capture HTTP/1.1')));
+    await waitFor('the request in the second capture', () => second.log.has('GET /one-capture HTTP/1.1'));
     second.cap.close();
     assert.deepEqual(await tcState(lab, lab.serverNs, lab.serverIf), { ingress: '', egress: '', clsact: false });
   });

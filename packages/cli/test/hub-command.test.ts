@@ -2,7 +2,7 @@
  * `shoal hub` as a user runs it: help, a bad command line, and a hub process in front of a real
  * `shoal worker` process (no targets: it captures nothing, so it needs no privileges), the
  * worker stopped and started again; then `--kubernetes` finding that worker from its pod through
- * a kubeconfig pointing at the hub tests' Kubernetes API test server (no API server can run
+ * a kubeconfig pointing at @shoal/testkit's Kubernetes API test server (no API server can run
  * here; that server speaks the real list and watch JSON). Processes are ended by their PID.
  */
 import assert from 'node:assert/strict';
@@ -11,18 +11,9 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { K8sTestApiServer } from '../../hub/dist-test/helpers/k8s-api-server.js';
-import { node, pod } from '../../hub/dist-test/helpers/k8s-objects.js';
+import { waitFor } from '@shoal/testkit';
+import { K8sTestApiServer, node, pod } from '@shoal/testkit/k8s';
 import { shoal, spawnShoal } from './helpers/run-shoal.js';
-
-async function waitFor(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return check();
-}
 
 /** Starts `shoal …args` and waits for the `"port":N` its start-up log line carries. */
 async function startListening(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number; log: () => string }> {
@@ -31,7 +22,7 @@ async function startListening(args: string[], env: Record<string, string> = {}):
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (log += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (log += d));
   const listening = /"port":(\d+)[^\n]*listening/;
-  assert.ok(await waitFor(() => listening.test(log)), `shoal ${args[0]} did not start: ${log}`);
+  await waitFor(() => `shoal ${args[0]} to start: ${log}`, () => listening.test(log), 15_000);
   return { child, port: Number(listening.exec(log)![1]), log: () => log };
 }
 
@@ -112,17 +103,17 @@ describe('shoal hub (command line)', () => {
       children.push(worker.child);
       const hub = await startListening(['hub', '--port', '0', '--host', '127.0.0.1', '--workers', `cli-node=127.0.0.1:${worker.port}`, '--worker-token-file', tokenFile]);
       children.push(hub.child);
-      assert.ok(await waitFor(async () => (await status(hub.port)).workers[0]?.up === true), 'the hub sees the worker up');
+      await waitFor('the hub to see the worker up', async () => (await status(hub.port)).workers[0]?.up === true, 15_000);
       assert.equal((await status(hub.port)).feed.windowMs, 500, 'the default merge window');
 
       assert.equal(await stop(worker.child), 0);
-      assert.ok(await waitFor(async () => (await status(hub.port)).workers[0]?.up === false), 'the hub sees the worker down');
+      await waitFor('the hub to see the worker down', async () => (await status(hub.port)).workers[0]?.up === false, 15_000);
       assert.match((await status(hub.port)).workers[0]!.lastError!, /ECONNREFUSED/);
 
       const again = await startListening(workerArgs(worker.port));
       children.push(again.child);
       // The hub's backoff reaches 10 s (with jitter) while the worker is away.
-      assert.ok(await waitFor(async () => (await status(hub.port)).workers[0]?.up === true, 40_000), 'the hub sees the worker again');
+      await waitFor('the hub to see the worker again', async () => (await status(hub.port)).workers[0]?.up === true, 40_000);
       assert.equal(await stop(hub.child), 0);
       assert.match(hub.log(), /hub stopped/);
     } finally {
@@ -149,12 +140,12 @@ describe('shoal hub (command line)', () => {
       const hub = await startListening(args, { KUBECONFIG: join(dir, 'kubeconfig') });
       children.push(hub.child);
       const found = async () => (await status(hub.port)).workers.find((w) => w.name === 'k8s-node');
-      assert.ok(await waitFor(async () => (await found())?.up === true), `the hub finds the worker pod: ${hub.log()}`);
+      await waitFor(() => `the hub to find the worker pod: ${hub.log()}`, async () => (await found())?.up === true, 15_000);
       assert.equal((await found())!.pod, 'observability/shoal-worker-x1');
       assert.equal((await found())!.url, `http://127.0.0.1:${worker.port}`);
 
       api.remove('pods', 'shoal-worker-x1', 'observability');
-      assert.ok(await waitFor(async () => (await status(hub.port)).workers.length === 0), 'the worker leaves with its pod');
+      await waitFor('the worker to leave with its pod', async () => (await status(hub.port)).workers.length === 0, 15_000);
       assert.equal(await stop(hub.child), 0);
     } finally {
       for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');

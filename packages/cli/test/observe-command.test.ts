@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { WebSocketServer } from 'ws';
+import { waitFor } from '@shoal/testkit';
 import { ReplaySource, startWorker, type RunningWorker } from '@shoal/worker';
 import { shoal, spawnShoal } from './helpers/run-shoal.js';
 
@@ -70,13 +71,9 @@ function lines(child: ChildProcess): { text: () => string; entries: () => Array<
   };
 }
 
-async function until(check: () => boolean, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return check();
+/** Waits until `observe` is subscribed and past its replay: what the worker plays next reaches it. */
+async function liveSubscriber(w: TestWorker): Promise<void> {
+  await waitFor('observe to be subscribed to the worker\'s live entries', () => (w.worker.core.pipeline.feed.stats().subscribers as { live: boolean }[]).some((s) => s.live));
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
@@ -107,12 +104,13 @@ describe('shoal observe', () => {
     const all = await shoal('observe', '--hub', w.base, '--token-file', tokenFile, '--since', start, '-o', 'ndjson');
     assert.equal(all.code, 0, all.stderr);
     const entries = all.stdout.trim().split('\n').map((l) => JSON.parse(l) as { summary: { method: string } });
-    assert.ok(entries.length >= FIXTURE_ENTRIES, all.stdout);
+    assert.equal(entries.length, FIXTURE_ENTRIES, all.stdout);
     const posts = await shoal('observe', '--hub', w.base, '--token-file', tokenFile, '--since', start, '-q', 'method == "POST"', '-o', 'ndjson');
     assert.equal(posts.code, 0, posts.stderr);
     const onlyPosts = posts.stdout.trim().split('\n').map((l) => JSON.parse(l) as { summary: { method: string } });
     assert.equal(onlyPosts.length, entries.filter((e) => e.summary.method === 'POST').length);
-    assert.ok(onlyPosts.length >= 1 && onlyPosts.every((e) => e.summary.method === 'POST'));
+    assert.equal(onlyPosts.length, 1);
+    assert.equal(onlyPosts[0]!.summary.method, 'POST');
   });
 
   it('--last N prints the newest N stored entries, oldest first (GET /entries paged back)', async () => {
@@ -131,7 +129,9 @@ describe('shoal observe', () => {
     assert.equal(run.code, 0, run.stderr);
     const rows = run.stdout.trim().split('\n');
     assert.match(rows[0]!, /^TIME\s+PROTO\s+SOURCE\s+DESTINATION\s+SUMMARY/);
-    assert.ok(rows.length >= 2 && rows.slice(1).every((r) => / POST /.test(r) && /web-1:\d+ +web-1:\d+/.test(r)), run.stdout);
+    assert.equal(rows.length, 2, run.stdout);
+    assert.match(rows[1]!, / POST /);
+    assert.match(rows[1]!, /web-1:\d+ +web-1:\d+/);
     assert.ok(!run.stdout.includes('\x1b['), 'no colour in a pipe');
   });
 
@@ -161,33 +161,27 @@ describe('shoal observe', () => {
     }
   });
 
-  it('--follow prints live entries, resumes after the worker restarts without repeating any, and stops on SIGINT', async () => {
+  it('--follow prints live entries, resumes after the worker restarts without repeating any or going before --since, and stops on SIGINT', async () => {
     const child = spawnShoal(['observe', '--hub', w.base, '--token-file', tokenFile, '--since', String(Date.now()), '-o', 'ndjson', '--follow']);
     const out = lines(child);
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += String(d)));
     try {
-      // Live entries made after the stream is open: replay until the first ones show.
-      let plays = 0;
-      while (out.entries().length === 0 && plays < 20) {
-        await w.source.play(FIXTURE);
-        plays++;
-        await until(() => out.entries().length > 0, 1000);
-      }
-      assert.ok(out.entries().length > 0, `no live entry: ${stderr}`);
-      const before = out.entries().length;
-      // The worker goes away and comes back on the same port and store: observe reconnects.
+      // Live entries made once the stream is open and live.
+      await liveSubscriber(w);
+      await w.source.play(FIXTURE);
+      await waitFor(() => `the ${FIXTURE_ENTRIES} live entries (${out.entries().length} printed; ${stderr})`, () => out.entries().length >= FIXTURE_ENTRIES);
+      assert.equal(out.entries().length, FIXTURE_ENTRIES);
+      // The worker goes away and comes back on the same port and store: observe reconnects,
+      // replays what it may have missed (the stored entries it printed are not printed again).
       const port = w.worker.port;
       await w.worker.close();
-      assert.ok(await until(() => /reconnecting/.test(stderr), 10_000), stderr);
+      await waitFor(() => `observe to say it reconnects: ${stderr}`, () => /reconnecting/.test(stderr));
       w = await runWorker(join(dir, 'data'), tokenFile, port);
-      plays = 0;
-      while (out.entries().length < before + FIXTURE_ENTRIES && plays < 20) {
-        await w.source.play(FIXTURE);
-        plays++;
-        await until(() => out.entries().length >= before + FIXTURE_ENTRIES, 1000);
-      }
-      assert.ok(out.entries().length >= before + FIXTURE_ENTRIES, `after the restart: ${out.entries().length} entries; ${stderr}`);
+      await liveSubscriber(w);
+      await w.source.play(FIXTURE);
+      await waitFor(() => `the live entries after the restart (${out.entries().length} printed; ${stderr})`, () => out.entries().length >= 2 * FIXTURE_ENTRIES);
+      assert.equal(out.entries().length, 2 * FIXTURE_ENTRIES, 'the resumed stream brings back nothing stored before --since (the fixture played before observe started)');
       const ids = out.entries().map((e) => e.id);
       assert.equal(new Set(ids).size, ids.length, 'no entry printed twice');
       child.kill('SIGINT');
@@ -208,12 +202,12 @@ describe('shoal observe', () => {
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += String(d)));
     try {
-      assert.ok(await until(() => /reconnecting/.test(stderr), 10_000), stderr);
+      await waitFor(() => `observe to say it reconnects: ${stderr}`, () => /reconnecting/.test(stderr));
       await new Promise((resolve) => server.close(resolve));
       const drops = () => stderr.match(/reconnecting/g)?.length ?? 0;
       const seen = drops();
       // The next attempts are refused: observe goes on retrying instead of exiting.
-      assert.ok(await until(() => drops() >= seen + 2 || child.exitCode !== null, 15_000), stderr);
+      await waitFor(() => `two more attempts, or observe to exit: ${stderr}`, () => drops() >= seen + 2 || child.exitCode !== null, 15_000);
       assert.equal(child.exitCode, null, `observe gave up: ${stderr}`);
       child.kill('SIGINT');
       assert.equal(await exited(child), 0);

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { NameLookup } from '../dist/index.js';
 import type { ResolutionPatch, Workload } from '@shoal/model';
-import { allUp, FIXTURES, getJson, startCluster, waitFor, type Cluster } from './helpers/cluster.js';
+import { waitFor } from '@shoal/testkit';
+import { allUp, FIXTURES, getJson, startCluster, type Cluster } from './helpers/cluster.js';
 import { FeedSocket } from './helpers/feed-socket.js';
 
 describe('hub names at delivery', () => {
@@ -22,7 +23,7 @@ describe('hub names at delivery', () => {
   };
   before(async () => {
     c = await startCluster(['node-a'], { names });
-    assert.ok(await allUp(c));
+    await allUp(c);
   });
   after(async () => c.close());
 
@@ -30,7 +31,8 @@ describe('hub names at delivery', () => {
     const client = new FeedSocket(c.hub.port, '?q=');
     await client.ready();
     await c.workers[0]!.play(FIXTURES.keepAlive.path);
-    assert.ok(await waitFor(() => client.entries.length >= FIXTURES.keepAlive.entries));
+    await client.until(() => client.entries.length >= FIXTURES.keepAlive.entries, 'the fixture\'s entries');
+    assert.equal(client.entries.length, FIXTURES.keepAlive.entries);
     for (const e of client.entries) {
       assert.deepEqual({ pod: e.dst.pod, namespace: e.dst.namespace, name: e.dst.name, node: e.dst.node }, { pod: 'web-1', namespace: 'shop', name: 'web-1', node: 'node-a' });
       assert.equal(e.src.pod, undefined);
@@ -56,21 +58,18 @@ describe('hub names pushed to the workers', () => {
 
   before(async () => {
     c = await startCluster(['node-a'], { names });
-    assert.ok(await allUp(c));
+    await allUp(c);
   });
   after(async () => c.close());
 
   it('gives a worker that comes up the whole table, so it names entries itself', async () => {
     let stats: { resolution: number } = { resolution: 0 };
-    for (let i = 0; i < 100 && stats.resolution !== 1; i++) {
-      stats = await workerStats();
-      if (stats.resolution !== 1) await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.equal(stats.resolution, 1);
+    await waitFor(() => `the worker to hold the hub's table of 1 address (it holds ${stats.resolution})`, async () => (stats = await workerStats()).resolution === 1);
     const client = new FeedSocket(c.hub.port, '?q=');
     await client.ready();
     await c.workers[0]!.play(FIXTURES.head.path);
-    assert.ok(await waitFor(() => client.entries.length >= FIXTURES.head.entries));
+    await client.until(() => client.entries.length >= FIXTURES.head.entries, 'the fixture\'s entries');
+    assert.equal(client.entries.length, FIXTURES.head.entries);
     assert.ok(client.entries.every((e) => e.src.pod === 'fixture-pod' && e.dst.pod === 'fixture-pod'));
     await client.close();
   });
@@ -79,11 +78,7 @@ describe('hub names pushed to the workers', () => {
     table = { ...table, '127.0.0.9': { service: 'api', namespace: 'test' } };
     for (const l of listeners) l({ upsert: { '127.0.0.9': { service: 'api', namespace: 'test' } } });
     let stats: { resolution: number } = { resolution: 0 };
-    for (let i = 0; i < 100 && stats.resolution !== 2; i++) {
-      stats = await workerStats();
-      if (stats.resolution !== 2) await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.equal(stats.resolution, 2);
+    await waitFor(() => `the worker to hold the 2 addresses (it holds ${stats.resolution})`, async () => (stats = await workerStats()).resolution === 2);
     const status = (await getJson(c.hubBase, '/status')).body;
     assert.equal(status.workers[0].names.error, null);
     assert.equal(typeof status.workers[0].names.pushedAt, 'number');

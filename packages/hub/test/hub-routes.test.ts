@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { allUp, FIXTURES, getJson, startCluster, waitFor, type Cluster, type Json } from './helpers/cluster.js';
+import { allUp, FIXTURES, getJson, startCluster, type Cluster, type Json } from './helpers/cluster.js';
 import { FeedSocket } from './helpers/feed-socket.js';
 
 /**
@@ -34,14 +34,15 @@ describe('hub routes over two workers', () => {
 
   before(async () => {
     c = await startCluster(['node-a', 'node-b']);
-    assert.ok(await allUp(c), 'both workers up');
+    await allUp(c);
     const client = new FeedSocket(c.hub.port, '?q=');
     await client.ready();
     // Two workers capturing at the same time: their packets interleave in the merged pcap.
     await Promise.all([c.workers[0]!.play(FIXTURES.keepAlive.path), c.workers[1]!.play(FIXTURES.gzip.path)]);
     await c.workers[0]!.play(FIXTURES.head.path);
     const total = FIXTURES.keepAlive.entries + FIXTURES.head.entries + FIXTURES.gzip.entries;
-    assert.ok(await waitFor(() => client.entries.length >= total), `${client.entries.length} of ${total}`);
+    await client.until(() => client.entries.length >= total, `the ${total} entries of the three fixtures`);
+    assert.equal(client.entries.length, total);
     entries = client.entries;
     await client.close();
   });

@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { allUp, FIXTURES, startCluster, waitFor, type Cluster } from './helpers/cluster.js';
+import { waitFor } from '@shoal/testkit';
+import { allUp, FIXTURES, startCluster, type Cluster } from './helpers/cluster.js';
 import { FeedSocket } from './helpers/feed-socket.js';
 
 const LIMITS = { highWaterBytes: 64 * 1024, lowWaterBytes: 16 * 1024 };
@@ -17,7 +18,7 @@ describe('hub /ws with a slow client', () => {
   let c: Cluster;
   before(async () => {
     c = await startCluster(['node-a', 'node-b'], { clientLimits: LIMITS });
-    assert.ok(await allUp(c));
+    await allUp(c);
   });
   after(async () => c.close());
 
@@ -43,14 +44,14 @@ describe('hub /ws with a slow client', () => {
       assert.ok(lostNow() >= 50, `entries were skipped after ${plays} replays`);
       assert.ok(maxQueued <= LIMITS.highWaterBytes + LARGEST_ENTRY_BYTES, `the hub queued at most ${maxQueued} bytes for the slow client`);
       const published = plays * FIXTURES.keepAlive.entries;
-      assert.ok(await waitFor(() => steady.entries.length === published, 20_000), `steady client got ${steady.entries.length} of ${published}`);
+      await steady.until(() => steady.entries.length === published, `all ${published} entries at the steady client`, 20_000);
       assert.equal(steady.messages.filter((m) => m.lost !== undefined).length, 0, 'the steady client lost nothing');
 
       slow.ws.resume();
       const lostNotices = () => slow.messages.filter((m) => typeof m.lost === 'number');
-      assert.ok(await slow.until(() => lostNotices().length > 0, 20_000), 'the slow client hears of its losses');
+      await slow.until(() => lostNotices().length > 0, 'a {lost} notice at the slow client', 20_000);
       const lost = () => lostNotices().reduce((sum, m) => sum + m.lost, 0);
-      assert.ok(await waitFor(() => slow.entries.length + lost() === published, 20_000), `${slow.entries.length} + ${lost()} = ${published}`);
+      await waitFor(() => `entries and lost to add up to ${published} (${slow.entries.length} + ${lost()})`, () => slow.entries.length + lost() === published, 20_000);
       if (batch) assert.ok(slow.frames < slow.messages.length, `batches: ${slow.frames} messages for ${slow.messages.length}`);
       const metrics = await (await fetch(`${c.hubBase}/metrics`)).text();
       assert.match(metrics, new RegExp(`^shoal_hub_feed_lost_entries_total ${lostBefore + lost()}$`, 'm'));

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Pod, PodDirectory } from '../dist/index.js';
+import { waitFor } from '@shoal/testkit';
 import { allUp, getJson, startCluster, type Cluster, type Json } from './helpers/cluster.js';
 
 class FixedPods implements PodDirectory {
@@ -48,7 +49,7 @@ describe('hub /targets', () => {
   const pods = new FixedPods(PODS);
   before(async () => {
     c = await startCluster(['node-a', 'node-b'], { pods });
-    assert.ok(await allUp(c));
+    await allUp(c);
   });
   after(async () => c.close());
 
@@ -68,7 +69,7 @@ describe('hub /targets', () => {
   it('pushes again when the pods change', async () => {
     pods.replace([...PODS, { name: 'web-3', namespace: 'shop', ip: '127.0.0.6', node: 'node-a' }]);
     let seen: string[] = [];
-    assert.ok(await waitForAsync(async () => (seen = await workerTargets(c, 0)).length === 2), `node-a captures ${seen}`);
+    await waitFor(() => `node-a to capture 2 pods (it captures ${seen})`, async () => (seen = await workerTargets(c, 0)).length === 2);
     assert.deepEqual(seen, ['shop/web-1', 'shop/web-3']);
   });
 
@@ -116,12 +117,3 @@ describe('hub /targets without a pod source', () => {
     assert.equal(status.targeting, false, '/status says so beforehand');
   });
 });
-
-async function waitForAsync(check: () => Promise<boolean>, ms = 10_000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return check();
-}

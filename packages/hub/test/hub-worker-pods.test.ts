@@ -1,7 +1,7 @@
 /*
  * `--kubernetes` finds the workers: the hub watches pods through the official
- * @kubernetes/client-node against a test API server (no API server can run here;
- * helpers/k8s-api-server.ts speaks the real list and chunked-watch JSON, resourceVersions, 410
+ * @kubernetes/client-node against a test API server (no API server can run here; the one of
+ * @shoal/testkit/k8s speaks the real list and chunked-watch JSON, resourceVersions, 410
  * Gone), and connects to REAL workers (@shoal/worker, in this process) listening at the pod
  * IPs, which are loopback addresses 127.0.0.x on one port, as worker pods share one port. The
  * steps build on each other: pods appear, turn not Ready, are replaced, deleted, and changed
@@ -14,10 +14,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { DEFAULT_WORKER_LABELS, parseLabelSelector, startHub, startHubNames, type HubNames, type RunningHub } from '../dist/index.js';
-import { FIXTURES, getJson, TestWorker, waitFor, type Json } from './helpers/cluster.js';
+import { waitFor } from '@shoal/testkit';
+import { K8sTestApiServer, node, pod } from '@shoal/testkit/k8s';
+import { FIXTURES, getJson, TestWorker, type Json } from './helpers/cluster.js';
 import { FeedSocket } from './helpers/feed-socket.js';
-import { K8sTestApiServer } from './helpers/k8s-api-server.js';
-import { node, pod } from './helpers/k8s-objects.js';
 
 const NAMESPACE = 'shoal';
 const WORKER_LABELS = parseLabelSelector(DEFAULT_WORKER_LABELS);
@@ -79,7 +79,7 @@ describe('hub --kubernetes: workers found by watching the worker pods', { timeou
       pods: names.pods,
       workerPods: { pods: names.clusterPods, selector: { namespace: NAMESPACE, labels: WORKER_LABELS, port } },
     });
-    assert.ok(await waitFor(() => hub.registry.get('static-node')?.up === true), 'the --workers worker is up');
+    await waitFor('the --workers worker to be up', () => hub.registry.get('static-node')?.up === true);
     // Opened before any worker pod exists: the live query must follow the workers found later.
     client = new FeedSocket(hub.port, '?q=');
     await client.ready();
@@ -103,7 +103,7 @@ describe('hub --kubernetes: workers found by watching the worker pods', { timeou
     api.put('pods', workerPod('shoal-worker-static', '127.0.0.9', 'static-node'));
     api.put('pods', workerPod('shoal-worker-a', '127.0.0.2', 'node-a'));
 
-    assert.ok(await waitFor(upAt('node-a', '127.0.0.2')), 'node-a found and up at its pod IP');
+    await waitFor('node-a to be found and up at its pod IP', upAt('node-a', '127.0.0.2'));
     const a = await byName('node-a');
     assert.equal(a.pod, 'shoal/shoal-worker-a');
     assert.equal(a.url, `http://127.0.0.2:${port}`);
@@ -112,19 +112,19 @@ describe('hub --kubernetes: workers found by watching the worker pods', { timeou
     assert.equal(hub.registry.get('static-node')!.base, `http://127.0.0.1:${workers[1]!.port}`);
 
     await workers[0]!.play(FIXTURES.keepAlive.path);
-    assert.ok(await client.until(() => fromNode('node-a') >= FIXTURES.keepAlive.entries), `entries of node-a on /ws: ${fromNode('node-a')}`);
+    await client.until(() => fromNode('node-a') >= FIXTURES.keepAlive.entries, 'the entries of node-a');
     // A client that comes later gets the found worker from the start.
     const later = new FeedSocket(hub.port, '?q=');
     await later.ready();
     await workers[0]!.play(FIXTURES.gzip.path);
-    assert.ok(await later.until(() => later.entries.filter((e) => e.worker === 'node-a').length >= FIXTURES.gzip.entries));
+    await later.until(() => later.entries.filter((e) => e.worker === 'node-a').length >= FIXTURES.gzip.entries, 'the entries of node-a at the later client');
     await later.close();
   });
 
   it('a pod that turns Ready is added; one that turns not Ready stays (the hub polls it itself)', async () => {
     await startWorker('node-b', '127.0.0.3', 'b');
     api.put('pods', workerPod('shoal-worker-b', '127.0.0.3', 'node-b'));
-    assert.ok(await waitFor(upAt('node-b', '127.0.0.3')), 'node-b found once Ready');
+    await waitFor('node-b to be found once Ready', upAt('node-b', '127.0.0.3'));
 
     api.put('pods', workerPod('shoal-worker-a', '127.0.0.2', 'node-a', { ready: false }));
     await waitForPod('shoal-worker-a', (p) => p.ready === false);
@@ -133,11 +133,11 @@ describe('hub --kubernetes: workers found by watching the worker pods', { timeou
 
   it('a deleted worker pod leaves /status; the other workers keep streaming', async () => {
     api.remove('pods', 'shoal-worker-a', NAMESPACE);
-    assert.ok(await waitFor(() => hub.registry.get('node-a') === undefined), 'node-a removed');
+    await waitFor('node-a to be removed', () => hub.registry.get('node-a') === undefined);
     assert.equal(await byName('node-a'), undefined);
     const before = fromNode('node-b');
     await workers.find((w) => w.name === 'node-b')!.play(FIXTURES.head.path);
-    assert.ok(await client.until(() => fromNode('node-b') >= before + FIXTURES.head.entries), 'node-b still streams');
+    await client.until(() => fromNode('node-b') >= before + FIXTURES.head.entries, 'node-b to keep streaming');
     const history = await getJson(`http://127.0.0.1:${hub.port}`, '/entries?limit=100');
     assert.ok(history.body.entries.every((e: Json) => e.worker !== 'node-a'), 'history asks only the workers there are');
   });
@@ -146,20 +146,20 @@ describe('hub --kubernetes: workers found by watching the worker pods', { timeou
     // A new pod for node-a (a restarted DaemonSet pod gets a new IP unless on hostNetwork).
     const a2 = await startWorker('node-a', '127.0.0.4', 'a2');
     api.put('pods', workerPod('shoal-worker-a2', '127.0.0.4', 'node-a', { created: '2026-01-01T00:10:00Z' }));
-    assert.ok(await waitFor(upAt('node-a', '127.0.0.4')), 'node-a back at its new IP');
+    await waitFor('node-a to be back at its new IP', upAt('node-a', '127.0.0.4'));
     const beforeA = fromNode('node-a');
     await a2.play(FIXTURES.head.path);
-    assert.ok(await client.until(() => fromNode('node-a') >= beforeA + FIXTURES.head.entries), 'entries of the new node-a pod reach /ws');
+    await client.until(() => fromNode('node-a') >= beforeA + FIXTURES.head.entries, 'the entries of the new node-a pod');
 
     // node-b replaced while the old pod still runs: the newer Ready one is taken at once.
     const b2 = await startWorker('node-b', '127.0.0.5', 'b2');
     api.put('pods', workerPod('shoal-worker-b2', '127.0.0.5', 'node-b', { created: '2026-01-01T00:20:00Z' }));
-    assert.ok(await waitFor(upAt('node-b', '127.0.0.5')), 'node-b moved to the newer pod');
+    await waitFor('node-b to move to the newer pod', upAt('node-b', '127.0.0.5'));
     assert.equal((await byName('node-b')).pod, 'shoal/shoal-worker-b2');
     api.remove('pods', 'shoal-worker-b', NAMESPACE);
     const beforeB = fromNode('node-b');
     await b2.play(FIXTURES.keepAlive.path);
-    assert.ok(await client.until(() => fromNode('node-b') >= beforeB + FIXTURES.keepAlive.entries), 'entries of the new node-b pod reach /ws');
+    await client.until(() => fromNode('node-b') >= beforeB + FIXTURES.keepAlive.entries, 'the entries of the new node-b pod');
     assert.equal(hub.registry.get('node-b')!.base, `http://127.0.0.5:${port}`);
   });
 
@@ -169,7 +169,7 @@ describe('hub --kubernetes: workers found by watching the worker pods', { timeou
     api.remove('pods', 'shoal-worker-a2', NAMESPACE, { unseen: true });
     api.put('pods', pod('shoal-worker-c', '127.0.0.6', { namespace: NAMESPACE, node: 'node-c', labels: WORKER_LABELS }), { unseen: true });
     api.expireWatches();
-    assert.ok(await waitFor(() => hub.registry.get('node-c') !== undefined && hub.registry.get('node-a') === undefined), 'the relist applied what the watch missed');
+    await waitFor('the relist to apply what the watch missed', () => hub.registry.get('node-c') !== undefined && hub.registry.get('node-a') === undefined);
     assert.ok(api.requests.filter((r) => r.resource === 'pods' && !r.watch).length > relists, 'the pods were listed again');
     assert.deepEqual((await status()).map((w: Json) => [w.name, w.pod]).sort(), [
       ['node-b', 'shoal/shoal-worker-b2'],
@@ -177,11 +177,11 @@ describe('hub --kubernetes: workers found by watching the worker pods', { timeou
       ['static-node', null],
     ]);
     // No worker listens at node-c's address: it is down, and the others are not held up.
-    assert.ok(await waitFor(() => hub.registry.get('node-c')?.state().downSince !== null), 'node-c down');
-    assert.ok(await waitFor(upAt('node-b', '127.0.0.5')));
+    await waitFor('node-c to be down', () => hub.registry.get('node-c')?.state().downSince !== null);
+    await waitFor('node-b to stay up', upAt('node-b', '127.0.0.5'));
 
     // The workers found get the names table and, once a selection is set, their node's targets.
-    assert.ok(await eventually(async () => (await byName('node-b')).names.pushedAt !== null), 'node-b got the names table');
+    await waitFor('node-b to get the names table', async () => (await byName('node-b')).names.pushedAt !== null);
     api.put('pods', pod('web-2', '10.244.2.7', { labels: { app: 'web' }, node: 'node-b' }));
     await waitForPod('web-2', () => true);
     const res = await fetch(`http://127.0.0.1:${hub.port}/targets`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ podRegex: '^web-' }) });
@@ -192,14 +192,8 @@ describe('hub --kubernetes: workers found by watching the worker pods', { timeou
     assert.ok(targets.workers['node-b'].pushedAt !== null, `node-b took its targets: ${JSON.stringify(targets.workers['node-b'])}`);
   });
 
-  /** Polls an asynchronous check for at most 10 s; returns whether it came to hold. */
-  async function eventually(check: () => Promise<boolean>): Promise<boolean> {
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) if (await check()) return true;
-    return check();
-  }
-
   /** Waits until the names' pod list shows `name` as `check` wants (the discovery has then seen it too). */
   async function waitForPod(name: string, check: (p: Json) => boolean): Promise<void> {
-    assert.ok(await waitFor(() => names.clusterPods.pods().some((p) => p.name === name && check(p))), `pod ${name}`);
+    await waitFor(`pod ${name}`, () => names.clusterPods.pods().some((p) => p.name === name && check(p)));
   }
 });

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { ResolutionPatch } from '@shoal/model';
+import { waitFor } from '@shoal/testkit';
 import { InventoryError, InventoryNames, NameHistory } from '../dist/names/index.js';
 import { recordingLogger } from './helpers/names-recording-logger.js';
-import { waitFor } from './helpers/names-wait.js';
 
 function inventory(pods: { ip: string; name: string }[]): string {
   return JSON.stringify({

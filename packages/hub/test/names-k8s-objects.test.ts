@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from '@kubernetes/client-node';
+import { endpointSlice, node, pod, service } from '@shoal/testkit/k8s';
 import { clusterNode, clusterService, podInfo, sliceEndpoints, slimNode, slimPod, slimService, slimSlice } from '../dist/names/k8s-objects.js';
-import { endpointSlice, node, pod, service } from './helpers/k8s-objects.js';
 
 /** Wire JSON as a watch delivers it (dates as strings), where the client's types say Date. */
 function wire<T>(o: object): T {

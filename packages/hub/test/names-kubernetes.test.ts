@@ -1,6 +1,6 @@
 /*
  * KubernetesNames through the official @kubernetes/client-node against a test API server.
- * No API server can run here; this server (helpers/k8s-api-server.ts) speaks the real API shapes
+ * No API server can run here; this server (@shoal/testkit/k8s) speaks the real API shapes
  * over plain HTTP with token auth: list responses with metadata.resourceVersion, chunked watch
  * streams of ADDED / MODIFIED / DELETED / BOOKMARK / ERROR events, 410 Gone, dropped connections.
  */
@@ -8,10 +8,12 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { ResolutionPatch } from '@shoal/model';
 import { KubernetesNames, NameHistory } from '../dist/names/index.js';
-import { K8sTestApiServer } from './helpers/k8s-api-server.js';
-import { endpointSlice, node, pod, service } from './helpers/k8s-objects.js';
+import { waitFor } from '@shoal/testkit';
+import { endpointSlice, K8sTestApiServer, node, pod, service } from '@shoal/testkit/k8s';
 import { recordingLogger } from './helpers/names-recording-logger.js';
-import { waitFor } from './helpers/names-wait.js';
+
+/** Reconnection backoff of the client under test: quick, so a test sees several retries. */
+const RETRY = { retryMs: 20, maxRetryMs: 100 };
 
 describe('KubernetesNames (list and watch through the official client)', { timeout: 30_000 }, () => {
   let api: K8sTestApiServer;
@@ -41,7 +43,7 @@ describe('KubernetesNames (list and watch through the official client)', { timeo
   });
 
   async function started(): Promise<KubernetesNames> {
-    names = new KubernetesNames({ kubeConfig: api.kubeConfig(), history, logger, retryMs: 20, maxRetryMs: 100 });
+    names = new KubernetesNames({ kubeConfig: api.kubeConfig(), history, logger, ...RETRY });
     await names.start();
     await waitFor('all four watches to open', () => api.openWatches() === 4);
     return names;
@@ -176,8 +178,10 @@ describe('KubernetesNames (list and watch through the official client)', { timeo
     await waitFor('the server to see the watches closed', () => api.openWatches() === 0);
     const requests = api.requests.length;
     api.put('pods', pod('db-0', '10.244.1.9'));
-    // Nothing must happen: give a would-be reconnection or flush time to show itself.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // An absence is under test, and nothing signals that nothing happened: so a delay. A client
+    // left running would reconnect within maxRetryMs and name the pod as it came; three times
+    // that is the window in which a leaked watch or timer would show.
+    await new Promise((resolve) => setTimeout(resolve, 3 * RETRY.maxRetryMs));
     assert.equal(api.requests.length, requests);
     assert.equal(podAt('10.244.1.9'), undefined);
   });
@@ -206,7 +210,7 @@ describe('KubernetesNames (list and watch through the official client)', { timeo
 
   it('an API server that refuses at first is retried until the lists succeed', async () => {
     api.refuse(true);
-    names = new KubernetesNames({ kubeConfig: api.kubeConfig(), history, logger, retryMs: 20, maxRetryMs: 100 });
+    names = new KubernetesNames({ kubeConfig: api.kubeConfig(), history, logger, ...RETRY });
     const ready = names.start();
     await waitFor('several refused lists', () => api.requests.filter((r) => !r.watch).length >= 8);
     assert.deepEqual(history.snapshot(), {});
@@ -217,7 +221,7 @@ describe('KubernetesNames (list and watch through the official client)', { timeo
 
   it('stop before the lists succeed ends start() too', async () => {
     api.refuse(true);
-    names = new KubernetesNames({ kubeConfig: api.kubeConfig(), history, logger, retryMs: 20, maxRetryMs: 100 });
+    names = new KubernetesNames({ kubeConfig: api.kubeConfig(), history, logger, ...RETRY });
     const ready = names.start();
     await waitFor('a refused list', () => api.requests.length > 0);
     await names.stop();
@@ -227,7 +231,7 @@ describe('KubernetesNames (list and watch through the official client)', { timeo
 
   it('stop while the watches are still connecting leaves none open once the server answers', async () => {
     api.holdWatches(true);
-    names = new KubernetesNames({ kubeConfig: api.kubeConfig(), history, logger, retryMs: 20, maxRetryMs: 100 });
+    names = new KubernetesNames({ kubeConfig: api.kubeConfig(), history, logger, ...RETRY });
     await names.start();
     await waitFor('the four watches to be asked for', () => api.openWatches() === 4);
     await names.stop();

@@ -12,7 +12,7 @@ import { pino } from 'pino';
 import { WebSocketServer } from 'ws';
 import { WorkerFeed } from '../dist/feed/worker-feed.js';
 import { WorkerLink } from '../dist/workers/worker-link.js';
-import { waitFor } from './helpers/cluster.js';
+import { waitFor } from '@shoal/testkit';
 
 const OPTIONS = { pollMs: 50, timeoutMs: 150, backoffBaseMs: 50, backoffMaxMs: 200 };
 /** Far past the timeout: every /health once `slow` is set times out. */
@@ -96,11 +96,11 @@ describe('worker link under a busy hub', () => {
       link.stop();
       await worker.close();
     });
-    assert.ok(await waitFor(() => link.up && feed.received > 0), 'the worker comes up and its feed delivers');
+    await waitFor('the worker to come up and its feed to deliver', () => link.up && feed.received > 0);
     worker.slow = true;
     const asked = worker.healthAsked;
     // Several timed-out polls in a row (each one aborts after timeoutMs).
-    assert.ok(await waitFor(() => worker.healthAsked >= asked + 4), `polled on: ${worker.healthAsked - asked} more /health`);
+    await waitFor(() => `4 more /health polls (${worker.healthAsked - asked} so far)`, () => worker.healthAsked >= asked + 4);
     assert.equal(downs(), 0, 'never marked down');
     assert.ok(link.up);
     assert.match(link.state().lastError ?? '', /no answer within the timeout; kept up/);
@@ -113,9 +113,9 @@ describe('worker link under a busy hub', () => {
       link.stop();
       await worker.close();
     });
-    assert.ok(await waitFor(() => link.up), 'the worker comes up');
+    await waitFor('the worker to come up', () => link.up);
     worker.slow = true;
-    assert.ok(await waitFor(() => !link.up), 'marked down');
+    await waitFor('the worker to be marked down', () => !link.up);
     assert.equal(downs(), 1);
     assert.equal(link.state().lastError, 'no answer within the timeout');
   });

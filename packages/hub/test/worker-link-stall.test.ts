@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { WorkerLink } from '../dist/workers/worker-link.js';
-import { waitFor } from './helpers/cluster.js';
+import { waitFor } from '@shoal/testkit';
 import { startWorkerProcess, type WorkerProcess } from './helpers/worker-process.js';
 
 const OPTIONS = { pollMs: 100, timeoutMs: 300, backoffBaseMs: 50, backoffMaxMs: 300 };
@@ -48,27 +48,27 @@ describe('worker link while the hub is overloaded', () => {
   });
 
   it('keeps a quiet worker up while the hub\'s event loop is blocked past the poll timeout', async () => {
-    assert.ok(await waitFor(() => link.up), `the worker comes up: ${link.state().lastError}`);
+    await waitFor(() => `the worker to come up (last error: ${link.state().lastError})`, () => link.up);
     for (let i = 0; i < BLOCKS; i++) {
       blockLoop(BLOCK_MS);
       await oneTurn();
     }
     const seenAfterBlocks = link.state().lastSeen!;
     // Polled on (and answered) after the blocks: the link was not left stuck either.
-    assert.ok(await waitFor(() => link.state().lastSeen! > seenAfterBlocks), 'polled again after the blocks');
+    await waitFor('a poll answered after the blocks', () => link.state().lastSeen! > seenAfterBlocks);
     assert.equal(downs, 0, `never marked down (last error: ${link.state().lastError})`);
     assert.ok(link.up);
   });
 
   it('still marks a stopped worker down, and up again when it resumes', async () => {
-    assert.ok(await waitFor(() => link.up), 'up to begin with');
+    await waitFor('the worker to be up to begin with', () => link.up);
     worker.child.kill('SIGSTOP');
     try {
-      assert.ok(await waitFor(() => !link.up), 'marked down while stopped');
+      await waitFor('the stopped worker to be marked down', () => !link.up);
       assert.equal(link.state().lastError, 'no answer within the timeout');
     } finally {
       worker.child.kill('SIGCONT');
     }
-    assert.ok(await waitFor(() => link.up), 'up again once it resumes');
+    await waitFor('the worker to be up again once it resumes', () => link.up);
   });
 });

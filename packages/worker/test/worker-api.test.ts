@@ -104,7 +104,7 @@ describe('worker API: entries', () => {
     await feed.ready();
     assert.equal((await putJson(h.base, '/targets', LOCAL_TARGET, h.token)).status, 200);
     assert.equal(await h.source.play(FIXTURE), FIXTURE_PACKETS);
-    assert.ok(await feed.until(() => feed.entries.length >= FIXTURE_ENTRIES), 'the fixture\'s entries arrive');
+    await feed.until(() => feed.entries.length >= FIXTURE_ENTRIES, 'the fixture\'s entries');
     await feed.close();
     assert.deepEqual(feed.entries.map(summaryOf), SUMMARIES);
     return feed.entries;
@@ -131,13 +131,13 @@ describe('worker API: entries', () => {
     await all.ready();
     await posts.ready();
     assert.equal(await h.source.play(FIXTURE), FIXTURE_PACKETS);
-    assert.ok(await all.until(() => all.entries.length >= FIXTURE_ENTRIES), 'all four entries arrive');
-    assert.ok(await posts.until(() => posts.entries.length >= 1));
+    await all.until(() => all.entries.length >= FIXTURE_ENTRIES, 'the four entries');
+    await posts.until(() => posts.entries.length >= 1, 'the POST');
     // A second replay, awaited on both sockets, is the control for what must not come: anything
     // extra from the first (a GET through the POST filter, a duplicate) would arrive before it.
     assert.equal(await h.source.play(FIXTURE), FIXTURE_PACKETS);
-    assert.ok(await all.until(() => all.entries.length >= 2 * FIXTURE_ENTRIES));
-    assert.ok(await posts.until(() => posts.entries.length >= 2));
+    await all.until(() => all.entries.length >= 2 * FIXTURE_ENTRIES, 'the second replay\'s entries');
+    await posts.until(() => posts.entries.length >= 2, 'the second POST');
     assert.deepEqual(all.entries.map(summaryOf), [...SUMMARIES, ...SUMMARIES]);
     assert.deepEqual(posts.entries.map((e: Json) => e.id), [all.entries[3].id, all.entries[7].id]);
     const e = all.entries[0];
@@ -175,9 +175,9 @@ describe('worker API: entries', () => {
     future.ws.send(JSON.stringify({ filter: 'http', since: Date.now() + 3_600_000 }));
     assert.equal((await future.ready()).replayed, 0);
     await h.source.play(FIXTURE);
-    assert.ok(await late.until(() => late.entries.length === 2), 'the live one follows the replayed one');
+    await late.until(() => late.entries.length === 2, 'the live entry after the replayed one');
     assert.notEqual(late.entries[1].id, late.entries[0].id);
-    assert.ok(await future.until(() => future.entries.length === FIXTURE_ENTRIES));
+    await future.until(() => future.entries.length === FIXTURE_ENTRIES, 'the live entries');
     await Promise.all([late.close(), future.close()]);
   });
 
@@ -195,8 +195,17 @@ describe('worker API: entries', () => {
       assert.match(error.code, /^FLT_ERR_/);
       assert.equal(typeof error.message, 'string');
       assert.equal(error.position.line, 1);
-      assert.ok(error.position.column >= 18, `column ${error.position.column}`);
+      assert.equal(error.position.column, bad.length + 1, 'at the end of the filter, where an operand is missing');
     }
+  });
+
+  it('refuses a regex RE2 does not have (a backreference) with 400 FLT_ERR_REGEX, where it is', async () => {
+    const q = 'path.matches(r"(\\w+)/\\1")';
+    const bad = await getJson(h.base, `/entries?q=${encodeURIComponent(q)}`, h.token);
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error.code, 'FLT_ERR_REGEX');
+    assert.match(bad.body.error.message, /`\\1` is a backreference, which RE2 does not have/);
+    assert.deepEqual(bad.body.error.position, { offset: 21, line: 1, column: 22 });
   });
 
   it('exposes the documented metrics with sane values', async () => {
@@ -205,7 +214,8 @@ describe('worker API: entries', () => {
     await feed.ready();
     assert.equal((await putJson(h.base, '/targets', LOCAL_TARGET, h.token)).status, 200);
     for (let play = 0; play < 2; play++) assert.equal(await h.source.play(FIXTURE), FIXTURE_PACKETS);
-    assert.ok(await feed.until(() => feed.entries.length >= 2 * FIXTURE_ENTRIES));
+    await feed.until(() => feed.entries.length >= 2 * FIXTURE_ENTRIES, 'the entries of both replays');
+    assert.equal(feed.entries.length, 2 * FIXTURE_ENTRIES);
     const text = await (await fetch(h.base + '/metrics')).text();
     for (const name of [
       'received_packets_total',
@@ -246,7 +256,7 @@ describe('worker API: entries', () => {
     assert.equal(metricValue(text, 'shoal_worker_pipeline_errors_total'), 0);
     assert.equal(metricValue(text, 'shoal_worker_captures'), 1);
     assert.equal(metricValue(text, 'shoal_worker_feed_clients'), 1);
-    assert.ok(metricValue(text, 'shoal_worker_live_streams')! >= 1);
+    assert.equal(metricValue(text, 'shoal_worker_live_streams'), 2, 'each replay\'s connection had a packet within the idle timeout');
     assert.ok(metricValue(text, 'shoal_worker_process_resident_memory_bytes')! > 10e6);
     const stats = (await getJson(h.base, '/stats', h.token)).body;
     assert.equal(stats.engine.entries, 2 * FIXTURE_ENTRIES);

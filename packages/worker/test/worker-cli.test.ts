@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { getJson, tempDir, waitFor } from './helpers/harness.js';
+import { waitFor } from '@shoal/testkit';
+import { getJson, tempDir } from './helpers/harness.js';
 
 const SHOAL = fileURLToPath(new URL('../../../bin/shoal', import.meta.url));
 
@@ -33,7 +34,7 @@ describe('shoal worker (command line)', () => {
     try {
       let log = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => (log += d));
-      assert.ok(await waitFor(() => /"port":\d+/.test(log), 15_000), `the worker did not start: ${log}`);
+      await waitFor(() => `the worker to start: ${log}`, () => /"port":\d+/.test(log), 15_000);
       const port = Number(/"port":(\d+)/.exec(log)![1]);
       const tokenFile = join(dataDir, 'token');
       assert.equal(fs.statSync(tokenFile).mode & 0o777, 0o600);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FeedSocket, FIXTURE, FIXTURE_ENTRIES, FIXTURE_PACKETS, getJson, LOCAL_TARGET, metricValue, putJson, startHarness, waitFor, type Json } from './helpers/harness.js';
+import { waitFor } from '@shoal/testkit';
+import { FeedSocket, FIXTURE, FIXTURE_ENTRIES, FIXTURE_PACKETS, getJson, LOCAL_TARGET, metricValue, putJson, startHarness, type Json } from './helpers/harness.js';
 
 describe('/ws with a slow client', () => {
   it('skips entries for a client that stops reading, tells it how many on catching up, and counts them', async () => {
@@ -20,19 +21,19 @@ describe('/ws with a slow client', () => {
       while (feed.totals.lost < 50 && plays < 2000 && Date.now() < deadline) {
         await h.source.play(FIXTURE);
         plays++;
-        assert.ok(await steady.until(() => steady.entries.length === plays * FIXTURE_ENTRIES, 5000), 'a client that reads loses nothing');
+        await steady.until(() => steady.entries.length === plays * FIXTURE_ENTRIES, 'every entry at the client that reads', 5000);
       }
       assert.ok(feed.totals.lost >= 50, `entries were skipped after ${plays} replays`);
       const published = plays * FIXTURE_ENTRIES;
       assert.equal(steady.messages.filter((m) => m.lost !== undefined).length, 0);
       slow.ws.resume();
       const lostNotices = () => slow.messages.filter((m) => typeof m.lost === 'number');
-      assert.ok(await slow.until(() => lostNotices().length > 0, 10_000), 'the slow client hears of its losses');
+      await slow.until(() => lostNotices().length > 0, 'a {lost} notice at the slow client', 10_000);
       const lost = lostNotices().reduce((sum, m) => sum + m.lost, 0);
-      assert.ok(await waitFor(() => slow.entries.length + lost === published, 10_000), `${slow.entries.length} + ${lost} = ${published}`);
+      await slow.until(() => slow.entries.length + lost === published, `entries and lost to add up to ${published} (lost ${lost})`, 10_000);
       // After the notice the client gets entries again.
       await h.source.play(FIXTURE);
-      assert.ok(await slow.until(() => slow.entries.length + lost === published + FIXTURE_ENTRIES));
+      await slow.until(() => slow.entries.length + lost === published + FIXTURE_ENTRIES, 'the entries after the notice');
       const text = await (await fetch(h.base + '/metrics')).text();
       assert.equal(metricValue(text, 'shoal_worker_feed_lost_entries_total'), lost);
       await Promise.all([slow.close(), steady.close()]);
@@ -54,8 +55,8 @@ describe('/ws push-down counters', () => {
       assert.equal(await h.source.play(FIXTURE), FIXTURE_PACKETS);
       // Each entry is offered to every subscriber in one turn, so once `all` has the last one,
       // `posts` has been offered all of them too.
-      assert.ok(await all.until(() => all.entries.length === FIXTURE_ENTRIES));
-      assert.ok(await posts.until(() => posts.entries.length === 1));
+      await all.until(() => all.entries.length === FIXTURE_ENTRIES, 'the fixture\'s entries');
+      await posts.until(() => posts.entries.length === 1, 'the POST');
       assert.equal(posts.entries[0].summary.method, 'POST');
       // A late subscriber replays the store: its filter runs on the stored entries the same way.
       const since = all.entries[0].timestamp;
@@ -79,7 +80,7 @@ describe('/ws push-down counters', () => {
 
       // The totals outlive the subscribers.
       await Promise.all([all.close(), posts.close(), users.close()]);
-      assert.ok(await waitFor(() => h.worker.core.pipeline.feed.clients.size === 0));
+      await waitFor('the worker to see the three clients gone', () => h.worker.core.pipeline.feed.clients.size === 0);
       const text = await (await fetch(h.base + '/metrics')).text();
       assert.equal(metricValue(text, 'shoal_worker_feed_entries_evaluated_total'), 3 * FIXTURE_ENTRIES);
       assert.equal(metricValue(text, 'shoal_worker_feed_entries_filtered_total'), 2 * (FIXTURE_ENTRIES - 1));

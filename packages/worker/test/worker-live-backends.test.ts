@@ -9,7 +9,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { FeedSocket, getJson, putJson, waitFor, type Json } from './helpers/harness.js';
+import { waitFor } from '@shoal/testkit';
+import { FeedSocket, getJson, putJson, type Json } from './helpers/harness.js';
 import { bestBackend, liveSkipReason, startWorkerProcess, type LiveWorker } from './helpers/live-worker.js';
 import { PodLab, type Pod } from './helpers/pod-lab.js';
 
@@ -48,7 +49,7 @@ describe('worker, a backend per capture', { skip: liveSkipReason() }, () => {
   /** The entries of `paths`, once the feed has one for each (bounded wait). */
   async function entriesFor(feed: FeedSocket, paths: string[]): Promise<Map<string, Json>> {
     const byPath = (): Map<string, Json> => new Map(feed.entries.map((e: Json) => [e.summary.path, e]));
-    assert.ok(await feed.until(() => paths.every((p) => byPath().has(p)), 10_000), `entries for ${paths.join(', ')}: ${JSON.stringify(feed.entries.map((e: Json) => e.summary))}`);
+    await feed.until(() => paths.every((p) => byPath().has(p)), `entries for ${paths.join(', ')}`, 10_000);
     return byPath();
   }
 
@@ -97,7 +98,7 @@ describe('worker, a backend per capture', { skip: liveSkipReason() }, () => {
       assert.equal(root.skipped[0].backend, 'ebpf');
       assert.match(root.skipped[0].reason, /takes "any" only inside a network namespace given by netns/);
       const skipLogged = /capture on any: backend ebpf skipped: the eBPF backend .* takes \\"any\\" only inside/;
-      assert.ok(await waitFor(() => skipLogged.test(worker.log()), 5000), `the skip and its reason are logged: ${worker.log()}`);
+      await waitFor(() => `the skip and its reason in the log: ${worker.log()}`, () => skipLogged.test(worker.log()), 5000);
 
       assert.equal(lab.curl('GET', '/from-the-pod'), 200);
       assert.equal(lab.curl('GET', '/from-elsewhere', undefined, { from: other }), 200);

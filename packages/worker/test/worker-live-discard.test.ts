@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { CaptureCounters, RunningWorker } from '../dist/index.js';
-import { getJson, holdUntil, metricValue, tempDir, waitFor } from './helpers/harness.js';
+import { waitFor } from '@shoal/testkit';
+import { getJson, holdUntil, metricValue, tempDir } from './helpers/harness.js';
 import { liveSkipReason, startBridgeWorker } from './helpers/live-worker.js';
 import { PodLab } from './helpers/pod-lab.js';
 
@@ -55,7 +56,7 @@ describe('worker, a capture closed on a target change with packets queued', { sk
     assert.ok(captures.every((c) => c.stats.discarded === 0), 'the open captures discarded nothing');
 
     // Let the event loop run again: nothing of the closed capture reaches the pipeline.
-    assert.ok(await waitFor(() => balanced(core.captures.totals()) && core.captures.totals().queued === 0, 10_000), JSON.stringify(core.captures.totals()));
+    await waitFor(() => `the queue to drain: ${JSON.stringify(core.captures.totals())}`, () => balanced(core.captures.totals()) && core.captures.totals().queued === 0, 10_000);
     const stats = (await getJson(base, '/stats', worker.token)).body;
     const t = stats.capture.totals;
     assert.equal(t.discarded, queued.queued);

@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { waitFor } from '@shoal/testkit';
 import type { RunningWorker } from '../dist/index.js';
 import { getJson, holdUntil, putJson, tempDir, type Json } from './helpers/harness.js';
 import { liveSkipReason, startBridgeWorker } from './helpers/live-worker.js';
@@ -99,13 +100,10 @@ describe('worker, target changes under open keep-alive connections', { skip: liv
     const last = sent[sent.length - 1];
     const text = (e: Json): string => `${e.summary.text}${e.malformed !== undefined ? ` [${e.malformed.code}]` : ''}`;
     let entries: Json[] = [];
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      entries = ((await getJson(base, '/entries?limit=1000', worker.token)).body.entries as Json[]).filter((e) => e.protocol.name === 'http').reverse();
-      const done = entries.some((e) => `${e.summary.method} ${e.summary.path}` === last);
-      if (done || Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(() => `the stored entry of ${last} (stored: ${JSON.stringify(entries.map(text))})`, async () => {
+      entries = ((await getJson(base, '/entries?limit=1000', worker!.token)).body.entries as Json[]).filter((e) => e.protocol.name === 'http').reverse();
+      return entries.some((e) => `${e.summary.method} ${e.summary.path}` === last);
+    }, { intervalMs: 50 });
     const got = entries.map(text);
     // What a replaced capture had not delivered is lost, in both directions at once (several
     // exchanges make one gap). A lost request is an entry marked DIS_ERR_GAP, never a response

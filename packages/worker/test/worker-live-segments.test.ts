@@ -138,7 +138,7 @@ describe('worker, live capture on a 1500-MTU bridge with offloads off', { skip }
       'the server answered every request',
     );
 
-    assert.ok(await feed.until(() => feed.entries.length >= REQUESTS, 30_000), `${feed.entries.length} of ${REQUESTS} entries`);
+    await feed.until(() => feed.entries.length >= REQUESTS, `${REQUESTS} entries`, 30_000);
     const byPath = new Map(feed.entries.map((e: Json) => [e.request?.path, e]));
     const stray = feed.entries.filter((e: Json) => !sent.some((s) => s.path === e.request?.path));
     assert.deepEqual(

@@ -54,14 +54,14 @@ describe('worker, live capture in pod network namespaces', { skip }, () => {
 
     for (const [i, feed] of feeds.entries()) {
       const worker = ['node-bridge', 'node-netns', 'node-any'][i]!;
-      assert.ok(await feed.until(() => feed.entries.length >= made.length, 10_000), `${worker}: ${JSON.stringify(feed.messages).slice(0, 400)}`);
+      await feed.until(() => feed.entries.length >= made.length, `${worker}: the ${made.length} entries`, 10_000);
     }
     // A last request, awaited on every capture: a duplicate of an earlier packet is handled before
     // it, so an extra entry would be in the feed by the time this one is.
     made.push(['GET', '/marker', lab.curl('GET', '/marker')]);
     for (const [i, feed] of feeds.entries()) {
       const worker = ['node-bridge', 'node-netns', 'node-any'][i]!;
-      assert.ok(await feed.until(() => feed.entries.some((e: Json) => e.summary.path === '/marker'), 10_000), `${worker}: no /marker entry`);
+      await feed.until(() => feed.entries.some((e: Json) => e.summary.path === '/marker'), `${worker}: the /marker entry`, 10_000);
       const seen = feed.entries.map((e: Json) => [e.summary.method, e.summary.path, e.summary.status]);
       assert.deepEqual(seen, made, worker);
       for (const e of feed.entries) {

@@ -39,7 +39,7 @@ before(async () => {
   await feed.ready();
   await h.source.play(FIXTURE);
   await h.source.play(FIXTURE);
-  assert.ok(await feed.until(() => feed.entries.length === 2 * FIXTURE_ENTRIES));
+  await feed.until(() => feed.entries.length === 2 * FIXTURE_ENTRIES, 'the entries of both replays');
   entries = feed.entries;
   await feed.close();
 });

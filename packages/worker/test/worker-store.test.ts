@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '@shoal/testkit';
 import {
   FeedSocket,
   FIXTURE,
@@ -14,7 +15,6 @@ import {
   putJson,
   startHarness,
   tempDir,
-  waitFor,
   type Json,
 } from './helpers/harness.js';
 
@@ -62,7 +62,7 @@ describe('worker store', () => {
         evicted = metricValue(await (await fetch(h.base + '/metrics')).text(), 'shoal_worker_store_evicted_entries_total') ?? 0;
       }
       assert.ok(evicted > 0, 'entries were evicted');
-      assert.ok(await feed.until((m) => m.filter((x) => x.id).length > evicted));
+      await feed.until((m) => m.filter((x) => x.id).length > evicted, `more than the ${evicted} evicted entries`);
       const stats = (await getJson(h.base, '/stats', h.token)).body;
       assert.ok(stats.store.bytes <= limit, `${stats.store.bytes} bytes stored`);
       const streamed = feed.entries;
@@ -89,10 +89,17 @@ describe('worker store', () => {
       const feed = new FeedSocket(first.port, token, '?q=');
       await feed.ready();
       assert.equal((await putJson(base1, '/targets', LOCAL_TARGET, token)).status, 200);
-      assert.ok(await feed.until(() => feed.entries.length === FIXTURE_ENTRIES), 'the fixture was replayed');
+      await feed.until(() => feed.entries.length === FIXTURE_ENTRIES, 'the fixture\'s entries');
       const before: Json[] = feed.entries;
-      // Flushed every 100 ms: wait past two flushes, then kill without any chance to clean up.
-      await new Promise((r) => setTimeout(r, 300));
+      // The store is flushed every ~100 ms: once its files hold every byte it holds, kill it
+      // without any chance to clean up.
+      const store = join(dataDir, 'store');
+      const onDisk = () => fs.readdirSync(store).reduce((sum, f) => sum + fs.statSync(join(store, f)).size, 0);
+      let held = 0;
+      await waitFor(() => `the store's files to hold its ${held} bytes (they hold ${onDisk()})`, async () => {
+        held = (await getJson(base1, '/stats', token)).body.store.bytes;
+        return held > 0 && onDisk() === held;
+      });
       const exited = new Promise((r) => first.child.once('exit', r));
       first.child.kill('SIGKILL');
       await exited;
@@ -105,13 +112,13 @@ describe('worker store', () => {
       const feed2 = new FeedSocket(second.port, token, `?q=&since=${before[0].timestamp}`);
       assert.equal((await feed2.ready()).replayed, FIXTURE_ENTRIES);
       await putJson(base2, '/targets', LOCAL_TARGET, token);
-      assert.ok(await feed2.until(() => feed2.entries.length === 2 * FIXTURE_ENTRIES));
+      await feed2.until(() => feed2.entries.length === 2 * FIXTURE_ENTRIES, 'the stored and the new entries');
       const ids = new Set(feed2.entries.map((e: Json) => e.id));
       assert.equal(ids.size, 2 * FIXTURE_ENTRIES);
       for (const entry of before) assert.deepEqual((await getJson(base2, `/entries/${entry.id}`, token)).body, entry);
       await feed2.close();
       second.child.kill('SIGTERM');
-      assert.ok(await waitFor(() => second.child.exitCode !== null || second.child.signalCode !== null, 5000));
+      await waitFor('the second worker to exit', () => second.child.exitCode !== null || second.child.signalCode !== null, 5000);
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }

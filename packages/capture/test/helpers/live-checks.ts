@@ -63,7 +63,16 @@ export async function interfaceGoneError(cap: LiveCapture, name: string): Promis
   return err;
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/**
+ * One whole turn of the event loop: its timers, then its poll phase, where a batch the capture
+ * thread handed over (a threadsafe-function call) is run, then its immediates. After close(),
+ * a batch handed over before it would have reached the sink by then: what a test that nothing
+ * comes after close() waits for.
+ */
+export async function oneLoopTurn(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 0));
+  await new Promise((r) => setImmediate(r));
+}
 
 /** Runs `env` over the body of a test and puts the old values back. */
 export async function withEnv<T>(env: Record<string, string>, body: () => T | Promise<T>): Promise<T> {

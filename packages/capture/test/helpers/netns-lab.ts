@@ -151,6 +151,12 @@ export class NetnsLab {
     ipSync(args);
   }
 
+  /** True once `dev` in `ns` is up with its carrier (for a veth: both ends up). */
+  linkUp(ns: string, dev: string): boolean {
+    const out = execFileSync('ip', ['-n', ns, '-j', 'link', 'show', 'dev', dev], { encoding: 'utf8', timeout: COMMAND_TIMEOUT_MS });
+    return (JSON.parse(out) as { operstate?: string }[])[0]?.operstate === 'UP';
+  }
+
   /** Adds a veth pair `name` / `name`p inside `ns`, both up (removed by destroy()); returns
    * `name`. (This kernel has no dummy interfaces.) */
   addVethPair(ns: string, name: string): string {
@@ -291,14 +297,4 @@ export class NetnsLab {
     ipQuiet(['netns', 'del', this.serverNs]);
     ipQuiet(['netns', 'del', this.clientNs]);
   }
-}
-
-/** Waits until `check()` is true, polling every `stepMs`, for at most `timeoutMs`. */
-export async function waitFor(check: () => boolean, timeoutMs = 3000, stepMs = 20): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-  return check();
 }

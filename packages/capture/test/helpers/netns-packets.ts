@@ -28,6 +28,23 @@ export class PacketLog implements PacketSink {
     return this.packets.some((p) => p.bytes.includes(text));
   }
 
+  /**
+   * True once the log holds the end of its TCP connection: a FIN from each side, then a packet
+   * after the second FIN (the last ACK). The connection sends nothing after that, so a capture
+   * that has it has the whole exchange.
+   */
+  tcpClosed(): boolean {
+    let fins = 0;
+    for (const p of this.packets) {
+      if (fins >= 2) return true;
+      const ip = ipv4Offset(p.linkType, p.bytes);
+      if (ip < 0 || p.bytes[ip + 9] !== 6) continue;
+      const flags = p.bytes[ip + (p.bytes[ip]! & 0x0f) * 4 + 13];
+      if (flags !== undefined && (flags & 0x01) !== 0) fins++;
+    }
+    return false;
+  }
+
   /** Packets carrying IPv4 with this protocol number (6 TCP, 17 UDP) and, if given, destination port. */
   count(protocol: number, dstPort?: number): number {
     let n = 0;

@@ -18,7 +18,8 @@ import { fileURLToPath } from 'node:url';
 import type { PacketSink } from '@shoal/model';
 import { openLiveCapture } from '@shoal/capture';
 import type { LiveBackend, LiveCaptureOptions } from '@shoal/capture';
-import { NetnsLab, canMakeNamespaces, waitFor } from './netns-lab.js';
+import { waitFor } from '@shoal/testkit';
+import { NetnsLab, canMakeNamespaces } from './netns-lab.js';
 
 const count = Number(process.argv[2] ?? 500_000);
 const size = Number(process.argv[3] ?? 64);
@@ -88,14 +89,14 @@ async function measure(lab: NetnsLab, flood: string, target: string, label: stri
   // (bounded wait; libpcap's counters are sampled every 50-100 ms).
   let seen = -1;
   let stillSince = performance.now();
-  await waitFor(() => {
+  await waitFor(() => `the capture to drain: ${JSON.stringify(cap.stats())}`, () => {
     const s = cap.stats();
     if (s.delivered !== seen) {
       seen = s.delivered;
       stillSince = performance.now();
     }
     return s.received > 0 && s.delivered + s.dropped >= s.received && s.queued === 0 && performance.now() - stillSince > 300;
-  }, 20_000, 50);
+  }, { timeoutMs: 20_000, intervalMs: 50 });
   const cpuAfter = threadCpu();
   const s = cap.close();
   const seconds = (sink.last - started) / 1000;
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
   const lab = new NetnsLab();
   try {
     const direct = lab.addDirectLink();
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor('the direct link to come up', () => lab.linkUp(lab.serverNs, direct.serverIf) && lab.linkUp(lab.clientNs, 'flc'));
     const where = { interface: direct.serverIf, netns: lab.nsPath(lab.serverNs), filter: `udp port ${port}` };
     const runs: [string, LiveBackend, Partial<LiveCaptureOptions>, number][] = [
       ['ebpf, ring 16 MiB, 10 ms, filter in the kernel', 'ebpf', {}, 0],

@@ -141,7 +141,13 @@ async function follow(to: Endpoint, query: string, since: number | null, printer
   try {
     // Once a stream has opened, the hub exists: refused connections later mean it is restarting.
     let reached = false;
-    for (let from = since; !stopping; from = printer.resumeFrom ?? from) {
+    // Again from a little before the newest printed, but never from before the `since` asked
+    // for: the margin would bring back stored entries older than that.
+    const resumeAt = (): number | null => {
+      const resume = printer.resumeFrom;
+      return resume === null ? since : since === null ? resume : Math.max(resume, since);
+    };
+    for (let from = since; !stopping; from = resumeAt()) {
       const on = (m: FeedMessage): void => {
         if (m.kind === 'open') reached = true;
         else if (m.kind === 'entry') printer.print(m.entry);

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { waitFor as waitUntil } from '@shoal/testkit';
 
 /** Why the lab tests cannot run here, or null. */
 export function labUnavailable(): string | null {
@@ -117,15 +118,12 @@ export function inNetns(ns: string, cmd: string, args: string[], timeoutMs = 15_
   return execFileSync('ip', ['netns', 'exec', ns, cmd, ...args], { encoding: 'utf8', timeout: timeoutMs });
 }
 
-/** Polls `check` every 200 ms until it returns a value, for at most `timeoutMs`; then throws `what`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/**
+ * @shoal/testkit's wait with the lab's bounds: a check asks the lab's processes, so every 200 ms,
+ * and the lab is slow to settle, so 30 s unless told.
+ */
+export function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+  return waitUntil(what, check, { timeoutMs, intervalMs: 200 }) as Promise<T>;
 }
 
 /** The last lines of the lab's logs named (`front`, `worker-node-1`, …), for failure messages. */

@@ -6,6 +6,7 @@
 
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { waitFor } from '@shoal/testkit';
 import { WebSocket } from 'ws';
 import { spawnShoal } from './run-shoal.js';
 
@@ -68,12 +69,11 @@ export class ServingShoal {
   }
 
   private async until(done: () => boolean, what: string): Promise<void> {
-    const deadline = Date.now() + WAIT_MS;
-    while (!done()) {
-      if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`shoal ended before ${what}\n${this.describe()}`);
-      if (Date.now() > deadline) throw new Error(`no ${what} within ${WAIT_MS} ms\n${this.describe()}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const ended = () => this.child.exitCode !== null || this.child.signalCode !== null;
+    await waitFor(() => `${what}\n${this.describe()}`, () => {
+      if (!done() && ended()) throw new Error(`shoal ended before ${what}\n${this.describe()}`);
+      return done();
+    }, { timeoutMs: WAIT_MS, intervalMs: 50 });
   }
 }
 

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHubLogger, startHub } from '@shoal/hub';
+import { waitFor } from '@shoal/testkit';
 import { createWorkerLogger, MATCH_ALL_IP, ReplaySource, startWorker } from '@shoal/worker';
 
 export function fixture(name: string): string {
@@ -21,13 +22,8 @@ export interface FileHub {
 }
 
 /** The hub counts its worker down until its first poll answers; history asked before that is empty. */
-async function untilWorkerUp(base: string, attempts = 200): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    const status = (await (await fetch(`${base}/status`)).json()) as { up: number };
-    if (status.up === 1) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`the hub at ${base} never saw its worker up`);
+async function untilWorkerUp(base: string): Promise<void> {
+  await waitFor(`the hub at ${base} to see its worker up`, async () => ((await (await fetch(`${base}/status`)).json()) as { up: number }).up === 1);
 }
 
 export async function startFileHub(pcap: string): Promise<FileHub> {

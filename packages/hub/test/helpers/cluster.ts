@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import { waitFor as waitUntil, WaitTimeout } from '@shoal/testkit';
 import { ReplaySource, startWorker, type RunningWorker } from '@shoal/worker';
 import { startHub, type HubOptions, type RunningHub } from '../../dist/index.js';
 
@@ -108,14 +109,18 @@ export async function startCluster(names: string[], hubOptions: Partial<HubOptio
   };
 }
 
-/** Polls `check` every 10 ms for at most `ms`; returns whether it came to hold. */
+/**
+ * The boolean form hub-feed.test.ts still uses (false once `ms` passed); every other test waits
+ * with @shoal/testkit's waitFor, which fails naming what it waited for.
+ */
 export async function waitFor(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return check();
+  return waitUntil('a condition', check, ms).then(
+    () => true,
+    (err: unknown) => {
+      if (err instanceof WaitTimeout) return false;
+      throw err;
+    },
+  );
 }
 
 export async function getJson(base: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> {
@@ -125,6 +130,9 @@ export async function getJson(base: string, path: string, headers: Record<string
 }
 
 /** Waits until the hub sees every worker up (its first polls). */
-export async function allUp(cluster: Cluster): Promise<boolean> {
-  return waitFor(() => cluster.hub.registry.up().length === cluster.workers.length);
+export async function allUp(cluster: Cluster): Promise<true> {
+  return waitUntil(
+    () => `the hub to see all ${cluster.workers.length} workers up (${cluster.hub.registry.up().length} are)`,
+    () => cluster.hub.registry.up().length === cluster.workers.length,
+  );
 }

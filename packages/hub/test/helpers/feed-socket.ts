@@ -4,7 +4,8 @@
  * batched and unbatched clients alike; `frames` counts the messages as they came.
  */
 import { WebSocket } from 'ws';
-import { waitFor, type Json } from './cluster.js';
+import { waitFor } from '@shoal/testkit';
+import type { Json } from './cluster.js';
 
 export class FeedSocket {
   readonly messages: Json[] = [];
@@ -42,14 +43,15 @@ export class FeedSocket {
     this.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
   }
 
-  async until(check: (messages: Json[]) => boolean, ms = 10_000): Promise<boolean> {
-    return waitFor(() => check(this.messages), ms);
+  /** Waits until `check` holds over the messages; fails naming `what` and what came so far. */
+  async until(check: (messages: Json[]) => boolean, what = 'the messages to pass the check', ms = 10_000): Promise<true> {
+    return waitFor(() => `${what} on /ws (${this.entries.length} entries in ${this.messages.length} messages: ${JSON.stringify(this.messages).slice(0, 300)})`, () => check(this.messages), ms);
   }
 
   /** Waits for the `count`-th ready notice (a filter change brings a new one). */
   async ready(count = 1, ms = 10_000): Promise<Json> {
     const readies = () => this.messages.filter((x) => x.ready !== undefined);
-    if (!(await this.until(() => readies().length >= count, ms))) throw new Error(`no ready notice #${count} on /ws: ${JSON.stringify(this.messages).slice(0, 300)}`);
+    await this.until(() => readies().length >= count, `ready notice #${count}`, ms);
     return readies()[count - 1].ready;
   }
 

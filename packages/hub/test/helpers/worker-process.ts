@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from './cluster.js';
+import { waitFor } from '@shoal/testkit';
 
 /** This file runs as packages/hub/dist-test/helpers/worker-process.js. */
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -39,9 +39,12 @@ export async function startWorkerProcess(nodeName: string): Promise<WorkerProces
     fs.rmSync(dir, { recursive: true, force: true });
   };
   const listening = /"port":(\d+)[^\n]*listening/;
-  if (!(await waitFor(() => listening.test(log) || child.exitCode !== null, 20_000)) || !listening.test(log)) {
+  try {
+    await waitFor(() => `shoal worker to listen: ${log}`, () => listening.test(log) || child.exitCode !== null, 20_000);
+    if (!listening.test(log)) throw new Error(`shoal worker did not start: ${log}`);
+  } catch (err) {
     await stop();
-    throw new Error(`shoal worker did not start: ${log}`);
+    throw err;
   }
   return { child, port: Number(listening.exec(log)![1]), tokenFile, stop };
 }

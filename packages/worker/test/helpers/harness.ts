@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '@shoal/testkit';
 import { pino } from 'pino';
 import { WebSocket } from 'ws';
 import { ReplaySource, startWorker, type FeedLimits, type RunningWorker } from '../../dist/index.js';
@@ -128,14 +129,13 @@ export class FeedSocket {
     });
   }
 
-  /** Waits (at most `ms`) until `check` holds over the messages; returns whether it did. */
-  async until(check: (messages: Json[]) => boolean, ms = 5000): Promise<boolean> {
-    return waitFor(() => check(this.messages), ms);
+  /** Waits until `check` holds over the messages; fails naming `what` and what came so far. */
+  async until(check: (messages: Json[]) => boolean, what = 'the messages to pass the check', ms = 5000): Promise<true> {
+    return waitFor(() => `${what} on /ws (${this.entries.length} entries in ${this.messages.length} messages: ${JSON.stringify(this.messages).slice(0, 300)})`, () => check(this.messages), ms);
   }
 
   async ready(ms = 5000): Promise<Json> {
-    const ok = await this.until((m) => m.some((x) => x.ready !== undefined), ms);
-    if (!ok) throw new Error(`no ready notice on /ws: ${JSON.stringify(this.messages).slice(0, 300)}`);
+    await this.until((m) => m.some((x) => x.ready !== undefined), 'a ready notice', ms);
     return this.messages.find((x) => x.ready !== undefined).ready;
   }
 
@@ -153,16 +153,6 @@ export class FeedSocket {
 /** A delay that does not keep the process alive (a guard in a race, not the thing awaited). */
 export function unrefDelay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-/** Polls `check` every 10 ms for at most `ms`. */
-export async function waitFor(check: () => boolean, ms = 5000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return check();
 }
 
 /**

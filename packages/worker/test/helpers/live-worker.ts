@@ -9,9 +9,10 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { liveCaptureAvailability } from '@shoal/capture';
+import { waitFor } from '@shoal/testkit';
 import { pino } from 'pino';
 import { LiveSource, startWorker, type RunningWorker, type Target } from '../../dist/index.js';
-import { tempDir, waitFor } from './harness.js';
+import { tempDir } from './harness.js';
 import { labUnavailable, type PodLab } from './pod-lab.js';
 
 const SHOAL = fileURLToPath(new URL('../../../../bin/shoal', import.meta.url));
@@ -54,7 +55,7 @@ export async function startWorkerProcess(lab: PodLab, name: string, args: string
   let log = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (log += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (log += d));
-  assert.ok(await waitFor(() => /"port":\d+/.test(log) || child.exitCode !== null, 15_000), `worker ${name} did not start: ${log}`);
+  await waitFor(() => `worker ${name} to start: ${log}`, () => /"port":\d+/.test(log) || child.exitCode !== null, 15_000);
   const port = Number(/"port":(\d+)/.exec(log)?.[1]);
   assert.ok(port > 0, `worker ${name} did not start: ${log}`);
   return { port, base: `http://127.0.0.1:${port}`, token, log: () => log };

@@ -16,6 +16,7 @@
  * removes the namespaces, links and processes made here. Every command has a time limit.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { waitFor } from '@shoal/testkit';
 
 const TIMEOUT_MS = 10_000;
 const labs = new Set<PodLab>();
@@ -261,11 +262,10 @@ export class PodLab {
       send: async (method, path) => {
         const before = asked++;
         child.stdin!.write(`${method} ${path}\n`);
-        const deadline = Date.now() + TIMEOUT_MS;
-        while (lines.length <= before && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+        await waitFor(`an answer to keep-alive ${method} ${path}`, () => lines.length > before || child.exitCode !== null, { timeoutMs: TIMEOUT_MS, intervalMs: 5 });
         const line = lines[before];
         const m = line === undefined ? null : /^(\d+) (\d+)$/.exec(line);
-        if (m === null) throw new Error(`keep-alive ${method} ${path} failed: ${line ?? 'no answer in 10 s'}`);
+        if (m === null) throw new Error(`keep-alive ${method} ${path} failed: ${line ?? 'the client ended'}`);
         return { status: Number(m[1]), localPort: Number(m[2]) };
       },
     };

@@ -1,0 +1,2 @@
+export { waitFor, WaitTimeout } from './wait-for.js';
+export type { WaitOptions } from './wait-for.js';
