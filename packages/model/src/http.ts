@@ -108,3 +108,6 @@ export function jsonApi(options: JsonApiOptions): JsonApi {
     },
   };
 }
+
+/** Backpressure for streamed answers (a pcap export): one drain wait at a time. */
+export { drained } from './response-drain.js';
