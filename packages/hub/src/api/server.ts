@@ -6,6 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ClientLimits } from '../feed/client-feed.js';
 import type { FeedHub } from '../feed/feed-hub.js';
 import type { NameLookup } from '../names.js';
+import type { PcapTimeouts } from '../pcap/pcap-timeouts.js';
 import type { ResolutionPusher } from '../workers/resolution-pusher.js';
 import type { TargetPusher } from '../targets/target-pusher.js';
 import type { WorkerRegistry } from '../workers/worker-registry.js';
@@ -38,6 +39,8 @@ export interface ApiContext {
   targets: TargetPusher | undefined;
   names: NameLookup | undefined;
   resolution: ResolutionPusher | undefined;
+  /** GET /pcap's limits on each worker's headers and body. */
+  pcap: PcapTimeouts;
   log: Logger;
 }
 
@@ -82,7 +85,7 @@ export function createHubServer(ctx: ApiContext): Server {
   const guarded: Record<string, [string, Handler]> = {
     '/status': ['GET', (_req, res) => getStatus(ctx, res)],
     '/entries': ['GET', (_req, res, url) => getHistory(registry, ctx.names, url.searchParams, res)],
-    '/pcap': ['GET', (_req, res, url) => getPcap(registry, url.searchParams, res, log)],
+    '/pcap': ['GET', (_req, res, url) => getPcap(registry, url.searchParams, res, log, ctx.pcap)],
     '/stats': ['GET', (_req, res, url) => getStats(registry, url.searchParams, res)],
     '/servicemap': ['GET', (_req, res, url) => getServiceMap(registry, url.searchParams, res)],
     '/query/validate': ['POST', (req, res) => validateQuery(req, res)],

@@ -1,15 +1,8 @@
+import type { TargetSelection } from '@shoal/model';
 import type { Pod } from '../names.js';
 
-/**
- * Which pods to capture, as Kubeshark's `tap.regex`, `tap.namespaces` and
- * `tap.excludedNamespaces`: a pod is targeted when its name matches `podRegex`, its namespace
- * is in `namespaces` (all when empty) and not in `excludedNamespaces`.
- */
-export interface TargetSelection {
-  podRegex: string;
-  namespaces: string[];
-  excludedNamespaces: string[];
-}
+/** Which pods to capture: the hub's PUT /targets body (a wire shape of the model). */
+export type { TargetSelection };
 
 export const DEFAULT_SELECTION: TargetSelection = { podRegex: '.*', namespaces: [], excludedNamespaces: [] };
 
