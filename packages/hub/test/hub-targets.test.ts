@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Pod, PodDirectory } from '../dist/index.js';
-import { allUp, getJson, startCluster, type Cluster, type Json } from './helpers/cluster.js';
+import { allUp, getJson, startCluster, waitFor, type Cluster, type Json } from './helpers/cluster.js';
 
 class FixedPods implements PodDirectory {
   private readonly listeners = new Set<() => void>();
@@ -59,6 +59,7 @@ describe('hub /targets', () => {
     assert.deepEqual(r.body.pods.map((p: Json) => p.name), ['web-1', 'web-2']);
     assert.equal(r.body.workers['node-a'].targets, 1);
     assert.equal(r.body.workers['node-a'].error, null);
+    assert.equal(r.body.workers['node-a'].pending, false, 'landed before the answer');
     assert.deepEqual(await workerTargets(c, 0), ['shop/web-1']);
     assert.deepEqual(await workerTargets(c, 1), ['shop/web-2']);
     const got = await getJson(c.hubBase, '/targets');
@@ -68,7 +69,7 @@ describe('hub /targets', () => {
   it('pushes again when the pods change', async () => {
     pods.replace([...PODS, { name: 'web-3', namespace: 'shop', ip: '127.0.0.6', node: 'node-a' }]);
     let seen: string[] = [];
-    assert.ok(await waitForAsync(async () => (seen = await workerTargets(c, 0)).length === 2), `node-a captures ${seen}`);
+    assert.ok(await waitFor(async () => (seen = await workerTargets(c, 0)).length === 2), `node-a captures ${seen}`);
     assert.deepEqual(seen, ['shop/web-1', 'shop/web-3']);
   });
 
@@ -96,12 +97,3 @@ describe('hub /targets without a pod source', () => {
     assert.equal(status.targeting, false, '/status says so beforehand');
   });
 });
-
-async function waitForAsync(check: () => Promise<boolean>, ms = 10_000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return check();
-}

@@ -115,6 +115,27 @@ describe('target pusher', () => {
     pusher.stop();
   });
 
+  it('sends the list again when the worker came back up while a push was in flight', async () => {
+    const clock = new FakeClock();
+    const transport = new FakeTransport();
+    const workers = new FakeWorkers(['node-a']);
+    const pusher = new TargetPusher(workers, new Pods([pod('web-1', '10.0.0.1')]), transport.send, options(clock), log);
+    const set = pusher.set(ALL);
+    await settle();
+    const first = transport.only();
+    // Its answer may come from the worker as it was before the restart.
+    workers.up('node-a');
+    first.answer(200);
+    await settle();
+    assert.deepEqual(names(transport.only().body), ['web-1'], 'pushed again after it');
+    transport.only().answer(200);
+    await set;
+    await settle();
+    assert.equal(transport.sent.length, 2);
+    assert.equal(transport.maxInFlight, 1);
+    pusher.stop();
+  });
+
   it('pushes nothing before a selection is set', async () => {
     const clock = new FakeClock();
     const transport = new FakeTransport();
@@ -245,6 +266,30 @@ describe('resolution pusher', () => {
     put.answer(200);
     await settle();
     assert.deepEqual(pusher.workers()['node-a'], { pushedAt: clock.now(), error: null, pending: false });
+    assert.equal(transport.maxInFlight, 1);
+    pusher.close();
+  });
+
+  it('sends the whole table again when the worker came back up while a patch was in flight', async () => {
+    const clock = new FakeClock();
+    const transport = new FakeTransport();
+    const workers = new FakeWorkers(['node-a']);
+    const source = new Names();
+    const pusher = new ResolutionPusher(workers, source, transport.send, options(clock), log);
+    workers.up('node-a');
+    await settle();
+    transport.only().answer(200);
+    await settle();
+    source.change({ upsert: { '10.0.0.2': { pod: 'web-2' } } });
+    await settle();
+    const patch = transport.only();
+    workers.up('node-a');
+    patch.answer(200);
+    await settle();
+    assert.equal(transport.only().method, 'PUT');
+    assert.deepEqual(transport.only().body.table, source.table);
+    transport.only().answer(200);
+    await settle();
     assert.equal(transport.maxInFlight, 1);
     pusher.close();
   });

@@ -19,6 +19,8 @@ const NO_TARGETS: TargetList = { targets: [], key: '[]' };
 class TargetStep implements ResettableStep {
   /** The list the worker last accepted (its key); undefined when it may have none. */
   private accepted: string | undefined;
+  /** Counts resets: a push that was in flight across one does not vouch for the worker's list. */
+  private resets = 0;
 
   constructor(
     private readonly worker: string,
@@ -35,14 +37,17 @@ class TargetStep implements ResettableStep {
 
   reset(): void {
     this.accepted = undefined;
+    this.resets++;
   }
 
   async send(): Promise<void> {
     const list = this.pusher.listFor(this.worker);
     if (list === undefined) return;
+    const resets = this.resets;
     const answer = await this.transport(this.worker, 'PUT', '/targets', list.targets);
     if (answer.status < 200 || answer.status > 299) throw new Error(`PUT /targets answered ${answer.status}: ${answer.text.slice(0, 200)}`);
-    this.accepted = list.key;
+    // Answered by the worker before it restarted, maybe: the list is sent again.
+    if (resets === this.resets) this.accepted = list.key;
     this.report.pushedAt = this.now();
     this.report.error = null;
   }

@@ -54,6 +54,8 @@ class NameVersions {
 class ResolutionStep implements ResettableStep {
   /** The change count the worker's table is at (this run's); undefined when unknown. */
   private has: number | undefined;
+  /** Counts resets: a push that was in flight across one does not vouch for the worker's table. */
+  private resets = 0;
 
   constructor(
     private readonly worker: string,
@@ -70,10 +72,12 @@ class ResolutionStep implements ResettableStep {
 
   reset(): void {
     this.has = undefined;
+    this.resets++;
   }
 
   async send(): Promise<void> {
     const seq = this.versions.seq;
+    const resets = this.resets;
     const changes = this.has === undefined ? undefined : this.versions.since(this.has);
     if (this.has !== undefined && changes !== undefined) {
       const body: VersionedResolutionPatch = { base: this.versions.version(this.has), version: this.versions.version(seq), ...changes };
@@ -81,7 +85,7 @@ class ResolutionStep implements ResettableStep {
       if (answer.status === 409) {
         // The worker's table is not the one these changes apply to (it restarted, or someone
         // else changed it): the whole table comes next, in the same run of the loop.
-        this.has = undefined;
+        this.reset();
         return;
       }
       check('PATCH', answer);
@@ -89,7 +93,8 @@ class ResolutionStep implements ResettableStep {
       const body: VersionedResolutionTable = { version: this.versions.version(seq), table: this.table() };
       check('PUT', await this.transport(this.worker, 'PUT', '/resolution', body));
     }
-    this.has = seq;
+    // Answered by the worker before it restarted, maybe: the table is sent again.
+    if (resets === this.resets) this.has = seq;
     this.report.pushedAt = this.now();
     this.report.error = null;
   }
