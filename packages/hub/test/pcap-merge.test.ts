@@ -124,6 +124,16 @@ describe('mergePcaps', () => {
     assert.deepEqual(labels(), ['a-0', 'b-0', 'a-1', 'b-1', 'a-2']);
   });
 
+  it('leaves no body timer behind once the bodies are read', async () => {
+    const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const a = await sourceOf('node-a', body(exportOf('a', 50, 0, 10)), 60_000);
+    const b = await sourceOf('node-b', body(exportOf('b', 50, 5, 10)), 60_000);
+    const merged = await mergePcaps([a, b], RAW_IP, sink().out);
+    assert.equal(merged.packets, 100);
+    assert.equal(timers(), before, 'each read\'s timer went with it');
+  });
+
   it('cancels every other body when the merge throws', async () => {
     const long = body(exportOf('a', 100, 0, 10));
     const a = await sourceOf('node-a', long);
