@@ -8,12 +8,15 @@ import { DEFAULT_GROUP_OPTIONS, type GroupOptions } from './feed/query-group.js'
 import { createHubMetrics } from './metrics.js';
 import type { NameLookup, PodDirectory } from './names.js';
 import type { PodDirectory as ClusterPods } from './names/pod-directory.js';
+import { DEFAULT_PCAP_TIMEOUTS, type PcapTimeouts } from './pcap/pcap-timeouts.js';
+import type { SelectionStore } from './targets/selection-store.js';
 import { TargetPusher } from './targets/target-pusher.js';
 import { DEFAULT_LINK_OPTIONS, type LinkOptions } from './workers/worker-link.js';
 import type { WorkerAddress } from './workers/worker-list.js';
 import { WorkerRegistry } from './workers/worker-registry.js';
 import { ResolutionPusher } from './workers/resolution-pusher.js';
 import { WorkerDiscovery } from './workers/worker-discovery.js';
+import { DEFAULT_PUSH_OPTIONS, registryTransport } from './workers/worker-pushes.js';
 import type { WorkerPodSelector } from './workers/worker-pods.js';
 
 export interface HubOptions {
@@ -41,6 +44,14 @@ export interface HubOptions {
   link?: Partial<LinkOptions>;
   feed?: Partial<GroupOptions>;
   clientLimits?: ClientLimits;
+  /**
+   * Where the target selection is kept across restarts (`--state-dir`): read at the start (a
+   * damaged one stops the start with HUB_ERR_STATE), written at each PUT /targets. Without it
+   * the selection lasts as long as the hub.
+   */
+  targetStore?: SelectionStore;
+  /** How long GET /pcap waits for a worker's headers, and for each piece of its body. */
+  pcap?: Partial<PcapTimeouts>;
 }
 
 export interface RunningHub {
@@ -57,13 +68,22 @@ export function createHubLogger(level = 'info'): Logger {
 /** Starts the hub: the worker registry (polling each worker), the feed groups, and the API. */
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const log = options.logger ?? createHubLogger();
-  const registry = new WorkerRegistry(options.workers, options.workerToken, log, { ...DEFAULT_LINK_OPTIONS, ...options.link });
+  // Read before anything starts: a damaged file stops the start, it is not taken for "none".
+  const savedSelection = options.pods === undefined ? undefined : await options.targetStore?.load();
+  const linkOptions = { ...DEFAULT_LINK_OPTIONS, ...options.link };
+  const registry = new WorkerRegistry(options.workers, options.workerToken, log, linkOptions);
   const feedOptions = { ...DEFAULT_GROUP_OPTIONS, ...options.feed };
   const feeds = new FeedHub(registry, options.names, feedOptions, log);
   const sockets = new Set<WebSocket>();
   const metrics = createHubMetrics(registry, feeds, () => sockets.size);
-  const targets = options.pods === undefined ? undefined : new TargetPusher(registry, options.pods, log);
-  const resolution = options.names === undefined ? undefined : new ResolutionPusher(registry, options.names, log);
+  const transport = registryTransport(registry);
+  const pushOptions = { ...DEFAULT_PUSH_OPTIONS, backoffBaseMs: linkOptions.backoffBaseMs, backoffMaxMs: linkOptions.backoffMaxMs };
+  const targets = options.pods === undefined ? undefined : new TargetPusher(registry, options.pods, transport, pushOptions, log, options.targetStore);
+  if (savedSelection !== undefined) {
+    targets?.restore(savedSelection);
+    log.info({ selection: savedSelection }, 'target selection restored from the state dir');
+  }
+  const resolution = options.names === undefined ? undefined : new ResolutionPusher(registry, options.names, transport, pushOptions, log);
   // After the pushers and feeds subscribed to the registry: the workers found now get the same as later ones.
   const discovery = options.workerPods === undefined ? undefined : new WorkerDiscovery(registry, options.workerPods.pods, options.workerPods.selector, log);
   const server = createHubServer({
@@ -75,6 +95,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     targets,
     names: options.names,
     resolution,
+    pcap: { ...DEFAULT_PCAP_TIMEOUTS, ...options.pcap },
   });
   const host = options.host ?? '127.0.0.1';
   try {
@@ -85,6 +106,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   } catch (err) {
     // Not started (the port is taken): leave nothing subscribed to the caller's names.
     discovery?.stop();
+    targets?.stop();
     resolution?.close();
     throw err;
   }
@@ -100,6 +122,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       (closing ??= (async () => {
         discovery?.stop();
         registry.stop();
+        targets?.stop();
         resolution?.close();
         feeds.closeAll(1001, 'hub shutting down');
         for (const ws of sockets) ws.terminate();

@@ -19,4 +19,8 @@ export { METRIC_PREFIX } from './metrics.js';
 export type { NameLookup, Pod, PodDirectory } from './names.js';
 export { parseSelection, selectPods, DEFAULT_SELECTION } from './targets/target-selection.js';
 export type { TargetSelection } from './targets/target-selection.js';
+export { FileSelectionStore, SELECTION_FILE } from './targets/selection-store.js';
+export type { SelectionStore } from './targets/selection-store.js';
+export { DEFAULT_PCAP_TIMEOUTS } from './pcap/pcap-timeouts.js';
+export type { PcapTimeouts } from './pcap/pcap-timeouts.js';
 export { startHubNames, type HubNames, type NamesSource } from './names/index.js';

@@ -60,6 +60,7 @@ describe('hub /targets', () => {
     assert.deepEqual(r.body.pods.map((p: Json) => p.name), ['web-1', 'web-2']);
     assert.equal(r.body.workers['node-a'].targets, 1);
     assert.equal(r.body.workers['node-a'].error, null);
+    assert.equal(r.body.workers['node-a'].pending, false, 'landed before the answer');
     assert.deepEqual(await workerTargets(c, 0), ['shop/web-1']);
     assert.deepEqual(await workerTargets(c, 1), ['shop/web-2']);
     const got = await getJson(c.hubBase, '/targets');

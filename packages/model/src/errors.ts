@@ -70,6 +70,11 @@ export const ErrorCodes = {
   WRK_ERR_INTERNAL: 'WRK_ERR_INTERNAL',
   /** Worker API: a browser page of another origin (HTTP 403): WebSocket upgrades and changes. */
   WRK_ERR_ORIGIN: 'WRK_ERR_ORIGIN',
+  /**
+   * Worker API: a versioned PATCH /resolution whose base is not the version of the worker's
+   * table (HTTP 409; the error carries the worker's `version`): send the whole table (PUT).
+   */
+  WRK_ERR_VERSION: 'WRK_ERR_VERSION',
 
   /** Hub API: no bearer token, or the wrong one (HTTP 401). */
   HUB_ERR_UNAUTHORIZED: 'HUB_ERR_UNAUTHORIZED',
@@ -87,6 +92,11 @@ export const ErrorCodes = {
   HUB_ERR_INTERNAL: 'HUB_ERR_INTERNAL',
   /** Hub API: a browser page of another origin (HTTP 403): WebSocket upgrades and changes. */
   HUB_ERR_ORIGIN: 'HUB_ERR_ORIGIN',
+  /**
+   * The hub's saved state (the target selection in `--state-dir`) cannot be read, is damaged,
+   * or cannot be written: the hub does not start, or PUT /targets keeps the previous selection.
+   */
+  HUB_ERR_STATE: 'HUB_ERR_STATE',
 
   /** Front server (`shoal front`): the hub behind `/api` cannot be reached (HTTP 502). */
   FRONT_ERR_HUB: 'FRONT_ERR_HUB',

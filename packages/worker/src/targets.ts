@@ -1,14 +1,7 @@
-import { ShoalError } from '@shoal/model';
+import { ShoalError, type Target } from '@shoal/model';
 
 /** A pod the worker captures for: set by the hub (PUT /targets) or a `--targets` file. */
-export interface Target {
-  ip: string;
-  name: string;
-  namespace: string;
-  node?: string;
-  /** Network namespace to capture in (`/proc/PID/ns/net`, `/var/run/netns/NAME`). */
-  netns?: string;
-}
+export type { Target };
 
 /**
  * Above this many addresses the kernel filter is dropped for a per-flow check in user space:

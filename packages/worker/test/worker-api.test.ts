@@ -119,7 +119,7 @@ describe('worker API: entries', () => {
 
   it('streams entries to /ws subscribers, each only what its filter matches, resolved by PUT /resolution', async () => {
     const resolution = await putJson(h.base, '/resolution', { '127.0.0.1': { pod: 'web-1', namespace: 'shop', service: 'web' } }, h.token);
-    assert.deepEqual(resolution, { status: 200, body: { ok: true, addresses: 1 } });
+    assert.deepEqual(resolution, { status: 200, body: { ok: true, addresses: 1, version: null } });
     const targets = await putJson(h.base, '/targets', LOCAL_TARGET, h.token);
     assert.equal(targets.status, 200);
     assert.equal(targets.body.captures.length, 1);
@@ -297,13 +297,13 @@ describe('worker API: entries', () => {
     const web = { pod: 'web-1', namespace: 'shop', service: 'web' };
     assert.equal((await putJson(h.base, '/resolution', { '127.0.0.1': web, '10.0.0.9': { service: 'db' } }, h.token)).status, 200);
     const upsert = await sendJson('PATCH', h.base, '/resolution', { upsert: { '127.0.0.1': { pod: 'api-2', namespace: 'shop' }, '10.0.0.7': { pod: 'x' } } }, h.token);
-    assert.deepEqual(upsert, { status: 200, body: { ok: true, addresses: 3 } });
+    assert.deepEqual(upsert, { status: 200, body: { ok: true, addresses: 3, version: null } });
     for (const side of names(await captureFixture())) assert.deepEqual(side, ['api-2', 'api-2', 'shop', undefined], 'the upsert replaced the workload whole');
     const remove = await sendJson('PATCH', h.base, '/resolution', { remove: ['127.0.0.1', '10.0.0.7', '192.0.2.99'] }, h.token);
-    assert.deepEqual(remove, { status: 200, body: { ok: true, addresses: 1 } }, 'removing an unknown address is no error');
+    assert.deepEqual(remove, { status: 200, body: { ok: true, addresses: 1, version: null } }, 'removing an unknown address is no error');
     for (const side of names(await captureFixture())) assert.deepEqual(side, [undefined, undefined, undefined, undefined]);
     const both = await sendJson('PATCH', h.base, '/resolution', { upsert: { '127.0.0.1': web }, remove: ['10.0.0.9'] }, h.token);
-    assert.deepEqual(both, { status: 200, body: { ok: true, addresses: 1 } });
+    assert.deepEqual(both, { status: 200, body: { ok: true, addresses: 1, version: null } });
     for (const side of names(await captureFixture())) assert.deepEqual(side, ['web-1', 'web-1', 'shop', 'web']);
   });
 

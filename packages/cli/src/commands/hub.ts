@@ -1,6 +1,6 @@
 import { isShoalError } from '@shoal/model';
 import {
-  createHubLogger, DEFAULT_GROUP_OPTIONS, DEFAULT_WORKER_LABELS, DEFAULT_WORKER_PORT, defaultWorkerNamespace, parseLabelSelector, parseWorkerList, startHub,
+  createHubLogger, DEFAULT_GROUP_OPTIONS, DEFAULT_PCAP_TIMEOUTS, FileSelectionStore, SELECTION_FILE, DEFAULT_WORKER_LABELS, DEFAULT_WORKER_PORT, defaultWorkerNamespace, parseLabelSelector, parseWorkerList, startHub,
   startHubNames, type HubNames, type HubOptions, type RunningHub, type WorkerPodSelector,
 } from '@shoal/hub';
 import type { Command } from '../command.js';
@@ -17,6 +17,8 @@ import { tokenFileOption } from '../token-option.js';
 const DEFAULTS = { port: 8898, host: '127.0.0.1' } as const;
 /** Beyond 10 s a live feed is no longer live; 0 delivers each entry as it arrives. */
 const MAX_MERGE_WINDOW_MS = 10_000;
+/** A worker silent for an hour is gone, whatever the export. */
+const MAX_PCAP_TIMEOUT_MS = 3_600_000;
 
 const usage = `Usage: shoal hub [options]
 
@@ -52,6 +54,17 @@ Options:
   --worker-namespace NS     with --kubernetes: the worker pods' namespace (default the hub's
                             own in a pod, else default)
   --worker-port N           with --kubernetes: the workers' API port (default ${DEFAULT_WORKER_PORT})
+  --state-dir DIR           keep the target selection (PUT /targets) in DIR/${SELECTION_FILE}, so a
+                            restarted hub pushes the same targets; a damaged file stops the
+                            start (HUB_ERR_STATE). Without it the selection lasts as long as
+                            the hub
+  --pcap-headers-timeout MS how long GET /pcap waits for a worker's response headers, 1-${MAX_PCAP_TIMEOUT_MS}
+                            (default ${DEFAULT_PCAP_TIMEOUTS.headersMs}): a worker that takes longer is left out and
+                            named in X-Shoal-Unavailable-Workers
+  --pcap-body-timeout MS    how long GET /pcap waits for each piece of a worker's file, 1-${MAX_PCAP_TIMEOUT_MS}
+                            (default ${DEFAULT_PCAP_TIMEOUTS.bodyMs}): a worker silent for longer is left out and
+                            named (X-Shoal-Unavailable-Workers, or the X-Shoal-Failed-Workers
+                            trailer once the file has started)
   --merge-window MS         how long each live entry waits for earlier ones from other
                             workers, 0-${MAX_MERGE_WINDOW_MS} ms (default ${DEFAULT_GROUP_OPTIONS.windowMs}): longer keeps the
                             stream in time order when a worker's clock or link runs late,
@@ -79,10 +92,18 @@ async function run(argv: string[]): Promise<number> {
       'worker-namespace': { type: 'string' },
       'worker-port': { type: 'string' },
       'merge-window': { type: 'string' },
+      'state-dir': { type: 'string' },
+      'pcap-headers-timeout': { type: 'string' },
+      'pcap-body-timeout': { type: 'string' },
       'log-level': { type: 'string' },
     },
   });
   const windowMs = integerOption('--merge-window', values['merge-window'], DEFAULT_GROUP_OPTIONS.windowMs, 0, MAX_MERGE_WINDOW_MS);
+  const pcap = {
+    headersMs: integerOption('--pcap-headers-timeout', values['pcap-headers-timeout'], DEFAULT_PCAP_TIMEOUTS.headersMs, 1, MAX_PCAP_TIMEOUT_MS),
+    bodyMs: integerOption('--pcap-body-timeout', values['pcap-body-timeout'], DEFAULT_PCAP_TIMEOUTS.bodyMs, 1, MAX_PCAP_TIMEOUT_MS),
+  };
+  if (values['state-dir'] === '') throw usageError('--state-dir needs a directory');
   const log = createHubLogger(logLevelOption(values['log-level'], 'info'));
   const workers = parseWorkerList(values.workers ?? '');
   const workerPods = workerPodOptions(values);
@@ -100,8 +121,11 @@ async function run(argv: string[]): Promise<number> {
     allowedOrigins: allowedOriginsOption(values['allowed-origin']),
     ...(values['worker-token-file'] !== undefined ? { workerToken: tokenFileOption(values['worker-token-file'], '--worker-token-file') } : {}),
     ...(values['token-file'] !== undefined ? { token: tokenFileOption(values['token-file'], '--token-file') } : {}),
+    pcap,
+    ...(values['state-dir'] !== undefined ? { targetStore: new FileSelectionStore(values['state-dir']) } : {}),
   };
   if (values.inventory !== undefined && values.kubernetes) throw usageError('--inventory and --kubernetes are two sources of names: give one');
+  if (values['state-dir'] !== undefined && values.inventory === undefined && !values.kubernetes) log.warn('--state-dir keeps the target selection, which needs a pod source (--inventory or --kubernetes): it is not used');
   let names: HubNames | undefined;
   if (values.inventory !== undefined || values.kubernetes) {
     try {

@@ -3,7 +3,7 @@
  * it loads both. A hub without a pod source answers `/targets` with 409: the workers then keep
  * the targets they were started with, which the page cannot list (`available: false`).
  */
-import type { WorkerState } from '@shoal/model';
+import type { TargetPod, TargetSelection, WorkerState, WorkerTargets } from '@shoal/model';
 import { HubApiError, type HubApi } from './hub-api.js';
 
 /** A worker in `/status`; the page does not read its run id or pod. */
@@ -27,24 +27,8 @@ export interface HubStatus {
   feed: { clients: number; queries: QueryStatus[]; delivered: number; lost: number; rejected: number; late: number };
 }
 
-export interface TargetSelection {
-  podRegex: string;
-  namespaces: string[];
-  excludedNamespaces: string[];
-}
-
-export interface TargetPod {
-  name: string;
-  namespace: string;
-  ip: string;
-  node?: string;
-}
-
-export interface WorkerTargets {
-  targets: number;
-  pushedAt: number | null;
-  error: string | null;
-}
+/** The shapes of `GET /targets`, shared with the hub (model/wire/targets.ts). */
+export type { TargetPod, TargetSelection, WorkerTargets };
 
 export type TargetsInfo =
   | { available: true; selection: TargetSelection | null; pods: TargetPod[]; workers: Record<string, WorkerTargets> }

@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import type { ClientLimits } from '../feed/client-feed.js';
 import type { FeedHub } from '../feed/feed-hub.js';
 import type { NameLookup } from '../names.js';
+import type { PcapTimeouts } from '../pcap/pcap-timeouts.js';
 import type { ResolutionPusher } from '../workers/resolution-pusher.js';
 import type { TargetPusher } from '../targets/target-pusher.js';
 import type { WorkerRegistry } from '../workers/worker-registry.js';
@@ -24,5 +25,7 @@ export interface ApiContext {
   targets: TargetPusher | undefined;
   names: NameLookup | undefined;
   resolution: ResolutionPusher | undefined;
+  /** GET /pcap's limits on each worker's headers and body. */
+  pcap: PcapTimeouts;
   log: Logger;
 }

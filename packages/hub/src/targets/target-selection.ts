@@ -1,17 +1,15 @@
 import { compileRegex, type Regex } from '@shoal/filter';
+import type { TargetSelection } from '@shoal/model';
 import type { Pod } from '../names.js';
 
 /**
  * Which pods to capture, as Kubeshark's `tap.regex`, `tap.namespaces` and
- * `tap.excludedNamespaces`: a pod is targeted when its name matches `podRegex` (RE2, as
- * `tap.regex` and the filter's `matches()`: linear time, no backreferences or lookaround), its
- * namespace is in `namespaces` (all when empty) and not in `excludedNamespaces`.
+ * `tap.excludedNamespaces` (the hub's PUT /targets body, a wire shape of the model): a pod is
+ * targeted when its name matches `podRegex` (RE2, as `tap.regex` and the filter's `matches()`:
+ * linear time, no backreferences or lookaround), its namespace is in `namespaces` (all when
+ * empty) and not in `excludedNamespaces`.
  */
-export interface TargetSelection {
-  podRegex: string;
-  namespaces: string[];
-  excludedNamespaces: string[];
-}
+export type { TargetSelection };
 
 export const DEFAULT_SELECTION: TargetSelection = { podRegex: '.*', namespaces: [], excludedNamespaces: [] };
 

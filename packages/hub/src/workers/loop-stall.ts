@@ -49,16 +49,17 @@ export class LoopStallClock {
 export const hubLoopStall = new LoopStallClock();
 
 /**
- * An AbortSignal that aborts with a `TimeoutError`, like `AbortSignal.timeout(ms)`, but after
- * `ms` of time the loop could run: when it comes due, the stall since the start is added to the
- * deadline, so a request is given up only for the other side's silence, not for the hub's own.
+ * Calls `fire` after `ms` of time the loop could run: when it comes due, the stall since the
+ * start is added to the deadline, so a wait is given up only for the other side's silence, not
+ * for the hub's own. Returns the function that cancels it (a timer not left behind). An `unref`
+ * timer does not keep the process alive (one nobody cancels, waiting for its time to pass).
  */
-export function runningTimeout(ms: number, clock: LoopStallClock = hubLoopStall): AbortSignal {
-  const controller = new AbortController();
+export function runningTimer(ms: number, fire: () => void, clock: LoopStallClock = hubLoopStall, unref = false): () => void {
   const stalledAtStart = clock.stalledMs();
   let allowed = 0;
+  let timer: NodeJS.Timeout | undefined;
   const arm = (delay: number): void => {
-    setTimeout(() => {
+    timer = setTimeout(() => {
       const stalled = clock.stalledMs() - stalledAtStart;
       if (stalled > allowed) {
         // Give the stalled time back; the answer that came during it is read on this loop turn.
@@ -67,9 +68,21 @@ export function runningTimeout(ms: number, clock: LoopStallClock = hubLoopStall)
         arm(more);
         return;
       }
-      controller.abort(new DOMException('no answer within the timeout', 'TimeoutError'));
-    }, delay).unref();
+      timer = undefined;
+      fire();
+    }, delay);
+    if (unref) timer.unref();
   };
   arm(ms);
+  return () => clearTimeout(timer);
+}
+
+/**
+ * An AbortSignal that aborts with a `TimeoutError`, like `AbortSignal.timeout(ms)`, but after
+ * `ms` of time the loop could run (runningTimer).
+ */
+export function runningTimeout(ms: number, clock: LoopStallClock = hubLoopStall): AbortSignal {
+  const controller = new AbortController();
+  runningTimer(ms, () => controller.abort(new DOMException('no answer within the timeout', 'TimeoutError')), clock, true);
   return controller.signal;
 }

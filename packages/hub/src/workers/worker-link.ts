@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { WorkerState } from '@shoal/model';
 import type { Logger } from 'pino';
 import { Backoff } from './backoff.js';
+import { systemClock, type Clock, type Timer } from './clock.js';
 import { hubLoopStall, runningTimeout } from './loop-stall.js';
 import type { WorkerAddress } from './worker-list.js';
 
@@ -21,6 +22,26 @@ export interface LinkOptions {
 }
 
 export const DEFAULT_LINK_OPTIONS: LinkOptions = { pollMs: 2000, timeoutMs: 5000, backoffBaseMs: 250, backoffMaxMs: 10_000 };
+
+/**
+ * What a link uses of the world: time, HTTP, chance. A running hub uses the real ones; the
+ * tests of the link's state machine pass a fake clock and a fetch that answers from a script.
+ */
+export interface LinkEnvironment {
+  clock: Clock;
+  fetch: typeof fetch;
+  /** An AbortSignal that aborts with a TimeoutError after `ms` (the hub's: net of its own loop stalls). */
+  timeout(ms: number): AbortSignal;
+  /** The backoff's jitter, in [0, 1). */
+  random(): number;
+}
+
+export const SYSTEM_LINK_ENVIRONMENT: LinkEnvironment = {
+  clock: systemClock,
+  fetch: (input, init) => fetch(input, init),
+  timeout: (ms) => runningTimeout(ms),
+  random: Math.random,
+};
 
 /** A worker answered, but not with what the hub needs (wrong token, an error status). */
 export class WorkerHttpError extends Error {
@@ -50,13 +71,18 @@ function num(v: unknown): number {
 /**
  * The hub's view of one worker: polls its /health and /stats (every `pollMs` while up, with
  * backoff and jitter while down) and lends its address and token to the feeds, history and
- * pcap routes. Emits 'up' and 'down' on transitions. Each worker has its own timers and
- * requests, so one that hangs or is gone never holds up another.
+ * pcap routes. Emits 'up' and 'down' on transitions, and 'restarted' when a poll finds a new
+ * run id while it is up (a worker restarted between two polls lost its targets and names). Each
+ * worker has its own timers and requests, so one that hangs or is gone never holds up another.
+ *
+ * The polling state machine: a poll that succeeds marks the worker up and polls again after
+ * `pollMs`; one that fails marks it down and polls again after the backoff's next delay, which
+ * grows from `backoffBaseMs` to `backoffMaxMs` until a poll succeeds and resets it.
  */
 export class WorkerLink extends EventEmitter {
   readonly base: string;
   private readonly backoff: Backoff;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private stopped = false;
   private polling = false;
   /** Started: the hub's loop stalls are measured for this link's timeouts. */
@@ -72,12 +98,13 @@ export class WorkerLink extends EventEmitter {
     private readonly token: string | undefined,
     private readonly options: LinkOptions,
     private readonly log: Logger,
+    private readonly env: LinkEnvironment = SYSTEM_LINK_ENVIRONMENT,
   ) {
     super();
     // Every feed subscription listens for 'up': one per distinct query, more than the default 10.
     this.setMaxListeners(0);
     this.base = `http://${address.host}:${address.port}`;
-    this.backoff = new Backoff(options.backoffBaseMs, options.backoffMaxMs);
+    this.backoff = new Backoff(options.backoffBaseMs, options.backoffMaxMs, env.random);
     this.current = {
       name: address.name, url: this.base, up: false, downSince: null, lastError: null, lastSeen: null,
       capturing: null, capture: null, packets: null, store: null, run: null, pod: address.pod ?? null,
@@ -113,12 +140,16 @@ export class WorkerLink extends EventEmitter {
     return `ws://${this.address.host}:${this.address.port}/ws?${q}`;
   }
 
-  /** A request to the worker with the token and a timeout (net of the hub's own loop stalls). */
+  /**
+   * A request to the worker with the token and a timeout (net of the hub's own loop stalls). A
+   * request given its own `signal` is timed by its caller instead (the pcap export times the
+   * headers and each piece of the body apart).
+   */
   async fetch(path: string, init: RequestInit = {}, timeoutMs = this.options.timeoutMs): Promise<Response> {
-    return fetch(this.base + path, {
+    return this.env.fetch(this.base + path, {
       ...init,
       headers: { ...this.headers(), ...(init.headers as Record<string, string> | undefined) },
-      signal: runningTimeout(timeoutMs),
+      signal: init.signal ?? this.env.timeout(timeoutMs),
     });
   }
 
@@ -155,7 +186,7 @@ export class WorkerLink extends EventEmitter {
     if (this.measuringStalls) hubLoopStall.release();
     this.measuringStalls = false;
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.env.clock.clearTimeout(this.timer);
   }
 
   /**
@@ -168,19 +199,18 @@ export class WorkerLink extends EventEmitter {
 
   /** A feed socket got a message from the worker: it is alive, whatever a slow poll says. */
   heard(): void {
-    this.lastHeard = Date.now();
+    this.lastHeard = this.env.clock.now();
   }
 
   private schedule(ms: number): void {
-    clearTimeout(this.timer);
+    this.env.clock.clearTimeout(this.timer);
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.poll(), ms);
-    this.timer.unref();
+    this.timer = this.env.clock.setTimeout(() => void this.poll(), ms);
   }
 
   private async poll(): Promise<void> {
     this.polling = true;
-    const startedAt = Date.now();
+    const startedAt = this.env.clock.now();
     try {
       // /health answers 503 while a capture is down: the worker is still up and serving.
       const health = (await this.getJson('/health', [503])).body as Json;
@@ -213,13 +243,15 @@ export class WorkerLink extends EventEmitter {
     const totals = (capture['totals'] ?? {}) as Json;
     const store = (stats['store'] ?? {}) as Json;
     const reported = typeof health['worker'] === 'string' ? health['worker'] : this.name;
+    const run = typeof stats['run'] === 'string' ? stats['run'] : null;
+    const restarted = s.up && s.run !== null && run !== null && run !== s.run;
     s.capturing = health['ok'] === true;
     s.capture = { requested: String(capture['requested'] ?? ''), backends: Array.isArray(capture['backends']) ? capture['backends'].map(String) : [] };
     s.packets = { received: num(totals['received']), dropped: num(totals['dropped']) };
     s.store = { bytes: num(store['bytes']), entries: num(store['entries']) };
-    s.run = typeof stats['run'] === 'string' ? stats['run'] : null;
+    s.run = run;
     this.subscribers = subscribersOf(stats['feed']);
-    s.lastSeen = Date.now();
+    s.lastSeen = this.env.clock.now();
     this.backoff.reset();
     if (reported !== this.name) {
       // Ids start with the worker's own name: routing /entries/:id by a different one would miss.
@@ -232,6 +264,9 @@ export class WorkerLink extends EventEmitter {
       s.downSince = null;
       this.log.info({ worker: this.name, url: this.base }, 'worker up');
       this.emit('up');
+    } else if (restarted) {
+      this.log.info({ worker: this.name, url: this.base, run }, 'worker restarted between two polls');
+      this.emit('restarted');
     }
   }
 
@@ -241,7 +276,7 @@ export class WorkerLink extends EventEmitter {
     if (s.up || s.downSince === null) {
       const wasUp = s.up;
       s.up = false;
-      s.downSince = Date.now();
+      s.downSince = this.env.clock.now();
       this.log.warn({ worker: this.name, url: this.base, err: reason }, 'worker down');
       if (wasUp) this.emit('down');
     }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { Listeners } from '../names/listeners.js';
-import { DEFAULT_LINK_OPTIONS, WorkerLink, type LinkOptions, type WorkerState } from './worker-link.js';
+import { DEFAULT_LINK_OPTIONS, SYSTEM_LINK_ENVIRONMENT, WorkerLink, type LinkEnvironment, type LinkOptions, type WorkerState } from './worker-link.js';
 import type { WorkerAddress } from './worker-list.js';
 
 /**
@@ -22,6 +22,7 @@ export class WorkerRegistry {
     private readonly token: string | undefined,
     private readonly log: Logger,
     private readonly options: LinkOptions = DEFAULT_LINK_OPTIONS,
+    private readonly env: LinkEnvironment = SYSTEM_LINK_ENVIRONMENT,
   ) {
     for (const a of addresses) this.add(a);
   }
@@ -66,11 +67,13 @@ export class WorkerRegistry {
       return known;
     }
     if (known !== undefined) this.remove(address.name);
-    const link = new WorkerLink(address, this.token, this.options, this.log);
+    const link = new WorkerLink(address, this.token, this.options, this.log, this.env);
     // A poll that was under way when the link was removed may still report it up: not news.
-    link.on('up', () => {
+    const cameUp = (): void => {
       if (this.links.get(link.name) === link) this.cameUp.emit(link);
-    });
+    };
+    link.on('up', cameUp);
+    link.on('restarted', cameUp);
     this.links.set(address.name, link);
     if (known !== undefined) this.log.info({ worker: address.name, url: link.base, was: known.base }, 'worker moved');
     this.added.emit(link);
@@ -97,7 +100,10 @@ export class WorkerRegistry {
     return this.removed.add(listener);
   }
 
-  /** Calls `listener` whenever a worker, known now or added later, comes (back) up. */
+  /**
+   * Calls `listener` whenever a worker, known now or added later, comes (back) up, or turns out
+   * to have restarted between two polls: either way it may hold nothing the hub pushed it.
+   */
   onUp(listener: (link: WorkerLink) => void): () => void {
     return this.cameUp.add(listener);
   }

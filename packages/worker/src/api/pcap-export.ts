@@ -1,6 +1,6 @@
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import { LinkType } from '@shoal/model';
+import { LinkType, PcapHeaders } from '@shoal/model';
+import { drained } from '@shoal/model/http';
 import { PcapWriter } from '@shoal/capture';
 import type { EntryStore } from '../store/entry-store.js';
 import { ApiError, ApiErrorCodes } from './http-util.js';
@@ -56,14 +56,13 @@ export async function exportPcap(store: EntryStore, worker: string, query: URLSe
   res.writeHead(200, {
     'content-type': 'application/vnd.tcpdump.pcap',
     'content-disposition': `attachment; filename="shoal-${worker.replace(/[^A-Za-z0-9._-]/g, '_')}-${Date.now()}.pcap"`,
-    'x-shoal-streams': String(streams.size),
-    'x-shoal-link-type': String(linkType),
-    'x-shoal-skipped-packets': String(skipped),
-    'x-shoal-missing-ids': String(missingIds),
+    [PcapHeaders.STREAMS]: String(streams.size),
+    [PcapHeaders.LINK_TYPE]: String(linkType),
+    [PcapHeaders.SKIPPED_PACKETS]: String(skipped),
+    [PcapHeaders.MISSING_IDS]: String(missingIds),
   });
   let blocked = false;
   let gone = false;
-  res.on('close', () => (gone = true));
   const writer = PcapWriter.toChunks(
     (chunk) => {
       if (!res.write(chunk)) blocked = true;
@@ -74,9 +73,9 @@ export async function exportPcap(store: EntryStore, worker: string, query: URLSe
     if (gone) return;
     if (p.linkType !== linkType) continue;
     writer.writeRecord(p.timestampMs, p.data, 0, p.data.length, p.wireLength);
-    if (blocked && !gone) {
+    if (blocked) {
       blocked = false;
-      await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      gone = !(await drained(res));
     }
   }
   writer.close();

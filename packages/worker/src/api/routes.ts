@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isShoalError } from '@shoal/model';
-import type { ResolutionPatch, Workload } from '@shoal/model';
+import { MAX_RESOLUTION_VERSION_LENGTH, type NameTable, type ResolutionAnswer, type ResolutionPatch, type Workload } from '@shoal/model';
 import { parseTargets } from '../targets.js';
 import type { WorkerCore } from '../worker-core.js';
 import { ApiError, ApiErrorCodes, readJson, sendJson } from './http-util.js';
@@ -50,7 +50,7 @@ export async function putTargets(core: WorkerCore, req: IncomingMessage, res: Se
 const WORKLOAD_FIELDS = ['name', 'namespace', 'pod', 'service', 'node'] as const;
 
 /** Checks a resolution table: {ip: {pod?, namespace?, service?, node?, name?}}, strings only. */
-export function parseResolution(json: unknown): Record<string, Workload> {
+export function parseResolution(json: unknown): NameTable {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new ApiError(400, ApiErrorCodes.WRK_ERR_BAD_REQUEST, 'the resolution table must be a JSON object: {"<ip>": {"pod": …, "namespace": …}}');
   }
@@ -71,28 +71,53 @@ export function parseResolution(json: unknown): Record<string, Workload> {
   return table;
 }
 
-/** PUT /resolution: the whole IP → workload table, applied to entries made from now on. */
-export async function putResolution(core: WorkerCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const table = parseResolution(await readJson(req));
-  core.resolution.replace(table);
-  sendJson(res, 200, { ok: true, addresses: core.resolution.size });
+/** A version of PUT or PATCH /resolution: an opaque, non-empty string of bounded length. */
+function parseVersion(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '' || value.length > MAX_RESOLUTION_VERSION_LENGTH) {
+    throw new ApiError(400, ApiErrorCodes.WRK_ERR_BAD_REQUEST, `"${field}" must be a non-empty string of at most ${MAX_RESOLUTION_VERSION_LENGTH} characters`);
+  }
+  return value;
 }
 
-const PATCH_FIELDS = new Set(['upsert', 'remove']);
+/**
+ * Checks a PUT /resolution body: a bare table (unversioned), or `{"version": "…", "table": {…}}`.
+ * A bare table's values are objects, so a string `version` tells the two apart.
+ */
+export function parseResolutionPut(json: unknown): { table: NameTable; version: string | null } {
+  const body = json as Record<string, unknown> | null;
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || typeof body['version'] !== 'string') return { table: parseResolution(json), version: null };
+  const unknown = Object.keys(body).filter((k) => k !== 'version' && k !== 'table');
+  if (unknown.length > 0) throw new ApiError(400, ApiErrorCodes.WRK_ERR_BAD_REQUEST, `a versioned resolution table takes only "version" and "table", not ${unknown.map((k) => `"${k}"`).join(', ')}`);
+  return { table: parseResolution(body['table']), version: parseVersion(body['version'], 'version') };
+}
+
+function answer(core: WorkerCore): ResolutionAnswer {
+  return { ok: true, addresses: core.resolution.size, version: core.resolution.version };
+}
+
+/** PUT /resolution: the whole IP → workload table (and its version), applied to entries made from now on. */
+export async function putResolution(core: WorkerCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { table, version } = parseResolutionPut(await readJson(req));
+  core.resolution.replace(table, version);
+  sendJson(res, 200, answer(core));
+}
+
+const PATCH_FIELDS = new Set(['upsert', 'remove', 'base', 'version']);
 
 /**
  * Checks a ResolutionPatch: `upsert` is a table as PUT /resolution takes it (same checks),
- * `remove` a list of addresses. Unknown keys are refused: a misspelt `removes` would otherwise
- * be a silent no-op that leaves stale names in force.
+ * `remove` a list of addresses, and `base` with `version` (both or neither) make it a
+ * VersionedResolutionPatch. Unknown keys are refused: a misspelt `removes` would otherwise be
+ * a silent no-op that leaves stale names in force.
  */
-export function parseResolutionPatch(json: unknown): ResolutionPatch {
+export function parseResolutionPatch(json: unknown): ResolutionPatch & { base?: string; version?: string } {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new ApiError(400, ApiErrorCodes.WRK_ERR_BAD_REQUEST, 'the resolution patch must be a JSON object: {"upsert": {"<ip>": {…}}, "remove": ["<ip>", …]}');
   }
   const body = json as Record<string, unknown>;
   const unknown = Object.keys(body).filter((k) => !PATCH_FIELDS.has(k));
-  if (unknown.length > 0) throw new ApiError(400, ApiErrorCodes.WRK_ERR_BAD_REQUEST, `the resolution patch takes only "upsert" and "remove", not ${unknown.map((k) => `"${k}"`).join(', ')}`);
-  const patch: ResolutionPatch = {};
+  if (unknown.length > 0) throw new ApiError(400, ApiErrorCodes.WRK_ERR_BAD_REQUEST, `the resolution patch takes only "upsert", "remove", "base" and "version", not ${unknown.map((k) => `"${k}"`).join(', ')}`);
+  const patch: ResolutionPatch & { base?: string; version?: string } = {};
   if (body['upsert'] !== undefined) patch.upsert = parseResolution(body['upsert']);
   const remove = body['remove'];
   if (remove !== undefined) {
@@ -101,13 +126,29 @@ export function parseResolutionPatch(json: unknown): ResolutionPatch {
     }
     patch.remove = remove;
   }
+  if ((body['base'] === undefined) !== (body['version'] === undefined)) {
+    throw new ApiError(400, ApiErrorCodes.WRK_ERR_BAD_REQUEST, 'a versioned patch needs both "base" (the version it applies to) and "version" (the version it makes)');
+  }
+  if (body['base'] !== undefined) {
+    patch.base = parseVersion(body['base'], 'base');
+    patch.version = parseVersion(body['version'], 'version');
+  }
   return patch;
 }
 
-/** PATCH /resolution: upserts and removals, checked whole before any is applied (atomic). */
+/**
+ * PATCH /resolution: upserts and removals, checked whole before any is applied (atomic). A
+ * versioned patch applies only to the table at its base: otherwise 409 with the worker's version,
+ * and the sender sends the whole table, since the change it has is not the one the table lacks.
+ */
 export async function patchResolution(core: WorkerCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  core.resolution.apply(parseResolutionPatch(await readJson(req)));
-  sendJson(res, 200, { ok: true, addresses: core.resolution.size });
+  const { base, version, ...patch } = parseResolutionPatch(await readJson(req));
+  if (base !== undefined && base !== core.resolution.version) {
+    const held = core.resolution.version;
+    throw new ApiError(409, ApiErrorCodes.WRK_ERR_VERSION, `this patch applies to version '${base}' of the name table, but the worker has ${held === null ? 'an unversioned table' : `version '${held}'`}: send the whole table (PUT /resolution)`, { version: held });
+  }
+  core.resolution.apply(patch, version ?? null);
+  sendJson(res, 200, answer(core));
 }
 
 /** GET /entries/:id (the id URL-encoded or not: it contains slashes). */

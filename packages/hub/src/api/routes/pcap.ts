@@ -1,6 +1,9 @@
 import type { ServerResponse } from 'node:http';
+import { PcapHeaders } from '@shoal/model';
 import type { Logger } from 'pino';
 import { mergePcaps, PcapSource } from '../../pcap/pcap-merge.js';
+import { HeadersTimeoutError, type PcapTimeouts } from '../../pcap/pcap-timeouts.js';
+import { runningTimer } from '../../workers/loop-stall.js';
 import { describe, type WorkerLink } from '../../workers/worker-link.js';
 import type { WorkerRegistry } from '../../workers/worker-registry.js';
 import { ApiError, badRequest, ErrorCodes, timeParam } from '../http-util.js';
@@ -11,6 +14,7 @@ interface Part {
   source: PcapSource;
   streams: number;
   skippedPackets: number;
+  missingIds: number;
 }
 
 function header(res: Response, name: string): number {
@@ -81,59 +85,122 @@ export function pcapFileName(query: URLSearchParams, now = Date.now()): string {
 }
 
 /**
+ * A worker's /pcap answer up to its headers, within `headersMs`; the timer goes once they came.
+ * `request` stays the request's: aborting it later closes the body too.
+ */
+async function pcapHeaders(link: WorkerLink, params: URLSearchParams, request: AbortController, headersMs: number): Promise<Response> {
+  const stop = runningTimer(headersMs, () => request.abort(new HeadersTimeoutError(link.name, headersMs)));
+  try {
+    return await link.fetch(`/pcap?${params}`, { signal: request.signal });
+  } finally {
+    stop();
+  }
+}
+
+/** The start of an error answer's body, for the log, read within the body timeout. */
+async function errorText(answer: Response, request: AbortController, bodyMs: number): Promise<string> {
+  const stop = runningTimer(bodyMs, () => request.abort());
+  try {
+    return (await answer.text()).slice(0, 200);
+  } catch {
+    return '(its body did not come)';
+  } finally {
+    stop();
+  }
+}
+
+/**
+ * Asks one worker for its part: its headers (within the headers timeout), then its file header
+ * and first record (each read within the body timeout), so the hub's own headers can name every
+ * worker that did not answer. Resolves "not-found" for ids it does not hold; throws when it failed,
+ * with its request aborted.
+ */
+async function askWorker(link: WorkerLink, params: URLSearchParams, timeouts: PcapTimeouts): Promise<Part | 'not-found'> {
+  const request = new AbortController();
+  let source: PcapSource | undefined;
+  try {
+    const answer = await pcapHeaders(link, params, request, timeouts.headersMs);
+    if (answer.status === 404 && params.has('ids')) {
+      request.abort();
+      return 'not-found';
+    }
+    if (!answer.ok || answer.body === null) throw new Error(`/pcap answered ${answer.status}: ${await errorText(answer, request, timeouts.bodyMs)}`);
+    source = new PcapSource(link.name, answer.body, { bodyTimeoutMs: timeouts.bodyMs, request });
+    const part = { source, streams: header(answer, PcapHeaders.STREAMS), skippedPackets: header(answer, PcapHeaders.SKIPPED_PACKETS), missingIds: header(answer, PcapHeaders.MISSING_IDS) };
+    await source.advance();
+    return part;
+  } catch (err) {
+    source?.cancel();
+    request.abort();
+    throw err;
+  }
+}
+
+/**
  * GET /pcap?ids=… or ?q=&from=&to=: each worker concerned exports its streams (its /pcap), and
  * the hub merges the files by packet time into one, streamed with backpressure (pcap-merge.ts),
- * writing a packet that two nodes captured once.
+ * writing a packet that two nodes captured once. A worker that does not answer within the
+ * timeouts (pcap-timeouts.ts), or fails, is left out rather than stalling the export: named in
+ * the X-Shoal-Unavailable-Workers header when that happens before the file starts, else in the
+ * X-Shoal-Failed-Workers trailer (docs/hub.md, GET /pcap).
  */
-export async function getPcap(registry: WorkerRegistry, query: URLSearchParams, res: ServerResponse, log: Logger): Promise<void> {
+export async function getPcap(registry: WorkerRegistry, query: URLSearchParams, res: ServerResponse, log: Logger, timeouts: PcapTimeouts): Promise<void> {
   const { asks, missingIds: missingBefore, unavailable } = plan(registry, query);
   let missingIds = missingBefore;
   const parts: Part[] = [];
   const failed: string[] = [];
-  await Promise.all(
-    asks.map(async ([link, params]) => {
-      try {
-        // No timeout on the body: a large export streams as fast as the client reads.
-        const answer = await link.fetch(`/pcap?${params}`, {}, 24 * 3600_000);
-        if (answer.status === 404 && params.has('ids')) {
-          missingIds += params.get('ids')!.split(',').length;
-          await answer.body?.cancel();
-          return;
+  try {
+    await Promise.all(
+      asks.map(async ([link, params]) => {
+        try {
+          const part = await askWorker(link, params, timeouts);
+          if (part === 'not-found') missingIds += params.get('ids')!.split(',').length;
+          else {
+            missingIds += part.missingIds;
+            parts.push(part);
+          }
+        } catch (err) {
+          log.warn({ worker: link.name, err: describe(err) }, 'pcap export from a worker failed or timed out; left out');
+          failed.push(link.name);
         }
-        if (!answer.ok || answer.body === null) throw new Error(`/pcap answered ${answer.status}: ${(await answer.text()).slice(0, 200)}`);
-        missingIds += header(answer, 'x-shoal-missing-ids');
-        const part = { source: new PcapSource(link.name, answer.body), streams: header(answer, 'x-shoal-streams'), skippedPackets: header(answer, 'x-shoal-skipped-packets') };
-        await part.source.advance();
-        parts.push(part);
-      } catch (err) {
-        log.warn({ worker: link.name, err: describe(err) }, 'pcap export from a worker failed');
-        failed.push(link.name);
+      }),
+    );
+    // The client left while the workers were asked: nothing to merge for.
+    if (res.destroyed) return;
+    if (query.has('ids') && parts.length === 0) {
+      if (failed.length > 0 || unavailable.length > 0) {
+        throw new ApiError(502, ErrorCodes.HUB_ERR_WORKER, `the workers holding these ids did not answer: ${[...failed, ...unavailable].join(', ')}; GET /status says why`);
       }
-    }),
-  );
-  if (query.has('ids') && parts.length === 0) {
-    if (failed.length > 0 || unavailable.length > 0) {
-      throw new ApiError(502, ErrorCodes.HUB_ERR_WORKER, `the workers holding these ids did not answer: ${[...failed, ...unavailable].join(', ')}; GET /status says why`);
+      throw new ApiError(404, ErrorCodes.HUB_ERR_NOT_FOUND, 'none of the ids is in a worker\'s store (never seen, or evicted)');
     }
-    throw new ApiError(404, ErrorCodes.HUB_ERR_NOT_FOUND, 'none of the ids is in a worker\'s store (never seen, or evicted)');
+    const linkType = parts.length === 0 ? 1 : chooseLinkType(parts);
+    const kept = parts.filter((p) => p.source.linkType === linkType);
+    const otherLinkType = parts.filter((p) => p.source.linkType !== linkType);
+    for (const p of otherLinkType) p.source.cancel();
+    res.writeHead(200, {
+      'content-type': 'application/vnd.tcpdump.pcap',
+      'content-disposition': `attachment; filename="${pcapFileName(query)}"`,
+      [PcapHeaders.STREAMS]: String(kept.reduce((n, p) => n + p.streams, 0)),
+      [PcapHeaders.LINK_TYPE]: String(linkType),
+      [PcapHeaders.SKIPPED_PACKETS]: String(kept.reduce((n, p) => n + p.skippedPackets, 0)),
+      [PcapHeaders.MISSING_IDS]: String(missingIds),
+      [PcapHeaders.WORKERS]: kept.map((p) => p.source.worker).join(','),
+      [PcapHeaders.UNAVAILABLE_WORKERS]: [...unavailable, ...failed].join(','),
+      [PcapHeaders.SKIPPED_WORKERS]: otherLinkType.map((p) => p.source.worker).join(','),
+      // RFC 9110 §6.6.2: the trailer field to come, after the file.
+      trailer: PcapHeaders.FAILED_WORKERS,
+    });
+    const failedLater: string[] = [];
+    const merged = await mergePcaps(kept.map((p) => p.source), linkType, res, (source, err) => {
+      log.warn({ worker: source.worker, err: describe(err) }, 'pcap export from a worker failed or stalled after the file started; the rest of its packets are left out');
+      failedLater.push(source.worker);
+    });
+    // The headers went out before the merge: what it left out as cross-node copies is logged.
+    if (merged.copies > 0) log.debug({ packets: merged.packets, copies: merged.copies }, 'pcap: packets captured on two nodes written once');
+    res.addTrailers({ [PcapHeaders.FAILED_WORKERS]: failedLater.join(',') });
+    res.end();
+  } finally {
+    // Whatever happened, no worker's body stays open (cancelling a finished one does nothing).
+    for (const p of parts) p.source.cancel();
   }
-  const linkType = parts.length === 0 ? 1 : chooseLinkType(parts);
-  const kept = parts.filter((p) => p.source.linkType === linkType);
-  const otherLinkType = parts.filter((p) => p.source.linkType !== linkType);
-  for (const p of otherLinkType) p.source.cancel();
-  res.writeHead(200, {
-    'content-type': 'application/vnd.tcpdump.pcap',
-    'content-disposition': `attachment; filename="${pcapFileName(query)}"`,
-    'x-shoal-streams': String(kept.reduce((n, p) => n + p.streams, 0)),
-    'x-shoal-link-type': String(linkType),
-    'x-shoal-skipped-packets': String(kept.reduce((n, p) => n + p.skippedPackets, 0)),
-    'x-shoal-missing-ids': String(missingIds),
-    'x-shoal-workers': kept.map((p) => p.source.worker).join(','),
-    'x-shoal-unavailable-workers': [...unavailable, ...failed].join(','),
-    'x-shoal-skipped-workers': otherLinkType.map((p) => p.source.worker).join(','),
-  });
-  const merged = await mergePcaps(kept.map((p) => p.source), linkType, res);
-  // The headers went out before the merge: what it left out as cross-node copies is logged.
-  if (merged.copies > 0) log.debug({ packets: merged.packets, copies: merged.copies }, 'pcap: packets captured on two nodes written once');
-  res.end();
 }
