@@ -4,8 +4,9 @@ import type { WebSocket } from 'ws';
 import { createHubServer } from './api/server.js';
 import { DEFAULT_CLIENT_LIMITS, type ClientLimits } from './feed/client-feed.js';
 import { FeedHub } from './feed/feed-hub.js';
+import { DEFAULT_HISTORY_LIMITS, HubHistory, type HistoryLimits } from './history/hub-history.js';
 import { DEFAULT_GROUP_OPTIONS, type GroupOptions } from './feed/query-group.js';
-import { createHubMetrics } from './metrics.js';
+import { createHubMetrics, registerHistoryMetrics } from './metrics.js';
 import type { NameLookup, PodDirectory } from './names.js';
 import type { PodDirectory as ClusterPods } from './names/pod-directory.js';
 import { TargetPusher } from './targets/target-pusher.js';
@@ -38,6 +39,8 @@ export interface HubOptions {
   link?: Partial<LinkOptions>;
   feed?: Partial<GroupOptions>;
   clientLimits?: ClientLimits;
+  /** Bounds of /entries, /stats and /servicemap (`--max-history-limit`, `--max-walks`, `--walk-share-ms`). */
+  history?: Partial<HistoryLimits>;
 }
 
 export interface RunningHub {
@@ -59,6 +62,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const feeds = new FeedHub(registry, options.names, feedOptions, log);
   const sockets = new Set<WebSocket>();
   const metrics = createHubMetrics(registry, feeds, () => sockets.size);
+  const history = new HubHistory(registry, options.names, { ...DEFAULT_HISTORY_LIMITS, ...options.history });
+  registerHistoryMetrics(metrics, history);
   const targets = options.pods === undefined ? undefined : new TargetPusher(registry, options.pods, log);
   const resolution = options.names === undefined ? undefined : new ResolutionPusher(registry, options.names, log);
   // After the pushers and feeds subscribed to the registry: the workers found now get the same as later ones.
@@ -70,6 +75,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     token: options.token,
     targets,
     names: options.names,
+    history,
     resolution,
   });
   try {

@@ -83,6 +83,8 @@ export const ErrorCodes = {
   HUB_ERR_WORKER: 'HUB_ERR_WORKER',
   /** Hub API: the hub failed on its side (HTTP 500); its log says more. */
   HUB_ERR_INTERNAL: 'HUB_ERR_INTERNAL',
+  /** Hub API: as many /stats and /servicemap walks as `--max-walks` are running (HTTP 503, Retry-After). */
+  HUB_ERR_TOO_MANY_WALKS: 'HUB_ERR_TOO_MANY_WALKS',
 
   /** Front server (`shoal front`): the hub behind `/api` cannot be reached (HTTP 502). */
   FRONT_ERR_HUB: 'FRONT_ERR_HUB',

@@ -1,6 +1,6 @@
-import { isShoalError } from '@shoal/model';
+import { isShoalError, MAX_HISTORY_LIMIT } from '@shoal/model';
 import {
-  createHubLogger, DEFAULT_GROUP_OPTIONS, DEFAULT_WORKER_LABELS, DEFAULT_WORKER_PORT, defaultWorkerNamespace, parseLabelSelector, parseWorkerList, readTokenFile, startHub,
+  createHubLogger, DEFAULT_GROUP_OPTIONS, DEFAULT_HISTORY_LIMITS, DEFAULT_WORKER_LABELS, DEFAULT_WORKER_PORT, defaultWorkerNamespace, parseLabelSelector, parseWorkerList, readTokenFile, startHub,
   startHubNames, type HubNames, type HubOptions, type RunningHub, type WorkerPodSelector,
 } from '@shoal/hub';
 import type { Command } from '../main.js';
@@ -15,6 +15,9 @@ import { untilStopSignal } from '../stop-signal.js';
 const DEFAULTS = { port: 8898 } as const;
 /** Beyond 10 s a live feed is no longer live; 0 delivers each entry as it arrives. */
 const MAX_MERGE_WINDOW_MS = 10_000;
+/** Past a minute a shared walk's answer is too stale for a live view to show. */
+const MAX_WALK_SHARE_MS = 60_000;
+const MAX_WALKS = 1000;
 
 const usage = `Usage: shoal hub [options]
 
@@ -47,6 +50,14 @@ Options:
                             workers, 0-${MAX_MERGE_WINDOW_MS} ms (default ${DEFAULT_GROUP_OPTIONS.windowMs}): longer keeps the
                             stream in time order when a worker's clock or link runs late,
                             shorter delivers sooner (a later entry then arrives out of order)
+  --max-history-limit N     the largest limit= of GET /entries, 1-${MAX_HISTORY_LIMIT} (default
+                            ${DEFAULT_HISTORY_LIMITS.maxPageEntries}); a larger one is lowered to it. One page holds up to
+                            N entries from each worker in the hub's memory
+  --max-walks N             /stats and /servicemap walks of the history running at once,
+                            1-${MAX_WALKS} (default ${DEFAULT_HISTORY_LIMITS.maxWalks}); one more gets 503 HUB_ERR_TOO_MANY_WALKS with
+                            Retry-After
+  --walk-share-ms MS        how long a walk's answer serves the same /stats or /servicemap
+                            question again, 0-${MAX_WALK_SHARE_MS} (default ${DEFAULT_HISTORY_LIMITS.shareMs}; 0: only while it runs)
   --log-level LEVEL         fatal | error | warn | info | debug (default info)
 
 Exit codes: 0 stopped by SIGTERM/SIGINT; 1 could not start (port in use); 2 bad command
@@ -68,6 +79,9 @@ async function run(argv: string[]): Promise<number> {
       'worker-namespace': { type: 'string' },
       'worker-port': { type: 'string' },
       'merge-window': { type: 'string' },
+      'max-history-limit': { type: 'string' },
+      'max-walks': { type: 'string' },
+      'walk-share-ms': { type: 'string' },
       'log-level': { type: 'string' },
     },
   });
@@ -82,6 +96,11 @@ async function run(argv: string[]): Promise<number> {
     workers,
     logger: log,
     feed: { windowMs },
+    history: {
+      maxPageEntries: integerOption('--max-history-limit', values['max-history-limit'], DEFAULT_HISTORY_LIMITS.maxPageEntries, 1, MAX_HISTORY_LIMIT),
+      maxWalks: integerOption('--max-walks', values['max-walks'], DEFAULT_HISTORY_LIMITS.maxWalks, 1, MAX_WALKS),
+      shareMs: integerOption('--walk-share-ms', values['walk-share-ms'], DEFAULT_HISTORY_LIMITS.shareMs, 0, MAX_WALK_SHARE_MS),
+    },
     ...(values.host !== undefined ? { host: values.host } : {}),
     ...(values['worker-token-file'] !== undefined ? { workerToken: readTokenFile(values['worker-token-file'], '--worker-token-file') } : {}),
     ...(values['token-file'] !== undefined ? { token: readTokenFile(values['token-file'], '--token-file') } : {}),

@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ClientLimits } from '../feed/client-feed.js';
 import type { FeedHub } from '../feed/feed-hub.js';
+import type { HubHistory } from '../history/hub-history.js';
 import type { NameLookup } from '../names.js';
 import type { ResolutionPusher } from '../workers/resolution-pusher.js';
 import type { TargetPusher } from '../targets/target-pusher.js';
@@ -37,6 +38,8 @@ export interface ApiContext {
   /** Present when the hub has a pod source; /targets answers 409 without one. */
   targets: TargetPusher | undefined;
   names: NameLookup | undefined;
+  /** /entries, /stats and /servicemap: the workers, the names and the bounds of history reads. */
+  history: HubHistory;
   resolution: ResolutionPusher | undefined;
   log: Logger;
 }
@@ -81,10 +84,10 @@ export function createHubServer(ctx: ApiContext): Server {
   };
   const guarded: Record<string, [string, Handler]> = {
     '/status': ['GET', (_req, res) => getStatus(ctx, res)],
-    '/entries': ['GET', (_req, res, url) => getHistory(registry, ctx.names, url.searchParams, res)],
+    '/entries': ['GET', (_req, res, url) => getHistory(ctx.history, url.searchParams, res)],
     '/pcap': ['GET', (_req, res, url) => getPcap(registry, url.searchParams, res, log)],
-    '/stats': ['GET', (_req, res, url) => getStats(registry, url.searchParams, res)],
-    '/servicemap': ['GET', (_req, res, url) => getServiceMap(registry, url.searchParams, res)],
+    '/stats': ['GET', (_req, res, url) => getStats(ctx.history, url.searchParams, res)],
+    '/servicemap': ['GET', (_req, res, url) => getServiceMap(ctx.history, url.searchParams, res)],
     '/query/validate': ['POST', (req, res) => validateQuery(req, res)],
     '/targets': ['GET|PUT', (req, res) => (req.method === 'PUT' ? putTargets(ctx.targets, req, res) : getTargets(ctx.targets, res))],
   };
