@@ -8,7 +8,9 @@ import { callKey, COPY_TOLERANCE_MS, CrossNodeCopies, mayHaveCopy } from '../fee
  * here an entry that may have a copy is held until nothing older could be one (the walk is past
  * its timestamp minus COPY_TOLERANCE_MS), then the entries of its call are decided oldest first.
  * Calls pair only with themselves, so each is decided as the feed would, without the whole walk
- * held: at most the last COPY_TOLERANCE_MS of calls between nodes.
+ * held: what is held is the last COPY_TOLERANCE_MS of calls between nodes, and the run of a call
+ * repeated identically on one connection more often than that (a health check polled each
+ * second), since where such a run starts decides how its entries pair.
  */
 export class HistoryCopies {
   private readonly copies = new CrossNodeCopies();

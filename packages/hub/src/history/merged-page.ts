@@ -1,5 +1,5 @@
 import type { Entry } from '@shoal/model';
-import { COPY_TOLERANCE_MS, mayHaveCopy } from '../feed/cross-node-copies.js';
+import { callKey, COPY_TOLERANCE_MS, mayHaveCopy } from '../feed/cross-node-copies.js';
 import { HistoryCopies } from './history-copies.js';
 import type { HistoryMerge } from './history-merge.js';
 
@@ -50,19 +50,35 @@ export async function mergedPage(merge: HistoryMerge, limit: number): Promise<{ 
 
 /**
  * `page` without the copies of calls captured on two nodes. The copy kept is the earlier one,
- * so a call near the page's end may have its kept copy below it, on the next page: the workers
- * are read down to COPY_TOLERANCE_MS below the page's oldest such call (at most CONTEXT_ROUNDS
- * more pages) and the calls decided with what is there.
+ * so a call near the page's end may have its kept copy below it, on the next page: while a
+ * call has no copy among the entries at hand, the workers not read down to COPY_TOLERANCE_MS
+ * below it are asked for one more page (at most CONTEXT_ROUNDS), then the calls are decided
+ * with what is there.
  */
 async function withoutCopies(merge: HistoryMerge, page: Entry[], beyond: Entry[]): Promise<Entry[]> {
   const candidates = page.filter(mayHaveCopy);
   if (candidates.length === 0) return page;
-  const floor = candidates[candidates.length - 1]!.timestamp - COPY_TOLERANCE_MS;
-  for (let round = 0; round < CONTEXT_ROUNDS && merge.short(floor); round++) await merge.reach(floor);
-  const below = beyond.concat(merge.unreleased()).filter((e) => e.timestamp >= floor);
+  let below = beyond.concat(merge.unreleased());
+  for (let round = 0; round < CONTEXT_ROUNDS; round++) {
+    const floor = Math.min(...unpaired(candidates, page.concat(below)).map((e) => e.timestamp)) - COPY_TOLERANCE_MS;
+    if (!merge.short(floor)) break;
+    await merge.reach(floor);
+    below = beyond.concat(merge.unreleased());
+  }
   const kept = new Set<Entry>();
   const copies = new HistoryCopies((e) => kept.add(e));
   for (const e of page.concat(below).sort(newestFirst)) copies.push(e);
   copies.flush();
   return page.filter((e) => kept.has(e));
+}
+
+/** The `candidates` with no entry of the same call from another worker within COPY_TOLERANCE_MS in `seen`. */
+function unpaired(candidates: Entry[], seen: Entry[]): Entry[] {
+  const byCall = new Map<string, Entry[]>();
+  for (const e of seen) {
+    if (!mayHaveCopy(e)) continue;
+    const key = callKey(e);
+    byCall.set(key, [...(byCall.get(key) ?? []), e]);
+  }
+  return candidates.filter((x) => !byCall.get(callKey(x))!.some((y) => y.worker !== x.worker && Math.abs(x.timestamp - y.timestamp) <= COPY_TOLERANCE_MS));
 }
