@@ -50,9 +50,9 @@ Options:
                             workers, 0-${MAX_MERGE_WINDOW_MS} ms (default ${DEFAULT_GROUP_OPTIONS.windowMs}): longer keeps the
                             stream in time order when a worker's clock or link runs late,
                             shorter delivers sooner (a later entry then arrives out of order)
-  --max-history-limit N     the largest limit= of GET /entries, 1-${MAX_HISTORY_LIMIT} (default
-                            ${DEFAULT_HISTORY_LIMITS.maxPageEntries}); a larger one is lowered to it. One page holds up to
-                            N entries from each worker in the hub's memory
+  --max-history-limit N     the largest limit= of GET /entries, 1-${MAX_HISTORY_LIMIT} (default ${DEFAULT_HISTORY_LIMITS.maxPageEntries}); a
+                            larger one is lowered to it. A page holds up to N entries of
+                            each worker in the hub's memory
   --max-walks N             /stats and /servicemap walks of the history running at once,
                             1-${MAX_WALKS} (default ${DEFAULT_HISTORY_LIMITS.maxWalks}); one more gets 503 HUB_ERR_TOO_MANY_WALKS with
                             Retry-After
