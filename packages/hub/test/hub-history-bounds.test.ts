@@ -3,6 +3,7 @@
  * flag's option, its metric and what a client is told: `limit` lowered to --max-history-limit,
  * /stats and /servicemap walks capped by --max-walks (503 HUB_ERR_TOO_MANY_WALKS with
  * Retry-After), and the same walk asked again within --walk-share-ms answered from the first.
+ * And a worker that cannot answer: named in `unavailable`, the others' history served.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -23,8 +24,8 @@ async function metric(base: string, name: string): Promise<number> {
   return Number(line.slice(name.length + 1));
 }
 
-describe('hub history bounds', { timeout: 120_000 }, () => {
-  it('lowers a limit above --max-history-limit to it, says so in the page and counts it', async () => {
+describe('hub history: bounds and partial answers', { timeout: 120_000 }, () => {
+  it('lowers a limit above --max-history-limit to it, says so in the page and counts it; refuses bad parameters', async () => {
     const c = await startCluster(['node-a'], { history: { maxPageEntries: 3 } });
     try {
       assert.ok(await waitFor(() => c.hub.registry.up().length === 1));
@@ -42,6 +43,10 @@ describe('hub history bounds', { timeout: 120_000 }, () => {
         assert.equal(r.status, 400, bad);
         assert.equal(r.body.error.code, 'HUB_ERR_BAD_REQUEST');
         assert.match(r.body.error.message, /^limit= must be a whole number/);
+      }
+      for (const route of ['/entries', '/stats', '/servicemap']) {
+        const r = await getJson(c.hubBase, `${route}?q=${encodeURIComponent('method ==')}`);
+        assert.deepEqual([r.status, r.body.error.code, r.body.error.position.column], [400, 'FLT_ERR_SYNTAX', 10], `${route}: refused before any worker is asked`);
       }
     } finally {
       await c.close();
@@ -90,6 +95,30 @@ describe('hub history bounds', { timeout: 120_000 }, () => {
       worker.child.kill('SIGCONT');
       await hub.close();
       await worker.stop();
+    }
+  });
+
+  it('names a worker that cannot answer and pages on through the others', async () => {
+    const c = await startCluster(['node-a', 'node-b']);
+    try {
+      assert.ok(await waitFor(() => c.hub.registry.up().length === 2));
+      await Promise.all(c.workers.map((w) => w.play(FIXTURES.keepAlive.path)));
+      assert.ok(await waitFor(() => c.workers.every((w) => w.stored() === FIXTURES.keepAlive.entries)));
+      await c.workers[1]!.stop();
+      const seen: Json[] = [];
+      let before: number | null = Infinity;
+      while (before !== null) {
+        assert.ok(seen.length <= FIXTURES.keepAlive.entries, 'the walk ends');
+        const page: Json = (await getJson(c.hubBase, `/entries?limit=1${before === Infinity ? '' : `&before=${before}`}`)).body;
+        assert.deepEqual(Object.keys(page.unavailable ?? {}), ['node-b'], 'each page says it lacks node-b');
+        seen.push(...page.entries);
+        before = page.next;
+      }
+      assert.deepEqual(seen.map((e) => e.worker), Array(FIXTURES.keepAlive.entries).fill('node-a'));
+      const stats = (await getJson(c.hubBase, '/stats?from=0')).body;
+      assert.deepEqual([stats.entries, Object.keys(stats.unavailable)], [FIXTURES.keepAlive.entries, ['node-b']]);
+    } finally {
+      await c.close();
     }
   });
 
