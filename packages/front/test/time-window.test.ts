@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { emptyReason } from '../src/domain/empty-window.js';
-import { LIVE_WINDOW_MS, rangeSearch, timeWindow } from '../src/domain/time-window.js';
+import { LIVE_STEP_MS, LIVE_WINDOW_MS, rangeSearch, timeWindow } from '../src/domain/time-window.js';
 
 const NOW = 1_796_150_000_000;
 
@@ -13,6 +13,14 @@ describe('timeWindow', () => {
     assert.deepEqual(timeWindow({ from: 10, to: 500 }, NOW), { from: 10, to: 500, live: false });
     assert.deepEqual(timeWindow({ to: NOW - 5 }, NOW), { from: NOW - 5 - LIVE_WINDOW_MS, to: NOW - 5, live: false });
     assert.deepEqual(timeWindow({ from: NOW - 60_000 }, NOW), { from: NOW - 60_000, to: NOW, live: true });
+  });
+  it('ends a live window on the next whole step, so that tabs asking within one step ask the same', () => {
+    assert.equal(NOW % LIVE_STEP_MS, 0);
+    for (const now of [NOW + 1, NOW + 2_500.5, NOW + LIVE_STEP_MS - 1, NOW + LIVE_STEP_MS]) {
+      assert.deepEqual(timeWindow({}, now), { from: NOW + LIVE_STEP_MS - LIVE_WINDOW_MS, to: NOW + LIVE_STEP_MS, live: true }, String(now));
+    }
+    assert.deepEqual(timeWindow({ from: NOW - 60_000 }, NOW + 1), { from: NOW - 60_000, to: NOW + LIVE_STEP_MS, live: true });
+    assert.deepEqual(timeWindow({ to: NOW + 1 }, NOW + 2), { from: NOW + 1 - LIVE_WINDOW_MS, to: NOW + 1, live: false }, 'a fixed end stays as given');
   });
   it("gives the hub's range parameters", () => {
     assert.equal(rangeSearch('http', { from: 1.5, to: 9.2, live: false }, { bucket: '5' }), 'q=http&from=1&to=10&bucket=5');

@@ -4,8 +4,9 @@ import type { WebSocket } from 'ws';
 import { createHubServer } from './api/server.js';
 import { DEFAULT_CLIENT_LIMITS, type ClientLimits } from './feed/client-feed.js';
 import { FeedHub } from './feed/feed-hub.js';
+import { DEFAULT_HISTORY_LIMITS, HubHistory, type HistoryLimits } from './history/hub-history.js';
 import { DEFAULT_GROUP_OPTIONS, type GroupOptions } from './feed/query-group.js';
-import { createHubMetrics } from './metrics.js';
+import { createHubMetrics, registerHistoryMetrics } from './metrics.js';
 import type { NameLookup, PodDirectory } from './names.js';
 import type { PodDirectory as ClusterPods } from './names/pod-directory.js';
 import { DEFAULT_PCAP_TIMEOUTS, type PcapTimeouts } from './pcap/pcap-timeouts.js';
@@ -52,6 +53,8 @@ export interface HubOptions {
   targetStore?: SelectionStore;
   /** How long GET /pcap waits for a worker's headers, and for each piece of its body. */
   pcap?: Partial<PcapTimeouts>;
+  /** Bounds of /entries, /stats and /servicemap (`--max-history-limit`, `--max-walks`, `--walk-share-ms`). */
+  history?: Partial<HistoryLimits>;
 }
 
 export interface RunningHub {
@@ -76,6 +79,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const feeds = new FeedHub(registry, options.names, feedOptions, log);
   const sockets = new Set<WebSocket>();
   const metrics = createHubMetrics(registry, feeds, () => sockets.size);
+  const history = new HubHistory(registry, options.names, { ...DEFAULT_HISTORY_LIMITS, ...options.history });
+  registerHistoryMetrics(metrics, history);
   const transport = registryTransport(registry);
   const pushOptions = { ...DEFAULT_PUSH_OPTIONS, backoffBaseMs: linkOptions.backoffBaseMs, backoffMaxMs: linkOptions.backoffMaxMs };
   const targets = options.pods === undefined ? undefined : new TargetPusher(registry, options.pods, transport, pushOptions, log, options.targetStore);
@@ -94,6 +99,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     allowedOrigins: options.allowedOrigins ?? [],
     targets,
     names: options.names,
+    history,
     resolution,
     pcap: { ...DEFAULT_PCAP_TIMEOUTS, ...options.pcap },
   });

@@ -15,6 +15,8 @@ export { DEFAULT_CLIENT_LIMITS } from './feed/client-feed.js';
 export type { ClientLimits } from './feed/client-feed.js';
 export { MergeWindow } from './feed/merge-window.js';
 export { DEFAULT_GROUP_OPTIONS } from './feed/query-group.js';
+export { DEFAULT_HISTORY_LIMITS } from './history/hub-history.js';
+export type { HistoryLimits } from './history/hub-history.js';
 export { METRIC_PREFIX } from './metrics.js';
 export type { NameLookup, Pod, PodDirectory } from './names.js';
 export { parseSelection, selectPods, DEFAULT_SELECTION } from './targets/target-selection.js';

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { FeedHub } from './feed/feed-hub.js';
+import type { HubHistory } from './history/hub-history.js';
 import type { WorkerRegistry } from './workers/worker-registry.js';
 
 export const METRIC_PREFIX = 'shoal_hub_';
@@ -51,4 +52,19 @@ export function createHubMetrics(workers: WorkerRegistry, feeds: FeedHub, socket
   mirrored(registry, 'feed_rejected_entries_total', 'Entries a worker sent that failed the hub\'s own check of the filter', () => feeds.counters.rejected);
   mirrored(registry, 'feed_late_entries_total', 'Entries that arrived after the merge window had passed their time (delivered out of order)', () => feeds.counters.late);
   return registry;
+}
+
+/** The bounds of the history routes at work (docs/hub.md, "Bounds of the history"). */
+export function registerHistoryMetrics(registry: Registry, history: HubHistory): void {
+  const walks = history.walks;
+  new Gauge({
+    name: `${METRIC_PREFIX}walks_running`, help: '/stats and /servicemap walks of the history running now (at most --max-walks)', registers: [registry],
+    collect() {
+      this.set(walks.running);
+    },
+  });
+  mirrored(registry, 'walks_total', '/stats and /servicemap walks of the history started', () => walks.counts.walks);
+  mirrored(registry, 'walks_refused_total', '/stats and /servicemap requests refused with 503 HUB_ERR_TOO_MANY_WALKS: --max-walks walks were running', () => walks.counts.refused);
+  mirrored(registry, 'walks_shared_total', '/stats and /servicemap answers given from the same question\'s walk, running or finished within --walk-share-ms', () => walks.counts.shared);
+  mirrored(registry, 'history_limit_lowered_total', 'GET /entries requests whose limit= was lowered to --max-history-limit', () => history.limitsLowered);
 }

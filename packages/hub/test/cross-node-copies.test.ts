@@ -4,27 +4,7 @@ import { describe, it } from 'node:test';
 import type { Entry } from '@shoal/model';
 import { CrossNodeCopies } from '../dist/feed/cross-node-copies.js';
 import { CopyFreeMerge } from '../dist/feed/copy-free-merge.js';
-
-/** An entry of `GET /x -> 200` from the traffic pod (node-2) to front (node-1), as `worker` made it. */
-function call(worker: string, ts: number, nodes: [string | undefined, string | undefined] = ['node-2', 'node-1'], path = '/x'): Entry {
-  return {
-    id: `${worker}/r/${ts}`,
-    stream: `${worker}/r/tcp/1`,
-    timestamp: ts,
-    elapsedMs: 1,
-    protocol: { name: 'http', abbr: 'HTTP', layer4: 'tcp' },
-    capture: 'ebpf',
-    src: { ip: '10.244.2.4', port: 40000, ...(nodes[0] !== undefined ? { node: nodes[0] } : {}) },
-    dst: { ip: '10.244.1.3', port: 8080, ...(nodes[1] !== undefined ? { node: nodes[1] } : {}) },
-    node: { name: worker, ip: '' },
-    worker,
-    summary: { method: 'GET', path, status: 200, text: `GET ${path} -> 200` },
-    request: null,
-    response: null,
-    requestSize: 60,
-    responseSize: 120,
-  };
-}
+import { callEntry as call } from './helpers/call-entry.js';
 
 describe('cross-node copies', () => {
   it('the second node’s entry of a call is a copy, within the clocks’ tolerance', () => {

@@ -1,186 +1,173 @@
 /**
- * History and aggregates across real workers: /entries merged newest first and paged with
- * `next`, /stats per protocol per bucket, /servicemap edges. Each test starts its own cluster
- * (helpers/cluster.ts: in-process workers fed by ReplaySource, a real hub), replays the HTTP/1
- * fixtures into both workers, and checks the hub's answers against each worker's own
- * `GET /entries`. Both workers replay keep-alive, so the same calls are in both stores under
- * different ids; the hub does not merge them (a copy needs its ends named on two nodes), so
- * counts add up across workers.
+ * History across three real workers (helpers/cluster.ts: in-process workers fed by ReplaySource
+ * at the files' own times, a real hub), each holding 20,000 entries of a capture made from real
+ * traffic (helpers/spread-capture.ts): copies of one keep-alive connection, in groups of four
+ * sharing their packets' times, on one timeline for all workers, so twelve entries share each
+ * timestamp across the workers. The ground truth is `shoal dissect` of the same files, through
+ * the same CEL filter (@shoal/filter): GET /entries paged with `next`, /stats and /servicemap
+ * must give exactly that.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { allUp, FIXTURES, getJson, startCluster, type Cluster, type Json } from './helpers/cluster.js';
+import * as fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { compileFilter } from '@shoal/filter';
+import type { Entry } from '@shoal/model';
+import { fixture, getJson, startCluster, waitFor, type Cluster, type Json } from './helpers/cluster.js';
+import { dissectFile, writeSpreadCapture } from './helpers/spread-capture.js';
 
-const NAMES = ['node-a', 'node-b'];
-/** node-a: keep-alive; node-b: keep-alive then head. */
-const EXPECTED = { 'node-a': FIXTURES.keepAlive.entries, 'node-b': FIXTURES.keepAlive.entries + FIXTURES.head.entries } as Record<string, number>;
+const NAMES = ['node-a', 'node-b', 'node-c'];
+/** status-204-304.pcap: one connection, four exchanges. */
+const EXCHANGES = 4;
+const COPIES = 5_000;
+const PER_WORKER = COPIES * EXCHANGES;
+const GROUP = 4;
+const START_MS = 1_800_000_000_000;
+const STEP_MS = 2;
+/** Copy k of worker w speaks from this port: the ports say which copies are the oldest. */
+const portOf = (w: number, k: number): number => 20_000 + NAMES.length * k + w;
+/** The GET /api/users of the two oldest copies of each worker: six of 60,000 entries. */
+const RARE = `src.port < ${portOf(0, 2)} && path == "/api/users"`;
+/** A worker reads at most this many entries per GET /entries (its examine cap), so RARE takes many. */
+const MAX_EXAMINED = 2_000;
 
-/** A worker's own answer to GET /entries (one page of up to 1000, which holds everything here). */
-async function workerEntries(c: Cluster, i: number, q = ''): Promise<Json[]> {
-  const r = await getJson(`http://127.0.0.1:${c.workers[i]!.port}`, `/entries?limit=1000&q=${encodeURIComponent(q)}`, { authorization: `Bearer ${c.token}` });
-  assert.equal(r.status, 200);
-  assert.equal(r.body.next, null);
-  return r.body.entries;
-}
+/** What identifies an exchange whichever process dissected it (ids and names differ). */
+const keyOf = (e: Json): string => `${e.timestamp}|${e.src.ip}:${e.src.port}>${e.dst.ip}:${e.dst.port}|${e.summary.text}|${e.requestSize}|${e.responseSize}|${e.elapsedMs}`;
 
 /**
- * A cluster whose workers have stored the fixtures. The workers play one after the other, each
- * waiting for its entries to be stored, so no two workers' entries share a timestamp (the hub
- * does not promise to keep those on one page).
+ * Follows `next` from `before` (default: the newest entry) until the hub says nothing is left,
+ * or until a page reaches back to `from`.
  */
-async function playedCluster(): Promise<{ c: Cluster; stored: Json[][] }> {
-  const c = await startCluster(NAMES);
-  try {
-    assert.ok(await allUp(c), 'both workers up');
-    const k = FIXTURES.keepAlive;
-    // [worker, fixture, entries that worker holds afterwards]
-    const plays: [number, string, number][] = [[0, k.path, k.entries], [1, k.path, k.entries], [1, FIXTURES.head.path, k.entries + FIXTURES.head.entries]];
-    for (const [i, path, want] of plays) {
-      await c.workers[i]!.play(path);
-      let n = -1;
-      for (let tries = 0; tries < 500 && n < want; tries++) {
-        n = (await workerEntries(c, i)).length;
-        if (n < want) await new Promise((r) => setTimeout(r, 20));
-      }
-      assert.equal(n, want, `${NAMES[i]} stored its entries`);
-    }
-    const stored = await Promise.all(NAMES.map((_, i) => workerEntries(c, i)));
-    NAMES.forEach((n, i) => {
-      assert.equal(stored[i]!.length, EXPECTED[n]);
-      assert.ok(stored[i]!.every((e) => e.worker === n));
-    });
-    return { c, stored };
-  } catch (err) {
-    await c.close();
-    throw err;
+async function allPages(c: Cluster, query: string, before = Infinity, from = -Infinity): Promise<Json[]> {
+  const pages: Json[] = [];
+  let cursor: number | null = before;
+  for (let n = 0; n < 1000; n++) {
+    const r = await getJson(c.hubBase, `/entries?${query}${cursor === Infinity ? '' : `&before=${cursor}`}`);
+    assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 300));
+    pages.push(r.body);
+    cursor = r.body.next;
+    if (cursor === null || cursor <= from) return pages;
   }
+  assert.fail('more than 1000 pages');
 }
 
-const bytesOf = (e: Json): number => e.requestSize + e.responseSize;
-const isError = (e: Json): boolean => (e.summary.status ?? 0) >= 500 || e.malformed !== undefined;
-const workload = (p: Json): string => {
-  const name = p.name ?? p.pod ?? p.service ?? p.ip;
-  return p.namespace === undefined ? name : `${p.namespace}/${name}`;
-};
-/** Nearest-rank percentile, computed here independently of the hub. */
-function nearestRank(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]!;
+/** `got` holds exactly the exchanges of `want`, newest first, each once. */
+function assertSameHistory(got: Json[], want: Entry[]): void {
+  assert.equal(new Set(got.map((e) => e.id)).size, got.length, 'no entry twice');
+  assert.ok(got.every((e, i) => i === 0 || got[i - 1].timestamp >= e.timestamp), 'newest first');
+  assert.deepEqual(got.map(keyOf).sort(), want.map(keyOf).sort());
 }
 
-describe('hub history over two real workers', () => {
-  it('GET /entries pages back through both workers, newest first, each entry once', async () => {
-    const { c, stored } = await playedCluster();
-    try {
-      const byId = new Map(stored.flat().map((e) => [e.id, e]));
-      const seen: Json[] = [];
-      let before: number | null = null;
-      let pages = 0;
-      do {
-        const r = await getJson(c.hubBase, `/entries?limit=3${before === null ? '' : `&before=${before}`}`);
-        assert.equal(r.status, 200);
-        assert.ok(r.body.entries.length > 0, 'no empty page before the end');
-        seen.push(...r.body.entries);
-        before = r.body.next;
-        pages++;
-      } while (before !== null && pages < 20);
-      assert.equal(before, null, 'the last page says there is no more');
-      assert.ok(pages >= Math.ceil(byId.size / 3), `paged in steps of 3 (${pages} pages)`);
-      assert.equal(seen.length, byId.size, 'as many entries as both workers stored');
-      assert.equal(new Set(seen.map((e) => e.id)).size, seen.length, 'no entry twice');
-      assert.ok(seen.every((e, i) => i === 0 || seen[i - 1].timestamp >= e.timestamp), 'newest first');
-      for (const e of seen) assert.deepEqual(e, byId.get(e.id), `${e.id} as its worker stored it`);
-      NAMES.forEach((n, i) => {
-        assert.deepEqual(seen.filter((e) => e.worker === n).map((e) => e.id), stored[i]!.map((e) => e.id), `${n}'s entries in its own order`);
-      });
-    } finally {
-      await c.close();
+describe('hub history over three real workers × 20,000 entries', { timeout: 300_000 }, () => {
+  let c: Cluster;
+  let dir: string;
+  /** Each worker's capture as `shoal dissect` reads it. */
+  let truth: Entry[];
+
+  before(async () => {
+    dir = fs.mkdtempSync(join(tmpdir(), 'shoal-hub-history-'));
+    c = await startCluster(NAMES, {}, { fileTime: true, historyMaxExamined: MAX_EXAMINED, storageLimitBytes: 256 << 20 });
+    truth = [];
+    await Promise.all(
+      c.workers.map(async (w, i) => {
+        const path = join(dir, `${w.name}.pcap`);
+        writeSpreadCapture(fixture('status-204-304'), path, { copies: COPIES, group: GROUP, startMs: START_MS, stepMs: STEP_MS, port: (k) => portOf(i, k) });
+        truth.push(...dissectFile(path));
+        await w.play(path);
+      }),
+    );
+    assert.equal(truth.length, NAMES.length * PER_WORKER, 'dissect finds every exchange');
+    assert.ok(await waitFor(() => c.workers.every((w) => w.stored() === PER_WORKER), 60_000), `stored: ${c.workers.map((w) => w.stored())}`);
+    assert.ok(await waitFor(() => c.hub.registry.up().length === NAMES.length), 'every worker up');
+  });
+
+  after(async () => {
+    await c?.close();
+    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the captures have runs of equal timestamps, across workers', () => {
+    const perTimestamp = new Map<number, number>();
+    for (const e of truth) perTimestamp.set(e.timestamp, (perTimestamp.get(e.timestamp) ?? 0) + 1);
+    assert.equal(Math.min(...perTimestamp.values()), GROUP * NAMES.length);
+  });
+
+  it('GET /entries pages back through every entry, newest first, each once, never cutting a timestamp', async () => {
+    const limit = 1000;
+    const pages = await allPages(c, `limit=${limit}`);
+    assertSameHistory(pages.flatMap((p) => p.entries), truth);
+    for (const page of pages.slice(0, -1)) {
+      // At least `limit`, then only the rest of the limit-th entry's timestamp.
+      const last = page.entries[limit - 1].timestamp;
+      assert.ok(page.entries.slice(limit).every((e: Json) => e.timestamp === last), 'past the limit, only one timestamp\'s group');
+      assert.equal(page.next, last, 'the next page starts below that group');
+      assert.equal(page.limit, limit);
+      assert.equal(page.unavailable, undefined);
     }
   });
 
-  it('GET /entries?q= passes the filter down', async () => {
-    const { c, stored } = await playedCluster();
-    try {
-      const q = 'method == "POST"';
-      const filtered = await Promise.all(NAMES.map((_, i) => workerEntries(c, i, q)));
-      const want = filtered.flat().map((e) => e.id).sort();
-      assert.ok(want.length > 0 && want.length < stored.flat().length, 'the filter picks some entries, not all');
-      const page = (await getJson(c.hubBase, `/entries?q=${encodeURIComponent(q)}`)).body;
-      assert.deepEqual(page.entries.map((e: Json) => e.id).sort(), want);
-      assert.ok(page.entries.every((e: Json) => e.summary.method === 'POST'));
-      assert.deepEqual([...new Set(page.entries.map((e: Json) => e.worker))].sort(), NAMES, 'matches from both workers');
-      assert.equal(page.next, null);
-      assert.equal(page.examined, stored.flat().length, 'every stored entry was tested against the filter');
-      const bad = await getJson(c.hubBase, `/entries?q=${encodeURIComponent('method ==')}`);
-      assert.equal(bad.status, 400);
-      assert.equal(bad.body.error.code, 'FLT_ERR_SYNTAX');
-    } finally {
-      await c.close();
-    }
+  it('a filter matching a handful of the oldest entries pages on through the examine caps until every store is exhausted', async () => {
+    const filter = compileFilter(RARE);
+    const want = truth.filter((e) => filter.matches(e));
+    assert.equal(want.length, 2 * NAMES.length);
+    const pages = await allPages(c, `limit=100&q=${encodeURIComponent(RARE)}`);
+    assertSameHistory(pages.flatMap((p) => p.entries), want);
+    // The workers read 2,000 entries per request: the first pages find nothing, yet go on.
+    assert.deepEqual(pages[0].entries, []);
+    assert.equal(typeof pages[0].next, 'number');
+    assert.ok(pages.length > 1, `${pages.length} pages`);
   });
 
-  it('GET /stats counts entries per protocol per bucket', async () => {
-    const { c, stored } = await playedCluster();
-    try {
-      const all = stored.flat();
-      const from = Math.floor(Math.min(...all.map((e) => e.timestamp)));
-      const to = Math.ceil(Math.max(...all.map((e) => e.timestamp))) + 1;
-      const bucket = Math.max(1, Math.ceil((to - from) / 4));
-      const stats = (await getJson(c.hubBase, `/stats?from=${from}&to=${to}&bucket=${bucket}`)).body;
-      const want = Array.from({ length: Math.ceil((to - from) / bucket) }, (_, i) => ({ start: from + i * bucket, protocols: {} as Json }));
-      for (const e of all) {
-        const p = (want[Math.floor((e.timestamp - from) / bucket)]!.protocols[e.protocol.name] ??= { count: 0, bytes: 0, errors: 0 });
+  it('GET /stats counts exactly the filtered history, per protocol and bucket', async () => {
+    const from = START_MS;
+    const to = Math.ceil(Math.max(...truth.map((e) => e.timestamp))) + 1;
+    const bucket = 500;
+    for (const q of ['', RARE, 'status_code == 304']) {
+      const filter = compileFilter(q);
+      const want = truth.filter((e) => filter.matches(e));
+      const stats = (await getJson(c.hubBase, `/stats?q=${encodeURIComponent(q)}&from=${from}&to=${to}&bucket=${bucket}`)).body;
+      const buckets = Array.from({ length: Math.ceil((to - from) / bucket) }, (_, i) => ({ start: from + i * bucket, protocols: {} as Json }));
+      for (const e of want) {
+        const p = (buckets[Math.floor((e.timestamp - from) / bucket)]!.protocols[e.protocol.name] ??= { count: 0, bytes: 0, errors: 0 });
         p.count++;
-        p.bytes += bytesOf(e);
-        if (isError(e)) p.errors++;
+        p.bytes += e.requestSize + e.responseSize;
+        if ((e.summary.status ?? 0) >= 500 || e.malformed !== undefined) p.errors++;
       }
-      assert.equal(stats.bucketMs, bucket);
-      assert.deepEqual(stats.buckets, want);
-      assert.equal(stats.buckets.reduce((n: number, b: Json) => n + (b.protocols.http?.count ?? 0), 0), all.length, 'both workers counted');
-      assert.equal(stats.entries, all.length);
+      assert.deepEqual(stats.buckets, buckets, q);
+      assert.equal(stats.entries, want.length, q);
       assert.equal(stats.truncated, false);
       assert.deepEqual(stats.unavailable, {});
-    } finally {
-      await c.close();
     }
   });
 
-  it('GET /servicemap gives edges with count, bytes, errors and latency percentiles', async () => {
-    const { c, stored } = await playedCluster();
-    try {
-      const all = stored.flat();
-      const from = Math.floor(Math.min(...all.map((e) => e.timestamp)));
-      const to = Math.ceil(Math.max(...all.map((e) => e.timestamp))) + 1;
-      const map = (await getJson(c.hubBase, `/servicemap?from=${from}&to=${to}`)).body;
-      const groups = new Map<string, Json[]>();
-      for (const e of all) {
-        const key = `${workload(e.src)} ${workload(e.dst)} ${e.protocol.name}`;
-        groups.set(key, [...(groups.get(key) ?? []), e]);
-      }
-      const want = [...groups.values()].map((es) => ({
-        source: workload(es[0].src),
-        target: workload(es[0].dst),
-        protocol: es[0].protocol.name,
-        count: es.length,
-        bytes: es.reduce((n, e) => n + bytesOf(e), 0),
-        errors: es.filter(isError).length,
-        p50Ms: nearestRank(es.map((e) => e.elapsedMs), 50),
-        p95Ms: nearestRank(es.map((e) => e.elapsedMs), 95),
-      }));
-      const order = (a: Json, b: Json) => `${a.source} ${a.target} ${a.protocol}`.localeCompare(`${b.source} ${b.target} ${b.protocol}`);
-      assert.deepEqual([...map.edges].sort(order), want.sort(order));
-      assert.equal(map.edges.reduce((n: number, e: Json) => n + e.count, 0), all.length, 'both workers counted');
-      for (const edge of map.edges) {
-        assert.ok(map.nodes.some((n: Json) => n.id === edge.source));
-        assert.ok(map.nodes.some((n: Json) => n.id === edge.target));
-      }
-      // The files' addresses are not named: no pod, so no Kubernetes node to group by.
-      for (const n of map.nodes) assert.equal(n.node, null);
-      assert.equal(map.entries, all.length);
-      assert.equal(map.truncated, false);
-      assert.deepEqual(map.unavailable, {});
-    } finally {
-      await c.close();
-    }
+  it('GET /stats over part of the range counts what paging GET /entries gives there', async () => {
+    const from = START_MS + 1000.5;
+    const to = START_MS + 2000.25;
+    const paged = (await allPages(c, 'limit=1000', to, from)).flatMap((p) => p.entries).filter((e) => e.timestamp >= from);
+    const stats = (await getJson(c.hubBase, `/stats?from=${from}&to=${to}&bucket=100`)).body;
+    assert.equal(stats.entries, paged.length);
+    assert.equal(stats.buckets.reduce((n: number, b: Json) => n + (b.protocols.http?.count ?? 0), 0), paged.length);
+    assert.equal(paged.length, truth.filter((e) => e.timestamp >= from && e.timestamp < to).length);
+  });
+
+  it('GET /servicemap counts every exchange once: one edge, the full count', async () => {
+    const to = Math.ceil(Math.max(...truth.map((e) => e.timestamp))) + 1;
+    const map = (await getJson(c.hubBase, `/servicemap?from=${START_MS}&to=${to}`)).body;
+    // The files' two ends are 127.0.0.1, which nothing names.
+    assert.deepEqual(map.nodes, [{ id: '127.0.0.1', name: '127.0.0.1', namespace: null, kind: 'ip', node: null }]);
+    assert.equal(map.edges.length, 1);
+    const sorted = truth.map((e) => e.elapsedMs).sort((a, b) => a - b);
+    assert.deepEqual(map.edges[0], {
+      source: '127.0.0.1',
+      target: '127.0.0.1',
+      protocol: 'http',
+      count: truth.length,
+      bytes: truth.reduce((n, e) => n + e.requestSize + e.responseSize, 0),
+      errors: 0,
+      p50Ms: sorted[Math.ceil(0.5 * sorted.length) - 1],
+      p95Ms: sorted[Math.ceil(0.95 * sorted.length) - 1],
+    });
+    assert.equal(map.entries, truth.length);
   });
 });

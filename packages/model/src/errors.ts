@@ -97,6 +97,8 @@ export const ErrorCodes = {
    * or cannot be written: the hub does not start, or PUT /targets keeps the previous selection.
    */
   HUB_ERR_STATE: 'HUB_ERR_STATE',
+  /** Hub API: as many /stats and /servicemap walks as `--max-walks` are running (HTTP 503, Retry-After). */
+  HUB_ERR_TOO_MANY_WALKS: 'HUB_ERR_TOO_MANY_WALKS',
 
   /** Front server (`shoal front`): the hub behind `/api` cannot be reached (HTTP 502). */
   FRONT_ERR_HUB: 'FRONT_ERR_HUB',

@@ -14,6 +14,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly extra: Record<string, unknown> = {},
+    /** Response headers of the answer, e.g. `Retry-After` of a 503 (RFC 9110 §10.2.3). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -74,7 +76,7 @@ export function jsonApi(options: JsonApiOptions): JsonApi {
     return Buffer.concat(chunks).toString('utf8');
   };
   const sendError = (res: ServerResponse, err: ApiError): void => {
-    sendJson(res, err.status, { error: { code: err.code, message: err.message, ...err.extra } }, err.status === 401 ? unauthorizedHeaders : {});
+    sendJson(res, err.status, { error: { code: err.code, message: err.message, ...err.extra } }, { ...(err.status === 401 ? unauthorizedHeaders : {}), ...err.headers });
   };
   return {
     sendError,

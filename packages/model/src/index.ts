@@ -20,3 +20,5 @@ export { PcapHeaders } from './wire/pcap.js';
 export type { ServiceMapEdge, ServiceMapNode, WorkerState } from './hub-wire.js';
 export { FRONT_SESSION_PATH, FRONT_SIGN_IN_PATH, FRONT_SIGN_OUT_PATH, SIGN_IN_FAILED_PARAM, SIGN_IN_TOKEN_PARAM } from './wire/front-session.js';
 export type { FrontSessionState, SignInMethod, SignInRequest } from './wire/front-session.js';
+export type { HistoryPage } from './wire/history.js';
+export { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from './wire/history.js';

@@ -1,6 +1,6 @@
-import { isShoalError } from '@shoal/model';
+import { isShoalError, MAX_HISTORY_LIMIT } from '@shoal/model';
 import {
-  createHubLogger, DEFAULT_GROUP_OPTIONS, DEFAULT_PCAP_TIMEOUTS, FileSelectionStore, SELECTION_FILE, DEFAULT_WORKER_LABELS, DEFAULT_WORKER_PORT, defaultWorkerNamespace, parseLabelSelector, parseWorkerList, startHub,
+  createHubLogger, DEFAULT_GROUP_OPTIONS, DEFAULT_HISTORY_LIMITS, DEFAULT_PCAP_TIMEOUTS, FileSelectionStore, SELECTION_FILE, DEFAULT_WORKER_LABELS, DEFAULT_WORKER_PORT, defaultWorkerNamespace, parseLabelSelector, parseWorkerList, startHub,
   startHubNames, type HubNames, type HubOptions, type RunningHub, type WorkerPodSelector,
 } from '@shoal/hub';
 import type { Command } from '../command.js';
@@ -19,6 +19,9 @@ const DEFAULTS = { port: 8898, host: '127.0.0.1' } as const;
 const MAX_MERGE_WINDOW_MS = 10_000;
 /** A worker silent for an hour is gone, whatever the export. */
 const MAX_PCAP_TIMEOUT_MS = 3_600_000;
+/** Past a minute a shared walk's answer is too stale for a live view to show. */
+const MAX_WALK_SHARE_MS = 60_000;
+const MAX_WALKS = 1000;
 
 const usage = `Usage: shoal hub [options]
 
@@ -69,6 +72,14 @@ Options:
                             workers, 0-${MAX_MERGE_WINDOW_MS} ms (default ${DEFAULT_GROUP_OPTIONS.windowMs}): longer keeps the
                             stream in time order when a worker's clock or link runs late,
                             shorter delivers sooner (a later entry then arrives out of order)
+  --max-history-limit N     the largest limit= of GET /entries, 1-${MAX_HISTORY_LIMIT} (default ${DEFAULT_HISTORY_LIMITS.maxPageEntries}); a
+                            larger one is lowered to it. A page holds up to N entries of
+                            each worker in the hub's memory
+  --max-walks N             /stats and /servicemap walks of the history running at once,
+                            1-${MAX_WALKS} (default ${DEFAULT_HISTORY_LIMITS.maxWalks}); one more gets 503 HUB_ERR_TOO_MANY_WALKS with
+                            Retry-After
+  --walk-share-ms MS        how long a walk's answer serves the same /stats or /servicemap
+                            question again, 0-${MAX_WALK_SHARE_MS} (default ${DEFAULT_HISTORY_LIMITS.shareMs}; 0: only while it runs)
   --log-level LEVEL         fatal | error | warn | info | debug (default info)
 
 Exit codes: 0 stopped by SIGTERM/SIGINT; 1 could not start (port in use); 2 bad command
@@ -95,6 +106,9 @@ async function run(argv: string[]): Promise<number> {
       'state-dir': { type: 'string' },
       'pcap-headers-timeout': { type: 'string' },
       'pcap-body-timeout': { type: 'string' },
+      'max-history-limit': { type: 'string' },
+      'max-walks': { type: 'string' },
+      'walk-share-ms': { type: 'string' },
       'log-level': { type: 'string' },
     },
   });
@@ -123,6 +137,11 @@ async function run(argv: string[]): Promise<number> {
     ...(values['token-file'] !== undefined ? { token: tokenFileOption(values['token-file'], '--token-file') } : {}),
     pcap,
     ...(values['state-dir'] !== undefined ? { targetStore: new FileSelectionStore(values['state-dir']) } : {}),
+    history: {
+      maxPageEntries: integerOption('--max-history-limit', values['max-history-limit'], DEFAULT_HISTORY_LIMITS.maxPageEntries, 1, MAX_HISTORY_LIMIT),
+      maxWalks: integerOption('--max-walks', values['max-walks'], DEFAULT_HISTORY_LIMITS.maxWalks, 1, MAX_WALKS),
+      shareMs: integerOption('--walk-share-ms', values['walk-share-ms'], DEFAULT_HISTORY_LIMITS.shareMs, 0, MAX_WALK_SHARE_MS),
+    },
   };
   if (values.inventory !== undefined && values.kubernetes) throw usageError('--inventory and --kubernetes are two sources of names: give one');
   if (values['state-dir'] !== undefined && values.inventory === undefined && !values.kubernetes) log.warn('--state-dir keeps the target selection, which needs a pod source (--inventory or --kubernetes): it is not used');

@@ -3,8 +3,8 @@
  * the same two (docs/api.md), so observe works against either.
  */
 
-import type { Entry } from '@shoal/model';
-import { ShoalError } from '@shoal/model';
+import type { Entry, HistoryPage } from '@shoal/model';
+import { MAX_HISTORY_LIMIT, ShoalError } from '@shoal/model';
 import { WebSocket } from 'ws';
 
 export interface Endpoint {
@@ -32,16 +32,17 @@ function headers(token: string | undefined): Record<string, string> {
 
 /**
  * The newest `limit` stored entries matching `query`, oldest first: pages of GET /entries
- * walked back with `before=next` until enough are found or history ends.
+ * walked back with `before=next` until enough are found or history ends (`next: null`). A page
+ * may hold fewer than asked, even none, with more to come (wire/history.ts).
  */
 export async function history(to: Endpoint, query: string, limit: number): Promise<Entry[]> {
   const found: Entry[] = [];
   let before: number | null = null;
   for (let page = 0; found.length < limit && page < 1000; page++) {
-    const params = new URLSearchParams({ q: query, limit: String(Math.min(1000, limit - found.length)) });
+    const params = new URLSearchParams({ q: query, limit: String(Math.min(MAX_HISTORY_LIMIT, limit - found.length)) });
     if (before !== null) params.set('before', String(before));
     const res = await fetch(`${to.base}/entries?${params}`, { headers: headers(to.token) });
-    const body = (await res.json().catch(() => ({}))) as { entries?: Entry[]; next?: number | null; error?: { code?: string; message?: string } };
+    const body = (await res.json().catch(() => ({}))) as Partial<HistoryPage> & { error?: { code?: string; message?: string } };
     if (!res.ok) throw serverError(body, `GET /entries answered ${res.status}`);
     found.push(...(body.entries ?? []));
     if (body.next === null || body.next === undefined) break;

@@ -61,6 +61,7 @@ export class FeedController {
         this.stream.start(filter, handover);
       }
     }
+    this.untilRows(generation);
   }
 
   /** Shows `filter` over the past `window` only: its newest page, then older ones as the view asks. */
@@ -70,13 +71,19 @@ export class FeedController {
     this.model.reset(window);
     this.stream.stop();
     await this.page(generation, window.to, this.pageSizes.first);
+    this.untilRows(generation);
   }
 
-  /** The next older page, when there is one and none is on its way. */
+  /**
+   * The next older page, when there is one and none is on its way. A page may hold no row with
+   * more to come (a selective filter's: the workers read a bounded number of entries per
+   * request, wire/history.ts): then the next one is asked at once, until a page brings rows or
+   * history ends, so the view is never left empty with nothing to scroll.
+   */
   loadOlder(): Promise<void> {
     const cursor = this.model.olderCursor;
     if (cursor === null || cursor === undefined) return Promise.resolve();
-    this.loading ??= this.page(this.generation, cursor, this.pageSizes.older).finally(() => (this.loading = undefined));
+    this.loading ??= this.olderPages(this.generation, cursor).finally(() => (this.loading = undefined));
     return this.loading;
   }
 
@@ -85,16 +92,37 @@ export class FeedController {
     this.stream.stop();
   }
 
-  /** Asks for a page and adds it; `first` runs just before, in the same turn (open's swap). */
-  private async page(generation: number, before: number, limit: number, first?: () => void): Promise<void> {
+  private async olderPages(generation: number, cursor: number): Promise<void> {
+    for (;;) {
+      const added = await this.page(generation, cursor, this.pageSizes.older);
+      const next = this.model.olderCursor;
+      if (generation !== this.generation || added > 0 || next === null || next === undefined) return;
+      cursor = next;
+    }
+  }
+
+  /** After a query's first page: when it brought no row but history goes on, the next pages follow. */
+  private untilRows(generation: number): void {
+    if (generation === this.generation && this.model.lastPrepended === 0) void this.loadOlder();
+  }
+
+  /**
+   * Asks for a page and adds it; `first` runs just before, in the same turn (open's swap).
+   * Returns the rows added.
+   */
+  private async page(generation: number, before: number, limit: number, first?: () => void): Promise<number> {
     const page = await this.api.history(this.filter, before, limit);
     // A newer query was opened meanwhile: this page belongs to the old one.
-    if (generation !== this.generation) return;
+    if (generation !== this.generation) return 0;
     first?.();
     const from = this.model.window?.from;
-    if (from === undefined) return this.model.addOlder(page.entries, page.next, page.examined);
+    if (from === undefined) {
+      this.model.addOlder(page.entries, page.next, page.examined);
+      return page.entries.length;
+    }
     // Pages run newest to oldest: once one reaches back past `from`, there is nothing older to ask for.
     const inside = page.entries.filter((e) => e.timestamp >= from);
     this.model.addOlder(inside, page.next !== null && page.next > from ? page.next : null, page.examined);
+    return inside.length;
   }
 }

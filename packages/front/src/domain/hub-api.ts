@@ -2,6 +2,7 @@
  * The hub's HTTP routes the dashboard reads (docs/hub.md), through the front server's `/api`
  * prefix. `fetch` is given so Node's tests use the same code against a real hub.
  */
+import type { HistoryPage as WireHistoryPage } from '@shoal/model';
 import type { EntryJson } from './entry-row.js';
 
 export type Fetch = (url: string, init?: { method?: string; body?: string; headers?: Record<string, string>; signal?: AbortSignal }) => Promise<{
@@ -13,7 +14,7 @@ export type Fetch = (url: string, init?: { method?: string; body?: string; heade
 export interface HistoryPage {
   /** Oldest first, ready to go before the rows held. */
   entries: EntryJson[];
-  /** The `before` of the next older page; null when no worker has more. */
+  /** The `before` of the next older page; null when no worker has more (wire/history.ts). */
   next: number | null;
   /** Workers that could not answer: the page is partial. */
   unavailable: Record<string, string>;
@@ -48,8 +49,25 @@ export class HubApi {
   async history(q: string, before: number | undefined, limit: number): Promise<HistoryPage> {
     const params = new URLSearchParams({ q, limit: String(limit) });
     if (before !== undefined) params.set('before', String(before));
-    const page = (await this.get(`/entries?${params.toString()}`)) as { entries: EntryJson[]; next: number | null; unavailable?: Record<string, string>; examined?: number };
+    const page = (await this.get(`/entries?${params.toString()}`)) as WireHistoryPage<EntryJson>;
     return { entries: page.entries.slice().reverse(), next: page.next, unavailable: page.unavailable ?? {}, examined: page.examined ?? 0 };
+  }
+
+  /**
+   * The newest `limit` entries matching `q`, oldest first, walking pages back until they are
+   * found or history ends: a page may hold fewer than asked, even none, with more to come
+   * (wire/history.ts). `more`: older ones are left.
+   */
+  async historyUpTo(q: string, limit: number): Promise<{ entries: EntryJson[]; more: boolean }> {
+    const found: EntryJson[] = [];
+    let before: number | undefined;
+    for (;;) {
+      const page = await this.history(q, before, limit - found.length);
+      found.unshift(...page.entries);
+      if (page.next === null) return { entries: found, more: false };
+      if (found.length >= limit) return { entries: found, more: true };
+      before = page.next;
+    }
   }
 
   /** Compiles `filter` at the hub; an invalid filter is an answer (`ok: false`), not a throw. */

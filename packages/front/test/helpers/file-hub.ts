@@ -26,7 +26,13 @@ async function untilWorkerUp(base: string): Promise<void> {
   await waitFor(`the hub at ${base} to see its worker up`, async () => ((await (await fetch(`${base}/status`)).json()) as { up: number }).up === 1);
 }
 
-export async function startFileHub(pcap: string): Promise<FileHub> {
+/**
+ * `pcaps` are replayed one after the other. `historyMaxExamined` lowers the worker's examine
+ * cap (entries one GET /entries reads), so a selective filter's pages come back empty with more
+ * to come, as over a large store.
+ */
+export async function startFileHub(pcaps: string | string[], options: { historyMaxExamined?: number } = {}): Promise<FileHub> {
+  const files = typeof pcaps === 'string' ? [pcaps] : pcaps;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-front-test-'));
   const source = new ReplaySource({ keepTimestamps: true });
   const worker = await startWorker({
@@ -40,14 +46,15 @@ export async function startFileHub(pcap: string): Promise<FileHub> {
     nodeIp: '0.0.0.0',
     wallClock: false,
     logger: createWorkerLogger('silent'),
+    ...(options.historyMaxExamined !== undefined ? { historyMaxExamined: options.historyMaxExamined } : {}),
   });
   const closeWorker = async () => {
     await worker.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    worker.core.setTargets([{ ip: MATCH_ALL_IP, name: path.basename(pcap), namespace: 'file' }]);
-    await source.play(pcap);
+    worker.core.setTargets([{ ip: MATCH_ALL_IP, name: path.basename(files[0]!), namespace: 'file' }]);
+    for (const pcap of files) await source.play(pcap);
     // The file is all there is: requests still waiting for a response are emitted now.
     worker.core.pipeline.finish();
     const hub = await startHub({

@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { WebSocket } from 'ws';
 import type { ClientLimits } from '../feed/client-feed.js';
 import type { FeedHub } from '../feed/feed-hub.js';
+import type { HubHistory } from '../history/hub-history.js';
 import type { NameLookup } from '../names.js';
 import type { PcapTimeouts } from '../pcap/pcap-timeouts.js';
 import type { ResolutionPusher } from '../workers/resolution-pusher.js';
@@ -24,6 +25,8 @@ export interface ApiContext {
   /** Present when the hub has a pod source; /targets answers 409 without one. */
   targets: TargetPusher | undefined;
   names: NameLookup | undefined;
+  /** /entries, /stats and /servicemap: the workers, the names and the bounds of history reads. */
+  history: HubHistory;
   resolution: ResolutionPusher | undefined;
   /** GET /pcap's limits on each worker's headers and body. */
   pcap: PcapTimeouts;

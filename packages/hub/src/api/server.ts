@@ -69,10 +69,10 @@ export function createHubServer(ctx: ApiContext): Server {
   };
   const guarded: Record<string, [string, Handler]> = {
     '/status': ['GET', (_req, res) => getStatus(ctx, res)],
-    '/entries': ['GET', (_req, res, url) => getHistory(registry, ctx.names, url.searchParams, res)],
+    '/entries': ['GET', (_req, res, url) => getHistory(ctx.history, url.searchParams, res)],
     '/pcap': ['GET', (_req, res, url) => getPcap(registry, url.searchParams, res, log, ctx.pcap)],
-    '/stats': ['GET', (_req, res, url) => getStats(registry, url.searchParams, res)],
-    '/servicemap': ['GET', (_req, res, url) => getServiceMap(registry, url.searchParams, res)],
+    '/stats': ['GET', (_req, res, url) => getStats(ctx.history, url.searchParams, res)],
+    '/servicemap': ['GET', (_req, res, url) => getServiceMap(ctx.history, url.searchParams, res)],
     '/query/validate': ['POST', (req, res) => validateQuery(req, res)],
     '/targets': ['GET|PUT', (req, res) => (req.method === 'PUT' ? putTargets(ctx.targets, req, res) : getTargets(ctx.targets, res))],
   };

@@ -33,9 +33,7 @@ export class CrossNodeCopies {
 
   /** True when `entry` is another worker's copy of a call already given; remembers it otherwise. */
   isCopy(entry: Entry): boolean {
-    const a = entry.src.node;
-    const b = entry.dst.node;
-    if (a === undefined || b === undefined || a === b || (entry.worker !== a && entry.worker !== b)) return false;
+    if (!mayHaveCopy(entry)) return false;
     const key = callKey(entry);
     const list = this.seen.get(key);
     if (list !== undefined) {
@@ -66,6 +64,14 @@ export class CrossNodeCopies {
   }
 }
 
-function callKey(e: Entry): string {
+/** True when `entry` can have a copy: its ends are named on two nodes, and its worker is one of them. */
+export function mayHaveCopy(entry: Entry): boolean {
+  const a = entry.src.node;
+  const b = entry.dst.node;
+  return a !== undefined && b !== undefined && a !== b && (entry.worker === a || entry.worker === b);
+}
+
+/** What a call and its copy have in common (one connection, the same exchange). */
+export function callKey(e: Entry): string {
   return `${e.src.ip}|${e.src.port}|${e.dst.ip}|${e.dst.port}|${e.protocol.name}|${e.summary.text}|${e.requestSize}|${e.responseSize}`;
 }

@@ -1,58 +1,47 @@
-import type { Entry } from '@shoal/model';
-import { CrossNodeCopies } from '../feed/cross-node-copies.js';
-import { describe } from '../workers/worker-link.js';
-import type { WorkerRegistry } from '../workers/worker-registry.js';
+import { MAX_HISTORY_LIMIT, type Entry } from '@shoal/model';
+import { COPY_TOLERANCE_MS } from '../feed/cross-node-copies.js';
+import { HistoryCopies } from './history-copies.js';
+import { HistoryMerge } from './history-merge.js';
+import type { HubHistory } from './hub-history.js';
 
-/** Entries asked of a worker per page while walking its history. */
-const PAGE = 1000;
 /** Most entries one aggregate (/stats, /servicemap) reads, over all workers. */
 export const MAX_WALKED_ENTRIES = 200_000;
 
 export interface WalkResult {
+  /** Entries visited: matching, in the range, each call between two nodes once. */
   entries: number;
   /** True when MAX_WALKED_ENTRIES stopped the walk before `from`. */
   truncated: boolean;
-  /** Workers that were down or failed, with why: the aggregate leaves their entries out. */
+  /** Workers that were down or failed, with why: the aggregate leaves (the rest of) their entries out. */
   unavailable: Record<string, string>;
 }
 
 /**
- * Reads every entry matching `q` with from ≤ timestamp < to from each up worker's history
- * (GET /entries, newest first, page by page with `before`), handing each to `visit`. Workers are
- * walked side by side and independently: an aggregate does not need them merged in order.
+ * Hands `visit` every entry matching `q` with from ≤ timestamp < to, from every worker's
+ * history: the same merge as GET /entries pages (history-merge.ts), so nothing is skipped and
+ * nothing read twice, names filled in as on the live feed, and a call captured on two nodes
+ * visited once, by its earlier copy as the feed shows it (history-copies.ts). That copy may lie
+ * up to COPY_TOLERANCE_MS before `from`: the walk reads that much further back, and such a call
+ * is not in the range.
  */
-export async function walkHistory(registry: WorkerRegistry, q: string, from: number, to: number, visit: (entry: Entry) => void): Promise<WalkResult> {
-  const result: WalkResult = { entries: 0, truncated: false, unavailable: {} };
-  // A call between nodes is in both nodes' histories: it counts once.
-  const copies = new CrossNodeCopies();
-  for (const link of registry.all()) if (!link.up) result.unavailable[link.name] = link.state().lastError ?? 'down';
-  await Promise.all(
-    registry.up().map(async (link) => {
-      let before = to;
-      try {
-        for (;;) {
-          if (result.entries >= MAX_WALKED_ENTRIES) {
-            result.truncated = true;
-            return;
-          }
-          const params = new URLSearchParams({ q, limit: String(PAGE) });
-          if (before !== Infinity) params.set('before', String(before));
-          const page = (await link.getJson(`/entries?${params}`)).body as { entries?: Entry[]; next?: number | null };
-          if (!Array.isArray(page.entries)) throw new Error('/entries did not answer {entries, next}');
-          for (const entry of page.entries) {
-            if (entry.timestamp < from) return;
-            if (entry.timestamp >= to) continue;
-            if (copies.isCopy(entry)) continue;
-            result.entries++;
-            visit(entry);
-          }
-          if (typeof page.next !== 'number' || page.entries.length === 0) return;
-          before = page.next;
-        }
-      } catch (err) {
-        result.unavailable[link.name] = describe(err);
-      }
-    }),
-  );
-  return result;
+export async function walkHistory(history: HubHistory, q: string, from: number, to: number, visit: (entry: Entry) => void): Promise<WalkResult> {
+  const merge = new HistoryMerge(history.registry, history.names, q, to, MAX_HISTORY_LIMIT);
+  let entries = 0;
+  const copies = new HistoryCopies((e) => {
+    if (e.timestamp < from || e.timestamp >= to) return;
+    entries++;
+    visit(e);
+  });
+  const end = from - COPY_TOLERANCE_MS;
+  let truncated = false;
+  while (merge.frontier > end) {
+    if (merge.fetched >= MAX_WALKED_ENTRIES) {
+      truncated = true;
+      break;
+    }
+    for (const e of await merge.step()) copies.push(e);
+    copies.advance(merge.frontier);
+  }
+  copies.flush();
+  return { entries, truncated, unavailable: merge.unavailable };
 }

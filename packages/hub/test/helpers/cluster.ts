@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { waitFor as waitUntil, WaitTimeout } from '@shoal/testkit';
-import { ReplaySource, startWorker, type RunningWorker } from '@shoal/worker';
+import { ReplaySource, startWorker, type RunningWorker, type Target } from '@shoal/worker';
 import { startHub, type HubOptions, type RunningHub } from '../../dist/index.js';
 
 export function fixture(name: string): string {
@@ -30,6 +30,21 @@ const LOCAL_TARGET = [{ ip: '127.0.0.1', name: 'fixture', namespace: 'test' }];
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
+/** How a test worker differs from the default one. */
+export interface TestWorkerOptions {
+  /** Its targets (default 127.0.0.1, what the fixtures use). */
+  targets?: Target[];
+  /**
+   * Replays keep the files' own times, and the worker's timeouts follow them (as in `shoal
+   * view`): its entries are then exactly what `shoal dissect` makes of the file. `play` finishes
+   * the streams still open at the end of the file.
+   */
+  fileTime?: boolean;
+  storageLimitBytes?: number;
+  /** Entries one of its GET /entries requests reads at most (the worker's examine cap). */
+  historyMaxExamined?: number;
+}
+
 export class TestWorker {
   running: RunningWorker | undefined;
   source: ReplaySource | undefined;
@@ -41,29 +56,40 @@ export class TestWorker {
     readonly tokenFile: string,
     /** The address it listens on: another loopback address (127.0.0.x) stands for a pod IP. */
     readonly host = '127.0.0.1',
+    readonly options: TestWorkerOptions = {},
   ) {}
 
   async start(): Promise<void> {
-    this.source = new ReplaySource();
+    const o = this.options;
+    this.source = new ReplaySource({ keepTimestamps: o.fileTime === true });
     this.running = await startWorker({
       port: this.port,
       host: this.host,
       interface: 'any',
       source: this.source,
       dataDir: this.dataDir,
-      storageLimitBytes: 64 << 20,
+      storageLimitBytes: o.storageLimitBytes ?? 64 << 20,
       tokenFile: this.tokenFile,
       nodeName: this.name,
       nodeIp: '192.0.2.10',
-      targets: LOCAL_TARGET,
+      targets: o.targets ?? LOCAL_TARGET,
       logger: pino({ level: 'silent' }),
+      ...(o.fileTime === true ? { wallClock: false } : {}),
+      ...(o.historyMaxExamined !== undefined ? { historyMaxExamined: o.historyMaxExamined } : {}),
     });
     this.port = this.running.port;
   }
 
   /** Replays a capture file into the worker; resolves once its packets were delivered. */
   async play(path: string): Promise<number> {
-    return this.source!.play(path);
+    const delivered = await this.source!.play(path);
+    if (this.options.fileTime === true) this.running!.core.pipeline.finish();
+    return delivered;
+  }
+
+  /** Entries in its store now. */
+  stored(): number {
+    return this.running!.core.store.stats().entries;
   }
 
   async stop(): Promise<void> {
@@ -80,12 +106,12 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
-export async function startCluster(names: string[], hubOptions: Partial<HubOptions> = {}): Promise<Cluster> {
+export async function startCluster(names: string[], hubOptions: Partial<HubOptions> = {}, workerOptions: TestWorkerOptions = {}): Promise<Cluster> {
   const root = fs.mkdtempSync(join(tmpdir(), 'shoal-hub-test-'));
   const tokenFile = join(root, 'worker-token');
   const token = `worker-secret-${process.pid}-${Date.now()}`;
   fs.writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
-  const workers = names.map((n) => new TestWorker(n, join(root, n), tokenFile));
+  const workers = names.map((n) => new TestWorker(n, join(root, n), tokenFile, '127.0.0.1', workerOptions));
   for (const w of workers) await w.start();
   const hub = await startHub({
     port: 0,

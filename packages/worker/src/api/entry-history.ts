@@ -1,14 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { CompiledFilter } from '@shoal/filter';
-import type { Entry } from '@shoal/model';
+import { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT, type Entry, type HistoryPage } from '@shoal/model';
 import type { EntryStore } from '../store/entry-store.js';
 import type { WorkerCore } from '../worker-core.js';
 import { sendJson } from './http-util.js';
 import { countParam, filterParam, timeParam } from './query-params.js';
 
-export const DEFAULT_PAGE_ENTRIES = 100;
-export const MAX_PAGE_ENTRIES = 1000;
 /**
  * Entries read and filtered per GET /entries request at most: each costs a read and a parse
  * (about 20 µs for 2 KiB of JSON), so this bounds one request's work at about 0.1 s. A
@@ -19,24 +17,14 @@ export const DEFAULT_MAX_EXAMINED = 5_000;
 /** Entries examined between two yields to the event loop, so capture keeps flowing meanwhile. */
 const SLICE = 500;
 
-export interface HistoryPage {
-  /** Matching entries, newest first. */
-  entries: Entry[];
-  /**
-   * Where the next page starts (`before=next`): the timestamp of the oldest entry examined,
-   * so a page cut short by the examine cap still moves on. Null when nothing older is stored.
-   */
-  next: number | null;
-  /** Entries read and tested against the filter. */
-  examined: number;
-}
-
 /**
  * The newest entries before `beforeMs` that match, at most `limit` of them and at most about
  * `maxExamined` read. A page ends only between two timestamps, never among entries sharing
  * one (pipelined requests that arrived in one packet do): otherwise `before=next` (strictly
  * before) would skip the rest of them. So the last group may take a page past `limit` or
- * `maxExamined` by the size of that group.
+ * `maxExamined` by the size of that group. `next` is the timestamp of the last group examined,
+ * matching or not (wire/history.ts): a page cut short by the examine cap still moves on, and
+ * `next` is null only once the walk ran out of stored entries.
  */
 export async function historyPage(store: EntryStore, filter: CompiledFilter, beforeMs: number, limit: number, maxExamined: number): Promise<HistoryPage> {
   const entries: Entry[] = [];
@@ -59,6 +47,6 @@ export async function historyPage(store: EntryStore, filter: CompiledFilter, bef
 export async function listEntries(core: WorkerCore, query: URLSearchParams, res: ServerResponse): Promise<void> {
   const filter = filterParam(query);
   const before = timeParam(query, 'before', Infinity);
-  const limit = countParam(query, 'limit', DEFAULT_PAGE_ENTRIES, MAX_PAGE_ENTRIES);
+  const limit = countParam(query, 'limit', DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT);
   sendJson(res, 200, await historyPage(core.store, filter, before, limit, core.maxExamined));
 }

@@ -34,8 +34,5 @@ export const STREAM_LIMIT = 200;
 
 /** The entries of the same connection, oldest first, from the hub's history. */
 export function useStreamEntries(api: HubApi, stream: string | undefined): Loaded<{ entries: EntryJson[]; more: boolean }> {
-  return useLoad(stream, async (key) => {
-    const page = await api.history(streamQuery(key), undefined, STREAM_LIMIT);
-    return { entries: page.entries, more: page.next !== null };
-  });
+  return useLoad(stream, (key) => api.historyUpTo(streamQuery(key), STREAM_LIMIT));
 }

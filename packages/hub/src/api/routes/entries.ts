@@ -1,78 +1,44 @@
 import type { ServerResponse } from 'node:http';
-import type { Entry } from '@shoal/model';
-import { CrossNodeCopies } from '../../feed/cross-node-copies.js';
-import { fillNames } from '../../feed/fill-names.js';
-import type { NameLookup } from '../../names.js';
+import { DEFAULT_HISTORY_LIMIT, type HistoryPage } from '@shoal/model';
+import type { HubHistory } from '../../history/hub-history.js';
+import { HistoryMerge } from '../../history/history-merge.js';
+import { mergedPage } from '../../history/merged-page.js';
 import type { WorkerRegistry } from '../../workers/worker-registry.js';
-import { describe, WorkerHttpError } from '../../workers/worker-link.js';
+import { describe } from '../../workers/worker-link.js';
 import { ApiError, badRequest, ErrorCodes, sendJson, timeParam } from '../http-util.js';
 import { compileOrThrow } from './filter-param.js';
 
-export const DEFAULT_HISTORY_LIMIT = 100;
-export const MAX_HISTORY_LIMIT = 1000;
-
-interface Page {
-  entries: Entry[];
-  next: number | null;
-  /** Entries the worker read and tested against the filter for this page. */
-  examined: number;
+/** `limit=`: a whole number ≥ 1, DEFAULT_HISTORY_LIMIT when absent. */
+function limitParam(query: URLSearchParams): number {
+  const text = query.get('limit');
+  if (text === null || text === '') return DEFAULT_HISTORY_LIMIT;
+  const n = /^\d{1,9}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1)) throw badRequest(`limit= must be a whole number of entries, 1 or more, got '${text}'`);
+  return n;
 }
 
 /**
- * GET /entries?q=&before=&limit=: the newest matching entries before a time, across workers.
- * Each up worker walks its own store backwards (its /entries, same parameters); the pages are
- * merged newest first and cut at `limit`. `next` is the `before` for the following page: the
- * oldest timestamp returned when anything may be left, on any worker. Workers that did not
- * answer are named in `unavailable`, so a dashboard can say the history is partial. Names the
- * workers did not know are filled in as on the live stream. `examined` sums the workers' own
- * counts of entries tested against the filter, so a dashboard showing no match can say how many
- * entries the query turned down.
+ * GET /entries?q=&before=&limit=: the newest matching entries before a time, across workers
+ * (docs/hub.md). The workers' histories are merged newest first (history-merge.ts) and cut
+ * between two timestamps (merged-page.ts); `next` is where every worker was read down to, so the
+ * next page skips nothing (wire/history.ts). A `limit` above the hub's --max-history-limit is
+ * lowered to it, and the answer's `limit` says what applied. Workers that did not answer are
+ * named in `unavailable`, so a dashboard can say the history is partial. `examined` sums the
+ * workers' own counts of entries tested against the filter, so a dashboard showing no match can
+ * say how many entries the query turned down.
  */
-export async function getHistory(registry: WorkerRegistry, names: NameLookup | undefined, query: URLSearchParams, res: ServerResponse): Promise<void> {
+export async function getHistory(history: HubHistory, query: URLSearchParams, res: ServerResponse): Promise<void> {
   const q = query.get('q') ?? '';
   compileOrThrow(q);
   const before = timeParam(query, 'before', Infinity);
-  const limitText = query.get('limit');
-  const limit = limitText === null || limitText === '' ? DEFAULT_HISTORY_LIMIT : Number(limitText);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_LIMIT) throw badRequest(`limit= must be an integer from 1 to ${MAX_HISTORY_LIMIT}, got '${limitText}'`);
-
-  const params = new URLSearchParams({ q, limit: String(limit) });
-  if (before !== Infinity) params.set('before', String(before));
-  const unavailable: Record<string, string> = {};
-  for (const link of registry.all()) if (!link.up) unavailable[link.name] = link.state().lastError ?? 'down';
-  const pages = await Promise.all(
-    registry.up().map(async (link): Promise<Page | undefined> => {
-      try {
-        const { body } = await link.getJson(`/entries?${params}`);
-        const page = body as Partial<Page>;
-        if (!Array.isArray(page.entries)) throw new WorkerHttpError(200, '', `${link.name}: /entries did not answer {entries, next}`);
-        return { entries: page.entries, next: typeof page.next === 'number' ? page.next : null, examined: typeof page.examined === 'number' ? page.examined : 0 };
-      } catch (err) {
-        unavailable[link.name] = describe(err);
-        return undefined;
-      }
-    }),
-  );
-  const all: Entry[] = [];
-  let more = false;
-  let examined = 0;
-  for (const page of pages) {
-    if (page === undefined) continue;
-    all.push(...page.entries);
-    examined += page.examined;
-    if (page.next !== null) more = true;
-  }
-  all.sort((a, b) => b.timestamp - a.timestamp);
-  if (names !== undefined) for (const e of all) fillNames(e, names);
-  // Oldest first, so each call keeps the entry of the node that saw it first.
-  const copies = new CrossNodeCopies();
-  for (let i = all.length - 1; i >= 0; i--) if (copies.isCopy(all[i]!)) all.splice(i, 1);
-  if (all.length > limit) more = true;
-  const entries = all.slice(0, limit);
-  const next = more && entries.length > 0 ? entries[entries.length - 1]!.timestamp : null;
-  const body: Record<string, unknown> = { entries, next, examined };
-  if (Object.keys(unavailable).length > 0) body['unavailable'] = unavailable;
-  sendJson(res, 200, body);
+  const asked = limitParam(query);
+  const limit = Math.min(asked, history.limits.maxPageEntries);
+  if (limit < asked) history.limitsLowered++;
+  const merge = new HistoryMerge(history.registry, history.names, q, before, limit);
+  const { entries, next } = await mergedPage(merge, limit);
+  const page: HistoryPage = { entries, next, examined: merge.examined, limit };
+  if (Object.keys(merge.unavailable).length > 0) page.unavailable = merge.unavailable;
+  sendJson(res, 200, page);
 }
 
 /** GET /entries/:id: asked of the worker named by the id's first part (`<worker>/<run>/<seq>`). */

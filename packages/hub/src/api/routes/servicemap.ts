@@ -3,7 +3,7 @@ import type { Endpoint, ServiceMapEdge, ServiceMapNode } from '@shoal/model';
 import { walkHistory } from '../../history/history-walk.js';
 import { percentile } from '../../history/percentile.js';
 import { rangeParams } from '../../history/range-params.js';
-import type { WorkerRegistry } from '../../workers/worker-registry.js';
+import type { HubHistory } from '../../history/hub-history.js';
 import { sendJson } from '../http-util.js';
 
 /** An edge while it is counted: its latencies, not yet their percentiles. */
@@ -20,13 +20,18 @@ function nodeOf(e: Endpoint): ServiceMapNode {
 /**
  * GET /servicemap?q=&from=&to=: who talks to whom, from the workers' history. Nodes are
  * workloads (pods, services, else bare IPs); an edge is a (client, server, protocol) with its
- * count, bytes both ways, errors (status ≥ 500 or malformed) and p50/p95 of elapsedMs.
+ * count, bytes both ways, errors (status ≥ 500 or malformed) and p50/p95 of elapsedMs. The
+ * walk goes through the hub's WalkGate: capped, and shared by the same question asked meanwhile.
  */
-export async function getServiceMap(registry: WorkerRegistry, query: URLSearchParams, res: ServerResponse): Promise<void> {
+export async function getServiceMap(history: HubHistory, query: URLSearchParams, res: ServerResponse): Promise<void> {
   const { q, from, to } = rangeParams(query);
+  sendJson(res, 200, await history.walks.run(`/servicemap\n${q}\n${from}\n${to}`, () => serviceMap(history, q, from, to)));
+}
+
+async function serviceMap(history: HubHistory, q: string, from: number, to: number): Promise<object> {
   const nodes = new Map<string, ServiceMapNode>();
   const edges = new Map<string, EdgeAcc>();
-  const walk = await walkHistory(registry, q, from, to, (e) => {
+  const walk = await walkHistory(history, q, from, to, (e) => {
     const src = nodeOf(e.src);
     const dst = nodeOf(e.dst);
     nodes.set(src.id, src);
@@ -43,5 +48,5 @@ export async function getServiceMap(registry: WorkerRegistry, query: URLSearchPa
     latencies.sort((a, b) => a - b);
     return { ...rest, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95) };
   });
-  sendJson(res, 200, { from, to, nodes: [...nodes.values()], edges: edgeList, ...walk });
+  return { from, to, nodes: [...nodes.values()], edges: edgeList, ...walk };
 }
