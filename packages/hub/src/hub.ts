@@ -3,8 +3,8 @@ import { pino, type Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { createHubServer } from './api/server.js';
 import { DEFAULT_CLIENT_LIMITS, type ClientLimits } from './feed/client-feed.js';
-import { FeedHub } from './feed/feed-hub.js';
-import { DEFAULT_GROUP_OPTIONS, type GroupOptions } from './feed/query-group.js';
+import { NODE_FEED_ENVIRONMENT, type FeedEnvironment } from './feed/feed-environment.js';
+import { DEFAULT_FEED_OPTIONS, FeedHub, type FeedOptions } from './feed/feed-hub.js';
 import { createHubMetrics } from './metrics.js';
 import type { NameLookup, PodDirectory } from './names.js';
 import type { PodDirectory as ClusterPods } from './names/pod-directory.js';
@@ -36,8 +36,11 @@ export interface HubOptions {
   workerPods?: { pods: ClusterPods; selector: WorkerPodSelector };
   logger?: Logger;
   link?: Partial<LinkOptions>;
-  feed?: Partial<GroupOptions>;
+  /** The live feed: merge window, heartbeat, and the bounds on replays and resubscriptions. */
+  feed?: Partial<FeedOptions>;
   clientLimits?: ClientLimits;
+  /** The feed's clock and worker sockets (tests: a clock they control). */
+  feedEnvironment?: FeedEnvironment;
 }
 
 export interface RunningHub {
@@ -55,8 +58,10 @@ export function createHubLogger(level = 'info'): Logger {
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const log = options.logger ?? createHubLogger();
   const registry = new WorkerRegistry(options.workers, options.workerToken, log, { ...DEFAULT_LINK_OPTIONS, ...options.link });
-  const feedOptions = { ...DEFAULT_GROUP_OPTIONS, ...options.feed };
-  const feeds = new FeedHub(registry, options.names, feedOptions, log);
+  const feedOptions = { ...DEFAULT_FEED_OPTIONS, ...options.feed };
+  const limits = options.clientLimits ?? DEFAULT_CLIENT_LIMITS;
+  const env = options.feedEnvironment ?? NODE_FEED_ENVIRONMENT;
+  const feeds = new FeedHub(registry, options.names, feedOptions, limits.highWaterBytes, log, env);
   const sockets = new Set<WebSocket>();
   const metrics = createHubMetrics(registry, feeds, () => sockets.size);
   const targets = options.pods === undefined ? undefined : new TargetPusher(registry, options.pods, log);
@@ -65,7 +70,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const discovery = options.workerPods === undefined ? undefined : new WorkerDiscovery(registry, options.workerPods.pods, options.workerPods.selector, log);
   const server = createHubServer({
     registry, feeds, metrics, sockets, log,
-    limits: options.clientLimits ?? DEFAULT_CLIENT_LIMITS,
+    feedRoute: { limits, maxResubscribes: feedOptions.maxResubscribes, heartbeatMs: feedOptions.heartbeatMs, clock: env.clock },
     windowMs: feedOptions.windowMs,
     token: options.token,
     targets,

@@ -11,11 +11,13 @@ export { DEFAULT_WORKER_LABELS, DEFAULT_WORKER_PORT, defaultWorkerNamespace, par
 export type { WorkerPodSelector } from './workers/worker-pods.js';
 export type { WorkerState } from './workers/worker-link.js';
 export { readTokenFile } from './api/auth.js';
-export { CLOSE_BAD_FILTER, CLOSE_NO_FILTER } from './api/ws-route.js';
 export { DEFAULT_CLIENT_LIMITS } from './feed/client-feed.js';
 export type { ClientLimits } from './feed/client-feed.js';
 export { MergeWindow } from './feed/merge-window.js';
-export { DEFAULT_GROUP_OPTIONS } from './feed/query-group.js';
+export { DEFAULT_FEED_OPTIONS } from './feed/feed-hub.js';
+export type { FeedOptions } from './feed/feed-hub.js';
+export type { FeedClock, FeedEnvironment } from './feed/feed-environment.js';
+export { NODE_CLOCK, NODE_FEED_ENVIRONMENT } from './feed/feed-environment.js';
 export { METRIC_PREFIX } from './metrics.js';
 export type { NameLookup, Pod, PodDirectory } from './names.js';
 export { parseSelection, selectPods, DEFAULT_SELECTION } from './targets/target-selection.js';

@@ -83,6 +83,10 @@ export const ErrorCodes = {
   HUB_ERR_WORKER: 'HUB_ERR_WORKER',
   /** Hub API: the hub failed on its side (HTTP 500); its log says more. */
   HUB_ERR_INTERNAL: 'HUB_ERR_INTERNAL',
+  /** Hub /ws: a replay (`since`) past the hub's or the client's bound on replays at once. */
+  HUB_ERR_REPLAY_LIMIT: 'HUB_ERR_REPLAY_LIMIT',
+  /** Hub /ws: more subscriptions on one socket within a second than the hub takes. */
+  HUB_ERR_RESUBSCRIBE_RATE: 'HUB_ERR_RESUBSCRIBE_RATE',
 
   /** Front server (`shoal front`): the hub behind `/api` cannot be reached (HTTP 502). */
   FRONT_ERR_HUB: 'FRONT_ERR_HUB',

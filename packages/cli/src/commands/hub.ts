@@ -1,6 +1,6 @@
 import { isShoalError } from '@shoal/model';
 import {
-  createHubLogger, DEFAULT_GROUP_OPTIONS, DEFAULT_WORKER_LABELS, DEFAULT_WORKER_PORT, defaultWorkerNamespace, parseLabelSelector, parseWorkerList, readTokenFile, startHub,
+  createHubLogger, DEFAULT_FEED_OPTIONS, DEFAULT_WORKER_LABELS, DEFAULT_WORKER_PORT, defaultWorkerNamespace, parseLabelSelector, parseWorkerList, readTokenFile, startHub,
   startHubNames, type HubNames, type HubOptions, type RunningHub, type WorkerPodSelector,
 } from '@shoal/hub';
 import type { Command } from '../main.js';
@@ -15,6 +15,8 @@ import { untilStopSignal } from '../stop-signal.js';
 const DEFAULTS = { port: 8898 } as const;
 /** Beyond 10 s a live feed is no longer live; 0 delivers each entry as it arrives. */
 const MAX_MERGE_WINDOW_MS = 10_000;
+/** Upper end of the bounds' flags: a bound is there to be low. */
+const MAX_BOUND = 10_000;
 
 const usage = `Usage: shoal hub [options]
 
@@ -44,9 +46,16 @@ Options:
                             own in a pod, else default)
   --worker-port N           with --kubernetes: the workers' API port (default ${DEFAULT_WORKER_PORT})
   --merge-window MS         how long each live entry waits for earlier ones from other
-                            workers, 0-${MAX_MERGE_WINDOW_MS} ms (default ${DEFAULT_GROUP_OPTIONS.windowMs}): longer keeps the
+                            workers, 0-${MAX_MERGE_WINDOW_MS} ms (default ${DEFAULT_FEED_OPTIONS.windowMs}): longer keeps the
                             stream in time order when a worker's clock or link runs late,
                             shorter delivers sooner (a later entry then arrives out of order)
+  --max-replays N           /ws replays (subscriptions with since) running at once in the hub,
+                            0-${MAX_BOUND} (default ${DEFAULT_FEED_OPTIONS.maxReplays}); past it a replay is refused with
+                            HUB_ERR_REPLAY_LIMIT and the client retries later
+  --max-client-replays N    the same for one client (a front session, else an address), 0-${MAX_BOUND}
+                            (default ${DEFAULT_FEED_OPTIONS.maxClientReplays})
+  --max-resubscribes N      subscriptions one /ws socket may send within a second, 1-${MAX_BOUND}
+                            (default ${DEFAULT_FEED_OPTIONS.maxResubscribes}); past it HUB_ERR_RESUBSCRIBE_RATE
   --log-level LEVEL         fatal | error | warn | info | debug (default info)
 
 Exit codes: 0 stopped by SIGTERM/SIGINT; 1 could not start (port in use); 2 bad command
@@ -68,10 +77,18 @@ async function run(argv: string[]): Promise<number> {
       'worker-namespace': { type: 'string' },
       'worker-port': { type: 'string' },
       'merge-window': { type: 'string' },
+      'max-replays': { type: 'string' },
+      'max-client-replays': { type: 'string' },
+      'max-resubscribes': { type: 'string' },
       'log-level': { type: 'string' },
     },
   });
-  const windowMs = integerOption('--merge-window', values['merge-window'], DEFAULT_GROUP_OPTIONS.windowMs, 0, MAX_MERGE_WINDOW_MS);
+  const feed = {
+    windowMs: integerOption('--merge-window', values['merge-window'], DEFAULT_FEED_OPTIONS.windowMs, 0, MAX_MERGE_WINDOW_MS),
+    maxReplays: integerOption('--max-replays', values['max-replays'], DEFAULT_FEED_OPTIONS.maxReplays, 0, MAX_BOUND),
+    maxClientReplays: integerOption('--max-client-replays', values['max-client-replays'], DEFAULT_FEED_OPTIONS.maxClientReplays, 0, MAX_BOUND),
+    maxResubscribes: integerOption('--max-resubscribes', values['max-resubscribes'], DEFAULT_FEED_OPTIONS.maxResubscribes, 1, MAX_BOUND),
+  };
   const log = createHubLogger(logLevelOption(values['log-level'], 'info'));
   const workers = parseWorkerList(values.workers ?? '');
   const workerPods = workerPodOptions(values);
@@ -81,7 +98,7 @@ async function run(argv: string[]): Promise<number> {
     port: portOption(values.port, DEFAULTS.port),
     workers,
     logger: log,
-    feed: { windowMs },
+    feed,
     ...(values.host !== undefined ? { host: values.host } : {}),
     ...(values['worker-token-file'] !== undefined ? { workerToken: readTokenFile(values['worker-token-file'], '--worker-token-file') } : {}),
     ...(values['token-file'] !== undefined ? { token: readTokenFile(values['token-file'], '--token-file') } : {}),

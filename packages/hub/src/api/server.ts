@@ -3,7 +3,6 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ClientLimits } from '../feed/client-feed.js';
 import type { FeedHub } from '../feed/feed-hub.js';
 import type { NameLookup } from '../names.js';
 import type { ResolutionPusher } from '../workers/resolution-pusher.js';
@@ -18,7 +17,7 @@ import { getStats } from './routes/stats.js';
 import { getStatus } from './routes/status.js';
 import { getTargets, putTargets } from './routes/targets.js';
 import { validateQuery } from './routes/validate.js';
-import { serveHubFeed } from './ws-route.js';
+import { serveHubFeed, type FeedRouteOptions } from './ws-route.js';
 
 /** Largest WebSocket message a client may send (a filter is at most 16 KiB). */
 const MAX_WS_MESSAGE_BYTES = 64 * 1024;
@@ -30,7 +29,7 @@ export interface ApiContext {
   feeds: FeedHub;
   metrics: Registry;
   sockets: Set<WebSocket>;
-  limits: ClientLimits;
+  feedRoute: FeedRouteOptions;
   /** The live merge's reorder window (ms), shown in /status. */
   windowMs: number;
   token: string | undefined;
@@ -119,7 +118,7 @@ export function createHubServer(ctx: ApiContext): Server {
     const url = new URL(req.url ?? '/', 'http://hub');
     if (!auth.allows(req.headers.authorization)) return refuseUpgrade(socket, UNAUTHORIZED);
     if (url.pathname !== '/ws') return refuseUpgrade(socket, notFound(url.pathname));
-    wss.handleUpgrade(req, socket, head, (ws) => serveHubFeed(feeds, ws, url.searchParams, ctx.limits, ctx.sockets, log));
+    wss.handleUpgrade(req, socket, head, (ws) => serveHubFeed(feeds, ws, req, url.searchParams, ctx.feedRoute, ctx.sockets, log));
   });
   server.on('close', () => wss.close());
   return server;
