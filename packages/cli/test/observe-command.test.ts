@@ -167,27 +167,22 @@ describe('shoal observe', () => {
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += String(d)));
     try {
-      // Live entries made after the stream is open: replay until the first ones show.
-      let plays = 0;
-      while (out.entries().length === 0 && plays < 20) {
-        await w.source.play(FIXTURE);
-        plays++;
-        await until(() => out.entries().length > 0, 1000);
-      }
-      assert.ok(out.entries().length > 0, `no live entry: ${stderr}`);
-      const before = out.entries().length;
-      // The worker goes away and comes back on the same port and store: observe reconnects.
+      // Entries made once observe started, whether its stream is open yet or not: --since
+      // replays what the stream did not see live.
+      await w.source.play(FIXTURE);
+      assert.ok(await until(() => out.entries().length === FIXTURE_ENTRIES, 10_000), `${out.entries().length} entries: ${stderr}`);
+      // The worker goes away and comes back on the same port and store: observe reconnects and
+      // resumes by the feeds' rule, so what the worker made before observe's stream is back
+      // arrives too, and what it printed already is not printed again.
       const port = w.worker.port;
       await w.worker.close();
       assert.ok(await until(() => /reconnecting/.test(stderr), 10_000), stderr);
       w = await runWorker(join(dir, 'data'), tokenFile, port);
-      plays = 0;
-      while (out.entries().length < before + FIXTURE_ENTRIES && plays < 20) {
-        await w.source.play(FIXTURE);
-        plays++;
-        await until(() => out.entries().length >= before + FIXTURE_ENTRIES, 1000);
-      }
-      assert.ok(out.entries().length >= before + FIXTURE_ENTRIES, `after the restart: ${out.entries().length} entries; ${stderr}`);
+      await w.source.play(FIXTURE);
+      assert.ok(await until(() => out.entries().length >= 2 * FIXTURE_ENTRIES, 20_000), `after the restart: ${out.entries().length} entries; ${stderr}`);
+      // The marker: once an entry made after all of these is printed, nothing else is on its way.
+      await w.source.play(FIXTURE);
+      assert.ok(await until(() => out.entries().length === 3 * FIXTURE_ENTRIES, 10_000), `${out.entries().length} entries; ${stderr}`);
       const ids = out.entries().map((e) => e.id);
       assert.equal(new Set(ids).size, ids.length, 'no entry printed twice');
       child.kill('SIGINT');
@@ -222,4 +217,39 @@ describe('shoal observe', () => {
       server.close();
     }
   });
+
+  it('--follow retries a hub that asked to be tried later (its bound on replays, 4429), then prints its stream', async () => {
+    // A hub at its bound refuses the first stream with its coded error; the next one is served.
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => server.once('listening', resolve));
+    const sinces: string[] = [];
+    const entry = { id: 'node-a/r1/1', timestamp: Date.now(), worker: 'node-a', summary: { text: 'GET / 200' }, src: { ip: '10.0.0.1', port: 1 }, dst: { ip: '10.0.0.2', port: 80 }, protocol: { name: 'http', abbr: 'HTTP', layer4: 'tcp' } };
+    server.on('connection', (socket, req) => {
+      sinces.push(new URL(req.url ?? '/', 'http://hub').searchParams.get('since') ?? '');
+      if (sinces.length === 1) {
+        socket.send(JSON.stringify({ error: { code: 'HUB_ERR_REPLAY_LIMIT', message: 'the hub is running its 32 replays at once (--max-replays)' } }));
+        socket.close(4429, 'HUB_ERR_REPLAY_LIMIT');
+        return;
+      }
+      socket.send(JSON.stringify(entry));
+      socket.send(JSON.stringify({ ready: { filter: '', replayed: 1 } }));
+    });
+    const port = (server.address() as { port: number }).port;
+    const since = String(Date.now() - 60_000);
+    const child = spawnShoal(['observe', '--hub', `http://127.0.0.1:${port}`, '--since', since, '-o', 'ndjson', '--follow']);
+    const out = lines(child);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += String(d)));
+    try {
+      assert.ok(await until(() => out.entries().length === 1, 15_000), `${out.text()} ${stderr}`);
+      assert.match(stderr, /the hub asked to try later \(the hub is running its 32 replays at once \(--max-replays\)\); reconnecting/);
+      assert.deepEqual(sinces, [since, since], 'the same replay asked again: nothing printed yet');
+      child.kill('SIGINT');
+      assert.equal(await exited(child), 0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      server.close();
+    }
+  });
 });
+
