@@ -16,11 +16,12 @@ const WINDOW_MS = 100;
 function setup(workers: string[], bounds: Partial<typeof DEFAULT_FEED_OPTIONS> = {}) {
   const links = workers.map((w) => new FakeLink(w));
   const net = new FakeNetwork();
-  const hub = new FeedHub(new FakeRegistry(links), undefined, { ...DEFAULT_FEED_OPTIONS, windowMs: WINDOW_MS, ...bounds }, 4 << 20, SILENT_LOG, net);
+  const registry = new FakeRegistry(links);
+  const hub = new FeedHub(registry, undefined, { ...DEFAULT_FEED_OPTIONS, windowMs: WINDOW_MS, ...bounds }, 4 << 20, SILENT_LOG, net);
   const T = net.clock.now();
   /** Lets the merge windows release what they hold. */
   const settle = () => net.clock.advance(10 * WINDOW_MS);
-  return { links, net, hub, T, settle };
+  return { links, registry, net, hub, T, settle };
 }
 
 /** A worker's entries 1..n of run r1, one ms apart from `t0`. */
@@ -168,6 +169,64 @@ describe('replay handover', () => {
     assert.deepEqual(c.socket.split().replay, ['a/r1/1']);
     assert.ok(c.socket.messages.some((m) => m.ready !== undefined), 'ready without waiting');
     assert.equal(hub.replaying, 0);
+  });
+
+  it('ends the part of a worker that is gone, and gives what it gave', () => {
+    const { links, registry, net, hub, T, settle } = setup(['a', 'b']);
+    const x = fakeClient();
+    hub.join(x.client, hub.compile(''), undefined, 'x');
+    for (const w of ['a', 'b']) {
+      net.last(w).open();
+      net.last(w).send({ ready: { filter: '', replayed: 0, last: null } });
+    }
+    const c = fakeClient();
+    hub.join(c.client, hub.compile(''), T - 1000, 'c');
+    const [ra, rb] = [net.last('a'), net.last('b')];
+    ra.open();
+    rb.open();
+    ra.send({ ready: { filter: '', replayed: 0, last: null } });
+    rb.send(entry('b', 'r1', 1, T));
+    registry.remove(links[1]!);
+    settle();
+    assert.deepEqual(c.socket.split().replay, ['b/r1/1']);
+    assert.equal(rb.readyState, 3, 'its replay socket is closed');
+    assert.equal(hub.replaying, 0, 'the replay is over: it no longer counts against the bounds');
+  });
+
+  it('ends, once the wait is over, the part of a worker the live group never got live on', () => {
+    const { net, hub, T, settle } = setup(['a'], { readyWaitMs: 5000 });
+    const c = fakeClient();
+    hub.join(c.client, hub.compile(''), T - 1000, 'c');
+    // The worker takes the shared subscription's socket but never says ready.
+    net.last('a').open();
+    net.clock.advance(5000);
+    assert.ok(c.socket.messages.some((m) => m.ready !== undefined));
+    assert.equal(hub.replaying, 0, 'the replay no longer holds its place in the bounds');
+    assert.equal(net.to('a').length, 1, 'no replay socket was opened');
+    // When the shared subscription goes live at last, its entries reach the client.
+    net.last('a').send({ ready: { filter: '', replayed: 0, last: null } });
+    net.last('a').send(entry('a', 'r1', 1, T));
+    settle();
+    assert.deepEqual(c.socket.split().live, ['a/r1/1']);
+  });
+
+  it('gives a live entry older than since, made while the replay ran (a slow response), once', () => {
+    const { net, hub, T, settle } = setup(['a']);
+    const x = fakeClient();
+    hub.join(x.client, hub.compile(''), undefined, 'x');
+    const la = net.last('a');
+    la.open();
+    la.send({ ready: { filter: '', replayed: 0, last: 'a/r1/1' } });
+    const c = fakeClient();
+    hub.join(c.client, hub.compile(''), T, 'c');
+    const ra = net.last('a');
+    ra.open();
+    // a2 started a minute ago and just ended: live, before the replay's cut, older than since.
+    la.send(entry('a', 'r1', 2, T - 60_000));
+    ra.send(entry('a', 'r1', 3, T + 1));
+    ra.send({ ready: { filter: '', replayed: 1, last: 'a/r1/3' } });
+    settle();
+    assert.deepEqual(c.socket.ids, ['a/r1/3', 'a/r1/2']);
   });
 
   it('keeps the cut after the handover: a live subscription that resumes does not repeat the replay', () => {

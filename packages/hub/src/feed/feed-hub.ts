@@ -88,7 +88,7 @@ export class FeedHub {
       group.add(client);
       return;
     }
-    const handover = new ReplayHandover(client, this.maxHeldBytes);
+    const handover = new ReplayHandover(client, since, this.maxHeldBytes);
     group.add(client, handover);
     const replay: Replay = {
       group: new ReplayGroup(since, group, handover, this.ctx, () => {

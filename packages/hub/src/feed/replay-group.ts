@@ -18,8 +18,9 @@ interface Part {
  * live and closed by the worker's `ready` (replay-only), whose `last` is where the handover cuts
  * (replay-handover.ts). The parts are merged whole in time order before `ready` (a fast
  * worker's entries wait for a slow one's earlier ones), and `ready` comes once every part ended
- * (a worker that is down, or goes down, ends its part with what it gave), or after the
- * group's wait at most; a part still running then goes on, its entries late. The replay counts
+ * (a worker that is down, goes down or is gone ends its part with what it gave), or after the
+ * group's wait at most; a part still replaying then goes on, its entries late, and one still
+ * waiting for the live group's socket ends. The replay counts
  * against the hub's bounds until its last part ended (feed-hub.ts).
  */
 export class ReplayGroup {
@@ -31,6 +32,7 @@ export class ReplayGroup {
   private readyTimer: unknown;
   private isReady = false;
   private closed = false;
+  private stopRemoved: () => void = () => undefined;
   private replayed = 0;
   private flushQueued = false;
 
@@ -51,8 +53,10 @@ export class ReplayGroup {
   start(): void {
     const { clock } = this.ctx.env;
     this.tickTimer = clock.setInterval(() => this.merge.tick(), Math.max(10, Math.floor(this.ctx.options.windowMs / 5)));
-    this.readyTimer = clock.setTimeout(() => this.becomeReady(), this.ctx.options.readyWaitMs);
+    this.readyTimer = clock.setTimeout(() => this.waitOver(), this.ctx.options.readyWaitMs);
     const links = this.live.links();
+    // A worker that is gone (or moved) ends its part with what it gave.
+    this.stopRemoved = this.ctx.registry.onRemoved((link) => this.end(link, null));
     for (const link of links) {
       this.handover.expect(link.name);
       const part: Part = { feed: undefined, cancelWait: () => undefined, ended: false };
@@ -73,6 +77,7 @@ export class ReplayGroup {
     const { clock } = this.ctx.env;
     clock.clearInterval(this.tickTimer);
     clock.clearTimeout(this.readyTimer);
+    this.stopRemoved();
     for (const [link, part] of this.parts) {
       part.cancelWait();
       part.feed?.close();
@@ -129,6 +134,17 @@ export class ReplayGroup {
         this.handover.client.flush();
       });
     }
+  }
+
+  /**
+   * The group's wait is over: `ready` goes out. A part still waiting for the live group's
+   * socket (a worker that refuses it, or never says ready) ends with nothing, so that the
+   * replay does not hold its place in the bounds for as long as that lasts; a part replaying
+   * goes on.
+   */
+  private waitOver(): void {
+    for (const [link, part] of this.parts) if (!part.ended && part.feed === undefined) this.end(link, null);
+    this.becomeReady();
   }
 
   /** Every part ended (or the wait is over): the merged replay goes out, then `ready`. */

@@ -25,7 +25,8 @@ interface Held {
  * - the live group's entries wait here while the replay runs (up to `maxHeldBytes`; past it
  *   they are skipped and counted as `lost`), and always while their worker's cut is unknown;
  * - then each goes to the client only if it comes after its worker's cut: in the same run, a
- *   higher sequence number; otherwise, an id the replay did not give.
+ *   higher sequence number; otherwise, an id the replay did not give. An entry older than
+ *   `since` goes too: the replay gives none of those.
  * The check stays for the life of the client in the group: a live subscription that resumes
  * after a break sends again entries from before the cut, which this client had from its replay.
  */
@@ -42,6 +43,8 @@ export class ReplayHandover {
 
   constructor(
     readonly client: ClientFeed,
+    /** The replay's `since`: it gives nothing older. */
+    private readonly since: number,
     private readonly maxHeldBytes: number,
   ) {}
 
@@ -103,8 +106,9 @@ export class ReplayHandover {
   }
 
   private isAfterCut(entry: Entry): boolean {
-    // A worker the replay did not ask (found since) gave it nothing.
-    if (!this.cuts.has(entry.worker)) return true;
+    // A worker the replay did not ask (found since) gave it nothing; nor did any worker give it
+    // an entry older than `since` (one whose response came late, after the client joined).
+    if (!this.cuts.has(entry.worker) || entry.timestamp < this.since) return true;
     const cut = this.cuts.get(entry.worker) ?? null;
     const at = entryPosition(entry.id);
     if (cut !== null && at !== undefined && at.run === cut.run) return at.seq > cut.seq;

@@ -218,6 +218,12 @@ export class FakeRegistry implements GroupRegistry {
     this.removed.add(listener);
     return () => this.removed.delete(listener);
   }
+
+  /** The worker is gone (its pod deleted, or moved). */
+  remove(link: FakeLink): void {
+    this.links.splice(this.links.indexOf(link), 1);
+    for (const listener of [...this.removed]) listener(link);
+  }
 }
 
 /** A dashboard's socket on the hub: records what the hub sends it; never lags. */
