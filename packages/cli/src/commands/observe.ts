@@ -1,8 +1,9 @@
-import { FeedClose, isShoalError, ResumeState, type Entry } from '@shoal/model';
+import { ResumeState, type Entry } from '@shoal/model';
 import type { Command } from '../main.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { parseSince } from '../observe/duration.js';
-import { history, serverCode, stream, type Endpoint, type FeedMessage } from '../observe/hub-client.js';
+import { history, serverCode, stream, type Endpoint } from '../observe/hub-client.js';
+import { StreamFollower } from '../observe/stream-follower.js';
 import { BufferedWriter } from '../output/buffered-writer.js';
 import type { EntryFormatter } from '../output/entry-formatter.js';
 import { formatterFor } from '../output/formatter-choice.js';
@@ -12,9 +13,6 @@ import { DEFAULT_HUB, hubOption } from '../hub-option.js';
 import { parseCommandLine } from '../command-line.js';
 
 const DEFAULT_LAST = 20;
-/** Reconnection after the stream dropped (a hub restart): doubling from 0.5 s up to 10 s. */
-const RETRY_FIRST_MS = 500;
-const RETRY_MAX_MS = 10_000;
 /** While streaming, what was printed reaches the terminal at least this often. */
 const LIVE_FLUSH_MS = 100;
 
@@ -114,56 +112,20 @@ class Printer {
   }
 }
 
-/**
- * Streams from `since`. Without `live`, stops once the replay is done. With it, runs until
- * Ctrl-C; a dropped stream is opened again where the printer says, and so is one the hub asked
- * to try again later (its bound on replays, 4429).
- */
+/** Streams from `since` until Ctrl-C (or, without `live`, the end of the replay): stream-follower.ts. */
 async function follow(to: Endpoint, query: string, since: number, printer: Printer, live: boolean): Promise<void> {
-  let retryMs = RETRY_FIRST_MS;
-  let stopping = false;
-  let current: ReturnType<typeof stream> | null = null;
-  const stop = (): void => {
-    stopping = true;
-    current?.close();
-  };
+  const follower = new StreamFollower(printer, {
+    open: (from, on) => stream(to, query, from, on),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    now: Date.now,
+    warn: (line) => process.stderr.write(`shoal observe: ${line}\n`),
+  }, live, to.base);
+  const stop = (): void => follower.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const flusher = setInterval(() => void printer.flush(), LIVE_FLUSH_MS);
   try {
-    // Once a stream has opened, the hub exists: refused connections later mean it is restarting.
-    let reached = false;
-    /** When the stream was lost (the first drop since the last `ready`): where a resumption starts from when nothing was printed. */
-    let lostAt: number | null = null;
-    for (let from = since; !stopping; from = printer.resumeSince(lostAt ?? Date.now())) {
-      let busy: string | null = null;
-      const on = (m: FeedMessage): void => {
-        if (m.kind === 'open') reached = true;
-        else if (m.kind === 'closed' && m.code === FeedClose.TRY_LATER) busy = m.reason;
-        else if (m.kind === 'entry') printer.print(m.entry);
-        else if (m.kind === 'lost') process.stderr.write(`shoal observe: ${m.count} entries skipped: the terminal read too slowly\n`);
-        else if (m.kind === 'ready') {
-          retryMs = RETRY_FIRST_MS;
-          lostAt = null;
-          if (!live) stop();
-        }
-      };
-      current = stream(to, query, from, on);
-      try {
-        await current.done;
-      } catch (err) {
-        // A refusal (bad filter, wrong token) will not get better by retrying; an unreachable hub
-        // is retried only once a stream from it has opened (it is restarting), even if that
-        // stream dropped before its `ready` (during a long replay).
-        if (!reached || !isShoalError(err) || err.code !== 'CLI_ERR_CONNECT') asUsage(err);
-      }
-      if (stopping) break;
-      lostAt ??= Date.now();
-      const why = busy !== null ? `the hub asked to try later (${busy})` : `the stream from ${to.base} dropped`;
-      process.stderr.write(`shoal observe: ${why}; reconnecting in ${retryMs / 1000}s\n`);
-      await new Promise((resolve) => setTimeout(resolve, retryMs));
-      retryMs = Math.min(RETRY_MAX_MS, retryMs * 2);
-    }
+    await follower.run(since).catch(asUsage);
   } finally {
     clearInterval(flusher);
     process.off('SIGINT', stop);
