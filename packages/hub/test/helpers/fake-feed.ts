@@ -10,7 +10,7 @@ import type { WebSocket } from 'ws';
 import { ClientFeed } from '../../dist/feed/client-feed.js';
 import type { FeedClock, FeedEnvironment, WorkerSocket } from '../../dist/feed/feed-environment.js';
 import type { FeedLink } from '../../dist/feed/worker-feed.js';
-import type { GroupContext, GroupRegistry } from '../../dist/feed/query-group.js';
+import type { GroupRegistry } from '../../dist/feed/query-group.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
@@ -80,11 +80,6 @@ export class FakeClock implements FeedClock {
       this.runIo();
     }
     this.time = end;
-  }
-
-  /** Timers pending now (one-shot ones; intervals run forever). */
-  get pendingTimeouts(): number {
-    return [...this.timers].filter((t) => t.every === undefined).length;
   }
 }
 
@@ -167,7 +162,6 @@ export class FakeNetwork implements FeedEnvironment {
 /** A worker as the feeds see it: its URL's host is its name. */
 export class FakeLink extends EventEmitter implements FeedLink {
   up = true;
-  heardCount = 0;
 
   constructor(readonly name: string) {
     super();
@@ -183,9 +177,7 @@ export class FakeLink extends EventEmitter implements FeedLink {
     return {};
   }
 
-  heard(): void {
-    this.heardCount++;
-  }
+  heard(): void {}
 
   checkSoon(): void {}
 
@@ -258,18 +250,6 @@ export function fakeClient(counters = { delivered: 0, lost: 0 }): { client: Clie
   const socket = new FakeClientSocket();
   const client = new ClientFeed(socket as unknown as WebSocket, { highWaterBytes: 4 << 20, lowWaterBytes: 1 << 20 }, counters);
   return { client, socket };
-}
-
-export function groupContext(registry: GroupRegistry, net: FakeNetwork, options: Partial<GroupContext['options']> = {}): GroupContext {
-  return {
-    registry,
-    names: undefined,
-    counters: { rejected: 0, late: 0, copies: 0 },
-    silent: { workers: 0, clients: 0 },
-    options: { windowMs: 100, maxHeld: 50_000, readyWaitMs: 5000, heartbeatMs: 15_000, ...options },
-    log: SILENT_LOG,
-    env: net,
-  };
 }
 
 let nextTs = 0;
