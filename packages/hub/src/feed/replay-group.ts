@@ -1,4 +1,4 @@
-import type { Entry } from '@shoal/model';
+import { RESUME_MARGIN_MS, type Entry } from '@shoal/model';
 import { CopyFreeMerge } from './copy-free-merge.js';
 import { intake } from './group-intake.js';
 import type { GroupContext, QueryGroup } from './query-group.js';
@@ -122,6 +122,9 @@ export class ReplayGroup {
     // A part that ended after `ready`: its last entries are still in the window.
     this.merge.flushAll();
     this.close();
+    // The ids the handover keeps for the rare live entry it cannot place against a cut (a
+    // worker restarted meanwhile) cost memory for as long as the client stays: one margin is enough.
+    this.ctx.env.clock.setTimeout(() => this.handover.forgetReplayed(), RESUME_MARGIN_MS);
   }
 
   private deliver(entry: Entry): void {

@@ -39,7 +39,7 @@ export class ReplayHandover {
   private heldBytes = 0;
   private skipped = 0;
   /** Ids the replay gave, for the live entries that cannot be placed against a cut. */
-  private readonly replayedIds = new ResumeState();
+  private replayedIds = new ResumeState();
 
   constructor(
     readonly client: ClientFeed,
@@ -78,6 +78,14 @@ export class ReplayHandover {
     this.replaying = false;
     this.client.send(ready);
     this.release();
+  }
+
+  /**
+   * The handover is long over (a resume margin after it): a live subscription that broke
+   * around it has resumed by now, so the replay's ids are no longer needed to tell its repeats.
+   */
+  forgetReplayed(): void {
+    this.replayedIds = new ResumeState();
   }
 
   private hold(entry: Entry, json: Buffer): void {
