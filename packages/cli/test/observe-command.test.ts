@@ -71,11 +71,6 @@ function lines(child: ChildProcess): { text: () => string; entries: () => Array<
   };
 }
 
-/** Waits until `observe` is subscribed and past its replay: what the worker plays next reaches it. */
-async function liveSubscriber(w: TestWorker): Promise<void> {
-  await waitFor('observe to be subscribed to the worker\'s live entries', () => (w.worker.core.pipeline.feed.stats().subscribers as { live: boolean }[]).some((s) => s.live));
-}
-
 function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
 }
@@ -167,21 +162,22 @@ describe('shoal observe', () => {
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += String(d)));
     try {
-      // Live entries made once the stream is open and live.
-      await liveSubscriber(w);
+      // Entries made once observe started, whether its stream is open yet or not: --since
+      // replays what the stream did not see live.
       await w.source.play(FIXTURE);
-      await waitFor(() => `the ${FIXTURE_ENTRIES} live entries (${out.entries().length} printed; ${stderr})`, () => out.entries().length >= FIXTURE_ENTRIES);
-      assert.equal(out.entries().length, FIXTURE_ENTRIES);
-      // The worker goes away and comes back on the same port and store: observe reconnects,
-      // replays what it may have missed (the stored entries it printed are not printed again).
+      await waitFor(() => `${out.entries().length} entries: ${stderr}`, () => out.entries().length === FIXTURE_ENTRIES);
+      // The worker goes away and comes back on the same port and store: observe reconnects and
+      // resumes by the feeds' rule, so what the worker made before observe's stream is back
+      // arrives too, and what it printed already is not printed again.
       const port = w.worker.port;
       await w.worker.close();
       await waitFor(() => `observe to say it reconnects: ${stderr}`, () => /reconnecting/.test(stderr));
       w = await runWorker(join(dir, 'data'), tokenFile, port);
-      await liveSubscriber(w);
       await w.source.play(FIXTURE);
-      await waitFor(() => `the live entries after the restart (${out.entries().length} printed; ${stderr})`, () => out.entries().length >= 2 * FIXTURE_ENTRIES);
-      assert.equal(out.entries().length, 2 * FIXTURE_ENTRIES, 'the resumed stream brings back nothing stored before --since (the fixture played before observe started)');
+      await waitFor(() => `after the restart: ${out.entries().length} entries; ${stderr}`, () => out.entries().length >= 2 * FIXTURE_ENTRIES);
+      // The marker: once an entry made after all of these is printed, nothing else is on its way.
+      await w.source.play(FIXTURE);
+      await waitFor(() => `${out.entries().length} entries; ${stderr}`, () => out.entries().length === 3 * FIXTURE_ENTRIES);
       const ids = out.entries().map((e) => e.id);
       assert.equal(new Set(ids).size, ids.length, 'no entry printed twice');
       child.kill('SIGINT');
@@ -216,4 +212,39 @@ describe('shoal observe', () => {
       server.close();
     }
   });
+
+  it('--follow retries a hub that asked to be tried later (its bound on replays, 4429), then prints its stream', async () => {
+    // A hub at its bound refuses the first stream with its coded error; the next one is served.
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => server.once('listening', resolve));
+    const sinces: string[] = [];
+    const entry = { id: 'node-a/r1/1', timestamp: Date.now(), worker: 'node-a', summary: { text: 'GET / 200' }, src: { ip: '10.0.0.1', port: 1 }, dst: { ip: '10.0.0.2', port: 80 }, protocol: { name: 'http', abbr: 'HTTP', layer4: 'tcp' } };
+    server.on('connection', (socket, req) => {
+      sinces.push(new URL(req.url ?? '/', 'http://hub').searchParams.get('since') ?? '');
+      if (sinces.length === 1) {
+        socket.send(JSON.stringify({ error: { code: 'HUB_ERR_REPLAY_LIMIT', message: 'the hub is running its 32 replays at once (--max-replays)' } }));
+        socket.close(4429, 'HUB_ERR_REPLAY_LIMIT');
+        return;
+      }
+      socket.send(JSON.stringify(entry));
+      socket.send(JSON.stringify({ ready: { filter: '', replayed: 1 } }));
+    });
+    const port = (server.address() as { port: number }).port;
+    const since = String(Date.now() - 60_000);
+    const child = spawnShoal(['observe', '--hub', `http://127.0.0.1:${port}`, '--since', since, '-o', 'ndjson', '--follow']);
+    const out = lines(child);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += String(d)));
+    try {
+      await waitFor(() => `one entry printed: ${out.text()} ${stderr}`, () => out.entries().length === 1);
+      assert.match(stderr, /the hub asked to try later \(the hub is running its 32 replays at once \(--max-replays\)\); reconnecting/);
+      assert.deepEqual(sinces, [since, since], 'the same replay asked again: nothing printed yet');
+      child.kill('SIGINT');
+      assert.equal(await exited(child), 0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      server.close();
+    }
+  });
 });
+

@@ -1,4 +1,4 @@
-import type { CaptureSource, Endpoint, Entry, PacketSink } from '@shoal/model';
+import { RESPONSE_TIMEOUT_MS, type CaptureSource, type Endpoint, type Entry, type PacketSink } from '@shoal/model';
 import type { Direction, DissectOptions, Transaction } from './dissector.js';
 import { EntryFactory, type EntryOrigin } from './entry-factory.js';
 import { Flow } from './flow/flow.js';
@@ -46,7 +46,8 @@ export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'registry'> = {
   node: { name: '', ip: '' },
   capture: 'pcap_file',
   bodyCapBytes: 64 * 1024,
-  responseTimeoutMs: 30_000,
+  // The feeds' resume margin is this timeout (model's wire/feed.ts): one constant for both.
+  responseTimeoutMs: RESPONSE_TIMEOUT_MS,
   detail: 'full',
   tcpIdleTimeoutMs: 120_000,
   udpIdleTimeoutMs: 30_000,

@@ -3,9 +3,9 @@ import { pino, type Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { createHubServer } from './api/server.js';
 import { DEFAULT_CLIENT_LIMITS, type ClientLimits } from './feed/client-feed.js';
-import { FeedHub } from './feed/feed-hub.js';
+import { NODE_FEED_ENVIRONMENT, type FeedEnvironment } from './feed/feed-environment.js';
+import { DEFAULT_FEED_OPTIONS, FeedHub, type FeedOptions } from './feed/feed-hub.js';
 import { DEFAULT_HISTORY_LIMITS, HubHistory, type HistoryLimits } from './history/hub-history.js';
-import { DEFAULT_GROUP_OPTIONS, type GroupOptions } from './feed/query-group.js';
 import { createHubMetrics, registerHistoryMetrics } from './metrics.js';
 import type { NameLookup, PodDirectory } from './names.js';
 import type { PodDirectory as ClusterPods } from './names/pod-directory.js';
@@ -43,7 +43,8 @@ export interface HubOptions {
   workerPods?: { pods: ClusterPods; selector: WorkerPodSelector };
   logger?: Logger;
   link?: Partial<LinkOptions>;
-  feed?: Partial<GroupOptions>;
+  /** The live feed: merge window, heartbeat, and the bounds on replays and resubscriptions. */
+  feed?: Partial<FeedOptions>;
   clientLimits?: ClientLimits;
   /**
    * Where the target selection is kept across restarts (`--state-dir`): read at the start (a
@@ -55,6 +56,8 @@ export interface HubOptions {
   pcap?: Partial<PcapTimeouts>;
   /** Bounds of /entries, /stats and /servicemap (`--max-history-limit`, `--max-walks`, `--walk-share-ms`). */
   history?: Partial<HistoryLimits>;
+  /** The feed's clock and worker sockets (tests: a clock they control). */
+  feedEnvironment?: FeedEnvironment;
 }
 
 export interface RunningHub {
@@ -75,8 +78,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const savedSelection = options.pods === undefined ? undefined : await options.targetStore?.load();
   const linkOptions = { ...DEFAULT_LINK_OPTIONS, ...options.link };
   const registry = new WorkerRegistry(options.workers, options.workerToken, log, linkOptions);
-  const feedOptions = { ...DEFAULT_GROUP_OPTIONS, ...options.feed };
-  const feeds = new FeedHub(registry, options.names, feedOptions, log);
+  const feedOptions = { ...DEFAULT_FEED_OPTIONS, ...options.feed };
+  const limits = options.clientLimits ?? DEFAULT_CLIENT_LIMITS;
+  const env = options.feedEnvironment ?? NODE_FEED_ENVIRONMENT;
+  const feeds = new FeedHub(registry, options.names, feedOptions, limits.highWaterBytes, log, env);
   const sockets = new Set<WebSocket>();
   const metrics = createHubMetrics(registry, feeds, () => sockets.size);
   const history = new HubHistory(registry, options.names, { ...DEFAULT_HISTORY_LIMITS, ...options.history });
@@ -93,7 +98,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const discovery = options.workerPods === undefined ? undefined : new WorkerDiscovery(registry, options.workerPods.pods, options.workerPods.selector, log);
   const server = createHubServer({
     registry, feeds, metrics, sockets, log,
-    limits: options.clientLimits ?? DEFAULT_CLIENT_LIMITS,
+    feedRoute: { limits, maxResubscribes: feedOptions.maxResubscribes, heartbeatMs: feedOptions.heartbeatMs, clock: env.clock },
     windowMs: feedOptions.windowMs,
     token: options.token,
     allowedOrigins: options.allowedOrigins ?? [],

@@ -18,6 +18,20 @@ function mirrored(registry: Registry, name: string, help: string, read: () => nu
   });
 }
 
+/** Like `mirrored`, one series per key of the totals `read` returns, the key as the `label`. */
+function labelled(registry: Registry, name: string, help: string, label: string, read: () => Record<string, number>): void {
+  new Counter({
+    name: METRIC_PREFIX + name,
+    help,
+    labelNames: [label],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [value, n] of Object.entries(read())) this.inc({ [label]: value }, n);
+    },
+  });
+}
+
 /** The hub's Prometheus metrics (docs/hub.md, GET /metrics), all named shoal_hub_*. */
 export function createHubMetrics(workers: WorkerRegistry, feeds: FeedHub, sockets: () => number): Registry {
   const registry = new Registry();
@@ -50,6 +64,16 @@ export function createHubMetrics(workers: WorkerRegistry, feeds: FeedHub, socket
   mirrored(registry, 'feed_lost_entries_total', 'Entries skipped for /ws clients that read too slowly (or skipped by a worker for the hub)', () => feeds.counters.lost);
   mirrored(registry, 'feed_cross_node_copies_total', 'Entries of a call captured on two nodes that the hub did not show twice', () => feeds.counters.copies);
   mirrored(registry, 'feed_rejected_entries_total', 'Entries a worker sent that failed the hub\'s own check of the filter', () => feeds.counters.rejected);
+  new Gauge({
+    name: `${METRIC_PREFIX}feed_replays`, help: '/ws replays (subscriptions with since) running now, bounded by --max-replays', registers: [registry],
+    collect() {
+      this.set(feeds.replaying);
+    },
+  });
+  const { guard } = feeds;
+  labelled(registry, 'feed_replays_refused_total', 'Replays refused by a bound (HUB_ERR_REPLAY_LIMIT): bound is hub (--max-replays) or client (--max-client-replays)', 'bound', () => guard.replaysRefused);
+  mirrored(registry, 'feed_resubscribes_refused_total', 'Subscriptions refused on a /ws socket past --max-resubscribes a second (HUB_ERR_RESUBSCRIBE_RATE)', () => guard.resubscribesRefused);
+  labelled(registry, 'feed_silent_sockets_total', 'Feed sockets terminated for missing a heartbeat: peer is workers (then resubscribed) or clients', 'peer', () => guard.silent);
   mirrored(registry, 'feed_late_entries_total', 'Entries that arrived after the merge window had passed their time (delivered out of order)', () => feeds.counters.late);
   return registry;
 }

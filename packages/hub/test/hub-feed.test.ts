@@ -163,8 +163,10 @@ describe('hub /ws over two workers', () => {
     const down = status.workers.find((w: Json) => w.name === 'node-b');
     assert.equal(down.up, false);
     assert.equal(typeof down.downSince, 'number');
-    // Refused once it is gone; reset when a request was on its way as it stopped.
-    assert.match(down.lastError, /ECONNREFUSED|ECONNRESET/);
+    // Which socket error the stop produces (refused, reset, closed) is the kernel's race, not
+    // the hub's: what the hub controls is that it keeps one to show.
+    assert.equal(typeof down.lastError, 'string');
+    assert.notEqual(down.lastError, '');
     assert.equal(status.workers.find((w: Json) => w.name === 'node-a').up, true);
 
     await a.play(FIXTURES.keepAlive.path);
@@ -174,15 +176,19 @@ describe('hub /ws over two workers', () => {
     assert.equal((await late.ready()).filter, 'http');
     await late.close();
 
+    // Entries made after the restart, whether before or after the hub's feed resubscribed (it
+    // resumes from before what it last had, by the feeds' rule), reach the same client once.
+    const fromB = () => client.entries.filter((e) => e.worker === 'node-b');
+    const before = fromB().length;
     await b.start();
-    assert.ok(await waitFor(() => c.hub.registry.get('node-b')!.up), 'node-b up again');
-    // The feed resubscribes on its own: entries made after the restart reach the same client.
-    const before = client.entries.filter((e) => e.worker === 'node-b').length;
-    for (let i = 0; i < 100 && client.entries.filter((e) => e.worker === 'node-b').length === before; i++) {
-      await b.play(FIXTURES.gzip.path);
-      await waitFor(() => client.entries.filter((e) => e.worker === 'node-b').length > before, 200);
-    }
-    assert.ok(client.entries.filter((e) => e.worker === 'node-b').length > before, 'node-b streams again after its restart');
+    await b.play(FIXTURES.gzip.path);
+    assert.ok(await waitFor(() => fromB().length >= before + FIXTURES.gzip.entries), `${fromB().length - before} of ${FIXTURES.gzip.entries} entries of node-b after its restart`);
+    assert.ok(c.hub.registry.get('node-b')!.up, 'node-b up again');
+    const feed = c.hub.feeds.list().find((g) => g.filter.text === '')!.feedOf('node-b')!;
+    assert.ok(feed.opened > 1, 'the feed resubscribed');
+    // The marker: once the unfiltered client has an entry played after these, it has had all it would get.
+    await b.play(FIXTURES.head.path);
+    assert.ok(await waitFor(() => fromB().length === before + FIXTURES.gzip.entries + FIXTURES.head.entries));
     assert.equal(new Set(client.entries.map((e) => e.id)).size, client.entries.length, 'no entry twice');
     await client.close();
   });

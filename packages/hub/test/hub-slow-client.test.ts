@@ -39,7 +39,7 @@ describe('hub /ws with a slow client', () => {
         // A small file replays without leaving the microtask queue: let the sockets move.
         await new Promise((resolve) => setImmediate(resolve));
         plays += 2;
-        for (const client of group.clients) maxQueued = Math.max(maxQueued, client.queuedBytes);
+        for (const client of group.clients.keys()) maxQueued = Math.max(maxQueued, client.queuedBytes);
       }
       assert.ok(lostNow() >= 50, `entries were skipped after ${plays} replays`);
       assert.ok(maxQueued <= LIMITS.highWaterBytes + LARGEST_ENTRY_BYTES, `the hub queued at most ${maxQueued} bytes for the slow client`);

@@ -77,7 +77,7 @@ async function linked(chatty: boolean): Promise<{ worker: StandIn; link: WorkerL
   const link = new WorkerLink({ name: 'node-a', host: '127.0.0.1', port: worker.port }, undefined, OPTIONS, log);
   let downs = 0;
   link.on('down', () => downs++);
-  const feed = new WorkerFeed(link, '', undefined, { entry: () => {}, ready: () => {}, lost: () => {} }, log);
+  const feed = new WorkerFeed(link, '', undefined, { entry: () => {}, settled: () => {}, lost: () => {} }, log, { heartbeatMs: 15_000, onSilent: () => {} });
   link.start();
   feed.start();
   return { worker, link, feed, downs: () => downs };

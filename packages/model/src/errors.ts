@@ -99,6 +99,10 @@ export const ErrorCodes = {
   HUB_ERR_STATE: 'HUB_ERR_STATE',
   /** Hub API: as many /stats and /servicemap walks as `--max-walks` are running (HTTP 503, Retry-After). */
   HUB_ERR_TOO_MANY_WALKS: 'HUB_ERR_TOO_MANY_WALKS',
+  /** Hub /ws: a replay (`since`) past the hub's or the client's bound on replays at once. */
+  HUB_ERR_REPLAY_LIMIT: 'HUB_ERR_REPLAY_LIMIT',
+  /** Hub /ws: more subscriptions on one socket within a second than the hub takes. */
+  HUB_ERR_RESUBSCRIBE_RATE: 'HUB_ERR_RESUBSCRIBE_RATE',
 
   /** Front server (`shoal front`): the hub behind `/api` cannot be reached (HTTP 502). */
   FRONT_ERR_HUB: 'FRONT_ERR_HUB',

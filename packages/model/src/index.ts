@@ -22,3 +22,5 @@ export { FRONT_SESSION_PATH, FRONT_SIGN_IN_PATH, FRONT_SIGN_OUT_PATH, SIGN_IN_FA
 export type { FrontSessionState, SignInMethod, SignInRequest } from './wire/front-session.js';
 export type { HistoryPage } from './wire/history.js';
 export { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from './wire/history.js';
+export type { EntryPosition } from './wire/feed.js';
+export { CLIENT_ID_HEADER, entryPosition, FeedClose, MAX_RESUME_IDS, RESPONSE_TIMEOUT_MS, RESUME_MARGIN_MS, ResumeState } from './wire/feed.js';

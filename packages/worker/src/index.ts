@@ -16,7 +16,6 @@ export { planCaptures, withoutPorts, NETNS_INTERFACE } from './capture/capture-p
 export { DuplicateFilter, DUPLICATE_WINDOW_MS } from './capture/duplicate-filter.js';
 export type { CaptureStatus } from './capture/capture-set.js';
 export { loadToken } from './api/auth.js';
-export { CLOSE_BAD_FILTER, CLOSE_NO_FILTER } from './api/ws-feed.js';
 export { ApiErrorCodes } from './api/http-util.js';
 export { DEFAULT_FEED_LIMITS } from './feed/live-feed.js';
 export type { FeedLimits } from './feed/live-feed.js';

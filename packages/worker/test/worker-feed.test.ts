@@ -91,3 +91,29 @@ describe('/ws push-down counters', () => {
     }
   });
 });
+
+describe('/ws ready names where live begins', () => {
+  it('gives the id of the last entry made before the subscription went live: every live entry comes after it', async () => {
+    const h = await startHarness();
+    try {
+      await putJson(h.base, '/targets', LOCAL_TARGET, h.token);
+      const first = new FeedSocket(h.worker.port, h.token, '?q=');
+      assert.equal((await first.ready()).last, null, 'nothing made yet this run');
+      await h.source.play(FIXTURE);
+      assert.ok(await first.until(() => first.entries.length === FIXTURE_ENTRIES));
+      const newest = first.entries[FIXTURE_ENTRIES - 1].id;
+      const since = first.entries[0].timestamp;
+      const replay = new FeedSocket(h.worker.port, h.token, `?q=&since=${since}`);
+      const live = new FeedSocket(h.worker.port, h.token, '?q=');
+      assert.equal((await replay.ready()).last, newest);
+      assert.equal((await live.ready()).last, newest);
+      await h.source.play(FIXTURE);
+      assert.ok(await live.until(() => live.entries.length === FIXTURE_ENTRIES));
+      const seq = (id: string) => Number(id.slice(id.lastIndexOf('/') + 1));
+      assert.ok(live.entries.every((e) => e.id.startsWith(newest.slice(0, newest.lastIndexOf('/') + 1)) && seq(e.id) > seq(newest)));
+      await Promise.all([first.close(), replay.close(), live.close()]);
+    } finally {
+      await h.close();
+    }
+  });
+});

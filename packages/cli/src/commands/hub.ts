@@ -1,6 +1,6 @@
 import { isShoalError, MAX_HISTORY_LIMIT } from '@shoal/model';
 import {
-  createHubLogger, DEFAULT_GROUP_OPTIONS, DEFAULT_HISTORY_LIMITS, DEFAULT_PCAP_TIMEOUTS, FileSelectionStore, SELECTION_FILE, DEFAULT_WORKER_LABELS, DEFAULT_WORKER_PORT, defaultWorkerNamespace, parseLabelSelector, parseWorkerList, startHub,
+  createHubLogger, DEFAULT_FEED_OPTIONS, DEFAULT_HISTORY_LIMITS, DEFAULT_PCAP_TIMEOUTS, FileSelectionStore, SELECTION_FILE, DEFAULT_WORKER_LABELS, DEFAULT_WORKER_PORT, defaultWorkerNamespace, parseLabelSelector, parseWorkerList, startHub,
   startHubNames, type HubNames, type HubOptions, type RunningHub, type WorkerPodSelector,
 } from '@shoal/hub';
 import type { Command } from '../command.js';
@@ -22,6 +22,8 @@ const MAX_PCAP_TIMEOUT_MS = 3_600_000;
 /** Past a minute a shared walk's answer is too stale for a live view to show. */
 const MAX_WALK_SHARE_MS = 60_000;
 const MAX_WALKS = 1000;
+/** Upper end of the bounds' flags: a bound is there to be low. */
+const MAX_BOUND = 10_000;
 
 const usage = `Usage: shoal hub [options]
 
@@ -69,7 +71,7 @@ Options:
                             named (X-Shoal-Unavailable-Workers, or the X-Shoal-Failed-Workers
                             trailer once the file has started)
   --merge-window MS         how long each live entry waits for earlier ones from other
-                            workers, 0-${MAX_MERGE_WINDOW_MS} ms (default ${DEFAULT_GROUP_OPTIONS.windowMs}): longer keeps the
+                            workers, 0-${MAX_MERGE_WINDOW_MS} ms (default ${DEFAULT_FEED_OPTIONS.windowMs}): longer keeps the
                             stream in time order when a worker's clock or link runs late,
                             shorter delivers sooner (a later entry then arrives out of order)
   --max-history-limit N     the largest limit= of GET /entries, 1-${MAX_HISTORY_LIMIT} (default ${DEFAULT_HISTORY_LIMITS.maxPageEntries}); a
@@ -80,6 +82,13 @@ Options:
                             Retry-After
   --walk-share-ms MS        how long a walk's answer serves the same /stats or /servicemap
                             question again, 0-${MAX_WALK_SHARE_MS} (default ${DEFAULT_HISTORY_LIMITS.shareMs}; 0: only while it runs)
+  --max-replays N           /ws replays (subscriptions with since) running at once in the hub,
+                            0-${MAX_BOUND} (default ${DEFAULT_FEED_OPTIONS.maxReplays}); past it a replay is refused with
+                            HUB_ERR_REPLAY_LIMIT and the client retries later
+  --max-client-replays N    the same for one client (a front session, else an address), 0-${MAX_BOUND}
+                            (default ${DEFAULT_FEED_OPTIONS.maxClientReplays})
+  --max-resubscribes N      subscriptions one /ws socket may send within a second, 1-${MAX_BOUND}
+                            (default ${DEFAULT_FEED_OPTIONS.maxResubscribes}); past it HUB_ERR_RESUBSCRIBE_RATE
   --log-level LEVEL         fatal | error | warn | info | debug (default info)
 
 Exit codes: 0 stopped by SIGTERM/SIGINT; 1 could not start (port in use); 2 bad command
@@ -109,10 +118,18 @@ async function run(argv: string[]): Promise<number> {
       'max-history-limit': { type: 'string' },
       'max-walks': { type: 'string' },
       'walk-share-ms': { type: 'string' },
+      'max-replays': { type: 'string' },
+      'max-client-replays': { type: 'string' },
+      'max-resubscribes': { type: 'string' },
       'log-level': { type: 'string' },
     },
   });
-  const windowMs = integerOption('--merge-window', values['merge-window'], DEFAULT_GROUP_OPTIONS.windowMs, 0, MAX_MERGE_WINDOW_MS);
+  const feed = {
+    windowMs: integerOption('--merge-window', values['merge-window'], DEFAULT_FEED_OPTIONS.windowMs, 0, MAX_MERGE_WINDOW_MS),
+    maxReplays: integerOption('--max-replays', values['max-replays'], DEFAULT_FEED_OPTIONS.maxReplays, 0, MAX_BOUND),
+    maxClientReplays: integerOption('--max-client-replays', values['max-client-replays'], DEFAULT_FEED_OPTIONS.maxClientReplays, 0, MAX_BOUND),
+    maxResubscribes: integerOption('--max-resubscribes', values['max-resubscribes'], DEFAULT_FEED_OPTIONS.maxResubscribes, 1, MAX_BOUND),
+  };
   const pcap = {
     headersMs: integerOption('--pcap-headers-timeout', values['pcap-headers-timeout'], DEFAULT_PCAP_TIMEOUTS.headersMs, 1, MAX_PCAP_TIMEOUT_MS),
     bodyMs: integerOption('--pcap-body-timeout', values['pcap-body-timeout'], DEFAULT_PCAP_TIMEOUTS.bodyMs, 1, MAX_PCAP_TIMEOUT_MS),
@@ -131,7 +148,7 @@ async function run(argv: string[]): Promise<number> {
     host,
     workers,
     logger: log,
-    feed: { windowMs },
+    feed,
     allowedOrigins: allowedOriginsOption(values['allowed-origin']),
     ...(values['worker-token-file'] !== undefined ? { workerToken: tokenFileOption(values['worker-token-file'], '--worker-token-file') } : {}),
     ...(values['token-file'] !== undefined ? { token: tokenFileOption(values['token-file'], '--token-file') } : {}),

@@ -1,8 +1,9 @@
-import { isShoalError, type Entry } from '@shoal/model';
+import { ResumeState, type Entry } from '@shoal/model';
 import type { Command } from '../command.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { parseSince } from '../observe/duration.js';
-import { history, serverCode, stream, type Endpoint, type FeedMessage } from '../observe/hub-client.js';
+import { history, serverCode, stream, type Endpoint } from '../observe/hub-client.js';
+import { StreamFollower } from '../observe/stream-follower.js';
 import { BufferedWriter } from '../output/buffered-writer.js';
 import type { EntryFormatter } from '../output/entry-formatter.js';
 import { formatterFor } from '../output/formatter-choice.js';
@@ -12,16 +13,6 @@ import { DEFAULT_HUB, hubOption } from '../hub-option.js';
 import { parseCommandLine } from '../command-line.js';
 
 const DEFAULT_LAST = 20;
-/** Reconnection after the stream dropped (a hub restart): doubling from 0.5 s up to 10 s. */
-const RETRY_FIRST_MS = 500;
-const RETRY_MAX_MS = 10_000;
-/**
- * How far before the newest printed entry a resumed stream starts: an entry is emitted when its
- * response ends, up to the response timeout (30 s by default) after its first byte.
- */
-const REPLAY_MARGIN_MS = 60_000;
-/** Ids remembered to skip what a resumed stream sends again. */
-const SEEN_IDS = 100_000;
 /** While streaming, what was printed reaches the terminal at least this often. */
 const LIVE_FLUSH_MS = 100;
 
@@ -73,7 +64,7 @@ async function run(argv: string[]): Promise<number> {
 
   const formatter = formatterFor(values.output ?? (process.stdout.isTTY ? 'table' : 'ndjson'), '--output', process.stdout.isTTY === true);
   const out = new BufferedWriter(process.stdout);
-  const printer = new Printer(formatter, out);
+  const printer = new Printer(formatter, out, since);
   formatter.begin(out);
   try {
     if (last !== null) {
@@ -82,7 +73,7 @@ async function run(argv: string[]): Promise<number> {
       await out.flush();
     }
     // --since without --last: the stream's replay prints the stored ones, then (with --follow) live ones.
-    if (values.follow || last === null) await follow(to, query, last === null ? since : printer.resumeFrom, printer, values.follow);
+    if (values.follow || last === null) await follow(to, query, last === null && since !== null ? since : printer.resumeSince(Date.now()), printer, values.follow);
   } finally {
     formatter.end(out);
     await out.flush();
@@ -91,31 +82,29 @@ async function run(argv: string[]): Promise<number> {
 }
 
 /**
- * Prints each entry once. A stream opened again replays from a little before the newest entry
- * printed: entries are emitted when their response ends, so one that started earlier may still
- * come after a later one; the ids already printed are skipped.
+ * Prints each entry once, and says where a stream opened again starts: by the feeds' one rule
+ * (model's wire/feed.ts, the hub's and the dashboard's too), from the response timeout before
+ * the newest entry printed, since an entry is emitted when its response ends and one that
+ * started earlier may still come after a later one; the ids already printed are skipped.
  */
 class Printer {
-  newest: number | null = null;
-  private readonly seen = new Set<string>();
+  private readonly resume: ResumeState;
 
   constructor(
     private readonly formatter: EntryFormatter,
     private readonly out: BufferedWriter,
-  ) {}
+    since: number | null,
+  ) {
+    this.resume = new ResumeState(since ?? undefined);
+  }
 
-  /** Where a replay must start so that nothing emitted since the newest printed is missed. */
-  get resumeFrom(): number | null {
-    return this.newest === null ? null : this.newest - REPLAY_MARGIN_MS;
+  /** The `since` of a stream opened after the last one was lost (or ended) at `lostAt`. */
+  resumeSince(lostAt: number): number {
+    return this.resume.resumeSince(lostAt);
   }
 
   print(e: Entry): void {
-    if (this.seen.has(e.id)) return;
-    this.seen.add(e.id);
-    // A Set iterates in insertion order: the first key is the oldest remembered.
-    if (this.seen.size > SEEN_IDS) this.seen.delete(this.seen.values().next().value as string);
-    if (this.newest === null || e.timestamp > this.newest) this.newest = e.timestamp;
-    this.formatter.entry(e, this.out);
+    if (this.resume.deliver(e.id, e.timestamp)) this.formatter.entry(e, this.out);
   }
 
   flush(): Promise<void> {
@@ -123,54 +112,20 @@ class Printer {
   }
 }
 
-/**
- * Streams from `since` (null: live only). Without `live`, stops once the replay is done. With
- * it, runs until Ctrl-C; a dropped stream is opened again, from the last entry printed.
- */
-async function follow(to: Endpoint, query: string, since: number | null, printer: Printer, live: boolean): Promise<void> {
-  let retryMs = RETRY_FIRST_MS;
-  let stopping = false;
-  let current: ReturnType<typeof stream> | null = null;
-  const stop = (): void => {
-    stopping = true;
-    current?.close();
-  };
+/** Streams from `since` until Ctrl-C (or, without `live`, the end of the replay): stream-follower.ts. */
+async function follow(to: Endpoint, query: string, since: number, printer: Printer, live: boolean): Promise<void> {
+  const follower = new StreamFollower(printer, {
+    open: (from, on) => stream(to, query, from, on),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    now: Date.now,
+    warn: (line) => process.stderr.write(`shoal observe: ${line}\n`),
+  }, live, to.base);
+  const stop = (): void => follower.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const flusher = setInterval(() => void printer.flush(), LIVE_FLUSH_MS);
   try {
-    // Once a stream has opened, the hub exists: refused connections later mean it is restarting.
-    let reached = false;
-    // Again from a little before the newest printed, but never from before the `since` asked
-    // for: the margin would bring back stored entries older than that.
-    const resumeAt = (): number | null => {
-      const resume = printer.resumeFrom;
-      return resume === null ? since : since === null ? resume : Math.max(resume, since);
-    };
-    for (let from = since; !stopping; from = resumeAt()) {
-      const on = (m: FeedMessage): void => {
-        if (m.kind === 'open') reached = true;
-        else if (m.kind === 'entry') printer.print(m.entry);
-        else if (m.kind === 'lost') process.stderr.write(`shoal observe: ${m.count} entries skipped: the terminal read too slowly\n`);
-        else if (m.kind === 'ready') {
-          retryMs = RETRY_FIRST_MS;
-          if (!live) stop();
-        }
-      };
-      current = stream(to, query, from, on);
-      try {
-        await current.done;
-      } catch (err) {
-        // A refusal (bad filter, wrong token) will not get better by retrying; an unreachable hub
-        // is retried only once a stream from it has opened (it is restarting), even if that
-        // stream dropped before its `ready` (during a long replay).
-        if (!reached || !isShoalError(err) || err.code !== 'CLI_ERR_CONNECT') asUsage(err);
-      }
-      if (stopping) break;
-      process.stderr.write(`shoal observe: the stream from ${to.base} dropped; reconnecting in ${retryMs / 1000}s\n`);
-      await new Promise((resolve) => setTimeout(resolve, retryMs));
-      retryMs = Math.min(RETRY_MAX_MS, retryMs * 2);
-    }
+    await follower.run(since).catch(asUsage);
   } finally {
     clearInterval(flusher);
     process.off('SIGINT', stop);

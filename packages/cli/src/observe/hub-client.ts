@@ -60,7 +60,9 @@ export type FeedMessage =
 
 /**
  * Opens the live stream `/ws?q=&since=`. Messages go to `on`; resolves when the socket closes
- * (rejects when it could not open, with the server's reason: 401, a refused upgrade).
+ * (rejects when it could not open, with the server's reason: 401, a refused upgrade, a bad
+ * filter). A hub at its bound on replays says why and closes with 4429: `closed` then carries
+ * its message as the reason, to try again later.
  */
 export function stream(to: Endpoint, query: string, sinceMs: number | null, on: (m: FeedMessage) => void): { done: Promise<void>; close(): void } {
   const url = new URL(`${to.base.replace(/^http/, 'ws')}/ws`);
@@ -70,6 +72,7 @@ export function stream(to: Endpoint, query: string, sinceMs: number | null, on: 
   const done = new Promise<void>((resolve, reject) => {
     let opened = false;
     let refused: ShoalError | null = null;
+    let tryLater: string | null = null;
     ws.on('open', () => {
       opened = true;
       on({ kind: 'open' });
@@ -93,6 +96,7 @@ export function stream(to: Endpoint, query: string, sinceMs: number | null, on: 
       if (typeof m.id === 'string') on({ kind: 'entry', entry: m as Entry });
       else if (m.ready !== undefined) on({ kind: 'ready' });
       else if (typeof m.lost === 'number') on({ kind: 'lost', count: m.lost });
+      else if (m.error?.code === 'HUB_ERR_REPLAY_LIMIT') tryLater = m.error.message ?? m.error.code;
       else if (m.error !== undefined) refused = serverError(m, 'the server refused the filter');
     });
     ws.on('error', (err) => {
@@ -101,7 +105,7 @@ export function stream(to: Endpoint, query: string, sinceMs: number | null, on: 
     ws.on('close', (code, reason) => {
       if (refused !== null) reject(refused);
       else {
-        on({ kind: 'closed', code, reason: String(reason) });
+        on({ kind: 'closed', code, reason: tryLater ?? String(reason) });
         resolve();
       }
     });

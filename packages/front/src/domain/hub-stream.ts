@@ -2,15 +2,16 @@
  * The live feed from the hub's `/ws` (docs/hub.md): one socket per query, the filter pushed
  * down, the entries asked for in batches (one message per merge tick rather than one per entry:
  * at 2,000 entries/s, the browser's handling of each message was most of the page's time), and
- * reconnection with backoff when the hub goes away. After a
- * reconnection it asks for everything since the newest entry it delivered (`since`), drops the
- * copies of entries it already had at that instant, and reports the outage as a gap, so the view
- * resumes where it was and shows the hole rather than hiding it. No React and no DOM here: the
- * socket constructor is given, so the same code runs in the page and in Node's tests.
+ * reconnection with backoff when the hub goes away, or asks to be tried later (its bound on
+ * replays, 4429). A reconnection resumes by the feeds' one rule (model's wire/feed.ts, shared
+ * with the hub and `shoal observe`): from the response timeout before the newest entry it
+ * delivered, the repeats dropped by id; the outage is reported as a gap, so the view resumes
+ * where it was and shows the hole rather than hiding it. No React and no DOM here: the socket
+ * constructor is given, so the same code runs in the page and in Node's tests.
  */
+import { FeedClose, ResumeState } from '@shoal/model';
 import { Backoff } from './backoff.js';
 import type { EntryJson } from './entry-row.js';
-import { RecentIds } from './recent-ids.js';
 
 /** What the page's WebSocket and the `ws` package both offer. */
 export interface SocketLike {
@@ -67,19 +68,15 @@ export interface HubStreamOptions {
   clearTimer?: (t: unknown) => void;
 }
 
-/** The hub's close code for a filter that does not compile (docs/api.md). */
-const CLOSE_BAD_FILTER = 4400;
-/** Twice the hub's default merge window (docs/hub.md). */
-const REPLAY_OVERLAP_MS = 1_000;
-
 export class HubStream {
   private socket: SocketLike | undefined;
   private filter = '';
-  private newest: number | undefined;
   /** The `since` of the next connection: as asked by start(), then where a reconnection resumes. */
   private since: number | undefined;
-  /** Ids delivered lately: a replay from `since` repeats some of them. */
-  private readonly seen = new RecentIds();
+  /** What was delivered: where a reconnection resumes, and the repeats it drops. */
+  private readonly resume = new ResumeState();
+  /** The hub's last error that is not about the filter (a bound): the reason of the close after it. */
+  private refusal: string | undefined;
   private pending: EntryJson[] = [];
   private flushScheduled = false;
   private disconnectedAt: number | undefined;
@@ -108,9 +105,8 @@ export class HubStream {
    */
   start(filter: string, since?: number): void {
     this.filter = filter;
-    this.newest = undefined;
     this.since = since;
-    this.seen.clear();
+    this.resume.reset(since);
     this.pending = [];
     this.stopped = false;
     this.connect();
@@ -157,10 +153,12 @@ export class HubStream {
       if (typeof ready.query === 'string') live.query = ready.query;
       this.options.listener.state(live);
     } else if ('lost' in m) {
-      const at = this.newest ?? this.now();
+      const at = this.resume.newest ?? this.now();
       this.options.listener.gap({ kind: 'lost', from: at, to: at, count: Number(m['lost']) });
     } else if ('error' in m) {
-      this.options.listener.filterError(m['error'] as FilterError);
+      const error = m['error'] as FilterError;
+      if (error.code.startsWith('FLT_ERR')) this.options.listener.filterError(error);
+      else this.refusal = error.message;
     } else if (Array.isArray(m['entries'])) {
       for (const entry of m['entries'] as EntryJson[]) this.accept(entry);
     } else {
@@ -169,8 +167,7 @@ export class HubStream {
   }
 
   private accept(entry: EntryJson): void {
-    if (!this.seen.add(entry.id)) return;
-    if (this.newest === undefined || entry.timestamp > this.newest) this.newest = entry.timestamp;
+    if (!this.resume.deliver(entry.id, entry.timestamp)) return;
     this.pending.push(entry);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -188,17 +185,18 @@ export class HubStream {
   private closed(code: number, reason: string): void {
     this.socket = undefined;
     if (this.stopped) return;
-    if (code === CLOSE_BAD_FILTER) {
+    if (code === FeedClose.BAD_FILTER) {
       // The error message came first and said why; retrying the same filter cannot help.
       this.options.listener.state({ kind: 'rejected', error: { code: reason || 'FLT_ERR', message: 'the hub refused the filter' } });
       return;
     }
+    // Any other close, the hub's "try later" (4429) included, is retried after a backoff.
     this.disconnectedAt ??= this.now();
     const retryInMs = this.backoff.next();
-    this.options.listener.state({ kind: 'disconnected', since: this.disconnectedAt, retryInMs, reason: reason || `connection closed (${code})` });
-    // From a little before the newest entry: the hub merges within a reorder window, so entries
-    // just older than it may still have been on their way. The copies are dropped by id.
-    this.since = this.newest !== undefined ? this.newest - REPLAY_OVERLAP_MS : (this.since ?? this.disconnectedAt);
+    const why = code === FeedClose.TRY_LATER && this.refusal !== undefined ? this.refusal : reason || `connection closed (${code})`;
+    this.refusal = undefined;
+    this.options.listener.state({ kind: 'disconnected', since: this.disconnectedAt, retryInMs, reason: why });
+    this.since = this.resume.resumeSince(this.disconnectedAt);
     this.retryTimer = this.setTimer(() => this.connect(), retryInMs);
   }
 }

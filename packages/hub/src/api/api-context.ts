@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { WebSocket } from 'ws';
-import type { ClientLimits } from '../feed/client-feed.js';
 import type { FeedHub } from '../feed/feed-hub.js';
 import type { HubHistory } from '../history/hub-history.js';
 import type { NameLookup } from '../names.js';
@@ -9,6 +8,7 @@ import type { PcapTimeouts } from '../pcap/pcap-timeouts.js';
 import type { ResolutionPusher } from '../workers/resolution-pusher.js';
 import type { TargetPusher } from '../targets/target-pusher.js';
 import type { WorkerRegistry } from '../workers/worker-registry.js';
+import type { FeedRouteOptions } from './ws-route.js';
 
 /** What the API's routes share: the hub's parts and its settings (server.ts builds the routes). */
 export interface ApiContext {
@@ -16,7 +16,7 @@ export interface ApiContext {
   feeds: FeedHub;
   metrics: Registry;
   sockets: Set<WebSocket>;
-  limits: ClientLimits;
+  feedRoute: FeedRouteOptions;
   /** The live merge's reorder window (ms), shown in /status. */
   windowMs: number;
   token: string | undefined;

@@ -113,7 +113,7 @@ export function createHubServer(ctx: ApiContext): Server {
     if (refused !== undefined) return refuseUpgrade(socket, refused);
     if (!auth.allows(req.headers.authorization)) return refuseUpgrade(socket, UNAUTHORIZED);
     if (url.pathname !== '/ws') return refuseUpgrade(socket, notFound(url.pathname));
-    wss.handleUpgrade(req, socket, head, (ws) => serveHubFeed(feeds, ws, url.searchParams, ctx.limits, ctx.sockets, log));
+    wss.handleUpgrade(req, socket, head, (ws) => serveHubFeed(feeds, ws, req, url.searchParams, ctx.feedRoute, ctx.sockets, log));
   });
   server.on('close', () => wss.close());
   return server;

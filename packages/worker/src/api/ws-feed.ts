@@ -1,11 +1,8 @@
 import { compileFilter, isFilterError, type CompiledFilter, type FilterError } from '@shoal/filter';
+import { FeedClose } from '@shoal/model';
 import type { RawData, WebSocket } from 'ws';
 import type { WorkerCore } from '../worker-core.js';
 
-/** Close code for a filter that does not compile (4000-4999 are the application's). */
-export const CLOSE_BAD_FILTER = 4400;
-/** Close code for a client that neither passed `q` nor sent a filter in time. */
-export const CLOSE_NO_FILTER = 4408;
 /** How long a client may take to send its filter when it did not pass `q`. */
 const FILTER_WAIT_MS = 30_000;
 
@@ -55,7 +52,7 @@ export function serveFeed(core: WorkerCore, ws: WebSocket, query: URLSearchParam
     start(core, ws, peer, { filter: q, since: sinceOf(query.get('since')) });
     return;
   }
-  const timer = setTimeout(() => ws.close(CLOSE_NO_FILTER, 'send the filter (or pass ?q=) within 30 s'), FILTER_WAIT_MS);
+  const timer = setTimeout(() => ws.close(FeedClose.NO_FILTER, 'send the filter (or pass ?q=) within 30 s'), FILTER_WAIT_MS);
   ws.once('message', (data: RawData) => {
     clearTimeout(timer);
     const sub = parseSubscription(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'));
@@ -80,13 +77,11 @@ async function subscribe(core: WorkerCore, ws: WebSocket, peer: string, sub: Sub
   } catch (err) {
     if (!isFilterError(err)) throw err;
     ws.send(JSON.stringify({ error: { code: err.code, message: err.reason, ...filterErrorBody(err) } }));
-    ws.close(CLOSE_BAD_FILTER, err.code);
+    ws.close(FeedClose.BAD_FILTER, err.code);
     return;
   }
   const client = core.pipeline.feed.add(ws, filter, peer);
-  let replayed = 0;
-  if (sub.since !== undefined) replayed = await client.replay(core.store, sub.since);
-  else client.live = true;
-  if (client.open) ws.send(JSON.stringify({ ready: { filter: sub.filter, replayed } }));
+  const { sent: replayed, last } = sub.since !== undefined ? await client.replay(core.store, sub.since) : { sent: 0, last: client.goLive() };
+  if (client.open) ws.send(JSON.stringify({ ready: { filter: sub.filter, replayed, last } }));
   core.log.debug({ filter: sub.filter, since: sub.since, replayed }, 'feed subscriber live');
 }

@@ -85,17 +85,27 @@ export class FeedClient {
   }
 
   /**
+   * Live from now on. Returns the id of the last entry published before (null when none was
+   * this run): every live entry comes after it in the worker's order, which is how the hub
+   * hands a client over from its replay to a shared live subscription (docs/api.md, `ready`).
+   */
+  goLive(): string | null {
+    this.live = true;
+    return this.feed.lastPublished;
+  }
+
+  /**
    * Sends the stored entries from `sinceMs` on that match, then goes live. Replayed entries are
    * never skipped: the replay waits for the client instead (up to a limit). The switch to live
    * happens in the same turn as the read that found the end of the store, so no entry is
-   * missed or sent twice.
+   * missed or sent twice. `last` is goLive's.
    */
-  async replay(store: EntryStore, sinceMs: number): Promise<number> {
+  async replay(store: EntryStore, sinceMs: number): Promise<{ sent: number; last: string | null }> {
     const cursor = store.cursor(sinceMs);
     let sent = 0;
     let scanned = 0;
     for (;;) {
-      if (!this.open) return sent;
+      if (!this.open) return { sent, last: null };
       const entry = store.next(cursor);
       if (entry === undefined) break;
       if (entry.timestamp >= sinceMs && this.matches(entry)) {
@@ -105,8 +115,7 @@ export class FeedClient {
       }
       if (++scanned % REPLAY_SLICE === 0) await nextTurn();
     }
-    this.live = true;
-    return sent;
+    return { sent, last: this.goLive() };
   }
 
   private matches(entry: Entry): boolean {
@@ -144,6 +153,8 @@ export class LiveFeed {
   readonly clients = new Set<FeedClient>();
   /** Every subscription's counts summed since start, closed ones included (metrics). */
   readonly totals = zeroCounts();
+  /** The id of the newest entry published (stored and offered to the live clients) this run. */
+  lastPublished: string | null = null;
 
   constructor(readonly limits: FeedLimits = DEFAULT_FEED_LIMITS) {}
 
@@ -155,6 +166,7 @@ export class LiveFeed {
   }
 
   publish(entry: Entry, json: string): void {
+    this.lastPublished = entry.id;
     for (const client of this.clients) {
       if (client.live) client.consider(entry, json);
     }

@@ -15,6 +15,6 @@ export function getStatus(ctx: ApiContext, res: ServerResponse): void {
     workers,
     up: workers.filter((w) => w.up).length,
     targeting: ctx.targets !== undefined,
-    feed: { clients: ctx.sockets.size, windowMs: ctx.windowMs, queries: feeds.list().map((g) => ({ id: g.id, filter: g.filter.text, since: g.since ?? null, clients: g.clients.size, ...g.counts() })), ...feeds.counters },
+    feed: { clients: ctx.sockets.size, windowMs: ctx.windowMs, queries: feeds.list().map((g) => ({ id: g.id, filter: g.filter.text, clients: g.clients.size, ...g.counts() })), replays: feeds.replaying, ...feeds.counters },
   });
 }
