@@ -228,7 +228,7 @@ describe('dashboard without a working cluster: empty-feed reasons, targets (Chro
       await page.getByRole('button', { name: 'Apply' }).click();
       const error = page.locator('.field-error .field-message');
       await error.waitFor();
-      assert.match(await error.innerText(), /podRegex does not compile/);
+      assert.match(await error.innerText(), /podRegex is not an RE2 regular expression: missing closing \)/);
       await page.context().close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -17,7 +17,7 @@ import { signIn } from './helpers/front-session.js';
 import { describeRun, shoal, spawnShoal } from './helpers/run-shoal.js';
 import { crash, labProcess, labUnavailable, leftovers, logTails, testLab, waitFor, type TestLab } from './helpers/lab-run.js';
 import { assertMergedPcap, connectionOf, tsharkUnavailable } from './helpers/merged-pcap.js';
-import { getJson, fetchIdempotent, hubEntries, hubStatus, LiveFeed, storedEntries, type EntryJson, type LabInventory } from './helpers/lab-api.js';
+import { getJson, fetchIdempotent, hubEntries, hubHistory, hubStatus, LiveFeed, storedEntries, type EntryJson, type LabInventory } from './helpers/lab-api.js';
 
 const skip = labUnavailable() ?? tsharkUnavailable();
 
@@ -72,12 +72,14 @@ describe('the lab when a worker or the hub restarts, and for pcap and targets (2
   it('GET /pcap?q=&from=&to= opens in tshark with exactly the connections of the matching entries, in time order', async () => {
     // Calls to the users service: from the front (node-1) to users (node-2), seen by both nodes.
     const q = 'http && dst.pod.name == "users"';
-    const to = Date.now() - 2000;
-    const from = to - 5000;
-    // /pcap takes from ≤ timestamp ≤ to; /entries takes timestamp < before.
-    const { entries } = await hubEntries(hub, { q, before: to + 1, limit: 1000 });
-    const wanted = entries.filter((e) => e.timestamp >= from && e.timestamp <= to);
-    assert.ok(wanted.length > 0, `calls to users between ${from} and ${to}`);
+    // A window of 5 s that ended 2 s ago (every call in it has its response), once it holds
+    // calls to users. /pcap takes from ≤ timestamp ≤ to; /entries takes timestamp < before.
+    const { from, to, wanted } = await waitFor('calls to users in a 5 s window that ended 2 s ago', async () => {
+      const to = Date.now() - 2000;
+      const from = to - 5000;
+      const wanted = (await hubHistory(hub, { q, before: to + 1, from })).entries;
+      return wanted.length > 0 ? { from, to, wanted } : undefined;
+    }, 30_000);
     const file = path.join(tmp, 'query.pcap');
     const res = await fetchIdempotent(`${hub}/pcap?q=${encodeURIComponent(q)}&from=${from}&to=${to}`, { signal: AbortSignal.timeout(30_000) });
     assert.equal(res.status, 200, await res.clone().text());
@@ -157,8 +159,8 @@ describe('the lab when a worker or the hub restarts, and for pcap and targets (2
       });
 
       // The store is on disk: what node-2 stored before the kill is still served, through the hub.
-      const after = await hubEntries(hub, { q: onlyNode2, before: killedAt, limit: 1000 });
-      assert.deepEqual(after.unavailable ?? {}, {});
+      const after = await hubHistory(hub, { q: onlyNode2, before: killedAt, from: killedAt - 5000 });
+      assert.deepEqual(after.unavailable, {});
       const ids = new Set(after.entries.map((e) => e.id));
       const kept = (await storedEntries(workerUrl('node-2'), token, killedAt - 5000)).filter((e) => e.timestamp < killedAt);
       assert.ok(kept.length > 0, 'the restarted worker still holds what it stored before the kill');

@@ -118,21 +118,23 @@ describe('shoal lab up → status → down (2 nodes, demo workload)', { skip: sk
       return status?.up === 2 ? true : undefined;
     }, 60_000);
     const crossNode = (e: EntryJson) => e.src.pod === 'traffic' && e.dst.pod === 'front';
-    const page = await waitFor('the hub history to hold named calls from both workers', async () => {
-      const res = await fetch(`${hub}/entries?q=${encodeURIComponent('http')}&limit=1000`, { signal: AbortSignal.timeout(10_000) });
-      const body = (await res.json()) as { entries: EntryJson[] };
-      const workers = new Set(body.entries.map((e) => e.worker));
-      return workers.has('node-1') && workers.has('node-2') && body.entries.some(crossNode) ? body.entries : undefined;
-    }, 60_000);
-    assert.ok(page.every((e) => e.src.pod !== undefined && e.dst.pod !== undefined), 'every demo call is named from the inventory');
     // Both workers store each call of the generator to the front (it crosses nodes); the hub
-    // gives it once. Counted over a window the hub's page covers whole, away from its edges.
-    const newest = Math.max(...page.map((e) => e.timestamp));
-    const inWindow = (e: EntryJson) => crossNode(e) && e.timestamp > newest - 10_000 && e.timestamp < newest - 2000;
-    const n1 = (await storedEntries(workerUrl('node-1'), token)).filter(inWindow).length;
-    const n2 = (await storedEntries(workerUrl('node-2'), token)).filter(inWindow).length;
-    const shown = page.filter(inWindow).length;
-    assert.ok(n1 >= 3 && n2 >= 3, `both workers stored the cross-node calls: ${n1}, ${n2}`);
+    // gives it once. Counted over a window of the hub's first page, away from its edges, once
+    // the generator has run long enough for both workers to hold some calls there.
+    const counts = await waitFor('a page of named calls from both workers, and cross-node calls both stored in its window', async () => {
+      const res = await fetch(`${hub}/entries?q=${encodeURIComponent('http')}&limit=1000`, { signal: AbortSignal.timeout(10_000) });
+      const page = ((await res.json()) as { entries: EntryJson[] }).entries;
+      const workers = new Set(page.map((e) => e.worker));
+      if (!(workers.has('node-1') && workers.has('node-2') && page.some(crossNode))) return undefined;
+      const newest = Math.max(...page.map((e) => e.timestamp));
+      const oldest = Math.min(...page.map((e) => e.timestamp));
+      const inWindow = (e: EntryJson) => crossNode(e) && e.timestamp > Math.max(oldest, newest - 10_000) && e.timestamp < newest - 2000;
+      const n1 = (await storedEntries(workerUrl('node-1'), token)).filter(inWindow).length;
+      const n2 = (await storedEntries(workerUrl('node-2'), token)).filter(inWindow).length;
+      return n1 >= 3 && n2 >= 3 ? { page, n1, n2, shown: page.filter(inWindow).length } : undefined;
+    }, 60_000);
+    const { page, n1, n2, shown } = counts;
+    assert.ok(page.every((e) => e.src.pod !== undefined && e.dst.pod !== undefined), 'every demo call is named from the inventory');
     assert.ok(shown >= Math.min(n1, n2) - 2 && shown <= Math.max(n1, n2) + 2, `the hub shows each once: ${shown} for ${n1} and ${n2}`);
     // A live query goes down to the workers, which count what they did not send.
     const filter = 'http && status_code >= 500';

@@ -171,6 +171,29 @@ describe('replay handover', () => {
     assert.equal(hub.replaying, 0);
   });
 
+  it('waits for a worker the hub has not polled yet (it just started): its history is not skipped', () => {
+    const { links, net, hub, T, settle } = setup(['a']);
+    links[0]!.up = false;
+    links[0]!.polled = false;
+    const c = fakeClient();
+    hub.join(c.client, hub.compile(''), T - 1000, 'c');
+    // The first poll answers: the live group's socket opens and goes live, then the replay.
+    links[0]!.up = true;
+    links[0]!.polled = true;
+    const la = net.last('a');
+    la.open();
+    la.send({ ready: { filter: '', replayed: 0, last: 'a/r1/2' } });
+    const ra = net.last('a');
+    assert.notEqual(ra, la, 'a replay opened once the worker was live');
+    ra.open();
+    const a = stored('a', 1, 2, T);
+    ra.send(a[0]);
+    ra.send(a[1]);
+    ra.send({ ready: { filter: '', replayed: 2, last: 'a/r1/2' } });
+    settle();
+    assert.deepEqual(c.socket.split(), { replay: ['a/r1/1', 'a/r1/2'], live: [] });
+  });
+
   it('ends the part of a worker that is gone, and gives what it gave', () => {
     const { links, registry, net, hub, T, settle } = setup(['a', 'b']);
     const x = fakeClient();

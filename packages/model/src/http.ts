@@ -1,5 +1,7 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { isShoalError } from './errors.js';
+import { positionedErrorBody, type PositionedError } from './wire/errors.js';
 
 /**
  * The JSON API plumbing the worker and the hub share: errors as `{error: {code, message, …}}`,
@@ -61,6 +63,20 @@ export interface JsonApi {
   fail(req: IncomingMessage, res: ServerResponse, err: unknown, log: ErrorLog): void;
   /** Refuses a WebSocket upgrade with a plain HTTP answer carrying the error. */
   refuseUpgrade(socket: Duplex, err: ApiError): void;
+  /** A time in epoch milliseconds (fractions allowed); `fallback` when absent or empty; else a 400. */
+  timeParam(query: URLSearchParams, name: string, fallback: number): number;
+  /** A whole number in [1, max]; `fallback` when absent or empty; else a 400. */
+  countParam(query: URLSearchParams, name: string, fallback: number, max: number): number;
+  /**
+   * `text` compiled by `compile` (a filter); an error pointing into the text (a FilterError) is a
+   * 400 with its own code, position and excerpt, before any work is done.
+   */
+  compiledParam<T>(text: string, compile: (text: string) => T): T;
+}
+
+/** A coded error that points into the user's text (a FilterError, from the filter package). */
+function isPositionedError(err: unknown): err is PositionedError {
+  return isShoalError(err) && typeof (err as Partial<PositionedError>).reason === 'string' && typeof (err as Partial<PositionedError>).position === 'object';
 }
 
 export function jsonApi(options: JsonApiOptions): JsonApi {
@@ -99,6 +115,29 @@ export function jsonApi(options: JsonApiOptions): JsonApi {
         `HTTP/1.1 ${err.status} ${STATUS_CODES[err.status] ?? 'Error'}\r\n${extra}Content-Type: application/json\r\n` +
           `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
+    },
+    timeParam(query, name, fallback) {
+      const text = query.get(name);
+      if (text === null || text === '') return fallback;
+      const n = Number(text);
+      if (!Number.isFinite(n)) throw new ApiError(400, options.badRequestCode, `${name}= must be a time in epoch milliseconds, got '${text}'`);
+      return n;
+    },
+    countParam(query, name, fallback, max) {
+      const text = query.get(name);
+      if (text === null || text === '') return fallback;
+      const n = /^\d{1,9}$/.test(text) ? Number(text) : NaN;
+      if (!(n >= 1 && n <= max)) throw new ApiError(400, options.badRequestCode, `${name}= must be a whole number from 1 to ${max}, got '${text}'`);
+      return n;
+    },
+    compiledParam(text, compile) {
+      try {
+        return compile(text);
+      } catch (err) {
+        if (!isPositionedError(err)) throw err;
+        const { code, message, ...where } = positionedErrorBody(err);
+        throw new ApiError(400, code, message, where);
+      }
     },
     async readJson(req) {
       const text = await readBody(req);

@@ -17,10 +17,14 @@ export type { NameTable, ResolutionAnswer, ResolutionPatch, VersionedResolutionP
 export { addressKey, MAX_RESOLUTION_VERSION_LENGTH } from './wire/resolution.js';
 export type { Target, TargetPod, TargetSelection, TargetsAnswer, WorkerTargets } from './wire/targets.js';
 export { PcapHeaders } from './wire/pcap.js';
-export type { ServiceMapEdge, ServiceMapNode, WorkerState } from './hub-wire.js';
+export type { FeedStatus, HubStatus, NamePushState, QueryStatus, WorkerState } from './wire/status.js';
+export type { ServiceMapAnswer, ServiceMapEdge, ServiceMapNode } from './wire/servicemap.js';
+export type { StatsAnswer, StatsBucket, TrafficCounts, WalkAnswer } from './wire/stats.js';
+export type { ErrorAnswer, ErrorBody, PositionedError, TextPosition } from './wire/errors.js';
+export { positionedErrorBody } from './wire/errors.js';
 export { FRONT_SESSION_PATH, FRONT_SIGN_IN_PATH, FRONT_SIGN_OUT_PATH, SIGN_IN_FAILED_PARAM, SIGN_IN_TOKEN_PARAM } from './wire/front-session.js';
 export type { FrontSessionState, SignInMethod, SignInRequest } from './wire/front-session.js';
 export type { HistoryPage } from './wire/history.js';
 export { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from './wire/history.js';
-export type { EntryPosition } from './wire/feed.js';
-export { CLIENT_ID_HEADER, entryPosition, FeedClose, MAX_RESUME_IDS, RESPONSE_TIMEOUT_MS, RESUME_MARGIN_MS, ResumeState } from './wire/feed.js';
+export type { EntriesMessage, EntryPosition, FeedMessage, FeedNotice, LostMessage, ReadyMessage, SubscribeMessage } from './wire/feed.js';
+export { CLIENT_ID_HEADER, entryPosition, FeedClose, parseSubscribeMessage, sinceOf, MAX_RESUME_IDS, RESPONSE_TIMEOUT_MS, RESUME_MARGIN_MS, ResumeState } from './wire/feed.js';

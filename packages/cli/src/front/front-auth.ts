@@ -26,7 +26,7 @@ import {
 import { ApiError, jsonApi, sendJson } from '@shoal/model/http';
 import { sendFrontError } from './front-errors.js';
 import { SessionCookie } from './session-cookie.js';
-import { SessionsFull, SessionStore, type Session } from './session-store.js';
+import { hashOf, SessionsFull, SessionStore, type Session } from './session-store.js';
 import { SignInLimiter } from './sign-in-limiter.js';
 import { TokenCheck } from '@shoal/model/http';
 
@@ -81,9 +81,15 @@ export class FrontAuth {
     return id === undefined ? undefined : this.sessions.get(id);
   }
 
-  /** Whether the request may reach the hub: signed in, or sign-in is off. */
-  allows(req: IncomingMessage): boolean {
-    return this.method === 'none' || this.session(req) !== undefined;
+  /**
+   * Who the request is for the hub's per-client bounds (`X-Shoal-Client`), or undefined when it
+   * may not reach the hub. A session is named by a hash of its id (the id itself is a secret the
+   * hub has no use for); without sign-in, the client's address.
+   */
+  clientOf(req: IncomingMessage): string | undefined {
+    if (this.method === 'none') return `address:${req.socket.remoteAddress ?? 'unknown'}`;
+    const id = this.cookie.read(req.headers.cookie);
+    return id === undefined || this.sessions.get(id) === undefined ? undefined : `session:${hashOf(id).slice(0, 16)}`;
   }
 
   /** Answers the request if it is one of the sign-in routes; false when it is not. */

@@ -106,8 +106,9 @@ export function startFront(options: FrontOptions): Promise<RunningFront> {
       if (refused !== undefined) return sendFrontError(res, ...refused);
       const target = req.url!;
       if (target.startsWith(API_PREFIX)) {
-        if (!auth.allows(req)) return sendFrontError(res, 401, ErrorCodes.FRONT_ERR_UNAUTHENTICATED, SIGN_IN_NEEDED);
-        return proxy.forward(req, res);
+        const client = auth.clientOf(req);
+        if (client === undefined) return sendFrontError(res, 401, ErrorCodes.FRONT_ERR_UNAUTHENTICATED, SIGN_IN_NEEDED);
+        return proxy.forward(req, res, client);
       }
       const url = new URL(target, 'http://front');
       if (await auth.route(req, res, url.pathname)) return;
@@ -128,10 +129,11 @@ export function startFront(options: FrontOptions): Promise<RunningFront> {
       const refused = refusal(req);
       if (refused !== undefined) return refuseUpgrade(socket, ...refused);
       if (!req.url!.startsWith(API_PREFIX)) return refuseUpgrade(socket, 404, ErrorCodes.FRONT_ERR_NOT_FOUND, "WebSockets are under /api/ (the hub's /ws is /api/ws)");
-      if (!auth.allows(req)) return refuseUpgrade(socket, 401, ErrorCodes.FRONT_ERR_UNAUTHENTICATED, SIGN_IN_NEEDED);
+      const client = auth.clientOf(req);
+      if (client === undefined) return refuseUpgrade(socket, 401, ErrorCodes.FRONT_ERR_UNAUTHENTICATED, SIGN_IN_NEEDED);
       tunnels.add(socket);
       socket.on('close', () => tunnels.delete(socket));
-      proxy.upgrade(req, socket, head);
+      proxy.upgrade(req, socket, head, client);
     });
   };
 

@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
-import { ErrorCodes } from '@shoal/model';
+import { CLIENT_ID_HEADER, ErrorCodes } from '@shoal/model';
 import { endToEndHeaders, endToEndRawHeaders } from './hop-by-hop.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import { sendFrontError, refuseUpgrade } from './front-errors.js';
@@ -20,10 +20,11 @@ export const API_PREFIX = '/api/';
 
 /**
  * What the front never passes to the hub: the browser's credentials for the front (its cookie;
- * an Authorization the front replaces with its own), the Host (the hub gets its own), and the
- * Origin, which the front has checked already and which names the front, not the hub.
+ * an Authorization the front replaces with its own), the Host (the hub gets its own), the
+ * Origin, which the front has checked already and which names the front, not the hub, and a
+ * client name the front sets itself (a caller's own would dodge the hub's per-client bounds).
  */
-const FRONT_ONLY_REQUEST = ['host', 'authorization', 'cookie', 'origin'];
+const FRONT_ONLY_REQUEST = ['host', 'authorization', 'cookie', 'origin', CLIENT_ID_HEADER];
 /** The front's own security headers replace any the hub sent. */
 const FRONT_ONLY_RESPONSE = Object.keys(SECURITY_HEADERS);
 
@@ -45,8 +46,8 @@ export class HubProxy {
   }
 
   /** An HTTP request under `/api/`. */
-  forward(req: IncomingMessage, res: ServerResponse): void {
-    const upstream = this.request(this.target(req, this.requestHeaders(req)), (hubRes) => {
+  forward(req: IncomingMessage, res: ServerResponse, client: string): void {
+    const upstream = this.request(this.target(req, this.requestHeaders(req, client)), (hubRes) => {
       res.writeHead(hubRes.statusCode ?? 502, endToEndHeaders(hubRes.headers, FRONT_ONLY_RESPONSE));
       hubRes.pipe(res);
     });
@@ -63,8 +64,8 @@ export class HubProxy {
    * A WebSocket upgrade under `/api/`: it goes to the hub; once the hub answers 101 the two
    * sockets are joined byte for byte.
    */
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const headers = this.requestHeaders(req);
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, client: string): void {
+    const headers = this.requestHeaders(req, client);
     headers['connection'] = 'Upgrade';
     headers['upgrade'] = req.headers['upgrade'] ?? 'websocket';
     const upstream = this.request(this.target(req, headers));
@@ -93,8 +94,10 @@ export class HubProxy {
     upstream.end();
   }
 
-  private requestHeaders(req: IncomingMessage): http.OutgoingHttpHeaders {
+  /** `client`: who is asking, for the hub's per-client bounds (FrontAuth.clientOf). */
+  private requestHeaders(req: IncomingMessage, client: string): http.OutgoingHttpHeaders {
     const headers = endToEndHeaders(req.headers, FRONT_ONLY_REQUEST);
+    headers[CLIENT_ID_HEADER] = client;
     if (this.options.hubToken !== undefined) headers['authorization'] = `Bearer ${this.options.hubToken}`;
     return headers;
   }

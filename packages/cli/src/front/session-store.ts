@@ -80,6 +80,7 @@ export class SessionStore {
   }
 }
 
-function hashOf(id: string): string {
+/** A session's id hashed: the store's key, and the client the hub's per-client bounds count. */
+export function hashOf(id: string): string {
   return createHash('sha256').update(id).digest('base64url');
 }

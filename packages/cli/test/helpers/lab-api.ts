@@ -105,6 +105,29 @@ export async function hubEntries(hub: string, params: { q?: string; before?: num
 }
 
 /**
+ * The hub's history read as a client must read it: page after page (`before=next`), since a
+ * page of a selective filter may hold fewer than `limit` entries, even none, while `next` goes
+ * on (docs/hub.md, GET /entries). Stops once `enough(entries)`, once the pages passed `from`, or
+ * at the end of every store; at most `maxPages` pages.
+ */
+export async function hubHistory(
+  hub: string,
+  params: { q?: string; before?: number; from?: number; limit?: number; enough?: (entries: EntryJson[]) => boolean; maxPages?: number },
+): Promise<{ entries: EntryJson[]; unavailable: Record<string, string> }> {
+  const entries: EntryJson[] = [];
+  const unavailable: Record<string, string> = {};
+  let before = params.before;
+  for (let page = 0; page < (params.maxPages ?? 50); page++) {
+    const got = await hubEntries(hub, { ...(params.q !== undefined ? { q: params.q } : {}), ...(before !== undefined ? { before } : {}), ...(params.limit !== undefined ? { limit: params.limit } : {}) });
+    Object.assign(unavailable, got.unavailable ?? {});
+    entries.push(...got.entries.filter((e) => params.from === undefined || e.timestamp >= params.from));
+    if (params.enough?.(entries) === true || got.next === null || (params.from !== undefined && got.next < params.from)) return { entries, unavailable };
+    before = got.next;
+  }
+  throw new Error(`${params.maxPages ?? 50} pages of ${params.q ?? 'the history'} and no end: ${entries.length} entries so far`);
+}
+
+/**
  * A live /ws client that keeps every entry it receives, in arrival order, until `close()`. For
  * checking what arrives while something else (a worker, the hub) comes and goes.
  */

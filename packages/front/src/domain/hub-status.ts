@@ -3,29 +3,21 @@
  * it loads both. A hub without a pod source answers `/targets` with 409: the workers then keep
  * the targets they were started with, which the page cannot list (`available: false`).
  */
-import type { TargetPod, TargetSelection, WorkerState, WorkerTargets } from '@shoal/model';
+import type { FeedStatus, HubStatus as HubStatusAnswer, QueryStatus as QueryStatusAnswer, TargetPod, TargetSelection, WorkerState, WorkerTargets } from '@shoal/model';
 import { HubApiError, type HubApi } from './hub-api.js';
 
 /** A worker in `/status`; the page does not read its run id or pod. */
 export type WorkerStatus = Omit<WorkerState, 'run' | 'pod'>;
 
-export interface QueryStatus {
-  /** Sent in the stream's `ready` too: how a page finds its own query. */
-  id?: string;
-  filter: string;
-  clients: number;
-  /** Entries the workers' filters tested for this query, and those that did not match. */
-  evaluated?: number;
-  filtered?: number;
-}
+/** A query of `/status` (model/wire/status.ts); the page reads its filter and clients, the counts when there. */
+export type QueryStatus = Pick<QueryStatusAnswer, 'filter' | 'clients'> & Partial<Pick<QueryStatusAnswer, 'id' | 'evaluated' | 'filtered'>>;
 
-export interface HubStatus {
+/** What the page reads of `/status` (model/wire/status.ts); `targeting` is absent from older hubs. */
+export type HubStatus = Pick<HubStatusAnswer, 'up'> & {
   workers: WorkerStatus[];
-  up: number;
-  /** The hub has a pod source: /targets answers (409 otherwise). Absent from older hubs. */
   targeting?: boolean;
-  feed: { clients: number; queries: QueryStatus[]; delivered: number; lost: number; rejected: number; late: number };
-}
+  feed: Pick<FeedStatus, 'clients' | 'delivered' | 'lost' | 'rejected' | 'late'> & { queries: QueryStatus[] };
+};
 
 /** The shapes of `GET /targets`, shared with the hub (model/wire/targets.ts). */
 export type { TargetPod, TargetSelection, WorkerTargets };

@@ -2,7 +2,7 @@
  * The hub's `GET /servicemap` answer (docs/hub.md) turned into what the map draws: workloads
  * with the group they belong to, edges with their error rate, and the protocols for the legend.
  */
-import type { ServiceMapEdge, ServiceMapNode } from '@shoal/model';
+import type { ServiceMapAnswer, ServiceMapEdge, ServiceMapNode } from '@shoal/model';
 
 export type WorkloadKind = ServiceMapNode['kind'];
 
@@ -10,15 +10,7 @@ export type WorkloadKind = ServiceMapNode['kind'];
 export type MapNodeJson = Omit<ServiceMapNode, 'node'> & { node?: string | null };
 export type MapEdgeJson = ServiceMapEdge;
 
-export interface ServiceMapJson {
-  from: number;
-  to: number;
-  nodes: MapNodeJson[];
-  edges: MapEdgeJson[];
-  entries: number;
-  truncated: boolean;
-  unavailable: Record<string, string>;
-}
+export type ServiceMapJson = Omit<ServiceMapAnswer, 'nodes'> & { nodes: MapNodeJson[] };
 
 /** How the map boxes workloads. */
 export type Grouping = 'namespace' | 'node';

@@ -2,23 +2,11 @@
  * The hub's `GET /stats` answer (docs/hub.md: entries per protocol per time bucket) turned into
  * what the statistics view draws: the share of each protocol and one total per bucket.
  */
+import type { StatsAnswer, TrafficCounts } from '@shoal/model';
 
-export interface Counts {
-  count: number;
-  bytes: number;
-  /** Status ≥ 500 or malformed, as the hub counts them. */
-  errors: number;
-}
-
-export interface StatsJson {
-  from: number;
-  to: number;
-  bucketMs: number;
-  buckets: { start: number; protocols: Record<string, Counts> }[];
-  entries: number;
-  truncated: boolean;
-  unavailable: Record<string, string>;
-}
+/** Count, bytes and errors (status ≥ 500 or malformed), as the hub counts them. */
+export type Counts = TrafficCounts;
+export type StatsJson = StatsAnswer;
 
 export interface ProtocolShare extends Counts {
   protocol: string;

@@ -17,7 +17,7 @@ export function badRequest(message: string): ApiError {
 /** Largest request body accepted (a filter, a target selection). */
 export const MAX_BODY_BYTES = 1 << 20;
 
-export const { sendError, fail, refuseUpgrade, readBody, readJson } = jsonApi({
+export const { sendError, fail, refuseUpgrade, readBody, readJson, timeParam, compiledParam } = jsonApi({
   realm: 'shoal-hub',
   maxBodyBytes: MAX_BODY_BYTES,
   tooLargeCode: ErrorCodes.HUB_ERR_TOO_LARGE,
@@ -25,12 +25,3 @@ export const { sendError, fail, refuseUpgrade, readBody, readJson } = jsonApi({
   internalCode: ErrorCodes.HUB_ERR_INTERNAL,
   service: 'hub',
 });
-
-/** An epoch-ms query parameter, or `fallback` when absent. */
-export function timeParam(query: URLSearchParams, name: string, fallback: number): number {
-  const text = query.get(name);
-  if (text === null || text === '') return fallback;
-  const n = Number(text);
-  if (!Number.isFinite(n)) throw badRequest(`${name}= must be a time in epoch milliseconds, got '${text}'`);
-  return n;
-}

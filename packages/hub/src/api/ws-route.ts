@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { isFilterError } from '@shoal/filter';
-import { CLIENT_ID_HEADER, FeedClose, isShoalError } from '@shoal/model';
+import { CLIENT_ID_HEADER, FeedClose, isShoalError, parseSubscribeMessage, positionedErrorBody, sinceOf, type SubscribeMessage } from '@shoal/model';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import { ClientFeed, type ClientLimits } from '../feed/client-feed.js';
@@ -20,38 +20,9 @@ export interface FeedRouteOptions {
   clock: FeedClock;
 }
 
-interface Subscription {
-  filter: string;
-  since: number | undefined;
-  /** Entries in batches (docs/hub.md); absent: as the socket was. */
-  batch?: boolean;
-}
-
 /** `?batch=1` (or `true`): the client takes `{"entries": [...]}` messages. */
 function batchParam(value: string | null): boolean {
   return value === '1' || value === 'true';
-}
-
-function sinceOf(value: unknown): number | undefined {
-  if (value === null || value === undefined || value === '') return undefined;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : undefined;
-}
-
-/** A client message: `{"filter": "...", "since": ms, "batch": bool}` (also `q`), or the bare filter text. */
-function parseSubscription(text: string): Subscription {
-  try {
-    const json = JSON.parse(text) as unknown;
-    if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
-      const o = json as Record<string, unknown>;
-      const sub: Subscription = { filter: String(o['filter'] ?? o['q'] ?? ''), since: sinceOf(o['since']) };
-      if (typeof o['batch'] === 'boolean') sub.batch = o['batch'];
-      return sub;
-    }
-  } catch {
-    // Not JSON: the message is the filter itself.
-  }
-  return { filter: text, since: undefined };
 }
 
 function textOf(data: RawData): string {
@@ -94,7 +65,7 @@ export function serveHubFeed(hub: FeedHub, ws: WebSocket, req: IncomingMessage, 
     hub.leave(client);
   });
 
-  const subscribe = (sub: Subscription): void => {
+  const subscribe = (sub: SubscribeMessage): void => {
     if (!rate.take()) {
       hub.guard.resubscribesRefused++;
       client.send({ error: { code: 'HUB_ERR_RESUBSCRIBE_RATE', message: `more than ${rate.max} subscriptions on this socket within a second (--max-resubscribes): this one was not applied, the previous query stays in force; send filter changes less often` } });
@@ -105,7 +76,7 @@ export function serveHubFeed(hub: FeedHub, ws: WebSocket, req: IncomingMessage, 
       filter = hub.compile(sub.filter);
     } catch (err) {
       if (!isFilterError(err)) throw err;
-      client.send({ error: { code: err.code, message: err.reason, position: err.position, excerpt: err.excerpt } });
+      client.send({ error: positionedErrorBody(err) });
       if (!subscribed) ws.close(FeedClose.BAD_FILTER, err.code);
       return;
     }
@@ -123,11 +94,12 @@ export function serveHubFeed(hub: FeedHub, ws: WebSocket, req: IncomingMessage, 
 
   const q = query.get('q');
   const timer = q === null ? setTimeout(() => ws.close(FeedClose.NO_FILTER, 'send the filter (or pass ?q=) within 30 s'), FILTER_WAIT_MS) : undefined;
-  if (q !== null) subscribe({ filter: q, since: sinceOf(query.get('since')) });
+  const querySince = sinceOf(query.get('since'));
+  if (q !== null) subscribe(querySince === undefined ? { filter: q } : { filter: q, since: querySince });
   ws.on('message', (data: RawData) => {
     clearTimeout(timer);
-    const sub = parseSubscription(textOf(data));
-    if (!subscribed) sub.since ??= sinceOf(query.get('since'));
+    const sub = parseSubscribeMessage(textOf(data));
+    if (!subscribed && sub.since === undefined && querySince !== undefined) sub.since = querySince;
     subscribe(sub);
   });
 }

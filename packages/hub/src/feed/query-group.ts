@@ -126,13 +126,14 @@ export class QueryGroup {
 
   /**
    * Calls `then(true)` once this group's subscription to `link` is live at the worker (at once
-   * if it is), `then(false)` if it cannot become so now (the worker is down, or gone).
+   * if it is), `then(false)` if it cannot become so now (the worker is known down, or gone). A
+   * worker the hub has not polled yet (it just started) is waited for: its history counts.
    * Returns a function that cancels the wait.
    */
   whenLive(link: FeedLink, then: (live: boolean) => void): () => void {
     const feed = this.feeds.get(link);
     if (feed?.live === true) then(true);
-    else if (feed === undefined || !link.up) then(false);
+    else if (feed === undefined || (!link.up && link.polled)) then(false);
     else {
       let waiters = this.liveWaiters.get(link);
       if (waiters === undefined) this.liveWaiters.set(link, (waiters = new Set()));

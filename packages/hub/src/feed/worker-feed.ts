@@ -11,6 +11,8 @@ export interface FeedLink {
   readonly name: string;
   /** The worker answered the hub's last poll. */
   readonly up: boolean;
+  /** The hub polled the worker at least once (up or down): false just after the hub started or found it. */
+  readonly polled: boolean;
   wsUrl(filter: string, since: number | undefined): string;
   headers(): Record<string, string>;
   /** A feed socket got a message: the worker is alive. */

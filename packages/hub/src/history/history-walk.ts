@@ -1,4 +1,4 @@
-import { MAX_HISTORY_LIMIT, type Entry } from '@shoal/model';
+import { MAX_HISTORY_LIMIT, type Entry, type WalkAnswer } from '@shoal/model';
 import { COPY_TOLERANCE_MS } from '../feed/cross-node-copies.js';
 import { HistoryCopies } from './history-copies.js';
 import { HistoryMerge } from './history-merge.js';
@@ -7,14 +7,8 @@ import type { HubHistory } from './hub-history.js';
 /** Most entries one aggregate (/stats, /servicemap) reads, over all workers. */
 export const MAX_WALKED_ENTRIES = 200_000;
 
-export interface WalkResult {
-  /** Entries visited: matching, in the range, each call between two nodes once. */
-  entries: number;
-  /** True when MAX_WALKED_ENTRIES stopped the walk before `from`. */
-  truncated: boolean;
-  /** Workers that were down or failed, with why: the aggregate leaves (the rest of) their entries out. */
-  unavailable: Record<string, string>;
-}
+/** Entries visited (matching, in the range, each call between two nodes once), and how complete. */
+export type WalkResult = WalkAnswer;
 
 /**
  * Hands `visit` every entry matching `q` with from ≤ timestamp < to, from every worker's

@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { ResolutionPatch, VersionedResolutionPatch, VersionedResolutionTable, Workload } from '@shoal/model';
+import type { NamePushState, ResolutionPatch, VersionedResolutionPatch, VersionedResolutionTable, Workload } from '@shoal/model';
 import type { Logger } from 'pino';
 import type { NameLookup } from '../names.js';
 import { WorkerPushes, type PushOptions, type PushReport, type PushTransport, type PushWorkers, type ResettableStep } from './worker-pushes.js';
 
 /** What GET /status shows per worker about its names table. */
-export interface ResolutionState extends PushReport {
-  /** The worker does not have the current table yet (a push is under way or waits for a retry). */
-  pending: boolean;
-}
+export type ResolutionState = NamePushState;
 
 /** Changes kept to bring a worker that is behind up to date; one further behind gets the table. */
 const MAX_KEPT_CHANGES = 1024;

@@ -120,6 +120,10 @@ export class WorkerLink extends EventEmitter {
     this.current.pod = pod ?? null;
   }
 
+  get polled(): boolean {
+    return this.current.up || this.current.downSince !== null;
+  }
+
   get up(): boolean {
     return this.current.up;
   }

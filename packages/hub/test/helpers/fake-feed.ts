@@ -162,6 +162,7 @@ export class FakeNetwork implements FeedEnvironment {
 /** A worker as the feeds see it: its URL's host is its name. */
 export class FakeLink extends EventEmitter implements FeedLink {
   up = true;
+  polled = true;
 
   constructor(readonly name: string) {
     super();

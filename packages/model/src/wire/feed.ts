@@ -4,6 +4,8 @@
  * dashboard, `shoal observe`) resumes after its socket broke, without losing or repeating an
  * entry. Pure TypeScript: the dashboard imports it too.
  */
+import type { Entry } from '../entry.js';
+import type { ErrorAnswer } from './errors.js';
 
 /**
  * How long a dissector waits for a response before it emits a request without one (the
@@ -28,6 +30,71 @@ export const RESUME_MARGIN_MS = RESPONSE_TIMEOUT_MS;
  * newest id forgotten so that it still repeats nothing.
  */
 export const MAX_RESUME_IDS = 200_000;
+
+/**
+ * A subscription a client sends on /ws (worker and hub; a later one on the hub's socket
+ * changes its query): `{"filter": …, "since": ms, "batch": bool}`, `q` standing for `filter`,
+ * or the bare filter text.
+ */
+export interface SubscribeMessage {
+  filter: string;
+  since?: number;
+  /** Hub only: entries in batches, one message per merge tick. */
+  batch?: boolean;
+}
+
+/** A `since` as a client gave it (query parameter or message field): epoch ms, else undefined. */
+export function sinceOf(value: unknown): number | undefined {
+  if (value === null || value === undefined || value === '' || typeof value === 'boolean') return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** A client's message on /ws: SubscribeMessage's JSON, or (anything else) the filter itself. */
+export function parseSubscribeMessage(text: string): SubscribeMessage {
+  try {
+    const json = JSON.parse(text) as unknown;
+    if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
+      const o = json as Record<string, unknown>;
+      const sub: SubscribeMessage = { filter: String(o['filter'] ?? o['q'] ?? '') };
+      const since = sinceOf(o['since']);
+      if (since !== undefined) sub.since = since;
+      if (typeof o['batch'] === 'boolean') sub.batch = o['batch'];
+      return sub;
+    }
+  } catch {
+    // Not JSON: the message is the filter itself.
+  }
+  return { filter: text };
+}
+
+/** The subscription is live: what came before it was its replay (`replayed` entries). */
+export interface ReadyMessage {
+  ready: {
+    filter: string;
+    replayed: number;
+    /** Worker: the id of the last entry it made before going live (null: none this run). */
+    last?: string | null;
+    /** Hub: the id of the query's shared group (`/status` `feed.queries[].id`). */
+    query?: string;
+  };
+}
+
+/** Entries skipped for a client that read too slowly, since the last such notice. */
+export interface LostMessage {
+  lost: number;
+}
+
+/** Hub, batched clients: the entries of one merge tick. */
+export interface EntriesMessage<E = Entry> {
+  entries: E[];
+}
+
+/** What /ws sends besides entries (an `error` carries a coded ErrorBody, docs/errors.md). */
+export type FeedNotice = ReadyMessage | LostMessage | ErrorAnswer;
+
+/** Any message of /ws, worker and hub alike. */
+export type FeedMessage<E = Entry> = E | EntriesMessage<E> | FeedNotice;
 
 /** Close codes of /ws, worker and hub alike (4000-4999 are the application's, RFC 6455 §7.4.2). */
 export const FeedClose = {

@@ -7,13 +7,6 @@ import type { WorkerCore } from '../worker-core.js';
 import { sendJson } from './http-util.js';
 import { countParam, filterParam, timeParam } from './query-params.js';
 
-/**
- * Entries read and filtered per GET /entries request at most: each costs a read and a parse
- * (about 20 µs for 2 KiB of JSON), so this bounds one request's work at about 0.1 s. A
- * selective filter over a large store takes several requests, each continuing from the
- * `next` of the one before.
- */
-export const DEFAULT_MAX_EXAMINED = 5_000;
 /** Entries examined between two yields to the event loop, so capture keeps flowing meanwhile. */
 const SLICE = 500;
 

@@ -11,7 +11,7 @@ export { ApiError, sendJson } from '@shoal/model/http';
 /** Largest request body accepted (a resolution table of a big cluster fits comfortably). */
 export const MAX_BODY_BYTES = 32 << 20;
 
-export const { sendError, fail, refuseUpgrade, readJson } = jsonApi({
+export const { sendError, fail, refuseUpgrade, readJson, timeParam, countParam, compiledParam } = jsonApi({
   realm: 'shoal-worker',
   maxBodyBytes: MAX_BODY_BYTES,
   tooLargeCode: ApiErrorCodes.WRK_ERR_TOO_LARGE,

@@ -1,41 +1,14 @@
-import { compileFilter, isFilterError, type CompiledFilter, type FilterError } from '@shoal/filter';
-import { FeedClose } from '@shoal/model';
+import { compileFilter, isFilterError, type CompiledFilter } from '@shoal/filter';
+import { FeedClose, parseSubscribeMessage, positionedErrorBody, sinceOf, type FeedNotice, type SubscribeMessage } from '@shoal/model';
 import type { RawData, WebSocket } from 'ws';
 import type { WorkerCore } from '../worker-core.js';
 
 /** How long a client may take to send its filter when it did not pass `q`. */
 const FILTER_WAIT_MS = 30_000;
 
-/** The body of a filter error, on /ws and /pcap alike: where it is and what was expected. */
-export function filterErrorBody(err: FilterError): Record<string, unknown> {
-  return { position: err.position, excerpt: err.excerpt };
-}
-
-interface Subscription {
-  filter: string;
-  since: number | undefined;
-}
-
-/** A client message: `{"filter": "...", "since": ms}` (also `q`), or the bare filter text. */
-function parseSubscription(text: string): Subscription {
-  try {
-    const json = JSON.parse(text) as unknown;
-    if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
-      const o = json as Record<string, unknown>;
-      const filter = o['filter'] ?? o['q'] ?? '';
-      const since = o['since'];
-      return { filter: String(filter), since: typeof since === 'number' || typeof since === 'string' ? sinceOf(String(since)) : undefined };
-    }
-  } catch {
-    // Not JSON: the message is the filter itself.
-  }
-  return { filter: text, since: undefined };
-}
-
-function sinceOf(text: string | null): number | undefined {
-  if (text === null || text === '') return undefined;
-  const n = Number(text);
-  return Number.isFinite(n) ? n : undefined;
+/** A notice on the socket (model's FeedNotice: ready, lost, error). */
+export function sendNotice(ws: WebSocket, notice: FeedNotice): void {
+  ws.send(JSON.stringify(notice));
 }
 
 /**
@@ -49,39 +22,41 @@ export function serveFeed(core: WorkerCore, ws: WebSocket, query: URLSearchParam
   ws.on('error', (err) => core.log.debug({ err: err.message }, 'feed client error'));
   const q = query.get('q');
   if (q !== null) {
-    start(core, ws, peer, { filter: q, since: sinceOf(query.get('since')) });
+    const since = sinceOf(query.get('since'));
+    start(core, ws, peer, since === undefined ? { filter: q } : { filter: q, since });
     return;
   }
   const timer = setTimeout(() => ws.close(FeedClose.NO_FILTER, 'send the filter (or pass ?q=) within 30 s'), FILTER_WAIT_MS);
   ws.once('message', (data: RawData) => {
     clearTimeout(timer);
-    const sub = parseSubscription(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'));
-    sub.since ??= sinceOf(query.get('since'));
+    const sub = parseSubscribeMessage(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'));
+    const since = sub.since ?? sinceOf(query.get('since'));
+    if (since !== undefined) sub.since = since;
     start(core, ws, peer, sub);
   });
   ws.once('close', () => clearTimeout(timer));
 }
 
 /** Runs a subscription; a failure (a bug, a store read error) closes this socket only. */
-function start(core: WorkerCore, ws: WebSocket, peer: string, sub: Subscription): void {
+function start(core: WorkerCore, ws: WebSocket, peer: string, sub: SubscribeMessage): void {
   subscribe(core, ws, peer, sub).catch((err: unknown) => {
     core.log.error({ err: err instanceof Error ? err.stack : String(err) }, 'feed subscription failed');
     ws.close(1011, 'internal error; see the worker log');
   });
 }
 
-async function subscribe(core: WorkerCore, ws: WebSocket, peer: string, sub: Subscription): Promise<void> {
+async function subscribe(core: WorkerCore, ws: WebSocket, peer: string, sub: SubscribeMessage): Promise<void> {
   let filter: CompiledFilter;
   try {
     filter = compileFilter(sub.filter);
   } catch (err) {
     if (!isFilterError(err)) throw err;
-    ws.send(JSON.stringify({ error: { code: err.code, message: err.reason, ...filterErrorBody(err) } }));
+    sendNotice(ws, { error: positionedErrorBody(err) });
     ws.close(FeedClose.BAD_FILTER, err.code);
     return;
   }
   const client = core.pipeline.feed.add(ws, filter, peer);
   const { sent: replayed, last } = sub.since !== undefined ? await client.replay(core.store, sub.since) : { sent: 0, last: client.goLive() };
-  if (client.open) ws.send(JSON.stringify({ ready: { filter: sub.filter, replayed, last } }));
+  if (client.open) sendNotice(ws, { ready: { filter: sub.filter, replayed, last } });
   core.log.debug({ filter: sub.filter, since: sub.since, replayed }, 'feed subscriber live');
 }

@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { CompiledFilter } from '@shoal/filter';
-import type { Entry } from '@shoal/model';
+import type { Entry, LostMessage } from '@shoal/model';
 import { WebSocket } from 'ws';
 import type { EntryStore } from '../store/entry-store.js';
 
@@ -78,7 +78,8 @@ export class FeedClient {
   catchUp(): boolean {
     if (!this.skipping) return true;
     if (!this.open || this.ws.bufferedAmount > this.feed.limits.lowWaterBytes) return false;
-    this.ws.send(JSON.stringify({ lost: this.unreported }));
+    const notice: LostMessage = { lost: this.unreported };
+    this.ws.send(JSON.stringify(notice));
     this.unreported = 0;
     this.skipping = false;
     return true;

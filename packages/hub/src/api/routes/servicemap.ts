@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { Endpoint, ServiceMapEdge, ServiceMapNode } from '@shoal/model';
+import type { Endpoint, ServiceMapAnswer, ServiceMapEdge, ServiceMapNode } from '@shoal/model';
 import { walkHistory } from '../../history/history-walk.js';
 import { percentile } from '../../history/percentile.js';
 import { rangeParams } from '../../history/range-params.js';
@@ -28,7 +28,7 @@ export async function getServiceMap(history: HubHistory, query: URLSearchParams,
   sendJson(res, 200, await history.walks.run(`/servicemap\n${q}\n${from}\n${to}`, () => serviceMap(history, q, from, to)));
 }
 
-async function serviceMap(history: HubHistory, q: string, from: number, to: number): Promise<object> {
+async function serviceMap(history: HubHistory, q: string, from: number, to: number): Promise<ServiceMapAnswer> {
   const nodes = new Map<string, ServiceMapNode>();
   const edges = new Map<string, EdgeAcc>();
   const walk = await walkHistory(history, q, from, to, (e) => {
@@ -46,7 +46,8 @@ async function serviceMap(history: HubHistory, q: string, from: number, to: numb
   });
   const edgeList = [...edges.values()].map(({ latencies, ...rest }) => {
     latencies.sort((a, b) => a - b);
-    return { ...rest, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95) };
+    // An edge has at least the call that made it: its percentiles exist.
+    return { ...rest, p50Ms: percentile(latencies, 50)!, p95Ms: percentile(latencies, 95)! };
   });
   return { from, to, nodes: [...nodes.values()], edges: edgeList, ...walk };
 }

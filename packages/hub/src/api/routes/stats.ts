@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { StatsAnswer, TrafficCounts } from '@shoal/model';
 import { walkHistory } from '../../history/history-walk.js';
 import { rangeParams } from '../../history/range-params.js';
 import type { HubHistory } from '../../history/hub-history.js';
@@ -6,13 +7,6 @@ import { badRequest, sendJson } from '../http-util.js';
 
 /** At most this many buckets per answer, so a tiny bucket over a long range cannot blow up. */
 const MAX_BUCKETS = 10_000;
-
-interface Counts {
-  count: number;
-  bytes: number;
-  /** Status ≥ 500, or a malformed exchange. */
-  errors: number;
-}
 
 /**
  * GET /stats?q=&from=&to=&bucket=: entries per protocol per time bucket, from the workers'
@@ -27,8 +21,8 @@ export async function getStats(history: HubHistory, query: URLSearchParams, res:
   if (!Number.isFinite(bucketMs) || bucketMs <= 0) throw badRequest(`bucket= must be a width in milliseconds, got '${bucketText}'`);
   const count = Math.ceil((to - from) / bucketMs);
   if (count > MAX_BUCKETS) throw badRequest(`${count} buckets of ${bucketMs} ms: at most ${MAX_BUCKETS}; widen bucket= or narrow from=/to=`);
-  const answer = await history.walks.run(`/stats\n${q}\n${from}\n${to}\n${bucketMs}`, async () => {
-    const buckets = Array.from({ length: count }, (_, i) => ({ start: from + i * bucketMs, protocols: {} as Record<string, Counts> }));
+  const answer: StatsAnswer = await history.walks.run(`/stats\n${q}\n${from}\n${to}\n${bucketMs}`, async () => {
+    const buckets = Array.from({ length: count }, (_, i) => ({ start: from + i * bucketMs, protocols: {} as Record<string, TrafficCounts> }));
     const walk = await walkHistory(history, q, from, to, (e) => {
       const bucket = buckets[Math.floor((e.timestamp - from) / bucketMs)];
       if (bucket === undefined) return;

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { HubStatus } from '@shoal/model';
 import type { ApiContext } from '../api-context.js';
 import { sendJson } from '../http-util.js';
 
@@ -11,10 +12,11 @@ export function getStatus(ctx: ApiContext, res: ServerResponse): void {
   const { registry, feeds } = ctx;
   const names = ctx.resolution?.workers();
   const workers = registry.status().map((w) => (names === undefined ? w : { ...w, names: names[w.name] }));
-  sendJson(res, 200, {
+  const status: HubStatus = {
     workers,
     up: workers.filter((w) => w.up).length,
     targeting: ctx.targets !== undefined,
     feed: { clients: ctx.sockets.size, windowMs: ctx.windowMs, queries: feeds.list().map((g) => ({ id: g.id, filter: g.filter.text, clients: g.clients.size, ...g.counts() })), replays: feeds.replaying, ...feeds.counters },
-  });
+  };
+  sendJson(res, 200, status);
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { compileFilter, isFilterError } from '@shoal/filter';
+import { positionedErrorBody } from '@shoal/model';
 import { badRequest, readBody, sendJson } from '../http-util.js';
 
 /**
@@ -28,6 +29,6 @@ export async function validateQuery(req: IncomingMessage, res: ServerResponse): 
     sendJson(res, 200, { ok: true, filter: text, variables: compiled.variables });
   } catch (err) {
     if (!isFilterError(err)) throw err;
-    sendJson(res, 200, { ok: false, filter: text, error: { code: err.code, message: err.reason, position: err.position, excerpt: err.excerpt } });
+    sendJson(res, 200, { ok: false, filter: text, error: positionedErrorBody(err) });
   }
 }
