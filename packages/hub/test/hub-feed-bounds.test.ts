@@ -6,10 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { waitFor } from '@shoal/testkit';
 import { pino } from 'pino';
 import { WebSocket } from 'ws';
 import { NODE_CLOCK, NODE_FEED_ENVIRONMENT, startHub, type RunningHub } from '../dist/index.js';
-import { allUp, FIXTURES, startCluster, waitFor, type Cluster } from './helpers/cluster.js';
+import { allUp, FIXTURES, startCluster, type Cluster } from './helpers/cluster.js';
 import { FeedSocket } from './helpers/feed-socket.js';
 import { hubMetrics, metricValue } from './helpers/metrics-text.js';
 
@@ -107,7 +108,7 @@ describe('hub /ws heartbeat', () => {
     const closed = new Promise<number>((resolve) => silent.on('close', (code) => resolve(code)));
     silent.on('error', () => undefined);
     assert.equal(await closed, 1006, 'cut, not closed with a handshake');
-    assert.ok(await waitFor(() => hub.feeds.clients === 0));
+    await waitFor('hub.feeds.clients === 0', () => hub.feeds.clients === 0);
     assert.equal(metricValue(await hubMetrics(`http://127.0.0.1:${hub.port}`), 'shoal_hub_feed_silent_sockets_total{peer="clients"}'), 1);
   });
 });

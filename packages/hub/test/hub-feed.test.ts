@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { allUp, FIXTURES, getJson, startCluster, waitFor, type Cluster, type Json } from './helpers/cluster.js';
+import { waitFor } from '@shoal/testkit';
+import { allUp, FIXTURES, getJson, startCluster, type Cluster, type Json } from './helpers/cluster.js';
 import { FeedSocket } from './helpers/feed-socket.js';
 
 function sorted(entries: Json[]): boolean {
@@ -32,7 +33,7 @@ describe('hub /ws over two workers', () => {
     const [a, b] = c.workers as [typeof c.workers[0], typeof c.workers[0]];
     await Promise.all([a.play(FIXTURES.keepAlive.path), b.play(FIXTURES.keepAlive.path), a.play(FIXTURES.gzip.path), b.play(FIXTURES.head.path)]);
     const expected = 2 * FIXTURES.keepAlive.entries + FIXTURES.gzip.entries + FIXTURES.head.entries;
-    assert.ok(await waitFor(() => client.entries.length >= expected), `${client.entries.length} of ${expected} entries`);
+    await waitFor(() => `${client.entries.length} of ${expected} entries`, () => client.entries.length >= expected);
     const entries = client.entries;
     assert.equal(entries.length, expected);
     assert.deepEqual(new Set(entries.map((e) => e.worker)), new Set(['node-a', 'node-b']));
@@ -53,7 +54,7 @@ describe('hub /ws over two workers', () => {
     await Promise.all([a.play(FIXTURES.keepAlive.path), b.play(FIXTURES.keepAlive.path), a.play(FIXTURES.gzip.path)]);
     const expected = 2 * FIXTURES.keepAlive.entries + FIXTURES.gzip.entries;
     const all = [single, batched, asked];
-    assert.ok(await waitFor(() => all.every((s) => s.entries.length >= expected)), all.map((s) => s.entries.length).join(', '));
+    await waitFor(() => all.map((s) => s.entries.length).join(', '), () => all.every((s) => s.entries.length >= expected));
     const ids = (s: FeedSocket) => s.entries.map((e) => e.id);
     assert.equal(single.entries.length, expected);
     assert.deepEqual(ids(batched), ids(single));
@@ -73,7 +74,7 @@ describe('hub /ws over two workers', () => {
     assert.equal(ready.filter, 'method == "POST"');
     await c.workers[0]!.play(FIXTURES.keepAlive.path);
     await c.workers[1]!.play(FIXTURES.keepAlive.path);
-    assert.ok(await waitFor(() => client.entries.length >= 2), 'one POST from each worker');
+    await waitFor('one POST from each worker', () => client.entries.length >= 2);
     // The marker goes through a third, unfiltered client: once it has the head entry, the
     // filtered socket has had every entry it would get.
     const marker = new FeedSocket(c.hub.port, '?q=');
@@ -96,16 +97,15 @@ describe('hub /ws over two workers', () => {
     const { query } = await client.ready();
     await c.workers[0]!.play(FIXTURES.keepAlive.path);
     await c.workers[1]!.play(FIXTURES.keepAlive.path);
-    assert.ok(await waitFor(() => client.entries.length >= 2), 'one POST from each worker');
+    await waitFor('one POST from each worker', () => client.entries.length >= 2);
     const evaluated = 2 * FIXTURES.keepAlive.entries;
     let mine: Json | undefined;
     // The counts come from the workers' /stats, read at the hub's next poll of each.
-    const counted = await waitFor(async () => {
+    await waitFor(() => `evaluated ${mine?.evaluated} of ${evaluated}`, async () => {
       const status = (await getJson(c.hubBase, '/status')).body;
       mine = status.feed.queries.find((q: Json) => q.id === query);
       return mine?.evaluated === evaluated;
     });
-    assert.ok(counted, `evaluated ${mine?.evaluated} of ${evaluated}`);
     assert.equal(mine!.filter, 'method == "POST"');
     assert.equal(mine!.filtered, evaluated - client.entries.length);
     await client.close();
@@ -134,7 +134,7 @@ describe('hub /ws over two workers', () => {
     assert.equal(groups.length, 1);
     assert.equal(groups[0]!.clients.size, 2);
     await Promise.all([one.close(), two.close()]);
-    assert.ok(await waitFor(() => c.hub.feeds.list().every((g) => g.filter.text !== 'http')), 'the group goes with its last client');
+    await waitFor('the group goes with its last client', () => c.hub.feeds.list().every((g) => g.filter.text !== 'http'));
   });
 
   it('replays both workers\' stored entries from `since` in time order, then says ready', async () => {
@@ -143,7 +143,7 @@ describe('hub /ws over two workers', () => {
     const since = Date.now();
     await Promise.all([c.workers[0]!.play(FIXTURES.gzip.path), c.workers[1]!.play(FIXTURES.head.path)]);
     const stored = FIXTURES.gzip.entries + FIXTURES.head.entries;
-    assert.ok(await waitFor(() => live.entries.length >= stored));
+    await waitFor('live.entries.length >= stored', () => live.entries.length >= stored);
     const replay = new FeedSocket(c.hub.port, `?q=&since=${since}`);
     const ready = await replay.ready();
     assert.equal(ready.replayed, stored);
@@ -158,7 +158,7 @@ describe('hub /ws over two workers', () => {
     await client.ready();
     const [a, b] = c.workers as [typeof c.workers[0], typeof c.workers[0]];
     await b.stop();
-    assert.ok(await waitFor(() => !c.hub.registry.get('node-b')!.up), 'node-b marked down');
+    await waitFor('node-b marked down', () => !c.hub.registry.get('node-b')!.up);
     const status = (await getJson(c.hubBase, '/status')).body;
     const down = status.workers.find((w: Json) => w.name === 'node-b');
     assert.equal(down.up, false);
@@ -170,7 +170,7 @@ describe('hub /ws over two workers', () => {
     assert.equal(status.workers.find((w: Json) => w.name === 'node-a').up, true);
 
     await a.play(FIXTURES.keepAlive.path);
-    assert.ok(await waitFor(() => client.entries.filter((e) => e.worker === 'node-a').length >= FIXTURES.keepAlive.entries), 'node-a still streams');
+    await waitFor('node-a still streams', () => client.entries.filter((e) => e.worker === 'node-a').length >= FIXTURES.keepAlive.entries);
     // A new client is not held up by the worker that is down.
     const late = new FeedSocket(c.hub.port, '?q=http');
     assert.equal((await late.ready()).filter, 'http');
@@ -182,13 +182,13 @@ describe('hub /ws over two workers', () => {
     const before = fromB().length;
     await b.start();
     await b.play(FIXTURES.gzip.path);
-    assert.ok(await waitFor(() => fromB().length >= before + FIXTURES.gzip.entries), `${fromB().length - before} of ${FIXTURES.gzip.entries} entries of node-b after its restart`);
+    await waitFor(() => `${fromB().length - before} of ${FIXTURES.gzip.entries} entries of node-b after its restart`, () => fromB().length >= before + FIXTURES.gzip.entries);
     assert.ok(c.hub.registry.get('node-b')!.up, 'node-b up again');
     const feed = c.hub.feeds.list().find((g) => g.filter.text === '')!.feedOf('node-b')!;
     assert.ok(feed.opened > 1, 'the feed resubscribed');
     // The marker: once the unfiltered client has an entry played after these, it has had all it would get.
     await b.play(FIXTURES.head.path);
-    assert.ok(await waitFor(() => fromB().length === before + FIXTURES.gzip.entries + FIXTURES.head.entries));
+    await waitFor('fromB().length === before + FIXTURES.gzip.entries + FIXTURES.head.entries', () => fromB().length === before + FIXTURES.gzip.entries + FIXTURES.head.entries);
     assert.equal(new Set(client.entries.map((e) => e.id)).size, client.entries.length, 'no entry twice');
     await client.close();
   });

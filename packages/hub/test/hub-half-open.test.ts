@@ -8,9 +8,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { waitFor } from '@shoal/testkit';
 import { pino } from 'pino';
 import { startHub, type RunningHub } from '../dist/index.js';
-import { FIXTURES, waitFor } from './helpers/cluster.js';
+import { FIXTURES } from './helpers/cluster.js';
 import { FeedSocket } from './helpers/feed-socket.js';
 import { netnsUnavailable, WorkerNetns } from './helpers/worker-netns.js';
 
@@ -38,11 +39,11 @@ describe('hub feed to a worker whose link went down', { skip: skip ?? false }, (
       link: { pollMs: 200, timeoutMs: 1000, backoffBaseMs: 50, backoffMaxMs: 500 },
       feed: { heartbeatMs: 500 },
     });
-    assert.ok(await waitFor(() => hub.registry.up().length === 1), 'the hub reaches the worker in its namespace');
+    await waitFor('the hub reaches the worker in its namespace', () => hub.registry.up().length === 1);
     const client = new FeedSocket(hub.port, '?q=');
     await client.ready();
     await first.play(FIXTURES.keepAlive.path);
-    assert.ok(await waitFor(() => client.entries.length === FIXTURES.keepAlive.entries), 'entries flow before the outage');
+    await waitFor('entries flow before the outage', () => client.entries.length === FIXTURES.keepAlive.entries);
     const feed = hub.feeds.list()[0]!.feedOf('node-h')!;
     assert.equal(feed.opened, 1);
 
@@ -52,15 +53,15 @@ describe('hub feed to a worker whose link went down', { skip: skip ?? false }, (
     lab.forgetConnections();
     const second = await lab.startWorker();
     await second.play(FIXTURES.gzip.path);
-    assert.ok(await waitFor(() => hub.feeds.guard.silent.workers >= 1), 'the heartbeat gives up on the silent socket');
+    await waitFor('the heartbeat gives up on the silent socket', () => hub.feeds.guard.silent.workers >= 1);
     lab.linkUp();
 
     const expected = FIXTURES.keepAlive.entries + FIXTURES.gzip.entries;
-    assert.ok(await waitFor(() => client.entries.length >= expected, 20_000), `${client.entries.length} of ${expected} entries after the link came back`);
+    await waitFor(() => `${client.entries.length} of ${expected} entries after the link came back`, () => client.entries.length >= expected, 20_000);
     assert.ok(feed.opened > 1, 'a new socket');
     // The marker: an entry made after all of the above; once it is in, nothing else is on its way.
     await second.play(FIXTURES.head.path);
-    assert.ok(await waitFor(() => client.entries.length === expected + FIXTURES.head.entries), `${client.entries.length} of ${expected + FIXTURES.head.entries}`);
+    await waitFor(() => `${client.entries.length} of ${expected + FIXTURES.head.entries}`, () => client.entries.length === expected + FIXTURES.head.entries);
     const ids = client.entries.map((e) => e.id as string);
     assert.equal(new Set(ids).size, ids.length, 'nothing twice');
     assert.equal(new Set(ids.map((id) => id.split('/')[1])).size, 2, 'entries of both runs of the worker');

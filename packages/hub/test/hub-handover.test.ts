@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { allUp, FIXTURES, startCluster, waitFor, type Cluster } from './helpers/cluster.js';
+import { waitFor } from '@shoal/testkit';
+import { allUp, FIXTURES, startCluster, type Cluster } from './helpers/cluster.js';
 import { FeedSocket } from './helpers/feed-socket.js';
 
 /** Plays of each fixture per worker: enough for the replay's join to fall among them. */
@@ -33,11 +34,11 @@ describe('hub /ws: replay handed over to the shared live group', () => {
       await plays;
     }
     const total = PLAYS * (FIXTURES.keepAlive.entries + FIXTURES.gzip.entries);
-    assert.ok(await waitFor(() => live.entries.length === total), `live client: ${live.entries.length} of ${total}`);
-    assert.ok(await waitFor(() => replay!.entries.length >= total), `replaying client: ${replay!.entries.length} of ${total}`);
+    await waitFor(() => `live client: ${live.entries.length} of ${total}`, () => live.entries.length === total);
+    await waitFor(() => `replaying client: ${replay!.entries.length} of ${total}`, () => replay!.entries.length >= total);
     // The marker: once both have an entry made after everything above, they had all they would get.
     await a.play(FIXTURES.head.path);
-    assert.ok(await waitFor(() => replay!.entries.length === total + FIXTURES.head.entries && live.entries.length === total + FIXTURES.head.entries));
+    await waitFor('replay!.entries.length === total + FIXTURES.head.entries && live.entries.length === total + FIXTURES.head.entries', () => replay!.entries.length === total + FIXTURES.head.entries && live.entries.length === total + FIXTURES.head.entries);
     const ids = replay!.entries.map((e) => e.id as string);
     assert.equal(new Set(ids).size, ids.length, 'nothing twice');
     assert.deepEqual([...ids].sort(), live.entries.map((e) => e.id as string).sort(), 'nothing lost');

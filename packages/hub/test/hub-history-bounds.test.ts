@@ -8,9 +8,10 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { describe, it } from 'node:test';
+import { waitFor } from '@shoal/testkit';
 import { pino } from 'pino';
 import { startHub } from '../dist/index.js';
-import { FIXTURES, getJson, startCluster, waitFor, type Json } from './helpers/cluster.js';
+import { FIXTURES, getJson, startCluster, type Json } from './helpers/cluster.js';
 import { startWorkerProcess } from './helpers/worker-process.js';
 
 async function metrics(base: string): Promise<string> {
@@ -28,9 +29,9 @@ describe('hub history: bounds and partial answers', { timeout: 120_000 }, () => 
   it('lowers a limit above --max-history-limit to it, says so in the page and counts it; refuses bad parameters', async () => {
     const c = await startCluster(['node-a'], { history: { maxPageEntries: 3 } });
     try {
-      assert.ok(await waitFor(() => c.hub.registry.up().length === 1));
+      await waitFor('c.hub.registry.up().length === 1', () => c.hub.registry.up().length === 1);
       await c.workers[0]!.play(FIXTURES.keepAlive.path);
-      assert.ok(await waitFor(() => c.workers[0]!.stored() === FIXTURES.keepAlive.entries));
+      await waitFor('c.workers[0]!.stored() === FIXTURES.keepAlive.entries', () => c.workers[0]!.stored() === FIXTURES.keepAlive.entries);
       const newest = (await getJson(c.hubBase, '/entries?limit=100')).body;
       assert.equal(newest.limit, 3);
       assert.equal(newest.entries.length, 3, 'the keep-alive exchanges have four distinct timestamps');
@@ -67,13 +68,13 @@ describe('hub history: bounds and partial answers', { timeout: 120_000 }, () => 
     });
     const base = `http://127.0.0.1:${hub.port}`;
     try {
-      assert.ok(await waitFor(() => hub.registry.up().length === 1), 'the worker comes up');
+      await waitFor('the worker comes up', () => hub.registry.up().length === 1);
       worker.child.kill('SIGSTOP');
       const question = '/stats?from=1000&to=2000';
       const held = getJson(base, question);
       const joined = getJson(base, question);
-      assert.ok(await waitFor(async () => (await metric(base, 'shoal_hub_walks_running')) === 1), 'one walk waits for the stopped worker');
-      assert.ok(await waitFor(async () => (await metric(base, 'shoal_hub_walks_shared_total')) === 1), 'the same question joined it');
+      await waitFor('one walk waits for the stopped worker', async () => (await metric(base, 'shoal_hub_walks_running')) === 1);
+      await waitFor('the same question joined it', async () => (await metric(base, 'shoal_hub_walks_shared_total')) === 1);
       const refused = await fetch(`${base}/servicemap?from=1000&to=2000`);
       assert.equal(refused.status, 503);
       assert.equal(refused.headers.get('retry-after'), '2');
@@ -101,9 +102,9 @@ describe('hub history: bounds and partial answers', { timeout: 120_000 }, () => 
   it('names a worker that cannot answer and pages on through the others', async () => {
     const c = await startCluster(['node-a', 'node-b']);
     try {
-      assert.ok(await waitFor(() => c.hub.registry.up().length === 2));
+      await waitFor('c.hub.registry.up().length === 2', () => c.hub.registry.up().length === 2);
       await Promise.all(c.workers.map((w) => w.play(FIXTURES.keepAlive.path)));
-      assert.ok(await waitFor(() => c.workers.every((w) => w.stored() === FIXTURES.keepAlive.entries)));
+      await waitFor('c.workers.every((w) => w.stored() === FIXTURES.keepAlive.entries)', () => c.workers.every((w) => w.stored() === FIXTURES.keepAlive.entries));
       await c.workers[1]!.stop();
       const seen: Json[] = [];
       let before: number | null = Infinity;
@@ -125,16 +126,16 @@ describe('hub history: bounds and partial answers', { timeout: 120_000 }, () => 
   it('answers the same walk asked again within --walk-share-ms from the first', async () => {
     const c = await startCluster(['node-a'], { history: { shareMs: 60_000 } }, { fileTime: true });
     try {
-      assert.ok(await waitFor(() => c.hub.registry.up().length === 1));
+      await waitFor('c.hub.registry.up().length === 1', () => c.hub.registry.up().length === 1);
       const w = c.workers[0]!;
       await w.play(FIXTURES.keepAlive.path);
-      assert.ok(await waitFor(() => w.stored() === FIXTURES.keepAlive.entries));
+      await waitFor('w.stored() === FIXTURES.keepAlive.entries', () => w.stored() === FIXTURES.keepAlive.entries);
       // Both files' exchanges lie in this range (keep-alive.pcap, then head.pcap 2.3 s later).
       const range = 'from=1795671628000&to=1795671632000';
       const first = (await getJson(c.hubBase, `/stats?${range}`)).body;
       assert.equal(first.entries, FIXTURES.keepAlive.entries);
       await w.play(FIXTURES.head.path);
-      assert.ok(await waitFor(() => w.stored() === FIXTURES.keepAlive.entries + FIXTURES.head.entries));
+      await waitFor('w.stored() === FIXTURES.keepAlive.entries + FIXTURES.head.entries', () => w.stored() === FIXTURES.keepAlive.entries + FIXTURES.head.entries);
       assert.deepEqual((await getJson(c.hubBase, `/stats?${range}`)).body, first, 'the shared answer, not a new walk');
       assert.equal(await metric(c.hubBase, 'shoal_hub_walks_shared_total'), 1);
       const other = (await getJson(c.hubBase, `/stats?${range}&q=http`)).body;

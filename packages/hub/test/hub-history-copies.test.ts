@@ -12,9 +12,10 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { waitFor } from '@shoal/testkit';
 import type { Entry, Workload } from '@shoal/model';
 import type { NameLookup } from '../dist/index.js';
-import { fixture, getJson, startCluster, waitFor, type Cluster, type Json } from './helpers/cluster.js';
+import { fixture, getJson, startCluster, type Cluster, type Json } from './helpers/cluster.js';
 import { dissectFile, writeSpreadCapture } from './helpers/spread-capture.js';
 
 const CLIENT = '10.0.1.5';
@@ -49,8 +50,8 @@ describe('hub history of calls captured on two nodes', { timeout: 120_000 }, () 
     calls = dissectFile(files[0]!);
     assert.equal(calls.length, COPIES * 4);
     await Promise.all(c.workers.map((w, i) => w.play(files[i]!)));
-    assert.ok(await waitFor(() => c.workers.every((w) => w.stored() === calls.length), 60_000));
-    assert.ok(await waitFor(() => c.hub.registry.up().length === 2));
+    await waitFor('c.workers.every((w) => w.stored() === calls.length)', () => c.workers.every((w) => w.stored() === calls.length), 60_000);
+    await waitFor('c.hub.registry.up().length === 2', () => c.hub.registry.up().length === 2);
     to = Math.ceil(Math.max(...calls.map((e) => e.timestamp))) + 1;
   });
 

@@ -12,9 +12,10 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { waitFor } from '@shoal/testkit';
 import { compileFilter } from '@shoal/filter';
 import type { Entry } from '@shoal/model';
-import { fixture, getJson, startCluster, waitFor, type Cluster, type Json } from './helpers/cluster.js';
+import { fixture, getJson, startCluster, type Cluster, type Json } from './helpers/cluster.js';
 import { dissectFile, writeSpreadCapture } from './helpers/spread-capture.js';
 
 const NAMES = ['node-a', 'node-b', 'node-c'];
@@ -78,8 +79,8 @@ describe('hub history over three real workers × 20,000 entries', { timeout: 300
       }),
     );
     assert.equal(truth.length, NAMES.length * PER_WORKER, 'dissect finds every exchange');
-    assert.ok(await waitFor(() => c.workers.every((w) => w.stored() === PER_WORKER), 60_000), `stored: ${c.workers.map((w) => w.stored())}`);
-    assert.ok(await waitFor(() => c.hub.registry.up().length === NAMES.length), 'every worker up');
+    await waitFor(() => `stored: ${c.workers.map((w) => w.stored())}`, () => c.workers.every((w) => w.stored() === PER_WORKER), 60_000);
+    await waitFor('every worker up', () => c.hub.registry.up().length === NAMES.length);
   });
 
   after(async () => {

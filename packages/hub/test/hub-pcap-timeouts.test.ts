@@ -15,9 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import { waitFor } from '@shoal/testkit';
 import { pino } from 'pino';
 import { startHub, type RunningHub } from '../dist/index.js';
-import { FIXTURES, getJson, TestWorker, waitFor } from './helpers/cluster.js';
+import { FIXTURES, getJson, TestWorker } from './helpers/cluster.js';
 import { StallingProxy } from './helpers/stalling-proxy.js';
 
 const TIMEOUTS = { headersMs: 1500, bodyMs: 1500 };
@@ -72,12 +73,12 @@ describe('hub /pcap with workers that do not answer', { timeout: 120_000, skip: 
       pcap: TIMEOUTS,
     });
     base = `http://127.0.0.1:${hub.port}`;
-    assert.ok(await waitFor(() => hub.registry.up().length === 3), 'the three workers are up');
+    await waitFor('the three workers are up', () => hub.registry.up().length === 3);
     const plays: [TestWorker, { path: string; entries: number }][] = [[normal, FIXTURES.keepAlive], [hanging, FIXTURES.head], [stalling, FIXTURES.gzip]];
     for (const [w, fixture] of plays) {
       await w.play(fixture.path);
       const stored = async () => (await getJson(`http://127.0.0.1:${w.port}`, '/stats', { authorization: `Bearer ${token}` })).body.store.entries;
-      assert.ok(await waitFor(async () => (await stored()) >= fixture.entries), `${w.name} stored its entries`);
+      await waitFor(() => `${w.name} stored its entries`, async () => (await stored()) >= fixture.entries);
     }
   });
   after(async () => {
@@ -101,7 +102,7 @@ describe('hub /pcap with workers that do not answer', { timeout: 120_000, skip: 
     const streams = await tsharkStreams(file);
     assert.equal(streams.length, FIXTURES.keepAlive.packets);
     assert.deepEqual([...new Set(streams)], ['34494'], 'the normal worker\'s keep-alive stream, whole');
-    assert.ok(await waitFor(() => proxies.b.closedByHub === 1 && proxies.c.closedByHub === 1), 'the hub closed both stalled requests');
+    await waitFor('the hub closed both stalled requests', () => proxies.b.closedByHub === 1 && proxies.c.closedByHub === 1);
   });
 
   it('leaves out a worker that stalls after the file started, naming it in the trailer', async () => {
@@ -119,7 +120,7 @@ describe('hub /pcap with workers that do not answer', { timeout: 120_000, skip: 
     const streams = await tsharkStreams(file);
     assert.equal(streams.filter((p) => p === '34494').length, FIXTURES.keepAlive.packets, 'all of node-a\'s packets');
     assert.equal(streams.filter((p) => p !== '34494').length, 1, 'and the one packet node-c sent before it stalled');
-    assert.ok(await waitFor(() => proxies.c.closedByHub === closedBefore + 1), 'the hub closed the stalled request');
+    await waitFor('the hub closed the stalled request', () => proxies.c.closedByHub === closedBefore + 1);
   });
 
   it('merges every worker when none stalls', async () => {

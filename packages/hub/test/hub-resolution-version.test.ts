@@ -7,9 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { waitFor } from '@shoal/testkit';
 import type { ResolutionPatch, Workload } from '@shoal/model';
 import type { NameLookup } from '../dist/index.js';
-import { allUp, FIXTURES, getJson, startCluster, waitFor, type Cluster, type Json } from './helpers/cluster.js';
+import { allUp, FIXTURES, getJson, startCluster, type Cluster, type Json } from './helpers/cluster.js';
 import { FeedSocket } from './helpers/feed-socket.js';
 
 describe('hub names: a worker whose table is not the hub\'s version', () => {
@@ -38,7 +39,7 @@ describe('hub names: a worker whose table is not the hub\'s version', () => {
     const feed = new FeedSocket(c.hub.port, '?q=');
     await feed.ready();
     await c.workers[0]!.play(FIXTURES.head.path);
-    assert.ok(await waitFor(() => feed.entries.length >= FIXTURES.head.entries));
+    await waitFor('feed.entries.length >= FIXTURES.head.entries', () => feed.entries.length >= FIXTURES.head.entries);
     await feed.close();
     return [...new Set(feed.entries.flatMap((e: Json) => [e.src.pod, e.dst.pod]))];
   }
@@ -46,7 +47,7 @@ describe('hub names: a worker whose table is not the hub\'s version', () => {
   before(async () => {
     c = await startCluster(['node-a'], { names });
     assert.ok(await allUp(c));
-    assert.ok(await waitFor(async () => (await workerAddresses()) === 1 && (await hubNames()).pending === false), 'the worker got the hub\'s table');
+    await waitFor('the worker got the hub\'s table', async () => (await workerAddresses()) === 1 && (await hubNames()).pending === false);
   });
   after(async () => c.close());
 
@@ -57,7 +58,8 @@ describe('hub names: a worker whose table is not the hub\'s version', () => {
     assert.deepEqual(await put.json(), { ok: true, addresses: 3, version: null });
     change({ upsert: { '127.0.0.9': { service: 'api', namespace: 'test' } } });
     // Applied on top of the foreign table, the change would leave 4 addresses and the impostor.
-    assert.ok(await waitFor(async () => (await workerAddresses()) === 2 && (await hubNames()).pending === false), `the worker has the hub's 2 addresses (has ${await workerAddresses()})`);
+    let addresses = 0;
+    await waitFor(() => `the worker to have the hub's 2 addresses (has ${addresses})`, async () => (addresses = await workerAddresses()) === 2 && (await hubNames()).pending === false);
     assert.deepEqual(await podsNamedByWorker(), ['fixture-pod']);
     const status = await hubNames();
     assert.equal(status.error, null, 'a 409 is not a failure');
@@ -69,7 +71,7 @@ describe('hub names: a worker whose table is not the hub\'s version', () => {
     // A restarted worker starts with an empty table: 2 addresses again means the hub re-pushed.
     await c.workers[0]!.start();
     // The first request may still go out on a pooled connection to the stopped worker.
-    assert.ok(await waitFor(async () => (await workerAddresses().catch(() => -1)) === 2), 'the hub pushed its table again');
+    await waitFor('the hub pushed its table again', async () => (await workerAddresses().catch(() => -1)) === 2);
     assert.deepEqual(await podsNamedByWorker(), ['fixture-pod']);
   });
 });

@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { FileSelectionStore, startHub, type Pod, type PodDirectory, type RunningHub } from '../dist/index.js';
-import { allUp, getJson, startCluster, waitFor, type Cluster, type Json } from './helpers/cluster.js';
+import { waitFor } from '@shoal/testkit';
+import { allUp, getJson, startCluster, type Cluster, type Json } from './helpers/cluster.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -87,7 +88,7 @@ describe('hub target selection across a restart', () => {
     second = await hubOnStateDir();
     const base = `http://127.0.0.1:${second.port}`;
     assert.deepEqual((await getJson(base, '/targets')).body.selection, selection);
-    assert.ok(await waitFor(async () => (await workerTargets(0)).length === 1 && (await workerTargets(1)).length === 1), 'pushed again to both workers');
+    await waitFor('pushed again to both workers', async () => (await workerTargets(0)).length === 1 && (await workerTargets(1)).length === 1);
     assert.deepEqual([await workerTargets(0), await workerTargets(1)], [['shop/web-1'], ['shop/web-2']]);
     await second.close();
     second = undefined;
@@ -154,7 +155,7 @@ describe('shoal hub --state-dir', () => {
     const hub = runHub(stateDir);
     const listening = /"port":(\d+)[^\n]*listening/;
     try {
-      assert.ok(await waitFor(() => listening.test(hub.output()), 20_000), hub.output());
+      await waitFor(() => `the hub to listen: ${hub.output()}`, () => listening.test(hub.output()), 20_000);
       const base = `http://127.0.0.1:${listening.exec(hub.output())![1]}`;
       assert.deepEqual((await getJson(base, '/targets')).body.selection, saved);
     } finally {
@@ -163,9 +164,8 @@ describe('shoal hub --state-dir', () => {
 
     fs.writeFileSync(join(stateDir, 'targets.json'), 'not json');
     const refused = runHub(stateDir);
-    const stopped = await waitFor(() => !refused.running(), 20_000);
+    await waitFor(() => `it stops by itself: ${refused.output()}`, () => !refused.running(), 20_000);
     const code = await refused.stop();
-    assert.ok(stopped, `it stops by itself: ${refused.output()}`);
     assert.equal(code, 1);
     assert.match(refused.output(), /shoal hub: the saved target selection .*targets\.json is damaged .*\(HUB_ERR_STATE\)/);
   });

@@ -6,25 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Pod, PodDirectory } from '../dist/index.js';
+import type { Pod } from '../dist/index.js';
+import { FixedPods } from './helpers/fixed-pods.js';
 import { waitFor } from '@shoal/testkit';
 import { allUp, getJson, startCluster, type Cluster, type Json } from './helpers/cluster.js';
-
-class FixedPods implements PodDirectory {
-  private readonly listeners = new Set<() => void>();
-  constructor(private list: Pod[]) {}
-  pods(): Pod[] {
-    return this.list;
-  }
-  onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  replace(list: Pod[]): void {
-    this.list = list;
-    for (const l of this.listeners) l();
-  }
-}
 
 const PODS: Pod[] = [
   { name: 'web-1', namespace: 'shop', ip: '127.0.0.2', node: 'node-a' },

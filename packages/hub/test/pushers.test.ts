@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import type { ResolutionPatch, Workload } from '@shoal/model';
-import type { NameLookup, Pod, PodDirectory } from '../dist/index.js';
+import type { NameLookup, Pod } from '../dist/index.js';
+import { FixedPods } from './helpers/fixed-pods.js';
 import { TargetPusher } from '../dist/targets/target-pusher.js';
 import { ResolutionPusher } from '../dist/workers/resolution-pusher.js';
 import { FakeClock, settle } from './helpers/fake-clock.js';
@@ -21,22 +22,6 @@ function options(clock: FakeClock) {
   return { clock, backoffBaseMs: 250, backoffMaxMs: 2000, random: () => 0 };
 }
 
-class Pods implements PodDirectory {
-  private readonly listeners = new Set<() => void>();
-  constructor(private list: Pod[]) {}
-  pods(): Pod[] {
-    return this.list;
-  }
-  onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  replace(list: Pod[]): void {
-    this.list = list;
-    for (const l of this.listeners) l();
-  }
-}
-
 const pod = (name: string, ip: string, node = 'node-a'): Pod => ({ name, namespace: 'shop', ip, node });
 const names = (body: { name: string }[]): string[] => body.map((t) => t.name);
 const ALL = { podRegex: '.*', namespaces: [], excludedNamespaces: [] };
@@ -45,7 +30,7 @@ describe('target pusher', () => {
   it('keeps one push in flight per worker; changes meanwhile are sent after it, only the latest', async () => {
     const clock = new FakeClock();
     const transport = new FakeTransport();
-    const pods = new Pods([pod('web-1', '10.0.0.1')]);
+    const pods = new FixedPods([pod('web-1', '10.0.0.1')]);
     const pusher = new TargetPusher(new FakeWorkers(['node-a']), pods, transport.send, options(clock), log);
     const set = pusher.set(ALL);
     await settle();
@@ -71,7 +56,7 @@ describe('target pusher', () => {
   it('retries a failed push with backoff until it lands; a change meanwhile goes out with the retry', async () => {
     const clock = new FakeClock();
     const transport = new FakeTransport();
-    const pods = new Pods([pod('web-1', '10.0.0.1')]);
+    const pods = new FixedPods([pod('web-1', '10.0.0.1')]);
     const pusher = new TargetPusher(new FakeWorkers(['node-a']), pods, transport.send, options(clock), log);
     const set = pusher.set(ALL);
     await settle();
@@ -101,7 +86,7 @@ describe('target pusher', () => {
     const clock = new FakeClock();
     const transport = new FakeTransport();
     const workers = new FakeWorkers(['node-a', 'node-b']);
-    const pusher = new TargetPusher(workers, new Pods([pod('web-1', '10.0.0.1'), pod('db-0', '10.0.1.1', 'node-b')]), transport.send, options(clock), log);
+    const pusher = new TargetPusher(workers, new FixedPods([pod('web-1', '10.0.0.1'), pod('db-0', '10.0.1.1', 'node-b')]), transport.send, options(clock), log);
     const set = pusher.set(ALL);
     await settle();
     assert.deepEqual(transport.open().map((p) => [p.worker, names(p.body)]), [['node-a', ['web-1']], ['node-b', ['db-0']]]);
@@ -119,7 +104,7 @@ describe('target pusher', () => {
     const clock = new FakeClock();
     const transport = new FakeTransport();
     const workers = new FakeWorkers(['node-a']);
-    const pusher = new TargetPusher(workers, new Pods([pod('web-1', '10.0.0.1')]), transport.send, options(clock), log);
+    const pusher = new TargetPusher(workers, new FixedPods([pod('web-1', '10.0.0.1')]), transport.send, options(clock), log);
     const set = pusher.set(ALL);
     await settle();
     const first = transport.only();
@@ -140,7 +125,7 @@ describe('target pusher', () => {
     const clock = new FakeClock();
     const transport = new FakeTransport();
     const workers = new FakeWorkers(['node-a']);
-    const pods = new Pods([pod('web-1', '10.0.0.1')]);
+    const pods = new FixedPods([pod('web-1', '10.0.0.1')]);
     const pusher = new TargetPusher(workers, pods, transport.send, options(clock), log);
     workers.up('node-a');
     pods.replace([pod('web-2', '10.0.0.2')]);

@@ -1,2 +1,3 @@
 export { waitFor, WaitTimeout } from './wait-for.js';
 export type { WaitOptions } from './wait-for.js';
+export { ip, ipQuiet } from './ip-command.js';

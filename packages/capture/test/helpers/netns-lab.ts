@@ -13,6 +13,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import { ip, ipQuiet } from '@shoal/testkit';
 
 const COMMAND_TIMEOUT_MS = 10_000;
 let labCounter = 0;
@@ -47,18 +48,6 @@ export function run(command: string, args: readonly string[], timeoutMs = COMMAN
       resolve({ code: code ?? -1, stdout, stderr });
     });
   });
-}
-
-function ipSync(args: readonly string[]): void {
-  execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: COMMAND_TIMEOUT_MS });
-}
-
-function ipQuiet(args: readonly string[]): void {
-  try {
-    ipSync(args);
-  } catch {
-    // already gone
-  }
 }
 
 /** True when the tests can make namespaces (root). */
@@ -114,30 +103,30 @@ export class NetnsLab {
   }
 
   #create(): void {
-    ipSync(['netns', 'add', this.serverNs]);
-    ipSync(['netns', 'add', this.clientNs]);
-    ipSync(['link', 'add', this.bridge, 'type', 'bridge']);
+    ip(['netns', 'add', this.serverNs]);
+    ip(['netns', 'add', this.clientNs]);
+    ip(['link', 'add', this.bridge, 'type', 'bridge']);
     // No IPv6 addresses on the root side: the root namespace gets no address at all.
     for (const name of [this.bridge]) {
       const knob = `/proc/sys/net/ipv6/conf/${name}/disable_ipv6`;
       if (fs.existsSync(knob)) fs.writeFileSync(knob, '1');
     }
-    ipSync(['link', 'add', this.serverPort, 'type', 'veth', 'peer', 'name', this.serverIf, 'netns', this.serverNs]);
-    ipSync(['link', 'add', this.clientPort, 'type', 'veth', 'peer', 'name', this.clientIf, 'netns', this.clientNs]);
+    ip(['link', 'add', this.serverPort, 'type', 'veth', 'peer', 'name', this.serverIf, 'netns', this.serverNs]);
+    ip(['link', 'add', this.clientPort, 'type', 'veth', 'peer', 'name', this.clientIf, 'netns', this.clientNs]);
     for (const port of [this.serverPort, this.clientPort]) {
       const knob = `/proc/sys/net/ipv6/conf/${port}/disable_ipv6`;
       if (fs.existsSync(knob)) fs.writeFileSync(knob, '1');
-      ipSync(['link', 'set', port, 'master', this.bridge]);
-      ipSync(['link', 'set', port, 'up']);
+      ip(['link', 'set', port, 'master', this.bridge]);
+      ip(['link', 'set', port, 'up']);
     }
-    ipSync(['link', 'set', this.bridge, 'up']);
-    for (const [ns, dev, ip] of [
+    ip(['link', 'set', this.bridge, 'up']);
+    for (const [ns, dev, address] of [
       [this.serverNs, this.serverIf, this.serverIp],
       [this.clientNs, this.clientIf, this.clientIp],
     ] as const) {
-      ipSync(['-n', ns, 'link', 'set', 'lo', 'up']);
-      ipSync(['-n', ns, 'addr', 'add', `${ip}/24`, 'dev', dev]);
-      ipSync(['-n', ns, 'link', 'set', dev, 'up']);
+      ip(['-n', ns, 'link', 'set', 'lo', 'up']);
+      ip(['-n', ns, 'addr', 'add', `${address}/24`, 'dev', dev]);
+      ip(['-n', ns, 'link', 'set', dev, 'up']);
     }
   }
 
@@ -148,7 +137,7 @@ export class NetnsLab {
 
   /** Runs `ip` synchronously (within the time limit); throws on failure. */
   ip(...args: string[]): void {
-    ipSync(args);
+    ip(args);
   }
 
   /** True once `dev` in `ns` is up with its carrier (for a veth: both ends up). */
@@ -160,9 +149,9 @@ export class NetnsLab {
   /** Adds a veth pair `name` / `name`p inside `ns`, both up (removed by destroy()); returns
    * `name`. (This kernel has no dummy interfaces.) */
   addVethPair(ns: string, name: string): string {
-    ipSync(['-n', ns, 'link', 'add', name, 'type', 'veth', 'peer', 'name', `${name}p`]);
-    ipSync(['-n', ns, 'link', 'set', name, 'up']);
-    ipSync(['-n', ns, 'link', 'set', `${name}p`, 'up']);
+    ip(['-n', ns, 'link', 'add', name, 'type', 'veth', 'peer', 'name', `${name}p`]);
+    ip(['-n', ns, 'link', 'set', name, 'up']);
+    ip(['-n', ns, 'link', 'set', `${name}p`, 'up']);
     this.#extraLinks.add(`${ns}\0${name}`);
     return name;
   }
@@ -176,11 +165,11 @@ export class NetnsLab {
     const x = this.serverIp.split('.')[2]!;
     const serverIp = `10.245.${x}.1`;
     const clientIp = `10.245.${x}.2`;
-    ipSync(['-n', this.clientNs, 'link', 'add', 'flc', 'type', 'veth', 'peer', 'name', 'fls', 'netns', this.serverNs]);
-    ipSync(['-n', this.serverNs, 'addr', 'add', `${serverIp}/24`, 'dev', 'fls']);
-    ipSync(['-n', this.clientNs, 'addr', 'add', `${clientIp}/24`, 'dev', 'flc']);
-    ipSync(['-n', this.serverNs, 'link', 'set', 'fls', 'up']);
-    ipSync(['-n', this.clientNs, 'link', 'set', 'flc', 'up']);
+    ip(['-n', this.clientNs, 'link', 'add', 'flc', 'type', 'veth', 'peer', 'name', 'fls', 'netns', this.serverNs]);
+    ip(['-n', this.serverNs, 'addr', 'add', `${serverIp}/24`, 'dev', 'fls']);
+    ip(['-n', this.clientNs, 'addr', 'add', `${clientIp}/24`, 'dev', 'flc']);
+    ip(['-n', this.serverNs, 'link', 'set', 'fls', 'up']);
+    ip(['-n', this.clientNs, 'link', 'set', 'flc', 'up']);
     return { serverIf: 'fls', serverIp, clientIp };
   }
 

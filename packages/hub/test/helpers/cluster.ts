@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { waitFor as waitUntil, WaitTimeout } from '@shoal/testkit';
+import { waitFor } from '@shoal/testkit';
 import { ReplaySource, startWorker, type RunningWorker, type Target } from '@shoal/worker';
 import { startHub, type HubOptions, type RunningHub } from '../../dist/index.js';
 
@@ -135,19 +135,6 @@ export async function startCluster(names: string[], hubOptions: Partial<HubOptio
   };
 }
 
-/**
- * The boolean form hub-feed.test.ts still uses (false once `ms` passed); every other test waits
- * with @shoal/testkit's waitFor, which fails naming what it waited for.
- */
-export async function waitFor(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<boolean> {
-  return waitUntil('a condition', check, ms).then(
-    () => true,
-    (err: unknown) => {
-      if (err instanceof WaitTimeout) return false;
-      throw err;
-    },
-  );
-}
 
 export async function getJson(base: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> {
   const res = await fetch(base + path, { headers });
@@ -157,7 +144,7 @@ export async function getJson(base: string, path: string, headers: Record<string
 
 /** Waits until the hub sees every worker up (its first polls). */
 export async function allUp(cluster: Cluster): Promise<true> {
-  return waitUntil(
+  return waitFor(
     () => `the hub to see all ${cluster.workers.length} workers up (${cluster.hub.registry.up().length} are)`,
     () => cluster.hub.registry.up().length === cluster.workers.length,
   );

@@ -12,29 +12,17 @@
  * process exit) kills the processes started here by PID and removes the namespace and links.
  * Every command has a time limit.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from './cluster.js';
+import { ip, ipQuiet, waitFor } from '@shoal/testkit';
 
 const TIMEOUT_MS = 10_000;
 const CHILD = fileURLToPath(new URL('./netns-worker-child.js', import.meta.url));
 const labs = new Set<WorkerNetns>();
 let hooked = false;
-
-function ip(args: string[]): void {
-  execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: TIMEOUT_MS });
-}
-
-function ipQuiet(args: string[]): void {
-  try {
-    ip(args);
-  } catch {
-    // already gone
-  }
-}
 
 /** Why this test cannot run here, or null when it can (root, `ip` and `ss`). */
 export function netnsUnavailable(): string | null {
@@ -104,7 +92,8 @@ export class WorkerNetns {
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
-    if (!(await waitFor(() => out.includes('"port"') || child.exitCode !== null, TIMEOUT_MS)) || !out.includes('"port"')) {
+    await waitFor(() => `the worker to listen: ${out}`, () => out.includes('"port"') || child.exitCode !== null, TIMEOUT_MS);
+    if (!out.includes('"port"')) {
       child.kill('SIGKILL');
       throw new Error(`the worker did not start in the namespace: ${out}`);
     }
@@ -115,7 +104,7 @@ export class WorkerNetns {
         const before = plays++;
         child.stdin!.write(`play ${path}\n`);
         const played = () => out.split('\n').filter((l) => l.startsWith('played ')).length;
-        if (!(await waitFor(() => played() > before, TIMEOUT_MS))) throw new Error(`the worker did not play ${path}: ${out}`);
+        await waitFor(() => `the worker to play ${path}: ${out}`, () => played() > before, TIMEOUT_MS);
         return Number(out.split('\n').filter((l) => l.startsWith('played '))[before]!.slice('played '.length));
       },
       kill: async () => {
@@ -143,7 +132,7 @@ export class WorkerNetns {
    * end once the link is back. What it sends on the way out is lost while the link is down.
    */
   forgetConnections(): void {
-    execFileSync('ip', ['netns', 'exec', this.ns, 'ss', '-K', '-tn'], { stdio: ['ignore', 'ignore', 'pipe'], timeout: TIMEOUT_MS });
+    ip(['netns', 'exec', this.ns, 'ss', '-K', '-tn']);
   }
 
   /** Removes everything made here; safe to call twice; synchronous (runs in the exit hook). */

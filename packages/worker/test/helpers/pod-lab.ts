@@ -16,23 +16,11 @@
  * removes the namespaces, links and processes made here. Every command has a time limit.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { waitFor } from '@shoal/testkit';
+import { ip, ipQuiet, waitFor } from '@shoal/testkit';
 
 const TIMEOUT_MS = 10_000;
 const labs = new Set<PodLab>();
 let hooked = false;
-
-function ip(args: string[]): void {
-  execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: TIMEOUT_MS });
-}
-
-function ipQuiet(args: string[]): void {
-  try {
-    ip(args);
-  } catch {
-    // already gone
-  }
-}
 
 function ethtoolOffloadsOff(netns: string | null, dev: string): void {
   const args = ['-K', dev, 'tso', 'off', 'gso', 'off', 'gro', 'off'];
