@@ -169,12 +169,12 @@ start_worker() {
   WORKER_DIR="$TMPD/worker-$WORKER_N-$backend"
   mkdir -p "$WORKER_DIR"
   WORKER_PORT=$(free_port)
-  node "$SHOAL" worker --port "$WORKER_PORT" --interface lo --capture "$backend" \
+  node "$SHOAL" worker --port "$WORKER_PORT" --host ::1 --interface lo --capture "$backend" \
     --data-dir "$WORKER_DIR/data" --token-file "$TOKEN_FILE" --storage-limit "$STORAGE_LIMIT" \
     --node-name bench-capture --log-level warn >"$WORKER_DIR/log" 2>&1 &
   WORKER_PID=$!
   STARTED_PIDS+=("$WORKER_PID")
-  wait_for_port "$WORKER_PORT" "$WORKER_PID" || { cat "$WORKER_DIR/log" >&2; die "the worker did not start"; }
+  wait_for_port "$WORKER_PORT" "$WORKER_PID" ::1 || { cat "$WORKER_DIR/log" >&2; die "the worker did not start"; }
   W="http://[::1]:$WORKER_PORT"
   resp=$(curl -sS --max-time 10 -X PUT -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \
     "$W/targets" -d '[{"ip":"127.0.0.1","name":"loopback","namespace":"bench"}]') ||

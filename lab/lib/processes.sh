@@ -57,23 +57,23 @@ free_port() {
   node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
-# wait_for_port PORT [PID]: waits (at most 10 s) until something accepts on 127.0.0.1:PORT; with
-# PID, gives up as soon as that process has exited.
+# wait_for_port PORT [PID [HOST]]: waits (at most 10 s) until something accepts on HOST:PORT
+# (default 127.0.0.1); with PID, gives up as soon as that process has exited.
 wait_for_port() {
-  local i
+  local i host=${3:-127.0.0.1}
   for i in $(seq 1 100); do
     if [ -n "${NETNS:-}" ]; then
-      ip netns exec "$NETNS" bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null && return 0
+      ip netns exec "$NETNS" bash -c "exec 3<>/dev/tcp/$host/$1" 2>/dev/null && return 0
     else
-      (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+      (exec 3<>"/dev/tcp/$host/$1") 2>/dev/null && return 0
     fi
     if [ -n "${2:-}" ] && ! process_running "$2"; then
-      echo "process $2 exited before anything listened on 127.0.0.1:$1" >&2
+      echo "process $2 exited before anything listened on $host:$1" >&2
       return 1
     fi
     sleep 0.1
   done
-  echo "nothing listens on 127.0.0.1:$1 after 10 s" >&2
+  echo "nothing listens on $host:$1 after 10 s" >&2
   return 1
 }
 
