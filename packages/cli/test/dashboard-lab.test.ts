@@ -271,8 +271,8 @@ describe('the dashboard on the lab (2 nodes, demo workload, Chromium)', { skip: 
     const from = to - 5000;
     await page.goto(`${dashboard}/?q=${encodeURIComponent(usersCalls)}&from=${from}&to=${to}`);
     const export_ = await saveDownload(page, page.getByTestId('pcap-export'), tmp);
-    // /pcap takes from ≤ timestamp ≤ to; /entries takes timestamp < before.
-    const wanted = (await hubHistory(hub, { q: usersCalls, before: to + 1, from })).entries;
+    // /pcap takes from ≤ timestamp ≤ to; /entries takes timestamp < before (timestamps have fractions: before=to+1, then ≤ to).
+    const wanted = (await hubHistory(hub, { q: usersCalls, before: to + 1, from })).entries.filter((e) => e.timestamp <= to);
     assert.ok(wanted.length > 0, 'calls to users in the window');
     assertMergedPcap(export_.file, wanted.map(connectionOf));
     assert.deepEqual(problems, []);

@@ -73,11 +73,11 @@ describe('the lab when a worker or the hub restarts, and for pcap and targets (2
     // Calls to the users service: from the front (node-1) to users (node-2), seen by both nodes.
     const q = 'http && dst.pod.name == "users"';
     // A window of 5 s that ended 2 s ago (every call in it has its response), once it holds
-    // calls to users. /pcap takes from ≤ timestamp ≤ to; /entries takes timestamp < before.
+    // calls to users. /pcap takes from ≤ timestamp ≤ to; /entries takes timestamp < before (timestamps have fractions: before=to+1, then ≤ to).
     const { from, to, wanted } = await waitFor('calls to users in a 5 s window that ended 2 s ago', async () => {
       const to = Date.now() - 2000;
       const from = to - 5000;
-      const wanted = (await hubHistory(hub, { q, before: to + 1, from })).entries;
+      const wanted = (await hubHistory(hub, { q, before: to + 1, from })).entries.filter((e) => e.timestamp <= to);
       return wanted.length > 0 ? { from, to, wanted } : undefined;
     }, 30_000);
     const file = path.join(tmp, 'query.pcap');
