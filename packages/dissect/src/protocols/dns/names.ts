@@ -41,7 +41,7 @@ export interface NameRead {
 /** skipName: the name runs past the bytes there are (more may come). */
 export const NAME_CUT = -2;
 /** skipName: the bytes break the name grammar. */
-export const NAME_BAD = -1;
+const NAME_BAD = -1;
 
 /**
  * Skip the name at `at` without building its text: the offset just past it, NAME_CUT when it
