@@ -46,7 +46,7 @@ const NAME_BAD = -1;
 /**
  * Skip the name at `at` without building its text: the offset just past it, NAME_CUT when it
  * runs past `limit`, or NAME_BAD when it breaks the grammar. A pointer is checked to point
- * before itself and past the header, but not followed (reading the name follows it): this is
+ * before the name and past the header, but not followed (reading the name follows it): this is
  * detection's cheap walk.
  */
 export function skipName(msg: Buffer, at: number, limit: number): number {
@@ -116,7 +116,7 @@ function labelText(msg: Buffer, from: number, to: number): string {
   let plain = true;
   for (let i = from; i < to; i++) {
     const c = msg[i]!;
-    if (c <= 0x20 || c >= 0x7f || c === 0x2e || c === 0x5c) {
+    if (c <= 0x20 || c >= 0x7f || isNameSpecial(c)) {
       plain = false;
       break;
     }

@@ -41,7 +41,7 @@ export class DnsStream implements StreamDissector {
         this.message(direction, { bytes: chunk, startTs: timestampMs, endTs: timestampMs, wireSize: chunk.length, problem: null });
       } else this.framers[direction].push(chunk, timestampMs);
     } catch {
-      this.recover(direction);
+      this.recover(direction, timestampMs);
     }
   }
 
@@ -50,7 +50,7 @@ export class DnsStream implements StreamDissector {
     try {
       this.framers[direction].gap(length, timestampMs);
     } catch {
-      this.recover(direction);
+      this.recover(direction, timestampMs);
     }
   }
 
@@ -61,7 +61,7 @@ export class DnsStream implements StreamDissector {
       // The server closed the connection: what waits on it will not be answered.
       if (direction !== this.session.clientDirection) this.pending.drain((q) => this.emit(q, null));
     } catch {
-      this.recover(direction);
+      this.recover(direction, timestampMs);
     }
   }
 
@@ -125,9 +125,9 @@ export class DnsStream implements StreamDissector {
   }
 
   /** A bug surfaced as an exception: that direction's framing is lost; search for the next message. */
-  private recover(direction: Direction): void {
+  private recover(direction: Direction, timestampMs: number): void {
     try {
-      this.framers?.[direction].gap(1, 0);
+      this.framers?.[direction].gap(1, timestampMs);
     } catch {
       // Give up on this stream rather than throw into the capture pipeline.
       this.done = true;
