@@ -12,8 +12,8 @@ SHELL := /bin/bash
 # chromium runs the dashboard's end-to-end tests and bench/front (driven by playwright-core).
 APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libpcap-dev procps make g++ python3 clang libbpf-dev redis-server dnsmasq-base chromium
 # Only `make fixtures` needs these: llc compiles the tc program that adds VLAN tags (this kernel
-# has no 8021q module).
-FIXTURE_APT_PACKAGES := llvm
+# has no 8021q module); dig (bind9-dnsutils) is the DNS client of the DNS captures.
+FIXTURE_APT_PACKAGES := llvm bind9-dnsutils
 STAMP := .make
 
 .PHONY: help setup apt-install deps build lint run dissect-demo test fixtures bench-dissect bench-capture lab-up lab-down bench-hub bench-front clean
@@ -37,7 +37,7 @@ $(STAMP)/apt: Makefile
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
 	@mkdir -p $(STAMP) && touch $@
 
-$(STAMP)/apt-fixtures:
+$(STAMP)/apt-fixtures: Makefile
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(FIXTURE_APT_PACKAGES)"
 	@mkdir -p $(STAMP) && touch $@
 
@@ -79,6 +79,7 @@ test: setup build lint
 
 fixtures: setup $(STAMP)/apt-fixtures build
 	packages/dissect/test/fixtures/generate.sh
+	packages/dissect/test/fixtures/generate-dns.sh
 
 bench-dissect: setup build
 	bench/dissect/run.sh

@@ -62,6 +62,12 @@ export type Transaction = Pick<
 export interface DissectorSession {
   /** The direction that carries requests. */
   readonly clientDirection: Direction;
+  /**
+   * The transport of the flow. Over `udp` each `data` call carries exactly one whole datagram
+   * (detection never joins or cuts them), so a message boundary is a call boundary; over `tcp`
+   * the chunks are cut wherever the network cut the byte stream.
+   */
+  readonly layer4: 'tcp' | 'udp';
   readonly options: DissectOptions;
   emit(transaction: Transaction): void;
   /**
@@ -106,7 +112,11 @@ export interface MessageSeeker {
 export interface DissectorSpec {
   /** Protocol name as used by `--protocol` and in `Entry.protocol.name`. */
   readonly name: string;
-  readonly layer4: Layer4;
+  /**
+   * The transports it runs over: one, or several when the protocol has a framing for each (DNS:
+   * datagrams over UDP, length-prefixed messages over TCP; the session tells which one a stream is).
+   */
+  readonly layer4: Layer4 | readonly Layer4[];
   /** Well-known ports: used only to break ties between probes that both say yes. */
   readonly ports: readonly number[];
   /**
@@ -116,8 +126,10 @@ export interface DissectorSpec {
    * only part of the first line: answer `more` whenever these bytes could still become this
    * protocol, never `no` merely because a line or frame is incomplete. Over UDP each datagram is
    * probed alone (a datagram is a message; `more` counts as `no`). Must not throw or keep `data`.
+   * `layer4` is the flow's transport, always passed by detection: a protocol that runs over both
+   * frames its messages differently on each (DNS); one that runs over one may ignore it.
    */
-  probe(data: Buffer): ProbeVerdict;
+  probe(data: Buffer, layer4?: 'tcp' | 'udp'): ProbeVerdict;
   /**
    * Optional: a fresh seeker, fed a direction's bytes from a point where this protocol's probe
    * answered `no` (so it never reports that first byte). Detection uses it to find the next

@@ -13,9 +13,11 @@ export class DissectorRegistry {
     for (const spec of specs) {
       if (this.named.has(spec.name)) throw new Error(`dissector '${spec.name}' registered twice`);
       this.named.set(spec.name, spec);
-      const list = this.byLayer4.get(spec.layer4) ?? [];
-      list.push(spec);
-      this.byLayer4.set(spec.layer4, list);
+      for (const layer4 of typeof spec.layer4 === 'string' ? [spec.layer4] : spec.layer4) {
+        const list = this.byLayer4.get(layer4) ?? [];
+        list.push(spec);
+        this.byLayer4.set(layer4, list);
+      }
     }
   }
 

@@ -1,6 +1,6 @@
 /**
- * Golden captures: every pcap/pcapng under test/fixtures/ (made by fixtures/generate.sh from real
- * servers and clients) is dissected with the default engine, and the entries and counters are
+ * Golden captures: every pcap/pcapng under test/fixtures/http1/ (made by fixtures/generate.sh from
+ * real servers and clients; the DNS ones have dns-golden.test.ts) is dissected with the default engine, and the entries and counters are
  * compared with `<name>.expected.json` beside it. `UPDATE_GOLDEN=1` rewrites the expected files:
  * read their diff, they are the reviewed truth.
  *
@@ -140,7 +140,7 @@ function assertIncludes<T>(ours: T[], theirs: T[], what: string): void {
   }
 }
 
-const files = captures(FIXTURES);
+const files = captures(path.join(FIXTURES, 'http1'));
 
 describe('golden captures', () => {
   it('has captures, each with a name of its own', () => {

@@ -254,6 +254,7 @@ describe('http1 protocol switch', () => {
     const session = { transactions: [] as unknown[], ups: [] as Array<[string, [Buffer[], Buffer[]]]> };
     const d = http1.create({
       clientDirection: 1,
+      layer4: 'tcp',
       options: { bodyCapBytes: 1000, responseTimeoutMs: 1000, detail: 'full' },
       emit: (t) => session.transactions.push(t),
       upgrade: (p, pending) => session.ups.push([p, pending]),

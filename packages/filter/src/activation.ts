@@ -77,6 +77,24 @@ function bodySize(m: Message | null | undefined): bigint {
   return int(typeof m.bodySize === 'number' ? m.bodySize : m.bytes);
 }
 
+/** `key` of every object in the list `m[list]` that is a string there (DNS questions, answers). */
+function fieldOfEach(m: Message | null | undefined, list: string, key: string): string[] {
+  const items = m?.[list];
+  if (!Array.isArray(items)) return [];
+  const out: string[] = [];
+  for (const item of items as unknown[]) {
+    const v = item !== null && typeof item === 'object' ? (item as Record<string, unknown>)[key] : undefined;
+    if (typeof v === 'string') out.push(v);
+  }
+  return out;
+}
+
+/** The DNS questions: the query's, or the response's when the query was not seen. */
+function dnsQuestions(e: Entry, key: 'name' | 'type'): string[] {
+  const asked = fieldOfEach(e.request, 'questions', key);
+  return asked.length > 0 || e.request ? asked : fieldOfEach(e.response, 'questions', key);
+}
+
 function distinct(a: string | undefined, b: string | undefined): string[] {
   if (a && b) return a === b ? [a] : [a, b];
   return a ? [a] : b ? [b] : [];
@@ -115,6 +133,10 @@ export const ROOTS: Readonly<Record<string, RootVariable>> = {
   response_body_size: { type: 'int', get: (e) => bodySize(e.response) },
   request_size: { type: 'int', get: (e) => int(e.requestSize) },
   response_size: { type: 'int', get: (e) => int(e.responseSize) },
+  dns_questions: { type: 'list<string>', get: (e) => dnsQuestions(e, 'name') },
+  dns_question_types: { type: 'list<string>', get: (e) => dnsQuestions(e, 'type') },
+  dns_answers: { type: 'list<string>', get: (e) => fieldOfEach(e.response, 'answers', 'data') },
+  dns_rcode: { type: 'string', get: (e) => str(e.response?.rcode) },
   capture_source: { type: 'string', get: (e) => str(e.capture) },
   malformed: { type: 'bool', get: (e) => e.malformed !== undefined && e.malformed !== null },
   malformed_code: { type: 'string', get: (e) => str(e.malformed?.code) },

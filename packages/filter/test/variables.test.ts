@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Entry } from '@shoal/model';
 import { compileFilter, PROTOCOLS, VARIABLES } from '@shoal/filter';
+import * as D from './dns-entries.js';
 import * as E from './entries.js';
 
 const R = E.resolvedPost();
@@ -65,6 +66,10 @@ const CASES: Record<string, Case[]> = {
   response_body_size: [[N, 'response_body_size == 153', true], [NR, 'response_body_size > 0', false]],
   request_size: [[R, 'request_size == 157', true], [L, 'request_size > 0', false]],
   response_size: [[R, 'response_size == 172', true], [NR, 'response_size > 0', false]],
+  dns_questions: [[D.cnameA(), '"api.shoal.test" in dns_questions', true], [R, 'size(dns_questions) > 0', false]],
+  dns_question_types: [[D.srv(), 'dns_question_types == ["SRV"]', true], [D.cnameA(), '"SRV" in dns_question_types', false]],
+  dns_answers: [[D.cnameA(), '"10.244.81.80" in dns_answers', true], [D.nxdomain(), 'size(dns_answers) > 0', false]],
+  dns_rcode: [[D.nxdomain(), 'dns_rcode == "NXDOMAIN"', true], [D.unanswered(), 'dns_rcode != ""', false]],
   capture_source: [[R, 'capture_source == "af_packet"', true], [G, 'capture_source == "af_packet"', false], [G, 'capture_source == "pcap_file"', true]],
   malformed: [[L, 'malformed', true], [R, 'malformed', false]],
   malformed_code: [[L, 'malformed_code == "DIS_ERR_GAP"', true], [NR, 'malformed_code == "DIS_ERR_GAP"', false], [R, 'malformed_code == ""', true]],

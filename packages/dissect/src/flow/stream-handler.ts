@@ -86,6 +86,10 @@ export class StreamHandler implements DissectorSession, FlowHandler {
     this.output.unclaimedFlow(this.flow, this.clientDirection);
   }
 
+  get layer4(): 'tcp' | 'udp' {
+    return this.flow.layer4;
+  }
+
   emit(transaction: Transaction): void {
     this.output.transaction(this.flow, this.clientDirection, transaction);
   }
@@ -131,7 +135,7 @@ export class StreamHandler implements DissectorSession, FlowHandler {
       const undecided: DissectorSpec[] = [];
       let verdictOfClaim: 'client' | 'server' = 'client';
       for (const spec of this.candidates[direction]) {
-        const verdict = spec.probe(window);
+        const verdict = spec.probe(window, this.flow.layer4);
         if (verdict === 'client' || verdict === 'server') {
           if (claimants.length === 0) verdictOfClaim = verdict;
           claimants.push(spec);
@@ -139,7 +143,7 @@ export class StreamHandler implements DissectorSession, FlowHandler {
       }
       if (claimants.length > 0) {
         const spec = breakTie(claimants, this.flow.aPort, this.flow.bPort);
-        const verdict = spec === claimants[0] ? verdictOfClaim : (spec.probe(window) as 'client' | 'server');
+        const verdict = spec === claimants[0] ? verdictOfClaim : (spec.probe(window, this.flow.layer4) as 'client' | 'server');
         this.claim(spec, verdict === 'client' ? direction : ((1 - direction) as Direction));
         return;
       }
@@ -189,7 +193,7 @@ export class StreamHandler implements DissectorSession, FlowHandler {
   private lookAtChunkStart(direction: Direction, chunk: Buffer): void {
     for (const spec of this.registry.forLayer4(this.flow.layer4)) {
       if (spec.seeker !== undefined) continue;
-      const verdict = spec.probe(chunk.length > PROBE_LIMIT ? chunk.subarray(0, PROBE_LIMIT) : chunk);
+      const verdict = spec.probe(chunk.length > PROBE_LIMIT ? chunk.subarray(0, PROBE_LIMIT) : chunk, this.flow.layer4);
       if (verdict !== 'client' && verdict !== 'server') continue;
       this.searches[direction] = null;
       this.drop(direction, this.waiting[direction].length - chunk.length);

@@ -1,7 +1,8 @@
 import { DissectorRegistry } from '../registry.js';
+import { dns } from './dns/index.js';
 import { http1 } from './http1/index.js';
 
 /** Every dissector this build ships, in probe priority order. */
 export function defaultRegistry(): DissectorRegistry {
-  return new DissectorRegistry([http1]);
+  return new DissectorRegistry([http1, dns]);
 }

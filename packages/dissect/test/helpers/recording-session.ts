@@ -14,10 +14,12 @@ export class RecordingSession implements DissectorSession {
   readonly upgrades: RecordedUpgrade[] = [];
   readonly clientDirection: Direction;
   readonly options: DissectOptions;
+  readonly layer4: 'tcp' | 'udp';
 
-  constructor(clientDirection: Direction = 0, options: Partial<DissectOptions> = {}) {
+  constructor(clientDirection: Direction = 0, options: Partial<DissectOptions> = {}, layer4: 'tcp' | 'udp' = 'tcp') {
     this.clientDirection = clientDirection;
     this.options = { ...defaultTestOptions, ...options };
+    this.layer4 = layer4;
   }
 
   emit(transaction: Transaction): void {

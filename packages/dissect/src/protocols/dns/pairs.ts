@@ -1,0 +1,121 @@
+/**
+ * Which query a response answers. A resolver takes a response for its query when it comes back
+ * on the same 5-tuple with the same ID and the same question (RFC 5452 §4.3, §9.1: ID and
+ * question both, because IDs alone collide); the flow is the 5-tuple, this is the rest. Names
+ * compare case-insensitively (RFC 4343 §3, and 0x20-randomised names, which answer in the case
+ * they were asked). Responses may come in any order (RFC 7766 §7: pipelined TCP queries are
+ * answered out of order; UDP datagrams overtake each other), so the pending queries are a map
+ * by ID, not a queue.
+ *
+ * A query sent again with the same ID and question while the first one waits is the client
+ * retrying (resolvers resend after a second or so on UDP): it is counted on the waiting query
+ * (`retransmissions`) and restarts its timeout, so one question asked three times is one entry,
+ * answered or not.
+ */
+
+import type { DnsMessage } from './message.js';
+import { sameName } from './names.js';
+
+/** One message as it arrived: decoded (null when not even its header came), when, how big, what went wrong. */
+export interface Arrival {
+  msg: DnsMessage | null;
+  startTs: number;
+  endTs: number;
+  /** Bytes on the wire (over TCP with the length prefix). */
+  size: number;
+  problem: string | null;
+}
+
+export interface Query extends Arrival {
+  msg: DnsMessage;
+  retransmissions: number;
+  /** Last byte of the last copy sent: the response timeout counts from here. */
+  lastTs: number;
+  /** Answered or emitted: no longer waiting. */
+  done: boolean;
+}
+
+/** Queries waiting beyond this are emitted as unanswered, to bound memory per flow. */
+export const MAX_PENDING = 4096;
+
+export class PendingQueries {
+  private readonly byId = new Map<number, Query[]>();
+  /** Waiting queries in the order they were asked (answered ones leave lazily). */
+  private order: Query[] = [];
+  private waiting = 0;
+
+  /**
+   * A query arrived: it waits, or it is a retransmission of one that waits (then false). Over
+   * the cap, the oldest waiting query is handed to `evict` first.
+   */
+  add(query: Query, evict: (old: Query) => void): boolean {
+    const same = this.byId.get(query.msg.id);
+    const earlier = same?.find((q) => sameQuestion(q.msg, query.msg));
+    if (earlier !== undefined) {
+      earlier.retransmissions++;
+      earlier.lastTs = query.endTs;
+      return false;
+    }
+    if (this.waiting >= MAX_PENDING) {
+      const oldest = this.order.find((q) => !q.done)!;
+      this.remove(oldest);
+      evict(oldest);
+    }
+    if (same === undefined) this.byId.set(query.msg.id, [query]);
+    else same.push(query);
+    this.order.push(query);
+    this.waiting++;
+    return true;
+  }
+
+  /** The waiting query `response` answers, taken out; undefined when none does. */
+  answer(response: DnsMessage): Query | undefined {
+    const query = this.byId.get(response.id)?.find((q) => response.questions.length === 0 || sameQuestion(q.msg, response));
+    if (query !== undefined) this.remove(query);
+    return query;
+  }
+
+  /** Take out, oldest first, the queries whose last copy is more than `timeoutMs` before `now`. */
+  expire(now: number, timeoutMs: number, emit: (q: Query) => void): void {
+    if (this.waiting === 0) return;
+    // A copy: taking queries out compacts `order`.
+    for (const q of [...this.order]) {
+      if (!q.done && now - q.lastTs > timeoutMs) {
+        this.remove(q);
+        emit(q);
+      }
+    }
+  }
+
+  /** Take out every waiting query, oldest first. */
+  drain(emit: (q: Query) => void): void {
+    const order = this.order;
+    this.order = [];
+    this.byId.clear();
+    this.waiting = 0;
+    for (const q of order) {
+      if (q.done) continue;
+      q.done = true;
+      emit(q);
+    }
+  }
+
+  private remove(q: Query): void {
+    q.done = true;
+    this.waiting--;
+    const same = this.byId.get(q.msg.id)!;
+    if (same.length === 1) this.byId.delete(q.msg.id);
+    else same.splice(same.indexOf(q), 1);
+    // Answered queries leave the order list once they reach its front, or when they pile up.
+    while (this.order.length > 0 && this.order[0]!.done) this.order.shift();
+    if (this.order.length > 2 * this.waiting + 64) this.order = this.order.filter((x) => !x.done);
+  }
+}
+
+/** Same first question: name (case-insensitive), type and class. */
+function sameQuestion(a: DnsMessage, b: DnsMessage): boolean {
+  const x = a.questions[0];
+  const y = b.questions[0];
+  if (x === undefined || y === undefined) return x === y;
+  return x.type === y.type && x.class === y.class && sameName(x.name, y.name);
+}
