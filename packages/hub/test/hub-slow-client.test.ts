@@ -35,9 +35,13 @@ describe('hub /ws with a slow client', () => {
       // The paused client's kernel buffers (several MiB on loopback) take entries before the
       // hub's own queue grows: play until the hub skips some, bounded in count and time.
       const deadline = Date.now() + 120_000;
-      const lostNow = () => c.hub.feeds.counters.lost - lostBefore;
+      const perPlay = FIXTURES.keepAlive.entries + FIXTURES.head.entries;
+      const received = () => Object.values(group.receivedByWorker()).reduce((sum, n) => sum + n, 0);
+      // Skipped by the hub for the slow client itself, not told on from a worker to both clients
+      // (a count of what is still in flight from the workers makes this low, never high).
+      const lostNow = () => c.hub.feeds.counters.lost - lostBefore - 2 * ((plays / 2) * perPlay - received());
       while (lostNow() < 50 && plays < 12_000 && Date.now() < deadline) {
-        await Promise.all([c.workers[0]!.play(FIXTURES.keepAlive.path), c.workers[1]!.play(FIXTURES.keepAlive.path)]);
+        await Promise.all([c.workers[0]!.play(FIXTURES.keepAlive.path), c.workers[1]!.play(FIXTURES.head.path)]);
         // A small file replays without leaving the microtask queue: let the sockets move.
         await new Promise((resolve) => setImmediate(resolve));
         plays += 2;
@@ -45,18 +49,23 @@ describe('hub /ws with a slow client', () => {
       }
       assert.ok(lostNow() >= 50, `entries were skipped after ${plays} replays`);
       assert.ok(maxQueued <= LIMITS.highWaterBytes + LARGEST_ENTRY_BYTES, `the hub queued at most ${maxQueued} bytes for the slow client`);
-      const published = plays * FIXTURES.keepAlive.entries;
-      await steady.until(() => steady.entries.length === published, `all ${published} entries at the steady client`, 20_000);
-      assert.equal(steady.messages.filter((m) => m.lost !== undefined).length, 0, 'the steady client lost nothing');
+      const published = (plays / 2) * perPlay;
+      // On a busy machine a worker may skip entries for the hub itself (its own bounded queue):
+      // every client of the query then hears of them. The steady client loses those and no more.
+      const lostBy = (socket: FeedSocket) => socket.messages.filter((m) => typeof m.lost === 'number').reduce((sum, m) => sum + m.lost, 0);
+      await steady.until(() => steady.entries.length + lostBy(steady) === published, `all ${published} entries (or their {lost}) at the steady client`, 20_000);
+      const skippedByWorkers = published - received();
+      assert.equal(lostBy(steady), skippedByWorkers, 'the steady client lost only what the hub never got');
 
       slow.ws.resume();
       const lostNotices = () => slow.messages.filter((m) => typeof m.lost === 'number');
       await slow.until(() => lostNotices().length > 0, 'a {lost} notice at the slow client', 20_000);
-      const lost = () => lostNotices().reduce((sum, m) => sum + m.lost, 0);
+      const lost = () => lostBy(slow);
       await waitFor(() => `entries and lost to add up to ${published} (${slow.entries.length} + ${lost()})`, () => slow.entries.length + lost() === published, 20_000);
       if (batch) assert.ok(slow.frames < slow.messages.length, `batches: ${slow.frames} messages for ${slow.messages.length}`);
       const metrics = await (await fetch(`${c.hubBase}/metrics`)).text();
-      assert.match(metrics, new RegExp(`^shoal_hub_feed_lost_entries_total ${lostBefore + lost()}$`, 'm'));
+      assert.match(metrics, new RegExp(`^shoal_hub_feed_lost_entries_total ${lostBefore + lost() + lostBy(steady)}$`, 'm'));
+      assert.ok(lost() > skippedByWorkers, `the slow client lost ${lost()}, more than the ${skippedByWorkers} the workers skipped`);
       await Promise.all([slow.close(), steady.close()]);
     });
   }
