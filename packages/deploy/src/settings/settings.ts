@@ -80,8 +80,8 @@ function resources(memoryLimit: string): ContainerResources {
 /**
  * The defaults, a fresh copy each call (callers change it). Kubeshark's where they fit; ours where
  * Shoal differs: the store is 500Mi as the worker's own default, TLS capture is off (no tracer
- * yet), the sign-in is on, images come from `localhost` (podman's local store, where `make
- * images` puts them) until a registry is given, and a versioned tag is never pulled again.
+ * yet), the sign-in is on, images come from `localhost` (the name podman gives images built
+ * locally) until a registry is given, and a versioned tag is never pulled again.
  */
 export function defaultSettings(): Settings {
   return {
