@@ -81,7 +81,7 @@ describe('shoal manifests: the YAML', () => {
       const [command, ...args] = c.args;
       if (!helps.has(command!)) helps.set(command!, (await shoal(command!, '--help')).stdout);
       const help = helps.get(command!)!;
-      for (const flag of args.filter((a) => a.startsWith('--'))) assert.match(help, new RegExp(`^\\s+${flag}\\b`, 'm'), `shoal ${command} takes ${flag}`);
+      for (const flag of args.filter((a) => a.startsWith('--'))) assert.match(help, new RegExp(`^\\s+${flag}(?=\\s)`, 'm'), `shoal ${command} takes ${flag}`);
     }
     assert.deepEqual([...helps.keys()].sort(), ['front', 'hub', 'worker']);
   });

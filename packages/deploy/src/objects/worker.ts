@@ -8,7 +8,7 @@ import { httpProbe, image, podBasics, resources, tokenFile, tokensVolume } from 
 const DATA_DIR = '/var/lib/shoal/worker';
 
 /** Whether the workers may use the eBPF backend (`best` tries it first). */
-export function ebpfAllowed(settings: Settings): boolean {
+function ebpfAllowed(settings: Settings): boolean {
   return settings.tap.packetCapture === 'best' || settings.tap.packetCapture === 'ebpf';
 }
 
@@ -20,7 +20,7 @@ export function ebpfAllowed(settings: Settings): boolean {
  * with the TLS tracer, SYS_ADMIN and SYS_PTRACE attach uprobes to other processes' libraries.
  * Never `privileged`, which is every capability and every device.
  */
-export function workerCapabilities(settings: Settings): string[] {
+function workerCapabilities(settings: Settings): string[] {
   return [
     'NET_ADMIN',
     'NET_RAW',
@@ -35,7 +35,7 @@ export function workerCapabilities(settings: Settings): string[] {
  * segment, and the kubelet evicts a pod whose emptyDir passes its limit. 80% leaves room for
  * that and for the filesystem's own blocks.
  */
-export function workerStoreBytes(settings: Settings): number {
+function workerStoreBytes(settings: Settings): number {
   return Math.floor((quantityValue(settings.tap.storageLimit) ?? 0) * 0.8);
 }
 

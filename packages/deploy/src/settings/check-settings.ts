@@ -10,8 +10,4 @@ export function checkSettings(settings: Settings): void {
   if (tap.ingress.enabled && tap.ingress.host === '') {
     throw new ShoalError('CLI_ERR_USAGE', 'tap.ingress.enabled needs tap.ingress.host: the name users open the dashboard by (the front answers to it alone)');
   }
-  if (tap.proxy.hub.srvPort === tap.proxy.worker.srvPort) {
-    // Not a clash in the cluster, but the hub's NetworkPolicy and metrics Service would be ambiguous to read.
-    throw new ShoalError('CLI_ERR_USAGE', `tap.proxy.hub.srvPort and tap.proxy.worker.srvPort are both ${tap.proxy.hub.srvPort}: give them different ports`);
-  }
 }

@@ -80,7 +80,7 @@ export const SETTING_KEYS: readonly SettingSpec[] = [
   spec('tap.auth.type', oneOf(['token'] as const), 'how users sign in'),
   spec('tap.networkPolicies.enabled', boolean, 'restrict who reaches the hub and the front'),
   spec('tap.networkPolicies.apiServerCIDRs', list('CIDRs', cidr), 'addresses that may reach the hub besides the front (the API server\'s service proxy, Prometheus)'),
-  spec('logLevel', oneOf(['info', 'debug', 'warn', 'error', 'fatal'] as const), 'the log level of the hub and the workers'),
+  spec('logLevel', oneOf(['fatal', 'error', 'warn', 'info', 'debug'] as const), 'the log level of the hub and the workers'),
 ];
 
 function fail(message: string): never {

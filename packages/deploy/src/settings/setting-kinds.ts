@@ -87,7 +87,7 @@ export function list(form: string, item: (text: string) => string): SettingKind<
 }
 
 export const namespaceName = (t: string): string => dnsLabel(t, 'a namespace name');
-export const releaseName = (t: string): string => dnsLabel(t, 'the release name', RELEASE_NAME_MAX);
+const releaseName = (t: string): string => dnsLabel(t, 'the release name', RELEASE_NAME_MAX);
 export const secretName = (t: string): string => dnsSubdomain(t, 'a Secret name');
 export const hostName = (t: string): string => (t === '' ? t : dnsSubdomain(t, 'the host'));
 
