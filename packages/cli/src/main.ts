@@ -49,6 +49,11 @@ const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/local.js')).localCommand,
   },
   {
+    name: 'manifests',
+    summary: 'print the Kubernetes objects of an installation (what shoal tap applies) as YAML',
+    load: async () => (await import('./commands/manifests.js')).manifestsCommand,
+  },
+  {
     name: 'view',
     summary: 'serve a pcap/pcapng file through a hub on :8898 and the dashboard on :8899',
     load: async () => (await import('./commands/view.js')).viewCommand,

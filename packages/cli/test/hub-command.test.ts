@@ -13,25 +13,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { waitFor } from '@shoal/testkit';
 import { K8sTestApiServer, node, pod } from '@shoal/testkit/k8s';
-import { shoal, spawnShoal } from './helpers/run-shoal.js';
-
-/** Starts `shoal …args` and waits for the `"port":N` its start-up log line carries. */
-async function startListening(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number; log: () => string }> {
-  const child = spawnShoal(args, env);
-  let log = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (log += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (log += d));
-  const listening = /"port":(\d+)[^\n]*listening/;
-  await waitFor(() => `shoal ${args[0]} to start: ${log}`, () => listening.test(log), 15_000);
-  return { child, port: Number(listening.exec(log)![1]), log: () => log };
-}
-
-async function stop(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill('SIGTERM');
-  return exited;
-}
+import { kubeconfig, startListening, stop } from './helpers/listening-shoal.js';
+import { shoal } from './helpers/run-shoal.js';
 
 interface Status {
   workers: { name: string; up: boolean; lastError: string | null; url: string; pod: string | null }[];
@@ -40,25 +23,6 @@ interface Status {
 
 async function status(port: number): Promise<Status> {
   return (await fetch(`http://127.0.0.1:${port}/status`)).json() as Promise<Status>;
-}
-
-/**
- * A kubeconfig as kubectl writes it: the test API server, plain HTTP (which the client takes
- * only with insecure-skip-tls-verify, as the helper's own KubeConfig sets it), its bearer token.
- */
-function kubeconfig(api: K8sTestApiServer): string {
-  return [
-    'apiVersion: v1',
-    'kind: Config',
-    'clusters:',
-    `- name: test\n  cluster:\n    server: ${api.url}\n    insecure-skip-tls-verify: true`,
-    'users:',
-    `- name: test\n  user:\n    token: ${api.token}`,
-    'contexts:',
-    '- name: test\n  context:\n    cluster: test\n    user: test',
-    'current-context: test',
-    '',
-  ].join('\n');
 }
 
 describe('shoal hub (command line)', () => {

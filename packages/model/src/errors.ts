@@ -135,6 +135,8 @@ export const ErrorCodes = {
   CLI_ERR_CONNECT: 'CLI_ERR_CONNECT',
   /** The hub or worker refused the request; its own error code is the cause's `code`. */
   CLI_ERR_SERVER: 'CLI_ERR_SERVER',
+  /** A command cannot write its output files (`shoal manifests -o DIR`). */
+  CLI_ERR_OUTPUT: 'CLI_ERR_OUTPUT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

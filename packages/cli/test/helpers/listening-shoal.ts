@@ -1,0 +1,60 @@
+/**
+ * Long-running `shoal` processes for tests (`shoal hub`, `shoal worker`, `shoal front`): started
+ * as a user starts them, waited for until they listen, ended by their PID; and a kubeconfig for
+ * @shoal/testkit's Kubernetes API test server.
+ */
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { waitFor } from '@shoal/testkit';
+import type { K8sTestApiServer } from '@shoal/testkit/k8s';
+import { spawnShoal } from './run-shoal.js';
+
+export interface Listening {
+  child: ChildProcess;
+  port: number;
+  log: () => string;
+}
+
+/** The port in the start-up log line of the hub and the worker (pino JSON). */
+const JSON_LISTENING = /"port":(\d+)[^\n]*listening/;
+
+/**
+ * Starts `shoal …args` and waits for its output to match `listening`, whose first group is the
+ * port: by default the `"port":N … listening` log line of the hub and the worker.
+ */
+export async function startListening(args: string[], env: Record<string, string> = {}, listening = JSON_LISTENING): Promise<Listening> {
+  const child = spawnShoal(args, env);
+  let log = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (log += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (log += d));
+  await waitFor(() => `shoal ${args[0]} to start: ${log}`, () => listening.test(log) || child.exitCode !== null, 15_000);
+  assert.equal(child.exitCode, null, `shoal ${args[0]} exited: ${log}`);
+  return { child, port: Number(listening.exec(log)![1]), log: () => log };
+}
+
+/** Ends the process (SIGTERM) and resolves with its exit code. */
+export async function stop(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+/**
+ * A kubeconfig as kubectl writes it: the test API server, plain HTTP (which the client takes
+ * only with insecure-skip-tls-verify, as the helper's own KubeConfig sets it), its bearer token.
+ */
+export function kubeconfig(api: K8sTestApiServer): string {
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    `- name: test\n  cluster:\n    server: ${api.url}\n    insecure-skip-tls-verify: true`,
+    'users:',
+    `- name: test\n  user:\n    token: ${api.token}`,
+    'contexts:',
+    '- name: test\n  context:\n    cluster: test\n    user: test',
+    'current-context: test',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,13 @@
+export { buildObjects } from './build-objects.js';
+export type { BuiltObject, ShoalObject } from './build-objects.js';
+export type { BuildInput, ClusterTokens, Component } from './objects/build-context.js';
+export { FRONT_PORT } from './objects/build-context.js';
+export { manifest } from './manifest.js';
+export { applySet, settingsFrom, settingValue } from './settings/set-option.js';
+export { SETTING_KEYS } from './settings/setting-keys.js';
+export type { SettingSpec } from './settings/setting-keys.js';
+export { defaultSettings } from './settings/settings.js';
+export type { Settings } from './settings/settings.js';
+export { newClusterTokens } from './tokens.js';
+export { SHOAL_VERSION } from './version.js';
+export { objectsYaml, objectYaml } from './yaml-output.js';

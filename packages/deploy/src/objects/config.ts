@@ -1,0 +1,56 @@
+import type { TargetSelection } from '@shoal/model';
+import type { V1ConfigMap, V1Secret } from '@kubernetes/client-node';
+import { objectName, type BuildInput } from './build-context.js';
+import { metadata } from './labels.js';
+
+/** The ConfigMap's keys. */
+export const TARGETS_KEY = 'targets.json';
+export const SETTINGS_KEY = 'settings.json';
+
+/** The Secrets' keys, one file each in the pods that need them (TOKENS_DIR). */
+export const TOKEN_KEYS = { worker: 'worker-token', hub: 'hub-token', signIn: 'sign-in-token' } as const;
+
+/**
+ * The installation's settings and the hub's target selection: `targets.json` is the body of the
+ * hub's PUT /targets (`tap.regex`, `tap.namespaces`, `tap.excludedNamespaces`), `settings.json`
+ * every setting as installed, so `shoal tap` and `shoal version` can tell what runs. No secret is
+ * in it.
+ */
+export function settingsConfigMap(input: BuildInput): V1ConfigMap {
+  const { tap } = input.settings;
+  const selection: TargetSelection = { podRegex: tap.regex, namespaces: tap.namespaces, excludedNamespaces: tap.excludedNamespaces };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: metadata(input, objectName(input, 'config'), 'config'),
+    data: {
+      [SETTINGS_KEY]: JSON.stringify(input.settings, null, 2) + '\n',
+      [TARGETS_KEY]: JSON.stringify(selection) + '\n',
+    },
+  };
+}
+
+/**
+ * The tokens the pods share, which users never need: the workers' API token (hub ↔ worker) and
+ * the hub's client token (front → hub, and the CLI's calls through the API server's proxy).
+ */
+export function tokensSecret(input: BuildInput): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: metadata(input, objectName(input, 'tokens'), 'config'),
+    type: 'Opaque',
+    stringData: { [TOKEN_KEYS.hub]: input.tokens.hub, [TOKEN_KEYS.worker]: input.tokens.worker },
+  };
+}
+
+/** The dashboard's sign-in token, alone in its Secret: who may read it may see the traffic, nothing more. */
+export function signInSecret(input: BuildInput): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: metadata(input, objectName(input, 'sign-in'), 'front'),
+    type: 'Opaque',
+    stringData: { [TOKEN_KEYS.signIn]: input.tokens.signIn },
+  };
+}

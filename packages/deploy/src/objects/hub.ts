@@ -1,0 +1,82 @@
+import type { V1Deployment, V1Service } from '@kubernetes/client-node';
+import { objectName, type BuildInput } from './build-context.js';
+import { labels, metadata, selectorLabels } from './labels.js';
+import { httpProbe, image, podBasics, resources, restrictedContainer, restrictedPod, tokenFile, tokensVolume } from './pod-parts.js';
+
+const STATE_DIR = '/var/lib/shoal/hub';
+
+/** The hub's arguments to `shoal hub` (its --help): names and workers from the Kubernetes API. */
+function hubArgs(input: BuildInput): string[] {
+  const { tap, logLevel } = input.settings;
+  const workers = Object.entries(selectorLabels(input, 'worker')).map(([k, v]) => `${k}=${v}`).join(',');
+  return [
+    'hub',
+    '--host', '0.0.0.0',
+    '--port', String(tap.proxy.hub.srvPort),
+    '--token-file', tokenFile('hub'),
+    '--kubernetes',
+    '--worker-namespace', tap.release.namespace,
+    '--worker-selector', workers,
+    '--worker-port', String(tap.proxy.worker.srvPort),
+    '--worker-token-file', tokenFile('worker'),
+    // The selection survives a restart of the container, not of the pod: the hub keeps it in a
+    // file (docs/kubernetes.md says what a ConfigMap store will change).
+    '--state-dir', STATE_DIR,
+    '--log-level', logLevel,
+  ];
+}
+
+/**
+ * One hub (it holds the live subscriptions and the selection): Recreate, so an upgrade never runs
+ * two that both push targets to the workers.
+ */
+export function hubDeployment(input: BuildInput): V1Deployment {
+  const tokens = tokensVolume(input, ['hub', 'worker']);
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: metadata(input, objectName(input, 'hub'), 'hub'),
+    spec: {
+      replicas: 1,
+      strategy: { type: 'Recreate' },
+      selector: { matchLabels: selectorLabels(input, 'hub') },
+      template: {
+        metadata: { labels: labels(input, 'hub') },
+        spec: {
+          serviceAccountName: objectName(input, 'hub'),
+          ...podBasics(input, 'hub'),
+          securityContext: restrictedPod(),
+          containers: [
+            {
+              name: 'hub',
+              image: image(input, 'hub'),
+              imagePullPolicy: input.settings.tap.docker.imagePullPolicy,
+              args: hubArgs(input),
+              ports: [{ name: 'api', containerPort: input.settings.tap.proxy.hub.srvPort, protocol: 'TCP' }],
+              // /health is open and answers while the hub serves, whatever its workers do.
+              readinessProbe: httpProbe('/health', 'api', 5, 3),
+              livenessProbe: httpProbe('/health', 'api', 10, 6),
+              resources: resources(input.settings.tap.resources.hub),
+              securityContext: restrictedContainer(),
+              volumeMounts: [tokens.mount, { name: 'state', mountPath: STATE_DIR }],
+            },
+          ],
+          volumes: [tokens.volume, { name: 'state', emptyDir: { sizeLimit: '16Mi' } }],
+        },
+      },
+    },
+  };
+}
+
+export function hubService(input: BuildInput): V1Service {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: metadata(input, objectName(input, 'hub'), 'hub'),
+    spec: {
+      type: 'ClusterIP',
+      selector: selectorLabels(input, 'hub'),
+      ports: [{ name: 'api', port: input.settings.tap.proxy.hub.srvPort, targetPort: 'api', protocol: 'TCP' }],
+    },
+  };
+}
