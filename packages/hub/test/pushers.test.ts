@@ -156,6 +156,18 @@ class Names implements NameLookup {
   }
 }
 
+/** A names pusher over a fake transport, its one worker up and the first push sent. */
+async function namesPushedTo(worker: string) {
+  const clock = new FakeClock();
+  const transport = new FakeTransport();
+  const workers = new FakeWorkers([worker]);
+  const source = new Names();
+  const pusher = new ResolutionPusher(workers, source, transport.send, options(clock), log);
+  workers.up(worker);
+  await settle();
+  return { clock, transport, workers, source, pusher };
+}
+
 /** The hub run's part of a version ("<run>.<count>"), and its count. */
 function version(v: string): { run: string; seq: number } {
   const at = v.lastIndexOf('.');
@@ -164,13 +176,7 @@ function version(v: string): { run: string; seq: number } {
 
 describe('resolution pusher', () => {
   it('gives a worker that comes up the versioned table, then each change as a patch from the version it has', async () => {
-    const clock = new FakeClock();
-    const transport = new FakeTransport();
-    const workers = new FakeWorkers(['node-a']);
-    const source = new Names();
-    const pusher = new ResolutionPusher(workers, source, transport.send, options(clock), log);
-    workers.up('node-a');
-    await settle();
+    const { clock, transport, source, pusher } = await namesPushedTo('node-a');
     const put = transport.only();
     assert.equal(put.method, 'PUT');
     assert.deepEqual(put.body.table, { '10.0.0.1': { pod: 'web-1' } });
@@ -191,13 +197,7 @@ describe('resolution pusher', () => {
   });
 
   it('sends the changes made while a push was in flight as one patch, in order, after it', async () => {
-    const clock = new FakeClock();
-    const transport = new FakeTransport();
-    const workers = new FakeWorkers(['node-a']);
-    const source = new Names();
-    const pusher = new ResolutionPusher(workers, source, transport.send, options(clock), log);
-    workers.up('node-a');
-    await settle();
+    const { transport, source, pusher } = await namesPushedTo('node-a');
     const put = transport.only();
     source.change({ upsert: { '10.0.0.2': { pod: 'web-2' } } });
     source.change({ upsert: { '10.0.0.2': { pod: 'web-2b' }, '10.0.0.3': { pod: 'db-0' } }, remove: ['10.0.0.1'] });
@@ -219,13 +219,7 @@ describe('resolution pusher', () => {
   });
 
   it('answers a 409 with the whole table at once, and retries a failed patch with backoff from the version the worker had', async () => {
-    const clock = new FakeClock();
-    const transport = new FakeTransport();
-    const workers = new FakeWorkers(['node-a']);
-    const source = new Names();
-    const pusher = new ResolutionPusher(workers, source, transport.send, options(clock), log);
-    workers.up('node-a');
-    await settle();
+    const { clock, transport, source, pusher } = await namesPushedTo('node-a');
     const v0 = transport.only().body.version as string;
     transport.only().answer(200);
     await settle();
@@ -256,13 +250,7 @@ describe('resolution pusher', () => {
   });
 
   it('sends the whole table again when the worker came back up while a patch was in flight', async () => {
-    const clock = new FakeClock();
-    const transport = new FakeTransport();
-    const workers = new FakeWorkers(['node-a']);
-    const source = new Names();
-    const pusher = new ResolutionPusher(workers, source, transport.send, options(clock), log);
-    workers.up('node-a');
-    await settle();
+    const { transport, workers, source, pusher } = await namesPushedTo('node-a');
     transport.only().answer(200);
     await settle();
     source.change({ upsert: { '10.0.0.2': { pod: 'web-2' } } });
@@ -280,12 +268,7 @@ describe('resolution pusher', () => {
   });
 
   it('sends the whole table again to a worker that comes back up, even with no change', async () => {
-    const clock = new FakeClock();
-    const transport = new FakeTransport();
-    const workers = new FakeWorkers(['node-a']);
-    const pusher = new ResolutionPusher(workers, new Names(), transport.send, options(clock), log);
-    workers.up('node-a');
-    await settle();
+    const { transport, workers, pusher } = await namesPushedTo('node-a');
     transport.only().answer(200);
     await settle();
     workers.up('node-a');
