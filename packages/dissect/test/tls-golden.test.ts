@@ -19,7 +19,7 @@ import { ourHandshakes, tsharkHandshakes } from './helpers/tshark-tls.js';
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/tls/', import.meta.url));
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 /** The servers' ports in generate-tls.sh: none is 443, the one port TLS's probe may prefer. */
-const PORTS = [8443, 4433, 9443];
+const PORTS = [8443, 4433, 9443, 8444];
 const WWW = 'www.shoal.test';
 
 /**
@@ -33,6 +33,7 @@ const REVIEWED: Record<string, { summary: string; port: number }> = {
   curl: { summary: `TLS 1.3 ${WWW} h2,http/1.1`, port: 8443 },
   'big-client-hello': { summary: `TLS 1.3 ${WWW} proto-001,proto-002,proto-003,+298`, port: 8443 },
   'alert-protocol-version': { summary: `TLS ${WWW} alert protocol_version`, port: 9443 },
+  'hello-retry': { summary: `TLS 1.3 ${WWW} TLS_AES_256_GCM_SHA384`, port: 8444 },
 };
 
 const files = fs
@@ -106,6 +107,16 @@ describe('TLS golden captures', () => {
       assert.equal(side['unframedBytes'], 0);
     }
     assert.equal(e!.requestSize, e!.request!['bytes']);
+  });
+
+  it('a HelloRetryRequest: the entry keeps the first ClientHello and says the server asked again', () => {
+    const [e] = ofProtocol(fixture('hello-retry'), 'tls');
+    assert.equal(e!.response!['helloRetry'], true);
+    assert.equal(e!.response!['version'], 'TLS 1.3');
+    // The middlebox change_cipher_spec before the second ClientHello does not turn it into
+    // encrypted bytes: the client's encrypted records are its Finished and what follows.
+    const q = e!.request!;
+    assert.ok((q['records'] as number) - (q['encryptedRecords'] as number) >= 3, 'two ClientHellos and a change_cipher_spec in clear');
   });
 
   it('the large ClientHello spanned several segments and is whole: 301 ALPN names', () => {

@@ -40,6 +40,7 @@ describe('TLS from real captures, cut at every position', () => {
     ['curl', 'TLS 1.3 www.shoal.test h2,http/1.1'],
     ['big-client-hello', 'TLS 1.3 www.shoal.test proto-001,proto-002,proto-003,+298'],
     ['alert-protocol-version', 'TLS www.shoal.test alert protocol_version'],
+    ['hello-retry', 'TLS 1.3 www.shoal.test TLS_AES_256_GCM_SHA384'],
   ] as const) {
     it(`${capture}: the handshake cut at every position, the whole connection at random`, () => {
       const scripts = connections(`${FIXTURES}${capture}.pcap`);

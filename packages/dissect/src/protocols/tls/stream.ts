@@ -93,11 +93,12 @@ export class TlsStream implements StreamDissector {
         const s = this.sideOf(direction);
         s.alerts.push({ level: LEVELS[level] ?? level, description: alertName(description), ts });
       },
-      // TLS 1.3 sends change_cipher_spec only for middleboxes (RFC 8446 §D.4): a client may send
-      // it before its second ClientHello, which is in clear. TLS 1.2 encrypts what follows it.
+      // TLS 1.2 encrypts what follows change_cipher_spec, which always comes after the
+      // ServerHello (RFC 5246 §7.3). TLS 1.3 sends it only for middleboxes (RFC 8446 §D.4), also
+      // before the ServerHello: a client sends it ahead of its second ClientHello, in clear.
       changeCipherSpec: () => {
         const sh = this.handshake.server.hello;
-        return sh === null || chosenVersion(sh) !== VERSION_TLS13;
+        return sh !== null && chosenVersion(sh) < VERSION_TLS13;
       },
     });
   }
