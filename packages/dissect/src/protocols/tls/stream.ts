@@ -9,7 +9,6 @@
  * connection carries after that is neither shown nor counted: it makes no further entries.
  */
 
-
 import type { Direction, DissectorSession, StreamDissector } from '../../dissector.js';
 import { parseClientHello, parseServerHello, type ClientHello, type ServerHello } from './hello.js';
 import { RecordReader, type HandshakeMessage } from './records.js';
