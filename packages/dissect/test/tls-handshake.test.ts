@@ -100,6 +100,19 @@ describe('TLS probe', () => {
     assert.equal(probe(Buffer.from('001d1234010000010000000000000377777705736f616c0000010001', 'hex')), 'no');
   });
 
+  it('no other dissector claims a real TLS connection start, cut anywhere', () => {
+    const others = defaultRegistry().forLayer4('tcp').filter((spec) => spec.name !== 'tls');
+    for (const name of ['tls13-alpn', 'tls12-certificate', 'curl', 'big-client-hello', 'hello-retry']) {
+      for (const st of connections(`${FIXTURES}${name}.pcap`)[0]!.slice(0, 2)) {
+        if (st.kind !== 'data') continue;
+        for (let n = 1; n <= Math.min(st.bytes.length, 2048); n++) {
+          for (const spec of others) assert.ok(['no', 'more'].includes(spec.probe(st.bytes.subarray(0, n), 'tcp')), `${spec.name} on ${name}, ${n} bytes`);
+        }
+        for (const spec of others) assert.equal(spec.probe(st.bytes.subarray(0, 2048), 'tcp'), 'no', `${spec.name} on ${name}`);
+      }
+    }
+  });
+
   it('the default registry finds TLS on a port that is not 443', () => {
     const [script] = connections(`${FIXTURES}tls12-alpn.pcap`);
     const out = replay([...defaultRegistry().forLayer4('tcp')], script!);
