@@ -95,6 +95,16 @@ function dnsQuestions(e: Entry, key: 'name' | 'type'): string[] {
   return asked.length > 0 || e.request ? asked : fieldOfEach(e.response, 'questions', key);
 }
 
+/** A string field of a TLS entry's ClientHello (`request`) or ServerHello (`response`); "" otherwise. */
+function tlsField(e: Entry, side: 'request' | 'response', key: string): string {
+  return e.protocol.name === 'tls' ? str(e[side]?.[key]) : '';
+}
+
+/** The strings of a list field; [] when it is not a list. */
+function stringsOf(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
 function distinct(a: string | undefined, b: string | undefined): string[] {
   if (a && b) return a === b ? [a] : [a, b];
   return a ? [a] : b ? [b] : [];
@@ -137,6 +147,12 @@ export const ROOTS: Readonly<Record<string, RootVariable>> = {
   dns_question_types: { type: 'list<string>', get: (e) => dnsQuestions(e, 'type') },
   dns_answers: { type: 'list<string>', get: (e) => fieldOfEach(e.response, 'answers', 'data') },
   dns_rcode: { type: 'string', get: (e) => str(e.response?.rcode) },
+  tls_sni: { type: 'string', get: (e) => tlsField(e, 'request', 'sni') },
+  tls_version: { type: 'string', get: (e) => tlsField(e, 'response', 'version') },
+  tls_alpn: { type: 'list<string>', get: (e) => (e.protocol.name === 'tls' ? stringsOf(e.request?.['alpn']) : []) },
+  tls_cipher: { type: 'string', get: (e) => tlsField(e, 'response', 'cipherSuite') },
+  tls_ja3: { type: 'string', get: (e) => tlsField(e, 'request', 'ja3') },
+  tls_ja4: { type: 'string', get: (e) => tlsField(e, 'request', 'ja4') },
   capture_source: { type: 'string', get: (e) => str(e.capture) },
   malformed: { type: 'bool', get: (e) => e.malformed !== undefined && e.malformed !== null },
   malformed_code: { type: 'string', get: (e) => str(e.malformed?.code) },

@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import type { Entry } from '@shoal/model';
 import { compileFilter, PROTOCOLS, VARIABLES } from '@shoal/filter';
 import * as D from './dns-entries.js';
+import * as TLS from './tls-entries.js';
 import * as E from './entries.js';
 
 const R = E.resolvedPost();
@@ -70,6 +71,12 @@ const CASES: Record<string, Case[]> = {
   dns_question_types: [[D.srv(), 'dns_question_types == ["SRV"]', true], [D.cnameA(), '"SRV" in dns_question_types', false]],
   dns_answers: [[D.cnameA(), '"10.244.81.80" in dns_answers', true], [D.nxdomain(), 'size(dns_answers) > 0', false]],
   dns_rcode: [[D.nxdomain(), 'dns_rcode == "NXDOMAIN"', true], [D.unanswered(), 'dns_rcode != ""', false]],
+  tls_sni: [[TLS.tls13(), 'tls_sni == "www.shoal.test"', true], [R, 'tls_sni != ""', false]],
+  tls_version: [[TLS.tls12(), 'tls_version == "TLS 1.2"', true], [TLS.tls13(), 'tls_version == "TLS 1.2"', false]],
+  tls_alpn: [[TLS.curl(), '"h2" in tls_alpn', true], [TLS.tls12(), 'size(tls_alpn) > 0', false]],
+  tls_cipher: [[TLS.tls12(), 'tls_cipher.startsWith("TLS_ECDHE_RSA")', true], [TLS.refused(), 'tls_cipher != ""', false]],
+  tls_ja3: [[TLS.tls12(), 'tls_ja3 == "d1f47f694f10b1faf653048918492609"', true], [R, 'tls_ja3 != ""', false]],
+  tls_ja4: [[TLS.tls13(), 'tls_ja4.startsWith("t13d")', true], [TLS.tls12(), 'tls_ja4.startsWith("t13d")', false]],
   capture_source: [[R, 'capture_source == "af_packet"', true], [G, 'capture_source == "af_packet"', false], [G, 'capture_source == "pcap_file"', true]],
   malformed: [[L, 'malformed', true], [R, 'malformed', false]],
   malformed_code: [[L, 'malformed_code == "DIS_ERR_GAP"', true], [NR, 'malformed_code == "DIS_ERR_GAP"', false], [R, 'malformed_code == ""', true]],
