@@ -23,21 +23,23 @@ export const filterValues =
   );
 
 /** The caption of a table: its title and how many rows it has. */
-const Caption = ({ title, count }: { title: string; count: number }) => (
+const Caption = ({ title, count }: { title: string; count?: number }) => (
   <caption>
-    {title} <span className="count">{count}</span>
+    {title}
+    {count !== undefined && <> <span className="count">{count}</span></>}
   </caption>
 );
 
 /**
  * Label/value rows (a message's headers, a DNS header, a flow's counters); a captioned table
- * counts its rows and is left out when it has none; `attrs` are its data attributes.
+ * counts its rows (unless they are fields of one thing, `uncounted`) and is left out when it has
+ * none; `attrs` are its data attributes.
  */
-export function KvTable({ rows, onFilter, caption, className, attrs }: { rows: DetailRow[]; onFilter?: OnFilter; caption?: string; className?: string; attrs?: Record<`data-${string}`, string> }): ReactNode {
+export function KvTable({ rows, onFilter, caption, uncounted, className, attrs }: { rows: DetailRow[]; onFilter?: OnFilter; caption?: string; uncounted?: boolean; className?: string; attrs?: Record<`data-${string}`, string> }): ReactNode {
   if (caption !== undefined && rows.length === 0) return null;
   return (
     <table className={className === undefined ? 'kv-table' : `kv-table ${className}`} {...attrs}>
-      {caption !== undefined && <Caption title={caption} count={rows.length} />}
+      {caption !== undefined && <Caption title={caption} count={uncounted === true ? undefined : rows.length} />}
       <tbody>
         {rows.map((r, i) => (
           <tr key={`${i}:${r.label}`}>

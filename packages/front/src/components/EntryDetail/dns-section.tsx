@@ -15,7 +15,7 @@ function Message({ view, onFilter }: { view: DnsMessageView; onFilter: OnFilter 
       ))}
       {view.edns !== undefined && (
         <>
-          <KvTable caption="EDNS" rows={view.edns.rows} attrs={{ 'data-table': 'edns' }} />
+          <KvTable caption="EDNS" uncounted rows={view.edns.rows} attrs={{ 'data-table': 'edns' }} />
           {view.edns.options !== undefined && <GridTable table={view.edns.options} />}
         </>
       )}
