@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { celString } from '../src/domain/cel-literal.js';
-import { addTerm, endpointTerm, termText, variableTerm } from '../src/domain/filter-snippet.js';
+import { addTerm, endpointTerm, memberTerm, termText, variableTerm } from '../src/domain/filter-snippet.js';
 
 describe('celString', () => {
   it('quotes with double quotes and escapes what CEL requires', () => {
@@ -25,6 +25,11 @@ describe('termText', () => {
     const h = { kind: 'header', side: 'request', name: 'x-id', value: '4"2' } as const;
     assert.equal(termText(h), '"x-id" in request.headers && request.headers["x-id"] == "4\\"2"');
     assert.equal(termText(h, true), '!("x-id" in request.headers && request.headers["x-id"] == "4\\"2")');
+  });
+
+  it('writes a value of a list variable as `in`, negated whole', () => {
+    assert.equal(termText(memberTerm('dns_answers', '10.0.0.1')), '"10.0.0.1" in dns_answers');
+    assert.equal(termText(memberTerm('dns_questions', 'a"b'), true), '!("a\\"b" in dns_questions)');
   });
 });
 

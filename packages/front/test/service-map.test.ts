@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildServiceMap, groupLabel, protocolColor, type ServiceMapJson } from '../src/domain/service-map.js';
+import { buildServiceMap, groupLabel, type ServiceMapJson } from '../src/domain/service-map.js';
 
 // The shape of the hub's answer (docs/hub.md, GET /servicemap).
 const ANSWER: ServiceMapJson = {
@@ -57,10 +57,8 @@ describe('buildServiceMap', () => {
     assert.ok(!view.nodes.some((n) => n.id === 'cache/redis-0'), 'a workload with only hidden edges is left out');
   });
 
-  it('names the group of the unnamed, and colours protocols by their variables', () => {
+  it('names the group of the unnamed', () => {
     assert.match(groupLabel('', 'namespace'), /no namespace/);
     assert.equal(groupLabel('shop', 'namespace'), 'shop');
-    assert.equal(protocolColor('http'), 'var(--proto-http, var(--proto-other))');
-    assert.equal(protocolColor('We!rd'), 'var(--proto-werd, var(--proto-other))');
   });
 });

@@ -16,9 +16,12 @@ export interface CaptureDashboard {
   stop(): Promise<void>;
 }
 
-/** `capture` names a fixture (`keep-alive.pcap`). */
-export async function dashboardOn(capture: string): Promise<CaptureDashboard> {
-  const view = new ServingShoal(['view', fixture(capture), '--port', '0', '--front-port', '0']);
+/** `capture` names an HTTP/1 fixture (`keep-alive.pcap`). */
+export const dashboardOn = (capture: string): Promise<CaptureDashboard> => dashboardOnFile(fixture(capture));
+
+/** `file` is a capture's path relative to the repository root (another protocol's fixture). */
+export async function dashboardOnFile(file: string): Promise<CaptureDashboard> {
+  const view = new ServingShoal(['view', file, '--port', '0', '--front-port', '0']);
   try {
     const link = await view.dashboardLink();
     return { hub: await view.hubUrl(), link, url: dashboardBase(link), stop: async () => void (await view.stop()) };

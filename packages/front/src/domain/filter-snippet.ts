@@ -10,6 +10,8 @@ import { celString } from './cel-literal.js';
 export type FilterTerm =
   /** A catalog variable: `method`, `path`, `status_code`, `src.pod.name`, `stream`, … */
   | { kind: 'variable'; variable: string; value: string | number }
+  /** A value of a list variable (`dns_questions`, `dns_answers`, …): `"value" in list`. */
+  | { kind: 'member'; list: string; value: string }
   /** A header of the request or response, by its lower-case name. */
   | { kind: 'header'; side: 'request' | 'response'; name: string; value: string };
 
@@ -22,6 +24,7 @@ const literal = (value: string | number): string => (typeof value === 'number' ?
  */
 export function termText(term: FilterTerm, negate = false): string {
   if (term.kind === 'variable') return `${term.variable} ${negate ? '!=' : '=='} ${literal(term.value)}`;
+  if (term.kind === 'member') return negate ? `!(${celString(term.value)} in ${term.list})` : `${celString(term.value)} in ${term.list}`;
   const key = celString(term.name);
   const same = `${key} in ${term.side}.headers && ${term.side}.headers[${key}] == ${celString(term.value)}`;
   return negate ? `!(${same})` : same;
@@ -122,3 +125,6 @@ export function endpointTerm(side: 'src' | 'dst', e: { ip: string; pod?: string;
 
 /** A catalog variable's term, the common case. */
 export const variableTerm = (variable: string, value: string | number): FilterTerm => ({ kind: 'variable', variable, value });
+
+/** `"value" in list`, for a list variable of the catalog. */
+export const memberTerm = (list: string, value: string): FilterTerm => ({ kind: 'member', list, value });

@@ -72,9 +72,3 @@ export function groupLabel(group: string, grouping: Grouping): string {
   if (group !== '') return group;
   return grouping === 'namespace' ? 'no namespace (outside the cluster or unresolved)' : 'node unknown (services, outside the cluster)';
 }
-
-/** The colour of a protocol: its `--proto-*` variable of styles.css, else the neutral one. */
-export function protocolColor(protocol: string): string {
-  const name = protocol.toLowerCase().replace(/[^a-z0-9-]/g, '');
-  return `var(--proto-${name}, var(--proto-other))`;
-}

@@ -1,29 +1,16 @@
 import { useMemo, useState } from 'react';
 import { base64Bytes, bodyKind, bodyNotes, formFields, imageDataUrl, mediaType, type BodyFields, type BodyKind } from '../../domain/body-format.js';
 import { hexDump } from '../../domain/hex-dump.js';
-import { formatJson } from '../../domain/json-format.js';
 import { formatMarkup } from '../../domain/markup-format.js';
 import { formatBytes } from '../../domain/format.js';
+import { JsonCode } from './json-code.js';
 
 const KIND_LABEL: Record<BodyKind, string> = { json: 'JSON', xml: 'XML', html: 'HTML', form: 'Form', image: 'Image', text: 'Text', binary: 'Binary' };
 
 function Pretty({ kind, type, body, base64 }: { kind: BodyKind; type: string; body: string; base64: boolean }) {
   switch (kind) {
     case 'json':
-      return (
-        <pre className="body-code body-json">
-          {formatJson(body).map((line, i) => (
-            <div key={i}>
-              {'  '.repeat(line.indent)}
-              {line.tokens.map((t, j) => (
-                <span key={j} className={`tok-${t.kind}`}>
-                  {t.text}
-                </span>
-              ))}
-            </div>
-          ))}
-        </pre>
-      );
+      return <JsonCode text={body} />;
     case 'xml':
     case 'html':
       return <pre className="body-code">{formatMarkup(body, kind === 'html')}</pre>;

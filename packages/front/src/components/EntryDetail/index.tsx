@@ -3,11 +3,18 @@ import { entryJsonText, pcapFilename, pcapPath, type EntryDetailJson } from '../
 import type { EndpointJson } from '../../domain/entry-row.js';
 import { curlCommand } from '../../domain/curl-command.js';
 import { variableTerm } from '../../domain/filter-snippet.js';
-import { formatBytes, formatLatency, formatTime, statusClass } from '../../domain/format.js';
+import { protocolBadgeStyle } from '../../domain/protocol-colors.js';
+import { detailSections, type DetailSection } from '../../domain/protocol-detail.js';
+import { statusClass } from '../../domain/format.js';
 import type { HubApi } from '../../domain/hub-api.js';
 import { FilterValue, type OnFilter } from '../FilterValue/index.js';
 import { CopyButton } from './copy-button.js';
+import { filterValues } from './detail-tables.js';
+import { DnsSection } from './dns-section.js';
+import { GeneralSection } from './general-section.js';
 import { MessageSection } from './message-section.js';
+import { RawSection } from './raw-section.js';
+import { Section } from './section.js';
 import { StreamEntries } from './stream-entries.js';
 import { useEntryDetail } from './use-entry-detail.js';
 import './entry-detail.css';
@@ -71,15 +78,13 @@ function CloseButton({ onClose }: { onClose: () => void }) {
 function Detail({ entry, api, base, onOpen, onClose, onFilter }: { entry: EntryDetailJson } & Omit<EntryDetailProps, 'id'>) {
   const s = entry.summary;
   const curl = curlCommand(entry.request, entry.dst);
-  const v = (variable: string, value: string | number, text?: string, className?: string) => (
-    <FilterValue term={variableTerm(variable, value)} onFilter={onFilter} className={className}>
-      {text ?? value}
-    </FilterValue>
-  );
+  const v = filterValues(onFilter);
   return (
     <>
       <div className="detail-head">
-        {v('protocol', entry.protocol.name, entry.protocol.abbr, `badge proto-${entry.protocol.name}`)}
+        <FilterValue term={variableTerm('protocol', entry.protocol.name)} onFilter={onFilter} className="badge" style={protocolBadgeStyle(entry.protocol.name)}>
+          {entry.protocol.abbr}
+        </FilterValue>
         {s.method !== undefined && <span className="detail-method">{v('method', s.method)}</span>}
         <span className="detail-title" title={s.path ?? s.text}>
           {s.path !== undefined ? v('path', s.path) : s.text}
@@ -96,75 +101,44 @@ function Detail({ entry, api, base, onOpen, onClose, onFilter }: { entry: EntryD
         {curl !== null && curl.warnings.length > 0 && <span className="detail-warning" title={curl.warnings.join('\n')}>curl: {curl.warnings.length} caveat{curl.warnings.length > 1 ? 's' : ''}</span>}
       </div>
       <div className="detail-body">
-        <details className="detail-section" open data-section="general">
-          <summary>General</summary>
-          <table className="kv-table">
-            <tbody>
-              <tr>
-                <th>protocol</th>
-                <td>
-                  {v('protocol', entry.protocol.name)} {entry.protocol.version ?? ''} over {entry.protocol.layer4}
-                </td>
-              </tr>
-              {entry.response?.status !== undefined && (
-                <tr>
-                  <th>status</th>
-                  <td>
-                    {v('status_code', entry.response.status)} {entry.response.statusText ?? ''}
-                  </td>
-                </tr>
-              )}
-              <tr>
-                <th>time</th>
-                <td title={String(entry.timestamp)}>
-                  {new Date(entry.timestamp).toISOString().slice(0, 10)} {formatTime(entry.timestamp)}
-                </td>
-              </tr>
-              <tr>
-                <th>elapsed</th>
-                <td>{formatLatency(entry.elapsedMs)}</td>
-              </tr>
-              <tr>
-                <th>sizes</th>
-                <td>
-                  request {formatBytes(entry.requestSize)}, response {formatBytes(entry.responseSize)} on the wire
-                </td>
-              </tr>
-              {entry.malformed !== undefined && (
-                <tr className="malformed">
-                  <th>malformed</th>
-                  <td>
-                    {v('malformed_code', entry.malformed.code)} in the {entry.malformed.at}
-                  </td>
-                </tr>
-              )}
-              <tr>
-                <th>capture</th>
-                <td>
-                  {v('capture_source', entry.capture)} on {entry.node.name === '' ? 'a file' : v('node_name', entry.node.name)}, worker {entry.worker}
-                </td>
-              </tr>
-              <tr>
-                <th>stream</th>
-                <td>{v('stream', entry.stream)}</td>
-              </tr>
-              <tr>
-                <th>id</th>
-                <td>{entry.id}</td>
-              </tr>
-            </tbody>
-          </table>
-        </details>
-        <details className="detail-section" open data-section="endpoints">
-          <summary>Source → Destination</summary>
-          <Endpoints entry={entry} onFilter={onFilter} />
-        </details>
-        <MessageSection side="request" message={entry.request} wireSize={entry.requestSize} onFilter={onFilter} />
-        <MessageSection side="response" message={entry.response} wireSize={entry.responseSize} onFilter={onFilter} />
-        <StreamEntries api={api} entry={entry} onOpen={onOpen} />
+        {detailSections(entry.protocol.name).map((section) => (
+          <SectionOf key={section} section={section} entry={entry} api={api} onOpen={onOpen} onFilter={onFilter} />
+        ))}
       </div>
     </>
   );
+}
+
+/** One section of the detail, as the protocol's registry line names it (src/domain/protocol-detail.ts). */
+function SectionOf({ section, entry, api, onOpen, onFilter }: { section: DetailSection; entry: EntryDetailJson; api: HubApi; onOpen: (id: string) => void; onFilter: OnFilter }) {
+  switch (section) {
+    case 'general':
+      return <GeneralSection entry={entry} onFilter={onFilter} />;
+    case 'endpoints':
+      return (
+        <Section name="endpoints" title="Source → Destination">
+          <Endpoints entry={entry} onFilter={onFilter} />
+        </Section>
+      );
+    case 'messages':
+      return (
+        <>
+          <MessageSection side="request" message={entry.request} wireSize={entry.requestSize} onFilter={onFilter} />
+          <MessageSection side="response" message={entry.response} wireSize={entry.responseSize} onFilter={onFilter} />
+        </>
+      );
+    case 'dns':
+      return <DnsSection entry={entry} onFilter={onFilter} />;
+    case 'raw':
+      return (
+        <>
+          <RawSection side="request" message={entry.request} wireSize={entry.requestSize} />
+          <RawSection side="response" message={entry.response} wireSize={entry.responseSize} />
+        </>
+      );
+    case 'stream':
+      return <StreamEntries api={api} entry={entry} onOpen={onOpen} />;
+  }
 }
 
 /** Both ends side by side, a row per attribute; only what resolution knew is shown. */

@@ -4,6 +4,7 @@ import { feedWindow, slotOf } from '../../domain/feed-window.js';
 import type { Selection } from '../../domain/row-selection.js';
 import { formatCount, formatLatency, formatTime, statusClass } from '../../domain/format.js';
 import { endpointTerm, variableTerm } from '../../domain/filter-snippet.js';
+import { protocolBadgeStyle } from '../../domain/protocol-colors.js';
 import { useModel } from '../App/use-model.js';
 import { FilterValue, type OnFilter } from '../FilterValue/index.js';
 
@@ -49,7 +50,7 @@ const Row = memo(function Row({ item, top, onOpen, onFilter, selected }: RowProp
   }
   return (
     <div className={selected ? 'row selected' : 'row'} style={{ top }} data-id={item.id} aria-selected={selected} onClick={() => onOpen(item.id)}>
-      <FilterValue term={variableTerm('protocol', item.protocol)} onFilter={onFilter} className={`badge proto-${item.protocol}`}>
+      <FilterValue term={variableTerm('protocol', item.protocol)} onFilter={onFilter} className="badge" style={protocolBadgeStyle(item.protocol)}>
         {item.abbr}
       </FilterValue>
       {item.method === undefined ? <span className="method" /> : <FilterValue term={variableTerm('method', item.method)} onFilter={onFilter} className="method">{item.method}</FilterValue>}

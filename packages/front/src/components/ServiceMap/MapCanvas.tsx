@@ -1,7 +1,8 @@
 import { useLayoutEffect, useRef, useState, type MouseEvent } from 'react';
 import { formatBytes, formatCount, formatLatency } from '../../domain/format.js';
 import type { MapLayout } from '../../domain/map-layout.js';
-import { groupLabel, protocolColor, type Grouping, type MapEdge, type MapWorkload, type ServiceMapView } from '../../domain/service-map.js';
+import { protocolColor } from '../../domain/protocol-colors.js';
+import { groupLabel, type Grouping, type MapEdge, type MapWorkload, type ServiceMapView } from '../../domain/service-map.js';
 import { formatShare } from '../../domain/traffic-stats.js';
 import { keyboardClick } from './keyboard-click.js';
 import { MapNodeCard } from './MapNodeCard.js';

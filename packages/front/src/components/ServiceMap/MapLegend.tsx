@@ -1,5 +1,6 @@
 import { formatCount } from '../../domain/format.js';
-import { protocolColor, type LegendItem } from '../../domain/service-map.js';
+import { protocolColor } from '../../domain/protocol-colors.js';
+import type { LegendItem } from '../../domain/service-map.js';
 
 /** The protocols of the map with their colours and counts; a click hides or shows a protocol's edges. */
 export function MapLegend({ legend, onToggle }: { legend: LegendItem[]; onToggle: (protocol: string) => void }) {

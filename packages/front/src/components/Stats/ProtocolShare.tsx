@@ -1,5 +1,5 @@
 import { formatBytes, formatCount } from '../../domain/format.js';
-import { protocolColor } from '../../domain/service-map.js';
+import { protocolColor } from '../../domain/protocol-colors.js';
 import { formatShare, type ProtocolShare as Share } from '../../domain/traffic-stats.js';
 
 /** One bar split by protocol, then a row per protocol: requests, share, errors, bytes. */

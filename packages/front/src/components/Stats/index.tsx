@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { byteTicks, formatStep } from '../../domain/chart-scale.js';
 import { formatBytes, formatCount } from '../../domain/format.js';
 import type { HubApi } from '../../domain/hub-api.js';
-import { protocolColor } from '../../domain/service-map.js';
+import { protocolColor } from '../../domain/protocol-colors.js';
 import { buildTrafficStats, formatShare } from '../../domain/traffic-stats.js';
 import type { UrlState } from '../../domain/url-state.js';
 import { loadStats } from '../../domain/window-loads.js';

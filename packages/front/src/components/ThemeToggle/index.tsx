@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { protocolColorVariables } from '../../domain/protocol-colors.js';
 import { initialTheme, otherTheme, THEME_KEY, type Theme } from '../../domain/theme.js';
 import './theme-toggle.css';
 
@@ -14,7 +15,10 @@ function storedTheme(): string | null {
 export function ThemeToggle() {
   const [theme, setTheme] = useState<Theme>(() => initialTheme(storedTheme(), window.matchMedia('(prefers-color-scheme: dark)').matches));
   useEffect(() => {
-    document.documentElement.dataset['theme'] = theme;
+    const root = document.documentElement;
+    root.dataset['theme'] = theme;
+    // Through the CSSOM, which the page's CSP allows (src/domain/protocol-colors.ts).
+    for (const [name, value] of Object.entries(protocolColorVariables(theme))) root.style.setProperty(name, value);
   }, [theme]);
   const toggle = () => {
     const next = otherTheme(theme);

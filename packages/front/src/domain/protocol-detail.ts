@@ -1,0 +1,37 @@
+/**
+ * Which sections an entry's detail shows, by `protocol.name` (docs/entries.md): one registry, so
+ * a dissector's arrival is one line here and one section component, not a branch in every view.
+ * A protocol without a line gets the generic view: the general facts (summary, sizes), the
+ * endpoints, and the request and response as raw JSON, instead of empty HTTP sections.
+ */
+
+export type DetailSection =
+  /** Protocol, status, time, elapsed, sizes, malformed, capture, stream, id. */
+  | 'general'
+  /** Source and destination side by side. */
+  | 'endpoints'
+  /** HTTP/1 request and response (start line, headers, body, trailers), or a flow's counters. */
+  | 'messages'
+  /** DNS: header, questions, answer/authority/additional records, EDNS (dns-detail.ts). */
+  | 'dns'
+  /** The request and response objects as JSON, for a protocol without a view of its own. */
+  | 'raw'
+  /** The other entries of the same stream. */
+  | 'stream';
+
+const MESSAGES: readonly DetailSection[] = ['general', 'endpoints', 'messages', 'stream'];
+
+const REGISTRY: Readonly<Record<string, readonly DetailSection[]>> = {
+  http: MESSAGES,
+  // Flow entries share the message section: it shows their packets, bytes and flags.
+  tcp: MESSAGES,
+  udp: MESSAGES,
+  dns: ['general', 'endpoints', 'dns', 'stream'],
+};
+
+export const GENERIC_SECTIONS: readonly DetailSection[] = ['general', 'endpoints', 'raw', 'stream'];
+
+/** The sections of the detail of an entry of `protocol`, in order. */
+export function detailSections(protocol: string): readonly DetailSection[] {
+  return Object.hasOwn(REGISTRY, protocol) ? REGISTRY[protocol]! : GENERIC_SECTIONS;
+}

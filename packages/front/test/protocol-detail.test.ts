@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { detailSections, GENERIC_SECTIONS } from '../src/domain/protocol-detail.js';
+
+describe('per-protocol detail registry', () => {
+  it('keeps the HTTP view for HTTP and the flows, and gives DNS its own section', () => {
+    assert.deepEqual(detailSections('http'), ['general', 'endpoints', 'messages', 'stream']);
+    assert.deepEqual(detailSections('tcp'), detailSections('http'));
+    assert.deepEqual(detailSections('udp'), detailSections('http'));
+    assert.deepEqual(detailSections('dns'), ['general', 'endpoints', 'dns', 'stream']);
+  });
+
+  it('shows a protocol without a view of its own as raw JSON, never as empty HTTP sections', () => {
+    assert.deepEqual(detailSections('grpc'), ['general', 'endpoints', 'raw', 'stream']);
+    assert.equal(detailSections('tls'), GENERIC_SECTIONS);
+    // A name that is a property of every object is still just an unknown protocol.
+    assert.equal(detailSections('constructor'), GENERIC_SECTIONS);
+    assert.equal(detailSections('__proto__'), GENERIC_SECTIONS);
+  });
+});
