@@ -1,8 +1,9 @@
 import { DissectorRegistry } from '../registry.js';
 import { dns } from './dns/index.js';
 import { http1 } from './http1/index.js';
+import { http2 } from './http2/index.js';
 
 /** Every dissector this build ships, in probe priority order. */
 export function defaultRegistry(): DissectorRegistry {
-  return new DissectorRegistry([http1, dns]);
+  return new DissectorRegistry([http1, http2, dns]);
 }
