@@ -63,9 +63,14 @@ export class HpackDecoder {
   private pos = 0;
   private buf: Buffer = Buffer.alloc(0);
 
-  /** `known`: the decoder starts with the connection (an empty table); false when joined mid-way. */
-  constructor(known: boolean) {
+  /**
+   * `known`: the decoder starts with the connection (an empty table); false when joined mid-way.
+   * `maxSize`: the table's maximum until a size update says otherwise (the examples of RFC 7541
+   * Appendix C.5 use 256).
+   */
+  constructor(known: boolean, maxSize = DEFAULT_TABLE_SIZE) {
     this.known = known;
+    this.maxSize = maxSize;
   }
 
   /** Whether every entry of the dynamic table is known. */
