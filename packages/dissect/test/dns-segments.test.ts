@@ -11,40 +11,10 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Transaction } from '../dist/dissector.js';
 import { dns } from '../dist/protocols/dns/index.js';
-import { isData, readCapture, tcpView } from './helpers/capture-rewrite.js';
-import { c, close, replay, replayAllSplits, s, type Step } from './helpers/split-replay.js';
+import { connections } from './helpers/connection-scripts.js';
+import { replay, replayAllSplits } from './helpers/split-replay.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/dns/', import.meta.url));
-const SYN = 0x02;
-const ACK = 0x10;
-
-/**
- * Each TCP connection of a capture as a script: consecutive segments of one direction joined
- * into one data step (timed by the first), the client (sender of the bare SYN) as direction 0.
- */
-function connections(file: string): Step[][] {
-  const scripts = new Map<string, { client: string; steps: Step[]; last: string; ts: number }>();
-  for (const p of readCapture(file)) {
-    const v = tcpView(p);
-    if (v === null) continue;
-    const [from, to] = v.direction.split('>');
-    const key = [from, to].sort().join('|');
-    if ((v.flags & (SYN | ACK)) === SYN) scripts.set(key, { client: v.direction, steps: [], last: '', ts: 0 });
-    const conn = scripts.get(key);
-    if (conn === undefined || !isData(v)) continue;
-    const bytes = p.data.subarray(v.payloadOffset, v.payloadOffset + v.payloadLength);
-    const prev = conn.steps[conn.steps.length - 1];
-    conn.ts = p.tsMs;
-    if (prev !== undefined && prev.kind === 'data' && conn.last === v.direction) {
-      prev.bytes = Buffer.concat([prev.bytes, bytes]);
-      continue;
-    }
-    conn.steps.push(v.direction === conn.client ? c(p.tsMs, bytes) : s(p.tsMs, bytes));
-    conn.last = v.direction;
-  }
-  return [...scripts.values()].map((conn) => [...conn.steps, close(conn.ts + 1)]);
-}
-
 const summaries = (ts: Transaction[]): string[] => ts.map((t) => t.summary.text + (t.malformed ? ` [${t.malformed.code}]` : ''));
 
 describe('DNS over TCP from real captures, cut at every position', () => {

@@ -38,15 +38,14 @@ function serverPreface(data: Buffer): ProbeVerdict {
 /** A chain of plausible frames from the first byte, with a HEADERS frame that tells the role. */
 function midway(data: Buffer): ProbeVerdict {
   let at = 0;
-  let frames = 0;
   for (;;) {
     if (at + FRAME_HEADER > data.length) return 'more';
     if (!plausibleHeader(data, at)) return 'no';
-    frames++;
     const type = data[at + 3]!;
     const flags = data[at + 4]!;
     const end = at + FRAME_HEADER + data.readUIntBE(at, 3);
-    if (type === FrameType.HEADERS && end <= data.length && frames >= 1) {
+    if (type === FrameType.SETTINGS && end <= data.length && !plausibleSettings(data, at + FRAME_HEADER, end)) return 'no';
+    if (type === FrameType.HEADERS && end <= data.length) {
       let first = at + FRAME_HEADER;
       if ((flags & Flag.PADDED) !== 0) first++;
       if ((flags & Flag.PRIORITY) !== 0) first += 5;

@@ -322,7 +322,7 @@ export class Http2Stream implements StreamDissector {
         // Stream 1 answered on a connection seen from its start, without a request on it: the
         // request was the HTTP/1.1 one that asked for the upgrade (RFC 7540 §3.2). The client's
         // preface may come after this response: the server starts without waiting for it.
-        if (x.req === null && x.id === 1 && side.fromStart) x.upgraded = true;
+        if (x.req === null && x.id === 1 && x.method === '' && side.fromStart) x.upgraded = true;
       } else x.res.trailers = messageOf(false, fields, block.startTs).headers;
       if (x.res !== null) x.res.endTs = endTs;
     }

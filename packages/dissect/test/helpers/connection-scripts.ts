@@ -1,0 +1,35 @@
+/**
+ * Each TCP connection of a real capture as a replay script (split-replay.ts): consecutive
+ * segments of one direction joined into one data step (timed by the first), the client (sender
+ * of the bare SYN) as direction 0, and a close after the last. Only connections whose handshake
+ * the capture holds are kept.
+ */
+
+import { isData, readCapture, tcpView } from './capture-rewrite.js';
+import { c, close, s, type Step } from './split-replay.js';
+
+const SYN = 0x02;
+const ACK = 0x10;
+
+export function connections(file: string): Step[][] {
+  const scripts = new Map<string, { client: string; steps: Step[]; last: string; ts: number }>();
+  for (const p of readCapture(file)) {
+    const v = tcpView(p);
+    if (v === null) continue;
+    const [from, to] = v.direction.split('>');
+    const key = [from, to].sort().join('|');
+    if ((v.flags & (SYN | ACK)) === SYN) scripts.set(key, { client: v.direction, steps: [], last: '', ts: 0 });
+    const conn = scripts.get(key);
+    if (conn === undefined || !isData(v)) continue;
+    const bytes = p.data.subarray(v.payloadOffset, v.payloadOffset + v.payloadLength);
+    const prev = conn.steps[conn.steps.length - 1];
+    conn.ts = p.tsMs;
+    if (prev !== undefined && prev.kind === 'data' && conn.last === v.direction) {
+      prev.bytes = Buffer.concat([prev.bytes, bytes]);
+      continue;
+    }
+    conn.steps.push(v.direction === conn.client ? c(p.tsMs, bytes) : s(p.tsMs, bytes));
+    conn.last = v.direction;
+  }
+  return [...scripts.values()].map((conn) => [...conn.steps, close(conn.ts + 1)]);
+}
