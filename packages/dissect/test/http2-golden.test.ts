@@ -14,7 +14,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Entry } from '@shoal/model';
-import { readCapture, resegment } from './helpers/capture-rewrite.js';
+import { dataSegments, readCapture, resegment } from './helpers/capture-rewrite.js';
 import { dissectFile, dissectPackets, ofProtocol, type Dissected } from './helpers/dissect-capture.js';
 import { asSummaryDetail } from './helpers/summary-detail.js';
 import { ourHttp2, tsharkHttp2 } from './helpers/tshark-http2.js';
@@ -126,4 +126,35 @@ describe('HTTP/2 golden captures', () => {
       });
     });
   }
+});
+
+describe('HTTP/2 joined mid-way, from a real capture', () => {
+  // h2load's connection (24 requests, 8 at a time): the client's first write is the preface,
+  // SETTINGS and 8 requests; each later write 8 more. A capture that starts later has neither
+  // the preface nor the HPACK table entries made so far.
+  const packets = readCapture(path.join(FIXTURES, 'h2load.pcap'));
+  const segments = [...dataSegments(packets)];
+  const server = segments.find(([direction]) => direction.startsWith('10.244.82.2:'))![1];
+  const client = segments.find(([direction]) => direction.startsWith('10.244.82.1:'))![1];
+  const line = (e: Entry): string => `${e.protocol.name} ${e.summary.text}${e.malformed !== undefined ? ` [${e.malformed.code}]` : ''}`;
+
+  it('starting at the second write of the client: every stream an entry, what decodes shown, marked DIS_ERR_GAP', () => {
+    const entries = dissectPackets(packets.slice(client[1]!)).entries;
+    // Requests 9 to 24; their fields refer to table entries the first requests made.
+    assert.deepEqual(entries.map(line), Array<string>(16).fill('http2 GET /data.json -> 200 [DIS_ERR_GAP]'));
+    assert.deepEqual(entries.map((e) => e.request!['streamId']), Array.from({ length: 16 }, (_, i) => 17 + 2 * i));
+    // The fields encoded with the static table or as literals are there; those from dynamic
+    // entries made before the capture are not.
+    const headers = entries[0]!.response!['headers'] as Record<string, string>;
+    assert.equal(headers[':status'], '200');
+    assert.equal(entries[0]!.response!['body'], '{"items":[1,2,3]}\n');
+  });
+
+  it('starting at the answers to the first requests (the second write of the server): those are responses without request', () => {
+    const entries = dissectPackets(packets.slice(server[1]!)).entries;
+    // The server's first answers fill its table itself: they decode whole.
+    assert.deepEqual(entries.map(line).slice(0, 8), Array<string>(8).fill('http2 (no request) -> 200 [DIS_ERR_NO_REQUEST]'));
+    assert.ok(entries.slice(8).every((e) => line(e) === 'http2 GET /data.json -> 200 [DIS_ERR_GAP]'), entries.map(line).join('\n'));
+    assert.equal(entries.length, 24);
+  });
 });
