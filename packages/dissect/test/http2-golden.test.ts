@@ -157,4 +157,15 @@ describe('HTTP/2 joined mid-way, from a real capture', () => {
     assert.ok(entries.slice(8).every((e) => line(e) === 'http2 GET /data.json -> 200 [DIS_ERR_GAP]'), entries.map(line).join('\n'));
     assert.equal(entries.length, 24);
   });
+
+  it('starting inside frames (every segment cut to 100 bytes, the capture starting at the tenth): found again, marked', () => {
+    const cut = resegment(packets, 100);
+    const tenth = [...dataSegments(cut).values()].flat().sort((a, b) => a - b)[9]!;
+    const entries = dissectPackets(cut.slice(tenth)).entries;
+    // Three streams whose response head was missed: their trailer block is all that came.
+    assert.deepEqual(entries.map(line), [
+      ...Array<string>(3).fill('http2 (no request) -> (status not decoded) [DIS_ERR_GAP]'),
+      ...Array<string>(16).fill('http2 GET /data.json -> 200 [DIS_ERR_GAP]'),
+    ]);
+  });
 });

@@ -192,6 +192,18 @@ describe('HTTP/2 joined mid-way', () => {
     assert.deepEqual(lines(out.transactions), ['GET / -> 200 [DIS_ERR_GAP]', 'GET /next -> 200']);
   });
 
+  it('joined inside a frame on both sides: the next frames are found, whatever the cut', () => {
+    const tail = Buffer.from('x'.repeat(20));
+    const out = replayAllSplits(http2, [
+      c(1, Buffer.concat([tail, frame(HEADERS, END_HEADERS | END_STREAM, 9, get('/next')), frame(8, 0, 0, Buffer.from([0, 0, 1, 0]))])),
+      s(2, Buffer.concat([tail, frame(HEADERS, END_HEADERS, 9, status(200)), frame(DATA, END_STREAM, 9, 'done')])),
+      close(3),
+    ]);
+    assert.equal(out.unclaimed, false);
+    assert.equal(out.detectDiscarded, tail.length);
+    assert.deepEqual(lines(out.transactions), ['GET /next -> 200']);
+  });
+
   it('a SETTINGS frame first is the server side; the client preface the client side', () => {
     assert.equal(probe(SETTINGS), 'server');
     assert.equal(probe(SETTINGS.subarray(0, 5)), 'more');

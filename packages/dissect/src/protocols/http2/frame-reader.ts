@@ -123,8 +123,18 @@ export class FrameReader {
     const h = this.header;
     this.length = h.readUIntBE(0, 3);
     if (!this.begun) {
+      // The direction's first bytes (the server's, or the client's after its preface): a
+      // SETTINGS frame if the connection is seen from its start; if not even a plausible frame
+      // header, the capture began inside a frame: look for the next one.
       this.begun = true;
-      this.sink.begin(h[3] === FrameType.SETTINGS && (h[4]! & Flag.ACK) === 0);
+      const plausible = plausibleHeader(h, 0);
+      this.sink.begin(plausible && h[3] === FrameType.SETTINGS && (h[4]! & Flag.ACK) === 0);
+      if (!plausible) {
+        // Nothing was in sync yet: no stream lost frames of this direction that it had.
+        this.state = ReadState.SEEKING;
+        this.seek(Buffer.from(h.subarray(1)), ts);
+        return pos;
+      }
     }
     this.parts = [];
     this.got = 0;

@@ -7,11 +7,12 @@
  * direction, resync), huffman-table.ts + huffman.ts (RFC 7541 Appendix B), hpack-static-table.ts
  * + hpack.ts (header blocks, dynamic table per direction), header-list.ts (fields → message),
  * exchange.ts (one stream), stream.ts (the StreamDissector: pairing by stream id), probe.ts
- * (recognition), shape.ts (entry JSON; its header comment documents the shape).
+ * (recognition), seeker.ts (the same inside bytes, for detection), shape.ts (entry JSON; its header comment documents the shape).
  */
 
 import type { DissectorSpec } from '../../dissector.js';
 import { probe } from './probe.js';
+import { Http2Seeker } from './seeker.js';
 import { Http2Stream } from './stream.js';
 
 export const http2: DissectorSpec = {
@@ -20,5 +21,6 @@ export const http2: DissectorSpec = {
   // h2c has no port of its own; the preface and SETTINGS speak for themselves.
   ports: [],
   probe,
+  seeker: () => new Http2Seeker(),
   create: (session) => new Http2Stream(session),
 };

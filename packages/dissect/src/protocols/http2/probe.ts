@@ -5,13 +5,14 @@
  * joined mid-way starts anywhere: it is recognised by a frame header confirmed by the next one
  * (frames.ts plausibleHeader) and a HEADERS frame among them whose first field is a request's
  * (static table entries 1–7: `:authority`, `:method`, `:path`, `:scheme`) or a response's
- * (8–14: `:status`). Those are what HPACK encoders put first (pseudo-header fields come first,
- * §8.3), and index them statically even when the rest of the block refers to a dynamic table
- * the capture never saw.
+ * (8–14: `:status`), or a first field whose name is written out as one of those. Pseudo-header
+ * fields come first (§8.3), and encoders index them statically or spell them even when the rest
+ * of the block refers to a dynamic table the capture never saw.
  */
 
 import type { ProbeVerdict } from '../../dissector.js';
 import { FRAME_HEADER, Flag, FrameType, PREFACE, plausibleHeader, plausibleSettings } from './frames.js';
+import { huffmanDecode } from './huffman.js';
 
 export function probe(data: Buffer): ProbeVerdict {
   const n = Math.min(data.length, PREFACE.length);
@@ -35,24 +36,27 @@ function serverPreface(data: Buffer): ProbeVerdict {
   return plausibleSettings(data, FRAME_HEADER, end) ? 'server' : 'no';
 }
 
-/** A chain of plausible frames from the first byte, with a HEADERS frame that tells the role. */
-function midway(data: Buffer): ProbeVerdict {
-  let at = 0;
+/**
+ * A chain of plausible frames from `data[from]`, looked at up to `data[to]`, with a HEADERS frame
+ * that tells the role. Shared by the probe (from the first byte) and the seeker (from any).
+ */
+export function midway(data: Buffer, from = 0, to = data.length): ProbeVerdict {
+  let at = from;
   for (;;) {
-    if (at + FRAME_HEADER > data.length) return 'more';
+    if (at + FRAME_HEADER > to) return 'more';
     if (!plausibleHeader(data, at)) return 'no';
     const type = data[at + 3]!;
     const flags = data[at + 4]!;
     const end = at + FRAME_HEADER + data.readUIntBE(at, 3);
-    if (type === FrameType.SETTINGS && end <= data.length && !plausibleSettings(data, at + FRAME_HEADER, end)) return 'no';
-    if (type === FrameType.HEADERS && end <= data.length) {
+    if (type === FrameType.SETTINGS && end <= to && !plausibleSettings(data, at + FRAME_HEADER, end)) return 'no';
+    if (type === FrameType.HEADERS && end <= to) {
       let first = at + FRAME_HEADER;
       if ((flags & Flag.PADDED) !== 0) first++;
       if ((flags & Flag.PRIORITY) !== 0) first += 5;
-      const role = roleOf(data[first]);
+      const role = first < end ? roleOf(data, first, end) : null;
       // Confirmed by the frame after it, when there is one yet.
       if (role !== null) {
-        if (end + FRAME_HEADER > data.length) return 'more';
+        if (end + FRAME_HEADER > to) return 'more';
         return plausibleHeader(data, end) ? role : 'no';
       }
     }
@@ -60,15 +64,29 @@ function midway(data: Buffer): ProbeVerdict {
   }
 }
 
-/** The role a header block's first octet tells: an indexed field or a literal with an indexed name. */
-function roleOf(octet: number | undefined): 'client' | 'server' | null {
-  if (octet === undefined) return null;
+/**
+ * The role a header block's first field tells: its name, from the static table (an indexed
+ * field or a literal with an indexed name) or written out as a new name (plain or Huffman-coded).
+ */
+function roleOf(data: Buffer, first: number, end: number): 'client' | 'server' | null {
+  const octet = data[first]!;
   let index: number;
   if (octet >= 0x80) index = octet & 0x7f;
   else if (octet >= 0x40) index = octet & 0x3f;
   else if (octet < 0x20) index = octet & 0x0f;
   else return null;
+  if (index === 0) return roleOfName(data, first + 1, end);
   if (index >= 1 && index <= 7) return 'client';
   if (index >= 8 && index <= 14) return 'server';
   return null;
+}
+
+/** A literal name string (RFC 7541 §5.2) of fewer than 127 octets at `data[at]`. */
+function roleOfName(data: Buffer, at: number, end: number): 'client' | 'server' | null {
+  if (at >= end) return null;
+  const length = data[at]! & 0x7f;
+  if (length === 0x7f || at + 1 + length > end) return null;
+  const name = (data[at]! & 0x80) !== 0 ? huffmanDecode(data, at + 1, at + 1 + length) : data.toString('latin1', at + 1, at + 1 + length);
+  if (name === ':status') return 'server';
+  return name === ':method' || name === ':path' || name === ':scheme' || name === ':authority' ? 'client' : null;
 }

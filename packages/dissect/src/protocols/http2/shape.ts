@@ -66,6 +66,12 @@ export function streamTransaction(x: Exchange, cap: number | null, closed: boole
   if (tx.request !== null) tx.request.streamId = x.id;
   if (tx.response !== null) tx.response.streamId = x.id;
   if (x.pushed && tx.request !== null) tx.request.pushed = true;
+  // Joined mid-way, `:path` or `:status` may be among the fields that did not decode.
+  if (x.req !== null && x.req.target === '' && x.req.method !== '') tx.summary.text = tx.summary.text.replace(`${x.req.method}  -> `, `${x.req.method} (path not decoded) -> `);
+  if (x.res !== null && x.res.status === 0) {
+    tx.summary.text = `${tx.summary.text.slice(0, tx.summary.text.lastIndexOf(' -> '))} -> (status not decoded)`;
+    delete tx.summary.status;
+  }
   const ending = x.reset ?? x.goaway;
   if (ending !== null) {
     note(tx, ending, x.reset !== null ? 'reset' : 'goaway');

@@ -138,7 +138,7 @@ export class Http2Stream implements StreamDissector {
     this.done = true;
     for (const x of [...this.streams.values()]) {
       try {
-        if (this.goaway !== null && !x.finished) x.goaway = this.goaway;
+        if (this.goaway !== null && !x.finished && concerns(this.goaway, x.id)) x.goaway = this.goaway;
         this.emit(x, true);
       } catch {
         // A broken stream must not hide the ones after it.
@@ -348,10 +348,8 @@ export class Http2Stream implements StreamDissector {
     const lastStreamId = f.payload.readUInt32BE(0) & 0x7fffffff;
     const ending = { code: errorName(f.payload.readUInt32BE(4)), by: side.isClient ? ('client' as const) : ('server' as const), lastStreamId };
     this.goaway = ending;
-    // Client-initiated streams are odd, server-initiated (pushed) ones even (§5.1.1).
-    const parity = side.isClient ? 0 : 1;
     for (const x of [...this.streams.values()]) {
-      if (x.id > lastStreamId && x.id % 2 === parity && !x.finished) {
+      if (x.id > lastStreamId && concerns(ending, x.id) && !x.finished) {
         x.goaway = ending;
         this.emit(x, false);
       }
@@ -425,6 +423,14 @@ export class Http2Stream implements StreamDissector {
       this.done = true;
     }
   }
+}
+
+/**
+ * A GOAWAY is about the streams its receiver opened: client-initiated streams are odd,
+ * server-initiated (pushed) ones even (§5.1.1, §6.8).
+ */
+function concerns(goaway: { by: 'client' | 'server' }, id: number): boolean {
+  return id % 2 === (goaway.by === 'server' ? 1 : 0);
 }
 
 /**
