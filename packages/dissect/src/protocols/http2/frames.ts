@@ -65,21 +65,28 @@ export function errorName(code: number): string {
   return ERROR_NAMES[code] ?? `0x${code.toString(16)}`;
 }
 
+/**
+ * Highest stream id taken as plausible: 2^24, eight million streams a side. Legal ids go to
+ * 2^31 - 1, but a connection that far along is rare, and the bound stops bytes from inside a
+ * payload (lengths and ids read out of place) from passing for a frame header.
+ */
+const MAX_PLAUSIBLE_STREAM = 2 ** 24;
+
 /** Settings identifiers registered (§6.5.2; 8: RFC 8441, 9: RFC 9218). */
 const MAX_SETTING = 9;
 
 /**
  * Could a frame header start at `buf[at]` (9 octets there), as a peer following the defaults
  * would send it: a known type, only its defined flags, the stream it belongs on, the length its
- * type requires, at most the default maximum frame size. Unknown types are legal (§4.1) but
- * cannot be told from noise.
+ * type requires, at most the default maximum frame size, a stream id under MAX_PLAUSIBLE_STREAM.
+ * Unknown types are legal (§4.1) but cannot be told from noise.
  */
 export function plausibleHeader(buf: Buffer, at: number): boolean {
   const length = buf.readUIntBE(at, 3);
   const type = buf[at + 3]!;
   const flags = buf[at + 4]!;
   const stream = buf.readUInt32BE(at + 5);
-  if (type > FrameType.CONTINUATION || length > DEFAULT_MAX_FRAME || stream > 0x7fffffff) return false;
+  if (type > FrameType.CONTINUATION || length > DEFAULT_MAX_FRAME || stream > MAX_PLAUSIBLE_STREAM) return false;
   if ((flags & ~DEFINED_FLAGS[type]!) !== 0) return false;
   switch (type) {
     case FrameType.SETTINGS:
