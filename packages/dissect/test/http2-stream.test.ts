@@ -83,6 +83,8 @@ describe('HTTP/2 streams', () => {
     assert.equal(t!.request!['body'], 'request body');
     assert.deepEqual(t!.request!['trailers'], { 'x-sum': '7' });
     assert.deepEqual(t!.response!['interim'], [103]);
+    const blocks = [status(103, [['link', '</s.css>; rel=preload']]), status(200, [['content-encoding', 'gzip']]), body, block([['grpc-status', '0']])];
+    assert.equal(t!.responseSize, blocks.reduce((n, b) => n + 9 + b.length, 0), 'every frame of the response, the interim one included');
     assert.deepEqual([t!.response!['body'], t!.response!['contentEncoding'], t!.response!['bodySize']], ['{"ok":true}', 'gzip', body.length]);
     assert.deepEqual(t!.response!['trailers'], { 'grpc-status': '0' });
   });

@@ -302,7 +302,9 @@ export class Http2Stream implements StreamDissector {
     }
     const x = this.stream(block.stream, block.startTs);
     if (x === null) return;
-    this.count(side, x, block.wire, endTs);
+    const interim = !side.isClient && x.res === null ? isInterim(fields) : null;
+    // Interim responses are counted apart (shape.ts adds them to the response's size).
+    if (interim === null) this.count(side, x, block.wire, endTs);
     if (problem !== null) x.flag(problem, at);
     if (side.isClient) {
       if (x.req === null) {
@@ -311,11 +313,9 @@ export class Http2Stream implements StreamDissector {
       } else x.req.trailers = messageOf(true, fields, block.startTs).headers;
       x.req.endTs = endTs;
     } else {
-      const interim = x.res === null ? isInterim(fields) : null;
       if (interim !== null) {
         (x.interim ??= []).push(interim);
         x.interimBytes += block.wire;
-        x.resBytes -= block.wire;
       } else if (x.res === null) {
         x.res = messageOf(false, fields, block.startTs);
         x.res.headersSize = block.wire;
