@@ -11,8 +11,8 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Transaction } from '../dist/dissector.js';
 import { dns } from '../dist/protocols/dns/index.js';
+import { connections } from './helpers/connection-scripts.js';
 import { replay, replayAllSplits } from './helpers/split-replay.js';
-import { connections } from './helpers/tcp-scripts.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/dns/', import.meta.url));
 const summaries = (ts: Transaction[]): string[] => ts.map((t) => t.summary.text + (t.malformed ? ` [${t.malformed.code}]` : ''));

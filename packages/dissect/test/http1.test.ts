@@ -202,14 +202,14 @@ describe('http1 protocol switch', () => {
     assert.deepEqual(out.upgrades, [{ protocol: 'websocket', pending: [clientFrame + '\x88\x80', serverFrame] }]);
   });
 
-  it('h2c upgrade names the protocol h2c', () => {
+  it('h2c upgrade hands the stream to http2', () => {
     const out = replayAllSplits(http1, [
       c(1, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n'),
       s(2, 'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n'),
       c(3, 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'),
     ]);
     assert.equal(out.transactions.length, 1);
-    assert.deepEqual(out.upgrades, [{ protocol: 'h2c', pending: ['PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', ''] }]);
+    assert.deepEqual(out.upgrades, [{ protocol: 'http2', pending: ['PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', ''] }]);
   });
 
   it('a declined upgrade carries on as HTTP/1', () => {

@@ -14,7 +14,7 @@ import { tls } from '../dist/protocols/tls/index.js';
 import { probe } from '../dist/protocols/tls/probe.js';
 import { defaultRegistry } from '../dist/protocols/index.js';
 import { close, gap, replay, replayAllSplits, s, type Step } from './helpers/split-replay.js';
-import { connections } from './helpers/tcp-scripts.js';
+import { connections } from './helpers/connection-scripts.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/tls/', import.meta.url));
 

@@ -16,7 +16,7 @@ import { probe } from '../dist/protocols/tls/probe.js';
 import { RecordReader, type HandshakeMessage } from '../dist/protocols/tls/records.js';
 import { firstCertificate } from '../dist/protocols/tls/x509.js';
 import { c, close, gap, prng, replay, s, type Step } from './helpers/split-replay.js';
-import { connections } from './helpers/tcp-scripts.js';
+import { connections } from './helpers/connection-scripts.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/tls/', import.meta.url));
 const ASCII = /^[\x20-\x7e]*$/;

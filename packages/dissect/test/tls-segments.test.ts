@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { tls } from '../dist/protocols/tls/index.js';
 import { close, type Step } from './helpers/split-replay.js';
 import { replayAllSplits } from './helpers/split-replay.js';
-import { connections } from './helpers/tcp-scripts.js';
+import { connections } from './helpers/connection-scripts.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/tls/', import.meta.url));
 /** Bytes of a connection's start cut at every position (replayAllSplits' exhaustive limit). */

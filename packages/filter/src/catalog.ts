@@ -19,7 +19,7 @@ export interface VariableSpec {
  * simply false on every entry (no error: a saved filter keeps working when the dissector lands).
  */
 export const PROTOCOLS = [
-  'http', 'tcp', 'udp', 'icmp', 'dns', 'tls', 'grpc', 'gql', 'ws', 'redis', 'kafka', 'amqp',
+  'http', 'http2', 'tcp', 'udp', 'icmp', 'dns', 'tls', 'grpc', 'gql', 'ws', 'redis', 'kafka', 'amqp',
   'ldap', 'radius', 'diameter', 'mongodb', 'mysql', 'postgresql', 'mqtt',
 ] as const;
 
@@ -39,7 +39,7 @@ function endpoint(side: 'src' | 'dst', who: string): VariableSpec[] {
 
 export const VARIABLES: readonly VariableSpec[] = [
   ...PROTOCOLS.map((p): VariableSpec => ({
-    name: p, type: 'bool', meaning: `protocol.name is "${p}"`, example: p === 'http' ? 'http && status_code >= 500' : p,
+    name: p, type: 'bool', meaning: `protocol.name is "${p}"`, example: p === 'http' ? 'http && status_code >= 500' : p === 'http2' ? '(http || http2) && path.startsWith("/api/")' : p,
   })),
   { name: 'protocol', type: 'string', meaning: 'protocol name (protocol.name): http, tcp, udp, …', example: 'protocol in ["tcp", "udp"]' },
   { name: 'layer4', type: 'string', meaning: 'transport carrying the entry: tcp, udp, sctp, icmp', example: 'layer4 == "tcp" && !http' },

@@ -1,9 +1,10 @@
 import { DissectorRegistry } from '../registry.js';
 import { dns } from './dns/index.js';
 import { http1 } from './http1/index.js';
+import { http2 } from './http2/index.js';
 import { tls } from './tls/index.js';
 
 /** Every dissector this build ships, in probe priority order. */
 export function defaultRegistry(): DissectorRegistry {
-  return new DissectorRegistry([http1, dns, tls]);
+  return new DissectorRegistry([http1, http2, dns, tls]);
 }

@@ -3,8 +3,11 @@
  * run both details and compare through this projection, so the two can never drift apart.
  */
 
-/** Keys of an HTTP request/response that detail `summary` keeps (docs/entries.md). */
-const HTTP_SUMMARY_KEYS = ['method', 'path', 'url', 'httpVersion', 'status', 'statusText', 'headersSize', 'bodySize', 'interim'];
+/**
+ * Keys of an HTTP request/response that detail `summary` keeps (docs/entries.md); HTTP/2 adds
+ * its stream id and how the stream ended.
+ */
+const HTTP_SUMMARY_KEYS = ['method', 'path', 'url', 'httpVersion', 'status', 'statusText', 'headersSize', 'bodySize', 'interim', 'streamId', 'reset', 'goaway', 'pushed'];
 
 function keep(msg: Record<string, unknown> | null): Record<string, unknown> | null {
   if (msg === null) return null;
@@ -15,5 +18,5 @@ function keep(msg: Record<string, unknown> | null): Record<string, unknown> | nu
 export function asSummaryDetail<T extends { protocol: { name: string }; request: Record<string, unknown> | null; response: Record<string, unknown> | null }>(
   items: readonly T[],
 ): T[] {
-  return items.map((t) => (t.protocol.name === 'http' ? { ...t, request: keep(t.request), response: keep(t.response) } : t));
+  return items.map((t) => (t.protocol.name === 'http' || t.protocol.name === 'http2' ? { ...t, request: keep(t.request), response: keep(t.response) } : t));
 }

@@ -72,13 +72,15 @@ function planByFields(msg: Http1Message, isRequest: boolean): void {
 
 /**
  * The protocol a 101 response switched to (RFC 9110 §7.8): the first product of its Upgrade
- * field (else the request's), lower-cased, without a version: `websocket`, `h2c`.
+ * field (else the request's), lower-cased, without a version: `websocket`; `h2c` is `http2`.
  */
 export function upgradeProtocol(res: Http1Message, req: Http1Message | null): string {
   const offer = res.headers['upgrade'] ?? req?.headers['upgrade'] ?? '';
   const first = splitTokens(offer)[0] ?? '';
   const slash = first.indexOf('/');
-  return (slash >= 0 ? first.slice(0, slash) : first) || 'unknown';
+  const token = slash >= 0 ? first.slice(0, slash) : first;
+  // `h2c` is HTTP/2 over cleartext TCP (RFC 7540 §3.2), dissected by `http2`.
+  return token === 'h2c' ? 'http2' : token || 'unknown';
 }
 
 /** Lower-cased, trimmed, non-empty comma-separated tokens of a field value. */

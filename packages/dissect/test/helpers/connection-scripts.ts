@@ -1,6 +1,8 @@
 /**
- * The TCP connections of a capture as replay scripts (split-replay.ts), for the tests that cut a
- * real connection's bytes at every position.
+ * Each TCP connection of a real capture as a replay script (split-replay.ts): consecutive
+ * segments of one direction joined into one data step (timed by the first), the client (sender
+ * of the bare SYN) as direction 0, and a close after the last. Only connections whose handshake
+ * the capture holds are kept.
  */
 
 import { isData, readCapture, tcpView } from './capture-rewrite.js';
@@ -9,10 +11,6 @@ import { c, close, s, type Step } from './split-replay.js';
 const SYN = 0x02;
 const ACK = 0x10;
 
-/**
- * Each TCP connection of a capture as a script: consecutive segments of one direction joined
- * into one data step (timed by the first), the client (sender of the bare SYN) as direction 0.
- */
 export function connections(file: string): Step[][] {
   const scripts = new Map<string, { client: string; steps: Step[]; last: string; ts: number }>();
   for (const p of readCapture(file)) {
@@ -35,4 +33,3 @@ export function connections(file: string): Step[][] {
   }
   return [...scripts.values()].map((conn) => [...conn.steps, close(conn.ts + 1)]);
 }
-
