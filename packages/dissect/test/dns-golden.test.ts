@@ -8,16 +8,15 @@
  */
 
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { readCapture, resegment } from './helpers/capture-rewrite.js';
-import { dissectFile, dissectPackets, ofProtocol, type Dissected } from './helpers/dissect-capture.js';
+import { assertExpectedJson, captureFiles, dissectedOnce } from './helpers/golden-captures.js';
+import { dissectFile, dissectPackets, ofProtocol } from './helpers/dissect-capture.js';
 import { ourMessages, tsharkMessages } from './helpers/tshark-dns.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/dns/', import.meta.url));
-const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 
 /** The veth pair of generate-dns.sh: the client's address, then the server's. */
 const V4 = '10.244.81.1 -> 10.244.81.2';
@@ -75,11 +74,7 @@ const REVIEWED: Record<string, { dns: string[]; layer4: string[]; hosts: string[
 };
 
 
-const files = fs
-  .readdirSync(FIXTURES)
-  .filter((f) => f.endsWith('.pcap'))
-  .sort()
-  .map((f) => path.join(FIXTURES, f));
+const files = captureFiles(FIXTURES);
 
 describe('DNS golden captures', () => {
   it('has every capture the generator makes, and only those', () => {
@@ -89,16 +84,9 @@ describe('DNS golden captures', () => {
   for (const file of files) {
     const name = path.basename(file, '.pcap');
     describe(name, () => {
-      let memo: Dissected | undefined;
-      const result = (): Dissected => (memo ??= dissectFile(file));
-      const expectedFile = file.replace(/\.pcap$/, '.expected.json');
+      const result = dissectedOnce(file);
 
-      it('gives the expected entries', () => {
-        const actual = { warnings: result().warnings, stats: result().stats, entries: result().entries };
-        if (UPDATE) fs.writeFileSync(expectedFile, JSON.stringify(actual, null, 2) + '\n');
-        assert.ok(fs.existsSync(expectedFile), `${expectedFile} is missing: run with UPDATE_GOLDEN=1 and review it`);
-        assert.deepStrictEqual(actual, JSON.parse(fs.readFileSync(expectedFile, 'utf8')));
-      });
+      it('gives the expected entries', () => assertExpectedJson(file, result()));
 
       it('holds what a person read in the capture', () => {
         const reviewed = REVIEWED[name]!;

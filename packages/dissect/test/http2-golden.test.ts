@@ -9,18 +9,17 @@
  */
 
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Entry } from '@shoal/model';
 import { dataSegments, readCapture, resegment } from './helpers/capture-rewrite.js';
-import { dissectFile, dissectPackets, ofProtocol, type Dissected } from './helpers/dissect-capture.js';
+import { assertExpectedJson, captureFiles, dissectedOnce } from './helpers/golden-captures.js';
+import { dissectFile, dissectPackets, ofProtocol } from './helpers/dissect-capture.js';
 import { asSummaryDetail } from './helpers/summary-detail.js';
 import { ourHttp2, tsharkHttp2 } from './helpers/tshark-http2.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/http2/', import.meta.url));
-const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 
 /**
  * What each capture holds, read from the generator's commands: the HTTP/2 summaries (sorted:
@@ -49,11 +48,7 @@ const LARGE_START = `${'0'.repeat(63)}\n`;
 /** Header blocks longer than one frame: tshark 4.0 leaves HEADERS + CONTINUATION unreassembled. */
 const continued = (e: Entry): boolean => (e.request?.['headersSize'] as number) > 16384 + 9;
 
-const files = fs
-  .readdirSync(FIXTURES)
-  .filter((f) => f.endsWith('.pcap'))
-  .sort()
-  .map((f) => path.join(FIXTURES, f));
+const files = captureFiles(FIXTURES);
 
 const line = (e: { summary: { text: string }; malformed?: { code: string } }): string => e.summary.text + (e.malformed !== undefined ? ` [${e.malformed.code}]` : '');
 
@@ -91,16 +86,9 @@ describe('HTTP/2 golden captures', () => {
   for (const file of files) {
     const name = path.basename(file, '.pcap');
     describe(name, () => {
-      let memo: Dissected | undefined;
-      const result = (): Dissected => (memo ??= dissectFile(file));
-      const expectedFile = file.replace(/\.pcap$/, '.expected.json');
+      const result = dissectedOnce(file);
 
-      it('gives the expected entries', () => {
-        const actual = { warnings: result().warnings, stats: result().stats, entries: result().entries };
-        if (UPDATE) fs.writeFileSync(expectedFile, JSON.stringify(actual, null, 2) + '\n');
-        assert.ok(fs.existsSync(expectedFile), `${expectedFile} is missing: run with UPDATE_GOLDEN=1 and review it`);
-        assert.deepStrictEqual(actual, JSON.parse(fs.readFileSync(expectedFile, 'utf8')));
-      });
+      it('gives the expected entries', () => assertExpectedJson(file, result()));
 
       it('holds what a person read in the capture', () => {
         const reviewed = REVIEWED[name]!;

@@ -8,16 +8,15 @@
  */
 
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { readCapture, resegment } from './helpers/capture-rewrite.js';
+import { assertExpectedJson, captureFiles, dissectedOnce } from './helpers/golden-captures.js';
 import { dissectFile, dissectPackets, ofProtocol, type Dissected } from './helpers/dissect-capture.js';
 import { ourHandshakes, tsharkHandshakes } from './helpers/tshark-tls.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/tls/', import.meta.url));
-const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 /** The servers' ports in generate-tls.sh: none is 443, the one port TLS's probe may prefer. */
 const PORTS = [8443, 4433, 9443, 8444];
 const WWW = 'www.shoal.test';
@@ -36,11 +35,7 @@ const REVIEWED: Record<string, { summary: string; port: number }> = {
   'hello-retry': { summary: `TLS 1.3 ${WWW} TLS_AES_256_GCM_SHA384`, port: 8444 },
 };
 
-const files = fs
-  .readdirSync(FIXTURES)
-  .filter((f) => f.endsWith('.pcap'))
-  .sort()
-  .map((f) => path.join(FIXTURES, f));
+const files = captureFiles(FIXTURES);
 
 const fixture = (name: string): Dissected => dissectFile(path.join(FIXTURES, `${name}.pcap`));
 
@@ -52,16 +47,9 @@ describe('TLS golden captures', () => {
   for (const file of files) {
     const name = path.basename(file, '.pcap');
     describe(name, () => {
-      let memo: Dissected | undefined;
-      const result = (): Dissected => (memo ??= dissectFile(file));
-      const expectedFile = file.replace(/\.pcap$/, '.expected.json');
+      const result = dissectedOnce(file);
 
-      it('gives the expected entries', () => {
-        const actual = { warnings: result().warnings, stats: result().stats, entries: result().entries };
-        if (UPDATE) fs.writeFileSync(expectedFile, JSON.stringify(actual, null, 2) + '\n');
-        assert.ok(fs.existsSync(expectedFile), `${expectedFile} is missing: run with UPDATE_GOLDEN=1 and review it`);
-        assert.deepStrictEqual(actual, JSON.parse(fs.readFileSync(expectedFile, 'utf8')));
-      });
+      it('gives the expected entries', () => assertExpectedJson(file, result()));
 
       it('holds what a person read in the capture: one TLS entry, its summary, nothing else', () => {
         const reviewed = REVIEWED[name]!;
