@@ -8,11 +8,10 @@
  */
 
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { readCapture, resegment } from './helpers/capture-rewrite.js';
-import { assertExpectedJson, captureFiles, dissectedOnce } from './helpers/golden-captures.js';
+import { goldenCaptures } from './helpers/golden-captures.js';
 import { dissectFile, dissectPackets, ofProtocol } from './helpers/dissect-capture.js';
 import { ourMessages, tsharkMessages } from './helpers/tshark-dns.js';
 
@@ -74,41 +73,29 @@ const REVIEWED: Record<string, { dns: string[]; layer4: string[]; hosts: string[
 };
 
 
-const files = captureFiles(FIXTURES);
 
 describe('DNS golden captures', () => {
-  it('has every capture the generator makes, and only those', () => {
-    assert.deepEqual(files.map((f) => path.basename(f, '.pcap')).sort(), Object.keys(REVIEWED).sort());
-  });
-
-  for (const file of files) {
-    const name = path.basename(file, '.pcap');
-    describe(name, () => {
-      const result = dissectedOnce(file);
-
-      it('gives the expected entries', () => assertExpectedJson(file, result()));
-
-      it('holds what a person read in the capture', () => {
-        const reviewed = REVIEWED[name]!;
-        const got = result();
-        const dns = ofProtocol(got, 'dns');
-        assert.deepEqual(dns.map((e) => e.summary.text + (e.malformed !== undefined ? ` [${e.malformed.code}]` : '')), reviewed.dns);
-        assert.deepEqual([...new Set(dns.map((e) => e.protocol.layer4))].sort(), reviewed.layer4);
-        assert.deepEqual([...new Set(got.entries.map((e) => `${e.src.ip} -> ${e.dst.ip}`))].sort(), [...reviewed.hosts].sort());
-        assert.deepEqual(got.entries.filter((e) => e.protocol.name !== 'dns').map((e) => e.summary.text), [], 'every flow is DNS');
-      });
-
-      it('agrees with tshark on every message: ID, question, rcode, TC, answers, EDNS0', () => {
-        assert.deepEqual([...ourMessages(result().entries)].sort(), [...tsharkMessages(file)].sort());
-      });
-
-      it('gives the same entries in detail summary (DNS keeps every field)', () => {
-        assert.deepStrictEqual(dissectFile(file, { detail: 'summary' }), result());
-      });
-
-      it('gives the same entries when every TCP segment is cut into 100-byte pieces', () => {
-        assert.deepStrictEqual(dissectPackets(resegment(readCapture(file), 100)).entries, result().entries);
-      });
+  goldenCaptures(FIXTURES, REVIEWED, (name, file, result) => {
+    it('holds what a person read in the capture', () => {
+      const reviewed = REVIEWED[name]!;
+      const got = result();
+      const dns = ofProtocol(got, 'dns');
+      assert.deepEqual(dns.map((e) => e.summary.text + (e.malformed !== undefined ? ` [${e.malformed.code}]` : '')), reviewed.dns);
+      assert.deepEqual([...new Set(dns.map((e) => e.protocol.layer4))].sort(), reviewed.layer4);
+      assert.deepEqual([...new Set(got.entries.map((e) => `${e.src.ip} -> ${e.dst.ip}`))].sort(), [...reviewed.hosts].sort());
+      assert.deepEqual(got.entries.filter((e) => e.protocol.name !== 'dns').map((e) => e.summary.text), [], 'every flow is DNS');
     });
-  }
+
+    it('agrees with tshark on every message: ID, question, rcode, TC, answers, EDNS0', () => {
+      assert.deepEqual([...ourMessages(result().entries)].sort(), [...tsharkMessages(file)].sort());
+    });
+
+    it('gives the same entries in detail summary (DNS keeps every field)', () => {
+      assert.deepStrictEqual(dissectFile(file, { detail: 'summary' }), result());
+    });
+
+    it('gives the same entries when every TCP segment is cut into 100-byte pieces', () => {
+      assert.deepStrictEqual(dissectPackets(resegment(readCapture(file), 100)).entries, result().entries);
+    });
+  });
 });

@@ -14,7 +14,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Entry } from '@shoal/model';
 import { dataSegments, readCapture, resegment } from './helpers/capture-rewrite.js';
-import { assertExpectedJson, captureFiles, dissectedOnce } from './helpers/golden-captures.js';
+import { goldenCaptures } from './helpers/golden-captures.js';
 import { dissectFile, dissectPackets, ofProtocol } from './helpers/dissect-capture.js';
 import { asSummaryDetail } from './helpers/summary-detail.js';
 import { ourHttp2, tsharkHttp2 } from './helpers/tshark-http2.js';
@@ -48,7 +48,6 @@ const LARGE_START = `${'0'.repeat(63)}\n`;
 /** Header blocks longer than one frame: tshark 4.0 leaves HEADERS + CONTINUATION unreassembled. */
 const continued = (e: Entry): boolean => (e.request?.['headersSize'] as number) > 16384 + 9;
 
-const files = captureFiles(FIXTURES);
 
 const line = (e: { summary: { text: string }; malformed?: { code: string } }): string => e.summary.text + (e.malformed !== undefined ? ` [${e.malformed.code}]` : '');
 
@@ -79,41 +78,30 @@ describe('HTTP/2 golden captures', () => {
     assert.deepEqual(fields.map(([k, v]) => [k, v.length]), [1, 2, 3, 4, 5, 6].map((i) => [`continuation-test-${i}`, 4096]));
   });
 
-  it('has every capture the generator makes, and only those', () => {
-    assert.deepEqual(files.map((f) => path.basename(f, '.pcap')).sort(), Object.keys(REVIEWED).sort());
-  });
-
-  for (const file of files) {
-    const name = path.basename(file, '.pcap');
-    describe(name, () => {
-      const result = dissectedOnce(file);
-
-      it('gives the expected entries', () => assertExpectedJson(file, result()));
-
-      it('holds what a person read in the capture', () => {
-        const reviewed = REVIEWED[name]!;
-        assert.deepEqual(ofProtocol(result(), 'http2').map(line).sort(), [...reviewed.http2].sort());
-        assert.deepEqual(ofProtocol(result(), 'http').map(line), reviewed.http);
-        assert.deepEqual(result().entries.filter((e) => e.protocol.name !== 'http2' && e.protocol.name !== 'http').map(line), [], 'every flow is HTTP');
-      });
-
-      it('agrees with tshark on every stream: id, method, path, status', () => {
-        const ours = ourHttp2(result().entries);
-        const theirs = tsharkHttp2(file);
-        const unseen = new Set(ourHttp2(result().entries.filter(continued)).requests);
-        assert.deepEqual(ours.requests.filter((r) => !unseen.has(r)).sort(), [...theirs.requests].sort());
-        assert.deepEqual([...ours.responses].sort(), [...theirs.responses].sort());
-      });
-
-      it('gives the same entries in detail summary, without header fields and bodies', () => {
-        assert.deepStrictEqual(dissectFile(file, { detail: 'summary' }).entries, asSummaryDetail(result().entries));
-      });
-
-      it('gives the same entries when every TCP segment is cut into 100-byte pieces', () => {
-        assert.deepStrictEqual(dissectPackets(resegment(readCapture(file), 100)).entries, result().entries);
-      });
+  goldenCaptures(FIXTURES, REVIEWED, (name, file, result) => {
+    it('holds what a person read in the capture', () => {
+      const reviewed = REVIEWED[name]!;
+      assert.deepEqual(ofProtocol(result(), 'http2').map(line).sort(), [...reviewed.http2].sort());
+      assert.deepEqual(ofProtocol(result(), 'http').map(line), reviewed.http);
+      assert.deepEqual(result().entries.filter((e) => e.protocol.name !== 'http2' && e.protocol.name !== 'http').map(line), [], 'every flow is HTTP');
     });
-  }
+
+    it('agrees with tshark on every stream: id, method, path, status', () => {
+      const ours = ourHttp2(result().entries);
+      const theirs = tsharkHttp2(file);
+      const unseen = new Set(ourHttp2(result().entries.filter(continued)).requests);
+      assert.deepEqual(ours.requests.filter((r) => !unseen.has(r)).sort(), [...theirs.requests].sort());
+      assert.deepEqual([...ours.responses].sort(), [...theirs.responses].sort());
+    });
+
+    it('gives the same entries in detail summary, without header fields and bodies', () => {
+      assert.deepStrictEqual(dissectFile(file, { detail: 'summary' }).entries, asSummaryDetail(result().entries));
+    });
+
+    it('gives the same entries when every TCP segment is cut into 100-byte pieces', () => {
+      assert.deepStrictEqual(dissectPackets(resegment(readCapture(file), 100)).entries, result().entries);
+    });
+  });
 });
 
 describe('HTTP/2 joined mid-way, from a real capture', () => {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { readCapture, resegment } from './helpers/capture-rewrite.js';
-import { assertExpectedJson, captureFiles, dissectedOnce } from './helpers/golden-captures.js';
+import { goldenCaptures } from './helpers/golden-captures.js';
 import { dissectFile, dissectPackets, ofProtocol, type Dissected } from './helpers/dissect-capture.js';
 import { ourHandshakes, tsharkHandshakes } from './helpers/tshark-tls.js';
 
@@ -35,44 +35,32 @@ const REVIEWED: Record<string, { summary: string; port: number }> = {
   'hello-retry': { summary: `TLS 1.3 ${WWW} TLS_AES_256_GCM_SHA384`, port: 8444 },
 };
 
-const files = captureFiles(FIXTURES);
 
 const fixture = (name: string): Dissected => dissectFile(path.join(FIXTURES, `${name}.pcap`));
 
 describe('TLS golden captures', () => {
-  it('has every capture the generator makes, and only those', () => {
-    assert.deepEqual(files.map((f) => path.basename(f, '.pcap')).sort(), Object.keys(REVIEWED).sort());
-  });
-
-  for (const file of files) {
-    const name = path.basename(file, '.pcap');
-    describe(name, () => {
-      const result = dissectedOnce(file);
-
-      it('gives the expected entries', () => assertExpectedJson(file, result()));
-
-      it('holds what a person read in the capture: one TLS entry, its summary, nothing else', () => {
-        const reviewed = REVIEWED[name]!;
-        const got = result();
-        assert.deepEqual(got.entries.map((e) => e.summary.text), [reviewed.summary]);
-        const [e] = ofProtocol(got, 'tls');
-        assert.equal(e!.dst.port, reviewed.port);
-        assert.equal(e!.malformed, undefined);
-      });
-
-      it('agrees with tshark: SNI, JA3, JA4, offered suites, ALPN and versions, the chosen suite and version, alerts', () => {
-        assert.deepEqual(ourHandshakes(result().entries), tsharkHandshakes(file, PORTS));
-      });
-
-      it('gives the same entries in detail summary', () => {
-        assert.deepStrictEqual(dissectFile(file, { detail: 'summary' }), result());
-      });
-
-      it('gives the same entries when every TCP segment is cut into 100-byte pieces', () => {
-        assert.deepStrictEqual(dissectPackets(resegment(readCapture(file), 100)).entries, result().entries);
-      });
+  goldenCaptures(FIXTURES, REVIEWED, (name, file, result) => {
+    it('holds what a person read in the capture: one TLS entry, its summary, nothing else', () => {
+      const reviewed = REVIEWED[name]!;
+      const got = result();
+      assert.deepEqual(got.entries.map((e) => e.summary.text), [reviewed.summary]);
+      const [e] = ofProtocol(got, 'tls');
+      assert.equal(e!.dst.port, reviewed.port);
+      assert.equal(e!.malformed, undefined);
     });
-  }
+
+    it('agrees with tshark: SNI, JA3, JA4, offered suites, ALPN and versions, the chosen suite and version, alerts', () => {
+      assert.deepEqual(ourHandshakes(result().entries), tsharkHandshakes(file, PORTS));
+    });
+
+    it('gives the same entries in detail summary', () => {
+      assert.deepStrictEqual(dissectFile(file, { detail: 'summary' }), result());
+    });
+
+    it('gives the same entries when every TCP segment is cut into 100-byte pieces', () => {
+      assert.deepStrictEqual(dissectPackets(resegment(readCapture(file), 100)).entries, result().entries);
+    });
+  });
 
   it('TLS 1.2: the server certificate, read from the Certificate message in clear', () => {
     const [e] = ofProtocol(fixture('tls12-certificate'), 'tls');
