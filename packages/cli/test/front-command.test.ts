@@ -194,6 +194,38 @@ describe('shoal front', () => {
     assert.equal(await errorCode(malformed), 'FRONT_ERR_BAD_REQUEST');
   });
 
+  it('logs sign-ins, refusals and (at debug) every request by its path, never a token', async () => {
+    const logged = new ServingShoal(['front', '--port', '0', '--hub', hub, '--log-level', 'debug']);
+    try {
+      const signInLink = await logged.printed(BANNER, 'the dashboard banner');
+      const token = new URL(signInLink).searchParams.get('token')!;
+      const own = new URL(signInLink).origin;
+      await signIn(signInLink);
+      await fetch(`${own}/?token=wrong-token-value`, { redirect: 'manual' });
+      await fetch(`${own}/assets/none.js`);
+      await rawRequest(Number(new URL(own).port), 'GET /api/status HTTP/1.1\r\nHost: rebound.example');
+      const lines = (): { msg: string; level: number; path?: string; status?: number; client?: string; code?: string }[] =>
+        logged.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as never);
+      await logged.printed(/("msg":"request refused")/, 'the refusal in the log');
+      await logged.printed(/("path":"\/assets\/none\.js","status":404)/, 'the request line at debug');
+      const [signedIn] = lines().filter((l) => l.msg === 'signed in');
+      assert.equal(signedIn?.level, 30);
+      assert.equal(signedIn?.client, '127.0.0.1');
+      assert.equal(lines().filter((l) => l.msg === 'sign-in refused: wrong token').length, 1);
+      assert.equal(lines().find((l) => l.msg === 'request refused')?.code, 'FRONT_ERR_HOST');
+      assert.deepEqual(lines().filter((l) => l.msg === 'request' && l.path === '/').map((l) => l.status), [303, 303]);
+      // The banner prints the link (that is its purpose); the log lines never carry a token.
+      const log = logged.stdout.split('\n').filter((l) => l.startsWith('{')).join('\n');
+      assert.ok(!log.includes(token), 'the sign-in token is never logged');
+      assert.ok(!log.includes('wrong-token-value'), 'nor a wrong one');
+    } finally {
+      await logged.stop();
+    }
+    const bad = await shoal('front', '--port', '0', '--log-level', 'loud');
+    assert.equal(bad.code, 2, describeRun(bad));
+    assert.match(bad.stderr, /--log-level must be fatal, error, warn, info or debug/);
+  });
+
   it('passes /api/* to the signed-in user\'s hub with the prefix removed, errors included', async () => {
     const headers = { cookie: user.cookie };
     const status = (await (await fetch(`${base}/api/status`, { headers })).json()) as { workers: { name: string; up: boolean }[] };

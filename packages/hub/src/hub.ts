@@ -91,7 +91,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const targets = options.pods === undefined ? undefined : new TargetPusher(registry, options.pods, transport, pushOptions, log, options.targetStore);
   if (savedSelection !== undefined) {
     targets?.restore(savedSelection);
-    log.info({ selection: savedSelection }, 'target selection restored from the state dir');
+    log.info({ selection: savedSelection }, 'target selection restored from the store');
   }
   const resolution = options.names === undefined ? undefined : new ResolutionPusher(registry, options.names, transport, pushOptions, log);
   // After the pushers and feeds subscribed to the registry: the workers found now get the same as later ones.

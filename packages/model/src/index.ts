@@ -16,6 +16,7 @@ export type { PacketSink } from './packet-sink.js';
 export type { NameTable, ResolutionAnswer, ResolutionPatch, VersionedResolutionPatch, VersionedResolutionTable, Workload } from './wire/resolution.js';
 export { addressKey, MAX_RESOLUTION_VERSION_LENGTH } from './wire/resolution.js';
 export type { Target, TargetPod, TargetSelection, TargetsAnswer, WorkerTargets } from './wire/targets.js';
+export { TARGETS_CONFIG_KEY } from './wire/targets.js';
 export { PcapHeaders } from './wire/pcap.js';
 export type { FeedStatus, HubStatus, NamePushState, QueryStatus, WorkerState } from './wire/status.js';
 export type { ServiceMapAnswer, ServiceMapEdge, ServiceMapNode } from './wire/servicemap.js';

@@ -12,6 +12,8 @@ import { portOption } from '../port-option.js';
 import { untilStopSignal } from '../stop-signal.js';
 import { newSignInToken, tokenFileOption, tokenOption } from '../token-option.js';
 import { usageError } from '../usage-error.js';
+import { logLevelOption } from '../log-level-option.js';
+import { pino } from 'pino';
 import { parseCommandLine } from '../command-line.js';
 import { allowedOriginsOption } from '../open-bind.js';
 
@@ -44,6 +46,9 @@ Options:
   --allowed-origin ORIGIN  another origin whose pages may call the front (repeatable)
   --session-hours N        how long a sign-in lasts (default ${DEFAULT_SESSION_HOURS})
   --max-sessions N         live sessions at most; more sign-ins are refused (default ${DEFAULT_MAX_SESSIONS})
+  --log-level LEVEL        fatal | error | warn | info | debug (default info; JSON lines on
+                           stdout): sign-ins and refusals at info and warn, every request's
+                           method, path and status at debug; never a token
 
 Exit codes: 0 stopped by Ctrl-C/SIGTERM; 1 the port is in use or the dashboard is not built;
 2 bad command line, including --sign-in none on a non-loopback address without
@@ -75,6 +80,7 @@ async function run(argv: string[]): Promise<number> {
       'allowed-origin': { type: 'string', multiple: true },
       'session-hours': { type: 'string' },
       'max-sessions': { type: 'string' },
+      'log-level': { type: 'string' },
     },
   });
   const hubUrl = hubOption(values.hub);
@@ -94,6 +100,7 @@ async function run(argv: string[]): Promise<number> {
   const givenToken = values['token-file'] === undefined ? undefined : tokenFileOption(values['token-file'], '--token-file');
   const signInToken = method === 'none' ? undefined : (givenToken ?? newSignInToken());
   const sessionHours = integerOption('--session-hours', values['session-hours'], DEFAULT_SESSION_HOURS, 1, 24 * 365);
+  const log = pino({ name: 'shoal-front', level: logLevelOption(values['log-level'], 'info') });
   const maxSessions = integerOption('--max-sessions', values['max-sessions'], DEFAULT_MAX_SESSIONS, 1, 1_000_000);
 
   const stopped = untilStopSignal();
@@ -108,6 +115,7 @@ async function run(argv: string[]): Promise<number> {
     allowedOrigins,
     sessionTtlMs: sessionHours * 3_600_000,
     maxSessions,
+    log,
     dir: dashboardDir(),
   });
   if (signInToken === undefined) {

@@ -1,7 +1,7 @@
-import { isShoalError, MAX_HISTORY_LIMIT } from '@shoal/model';
+import { isShoalError, MAX_HISTORY_LIMIT, TARGETS_CONFIG_KEY } from '@shoal/model';
 import {
   createHubLogger, DEFAULT_FEED_OPTIONS, DEFAULT_HISTORY_LIMITS, DEFAULT_PCAP_TIMEOUTS, FileSelectionStore, SELECTION_FILE, DEFAULT_WORKER_LABELS, DEFAULT_WORKER_PORT, defaultWorkerNamespace, parseLabelSelector, parseWorkerList, startHub,
-  startHubNames, type HubNames, type HubOptions, type RunningHub, type WorkerPodSelector,
+  startHubNames, ConfigMapSelectionStore, defaultKubeConfig, type HubNames, type KubeConfig, type SelectionStore, type HubOptions, type RunningHub, type WorkerPodSelector,
 } from '@shoal/hub';
 import type { Command } from '../command.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
@@ -63,6 +63,9 @@ Options:
                             restarted hub pushes the same targets; a damaged file stops the
                             start (HUB_ERR_STATE). Without it the selection lasts as long as
                             the hub
+  --targets-configmap NAME  with --kubernetes: keep the target selection in this ConfigMap's
+                            ${TARGETS_CONFIG_KEY} (in --worker-namespace), and follow edits others make
+                            to it (shoal tap, helm upgrade); instead of --state-dir
   --pcap-headers-timeout MS how long GET /pcap waits for a worker's response headers, 1-${MAX_PCAP_TIMEOUT_MS}
                             (default ${DEFAULT_PCAP_TIMEOUTS.headersMs}): a worker that takes longer is left out and
                             named in X-Shoal-Unavailable-Workers
@@ -113,6 +116,7 @@ async function run(argv: string[]): Promise<number> {
       'worker-port': { type: 'string' },
       'merge-window': { type: 'string' },
       'state-dir': { type: 'string' },
+      'targets-configmap': { type: 'string' },
       'pcap-headers-timeout': { type: 'string' },
       'pcap-body-timeout': { type: 'string' },
       'max-history-limit': { type: 'string' },
@@ -153,7 +157,6 @@ async function run(argv: string[]): Promise<number> {
     ...(values['worker-token-file'] !== undefined ? { workerToken: tokenFileOption(values['worker-token-file'], '--worker-token-file') } : {}),
     ...(values['token-file'] !== undefined ? { token: tokenFileOption(values['token-file'], '--token-file') } : {}),
     pcap,
-    ...(values['state-dir'] !== undefined ? { targetStore: new FileSelectionStore(values['state-dir']) } : {}),
     history: {
       maxPageEntries: integerOption('--max-history-limit', values['max-history-limit'], DEFAULT_HISTORY_LIMITS.maxPageEntries, 1, MAX_HISTORY_LIMIT),
       maxWalks: integerOption('--max-walks', values['max-walks'], DEFAULT_HISTORY_LIMITS.maxWalks, 1, MAX_WALKS),
@@ -162,10 +165,13 @@ async function run(argv: string[]): Promise<number> {
   };
   if (values.inventory !== undefined && values.kubernetes) throw usageError('--inventory and --kubernetes are two sources of names: give one');
   if (values['state-dir'] !== undefined && values.inventory === undefined && !values.kubernetes) log.warn('--state-dir keeps the target selection, which needs a pod source (--inventory or --kubernetes): it is not used');
+  const kubeConfig = values.kubernetes ? defaultKubeConfig() : undefined;
+  const targetStore = selectionStore(values, workerPods, kubeConfig);
+  if (targetStore !== undefined) options.targetStore = targetStore;
   let names: HubNames | undefined;
-  if (values.inventory !== undefined || values.kubernetes) {
+  if (values.inventory !== undefined || kubeConfig !== undefined) {
     try {
-      names = await startHubNames(values.inventory !== undefined ? { inventory: values.inventory } : { kubernetes: 'default' }, log);
+      names = await startHubNames(kubeConfig === undefined ? { inventory: values.inventory ?? '' } : { kubernetes: kubeConfig }, log);
     } catch (err) {
       process.stderr.write(`shoal hub: cannot read the names: ${(err as Error).message}\n`);
       return EXIT_FAILURE;
@@ -188,6 +194,20 @@ async function run(argv: string[]): Promise<number> {
   await hub.close();
   await names?.stop();
   return EXIT_OK;
+}
+
+/** Where the selection is kept: --state-dir's file, --targets-configmap's ConfigMap, or nowhere. */
+function selectionStore(
+  values: { 'state-dir'?: string; 'targets-configmap'?: string },
+  workerPods: WorkerPodSelector | undefined,
+  kubeConfig: KubeConfig | undefined,
+): SelectionStore | undefined {
+  const name = values['targets-configmap'];
+  if (name === undefined) return values['state-dir'] === undefined ? undefined : new FileSelectionStore(values['state-dir']);
+  if (kubeConfig === undefined || workerPods === undefined) throw usageError('--targets-configmap is a ConfigMap of the cluster: it needs --kubernetes');
+  if (values['state-dir'] !== undefined) throw usageError('--state-dir and --targets-configmap are two places for the selection: give one');
+  if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(name)) throw usageError(`--targets-configmap needs a ConfigMap name (lower-case letters, digits, '-' and '.'), got '${name}'`);
+  return new ConfigMapSelectionStore({ kubeConfig, namespace: workerPods.namespace, name });
 }
 
 /** With --kubernetes, which pods are the workers; the --worker-* flags need --kubernetes. */

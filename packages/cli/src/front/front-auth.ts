@@ -29,6 +29,7 @@ import { SessionCookie } from './session-cookie.js';
 import { hashOf, SessionsFull, SessionStore, type Session } from './session-store.js';
 import { SignInLimiter } from './sign-in-limiter.js';
 import { TokenCheck } from '@shoal/model/http';
+import type { Logger } from 'pino';
 
 export interface FrontAuthOptions {
   /** The sign-in token; without it, sign-in is off (`--sign-in none`). */
@@ -39,6 +40,8 @@ export interface FrontAuthOptions {
   secure: boolean;
   sessionTtlMs: number;
   maxSessions: number;
+  /** Sign-ins and refusals are logged (never a token): who signed in from where, who was refused. */
+  log: Logger;
   now?: () => number;
 }
 
@@ -159,16 +162,21 @@ export class FrontAuth {
     const waitMs = this.limiter.retryAfterMs(client);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
+      this.options.log.warn({ client }, 'sign-in refused: too many wrong tokens from this address');
       return { refused: new ApiError(429, ErrorCodes.FRONT_ERR_SIGN_IN_LIMITED, `too many wrong tokens from ${client}: try again in ${seconds} s`, { 'retry-after': String(seconds) }) };
     }
     if (!this.check!.matches(token)) {
       this.limiter.failed(client);
+      this.options.log.warn({ client }, 'sign-in refused: wrong token');
       return { refused: new ApiError(401, ErrorCodes.FRONT_ERR_SIGN_IN, 'wrong token: use the sign-in link the command printed, or the content of shoal front --token-file') };
     }
     this.limiter.succeeded(client);
     try {
-      return { session: this.sessions.create({ kind: 'token' }, 'all') };
+      const session = this.sessions.create({ kind: 'token' }, 'all');
+      this.options.log.info({ client, session: hashOf(session.id).slice(0, 16), sessions: this.sessions.size }, 'signed in');
+      return { session };
     } catch (err) {
+      if (err instanceof SessionsFull) this.options.log.warn({ client, sessions: this.options.maxSessions }, 'sign-in refused: --max-sessions reached');
       if (err instanceof SessionsFull) return { refused: new ApiError(503, ErrorCodes.FRONT_ERR_SESSIONS_FULL, err.message) };
       throw err;
     }

@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ErrorCodes } from '@shoal/model';
+import { pino, type Logger } from 'pino';
 import { contentType, readDashboardFile } from './dashboard-files.js';
 import { FrontAuth } from './front-auth.js';
 import { refuseUpgrade, sendFrontError } from './front-errors.js';
@@ -29,6 +30,8 @@ export interface FrontOptions {
   sessionTtlMs?: number;
   /** Live sessions at most (default DEFAULT_MAX_SESSIONS). */
   maxSessions?: number;
+  /** Sign-ins, refusals, an unreachable hub; every request at debug (its path, never its query). Default: silent. */
+  log?: Logger;
 }
 
 export const DEFAULT_SESSION_HOURS = 12;
@@ -46,6 +49,9 @@ const hasExtension = (pathname: string) => /\.[a-z0-9]+$/i.test(pathname);
 
 const SIGN_IN_NEEDED = 'sign in first: open the link the command printed (?token=…), or POST /auth/sign-in';
 
+/** A request's path without its query (which may hold the sign-in token), for the log. */
+const pathOf = (url: string | undefined): string => (url ?? '').split('?')[0]!.slice(0, 200);
+
 /** A request refused before anything else looks at it: status, code and message. */
 type Refusal = [number, string, string] | undefined;
 
@@ -57,7 +63,8 @@ type Refusal = [number, string, string] | undefined;
  * security headers (security-headers.ts).
  */
 export function startFront(options: FrontOptions): Promise<RunningFront> {
-  const proxy = new HubProxy({ hubUrl: options.hubUrl, ...(options.hubToken !== undefined ? { hubToken: options.hubToken } : {}), ...(options.hubCa !== undefined ? { hubCa: options.hubCa } : {}) });
+  const log = options.log ?? pino({ enabled: false });
+  const proxy = new HubProxy({ log, hubUrl: options.hubUrl, ...(options.hubToken !== undefined ? { hubToken: options.hubToken } : {}), ...(options.hubCa !== undefined ? { hubCa: options.hubCa } : {}) });
   const server = http.createServer();
   // Upgraded sockets leave the server's bookkeeping: closing the front ends them here.
   const tunnels = new Set<Duplex>();
@@ -67,6 +74,7 @@ export function startFront(options: FrontOptions): Promise<RunningFront> {
   const serve = (port: number): void => {
     const names = new FrontNames({ port, host: options.host, ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}), allowedOrigins: options.allowedOrigins ?? [] });
     const auth = new FrontAuth({
+      log,
       ...(options.signInToken !== undefined ? { token: options.signInToken } : {}),
       port,
       secure: options.publicUrl?.protocol === 'https:',
@@ -102,8 +110,10 @@ export function startFront(options: FrontOptions): Promise<RunningFront> {
 
     const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+      // The path alone: a query may carry the sign-in token.
+      if (log.isLevelEnabled('debug')) res.on('finish', () => log.debug({ method: req.method, path: pathOf(req.url), status: res.statusCode }, 'request'));
       const refused = refusal(req);
-      if (refused !== undefined) return sendFrontError(res, ...refused);
+      if (refused !== undefined) return refuse(req, res, refused);
       const target = req.url!;
       if (target.startsWith(API_PREFIX)) {
         const client = auth.clientOf(req);
@@ -117,8 +127,14 @@ export function startFront(options: FrontOptions): Promise<RunningFront> {
       await serveFile(req, res, url.pathname);
     };
 
+    const refuse = (req: IncomingMessage, res: ServerResponse, refused: [number, string, string]): void => {
+      log.info({ method: req.method, path: pathOf(req.url), host: req.headers.host, origin: req.headers.origin, code: refused[1] }, 'request refused');
+      sendFrontError(res, ...refused);
+    };
+
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       handle(req, res).catch((err: unknown) => {
+        log.error({ method: req.method, path: pathOf(req.url), err: (err as Error).message }, 'the front failed');
         if (res.headersSent) res.destroy();
         else sendFrontError(res, 500, ErrorCodes.FRONT_ERR_INTERNAL, `the front failed: ${(err as Error).message}`);
       });
@@ -127,7 +143,10 @@ export function startFront(options: FrontOptions): Promise<RunningFront> {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       socket.on('error', () => socket.destroy());
       const refused = refusal(req);
-      if (refused !== undefined) return refuseUpgrade(socket, ...refused);
+      if (refused !== undefined) {
+        log.info({ path: pathOf(req.url), host: req.headers.host, origin: req.headers.origin, code: refused[1] }, 'upgrade refused');
+        return refuseUpgrade(socket, ...refused);
+      }
       if (!req.url!.startsWith(API_PREFIX)) return refuseUpgrade(socket, 404, ErrorCodes.FRONT_ERR_NOT_FOUND, "WebSockets are under /api/ (the hub's /ws is /api/ws)");
       const client = auth.clientOf(req);
       if (client === undefined) return refuseUpgrade(socket, 401, ErrorCodes.FRONT_ERR_UNAUTHENTICATED, SIGN_IN_NEEDED);

@@ -5,6 +5,7 @@ import { CLIENT_ID_HEADER, ErrorCodes } from '@shoal/model';
 import { endToEndHeaders, endToEndRawHeaders } from './hop-by-hop.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import { sendFrontError, refuseUpgrade } from './front-errors.js';
+import type { Logger } from 'pino';
 
 export interface HubProxyOptions {
   /** `http://host:port` or `https://host:port` (443 when no port is given). */
@@ -13,6 +14,7 @@ export interface HubProxyOptions {
   hubToken?: string;
   /** PEM certificates to trust for an https hub, instead of Node's bundled CAs (`--hub-ca`). */
   hubCa?: string;
+  log: Logger;
 }
 
 /** The prefix of the hub's routes on the front: `/api/status` is the hub's `/status`. */
@@ -115,6 +117,7 @@ export class HubProxy {
   }
 
   private unreachable(err: Error): string {
+    this.options.log.warn({ hub: this.options.hubUrl, err: (err as NodeJS.ErrnoException).code ?? err.message }, 'the hub is unreachable');
     return `cannot reach the hub at ${this.options.hubUrl} (${(err as NodeJS.ErrnoException).code ?? err.message}): is it running? shoal front --hub URL names it`;
   }
 }

@@ -1,10 +1,9 @@
-import type { TargetSelection } from '@shoal/model';
+import { TARGETS_CONFIG_KEY, type TargetSelection } from '@shoal/model';
 import type { V1ConfigMap, V1Secret } from '@kubernetes/client-node';
 import { objectName, type BuildInput } from './build-context.js';
 import { metadata } from './labels.js';
 
-/** The ConfigMap's keys. */
-export const TARGETS_KEY = 'targets.json';
+/** The ConfigMap's keys (targets.json: TARGETS_CONFIG_KEY, which the hub follows). */
 export const SETTINGS_KEY = 'settings.json';
 
 /** The Secrets' keys, one file each in the pods that need them (TOKENS_DIR). */
@@ -25,7 +24,7 @@ export function settingsConfigMap(input: BuildInput): V1ConfigMap {
     metadata: metadata(input, objectName(input, 'config'), 'config'),
     data: {
       [SETTINGS_KEY]: JSON.stringify(input.settings, null, 2) + '\n',
-      [TARGETS_KEY]: JSON.stringify(selection) + '\n',
+      [TARGETS_CONFIG_KEY]: JSON.stringify(selection) + '\n',
     },
   };
 }

@@ -24,6 +24,7 @@ function frontArgs(input: BuildInput): string[] {
     '--hub-token-file', tokenFile('hub'),
     ...(tap.auth.enabled ? ['--token-file', tokenFile('signIn')] : ['--sign-in', 'none', '--allow-unauthenticated']),
     ...(url !== undefined ? ['--public-url', url] : []),
+    '--log-level', input.settings.logLevel,
   ];
 }
 

@@ -3,8 +3,6 @@ import { objectName, type BuildInput } from './build-context.js';
 import { labels, metadata, selectorLabels } from './labels.js';
 import { httpProbe, image, podBasics, resources, restrictedContainer, restrictedPod, tokenFile, tokensVolume } from './pod-parts.js';
 
-const STATE_DIR = '/var/lib/shoal/hub';
-
 /** The hub's arguments to `shoal hub` (its --help): names and workers from the Kubernetes API. */
 function hubArgs(input: BuildInput): string[] {
   const { tap, logLevel } = input.settings;
@@ -19,9 +17,9 @@ function hubArgs(input: BuildInput): string[] {
     '--worker-selector', workers,
     '--worker-port', String(tap.proxy.worker.srvPort),
     '--worker-token-file', tokenFile('worker'),
-    // The selection survives a restart of the container, not of the pod: the hub keeps it in a
-    // file (docs/kubernetes.md says what a ConfigMap store will change).
-    '--state-dir', STATE_DIR,
+    // The selection lives in the installation's ConfigMap (its Role allows that one object): it
+    // survives any restart, and the hub follows a second `shoal tap` or a `helm upgrade`.
+    '--targets-configmap', objectName(input, 'config'),
     '--log-level', logLevel,
   ];
 }
@@ -58,10 +56,10 @@ export function hubDeployment(input: BuildInput): V1Deployment {
               livenessProbe: httpProbe('/health', 'api', 10, 6),
               resources: resources(input.settings.tap.resources.hub),
               securityContext: restrictedContainer(),
-              volumeMounts: [tokens.mount, { name: 'state', mountPath: STATE_DIR }],
+              volumeMounts: [tokens.mount],
             },
           ],
-          volumes: [tokens.volume, { name: 'state', emptyDir: { sizeLimit: '16Mi' } }],
+          volumes: [tokens.volume],
         },
       },
     },

@@ -8,7 +8,14 @@ import type { NamesLogger } from './names-logger.js';
 import type { PodDirectory } from './pod-directory.js';
 
 /** Where the hub's names come from: `--inventory FILE` or `--kubernetes` (docs/hub.md, "Names"). */
-export type NamesSource = { inventory: string } | { kubernetes: KubeConfig | 'default' };
+export type NamesSource = { inventory: string } | { kubernetes: KubeConfig };
+
+/** In a pod: its service account; elsewhere: $KUBECONFIG or ~/.kube/config. */
+export function defaultKubeConfig(): KubeConfig {
+  const config = new KubeConfig();
+  config.loadFromDefault();
+  return config;
+}
 
 export interface HubNames {
   /** Names as of a time, for delivery; the whole table and its changes, for the workers. */
@@ -38,13 +45,7 @@ export async function startHubNames(source: NamesSource, logger: NamesLogger): P
     stopSource = () => inventory.stop();
     directory = inventory;
   } else {
-    let kubeConfig = source.kubernetes;
-    if (kubeConfig === 'default') {
-      kubeConfig = new KubeConfig();
-      // In a pod: the service account; elsewhere: $KUBECONFIG or ~/.kube/config.
-      kubeConfig.loadFromDefault();
-    }
-    const kubernetes = new KubernetesNames({ kubeConfig, history, logger });
+    const kubernetes = new KubernetesNames({ kubeConfig: source.kubernetes, history, logger });
     void kubernetes.start();
     stopSource = () => kubernetes.stop();
     directory = kubernetes;

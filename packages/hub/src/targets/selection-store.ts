@@ -6,13 +6,17 @@ import { parseSelection } from './target-selection.js';
 
 /**
  * Where the hub keeps the target selection between runs, so a restarted hub pushes the workers
- * the same targets. Small on purpose: a file in `--state-dir` now, a ConfigMap in a cluster later.
+ * the same targets. Small on purpose: a file in `--state-dir`, or the installation's ConfigMap in a
+ * cluster (configmap-selection-store.ts), which others may also edit.
  */
 export interface SelectionStore {
   /** The saved selection; undefined when none was saved. Throws HUB_ERR_STATE when it is damaged. */
   load(): Promise<TargetSelection | undefined>;
   /** Saves the selection, whole or not at all. Throws HUB_ERR_STATE when it cannot. */
   save(selection: TargetSelection): Promise<void>;
+  /** Where others may change it too: calls `onChange` with each selection they write, until `stop`. */
+  watch?(onChange: (selection: TargetSelection) => void, onError: (err: Error) => void): void;
+  stop?(): void;
 }
 
 /** The file's name in the state dir. */

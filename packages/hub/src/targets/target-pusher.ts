@@ -81,6 +81,15 @@ export class TargetPusher {
   ) {
     this.pushes = new WorkerPushes(workers, (worker, report) => new TargetStep(worker, this, transport, report, () => options.clock.now()), options, log, 'targets');
     this.unsubscribe = pods.onChange(() => this.refresh());
+    // A store others edit too (the installation's ConfigMap): their selection is pushed as ours.
+    store?.watch?.(
+      (selection) => {
+        if (JSON.stringify(selection) === JSON.stringify(this.selection)) return;
+        log.info({ selection }, 'target selection changed in the store');
+        this.restore(selection);
+      },
+      (err) => log.warn({ err: err.message }, 'target selection store'),
+    );
   }
 
   /** Takes the selection saved before (the hub's start), to push as workers come up. */
@@ -127,6 +136,7 @@ export class TargetPusher {
   }
 
   stop(): void {
+    this.store?.stop?.();
     this.unsubscribe();
     this.pushes.stop();
   }

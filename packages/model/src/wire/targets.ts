@@ -26,6 +26,12 @@ export interface TargetSelection {
   excludedNamespaces: string[];
 }
 
+/**
+ * The key of the installation's ConfigMap that holds the selection (a TargetSelection as JSON):
+ * written by `shoal tap` and the chart, kept and followed by the hub (`--targets-configmap`).
+ */
+export const TARGETS_CONFIG_KEY = 'targets.json';
+
 /** A selected pod, as GET /targets lists it. */
 export interface TargetPod {
   name: string;
