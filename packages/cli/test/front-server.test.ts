@@ -85,7 +85,7 @@ describe('the front server, in this process', () => {
     try {
       const f = await front({ hubUrl: `http://127.0.0.1:${(upstream.address() as net.AddressInfo).port}`, hubToken: 'hub-token' });
       const cookie = await cookieOf(f);
-      const answer = await rawRequest(f.port, `GET /api/anything HTTP/1.1\r\nHost: 127.0.0.1:${f.port}\r\nCookie: ${cookie}\r\nOrigin: ${f.url}\r\nX-Shoal-Client: someone-else`);
+      const answer = await rawRequest(f.port, `GET /api/anything HTTP/1.1\r\nHost: 127.0.0.1:${f.port}\r\nCookie: ${cookie}\r\nOrigin: ${f.url}\r\nX-Shoal-Client: someone-else\r\nX-Shoal-Token: a-guess`);
       assert.equal(answer.status, 200);
       assert.equal(answer.body, 'ok');
       assert.equal(answer.headers['x-end'], 'kept');
@@ -99,6 +99,7 @@ describe('the front server, in this process', () => {
       assert.match(sent, /^get \/anything http\/1\.1\r\n/);
       assert.match(sent, /\r\nauthorization: bearer hub-token\r\n/);
       assert.doesNotMatch(sent, /\r\n(cookie|origin):/, "the front's cookie and the page's Origin stay at the front");
+      assert.doesNotMatch(sent, /\r\nx-shoal-token:/, 'a token the page sends never overrides the hub token');
       // The hub's per-client bounds count sessions: the front names each (by a hash of its id,
       // never the id), and a caller cannot name itself.
       const client = /\r\nx-shoal-client: ([^\r]*)\r\n/.exec(sent)?.[1];

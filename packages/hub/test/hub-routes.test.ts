@@ -156,6 +156,9 @@ describe('hub with a client token', () => {
     assert.equal(refused.status, 401);
     assert.equal(refused.body.error.code, 'HUB_ERR_UNAUTHORIZED');
     assert.equal((await getJson(c.hubBase, '/status', { authorization: 'Bearer hub-secret' })).status, 200);
+    // Through the API server's service proxy, which removes Authorization: the token's own header.
+    assert.equal((await getJson(c.hubBase, '/status', { 'x-shoal-token': 'hub-secret' })).status, 200);
+    assert.equal((await getJson(c.hubBase, '/status', { 'x-shoal-token': 'wrong', authorization: 'Bearer hub-secret' })).status, 401);
     assert.equal((await getJson(c.hubBase, '/health')).status, 200);
     const socket = new FeedSocket(c.hub.port, '?q=');
     await assert.rejects(socket.opened());

@@ -51,7 +51,17 @@ export class TokenCheck {
 }
 
 /**
- * Checks `Authorization: Bearer <token>` (TokenCheck on bearerToken). Without an expected token
+ * The same token in a header of its own, for calls through the Kubernetes API server's service
+ * proxy: the API server authenticates the caller by `Authorization` and removes that header
+ * before it proxies (k8s.io/apiserver, filters/authentication.go), so a token for the service
+ * behind it has to travel in another header. Browsers never send it by themselves, and a page of
+ * another origin cannot add it without a CORS preflight, which the services do not answer.
+ */
+export const TOKEN_HEADER = 'x-shoal-token';
+
+/**
+ * Checks `Authorization: Bearer <token>`, or TOKEN_HEADER when a request carries it (TokenCheck
+ * on either). Without an expected token
  * (`undefined`) every caller is allowed: the hub's `--allow-unauthenticated`, or a loopback-only
  * hub without `--token-file`.
  */
@@ -67,8 +77,10 @@ export class BearerCheck {
     return this.check === undefined;
   }
 
-  allows(header: string | undefined): boolean {
-    return this.check === undefined || this.check.matches(bearerToken(header));
+  allows(headers: IncomingHttpHeaders): boolean {
+    if (this.check === undefined) return true;
+    const own = headers[TOKEN_HEADER];
+    return this.check.matches(own !== undefined ? (Array.isArray(own) ? undefined : own) : bearerToken(headers.authorization));
   }
 }
 

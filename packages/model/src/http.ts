@@ -150,6 +150,6 @@ export function jsonApi(options: JsonApiOptions): JsonApi {
   };
 }
 
-export { BearerCheck, OriginCheck, TokenCheck, bearerToken, isLoopbackHost, normaliseOrigin } from './api-guard.js';
+export { BearerCheck, OriginCheck, TOKEN_HEADER, TokenCheck, bearerToken, isLoopbackHost, normaliseOrigin } from './api-guard.js';
 /** Backpressure for streamed answers (a pcap export): one drain wait at a time. */
 export { drained } from './response-drain.js';

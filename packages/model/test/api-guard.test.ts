@@ -31,25 +31,32 @@ describe('BearerCheck', () => {
   const check = new BearerCheck('s3cret');
 
   it('allows the right token only', () => {
-    assert.equal(check.allows('Bearer s3cret'), true);
-    assert.equal(check.allows('bearer  s3cret '), true);
-    assert.equal(check.allows('Bearer s3cre'), false);
-    assert.equal(check.allows('Bearer s3cret2'), false);
-    assert.equal(check.allows('s3cret'), false);
-    assert.equal(check.allows(undefined), false);
+    assert.equal(check.allows({ authorization: 'Bearer s3cret' }), true);
+    assert.equal(check.allows({ authorization: 'bearer  s3cret ' }), true);
+    assert.equal(check.allows({ authorization: 'Bearer s3cre' }), false);
+    assert.equal(check.allows({ authorization: 'Bearer s3cret2' }), false);
+    assert.equal(check.allows({ authorization: 's3cret' }), false);
+    assert.equal(check.allows({}), false);
     assert.equal(check.open, false);
+  });
+
+  it('takes the token from X-Shoal-Token too (the API server removes Authorization before it proxies), and that header wins', () => {
+    assert.equal(check.allows({ 'x-shoal-token': 's3cret' }), true);
+    assert.equal(check.allows({ 'x-shoal-token': 's3cre' }), false);
+    assert.equal(check.allows({ 'x-shoal-token': 'wrong', authorization: 'Bearer s3cret' }), false);
+    assert.equal(check.allows({ 'x-shoal-token': ['s3cret', 's3cret'] }), false);
   });
 
   it('an empty expected token still needs the header', () => {
     const empty = new BearerCheck('');
-    assert.equal(empty.allows(undefined), false);
-    assert.equal(empty.allows('Bearer '), true);
+    assert.equal(empty.allows({}), false);
+    assert.equal(empty.allows({ authorization: 'Bearer ' }), true);
   });
 
   it('without a token everything is allowed (a loopback hub without --token-file)', () => {
     const open = new BearerCheck(undefined);
     assert.equal(open.open, true);
-    assert.equal(open.allows(undefined), true);
+    assert.equal(open.allows({}), true);
   });
 });
 

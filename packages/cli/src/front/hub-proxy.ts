@@ -2,6 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { CLIENT_ID_HEADER, ErrorCodes } from '@shoal/model';
+import { TOKEN_HEADER } from '@shoal/model/http';
 import { endToEndHeaders, endToEndRawHeaders } from './hop-by-hop.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import { sendFrontError, refuseUpgrade } from './front-errors.js';
@@ -26,7 +27,7 @@ export const API_PREFIX = '/api/';
  * Origin, which the front has checked already and which names the front, not the hub, and a
  * client name the front sets itself (a caller's own would dodge the hub's per-client bounds).
  */
-const FRONT_ONLY_REQUEST = ['host', 'authorization', 'cookie', 'origin', CLIENT_ID_HEADER];
+const FRONT_ONLY_REQUEST = ['host', 'authorization', TOKEN_HEADER, 'cookie', 'origin', CLIENT_ID_HEADER];
 /** The front's own security headers replace any the hub sent. */
 const FRONT_ONLY_RESPONSE = Object.keys(SECURITY_HEADERS);
 

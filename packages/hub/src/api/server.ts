@@ -89,7 +89,7 @@ export function createHubServer(ctx: ApiContext): Server {
       method(req, free[0]);
       return free[1](req, res, url);
     }
-    if (!auth.allows(req.headers.authorization)) throw UNAUTHORIZED;
+    if (!auth.allows(req.headers)) throw UNAUTHORIZED;
     const known = guarded[path];
     if (known !== undefined) {
       method(req, known[0]);
@@ -111,7 +111,7 @@ export function createHubServer(ctx: ApiContext): Server {
     const url = new URL(req.url ?? '/', 'http://hub');
     const refused = originError(req);
     if (refused !== undefined) return refuseUpgrade(socket, refused);
-    if (!auth.allows(req.headers.authorization)) return refuseUpgrade(socket, UNAUTHORIZED);
+    if (!auth.allows(req.headers)) return refuseUpgrade(socket, UNAUTHORIZED);
     if (url.pathname !== '/ws') return refuseUpgrade(socket, notFound(url.pathname));
     wss.handleUpgrade(req, socket, head, (ws) => serveHubFeed(feeds, ws, req, url.searchParams, ctx.feedRoute, ctx.sockets, log));
   });

@@ -80,7 +80,7 @@ export function createApiServer(core: WorkerCore, token: string, allowedOrigins:
     const free = open[path];
     if (free !== undefined) return handlerFor(req, free)(req, res, url);
     // Nothing past this point, not even a 404, is served without the token.
-    if (!auth.allows(req.headers.authorization)) throw UNAUTHORIZED;
+    if (!auth.allows(req.headers)) throw UNAUTHORIZED;
     const known = guarded[path];
     if (known !== undefined) return handlerFor(req, known)(req, res, url);
     if (path.startsWith('/entries/') && path.length > '/entries/'.length) {
@@ -98,7 +98,7 @@ export function createApiServer(core: WorkerCore, token: string, allowedOrigins:
     const url = new URL(req.url ?? '/', 'http://worker');
     const refused = originError(req);
     if (refused !== undefined) return refuseUpgrade(socket, refused);
-    if (!auth.allows(req.headers.authorization)) return refuseUpgrade(socket, UNAUTHORIZED);
+    if (!auth.allows(req.headers)) return refuseUpgrade(socket, UNAUTHORIZED);
     if (url.pathname !== '/ws') return refuseUpgrade(socket, notFound(url.pathname));
     const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
     wss.handleUpgrade(req, socket, head, (ws) => serveFeed(core, ws, url.searchParams, peer));
