@@ -15,10 +15,10 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { V1Container, V1DaemonSet, V1Deployment, V1Secret } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Container, V1DaemonSet, V1Deployment, V1Secret } from '@kubernetes/client-node';
 import { buildObjects, newClusterTokens, settingsFrom, SHOAL_VERSION, type BuiltObject } from '@shoal/deploy';
 import { waitFor } from '@shoal/testkit';
-import { K8sTestApiServer, node, pod } from '@shoal/testkit/k8s';
+import { K8sTestApiServer, namespace, node, pod } from '@shoal/testkit/k8s';
 import { kubeconfig, startListening, stop } from './helpers/listening-shoal.js';
 
 const NAMESPACE = 'tools';
@@ -89,6 +89,9 @@ describe('the objects run', () => {
     // A pod of another installation's workers is not this hub's worker.
     api!.put('pods', pod('other-worker-abcde', '127.0.0.2', { namespace: NAMESPACE, node: 'k8s-node-2', labels: { ...workerPod.metadata!.labels!, 'app.kubernetes.io/instance': 'other' }, hostNetwork: true }));
 
+    // The settings ConfigMap as the installer applies it: the hub keeps its selection there.
+    api!.put('namespaces', namespace(NAMESPACE));
+    api!.put('configmaps', find<V1ConfigMap>(built, 'ConfigMap', 'shoal-config') as never);
     const hubContainer = find<V1Deployment>(built, 'Deployment', 'shoal-hub').spec!.template.spec!.containers[0]!;
     const hub = await startListening(runnable(hubContainer, built, { '--host': '127.0.0.1', '--port': '0' }), { KUBECONFIG: join(dir, 'kubeconfig') });
     children.push(hub.child);
@@ -97,6 +100,8 @@ describe('the objects run', () => {
     const workers = async () => ((await (await fetch(`http://127.0.0.1:${hub.port}/status`, { headers: hubHeaders })).json()) as { workers: { name: string; up: boolean; pod: string | null }[] }).workers;
     await waitFor(() => `the hub to reach the worker with its token: ${hub.log()}`, async () => (await workers()).some((w) => w.name === 'k8s-node' && w.up), 15_000);
     assert.deepEqual((await workers()).map((w) => [w.name, w.pod]), [['k8s-node', `${NAMESPACE}/shoal-worker-abcde`]]);
+    const targets = (await (await fetch(`http://127.0.0.1:${hub.port}/targets`, { headers: hubHeaders })).json()) as { selection: unknown };
+    assert.deepEqual(targets.selection, { podRegex: '.*', namespaces: [], excludedNamespaces: [] }, "the selection from the ConfigMap's targets.json");
 
     const frontContainer = find<V1Deployment>(built, 'Deployment', 'shoal-front').spec!.template.spec!.containers[0]!;
     const front = await startListening(runnable(frontContainer, built, { '--host': '127.0.0.1', '--port': '0', '--hub': `http://127.0.0.1:${hub.port}` }), {}, /the dashboard on http:\/\/127\.0\.0\.1:(\d+)/);
