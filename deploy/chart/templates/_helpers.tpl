@@ -70,6 +70,23 @@ imagePullSecrets:
 {{- end }}
 {{- end }}
 
+{{- /*
+Where users reach the dashboard through the Ingress (front.ts publicUrl): https when the
+Ingress's TLS covers its host. Empty without an Ingress.
+*/ -}}
+{{- define "shoal.publicUrl" -}}
+{{- $ingress := .Values.tap.ingress -}}
+{{- if $ingress.enabled -}}
+{{- $secure := false -}}
+{{- range $ingress.tls -}}
+{{- if has $ingress.host (.hosts | default list) -}}
+{{- $secure = true -}}
+{{- end -}}
+{{- end -}}
+{{ ternary "https" "http" $secure }}://{{ $ingress.host }}
+{{- end -}}
+{{- end }}
+
 {{- /* A token file in the pod (pod-parts.ts tokenFile). */ -}}
 {{- define "shoal.tokenFile" -}}
 /var/run/secrets/shoal/{{ . }}

@@ -146,3 +146,32 @@ describe('kubectl reads the rendered objects', () => {
     });
   }
 });
+
+describe('NOTES.txt', () => {
+  it('says how to open the dashboard and where the sign-in token is, naming objects the chart made', async (t) => {
+    const helm = helmPath();
+    if (helm === undefined) return t.skip('no helm in .tools/bin (make tools fetches it)');
+    const r = await runHelm(helm, ['install', 'capture', CHART_DIR, '--namespace', 'tools', '--dry-run=client']);
+    assert.equal(r.code, 0, r.stderr);
+    const notes = r.stdout.slice(r.stdout.indexOf('NOTES:'));
+    const rendered = (await helmTemplate(helm, 'capture', 'tools', [])).rendered.map((x) => x.object as { kind: string; metadata: { name: string }; spec?: { ports?: { port: number }[] }; stringData?: Record<string, string> });
+    const port = /kubectl port-forward -n tools service\/(\S+) 8899:(\d+)/.exec(notes);
+    assert.ok(port !== null, notes);
+    const service = rendered.find((o) => o.kind === 'Service' && o.metadata.name === port[1]);
+    assert.ok(service?.spec?.ports?.some((p) => p.port === Number(port[2])), `the Service ${port[1]} has port ${port[2]}`);
+    const secret = /kubectl get secret -n tools (\S+) -o jsonpath='\{\.data\.([a-z-]+)\}' \| base64 -d/.exec(notes);
+    assert.ok(secret !== null, notes);
+    assert.ok(rendered.find((o) => o.kind === 'Secret' && o.metadata.name === secret[1])?.stringData?.[secret[2]!] !== undefined, `the Secret ${secret[1]} holds ${secret[2]}`);
+    assert.match(notes, /shoal proxy --set tap\.release\.name=capture --set tap\.release\.namespace=tools/);
+  });
+
+  it('without the sign-in it says the dashboard is open; with an Ingress it gives its URL', async (t) => {
+    const helm = helmPath();
+    if (helm === undefined) return t.skip('no helm in .tools/bin (make tools fetches it)');
+    const r = await runHelm(helm, ['install', 'shoal', CHART_DIR, '--dry-run=client', '--set', 'tap.auth.enabled=false', '--set', 'tap.ingress.enabled=true', '--set', 'tap.ingress.host=shoal.example', '--set-json', 'tap.ingress.tls=[{"hosts":["shoal.example"]}]']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /anyone who reaches the dashboard sees all captured traffic/);
+    assert.doesNotMatch(r.stdout, /kubectl get secret/);
+    assert.match(r.stdout, /through the Ingress: https:\/\/shoal\.example\//);
+  });
+});

@@ -195,16 +195,18 @@ const QUANTITY = '[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?';
 const ZERO: JsonSchema = { pattern: '^0+(\\.0+)?[A-Za-z]*$' };
 
 /**
- * A memory or storage size: whole bytes, at least `min` bytes; empty means unset when `optional`.
- * The schema refuses zero but cannot say "at least `min`": the chart checks tap.storageLimit's.
+ * A memory or storage size in whole-byte units, not zero; at least `min` bytes when given;
+ * empty means unset when `optional`. The schema says all but the minimum: the chart checks
+ * tap.storageLimit's when it renders.
  */
-export function bytes(optional: boolean, min = 1): SettingKind<string> {
+export function bytes(optional: boolean, min?: number): SettingKind<string> {
   return text(`a size such as 500Mi or 2Gi${optional ? ', or empty for none' : ''}`, {
     check(t) {
       if (optional && t === '') return t;
       const value = quantityValue(t);
       if (value === undefined || t.endsWith('m')) throw new Error(`it must be a size such as 500Mi, 2Gi or 1000000 (bytes), got '${t}'`);
-      if (value < min) throw new Error(`it must be at least ${min} bytes, got '${t}'`);
+      if (value === 0) throw new Error(`it must not be zero${optional ? ' (empty for none)' : ''}, got '${t}'`);
+      if (min !== undefined && value < min) throw new Error(`it must be at least ${min} bytes, got '${t}'`);
       return t;
     },
     schema: { pattern: optional ? `^(${BYTES})?$` : `^${BYTES}$`, not: ZERO },
