@@ -71,7 +71,7 @@ export function readSettingsYaml(text: string, source: string): Settings {
     throw new ShoalError('CLI_ERR_USAGE', `${source} line ${line}: ${message}`);
   };
   const error = doc.errors[0];
-  if (error !== undefined) fail(error.linePos?.[0].line ?? 1, `not YAML: ${error.message}`);
+  if (error !== undefined) fail(lines.linePos(error.pos[0]).line, `not YAML: ${error.message}`);
   const settings = defaultSettings();
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return settings;
   const known = groups();
