@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { helmPath, runHelm } from '@shoal/testkit/helm';
+import { validateKubernetesObject } from '@shoal/testkit/k8s-validate';
 import { kubectlDryRun, kubectlPath } from '@shoal/testkit/kubectl';
 import { builderObjects, byFile, CHART_DIR, helmArgs, helmTemplate, tokensOf, withoutTokens, type Values } from './helpers/chart.js';
 
@@ -84,7 +85,7 @@ const VARIANTS: { name: string; release: string; namespace: string; values: Valu
 
 describe('helm template equals the builder', () => {
   for (const v of VARIANTS) {
-    it(`${v.name}: the same objects, field for field, from templates of the builder's file names`, async (t) => {
+    it(`${v.name}: the same objects, field for field, from templates of the builder's file names, each valid for its kind`, async (t) => {
       const helm = helmPath();
       if (helm === undefined) return t.skip('no helm in .tools/bin (make tools fetches it)');
       const { rendered } = await helmTemplate(helm, v.release, v.namespace, helmArgs(v.values));
@@ -93,6 +94,7 @@ describe('helm template equals the builder', () => {
       const chart = withoutTokens(byFile(rendered));
       const builder = withoutTokens(expected);
       for (let i = 0; i < builder.length; i++) assert.deepEqual(chart[i], builder[i], builder[i]!.file);
+      for (const r of rendered) validateKubernetesObject(r.object);
     });
   }
 
