@@ -5,14 +5,17 @@
  * template file of the builder's file name. `helm lint` passes; kubectl reads the output. All with
  * the real helm (v4) and kubectl of `make tools`, offline. The tokens are the one difference: the
  * chart makes them at install and keeps them on upgrade (lookup), and `helm template` has no
- * cluster, so their values alone are blanked before comparing.
+ * cluster, so their values alone are blanked before comparing. That an upgrade keeps them is shown
+ * with `--dry-run=server` against a loopback stand-in answering the reads Helm makes (no API
+ * server can run here).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { helmPath, runHelm } from '@shoal/testkit/helm';
 import { validateKubernetesObject } from '@shoal/testkit/k8s-validate';
 import { kubectlDryRun, kubectlPath } from '@shoal/testkit/kubectl';
-import { builderObjects, byFile, CHART_DIR, helmArgs, helmTemplate, tokensOf, withoutTokens, type Values } from './helpers/chart.js';
+import { builderObjects, byFile, CHART_DIR, helmArgs, helmTemplate, tokensOf, withoutTokens, type Rendered, type Values } from './helpers/chart.js';
+import { withInstalledSecrets } from './helpers/installed-secrets.js';
 
 /** Between them, every optional object and every branch of the templates, on and off. */
 const VARIANTS: { name: string; release: string; namespace: string; values: Values }[] = [
@@ -106,6 +109,24 @@ describe('helm template equals the builder', () => {
     assert.equal(tokens.length, 6, 'hub, worker and sign-in tokens, twice');
     for (const token of tokens) assert.match(token, /^[A-Za-z0-9]{43}$/);
     assert.equal(new Set(tokens).size, 6, 'no token repeats');
+  });
+
+  it('an upgrade keeps the installed tokens: lookup reads them back from the Secrets (helm template --dry-run=server)', async (t) => {
+    const helm = helmPath();
+    if (helm === undefined) return t.skip('no helm in .tools/bin (make tools fetches it)');
+    const installed = { 'capture-tokens': { 'hub-token': 'installed-hub-token', 'worker-token': 'installed-worker-token' }, 'capture-sign-in': { 'sign-in-token': 'installed-sign-in-token' } };
+    const secrets = (rendered: Rendered[]) => Object.fromEntries(rendered.filter((r) => r.object['kind'] === 'Secret').map((r) => [(r.object['metadata'] as { name: string }).name, r.object['stringData']]));
+    const upgraded = await withInstalledSecrets('capture', 'tools', installed, (kubeconfig) =>
+      helmTemplate(helm, 'capture', 'tools', ['--dry-run=server', '--disable-openapi-validation', '--kubeconfig', kubeconfig]),
+    );
+    assert.deepEqual(secrets(upgraded.rendered), installed);
+    assert.deepEqual(withoutTokens(byFile(upgraded.rendered)), withoutTokens(builderObjects('capture', 'tools', {})), 'nothing else differs');
+    // A Secret not there yet (the sign-in turned on later) gets a new token; the other keeps its own.
+    const partly = await withInstalledSecrets('capture', 'tools', { 'capture-tokens': installed['capture-tokens'] }, (kubeconfig) =>
+      helmTemplate(helm, 'capture', 'tools', ['--dry-run=server', '--disable-openapi-validation', '--kubeconfig', kubeconfig]),
+    );
+    assert.deepEqual(secrets(partly.rendered)['capture-tokens'], installed['capture-tokens']);
+    assert.match((secrets(partly.rendered)['capture-sign-in'] as Record<string, string>)['sign-in-token']!, /^[A-Za-z0-9]{43}$/);
   });
 
   it('the release\'s name and namespace are Helm\'s: tap.release.* in the values change nothing', async (t) => {

@@ -42,7 +42,8 @@ const GROUPS: Record<string, { kind: string; name: string; namespaced: boolean }
   ],
 };
 
-function discovery(path: string): unknown {
+/** The discovery answer at `path` (/api, /apis, /api/v1, /apis/GROUP/VERSION), or undefined. */
+export function discovery(path: string): unknown {
   if (path === '/api') return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] };
   if (path === '/apis') {
     const groups = Object.keys(GROUPS).filter((gv) => gv.includes('/')).map((gv) => {
