@@ -153,7 +153,7 @@ export const hostName: TextRule = dnsSubdomain('the host', true);
  * Service names are RFC 1035 labels of 63 at most, so 48 is left for the release name, which
  * starts with a letter.
  */
-export const RELEASE_NAME_MAX = 48;
+const RELEASE_NAME_MAX = 48;
 
 const releaseLabel = dnsLabel('the release name', RELEASE_NAME_MAX);
 export const releaseNameKind = text('a name, letters first, 48 at most', {
