@@ -49,6 +49,11 @@ const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/local.js')).localCommand,
   },
   {
+    name: 'config',
+    summary: 'print the settings in effect, writing ~/.shoal/config.yaml (every key, its default) if missing',
+    load: async () => (await import('./commands/config.js')).configCommand,
+  },
+  {
     name: 'manifests',
     summary: 'print the Kubernetes objects of an installation (what shoal tap applies) as YAML',
     load: async () => (await import('./commands/manifests.js')).manifestsCommand,
@@ -74,6 +79,9 @@ function help(): string {
     'Options:',
     '  -h, --help     show help (also: shoal <command> --help)',
     '  -V, --version  print the version',
+    '',
+    'Settings of an installation (shoal manifests): ~/.shoal/config.yaml, which shoal config writes',
+    '($SHOAL_CONFIG or --config PATH name another file), then --set key=value.',
   ];
   return lines.join('\n') + '\n';
 }

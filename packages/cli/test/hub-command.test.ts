@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { waitFor } from '@shoal/testkit';
 import { K8sTestApiServer, node, pod } from '@shoal/testkit/k8s';
-import { kubeconfig, startListening, stop } from './helpers/listening-shoal.js';
+import { startListening, stop } from './helpers/listening-shoal.js';
 import { shoal } from './helpers/run-shoal.js';
 
 interface Status {
@@ -98,7 +98,7 @@ describe('shoal hub (command line)', () => {
       api.put('nodes', node('k8s-node', '192.168.1.10'));
       const labels = { 'app.kubernetes.io/name': 'shoal', 'app.kubernetes.io/component': 'worker' };
       api.put('pods', pod('shoal-worker-x1', '127.0.0.1', { namespace: 'observability', node: 'k8s-node', labels }));
-      fs.writeFileSync(join(dir, 'kubeconfig'), kubeconfig(api), { mode: 0o600 });
+      fs.writeFileSync(join(dir, 'kubeconfig'), api.kubeconfigYaml(), { mode: 0o600 });
 
       const args = ['hub', '--port', '0', '--host', '127.0.0.1', '--kubernetes', '--worker-namespace', 'observability', '--worker-port', String(worker.port), '--worker-token-file', tokenFile];
       const hub = await startListening(args, { KUBECONFIG: join(dir, 'kubeconfig') });

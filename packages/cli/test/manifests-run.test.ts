@@ -19,7 +19,7 @@ import type { V1ConfigMap, V1Container, V1DaemonSet, V1Deployment, V1Secret } fr
 import { buildObjects, newClusterTokens, settingsFrom, SHOAL_VERSION, type BuiltObject } from '@shoal/deploy';
 import { waitFor } from '@shoal/testkit';
 import { K8sTestApiServer, namespace, node, pod } from '@shoal/testkit/k8s';
-import { kubeconfig, startListening, stop } from './helpers/listening-shoal.js';
+import { startListening, stop } from './helpers/listening-shoal.js';
 
 const NAMESPACE = 'tools';
 const tokens = newClusterTokens();
@@ -42,7 +42,7 @@ let api: K8sTestApiServer | undefined;
 before(async () => {
   dir = fs.mkdtempSync(join(tmpdir(), 'shoal-manifests-run-'));
   api = await K8sTestApiServer.start();
-  fs.writeFileSync(join(dir, 'kubeconfig'), kubeconfig(api), { mode: 0o600 });
+  fs.writeFileSync(join(dir, 'kubeconfig'), api.kubeconfigYaml(), { mode: 0o600 });
 });
 
 after(async () => {

@@ -11,3 +11,6 @@ export type { Settings } from './settings/settings.js';
 export { newClusterTokens } from './tokens.js';
 export { SHOAL_VERSION } from './version.js';
 export { objectsYaml, objectYaml } from './yaml-output.js';
+export { readSettingsYaml, settingsYaml } from './settings/settings-file.js';
+export { settingsSchema } from './settings/settings-schema.js';
+export type { JsonSchema } from './settings/json-schema.js';

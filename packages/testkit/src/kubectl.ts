@@ -1,18 +1,15 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { discoveryDocument } from './k8s-api/discovery.js';
+import { toolPath } from './tools.js';
 
-/**
- * The real kubectl, from the tools folder `make tools` fills (Makefile: static binaries from an
- * npm package, fetched once); undefined when it is not there.
- */
+/** The real kubectl (`make tools`); undefined when it is not there. */
 export function kubectlPath(): string | undefined {
-  const path = new URL('../../../.tools/bin/kubectl', import.meta.url).pathname;
-  return existsSync(path) ? path : undefined;
+  return toolPath('kubectl');
 }
 
 /**

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildObjects, newClusterTokens, objectsYaml, objectYaml, SETTING_KEYS, settingsFrom, SHOAL_VERSION, defaultSettings, settingValue } from '@shoal/deploy';
+import { buildObjects, newClusterTokens, objectsYaml, objectYaml, SETTING_KEYS, SHOAL_VERSION, defaultSettings, settingValue } from '@shoal/deploy';
 import { ShoalError } from '@shoal/model';
 import type { Command } from '../command.js';
 import { parseCommandLine } from '../command-line.js';
 import { EXIT_OK } from '../exit-codes.js';
+import { loadSettings, SETTINGS_OPTIONS } from '../load-settings.js';
 import { usageError } from '../usage-error.js';
 
 /** Every key and its default, for the help (docs/cli.md says what each takes and means). */
@@ -17,7 +18,7 @@ function keyLines(): string {
   }).join('\n');
 }
 
-const usage = `Usage: shoal manifests [-o DIR] [--set key=value]...
+const usage = `Usage: shoal manifests [-o DIR] [--config PATH] [--set key=value]...
 
 Prints the Kubernetes objects of a Shoal installation, the ones shoal tap applies, as YAML:
 service accounts and their rights, the settings and tokens, the hub, the front, the workers, the
@@ -27,17 +28,22 @@ The two Secrets get new random tokens on every run (the workers' and the hub's A
 the dashboard's sign-in token): keep the output private, and apply it once; an installation
 keeps its tokens when upgraded.
 
+The settings are the config file's (~/.shoal/config.yaml, which shoal config writes; the
+defaults without one), then --set.
+
 Options:
   -o, --output-dir DIR  write one file per object into DIR, named in install order
                         (01-hub-service-account.yaml, …); DIR must be new or empty.
                         Default: one multi-document YAML stream on stdout
+  --config PATH         the config file (default: $SHOAL_CONFIG if set, else
+                        ~/.shoal/config.yaml); named here, it must exist
   --set KEY=VALUE       change a setting (repeatable; a later one wins): lists are a,b,c,
                         JSON values as Helm's --set-json; docs/cli.md says what each takes
 
 Settings and their defaults (Kubeshark's Helm value names):
 ${keyLines()}
 
-Exit codes: 0 written; 1 DIR cannot be written; 2 bad command line or setting.
+Exit codes: 0 written; 1 DIR cannot be written; 2 bad command line, setting or config file.
 `;
 
 function writeFiles(dir: string, files: { file: string; text: string }[]): void {
@@ -62,14 +68,14 @@ async function run(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
+      ...SETTINGS_OPTIONS,
       'output-dir': { type: 'string', short: 'o' },
-      set: { type: 'string', multiple: true },
     },
   });
   if (positionals.length > 0) throw usageError(`takes no arguments, got '${positionals[0]}' (settings go in --set key=value)`);
   const dir = values['output-dir'];
   if (dir === '') throw usageError('--output-dir needs a directory');
-  const settings = settingsFrom(values.set ?? []);
+  const settings = loadSettings(values);
   const objects = buildObjects({ settings, tokens: newClusterTokens(), version: SHOAL_VERSION });
   if (dir === undefined) {
     process.stdout.write(objectsYaml(objects));

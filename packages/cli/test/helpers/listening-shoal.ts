@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { waitFor } from '@shoal/testkit';
-import type { K8sTestApiServer } from '@shoal/testkit/k8s';
 import { spawnShoal } from './run-shoal.js';
 
 export interface Listening {
@@ -38,23 +37,4 @@ export async function stop(child: ChildProcess): Promise<number | null> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.kill('SIGTERM');
   return exited;
-}
-
-/**
- * A kubeconfig as kubectl writes it: the test API server, plain HTTP (which the client takes
- * only with insecure-skip-tls-verify, as the helper's own KubeConfig sets it), its bearer token.
- */
-export function kubeconfig(api: K8sTestApiServer): string {
-  return [
-    'apiVersion: v1',
-    'kind: Config',
-    'clusters:',
-    `- name: test\n  cluster:\n    server: ${api.url}\n    insecure-skip-tls-verify: true`,
-    'users:',
-    `- name: test\n  user:\n    token: ${api.token}`,
-    'contexts:',
-    '- name: test\n  context:\n    cluster: test\n    user: test',
-    'current-context: test',
-    '',
-  ].join('\n');
 }

@@ -5,6 +5,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root: this file runs as packages/cli/dist-test/helpers/run-shoal.js. */
@@ -21,20 +22,29 @@ export interface ShoalRun {
 
 /**
  * Starts `node bin/shoal ...args` with the repository root as cwd; the caller reads the pipes.
- * `env` adds to this process's environment (e.g. KUBECONFIG).
+ * `env` adds to this process's environment (e.g. KUBECONFIG); a key given as undefined is
+ * removed from it. The config file is an empty one (SHOAL_CONFIG=/dev/null) unless `env` says
+ * otherwise: the settings of the user running the tests are not the tests'.
  */
-export function spawnShoal(args: string[], env: Record<string, string> = {}): ChildProcess {
+export function spawnShoal(args: string[], env: Record<string, string | undefined> = {}): ChildProcess {
+  const merged: Record<string, string | undefined> = { ...process.env, SHOAL_CONFIG: os.devNull, ...env };
+  for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
   return spawn(process.execPath, [SHOAL_BIN, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
+    env: merged,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
 /** Runs `shoal ...args` to the end. */
 export function shoal(...args: string[]): Promise<ShoalRun> {
+  return shoalWithEnv({}, ...args);
+}
+
+/** Runs `shoal ...args` to the end with `env` (as spawnShoal's). */
+export function shoalWithEnv(env: Record<string, string | undefined>, ...args: string[]): Promise<ShoalRun> {
   return new Promise((resolve, reject) => {
-    const child = spawnShoal(args);
+    const child = spawnShoal(args, env);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout!.on('data', (d: Buffer) => out.push(d));

@@ -10,6 +10,16 @@ export const SETTINGS_KEY = 'settings.json';
 export const TOKEN_KEYS = { worker: 'worker-token', hub: 'hub-token', signIn: 'sign-in-token' } as const;
 
 /**
+ * JSON on one line with every object's keys sorted: what the chart's template writes (Helm's
+ * toRawJson; Go's encoder sorts map keys), so both make the same bytes.
+ */
+function sortedJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
+/**
  * The installation's settings and the hub's target selection: `targets.json` is the body of the
  * hub's PUT /targets (`tap.regex`, `tap.namespaces`, `tap.excludedNamespaces`), `settings.json`
  * every setting as installed, so `shoal tap` and `shoal version` can tell what runs. No secret is
@@ -23,8 +33,8 @@ export function settingsConfigMap(input: BuildInput): V1ConfigMap {
     kind: 'ConfigMap',
     metadata: metadata(input, objectName(input, 'config'), 'config'),
     data: {
-      [SETTINGS_KEY]: JSON.stringify(input.settings, null, 2) + '\n',
-      [TARGETS_CONFIG_KEY]: JSON.stringify(selection) + '\n',
+      [SETTINGS_KEY]: sortedJson(input.settings) + '\n',
+      [TARGETS_CONFIG_KEY]: sortedJson(selection) + '\n',
     },
   };
 }

@@ -1,27 +1,45 @@
 import type { V1IngressTLS, V1NodeSelectorRequirement, V1NodeSelectorTerm, V1Toleration } from '@kubernetes/client-node';
+import type { JsonSchema } from './json-schema.js';
 
 /**
  * Checks of the settings given as JSON (`--set 'tap.tolerations.workers=[…]'`, as Helm's
- * `--set-json`): the shapes of the Kubernetes API fields they become (core/v1 Toleration,
- * NodeSelectorTerm; networking/v1 IngressTLS), so a mistake is named at `--set` rather than by
- * the API server. Each check throws an Error whose message says where (`[0].operator`) and what.
+ * `--set-json`, or a list in the config file): the shapes of the Kubernetes API fields they
+ * become (core/v1 Toleration, NodeSelectorTerm; networking/v1 IngressTLS), so a mistake is named
+ * at `--set` rather than by the API server. Each shape checks a value, throwing an Error whose
+ * message says where (`[0].operator`) and what, and says the same as a JSON Schema (the chart's
+ * values.schema.json), so the CLI and Helm refuse the same values.
  */
-type Check<T> = (value: unknown, at: string) => T;
+export interface Shape<T> {
+  check(value: unknown, at: string): T;
+  schema: JsonSchema;
+}
 
 function fail(at: string, wanted: string, value: unknown): never {
   throw new Error(`${at === '' ? 'the value' : at} must be ${wanted}, got ${JSON.stringify(value)}`);
 }
 
-const text: Check<string> = (v, at) => (typeof v === 'string' ? v : fail(at, 'a string', v));
+const text: Shape<string> = {
+  check: (v, at) => (typeof v === 'string' ? v : fail(at, 'a string', v)),
+  schema: { type: 'string' },
+};
 
-function oneOf<T extends string>(...values: T[]): Check<T> {
-  return (v, at) => (values.includes(v as T) ? (v as T) : fail(at, `one of ${values.join(', ')}`, v));
+function oneOf<T extends string>(...values: T[]): Shape<T> {
+  return {
+    check: (v, at) => (values.includes(v as T) ? (v as T) : fail(at, `one of ${values.join(', ')}`, v)),
+    schema: { type: 'string', enum: values },
+  };
 }
 
-const wholeNumber: Check<number> = (v, at) => (Number.isSafeInteger(v) ? (v as number) : fail(at, 'a whole number', v));
+const wholeNumber: Shape<number> = {
+  check: (v, at) => (Number.isSafeInteger(v) ? (v as number) : fail(at, 'a whole number', v)),
+  schema: { type: 'integer' },
+};
 
-function listOf<T>(item: Check<T>): Check<T[]> {
-  return (v, at) => (Array.isArray(v) ? v.map((x, i) => item(x, `${at}[${i}]`)) : fail(at, 'a JSON array', v));
+function listOf<T>(item: Shape<T>): Shape<T[]> {
+  return {
+    check: (v, at) => (Array.isArray(v) ? v.map((x, i) => item.check(x, `${at}[${i}]`)) : fail(at, 'a JSON array', v)),
+    schema: { type: 'array', items: item.schema },
+  };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -29,28 +47,40 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** An object with only the named fields, each optional unless listed in `required`. */
-function fields<T extends object>(checks: { [K in keyof T]-?: Check<T[K]> }, required: (keyof T)[] = []): Check<T> {
-  return (v, at) => {
-    if (!isRecord(v)) fail(at, 'a JSON object', v);
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(v)) {
-      const check = (checks as Record<string, Check<unknown>>)[key];
-      if (check === undefined) throw new Error(`${at}.${key} is not a field here; the fields are ${Object.keys(checks).join(', ')}`);
-      out[key] = check(v[key], `${at}.${key}`);
-    }
-    for (const key of required) if (!(key in v)) throw new Error(`${at}.${String(key)} is missing`);
-    return out as T;
+function fields<T extends object>(shapes: { [K in keyof T]-?: Shape<T[K]> }, required: (keyof T & string)[] = []): Shape<T> {
+  const byName = shapes as Record<string, Shape<unknown>>;
+  return {
+    check(v, at) {
+      if (!isRecord(v)) fail(at, 'a JSON object', v);
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(v)) {
+        const shape = byName[key];
+        if (shape === undefined) throw new Error(`${at}.${key} is not a field here; the fields are ${Object.keys(byName).join(', ')}`);
+        out[key] = shape.check(v[key], `${at}.${key}`);
+      }
+      for (const key of required) if (!(key in v)) throw new Error(`${at}.${key} is missing`);
+      return out as T;
+    },
+    schema: {
+      type: 'object',
+      properties: Object.fromEntries(Object.entries(byName).map(([k, s]) => [k, s.schema])),
+      ...(required.length > 0 ? { required: [...required] } : {}),
+      additionalProperties: false,
+    },
   };
 }
 
-function mapOf<T>(value: Check<T>): Check<Record<string, T>> {
-  return (v, at) => {
-    if (!isRecord(v)) fail(at, 'a JSON object', v);
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, value(x, `${at}.${k}`)]));
+function mapOf<T>(value: Shape<T>): Shape<Record<string, T>> {
+  return {
+    check(v, at) {
+      if (!isRecord(v)) fail(at, 'a JSON object', v);
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, value.check(x, `${at}.${k}`)]));
+    },
+    schema: { type: 'object', additionalProperties: value.schema },
   };
 }
 
-export const tolerations: Check<V1Toleration[]> = listOf(
+export const tolerations: Shape<V1Toleration[]> = listOf(
   fields<V1Toleration>({
     key: text,
     operator: oneOf('Exists', 'Equal'),
@@ -65,10 +95,10 @@ const requirement = fields<V1NodeSelectorRequirement>(
   ['key', 'operator'],
 );
 
-export const nodeSelectorTerms: Check<V1NodeSelectorTerm[]> = listOf(
+export const nodeSelectorTerms: Shape<V1NodeSelectorTerm[]> = listOf(
   fields<V1NodeSelectorTerm>({ matchExpressions: listOf(requirement), matchFields: listOf(requirement) }),
 );
 
-export const ingressTls: Check<V1IngressTLS[]> = listOf(fields<V1IngressTLS>({ hosts: listOf(text), secretName: text }));
+export const ingressTls: Shape<V1IngressTLS[]> = listOf(fields<V1IngressTLS>({ hosts: listOf(text), secretName: text }));
 
-export const annotations: Check<Record<string, string>> = mapOf(text);
+export const annotations: Shape<Record<string, string>> = mapOf(text);

@@ -33,6 +33,13 @@ export function settingValue(settings: Settings, key: string): unknown {
   return at[last];
 }
 
+/** Sets a known key to a value its kind has read. */
+export function setValue(settings: Settings, key: string, value: unknown): void {
+  specOf(key);
+  const [at, last] = holder(settings, key);
+  at[last] = value;
+}
+
 /** Applies one `key=value` to `settings`; throws CLI_ERR_USAGE naming the key when it is wrong. */
 export function applySet(settings: Settings, assignment: string): void {
   const eq = assignment.indexOf('=');
@@ -45,13 +52,12 @@ export function applySet(settings: Settings, assignment: string): void {
   } catch (err) {
     throw settingError(`--set ${key}: ${(err as Error).message}`);
   }
-  const [at, last] = holder(settings, key);
-  at[last] = value;
+  setValue(settings, key, value);
 }
 
-/** The defaults with every assignment applied in order (a later one wins, as in Helm). */
-export function settingsFrom(assignments: readonly string[]): Settings {
-  const settings = defaultSettings();
+/** `base` (the defaults unless given) with every assignment applied in order (a later one wins, as in Helm). */
+export function settingsFrom(assignments: readonly string[], base: Settings = defaultSettings()): Settings {
+  const settings = structuredClone(base);
   for (const a of assignments) applySet(settings, a);
   return settings;
 }

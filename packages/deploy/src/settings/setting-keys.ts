@@ -1,5 +1,6 @@
 import * as shapes from './json-shapes.js';
 import {
+  absolutePath,
   boolean,
   bytes,
   cidr,
@@ -69,7 +70,7 @@ export const SETTING_KEYS: readonly SettingSpec[] = [
   spec('tap.ingress.enabled', boolean, 'publish the dashboard through an Ingress'),
   spec('tap.ingress.className', text('an IngressClass name, or empty for the cluster\'s default'), 'the Ingress class'),
   spec('tap.ingress.host', text('a DNS name', hostName), 'the dashboard\'s host name (needed with the Ingress)'),
-  spec('tap.ingress.path', text('a path starting with /', (t) => (t.startsWith('/') ? t : fail(`a path must start with /, got '${t}'`))), 'the path the dashboard is served under'),
+  spec('tap.ingress.path', text('a path starting with /', absolutePath), 'the path the dashboard is served under'),
   spec('tap.ingress.tls', json('[{"hosts": […], "secretName"}]', shapes.ingressTls), 'the Ingress\'s TLS certificates'),
   spec('tap.ingress.annotations', json('{"name": "value"}', shapes.annotations), 'annotations of the Ingress'),
   spec('tap.docker.registry', nonEmpty('a registry and path, e.g. registry.example/shoal'), 'images are <registry>/shoal-<hub|worker|front>:<tag>'),
@@ -82,7 +83,3 @@ export const SETTING_KEYS: readonly SettingSpec[] = [
   spec('tap.networkPolicies.apiServerCIDRs', list('CIDRs', cidr), 'addresses that may reach the hub besides the front (the API server\'s service proxy, Prometheus)'),
   spec('logLevel', oneOf(['fatal', 'error', 'warn', 'info', 'debug'] as const), 'the log level of the hub and the workers'),
 ];
-
-function fail(message: string): never {
-  throw new Error(message);
-}

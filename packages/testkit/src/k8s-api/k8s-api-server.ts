@@ -53,6 +53,7 @@ export class K8sTestApiServer {
     private readonly server: Server,
     readonly token: string,
     readonly user: string,
+    anonymous: boolean,
   ) {
     this.writes = new ObjectWrites(this.store);
     this.watchHub = new WatchHub(this.store);
@@ -61,17 +62,22 @@ export class K8sTestApiServer {
     new GarbageCollector(this.store, this.writes);
     for (const name of ['default', 'kube-system', 'kube-public']) this.store.put('namespaces', { metadata: { name }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
     const routes = new ApiRoutes({
-      token, user, store: this.store, writes: this.writes, watches: this.watchHub, access: this.access, backends: this.backends,
+      token, user, anonymous, store: this.store, writes: this.writes, watches: this.watchHub, access: this.access, backends: this.backends,
       portForwards: this.portForwards, simulator: this.simulator, requests: this.requests, isRefusing: () => this.refusing,
     });
     server.on('request', (req, res) => routes.handle(req, res));
     server.on('upgrade', (req, socket, head: Buffer) => routes.upgrade(req, socket, head));
   }
 
-  /** Starts on a free port of 127.0.0.1. `user` is the name RBAC refusals give the caller. */
-  static async start(token = 'test-token', user = 'test-user'): Promise<K8sTestApiServer> {
+  /**
+   * Starts on a free port of 127.0.0.1. `user` is the name RBAC refusals give the caller.
+   * `anonymous`: requests without credentials are served too, as by an API server started with
+   * `--anonymous-auth` whose RBAC lets `system:anonymous` in — for kubectl and Helm, which send
+   * no bearer token over plain HTTP.
+   */
+  static async start(token = 'test-token', user = 'test-user', options: { anonymous?: boolean } = {}): Promise<K8sTestApiServer> {
     const server = createServer();
-    const api = new K8sTestApiServer(server, token, user);
+    const api = new K8sTestApiServer(server, token, user, options.anonymous === true);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return api;
   }
@@ -95,6 +101,22 @@ export class K8sTestApiServer {
       currentContext: 'test',
     });
     return kc;
+  }
+
+  /** The same as a kubeconfig file's text, for programs (kubectl, helm, `shoal`). */
+  kubeconfigYaml(): string {
+    return [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters:',
+      `- name: test\n  cluster:\n    server: ${this.url}\n    insecure-skip-tls-verify: true`,
+      'users:',
+      `- name: test\n  user:\n    token: ${this.token}`,
+      'contexts:',
+      '- name: test\n  context:\n    cluster: test\n    user: test',
+      'current-context: test',
+      '',
+    ].join('\n');
   }
 
   /** A copy of a stored object, or undefined. */

@@ -35,6 +35,8 @@ export interface RecordedRequest {
 
 export interface RouteDeps {
   token: string;
+  /** Requests without credentials pass as `system:anonymous` (the API server's --anonymous-auth). */
+  anonymous: boolean;
   user: string;
   store: ObjectStore;
   writes: ObjectWrites;
@@ -116,9 +118,15 @@ export class ApiRoutes {
     }
   }
 
+  /** The bearer token, or no credentials at all where anonymous requests are allowed. */
+  private authenticated(req: IncomingMessage): boolean {
+    const given = req.headers.authorization;
+    return given === `Bearer ${this.d.token}` || (this.d.anonymous && given === undefined);
+  }
+
   /** Authenticates, resolves and authorizes a resource request; records it. Throws a Status. */
   private authorize(req: IncomingMessage, url: URL): ResourcePath {
-    if (req.headers.authorization !== `Bearer ${this.d.token}`) throw unauthorized();
+    if (!this.authenticated(req)) throw unauthorized();
     const path = parseResourcePath(url.pathname);
     if (path === undefined) throw pathNotFound(url.pathname);
     const query = Object.fromEntries(url.searchParams);
@@ -146,7 +154,7 @@ export class ApiRoutes {
     const url = new URL(req.url ?? '/', 'http://api');
     const doc = discoveryDocument(url.pathname);
     if (doc !== undefined) {
-      if (req.headers.authorization !== `Bearer ${this.d.token}`) throw unauthorized();
+      if (!this.authenticated(req)) throw unauthorized();
       this.d.requests.push({ verb: 'get', resource: '', watch: false, query: {} });
       return sendJson(res, 200, doc);
     }
