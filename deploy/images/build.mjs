@@ -15,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { defaultSettings, SHOAL_VERSION } from '@shoal/deploy';
 import { contents, inputsHash, ROOT, stage } from './contents.mjs';
 
 /**
@@ -68,9 +69,12 @@ function fetchNode() {
   }
 }
 
-/** `localhost/<name>:<version>`: the builder's default registry (`tap.docker.registry`) and tag. */
+/** The builder's default registry (`tap.docker.registry`, `localhost`: podman's name for local images). */
+const REGISTRY = defaultSettings().tap.docker.registry;
+
+/** `<registry>/<name>:<version>`, the name the builder's objects give the image by default. */
 function reference(image, version) {
-  return `localhost/${image.name}:${version}`;
+  return `${REGISTRY}/${image.name}:${version}`;
 }
 
 /** The ID and inputs label of a loaded image, or undefined. */
@@ -88,9 +92,14 @@ function archive(image, version) {
   return path.join(OUT, `${image.name}-${version}.oci.tar`);
 }
 
-/** The timestamp of every file and of the images: SOURCE_DATE_EPOCH, else the last commit's. */
+/** The timestamp of every file and of the images: SOURCE_DATE_EPOCH, else the last commit's (0 outside a checkout). */
 function timestamp() {
-  return process.env.SOURCE_DATE_EPOCH ?? run('git', ['-C', ROOT, 'log', '-1', '--format=%ct']);
+  if (process.env.SOURCE_DATE_EPOCH !== undefined) return process.env.SOURCE_DATE_EPOCH;
+  try {
+    return run('git', ['-C', ROOT, 'log', '-1', '--format=%ct'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return '0';
+  }
 }
 
 function buildImages(c, hash, version) {
@@ -142,7 +151,7 @@ function loadImages(c, version) {
 
 function main() {
   fetchNode();
-  const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'packages', 'deploy', 'package.json'), 'utf8')).version;
+  const version = SHOAL_VERSION;
   const c = contents(NODE_DIR, version);
   const hash = inputsHash(c);
   const images = Object.values(c.images);
@@ -150,6 +159,7 @@ function main() {
     process.stdout.write(`images up to date (inputs ${hash.slice(0, 12)}): ${images.map((i) => reference(i, version)).join(' ')}\n`);
     return;
   }
+  process.stderr.write(`building ${images.map((i) => reference(i, version)).join(' ')} (inputs ${hash.slice(0, 12)})\n`);
   fs.mkdirSync(OUT, { recursive: true });
   for (const scratch of ['store', 'run', 'stage']) fs.rmSync(path.join(OUT, scratch), { recursive: true, force: true });
   try {

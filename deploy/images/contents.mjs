@@ -16,6 +16,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NON_ROOT_ID } from '@shoal/deploy';
 
 /** The repository root. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -23,8 +24,8 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 /** Where the application lives in the images: bin/shoal, packages/, node_modules/ as in a checkout. */
 const APP = '/app';
 const NODE = '/usr/local/bin/node';
-/** The hub's and the front's user (the builder's runAsUser, packages/deploy pod-parts.ts). */
-const NON_ROOT = 65532;
+/** The hub's and the front's user: the builder's runAsUser. */
+const NON_ROOT = NON_ROOT_ID;
 /** Debian's bundle of the CA certificates (package ca-certificates). */
 const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 const ADDON_DIR = 'packages/capture/build/Release';

@@ -40,7 +40,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { V1ConfigMap, V1Container, V1DaemonSet, V1Deployment, V1Secret } from '@kubernetes/client-node';
-import { buildObjects, newClusterTokens, objectYaml, settingsFrom, SHOAL_VERSION, type BuiltObject, type ShoalObject } from '@shoal/deploy';
+import { buildObjects, newClusterTokens, NON_ROOT_ID, objectYaml, settingsFrom, SHOAL_VERSION, type BuiltObject, type ShoalObject } from '@shoal/deploy';
 import type { Browser } from 'playwright-core';
 import { browserUnavailable, launchBrowser } from './helpers/browser.js';
 import { askProbe } from './helpers/kubelet-probe.js';
@@ -106,7 +106,7 @@ function filesUnder(root: string, dir = ''): string[] {
   });
 }
 
-describe('the images run the builder\'s pods under podman, on the lab', { skip: skip ?? false, timeout: 900_000 }, () => {
+describe('the images run the builder\'s pods under podman, on the lab', { skip: skip ?? false, timeout: 600_000 }, () => {
   let lab: TestLab;
   let tmp = '';
   let inventory: LabInventory;
@@ -241,7 +241,10 @@ describe('the images run the builder\'s pods under podman, on the lab', { skip: 
     assert.deepEqual(refs, COMPONENTS.map((c) => `localhost/shoal-${c}:${SHOAL_VERSION}`), 'the builder names the images `make images` tags');
     for (const ref of refs) assert.ok(firstBuild.includes(ref), `${ref} in: ${firstBuild}`);
     const images = refs.map((ref) => inspect<ImageInspect>(ref, 'image'));
-    assert.deepEqual(images.map((i) => i.Config.User), ['0:0', '65532:65532', '65532:65532'], 'the worker is root (capabilities go to root only), the hub and front are not');
+    // The pods' users (the worker is root: capabilities go to root only), so that an image run without the pod spec runs as it would in the pod.
+    const users = COMPONENTS.map((c) => builderContainer(c).securityContext?.runAsUser ?? pods[c].builder.spec!.template.spec!.securityContext!.runAsUser);
+    assert.deepEqual(users, [0, NON_ROOT_ID, NON_ROOT_ID]);
+    assert.deepEqual(images.map((i) => i.Config.User), users.map((u) => `${u}:${u}`));
     for (const image of images) {
       assert.deepEqual(image.Config.Entrypoint, ['/usr/local/bin/node', '/app/bin/shoal']);
       assert.equal(image.Config.Labels['org.opencontainers.image.version'], SHOAL_VERSION);
