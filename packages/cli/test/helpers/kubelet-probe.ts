@@ -22,7 +22,8 @@ export function askProbe(container: V1Container, probe: V1Probe, podIp: string):
     const get = probe.httpGet;
     const headers = Object.fromEntries((get.httpHeaders ?? []).map((h) => [h.name, h.value]));
     return new Promise((resolve) => {
-      const req = http.get({ host: podIp, port: portOf(container, get.port), path: get.path ?? '/', headers, timeout }, (res) => {
+      // A connection of its own, as the kubelet's probes have (no kept-alive socket the server may just have closed).
+      const req = http.get({ host: podIp, port: portOf(container, get.port), path: get.path ?? '/', headers, timeout, agent: false }, (res) => {
         res.resume();
         const code = res.statusCode ?? 0;
         resolve(code >= 200 && code < 400 ? 'ok' : `GET ${get.path} answered ${code}`);
