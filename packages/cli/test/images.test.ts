@@ -190,14 +190,13 @@ describe('the images run the builder\'s pods under podman, on the lab', { skip: 
     const inventoryFile = path.join(tmp, 'inventory.json');
     fs.writeFileSync(inventoryFile, JSON.stringify({ ...inventory, pods: inventory.pods.map(({ netns: _netns, ...pod }) => pod) }), { mode: 0o644 });
     const hub = find<V1Deployment>('Deployment', 'hub');
-    pods.hub = { builder: hub, played: hub, container: `${lab.prefix}-hub-pod-0-hub`, node: 'node-2', ip: node('node-2').ip };
-    hubUrl = `http://${pods.hub.ip}:${portOf('hub', 'api')}`;
     const hubPlayed = forPodman(hub, `${lab.prefix}-hub-tokens`, facts('node-2'));
     const hubSpec = hubPlayed.spec!.template.spec!;
     hubSpec.containers[0]!.args = withoutKubernetes(hubSpec.containers[0]!.args!, `node-1=${node('node-1').ip}:${WORKER_PORT}`);
     hubSpec.containers[0]!.volumeMounts!.push({ name: 'inventory', mountPath: INVENTORY_IN_POD, readOnly: true });
     hubSpec.volumes!.push({ name: 'inventory', hostPath: { path: inventoryFile, type: 'File' } });
-    pods.hub.played = hubPlayed;
+    pods.hub = { builder: hub, played: hubPlayed, container: `${lab.prefix}-hub-pod-0-hub`, node: 'node-2', ip: node('node-2').ip };
+    hubUrl = `http://${pods.hub.ip}:${portOf('hub', 'api')}`;
     const front = find<V1Deployment>('Deployment', 'front');
     const frontPlayed = forPodman(front, `${lab.prefix}-front-tokens`, facts('node-2'));
     const frontArgs = frontPlayed.spec!.template.spec!.containers[0]!.args!;
