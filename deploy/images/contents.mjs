@@ -50,7 +50,8 @@ const WORKSPACE_DEFAULT = { files: ['package.json', 'dist'], deps: true };
 const IMAGES = {
   worker: { packages: ['@shoal/cli', '@shoal/model', '@shoal/worker'], user: 0, native: true },
   hub: { packages: ['@shoal/cli', '@shoal/model', '@shoal/hub'], user: NON_ROOT, native: false },
-  front: { packages: ['@shoal/cli', '@shoal/model', '@shoal/front'], user: NON_ROOT, native: false },
+  // The CLI's own dependencies are not taken (deps: false above): the front's logger is named.
+  front: { packages: ['@shoal/cli', '@shoal/model', '@shoal/front', 'pino'], user: NON_ROOT, native: false },
 };
 
 /** Files no program reads at run time: type declarations, source maps, documentation. */

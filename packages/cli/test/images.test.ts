@@ -14,7 +14,8 @@
  *   reached at node-2's address as pod IPs are reached from the nodes.
  * - There is no API server, no Service and no cluster DNS here: the hub is given the worker's
  *   address (`--workers`) and the lab's pods (`--inventory`, without their netns paths: what the
- *   Kubernetes watch tells) instead of `--kubernetes` and its `--worker-*` flags, and the front
+ *   Kubernetes watch tells) instead of `--kubernetes` and its `--worker-*` flags (and the
+ *   ConfigMap's selection is PUT to it instead of `--targets-configmap`), and the front
  *   the hub's address instead of the Service's name. The rest of their arguments are the builder's.
  * - What podman 4.3 cannot run is changed in one place (helpers/podman-pods.ts) and the test
  *   asserts that the differences are exactly those: the tokens' projected volume becomes a podman
@@ -56,8 +57,11 @@ const skip = labUnavailable() ?? podmanUnavailable() ?? browserUnavailable();
 const WORKER_PORT = 30101;
 /** Where the hub's pod finds the lab's inventory (a read-only hostPath file). */
 const INVENTORY_IN_POD = '/etc/shoal/inventory.json';
-/** The flags that read the Kubernetes API, with their values; `--kubernetes` has none. */
-const KUBERNETES_FLAGS = ['--worker-namespace', '--worker-selector', '--worker-port'];
+/**
+ * The flags that read the Kubernetes API, with their values; `--kubernetes` has none. The
+ * selection the hub would read from the ConfigMap (`--targets-configmap`) is PUT to it instead.
+ */
+const KUBERNETES_FLAGS = ['--worker-namespace', '--worker-selector', '--worker-port', '--targets-configmap'];
 
 type Component = 'worker' | 'hub' | 'front';
 const COMPONENTS: Component[] = ['worker', 'hub', 'front'];
