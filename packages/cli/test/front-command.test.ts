@@ -261,7 +261,7 @@ describe('shoal front', () => {
   });
 
   it('answers 421 to a Host that is not its own (DNS rebinding), on pages, the API and the WebSocket', async () => {
-    for (const host of [`attacker.example:${port}`, 'attacker.example', `127.0.0.1:${port + 1}`]) {
+    for (const host of [`attacker.example:${port}`, 'attacker.example', `127.0.0.2:${port}`]) {
       for (const target of ['/', '/api/status', '/auth/session']) {
         const answer = await rawRequest(port, `GET ${target} HTTP/1.1\r\nHost: ${host}\r\nCookie: ${user.cookie}`);
         assert.equal(answer.status, 421, `${host} ${target}`);
@@ -271,7 +271,8 @@ describe('shoal front', () => {
       const ws = await rawRequest(port, `GET /api/ws?q= HTTP/1.1\r\nHost: ${host}\r\nCookie: ${user.cookie}\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==`);
       assert.equal(ws.status, 421, `upgrade ${host}`);
     }
-    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`]) assert.equal((await rawRequest(port, `GET / HTTP/1.1\r\nHost: ${host}`)).status, 200, host);
+    // A loopback name on another port is a local forward (kubectl port-forward, shoal tap): served.
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `127.0.0.1:${port + 1}`]) assert.equal((await rawRequest(port, `GET / HTTP/1.1\r\nHost: ${host}`)).status, 200, host);
   });
 
   it('signs out: the session ends and its cookie is cleared', async () => {

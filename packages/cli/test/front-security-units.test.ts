@@ -100,9 +100,9 @@ describe('token check', () => {
 describe('front names', () => {
   const names = new FrontNames({ port: 8899, host: '127.0.0.1', publicUrl: new URL('https://shoal.example'), allowedOrigins: ['https://tools.example'] });
 
-  it("answers to localhost, loopback and the public name with the front's port, never to another name (DNS rebinding)", () => {
-    for (const host of ['localhost:8899', '127.0.0.1:8899', '[::1]:8899', 'LOCALHOST:8899', 'shoal.example']) assert.equal(names.hostAllowed(host), true, host);
-    for (const host of [undefined, '', 'attacker.example:8899', 'localhost:8898', 'localhost', '127.0.0.1', 'shoal.example:8899', 'shoal.example.attacker.example', '0.0.0.0:8899']) {
+  it('answers to loopback names on any port (a local port-forward) and the public name, never to another name (DNS rebinding)', () => {
+    for (const host of ['localhost:8899', '127.0.0.1:8899', '[::1]:8899', 'LOCALHOST:8899', 'shoal.example', 'localhost:8898', '127.0.0.1:30000', 'localhost', '127.0.0.1']) assert.equal(names.hostAllowed(host), true, host);
+    for (const host of [undefined, '', 'attacker.example:8899', 'shoal.example:8899', 'shoal.example.attacker.example', '0.0.0.0:8899', '127.0.0.2:8899', 'localhost.attacker.example', '127.0.0.1.attacker.example:8899', '[::1]:8899x']) {
       assert.equal(names.hostAllowed(host), false, String(host));
     }
   });
@@ -111,15 +111,24 @@ describe('front names', () => {
     const bound = new FrontNames({ port: 80, host: '10.1.2.3' });
     assert.equal(bound.hostAllowed('10.1.2.3'), true);
     assert.equal(bound.hostAllowed('10.1.2.3:80'), true);
-    assert.equal(bound.originAllowed('http://10.1.2.3'), true);
+    assert.equal(bound.originAllowed('http://10.1.2.3', '10.1.2.3'), true);
     const every = new FrontNames({ port: 8899, host: '0.0.0.0' });
     assert.equal(every.hostAllowed('0.0.0.0:8899'), false);
     assert.equal(new FrontNames({ port: 8899, host: '::1' }).hostAllowed('[::1]:8899'), true);
   });
 
   it("allows the front's own origins and --allowed-origin ones; refuses others and null", () => {
-    for (const o of ['http://127.0.0.1:8899', 'http://localhost:8899', 'https://shoal.example', 'https://tools.example']) assert.equal(names.originAllowed(o), true, o);
-    for (const o of ['null', 'http://attacker.example', 'http://localhost:8898', 'https://localhost:8899', 'http://shoal.example']) assert.equal(names.originAllowed(o), false, o);
+    for (const o of ['http://127.0.0.1:8899', 'http://localhost:8899', 'https://shoal.example', 'https://tools.example']) assert.equal(names.originAllowed(o, '127.0.0.1:8899'), true, o);
+    for (const o of ['null', 'http://attacker.example', 'http://localhost:8898', 'https://localhost:8899', 'http://shoal.example']) assert.equal(names.originAllowed(o, '127.0.0.1:8899'), false, o);
+  });
+
+  it('through a loopback name on another port (a port-forward), allows that very origin only: not a page of another local port', () => {
+    assert.equal(names.originAllowed('http://127.0.0.1:9000', '127.0.0.1:9000'), true);
+    assert.equal(names.originAllowed('http://localhost:9000', 'LOCALHOST:9000'), true);
+    assert.equal(names.originAllowed('http://127.0.0.1:3000', '127.0.0.1:9000'), false, 'another local app');
+    assert.equal(names.originAllowed('http://localhost:9000', '127.0.0.1:9000'), false, 'another name of the same port is another origin');
+    assert.equal(names.originAllowed('http://attacker.example:9000', 'attacker.example:9000'), false);
+    assert.equal(names.originAllowed('https://127.0.0.1:9000', '127.0.0.1:9000'), false);
   });
 
   it('parses an origin option: scheme, host and port only', () => {

@@ -3,14 +3,19 @@
  *
  * Host: a page of any site can make the browser call the front once a name of that site resolves
  * to the front's address (DNS rebinding); the browser then sends that site's name as Host. So a
- * request is only served when its Host is one of the front's own: `localhost`, `127.0.0.1` and
- * `[::1]`, the listen address (unless it is every interface), each with the port, and the host of
- * `--public-url` (RFC 9110 §7.2: Host is host[:port], the port left out when it is the
- * scheme's default).
+ * request is only served when its Host is one of the front's own: the listen address (unless it
+ * is every interface) with the port, the host of `--public-url` (RFC 9110 §7.2: Host is
+ * host[:port], the port left out when it is the scheme's default), and a loopback name —
+ * `localhost`, `127.0.0.1`, `[::1]` — with any port. A browser sends a loopback name only when it
+ * connected to its own machine's loopback (it resolves `localhost` itself, RFC 6761 §6.3), which
+ * no site's name can be rebound to; and the port is whatever local port forwards to the front:
+ * `kubectl port-forward`, `shoal tap`'s proxy (--proxy-front-port), an SSH tunnel.
  *
  * Origin (RFC 6454 §7): browsers send it with every WebSocket upgrade and every non-GET request;
- * a page of another site is refused. The front's own origins are `http://` + each of its names,
- * `--public-url`'s origin, and the `--allowed-origin` values.
+ * a page of another site is refused. The front's own origins are `http://` + each of its names
+ * with its port, `--public-url`'s origin, the `--allowed-origin` values, and, for a request sent
+ * to a loopback name, that very origin (`http://` + its Host): same-origin only, so a page of
+ * another local port is refused although cookies do not tell ports apart.
  */
 export interface FrontNamesOptions {
   /** The port the front listens on. */
@@ -24,6 +29,10 @@ export interface FrontNamesOptions {
 }
 
 const EVERY_INTERFACE = new Set(['0.0.0.0', '::', '[::]']);
+const LOOPBACK_NAME = /^(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
+
+/** Whether a Host value (lower case) is a loopback name, with or without a port. */
+const isLoopbackName = (host: string): boolean => LOOPBACK_NAME.test(host);
 
 export class FrontNames {
   private readonly hosts = new Set<string>();
@@ -51,12 +60,18 @@ export class FrontNames {
 
   /** Whether `host` (the Host header) names this front. */
   hostAllowed(host: string | undefined): boolean {
-    return host !== undefined && this.hosts.has(host.toLowerCase());
+    return host !== undefined && (this.hosts.has(host.toLowerCase()) || isLoopbackName(host.toLowerCase()));
   }
 
-  /** Whether a page of `origin` (the Origin header) may call the front; `null` origins never. */
-  originAllowed(origin: string): boolean {
-    return this.origins.has(origin.toLowerCase());
+  /**
+   * Whether a page of `origin` (the Origin header) may call the front through `host` (the
+   * request's Host); `null` origins never.
+   */
+  originAllowed(origin: string, host: string | undefined): boolean {
+    const o = origin.toLowerCase();
+    if (this.origins.has(o)) return true;
+    const h = host?.toLowerCase();
+    return h !== undefined && isLoopbackName(h) && o === `http://${h}`;
   }
 }
 

@@ -91,7 +91,7 @@ export function startFront(options: FrontOptions): Promise<RunningFront> {
       // Browsers send Origin with every WebSocket upgrade and non-GET request: one from another
       // site's page is refused. Without one the client is no browser, and needs a session anyway.
       const origin = req.headers.origin;
-      if (origin !== undefined && !names.originAllowed(origin)) {
+      if (origin !== undefined && !names.originAllowed(origin, req.headers.host)) {
         return [403, ErrorCodes.FRONT_ERR_ORIGIN, `requests from pages of ${origin} are refused: open the dashboard itself, or give shoal front --allowed-origin ${origin}`];
       }
       return undefined;
