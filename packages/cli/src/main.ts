@@ -1,6 +1,6 @@
 import { isShoalError } from '@shoal/model';
 import type { Command } from './command.js';
-import { EXIT_USAGE, EXIT_FAILURE } from './exit-codes.js';
+import { EXIT_USAGE, exitCodeFor } from './exit-codes.js';
 
 /**
  * Commands are imported only when run: the worker's dependencies (HTTP server, CEL, native
@@ -104,7 +104,7 @@ export async function main(argv: string[]): Promise<number> {
     if (isShoalError(err)) {
       const hint = err.code === 'CLI_ERR_USAGE' ? `; see 'shoal ${entry.name} --help'` : '';
       process.stderr.write(`shoal ${entry.name}: ${err.message} (${err.code})${hint}\n`);
-      return err.code === 'CLI_ERR_USAGE' ? EXIT_USAGE : EXIT_FAILURE;
+      return exitCodeFor(err.code);
     }
     throw err;
   }

@@ -1,4 +1,4 @@
-export { buildObjects } from './build-objects.js';
+export { buildObjects, everyObject } from './build-objects.js';
 export type { BuiltObject, ShoalObject } from './build-objects.js';
 export type { BuildInput, ClusterTokens, Component } from './objects/build-context.js';
 export { FRONT_PORT } from './objects/build-context.js';
