@@ -54,6 +54,21 @@ const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/manifests.js')).manifestsCommand,
   },
   {
+    name: 'tap',
+    summary: 'install Shoal in your cluster (or change what it captures) and serve its dashboard here',
+    load: async () => (await import('./commands/tap.js')).tapCommand,
+  },
+  {
+    name: 'proxy',
+    summary: 'serve the dashboard of a Shoal installed in your cluster on http://127.0.0.1:8899',
+    load: async () => (await import('./commands/proxy.js')).proxyCommand,
+  },
+  {
+    name: 'clean',
+    summary: 'remove Shoal from your cluster and wait until it is gone',
+    load: async () => (await import('./commands/clean.js')).cleanCommand,
+  },
+  {
     name: 'view',
     summary: 'serve a pcap/pcapng file through a hub on :8898 and the dashboard on :8899',
     load: async () => (await import('./commands/view.js')).viewCommand,
@@ -74,6 +89,10 @@ function help(): string {
     'Options:',
     '  -h, --help     show help (also: shoal <command> --help)',
     '  -V, --version  print the version',
+    '',
+    'Exit codes: 0 done; 1 failed (bad or damaged input, a port in use); 2 bad command line;',
+    '3 the cluster cannot be used or refused (tap, proxy, clean: no kubeconfig, unreachable,',
+    'forbidden, a missing namespace); 4 Shoal\'s pods in the cluster did not become ready.',
   ];
   return lines.join('\n') + '\n';
 }

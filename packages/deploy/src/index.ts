@@ -2,6 +2,7 @@ export { buildObjects, everyObject } from './build-objects.js';
 export type { BuiltObject, ShoalObject } from './build-objects.js';
 export type { BuildInput, ClusterTokens, Component } from './objects/build-context.js';
 export { FRONT_PORT } from './objects/build-context.js';
+export { SETTINGS_KEY, TARGETS_KEY, TOKEN_KEYS } from './objects/config.js';
 export { manifest } from './manifest.js';
 export { applySet, settingsFrom, settingValue } from './settings/set-option.js';
 export { SETTING_KEYS } from './settings/setting-keys.js';

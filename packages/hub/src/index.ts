@@ -27,4 +27,4 @@ export { FileSelectionStore, SELECTION_FILE } from './targets/selection-store.js
 export type { SelectionStore } from './targets/selection-store.js';
 export { DEFAULT_PCAP_TIMEOUTS } from './pcap/pcap-timeouts.js';
 export type { PcapTimeouts } from './pcap/pcap-timeouts.js';
-export { startHubNames, type HubNames, type NamesSource } from './names/index.js';
+export { startHubNames, targetablePods, type HubNames, type NamesSource } from './names/index.js';

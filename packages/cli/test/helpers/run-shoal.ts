@@ -33,8 +33,13 @@ export function spawnShoal(args: string[], env: Record<string, string> = {}): Ch
 
 /** Runs `shoal ...args` to the end. */
 export function shoal(...args: string[]): Promise<ShoalRun> {
+  return shoalWithEnv({}, args);
+}
+
+/** Runs `shoal ...args` to the end, with `env` added to this process's environment. */
+export function shoalWithEnv(env: Record<string, string>, args: string[]): Promise<ShoalRun> {
   return new Promise((resolve, reject) => {
-    const child = spawnShoal(args);
+    const child = spawnShoal(args, env);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout!.on('data', (d: Buffer) => out.push(d));
