@@ -1,6 +1,6 @@
 import { isShoalError } from '@shoal/model';
 import type { Command } from './command.js';
-import { EXIT_USAGE, EXIT_FAILURE } from './exit-codes.js';
+import { EXIT_USAGE, exitCodeFor } from './exit-codes.js';
 
 /**
  * Commands are imported only when run: the worker's dependencies (HTTP server, CEL, native
@@ -59,6 +59,21 @@ const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/manifests.js')).manifestsCommand,
   },
   {
+    name: 'tap',
+    summary: 'install Shoal in your cluster (or change what it captures) and serve its dashboard here',
+    load: async () => (await import('./commands/tap.js')).tapCommand,
+  },
+  {
+    name: 'proxy',
+    summary: 'serve the dashboard of a Shoal installed in your cluster on http://127.0.0.1:8899',
+    load: async () => (await import('./commands/proxy.js')).proxyCommand,
+  },
+  {
+    name: 'clean',
+    summary: 'remove Shoal from your cluster and wait until it is gone',
+    load: async () => (await import('./commands/clean.js')).cleanCommand,
+  },
+  {
     name: 'view',
     summary: 'serve a pcap/pcapng file through a hub on :8898 and the dashboard on :8899',
     load: async () => (await import('./commands/view.js')).viewCommand,
@@ -82,6 +97,10 @@ function help(): string {
     '',
     'Settings of an installation (shoal manifests): ~/.shoal/config.yaml, which shoal config writes',
     '($SHOAL_CONFIG or --config PATH name another file), then --set key=value.',
+    '',
+    'Exit codes: 0 done; 1 failed (bad or damaged input, a port in use); 2 bad command line;',
+    '3 the cluster cannot be used or refused (tap, proxy, clean: no kubeconfig, unreachable,',
+    'forbidden, a missing namespace); 4 Shoal\'s pods in the cluster did not become ready.',
   ];
   return lines.join('\n') + '\n';
 }
@@ -112,7 +131,7 @@ export async function main(argv: string[]): Promise<number> {
     if (isShoalError(err)) {
       const hint = err.code === 'CLI_ERR_USAGE' ? `; see 'shoal ${entry.name} --help'` : '';
       process.stderr.write(`shoal ${entry.name}: ${err.message} (${err.code})${hint}\n`);
-      return err.code === 'CLI_ERR_USAGE' ? EXIT_USAGE : EXIT_FAILURE;
+      return exitCodeFor(err.code);
     }
     throw err;
   }

@@ -20,6 +20,7 @@ import { buildObjects, newClusterTokens, settingsFrom, SHOAL_VERSION, type Built
 import { waitFor } from '@shoal/testkit';
 import { K8sTestApiServer, namespace, node, pod } from '@shoal/testkit/k8s';
 import { startListening, stop } from './helpers/listening-shoal.js';
+import { runnable as podCommand, writeSecretFiles } from './helpers/pod-command.js';
 
 const NAMESPACE = 'tools';
 const tokens = newClusterTokens();
@@ -51,28 +52,13 @@ after(async () => {
   if (dir !== '') fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/**
- * The container's arguments with only what this machine cannot give changed: each `--flag
- * value` in `replace` gets the new value, the tokens' mount path becomes a directory holding the
- * Secrets' keys as files, every other absolute directory a temporary one.
- */
+/** The container's arguments (helpers/pod-command.ts), the tokens from the built Secrets. */
 function runnable(container: V1Container, built: BuiltObject[], replace: Record<string, string>): string[] {
-  const mount = container.volumeMounts!.find((m) => m.name === 'tokens')!.mountPath;
   if (secretsDir === '') {
-    secretsDir = join(dir, 'secrets');
-    fs.mkdirSync(secretsDir);
-    for (const b of built.filter((o) => o.object.kind === 'Secret')) {
-      for (const [key, value] of Object.entries((b.object as V1Secret).stringData!)) fs.writeFileSync(join(secretsDir, key), value, { mode: 0o600 });
-    }
+    const keys = built.filter((o) => o.object.kind === 'Secret').map((o) => (o.object as V1Secret).stringData!);
+    secretsDir = writeSecretFiles(join(dir, 'secrets'), Object.assign({}, ...keys) as Record<string, string>);
   }
-  const given = container.args!;
-  return given.map((value, i) => {
-    const flag = i > 0 && given[i - 1]!.startsWith('--') ? given[i - 1]! : '';
-    if (flag in replace) return replace[flag]!;
-    if (value.startsWith(`${mount}/`)) return join(secretsDir, value.slice(mount.length + 1));
-    if (flag.endsWith('-dir')) return join(dir, flag.slice(2));
-    return value;
-  });
+  return podCommand(container, secretsDir, dir, replace);
 }
 
 describe('the objects run', () => {

@@ -78,6 +78,15 @@ const SLOTS: readonly Slot[] = [
 ];
 
 /**
+ * Every object the builder can make for `input`, the optional ones too, unchecked: what an
+ * installation of these settings may hold, so that `shoal clean` knows every kind and every
+ * cluster-scoped name to look for, whatever the installed settings left out.
+ */
+export function everyObject(input: BuildInput): ShoalObject[] {
+  return SLOTS.map((slot) => slot.make(input));
+}
+
+/**
  * Every object of an installation, in install order: the one builder behind `shoal tap`,
  * `shoal manifests` and the chart's tests. Pure: the same input gives the same objects (the
  * tokens are part of the input). Throws CLI_ERR_USAGE when settings do not go together.

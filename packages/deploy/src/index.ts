@@ -1,8 +1,9 @@
-export { buildObjects } from './build-objects.js';
+export { buildObjects, everyObject } from './build-objects.js';
 export type { BuiltObject, ShoalObject } from './build-objects.js';
 export type { BuildInput, ClusterTokens, Component } from './objects/build-context.js';
 export { FRONT_PORT } from './objects/build-context.js';
 export { NON_ROOT_ID } from './objects/pod-parts.js';
+export { SETTINGS_KEY, TOKEN_KEYS } from './objects/config.js';
 export { manifest } from './manifest.js';
 export { applySet, settingsFrom, settingValue } from './settings/set-option.js';
 export { SETTING_KEYS } from './settings/setting-keys.js';

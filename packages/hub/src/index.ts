@@ -28,5 +28,5 @@ export { ConfigMapSelectionStore } from './targets/configmap-selection-store.js'
 export type { SelectionStore } from './targets/selection-store.js';
 export { DEFAULT_PCAP_TIMEOUTS } from './pcap/pcap-timeouts.js';
 export type { PcapTimeouts } from './pcap/pcap-timeouts.js';
-export { defaultKubeConfig, startHubNames, type HubNames, type NamesSource } from './names/index.js';
+export { defaultKubeConfig, startHubNames, targetablePods, type HubNames, type NamesSource } from './names/index.js';
 export type { KubeConfig } from '@kubernetes/client-node';

@@ -137,6 +137,25 @@ export const ErrorCodes = {
   CLI_ERR_SERVER: 'CLI_ERR_SERVER',
   /** A command cannot write its output files (`shoal manifests -o DIR`). */
   CLI_ERR_OUTPUT: 'CLI_ERR_OUTPUT',
+  /** No kubeconfig (none given, $KUBECONFIG unset, no ~/.kube/config), an unreadable one, or an unknown context. */
+  CLI_ERR_KUBECONFIG: 'CLI_ERR_KUBECONFIG',
+  /** The cluster's API server cannot be reached at the kubeconfig's address. */
+  CLI_ERR_CLUSTER_UNREACHABLE: 'CLI_ERR_CLUSTER_UNREACHABLE',
+  /** The API server does not accept the kubeconfig's credentials (HTTP 401). */
+  CLI_ERR_CLUSTER_AUTH: 'CLI_ERR_CLUSTER_AUTH',
+  /** RBAC forbids the caller a verb on a resource (HTTP 403, or a SelfSubjectAccessReview said no). */
+  CLI_ERR_FORBIDDEN: 'CLI_ERR_FORBIDDEN',
+  /** A namespace or object the command needs does not exist (HTTP 404), e.g. no installation to proxy. */
+  CLI_ERR_NOT_FOUND: 'CLI_ERR_NOT_FOUND',
+  /** The API server refused or failed a request for another reason (409, 422, 500…); its words follow. */
+  CLI_ERR_CLUSTER: 'CLI_ERR_CLUSTER',
+  /**
+   * Shoal's pods did not become ready (an image that cannot be pulled, no node with room, a crash
+   * loop, a timeout), or its dashboard does not answer through the API server.
+   */
+  CLI_ERR_ROLLOUT: 'CLI_ERR_ROLLOUT',
+  /** The local dashboard proxy cannot listen on its address and port (`--proxy-host`, `--proxy-front-port`). */
+  CLI_ERR_PROXY: 'CLI_ERR_PROXY',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

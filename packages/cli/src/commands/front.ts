@@ -118,13 +118,15 @@ async function run(argv: string[]): Promise<number> {
     log,
     dir: dashboardDir(),
   });
+  // Behind a public URL, the address it listens on is said too (a port of 0 is chosen now).
+  const where = publicUrl !== undefined ? `hub ${hubUrl}; listening on ${host}:${front.port}` : `hub ${hubUrl}`;
   if (signInToken === undefined) {
     process.stderr.write(`shoal front: warning: no sign-in (--sign-in none): whoever reaches ${host}:${front.port} sees every captured request through the hub\n`);
-    process.stdout.write(`shoal front: the dashboard on ${front.url} (hub ${hubUrl})\n`);
+    process.stdout.write(`shoal front: the dashboard on ${front.url} (${where})\n`);
   } else if (givenToken !== undefined) {
-    process.stdout.write(`shoal front: the dashboard on ${front.url} (hub ${hubUrl}); sign in with the token in ${values['token-file']}\n`);
+    process.stdout.write(`shoal front: the dashboard on ${front.url} (${where}); sign in with the token in ${values['token-file']}\n`);
   } else {
-    process.stdout.write(`shoal front: the dashboard on ${signInLink(front.url, signInToken)} (hub ${hubUrl})\n  the link signs a browser in once; the token is new with every run\n`);
+    process.stdout.write(`shoal front: the dashboard on ${signInLink(front.url, signInToken)} (${where})\n  the link signs a browser in once; the token is new with every run\n`);
   }
   await stopped;
   await front.close();

@@ -3,7 +3,8 @@ import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { CLIENT_ID_HEADER, ErrorCodes } from '@shoal/model';
 import { TOKEN_HEADER } from '@shoal/model/http';
-import { endToEndHeaders, endToEndRawHeaders } from './hop-by-hop.js';
+import { spliceUpgrade } from '../upgrade-splice.js';
+import { endToEndHeaders } from './hop-by-hop.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import { sendFrontError, refuseUpgrade } from './front-errors.js';
 import type { Logger } from 'pino';
@@ -63,37 +64,13 @@ export class HubProxy {
     req.pipe(upstream);
   }
 
-  /**
-   * A WebSocket upgrade under `/api/`: it goes to the hub; once the hub answers 101 the two
-   * sockets are joined byte for byte.
-   */
+  /** A WebSocket upgrade under `/api/`: it goes to the hub, and is joined to it (spliceUpgrade). */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, client: string): void {
     const headers = this.requestHeaders(req, client);
     headers['connection'] = 'Upgrade';
     headers['upgrade'] = req.headers['upgrade'] ?? 'websocket';
     const upstream = this.request(this.target(req, headers));
-    upstream.on('upgrade', (hubRes, hubSocket, hubHead) => {
-      // The 101's Connection and Upgrade are the handshake itself: passed on as they came.
-      const lines = [`HTTP/1.1 ${hubRes.statusCode ?? 101} ${hubRes.statusMessage ?? 'Switching Protocols'}`];
-      for (let i = 0; i < hubRes.rawHeaders.length; i += 2) lines.push(`${hubRes.rawHeaders[i]}: ${hubRes.rawHeaders[i + 1]}`);
-      socket.write(lines.join('\r\n') + '\r\n\r\n');
-      if (hubHead.length > 0) socket.write(hubHead);
-      if (head.length > 0) hubSocket.write(head);
-      hubSocket.pipe(socket).pipe(hubSocket);
-      hubSocket.on('error', () => socket.destroy());
-      socket.on('error', () => hubSocket.destroy());
-      hubSocket.on('close', () => socket.destroy());
-      socket.on('close', () => hubSocket.destroy());
-    });
-    // The hub answered without upgrading (401, 404): pass its answer on and close.
-    upstream.on('response', (hubRes) => {
-      const lines = [`HTTP/1.1 ${hubRes.statusCode ?? 502} ${hubRes.statusMessage ?? ''}`, 'connection: close'];
-      for (const [name, value] of endToEndRawHeaders(hubRes.rawHeaders)) lines.push(`${name}: ${value}`);
-      socket.write(lines.join('\r\n') + '\r\n\r\n');
-      hubRes.pipe(socket);
-    });
-    upstream.on('error', (err) => refuseUpgrade(socket, 502, ErrorCodes.FRONT_ERR_HUB, this.unreachable(err)));
-    socket.on('error', () => upstream.destroy());
+    spliceUpgrade(upstream, socket, head, (err) => refuseUpgrade(socket, 502, ErrorCodes.FRONT_ERR_HUB, this.unreachable(err)));
     upstream.end();
   }
 

@@ -1,7 +1,8 @@
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import type { Pod, PodDirectory as HubPods, NameLookup } from '../names.js';
 import type { PodInfo } from './cluster-state.js';
 import { InventoryNames } from './inventory-names.js';
+import { podInfo } from './k8s-objects.js';
 import { KubernetesNames } from './kubernetes-names.js';
 import { NameHistory } from './name-history.js';
 import type { NamesLogger } from './names-logger.js';
@@ -65,6 +66,11 @@ export async function startHubNames(source: NamesSource, logger: NamesLogger): P
       await stopSource();
     },
   };
+}
+
+/** The pods the hub can target among the API's pods: what `shoal tap --dry-run` lists. */
+export function targetablePods(pods: readonly V1Pod[]): Pod[] {
+  return pods.map(podInfo).flatMap(toHubPod);
 }
 
 /**

@@ -12,4 +12,4 @@ export { KubernetesNames, type KubernetesNamesOptions, type WatchedKind } from '
 export { NameHistory, type NameClaim, type NameHistoryOptions } from './name-history.js';
 export type { NamesLogger } from './names-logger.js';
 export type { PodDirectory } from './pod-directory.js';
-export { defaultKubeConfig, startHubNames, type HubNames, type NamesSource } from './hub-names.js';
+export { defaultKubeConfig, startHubNames, targetablePods, type HubNames, type NamesSource } from './hub-names.js';

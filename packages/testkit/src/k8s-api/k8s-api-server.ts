@@ -6,7 +6,7 @@ import { GarbageCollector } from './garbage-collector.js';
 import { ObjectStore, type ChangeOptions, type KubeObject } from './object-store.js';
 import { ObjectWrites } from './object-writes.js';
 import { PortForwards } from './port-forward.js';
-import type { ResourceName } from './resources.js';
+import { resourceOfKind, type ResourceName } from './resources.js';
 import { ApiRoutes, type RecordedRequest } from './routes.js';
 import { ServiceBackends, type Address } from './service-backends.js';
 import { WatchHub } from './watch-hub.js';
@@ -122,6 +122,13 @@ export class K8sTestApiServer {
   /** A copy of a stored object, or undefined. */
   get(resource: ResourceName, name: string, namespace?: string): KubeObject | undefined {
     return this.store.get(resource, name, namespace);
+  }
+
+  /** A copy of a stored object by its apiVersion and kind, or undefined. */
+  getKind(apiVersion: string, kind: string, name: string, namespace?: string): KubeObject | undefined {
+    const type = resourceOfKind(apiVersion, kind);
+    if (type === undefined) throw new Error(`the test API server serves no ${kind} (${apiVersion})`);
+    return this.store.get(type.resource as ResourceName, name, type.namespaced ? namespace : undefined);
   }
 
   /** Copies of the resource's objects, in one namespace or all. */

@@ -1,0 +1,47 @@
+import { applySet, defaultSettings, type Settings } from '@shoal/deploy';
+import { ShoalError } from '@shoal/model';
+import { usageError } from '../usage-error.js';
+
+/** A flag that sets a setting: `-r REGISTRY` sets `tap.docker.registry`. */
+export interface FlagSetting {
+  flag: string;
+  key: string;
+  value: string;
+}
+
+export interface CommandSettings {
+  settings: Settings;
+  /** The keys this command line set, by `--set` or a flag. */
+  given: Set<string>;
+}
+
+/**
+ * The settings of a `shoal tap`, `proxy` or `clean` run, assembled in this one function: the
+ * defaults, then each `--set key=value` in order, then the flags, which win over `--set`. A
+ * flag's bad value is named by the flag (`--proxy-front-port abc: …`).
+ */
+export function commandSettings(sets: readonly string[], flags: readonly FlagSetting[]): CommandSettings {
+  const settings = defaultSettings();
+  const given = new Set<string>();
+  for (const assignment of sets) {
+    applySet(settings, assignment);
+    given.add(assignment.slice(0, assignment.indexOf('=')));
+  }
+  for (const f of flags) {
+    try {
+      applySet(settings, `${f.key}=${f.value}`);
+    } catch (err) {
+      const prefix = `--set ${f.key}: `;
+      const message = (err as ShoalError).message;
+      throw usageError(`${f.flag} ${f.value === '' ? "''" : f.value}: ${message.startsWith(prefix) ? message.slice(prefix.length) : message}`);
+    }
+    given.add(f.key);
+  }
+  return { settings, given };
+}
+
+/** A flag's setting when the flag was given. */
+export function flagSetting(flag: string, key: string, value: string | string[] | boolean | undefined): FlagSetting[] {
+  if (value === undefined || value === false) return [];
+  return [{ flag, key, value: value === true ? 'true' : Array.isArray(value) ? value.join(',') : value }];
+}
