@@ -65,6 +65,12 @@ describe('shoal tap: checks first', () => {
     assert.equal(cluster.api.requests.length, from);
   });
 
+  it('a dashboard without sign-in beyond loopback is refused (exit 2)', async () => {
+    const run = await cluster.run('tap', '--set', 'tap.auth.enabled=false', '--proxy-host', '0.0.0.0', '--headless');
+    assert.equal(run.code, 2, describeRun(run));
+    assert.match(run.stderr, /--proxy-host 0\.0\.0\.0 would publish a dashboard without sign-in \(tap\.auth\.enabled=false\) beyond this machine/);
+  });
+
   it('a verb RBAC forbids: every missing right named with what it is for, exit 3, nothing changed', async () => {
     cluster.api.access.deny({ verb: 'create', group: 'apps', resource: 'daemonsets', namespace: 'pay' });
     cluster.api.access.deny({ verb: 'list', resource: 'pods', namespace: 'pay' });
