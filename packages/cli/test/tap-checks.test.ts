@@ -6,11 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { namespace, pod } from '@shoal/testkit/k8s';
+import { closedPort } from './helpers/closed-port.js';
 import { describeRun, shoalWithEnv } from './helpers/run-shoal.js';
 import { TapCluster } from './helpers/tap-cluster.js';
 
@@ -35,10 +34,7 @@ describe('shoal tap: checks first', () => {
     const context = await cluster.run('tap', '--context', 'prod', '--headless');
     assert.equal(context.code, 3, describeRun(context));
     assert.match(context.stderr, /has no context 'prod'; its contexts: test \(CLI_ERR_KUBECONFIG\)/);
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await closedPort();
     const down = join(cluster.dir, 'down');
     fs.writeFileSync(down, fs.readFileSync(cluster.kubeconfigPath, 'utf8').replace(cluster.api.url, `http://127.0.0.1:${port}`));
     const unreachable = await shoalWithEnv({ KUBECONFIG: down }, ['tap', '--headless']);

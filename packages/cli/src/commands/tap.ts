@@ -11,7 +11,7 @@ import { findInstallation, releaseOf } from '../kube/installation.js';
 import { KubeClient } from '../kube/kube-client.js';
 import { KUBE_OPTIONS, KUBE_OPTIONS_HELP, kubeOptions } from '../kube/kube-options.js';
 import { rolloutsOf, waitForRollouts } from '../kube/rollout.js';
-import { durationMs } from '../observe/duration.js';
+import { durationOption } from '../observe/duration.js';
 import { dryRunNeeds, installNeeds, retargetNeeds } from '../tap/access-needs.js';
 import { commandSettings, flagSetting } from '../tap/command-settings.js';
 import { listenOf, serveDashboard } from '../tap/dashboard-session.js';
@@ -108,8 +108,7 @@ async function run(argv: string[]): Promise<number> {
     ...flagSetting('--docker-tag', 'tap.docker.tag', values['docker-tag']),
     ...flagSetting('--tls', 'tap.tls', values.tls),
   ]);
-  const timeoutMs = durationMs(values.timeout ?? DEFAULT_TIMEOUT);
-  if (timeoutMs === undefined || timeoutMs <= 0) throw usageError(`--timeout takes a duration such as 90s, 5m or 1h, got '${values.timeout}'`);
+  const timeoutMs = durationOption('--timeout', values.timeout, DEFAULT_TIMEOUT);
   if (!settings.tap.auth.enabled && !isLoopbackHost(settings.tap.proxy.host)) {
     throw usageError(`--proxy-host ${settings.tap.proxy.host} would publish a dashboard without sign-in (tap.auth.enabled=false) beyond this machine`);
   }
