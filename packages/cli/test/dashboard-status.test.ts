@@ -7,27 +7,18 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserUnavailable, launchBrowser, openPage } from './helpers/browser.js';
+import { closedPort } from './helpers/closed-port.js';
 import { fixture, golden } from './helpers/fixtures.js';
 import { ServingShoal } from './helpers/serving-shoal.js';
 
 const KEEP_ALIVE = fixture('keep-alive.pcap');
 const expected = golden('keep-alive.pcap').entries;
 const skip = browserUnavailable();
-
-/** A port nothing listens on: taken from the system, then released. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** `shoal front` before `hub`, and the sign-in link it prints. */
 async function startFront(hub: string): Promise<{ front: ServingShoal; link: string }> {

@@ -14,6 +14,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
+import { closedPort } from './helpers/closed-port.js';
 import { fixture, golden } from './helpers/fixtures.js';
 import { signIn, type SignedIn } from './helpers/front-session.js';
 import { rawRequest } from './helpers/raw-http.js';
@@ -24,15 +25,6 @@ const KEEP_ALIVE = fixture('keep-alive.pcap');
 const expected = golden('keep-alive.pcap').entries;
 const BANNER = /the dashboard on (http:\/\/\S+)/;
 const isRoot = process.getuid?.() === 0;
-
-/** A port nothing listens on: taken from the system, then released. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** The status a WebSocket upgrade gets: 101 when it opens, else the refusal's status and body. */
 function upgrade(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {

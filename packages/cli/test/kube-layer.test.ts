@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +25,7 @@ import { findInstallation, releaseOf, releaseSelector } from '../dist/kube/insta
 import { KubeClient } from '../dist/kube/kube-client.js';
 import { loadKubeConfig } from '../dist/kube/kubeconfig.js';
 import { rolloutsOf, waitForRollouts } from '../dist/kube/rollout.js';
+import { closedPort } from './helpers/closed-port.js';
 
 let api: K8sTestApiServer;
 let client: KubeClient;
@@ -74,10 +75,7 @@ describe('errors in words', () => {
     }
     const missing = await failure(() => client.call({ verb: 'get', group: '', resource: 'namespaces', name: 'nope' }, () => client.core.readNamespace({ name: 'nope' })));
     assert.deepEqual(missing, { code: 'CLI_ERR_NOT_FOUND', message: 'namespaces "nope" cluster-wide does not exist (the API server said: namespaces "nope" not found)' });
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await closedPort();
     fs.writeFileSync(path.join(dir, 'down'), api.kubeconfigYaml().replace(api.url, `http://127.0.0.1:${port}`));
     const down = KubeClient.fromOptions({ kubeconfig: path.join(dir, 'down') });
     const unreachable = await failure(() => down.serverVersion());
@@ -141,13 +139,13 @@ describe('apply, rollout, find and delete', () => {
 
 describe('the dashboard proxy', () => {
   let front: Server;
-  let seen: { host?: string; origin?: string } = {};
+  let seen: { host?: string; url?: string; origin?: string } = {};
   const settings = settingsFrom(['tap.release.name=dash']);
   const built = buildObjects({ settings, tokens: newClusterTokens(), version: SHOAL_VERSION });
 
   before(async () => {
     front = createServer((req, res) => {
-      seen = { host: req.headers.host!, ...(req.headers.origin !== undefined ? { origin: req.headers.origin } : {}) };
+      seen = { host: req.headers.host!, url: req.url!, ...(req.headers.origin !== undefined ? { origin: req.headers.origin } : {}) };
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<script src="/assets/app.js"></script>');
     });
@@ -180,6 +178,16 @@ describe('the dashboard proxy', () => {
       ws.close();
       const foreign = await fetch(`${proxy.url}/`, { method: 'POST', headers: { origin: 'http://evil.example' } });
       assert.equal(foreign.status, 403, 'a page of another origin is refused here');
+      const raw = (target: string) => new Promise<number>((resolve, reject) => {
+        get({ host: '127.0.0.1', port: Number(new URL(proxy.url).port), path: target }, (r) => {
+          r.resume();
+          resolve(r.statusCode ?? 0);
+        }).on('error', reject);
+      });
+      assert.equal(await raw('/api/v1/namespaces/default/services/dash-front:8899/proxy/%2e%2e/%2e%2e/x'), 400, 'no way out of the service proxy\'s prefix');
+      assert.equal(await raw('/assets/../../secrets'), 400);
+      assert.equal(await raw('//elsewhere.invalid/x'), 200, 'a path naming another host stays a path on the API server');
+      assert.equal(seen.url, '//elsewhere.invalid/x');
     } finally {
       await proxy.close();
     }

@@ -6,11 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { namespace, pod } from '@shoal/testkit/k8s';
+import { closedPort } from './helpers/closed-port.js';
 import { describeRun, shoalWithEnv } from './helpers/run-shoal.js';
 import { TapCluster } from './helpers/tap-cluster.js';
 
@@ -35,10 +34,7 @@ describe('shoal tap: checks first', () => {
     const context = await cluster.run('tap', '--context', 'prod', '--headless');
     assert.equal(context.code, 3, describeRun(context));
     assert.match(context.stderr, /has no context 'prod'; its contexts: test \(CLI_ERR_KUBECONFIG\)/);
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await closedPort();
     const down = join(cluster.dir, 'down');
     fs.writeFileSync(down, fs.readFileSync(cluster.kubeconfigPath, 'utf8').replace(cluster.api.url, `http://127.0.0.1:${port}`));
     const unreachable = await shoalWithEnv({ KUBECONFIG: down }, 'tap', '--headless');
@@ -63,6 +59,12 @@ describe('shoal tap: checks first', () => {
     assert.equal(run.code, 2, describeRun(run));
     assert.match(run.stderr, /^shoal tap: POD_REGEX \^\(web\)-\\1: '\^\(web\)-\\1' is not an RE2 regular expression: `\\1` is a backreference/);
     assert.equal(cluster.api.requests.length, from);
+  });
+
+  it('a dashboard without sign-in beyond loopback is refused (exit 2)', async () => {
+    const run = await cluster.run('tap', '--set', 'tap.auth.enabled=false', '--proxy-host', '0.0.0.0', '--headless');
+    assert.equal(run.code, 2, describeRun(run));
+    assert.match(run.stderr, /--proxy-host 0\.0\.0\.0 would publish a dashboard without sign-in \(tap\.auth\.enabled=false\) beyond this machine/);
   });
 
   it('a verb RBAC forbids: every missing right named with what it is for, exit 3, nothing changed', async () => {

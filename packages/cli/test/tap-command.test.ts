@@ -9,6 +9,8 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '@shoal/testkit';
@@ -109,11 +111,20 @@ describe('shoal tap, proxy, clean', () => {
     assert.equal(await tap.stop(), 0, tap.describe());
   });
 
-  it('shoal proxy serves the installation\'s dashboard again, changes nothing, and opens the link in a browser', async () => {
+  it('shoal proxy serves the installation\'s dashboard again, changes nothing, and opens the link in a browser; a port in use is exit 1', async () => {
     const bin = join(cluster.dir, 'bin');
     const opened = join(cluster.dir, 'opened');
     fs.mkdirSync(bin, { recursive: true });
     fs.writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`, { mode: 0o755 });
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      const taken = await cluster.run('proxy', '--proxy-front-port', String((busy.address() as AddressInfo).port), '--headless');
+      assert.equal(taken.code, 1, describeRun(taken));
+      assert.match(taken.stderr, /the port is in use: choose another with --proxy-front-port \(CLI_ERR_PROXY\)\n$/);
+    } finally {
+      await new Promise<void>((resolve) => busy.close(() => resolve()));
+    }
     const from = cluster.api.requests.length;
     const proxy = cluster.serve(['proxy', '--proxy-front-port', '0'], { PATH: `${bin}:${process.env['PATH'] ?? ''}` });
     running.push(proxy);

@@ -6,8 +6,8 @@ import { deleteInstallation } from '../kube/delete-installation.js';
 import { findInstallation, releaseOf } from '../kube/installation.js';
 import { KubeClient } from '../kube/kube-client.js';
 import { KUBE_OPTIONS, KUBE_OPTIONS_HELP, kubeOptions } from '../kube/kube-options.js';
-import { durationMs } from '../observe/duration.js';
-import { commandSettings, flagSetting } from '../tap/command-settings.js';
+import { durationOption } from '../observe/duration.js';
+import { commandSettings, releaseFlagSettings } from '../tap/command-settings.js';
 import { releaseText } from '../tap/release-flags.js';
 import { usageError } from '../usage-error.js';
 
@@ -43,9 +43,8 @@ async function run(argv: string[]): Promise<number> {
     },
   });
   if (positionals.length > 0) throw usageError(`takes no arguments, got '${positionals[0]}'`);
-  const { settings } = commandSettings(values.set ?? [], flagSetting('--release-namespace', 'tap.release.namespace', values['release-namespace']));
-  const timeoutMs = durationMs(values.timeout ?? DEFAULT_TIMEOUT);
-  if (timeoutMs === undefined || timeoutMs <= 0) throw usageError(`--timeout takes a duration such as 90s, 2m or 1h, got '${values.timeout}'`);
+  const { settings } = commandSettings(values.set ?? [], releaseFlagSettings(values));
+  const timeoutMs = durationOption('--timeout', values.timeout, DEFAULT_TIMEOUT);
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
 
   const client = KubeClient.fromOptions(kubeOptions(values));

@@ -4,7 +4,7 @@ import { parseCommandLine } from '../command-line.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { KubeClient } from '../kube/kube-client.js';
 import { KUBE_OPTIONS, KUBE_OPTIONS_HELP, kubeOptions } from '../kube/kube-options.js';
-import { commandSettings, flagSetting } from '../tap/command-settings.js';
+import { commandSettings, proxyFlagSettings, releaseFlagSettings } from '../tap/command-settings.js';
 import { listenOf, serveDashboard } from '../tap/dashboard-session.js';
 import { installedSettings } from '../tap/installed-settings.js';
 import { releaseText } from '../tap/release-flags.js';
@@ -44,11 +44,7 @@ async function run(argv: string[]): Promise<number> {
     },
   });
   if (positionals.length > 0) throw usageError(`takes no arguments, got '${positionals[0]}'`);
-  const { settings } = commandSettings(values.set ?? [], [
-    ...flagSetting('--release-namespace', 'tap.release.namespace', values['release-namespace']),
-    ...flagSetting('--proxy-front-port', 'tap.proxy.front.port', values['proxy-front-port'] === '0' ? undefined : values['proxy-front-port']),
-    ...flagSetting('--proxy-host', 'tap.proxy.host', values['proxy-host']),
-  ]);
+  const { settings } = commandSettings(values.set ?? [], [...releaseFlagSettings(values), ...proxyFlagSettings(values)]);
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
 
   const client = KubeClient.fromOptions(kubeOptions(values));

@@ -5,15 +5,15 @@ import type { Command } from '../command.js';
 import { parseCommandLine } from '../command-line.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { checkAccess } from '../kube/access-review.js';
-import { applyObjects } from '../kube/apply-objects.js';
+import { applyObjects, type Progress } from '../kube/apply-objects.js';
 import { deleteInstallation } from '../kube/delete-installation.js';
 import { findInstallation, releaseOf } from '../kube/installation.js';
 import { KubeClient } from '../kube/kube-client.js';
 import { KUBE_OPTIONS, KUBE_OPTIONS_HELP, kubeOptions } from '../kube/kube-options.js';
 import { rolloutsOf, waitForRollouts } from '../kube/rollout.js';
-import { durationMs } from '../observe/duration.js';
+import { durationOption } from '../observe/duration.js';
 import { dryRunNeeds, installNeeds, retargetNeeds } from '../tap/access-needs.js';
-import { commandSettings, flagSetting } from '../tap/command-settings.js';
+import { commandSettings, flagSetting, proxyFlagSettings, releaseFlagSettings } from '../tap/command-settings.js';
 import { listenOf, serveDashboard } from '../tap/dashboard-session.js';
 import { printDryRun } from '../tap/dry-run.js';
 import { differingSettings, installedSettings, retargeted, targetsText } from '../tap/installed-settings.js';
@@ -100,16 +100,14 @@ async function run(argv: string[]): Promise<number> {
     ...flagSetting('POD_REGEX', 'tap.regex', positionals[0]),
     ...flagSetting('--namespaces', 'tap.namespaces', values.namespaces),
     ...flagSetting('--excluded-namespaces', 'tap.excludedNamespaces', values['excluded-namespaces']),
-    ...flagSetting('--release-namespace', 'tap.release.namespace', values['release-namespace']),
-    ...flagSetting('--proxy-front-port', 'tap.proxy.front.port', values['proxy-front-port'] === '0' ? undefined : values['proxy-front-port']),
-    ...flagSetting('--proxy-host', 'tap.proxy.host', values['proxy-host']),
+    ...releaseFlagSettings(values),
+    ...proxyFlagSettings(values),
     ...flagSetting('--storage-limit', 'tap.storageLimit', values['storage-limit']),
     ...flagSetting('--docker-registry', 'tap.docker.registry', values['docker-registry']),
     ...flagSetting('--docker-tag', 'tap.docker.tag', values['docker-tag']),
     ...flagSetting('--tls', 'tap.tls', values.tls),
   ]);
-  const timeoutMs = durationMs(values.timeout ?? DEFAULT_TIMEOUT);
-  if (timeoutMs === undefined || timeoutMs <= 0) throw usageError(`--timeout takes a duration such as 90s, 5m or 1h, got '${values.timeout}'`);
+  const timeoutMs = durationOption('--timeout', values.timeout, DEFAULT_TIMEOUT);
   if (!settings.tap.auth.enabled && !isLoopbackHost(settings.tap.proxy.host)) {
     throw usageError(`--proxy-host ${settings.tap.proxy.host} would publish a dashboard without sign-in (tap.auth.enabled=false) beyond this machine`);
   }
@@ -139,7 +137,7 @@ async function run(argv: string[]): Promise<number> {
   let failure: unknown;
   try {
     if (installed !== undefined) {
-      out(`Shoal ${installed.tap.docker.tag || SHOAL_VERSION} is installed in ${releaseText(settings)}: only the targets change`);
+      out(`Shoal is installed in ${releaseText(settings)}: only the targets change`);
       const ignored = differingSettings(installed, settings, given);
       if (ignored.length > 0) out(`  kept as installed: ${ignored.join(', ')} (to change them: shoal clean ${releaseFlags(settings)}, then shoal tap)`);
       await applyObjects(client, targetsOnly, out);
@@ -158,20 +156,29 @@ async function run(argv: string[]): Promise<number> {
     // Ctrl-C during the rollout ends the wait: no failure.
     if (!(err instanceof StopRequested)) failure = err;
   }
-  if (values.ephemeral === true && created) {
-    out('shoal tap: removing what this run installed (--ephemeral)');
-    const found = await findInstallation(client, settings);
-    await deleteInstallation(client, releaseOf(settings), found, out, REMOVE_TIMEOUT_MS);
-    out(`shoal tap: removed ${found.length} objects; nothing of this run is left in the cluster`);
-  } else if (failure === undefined) {
+  if (values.ephemeral === true && created) await removeInstalled(client, settings, out);
+  else sayWhatStays(settings, failure, out);
+  if (failure !== undefined) throw failure;
+  return EXIT_OK;
+}
+
+/** `--ephemeral`: everything this run installed goes, and the wait ends when it is gone. */
+async function removeInstalled(client: KubeClient, settings: Settings, out: Progress): Promise<void> {
+  out('shoal tap: removing what this run installed (--ephemeral)');
+  const found = await findInstallation(client, settings);
+  await deleteInstallation(client, releaseOf(settings), found, out, REMOVE_TIMEOUT_MS);
+  out(`shoal tap: removed ${found.length} objects; nothing of this run is left in the cluster`);
+}
+
+/** After Ctrl-C, or a rollout that failed: Shoal stays, and how to come back or remove it. */
+function sayWhatStays(settings: Settings, failure: unknown, out: Progress): void {
+  if (failure === undefined) {
     out(`shoal tap: the local proxy stopped; Shoal keeps running in ${releaseText(settings)}`);
     out(`  shoal proxy ${releaseFlags(settings)}   serves the dashboard again`);
     out(`  shoal clean ${releaseFlags(settings)}   removes Shoal`);
   } else if (isShoalError(failure) && failure.code === 'CLI_ERR_ROLLOUT') {
     out(`Shoal stays installed in ${releaseText(settings)}: fix the cause and run shoal tap again, or remove it with shoal clean ${releaseFlags(settings)}`);
   }
-  if (failure !== undefined) throw failure;
-  return EXIT_OK;
 }
 
 export const tapCommand: Command = { usage, run };

@@ -9,12 +9,15 @@ import type { KubeClient } from './kube-client.js';
  * request so a token that an exec plugin renews stays fresh.
  */
 export async function apiServerRequest(client: KubeClient, path: string, method: string, headers: OutgoingHttpHeaders): Promise<ClientRequest> {
+  if (!path.startsWith('/')) throw new Error(`not a path: ${path}`);
   const options: https.RequestOptions = {};
   await client.kc.applyToHTTPSOptions(options);
-  const url = new URL(path, client.server.endsWith('/') ? client.server : `${client.server}/`);
-  // The server's own path prefix (a proxied API server at https://host/k8s) stays in front.
-  const base = new URL(client.server);
-  url.pathname = `${base.pathname.replace(/\/$/, '')}${path.split('?')[0]}`;
+  // Always the kubeconfig's server, whatever the path holds (`//elsewhere/…` names no other host
+  // here); the server's own path prefix (an API server behind https://host/k8s) stays in front.
+  const url = new URL(client.server);
+  const query = path.indexOf('?');
+  url.pathname = `${url.pathname.replace(/\/$/, '')}${query < 0 ? path : path.slice(0, query)}`;
+  url.search = query < 0 ? '' : path.slice(query);
   const request = url.protocol === 'https:' ? https.request : http.request;
   return request(url, { ...options, method, headers: { ...(options.headers ?? {}), ...headers } });
 }

@@ -16,7 +16,7 @@ export type Progress = (line: string) => void;
 export async function applyObjects(client: KubeClient, built: readonly BuiltObject[], progress: Progress): Promise<void> {
   for (const { object } of built) {
     const ref = refOf(object);
-    const info = await client.call({ verb: 'get', group: '', resource: 'discovery', name: `${ref.apiVersion}/${ref.kind}` }, () => client.objects.kindInfo(ref.apiVersion, ref.kind));
+    const info = await client.kindInfo(ref.apiVersion, ref.kind);
     await client.call({ verb: 'patch', group: info.group, resource: info.resource, name: ref.name, ...(info.namespaced ? { namespace: ref.namespace! } : {}) }, () =>
       client.objects.patch(structuredClone(object), undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
     );

@@ -8,6 +8,7 @@ import { spliceUpgrade } from '../upgrade-splice.js';
 import type { Progress } from './apply-objects.js';
 import { portForwardUpstream, serviceProxyUpstream, type DashboardUpstream } from './dashboard-upstream.js';
 import type { KubeClient } from './kube-client.js';
+import { isPodReady } from './pod-selection.js';
 
 /**
  * The dashboard of a cluster's Shoal on this machine (`shoal tap`, `shoal proxy`): a local HTTP
@@ -98,7 +99,7 @@ async function chooseUpstream(client: KubeClient, o: DashboardProxyOptions, fron
   if (first.ok) return viaService;
   progress(`  the service proxy did not serve the dashboard (${first.why}); trying a port-forward`);
   const pods = await client.call({ verb: 'list', group: '', resource: 'pods', namespace: o.namespace }, () => client.core.listNamespacedPod({ namespace: o.namespace, labelSelector: o.podSelector }));
-  const ready = pods.items.find((p) => p.metadata?.deletionTimestamp === undefined && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+  const ready = pods.items.find(isPodReady);
   if (ready === undefined) {
     throw new ShoalError('CLI_ERR_ROLLOUT', `the dashboard cannot be reached: the service proxy answered ${first.why}, and no front pod is ready to port-forward to (kubectl -n ${o.namespace} get pods -l ${o.podSelector})`);
   }
@@ -109,6 +110,30 @@ async function chooseUpstream(client: KubeClient, o: DashboardProxyOptions, fron
     throw new ShoalError('CLI_ERR_FORBIDDEN', `the dashboard cannot be reached: RBAC forbids both the service proxy (get services/proxy "${o.service}" in namespace ${o.namespace}) and a port-forward (create pods/portforward in namespace ${o.namespace}). Ask a cluster admin for either right`);
   }
   throw new ShoalError('CLI_ERR_ROLLOUT', `the dashboard does not answer: through the service proxy ${first.why}; through a port-forward to ${ready.metadata!.name} ${second.why}`);
+}
+
+/**
+ * The browser's Host is replaced by the front's own; its Authorization, if any, would replace
+ * the kubeconfig's credentials towards the API server, which consumes that header anyway.
+ */
+const NOT_PASSED = ['host', 'authorization'];
+
+/**
+ * A request target the proxy passes on: a path (origin-form, RFC 9112 §3.2.1) whose segments
+ * are no `.` or `..`, however encoded, so it stays under the service proxy's prefix.
+ */
+function plainPath(target: string): boolean {
+  if (!target.startsWith('/')) return false;
+  const path = target.split('?')[0]!;
+  return path.split('/').every((segment) => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return false;
+    }
+    return decoded !== '.' && decoded !== '..';
+  });
 }
 
 function refuse(res: ServerResponse, status: number, message: string): void {
@@ -136,6 +161,7 @@ export async function startDashboardProxy(client: KubeClient, o: DashboardProxyO
   const names = new FrontNames({ host: o.host, port });
   const allowed = (req: IncomingMessage): string | undefined => {
     if (!names.hostAllowed(req.headers.host)) return `this proxy does not answer to the name '${req.headers.host ?? ''}': open it by the address it printed`;
+    if (!plainPath(req.url ?? '')) return 'the dashboard\'s paths are plain paths (no `.` or `..` segments, no other host)';
     const origin = req.headers.origin;
     if (origin !== undefined && !names.originAllowed(origin, req.headers.host)) return `a page of ${origin} may not use this dashboard`;
     return undefined;
@@ -144,8 +170,8 @@ export async function startDashboardProxy(client: KubeClient, o: DashboardProxyO
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const refusal = allowed(req);
-    if (refusal !== undefined) return refuse(res, req.headers.origin !== undefined && names.hostAllowed(req.headers.host) ? 403 : 421, refusal);
-    const headers = frontHeaders(front, endToEndHeaders(req.headers, ['host']), req.headers.origin);
+    if (refusal !== undefined) return refuse(res, !names.hostAllowed(req.headers.host) ? 421 : plainPath(req.url ?? '') ? 403 : 400, refusal);
+    const headers = frontHeaders(front, endToEndHeaders(req.headers, NOT_PASSED), req.headers.origin);
     upstream.request(req.url ?? '/', req.method ?? 'GET', headers).then((up) => {
       up.on('response', (answer) => {
         res.writeHead(answer.statusCode ?? 502, endToEndHeaders(answer.headers));
@@ -159,7 +185,7 @@ export async function startDashboardProxy(client: KubeClient, o: DashboardProxyO
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refusal = allowed(req);
     if (refusal !== undefined) return refuseSocket(socket, 403, refusal);
-    const headers = frontHeaders(front, endToEndHeaders(req.headers, ['host']), req.headers.origin);
+    const headers = frontHeaders(front, endToEndHeaders(req.headers, NOT_PASSED), req.headers.origin);
     headers['connection'] = 'Upgrade';
     headers['upgrade'] = req.headers.upgrade ?? 'websocket';
     upstream.request(req.url ?? '/', req.method ?? 'GET', headers).then((up) => {

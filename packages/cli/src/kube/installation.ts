@@ -46,7 +46,7 @@ export async function shoalKinds(client: KubeClient, settings: Settings): Promis
   }
   const out = [];
   for (const k of kinds.values()) {
-    const info = await client.call({ verb: 'get', group: '', resource: 'discovery', name: `${k.apiVersion}/${k.kind}` }, () => client.objects.kindInfo(k.apiVersion, k.kind));
+    const info = await client.kindInfo(k.apiVersion, k.kind);
     out.push({ apiVersion: k.apiVersion, kind: k.kind, info, clusterNames: info.namespaced ? new Set<string>() : k.names });
   }
   return out;

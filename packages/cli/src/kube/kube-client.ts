@@ -2,7 +2,7 @@ import { AppsV1Api, AuthorizationV1Api, CoreV1Api, VersionApi, type KubeConfig }
 import type { ApiCall } from './api-call.js';
 import { kubeError, type Cluster } from './kube-errors.js';
 import { loadKubeConfig, type KubeOptions } from './kubeconfig.js';
-import { ObjectApi } from './object-api.js';
+import { ObjectApi, type KindInfo } from './object-api.js';
 
 /**
  * The one way Shoal's commands talk to a cluster: the kubeconfig's current context, the
@@ -41,6 +41,11 @@ export class KubeClient implements Cluster {
     } catch (err) {
       throw kubeError(err, call, this);
     }
+  }
+
+  /** Where a kind is served (its group, plural resource and scope), as discovery says. */
+  kindInfo(apiVersion: string, kind: string): Promise<KindInfo> {
+    return this.call({ verb: 'get', group: '', resource: 'discovery', name: `${apiVersion}/${kind}` }, () => this.objects.kindInfo(apiVersion, kind));
   }
 
   /** Checks the API server answers (GET /version) and returns its version, e.g. v1.33.0. */

@@ -1,9 +1,10 @@
-import type { V1DaemonSet, V1Deployment, V1LabelSelector, V1Pod } from '@kubernetes/client-node';
+import type { V1DaemonSet, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import type { BuiltObject } from '@shoal/deploy';
 import { ShoalError } from '@shoal/model';
 import type { Progress } from './apply-objects.js';
 import type { KubeClient } from './kube-client.js';
 import { diagnosePod, type PodOwner } from './pod-diagnosis.js';
+import { isPodReady, selectorText } from './pod-selection.js';
 import { poll } from './poll.js';
 
 /**
@@ -38,14 +39,6 @@ export function rolloutsOf(built: readonly BuiltObject[]): Rollout[] {
   });
 }
 
-function selectorText(selector: V1LabelSelector | undefined): string {
-  return Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
-}
-
-function isReady(pod: V1Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
-}
-
 interface RolloutState {
   done: boolean;
   line: string;
@@ -61,7 +54,7 @@ async function state(client: KubeClient, r: Rollout): Promise<RolloutState> {
   const pods = (await client.call({ verb: 'list', group: '', resource: 'pods', namespace: r.namespace }, () =>
     client.core.listNamespacedPod({ namespace: r.namespace, labelSelector: selectorText(workload.spec?.selector) }),
   )).items.filter((p) => p.metadata?.deletionTimestamp === undefined);
-  const waiting = pods.filter((p) => !isReady(p));
+  const waiting = pods.filter((p) => !isPodReady(p));
   const observed = (workload.status?.observedGeneration ?? 0) >= (workload.metadata?.generation ?? 1);
   if (r.kind === 'Deployment') {
     const d = workload as V1Deployment;

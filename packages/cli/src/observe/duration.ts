@@ -9,6 +9,13 @@ export function durationMs(text: string): number | undefined {
   return parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_MS[p[2]!]!, 0);
 }
 
+/** A duration flag's value in milliseconds (`fallback` when not given); a usage error naming `flag` otherwise. */
+export function durationOption(flag: string, text: string | undefined, fallback: string): number {
+  const ms = durationMs(text ?? fallback);
+  if (ms === undefined || ms <= 0) throw usageError(`${flag} takes a duration such as 90s, 5m or 1h, got '${text}'`);
+  return ms;
+}
+
 /**
  * `--since`: a duration back from `nowMs` (`90s`, `5m`, `1h30m`, `2d`), an epoch in ms, or an
  * ISO 8601 time. Returns epoch milliseconds.

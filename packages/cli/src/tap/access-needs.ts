@@ -12,7 +12,7 @@ async function kindNeeds(client: KubeClient, built: readonly BuiltObject[], verb
   const needs: AccessNeed[] = [];
   for (const { object } of built) {
     const ref = refOf(object);
-    const info = await client.call({ verb: 'get', group: '', resource: 'discovery', name: `${ref.apiVersion}/${ref.kind}` }, () => client.objects.kindInfo(ref.apiVersion, ref.kind));
+    const info = await client.kindInfo(ref.apiVersion, ref.kind);
     for (const verb of verbs) needs.push({ verb, group: info.group, resource: info.resource, ...(info.namespaced ? { namespace: ref.namespace! } : {}), why: `${why} ${ref.kind} ${ref.name}` });
   }
   return needs;

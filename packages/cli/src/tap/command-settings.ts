@@ -40,6 +40,20 @@ export function commandSettings(sets: readonly string[], flags: readonly FlagSet
   return { settings, given };
 }
 
+/** `-s NS`, as `tap`, `proxy` and `clean` take it. */
+export function releaseFlagSettings(values: { 'release-namespace'?: string | undefined }): FlagSetting[] {
+  return flagSetting('--release-namespace', 'tap.release.namespace', values['release-namespace']);
+}
+
+/**
+ * `--proxy-front-port` and `--proxy-host`, as `tap` and `proxy` take them. A port of 0 (a free
+ * one, for tests) is no setting: dashboard-session.ts's `listenOf` reads it.
+ */
+export function proxyFlagSettings(values: { 'proxy-front-port'?: string | undefined; 'proxy-host'?: string | undefined }): FlagSetting[] {
+  const port = values['proxy-front-port'];
+  return [...flagSetting('--proxy-front-port', 'tap.proxy.front.port', port === '0' ? undefined : port), ...flagSetting('--proxy-host', 'tap.proxy.host', values['proxy-host'])];
+}
+
 /** A flag's setting when the flag was given. */
 export function flagSetting(flag: string, key: string, value: string | string[] | boolean | undefined): FlagSetting[] {
   if (value === undefined || value === false) return [];

@@ -3,6 +3,7 @@ import { signInLink } from '../front/sign-in-link.js';
 import type { Progress } from '../kube/apply-objects.js';
 import { startDashboardProxy } from '../kube/dashboard-proxy.js';
 import type { KubeClient } from '../kube/kube-client.js';
+import { selectorText } from '../kube/pod-selection.js';
 import { openBrowser } from './open-browser.js';
 import { frontDeployment, frontService, releaseObjects, signInSecret } from './release-objects.js';
 import { whenAborted } from './stop-request.js';
@@ -53,7 +54,7 @@ export function listenOf(settings: Settings, portFlag: string | undefined): List
 export async function serveDashboard(client: KubeClient, installed: Settings, listen: Listen, session: DashboardSession, out: Progress, stop: AbortSignal): Promise<void> {
   const built = releaseObjects(installed);
   const service = frontService(built);
-  const selector = Object.entries(frontDeployment(built).spec!.selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const selector = selectorText(frontDeployment(built).spec!.selector);
   const proxy = await startDashboardProxy(client, {
     host: listen.host,
     port: listen.port,

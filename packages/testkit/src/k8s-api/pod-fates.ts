@@ -122,6 +122,11 @@ export function outcome(pod: KubeObject, fate: PodFate, addresses: { hostIP: str
   }
 }
 
+/** Whether a pod's Ready condition is True (what Services and controllers count). */
+export function isReady(pod: KubeObject): boolean {
+  return ((pod['status'] as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
 /** Why a container's log cannot be read yet (the kubelet's words), or undefined when it can. */
 export function logRefusal(pod: KubeObject, container: string): string | undefined {
   const statuses = ((pod['status'] as { containerStatuses?: { name: string; state?: { waiting?: { reason?: string } } }[] } | undefined)?.containerStatuses ?? []);

@@ -75,6 +75,10 @@ function statusSuccess(path: ResourcePath, object: KubeObject): unknown {
 }
 
 export class ApiRoutes {
+  /** The rest of paged lists, by continue token: later pages come from the first one's snapshot. */
+  private readonly pages = new Map<string, { rv: number; items: KubeObject[] }>();
+  private nextPage = 0;
+
   constructor(private readonly d: RouteDeps) {}
 
   handle(req: IncomingMessage, res: ServerResponse): void {
@@ -246,10 +250,6 @@ export class ApiRoutes {
     }
     sendJson(res, 200, { kind: `${path.type.kind}List`, apiVersion: groupVersion(path.type), metadata, items });
   }
-
-  /** The rest of paged lists, by continue token: later pages come from the first one's snapshot. */
-  private readonly pages = new Map<string, { rv: number; items: KubeObject[] }>();
-  private nextPage = 0;
 
   private logs(res: ServerResponse, path: ResourcePath, query: Record<string, string>): void {
     const pod = this.d.store.get('pods', path.name!, path.namespace);

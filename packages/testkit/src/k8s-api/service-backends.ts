@@ -1,4 +1,5 @@
 import type { KubeObject, ObjectStore } from './object-store.js';
+import { isReady } from './pod-fates.js';
 import { workloadSelector } from './selectors.js';
 import { notFound, serviceUnavailable } from './status.js';
 
@@ -22,10 +23,6 @@ interface ServicePort {
 
 function servicePorts(service: KubeObject): ServicePort[] {
   return ((service['spec'] as { ports?: ServicePort[] } | undefined)?.ports ?? []);
-}
-
-function isReady(pod: KubeObject): boolean {
-  return ((pod['status'] as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
 /** The container port a Service port's targetPort names in `pod` (a number, or a port's name). */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { now, type KubeObject, type ObjectStore, type StoreEvent } from './object-store.js';
 import type { ObjectWrites } from './object-writes.js';
-import { outcome, type PodEvent, type PodFate } from './pod-fates.js';
+import { isReady, outcome, type PodEvent, type PodFate } from './pod-fates.js';
 import { workloadSelector } from './selectors.js';
 
 /**
@@ -44,11 +44,6 @@ function templateHash(template: unknown): string {
 
 interface Workload extends KubeObject {
   spec?: { replicas?: number; selector?: Parameters<typeof workloadSelector>[0]; template?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown> } };
-}
-
-function isReady(pod: KubeObject): boolean {
-  const conditions = ((pod['status'] as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []);
-  return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
 function ownedBy(object: KubeObject, owner: KubeObject): boolean {
