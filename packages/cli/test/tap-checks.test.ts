@@ -53,6 +53,22 @@ describe('shoal tap: checks first', () => {
     assert.deepEqual(cluster.writes(from), []);
   });
 
+  it('starts from the config file (shoal config), which --set and the flags override', async () => {
+    const file = join(cluster.dir, 'config.yaml');
+    fs.writeFileSync(file, 'tap:\n  release:\n    namespace: from-file\n');
+    const fromFile = await shoalWithEnv({ ...cluster.env, SHOAL_CONFIG: file }, 'tap', '--headless');
+    assert.equal(fromFile.code, 3, describeRun(fromFile));
+    assert.match(fromFile.stderr, /^shoal tap: namespace from-file does not exist \(the release namespace, -s\)/);
+    const overridden = await shoalWithEnv({ ...cluster.env, SHOAL_CONFIG: file }, 'tap', '--set', 'tap.release.namespace=set-here', '--headless');
+    assert.match(overridden.stderr, /^shoal tap: namespace set-here does not exist/);
+    const flag = await cluster.run('tap', '--config', file, '-s', 'flag-here', '--set', 'tap.release.namespace=set-here', '--headless');
+    assert.match(flag.stderr, /^shoal tap: namespace flag-here does not exist/);
+    fs.writeFileSync(file, 'tap:\n  regexx: web\n');
+    const bad = await cluster.run('tap', '--config', file, '--headless');
+    assert.equal(bad.code, 2, describeRun(bad));
+    assert.match(bad.stderr, /regexx/);
+  });
+
   it('a regex RE2 refuses is a usage error (exit 2) before the cluster is asked anything', async () => {
     const from = cluster.api.requests.length;
     const run = await cluster.run('tap', '^(web)-\\1', '--headless');

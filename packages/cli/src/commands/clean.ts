@@ -10,6 +10,7 @@ import { durationOption } from '../observe/duration.js';
 import { commandSettings, releaseFlagSettings } from '../tap/command-settings.js';
 import { releaseText } from '../tap/release-flags.js';
 import { usageError } from '../usage-error.js';
+import { SETTINGS_OPTIONS } from '../load-settings.js';
 
 const DEFAULT_TIMEOUT = '2m';
 
@@ -23,6 +24,7 @@ Nothing installed is no error.
 
 Options:
   -s, --release-namespace NS the namespace Shoal runs in (default default)
+  --config PATH              the config file, as for shoal tap
   --set KEY=VALUE            settings, as for shoal tap; tap.release.name names the release
   --timeout DURATION         how long the removal may take (default ${DEFAULT_TIMEOUT})
 ${KUBE_OPTIONS_HELP}
@@ -37,13 +39,13 @@ async function run(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       'release-namespace': { type: 'string', short: 's' },
-      set: { type: 'string', multiple: true },
+      ...SETTINGS_OPTIONS,
       timeout: { type: 'string' },
       ...KUBE_OPTIONS,
     },
   });
   if (positionals.length > 0) throw usageError(`takes no arguments, got '${positionals[0]}'`);
-  const { settings } = commandSettings(values.set ?? [], releaseFlagSettings(values));
+  const { settings } = commandSettings(values, releaseFlagSettings(values));
   const timeoutMs = durationOption('--timeout', values.timeout, DEFAULT_TIMEOUT);
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
 

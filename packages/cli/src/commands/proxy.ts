@@ -10,6 +10,7 @@ import { installedSettings } from '../tap/installed-settings.js';
 import { releaseText } from '../tap/release-flags.js';
 import { stopOnSignal } from '../tap/stop-request.js';
 import { usageError } from '../usage-error.js';
+import { SETTINGS_OPTIONS } from '../load-settings.js';
 
 const usage = `Usage: shoal proxy [options]
 
@@ -20,6 +21,7 @@ in the cluster.
 
 Options:
   -s, --release-namespace NS the namespace Shoal runs in (default default)
+  --config PATH              the config file, as for shoal tap
   --set KEY=VALUE            settings, as for shoal tap; tap.release.name names the release
   --proxy-front-port N       the dashboard's port on this machine (default 8899; 0: a free one)
   --proxy-host ADDRESS       the address it listens on (default 127.0.0.1)
@@ -36,7 +38,7 @@ async function run(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       'release-namespace': { type: 'string', short: 's' },
-      set: { type: 'string', multiple: true },
+      ...SETTINGS_OPTIONS,
       'proxy-front-port': { type: 'string' },
       'proxy-host': { type: 'string' },
       headless: { type: 'boolean' },
@@ -44,7 +46,7 @@ async function run(argv: string[]): Promise<number> {
     },
   });
   if (positionals.length > 0) throw usageError(`takes no arguments, got '${positionals[0]}'`);
-  const { settings } = commandSettings(values.set ?? [], [...releaseFlagSettings(values), ...proxyFlagSettings(values)]);
+  const { settings } = commandSettings(values, [...releaseFlagSettings(values), ...proxyFlagSettings(values)]);
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
 
   const client = KubeClient.fromOptions(kubeOptions(values));

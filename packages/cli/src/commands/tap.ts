@@ -22,6 +22,7 @@ import { releaseFlags, releaseText } from '../tap/release-flags.js';
 import { releaseObjects } from '../tap/release-objects.js';
 import { StopRequested, stopOnSignal } from '../tap/stop-request.js';
 import { usageError } from '../usage-error.js';
+import { SETTINGS_OPTIONS } from '../load-settings.js';
 
 const DEFAULT_TIMEOUT = '5m';
 /** How long removing an installation may take (`--ephemeral`). */
@@ -54,6 +55,8 @@ Options:
   -e, --excluded-namespaces LIST
                              never capture in these namespaces
   -s, --release-namespace NS the namespace Shoal runs in (default default; it must exist)
+  --config PATH              the config file (default: $SHOAL_CONFIG if set, else
+                             ~/.shoal/config.yaml, which shoal config writes): the base settings
   --set KEY=VALUE            any setting of shoal manifests --help (repeatable); flags win
   --dry-run                  list the pods that would be tapped, per node, and change nothing
   --proxy-front-port N       the dashboard's port on this machine (default 8899; 0: a free one)
@@ -81,7 +84,7 @@ async function run(argv: string[]): Promise<number> {
       namespaces: { type: 'string', short: 'n', multiple: true },
       'excluded-namespaces': { type: 'string', short: 'e', multiple: true },
       'release-namespace': { type: 'string', short: 's' },
-      set: { type: 'string', multiple: true },
+      ...SETTINGS_OPTIONS,
       'dry-run': { type: 'boolean' },
       'proxy-front-port': { type: 'string' },
       'proxy-host': { type: 'string' },
@@ -96,7 +99,7 @@ async function run(argv: string[]): Promise<number> {
     },
   });
   if (positionals.length > 1) throw usageError(`takes one POD_REGEX, got ${positionals.length}: ${positionals.join(' ')}`);
-  const { settings, given } = commandSettings(values.set ?? [], [
+  const { settings, given } = commandSettings(values, [
     ...flagSetting('POD_REGEX', 'tap.regex', positionals[0]),
     ...flagSetting('--namespaces', 'tap.namespaces', values.namespaces),
     ...flagSetting('--excluded-namespaces', 'tap.excludedNamespaces', values['excluded-namespaces']),

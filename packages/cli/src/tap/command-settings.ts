@@ -1,4 +1,5 @@
 import { applySet, defaultSettings, type Settings } from '@shoal/deploy';
+import { configFile, configText, settingsOfFile, type SettingsArgs } from '../load-settings.js';
 import { ShoalError } from '@shoal/model';
 import { usageError } from '../usage-error.js';
 
@@ -17,13 +18,16 @@ export interface CommandSettings {
 
 /**
  * The settings of a `shoal tap`, `proxy` or `clean` run, assembled in this one function: the
- * defaults, then each `--set key=value` in order, then the flags, which win over `--set`. A
- * flag's bad value is named by the flag (`--proxy-front-port abc: …`).
+ * config file's (`shoal config`; the defaults without one), then each `--set key=value` in
+ * order, then the flags, which win over `--set`. A flag's bad value is named by the flag
+ * (`--proxy-front-port abc: …`). `given` is what the command line set, not the file.
  */
-export function commandSettings(sets: readonly string[], flags: readonly FlagSetting[]): CommandSettings {
-  const settings = defaultSettings();
+export function commandSettings(args: SettingsArgs, flags: readonly FlagSetting[]): CommandSettings {
+  const file = configFile(args);
+  const text = configText(file);
+  const settings = text === undefined ? defaultSettings() : settingsOfFile(file, text);
   const given = new Set<string>();
-  for (const assignment of sets) {
+  for (const assignment of args.set ?? []) {
     applySet(settings, assignment);
     given.add(assignment.slice(0, assignment.indexOf('=')));
   }
