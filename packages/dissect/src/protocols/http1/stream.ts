@@ -16,6 +16,7 @@ import { BodyMode, type Http1Message } from './message.js';
 import { newPair, PairQueue, responseOnly, type Pair } from './pairs.js';
 import { Http1Reader, type ReaderHost } from './reader.js';
 import type { ReaderSteps } from './reader-steps.js';
+import { graphqlTransaction } from '../graphql/index.js';
 import { makeTransaction, type PairView } from './shape.js';
 
 export class Http1Stream implements StreamDissector, ReaderHost {
@@ -312,7 +313,7 @@ export class Http1Stream implements StreamDissector, ReaderHost {
   }
 
   private emitView(view: PairView, hasRequest: boolean, label: string): void {
-    this.session.emit(makeTransaction(view, this.full ? this.cap : null, hasRequest, label));
+    this.session.emit(graphqlTransaction(makeTransaction(view, this.full ? this.cap : null, hasRequest, label)));
   }
 
   private readerFor(direction: Direction): Http1Reader {
