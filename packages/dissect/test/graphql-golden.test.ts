@@ -16,6 +16,7 @@ import type { Entry, GraphqlRequestJson, GraphqlResponseJson } from '@shoal/mode
 import { readCapture, resegment } from './helpers/capture-rewrite.js';
 import { dissectFile, dissectPackets } from './helpers/dissect-capture.js';
 import { goldenCaptures } from './helpers/golden-captures.js';
+import { asSummaryDetail } from './helpers/summary-detail.js';
 import { ourGraphql, tsharkGraphql } from './helpers/tshark-graphql.js';
 import { ourHttp2, tsharkHttp2 } from './helpers/tshark-http2.js';
 import { summarize } from './helpers/tshark-summary.js';
@@ -83,6 +84,10 @@ describe('GraphQL golden captures', () => {
         assert.deepEqual(entries.map((e) => `${e.request!['method']} ${e.request!['url']}`), theirs.requests);
         assert.deepEqual(entries.map((e) => e.response!['status']), theirs.responses);
       }
+    });
+
+    it('gives the same entries in detail summary: operation, batch and error count, no document, variables, errors or bodies', () => {
+      assert.deepStrictEqual(dissectFile(file, { detail: 'summary' }).entries, asSummaryDetail(result().entries));
     });
 
     it('gives the same entries when every TCP segment is cut into 100-byte pieces', () => {

@@ -8,4 +8,5 @@
  * the request and the response's `errors`), shape.ts (the entry; its header comment says how).
  */
 
+export { mayCarryGraphql } from './request.js';
 export { graphqlTransaction } from './shape.js';

@@ -10,11 +10,14 @@
  *   Response: {"data"?: …, "errors"?: [{"message", "locations"?, "path"?, "extensions"?}]}
  *
  * A request is GraphQL only when `query` parses as an executable document (document.ts): a JSON
- * body with some other `query` string is left as HTTP. Bodies are read as the HTTP shape left
- * them (decoded, cut at the body cap): a body cut by the cap is not JSON, so not recognised.
+ * body with some other `query` string is left as HTTP. Bodies are read as the HTTP shape shows
+ * them (codings undone, cut at the body cap: http1/shape.ts): a body cut by the cap is not
+ * whole JSON, so not recognised.
  */
 
-import type { GraphqlErrorJson, GraphqlRequestJson, GraphqlResponseJson, Message } from '@shoal/model';
+import type { GraphqlErrorJson, GraphqlRequestJson, GraphqlResponseJson } from '@shoal/model';
+import type { Http1Message } from '../http1/message.js';
+import { bodyContent, isText } from '../http1/shape.js';
 import { documentOperations } from './document.js';
 
 /** Errors shown per entry; `errorCount` counts them all. */
@@ -24,17 +27,33 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function textBody(m: Message): string | null {
-  const body = m['body'];
-  return typeof body === 'string' && m['bodyEncoding'] === undefined && m['truncated'] !== true ? body : null;
+/** The whole content of a message as text; null when it is cut, undecodable or not text. */
+function textBody(m: Http1Message, cap: number): string | null {
+  if (m.bodySize === 0) return '';
+  const c = bodyContent(m, cap);
+  return c.truncated || c.decodeError !== undefined || !isText(c.data) ? null : c.data.toString('utf8');
+}
+
+const contentType = (m: Http1Message): string => (m.headers['content-type'] ?? '').toLowerCase();
+
+/**
+ * A request that may be GraphQL: a POST of JSON or of `application/graphql`, a GET with
+ * `query=`. Its body and its response's are kept even in detail `summary`, so that both details
+ * tell GraphQL apart alike.
+ */
+export function mayCarryGraphql(m: Http1Message): boolean {
+  if (m.method === 'GET') return m.target.includes('query=');
+  if (m.method !== 'POST') return false;
+  const type = contentType(m);
+  return type.includes('json') || type.startsWith('application/graphql');
 }
 
 /**
  * JSON of a body that looks like a JSON object or array holding `key`; null for anything else.
  * The look comes first: every JSON POST of an API passes here, and few are GraphQL.
  */
-function jsonBody(m: Message, key: string): unknown {
-  const body = textBody(m);
+function jsonBody(m: Http1Message, cap: number, key: string): unknown {
+  const body = textBody(m, cap);
   if (body === null) return null;
   let i = 0;
   while (i < body.length && ' \t\r\n'.includes(body[i]!)) i++;
@@ -70,24 +89,22 @@ function parsedVariables(text: string | null): unknown {
   }
 }
 
-/** The GraphQL part of an HTTP request (shaped as docs/entries.md says), or null when it is not one. */
-export function graphqlRequest(req: Message): GraphqlRequestJson | null {
-  const method = req['method'];
-  if (method === 'GET') {
-    const url = typeof req['url'] === 'string' ? req['url'] : '';
+/** The GraphQL part of an HTTP request (its body read up to `cap` bytes), or null when it is not one. */
+export function graphqlRequest(req: Http1Message, cap: number): GraphqlRequestJson | null {
+  if (!mayCarryGraphql(req)) return null;
+  if (req.method === 'GET') {
+    const url = req.target;
     const q = url.indexOf('?');
-    if (q < 0 || !url.includes('query=', q)) return null;
+    if (q < 0) return null;
     const params = new URLSearchParams(url.slice(q + 1));
     return operationOf(params.get('query'), params.get('operationName'), parsedVariables(params.get('variables')));
   }
-  if (method !== 'POST') return null;
-  const headers = isObject(req['headers']) ? req['headers'] : {};
-  const type = typeof headers['content-type'] === 'string' ? headers['content-type'].toLowerCase() : '';
-  if (type.startsWith('application/graphql') && !type.includes('json')) {
-    const body = textBody(req);
+  const type = contentType(req);
+  if (!type.includes('json')) {
+    const body = textBody(req, cap);
     return body === null ? null : operationOf(body, undefined, undefined);
   }
-  const json = jsonBody(req, '"query"');
+  const json = jsonBody(req, cap, '"query"');
   if (isObject(json)) return operationOf(json['query'], json['operationName'], json['variables']);
   if (Array.isArray(json) && json.length > 0 && isObject(json[0])) {
     const first = json[0];
@@ -108,8 +125,8 @@ function errorOf(e: unknown): GraphqlErrorJson {
 }
 
 /** The GraphQL part of a response: its `data` and `errors`; null when the body is not a GraphQL response. */
-export function graphqlResponse(res: Message): GraphqlResponseJson | null {
-  const json = jsonBody(res, '"');
+export function graphqlResponse(res: Http1Message, cap: number): GraphqlResponseJson | null {
+  const json = jsonBody(res, cap, '"');
   const results = isObject(json) ? [json] : Array.isArray(json) ? json.filter(isObject) : [];
   if (results.length === 0 || !results.every((r) => 'data' in r || 'errors' in r)) return null;
   const errors = results.flatMap((r) => (Array.isArray(r['errors']) ? (r['errors'] as unknown[]) : []));

@@ -38,6 +38,8 @@ export class Exchange {
   pushed = false;
   /** The request came over HTTP/1.1 (an h2c upgrade, RFC 7540 §3.2): stream 1's response only. */
   upgraded = false;
+  /** DATA bytes kept per side: the body cap (detail `full`), or for a request that may carry GraphQL. */
+  bodyCap = 0;
   /** A gRPC call (content-type `application/grpc…`): its DATA are read as messages (grpc/). */
   grpc: GrpcCall | null = null;
   /** Method and path of the request when it was emitted before this (its response timed out). */

@@ -12,7 +12,7 @@
 
 import { ErrorCodes } from '@shoal/model';
 import type { Direction, DissectorSession, StreamDissector } from '../../dissector.js';
-import { graphqlTransaction } from '../graphql/index.js';
+import { graphqlTransaction, mayCarryGraphql } from '../graphql/index.js';
 import { GrpcCall, grpcTransaction, isGrpcContentType } from '../grpc/index.js';
 import { Exchange } from './exchange.js';
 import { FrameReader, type FrameSink } from './frame-reader.js';
@@ -78,6 +78,8 @@ export class Http2Stream implements StreamDissector {
   private readonly sides: [Side, Side];
   /** Body cap for detail `full`; null for detail `summary`. */
   private readonly cap: number | null;
+  /** The session's body cap, also in detail `summary` (for GraphQL: Exchange.bodyCap). */
+  private readonly bodyCapBytes: number;
   private readonly timeoutMs: number;
   private readonly streams = new Map<number, Exchange>();
   private readonly expired = new Map<number, { method: string; path: string }>();
@@ -90,7 +92,8 @@ export class Http2Stream implements StreamDissector {
     this.session = session;
     const client = session.clientDirection;
     const full = session.options.detail !== 'summary';
-    this.cap = full ? Math.max(0, session.options.bodyCapBytes) : null;
+    this.bodyCapBytes = Math.max(0, session.options.bodyCapBytes);
+    this.cap = full ? this.bodyCapBytes : null;
     this.timeoutMs = session.options.responseTimeoutMs;
     const sides: Side[] = [];
     sides[client] = new Side(true, this);
@@ -205,7 +208,7 @@ export class Http2Stream implements StreamDissector {
       // A gRPC call's DATA are its messages: read by the call, counted (not kept) as body.
       const grpc = x.grpc?.side(side.isClient);
       if (body.kept.length > 0) {
-        msg.addBody(body.kept, 0, body.kept.length, grpc !== undefined ? 0 : (this.cap ?? 0));
+        msg.addBody(body.kept, 0, body.kept.length, grpc !== undefined ? 0 : x.bodyCap);
         grpc?.push(body.kept, f.startTs);
       }
       if (body.lost > 0) {
@@ -322,6 +325,7 @@ export class Http2Stream implements StreamDissector {
         x.req = messageOf(true, fields, block.startTs);
         x.req.headersSize = block.wire;
         this.maybeGrpc(x, x.req);
+        if (mayCarryGraphql(x.req)) x.bodyCap = this.bodyCapBytes;
       } else x.req.trailers = messageOf(true, fields, block.startTs).headers;
       x.req.endTs = endTs;
     } else {
@@ -382,6 +386,7 @@ export class Http2Stream implements StreamDissector {
       this.emit(oldest, true);
     }
     x = new Exchange(id, ts);
+    x.bodyCap = this.cap ?? 0;
     const before = this.expired.get(id);
     if (before !== undefined) {
       this.expired.delete(id);
@@ -425,7 +430,7 @@ export class Http2Stream implements StreamDissector {
       this.ended.add(x.id);
     }
     const tx = streamTransaction(x, this.cap, closed);
-    this.session.emit(x.grpc !== null ? grpcTransaction(tx, { req: x.req, res: x.res, call: x.grpc }, this.cap) : graphqlTransaction(tx));
+    this.session.emit(x.grpc !== null ? grpcTransaction(tx, { req: x.req, res: x.res, call: x.grpc }, this.cap) : graphqlTransaction(tx, x.req, x.res, this.bodyCapBytes, this.cap !== null));
   }
 
   /** A request emitted without its response: a late response still shows what it answered. */
