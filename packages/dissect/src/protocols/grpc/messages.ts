@@ -44,6 +44,8 @@ export class GrpcMessageReader {
 
   private readonly prefix = Buffer.alloc(PREFIX);
   private prefixHave = 0;
+  /** Capture time of the current prefix's first byte. */
+  private prefixTs = 0;
   /** Bytes of the current message still to come; -1 between messages. */
   private remaining = -1;
   /** The current message when it is kept. */
@@ -61,10 +63,11 @@ export class GrpcMessageReader {
     while (pos < chunk.length && !this.incomplete) {
       if (this.remaining < 0) {
         const take = Math.min(PREFIX - this.prefixHave, chunk.length - pos);
+        if (this.prefixHave === 0) this.prefixTs = ts;
         chunk.copy(this.prefix, this.prefixHave, pos, pos + take);
         this.prefixHave += take;
         pos += take;
-        if (this.prefixHave === PREFIX) this.begin(ts);
+        if (this.prefixHave === PREFIX) this.begin();
         continue;
       }
       const take = Math.min(this.remaining, chunk.length - pos);
@@ -98,7 +101,8 @@ export class GrpcMessageReader {
     if (this.current !== null && this.remaining > 0) this.current.partial = true;
   }
 
-  private begin(ts: number): void {
+  private begin(): void {
+    const ts = this.prefixTs;
     this.prefixHave = 0;
     const p = this.prefix;
     // Compressed-Flag is 0 or 1; anything else is not a gRPC message stream.

@@ -12,11 +12,11 @@
  * `(1 -> 3 messages)`.
  */
 
-import { isUtf8 } from 'node:buffer';
 import type { GrpcMessageJson, GrpcRequestJson, GrpcResponseJson, GrpcSideJson, ProtocolInfo } from '@shoal/model';
 import type { Transaction } from '../../dissector.js';
 import { decodeContent } from '../http1/decode.js';
 import type { Http1Message } from '../http1/message.js';
+import { isText } from '../http1/shape.js';
 import type { GrpcCall } from './call.js';
 import type { GrpcMessageReader, ReceivedMessage } from './messages.js';
 import { decodeMessage } from './protobuf.js';
@@ -106,7 +106,7 @@ function messageJson(m: ReceivedMessage, encoding: string | undefined, startTs: 
   if (partial) out.truncated = true;
   const fields = asJson ? null : decodeMessage(data);
   if (fields !== null) out.fields = fields;
-  else if (isUtf8(data)) out.text = data.toString('utf8');
+  else if (isText(data)) out.text = data.toString('utf8');
   else out.data = data.toString('base64');
   return out;
 }

@@ -335,8 +335,8 @@ export class Http2Stream implements StreamDissector {
       } else if (x.res === null) {
         x.res = messageOf(false, fields, block.startTs);
         x.res.headersSize = block.wire;
-        // The request's headers may have been missed (joined mid-way): the response says it too.
-        this.maybeGrpc(x, x.res);
+        // The request's headers may have been missed (joined mid-way): the response says it then.
+        if (x.req === null) this.maybeGrpc(x, x.res);
         // Stream 1 answered on a connection seen from its start, without a request on it: the
         // request was the HTTP/1.1 one that asked for the upgrade (RFC 7540 §3.2). The client's
         // preface may come after this response: the server starts without waiting for it.
