@@ -2,7 +2,7 @@
  * The operations of a GraphQL document, read at the level of its tokens (GraphQL spec, October
  * 2021, §2 "Language"): enough to tell that a text is an executable document and which
  * operations it defines, not a full parser (selections, arguments and fragments are skipped as
- * balanced token runs).
+ * balanced token runs; a selection set must open with a field or a fragment).
  *
  *   Document            → Definition+
  *   ExecutableDefinition → OperationDefinition | FragmentDefinition                 (§2.2)
@@ -28,6 +28,7 @@ const T_EOF = 0;
 const T_PUNCT = 1;
 const T_NAME = 2;
 const T_OTHER = 3;
+const T_SPREAD = 4;
 
 class Lexer {
   pos = 0;
@@ -74,7 +75,7 @@ class Lexer {
     }
     if (c === 0x2e /* . */) {
       if (s.startsWith('...', p)) {
-        this.kind = T_OTHER;
+        this.kind = T_SPREAD;
         this.pos = p + 3;
         return true;
       }
@@ -169,8 +170,14 @@ function toSelectionSet(lex: Lexer): boolean {
   }
 }
 
-/** The current token is a `{`: reads to its matching `}`. */
+/**
+ * The current token is the `{` of a selection set: reads to its matching `}`. A selection set is
+ * not empty and starts with a field (a name) or a fragment (`...`), §2.4: so a JSON object is
+ * not taken for the query shorthand.
+ */
 function skipSelectionSet(lex: Lexer): boolean {
+  const first = lex.next() ? lex.kind : -1;
+  if (first !== T_NAME && first !== T_SPREAD) return false;
   let depth = 1;
   while (depth > 0) {
     if (!lex.next() || lex.kind === T_EOF) return false;
