@@ -12,6 +12,8 @@ import { CopyButton } from './copy-button.js';
 import { filterValues } from './detail-tables.js';
 import { DnsSection } from './dns-section.js';
 import { GeneralSection } from './general-section.js';
+import { GraphqlSection } from './graphql-section.js';
+import { GrpcSection } from './grpc-section.js';
 import { MessageSection } from './message-section.js';
 import { RawSection } from './raw-section.js';
 import { Section } from './section.js';
@@ -129,6 +131,10 @@ function SectionOf({ section, entry, api, onOpen, onFilter }: { section: DetailS
       );
     case 'dns':
       return <DnsSection entry={entry} onFilter={onFilter} />;
+    case 'grpc':
+      return <GrpcSection entry={entry} onFilter={onFilter} />;
+    case 'graphql':
+      return <GraphqlSection entry={entry} onFilter={onFilter} />;
     case 'raw':
       return (
         <>
