@@ -35,17 +35,20 @@ export interface GrpcView {
 export function grpcTransaction(tx: Transaction, v: GrpcView, cap: number | null): Transaction {
   tx.protocol = PROTOCOL_GRPC;
   const contentType = v.req?.headers['content-type'] ?? v.res?.headers['content-type'] ?? '';
-  const asJson = /^\s*application\/grpc\+json/i.test(contentType);
+  // `application/grpc` and `+proto` are the rule: look closer only when there is more.
+  const asJson = contentType.length > 16 && contentType.trimStart().toLowerCase().startsWith('application/grpc+json');
   const reqSide = side(v.call.request, v.req, tx.timestamp, cap, asJson);
   const resSide = side(v.call.response, v.res, tx.timestamp, cap, asJson);
   if (tx.request !== null) {
     const names = splitPath(v.req?.target ?? '') ?? { service: '', method: '' };
     const timeout = v.req?.headers['grpc-timeout'];
-    tx.request.grpc = { service: names.service, method: names.method, ...(timeout !== undefined ? { timeout } : {}), ...reqSide } satisfies GrpcRequestJson;
+    const head: Pick<GrpcRequestJson, 'service' | 'method' | 'timeout'> = { service: names.service, method: names.method };
+    if (timeout !== undefined) head.timeout = timeout;
+    tx.request.grpc = Object.assign(head, reqSide) satisfies GrpcRequestJson;
   }
   let status: number | null = null;
   if (tx.response !== null && v.res !== null) {
-    const response: GrpcResponseJson = { ...resSide };
+    const response: GrpcResponseJson = resSide;
     const fields = v.res.trailers ?? v.res.headers;
     status = parseStatus(fields['grpc-status']);
     if (status !== null) {

@@ -35,10 +35,16 @@ export function statusName(code: number): string {
   return STATUS_NAMES[code] ?? `STATUS_${code}`;
 }
 
-/** A `grpc-status` value as a number; null when it is not decimal digits. */
+/** A `grpc-status` value as a number; null when it is not 1 to 9 decimal digits. */
 export function parseStatus(value: string | undefined): number | null {
-  if (value === undefined || !/^[0-9]{1,9}$/.test(value.trim())) return null;
-  return Number(value.trim());
+  if (value === undefined || value.length === 0 || value.length > 9) return null;
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const d = value.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return null;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 /**
@@ -51,13 +57,24 @@ export function decodeStatusMessage(value: string): string {
   const bytes: number[] = [];
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    const hex = c === 0x25 ? value.slice(i + 1, i + 3) : '';
-    if (hex.length === 2 && /^[0-9A-Fa-f]{2}$/.test(hex)) {
-      bytes.push(parseInt(hex, 16));
+    const hi = c === 0x25 ? hexDigit(value.charCodeAt(i + 1)) : -1;
+    const lo = hi >= 0 ? hexDigit(value.charCodeAt(i + 2)) : -1;
+    if (lo >= 0) {
+      bytes.push(hi * 16 + lo);
       i += 2;
-    } else bytes.push(...Buffer.from(value[i]!, 'utf8'));
+    } else if (c < 0x80) bytes.push(c);
+    // Outside ASCII (the spec allows only ASCII unencoded): the character's own UTF-8 bytes.
+    else bytes.push(...Buffer.from(String.fromCodePoint(value.codePointAt(i)!), 'utf8'));
+    if (c >= 0xd800 && c <= 0xdbff) i++;
   }
   return Buffer.from(bytes).toString('utf8');
+}
+
+/** The value of a hexadecimal digit's character code; -1 for another character (NaN too). */
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const l = c | 0x20;
+  return l >= 0x61 && l <= 0x66 ? l - 0x57 : -1;
 }
 
 /** `/pkg.Service/Method` → its service and method; null for a path of another form. */
