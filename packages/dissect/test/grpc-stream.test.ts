@@ -49,7 +49,7 @@ describe('gRPC calls', () => {
     assert.deepEqual(req(t!), { service: 'shoal.Library', method: 'GetBook', messageCount: 1, messages: [{ at: 0, compressed: false, length: 7, fields: [{ number: 1, wireType: 'len', length: 5, string: '978-1' }] }] });
     assert.deepEqual(res(t!).messages![0]!.fields!.map((f) => f.string ?? f.value), ['978-1', 'Reef', 2024]);
     assert.deepEqual([res(t!).status, res(t!).statusName, res(t!).trailersOnly], [0, 'OK', undefined]);
-    assert.deepEqual([t!.request!['bodySize'], t!.request!['body'], t!.response!['trailers']], [12, undefined, { 'grpc-status': '0' }]);
+    assert.deepEqual([t!.request!['bodySize'], t!.request!['body'], t!.request!['truncated'], t!.response!['trailers']], [12, undefined, undefined, { 'grpc-status': '0' }], 'the DATA are messages, not a body');
   });
 
   it('an error answered Trailers-Only: the status and its percent-encoded message from the one header block', () => {

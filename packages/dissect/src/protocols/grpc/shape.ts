@@ -34,6 +34,9 @@ export interface GrpcView {
 /** `cap`: bytes per side kept and decoded (detail `full`); null for detail `summary` (no messages). */
 export function grpcTransaction(tx: Transaction, v: GrpcView, cap: number | null): Transaction {
   tx.protocol = PROTOCOL_GRPC;
+  // The DATA were not kept as a body: the HTTP shape's `truncated` says nothing about them.
+  if (tx.request !== null) delete tx.request['truncated'];
+  if (tx.response !== null) delete tx.response['truncated'];
   const contentType = v.req?.headers['content-type'] ?? v.res?.headers['content-type'] ?? '';
   // `application/grpc` and `+proto` are the rule: look closer only when there is more.
   const asJson = contentType.length > 16 && contentType.trimStart().toLowerCase().startsWith('application/grpc+json');
