@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Entry, GrpcRequestJson, GrpcResponseJson, ProtoFieldJson } from '@shoal/model';
-import { readCapture, resegment } from './helpers/capture-rewrite.js';
+import { dataSegments, readCapture, resegment } from './helpers/capture-rewrite.js';
 import { dissectFile, dissectPackets, ofProtocol } from './helpers/dissect-capture.js';
 import { goldenCaptures } from './helpers/golden-captures.js';
 import { asSummaryDetail } from './helpers/summary-detail.js';
@@ -117,5 +117,26 @@ describe('gRPC golden captures', () => {
     it('gives the same entries when every TCP segment is cut into 100-byte pieces', () => {
       assert.deepStrictEqual(dissectPackets(resegment(readCapture(file), 100)).entries, result().entries);
     });
+  });
+});
+
+describe('gRPC joined mid-way, from the real capture', () => {
+  // grpc-js sends content-type, te and grpc-status as HPACK references to entries its first
+  // header blocks made: a capture that starts after them decodes :method, :path and :status (the
+  // static table) but cannot see that a stream is gRPC. Those calls are shown as the HTTP/2
+  // streams they are, marked; once the header blocks that fill the table are seen, calls are gRPC.
+  const packets = readCapture(`${FIXTURES}calls.pcap`);
+  const client = [...dataSegments(packets)].find(([direction]) => direction.startsWith('10.244.83.1:'))![1];
+
+  it('starting at the client\'s third write: the calls after it as HTTP/2 streams with their paths, marked DIS_ERR_GAP', () => {
+    const entries = dissectPackets(packets.slice(client[2]!)).entries;
+    assert.deepEqual(
+      entries.map((e) => `${e.protocol.name} ${e.summary.text} [${e.malformed?.code}]`),
+      ['GetBook', 'ListBooks', 'AddBooks', 'Chat'].map((m) => `http2 POST /shoal.fixture.Library/${m} -> 200 [DIS_ERR_GAP]`),
+    );
+  });
+
+  it('starting at the second write (the preface missed, the first call\'s headers seen: they fill the table): every call gRPC', () => {
+    assert.deepEqual(dissectPackets(packets.slice(client[1]!)).entries.map((e) => `grpc ${e.summary.text}`), REVIEWED['calls']!.map((t) => `grpc ${t}`));
   });
 });
