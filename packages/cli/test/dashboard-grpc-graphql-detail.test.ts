@@ -79,6 +79,7 @@ describe('dashboard gRPC detail (shoal view + shoal front, Chromium)', { skip: s
     assert.ok((await request.locator('[data-headers=request-headers] th').allInnerTexts()).includes('grpc-timeout'), 'metadata');
     assert.ok((await response.locator('[data-headers=response-trailers] th').allInnerTexts()).includes('grpc-status'), 'trailers');
     assert.equal(await detail.locator('[data-section=request], [data-section=response]').count(), 0, 'no HTTP sections');
+    assert.equal(await page.locator('.entry-detail [data-copy=curl]').count(), 0, 'no curl: the messages are not a body');
     assert.deepEqual(problems, []);
     await page.context().close();
   });
@@ -131,6 +132,7 @@ describe('dashboard GraphQL detail (shoal view + shoal front, Chromium)', { skip
     assert.deepEqual(await cells(section.locator('[data-table=errors]')), [['no book with ISBN 000', 'book', '2:17']]);
     const order = await page.locator('.entry-detail [data-section]').evaluateAll((s) => s.map((x) => x.getAttribute('data-section')));
     assert.deepEqual(order.filter((n) => ['graphql', 'request', 'response'].includes(n!)), ['graphql', 'request', 'response']);
+    assert.equal(await page.locator('.entry-detail [data-copy=curl]').count(), 1, 'an HTTP request with its body: curl repeats it');
 
     await openRow(page, /query GetBook$/);
     await page.locator('.entry-detail [data-part=variables]').waitFor();

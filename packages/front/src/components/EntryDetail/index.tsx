@@ -79,7 +79,8 @@ function CloseButton({ onClose }: { onClose: () => void }) {
 
 function Detail({ entry, api, base, onOpen, onClose, onFilter }: { entry: EntryDetailJson } & Omit<EntryDetailProps, 'id'>) {
   const s = entry.summary;
-  const curl = curlCommand(entry.request, entry.dst);
+  // A gRPC call's DATA are shown as messages, not kept as a body: curl could not repeat it.
+  const curl = entry.protocol.name === 'grpc' ? null : curlCommand(entry.request, entry.dst);
   const v = filterValues(onFilter);
   return (
     <>
