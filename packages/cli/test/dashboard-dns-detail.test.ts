@@ -10,10 +10,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { browserUnavailable, launchBrowser, openPage } from './helpers/browser.js';
 import { dashboardOnFile, type CaptureDashboard } from './helpers/capture-dashboard.js';
-import { queryOf } from './helpers/dashboard-page.js';
+import { assertBadgeColours, cells, feedShows, openRow, queryOf } from './helpers/dashboard-page.js';
 import { REPO_ROOT } from './helpers/run-shoal.js';
 
 const skip = browserUnavailable();
@@ -38,26 +38,6 @@ const API = GOLDEN.find((e) => e.summary.text.startsWith('A api.shoal.test'))!;
 
 /** The DNS colour of src/domain/protocol-colors.ts (docs/front.md), as the browser computes it. */
 const DNS_BADGE = { light: { background: 'rgb(0, 121, 107)', color: 'rgb(255, 255, 255)' }, dark: { background: 'rgb(38, 166, 154)', color: 'rgb(0, 0, 0)' } };
-
-/** The cells of a table's body rows, as text. */
-async function cells(table: Locator): Promise<string[][]> {
-  return table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText)));
-}
-
-/** The feed row whose summary is `text`, clicked on its time (a plain cell, not a filter value). */
-async function openRow(page: Page, text: string): Promise<void> {
-  await page.locator('.row[data-id]', { has: page.locator('.text', { hasText: text }) }).locator('.time').click();
-}
-
-/** Until the feed shows exactly the rows of `summaries`, in any order. */
-async function feedShows(page: Page, summaries: string[]): Promise<void> {
-  const rows = page.locator('.row[data-id]');
-  await rows.nth(summaries.length).waitFor({ state: 'detached' });
-  await rows.nth(summaries.length - 1).waitFor();
-  assert.deepEqual((await rows.locator('.text').allInnerTexts()).sort(), [...summaries].sort());
-}
-
-const badgeColours = (badge: Locator) => badge.evaluate((el) => ({ background: getComputedStyle(el).backgroundColor, color: getComputedStyle(el).color }));
 
 describe('dashboard DNS detail (shoal view + shoal front, Chromium)', { skip: skip ?? false, timeout: 180_000 }, () => {
   let browser: Browser;
@@ -125,14 +105,7 @@ describe('dashboard DNS detail (shoal view + shoal front, Chromium)', { skip: sk
     const { page, problems } = await openPage(browser, view.link);
     await page.locator('.row[data-id]').nth(GOLDEN.length - 1).waitFor();
     await openRow(page, API.summary.text);
-    const badges = [page.locator('.row[data-id] .badge').first(), page.locator('.entry-detail .detail-head .badge')];
-    await badges[1]!.waitFor();
-    for (let i = 0; i < 2; i++) {
-      const theme = (await page.locator('html').getAttribute('data-theme')) as 'light' | 'dark';
-      for (const badge of badges) assert.deepEqual(await badgeColours(badge), DNS_BADGE[theme], `${theme} theme`);
-      await page.locator('[data-testid=theme-toggle]').click();
-      await page.waitForFunction((t) => document.documentElement.dataset['theme'] !== t, theme);
-    }
+    await assertBadgeColours(page, DNS_BADGE);
     assert.deepEqual(problems, []);
     await page.context().close();
   });

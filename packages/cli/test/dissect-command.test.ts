@@ -109,6 +109,17 @@ describe('shoal dissect --protocol', () => {
     });
   }
 
+  // gRPC and GraphQL are not dissectors of their own but what HTTP/2 and HTTP carry: selectable too.
+  for (const [name, capture] of [['grpc', '../grpc/calls.pcap'], ['graphql', '../graphql/http1.pcap']] as const) {
+    it(`--protocol ${name} keeps only ${name} entries (one carried by HTTP)`, async () => {
+      const r = await shoal('dissect', fixture(capture), '--protocol', name);
+      assert.equal(r.code, 0, describeRun(r));
+      const want = golden(capture).entries.filter((e) => e.protocol.name === name);
+      assert.ok(want.length >= 5);
+      assert.deepStrictEqual(summaries(parseNdjson(r.stdout)), summaries(want));
+    });
+  }
+
   it('--protocol udp on a TCP-only capture prints nothing and succeeds', async () => {
     const r = await shoal('dissect', WEBSOCKET, '--protocol', 'udp');
     assert.equal(r.code, 0, describeRun(r));

@@ -117,6 +117,12 @@ export interface DissectorSpec {
    * datagrams over UDP, length-prefixed messages over TCP; the session tells which one a stream is).
    */
   readonly layer4: Layer4 | readonly Layer4[];
+  /**
+   * Optional: the other `protocol.name`s its entries may have: protocols it recognises inside
+   * its own messages and shapes itself (gRPC and GraphQL in HTTP/2 streams), not dissectors of
+   * their own.
+   */
+  readonly carries?: readonly string[];
   /** Well-known ports: used only to break ties between probes that both say yes. */
   readonly ports: readonly number[];
   /**

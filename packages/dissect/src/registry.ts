@@ -32,6 +32,11 @@ export class DissectorRegistry {
   get names(): string[] {
     return [...this.named.keys()];
   }
+
+  /** Every `protocol.name` an entry of these dissectors may have (names and what they carry). */
+  get entryNames(): string[] {
+    return [...new Set([...this.named.values()].flatMap((spec) => [spec.name, ...(spec.carries ?? [])]))];
+  }
 }
 
 /** Picks among several claimants: one whose port hints name either port, else the first. */

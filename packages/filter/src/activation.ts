@@ -7,7 +7,7 @@
  */
 
 import type { Endpoint, Entry, Message, NodeInfo } from '@shoal/model';
-import { PROTOCOLS } from './catalog.js';
+import { PROTOCOLS, protocolNameOf } from './catalog.js';
 
 const int = (n: unknown): bigint => (typeof n === 'number' && Number.isFinite(n) ? BigInt(Math.round(n)) : 0n);
 const str = (s: unknown): string => (typeof s === 'string' ? s : '');
@@ -101,6 +101,18 @@ function tlsField(e: Entry, side: 'request' | 'response', key: string): string {
 }
 
 /** The strings of a list field; [] when it is not a list. */
+/** A field of the `grpc` or `graphql` part (docs/entries.md) of an entry's request or response. */
+function part(e: Entry, protocol: 'grpc' | 'graphql', side: 'request' | 'response'): Record<string, unknown> | undefined {
+  if (e.protocol.name !== protocol) return undefined;
+  const p = e[side]?.[protocol];
+  return p !== null && typeof p === 'object' ? (p as Record<string, unknown>) : undefined;
+}
+
+function grpcStatus(e: Entry): bigint {
+  const status = part(e, 'grpc', 'response')?.['status'];
+  return typeof status === 'number' ? int(status) : -1n;
+}
+
 function stringsOf(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
@@ -118,7 +130,7 @@ export interface RootVariable {
 
 /** Every top-level identifier: its registered CEL type and how to compute it from an Entry. */
 export const ROOTS: Readonly<Record<string, RootVariable>> = {
-  ...Object.fromEntries(PROTOCOLS.map((p) => [p, { type: 'bool', get: (e: Entry) => e.protocol.name === p }])),
+  ...Object.fromEntries(PROTOCOLS.map((p) => [p, { type: 'bool', get: ((name) => (e: Entry) => e.protocol.name === name)(protocolNameOf(p)) }])),
   protocol: { type: 'string', get: (e) => str(e.protocol.name) },
   layer4: { type: 'string', get: (e) => str(e.protocol.layer4) },
   method: { type: 'string', get: (e) => str(e.summary.method) },
@@ -153,6 +165,12 @@ export const ROOTS: Readonly<Record<string, RootVariable>> = {
   tls_cipher: { type: 'string', get: (e) => tlsField(e, 'response', 'cipherSuite') },
   tls_ja3: { type: 'string', get: (e) => tlsField(e, 'request', 'ja3') },
   tls_ja4: { type: 'string', get: (e) => tlsField(e, 'request', 'ja4') },
+  grpc_service: { type: 'string', get: (e) => str(part(e, 'grpc', 'request')?.['service']) },
+  grpc_method: { type: 'string', get: (e) => str(part(e, 'grpc', 'request')?.['method']) },
+  grpc_status: { type: 'int', get: grpcStatus },
+  gql_operation: { type: 'string', get: (e) => str(part(e, 'graphql', 'request')?.['type']) },
+  gql_operation_name: { type: 'string', get: (e) => str(part(e, 'graphql', 'request')?.['name']) },
+  gql_errors: { type: 'list<string>', get: (e) => fieldOfEach(part(e, 'graphql', 'response'), 'errors', 'message') },
   capture_source: { type: 'string', get: (e) => str(e.capture) },
   malformed: { type: 'bool', get: (e) => e.malformed !== undefined && e.malformed !== null },
   malformed_code: { type: 'string', get: (e) => str(e.malformed?.code) },

@@ -15,13 +15,20 @@ export interface VariableSpec {
 }
 
 /**
- * Protocol booleans: true when `protocol.name` is this name. Those without a dissector yet are
- * simply false on every entry (no error: a saved filter keeps working when the dissector lands).
+ * Protocol booleans: true when `protocol.name` is this name (or the one PROTOCOL_NAMES gives it).
+ * Those without a dissector yet are simply false on every entry (no error: a saved filter keeps
+ * working when the dissector lands).
  */
 export const PROTOCOLS = [
   'http', 'http2', 'tcp', 'udp', 'icmp', 'dns', 'tls', 'grpc', 'gql', 'ws', 'redis', 'kafka', 'amqp',
   'ldap', 'radius', 'diameter', 'mongodb', 'mysql', 'postgresql', 'mqtt',
 ] as const;
+
+/** Booleans named as KFL2 names them, for a `protocol.name` spelled otherwise. */
+export const PROTOCOL_NAMES: Readonly<Partial<Record<(typeof PROTOCOLS)[number], string>>> = { gql: 'graphql' };
+
+/** The `protocol.name` a protocol boolean tests. */
+export const protocolNameOf = (p: (typeof PROTOCOLS)[number]): string => PROTOCOL_NAMES[p] ?? p;
 
 function endpoint(side: 'src' | 'dst', who: string): VariableSpec[] {
   const s = side;
@@ -39,7 +46,7 @@ function endpoint(side: 'src' | 'dst', who: string): VariableSpec[] {
 
 export const VARIABLES: readonly VariableSpec[] = [
   ...PROTOCOLS.map((p): VariableSpec => ({
-    name: p, type: 'bool', meaning: `protocol.name is "${p}"`, example: p === 'http' ? 'http && status_code >= 500' : p === 'http2' ? '(http || http2) && path.startsWith("/api/")' : p,
+    name: p, type: 'bool', meaning: `protocol.name is "${protocolNameOf(p)}"`, example: p === 'http' ? 'http && status_code >= 500' : p === 'http2' ? '(http || http2) && path.startsWith("/api/")' : p,
   })),
   { name: 'protocol', type: 'string', meaning: 'protocol name (protocol.name): http, tcp, udp, …', example: 'protocol in ["tcp", "udp"]' },
   { name: 'layer4', type: 'string', meaning: 'transport carrying the entry: tcp, udp, sctp, icmp', example: 'layer4 == "tcp" && !http' },
@@ -75,6 +82,12 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: 'tls_cipher', type: 'string', meaning: 'TLS: the cipher suite the server chose, IANA name (hex when unknown); "" without a ServerHello', example: 'tls_cipher.contains("CBC")' },
   { name: 'tls_ja3', type: 'string', meaning: 'TLS: the JA3 fingerprint of the ClientHello (MD5, hex)', example: 'tls_ja3 == "d1f47f694f10b1faf653048918492609"' },
   { name: 'tls_ja4', type: 'string', meaning: 'TLS: the JA4 fingerprint of the ClientHello', example: 'tls_ja4.startsWith("t13d")' },
+  { name: 'grpc_service', type: 'string', meaning: 'gRPC: the service of the call, from :path /<service>/<method>; "" for other entries', example: 'grpc && grpc_service == "shop.Cart"' },
+  { name: 'grpc_method', type: 'string', meaning: 'gRPC: the method of the call (the last part of :path); "" for other entries', example: 'grpc_method.startsWith("Create")' },
+  { name: 'grpc_status', type: 'int', meaning: 'gRPC: grpc-status (0 OK, 5 NOT_FOUND, 14 UNAVAILABLE, …); -1 without one and for other entries', example: 'grpc && grpc_status != 0' },
+  { name: 'gql_operation', type: 'string', meaning: 'GraphQL: the operation type, query, mutation or subscription; "" for other entries', example: 'gql && gql_operation == "mutation"' },
+  { name: 'gql_operation_name', type: 'string', meaning: 'GraphQL: the operation name; "" for an anonymous operation and other entries', example: 'gql_operation_name == "GetBook"' },
+  { name: 'gql_errors', type: 'list<string>', meaning: 'GraphQL: the messages of the response\'s errors (at most 20 shown); [] when none', example: 'size(gql_errors) > 0' },
   { name: 'capture_source', type: 'string', meaning: 'how packets were obtained: ebpf, af_packet, libpcap, pcap_file (ebpf_tls reserved, not produced yet)', example: 'capture_source == "ebpf"' },
   { name: 'malformed', type: 'bool', meaning: 'the entry carries a malformed note', example: 'malformed' },
   { name: 'malformed_code', type: 'string', meaning: 'its DIS_ERR_* code, "" when not malformed', example: 'malformed_code == "DIS_ERR_GAP"' },

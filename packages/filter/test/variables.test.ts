@@ -7,10 +7,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Entry } from '@shoal/model';
-import { compileFilter, PROTOCOLS, VARIABLES } from '@shoal/filter';
+import { compileFilter, PROTOCOLS, protocolNameOf, VARIABLES } from '@shoal/filter';
 import * as D from './dns-entries.js';
 import * as TLS from './tls-entries.js';
 import * as E from './entries.js';
+import { fixtureEntries } from './fixture-entries.js';
 
 const R = E.resolvedPost();
 const G = E.plainGet();
@@ -19,6 +20,12 @@ const L = E.lostRequest();
 const NR = E.noResponse();
 const T = E.tcpFlow();
 const U = E.udpFlow();
+
+/** A gRPC call answered OK, one answered NOT_FOUND; a GraphQL query with an error, a mutation. */
+const [GRPC_OK, GRPC_ERR] = fixtureEntries('grpc', 'calls');
+const GQL = fixtureEntries('graphql', 'http1');
+const GQL_ERR = GQL[3]!;
+const GQL_MUT = GQL[2]!;
 
 type Case = [entry: Entry, filter: string, expected: boolean];
 
@@ -77,6 +84,12 @@ const CASES: Record<string, Case[]> = {
   tls_cipher: [[TLS.tls12(), 'tls_cipher.startsWith("TLS_ECDHE_RSA")', true], [TLS.refused(), 'tls_cipher != ""', false]],
   tls_ja3: [[TLS.tls12(), 'tls_ja3 == "d1f47f694f10b1faf653048918492609"', true], [R, 'tls_ja3 != ""', false]],
   tls_ja4: [[TLS.tls13(), 'tls_ja4.startsWith("t13d")', true], [TLS.tls12(), 'tls_ja4.startsWith("t13d")', false]],
+  grpc_service: [[GRPC_OK!, 'grpc_service == "shoal.fixture.Library"', true], [R, 'grpc_service != ""', false]],
+  grpc_method: [[GRPC_OK!, 'grpc_method == "GetBook"', true], [GQL_MUT, 'grpc_method != ""', false]],
+  grpc_status: [[GRPC_ERR!, 'grpc_status == 5', true], [GRPC_OK!, 'grpc_status != 0', false], [R, 'grpc_status == -1', true]],
+  gql_operation: [[GQL_MUT, 'gql_operation == "mutation"', true], [GQL_ERR, 'gql_operation == "mutation"', false], [GRPC_OK!, 'gql_operation == ""', true]],
+  gql_operation_name: [[GQL_ERR, 'gql_operation_name == "Missing"', true], [R, 'gql_operation_name != ""', false]],
+  gql_errors: [[GQL_ERR, '"no book with ISBN 000" in gql_errors', true], [GQL_MUT, 'size(gql_errors) > 0', false]],
   capture_source: [[R, 'capture_source == "af_packet"', true], [G, 'capture_source == "af_packet"', false], [G, 'capture_source == "pcap_file"', true]],
   malformed: [[L, 'malformed', true], [R, 'malformed', false]],
   malformed_code: [[L, 'malformed_code == "DIS_ERR_GAP"', true], [NR, 'malformed_code == "DIS_ERR_GAP"', false], [R, 'malformed_code == ""', true]],
@@ -86,7 +99,7 @@ const CASES: Record<string, Case[]> = {
 };
 
 for (const p of PROTOCOLS) {
-  CASES[p] = [[E.ofProtocol(p), p, true], [p === 'tcp' ? R : T, p, false]];
+  CASES[p] = [[E.ofProtocol(protocolNameOf(p)), p, true], [p === 'tcp' ? R : T, p, false]];
 }
 
 function check(entry: Entry, filter: string, expected: boolean): void {

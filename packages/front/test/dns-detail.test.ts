@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { compileFilter } from '@shoal/filter';
 import type { Entry } from '@shoal/model';
 import { dnsDetail, flagWords } from '../src/domain/dns-detail.js';
 import type { DetailCell, DetailTable } from '../src/domain/detail-table.js';
 import { termText } from '../src/domain/filter-snippet.js';
+import { assertTermsSelect, golden as goldenOf } from './helpers/golden-entries.js';
 
 /** The reviewed golden entries of a DNS fixture of @shoal/dissect (packages/dissect/test/fixtures/dns). */
-function golden(name: string): Entry[] {
-  const file = fileURLToPath(new URL(`../../../dissect/test/fixtures/dns/${name}.expected.json`, import.meta.url));
-  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { entries: Entry[] }).entries;
-}
+const golden = (name: string): Entry[] => goldenOf('dns', name);
 
 const texts = (t: DetailTable | undefined): string[][] => (t?.rows ?? []).map((r) => r.map((c) => c.text));
 const table = (entry: Entry, side: 'request' | 'response', key: string): DetailTable | undefined =>
@@ -21,15 +16,6 @@ const table = (entry: Entry, side: 'request' | 'response', key: string): DetailT
     ?.tables.find((t) => t.key === key);
 const header = (entry: Entry, side: 'request' | 'response'): Record<string, DetailCell> =>
   Object.fromEntries(dnsDetail(entry).messages.find((m) => m.side === side)!.header.map((r) => [r.label, r.value]));
-
-/** Every clickable cell's term, compiled by the real filter, must keep its own entry (and `!=` must drop it). */
-function assertTermsSelect(entry: Entry, cells: DetailCell[]): void {
-  for (const c of cells) {
-    if (c.term === undefined) continue;
-    assert.equal(compileFilter(termText(c.term)).matches(entry), true, `${termText(c.term)} keeps ${entry.summary.text}`);
-    assert.equal(compileFilter(termText(c.term, true)).matches(entry), false, `${termText(c.term, true)} drops ${entry.summary.text}`);
-  }
-}
 
 describe('DNS detail view', () => {
   const records = golden('udp-records');

@@ -8,8 +8,8 @@ describe('protocol colours', () => {
   it('are the ones users recognise for HTTP, HTTP/2, gRPC, GraphQL, AMQP, Kafka and Redis (light theme)', () => {
     const light = Object.fromEntries(Object.entries(PROTOCOL_COLORS).map(([k, v]) => [k, v.light]));
     assert.deepEqual(
-      { http: light['http'], http2: light['http2'], grpc: light['grpc'], gql: light['gql'], amqp: light['amqp'], kafka: light['kafka'], redis: light['redis'] },
-      { http: '#205cf5', http2: '#244c5a', grpc: '#244c5a', gql: '#e10098', amqp: '#ff6600', kafka: '#000000', redis: '#a41e11' },
+      { http: light['http'], http2: light['http2'], grpc: light['grpc'], graphql: light['graphql'], amqp: light['amqp'], kafka: light['kafka'], redis: light['redis'] },
+      { http: '#205cf5', http2: '#244c5a', grpc: '#244c5a', graphql: '#e10098', amqp: '#ff6600', kafka: '#000000', redis: '#a41e11' },
     );
   });
 

@@ -10,8 +10,13 @@ describe('per-protocol detail registry', () => {
     assert.deepEqual(detailSections('dns'), ['general', 'endpoints', 'dns', 'stream']);
   });
 
+  it('gives gRPC its own sections, and GraphQL its own before the HTTP request and response', () => {
+    assert.deepEqual(detailSections('grpc'), ['general', 'endpoints', 'grpc', 'stream']);
+    assert.deepEqual(detailSections('graphql'), ['general', 'endpoints', 'graphql', 'messages', 'stream']);
+  });
+
   it('shows a protocol without a view of its own as raw JSON, never as empty HTTP sections', () => {
-    assert.deepEqual(detailSections('grpc'), ['general', 'endpoints', 'raw', 'stream']);
+    assert.deepEqual(detailSections('ws'), ['general', 'endpoints', 'raw', 'stream']);
     assert.equal(detailSections('tls'), GENERIC_SECTIONS);
     // A name that is a property of every object is still just an unknown protocol.
     assert.equal(detailSections('constructor'), GENERIC_SECTIONS);

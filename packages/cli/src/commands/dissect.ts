@@ -16,7 +16,7 @@ Turns a capture file (pcap or pcapng) into request/response entries.
 
 Options:
   --format ndjson|json|table   output format (default: table on a terminal, else ndjson)
-  --protocol NAME              only entries of this protocol (${[...defaultRegistry().names, 'tcp', 'udp'].join(', ')})
+  --protocol NAME              only entries of this protocol (${[...defaultRegistry().entryNames, 'tcp', 'udp'].join(', ')})
   --limit N                    stop after N entries
   --stats                      print the counters (packets, flows, gaps, shed bytes by reason,
                                malformed) to stderr at the end
@@ -56,8 +56,8 @@ async function run(argv: string[]): Promise<number> {
   const formatter = formatterFor(values.format ?? (process.stdout.isTTY ? 'table' : 'ndjson'), '--format');
   const registry = defaultRegistry();
   const protocol = values.protocol;
-  if (protocol !== undefined && !['tcp', 'udp', ...registry.names].includes(protocol)) {
-    throw usageError(`unknown --protocol '${protocol}'; known: ${[...registry.names, 'tcp', 'udp'].join(', ')}`);
+  if (protocol !== undefined && !['tcp', 'udp', ...registry.entryNames].includes(protocol)) {
+    throw usageError(`unknown --protocol '${protocol}'; known: ${[...registry.entryNames, 'tcp', 'udp'].join(', ')}`);
   }
   const limit = positiveInt('limit', values.limit, Infinity);
   const options = {

@@ -1,10 +1,12 @@
 /**
  * What the dashboard tests read from a page in Chromium and ask of the hub behind it: the URL's
- * query, the hub's verdict on a filter, a download saved to disk, a screenshot for the docs.
+ * query, the hub's verdict on a filter, a download saved to disk, a screenshot for the docs, and
+ * the feed's rows, a table's cells and a badge's colours.
  */
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { REPO_ROOT } from './run-shoal.js';
 
 /** Where the screenshots shown in README.md are written (by dashboard-lab.test.ts). */
@@ -36,4 +38,38 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
   return file;
+}
+
+/** The cells of a table's body rows, as text. */
+export async function cells(table: Locator): Promise<string[][]> {
+  return table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText)));
+}
+
+/** The feed row whose text shows `text`, clicked on its time (a plain cell, not a filter value). */
+export async function openRow(page: Page, text: string | RegExp): Promise<void> {
+  await page.locator('.row[data-id]', { has: page.locator('.text', { hasText: text }) }).locator('.time').click();
+}
+
+/** Until the feed shows exactly the rows whose text cells are `texts`, in any order. */
+export async function feedShows(page: Page, texts: string[]): Promise<void> {
+  const rows = page.locator('.row[data-id]');
+  await rows.nth(texts.length).waitFor({ state: 'detached' });
+  await rows.nth(texts.length - 1).waitFor();
+  assert.deepEqual((await rows.locator('.text').allInnerTexts()).sort(), [...texts].sort());
+}
+
+/** A badge's computed background and text colours. */
+export const badgeColours = (badge: Locator): Promise<{ background: string; color: string }> =>
+  badge.evaluate((el) => ({ background: getComputedStyle(el).backgroundColor, color: getComputedStyle(el).color }));
+
+/** Asserts the protocol's badges in the feed and the open detail have `colours` in both themes, toggling the theme twice. */
+export async function assertBadgeColours(page: Page, colours: Record<'light' | 'dark', { background: string; color: string }>): Promise<void> {
+  const badges = [page.locator('.row[data-id] .badge').first(), page.locator('.entry-detail .detail-head .badge')];
+  await badges[1]!.waitFor();
+  for (let i = 0; i < 2; i++) {
+    const theme = (await page.locator('html').getAttribute('data-theme')) as 'light' | 'dark';
+    for (const badge of badges) assert.deepEqual(await badgeColours(badge), colours[theme], `${theme} theme`);
+    await page.locator('[data-testid=theme-toggle]').click();
+    await page.waitForFunction((t) => document.documentElement.dataset['theme'] !== t, theme);
+  }
 }

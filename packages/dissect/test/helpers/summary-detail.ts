@@ -5,18 +5,24 @@
 
 /**
  * Keys of an HTTP request/response that detail `summary` keeps (docs/entries.md); HTTP/2 adds
- * its stream id and how the stream ended.
+ * its stream id and how the stream ended, gRPC and GraphQL their part without what bodies hold.
  */
-const HTTP_SUMMARY_KEYS = ['method', 'path', 'url', 'httpVersion', 'status', 'statusText', 'headersSize', 'bodySize', 'interim', 'streamId', 'reset', 'goaway', 'pushed'];
+const HTTP_SUMMARY_KEYS = ['method', 'path', 'url', 'httpVersion', 'status', 'statusText', 'headersSize', 'bodySize', 'interim', 'streamId', 'reset', 'goaway', 'pushed', 'grpc', 'graphql'];
+/** What `grpc` and `graphql` leave out in detail `summary`. */
+const BODY_KEYS = ['messages', 'dropped', 'query', 'variables', 'errors'];
 
 function keep(msg: Record<string, unknown> | null): Record<string, unknown> | null {
   if (msg === null) return null;
-  return Object.fromEntries(HTTP_SUMMARY_KEYS.filter((k) => k in msg).map((k) => [k, msg[k]]));
+  return Object.fromEntries(HTTP_SUMMARY_KEYS.filter((k) => k in msg).map((k) => [k, k === 'grpc' || k === 'graphql' ? withoutBodies(msg[k] as Record<string, unknown>) : msg[k]]));
+}
+
+function withoutBodies(part: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(part).filter(([k]) => !BODY_KEYS.includes(k)));
 }
 
 /** A JSON copy of `items` (entries or transactions) as detail `summary` shows them. */
 export function asSummaryDetail<T extends { protocol: { name: string }; request: Record<string, unknown> | null; response: Record<string, unknown> | null }>(
   items: readonly T[],
 ): T[] {
-  return items.map((t) => (t.protocol.name === 'http' || t.protocol.name === 'http2' ? { ...t, request: keep(t.request), response: keep(t.response) } : t));
+  return items.map((t) => (['http', 'http2', 'grpc', 'graphql'].includes(t.protocol.name) ? { ...t, request: keep(t.request), response: keep(t.response) } : t));
 }

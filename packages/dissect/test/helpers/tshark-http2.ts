@@ -30,15 +30,24 @@ function serverPorts(capture: string): number[] {
   return [...new Set(out.split('\n').filter((l) => l !== '').map(Number))];
 }
 
-/** Every HTTP/2 request and final response tshark decodes in `capture`. */
-export function tsharkHttp2(capture: string): Http2Lines {
+/** One header block as tshark decoded it: its TCP stream, frame type, stream id and fields. */
+export interface TsharkHeaderBlock {
+  tcp: string;
+  /** 1 HEADERS, 5 PUSH_PROMISE. */
+  type: '1' | '5';
+  /** The stream it opens: the frame's own, or the promised one. */
+  streamId: string;
+  fields: Map<string, string>;
+}
+
+/** Every HEADERS and PUSH_PROMISE header block tshark decodes in `capture`, in capture order. */
+export function tsharkHeaderBlocks(capture: string): TsharkHeaderBlock[] {
   const decodeAs = serverPorts(capture).flatMap((p) => ['-d', `tcp.port==${p},http`]);
   const out = tshark([
     '-r', capture, '-o', 'tcp.reassemble_out_of_order:TRUE', ...decodeAs, '-Y', 'http2.type == 1 || http2.type == 5',
     '-T', 'json', '--no-duplicate-keys', '-J', 'tcp http2',
   ]);
-  const requests: string[] = [];
-  const responses: string[] = [];
+  const blocks: TsharkHeaderBlock[] = [];
   for (const packet of JSON.parse(out) as Json[]) {
     const layers = (packet['_source'] as Json)['layers'] as Json;
     const tcp = (list(layers['tcp'])[0] as Json)['tcp.stream'] as string;
@@ -47,26 +56,37 @@ export function tsharkHttp2(capture: string): Http2Lines {
         const type = frame['http2.type'];
         if (type !== '1' && type !== '5') continue;
         const fields = new Map(list(frame['http2.header']).map((h) => [h['http2.header.name'] as string, h['http2.header.value'] as string]));
-        const id = type === '5' ? frame['http2.push_promise.promised_stream_id'] : frame['http2.streamid'];
-        const method = fields.get(':method');
-        const status = fields.get(':status');
-        if (method !== undefined) requests.push(`${tcp}/${id} ${method} ${fields.get(':path')}`);
-        else if (status !== undefined && !(/^1\d\d$/.test(status) && status !== '101')) responses.push(`${tcp}/${id} ${status}`);
+        const streamId = (type === '5' ? frame['http2.push_promise.promised_stream_id'] : frame['http2.streamid']) as string;
+        blocks.push({ tcp, type, streamId, fields });
       }
     }
+  }
+  return blocks;
+}
+
+/** Every HTTP/2 request and final response tshark decodes in `capture`. */
+export function tsharkHttp2(capture: string): Http2Lines {
+  const requests: string[] = [];
+  const responses: string[] = [];
+  for (const { tcp, streamId, fields } of tsharkHeaderBlocks(capture)) {
+    const method = fields.get(':method');
+    const status = fields.get(':status');
+    if (method !== undefined) requests.push(`${tcp}/${streamId} ${method} ${fields.get(':path')}`);
+    else if (status !== undefined && !(/^1\d\d$/.test(status) && status !== '101')) responses.push(`${tcp}/${streamId} ${status}`);
   }
   return { requests, responses };
 }
 
-/** The same lines from our HTTP/2 entries. */
-export function ourHttp2(entries: readonly Entry[]): Http2Lines {
-  const tcpIndex = new Map<string, number>();
-  for (const e of entries) if (!tcpIndex.has(e.stream)) tcpIndex.set(e.stream, Number(e.stream.split('/').pop()) - 1);
+/** tshark's number of the TCP stream of an entry: ours counts from 1 in the same order, theirs from 0. */
+export const tcpIndexOf = (e: Entry): number => Number(e.stream.split('/').pop()) - 1;
+
+/** The same lines from our entries of `protocols` (HTTP/2's and those it carries). */
+export function ourHttp2(entries: readonly Entry[], protocols: readonly string[] = ['http2']): Http2Lines {
   const requests: string[] = [];
   const responses: string[] = [];
   for (const e of entries) {
-    if (e.protocol.name !== 'http2') continue;
-    const tcp = tcpIndex.get(e.stream)!;
+    if (!protocols.includes(e.protocol.name)) continue;
+    const tcp = tcpIndexOf(e);
     if (e.request !== null) requests.push(`${tcp}/${e.request['streamId']} ${e.request['method']} ${e.request['url']}`);
     if (e.response !== null) responses.push(`${tcp}/${e.response['streamId']} ${e.response['status']}`);
   }

@@ -39,6 +39,11 @@ export interface EntryRow {
   method?: string;
   /** Path for HTTP-like protocols, else the summary text. */
   text: string;
+  /**
+   * What the path and HTTP status leave out, for protocols carried by HTTP: a gRPC call's status
+   * and message counts (`NOT_FOUND`), a GraphQL operation (`query GetBook (1 error)`).
+   */
+  outcome?: string;
   status?: number;
   src: Side;
   dst: Side;
@@ -53,6 +58,14 @@ function sideOf(e: EndpointJson): Side {
   if (e.pod !== undefined) side.pod = e.pod;
   if (e.service !== undefined) side.service = e.service;
   return side;
+}
+
+/** The part of a gRPC or GraphQL summary (docs/entries.md) that the path and status do not show. */
+function outcomeOf(e: EntryJson): string | undefined {
+  const { text, path, status } = e.summary;
+  if (e.protocol.name === 'grpc' && path !== undefined && text.startsWith(`${path} -> `)) return text.slice(path.length + 4);
+  if (e.protocol.name === 'graphql') return status !== undefined ? text.replace(` -> ${status}`, '') : text;
+  return undefined;
 }
 
 export function toRow(e: EntryJson): EntryRow {
@@ -73,5 +86,7 @@ export function toRow(e: EntryJson): EntryRow {
   };
   if (e.summary.method !== undefined) row.method = e.summary.method;
   if (e.summary.status !== undefined) row.status = e.summary.status;
+  const outcome = outcomeOf(e);
+  if (outcome !== undefined) row.outcome = outcome;
   return row;
 }

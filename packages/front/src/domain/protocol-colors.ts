@@ -21,7 +21,7 @@ export const PROTOCOL_COLORS: Readonly<Record<string, ProtocolColor>> = {
   http: { light: '#205cf5', dark: '#205cf5' },
   http2: { light: '#244c5a', dark: '#3f8fa6' },
   grpc: { light: '#244c5a', dark: '#3f8fa6' },
-  gql: { light: '#e10098', dark: '#e10098' },
+  graphql: { light: '#e10098', dark: '#e10098' },
   amqp: { light: '#ff6600', dark: '#ff6600' },
   kafka: { light: '#000000', dark: '#b1bac4' },
   redis: { light: '#a41e11', dark: '#e0574a' },

@@ -14,6 +14,10 @@ export type DetailSection =
   | 'messages'
   /** DNS: header, questions, answer/authority/additional records, EDNS (dns-detail.ts). */
   | 'dns'
+  /** gRPC: the call, each side's metadata, messages as field trees, trailers (grpc-detail.ts). */
+  | 'grpc'
+  /** GraphQL: the operation, document, variables, errors (graphql-detail.ts); HTTP follows. */
+  | 'graphql'
   /** The request and response objects as JSON, for a protocol without a view of its own. */
   | 'raw'
   /** The other entries of the same stream. */
@@ -27,6 +31,8 @@ const REGISTRY: Readonly<Record<string, readonly DetailSection[]>> = {
   tcp: MESSAGES,
   udp: MESSAGES,
   dns: ['general', 'endpoints', 'dns', 'stream'],
+  grpc: ['general', 'endpoints', 'grpc', 'stream'],
+  graphql: ['general', 'endpoints', 'graphql', 'messages', 'stream'],
 };
 
 export const GENERIC_SECTIONS: readonly DetailSection[] = ['general', 'endpoints', 'raw', 'stream'];

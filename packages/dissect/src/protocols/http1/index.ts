@@ -18,6 +18,7 @@ import { Http1Stream } from './stream.js';
 export const http1: DissectorSpec = {
   name: 'http',
   layer4: 'tcp',
+  carries: ['graphql'],
   ports: [80, 8080, 8000, 8008, 8081, 8888, 3000, 5000, 9000],
   probe,
   seeker: () => new Http1Seeker(),

@@ -53,6 +53,11 @@ export class Http1Message {
   /** Transfer codings other than the final `chunked`, in the order they were applied. */
   transferCodings: string[] | null = null;
 
+  /**
+   * Body bytes to keep: the reader's cap, which the stream may raise for a request that may
+   * carry GraphQL and its response (kept in detail `summary` too: graphql/request.ts).
+   */
+  bodyCap = 0;
   /** Kept body bytes (content, after de-chunking), views into the received chunks. */
   bodyParts: Buffer[] | null = null;
   bodyKept = 0;

@@ -155,6 +155,7 @@ export abstract class ReaderSteps {
       return this.fail(null, ErrorCodes.DIS_ERR_SYNTAX, pos, true, false, buf);
     }
     const msg = new Http1Message(this.isRequest, this.headTs);
+    msg.bodyCap = this.cap;
     const used = parseHead(s, msg, this.allFields);
     if (used < 0) {
       const code = used === -1 ? ErrorCodes.DIS_ERR_TOO_LARGE : ErrorCodes.DIS_ERR_SYNTAX;

@@ -71,7 +71,7 @@ export class Http1Reader extends ReaderSteps {
         case S_CHUNK_DATA: {
           const msg = this.msg!;
           const n = Math.min(this.remaining, len - pos);
-          msg.addBody(buf, pos, pos + n, this.cap);
+          msg.addBody(buf, pos, pos + n, msg.bodyCap);
           msg.wireSize += n;
           msg.endTs = ts;
           this.remaining -= n;
@@ -108,7 +108,7 @@ export class Http1Reader extends ReaderSteps {
           break;
         case S_CLOSE: {
           const msg = this.msg!;
-          msg.addBody(buf, pos, len, this.cap);
+          msg.addBody(buf, pos, len, msg.bodyCap);
           msg.wireSize += len - pos;
           msg.endTs = ts;
           pos = len;

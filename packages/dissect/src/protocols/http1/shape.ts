@@ -176,16 +176,26 @@ export function pathOf(target: string): string {
   return query >= 0 ? '/' + target.slice(query) : '/';
 }
 
-function shapeBody(out: Message, msg: Http1Message, cap: number): void {
-  out.bodySize = msg.bodySize;
-  if (msg.trailers !== null) out.trailers = msg.trailers;
-  if (msg.bodySize === 0) return;
+/** A message's content as an entry shows it: content codings undone, cut at the body cap. */
+export interface BodyContent {
+  data: Buffer;
+  /** Not all of the content: over the cap, lost to a gap, or cut off. */
+  truncated: boolean;
+  /** The codings applied, when there are any but `identity`. */
+  contentEncoding?: string;
+  /** Why they could not be undone (`data` is then the raw bytes). */
+  decodeError?: string;
+  /** Bytes after decoding, when the whole content was received and decoded. */
+  decodedSize?: number;
+}
+
+/** The content of a message with a body (`bodySize` > 0), kept up to `cap` bytes. */
+export function bodyContent(msg: Http1Message, cap: number): BodyContent {
   const parts = msg.bodyParts;
   const raw = parts === null ? Buffer.alloc(0) : parts.length === 1 ? parts[0]! : Buffer.concat(parts, msg.bodyKept);
   // The kept bytes are not the whole content: over the cap, lost to a gap, or cut off.
   const partial = msg.bodyLossy || msg.bodyKept < msg.bodySize;
-  let data = raw;
-  let truncated = partial;
+  const out: BodyContent = { data: raw, truncated: partial };
   const ce = msg.headers['content-encoding'];
   const codings = ce !== undefined ? splitTokens(ce) : [];
   if (msg.transferCodings !== null) codings.push(...msg.transferCodings);
@@ -194,29 +204,42 @@ function shapeBody(out: Message, msg: Http1Message, cap: number): void {
     const d = decodeContent(raw, codings, decodeBudget(cap), partial);
     if (d.error !== undefined) out.decodeError = d.error;
     else {
-      data = d.data;
-      if (d.capped) truncated = true;
-      else if (!partial) out.decodedSize = data.length;
+      out.data = d.data;
+      if (d.capped) out.truncated = true;
+      else if (!partial) out.decodedSize = d.data.length;
     }
   }
-  if (data.length > cap) {
-    data = data.subarray(0, cap);
-    truncated = true;
-  }
-  if (truncated) {
+  if (out.data.length > cap) {
+    out.data = out.data.subarray(0, cap);
     out.truncated = true;
-    const cut = withoutPartialUtf8Tail(data);
-    if (cut !== data && isText(cut)) data = cut;
-    if (data.length === 0) return;
   }
-  if (isText(data)) out.body = data.toString('utf8');
+  if (out.truncated) {
+    const cut = withoutPartialUtf8Tail(out.data);
+    if (cut !== out.data && isText(cut)) out.data = cut;
+  }
+  return out;
+}
+
+function shapeBody(out: Message, msg: Http1Message, cap: number): void {
+  out.bodySize = msg.bodySize;
+  if (msg.trailers !== null) out.trailers = msg.trailers;
+  if (msg.bodySize === 0) return;
+  const c = bodyContent(msg, cap);
+  if (c.contentEncoding !== undefined) out.contentEncoding = c.contentEncoding;
+  if (c.decodeError !== undefined) out.decodeError = c.decodeError;
+  if (c.decodedSize !== undefined) out.decodedSize = c.decodedSize;
+  if (c.truncated) {
+    out.truncated = true;
+    if (c.data.length === 0) return;
+  }
+  if (isText(c.data)) out.body = c.data.toString('utf8');
   else {
-    out.body = data.toString('base64');
+    out.body = c.data.toString('base64');
     out.bodyEncoding = 'base64';
   }
 }
 
-function isText(data: Buffer): boolean {
+export function isText(data: Buffer): boolean {
   return isUtf8(data) && data.indexOf(0) < 0;
 }
 

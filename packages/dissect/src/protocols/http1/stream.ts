@@ -16,12 +16,15 @@ import { BodyMode, type Http1Message } from './message.js';
 import { newPair, PairQueue, responseOnly, type Pair } from './pairs.js';
 import { Http1Reader, type ReaderHost } from './reader.js';
 import type { ReaderSteps } from './reader-steps.js';
+import { graphqlTransaction, mayCarryGraphql } from '../graphql/index.js';
 import { makeTransaction, type PairView } from './shape.js';
 
 export class Http1Stream implements StreamDissector, ReaderHost {
   private readonly session: DissectorSession;
   private readonly clientDir: Direction;
   private readonly cap: number;
+  /** The session's body cap, also in detail `summary` (for GraphQL: Http1Message.bodyCap). */
+  private readonly bodyCapBytes: number;
   /** Detail `full`: header records and bodies; `summary`: neither (body cap 0). */
   private readonly full: boolean;
   private readonly timeoutMs: number;
@@ -50,7 +53,8 @@ export class Http1Stream implements StreamDissector, ReaderHost {
     this.session = session;
     this.clientDir = session.clientDirection;
     this.full = session.options.detail !== 'summary';
-    this.cap = this.full ? Math.max(0, session.options.bodyCapBytes) : 0;
+    this.bodyCapBytes = Math.max(0, session.options.bodyCapBytes);
+    this.cap = this.full ? this.bodyCapBytes : 0;
     this.timeoutMs = session.options.responseTimeoutMs;
     this.requests = new Http1Reader(true, this, this.cap, this.full);
     this.responses = new Http1Reader(false, this, this.cap, this.full);
@@ -150,6 +154,7 @@ export class Http1Stream implements StreamDissector, ReaderHost {
   head(reader: ReaderSteps, msg: Http1Message): void {
     if (reader.isRequest) {
       planRequestBody(msg);
+      if (mayCarryGraphql(msg)) msg.bodyCap = this.bodyCapBytes;
       const pair = newPair(msg, msg.startTs);
       pair.maySwitch = msg.method === 'CONNECT' || msg.headers['upgrade'] !== undefined;
       this.queue.push(pair);
@@ -167,6 +172,7 @@ export class Http1Stream implements StreamDissector, ReaderHost {
     }
     const pair = waiting !== undefined ? this.queue.answer() : undefined;
     if (pair !== undefined) pair.res = msg;
+    if (pair !== undefined && pair.req !== null && mayCarryGraphql(pair.req)) msg.bodyCap = this.bodyCapBytes;
     this.answering = pair ?? null;
   }
 
@@ -312,7 +318,8 @@ export class Http1Stream implements StreamDissector, ReaderHost {
   }
 
   private emitView(view: PairView, hasRequest: boolean, label: string): void {
-    this.session.emit(makeTransaction(view, this.full ? this.cap : null, hasRequest, label));
+    const tx = makeTransaction(view, this.full ? this.cap : null, hasRequest, label);
+    this.session.emit(graphqlTransaction(tx, view.req, view.res, this.bodyCapBytes, this.full));
   }
 
   private readerFor(direction: Direction): Http1Reader {

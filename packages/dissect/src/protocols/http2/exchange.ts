@@ -5,6 +5,7 @@
  */
 
 import type { Malformed } from '@shoal/model';
+import type { GrpcCall } from '../grpc/call.js';
 import type { Http1Message } from '../http1/message.js';
 
 /** A frame that ended streams early: RST_STREAM (§6.4) or GOAWAY (§6.8). */
@@ -37,6 +38,10 @@ export class Exchange {
   pushed = false;
   /** The request came over HTTP/1.1 (an h2c upgrade, RFC 7540 §3.2): stream 1's response only. */
   upgraded = false;
+  /** DATA bytes kept per side: the body cap (detail `full`), or for a request that may carry GraphQL. */
+  bodyCap = 0;
+  /** A gRPC call (content-type `application/grpc…`): its DATA are read as messages (grpc/). */
+  grpc: GrpcCall | null = null;
   /** Method and path of the request when it was emitted before this (its response timed out). */
   method = '';
   path = '';

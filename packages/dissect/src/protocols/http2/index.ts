@@ -18,6 +18,7 @@ import { Http2Stream } from './stream.js';
 export const http2: DissectorSpec = {
   name: 'http2',
   layer4: 'tcp',
+  carries: ['grpc', 'graphql'],
   // h2c has no port of its own; the preface and SETTINGS speak for themselves.
   ports: [],
   probe,

@@ -12,9 +12,12 @@
 
 import { ErrorCodes } from '@shoal/model';
 import type { Direction, DissectorSession, StreamDissector } from '../../dissector.js';
+import { graphqlTransaction, mayCarryGraphql } from '../graphql/index.js';
+import { GrpcCall, grpcTransaction, isGrpcContentType } from '../grpc/index.js';
 import { Exchange } from './exchange.js';
 import { FrameReader, type FrameSink } from './frame-reader.js';
 import { Flag, FRAME_HEADER, FrameType, errorName, type Frame } from './frames.js';
+import type { Http1Message } from '../http1/message.js';
 import { isInterim, messageOf } from './header-list.js';
 import { HpackDecoder } from './hpack.js';
 import { streamTransaction } from './shape.js';
@@ -75,6 +78,8 @@ export class Http2Stream implements StreamDissector {
   private readonly sides: [Side, Side];
   /** Body cap for detail `full`; null for detail `summary`. */
   private readonly cap: number | null;
+  /** The session's body cap, also in detail `summary` (for GraphQL: Exchange.bodyCap). */
+  private readonly bodyCapBytes: number;
   private readonly timeoutMs: number;
   private readonly streams = new Map<number, Exchange>();
   private readonly expired = new Map<number, { method: string; path: string }>();
@@ -87,7 +92,8 @@ export class Http2Stream implements StreamDissector {
     this.session = session;
     const client = session.clientDirection;
     const full = session.options.detail !== 'summary';
-    this.cap = full ? Math.max(0, session.options.bodyCapBytes) : null;
+    this.bodyCapBytes = Math.max(0, session.options.bodyCapBytes);
+    this.cap = full ? this.bodyCapBytes : null;
     this.timeoutMs = session.options.responseTimeoutMs;
     const sides: Side[] = [];
     sides[client] = new Side(true, this);
@@ -183,7 +189,9 @@ export class Http2Stream implements StreamDissector {
   lost(side: Side): void {
     const at = side.isClient ? 'request' : 'response';
     for (const x of this.streams.values()) {
-      if (!(side.isClient ? x.reqEnded : x.resEnded)) x.flag(ErrorCodes.DIS_ERR_GAP, at);
+      if (side.isClient ? x.reqEnded : x.resEnded) continue;
+      x.flag(ErrorCodes.DIS_ERR_GAP, at);
+      x.grpc?.side(side.isClient).lose();
     }
   }
 
@@ -197,9 +205,15 @@ export class Http2Stream implements StreamDissector {
     if (body === null) x.flag(ErrorCodes.DIS_ERR_SYNTAX, at);
     else if (msg === null) x.flag(ErrorCodes.DIS_ERR_GAP, at);
     else {
-      if (body.kept.length > 0) msg.addBody(body.kept, 0, body.kept.length, this.cap ?? 0);
+      // A gRPC call's DATA are its messages: read by the call, counted (not kept) as body.
+      const grpc = x.grpc?.side(side.isClient);
+      if (body.kept.length > 0) {
+        msg.addBody(body.kept, 0, body.kept.length, grpc !== undefined ? 0 : x.bodyCap);
+        grpc?.push(body.kept, f.startTs);
+      }
       if (body.lost > 0) {
         msg.bodyGap(body.lost);
+        grpc?.gap(body.lost);
         x.flag(ErrorCodes.DIS_ERR_GAP, at);
       }
     }
@@ -310,6 +324,8 @@ export class Http2Stream implements StreamDissector {
       if (x.req === null) {
         x.req = messageOf(true, fields, block.startTs);
         x.req.headersSize = block.wire;
+        this.maybeGrpc(x, x.req);
+        if (mayCarryGraphql(x.req)) x.bodyCap = this.bodyCapBytes;
       } else x.req.trailers = messageOf(true, fields, block.startTs).headers;
       x.req.endTs = endTs;
     } else {
@@ -319,6 +335,8 @@ export class Http2Stream implements StreamDissector {
       } else if (x.res === null) {
         x.res = messageOf(false, fields, block.startTs);
         x.res.headersSize = block.wire;
+        // The request's headers may have been missed (joined mid-way): the response says it then.
+        if (x.req === null) this.maybeGrpc(x, x.res);
         // Stream 1 answered on a connection seen from its start, without a request on it: the
         // request was the HTTP/1.1 one that asked for the upgrade (RFC 7540 §3.2). The client's
         // preface may come after this response: the server starts without waiting for it.
@@ -368,6 +386,7 @@ export class Http2Stream implements StreamDissector {
       this.emit(oldest, true);
     }
     x = new Exchange(id, ts);
+    x.bodyCap = this.cap ?? 0;
     const before = this.expired.get(id);
     if (before !== undefined) {
       this.expired.delete(id);
@@ -376,6 +395,11 @@ export class Http2Stream implements StreamDissector {
     }
     this.streams.set(id, x);
     return x;
+  }
+
+  /** A gRPC call is recognised by the first header block that says so (grpc/call.ts). */
+  private maybeGrpc(x: Exchange, msg: Http1Message): void {
+    if (x.grpc === null && isGrpcContentType(msg.headers['content-type'])) x.grpc = new GrpcCall(this.cap ?? 0);
   }
 
   private count(side: Side, x: Exchange, wire: number, ts: number): void {
@@ -405,7 +429,8 @@ export class Http2Stream implements StreamDissector {
       if (this.ended.size >= MAX_STREAMS) this.ended.delete(this.ended.values().next().value!);
       this.ended.add(x.id);
     }
-    this.session.emit(streamTransaction(x, this.cap, closed));
+    const tx = streamTransaction(x, this.cap, closed);
+    this.session.emit(x.grpc !== null ? grpcTransaction(tx, { req: x.req, res: x.res, call: x.grpc }, this.cap) : graphqlTransaction(tx, x.req, x.res, this.bodyCapBytes, this.cap !== null));
   }
 
   /** A request emitted without its response: a late response still shows what it answered. */

@@ -12,6 +12,8 @@ import { CopyButton } from './copy-button.js';
 import { filterValues } from './detail-tables.js';
 import { DnsSection } from './dns-section.js';
 import { GeneralSection } from './general-section.js';
+import { GraphqlSection } from './graphql-section.js';
+import { GrpcSection } from './grpc-section.js';
 import { MessageSection } from './message-section.js';
 import { RawSection } from './raw-section.js';
 import { Section } from './section.js';
@@ -77,7 +79,8 @@ function CloseButton({ onClose }: { onClose: () => void }) {
 
 function Detail({ entry, api, base, onOpen, onClose, onFilter }: { entry: EntryDetailJson } & Omit<EntryDetailProps, 'id'>) {
   const s = entry.summary;
-  const curl = curlCommand(entry.request, entry.dst);
+  // A gRPC call's DATA are shown as messages, not kept as a body: curl could not repeat it.
+  const curl = entry.protocol.name === 'grpc' ? null : curlCommand(entry.request, entry.dst);
   const v = filterValues(onFilter);
   return (
     <>
@@ -129,6 +132,10 @@ function SectionOf({ section, entry, api, onOpen, onFilter }: { section: DetailS
       );
     case 'dns':
       return <DnsSection entry={entry} onFilter={onFilter} />;
+    case 'grpc':
+      return <GrpcSection entry={entry} onFilter={onFilter} />;
+    case 'graphql':
+      return <GraphqlSection entry={entry} onFilter={onFilter} />;
     case 'raw':
       return (
         <>
