@@ -106,6 +106,9 @@ describe('shoal tap, proxy, clean', () => {
     assert.match(tap.stdout, /is installed in namespace default: only the targets change\n {2}kept as installed: tap\.storageLimit/);
     const config = cluster.api.get('configmaps', 'shoal-config', 'default')!;
     assert.deepEqual(JSON.parse((config['data'] as Record<string, string>)['targets.json']!), { podRegex: 'db', namespaces: [], excludedNamespaces: [] });
+    // The hub running from the applied Deployment follows its ConfigMap (--targets-configmap).
+    const hubTargets = async () => ((await (await fetch(`http://127.0.0.1:${pods!.hub.port}/targets`, { headers: { authorization: `Bearer ${pods!.hubToken}` } })).json()) as { selection?: { podRegex: string } }).selection?.podRegex;
+    await waitFor('the hub to take the new targets from its ConfigMap', async () => (await hubTargets()) === 'db', 15_000);
     const ds = cluster.api.get('daemonsets', 'shoal-worker', 'default') as unknown as { spec: { template: { spec: { volumes: { name: string; emptyDir?: { sizeLimit: string } }[] } } } };
     assert.equal(ds.spec.template.spec.volumes.find((v) => v.name === 'data')!.emptyDir!.sizeLimit, '1Gi', 'the workers keep their store');
     assert.equal(await tap.stop(), 0, tap.describe());

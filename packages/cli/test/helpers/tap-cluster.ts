@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import type { V1Deployment } from '@kubernetes/client-node';
+import { TOKEN_KEYS } from '@shoal/deploy';
 import { waitFor } from '@shoal/testkit';
 import { K8sTestApiServer, node, type KubeObject, type RecordedRequest } from '@shoal/testkit/k8s';
 import { startListening, stop, type Listening } from './listening-shoal.js';
@@ -73,6 +74,8 @@ export class TapCluster {
 
 export interface RunningPods {
   hub: Listening;
+  /** The hub's client token, from the tokens Secret tap applied. */
+  hubToken: string;
   front: Listening;
   stop(): Promise<void>;
 }
@@ -98,7 +101,8 @@ export async function startPods(cluster: TapCluster, namespace = 'default', rele
   const hubDeployment = await deployment(`${release}-hub`);
   const frontDeployment = await deployment(`${release}-front`);
   await waitFor('the Secrets to be applied', () => api.get('secrets', `${release}-tokens`, namespace) !== undefined && api.get('secrets', `${release}-sign-in`, namespace) !== undefined, 30_000);
-  const secrets = writeSecretFiles(join(cluster.dir, `${release}-secrets`), secretKeys(api, namespace));
+  const keys = secretKeys(api, namespace);
+  const secrets = writeSecretFiles(join(cluster.dir, `${release}-secrets`), keys);
   const children: ChildProcess[] = [];
   const hub = await startListening(runnable(hubDeployment.spec!.template.spec!.containers[0]!, secrets, cluster.dir, { '--host': '127.0.0.1', '--port': '0' }), cluster.env);
   children.push(hub.child);
@@ -113,6 +117,7 @@ export async function startPods(cluster: TapCluster, namespace = 'default', rele
   api.simulator.fate(componentPods('front', namespace, release), { state: 'ready' });
   return {
     hub,
+    hubToken: keys[TOKEN_KEYS.hub]!,
     front,
     stop: async () => {
       for (const child of children) await stop(child);
