@@ -72,10 +72,25 @@ export interface DissectorSession {
   emit(transaction: Transaction): void;
   /**
    * Hand the rest of the stream to the dissector registered as `protocol` (HTTP `Upgrade`).
-   * `pending` holds bytes already received but not consumed, per direction. If no such dissector
-   * exists the stream continues unclaimed and ends as an L4 flow entry.
+   * `pending` holds bytes already received but not consumed, per direction; `handshake` the
+   * exchange that switched, for a protocol that negotiates in it. If no such dissector exists
+   * the stream continues unclaimed and ends as an L4 flow entry.
    */
-  upgrade(protocol: string, pending: [Buffer[], Buffer[]]): void;
+  upgrade(protocol: string, pending: [Buffer[], Buffer[]], handshake?: UpgradeHandshake): void;
+}
+
+/**
+ * The HTTP/1.1 exchange after which a connection switched protocols (RFC 9110 §7.8), as the next
+ * protocol's dissector receives it: WebSocket reads the extensions the 101 accepted from it
+ * (RFC 6455 §9.1). The fields are lower-case names; in detail `summary` only those the HTTP/1
+ * parser always records are present (http1/head.ts PARSER_FIELDS), so a dissector reads only
+ * those, whatever the detail.
+ */
+export interface UpgradeHandshake {
+  /** The request's header fields, or null when the request was not seen. */
+  readonly request: Readonly<Record<string, string>> | null;
+  /** The response's header fields (the 101). */
+  readonly response: Readonly<Record<string, string>>;
 }
 
 export interface StreamDissector {
@@ -137,5 +152,6 @@ export interface DissectorSpec {
    * later chunk, which depends on where the network happened to cut the stream.
    */
   seeker?(): MessageSeeker;
-  create(session: DissectorSession): StreamDissector;
+  /** A parser for one stream; `handshake` when the stream switched to it (DissectorSession.upgrade). */
+  create(session: DissectorSession, handshake?: UpgradeHandshake): StreamDissector;
 }

@@ -14,9 +14,19 @@ function keep(msg: Record<string, unknown> | null): Record<string, unknown> | nu
   return Object.fromEntries(HTTP_SUMMARY_KEYS.filter((k) => k in msg).map((k) => [k, msg[k]]));
 }
 
+/** A WebSocket message keeps every key but its body (docs/entries.md). */
+function withoutBody(msg: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (msg === null) return null;
+  return Object.fromEntries(Object.entries(msg).filter(([k]) => k !== 'body' && k !== 'bodyEncoding'));
+}
+
 /** A JSON copy of `items` (entries or transactions) as detail `summary` shows them. */
 export function asSummaryDetail<T extends { protocol: { name: string }; request: Record<string, unknown> | null; response: Record<string, unknown> | null }>(
   items: readonly T[],
 ): T[] {
-  return items.map((t) => (t.protocol.name === 'http' || t.protocol.name === 'http2' ? { ...t, request: keep(t.request), response: keep(t.response) } : t));
+  return items.map((t) => {
+    if (t.protocol.name === 'http' || t.protocol.name === 'http2') return { ...t, request: keep(t.request), response: keep(t.response) };
+    if (t.protocol.name === 'ws') return { ...t, request: withoutBody(t.request), response: withoutBody(t.response) };
+    return t;
+  });
 }
