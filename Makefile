@@ -103,6 +103,7 @@ fixtures: setup $(STAMP)/apt-fixtures build
 	packages/dissect/test/fixtures/generate-dns.sh
 	packages/dissect/test/fixtures/generate-tls.sh
 	packages/dissect/test/fixtures/generate-http2.sh
+	packages/dissect/test/fixtures/generate-ws.sh
 
 bench-dissect: setup build
 	bench/dissect/run.sh

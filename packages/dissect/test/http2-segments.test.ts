@@ -11,27 +11,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { http2 } from '../dist/protocols/http2/index.js';
-import { connections } from './helpers/connection-scripts.js';
-import { close, replayAllSplits, type Step } from './helpers/split-replay.js';
+import { connections, firstBytes } from './helpers/connection-scripts.js';
+import { replayAllSplits } from './helpers/split-replay.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/http2/', import.meta.url));
 /** Bytes of each connection cut at every position: its first kilobytes. */
 const FIRST_BYTES = 4096;
-
-/** The script's data up to `limit` bytes (the last step cut there), then a close. */
-function firstBytes(script: readonly Step[], limit: number): Step[] {
-  const out: Step[] = [];
-  let total = 0;
-  for (const step of script) {
-    if (step.kind !== 'data') continue;
-    const take = Math.min(step.bytes.length, limit - total);
-    out.push({ ...step, bytes: step.bytes.subarray(0, take) });
-    total += take;
-    if (total === limit) break;
-  }
-  const last = out[out.length - 1]!;
-  return [...out, close(last.ts + 1)];
-}
 
 describe('HTTP/2 from real captures, the first kilobytes cut at every position', () => {
   for (const [capture, connection, expected] of [

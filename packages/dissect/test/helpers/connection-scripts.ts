@@ -33,3 +33,18 @@ export function connections(file: string): Step[][] {
   }
   return [...scripts.values()].map((conn) => [...conn.steps, close(conn.ts + 1)]);
 }
+
+/** The script's data up to `limit` bytes (the last step cut there), then a close. */
+export function firstBytes(script: readonly Step[], limit: number): Step[] {
+  const out: Step[] = [];
+  let total = 0;
+  for (const step of script) {
+    if (step.kind !== 'data') continue;
+    const take = Math.min(step.bytes.length, limit - total);
+    out.push({ ...step, bytes: step.bytes.subarray(0, take) });
+    total += take;
+    if (total === limit) break;
+  }
+  const last = out[out.length - 1]!;
+  return [...out, close(last.ts + 1)];
+}
