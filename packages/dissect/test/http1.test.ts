@@ -255,6 +255,7 @@ describe('http1 protocol switch', () => {
     const d = http1.create({
       clientDirection: 1,
       layer4: 'tcp',
+      ipVersion: 4,
       options: { bodyCapBytes: 1000, responseTimeoutMs: 1000, detail: 'full' },
       emit: (t) => session.transactions.push(t),
       upgrade: (p, pending) => session.ups.push([p, pending]),

@@ -4,6 +4,7 @@ import {
   type DissectOptions,
   type DissectorSession,
   type DissectorSpec,
+  type FlowTransport,
   type StreamDissector,
   type Transaction,
   type UpgradeHandshake,
@@ -95,8 +96,12 @@ export class StreamHandler implements DissectorSession, FlowHandler {
     this.output.unclaimedFlow(this.flow, this.clientDirection);
   }
 
-  get layer4(): 'tcp' | 'udp' {
+  get layer4(): FlowTransport {
     return this.flow.layer4;
+  }
+
+  get ipVersion(): 4 | 6 {
+    return this.flow.ipVersion === 6 ? 6 : 4;
   }
 
   emit(transaction: Transaction): void {
