@@ -11,6 +11,7 @@ import { compileFilter, PROTOCOLS, VARIABLES } from '@shoal/filter';
 import * as D from './dns-entries.js';
 import * as TLS from './tls-entries.js';
 import * as E from './entries.js';
+import * as W from './ws-entries.js';
 
 const R = E.resolvedPost();
 const G = E.plainGet();
@@ -77,6 +78,17 @@ const CASES: Record<string, Case[]> = {
   tls_cipher: [[TLS.tls12(), 'tls_cipher.startsWith("TLS_ECDHE_RSA")', true], [TLS.refused(), 'tls_cipher != ""', false]],
   tls_ja3: [[TLS.tls12(), 'tls_ja3 == "d1f47f694f10b1faf653048918492609"', true], [R, 'tls_ja3 != ""', false]],
   tls_ja4: [[TLS.tls13(), 'tls_ja4.startsWith("t13d")', true], [TLS.tls12(), 'tls_ja4.startsWith("t13d")', false]],
+  ws_opcode: [[W.feedClose(), 'ws_opcode == "close"', true], [W.clientText(), 'ws_opcode == "close"', false]],
+  ws_request: [[W.clientText(), 'ws_request', true], [W.serverBinary(), 'ws_request', false]],
+  ws_response: [[W.serverBinary(), 'ws_response', true], [W.clientText(), 'ws_response', false]],
+  ws_request_payload_data: [[W.clientText(), 'ws_request_payload_data.contains("hello")', true], [W.serverBinary(), 'ws_request_payload_data != ""', false]],
+  ws_response_payload_data: [[W.serverLarge(), 'ws_response_payload_data.startsWith("line 0000")', true], [W.serverBinary(), 'ws_response_payload_data != ""', false]],
+  ws_request_payload_length: [[W.clientText(), 'ws_request_payload_length == 22', true], [W.serverLarge(), 'ws_request_payload_length > 0', false]],
+  ws_response_payload_length: [[W.serverLarge(), 'ws_response_payload_length > 65536', true], [W.clientText(), 'ws_response_payload_length > 0', false]],
+  ws_close_code: [[W.feedClose(), 'ws_close_code == 4001', true], [W.serverPing(), 'ws_close_code != 0', false]],
+  icmp_type: [[W.timeExceeded4(), 'icmp_type == "time exceeded"', true], [W.echo4(), 'icmp_type == "time exceeded"', false]],
+  icmp_code: [[W.portUnreachable6(), 'icmp_code == 4', true], [W.echo4(), 'icmp_code != 0', false]],
+  icmp_version: [[W.portUnreachable6(), 'icmp_version == 6', true], [W.echo4(), 'icmp_version == 6', false]],
   capture_source: [[R, 'capture_source == "af_packet"', true], [G, 'capture_source == "af_packet"', false], [G, 'capture_source == "pcap_file"', true]],
   malformed: [[L, 'malformed', true], [R, 'malformed', false]],
   malformed_code: [[L, 'malformed_code == "DIS_ERR_GAP"', true], [NR, 'malformed_code == "DIS_ERR_GAP"', false], [R, 'malformed_code == ""', true]],
