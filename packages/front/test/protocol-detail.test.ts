@@ -8,6 +8,8 @@ describe('per-protocol detail registry', () => {
     assert.deepEqual(detailSections('tcp'), detailSections('http'));
     assert.deepEqual(detailSections('udp'), detailSections('http'));
     assert.deepEqual(detailSections('dns'), ['general', 'endpoints', 'dns', 'stream']);
+    assert.deepEqual(detailSections('ws'), ['general', 'endpoints', 'ws', 'stream']);
+    assert.deepEqual(detailSections('icmp'), ['general', 'endpoints', 'icmp', 'stream']);
   });
 
   it('shows a protocol without a view of its own as raw JSON, never as empty HTTP sections', () => {

@@ -14,6 +14,10 @@ export type DetailSection =
   | 'messages'
   /** DNS: header, questions, answer/authority/additional records, EDNS (dns-detail.ts). */
   | 'dns'
+  /** WebSocket: the entry's messages, direction, opcode, size, payload (ws-detail.ts). */
+  | 'ws'
+  /** ICMP: an echo, an error and its quoted packet, or a flow's messages (icmp-detail.ts). */
+  | 'icmp'
   /** The request and response objects as JSON, for a protocol without a view of its own. */
   | 'raw'
   /** The other entries of the same stream. */
@@ -27,6 +31,8 @@ const REGISTRY: Readonly<Record<string, readonly DetailSection[]>> = {
   tcp: MESSAGES,
   udp: MESSAGES,
   dns: ['general', 'endpoints', 'dns', 'stream'],
+  ws: ['general', 'endpoints', 'ws', 'stream'],
+  icmp: ['general', 'endpoints', 'icmp', 'stream'],
 };
 
 export const GENERIC_SECTIONS: readonly DetailSection[] = ['general', 'endpoints', 'raw', 'stream'];

@@ -12,11 +12,13 @@ import { CopyButton } from './copy-button.js';
 import { filterValues } from './detail-tables.js';
 import { DnsSection } from './dns-section.js';
 import { GeneralSection } from './general-section.js';
+import { IcmpSection } from './icmp-section.js';
 import { MessageSection } from './message-section.js';
 import { RawSection } from './raw-section.js';
 import { Section } from './section.js';
 import { StreamEntries } from './stream-entries.js';
 import { useEntryDetail } from './use-entry-detail.js';
+import { WsSection } from './ws-section.js';
 import './entry-detail.css';
 
 export interface EntryDetailProps {
@@ -129,6 +131,10 @@ function SectionOf({ section, entry, api, onOpen, onFilter }: { section: DetailS
       );
     case 'dns':
       return <DnsSection entry={entry} onFilter={onFilter} />;
+    case 'ws':
+      return <WsSection entry={entry} onFilter={onFilter} />;
+    case 'icmp':
+      return <IcmpSection entry={entry} onFilter={onFilter} />;
     case 'raw':
       return (
         <>
@@ -149,15 +155,21 @@ function Endpoints({ entry, onFilter }: { entry: EntryDetailJson; onFilter: OnFi
     const variable = field === 'pod' ? `${side}.pod.name` : field === 'service' ? `${side}.service.name` : field === 'namespace' ? `${side}.namespace` : null;
     return <td>{variable === null ? value : <FilterValue term={variableTerm(variable, value)} onFilter={onFilter}>{value}</FilterValue>}</td>;
   };
+  // ICMP has no ports (docs/entries.md): its addresses alone.
+  const ports = entry.protocol.layer4 !== 'icmp';
   const address = (side: 'src' | 'dst', e: EndpointJson) => (
     <td>
       <FilterValue term={variableTerm(`${side}.ip`, e.ip)} onFilter={onFilter}>
-        {e.ip.includes(':') ? `[${e.ip}]` : e.ip}
+        {ports && e.ip.includes(':') ? `[${e.ip}]` : e.ip}
       </FilterValue>
-      :
-      <FilterValue term={variableTerm(`${side}.port`, e.port)} onFilter={onFilter}>
-        {e.port}
-      </FilterValue>
+      {ports && (
+        <>
+          :
+          <FilterValue term={variableTerm(`${side}.port`, e.port)} onFilter={onFilter}>
+            {e.port}
+          </FilterValue>
+        </>
+      )}
     </td>
   );
   const rows = (['pod', 'service', 'namespace', 'node'] as const).filter((f) => entry.src[f] || entry.dst[f]);
