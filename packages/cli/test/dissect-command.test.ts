@@ -151,9 +151,9 @@ describe('shoal dissect --limit', () => {
   });
 
   it('--limit counts only the entries --protocol keeps', async () => {
-    const r = await shoal('dissect', WEBSOCKET, '--protocol', 'tcp', '--limit', '1');
+    const r = await shoal('dissect', WEBSOCKET, '--protocol', 'ws', '--limit', '1');
     assert.equal(r.code, 0, describeRun(r));
-    assert.deepEqual(parseNdjson(r.stdout).map((e) => e.protocol.name), ['tcp']);
+    assert.deepEqual(parseNdjson(r.stdout).map((e) => e.protocol.name), ['ws']);
   });
 });
 
