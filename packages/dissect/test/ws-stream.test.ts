@@ -12,7 +12,8 @@ import { describe, it } from 'node:test';
 import type { Transaction } from '../dist/dissector.js';
 import { http1 } from '../dist/protocols/http1/index.js';
 import { ws } from '../dist/protocols/ws/index.js';
-import { c, close, gap, replay, replayAllSplits, s, tick, type Step } from './helpers/split-replay.js';
+import { probe } from '../dist/protocols/ws/probe.js';
+import { c, close, gap, prng, replay, replayAllSplits, s, tick, type Step } from './helpers/split-replay.js';
 import { BINARY, CLOSE, CONT, PING, PONG, TEXT, cf, closeBody, frame, handshake } from './helpers/ws-wire.js';
 
 const line = (t: Transaction): string => t.summary.text + (t.malformed !== undefined ? ` [${t.malformed.code}]` : '');
@@ -162,10 +163,32 @@ describe('WebSocket losses and joins', () => {
     const out = replayAllSplits(ws, [
       c(1, cf(TEXT, '{"op":"subscribe"}')),
       s(2, Buffer.concat([frame(TEXT, 'tick 1'), frame(TEXT, 'tick 2')])),
-      close(3),
+      c(3, cf(PING, '')),
+      s(4, Buffer.concat([frame(PONG, ''), frame(TEXT, 'tick 3')])),
+      close(5),
     ]);
     assert.equal(out.unclaimed, false);
-    assert.deepEqual(lines(out.transactions), ['-> text 18 B: {"op":"subscribe"}', '<- text 6 B: tick 1', '<- text 6 B: tick 2']);
+    assert.deepEqual(lines(out.transactions), ['-> text 18 B: {"op":"subscribe"}', '<- text 6 B: tick 1', '<- text 6 B: tick 2', '-> ping, <- pong', '<- text 6 B: tick 3']);
+  });
+
+  it('the probe: two whole frames with more evidence (masking, text), or three; one message waits for the next', () => {
+    assert.equal(probe(cf(TEXT, 'subscribe')), 'more');
+    assert.equal(probe(Buffer.concat([cf(TEXT, 'subscribe'), cf(BINARY, 'x')])), 'client');
+    assert.equal(probe(Buffer.concat([frame(BINARY, 'a'), frame(BINARY, 'b')])), 'more');
+    assert.equal(probe(Buffer.concat([frame(BINARY, 'a'), frame(BINARY, 'b'), frame(PING, '')])), 'server');
+    assert.equal(probe(Buffer.concat([frame(TEXT, 'price 101.5'), frame(BINARY, 'b')])), 'server');
+    // Rules of §5: a continuation first, a fragmented control frame, masked and unmasked mixed.
+    assert.equal(probe(Buffer.concat([frame(CONT, 'a'), frame(BINARY, 'b'), frame(BINARY, 'c')])), 'no');
+    assert.equal(probe(Buffer.concat([frame(PING, 'a', { fin: false }), frame(BINARY, 'b'), frame(BINARY, 'c')])), 'no');
+    assert.equal(probe(Buffer.concat([cf(BINARY, 'a'), frame(BINARY, 'b'), frame(BINARY, 'c')])), 'no');
+    // Random bytes, as a stream joined mid-way in another protocol's encrypted data shows them.
+    const rnd = prng(6455);
+    let claims = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const v = probe(Buffer.from(Array.from({ length: 1448 }, () => Math.floor(rnd() * 256))));
+      if (v === 'client' || v === 'server') claims++;
+    }
+    assert.equal(claims, 0);
   });
 });
 

@@ -1,14 +1,16 @@
 /**
  * Recognising WebSocket frames on a connection joined after its handshake (the usual way in is
  * http1's hand-over after the 101, which needs no probe). A frame header has little structure
- * (an opcode, a MASK bit, a length), so the probe asks for much before it claims: every frame in
- * the bytes keeps the rules of frames.ts for one sender (all masked: a client; none: a server),
- * fragments and control frames in a valid order (§5.4), text payloads that are UTF-8, close
- * bodies with a valid code; and then either a masked frame (a client's, whose random masking key
- * makes text that unmasks to UTF-8 no accident), a non-empty text frame, or two whole frames in a
- * row. Compression is allowed (RSV1 on a first frame): the handshake that would say is not seen.
- * A first frame longer than the probe is shown is judged by its header and, for text, by the
- * payload octets there are.
+ * (an opcode, a MASK bit, a length): random bytes pass its first two octets about once in 40. So
+ * the probe asks for much before it claims: every frame in the bytes keeps the rules of frames.ts
+ * for one sender (all masked: a client; none: a server), fragments and control frames in a valid
+ * order (§5.4), text payloads that are UTF-8, close bodies with a valid code; and at least two
+ * whole frames, each one's length landing on the next one's header, with more evidence still: a
+ * client's masking, text of some length that is UTF-8, or a third frame. Encrypted or compressed
+ * bytes of another protocol, probed at the start of each segment of a stream joined mid-way, then
+ * pass about once in 10^5. A single message waits for the next (`more`). Compression is allowed
+ * (RSV1 on a first frame): the handshake that would say is not seen. A first frame longer than
+ * the probe is shown is claimed only when it is text whose octets there are UTF-8.
  */
 
 import { isUtf8 } from 'node:buffer';
@@ -18,6 +20,8 @@ import { Opcode, decodeHeader, emptyHeader, headerLength, headerProblem, isContr
 
 /** Text payload octets the probe checks for UTF-8 in a frame it cannot see whole. */
 const TEXT_CHECK = 1024;
+/** Octets of UTF-8 text that count as evidence (fewer are too easily random). */
+const TEXT_EVIDENCE = 8;
 
 export function probe(data: Buffer): ProbeVerdict {
   const h = emptyHeader();
@@ -52,7 +56,7 @@ export function probe(data: Buffer): ProbeVerdict {
       return h.opcode === Opcode.TEXT && !h.rsv1 && clear.length >= TEXT_CHECK ? verdict(masked) : 'no';
     }
     whole++;
-    if (h.masked || (h.opcode === Opcode.TEXT && !h.rsv1 && h.length > 0)) strong = true;
+    if (h.masked || (h.opcode === Opcode.TEXT && !h.rsv1 && h.length >= TEXT_EVIDENCE)) strong = true;
     if (!isControl(h.opcode)) fragmented = !h.fin;
     at = end;
   }
@@ -60,8 +64,8 @@ export function probe(data: Buffer): ProbeVerdict {
   return data.length < PROBE_LIMIT ? 'more' : 'no';
 }
 
-/** Whole frames enough to claim: one that is strong evidence, or two in a row. */
-const enough = (whole: number, strong: boolean): boolean => whole > 0 && (strong || whole >= 2);
+/** Whole frames enough to claim: two with more evidence, or three. */
+const enough = (whole: number, strong: boolean): boolean => whole >= 3 || (whole >= 2 && strong);
 
 const verdict = (masked: boolean | null): ProbeVerdict => (masked === true ? 'client' : 'server');
 
