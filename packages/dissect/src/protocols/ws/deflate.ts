@@ -19,9 +19,14 @@
  *
  * The window is kept here as the last 32 KiB of the direction's output and given to zlib as the
  * preset dictionary of the next message (inflateSetDictionary is what raw inflate does with it:
- * the same as the window a streaming inflater would have kept). Output is bounded (`limit`), so a
- * decompression bomb stops there; that message is then not decoded, and neither are the ones that
- * refer back into it: a window is never guessed, a reference into unknown history fails in zlib.
+ * the same as the window a streaming inflater would have kept; Node has no synchronous streaming
+ * inflater). Setting 32 KiB costs more than inflating a small message, and many messages refer
+ * only to the few before them: a message is tried with the last 4 KiB first, and again with all
+ * 32 KiB when zlib says a distance goes further back (it never resolves one it was not given); a
+ * sender whose messages reach further back is given the whole window for a while. Output is
+ * bounded (`limit`), so a decompression bomb stops there; that message is then not decoded, and
+ * neither are the ones that refer back into it: a window is never guessed, a reference into
+ * unknown history fails in zlib.
  */
 
 import zlib from 'node:zlib';
@@ -71,6 +76,14 @@ function splitOutsideQuotes(value: string, separator: string): string[] {
 
 /** The LZ77 window of DEFLATE (RFC 1951 §2): how far back a message may refer. */
 const WINDOW = 32 * 1024;
+/** The window first given: enough for messages that refer to the last few. */
+const NEAR_WINDOW = 4 * 1024;
+/** The history's buffer: twice the window, so that output is moved down once per window, not per message. */
+const HISTORY_CAPACITY = 2 * WINDOW;
+/** Output buffer of one zlib call: small messages need no 16 KiB allocation each. */
+const CHUNK = 1024;
+/** Messages given the whole window after one that reached past NEAR_WINDOW. */
+const FAR_RUN = 64;
 /** What the sender took off the end of each message (RFC 7692 §7.2.1). */
 const TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 const EMPTY = Buffer.alloc(0);
@@ -79,10 +92,13 @@ export type Inflated = { data: Buffer; error?: undefined } | { data?: undefined;
 
 /** Inflates one direction's compressed messages in order, keeping its window when it is kept. */
 export class MessageInflater {
-  /** The last octets of output since the history is known, at most WINDOW. */
+  /** Output since the history is known; its last WINDOW octets are the window. */
   private history: Buffer = EMPTY;
+  private historyLength = 0;
   /** Every earlier message of the direction was decoded (false: joined mid-way, or one was lost). */
   private known: boolean;
+  /** Messages still to be given the whole window at once. */
+  private far = 0;
 
   /**
    * `takeover`: the sender keeps its window across messages. `fromStart`: the direction's first
@@ -99,11 +115,19 @@ export class MessageInflater {
 
   /** Undo the compression of one whole message's payload. */
   inflate(compressed: Buffer): Inflated {
-    const options: zlib.ZlibOptions = { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: this.limit };
-    if (this.takeover && this.history.length > 0) options.dictionary = this.history;
+    const input = Buffer.concat([compressed, TAIL]);
+    const window = this.takeover ? this.history.subarray(Math.max(0, this.historyLength - WINDOW), this.historyLength) : EMPTY;
+    const near = window.length > NEAR_WINDOW && this.far === 0;
+    if (this.far > 0) this.far--;
     let data: Buffer;
     try {
-      data = zlib.inflateRawSync(Buffer.concat([compressed, TAIL]), options);
+      try {
+        data = this.run(input, near ? window.subarray(window.length - NEAR_WINDOW) : window);
+      } catch (e) {
+        if (!near || !tooFarBack(e)) throw e;
+        this.far = FAR_RUN;
+        data = this.run(input, window);
+      }
     } catch (e) {
       const error = this.explain(e);
       this.lose();
@@ -116,28 +140,45 @@ export class MessageInflater {
   /** A message of this direction could not be decoded: what it added to the window is unknown. */
   lose(): void {
     if (!this.takeover) return;
-    this.history = EMPTY;
+    this.historyLength = 0;
     this.known = false;
   }
 
+  private run(input: Buffer, dictionary: Buffer): Buffer {
+    const options: zlib.ZlibOptions = { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: this.limit, chunkSize: CHUNK };
+    if (dictionary.length > 0) options.dictionary = dictionary;
+    return zlib.inflateRawSync(input, options);
+  }
+
   private remember(out: Buffer): void {
+    if (this.history.length === 0) this.history = Buffer.allocUnsafe(HISTORY_CAPACITY);
     if (out.length >= WINDOW) {
-      // A copy: a view would keep the whole output alive.
-      this.history = Buffer.from(out.subarray(out.length - WINDOW));
+      out.copy(this.history, 0, out.length - WINDOW);
+      this.historyLength = WINDOW;
       return;
     }
-    if (out.length === 0) return;
-    const keep = this.history.subarray(Math.max(0, this.history.length + out.length - WINDOW));
-    this.history = Buffer.concat([keep, out]);
+    if (this.historyLength + out.length > HISTORY_CAPACITY) {
+      // Move the part of the window that stays down to the start.
+      const keep = Math.min(this.historyLength, WINDOW - out.length);
+      this.history.copy(this.history, 0, this.historyLength - keep, this.historyLength);
+      this.historyLength = keep;
+    }
+    out.copy(this.history, this.historyLength);
+    this.historyLength += out.length;
   }
 
   private explain(e: unknown): string {
     const err = e as { code?: string; message?: string };
     if (err.code === 'ERR_BUFFER_TOO_LARGE') return `deflate: over ${this.limit} bytes once decoded: not decoded`;
     const reason = err.message ?? String(e);
-    if (!this.known && this.takeover && /distance too far back/.test(reason)) {
+    if (!this.known && this.takeover && tooFarBack(e)) {
       return 'deflate: refers to earlier messages that were not decoded (the capture began after them, or one was lost)';
     }
     return `deflate: ${reason}`;
   }
+}
+
+/** zlib's error for a distance beyond the window it was given. */
+function tooFarBack(e: unknown): boolean {
+  return /distance too far back/.test((e as { message?: string }).message ?? '');
 }

@@ -136,23 +136,33 @@ function describe(m: WsMessage): string {
   if (m.opcode === Opcode.PING || m.opcode === Opcode.PONG) return head;
   const sized = `${head} ${m.decodedSize ?? m.size} B`;
   if (m.opcode !== Opcode.TEXT || m.data === null || m.data.length === 0) return sized;
+  // At most PREVIEW characters take 4 octets each.
   const start = withoutPartialUtf8Tail(m.data.subarray(0, PREVIEW * 4));
   if (!isUtf8(start)) return sized;
-  const shown = [...start.toString('utf8')].slice(0, PREVIEW).join('');
-  const more = m.truncated || Buffer.byteLength(shown) < m.data.length;
-  return `${sized}: ${oneLine(shown)}${more ? '...' : ''}`;
+  let text = start.toString('utf8');
+  let more = m.truncated || start.length < m.data.length;
+  if (text.length > PREVIEW) {
+    // Not between the two halves of a surrogate pair.
+    const code = text.charCodeAt(PREVIEW - 1);
+    text = text.slice(0, code >= 0xd800 && code <= 0xdbff ? PREVIEW - 1 : PREVIEW);
+    more = true;
+  }
+  return `${sized}: ${oneLine(text)}${more ? '...' : ''}`;
 }
 
 /** Control characters (line breaks, tabs, NUL) as single spaces: a summary is one line. */
 function oneLine(text: string): string {
   let out = '';
+  let from = 0;
   let space = false;
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
     const control = code < 0x20 || code === 0x7f;
-    if (!control) out += ch;
-    else if (!space) out += ' ';
+    if (control) {
+      out += text.slice(from, i) + (space ? '' : ' ');
+      from = i + 1;
+    }
     space = control;
   }
-  return out;
+  return from === 0 ? text : out + text.slice(from);
 }
