@@ -232,8 +232,25 @@ describe('permessage-deflate (RFC 7692)', () => {
     assert.deepEqual(lines(wsOf(out.transactions)), ['<- text 7 B [DIS_ERR_SYNTAX]']);
   });
 
+  it('a message that refers 19 KB back, past the first window tried, is inflated with the whole window', () => {
+    // The sender's window kept: the second message is compressed against the first, as a preset
+    // dictionary; its start repeats the first message's start, 19,000 octets back.
+    const rnd = prng(7);
+    const first = Buffer.from(Array.from({ length: 20_000 }, () => 97 + Math.floor(rnd() * 26)));
+    const second = Buffer.concat([first.subarray(0, 1000), Buffer.from(' and more')]);
+    const deflate = (data: Buffer, dictionary?: Buffer): Buffer => {
+      const out = zlib.deflateRawSync(data, { finishFlush: zlib.constants.Z_SYNC_FLUSH, ...(dictionary !== undefined ? { dictionary } : {}) });
+      return out.subarray(0, out.length - 4);
+    };
+    const m2 = deflate(second, first);
+    assert.ok(m2.length < 200, `${m2.length} octets: the repeat is a back-reference`);
+    const out = replayAllSplits(both, [...open('permessage-deflate'), s(3, frame(TEXT, deflate(first), { rsv1: true })), s(4, frame(TEXT, m2, { rsv1: true })), close(5)]);
+    const [, again] = wsOf(out.transactions);
+    assert.deepEqual([again!.response!['decodedSize'], again!.response!['body']], [1009, second.toString()]);
+  });
+
   it('a decompression bomb stops at the bound; the window is then unknown, never guessed', () => {
-    const bomb = zlib.deflateRawSync(Buffer.alloc(8 << 20), { flush: zlib.constants.Z_SYNC_FLUSH });
+    const bomb = zlib.deflateRawSync(Buffer.alloc(8 << 20), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
     const payload = bomb.subarray(0, bomb.length - 4);
     const out = replay(both, [...open('permessage-deflate'), s(3, frame(BINARY, payload, { rsv1: true })), s(4, hello1), s(5, hello2), close(6)], { bodyCapBytes: 1024 });
     const [boom, first, second] = wsOf(out.transactions);
