@@ -13,7 +13,7 @@ import { dashboardOn, type CaptureDashboard } from './helpers/capture-dashboard.
 
 // Two HTTP conversations, IPv4 and IPv6: two edges between four addresses.
 const MAP_CAPTURE = 'vlan.pcap';
-// An HTTP upgrade and the WebSocket's TCP flow after it: two protocols.
+// An HTTP upgrade and the WebSocket messages after it: two protocols.
 const STATS_CAPTURE = 'websocket.pcap';
 const skip = browserUnavailable();
 

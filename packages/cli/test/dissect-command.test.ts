@@ -95,16 +95,16 @@ describe('shoal dissect: output formats', () => {
 });
 
 describe('shoal dissect --protocol', () => {
-  it('has a fixture with both an http entry and a tcp flow entry', () => {
-    assert.deepEqual(websocket.entries.map((e) => e.protocol.name).sort(), ['http', 'tcp']);
+  it('has a fixture with both an http entry and ws entries (the upgrade, then the messages)', () => {
+    assert.deepEqual(websocket.entries.map((e) => e.protocol.name).sort(), ['http', 'ws', 'ws']);
   });
 
-  for (const name of ['http', 'tcp']) {
+  for (const name of ['http', 'ws']) {
     it(`--protocol ${name} keeps only ${name} entries`, async () => {
       const r = await shoal('dissect', WEBSOCKET, '--protocol', name);
       assert.equal(r.code, 0, describeRun(r));
       const want = websocket.entries.filter((e) => e.protocol.name === name);
-      assert.equal(want.length, 1);
+      assert.ok(want.length > 0);
       assert.deepStrictEqual(asGolden(parseNdjson(r.stdout)), want);
     });
   }
@@ -162,9 +162,9 @@ describe('shoal dissect --limit', () => {
   });
 
   it('--limit counts only the entries --protocol keeps', async () => {
-    const r = await shoal('dissect', WEBSOCKET, '--protocol', 'tcp', '--limit', '1');
+    const r = await shoal('dissect', WEBSOCKET, '--protocol', 'ws', '--limit', '1');
     assert.equal(r.code, 0, describeRun(r));
-    assert.deepEqual(parseNdjson(r.stdout).map((e) => e.protocol.name), ['tcp']);
+    assert.deepEqual(parseNdjson(r.stdout).map((e) => e.protocol.name), ['ws']);
   });
 });
 

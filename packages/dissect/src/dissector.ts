@@ -9,6 +9,9 @@ import type { Entry, Layer4 } from '@shoal/model';
 /** 0: the direction of the first packet seen on the flow; 1: the other one. */
 export type Direction = 0 | 1;
 
+/** The transports a flow is followed on: TCP and UDP ports, ICMP and ICMPv6 (`icmp`) messages. */
+export type FlowTransport = 'tcp' | 'udp' | 'icmp';
+
 /**
  * - `no`: these bytes are not this protocol.
  * - `more`: cannot tell yet; ask again when more bytes arrived.
@@ -56,6 +59,12 @@ export type Transaction = Pick<
 > & {
   /** Last byte of the response (or of the request, when there is none), epoch ms. */
   endTimestamp: number;
+  /**
+   * The direction whose sender is the entry's `src`, when it is not the session's client
+   * direction: a flow whose messages go either way, each exchange with its own client (ICMP: the
+   * recipient of an error is the client of its entry, the sender of an echo request of its own).
+   */
+  client?: Direction;
 };
 
 /** What a stream dissector may ask of the stream that carries it. */
@@ -64,18 +73,36 @@ export interface DissectorSession {
   readonly clientDirection: Direction;
   /**
    * The transport of the flow. Over `udp` each `data` call carries exactly one whole datagram
-   * (detection never joins or cuts them), so a message boundary is a call boundary; over `tcp`
-   * the chunks are cut wherever the network cut the byte stream.
+   * (detection never joins or cuts them), so a message boundary is a call boundary; over `icmp`
+   * one whole ICMP or ICMPv6 message, its header included; over `tcp` the chunks are cut
+   * wherever the network cut the byte stream.
    */
-  readonly layer4: 'tcp' | 'udp';
+  readonly layer4: FlowTransport;
+  /** The IP version of the flow: ICMP (4) and ICMPv6 (6) differ in their types. */
+  readonly ipVersion: 4 | 6;
   readonly options: DissectOptions;
   emit(transaction: Transaction): void;
   /**
    * Hand the rest of the stream to the dissector registered as `protocol` (HTTP `Upgrade`).
-   * `pending` holds bytes already received but not consumed, per direction. If no such dissector
-   * exists the stream continues unclaimed and ends as an L4 flow entry.
+   * `pending` holds bytes already received but not consumed, per direction; `handshake` the
+   * exchange that switched, for a protocol that negotiates in it. If no such dissector exists
+   * the stream continues unclaimed and ends as an L4 flow entry.
    */
-  upgrade(protocol: string, pending: [Buffer[], Buffer[]]): void;
+  upgrade(protocol: string, pending: [Buffer[], Buffer[]], handshake?: UpgradeHandshake): void;
+}
+
+/**
+ * The HTTP/1.1 exchange after which a connection switched protocols (RFC 9110 §7.8), as the next
+ * protocol's dissector receives it: WebSocket reads the extensions the 101 accepted from it
+ * (RFC 6455 §9.1). The fields are lower-case names; in detail `summary` only those the HTTP/1
+ * parser always records are present (http1/head.ts PARSER_FIELDS), so a dissector reads only
+ * those, whatever the detail.
+ */
+export interface UpgradeHandshake {
+  /** The request's header fields, or null when the request was not seen. */
+  readonly request: Readonly<Record<string, string>> | null;
+  /** The response's header fields (the 101). */
+  readonly response: Readonly<Record<string, string>>;
 }
 
 export interface StreamDissector {
@@ -135,7 +162,7 @@ export interface DissectorSpec {
    * `layer4` is the flow's transport, always passed by detection: a protocol that runs over both
    * frames its messages differently on each (DNS); one that runs over one may ignore it.
    */
-  probe(data: Buffer, layer4?: 'tcp' | 'udp'): ProbeVerdict;
+  probe(data: Buffer, layer4?: FlowTransport): ProbeVerdict;
   /**
    * Optional: a fresh seeker, fed a direction's bytes from a point where this protocol's probe
    * answered `no` (so it never reports that first byte). Detection uses it to find the next
@@ -143,5 +170,6 @@ export interface DissectorSpec {
    * later chunk, which depends on where the network happened to cut the stream.
    */
   seeker?(): MessageSeeker;
-  create(session: DissectorSession): StreamDissector;
+  /** A parser for one stream; `handshake` when the stream switched to it (DissectorSession.upgrade). */
+  create(session: DissectorSession, handshake?: UpgradeHandshake): StreamDissector;
 }

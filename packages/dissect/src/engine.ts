@@ -170,7 +170,7 @@ export class DissectEngine implements PacketSink, StreamOutput {
     }
     const pkt = this.decoder.packet;
     const flow = new Flow(++this.flowCount, hash, pkt.ipVersion, pkt.transport, pkt, tsMs);
-    flow.stream = this.factory.streamId(pkt.transport === IpProtocol.TCP ? 'tcp' : 'udp', flow.index);
+    flow.stream = this.factory.streamId(flow.layer4, flow.index);
     flow.capture = this.capture;
     const accept = this.options.acceptFlow;
     if (accept !== undefined && !accept(flow.endpoint(0), flow.endpoint(1))) {
@@ -184,7 +184,7 @@ export class DissectEngine implements PacketSink, StreamOutput {
       if (bareSyn) flow.initiator = 0;
       else if ((pkt.tcpFlags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK)) flow.initiator = 1;
       flow.tcp = [this.direction(flow, 0), this.direction(flow, 1)];
-    } else this.stats.udpFlows++;
+    } else if (pkt.transport === IpProtocol.UDP) this.stats.udpFlows++;
     flow.handler = new StreamHandler(flow, this.options.registry, this.options, this, this.stats);
     this.flows.insert(flow);
     return flow;

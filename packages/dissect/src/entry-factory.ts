@@ -1,5 +1,5 @@
 import type { CaptureSource, Entry, NodeInfo } from '@shoal/model';
-import type { Direction, Transaction } from './dissector.js';
+import type { Direction, FlowTransport, Transaction } from './dissector.js';
 import type { Flow } from './flow/flow.js';
 import { TcpFlag } from './layers/decoded-packet.js';
 
@@ -22,7 +22,8 @@ export class EntryFactory {
 
   constructor(private readonly origin: EntryOrigin) {}
 
-  fromTransaction(flow: Flow, client: Direction, t: Transaction): Entry {
+  fromTransaction(flow: Flow, sessionClient: Direction, t: Transaction): Entry {
+    const client = t.client ?? sessionClient;
     const entry: Entry = {
       id: `${this.origin.worker}/${++this.seq}`,
       stream: flow.stream,
@@ -78,8 +79,8 @@ export class EntryFactory {
     return side;
   }
 
-  /** `<worker>/<tcp|udp>/<n>`: names a flow's stream in entries, the store and PCAP export. */
-  streamId(layer4: 'tcp' | 'udp', index: number): string {
+  /** `<worker>/<tcp|udp|icmp>/<n>`: names a flow's stream in entries, the store and PCAP export. */
+  streamId(layer4: FlowTransport, index: number): string {
     return `${this.origin.worker}/${layer4}/${index}`;
   }
 }

@@ -9,7 +9,6 @@
  */
 
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -17,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { Entry } from '@shoal/model';
 import { readCapture } from './helpers/capture-rewrite.js';
 import { dissectFile, ofProtocol, type Dissected } from './helpers/dissect-capture.js';
+import { withBodiesAbbreviated } from './helpers/golden-captures.js';
 import { asSummaryDetail } from './helpers/summary-detail.js';
 import type { TsharkSummary } from './helpers/tshark-summary.js';
 
@@ -100,8 +100,6 @@ const REVIEWED: Record<string, { http: string[]; hosts: string[] }> = {
   },
 };
 
-/** Bodies longer than this are stored as a prefix plus length and hash, to keep goldens readable. */
-const BODY_SHOWN = 2048;
 
 function captures(dir: string): string[] {
   return fs
@@ -113,21 +111,9 @@ function captures(dir: string): string[] {
 
 const stem = (file: string): string => file.replace(/\.(pcap|pcapng)$/, '');
 
-function abbreviate(msg: Record<string, unknown> | null): void {
-  const body = msg?.['body'];
-  if (msg === null || typeof body !== 'string' || body.length <= BODY_SHOWN) return;
-  const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
-  msg['body'] = `${body.slice(0, BODY_SHOWN)}… [${body.length} characters in all, sha256 ${hash}]`;
-}
-
 /** What the expected file holds: the counters and every entry, long bodies abbreviated. */
 function golden(d: Dissected): unknown {
-  const entries = structuredClone(d.entries);
-  for (const e of entries) {
-    abbreviate(e.request);
-    abbreviate(e.response);
-  }
-  return { warnings: d.warnings, stats: d.stats, entries };
+  return { warnings: d.warnings, stats: d.stats, entries: withBodiesAbbreviated(d.entries) };
 }
 
 /** Every item of `theirs` is in `ours`, counting repeats. */

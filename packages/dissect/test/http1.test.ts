@@ -199,7 +199,7 @@ describe('http1 protocol switch', () => {
     const serverFrame = '\x81\x05Hello';
     const out = replayAllSplits(http1, [c(1, up + clientFrame), s(2, sw + serverFrame), c(3, '\x88\x80')]);
     assert.deepEqual(out.transactions.map((t) => [t.summary.text, t.malformed ?? null]), [['GET /chat -> 101', null]]);
-    assert.deepEqual(out.upgrades, [{ protocol: 'websocket', pending: [clientFrame + '\x88\x80', serverFrame] }]);
+    assert.deepEqual(out.upgrades, [{ protocol: 'ws', pending: [clientFrame + '\x88\x80', serverFrame] }]);
   });
 
   it('h2c upgrade hands the stream to http2', () => {
@@ -255,6 +255,7 @@ describe('http1 protocol switch', () => {
     const d = http1.create({
       clientDirection: 1,
       layer4: 'tcp',
+      ipVersion: 4,
       options: { bodyCapBytes: 1000, responseTimeoutMs: 1000, detail: 'full' },
       emit: (t) => session.transactions.push(t),
       upgrade: (p, pending) => session.ups.push([p, pending]),
@@ -263,7 +264,7 @@ describe('http1 protocol switch', () => {
     d.data(0, Buffer.from('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\nSERVER'), 2);
     assert.equal(session.transactions.length, 1);
     const [proto, pending] = session.ups[0]!;
-    assert.equal(proto, 'websocket');
+    assert.equal(proto, 'ws');
     assert.equal(Buffer.concat(pending[0]).toString(), 'SERVER');
     assert.equal(Buffer.concat(pending[1]).toString(), 'CLIENT');
   });

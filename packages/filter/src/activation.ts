@@ -122,6 +122,31 @@ function distinct(a: string | undefined, b: string | undefined): string[] {
   return a ? [a] : b ? [b] : [];
 }
 
+/** The WebSocket message of one side of a `ws` entry, or null. */
+function wsSide(e: Entry, side: 'request' | 'response'): Message | null {
+  return e.protocol.name === 'ws' ? (e[side] ?? null) : null;
+}
+
+/** A ws entry's opcode: `ping` for a ping and its pong (either side may have pinged), else its message's. */
+function wsOpcode(e: Entry): string {
+  const [req, res] = [wsSide(e, 'request'), wsSide(e, 'response')];
+  if (req?.['opcode'] === 'ping' || res?.['opcode'] === 'ping') return 'ping';
+  return str(req?.['opcode'] ?? res?.['opcode']);
+}
+
+/** The text of a ws message (a binary one's base64 is not text). */
+function wsText(m: Message | null): string {
+  return m !== null && m['bodyEncoding'] === undefined ? str(m['body']) : '';
+}
+
+/** An ICMP entry's first message: the request, else the response; a flow entry's first counted message. */
+function icmpMessage(e: Entry): Message | null {
+  if (e.protocol.name !== 'icmp') return null;
+  const m = e.request ?? e.response;
+  const counted = m?.['messages'];
+  return Array.isArray(counted) ? ((counted[0] as Message | undefined) ?? null) : m;
+}
+
 export interface RootVariable {
   /** CEL type as registered with the library. */
   type: string;
@@ -171,6 +196,17 @@ export const ROOTS: Readonly<Record<string, RootVariable>> = {
   gql_operation: { type: 'string', get: (e) => str(part(e, 'graphql', 'request')?.['type']) },
   gql_operation_name: { type: 'string', get: (e) => str(part(e, 'graphql', 'request')?.['name']) },
   gql_errors: { type: 'list<string>', get: (e) => fieldOfEach(part(e, 'graphql', 'response'), 'errors', 'message') },
+  ws_opcode: { type: 'string', get: wsOpcode },
+  ws_request: { type: 'bool', get: (e) => wsSide(e, 'request') !== null },
+  ws_response: { type: 'bool', get: (e) => wsSide(e, 'response') !== null },
+  ws_request_payload_data: { type: 'string', get: (e) => wsText(wsSide(e, 'request')) },
+  ws_response_payload_data: { type: 'string', get: (e) => wsText(wsSide(e, 'response')) },
+  ws_request_payload_length: { type: 'int', get: (e) => int(wsSide(e, 'request')?.['decodedSize'] ?? wsSide(e, 'request')?.['bodySize']) },
+  ws_response_payload_length: { type: 'int', get: (e) => int(wsSide(e, 'response')?.['decodedSize'] ?? wsSide(e, 'response')?.['bodySize']) },
+  ws_close_code: { type: 'int', get: (e) => int(wsSide(e, 'request')?.['closeCode'] ?? wsSide(e, 'response')?.['closeCode']) },
+  icmp_type: { type: 'string', get: (e) => str(icmpMessage(e)?.['typeName']) },
+  icmp_code: { type: 'int', get: (e) => int(icmpMessage(e)?.['code']) },
+  icmp_version: { type: 'int', get: (e) => (e.protocol.name === 'icmp' ? int(Number(e.protocol.version)) : 0n) },
   capture_source: { type: 'string', get: (e) => str(e.capture) },
   malformed: { type: 'bool', get: (e) => e.malformed !== undefined && e.malformed !== null },
   malformed_code: { type: 'string', get: (e) => str(e.malformed?.code) },

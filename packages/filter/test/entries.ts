@@ -64,8 +64,20 @@ export function noResponse(): Entry {
   return e;
 }
 
-/** The TCP flow entry of the WebSocket connection after its `101 Switching Protocols`. */
-export const tcpFlow = (): Entry => pick('websocket', 'dissect/2');
+/**
+ * A TCP connection no dissector claimed: the flow entry the engine wrote for the connection of
+ * http1/websocket.pcap before WebSocket had a dissector (its messages are `ws` entries now).
+ */
+export function tcpFlow(): Entry {
+  const flags = ['SYN', 'ACK', 'PSH', 'FIN'];
+  return {
+    id: 'dissect/2', stream: 'dissect/tcp/1', timestamp: 1795671632379.267, elapsedMs: 62.006,
+    protocol: { name: 'tcp', abbr: 'TCP', layer4: 'tcp' }, capture: 'pcap_file',
+    src: { ip: '127.0.0.1', port: 35514 }, dst: { ip: '127.0.0.1', port: 40757 }, node: { name: '', ip: '' }, worker: 'dissect',
+    summary: { text: 'TCP 127.0.0.1:35514 -> 127.0.0.1:40757: 13 packets, 364 bytes' },
+    request: { packets: 7, bytes: 194, flags }, response: { packets: 6, bytes: 170, flags }, requestSize: 194, responseSize: 170,
+  };
+}
 
 /** A DNS-like UDP conversation no dissector claimed, resolved on the client side only. */
 export function udpFlow(): Entry {

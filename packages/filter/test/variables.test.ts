@@ -12,6 +12,7 @@ import * as D from './dns-entries.js';
 import * as TLS from './tls-entries.js';
 import * as E from './entries.js';
 import { fixtureEntries } from './fixture-entries.js';
+import * as W from './ws-entries.js';
 
 const R = E.resolvedPost();
 const G = E.plainGet();
@@ -90,6 +91,17 @@ const CASES: Record<string, Case[]> = {
   gql_operation: [[GQL_MUT, 'gql_operation == "mutation"', true], [GQL_ERR, 'gql_operation == "mutation"', false], [GRPC_OK!, 'gql_operation == ""', true]],
   gql_operation_name: [[GQL_ERR, 'gql_operation_name == "Missing"', true], [R, 'gql_operation_name != ""', false]],
   gql_errors: [[GQL_ERR, '"no book with ISBN 000" in gql_errors', true], [GQL_MUT, 'size(gql_errors) > 0', false]],
+  ws_opcode: [[W.feedClose(), 'ws_opcode == "close"', true], [W.clientText(), 'ws_opcode == "close"', false]],
+  ws_request: [[W.clientText(), 'ws_request', true], [W.serverBinary(), 'ws_request', false]],
+  ws_response: [[W.serverBinary(), 'ws_response', true], [W.clientText(), 'ws_response', false]],
+  ws_request_payload_data: [[W.clientText(), 'ws_request_payload_data.contains("hello")', true], [W.serverBinary(), 'ws_request_payload_data != ""', false]],
+  ws_response_payload_data: [[W.serverLarge(), 'ws_response_payload_data.startsWith("line 0000")', true], [W.serverBinary(), 'ws_response_payload_data != ""', false]],
+  ws_request_payload_length: [[W.clientText(), 'ws_request_payload_length == 22', true], [W.serverLarge(), 'ws_request_payload_length > 0', false]],
+  ws_response_payload_length: [[W.serverLarge(), 'ws_response_payload_length > 65536', true], [W.clientText(), 'ws_response_payload_length > 0', false]],
+  ws_close_code: [[W.feedClose(), 'ws_close_code == 4001', true], [W.serverPing(), 'ws_close_code != 0', false]],
+  icmp_type: [[W.timeExceeded4(), 'icmp_type == "time exceeded"', true], [W.echo4(), 'icmp_type == "time exceeded"', false]],
+  icmp_code: [[W.portUnreachable6(), 'icmp_code == 4', true], [W.echo4(), 'icmp_code != 0', false]],
+  icmp_version: [[W.portUnreachable6(), 'icmp_version == 6', true], [W.echo4(), 'icmp_version == 6', false]],
   capture_source: [[R, 'capture_source == "af_packet"', true], [G, 'capture_source == "af_packet"', false], [G, 'capture_source == "pcap_file"', true]],
   malformed: [[L, 'malformed', true], [R, 'malformed', false]],
   malformed_code: [[L, 'malformed_code == "DIS_ERR_GAP"', true], [NR, 'malformed_code == "DIS_ERR_GAP"', false], [R, 'malformed_code == ""', true]],

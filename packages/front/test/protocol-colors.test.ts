@@ -13,10 +13,11 @@ describe('protocol colours', () => {
     );
   });
 
-  it('give DNS, TLS, TCP, UDP and the rest colours of their own', () => {
+  it('give DNS, TLS, WebSocket, ICMP, TCP, UDP and the rest colours of their own', () => {
+    const names = ['dns', 'tls', 'ws', 'icmp', 'tcp', 'udp', 'other'];
     for (const theme of ['light', 'dark'] as const) {
-      const ours = ['dns', 'tls', 'tcp', 'udp', 'other'].map((p) => PROTOCOL_COLORS[p]![theme]);
-      const theirs = new Set(Object.entries(PROTOCOL_COLORS).filter(([k]) => !['dns', 'tls', 'tcp', 'udp', 'other'].includes(k)).map(([, v]) => v[theme]));
+      const ours = names.map((p) => PROTOCOL_COLORS[p]![theme]);
+      const theirs = new Set(Object.entries(PROTOCOL_COLORS).filter(([k]) => !names.includes(k)).map(([, v]) => v[theme]));
       assert.equal(new Set(ours).size, ours.length, `${theme}: distinct from each other`);
       for (const c of ours) assert.ok(!theirs.has(c), `${theme}: ${c} is not another protocol's`);
     }

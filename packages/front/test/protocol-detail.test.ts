@@ -8,6 +8,8 @@ describe('per-protocol detail registry', () => {
     assert.deepEqual(detailSections('tcp'), detailSections('http'));
     assert.deepEqual(detailSections('udp'), detailSections('http'));
     assert.deepEqual(detailSections('dns'), ['general', 'endpoints', 'dns', 'stream']);
+    assert.deepEqual(detailSections('ws'), ['general', 'endpoints', 'ws', 'stream']);
+    assert.deepEqual(detailSections('icmp'), ['general', 'endpoints', 'icmp', 'stream']);
   });
 
   it('gives gRPC its own sections, and GraphQL its own before the HTTP request and response', () => {
@@ -16,7 +18,7 @@ describe('per-protocol detail registry', () => {
   });
 
   it('shows a protocol without a view of its own as raw JSON, never as empty HTTP sections', () => {
-    assert.deepEqual(detailSections('ws'), ['general', 'endpoints', 'raw', 'stream']);
+    assert.deepEqual(detailSections('mqtt'), ['general', 'endpoints', 'raw', 'stream']);
     assert.equal(detailSections('tls'), GENERIC_SECTIONS);
     // A name that is a property of every object is still just an unknown protocol.
     assert.equal(detailSections('constructor'), GENERIC_SECTIONS);

@@ -1,6 +1,6 @@
 import type { CaptureSource, Endpoint } from '@shoal/model';
-import type { Direction } from '../dissector.js';
-import { IpProtocol, type DecodedPacket } from '../layers/decoded-packet.js';
+import type { Direction, FlowTransport } from '../dissector.js';
+import { IpProtocol, isIcmp, type DecodedPacket } from '../layers/decoded-packet.js';
 import { formatIp } from '../layers/ip-format.js';
 import type { TcpDirection } from '../reassembly/tcp-direction.js';
 
@@ -71,19 +71,23 @@ export class Flow {
     return -1;
   }
 
-  /** The sender of `direction`'s packets, formatted once per flow. */
+  /**
+   * The sender of `direction`'s packets, formatted once per flow. ICMP has no ports: the echo
+   * identifier that keys its flows is not one (port 0).
+   */
   endpoint(direction: Direction): Endpoint {
     if (this.endpoints === null) {
+      const ports = isIcmp(this.transport);
       this.endpoints = [
-        { ip: formatIp(this.ipVersion, this.aAddr), port: this.aPort },
-        { ip: formatIp(this.ipVersion, this.bAddr), port: this.bPort },
+        { ip: formatIp(this.ipVersion, this.aAddr), port: ports ? 0 : this.aPort },
+        { ip: formatIp(this.ipVersion, this.bAddr), port: ports ? 0 : this.bPort },
       ];
     }
     return this.endpoints[direction];
   }
 
-  get layer4(): 'tcp' | 'udp' {
-    return this.transport === IpProtocol.TCP ? 'tcp' : 'udp';
+  get layer4(): FlowTransport {
+    return this.transport === IpProtocol.TCP ? 'tcp' : this.transport === IpProtocol.UDP ? 'udp' : 'icmp';
   }
 }
 

@@ -1,4 +1,14 @@
-import { PROBE_LIMIT, type Direction, type DissectOptions, type DissectorSession, type DissectorSpec, type StreamDissector, type Transaction } from '../dissector.js';
+import {
+  PROBE_LIMIT,
+  type Direction,
+  type DissectOptions,
+  type DissectorSession,
+  type DissectorSpec,
+  type FlowTransport,
+  type StreamDissector,
+  type Transaction,
+  type UpgradeHandshake,
+} from '../dissector.js';
 import { breakTie, type DissectorRegistry } from '../registry.js';
 import type { DissectStats } from '../stats.js';
 import type { Flow, FlowHandler } from './flow.js';
@@ -86,22 +96,26 @@ export class StreamHandler implements DissectorSession, FlowHandler {
     this.output.unclaimedFlow(this.flow, this.clientDirection);
   }
 
-  get layer4(): 'tcp' | 'udp' {
+  get layer4(): FlowTransport {
     return this.flow.layer4;
+  }
+
+  get ipVersion(): 4 | 6 {
+    return this.flow.ipVersion === 6 ? 6 : 4;
   }
 
   emit(transaction: Transaction): void {
     this.output.transaction(this.flow, this.clientDirection, transaction);
   }
 
-  upgrade(protocol: string, pending: [Buffer[], Buffer[]]): void {
+  upgrade(protocol: string, pending: [Buffer[], Buffer[]], handshake?: UpgradeHandshake): void {
     const spec = this.registry.byName(protocol);
     if (spec === undefined) {
       this.dissector = null;
       this.state = State.Unclaimed;
       return;
     }
-    this.dissector = spec.create(this);
+    this.dissector = spec.create(this, handshake);
     const ts = this.flow.lastMs;
     for (const direction of [0, 1] as const) {
       for (const chunk of pending[direction]) this.dissector.data(direction, chunk, ts);

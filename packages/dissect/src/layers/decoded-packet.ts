@@ -5,11 +5,12 @@
 export class DecodedPacket {
   /** 4 or 6; 0 when the packet is not IP. */
   ipVersion = 0;
-  /** IP protocol number of the transport header (6 TCP, 17 UDP). */
+  /** IP protocol number of the transport header (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6). */
   transport = 0;
   /** Addresses as 32-bit words: IPv4 uses word 0, IPv6 words 0..3. */
   readonly src = new Uint32Array(4);
   readonly dst = new Uint32Array(4);
+  /** TCP/UDP ports; for ICMP and ICMPv6, an echo's identifier in both, else 0 (the flow key). */
   srcPort = 0;
   dstPort = 0;
   /** TCP only. Sequence and acknowledgement numbers as unsigned 32-bit values. */
@@ -43,4 +44,6 @@ export const TcpFlag = {
   URG: 0x20,
 } as const;
 
-export const IpProtocol = { TCP: 6, UDP: 17 } as const;
+export const IpProtocol = { ICMP: 1, TCP: 6, UDP: 17, ICMPV6: 58 } as const;
+
+export const isIcmp = (transport: number): boolean => transport === IpProtocol.ICMP || transport === IpProtocol.ICMPV6;

@@ -1,25 +1,19 @@
 import { DecodedPacket, IpProtocol } from './decoded-packet.js';
 import { IpDefragmenter } from './ip-defragmenter.js';
+import { walkIpv6Extensions, type Ipv6Upper } from './ipv6-extensions.js';
 import { ipOffsetOf } from './link.js';
 import type { DissectStats } from '../stats.js';
-
-/** IPv6 extension headers we walk over (RFC 8200 §4; AH per RFC 4302 §2.2). */
-const IPV6_HOP_BY_HOP = 0;
-const IPV6_ROUTING = 43;
-const IPV6_FRAGMENT = 44;
-const IPV6_AH = 51;
-const IPV6_DEST_OPTS = 60;
-const IPV6_MOBILITY = 135;
 
 /**
  * Walks link, IP and transport headers into a reused DecodedPacket. Checksums are never checked:
  * with offloading, captured checksums are routinely wrong. Returns false when the packet carries
- * nothing for the flow table (not IP, not TCP/UDP, an incomplete fragment, a broken header); the
- * reason is counted in the stats.
+ * nothing for the flow table (not IP, not TCP/UDP/ICMP/ICMPv6, an incomplete fragment, a broken
+ * header); the reason is counted in the stats.
  */
 export class PacketDecoder {
   readonly packet = new DecodedPacket();
   private readonly defrag: IpDefragmenter;
+  private readonly upper: Ipv6Upper = { next: 0, offset: 0, fragment: -1 };
 
   constructor(private readonly stats: DissectStats) {
     this.defrag = new IpDefragmenter(stats);
@@ -100,28 +94,9 @@ export class PacketDecoder {
     let ipEnd = payloadLength === 0 ? end + cut : ip + 40 + payloadLength;
     const missing = ipEnd > end ? ipEnd - end : 0;
     if (ipEnd > end) ipEnd = end;
-    let next = buf[ip + 6]!;
-    let p = ip + 40;
-    let fragment = -1;
-    for (;;) {
-      if (next === IPV6_HOP_BY_HOP || next === IPV6_ROUTING || next === IPV6_DEST_OPTS || next === IPV6_MOBILITY) {
-        if (p + 8 > ipEnd) return this.bad(ipEnd - ip);
-        const len = (buf[p + 1]! + 1) * 8;
-        next = buf[p]!;
-        p += len;
-      } else if (next === IPV6_AH) {
-        if (p + 8 > ipEnd) return this.bad(ipEnd - ip);
-        const len = (buf[p + 1]! + 2) * 4;
-        next = buf[p]!;
-        p += len;
-      } else if (next === IPV6_FRAGMENT) {
-        if (p + 8 > ipEnd) return this.bad(ipEnd - ip);
-        fragment = p;
-        next = buf[p]!;
-        p += 8;
-      } else break;
-      if (p > ipEnd) return this.bad(ipEnd - ip);
-    }
+    const upper = this.upper;
+    if (!walkIpv6Extensions(buf, buf[ip + 6]!, ip + 40, ipEnd, upper)) return this.bad(ipEnd - ip);
+    const { next, offset: p, fragment } = upper;
     if (fragment >= 0) {
       const offFlags = buf.readUInt16BE(fragment + 2);
       const fragOffset = offFlags & 0xfff8;
@@ -173,6 +148,22 @@ export class PacketDecoder {
       pkt.payloadOffset = p + 8;
       pkt.payloadLength = payloadEnd - p - 8;
       pkt.payloadWireLength = pkt.payloadLength + (payloadEnd === end ? missing : 0);
+      return true;
+    }
+    if (proto === IpProtocol.ICMP || proto === IpProtocol.ICMPV6) {
+      // RFC 792, RFC 4443 §2.1: type, code, checksum, then the message. The whole message is the
+      // payload; an echo's identifier keys its flow (in both port fields, so request and reply
+      // meet in one flow: protocols/icmp), every other message's flow is the address pair's.
+      if (p + 4 > end) return this.bad(end - p);
+      this.stats.otherTransport++;
+      const type = buf[p]!;
+      const echo = proto === IpProtocol.ICMP ? type === 8 || type === 0 : type === 128 || type === 129;
+      const id = echo && p + 8 <= end ? buf.readUInt16BE(p + 4) : 0;
+      pkt.srcPort = id;
+      pkt.dstPort = id;
+      pkt.payloadOffset = p;
+      pkt.payloadLength = end - p;
+      pkt.payloadWireLength = pkt.payloadLength + missing;
       return true;
     }
     this.stats.otherTransport++;

@@ -4,9 +4,11 @@
  * beside it. `UPDATE_GOLDEN=1` rewrites the expected files (read their diff before committing).
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import type { Entry } from '@shoal/model';
 import { dissectFile, type Dissected } from './dissect-capture.js';
 
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
@@ -26,10 +28,36 @@ function dissectedOnce(file: string): () => Dissected {
   return () => (memo ??= dissectFile(file));
 }
 
+/** Bodies longer than this are stored as a prefix plus length and hash, to keep goldens readable. */
+const BODY_SHOWN = 2048;
+
+function abbreviate(msg: Record<string, unknown> | null): void {
+  const body = msg?.['body'];
+  if (msg === null || typeof body !== 'string' || body.length <= BODY_SHOWN) return;
+  const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
+  msg['body'] = `${body.slice(0, BODY_SHOWN)}… [${body.length} characters in all, sha256 ${hash}]`;
+}
+
+/** A copy of `entries` whose long bodies are a prefix, their length and a hash. */
+export function withBodiesAbbreviated(entries: readonly Entry[]): Entry[] {
+  const out = structuredClone(entries) as Entry[];
+  for (const e of out) {
+    abbreviate(e.request);
+    abbreviate(e.response);
+  }
+  return out;
+}
+
+export interface GoldenOptions {
+  /** Store long bodies abbreviated (withBodiesAbbreviated). */
+  abbreviateBodies?: boolean;
+}
+
 /** Asserts (or, with UPDATE_GOLDEN=1, writes) the expected JSON beside `file`. */
-function assertExpectedJson(file: string, got: Dissected): void {
+function assertExpectedJson(file: string, got: Dissected, options: GoldenOptions): void {
   const expectedFile = file.replace(/\.pcap$/, '.expected.json');
-  const actual = { warnings: got.warnings, stats: got.stats, entries: got.entries };
+  const entries = options.abbreviateBodies === true ? withBodiesAbbreviated(got.entries) : got.entries;
+  const actual = { warnings: got.warnings, stats: got.stats, entries };
   if (UPDATE) fs.writeFileSync(expectedFile, JSON.stringify(actual, null, 2) + '\n');
   assert.ok(fs.existsSync(expectedFile), `${expectedFile} is missing: run with UPDATE_GOLDEN=1 and review it`);
   assert.deepStrictEqual(actual, JSON.parse(fs.readFileSync(expectedFile, 'utf8')));
@@ -40,7 +68,12 @@ function assertExpectedJson(file: string, got: Dissected): void {
  * the generator makes), each gives its expected JSON, and `more` adds each capture's own tests
  * (inside its `describe`, with the capture dissected once for all of them).
  */
-export function goldenCaptures(dir: string, reviewed: Record<string, unknown>, more: (name: string, file: string, result: () => Dissected) => void): void {
+export function goldenCaptures(
+  dir: string,
+  reviewed: Record<string, unknown>,
+  more: (name: string, file: string, result: () => Dissected) => void,
+  options: GoldenOptions = {},
+): void {
   const files = captureFiles(dir);
   it('has every capture the generator makes, and only those', () => {
     assert.deepEqual(files.map((f) => path.basename(f, '.pcap')).sort(), Object.keys(reviewed).sort());
@@ -49,7 +82,7 @@ export function goldenCaptures(dir: string, reviewed: Record<string, unknown>, m
     const name = path.basename(file, '.pcap');
     describe(name, () => {
       const result = dissectedOnce(file);
-      it('gives the expected entries', () => assertExpectedJson(file, result()));
+      it('gives the expected entries', () => assertExpectedJson(file, result(), options));
       more(name, file, result);
     });
   }

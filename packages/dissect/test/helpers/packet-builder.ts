@@ -127,3 +127,16 @@ export function bsdLoopback(family: number, payload: Buffer, littleEndian = true
   else h.writeUInt32BE(family, 0);
   return Buffer.concat([h, payload]);
 }
+
+/** RFC 792 / RFC 4443 §2.1: type, code, a zero checksum, the 4 octets after them, then `body`. */
+export function icmpMessage(type: number, code: number, rest: Buffer, body: Buffer = Buffer.alloc(0)): Buffer {
+  return Buffer.concat([Buffer.from([type, code, 0, 0]), rest, body]);
+}
+
+/** An echo's rest of header: identifier and sequence number (RFC 792; RFC 4443 §4.1). */
+export function echoIds(id: number, seq: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt16BE(id, 0);
+  b.writeUInt16BE(seq, 2);
+  return b;
+}

@@ -1,6 +1,6 @@
 /** A DissectorSession for tests: records what a stream dissector emits and hands over. */
 
-import type { Direction, DissectOptions, DissectorSession, Transaction } from '../../dist/dissector.js';
+import type { Direction, DissectOptions, DissectorSession, FlowTransport, Transaction } from '../../dist/dissector.js';
 
 export interface RecordedUpgrade {
   protocol: string;
@@ -14,12 +14,14 @@ export class RecordingSession implements DissectorSession {
   readonly upgrades: RecordedUpgrade[] = [];
   readonly clientDirection: Direction;
   readonly options: DissectOptions;
-  readonly layer4: 'tcp' | 'udp';
+  readonly layer4: FlowTransport;
+  readonly ipVersion: 4 | 6;
 
-  constructor(clientDirection: Direction = 0, options: Partial<DissectOptions> = {}, layer4: 'tcp' | 'udp' = 'tcp') {
+  constructor(clientDirection: Direction = 0, options: Partial<DissectOptions> = {}, layer4: FlowTransport = 'tcp', ipVersion: 4 | 6 = 4) {
     this.clientDirection = clientDirection;
     this.options = { ...defaultTestOptions, ...options };
     this.layer4 = layer4;
+    this.ipVersion = ipVersion;
   }
 
   emit(transaction: Transaction): void {

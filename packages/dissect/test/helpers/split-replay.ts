@@ -11,7 +11,7 @@
  */
 
 import assert from 'node:assert/strict';
-import type { Direction, DissectOptions, DissectorSpec, Transaction } from '../../dist/dissector.js';
+import type { Direction, DissectOptions, DissectorSpec, Transaction, UpgradeHandshake } from '../../dist/dissector.js';
 import { Flow } from '../../dist/flow/flow.js';
 import { StreamHandler, type StreamOutput } from '../../dist/flow/stream-handler.js';
 import { DecodedPacket, IpProtocol } from '../../dist/layers/decoded-packet.js';
@@ -46,9 +46,11 @@ export interface Outcome {
   /** Bytes detection dropped before a dissector claimed the stream (stats `detect_discarded`). */
   detectDiscarded: number;
   /**
-   * Upgrade calls, with pending bytes per direction joined and shown as latin1. Data that the
-   * script delivers after the upgrade is appended, as the session would route it to the new
-   * protocol: so the handed-over byte stream is comparable across chunkings.
+   * Upgrade calls to a protocol not among the replay's dissectors, with pending bytes per
+   * direction joined and shown as latin1. Data that the script delivers after the upgrade is
+   * appended, as the session would route it to the new protocol: so the handed-over byte stream
+   * is comparable across chunkings. An upgrade to a protocol that is among them is followed: its
+   * dissector gets the stream, and its transactions are in `transactions`.
    */
   upgrades: Array<{ protocol: string; pending: [string, string] }>;
 }
@@ -56,11 +58,22 @@ export interface Outcome {
 /** How to cut the bytes of data step `index`; return the pieces in order. */
 export type Cutter = (index: number, bytes: Buffer) => Buffer[];
 
-/** A stream handler that records hand-overs instead of looking the next protocol up. */
+/** A stream handler that records hand-overs to protocols it does not have, and follows the others. */
 class RecordingHandler extends StreamHandler {
   readonly upgrades: RecordedUpgrade[] = [];
 
-  override upgrade(protocol: string, pending: [Buffer[], Buffer[]]): void {
+  constructor(
+    private readonly followed: ReadonlySet<string>,
+    ...args: ConstructorParameters<typeof StreamHandler>
+  ) {
+    super(...args);
+  }
+
+  override upgrade(protocol: string, pending: [Buffer[], Buffer[]], handshake?: UpgradeHandshake): void {
+    if (this.followed.has(protocol)) {
+      super.upgrade(protocol, pending, handshake);
+      return;
+    }
     this.upgrades.push({ protocol, pending });
     super.upgrade(protocol, [[], []]);
   }
@@ -100,7 +113,8 @@ export function replay(
   };
   const flow = emptyFlow(layer4);
   const stats = new DissectStats();
-  const d = new RecordingHandler(flow, new DissectorRegistry(Array.isArray(specs) ? specs : [specs as DissectorSpec]), { ...defaultTestOptions, ...options }, output, stats);
+  const list: readonly DissectorSpec[] = Array.isArray(specs) ? specs : [specs as DissectorSpec];
+  const d = new RecordingHandler(new Set(list.map((spec) => spec.name)), flow, new DissectorRegistry(list), { ...defaultTestOptions, ...options }, output, stats);
   script.forEach((step, i) => {
     if (step.kind !== 'data') flow.lastMs = step.ts;
     switch (step.kind) {
@@ -170,7 +184,7 @@ const EXHAUSTIVE_LIMIT = 6000;
  * outcome. Returns the outcome for the test's own assertions.
  */
 export function replayAllSplits(
-  spec: DissectorSpec,
+  spec: DissectorSpec | readonly DissectorSpec[],
   script: readonly Step[],
   options: Partial<DissectOptions> = {},
 ): Outcome {

@@ -20,9 +20,19 @@ function withoutBodies(part: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(part).filter(([k]) => !BODY_KEYS.includes(k)));
 }
 
+/** A WebSocket message keeps every key but its body (docs/entries.md). */
+function withoutBody(msg: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (msg === null) return null;
+  return Object.fromEntries(Object.entries(msg).filter(([k]) => k !== 'body' && k !== 'bodyEncoding'));
+}
+
 /** A JSON copy of `items` (entries or transactions) as detail `summary` shows them. */
 export function asSummaryDetail<T extends { protocol: { name: string }; request: Record<string, unknown> | null; response: Record<string, unknown> | null }>(
   items: readonly T[],
 ): T[] {
-  return items.map((t) => (['http', 'http2', 'grpc', 'graphql'].includes(t.protocol.name) ? { ...t, request: keep(t.request), response: keep(t.response) } : t));
+  return items.map((t) => {
+    if (['http', 'http2', 'grpc', 'graphql'].includes(t.protocol.name)) return { ...t, request: keep(t.request), response: keep(t.response) };
+    if (t.protocol.name === 'ws') return { ...t, request: withoutBody(t.request), response: withoutBody(t.response) };
+    return t;
+  });
 }

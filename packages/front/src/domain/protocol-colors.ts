@@ -29,6 +29,8 @@ export const PROTOCOL_COLORS: Readonly<Record<string, ProtocolColor>> = {
   tls: { light: '#6f42c1', dark: '#9a7ae0' },
   tcp: { light: '#4a6378', dark: '#7f9bb3' },
   udp: { light: '#8c6d1f', dark: '#c49a3c' },
+  ws: { light: '#2e7d32', dark: '#66bb6a' },
+  icmp: { light: '#6d4c41', dark: '#a1887f' },
   other: { light: '#8b949e', dark: '#6e7681' },
 };
 

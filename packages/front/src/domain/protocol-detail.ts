@@ -18,6 +18,10 @@ export type DetailSection =
   | 'grpc'
   /** GraphQL: the operation, document, variables, errors (graphql-detail.ts); HTTP follows. */
   | 'graphql'
+  /** WebSocket: the entry's messages, direction, opcode, size, payload (ws-detail.ts). */
+  | 'ws'
+  /** ICMP: an echo, an error and its quoted packet, or a flow's messages (icmp-detail.ts). */
+  | 'icmp'
   /** The request and response objects as JSON, for a protocol without a view of its own. */
   | 'raw'
   /** The other entries of the same stream. */
@@ -33,6 +37,8 @@ const REGISTRY: Readonly<Record<string, readonly DetailSection[]>> = {
   dns: ['general', 'endpoints', 'dns', 'stream'],
   grpc: ['general', 'endpoints', 'grpc', 'stream'],
   graphql: ['general', 'endpoints', 'graphql', 'messages', 'stream'],
+  ws: ['general', 'endpoints', 'ws', 'stream'],
+  icmp: ['general', 'endpoints', 'icmp', 'stream'],
 };
 
 export const GENERIC_SECTIONS: readonly DetailSection[] = ['general', 'endpoints', 'raw', 'stream'];

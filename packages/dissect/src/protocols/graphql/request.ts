@@ -17,7 +17,8 @@
 
 import type { GraphqlErrorJson, GraphqlRequestJson, GraphqlResponseJson } from '@shoal/model';
 import type { Http1Message } from '../http1/message.js';
-import { bodyContent, isText } from '../http1/shape.js';
+import { bodyContent } from '../http1/shape.js';
+import { isText } from '../../utf8.js';
 import { documentOperations } from './document.js';
 
 /** Errors shown per entry; `errorCount` counts them all. */

@@ -16,7 +16,7 @@ import type { GrpcMessageJson, GrpcRequestJson, GrpcResponseJson, GrpcSideJson, 
 import type { Transaction } from '../../dissector.js';
 import { decodeContent } from '../http1/decode.js';
 import type { Http1Message } from '../http1/message.js';
-import { isText } from '../http1/shape.js';
+import { isText } from '../../utf8.js';
 import type { GrpcCall } from './call.js';
 import type { GrpcMessageReader, ReceivedMessage } from './messages.js';
 import { decodeMessage } from './protobuf.js';

@@ -71,16 +71,22 @@ function planByFields(msg: Http1Message, isRequest: boolean): void {
 }
 
 /**
+ * Upgrade tokens whose dissector goes by another name: `h2c` is HTTP/2 over cleartext TCP (RFC
+ * 7540 §3.2), dissected by `http2`; `websocket` (RFC 6455 §4.1) by `ws`.
+ */
+const DISSECTOR_OF_TOKEN: Readonly<Record<string, string>> = { h2c: 'http2', websocket: 'ws' };
+
+/**
  * The protocol a 101 response switched to (RFC 9110 §7.8): the first product of its Upgrade
- * field (else the request's), lower-cased, without a version: `websocket`; `h2c` is `http2`.
+ * field (else the request's), lower-cased, without a version, as the dissector that takes the
+ * stream over is named (DISSECTOR_OF_TOKEN).
  */
 export function upgradeProtocol(res: Http1Message, req: Http1Message | null): string {
   const offer = res.headers['upgrade'] ?? req?.headers['upgrade'] ?? '';
   const first = splitTokens(offer)[0] ?? '';
   const slash = first.indexOf('/');
   const token = slash >= 0 ? first.slice(0, slash) : first;
-  // `h2c` is HTTP/2 over cleartext TCP (RFC 7540 §3.2), dissected by `http2`.
-  return token === 'h2c' ? 'http2' : token || 'unknown';
+  return Object.hasOwn(DISSECTOR_OF_TOKEN, token) ? DISSECTOR_OF_TOKEN[token]! : token || 'unknown';
 }
 
 /** Lower-cased, trimmed, non-empty comma-separated tokens of a field value. */

@@ -71,9 +71,9 @@
  *   method and path).
  */
 
-import { isUtf8 } from 'node:buffer';
 import type { Malformed, Message } from '@shoal/model';
 import type { Transaction } from '../../dissector.js';
+import { isText, withoutPartialUtf8Tail } from '../../utf8.js';
 import { decodeBudget, decodeContent } from './decode.js';
 import { splitTokens } from './framing.js';
 import type { Http1Message } from './message.js';
@@ -237,19 +237,4 @@ function shapeBody(out: Message, msg: Http1Message, cap: number): void {
     out.body = c.data.toString('base64');
     out.bodyEncoding = 'base64';
   }
-}
-
-export function isText(data: Buffer): boolean {
-  return isUtf8(data) && data.indexOf(0) < 0;
-}
-
-/** A cut body may end inside a UTF-8 sequence; drop that incomplete sequence. */
-function withoutPartialUtf8Tail(data: Buffer): Buffer {
-  const len = data.length;
-  let i = len - 1;
-  while (i >= 0 && i > len - 4 && (data[i]! & 0xc0) === 0x80) i--;
-  if (i < 0) return data;
-  const lead = data[i]!;
-  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-  return len - i < need ? data.subarray(0, i) : data;
 }

@@ -10,7 +10,7 @@
  */
 
 import { ErrorCodes } from '@shoal/model';
-import type { Direction, DissectorSession, StreamDissector } from '../../dissector.js';
+import type { Direction, DissectorSession, StreamDissector, UpgradeHandshake } from '../../dissector.js';
 import { planRequestBody, planResponseBody, upgradeProtocol } from './framing.js';
 import { BodyMode, type Http1Message } from './message.js';
 import { newPair, PairQueue, responseOnly, type Pair } from './pairs.js';
@@ -47,6 +47,8 @@ export class Http1Stream implements StreamDissector, ReaderHost {
   private waitedUntil = Number.NEGATIVE_INFINITY;
   /** Protocol to hand over to once the current call has parsed what it can. */
   private switchTo: string | null = null;
+  /** The exchange that switched, for the next protocol (UpgradeHandshake). */
+  private handshake: UpgradeHandshake | undefined;
   private done = false;
 
   constructor(session: DissectorSession) {
@@ -266,6 +268,7 @@ export class Http1Stream implements StreamDissector, ReaderHost {
     this.requests.detach();
     this.responses.detach();
     this.switchTo = msg.status === 101 ? upgradeProtocol(msg, pair?.req ?? null) : 'tunnel';
+    this.handshake = { request: pair?.req?.headers ?? null, response: msg.headers };
   }
 
   /** After a switch: give the next protocol every byte not consumed, per direction. */
@@ -276,7 +279,7 @@ export class Http1Stream implements StreamDissector, ReaderHost {
     const pending: [Buffer[], Buffer[]] = [[], []];
     pending[this.clientDir] = this.requests.takeRest();
     pending[this.clientDir === 0 ? 1 : 0] = this.responses.takeRest();
-    this.session.upgrade(protocol, pending);
+    this.session.upgrade(protocol, pending, this.handshake);
   }
 
   holdFull(reader: ReaderSteps): void {

@@ -14,11 +14,13 @@ import { DnsSection } from './dns-section.js';
 import { GeneralSection } from './general-section.js';
 import { GraphqlSection } from './graphql-section.js';
 import { GrpcSection } from './grpc-section.js';
+import { IcmpSection } from './icmp-section.js';
 import { MessageSection } from './message-section.js';
 import { RawSection } from './raw-section.js';
 import { Section } from './section.js';
 import { StreamEntries } from './stream-entries.js';
 import { useEntryDetail } from './use-entry-detail.js';
+import { WsSection } from './ws-section.js';
 import './entry-detail.css';
 
 export interface EntryDetailProps {
@@ -136,6 +138,10 @@ function SectionOf({ section, entry, api, onOpen, onFilter }: { section: DetailS
       return <GrpcSection entry={entry} onFilter={onFilter} />;
     case 'graphql':
       return <GraphqlSection entry={entry} onFilter={onFilter} />;
+    case 'ws':
+      return <WsSection entry={entry} onFilter={onFilter} />;
+    case 'icmp':
+      return <IcmpSection entry={entry} onFilter={onFilter} />;
     case 'raw':
       return (
         <>
@@ -156,15 +162,21 @@ function Endpoints({ entry, onFilter }: { entry: EntryDetailJson; onFilter: OnFi
     const variable = field === 'pod' ? `${side}.pod.name` : field === 'service' ? `${side}.service.name` : field === 'namespace' ? `${side}.namespace` : null;
     return <td>{variable === null ? value : <FilterValue term={variableTerm(variable, value)} onFilter={onFilter}>{value}</FilterValue>}</td>;
   };
+  // ICMP has no ports (docs/entries.md): its addresses alone.
+  const ports = entry.protocol.layer4 !== 'icmp';
   const address = (side: 'src' | 'dst', e: EndpointJson) => (
     <td>
       <FilterValue term={variableTerm(`${side}.ip`, e.ip)} onFilter={onFilter}>
-        {e.ip.includes(':') ? `[${e.ip}]` : e.ip}
+        {ports && e.ip.includes(':') ? `[${e.ip}]` : e.ip}
       </FilterValue>
-      :
-      <FilterValue term={variableTerm(`${side}.port`, e.port)} onFilter={onFilter}>
-        {e.port}
-      </FilterValue>
+      {ports && (
+        <>
+          :
+          <FilterValue term={variableTerm(`${side}.port`, e.port)} onFilter={onFilter}>
+            {e.port}
+          </FilterValue>
+        </>
+      )}
     </td>
   );
   const rows = (['pod', 'service', 'namespace', 'node'] as const).filter((f) => entry.src[f] || entry.dst[f]);

@@ -1,0 +1,22 @@
+/**
+ * UTF-8 checks shared by the dissectors that show payloads as text (HTTP bodies, WebSocket
+ * messages): whether bytes are text, and where a payload cut at a cap stops being whole text.
+ */
+
+import { isUtf8 } from 'node:buffer';
+
+/** Valid UTF-8 without NUL: shown as text, not as base64. */
+export function isText(data: Buffer): boolean {
+  return isUtf8(data) && data.indexOf(0) < 0;
+}
+
+/** `data` without an incomplete UTF-8 sequence at its end (a payload cut anywhere may end inside one). */
+export function withoutPartialUtf8Tail(data: Buffer): Buffer {
+  const len = data.length;
+  let i = len - 1;
+  while (i >= 0 && i > len - 4 && (data[i]! & 0xc0) === 0x80) i--;
+  if (i < 0) return data;
+  const lead = data[i]!;
+  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return len - i < need ? data.subarray(0, i) : data;
+}
