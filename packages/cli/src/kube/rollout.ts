@@ -38,7 +38,7 @@ export function rolloutsOf(built: readonly BuiltObject[]): Rollout[] {
   });
 }
 
-function selectorText(selector: V1LabelSelector | undefined): string {
+export function selectorText(selector: V1LabelSelector | undefined): string {
   return Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
 }
 
