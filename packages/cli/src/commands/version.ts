@@ -33,6 +33,9 @@ Exit codes: 0 printed (a cluster that cannot be asked, or a version that differs
 2 bad command line.
 `;
 
+/** Where the texts start, after the labels. */
+const COLUMN = 11;
+
 async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandLine({
     args: argv,
@@ -47,21 +50,23 @@ async function run(argv: string[]): Promise<number> {
   if (positionals.length > 0) throw usageError(`takes no arguments, got '${positionals[0]}'`);
   const { settings } = commandSettings(values.set ?? [], flagSetting('--release-namespace', 'tap.release.namespace', values['release-namespace']));
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
+  /** `cluster    https://…`: a label, then its text in one column. */
+  const row = (label: string, text: string): void => out(`${label.padEnd(COLUMN)}${text}`);
   const built = releaseObjects(settings);
   const images = [hubDeployment(built), frontDeployment(built), workerDaemonSet(built)].map((w) => w.spec!.template.spec!.containers[0]!.image!);
-  out(`CLI      ${CLI_VERSION}`);
-  out(`chart    ${SHOAL_VERSION} (deploy/chart: its version is @shoal/deploy's, which this CLI deploys)`);
-  out(`images   ${images.join('\n         ')}`);
-  out('         (what shoal tap deploys with these settings; -r and -t change them)');
+  row('CLI', CLI_VERSION);
+  row('chart', `${SHOAL_VERSION} (deploy/chart; its version is @shoal/deploy's SHOAL_VERSION, the one this CLI deploys)`);
+  images.forEach((image, i) => row(i === 0 ? 'images' : '', image));
+  row('', '(what shoal tap deploys with these settings; -r and -t change them)');
   if (values.client === true) return EXIT_OK;
 
   let client: KubeClient;
   try {
     client = KubeClient.fromOptions(kubeOptions(values));
-    out(`cluster  ${client.server} (context ${client.context}, Kubernetes ${await client.serverVersion()})`);
+    row('cluster', `${client.server} (context ${client.context}, Kubernetes ${await client.serverVersion()})`);
   } catch (err) {
     if (!isShoalError(err)) throw err;
-    out(`cluster  none: ${err.message} (${err.code})`);
+    row('cluster', `none: ${err.message} (${err.code})`);
     return EXIT_OK;
   }
   let workloads;
@@ -69,16 +74,16 @@ async function run(argv: string[]): Promise<number> {
     workloads = await installedWorkloads(client, settings);
   } catch (err) {
     if (!isShoalError(err)) throw err;
-    out(`installed  unknown: ${err.message} (${err.code})`);
+    row('installed', `unknown: ${err.message} (${err.code})`);
     return EXIT_OK;
   }
   if (!workloads.some((w) => w.found)) {
-    out(`installed  none in ${releaseText(settings)}`);
+    row('installed', `none in ${releaseText(settings)}`);
     return EXIT_OK;
   }
-  out(`installed  in ${releaseText(settings)}:`);
+  row('installed', `in ${releaseText(settings)}:`);
   for (const w of workloads) {
-    out(`  ${w.label.padEnd(8)} ${w.found ? `Shoal ${w.version ?? '(no version label)'}, ${w.image ?? '(no image)'}` : `none (${w.kind} ${w.name} is not there)`}`);
+    row(`  ${w.label}`, w.found ? `Shoal ${w.version ?? '(no version label)'}, ${w.image ?? '(no image)'}` : `none (${w.kind} ${w.name} is not there)`);
   }
   const differences = versionDifferences(workloads, CLI_VERSION);
   if (differences.length > 0) {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { TOKEN_KEYS, type Settings } from '@shoal/deploy';
-import { ShoalError } from '@shoal/model';
+import { ShoalError, type TextPosition } from '@shoal/model';
 import { TOKEN_HEADER } from '@shoal/model/http';
 import type { Progress } from '../kube/apply-objects.js';
 import type { KubeClient } from '../kube/kube-client.js';
@@ -84,7 +84,7 @@ async function hubRefusal(res: IncomingMessage, what: string): Promise<ShoalErro
   for await (const chunk of res) {
     if (text.length < ERROR_BODY_BYTES) text += (chunk as Buffer).toString('utf8');
   }
-  let body: { error?: { code?: string; message?: string; excerpt?: string }; message?: string } = {};
+  let body: { error?: { code?: string; message?: string; excerpt?: string; position?: TextPosition }; message?: string } = {};
   try {
     body = JSON.parse(text) as typeof body;
   } catch {
@@ -95,6 +95,10 @@ async function hubRefusal(res: IncomingMessage, what: string): Promise<ShoalErro
     const words = typeof body.message === 'string' ? body.message : text.replace(/\s+/g, ' ').trim().slice(0, 300);
     body = { error: { message: `${what} answered ${res.statusCode}: ${words}` } };
   }
-  if (body.error?.code?.startsWith('FLT_ERR') === true) return usageError(`bad filter: ${serverError(body, '').message}`);
+  const e = body.error;
+  if (e?.code?.startsWith('FLT_ERR') === true) {
+    const where = e.position !== undefined ? ` at line ${e.position.line}, column ${e.position.column}` : '';
+    return usageError(`bad filter${where}: ${e.message ?? ''} (${e.code})${e.excerpt !== undefined ? `\n${e.excerpt}\n` : ' '}See docs/filter.md for the filter language`);
+  }
   return serverError(body, `${what} answered ${res.statusCode}`);
 }
