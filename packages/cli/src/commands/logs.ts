@@ -80,10 +80,8 @@ async function run(argv: string[]): Promise<number> {
     heading: [`shoal logs (CLI ${CLI_VERSION}) at ${at.toISOString()}`, cluster, `installation: ${installed !== undefined ? 'its settings ConfigMap found' : 'no settings ConfigMap (installed by hand, or half removed)'}`],
     at,
     progress: say,
+    ...(installed === undefined ? { notInstalled: new ShoalError('CLI_ERR_NOT_FOUND', `Shoal is not installed in ${releaseText(settings)}: no settings ConfigMap and no pod of the release (give its namespace with -s, its release name with --set tap.release.name=NAME)`) } : {}),
   });
-  if (installed === undefined && bundle.pods === 0) {
-    throw new ShoalError('CLI_ERR_NOT_FOUND', `Shoal is not installed in ${releaseText(settings)}: no settings ConfigMap and no pod of the release (give its namespace with -s, its release name with --set tap.release.name=NAME)`);
-  }
   await writeFileAtomically(file, bundle.zip);
   const parts = [`${bundle.pods} pod${bundle.pods === 1 ? '' : 's'}`, `${bundle.logs} log${bundle.logs === 1 ? '' : 's'}`, `${bundle.events} event${bundle.events === 1 ? '' : 's'}`, bundle.hubStatus ? 'the hub\'s status' : 'no hub status (summary.txt says why)'];
   process.stdout.write(`shoal logs: wrote ${file} (${formatBytes(bundle.zip.length)}, ${bundle.files} files): ${parts.join(', ')}\n`);

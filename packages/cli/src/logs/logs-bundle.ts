@@ -1,7 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Settings } from '@shoal/deploy';
 import type { Regex } from '@shoal/filter';
-import { formatBytes, isShoalError } from '@shoal/model';
+import { formatBytes, isShoalError, type ShoalError } from '@shoal/model';
 import type { Progress } from '../kube/apply-objects.js';
 import { releaseOf, releaseSelector } from '../kube/installation.js';
 import type { KubeClient } from '../kube/kube-client.js';
@@ -33,6 +33,8 @@ export interface LogsRequest {
   heading: string[];
   at: Date;
   progress: Progress;
+  /** Thrown when the release has no pod: it is not installed (no settings ConfigMap either). */
+  notInstalled?: ShoalError;
 }
 
 export interface LogsBundle {
@@ -91,6 +93,7 @@ export async function collectLogs(r: LogsRequest): Promise<LogsBundle> {
   const pods = (await client.call({ verb: 'list', group: '', resource: 'pods', namespace: release.namespace }, () =>
     client.core.listNamespacedPod({ namespace: release.namespace, labelSelector: releaseSelector(release) }),
   )).items.sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+  if (pods.length === 0 && r.notInstalled !== undefined) throw r.notInstalled;
   progress(`reading the logs of ${pods.length} pod${pods.length === 1 ? '' : 's'}:`);
   const logs = await readPods(client, pods, progress);
   summary.push(`pods (${pods.length}), by the labels ${releaseSelector(release)}:`);

@@ -74,6 +74,8 @@ class ReplayWorker {
 }
 
 export class HubOnWorkers {
+  private closed = false;
+
   private constructor(
     readonly hub: RunningHub,
     readonly workers: ReplayWorker[],
@@ -121,7 +123,10 @@ export class HubOnWorkers {
     await waitFor(() => `the hub to see ${name} down`, () => !this.hub.registry.up().some((l) => l.name === name), 30_000);
   }
 
+  /** Stops the hub and its workers (once: a test may stop them early). */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.hub.close();
     for (const w of this.workers) await w.stop();
     fs.rmSync(this.dir, { recursive: true, force: true });
