@@ -33,7 +33,8 @@ let hub: HubOnWorkers;
 before(async () => {
   cluster = await TapCluster.start(['node-a', 'node-b', 'node-c']);
   const { tokens } = await install(cluster.kubeconfigPath);
-  hub = await HubOnWorkers.start(tokens, ['node-a', 'node-b', 'node-c']);
+  // node-c's export can be made to stall; the hub gives up on a silent one after a second.
+  hub = await HubOnWorkers.start(tokens, ['node-a', 'node-b', 'node-c'], { stallable: 'node-c', pcap: { bodyMs: 1000 } });
   hub.expose(cluster.api);
   await hub.replay();
 });
@@ -119,6 +120,20 @@ describe('shoal pcapdump', () => {
     const run = await cluster.run('pcapdump', '-s', 'elsewhere', '--dest', freshDest('elsewhere'));
     assert.equal(run.code, 3, describeRun(run));
     assert.match(run.stderr, /Shoal is not installed in namespace elsewhere: install it with shoal tap \(or give its namespace with -s\) \(CLI_ERR_NOT_FOUND\)/);
+  });
+
+  it('a worker whose export stalls after the file started is named as cut short (the trailer, through the service proxy), exit 0', async () => {
+    hub.stall('first-record');
+    try {
+      const dir = freshDest('stalled');
+      const run = await cluster.run('pcapdump', '--dest', dir);
+      assert.equal(run.code, 0, describeRun(run));
+      assert.match(run.stdout, /, 3 streams, everything held\) from .*\n {2}cut short: node-c \(failed or stalled during the download: their later packets are missing\)\n$/);
+      const file = written(dir);
+      assert.equal(pcapRecords(fs.readFileSync(file)).length, 16 + 12 + 1, 'node-a\'s and node-b\'s packets, and node-c\'s first');
+    } finally {
+      hub.stall('none');
+    }
   });
 
   it('a worker that is down is named as left out, and the others\' packets are written (exit 0)', async () => {

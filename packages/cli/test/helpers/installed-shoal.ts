@@ -9,7 +9,8 @@
  * (timestamps moved to now, through the same pipeline as live capture); the hub (startHub) asks
  * them with the installation's worker token and answers its clients only with the hub token.
  * `expose` makes it the backend of the installation's hub Service: what the API server's service
- * proxy and port-forward reach.
+ * proxy and port-forward reach. One worker may be reached through testkit's StallingProxy, to
+ * make its export stall in the middle.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,7 +18,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { defaultSettings, newClusterTokens, type BuiltObject, type ClusterTokens, type Settings } from '@shoal/deploy';
 import { startHub, type RunningHub } from '@shoal/hub';
-import { waitFor } from '@shoal/testkit';
+import { StallingProxy, waitFor, type PcapFault } from '@shoal/testkit';
 import type { K8sTestApiServer } from '@shoal/testkit/k8s';
 import { ReplaySource, startWorker, type RunningWorker } from '@shoal/worker';
 import { applyObjects } from '../../dist/kube/apply-objects.js';
@@ -73,31 +74,44 @@ class ReplayWorker {
   }
 }
 
+/** How the hub's test cluster differs from the plain one. */
+export interface HubOptions {
+  /** This worker is reached through a StallingProxy (`stall()` then breaks its /pcap). */
+  stallable?: keyof typeof REPLAYS;
+  /** The hub's /pcap limits on each worker (its --pcap-*-timeout). */
+  pcap?: { headersMs?: number; bodyMs?: number };
+}
+
 export class HubOnWorkers {
   private closed = false;
 
   private constructor(
     readonly hub: RunningHub,
     readonly workers: ReplayWorker[],
+    private readonly proxy: StallingProxy | undefined,
     private readonly dir: string,
   ) {}
 
-  static async start(tokens: ClusterTokens, names: readonly (keyof typeof REPLAYS)[]): Promise<HubOnWorkers> {
+  static async start(tokens: ClusterTokens, names: readonly (keyof typeof REPLAYS)[], options: HubOptions = {}): Promise<HubOnWorkers> {
     const dir = fs.mkdtempSync(join(os.tmpdir(), 'shoal-hub-on-workers-'));
     const tokenFile = join(dir, 'worker-token');
     fs.writeFileSync(tokenFile, tokens.worker, { mode: 0o600 });
     const workers = names.map((n) => new ReplayWorker(n, join(dir, n), tokenFile));
     for (const w of workers) await w.start();
+    const stallable = workers.find((w) => w.name === options.stallable);
+    const proxy = stallable !== undefined ? new StallingProxy(() => stallable.port) : undefined;
+    await proxy?.start();
     const hub = await startHub({
       port: 0,
       host: '127.0.0.1',
-      workers: workers.map((w) => ({ name: w.name, host: '127.0.0.1', port: w.port })),
+      workers: workers.map((w) => ({ name: w.name, host: '127.0.0.1', port: w === stallable ? proxy!.port : w.port })),
       workerToken: tokens.worker,
       token: tokens.hub,
       logger: pino({ level: 'silent' }),
       link: { pollMs: 200, backoffBaseMs: 50, backoffMaxMs: 500, timeoutMs: 2000 },
+      ...(options.pcap !== undefined ? { pcap: options.pcap } : {}),
     });
-    const running = new HubOnWorkers(hub, workers, dir);
+    const running = new HubOnWorkers(hub, workers, proxy, dir);
     await waitFor(() => `the hub to see its ${workers.length} workers up (${hub.registry.up().length} are)`, () => hub.registry.up().length === workers.length, 30_000);
     return running;
   }
@@ -117,6 +131,11 @@ export class HubOnWorkers {
     api.exposeService(namespace, `${release}-hub`, 8898, { host: '127.0.0.1', port: this.hub.port });
   }
 
+  /** From now on the stallable worker's /pcap answers as `fault` says ('none': as the worker does). */
+  stall(fault: PcapFault): void {
+    this.proxy!.fault = fault;
+  }
+
   /** Stops one worker, and waits until the hub counts it down. */
   async stopWorker(name: string): Promise<void> {
     await this.workers.find((w) => w.name === name)!.stop();
@@ -128,6 +147,7 @@ export class HubOnWorkers {
     if (this.closed) return;
     this.closed = true;
     await this.hub.close();
+    await this.proxy?.close();
     for (const w of this.workers) await w.stop();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }

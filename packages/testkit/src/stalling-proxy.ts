@@ -3,11 +3,15 @@
  * passes every request through (so the hub's polls find the worker up), except GET /pcap, which
  * it can leave unanswered, answer with headers only, or cut after the file header and the first
  * record, and then hold open: a worker that hangs, or a link that stalls, in the middle of an
- * export. It counts the held requests the hub gave up (closed).
+ * export (the hub's tests, and the CLI's `shoal pcapdump` through a hub). It counts the held
+ * requests the hub gave up (closed).
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FILE_HEADER_BYTES, RECORD_HEADER_BYTES } from '../../dist/pcap/pcap-records.js';
+
+/** A classic pcap's file header, and each record's header (draft-ietf-opsawg-pcap §4, §5). */
+const FILE_HEADER_BYTES = 24;
+const RECORD_HEADER_BYTES = 16;
 
 export type PcapFault = 'none' | 'no-answer' | 'headers-only' | 'first-record';
 
@@ -54,7 +58,7 @@ export class StallingProxy {
       res.flushHeaders();
       return;
     }
-    // 'first-record': the file header and the first record, then silence.
+    // 'first-record': the file header and the first record (its captured length at +8), then silence.
     const first = FILE_HEADER_BYTES + RECORD_HEADER_BYTES + file.readUInt32LE(FILE_HEADER_BYTES + 8);
     res.write(file.subarray(0, first));
   }
