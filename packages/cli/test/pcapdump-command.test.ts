@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { formatBytes } from '@shoal/model';
+import { StallingProxy } from '@shoal/testkit';
 import { install, HubOnWorkers } from './helpers/installed-shoal.js';
 import { assertMergedPcap, connection, tsharkPackets, tsharkUnavailable } from './helpers/merged-pcap.js';
 import { pcapRecords } from './helpers/pcap-records.js';
@@ -133,6 +134,23 @@ describe('shoal pcapdump', () => {
       assert.equal(pcapRecords(fs.readFileSync(file)).length, 16 + 12 + 1, 'node-a\'s and node-b\'s packets, and node-c\'s first');
     } finally {
       hub.stall('none');
+    }
+  });
+
+  it('a download the connection cuts in the middle: exit 1, the bytes it got, nothing written', async () => {
+    const cutter = new StallingProxy(() => hub.hub.port);
+    cutter.fault = 'cut';
+    await cutter.start();
+    cluster.api.exposeService('default', 'shoal-hub', 8898, { host: '127.0.0.1', port: cutter.port });
+    try {
+      const dir = freshDest('cut');
+      const run = await cluster.run('pcapdump', '--dest', dir);
+      assert.equal(run.code, 1, describeRun(run));
+      assert.match(run.stderr, /^shoal pcapdump: the hub's pcap was cut after \d+ bytes \(.*\): the hub's log says why \(shoal logs\); nothing was written \(CLI_ERR_SERVER\)$/m);
+      assert.deepEqual(fs.readdirSync(dir), [], 'no file, no .part');
+    } finally {
+      hub.expose(cluster.api);
+      await cutter.close();
     }
   });
 
