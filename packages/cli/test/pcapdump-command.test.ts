@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { formatBytes } from '@shoal/model';
-import { StallingProxy } from '@shoal/testkit';
+import { StallingProxy, waitFor } from '@shoal/testkit';
 import { install, HubOnWorkers } from './helpers/installed-shoal.js';
 import { assertMergedPcap, connection, tsharkPackets, tsharkUnavailable } from './helpers/merged-pcap.js';
 import { pcapRecords } from './helpers/pcap-records.js';
@@ -151,6 +151,25 @@ describe('shoal pcapdump', () => {
     } finally {
       hub.expose(cluster.api);
       await cutter.close();
+    }
+  });
+
+  it('Ctrl-C during the download: exit 1, nothing written, no .part left', async () => {
+    // The hub's file stops after its first record and stays open: the download waits.
+    const staller = new StallingProxy(() => hub.hub.port);
+    staller.fault = 'first-record';
+    await staller.start();
+    cluster.api.exposeService('default', 'shoal-hub', 8898, { host: '127.0.0.1', port: staller.port });
+    try {
+      const dir = freshDest('interrupted');
+      const run = cluster.serve(['pcapdump', '--dest', dir]);
+      await waitFor('the first record on disk', () => fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f.endsWith('.part') && fs.statSync(path.join(dir, f)).size > 24), { timeoutMs: 30_000, intervalMs: 50 });
+      assert.equal(await run.stop(), 1, run.describe());
+      assert.match(run.stderr, /^shoal pcapdump: stopped by SIGINT; nothing was written$/m);
+      assert.deepEqual(fs.readdirSync(dir), []);
+    } finally {
+      hub.expose(cluster.api);
+      await staller.close();
     }
   });
 

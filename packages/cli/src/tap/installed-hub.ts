@@ -22,7 +22,7 @@ import { hubDeployment, hubService, releaseObjects, tokensSecret } from './relea
 export interface InstalledHub {
   /** How it is reached, for a progress line: `the API server's service proxy (…)`. */
   via: string;
-  /** GET `pathAndQuery` with the token: the hub's answer, its body not read yet. */
+  /** GET `pathAndQuery` with the token: the hub's answer, its body not read yet; `signal` ends both. */
   get(pathAndQuery: string, signal?: AbortSignal): Promise<IncomingMessage>;
   /** The hub's error answer `res` to a request for `what`, as the CLI's error (below). */
   refusal(res: IncomingMessage, what: string): Promise<ShoalError>;
@@ -52,10 +52,11 @@ export async function connectToHub(client: KubeClient, installed: Settings, prog
     get: async (pathAndQuery, signal) => {
       const req = await upstream.request(pathAndQuery, 'GET', { [TOKEN_HEADER]: token, accept: '*/*' });
       return new Promise<IncomingMessage>((resolve, reject) => {
+        // Until the answer's body is read, `signal` ends the request (and so the body).
         const abort = (): void => void req.destroy(signal?.reason instanceof Error ? signal.reason : new Error('stopped'));
         signal?.addEventListener('abort', abort, { once: true });
         req.on('response', (res) => {
-          signal?.removeEventListener('abort', abort);
+          res.once('close', () => signal?.removeEventListener('abort', abort));
           resolve(res);
         });
         req.on('error', (err) => reject(new ShoalError('CLI_ERR_CONNECT', `the hub cannot be reached through ${upstream.via}: ${err.message}`, { cause: err })));
