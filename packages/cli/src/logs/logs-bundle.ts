@@ -1,7 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Settings } from '@shoal/deploy';
 import type { Regex } from '@shoal/filter';
-import { formatBytes, isShoalError, type ShoalError } from '@shoal/model';
+import { formatBytes, isShoalError, ShoalError } from '@shoal/model';
 import type { Progress } from '../kube/apply-objects.js';
 import { releaseOf, releaseSelector } from '../kube/installation.js';
 import type { KubeClient } from '../kube/kube-client.js';
@@ -84,6 +84,15 @@ function notCollected(err: unknown): string {
   throw err;
 }
 
+/** The hub's /status answer; something else (a proxy's page) is said as the hub's failure. */
+function statusJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ShoalError('CLI_ERR_SERVER', `GET /status answered something other than JSON: ${text.replace(/\s+/g, ' ').trim().slice(0, 200)}`);
+  }
+}
+
 export async function collectLogs(r: LogsRequest): Promise<LogsBundle> {
   const { client, settings, grep, at, progress } = r;
   const release = releaseOf(settings);
@@ -122,10 +131,12 @@ export async function collectLogs(r: LogsRequest): Promise<LogsBundle> {
     events = found.length;
     zip.add(eventsFile, Buffer.from(grepText(found.map((e) => `${eventLine(e)}\n`).join(''), grep), 'utf8'), at);
     summary.push('', `events: ${events} about Shoal's objects in namespace ${release.namespace} → ${eventsFile}`);
+    progress(`  events: ${events}`);
   } catch (err) {
-    summary.push('', `events: not collected: ${notCollected(err)}`);
+    const why = notCollected(err);
+    summary.push('', `events: not collected: ${why}`);
+    progress(`  events: not read (${why})`);
   }
-  progress(`  events: ${events}`);
 
   let hubStatus = false;
   try {
@@ -134,7 +145,7 @@ export async function collectLogs(r: LogsRequest): Promise<LogsBundle> {
     if (res.statusCode !== 200) throw await hub.refusal(res, 'GET /status');
     let text = '';
     for await (const chunk of res) text += (chunk as Buffer).toString('utf8');
-    zip.add('hub_status.json', Buffer.from(`${JSON.stringify(JSON.parse(text), null, 2)}\n`, 'utf8'), at);
+    zip.add('hub_status.json', Buffer.from(`${JSON.stringify(statusJson(text), null, 2)}\n`, 'utf8'), at);
     hubStatus = true;
     summary.push(`hub status: GET /status through ${hub.via} → hub_status.json`);
     progress('  the hub\'s status: read');
