@@ -11,7 +11,7 @@ export const EXIT_USAGE = 2;
  * verb forbidden by RBAC, a namespace that does not exist, another refusal of the API server.
  */
 export const EXIT_CLUSTER = 3;
-/** Shoal was applied but does not run: its pods did not become ready, or the dashboard does not answer. */
+/** Shoal was applied but does not run: its pods did not become ready, or its dashboard or hub does not answer. */
 export const EXIT_ROLLOUT = 4;
 
 const BY_CODE: Partial<Record<ErrorCode, number>> = {

@@ -1,4 +1,5 @@
 import { isShoalError } from '@shoal/model';
+import { CLI_VERSION } from './cli-version.js';
 import type { Command } from './command.js';
 import { EXIT_USAGE, exitCodeFor } from './exit-codes.js';
 
@@ -74,13 +75,26 @@ const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/clean.js')).cleanCommand,
   },
   {
+    name: 'pcapdump',
+    summary: 'write one pcap of what Shoal captured in your cluster, merged by its hub (--time, -q)',
+    load: async () => (await import('./commands/pcapdump.js')).pcapdumpCommand,
+  },
+  {
+    name: 'logs',
+    summary: 'zip every Shoal pod\'s logs, its events and the hub\'s status, for an issue (-f, -g)',
+    load: async () => (await import('./commands/logs.js')).logsCommand,
+  },
+  {
+    name: 'version',
+    summary: 'print the versions of this CLI, its chart and images, and what your cluster runs',
+    load: async () => (await import('./commands/version.js')).versionCommand,
+  },
+  {
     name: 'view',
     summary: 'serve a pcap/pcapng file through a hub on :8898 and the dashboard on :8899',
     load: async () => (await import('./commands/view.js')).viewCommand,
   },
 ];
-
-const VERSION = '0.1.0';
 
 function help(): string {
   const lines = [
@@ -93,14 +107,15 @@ function help(): string {
     '',
     'Options:',
     '  -h, --help     show help (also: shoal <command> --help)',
-    '  -V, --version  print the version',
+    '  -V, --version  print the version (shoal version: the chart\'s, the images\', the cluster\'s too)',
     '',
     'Settings of an installation (shoal manifests): ~/.shoal/config.yaml, which shoal config writes',
     '($SHOAL_CONFIG or --config PATH name another file), then --set key=value.',
     '',
     'Exit codes: 0 done; 1 failed (bad or damaged input, a port in use); 2 bad command line;',
-    '3 the cluster cannot be used or refused (tap, proxy, clean: no kubeconfig, unreachable,',
-    'forbidden, a missing namespace); 4 Shoal\'s pods in the cluster did not become ready.',
+    '3 the cluster cannot be used or refused (tap, proxy, clean, pcapdump, logs: no kubeconfig,',
+    'unreachable, forbidden, a missing namespace, Shoal not installed); 4 Shoal\'s pods in the',
+    'cluster did not become ready, or its dashboard or hub does not answer.',
   ];
   return lines.join('\n') + '\n';
 }
@@ -111,8 +126,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(help());
     return 0;
   }
-  if (name === '-V' || name === '--version' || name === 'version') {
-    process.stdout.write(`shoal ${VERSION}\n`);
+  if (name === '-V' || name === '--version') {
+    process.stdout.write(`shoal ${CLI_VERSION}\n`);
     return 0;
   }
   const entry = COMMANDS.find((c) => c.name === name);

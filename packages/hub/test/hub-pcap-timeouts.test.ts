@@ -15,11 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { waitFor } from '@shoal/testkit';
+import { StallingProxy, waitFor } from '@shoal/testkit';
 import { pino } from 'pino';
 import { startHub, type RunningHub } from '../dist/index.js';
 import { FIXTURES, getJson, TestWorker } from './helpers/cluster.js';
-import { StallingProxy } from './helpers/stalling-proxy.js';
 
 const TIMEOUTS = { headersMs: 1500, bodyMs: 1500 };
 

@@ -10,6 +10,7 @@ export type {
   Summary,
 } from './entry.js';
 export { ErrorCodes, ShoalError, isShoalError } from './errors.js';
+export { formatBytes } from './format-bytes.js';
 export type { ErrorCode } from './errors.js';
 export { LinkType } from './packet-sink.js';
 export type { PacketSink } from './packet-sink.js';

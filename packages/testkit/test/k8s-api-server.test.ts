@@ -192,6 +192,18 @@ describe('K8sTestApiServer: service proxy and port-forward to a local server', (
 
   before(async () => {
     backend = createServer((req, res) => {
+      if (req.url === '/trailer') {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', trailer: 'x-done' });
+        res.write('a body, ');
+        res.addTrailers({ 'x-done': 'every part' });
+        res.end('then its trailer');
+        return;
+      }
+      if (req.url === '/cut') {
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        res.write('half of it', () => res.destroy());
+        return;
+      }
       seen = { host: req.headers.host!, url: req.url! };
       if (req.headers.authorization !== undefined) seen.authorization = req.headers.authorization;
       res.writeHead(200, { 'content-type': 'text/html' });
@@ -225,6 +237,20 @@ describe('K8sTestApiServer: service proxy and port-forward to a local server', (
     assert.deepEqual(seen, { host: 'shown.example:8899', url: '/page?x=1' });
     const noPort = await fetch(`${api.url}/api/v1/namespaces/default/services/missing:80/proxy/`, { headers: { authorization: `Bearer ${api.token}` } });
     assert.equal(noPort.status, 404);
+  });
+
+  it('passes the backend\'s trailers on after the body, and cuts a body the backend cut, as Go\'s ReverseProxy does', async () => {
+    const prefix = '/api/v1/namespaces/default/services/front:80/proxy';
+    const read = (path: string) => new Promise<{ body: string; trailers: Record<string, string | undefined>; complete: boolean }>((resolve) => {
+      get(`${api.url}${prefix}${path}`, { headers: { authorization: `Bearer ${api.token}` } }, (r) => {
+        let body = '';
+        r.on('data', (d: Buffer) => (body += d.toString('utf8')));
+        r.on('error', () => undefined);
+        r.on('close', () => resolve({ body, trailers: r.trailers, complete: r.complete }));
+      });
+    });
+    assert.deepEqual(await read('/trailer'), { body: 'a body, then its trailer', trailers: { 'x-done': 'every part' }, complete: true });
+    assert.equal((await read('/cut')).complete, false, 'the caller sees the body end before its end');
   });
 
   it('splices a WebSocket through the service proxy', async () => {

@@ -6,9 +6,9 @@ import { FrontNames } from '../front/front-names.js';
 import { endToEndHeaders } from '../front/hop-by-hop.js';
 import { spliceUpgrade } from '../upgrade-splice.js';
 import type { Progress } from './apply-objects.js';
-import { portForwardUpstream, serviceProxyUpstream, type DashboardUpstream } from './dashboard-upstream.js';
+import type { DashboardUpstream } from './dashboard-upstream.js';
 import type { KubeClient } from './kube-client.js';
-import { isPodReady } from './pod-selection.js';
+import { chooseUpstream, probe } from './service-upstream.js';
 
 /**
  * The dashboard of a cluster's Shoal on this machine (`shoal tap`, `shoal proxy`): a local HTTP
@@ -43,73 +43,8 @@ export interface RunningDashboardProxy {
   close(): Promise<void>;
 }
 
-interface Probe {
-  ok: boolean;
-  status: number;
-  why: string;
-}
-
 function frontHeaders(front: string, headers: OutgoingHttpHeaders, origin: string | undefined): OutgoingHttpHeaders {
   return { ...headers, host: front, ...(origin !== undefined ? { origin: `http://${front}` } : {}) };
-}
-
-/** How long the dashboard may take to answer a check. */
-const PROBE_MS = 15_000;
-
-/** GET / through `upstream`: the dashboard's page (200), or why not. */
-async function probe(upstream: DashboardUpstream, front: string): Promise<Probe> {
-  try {
-    const req = await upstream.request('/', 'GET', { host: front, accept: 'text/html' });
-    // A timer, not req.setTimeout: a port-forward's stream is no net.Socket.
-    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${PROBE_MS / 1000} s`)), PROBE_MS);
-    return await new Promise<Probe>((resolve) => {
-      req.on('response', (res) => {
-        let body = '';
-        res.on('data', (d: Buffer) => (body += body.length < 400 ? d.toString('utf8') : ''));
-        res.on('end', () => resolve({ ok: res.statusCode === 200, status: res.statusCode ?? 0, why: `${res.statusCode} ${statusText(body)}` }));
-        res.on('error', (err) => resolve({ ok: false, status: 0, why: err.message }));
-      });
-      req.on('error', (err) => resolve({ ok: false, status: refusedWith(err), why: err.message }));
-      req.end();
-    }).finally(() => clearTimeout(timer));
-  } catch (err) {
-    return { ok: false, status: refusedWith(err as Error), why: (err as Error).message };
-  }
-}
-
-/** The HTTP status that refused a WebSocket (a port-forward): `Unexpected server response: 403`. */
-function refusedWith(err: Error): number {
-  return Number(/Unexpected server response: (\d{3})/.exec(err.message)?.[1] ?? 0);
-}
-
-/** The message of an API server's Status body, or the start of any other body. */
-function statusText(body: string): string {
-  try {
-    const status = JSON.parse(body) as { message?: string };
-    if (typeof status.message === 'string') return status.message;
-  } catch {
-    // not a Status
-  }
-  return body.replace(/\s+/g, ' ').trim().slice(0, 200);
-}
-
-async function chooseUpstream(client: KubeClient, o: DashboardProxyOptions, front: string, progress: Progress): Promise<DashboardUpstream> {
-  const viaService = serviceProxyUpstream(client, o.namespace, o.service, o.servicePort);
-  const first = await probe(viaService, front);
-  if (first.ok) return viaService;
-  progress(`  the service proxy did not serve the dashboard (${first.why}); trying a port-forward`);
-  const pods = await client.call({ verb: 'list', group: '', resource: 'pods', namespace: o.namespace }, () => client.core.listNamespacedPod({ namespace: o.namespace, labelSelector: o.podSelector }));
-  const ready = pods.items.find(isPodReady);
-  if (ready === undefined) {
-    throw new ShoalError('CLI_ERR_ROLLOUT', `the dashboard cannot be reached: the service proxy answered ${first.why}, and no front pod is ready to port-forward to (kubectl -n ${o.namespace} get pods -l ${o.podSelector})`);
-  }
-  const viaPod = portForwardUpstream(client, o.namespace, ready.metadata!.name!, o.servicePort);
-  const second = await probe(viaPod, front);
-  if (second.ok) return viaPod;
-  if (first.status === 403 && second.status === 403) {
-    throw new ShoalError('CLI_ERR_FORBIDDEN', `the dashboard cannot be reached: RBAC forbids both the service proxy (get services/proxy "${o.service}" in namespace ${o.namespace}) and a port-forward (create pods/portforward in namespace ${o.namespace}). Ask a cluster admin for either right`);
-  }
-  throw new ShoalError('CLI_ERR_ROLLOUT', `the dashboard does not answer: through the service proxy ${first.why}; through a port-forward to ${ready.metadata!.name} ${second.why}`);
 }
 
 /**
@@ -147,7 +82,10 @@ function refuseSocket(socket: Duplex, status: number, message: string): void {
 
 export async function startDashboardProxy(client: KubeClient, o: DashboardProxyOptions, progress: Progress): Promise<RunningDashboardProxy> {
   const front = `127.0.0.1:${o.servicePort}`;
-  const upstream = await chooseUpstream(client, o, front, progress);
+  const upstream = await chooseUpstream(client, {
+    namespace: o.namespace, service: o.service, servicePort: o.servicePort, podSelector: o.podSelector,
+    what: 'the dashboard', pods: 'front', probe: { path: '/', headers: { host: front, accept: 'text/html' } },
+  }, progress);
   const server = http.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
@@ -202,7 +140,7 @@ export async function startDashboardProxy(client: KubeClient, o: DashboardProxyO
   };
   // Said only once the dashboard answers through the local server itself.
   const self: DashboardUpstream = { via: url, request: async (path, method, h) => http.request(`${url}${path}`, { method, headers: { ...h, host: `${listenName}:${port}` } }) };
-  const answer = await probe(self, `${listenName}:${port}`);
+  const answer = await probe(self, '/', { host: `${listenName}:${port}`, accept: 'text/html' });
   if (!answer.ok) {
     await close();
     throw new ShoalError('CLI_ERR_ROLLOUT', `the dashboard does not answer through ${url}: ${answer.why}`);

@@ -4,10 +4,11 @@ import type { KubeClient } from './kube-client.js';
 import { portForwardStream } from './port-forward-stream.js';
 
 /**
- * The two ways from this machine to the dashboard's front in the cluster, both through the API
- * server and its authentication: the service proxy (`services/NAME:PORT/proxy`, plain HTTP
- * requests the API server forwards to the Service's pods) and, when that is refused, a
- * port-forward to one of the front's pods (`pods/NAME/portforward`).
+ * The two ways from this machine to a Service of Shoal's in the cluster (the dashboard's front;
+ * the hub, for `shoal pcapdump` and `shoal logs`), both through the API server and its
+ * authentication: the service proxy (`services/NAME:PORT/proxy`, plain HTTP requests the API
+ * server forwards to the Service's pods) and, when that is refused, a port-forward to one of its
+ * pods (`pods/NAME/portforward`). service-upstream.ts chooses between them.
  */
 export interface DashboardUpstream {
   /** How the dashboard is reached, for the banner: `the API server's service proxy`. */

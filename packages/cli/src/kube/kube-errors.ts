@@ -64,6 +64,18 @@ export function kubeError(err: unknown, call: ApiCall, cluster: Cluster): ShoalE
   return new ShoalError('CLI_ERR_CLUSTER', `${call.verb} ${describeTarget(call)} ${describeScope(call)} failed: ${(err as Error).message}`, { cause: err });
 }
 
+/**
+ * The API server's own words for a refusal (its Status message: `container "hub" in pod "…" is
+ * waiting to start: ContainerCreating`), or the error's message when it gave none.
+ */
+export function apiMessage(err: unknown): string {
+  if (err instanceof ApiException) {
+    const status = statusOf(err);
+    return status.message !== undefined && status.message !== '' ? status.message : `HTTP ${err.code}`;
+  }
+  return (err as Error).message;
+}
+
 /** Whether `err` is the API server's 404 (the object is not there). */
 export function isNotFound(err: unknown): boolean {
   return (err instanceof ApiException && err.code === 404) || (isShoalError(err) && err.code === 'CLI_ERR_NOT_FOUND');

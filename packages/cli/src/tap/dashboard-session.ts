@@ -4,6 +4,7 @@ import type { Progress } from '../kube/apply-objects.js';
 import { startDashboardProxy } from '../kube/dashboard-proxy.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import { selectorText } from '../kube/pod-selection.js';
+import { readSecretKey } from '../kube/secret-key.js';
 import { openBrowser } from './open-browser.js';
 import { frontDeployment, frontService, releaseObjects, signInSecret } from './release-objects.js';
 import { whenAborted } from './stop-request.js';
@@ -30,9 +31,8 @@ async function signInToken(client: KubeClient, installed: Settings): Promise<{ t
   const namespace = secret.metadata!.namespace!;
   const key = Object.keys(secret.stringData ?? {})[0]!;
   try {
-    const stored = await client.core.readNamespacedSecret({ name, namespace });
-    const value = stored.data?.[key];
-    if (value !== undefined) return { token: Buffer.from(value, 'base64').toString('utf8') };
+    const token = await readSecretKey(client, namespace, name, key);
+    if (token !== undefined) return { token };
   } catch {
     // Said below: the user reads it with their own rights.
   }

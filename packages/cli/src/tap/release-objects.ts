@@ -1,4 +1,4 @@
-import type { V1ConfigMap, V1Deployment, V1Secret, V1Service } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1DaemonSet, V1Deployment, V1Secret, V1Service } from '@kubernetes/client-node';
 import { buildObjects, newClusterTokens, SHOAL_VERSION, type BuiltObject, type Settings } from '@shoal/deploy';
 
 /**
@@ -23,6 +23,11 @@ function one<T>(built: readonly BuiltObject[], kind: string, part: string | unde
 export const settingsConfigMap = (built: readonly BuiltObject[]): V1ConfigMap => one(built, 'ConfigMap', undefined, 'settings ConfigMap');
 export const frontService = (built: readonly BuiltObject[]): V1Service => one(built, 'Service', 'front', 'front Service');
 export const frontDeployment = (built: readonly BuiltObject[]): V1Deployment => one(built, 'Deployment', 'front', 'front Deployment');
+export const hubService = (built: readonly BuiltObject[]): V1Service => one(built, 'Service', 'hub', 'hub Service');
+export const hubDeployment = (built: readonly BuiltObject[]): V1Deployment => one(built, 'Deployment', 'hub', 'hub Deployment');
+export const workerDaemonSet = (built: readonly BuiltObject[]): V1DaemonSet => one(built, 'DaemonSet', 'worker', 'worker DaemonSet');
+/** The Secret of the tokens the pods share (the hub's client token among them). */
+export const tokensSecret = (built: readonly BuiltObject[]): V1Secret => one(built, 'Secret', 'config', 'tokens Secret');
 
 /** The sign-in Secret, when the settings make one (`tap.auth.enabled`). */
 export function signInSecret(built: readonly BuiltObject[]): V1Secret | undefined {

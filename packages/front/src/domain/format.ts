@@ -16,18 +16,8 @@ export function formatLatency(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
 }
 
-/** `512 B`, `1.5 KiB`, `3.2 MiB`. */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
-}
+/** `512 B`, `1.5 KiB`, `3.2 MiB`: the CLI's rule too. */
+export { formatBytes } from '@shoal/model';
 
 /** `1,234,567`: counts in status lines. */
 export function formatCount(n: number): string {

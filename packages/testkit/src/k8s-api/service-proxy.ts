@@ -7,10 +7,11 @@ import type { Address } from './service-backends.js';
  * The service proxy subresource (`/api/v1/namespaces/NS/services/NAME:PORT/proxy/PATH`) as the
  * API server's upgrade-aware proxy forwards it (k8s.io/apimachinery/pkg/util/proxy): the request
  * goes to the backend with PATH and the query, the caller's credentials are not passed on, the
- * Host header is left as the caller sent it (the service proxy does not set UseLocationHost), a
- * WebSocket upgrade is spliced through, and absolute links in HTML answers and in redirects are
- * rewritten under the proxy's prefix (proxy/transport.go), so a page served this way finds its
- * files through the proxy.
+ * answer's trailers are (Go's httputil.ReverseProxy announces and copies them), a body the
+ * backend cuts is cut for the caller too, the Host header is left as the caller sent it (the
+ * service proxy does not set UseLocationHost), a WebSocket upgrade is spliced through, and
+ * absolute links in HTML answers and in redirects are rewritten under the proxy's prefix
+ * (proxy/transport.go), so a page served this way finds its files through the proxy.
  */
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
 
@@ -38,8 +39,18 @@ export function proxyHttp(req: IncomingMessage, res: ServerResponse, target: Add
     if (location !== undefined && location.startsWith('/') && !location.startsWith('//')) headers['location'] = `${prefix}${location}`;
     const html = (answer.headers['content-type'] ?? '').startsWith('text/html') && (answer.headers['content-encoding'] ?? 'identity') === 'identity';
     if (!html) {
+      // Trailers pass on as Go's ReverseProxy passes them: announced, then sent after the body
+      // (RFC 9110 §6.5); a body the backend cut stays cut.
+      if (answer.headers.trailer !== undefined) headers['trailer'] = answer.headers.trailer;
       res.writeHead(answer.statusCode ?? 502, headers);
-      answer.pipe(res);
+      answer.pipe(res, { end: false });
+      answer.on('end', () => {
+        res.addTrailers(answer.trailers);
+        res.end();
+      });
+      answer.on('close', () => {
+        if (!answer.complete) res.destroy();
+      });
       return;
     }
     const chunks: Buffer[] = [];
