@@ -63,9 +63,14 @@ export function settingsOfFile(file: ConfigFile, text: string): Settings {
   }
 }
 
-/** The settings in effect: the config file's (the defaults without one), then each --set in turn. */
-export function loadSettings(args: SettingsArgs, env: NodeJS.ProcessEnv = process.env): Settings {
+/** The config file's settings: the defaults without one. */
+export function fileSettings(args: SettingsArgs, env: NodeJS.ProcessEnv = process.env): Settings {
   const file = configFile(args, env);
   const text = configText(file);
-  return settingsFrom(args.set ?? [], text === undefined ? defaultSettings() : settingsOfFile(file, text));
+  return text === undefined ? defaultSettings() : settingsOfFile(file, text);
+}
+
+/** The settings in effect: the config file's (the defaults without one), then each --set in turn. */
+export function loadSettings(args: SettingsArgs, env: NodeJS.ProcessEnv = process.env): Settings {
+  return settingsFrom(args.set ?? [], fileSettings(args, env));
 }

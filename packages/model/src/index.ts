@@ -31,4 +31,5 @@ export { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from './wire/history.js';
 export type { EntriesMessage, EntryPosition, FeedMessage, FeedNotice, LostMessage, ReadyMessage, SubscribeMessage } from './wire/feed.js';
 export { CLIENT_ID_HEADER, entryPosition, FeedClose, parseSubscribeMessage, sinceOf, MAX_RESUME_IDS, RESPONSE_TIMEOUT_MS, RESUME_MARGIN_MS, ResumeState } from './wire/feed.js';
 export type { GrpcMessageJson, GrpcRequestJson, GrpcResponseJson, GrpcSideJson, ProtoFieldJson, ProtoWireType } from './wire/grpc.js';
+export type { IcmpFlowSideJson, IcmpMessageJson, IcmpQuotedJson } from './wire/icmp.js';
 export type { GraphqlErrorJson, GraphqlOperationType, GraphqlRequestJson, GraphqlResponseJson } from './wire/graphql.js';

@@ -7,10 +7,9 @@ import { findInstallation, releaseOf } from '../kube/installation.js';
 import { KubeClient } from '../kube/kube-client.js';
 import { KUBE_OPTIONS, KUBE_OPTIONS_HELP, kubeOptions } from '../kube/kube-options.js';
 import { durationOption } from '../observe/duration.js';
-import { commandSettings, releaseFlagSettings } from '../tap/command-settings.js';
+import { commandSettings, RELEASE_OPTIONS, releaseFlagSettings } from '../tap/command-settings.js';
 import { releaseText } from '../tap/release-flags.js';
 import { usageError } from '../usage-error.js';
-import { SETTINGS_OPTIONS } from '../load-settings.js';
 
 const DEFAULT_TIMEOUT = '2m';
 
@@ -38,8 +37,7 @@ async function run(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      'release-namespace': { type: 'string', short: 's' },
-      ...SETTINGS_OPTIONS,
+      ...RELEASE_OPTIONS,
       timeout: { type: 'string' },
       ...KUBE_OPTIONS,
     },

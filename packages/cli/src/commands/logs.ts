@@ -10,8 +10,7 @@ import { collectLogs, LOGS_AT_ONCE } from '../logs/logs-bundle.js';
 import { LOG_BYTES_MAX } from '../logs/pod-logs.js';
 import { writeFileAtomically } from '../output/atomic-file.js';
 import { timestampedName } from '../output/timestamped-name.js';
-import { commandSettings, releaseFlagSettings } from '../tap/command-settings.js';
-import { SETTINGS_OPTIONS } from '../load-settings.js';
+import { commandSettings, RELEASE_OPTIONS, releaseFlagSettings } from '../tap/command-settings.js';
 import { installedSettings } from '../tap/installed-settings.js';
 import { releaseText } from '../tap/release-flags.js';
 import { usageError } from '../usage-error.js';
@@ -50,8 +49,7 @@ async function run(argv: string[]): Promise<number> {
     options: {
       file: { type: 'string', short: 'f' },
       grep: { type: 'string', short: 'g' },
-      'release-namespace': { type: 'string', short: 's' },
-      ...SETTINGS_OPTIONS,
+      ...RELEASE_OPTIONS,
       ...KUBE_OPTIONS,
     },
   });

@@ -10,8 +10,7 @@ import { AtomicFile, ensureDirectory } from '../output/atomic-file.js';
 import { timestampedName } from '../output/timestamped-name.js';
 import { TransferProgress } from '../output/transfer-progress.js';
 import { downloadPcap, type PcapDownload } from '../pcapdump/pcap-download.js';
-import { commandSettings, releaseFlagSettings } from '../tap/command-settings.js';
-import { SETTINGS_OPTIONS } from '../load-settings.js';
+import { commandSettings, RELEASE_OPTIONS, releaseFlagSettings } from '../tap/command-settings.js';
 import { connectToHub } from '../tap/installed-hub.js';
 import { installedSettings } from '../tap/installed-settings.js';
 import { releaseText } from '../tap/release-flags.js';
@@ -68,8 +67,7 @@ async function run(argv: string[]): Promise<number> {
       time: { type: 'string' },
       query: { type: 'string', short: 'q' },
       dest: { type: 'string' },
-      'release-namespace': { type: 'string', short: 's' },
-      ...SETTINGS_OPTIONS,
+      ...RELEASE_OPTIONS,
       ...KUBE_OPTIONS,
     },
   });

@@ -4,13 +4,12 @@ import { parseCommandLine } from '../command-line.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { KubeClient } from '../kube/kube-client.js';
 import { KUBE_OPTIONS, KUBE_OPTIONS_HELP, kubeOptions } from '../kube/kube-options.js';
-import { commandSettings, proxyFlagSettings, releaseFlagSettings } from '../tap/command-settings.js';
+import { commandSettings, proxyFlagSettings, RELEASE_OPTIONS, releaseFlagSettings } from '../tap/command-settings.js';
 import { listenOf, serveDashboard } from '../tap/dashboard-session.js';
 import { installedSettings } from '../tap/installed-settings.js';
 import { releaseText } from '../tap/release-flags.js';
 import { stopOnSignal } from '../tap/stop-request.js';
 import { usageError } from '../usage-error.js';
-import { SETTINGS_OPTIONS } from '../load-settings.js';
 
 const usage = `Usage: shoal proxy [options]
 
@@ -37,8 +36,7 @@ async function run(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      'release-namespace': { type: 'string', short: 's' },
-      ...SETTINGS_OPTIONS,
+      ...RELEASE_OPTIONS,
       'proxy-front-port': { type: 'string' },
       'proxy-host': { type: 'string' },
       headless: { type: 'boolean' },

@@ -13,7 +13,7 @@ import { KUBE_OPTIONS, KUBE_OPTIONS_HELP, kubeOptions } from '../kube/kube-optio
 import { rolloutsOf, waitForRollouts } from '../kube/rollout.js';
 import { durationOption } from '../observe/duration.js';
 import { dryRunNeeds, installNeeds, retargetNeeds } from '../tap/access-needs.js';
-import { commandSettings, flagSetting, proxyFlagSettings, releaseFlagSettings } from '../tap/command-settings.js';
+import { commandSettings, flagSetting, proxyFlagSettings, RELEASE_OPTIONS, releaseFlagSettings } from '../tap/command-settings.js';
 import { listenOf, serveDashboard } from '../tap/dashboard-session.js';
 import { printDryRun } from '../tap/dry-run.js';
 import { differingSettings, installedSettings, retargeted, targetsText } from '../tap/installed-settings.js';
@@ -22,7 +22,6 @@ import { releaseFlags, releaseText } from '../tap/release-flags.js';
 import { releaseObjects } from '../tap/release-objects.js';
 import { StopRequested, stopOnSignal } from '../tap/stop-request.js';
 import { usageError } from '../usage-error.js';
-import { SETTINGS_OPTIONS } from '../load-settings.js';
 
 const DEFAULT_TIMEOUT = '5m';
 /** How long removing an installation may take (`--ephemeral`). */
@@ -83,8 +82,7 @@ async function run(argv: string[]): Promise<number> {
     options: {
       namespaces: { type: 'string', short: 'n', multiple: true },
       'excluded-namespaces': { type: 'string', short: 'e', multiple: true },
-      'release-namespace': { type: 'string', short: 's' },
-      ...SETTINGS_OPTIONS,
+      ...RELEASE_OPTIONS,
       'dry-run': { type: 'boolean' },
       'proxy-front-port': { type: 'string' },
       'proxy-host': { type: 'string' },

@@ -6,8 +6,7 @@ import { parseCommandLine } from '../command-line.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { KubeClient } from '../kube/kube-client.js';
 import { KUBE_OPTIONS, KUBE_OPTIONS_HELP, kubeOptions } from '../kube/kube-options.js';
-import { commandSettings, releaseFlagSettings } from '../tap/command-settings.js';
-import { SETTINGS_OPTIONS } from '../load-settings.js';
+import { commandSettings, RELEASE_OPTIONS, releaseFlagSettings } from '../tap/command-settings.js';
 import { releaseText } from '../tap/release-flags.js';
 import { frontDeployment, hubDeployment, releaseObjects, workerDaemonSet } from '../tap/release-objects.js';
 import { usageError } from '../usage-error.js';
@@ -44,8 +43,7 @@ async function run(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       client: { type: 'boolean' },
-      'release-namespace': { type: 'string', short: 's' },
-      ...SETTINGS_OPTIONS,
+      ...RELEASE_OPTIONS,
       ...KUBE_OPTIONS,
     },
   });

@@ -1,5 +1,5 @@
-import { applySet, defaultSettings, type Settings } from '@shoal/deploy';
-import { configFile, configText, settingsOfFile, type SettingsArgs } from '../load-settings.js';
+import { applySet, type Settings } from '@shoal/deploy';
+import { fileSettings, SETTINGS_OPTIONS, type SettingsArgs } from '../load-settings.js';
 import { ShoalError } from '@shoal/model';
 import { usageError } from '../usage-error.js';
 
@@ -23,9 +23,7 @@ export interface CommandSettings {
  * (`--proxy-front-port abc: …`). `given` is what the command line set, not the file.
  */
 export function commandSettings(args: SettingsArgs, flags: readonly FlagSetting[]): CommandSettings {
-  const file = configFile(args);
-  const text = configText(file);
-  const settings = text === undefined ? defaultSettings() : settingsOfFile(file, text);
+  const settings = fileSettings(args);
   const given = new Set<string>();
   for (const assignment of args.set ?? []) {
     applySet(settings, assignment);
@@ -43,6 +41,15 @@ export function commandSettings(args: SettingsArgs, flags: readonly FlagSetting[
   }
   return { settings, given };
 }
+
+/**
+ * The parseArgs options of every command that reaches an installation (tap, proxy, clean,
+ * pcapdump, logs, version): `-s NS`, `--config`, `--set`.
+ */
+export const RELEASE_OPTIONS = {
+  'release-namespace': { type: 'string', short: 's' },
+  ...SETTINGS_OPTIONS,
+} as const;
 
 /** `-s NS`, as `tap`, `proxy` and `clean` take it. */
 export function releaseFlagSettings(values: { 'release-namespace'?: string | undefined }): FlagSetting[] {

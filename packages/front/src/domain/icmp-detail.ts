@@ -7,40 +7,8 @@
  */
 import type { DetailCell, DetailRow, DetailTable } from './detail-table.js';
 import { variableTerm } from './filter-snippet.js';
+import type { IcmpFlowSideJson, IcmpMessageJson, IcmpQuotedJson } from '@shoal/model';
 import { formatBytes } from './format.js';
-
-export interface IcmpQuotedJson {
-  protocol: string;
-  src: string;
-  dst: string;
-  srcPort?: number;
-  dstPort?: number;
-  icmpType?: string;
-  id?: number;
-  seq?: number;
-}
-
-/** An echo or error message as the dissector writes it. */
-export interface IcmpMessageJson {
-  type: number;
-  code: number;
-  typeName: string;
-  codeName?: string;
-  id?: number;
-  seq?: number;
-  bodySize: number;
-  quoted?: IcmpQuotedJson;
-  mtu?: number;
-  pointer?: number;
-  gateway?: string;
-}
-
-/** One side of a flow entry: the messages it sent that are neither echoes nor errors. */
-export interface IcmpFlowSideJson {
-  packets: number;
-  bytes: number;
-  messages: { type: number; code: number; typeName: string; codeName?: string; count: number }[];
-}
 
 export interface IcmpPart {
   /** Names the part in the page (`data-section`). */

@@ -5,23 +5,13 @@
  * read into the 5-tuple the error is about. A quote too short for ports gives what it has.
  */
 
+import type { IcmpQuotedJson } from '@shoal/model';
 import { formatIp } from '../../layers/ip-format.js';
 import { walkIpv6Extensions, type Ipv6Upper } from '../../layers/ipv6-extensions.js';
 import { ECHO_REPLY, ECHO_REQUEST, typeName } from './types.js';
 
-export interface QuotedPacket {
-  /** `tcp`, `udp`, `icmp`, or the IP protocol number as text. */
-  protocol: string;
-  src: string;
-  dst: string;
-  /** TCP and UDP: the ports, when the quote holds them. */
-  srcPort?: number;
-  dstPort?: number;
-  /** A quoted ICMP message: its type in words; an echo's identifier and sequence number. */
-  icmpType?: string;
-  id?: number;
-  seq?: number;
-}
+/** The quoted packet as the entry carries it (its shape is the model's). */
+export type QuotedPacket = IcmpQuotedJson;
 
 const TCP = 6;
 const UDP = 17;
