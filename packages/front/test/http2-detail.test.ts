@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Entry } from '@shoal/model';
 import { http2StreamRows, isHttp2, pseudoRows, withoutPseudo } from '../src/domain/http2-detail.js';
+import { toRow } from '../src/domain/entry-row.js';
 import { termText } from '../src/domain/filter-snippet.js';
 import { assertTermsSelect, find, golden, texts } from './helpers/fixture-entries.js';
 
@@ -59,6 +60,13 @@ describe('HTTP/2 detail view', () => {
     delete e.summary.path;
     const path = pseudoRows('request', headersOf(e.request), e.summary).find((r) => r.label === ':path')!;
     assert.deepEqual(path.value.term, { kind: 'header', side: 'request', name: ':path', value: '/data.json' });
+  });
+
+  it("adds a stream's reset or GOAWAY to its feed row, beside the path and status", () => {
+    const e = find(concurrent, 'GET /large.txt');
+    assert.equal(toRow(e).outcome, undefined);
+    assert.equal(toRow({ ...e, summary: { ...e.summary, text: 'POST /charges -> reset CANCEL' } }).outcome, 'reset CANCEL');
+    assert.equal(toRow({ ...e, summary: { ...e.summary, text: 'GET /large.txt -> 200 (goaway NO_ERROR)' } }).outcome, 'goaway NO_ERROR');
   });
 
   it('writes a RST_STREAM and a GOAWAY with their error codes in words and who sent them', () => {
