@@ -1,6 +1,6 @@
 /**
  * Starts the demo workload in its pods, in dependency order, each only once the ones it calls
- * accept connections: dnsmasq (Debian) serving the lab's service names, Redis (Debian), the
+ * listen (seen in the pod's socket table: a probe connection would be captured as traffic): dnsmasq (Debian) serving the lab's service names, Redis (Debian), the
  * services (users, catalog over gRPC, payments over HTTP/2, reviews over GraphQL, the events
  * WebSocket feed, orders, the front-end), then the bounded clients: the traffic generator and
  * the feed's monitor. The Node programs live in lab/demo/ at the repository root (the
@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { APP_PORT, netnsEtcDir, serviceFqdn, type LabPlan, type PlannedPod, type PodRole } from './lab-plan.js';
-import { isRunning, startProcess, waitForTcp } from './lab-processes.js';
+import { isRunning, startProcess, waitForPodListener } from './lab-processes.js';
 import type { LabState } from './lab-state.js';
 
 const DEMO_DIR = fileURLToPath(new URL('../../../../lab/demo/', import.meta.url));
@@ -92,13 +92,13 @@ export async function startDemoWorkload(plan: LabPlan, state: LabState, limits: 
     '--pid-file=',
     '--user=root',
   ]);
-  await waitForTcp(dns.ip, 53, dnsAlive, 'dnsmasq');
+  await waitForPodListener(dns.netns, dns.ip, 53, dnsAlive, 'dnsmasq');
 
   const redis = podOf(plan, 'redis');
   const redisDir = state.path('redis');
   fs.mkdirSync(redisDir, { recursive: true });
   const redisAlive = start(redis, 'redis-server', ['--bind', redis.ip, '--port', '6379', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--dir', redisDir]);
-  await waitForTcp(redis.ip, 6379, redisAlive, 'redis-server');
+  await waitForPodListener(redis.netns, redis.ip, 6379, redisAlive, 'redis-server');
 
   // The Node programs, each once the services it calls listen. Services are named as a pod in
   // their namespace names them: the short name, completed by the search domains of the pod's
@@ -110,6 +110,6 @@ export async function startDemoWorkload(plan: LabPlan, state: LabState, limits: 
     if (pod.servicePort === null) Object.assign(env, { RATE: String(limits.rate), TOTAL: String(limits.total), DURATION_S: String(limits.durationS) });
     else Object.assign(env, { HOST: pod.ip, PORT: String(pod.servicePort) });
     const alive = start(pod, process.execPath, [`${DEMO_DIR}${program.role}.mjs`], env);
-    if (pod.servicePort !== null) await waitForTcp(pod.ip, pod.servicePort, alive, program.role);
+    if (pod.servicePort !== null) await waitForPodListener(pod.netns, pod.ip, pod.servicePort, alive, program.role);
   }
 }
