@@ -10,10 +10,9 @@ import { Section } from './section.js';
 export function Http2Section({ entry }: { entry: EntryDetailJson }) {
   const rows = http2StreamRows(entry);
   if (rows.length === 0) return null;
-  const ended = rows.some((r) => r.label === 'reset' || r.label === 'goaway');
   return (
     <Section name="http2" title="HTTP/2 stream">
-      <KvTable rows={rows} attrs={{ 'data-table': 'stream', ...(ended ? { 'data-ended': 'true' } : {}) }} />
+      <KvTable rows={rows} attrs={{ 'data-table': 'stream' }} />
     </Section>
   );
 }
