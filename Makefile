@@ -61,7 +61,7 @@ apt-install:
 
 deps: $(STAMP)/native
 
-$(STAMP)/npm: package.json package-lock.json $(wildcard packages/*/package.json)
+$(STAMP)/npm: package.json package-lock.json $(wildcard packages/*/package.json) lab/demo/package.json
 	npm ci --no-audit --no-fund
 	@mkdir -p $(STAMP) && touch $@
 

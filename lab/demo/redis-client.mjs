@@ -2,35 +2,35 @@
 // commands go out as arrays of bulk strings; replies are read in order from one connection.
 // Replies: "+text\r\n", "-error\r\n", ":int\r\n", "$len\r\n<bytes>\r\n" ($-1 is null),
 // "*count\r\n" followed by that many replies.
+//
+// A connection serves for MAX_AGE_MS at most, then QUIT closes it once its replies are in and
+// the next command opens another (as pools with a maximum connection lifetime do): each ends as
+// a TCP flow the capture reports, and each new one looks the server's name up again.
 import net from 'node:net';
 
-export class RedisClient {
+const MAX_AGE_MS = 20_000;
+
+/** One connection and the replies it still owes, in order. */
+class Connection {
   constructor(host, port) {
-    this.host = host;
-    this.port = port;
-    this.socket = null;
+    this.openedAt = Date.now();
+    this.socket = net.connect(port, host);
     this.buffer = Buffer.alloc(0);
     this.waiting = [];
-  }
-
-  connect() {
-    if (this.socket) return;
-    this.socket = net.connect(this.port, this.host);
+    this.closed = false;
     this.socket.on('data', (d) => {
       this.buffer = Buffer.concat([this.buffer, d]);
       this.drain();
     });
     const fail = (err) => {
+      this.closed = true;
       for (const w of this.waiting.splice(0)) w.reject(err);
-      this.socket = null;
-      this.buffer = Buffer.alloc(0);
     };
     this.socket.on('error', fail);
     this.socket.on('close', () => fail(new Error('redis connection closed')));
   }
 
-  command(...args) {
-    this.connect();
+  send(args) {
     let out = `*${args.length}\r\n`;
     for (const a of args) out += `$${Buffer.byteLength(String(a))}\r\n${a}\r\n`;
     return new Promise((resolve, reject) => {
@@ -48,6 +48,24 @@ export class RedisClient {
       if (parsed.value instanceof Error) w.reject(parsed.value);
       else w.resolve(parsed.value);
     }
+  }
+}
+
+export class RedisClient {
+  constructor(host, port) {
+    this.host = host;
+    this.port = port;
+    this.connection = null;
+  }
+
+  command(...args) {
+    const c = this.connection;
+    if (c === null || c.closed || Date.now() - c.openedAt > MAX_AGE_MS) {
+      // Redis answers QUIT after the replies before it, then closes: none is lost.
+      if (c !== null && !c.closed) c.send(['QUIT']).catch(() => {});
+      this.connection = new Connection(this.host, this.port);
+    }
+    return this.connection.send(args);
   }
 }
 

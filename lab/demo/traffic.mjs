@@ -1,26 +1,41 @@
-// The demo's traffic generator: a steady, bounded stream of calls to the front. RATE calls per
-// second, at most TOTAL calls and DURATION_S seconds, whichever ends first, so a forgotten lab
-// never floods anything; `lab down` stops it sooner. About one call in ten is a 4xx, one in
-// twenty a 5xx and one in twenty slow, so the feed has errors and latency to show.
+// The demo's traffic generator: a steady, bounded stream of calls to the front (limits.mjs:
+// RATE calls per second, at most TOTAL calls and DURATION_S seconds). The mix reaches every
+// service behind the front: users (HTTP/1.1), orders (→ Redis, → payments over HTTP/2),
+// catalog (gRPC, unary and streaming), reviews (GraphQL). About one call in nine is a 4xx
+// (unknown users, items and paths, a declined card, a review GraphQL refuses), one in
+// twenty-five a 502 (a 500 behind it) and one in thirty slow, so the feed has errors and
+// latency to show.
+import { CATEGORIES, SKUS } from './catalog-data.mjs';
 import { call } from './cluster-http.mjs';
+import { limitsFromEnv } from './limits.mjs';
 
 const FRONT = `http://${process.env.FRONT_HOST}:${process.env.APP_PORT}`;
-const RATE = Math.max(0.1, Math.min(Number(process.env.RATE) || 5, 100));
-const TOTAL = Math.max(1, Math.min(Number(process.env.TOTAL) || 10_000, 1_000_000));
-const DURATION_MS = Math.max(1, Math.min(Number(process.env.DURATION_S) || 3600, 86_400)) * 1000;
-const ITEMS = ['book', 'lamp', 'kettle', 'chair', 'pen'];
+const { rate, total, durationMs } = limitsFromEnv();
 
-/** One call, drawn so that the mix above holds on average. */
+/** The calls, each with its share; drawn at random so that the shares hold on average. */
+const MIX = [
+  [0.3, (n) => ['GET', `/api/users/${1 + (n % 10)}`]],
+  [0.1, (n) => ['GET', `/api/profile/${1 + (n % 10)}`]],
+  [0.12, (n) => ['POST', '/api/orders', { item: SKUS[n % SKUS.length], user: 1 + (n % 10) }]],
+  [0.08, (n) => ['GET', `/api/orders/${1 + (n % 20)}`]],
+  [0.08, (n) => ['GET', `/api/items/${SKUS[n % SKUS.length]}`]],
+  [0.02, () => ['GET', '/api/items/unicorn']], // gRPC NOT_FOUND → 404
+  [0.05, (n) => ['GET', `/api/items?category=${CATEGORIES[n % CATEGORIES.length]}`]],
+  [0.08, (n) => ['GET', `/api/reviews/${SKUS[n % SKUS.length]}`]],
+  [0.03, (n) => ['POST', '/api/reviews', { sku: SKUS[n % SKUS.length], stars: n % 7, text: 'demo review' }]], // 0 and 6 stars: a GraphQL error → 422
+  [0.04, (n) => ['GET', `/api/users/${100 + n}`]], // 404
+  [0.03, () => ['GET', '/api/nothing-here']], // 404
+  [0.04, () => ['GET', '/api/fail']], // 502 (users' 500 behind it)
+  [0.03, () => ['GET', '/api/slow']],
+];
+
 function nextCall(n) {
-  const r = Math.random();
-  if (r < 0.4) return ['GET', `/api/users/${1 + (n % 10)}`];
-  if (r < 0.55) return ['GET', `/api/profile/${1 + (n % 10)}`];
-  if (r < 0.7) return ['POST', '/api/orders', { item: ITEMS[n % ITEMS.length], user: 1 + (n % 10) }];
-  if (r < 0.8) return ['GET', `/api/orders/${1 + (n % 20)}`];
-  if (r < 0.85) return ['GET', `/api/users/${100 + n}`]; // 404
-  if (r < 0.9) return ['GET', '/api/nothing-here']; // 404
-  if (r < 0.95) return ['GET', '/api/fail']; // 502 (users' 500 behind it)
-  return ['GET', '/api/slow'];
+  let r = Math.random();
+  for (const [share, make] of MIX) {
+    if (r < share) return make(n);
+    r -= share;
+  }
+  return MIX[0][1](n);
 }
 
 const started = Date.now();
@@ -28,7 +43,7 @@ const counts = {};
 let sent = 0;
 let inFlight = 0;
 const timer = setInterval(() => {
-  if (sent >= TOTAL || Date.now() - started >= DURATION_MS) return finish();
+  if (sent >= total || Date.now() - started >= durationMs) return finish();
   if (inFlight >= 16) return; // a stalled front never piles up calls here
   const [method, path, body] = nextCall(sent++);
   inFlight++;
@@ -36,7 +51,7 @@ const timer = setInterval(() => {
     inFlight--;
     counts[r.status] = (counts[r.status] ?? 0) + 1;
   });
-}, 1000 / RATE);
+}, 1000 / rate);
 
 function finish() {
   clearInterval(timer);

@@ -12,10 +12,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { browserUnavailable, launchBrowser, openPage } from './helpers/browser.js';
-import { filterError, queryOf, saveDownload, screenshot, SCREENSHOTS } from './helpers/dashboard-page.js';
+import { cells, filterError, queryOf, saveDownload, screenshot, SCREENSHOTS } from './helpers/dashboard-page.js';
 import { fetchIdempotent, getJson, hubHistory, hubStatus, type EntryJson, type LabInventory } from './helpers/lab-api.js';
+import { calls, feedShowsOnly, headerTable, labelled, openLiveEntry, pausedRow, rowById, rowsOnScreen, scrollUpTo, type RowText } from './helpers/lab-feed-page.js';
 import { crash, labProcess, labUnavailable, leftovers, logTails, testLab, waitFor, type TestLab } from './helpers/lab-run.js';
 import { assertMergedPcap, connectionOf, tsharkUnavailable } from './helpers/merged-pcap.js';
 import { describeRun, shoal } from './helpers/run-shoal.js';
@@ -25,89 +26,32 @@ const skip = labUnavailable() ?? browserUnavailable() ?? tsharkUnavailable();
 /** The demo's HTTP calls (docs/lab.md), client pod → server pod, as rows and map edges show them. */
 const DEMO_CALLS = ['traffic → front', 'front → users', 'front → orders'];
 
-/** A row on screen as the test reads it: its id, and what its cells say. */
-interface RowText {
-  id: string;
-  method: string;
-  text: string;
-  status: string;
-  src: string;
-  dst: string;
-}
-
-async function rowsOnScreen(page: Page): Promise<RowText[]> {
-  return page.locator('.row[data-id]').evaluateAll((els) =>
-    els.map((el) => {
-      const cell = (selector: string) => el.querySelector(selector)?.textContent ?? '';
-      const [src, dst] = [...el.querySelectorAll('.endpoint')].map((e) => e.textContent ?? '');
-      return { id: el.getAttribute('data-id')!, method: cell('.method'), text: cell('.text'), status: cell('.status'), src: src ?? '', dst: dst ?? '' };
-    }),
-  );
-}
-
-const calls = (rows: RowText[]): string[] => [...new Set(rows.map((r) => `${r.src} → ${r.dst}`))].sort();
-
-/** Until the feed shows at least one row and every row satisfies `match`; the last rows read on failure. */
-async function feedShowsOnly(page: Page, what: string, match: (r: RowText) => boolean): Promise<RowText[]> {
-  let last: RowText[] = [];
-  return waitFor(what, async () => {
-    last = await rowsOnScreen(page);
-    return last.length > 0 && last.every(match) ? last : undefined;
-  }, 30_000).catch((err: Error) => {
-    throw new Error(`${err.message}; rows: ${calls(last).join(', ')}`);
-  });
-}
-
-/**
- * Stops following the tail (Space), so rows hold still under the mouse: the "jump to latest"
- * button says the feed is paused. A new query opens a new feed that follows again.
- */
-async function pause(page: Page): Promise<void> {
-  const paused = page.locator('.jump-latest');
-  if ((await paused.count()) === 0) await page.keyboard.press(' ');
-  await paused.waitFor();
-}
-
-/** The newest row on screen that satisfies `match`, in a paused feed; waits for one to arrive. */
-async function pausedRow(page: Page, what: string, match: (r: RowText) => boolean): Promise<RowText> {
-  await waitFor(what, async () => ((await rowsOnScreen(page)).some(match) ? true : undefined), 30_000);
-  await pause(page);
-  const row = (await rowsOnScreen(page)).filter(match).at(-1);
-  assert.ok(row !== undefined, `${what}: still on screen once paused`);
-  return row;
-}
-
-const rowById = (page: Page, id: string) => page.locator(`.row[data-id="${id}"]`);
-
-/**
- * Scrolls the feed up a screen at a time until `selector` is in the page (only the rows on screen
- * are): rows that came after a marker push it above the view. At most `screens` screens.
- */
-async function scrollUpTo(page: Page, selector: string, screens = 200): Promise<void> {
-  for (let i = 0; i < screens && (await page.locator(selector).count()) === 0; i++) {
-    const atTop = await page.getByTestId('feed').evaluate((el) => {
-      el.scrollTop = Math.max(0, el.scrollTop - el.clientHeight);
-      return el.scrollTop === 0;
-    });
-    // Two frames: the scroll event's render has been painted.
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    if (atTop && (await page.locator(selector).count()) === 0) break;
-  }
-  await page.locator(selector).first().waitFor({ state: 'attached', timeout: 5000 });
-}
-
-/** The header table of one side of the open detail, as name → value. */
-async function headerTable(page: Page, side: 'request' | 'response'): Promise<Record<string, string>> {
-  const pairs = await page.locator(`.entry-detail [data-section=${side}] .headers tr`).evaluateAll((trs) => trs.map((tr) => [tr.querySelector('th')?.textContent ?? '', tr.querySelector('td')?.textContent ?? '']));
-  return Object.fromEntries(pairs);
-}
-
 interface HttpEntry extends EntryJson {
   request: { headers: Record<string, string>; body?: string };
   response: { headers: Record<string, string>; body?: string };
 }
 
-describe('the dashboard on the lab (2 nodes, demo workload, Chromium)', { skip: skip ?? false, timeout: 300_000 }, () => {
+interface H2Entry extends HttpEntry {
+  request: { headers: Record<string, string>; body?: string; streamId: number };
+}
+interface GrpcEntry extends EntryJson {
+  response: { grpc: { messageCount: number } };
+}
+interface GqlEntry extends EntryJson {
+  request: { graphql: { variables: unknown } };
+}
+interface WsEntry extends EntryJson {
+  response: { body: string };
+}
+interface FlowEntry extends EntryJson {
+  request: { packets: number; bytes: number };
+  response: { packets: number; bytes: number };
+}
+
+/** Every protocol the demo speaks (docs/lab.md), as service map edges between named workloads. */
+const DEMO_PROTOCOL_EDGES = ['traffic → front http', 'front → users http', 'orders → payments http2', 'front → catalog grpc', 'front → reviews graphql', 'monitor → events ws', 'orders → redis tcp', 'front → dns dns', 'monitor → dns dns'];
+
+describe('the dashboard on the lab (2 nodes, demo workload, Chromium)', { skip: skip ?? false, timeout: 600_000 }, () => {
   let lab: TestLab;
   let hub = '';
   let dashboard = '';
@@ -234,6 +178,135 @@ describe('the dashboard on the lab (2 nodes, demo workload, Chromium)', { skip: 
     await rowById(page, post.id).locator('.method').click({ modifiers: ['Alt'] });
     await page.waitForURL((u) => u.searchParams.get('q') === 'dst.pod.name == "orders" && method != "POST"');
     await feedShowsOnly(page, 'only GETs to orders', (r) => r.dst === 'orders' && r.method === 'GET');
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it('shows HTTP/2 live: orders → payments rows, the stream, pseudo-header fields, JSON bodies and the server-timing trailer; a reset stream in words', async () => {
+    const { page, problems } = await open('/');
+    const { row, stored, detail } = await openLiveEntry<H2Entry>(page, hub, 'http2 && dst.pod.name == "payments" && status_code == 201', 'a charge of an order over HTTP/2', (r) => r.dst === 'payments');
+    assert.deepEqual([row.abbr, row.method, row.text, row.status, row.src], ['HTTP/2', 'POST', '/charges', '201', 'orders']);
+    await detail.locator('[data-section=response] [data-headers=response-trailers]').waitFor();
+    assert.deepEqual(await labelled(detail.locator('[data-section=http2] [data-table=stream]')), { 'stream id': String(stored.request.streamId) });
+    const pseudo = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).filter(([n]) => n.startsWith(':')));
+    assert.deepEqual(await labelled(detail.locator('[data-headers=request-pseudo]')), pseudo(stored.request.headers));
+    assert.equal(stored.request.headers[':authority'], 'payments:8080', 'orders calls payments by its service name');
+    assert.deepEqual(await labelled(detail.locator('[data-headers=response-pseudo]')), { ':status': '201' });
+    assert.match((await labelled(detail.locator('[data-headers=response-trailers]')))['server-timing']!, /^app;dur=[\d.]+$/);
+    assert.equal(await detail.locator('[data-section=request] .body-json').innerText(), JSON.stringify(JSON.parse(stored.request.body!), null, 2));
+
+    // Orders gives up on a payment held for review: its RST_STREAM CANCEL, on the row and in the detail.
+    const reset = await openLiveEntry<H2Entry>(page, hub, 'http2 && summary.endsWith("reset CANCEL")', 'a charge the orders service cancelled', (r) => r.dst === 'payments');
+    assert.match(reset.row.text, /^\/charges\s*reset CANCEL$/);
+    await reset.detail.locator('[data-section=http2]').waitFor();
+    assert.equal((await labelled(reset.detail.locator('[data-table=stream]')))['reset'], 'RST_STREAM CANCEL (no longer needed), sent by the client');
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it("shows gRPC live: front → catalog calls with their status, a stream's messages as field trees, NOT_FOUND with its message", async () => {
+    const { page, problems } = await open('/');
+    const list = await openLiveEntry<GrpcEntry>(page, hub, 'grpc && grpc_method == "ListItems" && grpc_status == 0', 'a ListItems stream of the catalog', (r) => r.dst === 'catalog');
+    assert.deepEqual([list.row.abbr, list.row.src], ['gRPC', 'front']);
+    const count = list.stored.response.grpc.messageCount;
+    assert.ok(count >= 2, 'every category of the catalog holds two items or more');
+    assert.match(list.row.text, new RegExp(`^/shop\\.Catalog/ListItems\\s*OK \\(1 -> ${count} messages\\)$`));
+    await list.detail.locator('[data-section=grpc-response] .grpc-message').nth(count - 1).waitFor();
+    assert.equal(await list.detail.locator('[data-section=grpc-response] .grpc-message').count(), count);
+    assert.equal((await labelled(list.detail.locator('[data-table=call]')))['method'], 'ListItems');
+    // shop.proto's Item: field 1 the SKU, 2 the name, 4 the price, all without the schema.
+    const fields = (await cells(list.detail.locator('[data-section=grpc-response] [data-message="0"] .proto-tree'))).map((r) => r.join(' '));
+    assert.ok(fields.some((f) => /^1 len "[a-z]+"$/.test(f)) && fields.some((f) => /^4 varint \d+$/.test(f)), fields.join('\n'));
+
+    const missing = await openLiveEntry<GrpcEntry>(page, hub, 'grpc && grpc_status == 5', 'a GetItem of an unknown SKU', (r) => r.dst === 'catalog');
+    assert.match(missing.row.text, /^\/shop\.Catalog\/GetItem\s*NOT_FOUND$/);
+    await missing.detail.locator('[data-table=call]').waitFor();
+    const call = await labelled(missing.detail.locator('[data-table=call]'));
+    assert.deepEqual([call['status'], call['message']], ['5 NOT_FOUND', 'no item with SKU "unicorn"']);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it('shows GraphQL live: front → reviews operations with their variables, and the errors of a refused review', async () => {
+    const { page, problems } = await open('/');
+    const query = await openLiveEntry<GqlEntry>(page, hub, 'gql && gql_operation_name == "ItemReviews"', 'a reviews query', (r) => r.dst === 'reviews');
+    assert.deepEqual([query.row.abbr, query.row.method, query.row.src], ['GQL', 'POST', 'front']);
+    assert.match(query.row.text, /^\/graphql\s*query ItemReviews$/);
+    await query.detail.locator('[data-section=graphql] [data-part=variables]').waitFor();
+    assert.deepEqual(await cells(query.detail.locator('[data-section=graphql] [data-table=operation]')), [['query'], ['ItemReviews']]);
+    assert.equal(await query.detail.locator('[data-part=variables] pre').innerText(), JSON.stringify(query.stored.request.graphql.variables, null, 2));
+
+    const refused = await openLiveEntry<GqlEntry>(page, hub, 'gql && size(gql_errors) > 0', 'a review GraphQL refused', (r) => r.dst === 'reviews');
+    assert.match(refused.row.text, /mutation AddReview \(1 error\)$/);
+    await refused.detail.locator('[data-section=graphql] [data-table=errors]').waitFor();
+    const [error] = await cells(refused.detail.locator('[data-section=graphql] [data-table=errors]'));
+    assert.match(error![0]!, /^stars must be 1 to 5, got [06]$/);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it("shows WebSocket live: monitor → events messages (a compressed snapshot, stock updates as JSON), ping and pong, the close", async () => {
+    const { page, problems } = await open('/');
+    const update = await openLiveEntry<WsEntry>(page, hub, `ws && ws_response_payload_data.startsWith('{"type":"stock"')`, 'a stock update of the feed', (r) => r.dst === 'events');
+    assert.deepEqual([update.row.abbr, update.row.src], ['WS', 'monitor']);
+    assert.match(update.row.text, /^<- text \d+ B: \{"type":"stock"/);
+    await update.detail.locator('[data-section=ws-response] .body-json').waitFor();
+    assert.equal(await update.detail.locator('[data-section=ws-response] .body-json').innerText(), JSON.stringify(JSON.parse(update.stored.response.body), null, 2));
+
+    const snapshot = await openLiveEntry<WsEntry>(page, hub, 'ws && ws_response_payload_data.contains("snapshot")', "a subscriber's snapshot", (r) => r.dst === 'events');
+    await snapshot.detail.locator('[data-section=ws-response] [data-table=message]').waitFor();
+    assert.match((await labelled(snapshot.detail.locator('[data-section=ws-response] [data-table=message]')))['payload']!, /compressed \(permessage-deflate\)$/);
+
+    const close = await openLiveEntry<WsEntry>(page, hub, 'ws && ws_close_code == 1000', "the monitor's close and its answer", (r) => r.dst === 'events');
+    await close.detail.locator('[data-section=ws-request] [data-table=message]').waitFor();
+    const sent = await labelled(close.detail.locator('[data-section=ws-request] [data-table=message]'));
+    assert.deepEqual([sent['opcode'], sent['close code'], sent['reason']], ['close', '1000 normal closure', 'enough for now']);
+    const ping = await openLiveEntry<WsEntry>(page, hub, 'ws && ws_opcode == "ping"', 'a ping and its pong', (r) => r.dst === 'events');
+    assert.match(ping.row.text, /ping, .. pong$/);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it("shows DNS live: the pods' look-ups of the services' names, answered with the pods' addresses", async () => {
+    const { page, problems } = await open('/');
+    const name = 'events.demo.svc.cluster.local';
+    const { row, detail } = await openLiveEntry(page, hub, `dns && "${name}" in dns_questions && "A" in dns_question_types`, "the monitor's look-up of the events feed", (r) => r.src === 'monitor');
+    assert.deepEqual([row.abbr, row.dst], ['DNS', 'dns']);
+    await detail.locator('[data-section=dns-response] [data-table=answers]').waitFor();
+    const events = inventory.pods.find((p) => p.name === 'events')!;
+    assert.deepEqual((await cells(detail.locator('[data-section=dns-response] [data-table=answers]'))).map((r) => [r[0], r[1], r[3]]), [[name, 'A', events.ip]]);
+    assert.equal(await detail.locator('[data-section=dns-response] [data-table=header] tr', { has: page.locator('th', { hasText: /^rcode$/ }) }).locator('td').innerText(), 'NOERROR');
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it('shows Redis as a TCP flow (no Redis dissector yet): each connection orders closed, with its packets, bytes and flags', async () => {
+    const { page, problems } = await open('/');
+    const { row, stored, detail } = await openLiveEntry<FlowEntry>(page, hub, 'tcp && dst.pod.name == "redis"', 'a Redis connection orders recycled', (r) => r.src === 'orders');
+    assert.equal(row.abbr, 'TCP');
+    assert.match(row.text, /^TCP [\d.]+:\d+ -> [\d.]+:6379: \d+ packets, \d+ bytes$/);
+    await detail.locator('[data-section=request] .kv-table').waitFor();
+    const client = await labelled(detail.locator('[data-section=request] .kv-table'));
+    assert.equal(client['packets'], String(stored.request.packets));
+    assert.ok(client['flags']!.split(' ').includes('FIN'), `QUIT, then the connection closed: ${client['flags']}`);
+    assert.ok(stored.request.bytes > 0 && stored.response.bytes > 0, 'commands and replies');
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it('draws every protocol of the demo on the service map as the hub has it: HTTP, HTTP/2, gRPC, GraphQL, WebSocket, DNS, and Redis as TCP', async () => {
+    // All protocols over a closed window: the page and the test ask the hub the same question.
+    const to = Date.now() - 5000;
+    const range = `from=${Math.max(upAt, to - 120_000)}&to=${to}`;
+    const { page, problems } = await open(`/?view=map&${range}`);
+    await page.locator('[data-edge]').first().waitFor();
+    const answer = await getJson<{ nodes: { id: string; name: string }[]; edges: { source: string; target: string; protocol: string; count: number }[] }>(`${hub}/servicemap?${range}`);
+    const name = new Map(answer.nodes.map((n) => [n.id, n.name]));
+    const drawn = (await page.locator('[data-edge]').evaluateAll((els) => els.map((el) => `${el.getAttribute('data-source')} → ${el.getAttribute('data-target')} ${el.getAttribute('data-protocol')} ×${el.getAttribute('data-count')}`))).sort();
+    assert.deepEqual(drawn, answer.edges.map((e) => `${e.source} → ${e.target} ${e.protocol} ×${e.count}`).sort());
+    const named = answer.edges.map((e) => `${name.get(e.source)} → ${name.get(e.target)} ${e.protocol}`);
+    for (const edge of DEMO_PROTOCOL_EDGES) assert.ok(named.includes(edge), `${edge} among ${named.join(', ')}`);
+    for (const pod of ['demo/catalog', 'demo/payments', 'demo/reviews', 'demo/events', 'demo/monitor', 'demo/redis', 'kube-system/dns']) await page.locator(`[data-node="${pod}"]`).waitFor();
     assert.deepEqual(problems, []);
     await page.context().close();
   });

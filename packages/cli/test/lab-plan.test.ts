@@ -24,6 +24,17 @@ describe('lab plan', () => {
     assert.notEqual(node('traffic'), node('front'));
     assert.notEqual(node('front'), node('users'));
     assert.notEqual(node('orders'), node('redis'));
+    // Each protocol of the demo crosses nodes: gRPC, HTTP/2 and the WebSocket feed.
+    assert.notEqual(node('front'), node('catalog'));
+    assert.notEqual(node('orders'), node('payments'));
+    assert.notEqual(node('monitor'), node('events'));
+    // The first pods keep the addresses they had before the protocols' pods came.
+    assert.deepEqual(
+      plan.pods.slice(0, 6).map((p) => `${p.name} ${p.ip}`),
+      ['dns 10.244.1.2', 'front 10.244.1.3', 'orders 10.244.1.4', 'users 10.244.2.2', 'redis 10.244.2.3', 'traffic 10.244.2.4'],
+    );
+    // A pod's veth is `veth-ROLE` inside its node's namespace: an interface name, 15 bytes at most.
+    assert.ok(plan.pods.every((p) => p.veth.length <= 15));
     for (const p of plan.pods) {
       const n = plan.nodes.find((x) => x.name === p.node)!;
       assert.ok(p.ip.startsWith(n.podCidr.replace('0/24', '')), `${p.name} ${p.ip} in ${n.podCidr}`);
@@ -63,6 +74,10 @@ describe('lab inventory', () => {
       undefined,
       'a client-only pod backs no service',
     );
+    assert.deepEqual(
+      inv.services.map((s) => s.name),
+      ['dns', 'front', 'orders', 'users', 'redis', 'catalog', 'payments', 'reviews', 'events'],
+    );
   });
 
   it("gives each worker its own node's pods with their namespace paths, and every worker all names", () => {
@@ -72,6 +87,9 @@ describe('lab inventory', () => {
         ['users', '/var/run/netns/shoal-lab-node-2-users'],
         ['redis', '/var/run/netns/shoal-lab-node-2-redis'],
         ['traffic', '/var/run/netns/shoal-lab-node-2-traffic'],
+        ['catalog', '/var/run/netns/shoal-lab-node-2-catalog'],
+        ['payments', '/var/run/netns/shoal-lab-node-2-payments'],
+        ['monitor', '/var/run/netns/shoal-lab-node-2-monitor'],
       ],
     );
     assert.deepEqual(resolutionOf(plan)['10.244.1.3'], { pod: 'front', namespace: 'demo', node: 'node-1', service: 'front' });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { curlCommand, requestUrl, shellQuote } from '../src/domain/curl-command.js';
+import type { MessageJson } from '../src/domain/entry-detail.js';
+import { golden } from './helpers/fixture-entries.js';
 
 const dst = { ip: '10.0.0.9', port: 8080 };
 
@@ -64,6 +66,14 @@ describe('curlCommand', () => {
     assert.equal(c.warnings.length, 2);
     assert.match(c.warnings.join(' '), /cut/);
     assert.match(c.warnings.join(' '), /gzip/);
+  });
+
+  it("sends an HTTP/2 request again over HTTP/2: the URL from :scheme, :authority and :path, no pseudo-header field as a header", () => {
+    const e = golden('http2', 'nghttp-concurrent').find((x) => x.summary.text.startsWith('POST /upload'))!;
+    const c = curlCommand(e.request as MessageJson, e.dst)!;
+    assert.equal(c.command, "curl --http2-prior-knowledge -X POST http://10.244.82.2:8080/upload -H 'accept: */*' -H 'accept-encoding: gzip, deflate' -H 'user-agent: nghttp2/1.52.0' -H 'trailer: x-checksum' --data-raw 'posted body from nghttp\n'");
+    assert.equal(requestUrl({ url: '/a', headers: { ':scheme': 'https', ':authority': 'shop.example' } }, dst), 'https://shop.example/a');
+    assert.match(curlCommand({ method: 'GET', url: '/a', httpVersion: 'HTTP/2', headers: { ':scheme': 'https', ':authority': 'shop.example' } }, dst)!.command, /^curl --http2 https:\/\/shop\.example\/a$/);
   });
 
   it('has nothing to send without a request', () => {

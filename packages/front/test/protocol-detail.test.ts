@@ -12,6 +12,11 @@ describe('per-protocol detail registry', () => {
     assert.deepEqual(detailSections('icmp'), ['general', 'endpoints', 'icmp', 'stream']);
   });
 
+  it("gives HTTP/2 the HTTP messages after its stream's own section, and TLS the hellos", () => {
+    assert.deepEqual(detailSections('http2'), ['general', 'endpoints', 'http2', 'messages', 'stream']);
+    assert.deepEqual(detailSections('tls'), ['general', 'endpoints', 'tls', 'stream']);
+  });
+
   it('gives gRPC its own sections, and GraphQL its own before the HTTP request and response', () => {
     assert.deepEqual(detailSections('grpc'), ['general', 'endpoints', 'grpc', 'stream']);
     assert.deepEqual(detailSections('graphql'), ['general', 'endpoints', 'graphql', 'messages', 'stream']);
@@ -19,7 +24,6 @@ describe('per-protocol detail registry', () => {
 
   it('shows a protocol without a view of its own as raw JSON, never as empty HTTP sections', () => {
     assert.deepEqual(detailSections('mqtt'), ['general', 'endpoints', 'raw', 'stream']);
-    assert.equal(detailSections('tls'), GENERIC_SECTIONS);
     // A name that is a property of every object is still just an unknown protocol.
     assert.equal(detailSections('constructor'), GENERIC_SECTIONS);
     assert.equal(detailSections('__proto__'), GENERIC_SECTIONS);

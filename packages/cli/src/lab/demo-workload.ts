@@ -1,16 +1,34 @@
 /**
- * Starts the demo workload in its pods, in dependency order, each only once the one before
- * accepts connections: dnsmasq (Debian) serving the lab's service names, Redis (Debian), the
- * users and orders JSON services, the front-end, then the bounded traffic generator. The Node
- * programs live in lab/demo/ at the repository root.
+ * Starts the demo workload in its pods, in dependency order, each only once the ones it calls
+ * listen (seen in the pod's socket table: a probe connection would be captured as traffic): dnsmasq (Debian) serving the lab's service names, Redis (Debian), the
+ * services (users, catalog over gRPC, payments over HTTP/2, reviews over GraphQL, the events
+ * WebSocket feed, orders, the front-end), then the bounded clients: the traffic generator and
+ * the feed's monitor. The Node programs live in lab/demo/ at the repository root (the
+ * @shoal/lab-demo workspace, which holds their dependencies).
  */
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { APP_PORT, netnsEtcDir, serviceFqdn, type LabPlan, type PlannedPod, type PodRole } from './lab-plan.js';
-import { isRunning, startProcess, waitForTcp } from './lab-processes.js';
+import { isRunning, startProcess, waitForPodListener } from './lab-processes.js';
 import type { LabState } from './lab-state.js';
 
 const DEMO_DIR = fileURLToPath(new URL('../../../../lab/demo/', import.meta.url));
+
+/**
+ * The Node programs of lab/demo/ (`ROLE.mjs` in the pod of that role), in start order, with the
+ * pods each calls by name (the environment variable that names it). docs/lab.md has the table.
+ */
+const NODE_PROGRAMS: { role: PodRole; calls: Record<string, PodRole> }[] = [
+  { role: 'users', calls: {} },
+  { role: 'catalog', calls: {} },
+  { role: 'payments', calls: {} },
+  { role: 'reviews', calls: {} },
+  { role: 'events', calls: {} },
+  { role: 'orders', calls: { REDIS_HOST: 'redis', PAYMENTS_HOST: 'payments' } },
+  { role: 'front', calls: { USERS_HOST: 'users', ORDERS_HOST: 'orders', CATALOG_HOST: 'catalog', REVIEWS_HOST: 'reviews' } },
+  { role: 'traffic', calls: { FRONT_HOST: 'front' } },
+  { role: 'monitor', calls: { EVENTS_HOST: 'events' } },
+];
 
 export interface TrafficLimits {
   /** Calls per second. */
@@ -74,36 +92,24 @@ export async function startDemoWorkload(plan: LabPlan, state: LabState, limits: 
     '--pid-file=',
     '--user=root',
   ]);
-  await waitForTcp(dns.ip, 53, dnsAlive, 'dnsmasq');
+  await waitForPodListener(dns.netns, dns.ip, 53, dnsAlive, 'dnsmasq');
 
   const redis = podOf(plan, 'redis');
   const redisDir = state.path('redis');
   fs.mkdirSync(redisDir, { recursive: true });
   const redisAlive = start(redis, 'redis-server', ['--bind', redis.ip, '--port', '6379', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--dir', redisDir]);
-  await waitForTcp(redis.ip, 6379, redisAlive, 'redis-server');
+  await waitForPodListener(redis.netns, redis.ip, 6379, redisAlive, 'redis-server');
 
-  const node = process.execPath;
-  // Services are named as a pod in their namespace names them: the short name, completed by
-  // the search domains of the pod's resolv.conf.
-  const common = (pod: PlannedPod) => ({ HOST: pod.ip, PORT: String(APP_PORT), APP_PORT: String(APP_PORT) });
-  const users = podOf(plan, 'users');
-  const usersAlive = start(users, node, [`${DEMO_DIR}users.mjs`], common(users));
-  await waitForTcp(users.ip, APP_PORT, usersAlive, 'users');
-
-  const orders = podOf(plan, 'orders');
-  const ordersAlive = start(orders, node, [`${DEMO_DIR}orders.mjs`], { ...common(orders), REDIS_HOST: redis.name });
-  await waitForTcp(orders.ip, APP_PORT, ordersAlive, 'orders');
-
-  const front = podOf(plan, 'front');
-  const frontAlive = start(front, node, [`${DEMO_DIR}front.mjs`], { ...common(front), USERS_HOST: users.name, ORDERS_HOST: orders.name });
-  await waitForTcp(front.ip, APP_PORT, frontAlive, 'front');
-
-  const traffic = podOf(plan, 'traffic');
-  start(traffic, node, [`${DEMO_DIR}traffic.mjs`], {
-    FRONT_HOST: front.name,
-    APP_PORT: String(APP_PORT),
-    RATE: String(limits.rate),
-    TOTAL: String(limits.total),
-    DURATION_S: String(limits.durationS),
-  });
+  // The Node programs, each once the services it calls listen. Services are named as a pod in
+  // their namespace names them: the short name, completed by the search domains of the pod's
+  // resolv.conf. The clients that act on their own keep the traffic limits.
+  for (const program of NODE_PROGRAMS) {
+    const pod = podOf(plan, program.role);
+    const env: Record<string, string> = { APP_PORT: String(APP_PORT) };
+    for (const [variable, role] of Object.entries(program.calls)) env[variable] = podOf(plan, role).name;
+    if (pod.servicePort === null) Object.assign(env, { RATE: String(limits.rate), TOTAL: String(limits.total), DURATION_S: String(limits.durationS) });
+    else Object.assign(env, { HOST: pod.ip, PORT: String(pod.servicePort) });
+    const alive = start(pod, process.execPath, [`${DEMO_DIR}${program.role}.mjs`], env);
+    if (pod.servicePort !== null) await waitForPodListener(pod.netns, pod.ip, pod.servicePort, alive, program.role);
+  }
 }

@@ -20,8 +20,8 @@ export const DEFAULT_PREFIX = 'shoal-lab';
 export const WORKER_PORT = 30001;
 export const APP_PORT = 8080;
 
-/** A pod of the demo workload: its role decides what runs in it. */
-export type PodRole = 'dns' | 'front' | 'users' | 'orders' | 'redis' | 'traffic';
+/** A pod of the demo workload: its role decides what runs in it (at most 10 characters: `veth-ROLE`). */
+export type PodRole = 'dns' | 'front' | 'users' | 'orders' | 'redis' | 'traffic' | 'catalog' | 'payments' | 'reviews' | 'events' | 'monitor';
 
 export interface PlannedNode {
   /** Kubernetes-style node name, also the worker's --node-name. */
@@ -64,8 +64,10 @@ export interface LabPlan {
 
 /**
  * The demo's pods and the node each goes to (index modulo the node count): with two nodes the
- * traffic generator calls the front across nodes, the front calls users across nodes, and orders
- * reaches Redis across nodes, while front → orders stays on one node.
+ * traffic generator calls the front across nodes, the front calls users and the catalog (gRPC)
+ * across nodes, orders reaches Redis and payments (HTTP/2) across nodes, the monitor subscribes
+ * to the events feed (WebSocket) across nodes, while front → orders and front → reviews
+ * (GraphQL) stay on one node. New pods go last, so the first ones keep their addresses.
  */
 const DEMO_PODS: { role: PodRole; namespace: string; slot: number; port: number | null; protocol?: 'UDP' }[] = [
   { role: 'dns', namespace: 'kube-system', slot: 0, port: 53, protocol: 'UDP' },
@@ -74,6 +76,11 @@ const DEMO_PODS: { role: PodRole; namespace: string; slot: number; port: number 
   { role: 'users', namespace: 'demo', slot: 1, port: APP_PORT },
   { role: 'redis', namespace: 'demo', slot: 1, port: 6379 },
   { role: 'traffic', namespace: 'demo', slot: 1, port: null },
+  { role: 'catalog', namespace: 'demo', slot: 1, port: APP_PORT },
+  { role: 'payments', namespace: 'demo', slot: 1, port: APP_PORT },
+  { role: 'reviews', namespace: 'demo', slot: 0, port: APP_PORT },
+  { role: 'events', namespace: 'demo', slot: 0, port: APP_PORT },
+  { role: 'monitor', namespace: 'demo', slot: 1, port: null },
 ];
 
 /**

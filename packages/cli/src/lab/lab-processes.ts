@@ -4,7 +4,7 @@
  * and kernel start time. Stopping checks that start time before every signal, so a PID reused
  * by an unrelated process is never signalled.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { netnsPath } from './lab-plan.js';
@@ -98,7 +98,6 @@ export async function stopProcesses(list: LabProcess[], graceMs = 5000): Promise
   for (let waited = 0; waited < 5000 && list.some((p) => isRunning(p.pid, p.start)); waited += 100) await sleep(100);
 }
 
-/** Resolves once something accepts TCP on ip:port (the host routes to every pod); bounded. */
 /** Whether something accepts TCP connections on ip:port (1 s at most). */
 export function isListening(ip: string, port: number): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
@@ -115,12 +114,33 @@ export function isListening(ip: string, port: number): Promise<boolean> {
   });
 }
 
-export async function waitForTcp(ip: string, port: number, alive: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+/**
+ * Whether a TCP socket inside namespace `netns` listens on ip:port: `ss` reads the namespace's own
+ * socket table, so no packet is sent (a connection from the host would be captured as traffic of
+ * the pod, and drawn on the service map).
+ */
+export function listensInNetns(netns: string, ip: string, port: number): boolean {
+  const r = spawnSync('ip', ['netns', 'exec', netns, 'ss', '-Hltn', `src ${ip}:${port}`], { encoding: 'utf8', timeout: 5000 });
+  return r.status === 0 && r.stdout.trim() !== '';
+}
+
+/** Resolves once `listening()` (something listens on `where`); bounded, and fails early when `alive()` no longer holds. */
+async function waitForListener(listening: () => boolean | Promise<boolean>, where: string, alive: () => boolean, what: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await isListening(ip, port)) return;
-    if (!alive()) throw new Error(`${what} exited before it listened on ${ip}:${port}`);
-    if (Date.now() > deadline) throw new Error(`${what} does not listen on ${ip}:${port} after ${timeoutMs / 1000} s`);
+    if (await listening()) return;
+    if (!alive()) throw new Error(`${what} exited before it listened on ${where}`);
+    if (Date.now() > deadline) throw new Error(`${what} does not listen on ${where} after ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Resolves once something accepts TCP on ip:port (the host's own services); bounded. */
+export function waitForTcp(ip: string, port: number, alive: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  return waitForListener(() => isListening(ip, port), `${ip}:${port}`, alive, what, timeoutMs);
+}
+
+/** Resolves once a pod's process listens on TCP ip:port inside its namespace, without connecting; bounded. */
+export function waitForPodListener(netns: string, ip: string, port: number, alive: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  return waitForListener(() => listensInNetns(netns, ip, port), `${ip}:${port}`, alive, what, timeoutMs);
 }

@@ -1,7 +1,8 @@
 /**
- * "Copy as curl": a shell command that sends an HTTP entry's request again. POSIX shell quoting:
- * single quotes keep every character as it is, newlines included; a single quote itself is
- * closed, escaped and reopened (`'\''`).
+ * "Copy as curl": a shell command that sends an HTTP entry's request again, over HTTP/2 for an
+ * HTTP/2 one (its pseudo-header fields become the URL and the method: RFC 9113 §8.3.1). POSIX
+ * shell quoting: single quotes keep every character as it is, newlines included; a single quote
+ * itself is closed, escaped and reopened (`'\''`).
  */
 import type { EndpointJson } from './entry-row.js';
 import type { MessageJson } from './entry-detail.js';
@@ -20,18 +21,23 @@ export function shellQuote(text: string): string {
 
 /**
  * Fields curl writes itself from what it sends (RFC 9112 §6: framing; RFC 9110 §7.2: Host from the
- * URL). Content-Encoding too when the body shown was decoded: the command sends it decoded.
+ * URL; HTTP/2's pseudo-header fields from the URL and the method). Content-Encoding too when the
+ * body shown was decoded: the command sends it decoded.
  */
 function dropped(name: string, bodyDecoded: boolean): boolean {
-  return name === 'host' || name === 'content-length' || name === 'transfer-encoding' || (bodyDecoded && name === 'content-encoding');
+  return name.startsWith(':') || name === 'host' || name === 'content-length' || name === 'transfer-encoding' || (bodyDecoded && name === 'content-encoding');
 }
 
-/** `http://host/path` from the request target, else Host and the path, else the server's address. */
+/**
+ * `http://host/path` from the request target, else Host (HTTP/2's `:authority` and `:scheme`) and
+ * the path, else the server's address.
+ */
 export function requestUrl(req: MessageJson, dst: EndpointJson): string {
   const target = req.url ?? req.path ?? '/';
   if (/^https?:\/\//i.test(target)) return target;
-  const host = req.headers?.['host'] ?? (dst.ip.includes(':') ? `[${dst.ip}]:${dst.port}` : `${dst.ip}:${dst.port}`);
-  return `http://${host}${target.startsWith('/') ? target : req.path ?? '/'}`;
+  const host = req.headers?.['host'] ?? req.headers?.[':authority'] ?? (dst.ip.includes(':') ? `[${dst.ip}]:${dst.port}` : `${dst.ip}:${dst.port}`);
+  const scheme = req.headers?.[':scheme'] === 'https' ? 'https' : 'http';
+  return `${scheme}://${host}${target.startsWith('/') ? target : req.path ?? '/'}`;
 }
 
 /** The curl command for an HTTP request; null when there is no request (a lost one, a flow). */
@@ -42,6 +48,8 @@ export function curlCommand(req: MessageJson | null, dst: EndpointJson): CurlCom
   const words: string[] = ['curl'];
   const hasBody = req.body !== undefined && req.body !== '';
   const binary = req.bodyEncoding === 'base64';
+  // HTTP/2 over cleartext as captured: prior knowledge (RFC 9113 §3.3); over TLS, ALPN picks it.
+  if (req.httpVersion === 'HTTP/2') words.push(url.startsWith('https:') ? '--http2' : '--http2-prior-knowledge');
   if (req.method === 'HEAD') words.push('--head');
   else if (req.method !== 'GET' || hasBody) words.push('-X', shellQuote(req.method));
   // curl reads [] and {} in a URL as globs, and tidies /./ and /../ away; the capture had neither.

@@ -23,3 +23,10 @@ export interface DetailTable {
   columns: string[];
   rows: DetailCell[][];
 }
+
+/**
+ * Header fields as rows, in the order given; a value filters `request.headers["name"] ==
+ * "value"` when `clickable` (no filter variable holds trailers: they are shown, not clickable).
+ */
+export const headerRows = (side: 'request' | 'response', fields: Record<string, string>, clickable: boolean): DetailRow[] =>
+  Object.entries(fields).map(([name, value]) => ({ label: name, value: clickable ? { text: value, term: { kind: 'header', side, name, value } } : { text: value } }));

@@ -60,9 +60,13 @@ function sideOf(e: EndpointJson): Side {
   return side;
 }
 
-/** The part of a gRPC or GraphQL summary (docs/entries.md) that the path and status do not show. */
+/** An HTTP/2 summary's ending (docs/entries.md): `-> reset CANCEL`, ` (goaway NO_ERROR)`. */
+const HTTP2_ENDING = /(?:-> |\()((?:reset|goaway) [A-Z0-9_]+)\)?$/;
+
+/** The part of a gRPC, GraphQL or HTTP/2 summary (docs/entries.md) that the path and status do not show. */
 function outcomeOf(e: EntryJson): string | undefined {
   const { text, path, status } = e.summary;
+  if (e.protocol.name === 'http2') return HTTP2_ENDING.exec(text)?.[1];
   if (e.protocol.name === 'grpc' && path !== undefined && text.startsWith(`${path} -> `)) return text.slice(path.length + 4);
   if (e.protocol.name === 'graphql') return status !== undefined ? text.replace(` -> ${status}`, '') : text;
   return undefined;

@@ -6,7 +6,8 @@
  * `grpc_method`, `grpc_status`, header values); the rest is shown, not clickable.
  */
 import type { GrpcMessageJson, GrpcRequestJson, GrpcResponseJson, GrpcSideJson, ProtoFieldJson } from '@shoal/model';
-import type { DetailCell, DetailRow } from './detail-table.js';
+import { headerRows, type DetailCell, type DetailRow } from './detail-table.js';
+import { withoutPseudo } from './http2-detail.js';
 import { variableTerm } from './filter-snippet.js';
 import { formatBytes } from './format.js';
 
@@ -133,20 +134,17 @@ function countText(g: GrpcSideJson): string {
   return `${shown} of ${total} shown (${g.dropped.count} dropped, ${formatBytes(g.dropped.bytes)})`;
 }
 
-/** Header rows; a value filters `request.headers["name"] == "value"` when `clickable`. */
-const headerRows = (side: 'request' | 'response', fields: Record<string, string>, clickable: boolean): DetailRow[] =>
-  Object.entries(fields)
-    .filter(([name]) => !name.startsWith(':'))
-    .map(([name, value]) => ({ label: name, value: clickable ? { text: value, term: { kind: 'header', side, name, value } } : plain(value) }));
+/** Metadata and trailers: the header fields but the pseudo-header fields (RFC 9113 §8.3). */
+const metadataRows = (side: 'request' | 'response', fields: Record<string, string>, clickable: boolean): DetailRow[] => headerRows(side, withoutPseudo(fields), clickable);
 
 function sideView(side: 'request' | 'response', m: SideJson | null): GrpcSideView {
   const g = m?.grpc;
   const view: GrpcSideView = {
     side,
     count: g === undefined ? '' : countText(g),
-    metadata: headerRows(side, m?.headers ?? {}, true),
+    metadata: metadataRows(side, m?.headers ?? {}, true),
     messages: (g?.messages ?? []).map((x) => messageView(x, g?.encoding)),
-    trailers: headerRows(side, m?.trailers ?? {}, false),
+    trailers: metadataRows(side, m?.trailers ?? {}, false),
     notes: [],
   };
   if (m === null) view.notes.push(side === 'request' ? 'The request was not seen (the capture began after it, or it was lost).' : 'No response was seen.');

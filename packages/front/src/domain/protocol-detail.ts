@@ -10,8 +10,10 @@ export type DetailSection =
   | 'general'
   /** Source and destination side by side. */
   | 'endpoints'
-  /** HTTP/1 request and response (start line, headers, body, trailers), or a flow's counters. */
+  /** HTTP/1 and HTTP/2 request and response (start line, headers, body, trailers), or a flow's counters. */
   | 'messages'
+  /** HTTP/2: the stream's id, push or upgrade, and the RST_STREAM or GOAWAY that ended it (http2-detail.ts). */
+  | 'http2'
   /** DNS: header, questions, answer/authority/additional records, EDNS (dns-detail.ts). */
   | 'dns'
   /** gRPC: the call, each side's metadata, messages as field trees, trailers (grpc-detail.ts). */
@@ -22,6 +24,8 @@ export type DetailSection =
   | 'ws'
   /** ICMP: an echo, an error and its quoted packet, or a flow's messages (icmp-detail.ts). */
   | 'icmp'
+  /** TLS: the ClientHello and the ServerHello, the certificate in clear, records counted (tls-detail.ts). */
+  | 'tls'
   /** The request and response objects as JSON, for a protocol without a view of its own. */
   | 'raw'
   /** The other entries of the same stream. */
@@ -31,6 +35,8 @@ const MESSAGES: readonly DetailSection[] = ['general', 'endpoints', 'messages', 
 
 const REGISTRY: Readonly<Record<string, readonly DetailSection[]>> = {
   http: MESSAGES,
+  // The same messages, the pseudo-header fields apart, after the stream's own facts.
+  http2: ['general', 'endpoints', 'http2', 'messages', 'stream'],
   // Flow entries share the message section: it shows their packets, bytes and flags.
   tcp: MESSAGES,
   udp: MESSAGES,
@@ -39,6 +45,7 @@ const REGISTRY: Readonly<Record<string, readonly DetailSection[]>> = {
   graphql: ['general', 'endpoints', 'graphql', 'messages', 'stream'],
   ws: ['general', 'endpoints', 'ws', 'stream'],
   icmp: ['general', 'endpoints', 'icmp', 'stream'],
+  tls: ['general', 'endpoints', 'tls', 'stream'],
 };
 
 export const GENERIC_SECTIONS: readonly DetailSection[] = ['general', 'endpoints', 'raw', 'stream'];

@@ -1,10 +1,10 @@
 import { dnsDetail, type DnsMessageView } from '../../domain/dns-detail.js';
 import type { EntryDetailJson } from '../../domain/entry-detail.js';
-import { variableTerm } from '../../domain/filter-snippet.js';
 import { formatBytes } from '../../domain/format.js';
-import { FilterValue, type OnFilter } from '../FilterValue/index.js';
+import type { OnFilter } from '../FilterValue/index.js';
 import { GridTable, KvTable } from './detail-tables.js';
 import { Section } from './section.js';
+import { WarningNote } from './warning-note.js';
 
 function Message({ view, onFilter }: { view: DnsMessageView; onFilter: OnFilter }) {
   return (
@@ -38,19 +38,9 @@ export function DnsSection({ entry, onFilter }: { entry: EntryDetailJson; onFilt
         <Section key={side} name={`dns-${side}`} title={title(side)} note={message !== undefined ? size(side) : undefined}>
           {message !== undefined && <Message view={message} onFilter={onFilter} />}
           {note !== undefined && (
-            <div className="body-note body-note-warning" data-note={side}>
+            <WarningNote name={side} code={entry.malformed?.at === side ? entry.malformed.code : undefined} onFilter={onFilter}>
               {note.text}
-              {entry.malformed !== undefined && entry.malformed.at === side && (
-                <>
-                  {' '}
-                  (
-                  <FilterValue term={variableTerm('malformed_code', entry.malformed.code)} onFilter={onFilter}>
-                    {entry.malformed.code}
-                  </FilterValue>
-                  )
-                </>
-              )}
-            </div>
+            </WarningNote>
           )}
         </Section>
       ))}

@@ -14,11 +14,13 @@ import { DnsSection } from './dns-section.js';
 import { GeneralSection } from './general-section.js';
 import { GraphqlSection } from './graphql-section.js';
 import { GrpcSection } from './grpc-section.js';
+import { Http2Section } from './http2-section.js';
 import { IcmpSection } from './icmp-section.js';
 import { MessageSection } from './message-section.js';
 import { RawSection } from './raw-section.js';
 import { Section } from './section.js';
 import { StreamEntries } from './stream-entries.js';
+import { TlsSection } from './tls-section.js';
 import { useEntryDetail } from './use-entry-detail.js';
 import { WsSection } from './ws-section.js';
 import './entry-detail.css';
@@ -128,10 +130,12 @@ function SectionOf({ section, entry, api, onOpen, onFilter }: { section: DetailS
     case 'messages':
       return (
         <>
-          <MessageSection side="request" message={entry.request} wireSize={entry.requestSize} onFilter={onFilter} />
-          <MessageSection side="response" message={entry.response} wireSize={entry.responseSize} onFilter={onFilter} />
+          <MessageSection side="request" message={entry.request} wireSize={entry.requestSize} summary={entry.summary} onFilter={onFilter} />
+          <MessageSection side="response" message={entry.response} wireSize={entry.responseSize} summary={entry.summary} onFilter={onFilter} />
         </>
       );
+    case 'http2':
+      return <Http2Section entry={entry} />;
     case 'dns':
       return <DnsSection entry={entry} onFilter={onFilter} />;
     case 'grpc':
@@ -142,6 +146,8 @@ function SectionOf({ section, entry, api, onOpen, onFilter }: { section: DetailS
       return <WsSection entry={entry} onFilter={onFilter} />;
     case 'icmp':
       return <IcmpSection entry={entry} onFilter={onFilter} />;
+    case 'tls':
+      return <TlsSection entry={entry} onFilter={onFilter} />;
     case 'raw':
       return (
         <>

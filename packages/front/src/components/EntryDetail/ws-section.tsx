@@ -1,11 +1,11 @@
 import type { EntryDetailJson } from '../../domain/entry-detail.js';
-import { variableTerm } from '../../domain/filter-snippet.js';
 import { formatBytes } from '../../domain/format.js';
 import { wsDetail } from '../../domain/ws-detail.js';
-import { FilterValue, type OnFilter } from '../FilterValue/index.js';
+import type { OnFilter } from '../FilterValue/index.js';
 import { BodyView } from './body-view.js';
 import { KvTable } from './detail-tables.js';
 import { Section } from './section.js';
+import { WarningNote } from './warning-note.js';
 
 /**
  * The messages of a WebSocket entry, in the order they were sent (src/domain/ws-detail.ts): each
@@ -23,19 +23,9 @@ export function WsSection({ entry, onFilter }: { entry: EntryDetailJson; onFilte
         </Section>
       ))}
       {view.notes.map((note) => (
-        <div key={note} className="body-note body-note-warning" data-note="ws">
+        <WarningNote key={note} name="ws" code={entry.malformed?.code} onFilter={onFilter}>
           {note}
-          {entry.malformed !== undefined && (
-            <>
-              {' '}
-              (
-              <FilterValue term={variableTerm('malformed_code', entry.malformed.code)} onFilter={onFilter}>
-                {entry.malformed.code}
-              </FilterValue>
-              )
-            </>
-          )}
-        </div>
+        </WarningNote>
       ))}
     </>
   );
