@@ -70,6 +70,19 @@ export interface Edns {
 const FLAG_BITS: ReadonlyArray<[number, string]> = [
   [0x8000, 'qr'], [0x0400, 'aa'], [0x0200, 'tc'], [0x0100, 'rd'], [0x0080, 'ra'], [0x0040, 'z'], [0x0020, 'ad'], [0x0010, 'cd'],
 ];
+const FLAG_MASK = FLAG_BITS.reduce((m, [bit]) => m | bit, 0);
+/** The flag lists met so far, by their bits: a message's list is shared, never built twice. */
+const flagLists = new Map<number, readonly string[]>();
+
+function flagsOf(bits: number): string[] {
+  const key = bits & FLAG_MASK;
+  let list = flagLists.get(key);
+  if (list === undefined) {
+    list = Object.freeze(FLAG_BITS.filter(([bit]) => (key & bit) !== 0).map(([, name]) => name));
+    flagLists.set(key, list);
+  }
+  return list as string[];
+}
 
 export interface DnsMessage {
   id: number;
@@ -78,6 +91,7 @@ export interface DnsMessage {
   opcode: number;
   /** The full response code: the header's 4 bits, with EDNS0's upper 8 when an OPT record came. */
   rcode: number;
+  /** Shared by every message with the same bits (frozen): never change it. */
   flags: string[];
   /** TC: the message was truncated by its sender (a UDP answer too large; RFC 1035 §4.1.1). */
   truncated: boolean;
@@ -99,7 +113,7 @@ export function decodeMessage(msg: Buffer): DnsMessage | null {
     response: (bits & 0x8000) !== 0,
     opcode: (bits >> 11) & 0x0f,
     rcode: bits & 0x0f,
-    flags: FLAG_BITS.filter(([bit]) => (bits & bit) !== 0).map(([, name]) => name),
+    flags: flagsOf(bits),
     truncated: (bits & 0x0200) !== 0,
     questions: [],
     answers: [],
@@ -126,11 +140,12 @@ class Reader {
     const m = this.m;
     const qd = msg.readUInt16BE(4);
     for (let i = 0; i < qd; i++) if (!this.question()) return;
-    const counts = [msg.readUInt16BE(6), msg.readUInt16BE(8), msg.readUInt16BE(10)];
-    const sections = [m.answers, m.authorities, m.additionals];
-    for (let s = 0; s < 3; s++) {
-      for (let i = 0; i < counts[s]!; i++) if (!this.record(sections[s]!, s === 2)) return;
-    }
+    const an = msg.readUInt16BE(6);
+    for (let i = 0; i < an; i++) if (!this.record(m.answers, false)) return;
+    const ns = msg.readUInt16BE(8);
+    for (let i = 0; i < ns; i++) if (!this.record(m.authorities, false)) return;
+    const ar = msg.readUInt16BE(10);
+    for (let i = 0; i < ar; i++) if (!this.record(m.additionals, true)) return;
   }
 
   private question(): boolean {

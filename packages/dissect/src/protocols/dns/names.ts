@@ -68,9 +68,16 @@ export function skipName(msg: Buffer, at: number, limit: number): number {
   }
 }
 
+/**
+ * The presentation text of the name being read, built byte by byte and made a string once
+ * (labels as strings joined one by one cost a string each). At most 255 wire octets, each at
+ * most 4 bytes of text (`\DDD`).
+ */
+const text = Buffer.alloc(4 * MAX_NAME);
+
 /** Read the name at `at`; its labels must lie before `limit`, pointers anywhere before them. */
 export function readName(msg: Buffer, at: number, limit: number): NameRead {
-  let text = '';
+  let out = 0;
   let pos = at;
   let end = -1;
   /** Labels read since the last jump start here: the next jump must land before it. */
@@ -82,7 +89,7 @@ export function readName(msg: Buffer, at: number, limit: number): NameRead {
     const len = msg[pos]!;
     if (len === 0) {
       if (end < 0) end = pos + 1;
-      return { text: text === '' ? '.' : text, end, ok: true, cut: false };
+      return { text: out === 0 ? '.' : latin1(text, 0, out), end, ok: true, cut: false };
     }
     if ((len & 0xc0) === 0xc0) {
       if (pos + 2 > segmentLimit) return failed(end < 0);
@@ -98,8 +105,8 @@ export function readName(msg: Buffer, at: number, limit: number): NameRead {
     wire += len + 1;
     if (wire > MAX_NAME) return failed(false);
     if (pos + 1 + len > segmentLimit) return failed(end < 0);
-    const label = labelText(msg, pos + 1, pos + 1 + len);
-    text = text === '' ? label : `${text}.${label}`;
+    if (out > 0) text[out++] = DOT;
+    out = labelText(msg, pos + 1, pos + 1 + len, out);
     pos += len + 1;
   }
 }
@@ -108,22 +115,30 @@ function failed(cut: boolean): NameRead {
   return { text: '', end: -1, ok: false, cut };
 }
 
-/** Inside a label, `.` would read as a label break and `\` as an escape. */
-const isNameSpecial = (c: number): boolean => c === 0x2e || c === 0x5c;
+const DOT = 0x2e;
+const BACKSLASH = 0x5c;
 
-/** A label as text: printable ASCII as is, `.` and `\` escaped, anything else as `\DDD`. */
-function labelText(msg: Buffer, from: number, to: number): string {
-  let plain = true;
+/** Inside a label, `.` would read as a label break and `\` as an escape. */
+const isNameSpecial = (c: number): boolean => c === DOT || c === BACKSLASH;
+
+/**
+ * A label's text into `text` from `out` (returns the new end): printable ASCII as is, `.` and `\`
+ * escaped, anything else as `\DDD`.
+ */
+function labelText(msg: Buffer, from: number, to: number, out: number): number {
   for (let i = from; i < to; i++) {
     const c = msg[i]!;
-    if (c <= 0x20 || c >= 0x7f || isNameSpecial(c)) {
-      plain = false;
-      break;
+    if (c > 0x20 && c < 0x7f && !isNameSpecial(c)) {
+      text[out++] = c;
+      continue;
     }
+    text[out++] = BACKSLASH;
+    if (c <= 0x20 || c >= 0x7f) {
+      text[out++] = 0x30 + Math.floor(c / 100);
+      text[out++] = 0x30 + (Math.floor(c / 10) % 10);
+      text[out++] = 0x30 + (c % 10);
+    } else text[out++] = c;
   }
-  if (plain) return latin1(msg, from, to);
-  let out = '';
-  for (let i = from; i < to; i++) out += escapeOctet(msg[i]!, isNameSpecial);
   return out;
 }
 
