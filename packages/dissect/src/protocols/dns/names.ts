@@ -75,7 +75,21 @@ export function skipName(msg: Buffer, at: number, limit: number): number {
  */
 const text = Buffer.alloc(4 * MAX_NAME);
 
-/** Read the name at `at`; its labels must lie before `limit`, pointers anywhere before them. */
+/** readName's answer: one object, filled anew by every call (a name is read per record). */
+const read: NameRead = { text: '', end: -1, ok: false, cut: false };
+
+function answer(text: string, end: number, ok: boolean, cut: boolean): NameRead {
+  read.text = text;
+  read.end = end;
+  read.ok = ok;
+  read.cut = cut;
+  return read;
+}
+
+/**
+ * Read the name at `at`; its labels must lie before `limit`, pointers anywhere before them. The
+ * answer is valid until the next call.
+ */
 export function readName(msg: Buffer, at: number, limit: number): NameRead {
   let out = 0;
   let pos = at;
@@ -89,7 +103,7 @@ export function readName(msg: Buffer, at: number, limit: number): NameRead {
     const len = msg[pos]!;
     if (len === 0) {
       if (end < 0) end = pos + 1;
-      return { text: out === 0 ? '.' : latin1(text, 0, out), end, ok: true, cut: false };
+      return answer(out === 0 ? '.' : latin1(text, 0, out), end, true, false);
     }
     if ((len & 0xc0) === 0xc0) {
       if (pos + 2 > segmentLimit) return failed(end < 0);
@@ -112,7 +126,7 @@ export function readName(msg: Buffer, at: number, limit: number): NameRead {
 }
 
 function failed(cut: boolean): NameRead {
-  return { text: '', end: -1, ok: false, cut };
+  return answer('', -1, false, cut);
 }
 
 const DOT = 0x2e;
