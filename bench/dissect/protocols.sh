@@ -7,7 +7,10 @@
 # (lab/lib/veth-pair.sh), tcpdump in buffered mode on the client's end, and are cached in
 # bench/out/dissect/ with their facts in a .json beside them (REGEN=1 makes them again):
 #   http2    h2load (nghttp2) against nghttpd, H2_REQUESTS requests over 4 connections of 16
-#            concurrent streams, round robin over a 600 B page, a 6 KB JSON and a 404
+#            concurrent streams, round robin over a 600 B page, a 6 KB JSON and a 404 (the mix
+#            of run.sh's HTTP/1 captures)
+#   http2-small  the same load on one 33-byte JSON: every response one small DATA frame, so
+#            header blocks (HPACK) and frames are nearly all the work
 #   dns      dig (bind9-dnsutils) batch mode (-f) against dnsmasq serving a zone authoritatively:
 #            DNS_QUERIES queries, 9 in 10 over UDP, 1 in 10 over TCP (a connection each),
 #            a mix of A, AAAA, CNAME, SRV, MX, TXT, PTR, SOA and NXDOMAIN
@@ -25,6 +28,7 @@
 #   bench/dissect/protocols.sh                       # every family, cached captures
 #   FAMILIES="http2 dns" RUNS=5 bench/dissect/protocols.sh
 #   REGEN=1 H2_REQUESTS=400000 bench/dissect/protocols.sh
+#   BASELINE=../other-checkout/bin/shoal bench/dissect/protocols.sh   # another build, same run
 #
 # Needs root, iproute2, ethtool, tcpdump, tshark, nghttp2 (nghttpd, h2load), dnsmasq
 # (dnsmasq-base), dig (bind9-dnsutils), openssl, node and a build (`make build`); `make fixtures`
@@ -34,7 +38,7 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-FAMILIES="${FAMILIES:-http2 dns tls graphql}"
+FAMILIES="${FAMILIES:-http2 http2-small dns tls graphql}"
 H2_REQUESTS="${H2_REQUESTS:-100000}"
 DNS_QUERIES="${DNS_QUERIES:-100000}"
 TLS_SECONDS="${TLS_SECONDS:-10}"
@@ -56,7 +60,7 @@ bench_traps
 die() { echo "bench/dissect/protocols: $*" >&2; exit 1; }
 
 for n in H2_REQUESTS DNS_QUERIES TLS_SECONDS GQL_REQUESTS RUNS; do [[ ${!n} =~ ^[1-9][0-9]*$ ]] || die "$n must be a whole number > 0"; done
-for f in $FAMILIES; do [[ $f =~ ^(http2|dns|tls|graphql)$ ]] || die "unknown family '$f' in FAMILIES (http2 dns tls graphql)"; done
+for f in $FAMILIES; do [[ $f =~ ^(http2|http2-small|dns|tls|graphql)$ ]] || die "unknown family '$f' in FAMILIES (http2 http2-small dns tls graphql)"; done
 [[ -x $SHOAL && -f $ROOT/packages/cli/dist/main.js ]] || die "$SHOAL is not built: make build"
 mkdir -p "$OUT_DIR"
 TMPD=$(mktemp -d -t shoal-bench-protocols.XXXXXX)
@@ -69,6 +73,7 @@ echo
 # The cached capture of each family; its facts (port, expected counts) in FILE.json.
 declare -A CAP=(
   [http2]="$OUT_DIR/proto-http2-$H2_REQUESTS.pcap"
+  [http2-small]="$OUT_DIR/proto-http2-small-$H2_REQUESTS.pcap"
   [dns]="$OUT_DIR/proto-dns-$DNS_QUERIES.pcap"
   [tls]="$OUT_DIR/proto-tls-${TLS_SECONDS}s.pcap"
   [graphql]="$OUT_DIR/proto-graphql-$GQL_REQUESTS.pcap"
@@ -105,19 +110,30 @@ serve_b() {
   NETNS=$VETH_NS_B wait_for_port "$port" "$!" "$server" || { cat "$log" >&2; die "$1 did not start"; }
 }
 
-capture_http2() {
-  local www=$TMPD/www port=8080
-  mkdir -p "$www"
-  awk 'BEGIN { printf "<!doctype html><title>shoal</title><p>"; for (i = 0; i < 56; i++) printf "paragraph "; print "</p>" }' >"$www/index.html"
-  awk 'BEGIN { printf "{\"items\":["; for (i = 0; i < 150; i++) printf "%s{\"id\":%d,\"name\":\"item-%05d\"}", (i ? "," : ""), i, i; print "]}" }' >"$www/data.json"
-  serve_b "$TMPD/nghttpd.log" "$port" nghttpd --no-tls -a "$server" -d "$www" "$port"
-  capture_start http2 tcp port "$port"
-  local base=http://$server:$port
-  in_a h2load -n "$H2_REQUESTS" -c 4 -m 16 "$base/index.html" "$base/data.json" "$base/missing" >"$TMPD/h2load.out"
+# h2_documents DIR: the documents nghttpd serves (a page, a JSON of 6 KB, a JSON of 33 bytes).
+h2_documents() {
+  mkdir -p "$1"
+  awk 'BEGIN { printf "<!doctype html><title>shoal</title><p>"; for (i = 0; i < 56; i++) printf "paragraph "; print "</p>" }' >"$1/index.html"
+  awk 'BEGIN { printf "{\"items\":["; for (i = 0; i < 150; i++) printf "%s{\"id\":%d,\"name\":\"item-%05d\"}", (i ? "," : ""), i, i; print "]}" }' >"$1/data.json"
+  printf '{"items":[1,2,3],"note":"bench"}\n' >"$1/small.json"
+}
+
+# h2_capture FAMILY PATH...: h2load's H2_REQUESTS requests, round robin over PATHs, to nghttpd.
+h2_capture() {
+  local f=$1 port=8080 www=$TMPD/www uris=()
+  shift
+  [[ -f $www/small.json ]] || h2_documents "$www"
+  [[ -n ${NGHTTPD_UP:-} ]] || { serve_b "$TMPD/nghttpd.log" "$port" nghttpd --no-tls -a "$server" -d "$www" "$port"; NGHTTPD_UP=1; }
+  for p in "$@"; do uris+=("http://$server:$port$p"); done
+  capture_start "$f" tcp port "$port"
+  in_a h2load -n "$H2_REQUESTS" -c 4 -m 16 "${uris[@]}" >"$TMPD/h2load.out"
   grep -E '^(requests|status codes):' "$TMPD/h2load.out"
   grep -q "^requests: $H2_REQUESTS total, $H2_REQUESTS started, $H2_REQUESTS done, " "$TMPD/h2load.out" || die "h2load did not complete every request"
-  capture_keep http2 "{\"port\": $port, \"entries\": $H2_REQUESTS}"
+  capture_keep "$f" "{\"port\": $port, \"entries\": $H2_REQUESTS}"
 }
+
+capture_http2() { h2_capture http2 /index.html /data.json /missing; }
+capture_http2-small() { h2_capture http2-small /small.json; }
 
 capture_dns() {
   local sub=${VETH_IP_B%.*}
@@ -185,7 +201,7 @@ if ((${#missing[@]} > 0)); then
   server=$VETH_IP_B
   for f in "${missing[@]}"; do
     case $f in
-      http2 | graphql) command -v h2load >/dev/null || die "h2load is missing (nghttp2: make fixtures installs it)" ;;
+      http2 | http2-small | graphql) command -v h2load >/dev/null || die "h2load is missing (nghttp2: make fixtures installs it)" ;;
       dns) command -v dig >/dev/null && command -v dnsmasq >/dev/null || die "dig or dnsmasq is missing (make fixtures installs them)" ;;
     esac
     "capture_$f"
@@ -198,4 +214,5 @@ echo
 
 args=()
 for f in $FAMILIES; do args+=(--capture "$f=${CAP[$f]}"); done
+[[ -z ${BASELINE:-} ]] || args+=(--baseline "$BASELINE")
 node "$HERE/protocols-measure.mjs" --shoal "$SHOAL" --runs "$RUNS" --work "$OUT_DIR/proto-run" "${args[@]}"
