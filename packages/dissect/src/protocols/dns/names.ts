@@ -73,7 +73,7 @@ export function skipName(msg: Buffer, at: number, limit: number): number {
  * (labels as strings joined one by one cost a string each). At most 255 wire octets, each at
  * most 4 bytes of text (`\DDD`).
  */
-const text = Buffer.alloc(4 * MAX_NAME);
+const spelled = Buffer.alloc(4 * MAX_NAME);
 
 /** readName's answer: one object, filled anew by every call (a name is read per record). */
 const read: NameRead = { text: '', end: -1, ok: false, cut: false };
@@ -103,7 +103,7 @@ export function readName(msg: Buffer, at: number, limit: number): NameRead {
     const len = msg[pos]!;
     if (len === 0) {
       if (end < 0) end = pos + 1;
-      return answer(out === 0 ? '.' : latin1(text, 0, out), end, true, false);
+      return answer(out === 0 ? '.' : latin1(spelled, 0, out), end, true, false);
     }
     if ((len & 0xc0) === 0xc0) {
       if (pos + 2 > segmentLimit) return failed(end < 0);
@@ -119,7 +119,7 @@ export function readName(msg: Buffer, at: number, limit: number): NameRead {
     wire += len + 1;
     if (wire > MAX_NAME) return failed(false);
     if (pos + 1 + len > segmentLimit) return failed(end < 0);
-    if (out > 0) text[out++] = DOT;
+    if (out > 0) spelled[out++] = DOT;
     out = labelText(msg, pos + 1, pos + 1 + len, out);
     pos += len + 1;
   }
@@ -136,22 +136,22 @@ const BACKSLASH = 0x5c;
 const isNameSpecial = (c: number): boolean => c === DOT || c === BACKSLASH;
 
 /**
- * A label's text into `text` from `out` (returns the new end): printable ASCII as is, `.` and `\`
+ * A label's text into `spelled` from `out` (returns the new end): printable ASCII as is, `.` and `\`
  * escaped, anything else as `\DDD`.
  */
 function labelText(msg: Buffer, from: number, to: number, out: number): number {
   for (let i = from; i < to; i++) {
     const c = msg[i]!;
     if (c > 0x20 && c < 0x7f && !isNameSpecial(c)) {
-      text[out++] = c;
+      spelled[out++] = c;
       continue;
     }
-    text[out++] = BACKSLASH;
+    spelled[out++] = BACKSLASH;
     if (c <= 0x20 || c >= 0x7f) {
-      text[out++] = 0x30 + Math.floor(c / 100);
-      text[out++] = 0x30 + (Math.floor(c / 10) % 10);
-      text[out++] = 0x30 + (c % 10);
-    } else text[out++] = c;
+      spelled[out++] = 0x30 + Math.floor(c / 100);
+      spelled[out++] = 0x30 + (Math.floor(c / 10) % 10);
+      spelled[out++] = 0x30 + (c % 10);
+    } else spelled[out++] = c;
   }
   return out;
 }
