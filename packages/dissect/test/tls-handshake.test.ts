@@ -12,6 +12,7 @@ import { ja3String, ja4 } from '../dist/protocols/tls/fingerprint.js';
 import type { ClientHello } from '../dist/protocols/tls/hello.js';
 import { tls } from '../dist/protocols/tls/index.js';
 import { probe } from '../dist/protocols/tls/probe.js';
+import { RecordReader } from '../dist/protocols/tls/records.js';
 import { defaultRegistry } from '../dist/protocols/index.js';
 import { close, gap, replay, replayAllSplits, s, type Step } from './helpers/split-replay.js';
 import { connections } from './helpers/connection-scripts.js';
@@ -147,6 +148,14 @@ describe('TLS record layer', () => {
     for (const key of ['sni', 'cipherSuites', 'ja3', 'ja4', 'extensions']) assert.deepEqual(b.request![key], a.request![key], key);
     assert.deepEqual(b.response!['certificate'], a.response!['certificate']);
     assert.ok((b.request!['records'] as number) > (a.request!['records'] as number));
+  });
+
+  it('an alert record is one alert in clear; a longer one is an encrypted alert, counted and not read (RFC 8446 §5.1)', () => {
+    const alerts: number[][] = [];
+    const reader = new RecordReader({ handshake: () => {}, alert: (level, description) => alerts.push([level, description]), changeCipherSpec: () => false });
+    reader.push(Buffer.from([21, 3, 3, 0, 2, 2, 70, 21, 3, 3, 0, 26, ...Array<number>(26).fill(0x5a)]), 1);
+    assert.deepEqual(alerts, [[2, 70]]);
+    assert.deepEqual({ ...reader.counts }, { records: 2, bytes: 38, encryptedRecords: 1, encryptedBytes: 31, unframedBytes: 0 });
   });
 
   it('bytes lost before the ServerHello: the entry says so (DIS_ERR_GAP at the response)', () => {

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '@shoal/testkit';
 import { compileFilter } from '@shoal/filter';
-import type { Entry } from '@shoal/model';
+import { isErrorEntry, type Entry } from '@shoal/model';
 import { fixture, getJson, startCluster, type Cluster, type Json } from './helpers/cluster.js';
 import { dissectFile, writeSpreadCapture } from './helpers/spread-capture.js';
 
@@ -133,7 +133,7 @@ describe('hub history over three real workers × 20,000 entries', { timeout: 300
         const p = (buckets[Math.floor((e.timestamp - from) / bucket)]!.protocols[e.protocol.name] ??= { count: 0, bytes: 0, errors: 0 });
         p.count++;
         p.bytes += e.requestSize + e.responseSize;
-        if ((e.summary.status ?? 0) >= 500 || e.malformed !== undefined) p.errors++;
+        if (isErrorEntry(e)) p.errors++;
       }
       assert.deepEqual(stats.buckets, buckets, q);
       assert.equal(stats.entries, want.length, q);

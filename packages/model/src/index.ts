@@ -9,6 +9,8 @@ export type {
   ProtocolInfo,
   Summary,
 } from './entry.js';
+export { entryOutcome, isErrorEntry } from './entry-outcome.js';
+export type { EntryOutcome, OutcomeFields } from './entry-outcome.js';
 export { ErrorCodes, ShoalError, isShoalError } from './errors.js';
 export { formatBytes } from './format-bytes.js';
 export type { ErrorCode } from './errors.js';

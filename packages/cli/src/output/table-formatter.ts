@@ -1,4 +1,4 @@
-import type { Entry } from '@shoal/model';
+import { entryOutcome, type Entry, type EntryOutcome } from '@shoal/model';
 import type { EntryFormatter } from './entry-formatter.js';
 import { cellBytes, putCell, putUtf8 } from './utf8-cells.js';
 
@@ -43,16 +43,11 @@ function endpoint(e: Entry['src']): string {
   return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
 
-/** ANSI colours (ECMA-48 SGR) of rows worth a glance: server errors and malformed red, client errors yellow. */
+/** ANSI colours (ECMA-48 SGR) of rows worth a glance (model's entryOutcome): errors red, client errors yellow. */
 const RED = Buffer.from('\x1b[31m');
 const YELLOW = Buffer.from('\x1b[33m');
 const RESET = Buffer.from('\x1b[0m');
-
-function rowColour(e: Entry): Buffer | null {
-  const status = e.summary.status ?? 0;
-  if (e.malformed !== undefined || status >= 500) return RED;
-  return status >= 400 ? YELLOW : null;
-}
+const COLOURS: Record<EntryOutcome, Buffer | null> = { ok: null, 'client-error': YELLOW, error: RED };
 
 /**
  * A fixed-width feed for people at a terminal; times are UTC. Rows are encoded straight into
@@ -76,7 +71,7 @@ export function tableFormatter(options: { color?: boolean } = {}): EntryFormatte
       const responseSize = String(e.responseSize);
       const buf = out.reserve(ROW_BYTES + RESET.length + RED.length);
       let o = out.at;
-      const colour = color ? rowColour(e) : null;
+      const colour = color ? COLOURS[entryOutcome(e)] : null;
       if (colour !== null) o += colour.copy(buf, o);
       o = putClock(buf, o, e.timestamp);
       o = putCell(buf, o, e.protocol.abbr, 6);

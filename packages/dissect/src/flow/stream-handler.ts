@@ -40,19 +40,32 @@ const DETECT_LIMIT = 64 * 1024;
  * bytes of each direction, port hints only to break ties), then the chosen dissector; a stream
  * nobody claims is reported as an L4 flow when it closes, so nothing disappears.
  */
+/**
+ * What detection keeps until a dissector claims the stream or it gives up; then it is dropped, so
+ * that a claimed flow (there may be a million) holds none of it.
+ */
+class Detection {
+  /** Per direction: what detection holds, from the first byte it has not ruled out. */
+  readonly waiting: [WaitingBytes, WaitingBytes] = [new WaitingBytes(), new WaitingBytes()];
+  /** Arrival order of held chunks and losses across both directions. */
+  seq = 0;
+  readonly candidates: [readonly DissectorSpec[], readonly DissectorSpec[]];
+  readonly examined: [number, number] = [0, 0];
+  /** Per direction: the search for a message start after the probes refused its bytes. */
+  readonly searches: [MessageSearch | null, MessageSearch | null] = [null, null];
+  /** Bytes dropped by failed probes; reported as shed only if a dissector claims the stream. */
+  discarded = 0;
+
+  constructor(all: readonly DissectorSpec[]) {
+    this.candidates = [all, all];
+  }
+}
+
 export class StreamHandler implements DissectorSession, FlowHandler {
   private state = State.Detecting;
   private dissector: StreamDissector | null = null;
-  /** Per direction: what detection holds, from the first byte it has not ruled out. */
-  private readonly waiting: [WaitingBytes, WaitingBytes] = [new WaitingBytes(), new WaitingBytes()];
-  /** Arrival order of held chunks and losses across both directions. */
-  private seq = 0;
-  private readonly candidates: [readonly DissectorSpec[], readonly DissectorSpec[]];
-  private readonly examined: [number, number] = [0, 0];
-  /** Per direction: the search for a message start after the probes refused its bytes. */
-  private readonly searches: [MessageSearch | null, MessageSearch | null] = [null, null];
-  /** Bytes dropped by failed probes; reported as shed only if a dissector claims the stream. */
-  private discarded = 0;
+  /** While detecting: its state (null after). */
+  private detection: Detection | null;
   clientDirection: Direction = 0;
 
   constructor(
@@ -63,7 +76,7 @@ export class StreamHandler implements DissectorSession, FlowHandler {
     private readonly stats: DissectStats,
   ) {
     const all = registry.forLayer4(flow.layer4);
-    this.candidates = [all, all];
+    this.detection = all.length === 0 ? null : new Detection(all);
     if (all.length === 0) this.state = State.Unclaimed;
     // Until a dissector says otherwise, the opener of the connection is the client.
     if (flow.initiator === 1) this.clientDirection = 1;
@@ -122,17 +135,22 @@ export class StreamHandler implements DissectorSession, FlowHandler {
     }
   }
 
+  /** Detection's state: only called while detecting. */
+  private get d(): Detection {
+    return this.detection!;
+  }
+
   private detect(direction: Direction, chunk: Buffer, tsMs: number): void {
-    this.examined[direction] += chunk.length;
-    this.waiting[direction].push(chunk, tsMs, this.seq++);
-    const search = this.searches[direction];
+    this.d.examined[direction] += chunk.length;
+    this.d.waiting[direction].push(chunk, tsMs, this.d.seq++);
+    const search = this.d.searches[direction];
     if (search !== null) {
       const skipped = search.scan(chunk);
       if (skipped === null) {
         this.lookAtChunkStart(direction, chunk);
         return;
       }
-      this.searches[direction] = null;
+      this.d.searches[direction] = null;
       this.drop(direction, skipped);
     }
     this.probeAll(direction);
@@ -144,11 +162,11 @@ export class StreamHandler implements DissectorSession, FlowHandler {
    */
   private probeAll(direction: Direction): void {
     for (;;) {
-      const window = this.waiting[direction].window(PROBE_LIMIT);
+      const window = this.d.waiting[direction].window(PROBE_LIMIT);
       const claimants: DissectorSpec[] = [];
       const undecided: DissectorSpec[] = [];
       let verdictOfClaim: 'client' | 'server' = 'client';
-      for (const spec of this.candidates[direction]) {
+      for (const spec of this.d.candidates[direction]) {
         const verdict = spec.probe(window, this.flow.layer4);
         if (verdict === 'client' || verdict === 'server') {
           if (claimants.length === 0) verdictOfClaim = verdict;
@@ -165,7 +183,7 @@ export class StreamHandler implements DissectorSession, FlowHandler {
       // by the network's MTU is the normal case, not a reason to give up.
       // A UDP datagram is a message of its own: it is probed alone, never joined to the next.
       if (undecided.length > 0 && window.length < PROBE_LIMIT && this.flow.layer4 === 'tcp') {
-        this.candidates[direction] = undecided;
+        this.d.candidates[direction] = undecided;
         return;
       }
       if (!this.refuse(direction)) break;
@@ -181,8 +199,8 @@ export class StreamHandler implements DissectorSession, FlowHandler {
    */
   private refuse(direction: Direction): boolean {
     const all = this.registry.forLayer4(this.flow.layer4);
-    this.candidates[direction] = all;
-    const waiting = this.waiting[direction];
+    this.d.candidates[direction] = all;
+    const waiting = this.d.waiting[direction];
     const search = MessageSearch.of(all);
     if (search === null || waiting.length === 0 || this.flow.layer4 !== 'tcp') {
       this.drop(direction, waiting.length);
@@ -196,7 +214,7 @@ export class StreamHandler implements DissectorSession, FlowHandler {
         return true;
       }
     }
-    this.searches[direction] = search;
+    this.d.searches[direction] = search;
     return false;
   }
 
@@ -209,8 +227,8 @@ export class StreamHandler implements DissectorSession, FlowHandler {
       if (spec.seeker !== undefined) continue;
       const verdict = spec.probe(chunk.length > PROBE_LIMIT ? chunk.subarray(0, PROBE_LIMIT) : chunk, this.flow.layer4);
       if (verdict !== 'client' && verdict !== 'server') continue;
-      this.searches[direction] = null;
-      this.drop(direction, this.waiting[direction].length - chunk.length);
+      this.d.searches[direction] = null;
+      this.drop(direction, this.d.waiting[direction].length - chunk.length);
       this.claim(spec, verdict === 'client' ? direction : ((1 - direction) as Direction));
       return;
     }
@@ -223,10 +241,10 @@ export class StreamHandler implements DissectorSession, FlowHandler {
    */
   private drop(direction: Direction, length: number): void {
     if (length === 0) return;
-    const waiting = this.waiting[direction];
+    const waiting = this.d.waiting[direction];
     waiting.dropFront(length);
     if (waiting.loss !== null) waiting.loss.length += length;
-    else this.discarded += length;
+    else this.d.discarded += length;
   }
 
   /**
@@ -236,35 +254,34 @@ export class StreamHandler implements DissectorSession, FlowHandler {
    * response); after a mid-stream join they are just skipped.
    */
   private lose(direction: Direction, length: number, tsMs: number): void {
-    const waiting = this.waiting[direction];
-    this.searches[direction] = null;
+    const waiting = this.d.waiting[direction];
+    this.d.searches[direction] = null;
     this.drop(direction, waiting.length);
-    this.candidates[direction] = this.registry.forLayer4(this.flow.layer4);
+    this.d.candidates[direction] = this.registry.forLayer4(this.flow.layer4);
     if (this.flow.initiator < 0) return;
     if (waiting.loss !== null) waiting.loss.length += length;
-    else waiting.loss = { length, tsMs, seq: this.seq++ };
+    else waiting.loss = { length, tsMs, seq: this.d.seq++ };
   }
 
   private giveUpAtLimit(): void {
-    if (this.examined[0] < DETECT_LIMIT && this.examined[1] < DETECT_LIMIT) return;
+    if (this.d.examined[0] < DETECT_LIMIT && this.d.examined[1] < DETECT_LIMIT) return;
     this.state = State.Unclaimed;
-    this.searches[0] = this.searches[1] = null;
-    this.waiting[0].takeAll();
-    this.waiting[1].takeAll();
+    this.detection = null;
   }
 
   private claim(spec: DissectorSpec, clientDirection: Direction): void {
     this.clientDirection = clientDirection;
     this.state = State.Claimed;
-    if (this.discarded > 0) this.stats.shed('detect_discarded', this.discarded, 0);
+    if (this.d.discarded > 0) this.stats.shed('detect_discarded', this.d.discarded, 0);
     this.dissector = spec.create(this);
     // Both directions' held bytes and losses, in the order they came.
     const replay: Array<{ direction: Direction; item: WaitingChunk | LossMarker }> = [];
     for (const direction of [0, 1] as const) {
-      const { chunks, loss } = this.waiting[direction].takeAll();
+      const { chunks, loss } = this.d.waiting[direction].takeAll();
       for (const item of chunks) replay.push({ direction, item });
       if (loss !== null) replay.push({ direction, item: loss });
     }
+    this.detection = null;
     replay.sort((x, y) => x.item.seq - y.item.seq);
     for (const { direction, item } of replay) {
       // An upgrade during replay switches dissectors: follow it.

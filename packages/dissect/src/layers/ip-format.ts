@@ -1,11 +1,25 @@
-/** Text forms of addresses held as 32-bit words (see DecodedPacket). Called once per flow. */
+/** Text forms of addresses held as 32-bit words (see DecodedPacket): once per flow, and per DNS address record. */
+
+import { latin1 } from '../latin1.js';
 
 export function formatIp(version: number, words: Uint32Array): string {
   return version === 4 ? formatIpv4(words[0]!) : formatIpv6(words);
 }
 
+/** Where an IPv4 address is spelled out: at most 15 characters. */
+const dotted = Buffer.alloc(15);
+
+/** One flat string (a template would join seven pieces): DNS answers format one per record. */
 function formatIpv4(w: number): string {
-  return `${w >>> 24}.${(w >>> 16) & 0xff}.${(w >>> 8) & 0xff}.${w & 0xff}`;
+  let o = 0;
+  for (let shift = 24; shift >= 0; shift -= 8) {
+    const b = (w >>> shift) & 0xff;
+    if (b >= 100) dotted[o++] = 0x30 + Math.floor(b / 100);
+    if (b >= 10) dotted[o++] = 0x30 + (Math.floor(b / 10) % 10);
+    dotted[o++] = 0x30 + (b % 10);
+    if (shift > 0) dotted[o++] = 0x2e;
+  }
+  return latin1(dotted, 0, o);
 }
 
 /** RFC 5952 §4: lower case, no leading zeros, the longest run (≥ 2) of zero groups as `::`. */

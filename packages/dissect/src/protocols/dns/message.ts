@@ -70,6 +70,19 @@ export interface Edns {
 const FLAG_BITS: ReadonlyArray<[number, string]> = [
   [0x8000, 'qr'], [0x0400, 'aa'], [0x0200, 'tc'], [0x0100, 'rd'], [0x0080, 'ra'], [0x0040, 'z'], [0x0020, 'ad'], [0x0010, 'cd'],
 ];
+const FLAG_MASK = FLAG_BITS.reduce((m, [bit]) => m | bit, 0);
+/** The flag lists met so far, by their bits: a message's list is shared, never built twice. */
+const flagLists = new Map<number, readonly string[]>();
+
+function flagsOf(bits: number): string[] {
+  const key = bits & FLAG_MASK;
+  let list = flagLists.get(key);
+  if (list === undefined) {
+    list = Object.freeze(FLAG_BITS.filter(([bit]) => (key & bit) !== 0).map(([, name]) => name));
+    flagLists.set(key, list);
+  }
+  return list as string[];
+}
 
 export interface DnsMessage {
   id: number;
@@ -78,9 +91,11 @@ export interface DnsMessage {
   opcode: number;
   /** The full response code: the header's 4 bits, with EDNS0's upper 8 when an OPT record came. */
   rcode: number;
+  /** Shared by every message with the same bits (frozen): never change it. */
   flags: string[];
   /** TC: the message was truncated by its sender (a UDP answer too large; RFC 1035 §4.1.1). */
   truncated: boolean;
+  /** The lists are never changed once decoded: an empty one is shared (frozen) by every message. */
   questions: DnsQuestion[];
   answers: DnsRecord[];
   authorities: DnsRecord[];
@@ -88,6 +103,15 @@ export interface DnsMessage {
   edns: Edns | null;
   /** Why decoding stopped or what broke the grammar first (`DIS_ERR_*`), or null. */
   problem: string | null;
+}
+
+/** Every empty section; a section's first item makes a list of one (push would reserve 17). */
+const NONE = Object.freeze([]) as never[];
+
+function add<T>(list: T[], item: T): T[] {
+  if (list === NONE) return [item];
+  list.push(item);
+  return list;
 }
 
 /** The message in `msg` (exactly its bytes), or null when it is shorter than a header. */
@@ -99,18 +123,21 @@ export function decodeMessage(msg: Buffer): DnsMessage | null {
     response: (bits & 0x8000) !== 0,
     opcode: (bits >> 11) & 0x0f,
     rcode: bits & 0x0f,
-    flags: FLAG_BITS.filter(([bit]) => (bits & bit) !== 0).map(([, name]) => name),
+    flags: flagsOf(bits),
     truncated: (bits & 0x0200) !== 0,
-    questions: [],
-    answers: [],
-    authorities: [],
-    additionals: [],
+    questions: NONE,
+    answers: NONE,
+    authorities: NONE,
+    additionals: NONE,
     edns: null,
     problem: null,
   };
   new Reader(msg, m).sections();
   return m;
 }
+
+/** Reader.record: the record was the OPT pseudo-record, read into `edns`. */
+const OPT_READ = 0;
 
 /** Walks the sections in order; stops at the first break (what follows cannot be located). */
 class Reader {
@@ -126,10 +153,23 @@ class Reader {
     const m = this.m;
     const qd = msg.readUInt16BE(4);
     for (let i = 0; i < qd; i++) if (!this.question()) return;
-    const counts = [msg.readUInt16BE(6), msg.readUInt16BE(8), msg.readUInt16BE(10)];
-    const sections = [m.answers, m.authorities, m.additionals];
-    for (let s = 0; s < 3; s++) {
-      for (let i = 0; i < counts[s]!; i++) if (!this.record(sections[s]!, s === 2)) return;
+    const an = msg.readUInt16BE(6);
+    for (let i = 0; i < an; i++) {
+      const r = this.record(false);
+      if (r === null) return;
+      if (r !== OPT_READ) m.answers = add(m.answers, r);
+    }
+    const ns = msg.readUInt16BE(8);
+    for (let i = 0; i < ns; i++) {
+      const r = this.record(false);
+      if (r === null) return;
+      if (r !== OPT_READ) m.authorities = add(m.authorities, r);
+    }
+    const ar = msg.readUInt16BE(10);
+    for (let i = 0; i < ar; i++) {
+      const r = this.record(true);
+      if (r === null) return;
+      if (r !== OPT_READ) m.additionals = add(m.additionals, r);
     }
   }
 
@@ -140,42 +180,47 @@ class Reader {
     const cls = this.msg.readUInt16BE(this.pos + 2);
     if (cls !== CLASS_IN) q.class = className(cls);
     this.pos += 4;
-    this.m.questions.push(q);
+    this.m.questions = add(this.m.questions, q);
     return true;
   }
 
-  private record(section: DnsRecord[], additional: boolean): boolean {
+  /** The next record: null when unreadable (decoding stops), OPT_READ for the OPT record (now `edns`). */
+  private record(additional: boolean): DnsRecord | typeof OPT_READ | null {
     const msg = this.msg;
     const name = this.name();
-    if (name === null || !this.need(10)) return false;
+    if (name === null || !this.need(10)) return null;
     const p = this.pos;
     const type = msg.readUInt16BE(p);
     const cls = msg.readUInt16BE(p + 2);
     const ttl = msg.readUInt32BE(p + 4);
     const length = msg.readUInt16BE(p + 8);
     this.pos += 10;
-    if (!this.need(length)) return false;
+    if (!this.need(length)) return null;
     const start = this.pos;
     const end = start + length;
     this.pos = end;
     if (type === TYPE_OPT && additional && name === '.' && this.m.edns === null) {
       this.opt(cls, ttl, start, end);
-      return true;
+      return OPT_READ;
     }
     // A second OPT, or one outside the additional section, is a FORMERR (RFC 6891 §6.1.1).
     if (type === TYPE_OPT) this.flag(ErrorCodes.DIS_ERR_SYNTAX);
-    const rdata = type === TYPE_OPT ? { text: generic(msg, start, end), ok: true } : rdataText(msg, type, start, end);
-    if (!rdata.ok) this.flag(ErrorCodes.DIS_ERR_SYNTAX);
-    const r: DnsRecord = { name, type: typeName(type), ttl, data: rdata.text };
+    let data: string;
+    if (type === TYPE_OPT) data = generic(msg, start, end);
+    else {
+      const rdata = rdataText(msg, type, start, end);
+      if (!rdata.ok) this.flag(ErrorCodes.DIS_ERR_SYNTAX);
+      data = rdata.text;
+    }
+    const r: DnsRecord = { name, type: typeName(type), ttl, data };
     if (cls !== CLASS_IN) r.class = className(cls);
-    section.push(r);
-    return true;
+    return r;
   }
 
   private opt(udpSize: number, ttl: number, start: number, end: number): void {
     const msg = this.msg;
     const extendedRcode = ttl >>> 24;
-    const options: EdnsOption[] = [];
+    let options: EdnsOption[] = NONE;
     let p = start;
     while (p < end) {
       if (p + 4 > end || p + 4 + msg.readUInt16BE(p + 2) > end) {
@@ -186,7 +231,7 @@ class Reader {
       const length = msg.readUInt16BE(p + 2);
       const data = msg.toString('hex', p + 4, p + 4 + length);
       const name = optionName(code);
-      options.push(name === undefined ? { code, data } : { code, name, data });
+      options = add<EdnsOption>(options, name === undefined ? { code, data } : { code, name, data });
       p += 4 + length;
     }
     this.m.edns = { udpSize, version: (ttl >>> 16) & 0xff, do: (ttl & 0x8000) !== 0, extendedRcode, options };

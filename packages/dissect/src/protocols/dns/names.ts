@@ -68,9 +68,30 @@ export function skipName(msg: Buffer, at: number, limit: number): number {
   }
 }
 
-/** Read the name at `at`; its labels must lie before `limit`, pointers anywhere before them. */
+/**
+ * The presentation text of the name being read, built byte by byte and made a string once
+ * (labels as strings joined one by one cost a string each). At most 255 wire octets, each at
+ * most 4 bytes of text (`\DDD`).
+ */
+const spelled = Buffer.alloc(4 * MAX_NAME);
+
+/** readName's answer: one object, filled anew by every call (a name is read per record). */
+const read: NameRead = { text: '', end: -1, ok: false, cut: false };
+
+function answer(text: string, end: number, ok: boolean, cut: boolean): NameRead {
+  read.text = text;
+  read.end = end;
+  read.ok = ok;
+  read.cut = cut;
+  return read;
+}
+
+/**
+ * Read the name at `at`; its labels must lie before `limit`, pointers anywhere before them. The
+ * answer is valid until the next call.
+ */
 export function readName(msg: Buffer, at: number, limit: number): NameRead {
-  let text = '';
+  let out = 0;
   let pos = at;
   let end = -1;
   /** Labels read since the last jump start here: the next jump must land before it. */
@@ -82,7 +103,7 @@ export function readName(msg: Buffer, at: number, limit: number): NameRead {
     const len = msg[pos]!;
     if (len === 0) {
       if (end < 0) end = pos + 1;
-      return { text: text === '' ? '.' : text, end, ok: true, cut: false };
+      return answer(out === 0 ? '.' : latin1(spelled, 0, out), end, true, false);
     }
     if ((len & 0xc0) === 0xc0) {
       if (pos + 2 > segmentLimit) return failed(end < 0);
@@ -98,32 +119,40 @@ export function readName(msg: Buffer, at: number, limit: number): NameRead {
     wire += len + 1;
     if (wire > MAX_NAME) return failed(false);
     if (pos + 1 + len > segmentLimit) return failed(end < 0);
-    const label = labelText(msg, pos + 1, pos + 1 + len);
-    text = text === '' ? label : `${text}.${label}`;
+    if (out > 0) spelled[out++] = DOT;
+    out = labelText(msg, pos + 1, pos + 1 + len, out);
     pos += len + 1;
   }
 }
 
 function failed(cut: boolean): NameRead {
-  return { text: '', end: -1, ok: false, cut };
+  return answer('', -1, false, cut);
 }
 
-/** Inside a label, `.` would read as a label break and `\` as an escape. */
-const isNameSpecial = (c: number): boolean => c === 0x2e || c === 0x5c;
+const DOT = 0x2e;
+const BACKSLASH = 0x5c;
 
-/** A label as text: printable ASCII as is, `.` and `\` escaped, anything else as `\DDD`. */
-function labelText(msg: Buffer, from: number, to: number): string {
-  let plain = true;
+/** Inside a label, `.` would read as a label break and `\` as an escape. */
+const isNameSpecial = (c: number): boolean => c === DOT || c === BACKSLASH;
+
+/**
+ * A label's text into `spelled` from `out` (returns the new end): printable ASCII as is, `.` and `\`
+ * escaped, anything else as `\DDD`.
+ */
+function labelText(msg: Buffer, from: number, to: number, out: number): number {
   for (let i = from; i < to; i++) {
     const c = msg[i]!;
-    if (c <= 0x20 || c >= 0x7f || isNameSpecial(c)) {
-      plain = false;
-      break;
+    if (c > 0x20 && c < 0x7f && !isNameSpecial(c)) {
+      spelled[out++] = c;
+      continue;
     }
+    spelled[out++] = BACKSLASH;
+    if (c <= 0x20 || c >= 0x7f) {
+      spelled[out++] = 0x30 + Math.floor(c / 100);
+      spelled[out++] = 0x30 + (Math.floor(c / 10) % 10);
+      spelled[out++] = 0x30 + (c % 10);
+    } else spelled[out++] = c;
   }
-  if (plain) return latin1(msg, from, to);
-  let out = '';
-  for (let i = from; i < to; i++) out += escapeOctet(msg[i]!, isNameSpecial);
   return out;
 }
 

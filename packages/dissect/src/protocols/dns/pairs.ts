@@ -33,46 +33,65 @@ export interface Query extends Arrival {
   lastTs: number;
   /** Answered or emitted: no longer waiting. */
   done: boolean;
+  /** The next waiting query with the same ID (IDs collide: RFC 5452 §9.1), or null. */
+  sameId: Query | null;
 }
 
 /** Queries waiting beyond this are emitted as unanswered, to bound memory per flow. */
 export const MAX_PENDING = 4096;
 
+/**
+ * The waiting queries of one flow. Nearly every flow has one query waiting at a time, so this
+ * allocates nothing per query: a Map from ID to the first waiting query of that ID (the others
+ * chained by `sameId`), made on the first query, and the order list.
+ */
 export class PendingQueries {
-  private readonly byId = new Map<number, Query[]>();
+  private byId: Map<number, Query> | null = null;
   /** Waiting queries in the order they were asked (answered ones leave lazily). */
   private order: Query[] = [];
   private waiting = 0;
 
   /**
-   * A query arrived: it waits, or it is a retransmission of one that waits (then false). Over
-   * the cap, the oldest waiting query is handed to `evict` first.
+   * A query arrived: it waits, or it is a retransmission of one that waits (then it is counted
+   * there). Returns the oldest waiting query when the cap made it give way (the caller emits
+   * it unanswered), else null.
    */
-  add(query: Query, evict: (old: Query) => void): boolean {
-    const same = this.byId.get(query.msg.id);
-    const earlier = same?.find((q) => sameQuestion(q.msg, query.msg));
-    if (earlier !== undefined) {
-      earlier.retransmissions++;
-      earlier.lastTs = query.endTs;
-      return false;
+  add(query: Query): Query | null {
+    const byId = (this.byId ??= new Map());
+    const first = byId.get(query.msg.id);
+    for (let q: Query | null = first ?? null; q !== null; q = q.sameId) {
+      if (!sameQuestion(q.msg, query.msg)) continue;
+      q.retransmissions++;
+      q.lastTs = query.endTs;
+      return null;
     }
+    let evicted: Query | null = null;
     if (this.waiting >= MAX_PENDING) {
-      const oldest = this.order.find((q) => !q.done)!;
-      this.remove(oldest);
-      evict(oldest);
+      evicted = this.order.find((q) => !q.done)!;
+      this.remove(evicted);
     }
-    if (same === undefined) this.byId.set(query.msg.id, [query]);
-    else same.push(query);
+    // Chained last, so that of two queries with the same ID and question the first is answered first.
+    const head = evicted !== null && first === evicted ? byId.get(query.msg.id) : first;
+    if (head === undefined) byId.set(query.msg.id, query);
+    else {
+      let last = head;
+      while (last.sameId !== null) last = last.sameId;
+      last.sameId = query;
+    }
     this.order.push(query);
     this.waiting++;
-    return true;
+    return evicted;
   }
 
   /** The waiting query `response` answers, taken out; undefined when none does. */
   answer(response: DnsMessage): Query | undefined {
-    const query = this.byId.get(response.id)?.find((q) => response.questions.length === 0 || sameQuestion(q.msg, response));
-    if (query !== undefined) this.remove(query);
-    return query;
+    for (let q: Query | null = this.byId?.get(response.id) ?? null; q !== null; q = q.sameId) {
+      if (response.questions.length === 0 || sameQuestion(q.msg, response)) {
+        this.remove(q);
+        return q;
+      }
+    }
+    return undefined;
   }
 
   /** Take out, oldest first, the queries whose last copy is more than `timeoutMs` before `now`. */
@@ -91,11 +110,12 @@ export class PendingQueries {
   drain(emit: (q: Query) => void): void {
     const order = this.order;
     this.order = [];
-    this.byId.clear();
+    this.byId?.clear();
     this.waiting = 0;
     for (const q of order) {
       if (q.done) continue;
       q.done = true;
+      q.sameId = null;
       emit(q);
     }
   }
@@ -103,9 +123,17 @@ export class PendingQueries {
   private remove(q: Query): void {
     q.done = true;
     this.waiting--;
-    const same = this.byId.get(q.msg.id)!;
-    if (same.length === 1) this.byId.delete(q.msg.id);
-    else same.splice(same.indexOf(q), 1);
+    const byId = this.byId!;
+    const first = byId.get(q.msg.id)!;
+    if (first === q) {
+      if (q.sameId === null) byId.delete(q.msg.id);
+      else byId.set(q.msg.id, q.sameId);
+    } else {
+      let prev = first;
+      while (prev.sameId !== q) prev = prev.sameId!;
+      prev.sameId = q.sameId;
+    }
+    q.sameId = null;
     // Answered queries leave the order list once they reach its front, or when they pile up.
     while (this.order.length > 0 && this.order[0]!.done) this.order.shift();
     if (this.order.length > 2 * this.waiting + 64) this.order = this.order.filter((x) => !x.done);

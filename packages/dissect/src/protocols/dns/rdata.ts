@@ -40,11 +40,18 @@ const words = new Uint32Array(4);
 /** Types with a grammar here: RDATA that breaks it makes the record malformed. */
 const KNOWN = new Set([TYPE_A, TYPE_AAAA, TYPE_NS, TYPE_CNAME, TYPE_PTR, TYPE_DNAME, TYPE_MX, TYPE_SOA, TYPE_TXT, TYPE_HINFO, TYPE_SRV, TYPE_CAA]);
 
-/** RDATA `msg[start, end)` of a record of `type`. Never throws; bad RDATA comes back generic. */
+/** rdataText's answer: one object, filled anew by every call (one is read per record). */
+const rdata: RdataText = { text: '', ok: true };
+
+/**
+ * RDATA `msg[start, end)` of a record of `type`. Never throws; bad RDATA comes back generic. The
+ * answer is valid until the next call.
+ */
 export function rdataText(msg: Buffer, type: number, start: number, end: number): RdataText {
   const text = known(msg, type, start, end);
-  if (text !== null) return { text, ok: true };
-  return { text: generic(msg, start, end), ok: !KNOWN.has(type) };
+  rdata.text = text ?? generic(msg, start, end);
+  rdata.ok = text !== null || !KNOWN.has(type);
+  return rdata;
 }
 
 /** RFC 3597 §5: `\#`, the RDATA length, and the RDATA in hex (none when it is empty). */

@@ -100,24 +100,22 @@ export class DnsStream implements StreamDissector {
 
   private message(direction: Direction, framed: FramedMessage): void {
     const msg = decodeMessage(framed.bytes);
-    const arrival: Arrival = {
-      msg,
-      startTs: framed.startTs,
-      endTs: framed.endTs,
-      size: framed.wireSize,
-      problem: framed.problem ?? msg?.problem ?? (msg === null ? ErrorCodes.DIS_ERR_TRUNCATED : null),
-    };
+    const problem = framed.problem ?? (msg === null ? ErrorCodes.DIS_ERR_TRUNCATED : msg.problem);
     if (msg === null) {
+      const arrival: Arrival = { msg, startTs: framed.startTs, endTs: framed.endTs, size: framed.wireSize, problem };
       if (direction === this.session.clientDirection) this.emit(arrival, null);
       else this.emit(null, arrival);
       return;
     }
     if (msg.response) {
+      const arrival: Arrival = { msg, startTs: framed.startTs, endTs: framed.endTs, size: framed.wireSize, problem };
       this.emit(this.pending.answer(msg) ?? null, arrival);
       return;
     }
-    const query: Query = { ...arrival, msg, retransmissions: 0, lastTs: arrival.endTs, done: false };
-    this.pending.add(query, (old) => this.emit(old, null));
+    // One literal of the Query shape (no spread of an Arrival): a query is made per message.
+    const query: Query = { msg, startTs: framed.startTs, endTs: framed.endTs, size: framed.wireSize, problem, retransmissions: 0, lastTs: framed.endTs, done: false, sameId: null };
+    const evicted = this.pending.add(query);
+    if (evicted !== null) this.emit(evicted, null);
   }
 
   private emit(query: Query | Arrival | null, response: Arrival | null): void {

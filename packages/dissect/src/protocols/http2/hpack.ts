@@ -49,6 +49,9 @@ const MAX_INTEGER = 2 ** 31;
 /** Largest table size honoured: a peer that announces more is answered with this much memory. */
 const MAX_TABLE_SIZE = 1 << 20;
 const STATIC_COUNT = STATIC_TABLE.length - 1;
+/** The static table's fields as the decoder hands them on: made once, shared (never changed). */
+const STATIC_FIELDS: readonly HeaderField[] = STATIC_TABLE.map(([name, value]) => Object.freeze({ name, value }));
+const EMPTY = Buffer.alloc(0);
 
 /** Thrown inside `decode` only; never escapes it. */
 class BlockError extends Error {}
@@ -61,7 +64,7 @@ export class HpackDecoder {
   /** False while entries inserted before the capture may still be in the table. */
   private known: boolean;
   private pos = 0;
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Buffer = EMPTY;
 
   /**
    * `known`: the decoder starts with the connection (an empty table); false when joined mid-way.
@@ -101,7 +104,7 @@ export class HpackDecoder {
       while (this.pos < block.length) {
         const b = block[this.pos]!;
         if (b >= 0x80) {
-          const field = this.lookup(this.integer(7), false);
+          const field = this.lookup(this.integer(7));
           if (field === null || field.name === '\0') problem = ErrorCodes.DIS_ERR_GAP;
           else fields.push(field);
         } else if (b >= 0x40) {
@@ -123,7 +126,7 @@ export class HpackDecoder {
       this.known = false;
       problem = ErrorCodes.DIS_ERR_SYNTAX;
     }
-    this.buf = Buffer.alloc(0);
+    this.buf = EMPTY;
     return { fields, problem };
   }
 
@@ -165,17 +168,14 @@ export class HpackDecoder {
    */
   private literal(bits: number): HeaderField {
     const index = this.integer(bits);
-    const name = index === 0 ? this.string() : (this.lookup(index, true)?.name ?? '\0');
+    const name = index === 0 ? this.string() : (this.lookup(index)?.name ?? '\0');
     return { name, value: this.string() };
   }
 
   /** The field at `index` (§2.3.3); null when it is a dynamic entry from before the capture. */
-  private lookup(index: number, nameOnly: boolean): HeaderField | null {
+  private lookup(index: number): HeaderField | null {
     if (index === 0) throw new BlockError('index 0');
-    if (index <= STATIC_COUNT) {
-      const [name, value] = STATIC_TABLE[index]!;
-      return { name, value: nameOnly ? '' : value };
-    }
+    if (index <= STATIC_COUNT) return STATIC_FIELDS[index]!;
     const k = index - STATIC_COUNT;
     if (k <= this.entries.length) return this.entries[this.entries.length - k]!;
     if (this.known) throw new BlockError('index past the table');

@@ -7,6 +7,7 @@
  * - a string that contains EOS is a decoding error.
  */
 
+import { latin1 } from '../../latin1.js';
 import { HUFFMAN_CODES } from './huffman-table.js';
 
 const EOS = 256;
@@ -36,9 +37,15 @@ function buildTree(): Int32Array {
   return t;
 }
 
+/** Where decoded octets are put before they become one string (a symbol is at least 5 bits). */
+let decoded = Buffer.alloc(256);
+
 /** The octets coded in `buf[from, to)`, as latin1 text; null when the coding is invalid. */
 export function huffmanDecode(buf: Buffer, from: number, to: number): string | null {
-  let out = '';
+  const most = Math.ceil(((to - from) * 8) / 5);
+  if (decoded.length < most) decoded = Buffer.alloc(Math.max(most, 2 * decoded.length));
+  const out = decoded;
+  let n = 0;
   let node = 0;
   /** Bits read since the last symbol, and whether they were all ones. */
   let pending = 0;
@@ -53,12 +60,12 @@ export function huffmanDecode(buf: Buffer, from: number, to: number): string | n
       if (next < 0) {
         const sym = -next - 1;
         if (sym === EOS) return null;
-        out += String.fromCharCode(sym);
+        out[n++] = sym;
         node = 0;
         pending = 0;
         allOnes = true;
       } else node = next;
     }
   }
-  return pending < 8 && allOnes ? out : null;
+  return pending < 8 && allOnes ? latin1(out, 0, n) : null;
 }

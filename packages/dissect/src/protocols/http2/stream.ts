@@ -20,6 +20,7 @@ import { Flag, FRAME_HEADER, FrameType, errorName, type Frame } from './frames.j
 import type { Http1Message } from '../http1/message.js';
 import { isInterim, messageOf } from './header-list.js';
 import { HpackDecoder } from './hpack.js';
+import { RecentIds } from './recent-ids.js';
 import { streamTransaction } from './shape.js';
 
 /** Streams tracked at once; past it the oldest is emitted as it stands (memory per connection). */
@@ -83,8 +84,8 @@ export class Http2Stream implements StreamDissector {
   private readonly timeoutMs: number;
   private readonly streams = new Map<number, Exchange>();
   private readonly expired = new Map<number, { method: string; path: string }>();
-  /** Streams emitted (ended): frames still in flight for them are not new streams. */
-  private readonly ended = new Set<number>();
+  /** Streams emitted (ended), the last MAX_STREAMS at least: frames still in flight for them are not new streams. */
+  private readonly ended = new RecentIds(MAX_STREAMS);
   private goaway: { lastStreamId: number; code: string; by: 'client' | 'server' } | null = null;
   private done = false;
 
@@ -425,10 +426,7 @@ export class Http2Stream implements StreamDissector {
   private emit(x: Exchange, closed: boolean): void {
     this.streams.delete(x.id);
     // One that timed out may still get its response: that opens it again.
-    if (!this.expired.has(x.id)) {
-      if (this.ended.size >= MAX_STREAMS) this.ended.delete(this.ended.values().next().value!);
-      this.ended.add(x.id);
-    }
+    if (!this.expired.has(x.id)) this.ended.add(x.id);
     const tx = streamTransaction(x, this.cap, closed);
     this.session.emit(x.grpc !== null ? grpcTransaction(tx, { req: x.req, res: x.res, call: x.grpc }, this.cap) : graphqlTransaction(tx, x.req, x.res, this.bodyCapBytes, this.cap !== null));
   }

@@ -14,7 +14,7 @@
  */
 
 import type { ProbeVerdict } from '../../dissector.js';
-import { CONTENT_HANDSHAKE, MAX_RECORD } from './records.js';
+import { CONTENT_HANDSHAKE, MAX_RECORD } from './record-header.js';
 
 const NEEDED = 11;
 const MIN_HELLO = 38;

@@ -12,23 +12,25 @@
  * A handshake message may span several records and a record several TCP segments; the network
  * cuts anywhere, so both layers are state machines fed chunks of any size. Once a direction is
  * encrypted (every application_data record; in TLS 1.2 everything after its change_cipher_spec,
- * RFC 5246 §7.1) its records are counted, records and bytes, and nothing more is read.
+ * RFC 5246 §7.1) its records are counted, records and bytes, and nothing more is read. An alert
+ * record in clear is one alert, two bytes (RFC 8446 §5.1 forbids coalescing them; TLS 1.2 stacks
+ * send one per record): a longer one is an encrypted alert, counted.
  *
- * A record header that breaks the grammar, or a gap (lost bytes), loses the framing: the rest of
- * the direction is counted as unframed bytes (a TLS connection has no marker to resynchronise on
- * that a random byte could not fake, and after the handshake nothing is readable anyway).
+ * Losses. A gap inside a record's fragment keeps the framing: the next header is where the
+ * record's length says. A gap across a header, or a header that breaks the grammar, loses it:
+ * the bytes from there are searched for the next record boundary (record-seeker.ts) and counted
+ * as unframed until one is found; records are counted again from it. After any loss the
+ * direction's handshake messages are no longer read (one may span records, so where the next
+ * one starts is unknown); a kept message cut by the loss is handed on with what came of it.
  */
 
 import { ErrorCodes } from '@shoal/model';
+import { CONTENT_ALERT, CONTENT_APPLICATION_DATA, CONTENT_CCS, CONTENT_HANDSHAKE, MAX_RECORD, RECORD_HEADER } from './record-header.js';
+import { RecordSeeker } from './record-seeker.js';
 
-export const CONTENT_CCS = 20;
-export const CONTENT_ALERT = 21;
-export const CONTENT_HANDSHAKE = 22;
-export const CONTENT_APPLICATION_DATA = 23;
-/** RFC 8446 §5.2: 2^14 + 256 for TLS 1.3; RFC 5246 §6.2.3 allows 2^14 + 2048. */
-export const MAX_RECORD = 16384 + 2048;
-const RECORD_HEADER = 5;
 const HANDSHAKE_HEADER = 4;
+/** An alert in clear: level and description (RFC 8446 §6). */
+const ALERT_LENGTH = 2;
 /** Handshake messages whose bodies are kept (ClientHello, ServerHello, Certificate); others are skipped. */
 const KEPT_TYPES = new Set([1, 2, 11]);
 /** The most bytes of one kept message held (a certificate chain can be long; a hello never is). */
@@ -58,13 +60,13 @@ export interface DirectionCounts {
   /** Encrypted records and their bytes (headers included) as they arrived. */
   encryptedRecords: number;
   encryptedBytes: number;
-  /** Bytes after the framing was lost (a gap or a broken record header). */
+  /** Bytes lost (gaps) and bytes skipped while the framing was lost, until a record boundary was found again. */
   unframedBytes: number;
 }
 
 export class RecordReader {
   readonly counts: DirectionCounts = { records: 0, bytes: 0, encryptedRecords: 0, encryptedBytes: 0, unframedBytes: 0 };
-  /** DIS_ERR_SYNTAX or DIS_ERR_GAP once the framing is lost, else null. */
+  /** The first loss: DIS_ERR_GAP (bytes lost) or DIS_ERR_SYNTAX (a header that is not TLS); else null. */
   lost: string | null = null;
   private encrypted = false;
   private header = Buffer.alloc(RECORD_HEADER);
@@ -72,6 +74,10 @@ export class RecordReader {
   private type = 0;
   private recordLeft = 0;
   private recordEncrypted = false;
+  /** Non-null while the framing is lost: the search for the next record boundary. */
+  private seeker: RecordSeeker | null = null;
+  /** A loss happened: handshake messages are no longer read. */
+  private handshakeLost = false;
   // Handshake message reassembly, across records.
   private hsHeader = Buffer.alloc(HANDSHAKE_HEADER);
   private hsHave = 0;
@@ -81,40 +87,66 @@ export class RecordReader {
   private hsParts: Buffer[] = [];
   private hsKept = 0;
   private hsStartTs = 0;
-  // An alert cut between chunks.
+  // An alert cut between chunks (never between records: it is one whole record).
   private alertLevel = -1;
 
   constructor(private readonly events: RecordEvents) {}
 
   push(chunk: Buffer, ts: number): void {
     this.counts.bytes += chunk.length;
-    if (this.lost !== null) {
-      this.counts.unframedBytes += chunk.length;
-      return;
-    }
-    let pos = 0;
-    while (pos < chunk.length && this.lost === null) {
-      if (this.recordLeft === 0) pos = this.readHeader(chunk, pos);
-      else pos = this.readFragment(chunk, pos, ts);
-    }
-    if (this.lost !== null) this.counts.unframedBytes += chunk.length - pos;
+    this.read(chunk, ts);
   }
 
-  /** `length` bytes were lost: the framing is gone for good (see the header comment). */
-  gap(length: number): void {
+  /** `length` bytes were lost at `ts`. */
+  gap(length: number, ts: number): void {
     this.counts.bytes += length;
     this.counts.unframedBytes += length;
-    if (this.lost === null) this.lost = ErrorCodes.DIS_ERR_GAP;
+    this.lost ??= ErrorCodes.DIS_ERR_GAP;
+    this.loseHandshake(ErrorCodes.DIS_ERR_GAP, ts);
+    if (this.seeker !== null) {
+      this.seeker.drop();
+      return;
+    }
+    if (this.recordLeft > 0 && length <= this.recordLeft) {
+      // Inside the fragment: the next header is still where the length says.
+      this.recordLeft -= length;
+      if (this.recordLeft === 0) this.recordEnd();
+      return;
+    }
+    // Past the fragment's end or across a header: nothing tells where records start again.
+    this.counts.unframedBytes += this.headerHave;
+    this.headerHave = 0;
+    this.recordLeft = 0;
+    this.seeker = this.newSeeker();
   }
 
   /** A handshake message was being read when the direction ended: hand on what came. */
   end(ts: number): void {
+    if (this.seeker !== null) {
+      const rest = this.seeker.end();
+      this.seeker = null;
+      if (rest !== null) this.read(rest, ts);
+    }
     if (this.hsLeft > 0 && KEPT_TYPES.has(this.hsType)) this.finishHandshake(ts, ErrorCodes.DIS_ERR_TRUNCATED);
     this.hsLeft = 0;
     this.hsHave = 0;
   }
 
-  private readHeader(chunk: Buffer, pos: number): number {
+  private read(chunk: Buffer, ts: number): void {
+    let pos = 0;
+    while (pos < chunk.length) {
+      if (this.seeker !== null) {
+        const rest = this.seeker.scan(pos === 0 ? chunk : chunk.subarray(pos));
+        if (rest === null) return;
+        this.seeker = null;
+        chunk = rest;
+        pos = 0;
+      } else if (this.recordLeft === 0) pos = this.readHeader(chunk, pos, ts);
+      else pos = this.readFragment(chunk, pos, ts);
+    }
+  }
+
+  private readHeader(chunk: Buffer, pos: number, ts: number): number {
     const take = Math.min(RECORD_HEADER - this.headerHave, chunk.length - pos);
     chunk.copy(this.header, this.headerHave, pos, pos + take);
     this.headerHave += take;
@@ -124,13 +156,22 @@ export class RecordReader {
     const type = this.header[0]!;
     const length = this.header.readUInt16BE(3);
     if (type < CONTENT_CCS || type > CONTENT_APPLICATION_DATA || this.header[1] !== 3 || length === 0 || length > MAX_RECORD) {
-      this.lost = ErrorCodes.DIS_ERR_SYNTAX;
-      this.counts.unframedBytes += RECORD_HEADER;
+      // Not a header: search from its second byte on (a real one may start inside it).
+      this.lost ??= ErrorCodes.DIS_ERR_SYNTAX;
+      this.loseHandshake(ErrorCodes.DIS_ERR_SYNTAX, ts);
+      this.seeker = this.newSeeker();
+      this.counts.unframedBytes += 1;
+      const rest = this.seeker.scan(Buffer.from(this.header.subarray(1)));
+      if (rest !== null) {
+        this.seeker = null;
+        this.read(rest, ts);
+      }
       return pos;
     }
     this.type = type;
     this.recordLeft = length;
-    this.recordEncrypted = this.encrypted || type === CONTENT_APPLICATION_DATA;
+    this.alertLevel = -1;
+    this.recordEncrypted = this.encrypted || type === CONTENT_APPLICATION_DATA || (type === CONTENT_ALERT && length !== ALERT_LENGTH);
     this.counts.records++;
     if (this.recordEncrypted) {
       this.counts.encryptedRecords++;
@@ -139,15 +180,37 @@ export class RecordReader {
     return pos;
   }
 
+  private newSeeker(): RecordSeeker {
+    return new RecordSeeker((n) => {
+      this.counts.unframedBytes += n;
+    });
+  }
+
+  /** After a loss (`code`) no handshake message is read; one being kept is handed on with what came. */
+  private loseHandshake(code: string, ts: number): void {
+    if (this.handshakeLost) return;
+    this.handshakeLost = true;
+    if (this.hsLeft > 0 && KEPT_TYPES.has(this.hsType)) this.finishHandshake(ts, code);
+    this.hsLeft = 0;
+    this.hsHave = 0;
+    this.hsParts = [];
+  }
+
   private readFragment(chunk: Buffer, pos: number, ts: number): number {
     const take = Math.min(this.recordLeft, chunk.length - pos);
     const part = chunk.subarray(pos, pos + take);
     this.recordLeft -= take;
     if (this.recordEncrypted) this.counts.encryptedBytes += take;
-    else if (this.type === CONTENT_HANDSHAKE) this.handshakeBytes(part, ts);
-    else if (this.type === CONTENT_ALERT) this.alertBytes(part, ts);
-    else if (this.type === CONTENT_CCS && this.recordLeft === 0 && this.events.changeCipherSpec()) this.encrypted = true;
+    else if (this.type === CONTENT_HANDSHAKE) {
+      if (!this.handshakeLost) this.handshakeBytes(part, ts);
+    } else if (this.type === CONTENT_ALERT) this.alertBytes(part, ts);
+    if (this.recordLeft === 0) this.recordEnd();
     return pos + take;
+  }
+
+  /** The record's last byte came (or was lost): a change_cipher_spec takes effect. */
+  private recordEnd(): void {
+    if (this.type === CONTENT_CCS && !this.recordEncrypted && this.events.changeCipherSpec()) this.encrypted = true;
   }
 
   private handshakeBytes(part: Buffer, ts: number): void {

@@ -53,7 +53,7 @@ export class TlsStream implements StreamDissector {
     if (this.done) return;
     this.guard(() => {
       this.handshake.lastTs = timestampMs;
-      this.readers[direction].gap(length);
+      this.readers[direction].gap(length, timestampMs);
       this.noteLost(direction);
     });
   }

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { Endpoint, ServiceMapAnswer, ServiceMapEdge, ServiceMapNode } from '@shoal/model';
+import { isErrorEntry, type Endpoint, type ServiceMapAnswer, type ServiceMapEdge, type ServiceMapNode } from '@shoal/model';
 import { walkHistory } from '../../history/history-walk.js';
 import { percentile } from '../../history/percentile.js';
 import { rangeParams } from '../../history/range-params.js';
@@ -20,7 +20,8 @@ function nodeOf(e: Endpoint): ServiceMapNode {
 /**
  * GET /servicemap?q=&from=&to=: who talks to whom, from the workers' history. Nodes are
  * workloads (pods, services, else bare IPs); an edge is a (client, server, protocol) with its
- * count, bytes both ways, errors (status ≥ 500 or malformed) and p50/p95 of elapsedMs. The
+ * count, bytes both ways, errors (model's isErrorEntry: status ≥ 500, a failed gRPC call, a GraphQL
+ * response with errors, or malformed) and p50/p95 of elapsedMs. The
  * walk goes through the hub's WalkGate: capped, and shared by the same question asked meanwhile.
  */
 export async function getServiceMap(history: HubHistory, query: URLSearchParams, res: ServerResponse): Promise<void> {
@@ -41,7 +42,7 @@ async function serviceMap(history: HubHistory, q: string, from: number, to: numb
     if (edge === undefined) edges.set(key, (edge = { source: src.id, target: dst.id, protocol: e.protocol.name, count: 0, bytes: 0, errors: 0, latencies: [] }));
     edge.count++;
     edge.bytes += e.requestSize + e.responseSize;
-    if ((e.summary.status ?? 0) >= 500 || e.malformed !== undefined) edge.errors++;
+    if (isErrorEntry(e)) edge.errors++;
     edge.latencies.push(e.elapsedMs);
   });
   const edgeList = [...edges.values()].map(({ latencies, ...rest }) => {

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { StatsAnswer, TrafficCounts } from '@shoal/model';
+import { isErrorEntry, type StatsAnswer, type TrafficCounts } from '@shoal/model';
 import { walkHistory } from '../../history/history-walk.js';
 import { rangeParams } from '../../history/range-params.js';
 import type { HubHistory } from '../../history/hub-history.js';
@@ -29,7 +29,7 @@ export async function getStats(history: HubHistory, query: URLSearchParams, res:
       const c = (bucket.protocols[e.protocol.name] ??= { count: 0, bytes: 0, errors: 0 });
       c.count++;
       c.bytes += e.requestSize + e.responseSize;
-      if ((e.summary.status ?? 0) >= 500 || e.malformed !== undefined) c.errors++;
+      if (isErrorEntry(e)) c.errors++;
     });
     return { from, to, bucketMs, buckets, ...walk };
   });

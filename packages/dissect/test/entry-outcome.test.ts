@@ -1,0 +1,49 @@
+/**
+ * The model's error rule (model's entry-outcome.ts) over entries made from real peers' captures,
+ * in both details (the CLI's table dissects with detail `summary`): the @grpc/grpc-js call
+ * answered NOT_FOUND with HTTP 200 is an error, its OK calls are not; the GraphQL query whose
+ * field failed (200, one error) is an error, the others are not; nginx's 404 is a client error.
+ */
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { entryOutcome } from '@shoal/model';
+import { dissectFile } from './helpers/dissect-capture.js';
+
+const FIXTURES = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
+
+/** `summary.text -> outcome` of every entry of `file` except flows, in both details (they must agree). */
+function outcomes(file: string): string[] {
+  const [full, summary] = (['full', 'summary'] as const).map((detail) =>
+    dissectFile(`${FIXTURES}${file}`, { detail }).entries.filter((e) => e.protocol.name !== 'tcp').map((e) => `${e.summary.status} ${e.summary.text} => ${entryOutcome(e)}`),
+  );
+  assert.deepEqual(summary, full, 'detail summary gives the same outcomes');
+  return full!.sort();
+}
+
+describe('entry outcome of real entries', () => {
+  it('gRPC (@grpc/grpc-js): the NOT_FOUND call over HTTP 200 is an error', () => {
+    assert.deepEqual(outcomes('grpc/calls.pcap'), [
+      '200 /shoal.fixture.Library/AddBooks -> OK (3 -> 1 messages) => ok',
+      '200 /shoal.fixture.Library/Chat -> OK (3 -> 3 messages) => ok',
+      '200 /shoal.fixture.Library/GetBook -> NOT_FOUND => error',
+      '200 /shoal.fixture.Library/GetBook -> OK => ok',
+      '200 /shoal.fixture.Library/ListBooks -> OK (1 -> 3 messages) => ok',
+    ]);
+  });
+
+  it('GraphQL (graphql-js over HTTP/1.1 and HTTP/2): the response with an error is an error', () => {
+    for (const file of ['graphql/http1.pcap', 'graphql/http2.pcap']) {
+      const got = outcomes(file).filter((o) => !o.includes('/search'));
+      assert.deepEqual(got.filter((o) => o.endsWith('=> error')), ['200 query Missing -> 200 (1 error) => error'], file);
+      assert.ok(got.length >= 3 && got.filter((o) => o.endsWith('=> ok')).length === got.length - 1, file);
+    }
+  });
+
+  it('HTTP/1 (nginx): the 404 is a client error, the 200s ok', () => {
+    const got = outcomes('http1/keep-alive.pcap');
+    assert.deepEqual(got.filter((o) => !o.endsWith('=> ok')), ['404 GET /missing -> 404 => client-error']);
+    assert.equal(got.length, 4);
+  });
+});
