@@ -11,11 +11,11 @@
 // and prints calls/s for each and Shoal's ratio over tshark. Shoal must find N gRPC entries, with
 // the NOT_FOUND count the load reported.
 
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { timedRun, TOOL_ENV } from './timed-run.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -24,7 +24,6 @@ const { values } = parseArgs({
   },
 });
 const calls = Number(values.calls);
-const TOOL_ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/', LANG: 'C.UTF-8' };
 fs.mkdirSync(values.work, { recursive: true });
 
 const tshark = (args) => execFileSync('tshark', ['-n', ...args], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'], env: TOOL_ENV });
@@ -33,20 +32,7 @@ const statuses = tshark(['-r', values.pcap, '-d', `tcp.port==${values.port},http
 console.log(`check:   tshark sees ${statuses} grpc-status header blocks for ${calls} calls`);
 if (statuses !== calls) process.exit(1);
 
-function run(name, cmd, args) {
-  const out = path.join(values.work, `${name}.out`);
-  return new Promise((resolve, reject) => {
-    const fd = fs.openSync(out, 'w');
-    const t0 = performance.now();
-    const child = spawn(cmd, args, { stdio: ['ignore', fd, 'ignore'], env: TOOL_ENV });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      fs.closeSync(fd);
-      if (code !== 0) reject(new Error(`${name} exited ${code}`));
-      else resolve((performance.now() - t0) / 1000);
-    });
-  });
-}
+const run = (name, cmd, args) => timedRun(values.work, name, cmd, args);
 
 const tools = [
   ['tshark', 'tshark', ['-n', '-r', values.pcap, '-d', `tcp.port==${values.port},http2`, '-Y', 'grpc', '-T', 'fields', '-e', 'grpc.message_length']],

@@ -14,12 +14,11 @@
 // tshark on HTTP/2 and on DNS; printed MET or MISSED, never an exit status (STRICT=1 makes a miss
 // one). Exits 1 when a check fails: figures of a wrong answer mean nothing.
 
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { timedRun } from './timed-run.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -30,7 +29,6 @@ const { values } = parseArgs({
     capture: { type: 'string', multiple: true, default: [] },
   },
 });
-const TOOL_ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/', LANG: 'C.UTF-8' };
 const TARGET = 10;
 
 /** tshark's values of one column (`-E occurrence=a`: several per line, comma-separated). */
@@ -90,20 +88,7 @@ const captures = values.capture.map((spec) => {
   return { family, file, facts: JSON.parse(fs.readFileSync(`${file}.json`, 'utf8')), size: fs.statSync(file).size };
 });
 
-function run(name, cmd, args) {
-  const out = path.join(values.work, `${name}.out`);
-  return new Promise((resolve, reject) => {
-    const fd = fs.openSync(out, 'w');
-    const t0 = performance.now();
-    const child = spawn(cmd, args, { stdio: ['ignore', fd, 'ignore'], env: TOOL_ENV });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      fs.closeSync(fd);
-      if (code !== 0) reject(new Error(`${name} exited ${code}`));
-      else resolve((performance.now() - t0) / 1000);
-    });
-  });
-}
+const run = (name, cmd, args) => timedRun(values.work, name, cmd, args);
 
 const tools = (c) => [
   ['tshark', 'tshark', ['-n', '-r', c.file, ...FAMILIES[c.family].tshark(c.facts.port)]],
