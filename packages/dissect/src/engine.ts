@@ -121,8 +121,13 @@ export class DissectEngine implements PacketSink, StreamOutput {
     flow.lastMs = tsMs;
     if (flow.ignored) return;
     this.options.onFlowPacket?.(flow.stream, linkType, tsMs, data, offset, caplen, wireLen);
-    flow.packets[direction]++;
-    flow.bytes[direction] += pkt.payloadWireLength;
+    if (direction === 0) {
+      flow.packets0++;
+      flow.bytes0 += pkt.payloadWireLength;
+    } else {
+      flow.packets1++;
+      flow.bytes1 += pkt.payloadWireLength;
+    }
     if (flow.closed) return;
     if (isTcp) this.tcpSegment(flow, direction, tsMs);
     else if (pkt.payloadLength > 0) {
@@ -202,7 +207,8 @@ export class DissectEngine implements PacketSink, StreamOutput {
   private tcpSegment(flow: Flow, d: Direction, tsMs: number): void {
     const pkt = this.decoder.packet;
     const flags = pkt.tcpFlags;
-    flow.flags[d] |= flags;
+    if (d === 0) flow.flags0 |= flags;
+    else flow.flags1 |= flags;
     const tcp = flow.tcp!;
     const cut = pkt.payloadWireLength - pkt.payloadLength;
     // The ack first: it settles holes in the other direction, which came before this

@@ -50,8 +50,8 @@ export class EntryFactory {
     const server = (1 - client) as Direction;
     const layer4 = flow.layer4;
     const abbr = layer4.toUpperCase();
-    const packets = flow.packets[0] + flow.packets[1];
-    const bytes = flow.bytes[0] + flow.bytes[1];
+    const packets = flow.packets0 + flow.packets1;
+    const bytes = flow.bytes0 + flow.bytes1;
     const src = flow.endpoint(client);
     const dst = flow.endpoint(server);
     return {
@@ -68,14 +68,14 @@ export class EntryFactory {
       summary: { text: `${abbr} ${src.ip}:${src.port} -> ${dst.ip}:${dst.port}: ${packets} packets, ${bytes} bytes` },
       request: this.side(flow, client),
       response: this.side(flow, server),
-      requestSize: flow.bytes[client],
-      responseSize: flow.bytes[server],
+      requestSize: flow.bytes(client),
+      responseSize: flow.bytes(server),
     };
   }
 
   private side(flow: Flow, d: Direction): Record<string, unknown> {
-    const side: Record<string, unknown> = { packets: flow.packets[d], bytes: flow.bytes[d] };
-    if (flow.tcp !== null) side['flags'] = flagNames(flow.flags[d]);
+    const side: Record<string, unknown> = { packets: flow.packets(d), bytes: flow.bytes(d) };
+    if (flow.tcp !== null) side['flags'] = flagNames(flow.flags(d));
     return side;
   }
 

@@ -23,12 +23,23 @@ export interface FlowHandler {
 export class Flow {
   /** Collision chain of the flow table's hash buckets. */
   nextInBucket: Flow | null = null;
-  readonly aAddr = new Uint32Array(4);
-  readonly bAddr = new Uint32Array(4);
-  readonly packets: [number, number] = [0, 0];
-  readonly bytes: [number, number] = [0, 0];
-  /** OR of the TCP flags seen per direction. */
-  readonly flags: [number, number] = [0, 0];
+  // The endpoints' addresses as 32-bit words (IPv4: the first only), in plain fields: a flow
+  // table may hold a million flows, and two typed arrays per flow cost more than the rest of it.
+  private readonly a0: number;
+  private readonly a1: number;
+  private readonly a2: number;
+  private readonly a3: number;
+  private readonly b0: number;
+  private readonly b1: number;
+  private readonly b2: number;
+  private readonly b3: number;
+  /** Packets, payload bytes (on the wire) and the OR of the TCP flags seen, per direction. */
+  packets0 = 0;
+  packets1 = 0;
+  bytes0 = 0;
+  bytes1 = 0;
+  flags0 = 0;
+  flags1 = 0;
   firstMs: number;
   lastMs: number;
   /** Direction that sent a bare SYN, or -1 when the handshake was not seen. */
@@ -52,8 +63,16 @@ export class Flow {
     pkt: DecodedPacket,
     tsMs: number,
   ) {
-    this.aAddr.set(pkt.src);
-    this.bAddr.set(pkt.dst);
+    const src = pkt.src;
+    const dst = pkt.dst;
+    this.a0 = src[0]!;
+    this.a1 = src[1]!;
+    this.a2 = src[2]!;
+    this.a3 = src[3]!;
+    this.b0 = dst[0]!;
+    this.b1 = dst[1]!;
+    this.b2 = dst[2]!;
+    this.b3 = dst[3]!;
     this.aPort = pkt.srcPort;
     this.bPort = pkt.dstPort;
     this.firstMs = tsMs;
@@ -66,9 +85,29 @@ export class Flow {
   /** 0 or 1 when the packet belongs to this flow (in that direction), -1 otherwise. */
   directionOf(pkt: DecodedPacket): -1 | Direction {
     if (pkt.ipVersion !== this.ipVersion || pkt.transport !== this.transport) return -1;
-    if (pkt.srcPort === this.aPort && pkt.dstPort === this.bPort && sameAddr(pkt.src, this.aAddr, pkt.ipVersion) && sameAddr(pkt.dst, this.bAddr, pkt.ipVersion)) return 0;
-    if (pkt.srcPort === this.bPort && pkt.dstPort === this.aPort && sameAddr(pkt.src, this.bAddr, pkt.ipVersion) && sameAddr(pkt.dst, this.aAddr, pkt.ipVersion)) return 1;
+    const src = pkt.src;
+    const dst = pkt.dst;
+    const v4 = pkt.ipVersion === 4;
+    if (pkt.srcPort === this.aPort && pkt.dstPort === this.bPort && src[0] === this.a0 && dst[0] === this.b0) {
+      if (v4 || (src[1] === this.a1 && src[2] === this.a2 && src[3] === this.a3 && dst[1] === this.b1 && dst[2] === this.b2 && dst[3] === this.b3)) return 0;
+    }
+    if (pkt.srcPort === this.bPort && pkt.dstPort === this.aPort && src[0] === this.b0 && dst[0] === this.a0) {
+      if (v4 || (src[1] === this.b1 && src[2] === this.b2 && src[3] === this.b3 && dst[1] === this.a1 && dst[2] === this.a2 && dst[3] === this.a3)) return 1;
+    }
     return -1;
+  }
+
+  /** What one direction sent: its packets, payload bytes on the wire and TCP flags. */
+  packets(direction: Direction): number {
+    return direction === 0 ? this.packets0 : this.packets1;
+  }
+
+  bytes(direction: Direction): number {
+    return direction === 0 ? this.bytes0 : this.bytes1;
+  }
+
+  flags(direction: Direction): number {
+    return direction === 0 ? this.flags0 : this.flags1;
   }
 
   /**
@@ -79,8 +118,8 @@ export class Flow {
     if (this.endpoints === null) {
       const ports = isIcmp(this.transport);
       this.endpoints = [
-        { ip: formatIp(this.ipVersion, this.aAddr), port: ports ? 0 : this.aPort },
-        { ip: formatIp(this.ipVersion, this.bAddr), port: ports ? 0 : this.bPort },
+        { ip: formatIp(this.ipVersion, Uint32Array.of(this.a0, this.a1, this.a2, this.a3)), port: ports ? 0 : this.aPort },
+        { ip: formatIp(this.ipVersion, Uint32Array.of(this.b0, this.b1, this.b2, this.b3)), port: ports ? 0 : this.bPort },
       ];
     }
     return this.endpoints[direction];
@@ -89,9 +128,4 @@ export class Flow {
   get layer4(): FlowTransport {
     return this.transport === IpProtocol.TCP ? 'tcp' : this.transport === IpProtocol.UDP ? 'udp' : 'icmp';
   }
-}
-
-function sameAddr(x: Uint32Array, y: Uint32Array, version: number): boolean {
-  if (x[0] !== y[0]) return false;
-  return version === 4 || (x[1] === y[1] && x[2] === y[2] && x[3] === y[3]);
 }

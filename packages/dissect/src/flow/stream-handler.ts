@@ -5,6 +5,7 @@ import {
   type DissectorSession,
   type DissectorSpec,
   type FlowTransport,
+  type ProbeVerdict,
   type StreamDissector,
   type Transaction,
   type UpgradeHandshake,
@@ -64,8 +65,8 @@ class Detection {
 export class StreamHandler implements DissectorSession, FlowHandler {
   private state = State.Detecting;
   private dissector: StreamDissector | null = null;
-  /** While detecting: its state (null after). */
-  private detection: Detection | null;
+  /** While detecting, once bytes must be held: its state (null before and after). */
+  private detection: Detection | null = null;
   clientDirection: Direction = 0;
 
   constructor(
@@ -75,9 +76,7 @@ export class StreamHandler implements DissectorSession, FlowHandler {
     private readonly output: StreamOutput,
     private readonly stats: DissectStats,
   ) {
-    const all = registry.forLayer4(flow.layer4);
-    this.detection = all.length === 0 ? null : new Detection(all);
-    if (all.length === 0) this.state = State.Unclaimed;
+    if (registry.forLayer4(flow.layer4).length === 0) this.state = State.Unclaimed;
     // Until a dissector says otherwise, the opener of the connection is the client.
     if (flow.initiator === 1) this.clientDirection = 1;
   }
@@ -135,12 +134,13 @@ export class StreamHandler implements DissectorSession, FlowHandler {
     }
   }
 
-  /** Detection's state: only called while detecting. */
+  /** Detection's state, made when first needed: only called while detecting. */
   private get d(): Detection {
-    return this.detection!;
+    return (this.detection ??= new Detection(this.registry.forLayer4(this.flow.layer4)));
   }
 
   private detect(direction: Direction, chunk: Buffer, tsMs: number): void {
+    if (this.detection === null && this.claimAlone(direction, chunk, tsMs)) return;
     this.d.examined[direction] += chunk.length;
     this.d.waiting[direction].push(chunk, tsMs, this.d.seq++);
     const search = this.d.searches[direction];
@@ -269,11 +269,38 @@ export class StreamHandler implements DissectorSession, FlowHandler {
     this.detection = null;
   }
 
-  private claim(spec: DissectorSpec, clientDirection: Direction): void {
+  /**
+   * The common case, without holding anything: nothing waits yet and one probe claims this first
+   * chunk on its own (every UDP datagram of a new conversation, most TCP streams' first segment).
+   * Anything else (no claim, several claimants) goes the long way, which asks the probes again.
+   */
+  private claimAlone(direction: Direction, chunk: Buffer, tsMs: number): boolean {
+    const layer4 = this.flow.layer4;
+    const window = chunk.length > PROBE_LIMIT ? chunk.subarray(0, PROBE_LIMIT) : chunk;
+    let claimant: DissectorSpec | null = null;
+    let verdict: ProbeVerdict = 'no';
+    for (const spec of this.registry.forLayer4(layer4)) {
+      const v = spec.probe(window, layer4);
+      if (v !== 'client' && v !== 'server') continue;
+      if (claimant !== null) return false;
+      claimant = spec;
+      verdict = v;
+    }
+    if (claimant === null) return false;
+    this.handTo(claimant, verdict === 'client' ? direction : ((1 - direction) as Direction));
+    this.dissector!.data(direction, chunk, tsMs);
+    return true;
+  }
+
+  private handTo(spec: DissectorSpec, clientDirection: Direction): void {
     this.clientDirection = clientDirection;
     this.state = State.Claimed;
-    if (this.d.discarded > 0) this.stats.shed('detect_discarded', this.d.discarded, 0);
     this.dissector = spec.create(this);
+  }
+
+  private claim(spec: DissectorSpec, clientDirection: Direction): void {
+    if (this.d.discarded > 0) this.stats.shed('detect_discarded', this.d.discarded, 0);
+    this.handTo(spec, clientDirection);
     // Both directions' held bytes and losses, in the order they came.
     const replay: Array<{ direction: Direction; item: WaitingChunk | LossMarker }> = [];
     for (const direction of [0, 1] as const) {

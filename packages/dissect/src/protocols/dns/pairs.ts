@@ -41,9 +41,16 @@ export interface Query extends Arrival {
 export const MAX_PENDING = 4096;
 
 /**
+ * Up to this many waiting queries are found by a scan of the order list; past it a map by ID is
+ * built, and dropped again when nothing waits (a flow table may hold a million flows).
+ */
+const SCAN_LIMIT = 8;
+
+/**
  * The waiting queries of one flow. Nearly every flow has one query waiting at a time, so this
- * allocates nothing per query: a Map from ID to the first waiting query of that ID (the others
- * chained by `sameId`), made on the first query, and the order list.
+ * allocates nothing per query beyond its place in the order list: the first waiting query of an
+ * ID (the others chained by `sameId`) is found by a scan of that list, or, when many wait, in a
+ * map by ID.
  */
 export class PendingQueries {
   private byId: Map<number, Query> | null = null;
@@ -57,9 +64,8 @@ export class PendingQueries {
    * it unanswered), else null.
    */
   add(query: Query): Query | null {
-    const byId = (this.byId ??= new Map());
-    const first = byId.get(query.msg.id);
-    for (let q: Query | null = first ?? null; q !== null; q = q.sameId) {
+    const first = this.head(query.msg.id);
+    for (let q: Query | null = first; q !== null; q = q.sameId) {
       if (!sameQuestion(q.msg, query.msg)) continue;
       q.retransmissions++;
       q.lastTs = query.endTs;
@@ -71,8 +77,8 @@ export class PendingQueries {
       this.remove(evicted);
     }
     // Chained last, so that of two queries with the same ID and question the first is answered first.
-    const head = evicted !== null && first === evicted ? byId.get(query.msg.id) : first;
-    if (head === undefined) byId.set(query.msg.id, query);
+    const head = evicted !== null && first === evicted ? this.head(query.msg.id) : first;
+    if (head === null) this.byId?.set(query.msg.id, query);
     else {
       let last = head;
       while (last.sameId !== null) last = last.sameId;
@@ -80,12 +86,13 @@ export class PendingQueries {
     }
     this.order.push(query);
     this.waiting++;
+    if (this.byId === null && this.waiting > SCAN_LIMIT) this.byId = mapOfHeads(this.order);
     return evicted;
   }
 
   /** The waiting query `response` answers, taken out; undefined when none does. */
   answer(response: DnsMessage): Query | undefined {
-    for (let q: Query | null = this.byId?.get(response.id) ?? null; q !== null; q = q.sameId) {
+    for (let q: Query | null = this.head(response.id); q !== null; q = q.sameId) {
       if (response.questions.length === 0 || sameQuestion(q.msg, response)) {
         this.remove(q);
         return q;
@@ -110,7 +117,7 @@ export class PendingQueries {
   drain(emit: (q: Query) => void): void {
     const order = this.order;
     this.order = [];
-    this.byId?.clear();
+    this.byId = null;
     this.waiting = 0;
     for (const q of order) {
       if (q.done) continue;
@@ -120,14 +127,23 @@ export class PendingQueries {
     }
   }
 
+  /** The first waiting query with this ID (the others follow through `sameId`), or null. */
+  private head(id: number): Query | null {
+    if (this.byId !== null) return this.byId.get(id) ?? null;
+    for (const q of this.order) if (!q.done && q.msg.id === id) return q;
+    return null;
+  }
+
   private remove(q: Query): void {
+    const first = this.head(q.msg.id)!;
     q.done = true;
     this.waiting--;
-    const byId = this.byId!;
-    const first = byId.get(q.msg.id)!;
+    const byId = this.byId;
     if (first === q) {
-      if (q.sameId === null) byId.delete(q.msg.id);
-      else byId.set(q.msg.id, q.sameId);
+      if (byId !== null) {
+        if (q.sameId === null) byId.delete(q.msg.id);
+        else byId.set(q.msg.id, q.sameId);
+      }
     } else {
       let prev = first;
       while (prev.sameId !== q) prev = prev.sameId!;
@@ -137,7 +153,15 @@ export class PendingQueries {
     // Answered queries leave the order list once they reach its front, or when they pile up.
     while (this.order.length > 0 && this.order[0]!.done) this.order.shift();
     if (this.order.length > 2 * this.waiting + 64) this.order = this.order.filter((x) => !x.done);
+    if (this.waiting === 0) this.byId = null;
   }
+}
+
+/** The first waiting query of each ID in `order`. */
+function mapOfHeads(order: readonly Query[]): Map<number, Query> {
+  const byId = new Map<number, Query>();
+  for (const q of order) if (!q.done && !byId.has(q.msg.id)) byId.set(q.msg.id, q);
+  return byId;
 }
 
 /** Same first question: name (case-insensitive), type and class. */

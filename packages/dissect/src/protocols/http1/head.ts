@@ -20,7 +20,7 @@ const HTAB = 9;
  * WebSocket extensions a 101 accepted: UpgradeHandshake): recorded even when the header record
  * is not wanted. Their name lengths let other lines skip the lookup.
  */
-const PARSER_FIELDS = ['content-length', 'transfer-encoding', 'content-encoding', 'upgrade', 'content-type', 'sec-websocket-extensions'];
+export const PARSER_FIELDS: readonly string[] = ['content-length', 'transfer-encoding', 'content-encoding', 'upgrade', 'content-type', 'sec-websocket-extensions'];
 /** PARSER_FIELD_LENGTH[n] is 1 when a parser field has a name of n characters. */
 const PARSER_FIELD_LENGTH = new Uint8Array(32);
 for (const name of PARSER_FIELDS) PARSER_FIELD_LENGTH[name.length] = 1;

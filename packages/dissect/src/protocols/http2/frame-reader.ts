@@ -19,7 +19,10 @@ export interface FrameSink {
    * dynamic table starts empty and known.
    */
   begin(fromStart: boolean): void;
-  /** A whole frame; `lost` payload octets of it fell in a capture gap (not in `payload`). */
+  /**
+   * A whole frame; `lost` payload octets of it fell in a capture gap (not in `payload`). The
+   * Frame object is the reader's own, reused for the next frame: keep its payload, not it.
+   */
   frame(frame: Frame, lost: number): void;
   /** Frame sync was lost: what the frames in between said (HPACK insertions too) is unknown. */
   desync(): void;
@@ -35,6 +38,7 @@ type ReadState = (typeof ReadState)[keyof typeof ReadState];
 
 /** Bytes held while seeking before the oldest are given up: two frames of the default maximum. */
 const SEEK_HOLD = 2 * (16384 + FRAME_HEADER);
+const EMPTY = Buffer.alloc(0);
 
 export class FrameReader {
   private state: ReadState;
@@ -43,7 +47,10 @@ export class FrameReader {
   private filled = 0;
   private readonly header = Buffer.alloc(FRAME_HEADER);
   private length = 0;
-  private parts: Buffer[] = [];
+  /** The payload's pieces so far (emptied, not replaced, for each frame). */
+  private readonly parts: Buffer[] = [];
+  /** The frame handed to the sink, refilled for each (a frame header costs no allocation). */
+  private readonly frame: Frame = { type: 0, flags: 0, stream: 0, payload: EMPTY, startTs: 0, endTs: 0 };
   /** Payload octets received or lost so far. */
   private got = 0;
   private lost = 0;
@@ -138,7 +145,7 @@ export class FrameReader {
         return pos;
       }
     }
-    this.parts = [];
+    this.parts.length = 0;
     this.got = 0;
     this.lost = 0;
     if (this.length > MAX_FRAME) {
@@ -161,15 +168,21 @@ export class FrameReader {
   private deliver(endTs: number): void {
     const h = this.header;
     const parts = this.parts;
-    const payload = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-    this.parts = [];
+    const frame = this.frame;
+    frame.payload = parts.length === 0 ? EMPTY : parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    parts.length = 0;
     this.state = ReadState.HEADER;
-    const frame: Frame = { type: h[3]!, flags: h[4]!, stream: h.readUInt32BE(5) & 0x7fffffff, payload, startTs: this.startTs, endTs };
+    frame.type = h[3]!;
+    frame.flags = h[4]!;
+    frame.stream = ((h[5]! & 0x7f) << 24) | (h[6]! << 16) | (h[7]! << 8) | h[8]!;
+    frame.startTs = this.startTs;
+    frame.endTs = endTs;
     this.sink.frame(frame, this.lost);
+    frame.payload = EMPTY;
   }
 
   private loseSync(): void {
-    this.parts = [];
+    this.parts.length = 0;
     this.filled = 0;
     this.held = Buffer.alloc(0);
     this.state = ReadState.SEEKING;

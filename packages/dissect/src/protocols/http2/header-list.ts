@@ -7,15 +7,26 @@
  * back with `; ` (RFC 9113 §8.2.3).
  */
 
+import { PARSER_FIELDS } from '../http1/head.js';
 import { Http1Message } from '../http1/message.js';
 import type { HeaderField } from './hpack.js';
 
 /** The version HTTP/2 messages show as `httpVersion`. */
 export const HTTP2_VERSION = 'HTTP/2';
 
-export function fieldRecord(fields: readonly HeaderField[]): Record<string, string> {
+/**
+ * The fields recorded in detail `summary` besides the pseudo-header fields: those the HTTP/1
+ * parser records in any case, and gRPC's (call status, message coding, deadline: grpc/shape.ts).
+ * A header record per message is most of what an HTTP/2 stream allocates; a one-line view needs
+ * none of the rest.
+ */
+const SUMMARY_FIELDS = new Set([...PARSER_FIELDS, 'grpc-status', 'grpc-message', 'grpc-encoding', 'grpc-timeout']);
+
+/** `all` false (detail `summary`): only pseudo-header fields and SUMMARY_FIELDS are recorded. */
+export function fieldRecord(fields: readonly HeaderField[], all = true): Record<string, string> {
   const out: Record<string, string> = {};
   for (const { name, value } of fields) {
+    if (!all && name.charCodeAt(0) !== 0x3a && !SUMMARY_FIELDS.has(name)) continue;
     const had = out[name];
     if (had === undefined) out[name] = value;
     else out[name] = had + (name === 'cookie' ? '; ' : name === 'set-cookie' ? '\n' : ', ') + value;
@@ -26,12 +37,12 @@ export function fieldRecord(fields: readonly HeaderField[]): Record<string, stri
 /**
  * The message a request's or response's first header block starts. A request's target is
  * `:path`, or `:authority` for CONNECT (§8.5); a response's status `:status` (0 when missing or
- * not three digits: the block is then malformed, §8.3.2).
+ * not three digits: the block is then malformed, §8.3.2). `all`: as fieldRecord's.
  */
-export function messageOf(isRequest: boolean, fields: readonly HeaderField[], startTs: number): Http1Message {
+export function messageOf(isRequest: boolean, fields: readonly HeaderField[], startTs: number, all: boolean): Http1Message {
   const msg = new Http1Message(isRequest, startTs);
   msg.version = HTTP2_VERSION;
-  msg.headers = fieldRecord(fields);
+  msg.headers = fieldRecord(fields, all);
   const h = msg.headers;
   if (isRequest) {
     msg.method = h[':method'] ?? '';

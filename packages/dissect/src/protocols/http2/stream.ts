@@ -247,7 +247,7 @@ export class Http2Stream implements StreamDissector {
       startTs: f.startTs,
       lost: lost > 0 || to < from || (f.type === FrameType.PUSH_PROMISE && promised === 0),
     };
-    if (to > from) block.parts.push(p.subarray(from, to));
+    if (to > from) block.parts.push(from === 0 && to === p.length ? p : p.subarray(from, to));
     block.length = Math.max(0, to - from);
     side.block = block;
     if ((f.flags & Flag.END_HEADERS) !== 0) this.blockEnd(side, f.endTs);
@@ -307,7 +307,7 @@ export class Http2Stream implements StreamDissector {
       x.pushed = true;
       if (problem !== null) x.flag(problem, 'request');
       if (x.req === null) {
-        x.req = messageOf(true, fields, block.startTs);
+        x.req = messageOf(true, fields, block.startTs, this.cap !== null);
         x.req.headersSize = block.wire;
         x.req.endTs = endTs;
       }
@@ -323,18 +323,18 @@ export class Http2Stream implements StreamDissector {
     if (problem !== null) x.flag(problem, at);
     if (side.isClient) {
       if (x.req === null) {
-        x.req = messageOf(true, fields, block.startTs);
+        x.req = messageOf(true, fields, block.startTs, this.cap !== null);
         x.req.headersSize = block.wire;
         this.maybeGrpc(x, x.req);
         if (mayCarryGraphql(x.req)) x.bodyCap = this.bodyCapBytes;
-      } else x.req.trailers = messageOf(true, fields, block.startTs).headers;
+      } else x.req.trailers = messageOf(true, fields, block.startTs, this.cap !== null).headers;
       x.req.endTs = endTs;
     } else {
       if (interim !== null) {
         (x.interim ??= []).push(interim);
         x.interimBytes += block.wire;
       } else if (x.res === null) {
-        x.res = messageOf(false, fields, block.startTs);
+        x.res = messageOf(false, fields, block.startTs, this.cap !== null);
         x.res.headersSize = block.wire;
         // The request's headers may have been missed (joined mid-way): the response says it then.
         if (x.req === null) this.maybeGrpc(x, x.res);
@@ -342,7 +342,7 @@ export class Http2Stream implements StreamDissector {
         // request was the HTTP/1.1 one that asked for the upgrade (RFC 7540 §3.2). The client's
         // preface may come after this response: the server starts without waiting for it.
         if (x.req === null && x.id === 1 && x.method === '' && side.fromStart) x.upgraded = true;
-      } else x.res.trailers = messageOf(false, fields, block.startTs).headers;
+      } else x.res.trailers = messageOf(false, fields, block.startTs, this.cap !== null).headers;
       if (x.res !== null) x.res.endTs = endTs;
     }
     if (block.endStream) this.endSide(side, x, endTs);
