@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/dist-test/**', 'node_modules/**', 'bench/out/**'] },
+  { ignores: ['**/dist/**', 'packages/cli/bundle/**', '**/dist-test/**', 'node_modules/**', 'bench/out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

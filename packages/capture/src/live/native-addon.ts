@@ -6,7 +6,6 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RECORD_HEADER_BYTES } from './batch-records.js';
 import { LiveCaptureError } from './live-errors.js';
 
@@ -85,7 +84,9 @@ export interface NativeAddon {
 export function addonPath(): string {
   const override = process.env['SHOAL_CAPTURE_ADDON'];
   if (override !== undefined && override !== '') return override;
-  return fileURLToPath(new URL('../../build/Release/shoal_capture.node', import.meta.url));
+  // Through the package's own package.json: this module may run from the CLI's start-up bundle.
+  const packageDir = path.dirname(createRequire(import.meta.url).resolve('@shoal/capture/package.json'));
+  return path.join(packageDir, 'build', 'Release', 'shoal_capture.node');
 }
 
 /** What native/build.mjs wrote about the eBPF part (build/Release/shoal_capture.ebpf.json). */

@@ -7,12 +7,14 @@
  * @shoal/lab-demo workspace, which holds their dependencies).
  */
 import * as fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import { APP_PORT, netnsEtcDir, serviceFqdn, type LabPlan, type PlannedPod, type PodRole } from './lab-plan.js';
 import { isRunning, startProcess, waitForPodListener } from './lab-processes.js';
 import type { LabState } from './lab-state.js';
 
-const DEMO_DIR = fileURLToPath(new URL('../../../../lab/demo/', import.meta.url));
+/** The @shoal/lab-demo workspace, found by module resolution (this module may run from the CLI's start-up bundle). */
+const DEMO_DIR = path.dirname(createRequire(import.meta.url).resolve('@shoal/lab-demo/package.json'));
 
 /**
  * The Node programs of lab/demo/ (`ROLE.mjs` in the pod of that role), in start order, with the
@@ -109,7 +111,7 @@ export async function startDemoWorkload(plan: LabPlan, state: LabState, limits: 
     for (const [variable, role] of Object.entries(program.calls)) env[variable] = podOf(plan, role).name;
     if (pod.servicePort === null) Object.assign(env, { RATE: String(limits.rate), TOTAL: String(limits.total), DURATION_S: String(limits.durationS) });
     else Object.assign(env, { HOST: pod.ip, PORT: String(pod.servicePort) });
-    const alive = start(pod, process.execPath, [`${DEMO_DIR}${program.role}.mjs`], env);
+    const alive = start(pod, process.execPath, [path.join(DEMO_DIR, `${program.role}.mjs`)], env);
     if (pod.servicePort !== null) await waitForPodListener(pod.netns, pod.ip, pod.servicePort, alive, program.role);
   }
 }

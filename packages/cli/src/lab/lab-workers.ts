@@ -6,14 +6,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import { WORKER_PORT, type LabPlan, type PlannedNode } from './lab-plan.js';
 import { resolutionOf, targetsOf } from './lab-inventory.js';
 import { isRunning, startProcess, type LabProcess } from './lab-processes.js';
 import type { LabState } from './lab-state.js';
 
-/** The CLI's own launcher, run as `node bin/shoal …`. */
-export const SHOAL_BIN = fileURLToPath(new URL('../../../../bin/shoal', import.meta.url));
+/** The CLI's own launcher, run as `node bin/shoal …`: bin/ beside packages/cli (found by module resolution, as this module may run from the start-up bundle). */
+export const SHOAL_BIN = path.join(path.dirname(createRequire(import.meta.url).resolve('@shoal/cli/package.json')), '..', '..', 'bin', 'shoal');
 
 /** Each worker keeps at most this much on disk: a lab is for looking, not for keeping. */
 const LAB_STORAGE_LIMIT = '64Mi';
