@@ -11,6 +11,38 @@ import { TcpDirection, type ByteSink } from './reassembly/tcp-direction.js';
 import type { DissectorRegistry } from './registry.js';
 import { DissectStats } from './stats.js';
 
+/**
+ * Splits one capture's flows among several engines that each read every packet (`shoal dissect
+ * --threads`): engine `index` of `count` follows the flows whose hash falls to it and only keeps
+ * time with the others' packets. Every flow is followed whole by one engine, so each finds the same
+ * entries it would alone; their positions (EntryPosition) put them back in one engine's order.
+ */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/**
+ * Where an entry was emitted, which orders the entries of sharded engines as one engine emits
+ * them: by `packet` (the engine's number of the packet being handled, counting every packet it
+ * was given; after the last one for `finish`), then `phase` (the timeouts swept before the
+ * packet, the packet itself, the final flush), then `flowPacket` (the first packet of the
+ * entry's flow: flows are swept and flushed in the order they opened). One flow's entries are
+ * emitted by one engine, in order. The object is the engine's own, refilled for each entry.
+ */
+export interface EntryPosition {
+  packet: number;
+  phase: EntryPhase;
+  flowPacket: number;
+}
+
+export const EntryPhase = {
+  Sweep: 0,
+  Packet: 1,
+  Finish: 2,
+} as const;
+export type EntryPhase = (typeof EntryPhase)[keyof typeof EntryPhase];
+
 /** Hears every packet that belongs to a flow, with the flow's stream id (the worker stores them). */
 export type FlowPacketListener = (
   stream: string,
@@ -36,8 +68,10 @@ export interface EngineOptions extends DissectOptions, EntryOrigin {
   tcpIdleTimeoutMs: number;
   /** A UDP conversation silent this long is reported and forgotten. */
   udpIdleTimeoutMs: number;
-  /** Flows tracked at once; past it the oldest flow is closed early (its entries still come). */
+  /** Flows tracked at once (by each shard); past it the oldest flow is closed early (its entries still come). */
   maxFlows: number;
+  /** Optional: this engine follows only its share of the flows (Shard). */
+  shard?: Shard;
   reassembly: ReassemblyLimits;
 }
 
@@ -66,23 +100,34 @@ const CLOSED_LINGER_MS = 2000;
  * however fast it is read.
  */
 export class DissectEngine implements PacketSink, StreamOutput {
+  /** The flows' counters (and, unsharded, the packets' too: then the same object as `packetStats`). */
   readonly stats = new DissectStats();
-  private readonly decoder = new PacketDecoder(this.stats);
+  /**
+   * The packets' counters (link, IP, transport, fragments, broken headers): every shard decodes
+   * every packet, so one shard's are the capture's, while `stats` of the shards add up.
+   */
+  readonly packetStats: DissectStats;
+  private readonly decoder: PacketDecoder;
   private readonly flows = new FlowTable();
   private readonly factory: EntryFactory;
   private readonly budget: ReassemblyBudget;
   private clockMs = 0;
   private lastSweepMs = 0;
-  private flowCount = 0;
+  private packetCount = 0;
+  private readonly position: EntryPosition = { packet: 0, phase: EntryPhase.Packet, flowPacket: 0 };
+  private readonly shard: Shard | null;
   private capture: CaptureSource;
 
   constructor(
     private readonly options: EngineOptions,
-    private readonly onEntry: (entry: Entry) => void,
+    private readonly onEntry: (entry: Entry, position: EntryPosition) => void,
   ) {
     this.factory = new EntryFactory(options);
     this.budget = new ReassemblyBudget(options.reassembly);
     this.capture = options.capture;
+    this.shard = options.shard !== undefined && options.shard.count > 1 ? options.shard : null;
+    this.packetStats = this.shard === null ? this.stats : new DissectStats();
+    this.decoder = new PacketDecoder(this.packetStats);
   }
 
   /**
@@ -95,16 +140,20 @@ export class DissectEngine implements PacketSink, StreamOutput {
   }
 
   onPacket(linkType: number, tsMs: number, data: Buffer, offset: number, caplen: number, wireLen: number): void {
-    this.stats.packets++;
-    this.stats.bytes += wireLen;
+    this.packetStats.packets++;
+    this.packetStats.bytes += wireLen;
+    const position = this.position;
+    position.packet = ++this.packetCount;
     if (tsMs > this.clockMs) {
       this.clockMs = tsMs;
       if (tsMs - this.lastSweepMs >= SWEEP_INTERVAL_MS) this.sweep(tsMs);
     }
+    position.phase = EntryPhase.Packet;
     const decoder = this.decoder;
     if (!decoder.decode(linkType, tsMs, data, offset, caplen, wireLen)) return;
     const pkt = decoder.packet;
     const hash = FlowTable.hash(pkt);
+    if (this.shard !== null && hash % this.shard.count !== this.shard.index) return;
     let flow = this.flows.find(pkt, hash);
     let direction = this.flows.direction;
     const isTcp = pkt.transport === IpProtocol.TCP;
@@ -148,21 +197,24 @@ export class DissectEngine implements PacketSink, StreamOutput {
 
   /** End of input: every flow is flushed and reported, every pending request emitted. */
   finish(): void {
+    this.position.packet = this.packetCount + 1;
+    this.position.phase = EntryPhase.Finish;
     for (const flow of this.flows.live) this.close(flow, this.clockMs);
     this.decoder.flush();
   }
 
   transaction(flow: Flow, client: Direction, t: Transaction): void {
-    this.deliver(this.factory.fromTransaction(flow, client, t));
+    this.deliver(this.factory.fromTransaction(flow, client, t), flow);
   }
 
   unclaimedFlow(flow: Flow, client: Direction): void {
-    this.deliver(this.factory.fromFlow(flow, client));
+    this.deliver(this.factory.fromFlow(flow, client), flow);
   }
 
-  private deliver(entry: Entry): void {
+  private deliver(entry: Entry, flow: Flow): void {
     this.stats.countEntry(entry.protocol.name, entry.malformed !== undefined);
-    this.onEntry(entry);
+    this.position.flowPacket = flow.firstPacket;
+    this.onEntry(entry, this.position);
   }
 
   private open(hash: number, tsMs: number, bareSyn: boolean): Flow {
@@ -174,8 +226,8 @@ export class DissectEngine implements PacketSink, StreamOutput {
       }
     }
     const pkt = this.decoder.packet;
-    const flow = new Flow(++this.flowCount, hash, pkt.ipVersion, pkt.transport, pkt, tsMs);
-    flow.stream = this.factory.streamId(flow.layer4, flow.index);
+    const flow = new Flow(this.packetCount, hash, pkt.ipVersion, pkt.transport, pkt, tsMs);
+    flow.stream = this.factory.streamId(flow.layer4, flow.firstPacket);
     flow.capture = this.capture;
     const accept = this.options.acceptFlow;
     if (accept !== undefined && !accept(flow.endpoint(0), flow.endpoint(1))) {
@@ -250,6 +302,7 @@ export class DissectEngine implements PacketSink, StreamOutput {
 
   private sweep(nowMs: number): void {
     this.lastSweepMs = nowMs;
+    this.position.phase = EntryPhase.Sweep;
     this.decoder.expire(nowMs);
     for (const flow of this.flows.live) {
       const idle = nowMs - flow.lastMs;

@@ -79,9 +79,13 @@ export class EntryFactory {
     return side;
   }
 
-  /** `<worker>/<tcp|udp|icmp>/<n>`: names a flow's stream in entries, the store and PCAP export. */
-  streamId(layer4: FlowTransport, index: number): string {
-    return `${this.origin.worker}/${layer4}/${index}`;
+  /**
+   * `<worker>/<tcp|udp|icmp>/<n>`: names a flow's stream in entries, the store and PCAP export.
+   * `n` is the engine's number of the flow's first packet: in a capture file its packet number
+   * (Wireshark's frame.number), and the same however many threads dissect the file.
+   */
+  streamId(layer4: FlowTransport, firstPacket: number): string {
+    return `${this.origin.worker}/${layer4}/${firstPacket}`;
   }
 }
 

@@ -24,6 +24,12 @@ export type ShedReason =
   /** Bytes no dissector recognised at the start of a stream that a dissector claimed later (mid-stream join). */
   | 'detect_discarded';
 
+/** The plain counters of DissectStats. */
+const COUNTERS = [
+  'packets', 'bytes', 'nonIp', 'ipv4', 'ipv6', 'tcpPackets', 'udpPackets', 'otherTransport', 'ipFragments',
+  'ipDatagramsReassembled', 'tcpFlows', 'udpFlows', 'gaps', 'gapBytes', 'midstreamJoins', 'idleTimeouts', 'entries', 'malformed',
+] as const satisfies readonly (keyof DissectStats)[];
+
 export class DissectStats {
   packets = 0;
   bytes = 0;
@@ -61,6 +67,14 @@ export class DissectStats {
     this.entries++;
     if (malformed) this.malformed++;
     this.entriesByProtocol.set(protocol, (this.entriesByProtocol.get(protocol) ?? 0) + 1);
+  }
+
+  /** Adds `other`'s counts to these (the shards of one capture: DissectEngine.packetStats). */
+  add(other: DissectStats): void {
+    for (const key of COUNTERS) this[key] += other[key];
+    for (const [protocol, n] of other.entriesByProtocol) this.entriesByProtocol.set(protocol, (this.entriesByProtocol.get(protocol) ?? 0) + n);
+    for (const [reason, n] of other.shedBytes) this.shedBytes.set(reason, (this.shedBytes.get(reason) ?? 0) + n);
+    for (const [reason, n] of other.shedPackets) this.shedPackets.set(reason, (this.shedPackets.get(reason) ?? 0) + n);
   }
 
   toJSON(): Record<string, unknown> {

@@ -56,7 +56,8 @@ export class Flow {
   private endpoints: [Endpoint, Endpoint] | null = null;
 
   constructor(
-    readonly index: number,
+    /** The engine's number of the flow's first packet (1 = the first packet it was given). */
+    readonly firstPacket: number,
     readonly hash: number,
     readonly ipVersion: number,
     readonly transport: number,

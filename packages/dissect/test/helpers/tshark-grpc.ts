@@ -14,7 +14,7 @@
  */
 
 import type { Entry, GrpcMessageJson, GrpcSideJson, ProtoFieldJson } from '@shoal/model';
-import { tsharkHeaderBlocks, tcpIndexOf } from './tshark-http2.js';
+import { tsharkHeaderBlocks, tcpIndexes } from './tshark-http2.js';
 import { tshark } from './tshark-summary.js';
 
 export interface GrpcLines {
@@ -71,6 +71,7 @@ function ourFields(m: GrpcMessageJson): string[] {
 export function ourGrpc(entries: readonly Entry[]): GrpcLines {
   const statuses: string[] = [];
   const messages: string[] = [];
+  const tcpIndexOf = tcpIndexes(entries);
   for (const e of entries) {
     if (e.protocol.name !== 'grpc') continue;
     const tcp = tcpIndexOf(e);

@@ -15,6 +15,7 @@
  */
 
 import type { Entry } from '@shoal/model';
+import { streamRanks } from './ranked-streams.js';
 import { tshark } from './tshark-summary.js';
 
 export interface Http2Lines {
@@ -77,13 +78,23 @@ export function tsharkHttp2(capture: string): Http2Lines {
   return { requests, responses };
 }
 
-/** tshark's number of the TCP stream of an entry: ours counts from 1 in the same order, theirs from 0. */
-export const tcpIndexOf = (e: Entry): number => Number(e.stream.split('/').pop()) - 1;
+/**
+ * tshark's numbers of the TCP streams of `entries`: streams in the order they opened, from 0
+ * (every TCP flow of these captures has an entry: a dissected exchange or its flow entry).
+ */
+export const tcpIndexes = (entries: readonly Entry[]): ((e: Entry) => number) => {
+  const ranks = streamRanks(entries);
+  return (e) => ranks.get(e.stream)!;
+};
 
-/** The same lines from our entries of `protocols` (HTTP/2's and those it carries). */
-export function ourHttp2(entries: readonly Entry[], protocols: readonly string[] = ['http2']): Http2Lines {
+/**
+ * The same lines from our entries of `protocols` (HTTP/2's and those it carries). `capture`: every
+ * entry of the capture, which numbers the TCP streams, when `entries` are only some of them.
+ */
+export function ourHttp2(entries: readonly Entry[], protocols: readonly string[] = ['http2'], capture: readonly Entry[] = entries): Http2Lines {
   const requests: string[] = [];
   const responses: string[] = [];
+  const tcpIndexOf = tcpIndexes(capture);
   for (const e of entries) {
     if (!protocols.includes(e.protocol.name)) continue;
     const tcp = tcpIndexOf(e);
