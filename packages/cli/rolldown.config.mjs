@@ -15,9 +15,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const thirdParty = (id) => /^node:/.test(id) || !(id.startsWith('@shoal/') || id.startsWith('.') || path.isAbsolute(id));
 
 export default {
-  input: path.join(here, 'dist', 'main.js'),
+  // The dissect threads' entry is a module of its own (new Worker(new URL('./dissect-shard.js'))).
+  input: { main: path.join(here, 'dist', 'main.js'), 'dissect-shard': path.join(here, 'dist', 'dissect', 'dissect-shard.js') },
   platform: 'node',
   external: thirdParty,
   logLevel: 'warn',
-  output: { dir: path.join(here, 'bundle'), format: 'esm', chunkFileNames: '[name]-[hash].js', cleanDir: true },
+  output: { dir: path.join(here, 'bundle'), format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', cleanDir: true },
 };

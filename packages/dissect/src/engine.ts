@@ -184,6 +184,11 @@ export class DissectEngine implements PacketSink, StreamOutput {
     }
   }
 
+  /** How many packets it was given: the number of the last one (EntryPosition.packet). */
+  get packetNumber(): number {
+    return this.packetCount;
+  }
+
   /**
    * Moves the capture clock to `nowMs` (epoch ms, the clock live packets are stamped with) and
    * runs the timeouts when due. A live capture can go quiet; without this, idle flows and

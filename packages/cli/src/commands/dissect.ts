@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { CaptureFileReader } from '@shoal/capture';
 import type { Entry } from '@shoal/model';
 import { DEFAULT_ENGINE_OPTIONS, DissectEngine, defaultRegistry } from '@shoal/dissect';
@@ -9,6 +10,14 @@ import { statsText } from '../output/stats-text.js';
 import { ProgressLine } from '../output/progress-line.js';
 import { usageError } from '../usage-error.js';
 import { parseCommandLine } from '../command-line.js';
+import { dissectSharded } from '../dissect/sharded-dissect.js';
+
+/** Most threads `--threads` may ask for: past the cores there is nothing to gain. */
+const MAX_THREADS = 16;
+/** Files smaller than this are dissected by one thread unless --threads says otherwise: starting one costs more. */
+const SHARD_FROM_BYTES = 4 * 1024 * 1024;
+/** The most threads chosen without --threads. */
+const AUTO_THREADS = 4;
 
 const usage = `Usage: shoal dissect FILE [options]
 
@@ -24,6 +33,9 @@ Options:
   --response-timeout MS        emit a request without response after this long (capture clock,
                                default ${DEFAULT_ENGINE_OPTIONS.responseTimeoutMs})
   --progress                   show progress on stderr (default: on when stderr is a terminal)
+  --threads N                  dissect with N threads, each following its share of the flows
+                               (table and ndjson; the output is the same whatever N). Default:
+                               one per core up to ${AUTO_THREADS} for files over ${SHARD_FROM_BYTES >> 20} MB, else 1
 
 Exit codes: 0 done; 1 the file is missing, not a capture or damaged (entries read before the
 damage are still printed); 2 bad command line.
@@ -48,18 +60,23 @@ async function run(argv: string[]): Promise<number> {
       'body-cap': { type: 'string' },
       'response-timeout': { type: 'string' },
       progress: { type: 'boolean' },
+      threads: { type: 'string' },
     },
   });
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw usageError('needs exactly one capture FILE');
   const file = positionals[0]!;
-  const formatter = formatterFor(values.format ?? (process.stdout.isTTY ? 'table' : 'ndjson'), '--format');
+  const format = values.format ?? (process.stdout.isTTY ? 'table' : 'ndjson');
+  const formatter = formatterFor(format, '--format');
   const registry = defaultRegistry();
   const protocol = values.protocol;
   if (protocol !== undefined && !['tcp', 'udp', ...registry.entryNames].includes(protocol)) {
     throw usageError(`unknown --protocol '${protocol}'; known: ${[...registry.entryNames, 'tcp', 'udp'].join(', ')}`);
   }
   const limit = positiveInt('limit', values.limit, Infinity);
+  const threadsAsked = values.threads === undefined ? undefined : positiveInt('threads', values.threads, 1);
+  if (threadsAsked !== undefined && (threadsAsked < 1 || threadsAsked > MAX_THREADS)) throw usageError(`--threads must be between 1 and ${MAX_THREADS}, got '${values.threads}'`);
+  if (threadsAsked !== undefined && threadsAsked > 1 && format !== 'table' && format !== 'ndjson') throw usageError('--threads above 1 needs --format table or ndjson');
   const options = {
     ...DEFAULT_ENGINE_OPTIONS,
     registry,
@@ -69,7 +86,20 @@ async function run(argv: string[]): Promise<number> {
   };
 
   const reader = CaptureFileReader.open(file);
+  const threads = threadsAsked ?? autoThreads(format, reader.fileSize);
   const out = new BufferedWriter(process.stdout);
+  if (threads > 1) {
+    reader.close();
+    const progress = new ProgressLine(values.progress ?? process.stderr.isTTY === true, reader.fileSize);
+    formatter.begin(out);
+    const run = { file, threads, format: format as 'table' | 'ndjson', protocol, limit, bodyCapBytes: options.bodyCapBytes, responseTimeoutMs: options.responseTimeoutMs, worker: options.worker };
+    const { stats, warnings } = await dissectSharded(run, out, progress).finally(() => progress.done());
+    formatter.end(out);
+    await out.flush();
+    if (values.stats) process.stderr.write(statsText(stats));
+    for (const w of warnings) process.stderr.write(`shoal dissect: ${w.message} (${w.code})\n`);
+    return warnings.length > 0 ? EXIT_FAILURE : EXIT_OK;
+  }
   let printed = 0;
   const engine = new DissectEngine(options, (entry: Entry) => {
     if (printed >= limit || (protocol !== undefined && entry.protocol.name !== protocol)) return;
@@ -93,6 +123,12 @@ async function run(argv: string[]): Promise<number> {
   if (values.stats) process.stderr.write(statsText(engine.stats));
   for (const w of reader.warnings) process.stderr.write(`shoal dissect: ${w.message} (${w.code})\n`);
   return reader.warnings.length > 0 ? EXIT_FAILURE : EXIT_OK;
+}
+
+/** Without --threads: a thread per core (at most AUTO_THREADS) for a file worth it, in a format that allows it. */
+function autoThreads(format: string, fileSize: number): number {
+  if ((format !== 'table' && format !== 'ndjson') || fileSize < SHARD_FROM_BYTES) return 1;
+  return Math.min(AUTO_THREADS, os.availableParallelism());
 }
 
 export const dissectCommand: Command = {

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { OutputSink } from './output-sink.js';
 
 /** Texts shorter than this are joined before encoding. */
 const PENDING_CHARS = 16 * 1024;
@@ -10,7 +11,7 @@ const PENDING_CHARS = 16 * 1024;
  * `less`) holds back the producer instead of filling memory. A closed pipe (`| head`) ends
  * output quietly.
  */
-export class BufferedWriter {
+export class BufferedWriter implements OutputSink {
   private buffer: Buffer;
   private used = 0;
   private pending = '';
@@ -62,6 +63,19 @@ export class BufferedWriter {
     this.encodePending();
     if (this.used + n > this.capacity) this.handOff();
     return this.buffer;
+  }
+
+  /** Bytes already encoded, copied in order after what was written before. */
+  writeBytes(bytes: Uint8Array): void {
+    this.encodePending();
+    if (this.closed || bytes.length === 0) return;
+    if (this.used + bytes.length > this.capacity) this.handOff();
+    if (bytes.length > this.capacity) {
+      this.out.write(Buffer.from(bytes));
+      return;
+    }
+    this.buffer.set(bytes, this.used);
+    this.used += bytes.length;
   }
 
   get at(): number {

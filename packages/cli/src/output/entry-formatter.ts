@@ -1,14 +1,14 @@
 import type { Detail } from '@shoal/dissect';
 import type { Entry } from '@shoal/model';
-import type { BufferedWriter } from './buffered-writer.js';
+import type { OutputSink } from './output-sink.js';
 
 /** Writes entries to stdout. */
 export interface EntryFormatter {
   /** How much of each entry it prints: `summary` lets the dissectors skip headers and bodies. */
   detail: Detail;
-  begin(out: BufferedWriter): void;
-  entry(entry: Entry, out: BufferedWriter): void;
-  end(out: BufferedWriter): void;
+  begin(out: OutputSink): void;
+  entry(entry: Entry, out: OutputSink): void;
+  end(out: OutputSink): void;
 }
 
 /** One Entry per line: what scripts and `jq` read. */
