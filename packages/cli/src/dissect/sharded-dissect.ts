@@ -1,15 +1,18 @@
 /**
- * `shoal dissect --threads N`: N worker threads (dissect-shard.ts) each read the whole file and
- * dissect the flows that fall to them; this thread puts their formatted entries back in the order
- * one engine emits them (EntryPosition: packet, phase, first packet of the flow; one flow's entries
+ * `shoal dissect --threads N`: N shards (shard-runner.ts) each read the whole file and dissect the
+ * flows that fall to them, shard 0 on this thread between merges and the others on worker threads
+ * (dissect-shard.ts); this thread puts their formatted entries back in the order one engine emits
+ * them (EntryPosition: packet, phase, first packet of the flow; one flow's entries
  * all come from one shard, in order) and writes them. The output is byte for byte what one thread
  * writes: ndjson ids are numbered here, in output order.
  */
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { DissectStats } from '@shoal/dissect';
 import type { BufferedWriter } from '../output/buffered-writer.js';
 import type { ProgressLine } from '../output/progress-line.js';
-import { IDLESS_PREFIX, type ShardBatch, type ShardDone, type ShardJob, type ShardMessage } from './shard-messages.js';
+import { ShardRunner } from './shard-runner.js';
+import { IDLESS_PREFIX, LEAD_PACKETS, type ShardBatch, type ShardDone, type ShardJob, type ShardMessage } from './shard-messages.js';
 
 export interface ShardedDissect {
   file: string;
@@ -38,7 +41,14 @@ class ShardState {
   bytesRead = 0;
   done: ShardDone | null = null;
 
-  constructor(readonly worker: Worker) {}
+  /** `worker`: the thread running it; null for the shard run here. */
+  constructor(readonly worker: Worker | null) {}
+
+  add(batch: ShardBatch): void {
+    this.batches.push(batch);
+    this.upTo = batch.upTo;
+    this.bytesRead = batch.bytesRead;
+  }
 
   /** The first entry not yet written, or null when none has come. */
   get head(): ShardBatch | null {
@@ -64,33 +74,32 @@ export async function dissectSharded(run: ShardedDissect, out: BufferedWriter, p
   const written = new BigInt64Array(released);
   let wake: (() => void) | null = null;
   let failure: Error | null = null;
-  const shards: ShardState[] = [];
-  for (let index = 0; index < run.threads; index++) {
-    const job: ShardJob = {
-      file: run.file,
-      index,
-      count: run.threads,
-      format: run.format,
-      protocol: run.protocol,
-      bodyCapBytes: run.bodyCapBytes,
-      responseTimeoutMs: run.responseTimeoutMs,
-      released,
-    };
-    const shard = new ShardState(new Worker(new URL('./dissect-shard.js', import.meta.url), { workerData: job }));
-    shard.worker.on('message', (m: ShardMessage) => {
+  const job = (index: number): ShardJob => ({
+    file: run.file,
+    index,
+    count: run.threads,
+    format: run.format,
+    protocol: run.protocol,
+    bodyCapBytes: run.bodyCapBytes,
+    responseTimeoutMs: run.responseTimeoutMs,
+    released,
+  });
+  const local = new ShardRunner(job(0));
+  const here = new ShardState(null);
+  const shards: ShardState[] = [here];
+  for (let index = 1; index < run.threads; index++) {
+    const worker = new Worker(new URL('./dissect-shard.js', import.meta.url), { workerData: job(index) });
+    const shard = new ShardState(worker);
+    worker.on('message', (m: ShardMessage) => {
       if (m.kind === 'done') shard.done = m;
-      else {
-        shard.batches.push(m);
-        shard.upTo = m.upTo;
-        shard.bytesRead = m.bytesRead;
-      }
+      else shard.add(m);
       wake?.();
     });
-    shard.worker.on('error', (err) => {
+    worker.on('error', (err) => {
       failure ??= err;
       wake?.();
     });
-    shard.worker.on('exit', (code) => {
+    worker.on('exit', (code) => {
       if (shard.done === null) failure ??= new Error(`dissect thread ${index} ended (exit code ${code}) before it finished`);
       wake?.();
     });
@@ -99,10 +108,15 @@ export async function dissectSharded(run: ShardedDissect, out: BufferedWriter, p
 
   let printed = 0;
   let seq = 0;
+  /** The last packet every shard still running has handled (Infinity when none runs). */
+  const bound = (): number => {
+    let upTo = Infinity;
+    for (const s of shards) if (s.done === null) upTo = Math.min(upTo, s.upTo);
+    return upTo;
+  };
   /** Writes every entry no shard can still precede. */
   const merge = (): void => {
-    let bound = Infinity;
-    for (const s of shards) if (s.done === null) bound = Math.min(bound, s.upTo);
+    const upTo = bound();
     while (printed < run.limit && !out.closed) {
       let best: ShardState | null = null;
       for (const s of shards) {
@@ -112,7 +126,7 @@ export async function dissectSharded(run: ShardedDissect, out: BufferedWriter, p
       if (best === null) break;
       const batch = best.head!;
       const i = best.next;
-      if (batch.keys[3 * i]! > bound) break;
+      if (batch.keys[3 * i]! > upTo) break;
       const from = i === 0 ? 0 : batch.ends[i - 1]!;
       const entry = batch.bytes.subarray(from, batch.ends[i]!);
       best.next++;
@@ -125,26 +139,34 @@ export async function dissectSharded(run: ShardedDissect, out: BufferedWriter, p
       } else out.writeBytes(entry);
       printed++;
     }
-    if (bound !== Infinity) {
-      Atomics.store(written, 0, BigInt(bound));
+    if (upTo !== Infinity) {
+      Atomics.store(written, 0, BigInt(upTo));
       Atomics.notify(written, 0);
     }
   };
 
   try {
     while (printed < run.limit && !out.closed && shards.some((s) => s.done === null)) {
+      // This thread's shard takes a step unless it is LEAD_PACKETS ahead of the others.
+      const stepHere = here.done === null && local.packetNumber - bound() <= LEAD_PACKETS;
+      if (stepHere) {
+        const step = local.step();
+        if (step === null) here.done = local.done();
+        else here.add(step.batch);
+      }
       merge();
       if (failure !== null) throw failure;
       progress.update(Math.min(...shards.map((s) => s.bytesRead)));
       if (out.wantsFlush) await out.flush();
-      // The next message (a batch, a shard's end, a failure) wakes this.
+      // Let the other shards' messages in; when this shard has nothing to do, wait for one.
+      else if (stepHere) await yieldToEvents();
       else await new Promise<void>((resolve) => (wake = resolve));
       wake = null;
     }
     merge();
     if (failure !== null) throw failure;
   } finally {
-    await Promise.all(shards.map((s) => s.worker.terminate()));
+    await Promise.all(shards.map((s) => s.worker?.terminate()));
   }
   const stats = new DissectStats();
   const first = shards[0]!.done;
