@@ -60,6 +60,13 @@ describe('dashboard gRPC detail (shoal view + shoal front, Chromium)', { skip: s
   it("shows each call's status beside its path in the feed, and the call, metadata and messages as field trees in the detail", async () => {
     const { page, problems } = await opened(browser, view.link, GOLDEN.length);
     assert.deepEqual((await page.locator('.row[data-id] .text').allInnerTexts()).map((t) => t.replace(/\s+/g, '')).sort(), GOLDEN.map((e) => rowText(e).replace(/\s+/g, '')).sort());
+    // The failed call's HTTP status is 200 like the others': its row is coloured as an error by its call status.
+    const statusClasses = async (text: string) => {
+      const row = page.locator('.row[data-id]', { hasText: text }).first();
+      return [await row.locator('.status').getAttribute('class'), await row.locator('.outcome').getAttribute('class')];
+    };
+    assert.deepEqual(await statusClasses('NOT_FOUND'), ['filter-value status status-server-error', 'outcome status-server-error']);
+    assert.deepEqual(await statusClasses('ListBooks'), ['filter-value status status-ok', 'outcome']);
 
     await openRow(page, 'ListBooks');
     const detail = page.locator('.entry-detail');

@@ -73,7 +73,7 @@ describe('cheat-sheet examples', () => {
 
 describe('SeenValues', () => {
   const row = (method: string, i: number): EntryRow => ({
-    kind: 'entry', id: String(i), stream: 's', timestamp: i, elapsedMs: 1, protocol: 'http', abbr: 'HTTP', method, text: '/',
+    kind: 'entry', id: String(i), stream: 's', timestamp: i, elapsedMs: 1, protocol: 'http', abbr: 'HTTP', method, text: '/', result: 'ok',
     src: { label: 'a', ip: '1.1.1.1', port: 1 }, dst: { label: 'b', ip: '2.2.2.2', port: 2 }, node: 'n', bytes: 1, malformed: false,
   });
 

@@ -6,7 +6,7 @@ import { SeenValues } from '../src/domain/seen-values.js';
 
 const side = (pod: string, namespace: string) => ({ label: pod, ip: '10.0.0.1', port: 80, pod, namespace, service: `${pod.split('-')[0]}` });
 const row = (method: string, status: number, src: string, dst: string): EntryRow => ({
-  kind: 'entry', id: `${method}${status}${src}${dst}`, stream: 's', timestamp: 0, elapsedMs: 1, protocol: 'http', abbr: 'HTTP', method, status, text: '/',
+  kind: 'entry', id: `${method}${status}${src}${dst}`, stream: 's', timestamp: 0, elapsedMs: 1, protocol: 'http', abbr: 'HTTP', method, status, text: '/', result: 'ok',
   src: side(src, 'shop'), dst: side(dst, 'payments'), node: 'n', bytes: 1, malformed: false,
 });
 const SEEN = new SeenValues([row('GET', 200, 'cart-1', 'ledger-1'), row('GET', 404, 'cart-1', 'ledger-2'), row('POST', 200, 'web-1', 'ledger-1')]);

@@ -67,5 +67,8 @@ describe('gRPC detail view', () => {
   it('gives a feed row the call status beside the path', () => {
     assert.deepEqual([toRow(missing!).text, toRow(missing!).outcome], ['/shoal.fixture.Library/GetBook', 'NOT_FOUND']);
     assert.equal(toRow(list!).outcome, 'OK (1 -> 3 messages)');
+    // HTTP says 200 for both; the call status says which one failed.
+    assert.deepEqual([toRow(missing!).status, toRow(missing!).result], [200, 'error']);
+    assert.deepEqual([toRow(list!).status, toRow(list!).result], [200, 'ok']);
   });
 });

@@ -18,19 +18,25 @@
  *   ended with a status did not.
  */
 
-import type { Entry } from './entry.js';
 import type { GrpcResponseJson } from './wire/grpc.js';
 import type { GraphqlResponseJson } from './wire/graphql.js';
 
 export type EntryOutcome = 'ok' | 'client-error' | 'error';
 
-/** The parts of an entry the outcome depends on. */
-export type OutcomeFields = Pick<Entry, 'summary' | 'malformed' | 'response'>;
+/**
+ * The parts of an entry the outcome depends on, as loosely typed as the readers hold them (the
+ * dashboard's feed rows type an entry's messages their own way).
+ */
+export interface OutcomeFields {
+  summary: { status?: number };
+  malformed?: object;
+  response?: object | null;
+}
 
 export function entryOutcome(e: OutcomeFields): EntryOutcome {
   if (e.malformed !== undefined) return 'error';
-  const response = e.response;
-  if (response !== null) {
+  const response = e.response as Readonly<Record<string, unknown>> | null | undefined;
+  if (response != null) {
     const grpc = response['grpc'] as GrpcResponseJson | undefined;
     if (grpc?.status !== undefined && grpc.status !== 0) return 'error';
     const graphql = response['graphql'] as GraphqlResponseJson | undefined;

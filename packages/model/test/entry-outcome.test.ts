@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { entryOutcome, isErrorEntry, type OutcomeFields } from '../dist/index.js';
 
 const entry = (status: number | undefined, response: Record<string, unknown> | null = {}, malformed?: OutcomeFields['malformed']): OutcomeFields => ({
-  summary: status === undefined ? { text: '' } : { status, text: '' },
+  summary: status === undefined ? {} : { status },
   response,
   ...(malformed !== undefined ? { malformed } : {}),
 });

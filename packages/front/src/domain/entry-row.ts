@@ -3,7 +3,7 @@
  * nothing more. Request and response bodies stay in the workers; the detail is fetched on click
  * (`GET /api/entries/:id`), so 300,000 rows fit in a page.
  */
-import type { Endpoint, Entry, Malformed, NodeInfo, ProtocolInfo } from '@shoal/model';
+import { entryOutcome, type Endpoint, type Entry, type EntryOutcome, type Malformed, type NodeInfo, type ProtocolInfo } from '@shoal/model';
 
 /**
  * The fields of an entry (docs/entries.md, the model's Entry) that the page reads; the rest is
@@ -13,6 +13,8 @@ export type EntryJson = Pick<Entry, 'id' | 'stream' | 'timestamp' | 'elapsedMs' 
   protocol: Pick<ProtocolInfo, 'name' | 'abbr'>;
   node: Pick<NodeInfo, 'name'>;
   malformed?: Pick<Malformed, 'code'>;
+  /** The response as the feed sends it: its gRPC status and GraphQL errors decide `result`. */
+  response?: object | null;
 };
 
 export type EndpointJson = Endpoint;
@@ -44,6 +46,12 @@ export interface EntryRow {
    * and message counts (`NOT_FOUND`), a GraphQL operation (`query GetBook (1 error)`).
    */
   outcome?: string;
+  /**
+   * How the exchange went (the model's entryOutcome, which the map, the stats and the CLI use):
+   * a gRPC call with a non-zero status or a GraphQL answer with errors is an error whatever its
+   * HTTP status, and its status cell and outcome are coloured as one.
+   */
+  result: EntryOutcome;
   status?: number;
   src: Side;
   dst: Side;
@@ -87,6 +95,7 @@ export function toRow(e: EntryJson): EntryRow {
     node: e.node.name,
     bytes: e.requestSize + e.responseSize,
     malformed: e.malformed !== undefined,
+    result: entryOutcome(e),
   };
   if (e.summary.method !== undefined) row.method = e.summary.method;
   if (e.summary.status !== undefined) row.status = e.summary.status;
