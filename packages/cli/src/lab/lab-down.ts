@@ -12,7 +12,7 @@
  * anything is stopped or removed.
  */
 import * as fs from 'node:fs';
-import { netnsEtcDir, planLab } from './lab-plan.js';
+import { netnsEtcDir, planLab, podDataDir } from './lab-plan.js';
 import { LabState, type StateRecord } from './lab-state.js';
 import { listLinks, listNetns, netnsPids, removeLink, removeNetns } from './lab-network.js';
 import { isLabProcess, isRunning, processStartTime, stopProcesses, type LabProcess } from './lab-processes.js';
@@ -134,7 +134,10 @@ export async function labDown(prefix: string, stateDir: string): Promise<DownRes
     if (err !== null) errors.push(err);
     else if (present) removedNetns++;
   }
-  for (const name of netns) fs.rmSync(netnsEtcDir(name), { recursive: true, force: true });
+  for (const name of netns) {
+    fs.rmSync(netnsEtcDir(name), { recursive: true, force: true });
+    fs.rmSync(podDataDir(name), { recursive: true, force: true });
+  }
   if (errors.length === 0 && state.exists()) state.remove();
   return { processes: procs.length, netns: removedNetns, links: removedLinks, errors };
 }

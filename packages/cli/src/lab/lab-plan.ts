@@ -21,7 +21,7 @@ export const WORKER_PORT = 30001;
 export const APP_PORT = 8080;
 
 /** A pod of the demo workload: its role decides what runs in it (at most 10 characters: `veth-ROLE`). */
-export type PodRole = 'dns' | 'front' | 'users' | 'orders' | 'redis' | 'traffic' | 'catalog' | 'payments' | 'reviews' | 'events' | 'monitor';
+export type PodRole = 'dns' | 'front' | 'users' | 'orders' | 'redis' | 'traffic' | 'catalog' | 'payments' | 'reviews' | 'events' | 'monitor' | 'postgres' | 'mqtt';
 
 export interface PlannedNode {
   /** Kubernetes-style node name, also the worker's --node-name. */
@@ -66,8 +66,9 @@ export interface LabPlan {
  * The demo's pods and the node each goes to (index modulo the node count): with two nodes the
  * traffic generator calls the front across nodes, the front calls users and the catalog (gRPC)
  * across nodes, orders reaches Redis and payments (HTTP/2) across nodes, the monitor subscribes
- * to the events feed (WebSocket) across nodes, while front → orders and front → reviews
- * (GraphQL) stay on one node. New pods go last, so the first ones keep their addresses.
+ * to the events feed (WebSocket) across nodes, users query PostgreSQL and orders and events meet
+ * at the MQTT broker across nodes, while front → orders and front → reviews (GraphQL) stay on one
+ * node. New pods go last, so the first ones keep their addresses.
  */
 const DEMO_PODS: { role: PodRole; namespace: string; slot: number; port: number | null; protocol?: 'UDP' }[] = [
   { role: 'dns', namespace: 'kube-system', slot: 0, port: 53, protocol: 'UDP' },
@@ -81,6 +82,8 @@ const DEMO_PODS: { role: PodRole; namespace: string; slot: number; port: number 
   { role: 'reviews', namespace: 'demo', slot: 0, port: APP_PORT },
   { role: 'events', namespace: 'demo', slot: 0, port: APP_PORT },
   { role: 'monitor', namespace: 'demo', slot: 1, port: null },
+  { role: 'postgres', namespace: 'demo', slot: 0, port: 5432 },
+  { role: 'mqtt', namespace: 'demo', slot: 1, port: 1883 },
 ];
 
 /**
@@ -146,4 +149,13 @@ export function netnsPath(netns: string): string {
 /** Files `ip netns exec` mounts over /etc for processes in `netns` (resolv.conf here). */
 export function netnsEtcDir(netns: string): string {
   return `/etc/netns/${netns}`;
+}
+
+/**
+ * A pod's own files that a server running as another user keeps (PostgreSQL refuses root, and the
+ * lab's state folder is root's alone): outside the state folder, named by the pod's namespace
+ * like its /etc/netns folder, and removed with it by `down`.
+ */
+export function podDataDir(netns: string): string {
+  return `/run/shoal-lab/${netns}`;
 }
