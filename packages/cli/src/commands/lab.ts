@@ -22,8 +22,9 @@ const usage = `Usage: shoal lab up [--nodes 2] [--workload demo|none] [options]
 A Kubernetes-like cluster on this machine, made of network namespaces: a namespace per node
 with a bridge, pods as namespaces on veths (MTU 1500, offloads off), pod CIDR 10.244.(B+N).0/24
 on node N, one 'shoal worker' per node, the inventory file for the hub, and the hub itself
-when 'shoal hub' is available. The demo workload is an HTTP front-end calling two JSON services
-(one backed by Redis) with names served by dnsmasq, and a bounded traffic generator.
+when 'shoal hub' is available. The demo workload is a shop of services speaking HTTP/1.1,
+HTTP/2, gRPC, GraphQL and WebSocket, backed by Redis, PostgreSQL and an MQTT broker, with names
+served by dnsmasq and a bounded traffic generator (docs/lab.md).
 Everything is named with the prefix and recorded in the state directory, so 'down' removes it
 all, also after 'up' failed or was killed; it refuses a state directory that holds no lab
 journal, and a journal naming anything outside the prefix. 'restart' stops one worker, the

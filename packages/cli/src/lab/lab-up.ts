@@ -87,7 +87,7 @@ export async function labUp(o: UpOptions): Promise<LabSummary> {
   await waitForWorkers(plan, workers, state);
   await pushResolution(plan, fs.readFileSync(tokenFile, 'utf8').trim());
   if (o.workload === 'demo') {
-    o.progress('demo workload: dnsmasq, redis-server, users, catalog (gRPC), payments (HTTP/2), reviews (GraphQL), events (WebSocket), orders, front, traffic generator, monitor');
+    o.progress('demo workload: dnsmasq, redis-server, postgres, mosquitto (MQTT), users, catalog (gRPC), payments (HTTP/2), reviews (GraphQL), events (WebSocket), orders, front, traffic generator, monitor');
     await startDemoWorkload(plan, state, o.traffic);
   }
 
