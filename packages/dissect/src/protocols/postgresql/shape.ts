@@ -57,7 +57,8 @@
  *
  * `summary.text`: `<statement on one line, 100 characters> -> <outcome>`: the tags (`SELECT 3`,
  * `BEGIN; UPDATE 1; COMMIT`), `ERROR 42P01 relation "x" does not exist`, `empty query`,
- * `skipped (an earlier error)`, `no response`; a statement only prepared or described is preceded
+ * `skipped (an earlier error)`, `no response`, `incomplete answer` (bytes lost, the connection
+ * ended); a statement only prepared or described is preceded
  * by the message (`Parse: SELECT … -> ok`). The start-up: `startup user=app database=shop -> ok
  * (SCRAM-SHA-256)`; `SSLRequest -> S (TLS follows)`, `SSLRequest -> N (in clear)`;
  * `CancelRequest process 4242`; `Terminate`; what the backend sent unasked: `<- NOTIFY channel:
@@ -230,7 +231,7 @@ function outcome(op: Operation): string {
     return more > 0 ? `${shown} (+${more} more)` : shown;
   }
   if (op.suspended) return `${op.rowCount} rows, suspended`;
-  return 'ok';
+  return op.responseProblem !== null ? 'incomplete answer' : 'ok';
 }
 
 function errorText(e: Record<string, string>): string {
