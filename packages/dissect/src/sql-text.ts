@@ -36,11 +36,23 @@ const isLetter = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 
 
 /** The statement on one line: runs of whitespace as one space, cut at `max` characters (then `...`). */
 export function sqlLine(sql: string, max: number): string {
+  // Most statements are one short line already: returned as they are, without a copy.
+  if (sql.length <= max && !hasSpaceRun(sql)) return sql;
   const head = sql.length > max * 4 ? sql.slice(0, max * 4) : sql;
-  const line = head.replace(/\s+/g, ' ').trim();
+  const line = head.replace(/[\t\n\v\f\r ]+/g, ' ').trim();
   if (line.length <= max && head.length === sql.length) return line;
   // Not between the two halves of a surrogate pair.
   const code = line.charCodeAt(max - 1);
   const cut = line.slice(0, Math.min(line.length, code >= 0xd800 && code <= 0xdbff ? max - 1 : max));
   return `${cut}...`;
+}
+
+/** Whitespace other than single spaces between words: a line break, a tab, two spaces, an edge. */
+function hasSpaceRun(s: string): boolean {
+  if (s.length > 0 && (isSpace(s.charCodeAt(0)) || isSpace(s.charCodeAt(s.length - 1)))) return true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x20 ? s.charCodeAt(i + 1) === 0x20 : c >= 0x09 && c <= 0x0d) return true;
+  }
+  return false;
 }

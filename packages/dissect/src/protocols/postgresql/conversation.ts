@@ -57,6 +57,7 @@ import {
   transactionStatus,
 } from './messages.js';
 import { AWAIT_ANSWER, AWAIT_READY, AWAIT_STARTUP, isComplete, listed, newOperation, type Operation, type OperationKind } from './operation.js';
+import { NamedTexts } from './named-texts.js';
 import { UNTYPED, type PgFrame } from './reader.js';
 
 /** Bytes of a query's text kept (Query, Parse). */
@@ -65,8 +66,6 @@ const QUERY_CAP = 64 * 1024;
 const SMALL_CAP = 4096;
 /** Operations waiting at once; past it the oldest is emitted unanswered. */
 const MAX_PENDING = 1024;
-/** Statements and portals whose text is remembered, per connection. */
-const MAX_NAMED = 256;
 /** Detail `full`: rows shown per operation, characters per value. */
 export const MAX_ROWS = 20;
 const VALUE_CAP = 200;
@@ -84,8 +83,8 @@ export class Conversation {
   private readonly queue: Operation[] = [];
   /** Extended messages not yet closed by a Sync or an Execute's successor. */
   private open: Operation | null = null;
-  private readonly statements = new Map<string, string>();
-  private readonly portals = new Map<string, string>();
+  private readonly statements = new NamedTexts();
+  private readonly portals = new NamedTexts();
   /** An extended message failed: the backend discards frontend messages until a Sync. */
   private skipping = false;
   /** Backend messages were lost: what comes up to the next ReadyForQuery is not paired by kind. */
@@ -253,7 +252,7 @@ export class Conversation {
         op.statement = parse.statement;
         op.query = parse.query;
         op.queryCut = !parse.whole;
-        this.remember(this.statements, parse.statement, parse.query);
+        this.statements.set(parse.statement, parse.query);
         break;
       }
       case T.BIND: {
@@ -264,9 +263,9 @@ export class Conversation {
         }
         op.statement ??= bind.statement;
         op.portal = bind.portal;
-        op.query ??= this.statements.get(bind.statement) ?? null;
+        op.query ??= this.statements.get(bind.statement);
         if (bind.values !== null) op.parameters = bind.values;
-        if (op.query !== null) this.remember(this.portals, bind.portal, op.query);
+        if (op.query !== null) this.portals.set(bind.portal, op.query);
         break;
       }
       case T.DESCRIBE:
@@ -277,7 +276,7 @@ export class Conversation {
           break;
         }
         const names = target.portal ? this.portals : this.statements;
-        op.query ??= names.get(target.name) ?? null;
+        op.query ??= names.get(target.name);
         if (target.portal) op.portal ??= target.name;
         else op.statement ??= target.name;
         if (f.type === T.CLOSE) names.delete(target.name);
@@ -291,18 +290,12 @@ export class Conversation {
           break;
         }
         op.portal ??= execute.portal;
-        op.query ??= this.portals.get(execute.portal) ?? null;
+        op.query ??= this.portals.get(execute.portal);
         break;
       }
     }
     if (f.type !== T.FLUSH) this.await(op, f.type);
     if (f.type === T.SYNC) this.closeOpen();
-  }
-
-  private remember(names: Map<string, string>, name: string, query: string): void {
-    names.delete(name);
-    names.set(name, query);
-    if (names.size > MAX_NAMED) names.delete(names.keys().next().value!);
   }
 
   private setQuery(op: Operation, body: Buffer, from: number, to: number, length: number): void {
@@ -440,12 +433,12 @@ export class Conversation {
         break;
       case T.NOTICE: {
         const fields = decodeFields(body);
-        if (fields !== null) listed(op.notices, { severity: fields['severity'] ?? '', code: fields['code'] ?? '', message: fields['message'] ?? '' });
+        if (fields !== null) listed((op.notices ??= []), { severity: fields['severity'] ?? '', code: fields['code'] ?? '', message: fields['message'] ?? '' });
         break;
       }
       case T.NOTIFICATION: {
         const n = decodeNotification(body);
-        if (n !== null) listed(op.notifications, n);
+        if (n !== null) listed((op.notifications ??= []), n);
         break;
       }
       case T.COPY_IN:

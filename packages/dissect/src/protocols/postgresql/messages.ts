@@ -49,6 +49,8 @@
  * reader keeps a bounded prefix) and return null when it does not follow the grammar.
  */
 
+import { utf8 } from '../../utf8.js';
+
 /** Type bytes, by name; frontend and backend letters that coincide share a constant. */
 export const T = {
   QUERY: 0x51, // Q
@@ -164,7 +166,7 @@ export function stringEnd(body: Buffer, at: number, end = body.length): number {
 }
 
 /** A String as text (UTF-8, the usual client_encoding; others show as replacement characters). */
-export const text = (body: Buffer, from: number, to: number): string => body.toString('utf8', from, to);
+export const text = (body: Buffer, from: number, to: number): string => (from < to ? utf8(body, from, to) : '');
 
 // ---- frontend bodies ---------------------------------------------------------------------
 

@@ -99,8 +99,9 @@ export interface Operation {
   columns: Column[] | null;
   rows: Array<Array<string | null>> | null;
   error: Record<string, string> | null;
-  notices: Notice[];
-  notifications: Notification[];
+  /** Null until one comes (most operations have none). */
+  notices: Notice[] | null;
+  notifications: Notification[] | null;
   copy: CopyCounts | null;
   transactionStatus: string | null;
   emptyQuery: boolean;
@@ -155,8 +156,8 @@ export function newOperation(kind: OperationKind, startTs: number): Operation {
     columns: null,
     rows: null,
     error: null,
-    notices: [],
-    notifications: [],
+    notices: null,
+    notifications: null,
     copy: null,
     transactionStatus: null,
     emptyQuery: false,

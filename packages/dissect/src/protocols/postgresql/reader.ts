@@ -79,7 +79,9 @@ export class MessageReader {
   /** Body bytes still to come, and how many of them are still to be kept. */
   private left = 0;
   private keepLeft = 0;
-  private parts: Buffer[] = [];
+  /** The kept bytes: one view of a chunk (nearly always), or the views of several chunks. */
+  private part: Buffer = EMPTY;
+  private parts: Buffer[] | null = null;
   private kept = 0;
   private holed = false;
   /** Seek: the bytes held. */
@@ -229,7 +231,6 @@ export class MessageReader {
     frame.length = this.left = length - 4;
     frame.endTs = ts;
     this.keepLeft = Math.min(this.left, this.sink.keep(frame.type, this.left));
-    this.parts = [];
     this.kept = 0;
     this.holed = false;
     if (this.left === 0) this.finish(null);
@@ -240,7 +241,9 @@ export class MessageReader {
     const take = Math.min(this.left, chunk.length - pos);
     if (this.keepLeft > 0) {
       const k = Math.min(this.keepLeft, take);
-      this.parts.push(chunk.subarray(pos, pos + k));
+      const view = chunk.subarray(pos, pos + k);
+      if (this.kept === 0) this.part = view;
+      else (this.parts ??= [this.part]).push(view);
       this.kept += k;
       this.keepLeft -= k;
     }
@@ -252,10 +255,10 @@ export class MessageReader {
 
   private finish(problem: string | null): void {
     const frame = this.frame;
-    const parts = this.parts;
-    frame.body = parts.length === 0 ? EMPTY : parts.length === 1 ? parts[0]! : Buffer.concat(parts, this.kept);
+    frame.body = this.parts !== null ? Buffer.concat(this.parts, this.kept) : this.part;
     frame.problem = problem;
-    this.parts = [];
+    this.part = EMPTY;
+    this.parts = null;
     this.kept = 0;
     this.keepLeft = 0;
     this.left = 0;
@@ -266,7 +269,9 @@ export class MessageReader {
   /** The framing is lost: search what follows for a message start. */
   private lose(ts: number): void {
     this.filled = 0;
-    this.parts = [];
+    this.part = EMPTY;
+    this.parts = null;
+    this.kept = 0;
     this.state = State.Seek;
     this.sought = EMPTY;
     this.mode = 'typed';

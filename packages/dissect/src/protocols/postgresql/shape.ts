@@ -128,9 +128,9 @@ function methodOf(op: Operation): string {
 }
 
 function asyncName(op: Operation): string {
-  if (op.notifications.length > 0) return 'NotificationResponse';
+  if (op.notifications !== null) return 'NotificationResponse';
   if (op.error !== null) return 'ErrorResponse';
-  if (op.notices.length > 0) return 'NoticeResponse';
+  if (op.notices !== null) return 'NoticeResponse';
   return 'ParameterStatus';
 }
 
@@ -174,8 +174,8 @@ function shapeResponse(op: Operation): Message {
   if (op.suspended) out['suspended'] = true;
   if (op.skipped) out['skipped'] = true;
   if (op.copy !== null) out['copy'] = op.copy;
-  if (op.notices.length > 0) out['notices'] = op.notices;
-  if (op.notifications.length > 0) out['notifications'] = op.notifications;
+  if (op.notices !== null) out['notices'] = op.notices;
+  if (op.notifications !== null) out['notifications'] = op.notifications;
   if (op.transactionStatus !== null) out['transactionStatus'] = op.transactionStatus;
   if (op.serverParameters !== null) out['serverParameters'] = op.serverParameters;
   if (op.parameter !== null) out['parameter'] = op.parameter;
@@ -225,6 +225,7 @@ function outcome(op: Operation): string {
   if (op.skipped && op.commands.length === 0) return 'skipped (an earlier error)';
   if (!op.responded) return 'no response';
   if (op.emptyQuery && op.commands.length === 0) return 'empty query';
+  if (op.commands.length === 1) return op.commands[0]!;
   if (op.commands.length > 0) {
     const shown = op.commands.slice(0, TAGS_SHOWN).join('; ');
     const more = op.commandCount - TAGS_SHOWN;
@@ -239,10 +240,10 @@ function errorText(e: Record<string, string>): string {
 }
 
 function asyncText(op: Operation): string {
-  const n = op.notifications[0];
+  const n = op.notifications?.[0];
   if (n !== undefined) return `NOTIFY ${n.channel}${n.payload !== '' ? `: ${cut(n.payload)}` : ''}`;
   if (op.error !== null) return errorText(op.error);
-  const notice = op.notices[0];
+  const notice = op.notices?.[0];
   if (notice !== undefined) return `${notice.severity} ${notice.code} ${cut(notice.message)}`.trim();
   const p = op.parameter;
   return p !== null ? `ParameterStatus ${p.name}=${cut(p.value)}` : 'ParameterStatus';
