@@ -5,6 +5,19 @@
 
 import { isUtf8 } from 'node:buffer';
 
+interface Utf8Sliceable {
+  utf8Slice(from: number, to: number): string;
+}
+
+/**
+ * `buf[from, to)` decoded as UTF-8 (malformed sequences as U+FFFD). Calls Buffer's own utf8Slice,
+ * which `toString('utf8', …)` ends in after validating its arguments (latin1.ts says why): the
+ * SQL dissectors decode a statement's text per message. Callers pass offsets within the buffer.
+ */
+export function utf8(buf: Buffer, from: number, to: number): string {
+  return (buf as unknown as Utf8Sliceable).utf8Slice(from, to);
+}
+
 /** Valid UTF-8 without NUL: shown as text, not as base64. */
 export function isText(data: Buffer): boolean {
   return isUtf8(data) && data.indexOf(0) < 0;

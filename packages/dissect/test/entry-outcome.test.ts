@@ -2,7 +2,8 @@
  * The model's error rule (model's entry-outcome.ts) over entries made from real peers' captures,
  * in both details (the CLI's table dissects with detail `summary`): the @grpc/grpc-js call
  * answered NOT_FOUND with HTTP 200 is an error, its OK calls are not; the GraphQL query whose
- * field failed (200, one error) is an error, the others are not; nginx's 404 is a client error.
+ * field failed (200, one error) is an error, the others are not; nginx's 404 is a client error;
+ * PostgreSQL's statements answered with an ErrorResponse are errors, the others are not.
  */
 
 import assert from 'node:assert/strict';
@@ -39,6 +40,15 @@ describe('entry outcome of real entries', () => {
       assert.deepEqual(got.filter((o) => o.endsWith('=> error')), ['200 query Missing -> 200 (1 error) => error'], file);
       assert.ok(got.length >= 3 && got.filter((o) => o.endsWith('=> ok')).length === got.length - 1, file);
     }
+  });
+
+  it('PostgreSQL (node-postgres): the statements answered with an ErrorResponse are errors', () => {
+    const got = outcomes('postgresql/node-md5.pcap');
+    assert.deepEqual(got.filter((o) => o.endsWith('=> error')), [
+      'undefined SELECT * FROM no_such_table -> ERROR 42P01 relation "no_such_table" does not exist => error',
+      'undefined SELECT 10 / $1::int AS q -> ERROR 22012 division by zero => error',
+    ]);
+    assert.equal(got.length, 15);
   });
 
   it('HTTP/1 (nginx): the 404 is a client error, the 200s ok', () => {

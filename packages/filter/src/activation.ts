@@ -147,6 +147,17 @@ function icmpMessage(e: Entry): Message | null {
   return Array.isArray(counted) ? ((counted[0] as Message | undefined) ?? null) : m;
 }
 
+/** The request or response of an entry of `protocol` (a database's), or null. */
+function sqlSide(e: Entry, protocol: string, side: 'request' | 'response'): Message | null {
+  return e.protocol.name === protocol ? (e[side] ?? null) : null;
+}
+
+/** The SQLSTATE (PostgreSQL) of an entry's error, "" without one. */
+function sqlErrorCode(e: Entry, protocol: string): unknown {
+  const error = sqlSide(e, protocol, 'response')?.['error'];
+  return error !== null && typeof error === 'object' ? (error as Record<string, unknown>)['code'] : undefined;
+}
+
 export interface RootVariable {
   /** CEL type as registered with the library. */
   type: string;
@@ -207,6 +218,9 @@ export const ROOTS: Readonly<Record<string, RootVariable>> = {
   icmp_type: { type: 'string', get: (e) => str(icmpMessage(e)?.['typeName']) },
   icmp_code: { type: 'int', get: (e) => int(icmpMessage(e)?.['code']) },
   icmp_version: { type: 'int', get: (e) => (e.protocol.name === 'icmp' ? int(Number(e.protocol.version)) : 0n) },
+  postgresql_query: { type: 'string', get: (e) => str(sqlSide(e, 'postgresql', 'request')?.['query']) },
+  postgresql_error_code: { type: 'string', get: (e) => str(sqlErrorCode(e, 'postgresql')) },
+  postgresql_rows: { type: 'int', get: (e) => int(sqlSide(e, 'postgresql', 'response')?.['rowCount']) },
   capture_source: { type: 'string', get: (e) => str(e.capture) },
   malformed: { type: 'bool', get: (e) => e.malformed !== undefined && e.malformed !== null },
   malformed_code: { type: 'string', get: (e) => str(e.malformed?.code) },

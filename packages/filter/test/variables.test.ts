@@ -12,6 +12,7 @@ import * as D from './dns-entries.js';
 import * as TLS from './tls-entries.js';
 import * as E from './entries.js';
 import { fixtureEntries } from './fixture-entries.js';
+import * as S from './sql-entries.js';
 import * as W from './ws-entries.js';
 
 const R = E.resolvedPost();
@@ -102,6 +103,9 @@ const CASES: Record<string, Case[]> = {
   icmp_type: [[W.timeExceeded4(), 'icmp_type == "time exceeded"', true], [W.echo4(), 'icmp_type == "time exceeded"', false]],
   icmp_code: [[W.portUnreachable6(), 'icmp_code == 4', true], [W.echo4(), 'icmp_code != 0', false]],
   icmp_version: [[W.portUnreachable6(), 'icmp_version == 6', true], [W.echo4(), 'icmp_version == 6', false]],
+  postgresql_query: [[S.pgLarge(), 'postgresql_query.contains("generate_series")', true], [S.pgMissingTable(), 'postgresql_query.contains("generate_series")', false]],
+  postgresql_error_code: [[S.pgMissingTable(), 'postgresql_error_code == "42P01"', true], [S.pgLarge(), 'postgresql_error_code == "42P01"', false]],
+  postgresql_rows: [[S.pgLarge(), 'postgresql_rows == 2000', true], [S.pgNamedAgain(), 'postgresql_rows == 2000', false]],
   capture_source: [[R, 'capture_source == "af_packet"', true], [G, 'capture_source == "af_packet"', false], [G, 'capture_source == "pcap_file"', true]],
   malformed: [[L, 'malformed', true], [R, 'malformed', false]],
   malformed_code: [[L, 'malformed_code == "DIS_ERR_GAP"', true], [NR, 'malformed_code == "DIS_ERR_GAP"', false], [R, 'malformed_code == ""', true]],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { curlCommand, requestUrl, shellQuote } from '../src/domain/curl-command.js';
+import { curlCommand, curlOfEntry, requestUrl, shellQuote } from '../src/domain/curl-command.js';
 import type { MessageJson } from '../src/domain/entry-detail.js';
 import { golden } from './helpers/fixture-entries.js';
 
@@ -79,5 +79,15 @@ describe('curlCommand', () => {
   it('has nothing to send without a request', () => {
     assert.equal(curlCommand(null, dst), null);
     assert.equal(curlCommand({ packets: 3, bytes: 10 }, dst), null);
+  });
+});
+
+describe('curlOfEntry', () => {
+  it('is for HTTP, HTTP/2 and GraphQL only: not gRPC, and not a database whose request has a method', () => {
+    const http = golden('http1', 'keep-alive')[0]!;
+    assert.ok(curlOfEntry(http)?.command.startsWith('curl '));
+    assert.equal(curlOfEntry(golden('grpc', 'calls').find((e) => e.protocol.name === 'grpc')!), null);
+    const select = golden('postgresql', 'node-md5').find((e) => e.summary.method === 'SELECT')!;
+    assert.equal(curlOfEntry(select), null);
   });
 });

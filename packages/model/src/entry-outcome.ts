@@ -16,6 +16,9 @@
  *   (GraphQL spec, "Response Format", "Errors"; GraphQL over HTTP, "application/json"); a response with
  *   errors did not give the client all it asked for, partial `data` or not, as a gRPC call that
  *   ended with a status did not.
+ * - A database's or a broker's answer that says it failed, `response.status` `error`: a
+ *   PostgreSQL ErrorResponse, a MySQL ERR packet (docs/entries.md). Their requests have no HTTP
+ *   status; the statement failed, whatever the connection did next.
  */
 
 import type { GrpcResponseJson } from './wire/grpc.js';
@@ -37,6 +40,7 @@ export function entryOutcome(e: OutcomeFields): EntryOutcome {
   if (e.malformed !== undefined) return 'error';
   const response = e.response as Readonly<Record<string, unknown>> | null | undefined;
   if (response != null) {
+    if (response['status'] === 'error') return 'error';
     const grpc = response['grpc'] as GrpcResponseJson | undefined;
     if (grpc?.status !== undefined && grpc.status !== 0) return 'error';
     const graphql = response['graphql'] as GraphqlResponseJson | undefined;

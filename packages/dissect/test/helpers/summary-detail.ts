@@ -26,6 +26,14 @@ function withoutBody(msg: Record<string, unknown> | null): Record<string, unknow
   return Object.fromEntries(Object.entries(msg).filter(([k]) => k !== 'body' && k !== 'bodyEncoding'));
 }
 
+/** What detail `summary` leaves out of a PostgreSQL entry: values, columns, rows, the server's parameters (docs/entries.md). */
+const SQL_FULL_ONLY = ['parameters', 'columns', 'rows', 'serverParameters'];
+
+function withoutSqlDetail(msg: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (msg === null) return null;
+  return Object.fromEntries(Object.entries(msg).filter(([k]) => !SQL_FULL_ONLY.includes(k)));
+}
+
 /** A JSON copy of `items` (entries or transactions) as detail `summary` shows them. */
 export function asSummaryDetail<T extends { protocol: { name: string }; request: Record<string, unknown> | null; response: Record<string, unknown> | null }>(
   items: readonly T[],
@@ -33,6 +41,7 @@ export function asSummaryDetail<T extends { protocol: { name: string }; request:
   return items.map((t) => {
     if (['http', 'http2', 'grpc', 'graphql'].includes(t.protocol.name)) return { ...t, request: keep(t.request), response: keep(t.response) };
     if (t.protocol.name === 'ws') return { ...t, request: withoutBody(t.request), response: withoutBody(t.response) };
+    if (t.protocol.name === 'postgresql') return { ...t, request: withoutSqlDetail(t.request), response: withoutSqlDetail(t.response) };
     return t;
   });
 }

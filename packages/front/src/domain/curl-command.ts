@@ -40,6 +40,18 @@ export function requestUrl(req: MessageJson, dst: EndpointJson): string {
   return `${scheme}://${host}${target.startsWith('/') ? target : req.path ?? '/'}`;
 }
 
+/**
+ * The protocols whose requests curl can send again: HTTP and what HTTP carries as a body
+ * (GraphQL). Not gRPC (its messages are not kept as a body), and no other protocol, even when its
+ * request has a `method` (a database's verb, a broker's command).
+ */
+const CURL_PROTOCOLS: ReadonlySet<string> = new Set(['http', 'http2', 'graphql']);
+
+/** The curl command for an entry's request; null for another protocol, or without a request. */
+export function curlOfEntry(entry: { protocol: { name: string }; request: MessageJson | null; dst: EndpointJson }): CurlCommand | null {
+  return CURL_PROTOCOLS.has(entry.protocol.name) ? curlCommand(entry.request, entry.dst) : null;
+}
+
 /** The curl command for an HTTP request; null when there is no request (a lost one, a flow). */
 export function curlCommand(req: MessageJson | null, dst: EndpointJson): CurlCommand | null {
   if (req === null || req.method === undefined) return null;

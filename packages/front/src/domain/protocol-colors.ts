@@ -31,6 +31,8 @@ export const PROTOCOL_COLORS: Readonly<Record<string, ProtocolColor>> = {
   udp: { light: '#8c6d1f', dark: '#c49a3c' },
   ws: { light: '#2e7d32', dark: '#66bb6a' },
   icmp: { light: '#6d4c41', dark: '#a1887f' },
+  // PostgreSQL's own slate blue (its elephant); lighter on the dark page.
+  postgresql: { light: '#336791', dark: '#5b8fc7' },
   other: { light: '#8b949e', dark: '#6e7681' },
 };
 

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { entryJsonText, pcapFilename, pcapPath, type EntryDetailJson } from '../../domain/entry-detail.js';
 import type { EndpointJson } from '../../domain/entry-row.js';
-import { curlCommand } from '../../domain/curl-command.js';
+import { curlOfEntry } from '../../domain/curl-command.js';
 import { variableTerm } from '../../domain/filter-snippet.js';
 import { protocolBadgeStyle } from '../../domain/protocol-colors.js';
 import { detailSections, type DetailSection } from '../../domain/protocol-detail.js';
@@ -17,6 +17,7 @@ import { GrpcSection } from './grpc-section.js';
 import { Http2Section } from './http2-section.js';
 import { IcmpSection } from './icmp-section.js';
 import { MessageSection } from './message-section.js';
+import { PostgresqlSection } from './postgresql-section.js';
 import { RawSection } from './raw-section.js';
 import { Section } from './section.js';
 import { StreamEntries } from './stream-entries.js';
@@ -83,8 +84,7 @@ function CloseButton({ onClose }: { onClose: () => void }) {
 
 function Detail({ entry, api, base, onOpen, onClose, onFilter }: { entry: EntryDetailJson } & Omit<EntryDetailProps, 'id'>) {
   const s = entry.summary;
-  // A gRPC call's DATA are shown as messages, not kept as a body: curl could not repeat it.
-  const curl = entry.protocol.name === 'grpc' ? null : curlCommand(entry.request, entry.dst);
+  const curl = curlOfEntry(entry);
   const v = filterValues(onFilter);
   return (
     <>
@@ -148,6 +148,8 @@ function SectionOf({ section, entry, api, onOpen, onFilter }: { section: DetailS
       return <IcmpSection entry={entry} onFilter={onFilter} />;
     case 'tls':
       return <TlsSection entry={entry} onFilter={onFilter} />;
+    case 'postgresql':
+      return <PostgresqlSection entry={entry} onFilter={onFilter} />;
     case 'raw':
       return (
         <>

@@ -1,0 +1,119 @@
+/**
+ * The PostgreSQL entry detail in Chromium, against `shoal view` of a real capture and its
+ * dashboard: node-postgres talking to Debian's PostgreSQL (packages/dissect/test/fixtures/
+ * postgresql/node-md5.pcap). The statement as sent with its messages and values, the answer's
+ * tags, rows counted and first rows under their columns, an error's SQLSTATE and fields, the
+ * start-up; no "Copy as curl" (a SELECT is no HTTP method); click-to-filter through postgresql_error_code and postgresql_rows; PostgreSQL's
+ * colour on its badges. What the page should show is read from the fixture's reviewed golden.
+ * Skipped when Debian's chromium is not installed.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { browserUnavailable, launchBrowser, openPage } from './helpers/browser.js';
+import { dashboardOnFile, type CaptureDashboard } from './helpers/capture-dashboard.js';
+import { assertBadgeColours, cells, feedShows, openRow, queryOf } from './helpers/dashboard-page.js';
+import { REPO_ROOT } from './helpers/run-shoal.js';
+
+const skip = browserUnavailable();
+const CAPTURE = 'packages/dissect/test/fixtures/postgresql/node-md5.pcap';
+
+interface GoldenEntry {
+  summary: { text: string };
+  request: Record<string, unknown> | null;
+  response: Record<string, unknown> | null;
+}
+
+const entries = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, CAPTURE.replace(/\.pcap$/, '.expected.json')), 'utf8')) as { entries: GoldenEntry[] }).entries;
+const starting = (start: string): GoldenEntry => entries.find((e) => e.summary.text.startsWith(start))!;
+
+/** Label → value of a detail's label/value table, as text. */
+async function rows(table: Locator): Promise<Record<string, string>> {
+  const pairs = await table.locator('tr').evaluateAll((trs) => trs.map((tr) => [(tr.querySelector('th') as HTMLElement).innerText, (tr.querySelector('td') as HTMLElement).innerText]));
+  return Object.fromEntries(pairs);
+}
+
+describe('dashboard PostgreSQL detail (shoal view + shoal front, Chromium)', { skip: skip ?? false, timeout: 180_000 }, () => {
+  let browser: Browser;
+  let view: CaptureDashboard;
+
+  before(async () => {
+    view = await dashboardOnFile(CAPTURE);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await view?.stop();
+  });
+
+  /** A page with every row of the capture shown, and the entry whose row shows `text` open. */
+  async function opened(text: string): Promise<{ page: Page; problems: string[]; detail: Locator }> {
+    const { page, problems } = await openPage(browser, view.link);
+    await page.locator('.row[data-id]').nth(entries.length - 1).waitFor();
+    await openRow(page, text);
+    return { page, problems, detail: page.locator('.entry-detail') };
+  }
+
+  it('shows a statement of the extended protocol: its text, messages and values; the tags, rows and columns; no HTTP sections', async () => {
+    const insert = starting('INSERT INTO shoal_users');
+    const { page, problems, detail } = await opened('INSERT INTO shoal_users');
+    const request = detail.locator('[data-section=postgresql-request]');
+    await request.locator('[data-table=request]').waitFor();
+    assert.equal(await request.locator('[data-field=query]').innerText(), insert.request!['query']);
+    assert.deepEqual(await rows(request.locator('[data-table=request]')), { method: 'INSERT', messages: 'Parse, Bind, Describe, Execute, Sync' });
+    assert.deepEqual(await cells(request.locator('[data-table=parameters]')), [['$1', 'Nodie Pg']]);
+    const answer = detail.locator('[data-section=postgresql-response]');
+    assert.deepEqual(await rows(answer.locator('[data-table=response]')), { status: 'ok', commands: 'INSERT 0 1', rows: '1', transaction: 'idle' });
+    const result = answer.locator('[data-table=rows]');
+    assert.deepEqual(await result.locator('thead th').allInnerTexts(), ['id (int4)']);
+    assert.deepEqual(await cells(result), (insert.response!['rows'] as string[][]).map((r) => [...r]));
+    assert.equal(await detail.locator('[data-section=request], [data-section=response], .headers').count(), 0, 'no HTTP sections');
+    assert.equal(await detail.locator('[data-copy=curl]').count(), 0, 'curl cannot send a statement');
+    assert.equal(await detail.locator('[data-copy=json]').count(), 1);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it("shows an error's SQLSTATE and fields, and filters on the SQLSTATE clicked (postgresql_error_code)", async () => {
+    const failed = starting('SELECT * FROM no_such_table');
+    const { page, problems, detail } = await opened('SELECT * FROM no_such_table');
+    const answer = detail.locator('[data-section=postgresql-response] [data-table=response]');
+    await answer.waitFor();
+    const shown = await rows(answer);
+    assert.deepEqual([shown['status'], shown['SQLSTATE'], shown['severity'], shown['message']], ['error', '42P01', 'ERROR', 'relation "no_such_table" does not exist']);
+    await answer.locator('.filter-value', { hasText: '42P01' }).click();
+    await page.waitForURL((u) => u.searchParams.get('q') !== null);
+    assert.equal(queryOf(page), 'postgresql_error_code == "42P01"');
+    await feedShows(page, [failed.summary.text]);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it('shows the first rows of a large answer and how many there were, and filters on the count clicked (postgresql_rows)', async () => {
+    const large = starting('SELECT g AS n');
+    const { page, problems, detail } = await opened('SELECT g AS n');
+    const result = detail.locator('[data-section=postgresql-response] [data-table=rows]');
+    await result.waitFor();
+    assert.match(await result.locator('caption').innerText(), /^Rows \(the first 20 of 2000\)\s+20$/);
+    assert.deepEqual((await cells(result))[0], (large.response!['rows'] as string[][])[0]);
+    await detail.locator('[data-section=postgresql-response] [data-table=response] .filter-value', { hasText: '2000' }).click();
+    await page.waitForURL((u) => u.searchParams.get('q') !== null);
+    assert.equal(queryOf(page), 'postgresql_rows == 2000');
+    await feedShows(page, [large.summary.text]);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it("shows the start-up's user and authentication, and colours PostgreSQL badges with its colour in both themes", async () => {
+    const { page, problems, detail } = await opened('startup user=legacy');
+    const answer = detail.locator('[data-section=postgresql-response] [data-table=response]');
+    await answer.waitFor();
+    assert.equal((await rows(detail.locator('[data-section=postgresql-request] [data-table=request]')))['user'], 'legacy');
+    assert.deepEqual([(await rows(answer))['authentication'], (await rows(answer))['authenticated']], ['MD5', 'yes']);
+    await assertBadgeColours(page, { light: { background: 'rgb(51, 103, 145)', color: 'rgb(255, 255, 255)' }, dark: { background: 'rgb(91, 143, 199)', color: 'rgb(0, 0, 0)' } });
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * Malformed PostgreSQL never throws (protocols/postgresql): the probe on random bytes and on
+ * plausible messages with random bodies, the message reader driven directly (outside the
+ * stream's last-resort catch) with random streams, gaps and cuts, and whole connections: the real
+ * captures with bytes replaced and losses, and random messages after a real start-up.
+ */
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { postgresql } from '../dist/protocols/postgresql/index.js';
+import { probe } from '../dist/protocols/postgresql/probe.js';
+import { MessageReader, type PgFrame } from '../dist/protocols/postgresql/reader.js';
+import { connections } from './helpers/connection-scripts.js';
+import { msg, startup } from './helpers/pg-wire.js';
+import { c, close, gap, prng, replay, s, type Step } from './helpers/split-replay.js';
+
+const FIXTURES = fileURLToPath(new URL('../test/fixtures/postgresql/', import.meta.url));
+const LETTERS = 'QPBDECSHXFpdcfRSKZTDCIs123ntENAGHWVv';
+
+function noise(rnd: () => number, n: number): Buffer {
+  const b = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) b[i] = Math.floor(rnd() * 256);
+  return b;
+}
+
+/** A message with a type of the protocol, a random body, and sometimes a length that lies. */
+function randomMessage(rnd: () => number): Buffer {
+  const m = msg(LETTERS[Math.floor(rnd() * LETTERS.length)]!, noise(rnd, Math.floor(rnd() * (rnd() < 0.05 ? 40_000 : 120))));
+  if (rnd() < 0.1) m.writeUInt32BE(Math.floor(rnd() * 2 ** 32), 1);
+  return m;
+}
+
+describe('PostgreSQL never throws on malformed input', () => {
+  it('the probe: random bytes, and random bodies behind plausible headers', () => {
+    const rnd = prng(5432);
+    let claimed = 0;
+    for (let round = 0; round < 20_000; round++) {
+      const random = round % 2 === 0;
+      const verdict = probe(random ? noise(rnd, Math.floor(rnd() * 300)) : Buffer.concat([randomMessage(rnd), noise(rnd, Math.floor(rnd() * 20))]));
+      assert.ok(['no', 'more', 'client', 'server'].includes(verdict));
+      if (random && (verdict === 'client' || verdict === 'server')) claimed++;
+    }
+    // Random bytes are not PostgreSQL.
+    assert.equal(claimed, 0);
+  });
+
+  it('the message reader: random streams with random gaps, cut anywhere; kept bodies bounded', () => {
+    const rnd = prng(1996);
+    for (let round = 0; round < 300; round++) {
+      const sender = round % 2 === 0 ? 'client' : 'server';
+      let kept = 0;
+      const reader: MessageReader = new MessageReader(sender, round % 3 === 0 ? 'untyped' : 'typed', {
+        keep: () => 512,
+        message: (f: PgFrame) => {
+          kept = Math.max(kept, f.body.length);
+          if (rnd() < 0.05) reader.mode = rnd() < 0.5 ? 'answer' : 'untyped';
+        },
+        answer: () => undefined,
+        desync: () => undefined,
+      });
+      for (let step = 0; step < 40; step++) {
+        if (rnd() < 0.1) reader.gap(1 + Math.floor(rnd() * 3000), step);
+        else {
+          const bytes = rnd() < 0.6 ? randomMessage(rnd) : noise(rnd, 1 + Math.floor(rnd() * 300));
+          for (let at = 0; at < bytes.length; ) {
+            const n = 1 + Math.floor(rnd() * 500);
+            reader.push(bytes.subarray(at, at + n), step);
+            at += n;
+          }
+        }
+      }
+      reader.end(41);
+      assert.ok(kept <= 512, `${kept} bytes kept`);
+    }
+  });
+
+  it('whole connections: the real ones with bytes replaced and losses, and random messages after a start-up', () => {
+    const rnd = prng(55);
+    const real = ['psql-scram', 'node-md5', 'cancel'].flatMap((n) => connections(`${FIXTURES}${n}.pcap`));
+    for (let round = 0; round < 200; round++) {
+      let script: Step[];
+      if (round % 2 === 0) {
+        script = real[round % real.length]!.slice(0, 40).map((st) => {
+          if (st.kind !== 'data' || rnd() < 0.5) return st;
+          const bytes = Buffer.from(st.bytes);
+          for (let k = 0; k < 3; k++) bytes[Math.floor(rnd() * bytes.length)] = Math.floor(rnd() * 256);
+          return { ...st, bytes };
+        });
+        script.splice(2 + Math.floor(rnd() * 5), 0, gap(rnd() < 0.5 ? 0 : 1, 1 + Math.floor(rnd() * 2000), 5));
+      } else {
+        script = [c(1, startup({ user: 'u', database: 'd' }))];
+        for (let k = 0; k < 30; k++) script.push((rnd() < 0.5 ? c : s)(2 + k, randomMessage(rnd)));
+      }
+      script.push(close(1000));
+      for (const detail of ['full', 'summary'] as const) {
+        const out = replay([postgresql], script, { bodyCapBytes: 4096, detail });
+        for (const t of out.transactions) assert.equal(typeof t.summary.text, 'string');
+      }
+    }
+  });
+});
