@@ -26,6 +26,12 @@ function withoutBody(msg: Record<string, unknown> | null): Record<string, unknow
   return Object.fromEntries(Object.entries(msg).filter(([k]) => k !== 'body' && k !== 'bodyEncoding'));
 }
 
+/** A Kafka message keeps every key but its decoded `body` (docs/entries.md). */
+function withoutKey(msg: Record<string, unknown> | null, key: string): Record<string, unknown> | null {
+  if (msg === null) return null;
+  return Object.fromEntries(Object.entries(msg).filter(([k]) => k !== key));
+}
+
 /** A JSON copy of `items` (entries or transactions) as detail `summary` shows them. */
 export function asSummaryDetail<T extends { protocol: { name: string }; request: Record<string, unknown> | null; response: Record<string, unknown> | null }>(
   items: readonly T[],
@@ -33,6 +39,7 @@ export function asSummaryDetail<T extends { protocol: { name: string }; request:
   return items.map((t) => {
     if (['http', 'http2', 'grpc', 'graphql'].includes(t.protocol.name)) return { ...t, request: keep(t.request), response: keep(t.response) };
     if (t.protocol.name === 'ws') return { ...t, request: withoutBody(t.request), response: withoutBody(t.response) };
+    if (t.protocol.name === 'kafka') return { ...t, request: withoutKey(t.request, 'body'), response: withoutKey(t.response, 'body') };
     return t;
   });
 }
