@@ -2,7 +2,8 @@
  * The model's error rule (model's entry-outcome.ts) over entries made from real peers' captures,
  * in both details (the CLI's table dissects with detail `summary`): the @grpc/grpc-js call
  * answered NOT_FOUND with HTTP 200 is an error, its OK calls are not; the GraphQL query whose
- * field failed (200, one error) is an error, the others are not; nginx's 404 is a client error.
+ * field failed (200, one error) is an error, the others are not; nginx's 404 is a client error;
+ * a Kafka response with an error code other than NONE is an error.
  */
 
 import assert from 'node:assert/strict';
@@ -45,5 +46,14 @@ describe('entry outcome of real entries', () => {
     const got = outcomes('http1/keep-alive.pcap');
     assert.deepEqual(got.filter((o) => !o.endsWith('=> ok')), ['404 GET /missing -> 404 => client-error']);
     assert.equal(got.length, 4);
+  });
+
+  it('Kafka (kcat): the responses with an error code other than NONE are errors', () => {
+    const got = outcomes('kafka/error.pcap');
+    assert.deepEqual([...new Set(got.filter((o) => o.endsWith('=> error')))], [
+      'undefined Metadata v4 missing -> UNKNOWN_TOPIC_OR_PARTITION => error',
+      'undefined Produce v7 locked (1 record) -> TOPIC_AUTHORIZATION_FAILED => error',
+    ]);
+    assert.ok(got.some((o) => o === 'undefined Metadata v4 locked -> ok => ok'));
   });
 });

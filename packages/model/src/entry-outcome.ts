@@ -16,6 +16,9 @@
  *   (GraphQL spec, "Response Format", "Errors"; GraphQL over HTTP, "application/json"); a response with
  *   errors did not give the client all it asked for, partial `data` or not, as a gRPC call that
  *   ended with a status did not.
+ * - The data plane's protocols (Kafka, MongoDB): a response whose `status` is the string
+ *   `error` (a Kafka error code other than NONE; a MongoDB reply with `ok: 0`). Their answers
+ *   carry no HTTP-like status: the dissector says how the call went in `response.status`.
  */
 
 import type { Entry } from './entry.js';
@@ -35,6 +38,7 @@ export function entryOutcome(e: OutcomeFields): EntryOutcome {
     if (grpc?.status !== undefined && grpc.status !== 0) return 'error';
     const graphql = response['graphql'] as GraphqlResponseJson | undefined;
     if (graphql !== undefined && graphql.errorCount > 0) return 'error';
+    if (response['status'] === 'error') return 'error';
   }
   const status = e.summary.status ?? 0;
   if (status >= 500) return 'error';
