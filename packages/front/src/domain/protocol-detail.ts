@@ -24,6 +24,8 @@ export type DetailSection =
   | 'ws'
   /** ICMP: an echo, an error and its quoted packet, or a flow's messages (icmp-detail.ts). */
   | 'icmp'
+  /** Kafka: the request's API and ids, the topics and groups, the errors, the decoded bodies (kafka-detail.ts). */
+  | 'kafka'
   /** TLS: the ClientHello and the ServerHello, the certificate in clear, records counted (tls-detail.ts). */
   | 'tls'
   /** The request and response objects as JSON, for a protocol without a view of its own. */
@@ -46,6 +48,7 @@ const REGISTRY: Readonly<Record<string, readonly DetailSection[]>> = {
   ws: ['general', 'endpoints', 'ws', 'stream'],
   icmp: ['general', 'endpoints', 'icmp', 'stream'],
   tls: ['general', 'endpoints', 'tls', 'stream'],
+  kafka: ['general', 'endpoints', 'kafka', 'stream'],
 };
 
 export const GENERIC_SECTIONS: readonly DetailSection[] = ['general', 'endpoints', 'raw', 'stream'];
