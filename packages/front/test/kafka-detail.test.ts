@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { toRow } from '../src/domain/entry-row.js';
 import { kafkaDetail } from '../src/domain/kafka-detail.js';
 import { assertTermsSelect, find, golden, texts } from './helpers/fixture-entries.js';
 
@@ -44,5 +45,11 @@ describe('Kafka detail view', () => {
       const cells = kafkaDetail(e).flatMap((s) => [...s.rows.map((r) => r.value), ...s.tables.flatMap((t) => t.rows.flat())]);
       assertTermsSelect(e, cells);
     }
+  });
+
+  it('gives a feed row the API as method, the topic as text, and what came back as outcome', () => {
+    const row = toRow(find(error, 'Produce v7 locked'));
+    assert.deepEqual([row.method, row.text, row.outcome], ['Produce', 'locked', 'TOPIC_AUTHORIZATION_FAILED']);
+    assert.equal(toRow(find(produce, 'ApiVersions v3')).outcome, 'ok');
   });
 });
