@@ -1,7 +1,7 @@
 /**
  * Request and response headers (Kafka protocol guide, "Headers"; RequestHeader.json,
  * ResponseHeader.json). Every message is `Size:int32` then the header and the body; the size
- * prefix is the framer's (framing.ts), these read what follows it:
+ * prefix is the framer's (../size-framer.ts), these read what follows it:
  *
  *   Request Header v0 => request_api_key:int16 request_api_version:int16 correlation_id:int32
  *   Request Header v1 => v0 client_id:NULLABLE_STRING

@@ -7,9 +7,9 @@
  * codes in words), cursor.ts (primitive types), schema.ts (the grammar notation), apis/ (the
  * grammar of each decoded API, every version), body.ts (a body read by its grammar, with the
  * facts an entry shows), records.ts (record batches summarised), header.ts (request and response
- * headers), probe.ts (recognition), framing.ts (the size prefix, gaps, resync), pairs.ts
- * (pending requests by correlation id), stream.ts (the StreamDissector), shape.ts (entry JSON;
- * its header comment documents the shape).
+ * headers), probe.ts (recognition), pairs.ts (a request as kept until its response),
+ * stream.ts (the StreamDissector: ../size-framer.ts per direction, ../pending-by-id.ts), shape.ts
+ * (entry JSON; its header comment documents the shape).
  */
 
 import type { DissectorSpec } from '../../dissector.js';

@@ -1,7 +1,7 @@
 /**
  * Recognising a Kafka request without its port: the one judge of "could a request start here",
  * shared by detection (`probe`) and by the client side's resynchronisation after a loss
- * (framing.ts). A request is `Size:int32` then its header (header.ts); the bytes must agree:
+ * (../size-framer.ts). A request is `Size:int32` then its header (header.ts); the bytes must agree:
  *
  * - the size is at least a header's and at most MAX_MESSAGE (the broker's default
  *   socket.request.max.bytes, 100 MiB);
@@ -14,7 +14,7 @@
  *
  * Responses carry no API key, only a correlation id: they are never claimed on their own (the
  * client's requests come first on a connection; after a loss the server side resynchronises on
- * a correlation id that a waiting request has, framing.ts). Other protocols fail early: text
+ * a correlation id that a waiting request has, stream.ts). Other protocols fail early: text
  * protocols, TLS (0x16), MQTT and AMQP have a first byte that makes the size too large; a
  * PostgreSQL startup message (length, then 0x0003 0x0000) has a NUL where the client id is text.
  */

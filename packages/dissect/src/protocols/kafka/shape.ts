@@ -64,7 +64,7 @@
 import { ErrorCodes, type Malformed, type Message, type ProtocolInfo } from '@shoal/model';
 import type { Transaction } from '../../dissector.js';
 import type { DecodedBody } from './body.js';
-import type { FramedMessage } from './framing.js';
+import type { FramedMessage } from '../size-framer.js';
 import type { KafkaRequest } from './pairs.js';
 
 export const PROTOCOL_KAFKA: ProtocolInfo = Object.freeze({ name: 'kafka', abbr: 'KAFKA', layer4: 'tcp' } as const);

@@ -1,7 +1,8 @@
 /**
- * The Kafka connection dissector: a framer per direction (framing.ts), requests read by their
+ * The Kafka connection dissector: a framer per direction (size-framer.ts: `Size:int32`,
+ * big-endian, not counting itself), requests read by their
  * header (header.ts) and, for the decoded APIs, their body (body.ts, apis/); responses paired by
- * correlation id with the waiting requests (pairs.ts), which say how to read them.
+ * correlation id with the waiting requests (pending-by-id.ts), which say how to read them.
  *
  * Produce with acks 0 gets no response (Kafka protocol guide, "Produce API"): it is emitted at
  * once. When the server closes, what waits will not be answered.
@@ -12,16 +13,17 @@ import { decodeBudget } from '../http1/decode.js';
 import { API_PRODUCE, isFlexible, responseHeaderVersion } from './api-keys.js';
 import { grammarOf } from './apis/index.js';
 import { decodeBody, type DecodedBody } from './body.js';
-import { KafkaFramer, type FramedMessage } from './framing.js';
+import { PendingById } from '../pending-by-id.js';
+import { SizeFramer, type FramedMessage } from '../size-framer.js';
 import { readRequestHeader, responseBodyAt, type RequestHeader } from './header.js';
-import { PendingRequests, type KafkaRequest } from './pairs.js';
+import type { KafkaRequest } from './pairs.js';
 import { judgeRequest, MAX_MESSAGE } from './probe.js';
 import { kafkaTransaction, type KafkaResponse } from './shape.js';
 
 export class KafkaStream implements StreamDissector {
   private readonly session: DissectorSession;
-  private readonly framers: [KafkaFramer, KafkaFramer];
-  private readonly pending = new PendingRequests();
+  private readonly framers: [SizeFramer, SizeFramer];
+  private readonly pending = new PendingById<KafkaRequest>();
   private readonly full: boolean;
   private readonly budget: number;
   private done = false;
@@ -30,15 +32,15 @@ export class KafkaStream implements StreamDissector {
     this.session = session;
     this.full = session.options.detail !== 'summary';
     this.budget = decodeBudget(Math.max(0, session.options.bodyCapBytes));
-    const framers: KafkaFramer[] = [];
+    const framers: SizeFramer[] = [];
     for (const direction of [0, 1] as const) {
       const client = direction === session.clientDirection;
       const judge = client
         ? (b: Buffer) => verdictOf(judgeRequest(b, true))
         : (b: Buffer) => this.judgeResponse(b);
-      framers[direction] = new KafkaFramer(this.budget, MAX_MESSAGE, judge, (m) => (client ? this.request(m) : this.response(m)));
+      framers[direction] = new SizeFramer(this.budget, kafkaSize, judge, (m) => (client ? this.request(m) : this.response(m)));
     }
-    this.framers = framers as [KafkaFramer, KafkaFramer];
+    this.framers = framers as [SizeFramer, SizeFramer];
   }
 
   // ---- StreamDissector: nothing escapes these -----------------------------------------------
@@ -174,6 +176,12 @@ export class KafkaStream implements StreamDissector {
     }
   }
 }
+
+/** The bytes after a Kafka size prefix, or -1 for a size no message has. */
+const kafkaSize = (b: Buffer, at: number): number => {
+  const n = b.readInt32BE(at);
+  return n < 4 || n > MAX_MESSAGE ? -1 : n;
+};
 
 const verdictOf = (v: string): 'yes' | 'no' | 'more' => (v === 'client' ? 'yes' : v === 'more' ? 'more' : 'no');
 

@@ -1,19 +1,21 @@
 /**
- * Kafka's framing on each direction of a connection (Kafka protocol guide, "Protocol"): every
- * request and response is `Size:int32` (big-endian, not counting itself) then that many bytes.
+ * Framing by a 4-byte size prefix, for the protocols whose every message starts with its size:
+ * Kafka (`Size:int32`, big-endian, not counting itself; Kafka protocol guide, "Protocol") and
+ * MongoDB (`messageLength:int32`, little-endian, counting itself; MongoDB Wire Protocol,
+ * "Standard Message Header"). `sizeOf` reads the prefix and says how many bytes follow it.
  *
- *   stream = *( SIZE:32 message{SIZE} )
+ *   stream = *( SIZE:32 message )
  *
  * This state machine takes chunks cut anywhere and hands on each message with the capture times
  * of its first and last byte. A message is kept (as views of the chunks, joined once) up to
  * `keep` bytes; past that only its size is followed and the prefix is handed on marked `cut`
- * (a Fetch response of many megabytes is summarised from its start).
+ * (a Kafka Fetch response of many megabytes is summarised from its start).
  *
  * Losses: a gap inside a message whose size is known costs that message only (handed on as far as
  * it arrived, DIS_ERR_GAP); the next one starts where the size says. A gap across a message
  * boundary, or a size that cannot be, loses the framing: the bytes after it are searched, one
- * position at a time, for a message start that `judge` accepts (the request probe on the client
- * side; a correlation id that a waiting request has on the server side), so where the search
+ * position at a time, for a message start that `judge` accepts (the protocol's request probe on
+ * the client side; an id that a waiting request has on the server side), so where the search
  * lands depends on the bytes, never on how they were cut.
  */
 
@@ -22,7 +24,7 @@ import { ErrorCodes } from '@shoal/model';
 export interface FramedMessage {
   /** The message without its size, or its prefix (`cut`, a gap, the end of the stream). */
   bytes: Buffer;
-  /** The size the prefix announced. */
+  /** Bytes after the prefix, as the prefix announced them. */
   size: number;
   startTs: number;
   endTs: number;
@@ -41,10 +43,13 @@ const enum State {
   Search,
 }
 
-/** Held while searching: enough for a size, a header and a long client id. */
+/** Held while searching: enough for a size, a header and what a judge reads after it. */
 const SEARCH_HOLD = 1024;
 
-export class KafkaFramer {
+/** The bytes after a 4-byte size prefix (at `at` in `b`), or -1 when the prefix cannot be one. */
+export type SizeReader = (b: Buffer, at: number) => number;
+
+export class SizeFramer {
   private state = State.Size;
   /** The size's bytes while it is cut between chunks. */
   private sizeBytes: number[] = [];
@@ -60,7 +65,7 @@ export class KafkaFramer {
 
   constructor(
     private readonly keep: number,
-    private readonly maxSize: number,
+    private readonly sizeOf: SizeReader,
     private readonly judge: StartJudge,
     private readonly deliver: (message: FramedMessage) => void,
   ) {}
@@ -109,19 +114,19 @@ export class KafkaFramer {
   private readSize(chunk: Buffer, pos: number, ts: number): number {
     if (this.sizeBytes.length === 0) this.startTs = ts;
     if (this.sizeBytes.length === 0 && pos + 4 <= chunk.length) {
-      this.begin(chunk.readInt32BE(pos), ts);
+      this.begin(this.sizeOf(chunk, pos), ts);
       return pos + 4;
     }
     this.sizeBytes.push(chunk[pos]!);
     if (this.sizeBytes.length < 4) return pos + 1;
     const b = Buffer.from(this.sizeBytes);
     this.sizeBytes = [];
-    this.begin(b.readInt32BE(0), ts);
+    this.begin(this.sizeOf(b, 0), ts);
     return pos + 1;
   }
 
   private begin(size: number, ts: number): void {
-    if (size < 4 || size > this.maxSize) {
+    if (size < 0) {
       // Not a message start: the framing was lost before this point (a stream joined mid-way).
       this.lose();
       return;
