@@ -119,6 +119,7 @@ fixtures: setup $(STAMP)/apt-fixtures build
 	packages/dissect/test/fixtures/generate-ws.sh
 	packages/dissect/test/fixtures/generate-icmp.sh
 	packages/dissect/test/fixtures/generate-kafka.sh
+	packages/dissect/test/fixtures/generate-mongodb.sh
 
 bench-dissect: setup build
 	bench/dissect/run.sh

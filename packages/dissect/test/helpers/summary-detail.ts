@@ -26,10 +26,13 @@ function withoutBody(msg: Record<string, unknown> | null): Record<string, unknow
   return Object.fromEntries(Object.entries(msg).filter(([k]) => k !== 'body' && k !== 'bodyEncoding'));
 }
 
-/** A Kafka message keeps every key but its decoded `body` (docs/entries.md). */
-function withoutKey(msg: Record<string, unknown> | null, key: string): Record<string, unknown> | null {
+/** A Kafka message keeps every key but its decoded `body`; a MongoDB one but its documents (docs/entries.md). */
+const KAFKA_BODY = ['body'];
+const MONGODB_BODY = ['body', 'sequences', 'documents'];
+
+function withoutKeys(msg: Record<string, unknown> | null, keys: readonly string[]): Record<string, unknown> | null {
   if (msg === null) return null;
-  return Object.fromEntries(Object.entries(msg).filter(([k]) => k !== key));
+  return Object.fromEntries(Object.entries(msg).filter(([k]) => !keys.includes(k)));
 }
 
 /** A JSON copy of `items` (entries or transactions) as detail `summary` shows them. */
@@ -39,7 +42,8 @@ export function asSummaryDetail<T extends { protocol: { name: string }; request:
   return items.map((t) => {
     if (['http', 'http2', 'grpc', 'graphql'].includes(t.protocol.name)) return { ...t, request: keep(t.request), response: keep(t.response) };
     if (t.protocol.name === 'ws') return { ...t, request: withoutBody(t.request), response: withoutBody(t.response) };
-    if (t.protocol.name === 'kafka') return { ...t, request: withoutKey(t.request, 'body'), response: withoutKey(t.response, 'body') };
+    if (t.protocol.name === 'kafka') return { ...t, request: withoutKeys(t.request, KAFKA_BODY), response: withoutKeys(t.response, KAFKA_BODY) };
+    if (t.protocol.name === 'mongodb') return { ...t, request: withoutKeys(t.request, MONGODB_BODY), response: withoutKeys(t.response, MONGODB_BODY) };
     return t;
   });
 }
