@@ -164,6 +164,11 @@ function kafkaRecords(e: Entry): bigint {
   return int(count(kafkaSide(e, 'request')) ?? count(kafkaSide(e, 'response')));
 }
 
+/** The request or response of a `mongodb` entry, or null. */
+function mongoSide(e: Entry, side: 'request' | 'response'): Message | null {
+  return e.protocol.name === 'mongodb' ? (e[side] ?? null) : null;
+}
+
 export interface RootVariable {
   /** CEL type as registered with the library. */
   type: string;
@@ -234,6 +239,12 @@ export const ROOTS: Readonly<Record<string, RootVariable>> = {
   kafka_error_code: { type: 'int', get: (e) => int(kafkaSide(e, 'response')?.['errorCode']) },
   kafka_error: { type: 'string', get: (e) => str(kafkaSide(e, 'response')?.['errorName']) },
   kafka_record_count: { type: 'int', get: kafkaRecords },
+  mongodb_command: { type: 'string', get: (e) => str(mongoSide(e, 'request')?.['command']) },
+  mongodb_database: { type: 'string', get: (e) => str(mongoSide(e, 'request')?.['database']) },
+  mongodb_collection: { type: 'string', get: (e) => str(mongoSide(e, 'request')?.['collection']) },
+  mongodb_op_code: { type: 'string', get: (e) => str(mongoSide(e, 'request')?.['opCode'] ?? mongoSide(e, 'response')?.['opCode']) },
+  mongodb_error_code: { type: 'int', get: (e) => int(mongoSide(e, 'response')?.['code']) },
+  mongodb_errmsg: { type: 'string', get: (e) => str(mongoSide(e, 'response')?.['errmsg']) },
   capture_source: { type: 'string', get: (e) => str(e.capture) },
   malformed: { type: 'bool', get: (e) => e.malformed !== undefined && e.malformed !== null },
   malformed_code: { type: 'string', get: (e) => str(e.malformed?.code) },
