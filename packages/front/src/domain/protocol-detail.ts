@@ -26,6 +26,8 @@ export type DetailSection =
   | 'icmp'
   /** Kafka: the request's API and ids, the topics and groups, the errors, the decoded bodies (kafka-detail.ts). */
   | 'kafka'
+  /** MongoDB: the command, database, collection, the reply's status and error, the documents (mongodb-detail.ts). */
+  | 'mongodb'
   /** TLS: the ClientHello and the ServerHello, the certificate in clear, records counted (tls-detail.ts). */
   | 'tls'
   /** The request and response objects as JSON, for a protocol without a view of its own. */
@@ -49,6 +51,7 @@ const REGISTRY: Readonly<Record<string, readonly DetailSection[]>> = {
   icmp: ['general', 'endpoints', 'icmp', 'stream'],
   tls: ['general', 'endpoints', 'tls', 'stream'],
   kafka: ['general', 'endpoints', 'kafka', 'stream'],
+  mongodb: ['general', 'endpoints', 'mongodb', 'stream'],
 };
 
 export const GENERIC_SECTIONS: readonly DetailSection[] = ['general', 'endpoints', 'raw', 'stream'];

@@ -17,6 +17,7 @@ import { GrpcSection } from './grpc-section.js';
 import { Http2Section } from './http2-section.js';
 import { IcmpSection } from './icmp-section.js';
 import { KafkaSection } from './kafka-section.js';
+import { MongodbSection } from './mongodb-section.js';
 import { MessageSection } from './message-section.js';
 import { RawSection } from './raw-section.js';
 import { Section } from './section.js';
@@ -149,6 +150,8 @@ function SectionOf({ section, entry, api, onOpen, onFilter }: { section: DetailS
       return <IcmpSection entry={entry} onFilter={onFilter} />;
     case 'kafka':
       return <KafkaSection entry={entry} onFilter={onFilter} />;
+    case 'mongodb':
+      return <MongodbSection entry={entry} onFilter={onFilter} />;
     case 'tls':
       return <TlsSection entry={entry} onFilter={onFilter} />;
     case 'raw':
