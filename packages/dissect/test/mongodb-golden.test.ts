@@ -71,6 +71,12 @@ const REVIEWED: Record<string, string[]> = {
     'find shop.orders -> 1 doc',
     'endSessions admin -> no response (moreToCome)',
   ],
+  zlib: [
+    'ismaster admin -> ok',
+    'insert shop.compressed (2 docs) -> ok n=2',
+    'find shop.compressed -> 2 docs',
+    'endSessions admin -> no response (moreToCome)',
+  ],
 };
 
 describe('MongoDB golden captures', () => {
@@ -148,5 +154,13 @@ describe('MongoDB captures: what the driver sent, decoded', () => {
     const [doc] = (insert!.request?.['body'] as { documents: Array<Record<string, string>> }).documents;
     assert.ok(doc!['payload']!.startsWith('line 0000 of the large document') && doc!['payload']!.endsWith('...') && doc!['payload']!.length === 1027);
     assert.equal(insert!.request?.['decodeError'], undefined);
+  });
+
+  it('zlib: with compression agreed in the handshake, OP_COMPRESSED both ways, inflated and read', () => {
+    const [insert, find] = entries('zlib').filter((e) => e.summary.path === 'shop.compressed');
+    assert.deepEqual(insert!.request?.['compressed'], { compressor: 'zlib', originalOpCode: 'OP_MSG' });
+    assert.deepEqual(find!.response?.['compressed'], { compressor: 'zlib', originalOpCode: 'OP_MSG' });
+    const batch = ((find!.response?.['body'] as { cursor: { firstBatch: Array<Record<string, unknown>> } }).cursor.firstBatch).map((d) => d['note']);
+    assert.deepEqual(batch, ['sent as OP_COMPRESSED with zlib', 'sent as OP_COMPRESSED with zlib']);
   });
 });
