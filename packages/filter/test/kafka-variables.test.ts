@@ -5,22 +5,18 @@
  */
 
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { Entry } from '@shoal/model';
 import { compileFilter } from '@shoal/filter';
 import * as D from './dns-entries.js';
 import * as E from './entries.js';
-
-const FIXTURES = fileURLToPath(new URL('../../dissect/test/fixtures/kafka/', import.meta.url));
+import { fixtureEntries } from './fixture-entries.js';
 
 /** The entry of `capture` whose summary starts with `summary`. */
 function pick(capture: string, summary: string): Entry {
-  const doc = JSON.parse(fs.readFileSync(`${FIXTURES}${capture}.expected.json`, 'utf8')) as { entries: Entry[] };
-  const e = doc.entries.find((x) => x.summary.text.startsWith(summary));
+  const e = fixtureEntries('kafka', capture).find((x) => x.summary.text.startsWith(summary));
   if (!e) throw new Error(`fixture kafka/${capture} has no entry "${summary}"`);
-  return structuredClone(e);
+  return e;
 }
 
 function check(entry: Entry, filter: string, expected: boolean): void {
