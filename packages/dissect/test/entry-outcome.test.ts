@@ -3,7 +3,9 @@
  * in both details (the CLI's table dissects with detail `summary`): the @grpc/grpc-js call
  * answered NOT_FOUND with HTTP 200 is an error, its OK calls are not; the GraphQL query whose
  * field failed (200, one error) is an error, the others are not; nginx's 404 is a client error;
- * PostgreSQL's statements answered with an ErrorResponse are errors, the others are not.
+ * PostgreSQL's statements answered with an ErrorResponse are errors, the others are not; a Kafka
+ * response with an error code other than NONE is an error, and so is a MongoDB reply with ok 0 or a
+ * write error.
  */
 
 import assert from 'node:assert/strict';
@@ -55,5 +57,22 @@ describe('entry outcome of real entries', () => {
     const got = outcomes('http1/keep-alive.pcap');
     assert.deepEqual(got.filter((o) => !o.endsWith('=> ok')), ['404 GET /missing -> 404 => client-error']);
     assert.equal(got.length, 4);
+  });
+
+  it('Kafka (kcat): the responses with an error code other than NONE are errors', () => {
+    const got = outcomes('kafka/error.pcap');
+    assert.deepEqual([...new Set(got.filter((o) => o.endsWith('=> error')))], [
+      'undefined Metadata v4 missing -> UNKNOWN_TOPIC_OR_PARTITION => error',
+      'undefined Produce v7 locked (1 record) -> TOPIC_AUTHORIZATION_FAILED => error',
+    ]);
+    assert.ok(got.some((o) => o === 'undefined Metadata v4 locked -> ok => ok'));
+  });
+
+  it('MongoDB (the official driver): ok 0 and a write error are errors', () => {
+    const got = outcomes('mongodb/error.pcap');
+    assert.deepEqual(got.filter((o) => o.endsWith('=> error')), [
+      'undefined insert shop.orders (1 doc) -> error 11000 => error',
+      'undefined nope shop -> error 59 CommandNotFound => error',
+    ]);
   });
 });

@@ -158,6 +158,28 @@ function sqlErrorCode(e: Entry, protocol: string): unknown {
   return error !== null && typeof error === 'object' ? (error as Record<string, unknown>)['code'] : undefined;
 }
 
+/** The request or response of a `kafka` entry, or null. */
+function kafkaSide(e: Entry, side: 'request' | 'response'): Message | null {
+  return e.protocol.name === 'kafka' ? (e[side] ?? null) : null;
+}
+
+/** The topics of a kafka entry: the request's, else the response's (Metadata for all topics). */
+function kafkaTopics(e: Entry): string[] {
+  const asked = stringsOf(kafkaSide(e, 'request')?.['topics']);
+  return asked.length > 0 ? asked : stringsOf(kafkaSide(e, 'response')?.['topics']);
+}
+
+/** Records in a Produce request, else in a Fetch response. */
+function kafkaRecords(e: Entry): bigint {
+  const count = (m: Message | null): unknown => (m?.['records'] as { count?: unknown } | undefined)?.count;
+  return int(count(kafkaSide(e, 'request')) ?? count(kafkaSide(e, 'response')));
+}
+
+/** The request or response of a `mongodb` entry, or null. */
+function mongoSide(e: Entry, side: 'request' | 'response'): Message | null {
+  return e.protocol.name === 'mongodb' ? (e[side] ?? null) : null;
+}
+
 export interface RootVariable {
   /** CEL type as registered with the library. */
   type: string;
@@ -221,6 +243,22 @@ export const ROOTS: Readonly<Record<string, RootVariable>> = {
   postgresql_query: { type: 'string', get: (e) => str(sqlSide(e, 'postgresql', 'request')?.['query']) },
   postgresql_error_code: { type: 'string', get: (e) => str(sqlErrorCode(e, 'postgresql')) },
   postgresql_rows: { type: 'int', get: (e) => int(sqlSide(e, 'postgresql', 'response')?.['rowCount']) },
+  kafka_api_key: { type: 'int', get: (e) => { const k = kafkaSide(e, 'request')?.['apiKey']; return typeof k === 'number' ? int(k) : -1n; } },
+  kafka_api_key_name: { type: 'string', get: (e) => str(kafkaSide(e, 'request')?.['apiKeyName']) },
+  kafka_api_version: { type: 'int', get: (e) => int(kafkaSide(e, 'request')?.['apiVersion']) },
+  kafka_correlation_id: { type: 'int', get: (e) => int(kafkaSide(e, 'request')?.['correlationId'] ?? kafkaSide(e, 'response')?.['correlationId']) },
+  kafka_client_id: { type: 'string', get: (e) => str(kafkaSide(e, 'request')?.['clientId']) },
+  kafka_topics: { type: 'list<string>', get: kafkaTopics },
+  kafka_groups: { type: 'list<string>', get: (e) => stringsOf(kafkaSide(e, 'request')?.['groups']) },
+  kafka_error_code: { type: 'int', get: (e) => int(kafkaSide(e, 'response')?.['errorCode']) },
+  kafka_error: { type: 'string', get: (e) => str(kafkaSide(e, 'response')?.['errorName']) },
+  kafka_record_count: { type: 'int', get: kafkaRecords },
+  mongodb_command: { type: 'string', get: (e) => str(mongoSide(e, 'request')?.['command']) },
+  mongodb_database: { type: 'string', get: (e) => str(mongoSide(e, 'request')?.['database']) },
+  mongodb_collection: { type: 'string', get: (e) => str(mongoSide(e, 'request')?.['collection']) },
+  mongodb_op_code: { type: 'string', get: (e) => str(mongoSide(e, 'request')?.['opCode'] ?? mongoSide(e, 'response')?.['opCode']) },
+  mongodb_error_code: { type: 'int', get: (e) => int(mongoSide(e, 'response')?.['code']) },
+  mongodb_errmsg: { type: 'string', get: (e) => str(mongoSide(e, 'response')?.['errmsg']) },
   capture_source: { type: 'string', get: (e) => str(e.capture) },
   malformed: { type: 'bool', get: (e) => e.malformed !== undefined && e.malformed !== null },
   malformed_code: { type: 'string', get: (e) => str(e.malformed?.code) },

@@ -29,6 +29,12 @@ const GQL = fixtureEntries('graphql', 'http1');
 const GQL_ERR = GQL[3]!;
 const GQL_MUT = GQL[2]!;
 
+/** kcat's Produce refused with TOPIC_AUTHORIZATION_FAILED, a Metadata answered ok; the driver's find, a duplicate key. */
+const KAFKA_ERR = fixtureEntries('kafka', 'error').find((e) => e.summary.method === 'Produce')!;
+const KAFKA_OK = fixtureEntries('kafka', 'error').find((e) => e.summary.text === 'Metadata v4 locked -> ok')!;
+const MONGO_FIND = fixtureEntries('mongodb', 'find').find((e) => e.summary.method === 'find')!;
+const MONGO_DUP = fixtureEntries('mongodb', 'error').find((e) => e.summary.method === 'insert')!;
+
 type Case = [entry: Entry, filter: string, expected: boolean];
 
 const CASES: Record<string, Case[]> = {
@@ -106,6 +112,22 @@ const CASES: Record<string, Case[]> = {
   postgresql_query: [[S.pgLarge(), 'postgresql_query.contains("generate_series")', true], [S.pgMissingTable(), 'postgresql_query.contains("generate_series")', false]],
   postgresql_error_code: [[S.pgMissingTable(), 'postgresql_error_code == "42P01"', true], [S.pgLarge(), 'postgresql_error_code == "42P01"', false]],
   postgresql_rows: [[S.pgLarge(), 'postgresql_rows == 2000', true], [S.pgNamedAgain(), 'postgresql_rows == 2000', false]],
+  kafka_api_key: [[KAFKA_ERR, 'kafka_api_key == 0', true], [KAFKA_OK, 'kafka_api_key == 0', false], [G, 'kafka_api_key == -1', true]],
+  kafka_api_key_name: [[KAFKA_ERR, 'kafka_api_key_name == "Produce"', true], [KAFKA_OK, 'kafka_api_key_name == "Produce"', false]],
+  kafka_api_version: [[KAFKA_ERR, 'kafka_api_version == 7', true], [KAFKA_OK, 'kafka_api_version == 7', false]],
+  kafka_correlation_id: [[KAFKA_OK, `kafka_correlation_id == ${KAFKA_OK.request!['correlationId'] as number}`, true], [KAFKA_ERR, `kafka_correlation_id == ${KAFKA_OK.request!['correlationId'] as number}`, false]],
+  kafka_client_id: [[KAFKA_ERR, 'kafka_client_id == "shoal-fixture"', true], [G, 'kafka_client_id != ""', false]],
+  kafka_topics: [[KAFKA_ERR, '"locked" in kafka_topics', true], [MONGO_FIND, 'size(kafka_topics) > 0', false]],
+  kafka_groups: [[fixtureEntries('kafka', 'group').find((e) => e.summary.method === 'Heartbeat')!, '"shop-consumers" in kafka_groups', true], [KAFKA_ERR, 'size(kafka_groups) > 0', false]],
+  kafka_error_code: [[KAFKA_ERR, 'kafka_error_code == 29', true], [KAFKA_OK, 'kafka_error_code != 0', false]],
+  kafka_error: [[KAFKA_ERR, 'kafka_error == "TOPIC_AUTHORIZATION_FAILED"', true], [KAFKA_OK, 'kafka_error != "NONE"', false]],
+  kafka_record_count: [[KAFKA_ERR, 'kafka_record_count == 1', true], [KAFKA_OK, 'kafka_record_count > 0', false]],
+  mongodb_command: [[MONGO_FIND, 'mongodb_command == "find"', true], [MONGO_DUP, 'mongodb_command == "find"', false]],
+  mongodb_database: [[MONGO_FIND, 'mongodb_database == "shop"', true], [KAFKA_ERR, 'mongodb_database != ""', false]],
+  mongodb_collection: [[MONGO_FIND, 'mongodb_collection == "orders"', true], [G, 'mongodb_collection != ""', false]],
+  mongodb_op_code: [[MONGO_FIND, 'mongodb_op_code == "OP_MSG"', true], [KAFKA_ERR, 'mongodb_op_code != ""', false]],
+  mongodb_error_code: [[MONGO_DUP, 'mongodb_error_code == 11000', true], [MONGO_FIND, 'mongodb_error_code != 0', false]],
+  mongodb_errmsg: [[MONGO_DUP, 'mongodb_errmsg.contains("duplicate key")', true], [MONGO_FIND, 'mongodb_errmsg != ""', false]],
   capture_source: [[R, 'capture_source == "af_packet"', true], [G, 'capture_source == "af_packet"', false], [G, 'capture_source == "pcap_file"', true]],
   malformed: [[L, 'malformed', true], [R, 'malformed', false]],
   malformed_code: [[L, 'malformed_code == "DIS_ERR_GAP"', true], [NR, 'malformed_code == "DIS_ERR_GAP"', false], [R, 'malformed_code == ""', true]],

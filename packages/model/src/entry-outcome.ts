@@ -16,9 +16,10 @@
  *   (GraphQL spec, "Response Format", "Errors"; GraphQL over HTTP, "application/json"); a response with
  *   errors did not give the client all it asked for, partial `data` or not, as a gRPC call that
  *   ended with a status did not.
- * - A database's or a broker's answer that says it failed, `response.status` `error`: a
- *   PostgreSQL ErrorResponse, a MySQL ERR packet (docs/entries.md). Their requests have no HTTP
- *   status; the statement failed, whatever the connection did next.
+ * - A database's, a broker's or a log's answer that says it failed, `response.status` `error`: a
+ *   PostgreSQL ErrorResponse, a MySQL ERR packet, a Kafka error code other than NONE, a MongoDB
+ *   reply with `ok: 0` or a write error (docs/entries.md). Their answers carry no HTTP-like status:
+ *   the dissector says how the call went in `response.status`.
  */
 
 import type { GrpcResponseJson } from './wire/grpc.js';
@@ -45,6 +46,7 @@ export function entryOutcome(e: OutcomeFields): EntryOutcome {
     if (grpc?.status !== undefined && grpc.status !== 0) return 'error';
     const graphql = response['graphql'] as GraphqlResponseJson | undefined;
     if (graphql !== undefined && graphql.errorCount > 0) return 'error';
+    if (response['status'] === 'error') return 'error';
   }
   const status = e.summary.status ?? 0;
   if (status >= 500) return 'error';

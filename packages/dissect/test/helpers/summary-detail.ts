@@ -26,12 +26,17 @@ function withoutBody(msg: Record<string, unknown> | null): Record<string, unknow
   return Object.fromEntries(Object.entries(msg).filter(([k]) => k !== 'body' && k !== 'bodyEncoding'));
 }
 
-/** What detail `summary` leaves out of a PostgreSQL entry: values, columns, rows, the server's parameters (docs/entries.md). */
+/**
+ * What detail `summary` leaves out (docs/entries.md): of a PostgreSQL message its values, columns,
+ * rows and the server's parameters; of a Kafka message its decoded `body`; of a MongoDB one its documents.
+ */
 const SQL_FULL_ONLY = ['parameters', 'columns', 'rows', 'serverParameters'];
+const KAFKA_BODY = ['body'];
+const MONGODB_BODY = ['body', 'sequences', 'documents'];
 
-function withoutSqlDetail(msg: Record<string, unknown> | null): Record<string, unknown> | null {
+function withoutKeys(msg: Record<string, unknown> | null, keys: readonly string[]): Record<string, unknown> | null {
   if (msg === null) return null;
-  return Object.fromEntries(Object.entries(msg).filter(([k]) => !SQL_FULL_ONLY.includes(k)));
+  return Object.fromEntries(Object.entries(msg).filter(([k]) => !keys.includes(k)));
 }
 
 /** A JSON copy of `items` (entries or transactions) as detail `summary` shows them. */
@@ -41,7 +46,9 @@ export function asSummaryDetail<T extends { protocol: { name: string }; request:
   return items.map((t) => {
     if (['http', 'http2', 'grpc', 'graphql'].includes(t.protocol.name)) return { ...t, request: keep(t.request), response: keep(t.response) };
     if (t.protocol.name === 'ws') return { ...t, request: withoutBody(t.request), response: withoutBody(t.response) };
-    if (t.protocol.name === 'postgresql') return { ...t, request: withoutSqlDetail(t.request), response: withoutSqlDetail(t.response) };
+    if (t.protocol.name === 'postgresql') return { ...t, request: withoutKeys(t.request, SQL_FULL_ONLY), response: withoutKeys(t.response, SQL_FULL_ONLY) };
+    if (t.protocol.name === 'kafka') return { ...t, request: withoutKeys(t.request, KAFKA_BODY), response: withoutKeys(t.response, KAFKA_BODY) };
+    if (t.protocol.name === 'mongodb') return { ...t, request: withoutKeys(t.request, MONGODB_BODY), response: withoutKeys(t.response, MONGODB_BODY) };
     return t;
   });
 }

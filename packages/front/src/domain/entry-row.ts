@@ -43,7 +43,8 @@ export interface EntryRow {
   text: string;
   /**
    * What the path and HTTP status leave out, for protocols carried by HTTP: a gRPC call's status
-   * and message counts (`NOT_FOUND`), a GraphQL operation (`query GetBook (1 error)`).
+   * and message counts (`NOT_FOUND`), a GraphQL operation (`query GetBook (1 error)`); for Kafka
+   * and MongoDB, what came back (`TOPIC_AUTHORIZATION_FAILED`, `3 records`, `error 11000`).
    */
   outcome?: string;
   /**
@@ -71,12 +72,17 @@ function sideOf(e: EndpointJson): Side {
 /** An HTTP/2 summary's ending (docs/entries.md): `-> reset CANCEL`, ` (goaway NO_ERROR)`. */
 const HTTP2_ENDING = /(?:-> |\()((?:reset|goaway) [A-Z0-9_]+)\)?$/;
 
+/** The result at the end of a data-plane summary: `Produce v7 orders (3 records) -> ok`, `find shop.orders -> 2 docs`. */
+const RESULT = / -> (.+)$/;
+
 /** The part of a gRPC, GraphQL or HTTP/2 summary (docs/entries.md) that the path and status do not show. */
 function outcomeOf(e: EntryJson): string | undefined {
   const { text, path, status } = e.summary;
   if (e.protocol.name === 'http2') return HTTP2_ENDING.exec(text)?.[1];
   if (e.protocol.name === 'grpc' && path !== undefined && text.startsWith(`${path} -> `)) return text.slice(path.length + 4);
   if (e.protocol.name === 'graphql') return status !== undefined ? text.replace(` -> ${status}`, '') : text;
+  // Kafka (docs/entries.md): what came back, after the API, topic and records.
+  if (e.protocol.name === 'kafka' || e.protocol.name === 'mongodb') return RESULT.exec(text)?.[1];
   return undefined;
 }
 

@@ -33,6 +33,8 @@ export const PROTOCOL_COLORS: Readonly<Record<string, ProtocolColor>> = {
   icmp: { light: '#6d4c41', dark: '#a1887f' },
   // PostgreSQL's own slate blue (its elephant); lighter on the dark page.
   postgresql: { light: '#336791', dark: '#5b8fc7' },
+  // MongoDB's own greens (its brand's forest and spring green): Kubeshark gives it none.
+  mongodb: { light: '#00684a', dark: '#00ed64' },
   other: { light: '#8b949e', dark: '#6e7681' },
 };
 

@@ -24,6 +24,10 @@ export type DetailSection =
   | 'ws'
   /** ICMP: an echo, an error and its quoted packet, or a flow's messages (icmp-detail.ts). */
   | 'icmp'
+  /** Kafka: the request's API and ids, the topics and groups, the errors, the decoded bodies (kafka-detail.ts). */
+  | 'kafka'
+  /** MongoDB: the command, database, collection, the reply's status and error, the documents (mongodb-detail.ts). */
+  | 'mongodb'
   /** TLS: the ClientHello and the ServerHello, the certificate in clear, records counted (tls-detail.ts). */
   | 'tls'
   /** PostgreSQL: the statement, its messages and values; the answer, its error, tags, rows and columns (postgresql-detail.ts). */
@@ -49,6 +53,8 @@ const REGISTRY: Readonly<Record<string, readonly DetailSection[]>> = {
   icmp: ['general', 'endpoints', 'icmp', 'stream'],
   tls: ['general', 'endpoints', 'tls', 'stream'],
   postgresql: ['general', 'endpoints', 'postgresql', 'stream'],
+  kafka: ['general', 'endpoints', 'kafka', 'stream'],
+  mongodb: ['general', 'endpoints', 'mongodb', 'stream'],
 };
 
 export const GENERIC_SECTIONS: readonly DetailSection[] = ['general', 'endpoints', 'raw', 'stream'];

@@ -16,6 +16,8 @@ import { GraphqlSection } from './graphql-section.js';
 import { GrpcSection } from './grpc-section.js';
 import { Http2Section } from './http2-section.js';
 import { IcmpSection } from './icmp-section.js';
+import { KafkaSection } from './kafka-section.js';
+import { MongodbSection } from './mongodb-section.js';
 import { MessageSection } from './message-section.js';
 import { PostgresqlSection } from './postgresql-section.js';
 import { RawSection } from './raw-section.js';
@@ -146,6 +148,10 @@ function SectionOf({ section, entry, api, onOpen, onFilter }: { section: DetailS
       return <WsSection entry={entry} onFilter={onFilter} />;
     case 'icmp':
       return <IcmpSection entry={entry} onFilter={onFilter} />;
+    case 'kafka':
+      return <KafkaSection entry={entry} onFilter={onFilter} />;
+    case 'mongodb':
+      return <MongodbSection entry={entry} onFilter={onFilter} />;
     case 'tls':
       return <TlsSection entry={entry} onFilter={onFilter} />;
     case 'postgresql':
