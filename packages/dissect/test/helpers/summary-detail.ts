@@ -20,6 +20,14 @@ function withoutBodies(part: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(part).filter(([k]) => !BODY_KEYS.includes(k)));
 }
 
+/** What a Redis command and reply leave out in detail `summary` (docs/entries.md). */
+const REDIS_DETAIL_KEYS = ['args', 'value', 'format', 'attributes', 'message', 'truncated'];
+
+function redisSummary(msg: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (msg === null) return null;
+  return Object.fromEntries(Object.entries(msg).filter(([k]) => !REDIS_DETAIL_KEYS.includes(k)));
+}
+
 /** A WebSocket message keeps every key but its body (docs/entries.md). */
 function withoutBody(msg: Record<string, unknown> | null): Record<string, unknown> | null {
   if (msg === null) return null;
@@ -33,6 +41,7 @@ export function asSummaryDetail<T extends { protocol: { name: string }; request:
   return items.map((t) => {
     if (['http', 'http2', 'grpc', 'graphql'].includes(t.protocol.name)) return { ...t, request: keep(t.request), response: keep(t.response) };
     if (t.protocol.name === 'ws') return { ...t, request: withoutBody(t.request), response: withoutBody(t.response) };
+    if (t.protocol.name === 'redis') return { ...t, request: redisSummary(t.request), response: redisSummary(t.response) };
     return t;
   });
 }
