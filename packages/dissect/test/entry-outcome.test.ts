@@ -2,7 +2,8 @@
  * The model's error rule (model's entry-outcome.ts) over entries made from real peers' captures,
  * in both details (the CLI's table dissects with detail `summary`): the @grpc/grpc-js call
  * answered NOT_FOUND with HTTP 200 is an error, its OK calls are not; the GraphQL query whose
- * field failed (200, one error) is an error, the others are not; nginx's 404 is a client error.
+ * field failed (200, one error) is an error, the others are not; nginx's 404 is a client error;
+ * redis-server's error replies (an unknown command, WRONGTYPE) are errors, its other replies not.
  */
 
 import assert from 'node:assert/strict';
@@ -39,6 +40,15 @@ describe('entry outcome of real entries', () => {
       assert.deepEqual(got.filter((o) => o.endsWith('=> error')), ['200 query Missing -> 200 (1 error) => error'], file);
       assert.ok(got.length >= 3 && got.filter((o) => o.endsWith('=> ok')).length === got.length - 1, file);
     }
+  });
+
+  it('Redis (redis-server and redis-cli): the error replies are errors, nothing else is', () => {
+    const got = outcomes('redis/cli.pcap');
+    assert.deepEqual(got.filter((o) => !o.endsWith('=> ok')), [
+      "undefined LPUSH user:1 -> WRONGTYPE Operation against a key holding the wrong kind of ... => error",
+      "undefined NOSUCHCOMMAND x -> ERR unknown command 'NOSUCHCOMMAND', with args beginning wit... => error",
+    ]);
+    assert.equal(got.length, 29);
   });
 
   it('HTTP/1 (nginx): the 404 is a client error, the 200s ok', () => {

@@ -16,6 +16,9 @@
  *   (GraphQL spec, "Response Format", "Errors"; GraphQL over HTTP, "application/json"); a response with
  *   errors did not give the client all it asked for, partial `data` or not, as a gRPC call that
  *   ended with a status did not.
+ * - A response whose `status` is the word `error`: the data-plane protocols' answer that a
+ *   command failed (Redis: an error reply, `-ERR …`, RESP3's bulk error; docs/entries.md). Its
+ *   `status` is no number: those protocols have no HTTP-like code.
  */
 
 import type { Entry } from './entry.js';
@@ -35,6 +38,7 @@ export function entryOutcome(e: OutcomeFields): EntryOutcome {
     if (grpc?.status !== undefined && grpc.status !== 0) return 'error';
     const graphql = response['graphql'] as GraphqlResponseJson | undefined;
     if (graphql !== undefined && graphql.errorCount > 0) return 'error';
+    if (response['status'] === 'error') return 'error';
   }
   const status = e.summary.status ?? 0;
   if (status >= 500) return 'error';

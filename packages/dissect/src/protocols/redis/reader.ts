@@ -165,6 +165,7 @@ export class RespReader {
 
   /** The direction ended (or the stream closed): a message being read is cut short. */
   end(ts: number): void {
+    this.settleBlob();
     if (this.open && this.top !== null) this.deliver(this.problem ?? ErrorCodes.DIS_ERR_TRUNCATED, ts);
     this.reset();
     this.state = State.START;
@@ -347,14 +348,21 @@ export class RespReader {
     }
     if (this.crlfLeft > 0) return pos;
     const v = this.blob;
+    this.settleBlob();
+    this.finish(v, false, ts);
+    return pos;
+  }
+
+  /** The blob being read gets the octets kept of it (all of them, or as far as they came). */
+  private settleBlob(): void {
+    const v = this.blob;
     if (v !== null) {
       const parts = this.blobParts;
       v.data = parts.length === 0 ? EMPTY : parts.length === 1 ? parts[0]! : Buffer.concat(parts, this.blobKept);
+      if (this.blobLeft > 0) v.cut = true;
     }
     this.blob = null;
     this.blobParts = [];
-    this.finish(v, false, ts);
-    return pos;
   }
 
   /**
@@ -398,14 +406,15 @@ export class RespReader {
     if (got === null) return chunk.length;
     const { line, next } = got;
     const end = line.length > 1 && line[line.length - 2] === CR ? line.length - 2 : line.length - 1;
-    const words = splitArgs(line, end);
+    let words = splitArgs(line, end);
     if (words === null) {
-      this.syntaxError(ts);
-      return next;
+      // Unbalanced quotes: Redis refuses the line (and closes the connection). Its words as they stand.
+      this.problem = ErrorCodes.DIS_ERR_SYNTAX;
+      words = splitWords(line, end);
     }
     if (words.length === 0) {
       // A blank line: Redis reads it as no command.
-      this.open = false;
+      this.reset();
       this.state = State.START;
       return next;
     }
@@ -456,6 +465,7 @@ export class RespReader {
    * search what follows; after a gap, its first byte may begin a message.
    */
   private loseFraming(code: string, ts: number, afterGap: boolean): void {
+    this.settleBlob();
     if (this.open && this.top !== null) {
       this.top.cut = true;
       this.deliver(code, ts);
@@ -490,6 +500,19 @@ function decimal(buf: Buffer, from: number, to: number): number {
   let n = 0;
   for (let i = from; i < to; i++) n = n * 10 + (buf[i]! - 0x30);
   return n;
+}
+
+/** The words of `line[0, end)` between spaces, quotes or not. */
+function splitWords(line: Buffer, end: number): Buffer[] {
+  const words: Buffer[] = [];
+  let i = 0;
+  while (i < end) {
+    while (i < end && isSpace(line[i]!)) i++;
+    const from = i;
+    while (i < end && !isSpace(line[i]!)) i++;
+    if (i > from) words.push(line.subarray(from, i));
+  }
+  return words;
 }
 
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c;

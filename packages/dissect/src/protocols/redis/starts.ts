@@ -103,6 +103,9 @@ export function commandStart(buf: Buffer, name?: { start: number; end: number; c
   return 'yes';
 }
 
+/** RESP2's null bulk string. */
+const NULL_BULK = '$-1\r\n';
+
 /** The pushes of RESP2 pub/sub (arrays) and of RESP3 (`>`), by their first element (Redis "Pub/Sub"). */
 export const MESSAGE_KINDS: ReadonlySet<string> = new Set(['message', 'pmessage', 'smessage']);
 export const CONFIRMATION_KINDS: ReadonlySet<string> = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe']);
@@ -119,9 +122,11 @@ export function arraySender(buf: Buffer, name: { start: number; end: number; cou
   if (!CONFIRMATION_KINDS.has(kind) || name.count !== 3) return 'client';
   // The channel: a bulk string, or RESP2's null bulk (an unsubscribe from nothing).
   let at = name.next;
-  if (at >= buf.length) return 'more';
-  if (buf.length >= at + 5 && buf.toString('latin1', at, at + 5) === '$-1\r\n') at += 5;
-  else {
+  const rest = buf.toString('latin1', at, at + NULL_BULK.length);
+  if (NULL_BULK.startsWith(rest)) {
+    if (rest.length < NULL_BULK.length) return 'more';
+    at += NULL_BULK.length;
+  } else {
     const channel = bulkAt(buf, at, Number.MAX_SAFE_INTEGER);
     if (typeof channel === 'string') return channel;
     at = channel.next;

@@ -178,7 +178,7 @@ export class RedisStream implements StreamDissector {
     const kind = CONFIRMED_BY[cmd.name];
     let awaited = 1;
     if (kind !== undefined) {
-      const held = kind.startsWith('s') ? this.shardSubscriptions : this.subscriptions;
+      const held = isShardKind(kind) ? this.shardSubscriptions : this.subscriptions;
       // Without channels, an unsubscribe is confirmed once per subscription it ends (once if none).
       awaited = cmd.argCount > 0 ? cmd.argCount : Math.max(1, held);
     }
@@ -247,7 +247,7 @@ export class RedisStream implements StreamDissector {
   /** A (un)subscribe confirmation: gathered into its command's entry, or one of its own. */
   private confirmation(msg: RespMessage, kind: string): void {
     const count = Number(msg.value.items![2]!.line);
-    if (kind.startsWith('s')) this.shardSubscriptions = count;
+    if (isShardKind(kind)) this.shardSubscriptions = count;
     else this.subscriptions = count;
     const head = this.head();
     if (head === undefined || head.cmd === null || CONFIRMED_BY[head.cmd.name] !== kind) {
@@ -377,6 +377,9 @@ export class RedisStream implements StreamDissector {
     }
   }
 }
+
+/** Sharded pub/sub (SSUBSCRIBE, Redis 7) counts its subscriptions apart from the others. */
+const isShardKind = (kind: string): boolean => kind === 'ssubscribe' || kind === 'sunsubscribe';
 
 /** `[kind, channel, count]`: the channel a bulk string (null when unsubscribing from none), the count an integer. */
 function isConfirmationShape(v: RespValue): boolean {
