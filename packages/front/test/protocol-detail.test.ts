@@ -10,6 +10,7 @@ describe('per-protocol detail registry', () => {
     assert.deepEqual(detailSections('dns'), ['general', 'endpoints', 'dns', 'stream']);
     assert.deepEqual(detailSections('ws'), ['general', 'endpoints', 'ws', 'stream']);
     assert.deepEqual(detailSections('icmp'), ['general', 'endpoints', 'icmp', 'stream']);
+    assert.deepEqual(detailSections('redis'), ['general', 'endpoints', 'redis', 'stream']);
   });
 
   it("gives HTTP/2 the HTTP messages after its stream's own section, and TLS the hellos", () => {

@@ -26,6 +26,8 @@ export type DetailSection =
   | 'icmp'
   /** TLS: the ClientHello and the ServerHello, the certificate in clear, records counted (tls-detail.ts). */
   | 'tls'
+  /** Redis: the command and its arguments, the reply or push and its value (redis-detail.ts). */
+  | 'redis'
   /** The request and response objects as JSON, for a protocol without a view of its own. */
   | 'raw'
   /** The other entries of the same stream. */
@@ -46,6 +48,7 @@ const REGISTRY: Readonly<Record<string, readonly DetailSection[]>> = {
   ws: ['general', 'endpoints', 'ws', 'stream'],
   icmp: ['general', 'endpoints', 'icmp', 'stream'],
   tls: ['general', 'endpoints', 'tls', 'stream'],
+  redis: ['general', 'endpoints', 'redis', 'stream'],
 };
 
 export const GENERIC_SECTIONS: readonly DetailSection[] = ['general', 'endpoints', 'raw', 'stream'];

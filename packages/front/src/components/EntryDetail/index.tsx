@@ -18,6 +18,7 @@ import { Http2Section } from './http2-section.js';
 import { IcmpSection } from './icmp-section.js';
 import { MessageSection } from './message-section.js';
 import { RawSection } from './raw-section.js';
+import { RedisSection } from './redis-section.js';
 import { Section } from './section.js';
 import { StreamEntries } from './stream-entries.js';
 import { TlsSection } from './tls-section.js';
@@ -34,6 +35,9 @@ export interface EntryDetailProps {
   onClose: () => void;
   onFilter: OnFilter;
 }
+
+/** The protocols whose requests are HTTP requests curl can repeat. */
+const CURL_PROTOCOLS: ReadonlySet<string> = new Set(['http', 'http2', 'graphql']);
 
 /** Escape closes the detail, unless it is meant for a text field (the filter bar's own Escape). */
 function useEscape(onClose: () => void): void {
@@ -83,8 +87,9 @@ function CloseButton({ onClose }: { onClose: () => void }) {
 
 function Detail({ entry, api, base, onOpen, onClose, onFilter }: { entry: EntryDetailJson } & Omit<EntryDetailProps, 'id'>) {
   const s = entry.summary;
-  // A gRPC call's DATA are shown as messages, not kept as a body: curl could not repeat it.
-  const curl = entry.protocol.name === 'grpc' ? null : curlCommand(entry.request, entry.dst);
+  // Only HTTP requests can be repeated with curl (a gRPC call's DATA are shown as messages, not
+  // kept as a body); other protocols' requests have a `method` too (a Redis command).
+  const curl = CURL_PROTOCOLS.has(entry.protocol.name) ? curlCommand(entry.request, entry.dst) : null;
   const v = filterValues(onFilter);
   return (
     <>
@@ -148,6 +153,8 @@ function SectionOf({ section, entry, api, onOpen, onFilter }: { section: DetailS
       return <IcmpSection entry={entry} onFilter={onFilter} />;
     case 'tls':
       return <TlsSection entry={entry} onFilter={onFilter} />;
+    case 'redis':
+      return <RedisSection entry={entry} onFilter={onFilter} />;
     case 'raw':
       return (
         <>
