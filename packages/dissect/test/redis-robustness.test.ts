@@ -57,7 +57,7 @@ function randomValue(rnd: () => number, depth = 0): Buffer {
 
 /** Octets kept in a value and its parts. */
 function kept(v: RespValue): number {
-  return (v.data?.length ?? 0) + (v.items ?? []).reduce((n, i) => n + kept(i), 0) + (v.attributes === null ? 0 : kept(v.attributes));
+  return v.kept + (v.items ?? []).reduce((n, i) => n + kept(i), 0) + (v.attributes === null ? 0 : kept(v.attributes));
 }
 
 describe('Redis never throws on malformed input', () => {

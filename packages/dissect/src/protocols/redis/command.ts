@@ -6,7 +6,8 @@
 
 import { isChannelCommand, isContainer, firstKeyIndex } from './commands.js';
 import type { RespMessage } from './reader.js';
-import { RespType, type RespValue } from './resp.js';
+import { latin1 } from '../../latin1.js';
+import { RespType, bytesOf, type RespValue } from './resp.js';
 import { printable } from './text.js';
 
 /** Octets of a key or channel shown in `key`, `channel` and `path`. */
@@ -27,24 +28,51 @@ export interface Command {
 /** The text of a kept argument (a bulk string), or "" when it was not kept. */
 function argText(items: readonly RespValue[], i: number): string {
   const v = items[i];
-  return v === undefined || v.type !== RespType.BULK_STRING || v.data === null ? '' : v.data.toString('latin1');
+  return v === undefined || v.type !== RespType.BULK_STRING || v.src === null ? '' : latin1(v.src, v.off, v.off + v.kept);
+}
+
+/** What the command table says of a name: upper-case, and its kind. */
+interface NameInfo {
+  upper: string;
+  lower: string;
+  container: boolean;
+  channel: boolean;
+}
+
+/** Names seen, as sent (most connections repeat a few): the table is asked once per name. */
+const NAMES = new Map<string, NameInfo>();
+/** Names remembered; past that, the table is asked every time (modules' names are many). */
+const NAMES_KEPT = 1024;
+
+function nameInfo(sent: string): NameInfo {
+  let info = NAMES.get(sent);
+  if (info === undefined) {
+    const upper = sent.slice(0, 64).toUpperCase();
+    info = { upper, lower: upper.toLowerCase(), container: isContainer(upper), channel: isChannelCommand(upper) };
+    if (NAMES.size < NAMES_KEPT) NAMES.set(sent, info);
+  }
+  return info;
+}
+
+/** The value at `i` as a key or channel (printable, cut), or null when not a kept string. */
+function target(items: readonly RespValue[], i: number): string | null {
+  const v = items[i];
+  const bytes = v === undefined ? null : bytesOf(v);
+  return bytes === null ? null : printable(bytes.subarray(0, TARGET_SHOWN));
 }
 
 export function readCommand(msg: RespMessage): Command {
   const items = msg.value.items ?? [];
   const count = Math.max(msg.value.length, items.length);
-  const name = argText(items, 0).slice(0, 64).toUpperCase();
-  const sub = name !== '' && isContainer(name) && count > 1 ? argText(items, 1).slice(0, 64).toUpperCase() : null;
+  const info = nameInfo(argText(items, 0));
+  const name = info.upper;
+  const sub = name !== '' && info.container && count > 1 ? argText(items, 1).slice(0, 64).toUpperCase() : null;
   const cmd: Command = { msg, name, sub, key: null, channel: null, argCount: Math.max(0, count - 1) };
   if (name === '') return cmd;
-  const target = (i: number): string | null => {
-    const v = items[i];
-    return v?.data != null ? printable(v.data.subarray(0, TARGET_SHOWN)) : null;
-  };
-  if (isChannelCommand(name)) cmd.channel = count > 1 ? target(1) : null;
+  if (info.channel) cmd.channel = count > 1 ? target(items, 1) : null;
   else {
-    const at = firstKeyIndex(name, sub === null ? null : sub.toLowerCase(), count, (i) => argText(items, i));
-    if (at >= 0) cmd.key = target(at);
+    const at = firstKeyIndex(info.lower, sub === null ? null : sub.toLowerCase(), count, (i) => argText(items, i));
+    if (at >= 0) cmd.key = target(items, at);
   }
   return cmd;
 }

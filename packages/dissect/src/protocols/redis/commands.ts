@@ -42,7 +42,7 @@ const FIRST_ARGUMENT = words(
 );
 
 /** Commands (and subcommands) whose first key is elsewhere. */
-const KEY_SPECS: Readonly<Record<string, KeySpec>> = {
+const KEY_SPECS: ReadonlyMap<string, KeySpec> = new Map(Object.entries({
   bitop: { at: 2 },
   migrate: { at: 3 },
   pfdebug: { at: 2 },
@@ -76,7 +76,7 @@ const KEY_SPECS: Readonly<Record<string, KeySpec>> = {
   zintercard: { at: 1, keynum: true },
   zmpop: { at: 1, keynum: true },
   zunion: { at: 1, keynum: true },
-};
+} satisfies Record<string, KeySpec>));
 
 /** Commands that take no key. */
 const KEYLESS = words(
@@ -95,7 +95,7 @@ const CHANNEL_COMMANDS = words('publish spublish subscribe psubscribe ssubscribe
 /** Every command of Redis 7.0, lower-case. */
 const KNOWN: ReadonlySet<string> = new Set([
   ...FIRST_ARGUMENT,
-  ...Object.keys(KEY_SPECS).filter((name) => !name.includes(' ')),
+  ...[...KEY_SPECS.keys()].filter((name) => !name.includes(' ')),
   ...KEYLESS,
   ...CONTAINERS,
   ...CHANNEL_COMMANDS,
@@ -113,12 +113,11 @@ export const isChannelCommand = (command: string): boolean => CHANNEL_COMMANDS.h
 
 /**
  * The index of the first key among `count` arguments (the command's name at 0), or -1 when it
- * has none. `arg(i)` gives an argument as text ("" when it was not kept); `sub` is the
- * subcommand of a container command, lower-case.
+ * has none. `name` is the command's name, `sub` a container command's subcommand, both
+ * lower-case; `arg(i)` gives an argument as text ("" when it was not kept).
  */
-export function firstKeyIndex(command: string, sub: string | null, count: number, arg: (i: number) => string): number {
-  const name = command.toLowerCase();
-  const spec = KEY_SPECS[sub === null ? name : `${name} ${sub}`];
+export function firstKeyIndex(name: string, sub: string | null, count: number, arg: (i: number) => string): number {
+  const spec = KEY_SPECS.get(sub === null ? name : `${name} ${sub}`);
   if (spec === undefined) {
     if (KEYLESS.has(name) || CONTAINERS.has(name) || CHANNEL_COMMANDS.has(name)) return -1;
     return count > 1 ? 1 : -1;

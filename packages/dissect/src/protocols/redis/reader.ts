@@ -25,6 +25,7 @@
 import { ErrorCodes } from '@shoal/model';
 import { RespType, isAggregateType, isBlobType, newValue, valuesOf, type RespValue } from './resp.js';
 import { StartSearch } from './start-search.js';
+import { textOrNull } from './text.js';
 import { commandStart, headerLineProblem, replyStart } from './starts.js';
 
 export interface RespMessage {
@@ -97,17 +98,26 @@ export class RespReader {
   private problem: string | null = null;
   /** The top-level value, once its header was read. */
   private top: RespValue | null = null;
+  /** The aggregates being read, outermost first: frames[0, depth) (the objects are reused). */
   private readonly frames: Frame[] = [];
+  private depth = 0;
   /** An attribute read, waiting for the value it is about. */
   private attributes: RespValue | null = null;
-  /** The header line (or inline line) gathered from earlier chunks. */
-  private line: Buffer[] = [];
+  /** The header line (or inline line) gathered from earlier chunks, and its length. */
+  private readonly line: Buffer[] = [];
   private lineLength = 0;
+  /** The last line gathered whole (gatherLine). */
+  private lineBuf: Buffer = EMPTY;
+  private lineStart = 0;
+  private lineEnd = 0;
+  private lineNext = 0;
   /** The blob being read: its value (null when not kept), octets and CRLF still to come. */
   private blob: RespValue | null = null;
   private blobLeft = 0;
   private crlfLeft = 0;
-  private blobParts: Buffer[] = [];
+  /** Its kept octets: the first part, and the parts after it (a blob cut across chunks). */
+  private blobFirst: Buffer | null = null;
+  private blobMore: Buffer[] | null = null;
   private blobKept = 0;
   private blobKeep = 0;
   /** Seeking: the search, and the time of the bytes it holds. */
@@ -202,8 +212,12 @@ export class RespReader {
     this.problem = null;
   }
 
-  /** The line up to LF from `pos` (with earlier chunks' part), or null when it goes on. */
-  private gatherLine(chunk: Buffer, pos: number, ts: number): { line: Buffer; next: number } | null {
+  /**
+   * The line up to LF from `pos` (with earlier chunks' part): true when it ended; then
+   * `lineBuf[lineStart, lineEnd)` is the line, LF included (the chunk itself when the line lies
+   * in it: no copy), and `lineNext` the position in the chunk after it. False when it goes on.
+   */
+  private gatherLine(chunk: Buffer, pos: number, ts: number): boolean {
     const lf = chunk.indexOf(LF, pos);
     this.endTs = ts;
     if (lf < 0) {
@@ -211,55 +225,58 @@ export class RespReader {
       this.wire += chunk.length - pos;
       if (this.lineLength > LINE_LIMIT) {
         this.syntaxError(ts);
-        return null;
+        return false;
       }
       this.line.push(chunk.subarray(pos));
-      return null;
+      return false;
     }
     this.wire += lf + 1 - pos;
-    const part = chunk.subarray(pos, lf + 1);
-    let line = part;
-    if (this.line.length > 0) {
-      this.line.push(part);
-      line = Buffer.concat(this.line, this.lineLength + part.length);
-      this.line = [];
+    this.lineNext = lf + 1;
+    if (this.line.length === 0) {
+      this.lineBuf = chunk;
+      this.lineStart = pos;
+      this.lineEnd = lf + 1;
+      return true;
     }
+    this.line.push(chunk.subarray(pos, lf + 1));
+    this.lineBuf = Buffer.concat(this.line, this.lineLength + lf + 1 - pos);
+    this.lineStart = 0;
+    this.lineEnd = this.lineBuf.length;
+    this.line.length = 0;
     this.lineLength = 0;
-    return { line, next: lf + 1 };
+    return true;
   }
 
   private readHeader(chunk: Buffer, pos: number, ts: number): number {
-    const got = this.gatherLine(chunk, pos, ts);
-    if (got === null) return chunk.length;
-    const { line, next } = got;
-    const end = line.length - 2;
-    const t = line[0]!;
-    if (end < 0 || line[end] !== CR || headerLineProblem(t, line, 1, end) !== null || (this.fromClient && !this.clientMayHave(t))) {
-      this.syntaxError(ts);
-      return next;
-    }
-    this.header(t, line, end, ts);
-    return next;
+    if (!this.gatherLine(chunk, pos, ts)) return chunk.length;
+    const buf = this.lineBuf;
+    const start = this.lineStart;
+    // The line without CRLF: the type byte at `start`, its text up to `end`.
+    const end = this.lineEnd - 2;
+    const t = buf[start]!;
+    if (end <= start || buf[end] !== CR || headerLineProblem(t, buf, start + 1, end) !== null || (this.fromClient && !this.clientMayHave(t))) this.syntaxError(ts);
+    else this.header(t, buf, start, end, ts);
+    return this.lineNext;
   }
 
   /** A command is an array of bulk strings: nothing else, nothing nested. */
   private clientMayHave(t: number): boolean {
-    return this.frames.length === 0 ? t === RespType.ARRAY : t === RespType.BULK_STRING;
+    return this.depth === 0 ? t === RespType.ARRAY : t === RespType.BULK_STRING;
   }
 
-  /** A header line read whole and valid: `t`, then its text up to `end` (CRLF excluded). */
-  private header(t: number, line: Buffer, end: number, ts: number): void {
+  /** A header line read whole and valid: type `t` at `line[start]`, its text up to `end` (CRLF excluded). */
+  private header(t: number, line: Buffer, start: number, end: number, ts: number): void {
     const keep = this.keepsNext();
     const attribute = t === RespType.ATTRIBUTE;
     // An attribute is about the value read next, at its level (kept or not).
     const about = attribute ? null : this.attributes;
     if (!attribute) this.attributes = null;
-    const atTop = this.frames.length === 0;
+    const atTop = this.depth === 0;
     let value: RespValue | null = null;
     if (!isBlobType(t) && !isAggregateType(t)) {
-      if (keep) value = newValue(t, line.toString('utf8', 1, end), -1);
+      if (keep) value = newValue(t, textOrNull(line, start + 1, end) ?? line.toString('utf8', start + 1, end), -1);
     } else {
-      const n = line[1] === 0x2d ? -1 : decimal(line, 1, end);
+      const n = line[start + 1] === 0x2d ? -1 : decimal(line, start + 1, end);
       if (this.fromClient && (n < 0 || n > CLIENT_BLOB_LIMIT)) {
         this.syntaxError(ts);
         return;
@@ -277,7 +294,7 @@ export class RespReader {
         return;
       }
       if (n > 0) {
-        if (this.frames.length >= DEPTH_LIMIT) {
+        if (this.depth >= DEPTH_LIMIT) {
           this.syntaxError(ts);
           return;
         }
@@ -286,7 +303,7 @@ export class RespReader {
           value.attributes = about;
         }
         if (atTop && !attribute) this.top = value;
-        this.frames.push({ value, remaining: valuesOf(t, n), attribute });
+        this.pushFrame(value, valuesOf(t, n), attribute);
         this.state = State.HEADER;
         return;
       }
@@ -302,7 +319,8 @@ export class RespReader {
     this.blob = value;
     this.blobLeft = n;
     this.crlfLeft = 2;
-    this.blobParts = [];
+    this.blobFirst = null;
+    this.blobMore = null;
     this.blobKept = 0;
     this.blobKeep = value === null ? 0 : Math.min(n, this.budget);
     this.budget -= this.blobKeep;
@@ -313,10 +331,21 @@ export class RespReader {
     this.state = State.BLOB;
   }
 
+  private pushFrame(value: RespValue | null, remaining: number, attribute: boolean): void {
+    const frame = this.frames[this.depth];
+    if (frame === undefined) this.frames.push({ value, remaining, attribute });
+    else {
+      frame.value = value;
+      frame.remaining = remaining;
+      frame.attribute = attribute;
+    }
+    this.depth++;
+  }
+
   /** The value about to be read is kept: it is the message, or its aggregate keeps values and has room. */
   private keepsNext(): boolean {
-    const top = this.frames[this.frames.length - 1];
-    if (top === undefined) return true;
+    if (this.depth === 0) return true;
+    const top = this.frames[this.depth - 1]!;
     if (top.value === null) return false;
     if (top.value.items!.length < this.limits.keepItems) return true;
     top.value.cut = true;
@@ -325,13 +354,29 @@ export class RespReader {
 
   private readBlob(chunk: Buffer, pos: number, ts: number): number {
     this.endTs = ts;
-    if (this.blobLeft > 0) {
-      const take = Math.min(this.blobLeft, chunk.length - pos);
-      const keep = Math.min(take, this.blobKeep - this.blobKept);
-      if (keep > 0) {
-        this.blobParts.push(chunk.subarray(pos, pos + keep));
-        this.blobKept += keep;
+    const left = this.blobLeft;
+    if (this.crlfLeft === 2 && this.blobKept === 0 && pos + left + 2 <= chunk.length) {
+      // The usual case: all of it, and its CRLF, in this chunk.
+      if (chunk[pos + left] !== CR || chunk[pos + left + 1] !== LF) {
+        this.syntaxError(ts);
+        return pos + left;
       }
+      const v = this.blob;
+      if (v !== null) {
+        v.src = chunk;
+        v.off = pos;
+        v.kept = this.blobKeep;
+      }
+      this.blob = null;
+      this.blobLeft = 0;
+      this.wire += left + 2;
+      this.finish(v, false, ts);
+      return pos + left + 2;
+    }
+    if (left > 0) {
+      const take = Math.min(left, chunk.length - pos);
+      const keep = Math.min(take, this.blobKeep - this.blobKept);
+      if (keep > 0) this.keepPart(chunk.subarray(pos, pos + keep));
       this.blobLeft -= take;
       this.wire += take;
       pos += take;
@@ -353,16 +398,25 @@ export class RespReader {
     return pos;
   }
 
+  private keepPart(part: Buffer): void {
+    if (this.blobFirst === null) this.blobFirst = part;
+    else (this.blobMore ??= []).push(part);
+    this.blobKept += part.length;
+  }
+
   /** The blob being read gets the octets kept of it (all of them, or as far as they came). */
   private settleBlob(): void {
     const v = this.blob;
     if (v !== null) {
-      const parts = this.blobParts;
-      v.data = parts.length === 0 ? EMPTY : parts.length === 1 ? parts[0]! : Buffer.concat(parts, this.blobKept);
+      const first = this.blobFirst;
+      v.src = first === null ? EMPTY : this.blobMore === null ? first : Buffer.concat([first, ...this.blobMore], this.blobKept);
+      v.off = 0;
+      v.kept = v.src.length;
       if (this.blobLeft > 0) v.cut = true;
     }
     this.blob = null;
-    this.blobParts = [];
+    this.blobFirst = null;
+    this.blobMore = null;
   }
 
   /**
@@ -379,7 +433,7 @@ export class RespReader {
         this.state = State.HEADER;
         return;
       }
-      const frame = this.frames[this.frames.length - 1];
+      const frame = this.depth === 0 ? undefined : this.frames[this.depth - 1]!;
       if (frame === undefined) {
         this.deliver(this.problem, ts);
         this.reset();
@@ -395,16 +449,17 @@ export class RespReader {
         this.state = State.HEADER;
         return;
       }
-      this.frames.pop();
+      this.depth--;
       value = frame.value;
       isAttribute = frame.attribute;
+      frame.value = null;
     }
   }
 
   private readInline(chunk: Buffer, pos: number, ts: number): number {
-    const got = this.gatherLine(chunk, pos, ts);
-    if (got === null) return chunk.length;
-    const { line, next } = got;
+    if (!this.gatherLine(chunk, pos, ts)) return chunk.length;
+    const line = this.lineBuf.subarray(this.lineStart, this.lineEnd);
+    const next = this.lineNext;
     const end = line.length > 1 && line[line.length - 2] === CR ? line.length - 2 : line.length - 1;
     let words = splitArgs(line, end);
     if (words === null) {
@@ -428,7 +483,8 @@ export class RespReader {
       const item = newValue(RespType.BULK_STRING, '', w.length);
       const keep = Math.min(w.length, this.budget);
       this.budget -= keep;
-      item.data = w.subarray(0, keep);
+      item.src = w;
+      item.kept = keep;
       item.cut = keep < w.length;
       if (item.cut) value.cut = true;
       value.items.push(item);
@@ -485,12 +541,14 @@ export class RespReader {
   private reset(): void {
     this.open = false;
     this.top = null;
-    this.frames.length = 0;
+    while (this.depth > 0) this.frames[--this.depth]!.value = null;
     this.attributes = null;
-    this.line = [];
+    // Setting an array's length is a runtime call: only when it is not empty already.
+    if (this.line.length !== 0) this.line.length = 0;
     this.lineLength = 0;
     this.blob = null;
-    this.blobParts = [];
+    this.blobFirst = null;
+    this.blobMore = null;
     this.problem = null;
   }
 }

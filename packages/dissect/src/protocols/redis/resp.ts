@@ -96,8 +96,13 @@ export interface RespValue {
   type: number;
   /** A line type's text (`OK`, `123`, `t`); "" for the others. */
   line: string;
-  /** A blob's octets as far as kept; null for the others. */
-  data: Buffer | null;
+  /**
+   * A blob's octets as far as kept: `src[off, off + kept)` (the chunk they arrived in, without a
+   * copy, or the parts joined); `src` null for the others. bytesOf makes them a Buffer.
+   */
+  src: Buffer | null;
+  off: number;
+  kept: number;
   length: number;
   /** An aggregate's values as far as kept (a map's keys and values alternate); null for the others. */
   items: RespValue[] | null;
@@ -108,10 +113,10 @@ export interface RespValue {
 }
 
 export function newValue(type: number, line: string, length: number): RespValue {
-  return { type, line, data: null, length, items: null, attributes: null, cut: false };
+  return { type, line, src: null, off: 0, kept: 0, length, items: null, attributes: null, cut: false };
 }
 
-/** A blob's octets as text, when kept whole or not (callers check `cut`). */
-export function blobText(v: RespValue): string {
-  return v.data === null ? '' : v.data.toString('utf8');
+/** A blob's kept octets as a Buffer (a view); null for a value that is no blob (or RESP2's null). */
+export function bytesOf(v: RespValue): Buffer | null {
+  return v.src === null ? null : v.src.subarray(v.off, v.off + v.kept);
 }

@@ -40,9 +40,10 @@ import { ErrorCodes, type Malformed, type Message, type ProtocolInfo } from '@sh
 import type { Transaction } from '../../dissector.js';
 import type { Command } from './command.js';
 import type { RespMessage } from './reader.js';
-import { RespType, typeName, type RespValue } from './resp.js';
+import { latin1 } from '../../latin1.js';
+import { RespType, bytesOf, typeName, type RespValue } from './resp.js';
 import { CONFIRMATION_KINDS, MESSAGE_KINDS } from './starts.js';
-import { preview, printable, stringJson } from './text.js';
+import { PREVIEW, preview, printable, stringJson } from './text.js';
 
 export const PROTOCOL_RESP2: ProtocolInfo = Object.freeze({ name: 'redis', version: '2', abbr: 'Redis', layer4: 'tcp' } as const);
 export const PROTOCOL_RESP3: ProtocolInfo = Object.freeze({ name: 'redis', version: '3', abbr: 'Redis', layer4: 'tcp' } as const);
@@ -135,7 +136,7 @@ function responseJson(x: Exchange, full: boolean): Message {
   if (full) {
     // An error's text is `error` already.
     if (!isError(v)) out['value'] = valueJson(v);
-    if (v.type === RespType.VERBATIM_STRING && v.data !== null) out['format'] = v.data.toString('latin1', 0, 3);
+    if (v.type === RespType.VERBATIM_STRING && v.src !== null) out['format'] = latin1(v.src, v.off, v.off + Math.min(3, v.kept));
     if (v.attributes !== null) out['attributes'] = valueJson(v.attributes);
     if (x.replies.some((r) => r.value.cut)) out['truncated'] = true;
   }
@@ -191,7 +192,8 @@ function confirmation(v: RespValue): Record<string, unknown> {
 /** A line value's text, or a blob's as one line. */
 function textOf(v: RespValue | undefined): string {
   if (v === undefined) return '';
-  return v.data !== null ? printable(v.data) : v.line;
+  const bytes = bytesOf(v);
+  return bytes !== null ? printable(bytes) : v.line;
 }
 
 function errorText(v: RespValue): string {
@@ -219,10 +221,10 @@ export function valueJson(v: RespValue): unknown {
       return null;
     case RespType.BULK_STRING:
     case RespType.BULK_ERROR:
-      return v.length < 0 || v.data === null ? null : stringJson(v.data, v.cut);
+      return v.length < 0 || v.src === null ? null : stringJson(v.src, v.cut, v.off, v.off + v.kept);
     case RespType.VERBATIM_STRING:
       // `txt:` or `mkd:`, then the text.
-      return v.data === null ? null : stringJson(v.data.subarray(Math.min(4, v.data.length)), v.cut);
+      return v.src === null ? null : stringJson(v.src, v.cut, v.off + Math.min(4, v.kept), v.off + v.kept);
     case RespType.MAP:
     case RespType.ATTRIBUTE: {
       const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
@@ -299,13 +301,15 @@ export function describeValue(v: RespValue): string {
       return preview(oneLine(textOf(v)));
     case RespType.BULK_STRING:
     case RespType.VERBATIM_STRING: {
-      if (v.length < 0 || v.data === null) return '(nil)';
-      const data = v.type === RespType.VERBATIM_STRING ? v.data.subarray(Math.min(4, v.data.length)) : v.data;
+      if (v.length < 0 || v.src === null) return '(nil)';
+      const from = v.off + (v.type === RespType.VERBATIM_STRING ? Math.min(4, v.kept) : 0);
+      const kept = v.off + v.kept - from;
       const size = v.type === RespType.VERBATIM_STRING ? Math.max(0, v.length - 4) : v.length;
-      const json = stringJson(data.subarray(0, 4 * 60), true);
+      // At most PREVIEW characters take 4 octets each.
+      const json = stringJson(v.src, kept > 4 * PREVIEW || v.cut, from, from + Math.min(kept, 4 * PREVIEW));
       if (typeof json !== 'string') return `(${size} B binary)`;
       const text = preview(json);
-      const whole = !v.cut && text === json && data.length <= 4 * 60;
+      const whole = !v.cut && text === json && kept <= 4 * PREVIEW;
       return whole ? JSON.stringify(text) : `${JSON.stringify(text.endsWith('...') ? text : `${text}...`)} (${size} B)`;
     }
     default:

@@ -39,6 +39,7 @@
 
 import { ErrorCodes, type Malformed } from '@shoal/model';
 import type { Direction, DissectorSession, StreamDissector } from '../../dissector.js';
+import { latin1 } from '../../latin1.js';
 import { CONFIRMED_BY, readCommand, type Command } from './command.js';
 import { RespReader, type RespMessage } from './reader.js';
 import { RespType, type RespValue } from './resp.js';
@@ -68,7 +69,7 @@ const LOST_RESPONSE: Malformed = Object.freeze({ code: ErrorCodes.DIS_ERR_GAP, a
 /** The first value of an array or push as lower-case text, when it is a bulk string. */
 function kindOf(v: RespValue): string {
   const first = v.items?.[0];
-  return first !== undefined && first.type === RespType.BULK_STRING && first.data !== null && first.data.length <= 32 ? first.data.toString('latin1').toLowerCase() : '';
+  return first !== undefined && first.type === RespType.BULK_STRING && first.src !== null && first.kept <= 32 ? latin1(first.src, first.off, first.off + first.kept).toLowerCase() : '';
 }
 
 export class RedisStream implements StreamDissector {
@@ -192,14 +193,15 @@ export class RedisStream implements StreamDissector {
   /** CLIENT REPLY OFF and SKIP (and what they silence) get no reply (Redis "CLIENT REPLY"). */
   private unanswerable(cmd: Command): boolean {
     if (cmd.name === 'CLIENT' && cmd.sub === 'REPLY') {
-      const mode = cmd.msg.value.items?.[2]?.data?.toString('latin1').toUpperCase();
-      if (mode === 'ON') {
+      const mode = cmd.msg.value.items?.[2];
+      const word = mode?.src == null ? '' : latin1(mode.src, mode.off, mode.off + mode.kept).toUpperCase();
+      if (word === 'ON') {
         this.repliesOff = false;
         this.skipNext = false;
         return false;
       }
-      if (mode === 'OFF') this.repliesOff = true;
-      else if (mode === 'SKIP') {
+      if (word === 'OFF') this.repliesOff = true;
+      else if (word === 'SKIP') {
         this.skipNext = true;
         return true;
       }
