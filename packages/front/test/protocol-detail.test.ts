@@ -13,6 +13,7 @@ describe('per-protocol detail registry', () => {
     assert.deepEqual(detailSections('postgresql'), ['general', 'endpoints', 'postgresql', 'stream']);
     assert.deepEqual(detailSections('kafka'), ['general', 'endpoints', 'kafka', 'stream']);
     assert.deepEqual(detailSections('mongodb'), ['general', 'endpoints', 'mongodb', 'stream']);
+    assert.deepEqual(detailSections('redis'), ['general', 'endpoints', 'redis', 'stream']);
   });
 
   it("gives HTTP/2 the HTTP messages after its stream's own section, and TLS the hellos", () => {

@@ -16,10 +16,11 @@
  *   (GraphQL spec, "Response Format", "Errors"; GraphQL over HTTP, "application/json"); a response with
  *   errors did not give the client all it asked for, partial `data` or not, as a gRPC call that
  *   ended with a status did not.
- * - A database's, a broker's or a log's answer that says it failed, `response.status` `error`: a
- *   PostgreSQL ErrorResponse, a MySQL ERR packet, a Kafka error code other than NONE, a MongoDB
- *   reply with `ok: 0` or a write error (docs/entries.md). Their answers carry no HTTP-like status:
- *   the dissector says how the call went in `response.status`.
+ * - A database's, a broker's or a cache's answer that says it failed, `response.status` `error`:
+ *   a Redis error reply (`-ERR …`, RESP3's bulk error), a PostgreSQL ErrorResponse, a MySQL ERR
+ *   packet, a Kafka error code other than NONE, a MongoDB reply with `ok: 0` or a write error
+ *   (docs/entries.md). Their answers carry no HTTP-like status: the dissector says how the call
+ *   went in `response.status`.
  */
 
 import type { GrpcResponseJson } from './wire/grpc.js';

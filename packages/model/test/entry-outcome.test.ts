@@ -1,7 +1,7 @@
 /**
  * The one rule for "is this entry an error" (entry-outcome.ts), over the parts of an entry it
  * reads: `malformed`, the HTTP-like status, a gRPC call's `grpc-status`, a GraphQL response's
- * error count and a database's `status: 'error'`. The same rule over entries the dissectors make from real peers' captures is in
+ * error count and a data-plane response's `status: 'error'`. The same rule over entries the dissectors make from real peers' captures is in
  * packages/dissect/test/entry-outcome.test.ts.
  */
 
@@ -44,6 +44,11 @@ describe('entry outcome', () => {
   it("a database's answer with status error is an error; ok is ok", () => {
     assert.equal(entryOutcome(entry(undefined, { status: 'error', error: { code: '42P01' } })), 'error');
     assert.equal(entryOutcome(entry(undefined, { status: 'ok', commands: ['SELECT 1'] })), 'ok');
+  });
+
+  it('a data-plane response whose status is the word error (Redis error replies) is an error', () => {
+    assert.equal(entryOutcome(entry(undefined, { status: 'error', type: 'error', error: 'ERR unknown command' })), 'error');
+    assert.equal(entryOutcome(entry(undefined, { status: 'ok', type: 'simple string' })), 'ok');
   });
 
   it('isErrorEntry is the outcome error', () => {

@@ -6,10 +6,11 @@ import { icmp } from './icmp/index.js';
 import { postgresql } from './postgresql/index.js';
 import { kafka } from './kafka/index.js';
 import { mongodb } from './mongodb/index.js';
+import { redis } from './redis/index.js';
 import { tls } from './tls/index.js';
 import { ws } from './ws/index.js';
 
 /** Every dissector this build ships, in probe priority order. */
 export function defaultRegistry(): DissectorRegistry {
-  return new DissectorRegistry([http1, http2, dns, tls, ws, icmp, postgresql, kafka, mongodb]);
+  return new DissectorRegistry([http1, http2, dns, tls, ws, redis, icmp, postgresql, kafka, mongodb]);
 }

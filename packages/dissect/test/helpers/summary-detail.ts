@@ -20,6 +20,14 @@ function withoutBodies(part: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(part).filter(([k]) => !BODY_KEYS.includes(k)));
 }
 
+/** What a Redis command and reply leave out in detail `summary` (docs/entries.md). */
+const REDIS_DETAIL_KEYS = ['args', 'value', 'format', 'attributes', 'message', 'truncated'];
+
+function redisSummary(msg: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (msg === null) return null;
+  return Object.fromEntries(Object.entries(msg).filter(([k]) => !REDIS_DETAIL_KEYS.includes(k)));
+}
+
 /** A WebSocket message keeps every key but its body (docs/entries.md). */
 function withoutBody(msg: Record<string, unknown> | null): Record<string, unknown> | null {
   if (msg === null) return null;
@@ -49,6 +57,7 @@ export function asSummaryDetail<T extends { protocol: { name: string }; request:
     if (t.protocol.name === 'postgresql') return { ...t, request: withoutKeys(t.request, SQL_FULL_ONLY), response: withoutKeys(t.response, SQL_FULL_ONLY) };
     if (t.protocol.name === 'kafka') return { ...t, request: withoutKeys(t.request, KAFKA_BODY), response: withoutKeys(t.response, KAFKA_BODY) };
     if (t.protocol.name === 'mongodb') return { ...t, request: withoutKeys(t.request, MONGODB_BODY), response: withoutKeys(t.response, MONGODB_BODY) };
+    if (t.protocol.name === 'redis') return { ...t, request: redisSummary(t.request), response: redisSummary(t.response) };
     return t;
   });
 }

@@ -39,12 +39,13 @@ export interface EntryRow {
   protocol: string;
   abbr: string;
   method?: string;
-  /** Path for HTTP-like protocols, else the summary text. */
+  /** The path of an entry with a method (HTTP, a Redis key; "" without one), else the summary text. */
   text: string;
   /**
    * What the path and HTTP status leave out, for protocols carried by HTTP: a gRPC call's status
    * and message counts (`NOT_FOUND`), a GraphQL operation (`query GetBook (1 error)`); for Kafka
-   * and MongoDB, what came back (`TOPIC_AUTHORIZATION_FAILED`, `3 records`, `error 11000`).
+   * and MongoDB, what came back (`TOPIC_AUTHORIZATION_FAILED`, `3 records`, `error 11000`); and a
+   * Redis command's reply (`"alice"`, `WRONGTYPE …`) or a push's payload.
    */
   outcome?: string;
   /**
@@ -75,15 +76,25 @@ const HTTP2_ENDING = /(?:-> |\()((?:reset|goaway) [A-Z0-9_]+)\)?$/;
 /** The result at the end of a data-plane summary: `Produce v7 orders (3 records) -> ok`, `find shop.orders -> 2 docs`. */
 const RESULT = / -> (.+)$/;
 
-/** The part of a gRPC, GraphQL or HTTP/2 summary (docs/entries.md) that the path and status do not show. */
+/** The part of a gRPC, GraphQL, HTTP/2, Redis or data-plane summary (docs/entries.md) that the method, path and status do not show. */
 function outcomeOf(e: EntryJson): string | undefined {
-  const { text, path, status } = e.summary;
+  const { text, path, status, method } = e.summary;
+  if (e.protocol.name === 'redis' && method !== undefined) return redisOutcome(text, method, path);
   if (e.protocol.name === 'http2') return HTTP2_ENDING.exec(text)?.[1];
   if (e.protocol.name === 'grpc' && path !== undefined && text.startsWith(`${path} -> `)) return text.slice(path.length + 4);
   if (e.protocol.name === 'graphql') return status !== undefined ? text.replace(` -> ${status}`, '') : text;
   // Kafka (docs/entries.md): what came back, after the API, topic and records.
   if (e.protocol.name === 'kafka' || e.protocol.name === 'mongodb') return RESULT.exec(text)?.[1];
   return undefined;
+}
+
+/** `GET user:1 -> "alice"`: the reply; `message news: "hi"`: the payload; a MONITOR line: the line. */
+function redisOutcome(text: string, method: string, path: string | undefined): string | undefined {
+  const arrow = text.indexOf(' -> ');
+  if (arrow >= 0) return text.slice(arrow + 4);
+  const colon = text.indexOf(': ');
+  if (colon >= 0) return text.slice(colon + 2);
+  return path === undefined && text.startsWith(`${method} `) ? text.slice(method.length + 1) : undefined;
 }
 
 export function toRow(e: EntryJson): EntryRow {
@@ -95,7 +106,7 @@ export function toRow(e: EntryJson): EntryRow {
     elapsedMs: e.elapsedMs,
     protocol: e.protocol.name,
     abbr: e.protocol.abbr,
-    text: e.summary.path ?? e.summary.text,
+    text: e.summary.path ?? (e.summary.method !== undefined ? '' : e.summary.text),
     src: sideOf(e.src),
     dst: sideOf(e.dst),
     node: e.node.name,

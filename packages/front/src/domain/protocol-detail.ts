@@ -32,6 +32,8 @@ export type DetailSection =
   | 'tls'
   /** PostgreSQL: the statement, its messages and values; the answer, its error, tags, rows and columns (postgresql-detail.ts). */
   | 'postgresql'
+  /** Redis: the command and its arguments, the reply or push and its value (redis-detail.ts). */
+  | 'redis'
   /** The request and response objects as JSON, for a protocol without a view of its own. */
   | 'raw'
   /** The other entries of the same stream. */
@@ -55,6 +57,7 @@ const REGISTRY: Readonly<Record<string, readonly DetailSection[]>> = {
   postgresql: ['general', 'endpoints', 'postgresql', 'stream'],
   kafka: ['general', 'endpoints', 'kafka', 'stream'],
   mongodb: ['general', 'endpoints', 'mongodb', 'stream'],
+  redis: ['general', 'endpoints', 'redis', 'stream'],
 };
 
 export const GENERIC_SECTIONS: readonly DetailSection[] = ['general', 'endpoints', 'raw', 'stream'];

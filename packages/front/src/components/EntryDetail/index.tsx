@@ -21,6 +21,7 @@ import { MongodbSection } from './mongodb-section.js';
 import { MessageSection } from './message-section.js';
 import { PostgresqlSection } from './postgresql-section.js';
 import { RawSection } from './raw-section.js';
+import { RedisSection } from './redis-section.js';
 import { Section } from './section.js';
 import { StreamEntries } from './stream-entries.js';
 import { TlsSection } from './tls-section.js';
@@ -156,6 +157,8 @@ function SectionOf({ section, entry, api, onOpen, onFilter }: { section: DetailS
       return <TlsSection entry={entry} onFilter={onFilter} />;
     case 'postgresql':
       return <PostgresqlSection entry={entry} onFilter={onFilter} />;
+    case 'redis':
+      return <RedisSection entry={entry} onFilter={onFilter} />;
     case 'raw':
       return (
         <>

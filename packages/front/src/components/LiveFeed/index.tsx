@@ -54,9 +54,9 @@ const Row = memo(function Row({ item, top, onOpen, onFilter, selected }: RowProp
         {item.abbr}
       </FilterValue>
       {item.method === undefined ? <span className="method" /> : <FilterValue term={variableTerm('method', item.method)} onFilter={onFilter} className="method">{item.method}</FilterValue>}
-      {/* A row with a method shows the request's path; others show the summary, which no variable holds whole. */}
-      <span className="text" title={item.outcome !== undefined ? `${item.text} ${item.outcome}` : item.text}>
-        {item.method === undefined ? item.text : <FilterValue term={variableTerm('path', item.text)} onFilter={onFilter}>{item.text}</FilterValue>}
+      {/* A row with a method shows the request's path (a command without key: none); others show the summary, which no variable holds whole. */}
+      <span className="text" title={item.outcome !== undefined ? `${item.text} ${item.outcome}`.trim() : item.text}>
+        {item.method === undefined || item.text === '' ? item.text : <FilterValue term={variableTerm('path', item.text)} onFilter={onFilter}>{item.text}</FilterValue>}
         {item.outcome !== undefined && <span className={item.result === 'error' ? 'outcome status-server-error' : 'outcome'}>{item.outcome}</span>}
       </span>
       {item.status === undefined ? <span className="status" /> : <FilterValue term={variableTerm('status_code', item.status)} onFilter={onFilter} className={`status status-${item.result === 'error' ? 'server-error' : statusClass(item.status)}`}>{item.status}</FilterValue>}
