@@ -43,13 +43,17 @@ interface GqlEntry extends EntryJson {
 interface WsEntry extends EntryJson {
   response: { body: string };
 }
-interface FlowEntry extends EntryJson {
-  request: { packets: number; bytes: number };
-  response: { packets: number; bytes: number };
+interface RedisEntry extends EntryJson {
+  request: { command: string; key?: string; args: string[] };
+  response: { status: string; type: string };
+}
+interface PostgresqlEntry extends EntryJson {
+  request: { method: string; query: string; statement?: string };
+  response: { status: string; rowCount: number; error?: { code: string; message: string } };
 }
 
 /** Every protocol the demo speaks (docs/lab.md), as service map edges between named workloads. */
-const DEMO_PROTOCOL_EDGES = ['traffic → front http', 'front → users http', 'orders → payments http2', 'front → catalog grpc', 'front → reviews graphql', 'monitor → events ws', 'orders → redis tcp', 'front → dns dns', 'monitor → dns dns'];
+const DEMO_PROTOCOL_EDGES = ['traffic → front http', 'front → users http', 'orders → payments http2', 'front → catalog grpc', 'front → reviews graphql', 'monitor → events ws', 'orders → redis redis', 'users → postgres postgresql', 'front → dns dns', 'monitor → dns dns'];
 
 describe('the dashboard on the lab (2 nodes, demo workload, Chromium)', { skip: skip ?? false, timeout: 600_000 }, () => {
   let lab: TestLab;
@@ -280,21 +284,41 @@ describe('the dashboard on the lab (2 nodes, demo workload, Chromium)', { skip: 
     await page.context().close();
   });
 
-  it('shows Redis as a TCP flow (no Redis dissector yet): each connection orders closed, with its packets, bytes and flags', async () => {
+  it("shows Redis live: orders' commands with their keys and replies", async () => {
     const { page, problems } = await open('/');
-    const { row, stored, detail } = await openLiveEntry<FlowEntry>(page, hub, 'tcp && dst.pod.name == "redis"', 'a Redis connection orders recycled', (r) => r.src === 'orders');
-    assert.equal(row.abbr, 'TCP');
-    assert.match(row.text, /^TCP [\d.]+:\d+ -> [\d.]+:6379: \d+ packets, \d+ bytes$/);
-    await detail.locator('[data-section=request] .kv-table').waitFor();
-    const client = await labelled(detail.locator('[data-section=request] .kv-table'));
-    assert.equal(client['packets'], String(stored.request.packets));
-    assert.ok(client['flags']!.split(' ').includes('FIN'), `QUIT, then the connection closed: ${client['flags']}`);
-    assert.ok(stored.request.bytes > 0 && stored.response.bytes > 0, 'commands and replies');
+    const { row, stored, detail } = await openLiveEntry<RedisEntry>(page, hub, 'redis && redis_command.startsWith("SET orders:")', "an order stored by orders", (r) => r.src === 'orders');
+    assert.deepEqual([row.abbr, row.method, row.dst], ['Redis', 'SET', 'redis']);
+    assert.match(stored.request.key ?? '', /^orders:\d+$/);
+    assert.ok(row.text.startsWith(stored.request.key!), `the key as the row's path: ${row.text}`);
+    const command = detail.locator('[data-section=redis-command] [data-table=message]');
+    await command.waitFor();
+    assert.deepEqual([(await labelled(command))['command'], (await labelled(command))['key']], ['SET', stored.request.key]);
+    assert.equal((await labelled(detail.locator('[data-section=redis-reply] [data-table=message]')))['status'], 'ok');
     assert.deepEqual(problems, []);
     await page.context().close();
   });
 
-  it('draws every protocol of the demo on the service map as the hub has it: HTTP, HTTP/2, gRPC, GraphQL, WebSocket, DNS, and Redis as TCP', async () => {
+  it("shows PostgreSQL live: users' prepared statement with its rows, and the failing one with its SQLSTATE", async () => {
+    const { page, problems } = await open('/');
+    const found = await openLiveEntry<PostgresqlEntry>(page, hub, 'postgresql && postgresql_query.contains("WHERE id = $1")', "a user looked up by users", (r) => r.src === 'users');
+    assert.deepEqual([found.row.abbr, found.row.method, found.row.dst], ['PGSQL', 'SELECT', 'postgres']);
+    assert.equal(found.stored.request.query, 'SELECT id, name FROM users WHERE id = $1');
+    const request = found.detail.locator('[data-section=postgresql-request] [data-table=request]');
+    await request.waitFor();
+    assert.equal((await labelled(request))['method'], 'SELECT');
+    assert.ok(found.stored.response.rowCount <= 1, 'one user at most');
+    await page.context().close();
+    const failing = await open('/');
+    const failed = await openLiveEntry<PostgresqlEntry>(failing.page, hub, 'postgresql && postgresql_error_code == "42P01"', 'the statement of /fail', (r) => r.src === 'users');
+    assert.equal(failed.stored.request.query, 'SELECT * FROM user_audit');
+    assert.equal(failed.stored.response.status, 'error');
+    const answer = await labelled(failed.detail.locator('[data-section=postgresql-response] [data-table=response]'));
+    assert.equal(answer['status'], 'error');
+    assert.deepEqual([...problems, ...failing.problems], []);
+    await failing.page.context().close();
+  });
+
+  it('draws every protocol of the demo on the service map as the hub has it: HTTP, HTTP/2, gRPC, GraphQL, WebSocket, DNS, Redis and PostgreSQL', async () => {
     // All protocols over a closed window: the page and the test ask the hub the same question.
     const to = Date.now() - 5000;
     const range = `from=${Math.max(upAt, to - 120_000)}&to=${to}`;
@@ -306,7 +330,7 @@ describe('the dashboard on the lab (2 nodes, demo workload, Chromium)', { skip: 
     assert.deepEqual(drawn, answer.edges.map((e) => `${e.source} → ${e.target} ${e.protocol} ×${e.count}`).sort());
     const named = answer.edges.map((e) => `${name.get(e.source)} → ${name.get(e.target)} ${e.protocol}`);
     for (const edge of DEMO_PROTOCOL_EDGES) assert.ok(named.includes(edge), `${edge} among ${named.join(', ')}`);
-    for (const pod of ['demo/catalog', 'demo/payments', 'demo/reviews', 'demo/events', 'demo/monitor', 'demo/redis', 'kube-system/dns']) await page.locator(`[data-node="${pod}"]`).waitFor();
+    for (const pod of ['demo/catalog', 'demo/payments', 'demo/reviews', 'demo/events', 'demo/monitor', 'demo/redis', 'demo/postgres', 'kube-system/dns']) await page.locator(`[data-node="${pod}"]`).waitFor();
     assert.deepEqual(problems, []);
     await page.context().close();
   });
