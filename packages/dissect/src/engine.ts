@@ -55,6 +55,24 @@ export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'registry'> = {
   reassembly: DEFAULT_REASSEMBLY_LIMITS,
 };
 
+/** One end of a byte stream (openStream): its address as 32-bit big-endian words, and port. */
+export interface StreamEnd {
+  version: 4 | 6;
+  words: Uint32Array;
+  port: number;
+}
+
+/**
+ * A TCP stream's bytes fed in order by something other than packets (the TLS tracer's
+ * plaintext): `data` per direction (0: sent by the stream's first end), `gap` for bytes known
+ * lost, `end` when the connection is over.
+ */
+export interface ByteStream {
+  data(direction: Direction, chunk: Buffer, tsMs: number): void;
+  gap(direction: Direction, length: number, tsMs: number): void;
+  end(tsMs: number): void;
+}
+
 /** How often (capture clock) timeouts are checked. */
 const SWEEP_INTERVAL_MS = 1000;
 /** A closed TCP flow stays this long to absorb its last ACKs instead of opening a new flow. */
@@ -141,6 +159,43 @@ export class DissectEngine implements PacketSink, StreamOutput {
     if (nowMs - this.lastSweepMs >= SWEEP_INTERVAL_MS) this.sweep(nowMs);
   }
 
+  /**
+   * A TCP stream whose bytes arrive in order from elsewhere (the TLS tracer's plaintext, entries
+   * marked `capture`): detection and the dissectors as for a packet flow, without reassembly.
+   * `a` sends direction 0. Its flow is timed out and evicted as packet flows are, but is never
+   * matched by a packet: the encrypted packets of the same connection make a flow of their own.
+   */
+  openStream(a: StreamEnd, b: StreamEnd, tsMs: number, capture: CaptureSource): ByteStream {
+    this.advanceClock(tsMs);
+    this.evictIfFull(tsMs);
+    const ends = { src: a.words, dst: b.words, srcPort: a.port, dstPort: b.port };
+    const flow = new Flow(++this.flowCount, 0, a.version, IpProtocol.TCP, ends, tsMs);
+    flow.stream = this.factory.streamId('tcp', flow.index);
+    flow.capture = capture;
+    flow.handler = new StreamHandler(flow, this.options.registry, this.options, this, this.stats);
+    this.stats.tcpFlows++;
+    this.flows.track(flow);
+    const touch = (d: Direction, length: number, ts: number): boolean => {
+      this.advanceClock(ts);
+      if (flow.closed) return false;
+      flow.lastMs = Math.max(flow.lastMs, ts);
+      flow.bytes[d] += length;
+      return true;
+    };
+    return {
+      data: (d, chunk, ts) => {
+        if (touch(d, chunk.length, ts)) flow.handler.data(d, chunk, ts);
+      },
+      gap: (d, length, ts) => {
+        if (touch(d, 0, ts)) flow.handler.gap(d, length, ts);
+      },
+      end: (ts) => {
+        this.advanceClock(ts);
+        this.close(flow, ts);
+      },
+    };
+  }
+
   /** End of input: every flow is flushed and reported, every pending request emitted. */
   finish(): void {
     for (const flow of this.flows.live) this.close(flow, this.clockMs);
@@ -160,14 +215,18 @@ export class DissectEngine implements PacketSink, StreamOutput {
     this.onEntry(entry);
   }
 
-  private open(hash: number, tsMs: number, bareSyn: boolean): Flow {
-    if (this.flows.size >= this.options.maxFlows) {
-      const oldest = this.flows.live.values().next();
-      if (oldest.done !== true) {
-        this.close(oldest.value, tsMs);
-        this.flows.remove(oldest.value);
-      }
+  /** At maxFlows, the oldest flow is closed (its entries still come) to make room. */
+  private evictIfFull(tsMs: number): void {
+    if (this.flows.size < this.options.maxFlows) return;
+    const oldest = this.flows.live.values().next();
+    if (oldest.done !== true) {
+      this.close(oldest.value, tsMs);
+      this.flows.remove(oldest.value);
     }
+  }
+
+  private open(hash: number, tsMs: number, bareSyn: boolean): Flow {
+    this.evictIfFull(tsMs);
     const pkt = this.decoder.packet;
     const flow = new Flow(++this.flowCount, hash, pkt.ipVersion, pkt.transport, pkt, tsMs);
     flow.stream = this.factory.streamId(flow.layer4, flow.index);
@@ -253,7 +312,7 @@ export class DissectEngine implements PacketSink, StreamOutput {
         if (idle > linger) this.flows.remove(flow);
         continue;
       }
-      const limit = flow.tcp !== null ? this.options.tcpIdleTimeoutMs : this.options.udpIdleTimeoutMs;
+      const limit = flow.transport === IpProtocol.TCP ? this.options.tcpIdleTimeoutMs : this.options.udpIdleTimeoutMs;
       if (idle > limit) {
         this.stats.idleTimeouts++;
         this.close(flow, nowMs);

@@ -9,7 +9,8 @@ export type {
   Transaction,
 } from './dissector.js';
 export { DissectEngine, DEFAULT_ENGINE_OPTIONS } from './engine.js';
-export type { EngineOptions, FlowPacketListener } from './engine.js';
+export type { ByteStream, EngineOptions, FlowPacketListener, StreamEnd } from './engine.js';
+export { formatIp } from './layers/ip-format.js';
 export { DissectorRegistry } from './registry.js';
 export { DissectStats } from './stats.js';
 export type { ShedReason } from './stats.js';
