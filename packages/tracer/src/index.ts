@@ -4,7 +4,7 @@
  * for the dissectors; and what it hooked, for /status.
  */
 
-export { Tracer, DEFAULT_IDLE_MS, DEFAULT_RESCAN_MS } from './tracer.js';
+export { Tracer, tracerOff, DEFAULT_IDLE_MS, DEFAULT_RESCAN_MS } from './tracer.js';
 export type { TracerLog, TracerOptions } from './tracer.js';
 export type { PlaintextConnection, PlaintextSink } from './tls-connections.js';
 export { DEFAULT_MAX_FILES } from './openssl-files.js';

@@ -241,3 +241,14 @@ export class Tracer {
 function sameSet<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
   return a.size === b.size && [...a].every((x) => b.has(x));
 }
+
+/** The status of a worker that runs no tracer (without `--tls`). */
+export function tracerOff(): TracerStatus {
+  return {
+    state: 'off',
+    reason: null,
+    files: [],
+    pods: [],
+    counters: { calls: 0, chunks: 0, bytes: 0, lostChunks: 0, lostBytes: 0, connections: 0, duplicateBytes: 0, encryptedEntriesHidden: 0 },
+  };
+}

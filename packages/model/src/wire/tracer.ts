@@ -78,3 +78,50 @@ export interface TracerStatus {
 
 /** A pod's process list in the status stops here (a pod may run many short-lived processes). */
 export const TRACER_MAX_LISTED_PROCESSES = 64;
+
+/** One pod in a tracer summary (the hub's GET /status per worker). */
+export interface TracerPodSummary {
+  pod: string;
+  /** Its network namespace was found on the node. */
+  found: boolean;
+  reason?: string;
+  /** Its processes that map a hooked OpenSSL file. */
+  hookedProcesses: number;
+  /** The hooked OpenSSL files its processes map. */
+  libraries: string[];
+  chunks: number;
+  bytes: number;
+}
+
+/** A worker's tracer in a few numbers per pod: what the hub's GET /status shows. */
+export interface TracerSummary {
+  state: TracerState;
+  reason: string | null;
+  /** OpenSSL files hooked, and those that could not be. */
+  files: number;
+  failedFiles: number;
+  pods: TracerPodSummary[];
+  counters: TracerCounters;
+}
+
+export function summarizeTracer(s: TracerStatus): TracerSummary {
+  return {
+    state: s.state,
+    reason: s.reason,
+    files: s.files.filter((f) => f.error === undefined).length,
+    failedFiles: s.files.filter((f) => f.error !== undefined).length,
+    pods: s.pods.map((p) => {
+      const pod: TracerPodSummary = {
+        pod: p.pod,
+        found: p.netns !== null,
+        hookedProcesses: p.processes.filter((proc) => proc.libraries.length > 0).length,
+        libraries: [...new Set(p.processes.flatMap((proc) => proc.libraries))].sort(),
+        chunks: p.chunks,
+        bytes: p.bytes,
+      };
+      if (p.reason !== undefined) pod.reason = p.reason;
+      return pod;
+    }),
+    counters: s.counters,
+  };
+}
