@@ -4,7 +4,7 @@ import type { TracerSummary } from '@shoal/model';
 import type { WorkerStatus } from '../src/domain/hub-status.js';
 import { tlsLine, tlsOverview } from '../src/domain/tls-status.js';
 
-const COUNTERS = { calls: 5, chunks: 6, bytes: 40_960, lostChunks: 0, lostBytes: 0, connections: 2, duplicateBytes: 0, encryptedEntriesHidden: 2 };
+const COUNTERS = { calls: 5, chunks: 6, bytes: 40_960, lostChunks: 0, lostBytes: 0, connections: 2, duplicateBytes: 0, encryptedEntriesHidden: 2, errors: 0 };
 
 const on: TracerSummary = {
   state: 'on',

@@ -34,7 +34,7 @@ const TRACER: TracerStatus = {
     },
     { pod: 'shop/gone', netns: null, reason: 'no network namespace on this node has its address 10.1.0.9', processCount: 0, chunks: 0, bytes: 0, processes: [] },
   ],
-  counters: { calls: 10, chunks: 12, bytes: 4096, lostChunks: 1, lostBytes: 100, connections: 2, duplicateBytes: 0, encryptedEntriesHidden: 2 },
+  counters: { calls: 10, chunks: 12, bytes: 4096, lostChunks: 1, lostBytes: 100, connections: 2, duplicateBytes: 0, encryptedEntriesHidden: 2, errors: 0 },
 };
 
 async function pollOnce(stats: Record<string, unknown>): Promise<ReturnType<WorkerLink['state']>> {

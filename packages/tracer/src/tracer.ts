@@ -76,6 +76,9 @@ export class Tracer {
   readonly #perNamespace = new Map<number, { chunks: number; bytes: number }>();
   #hidden = 0;
   #closed = false;
+  /** Exceptions caught in the tracer's own work (a bug, a full namespace map): logged, never fatal. */
+  #errors = 0;
+  #lastErrorLogMs = -Infinity;
 
   private constructor(options: TracerOptions, trace: TlsTrace | null, reason: string | null) {
     this.#options = options;
@@ -87,7 +90,7 @@ export class Tracer {
     this.#processes = this.#files === null ? null : new TracedProcesses(this.#proc, this.#files);
     if (trace !== null) {
       trace.unref();
-      const timer = setInterval(() => this.#rescan(), options.rescanMs ?? DEFAULT_RESCAN_MS);
+      const timer = setInterval(() => this.#guard('rescan', () => this.#rescan()), options.rescanMs ?? DEFAULT_RESCAN_MS);
       timer.unref();
       this.#timers.add(timer);
     }
@@ -101,7 +104,7 @@ export class Tracer {
     let tracer: Tracer | null = null;
     try {
       // Records come on later turns of the event loop, once `tracer` is set.
-      const trace = TlsTrace.open({ ...(options.ringBytes !== undefined ? { ringBytes: options.ringBytes } : {}) }, (r) => tracer!.#onRecord(r));
+      const trace = TlsTrace.open({ ...(options.ringBytes !== undefined ? { ringBytes: options.ringBytes } : {}) }, (r) => tracer!.#guard('record', () => tracer!.#onRecord(r)));
       tracer = new Tracer(options, trace, null);
       options.log.info({}, 'TLS tracer loaded: uprobes on OpenSSL, syscall tracepoints');
     } catch (err) {
@@ -120,7 +123,7 @@ export class Tracer {
       if (!byPod.has(pod)) byPod.set(pod, { pod, netns: null, ip: t.ip, ...(t.netns !== undefined ? { nsPath: t.netns } : {}) });
     }
     this.#pods = [...byPod.values()];
-    this.#rescan();
+    this.#guard('targets', () => this.#rescan());
   }
 
   /**
@@ -150,6 +153,7 @@ export class Tracer {
         connections: this.#connections.counters.connections,
         duplicateBytes: this.#connections.counters.duplicateBytes,
         encryptedEntriesHidden: this.#hidden,
+        errors: this.#errors,
       },
     };
   }
@@ -211,7 +215,7 @@ export class Tracer {
     switch (r.kind) {
       case 'exec':
         this.#processes?.scanOne(r.pid, this.#namespaces);
-        for (const ms of AFTER_EXEC_MS) this.#later(ms, () => this.#processes?.scanOne(r.pid, this.#namespaces));
+        for (const ms of AFTER_EXEC_MS) this.#later(ms, () => this.#guard('exec', () => this.#processes?.scanOne(r.pid, this.#namespaces)));
         return;
       case 'exit':
         this.#processes?.remove(r.pid);
@@ -226,6 +230,19 @@ export class Tracer {
       }
     }
     this.#connections.onRecord(r);
+  }
+
+  /** The tracer's work never throws into the worker: a failure is counted and logged (at most every 10 s). */
+  #guard(where: string, run: () => void): void {
+    try {
+      run();
+    } catch (err) {
+      this.#errors++;
+      const now = Date.now();
+      if (now - this.#lastErrorLogMs < 10_000) return;
+      this.#lastErrorLogMs = now;
+      this.#options.log.warn({ err: err instanceof Error ? err.message : String(err), errors: this.#errors }, `TLS tracer error (${where})`);
+    }
   }
 
   #later(ms: number, run: () => void): void {
@@ -249,6 +266,6 @@ export function tracerOff(): TracerStatus {
     reason: null,
     files: [],
     pods: [],
-    counters: { calls: 0, chunks: 0, bytes: 0, lostChunks: 0, lostBytes: 0, connections: 0, duplicateBytes: 0, encryptedEntriesHidden: 0 },
+    counters: { calls: 0, chunks: 0, bytes: 0, lostChunks: 0, lostBytes: 0, connections: 0, duplicateBytes: 0, encryptedEntriesHidden: 0, errors: 0 },
   };
 }

@@ -87,6 +87,7 @@ function tracerMetrics(r: Registry, tracer: () => TracerStatus): void {
   mirroredCounter(r, 'tls_connections_total', 'TLS connections the tracer decrypted.', () => counters().connections);
   mirroredCounter(r, 'tls_duplicate_bytes_total', 'Plaintext bytes of the second traced end of a connection, left out.', () => counters().duplicateBytes);
   mirroredCounter(r, 'tls_encrypted_entries_hidden_total', 'Encrypted-stream entries of the packet capture left out: the tracer showed the connection decrypted.', () => counters().encryptedEntriesHidden);
+  mirroredCounter(r, 'tls_errors_total', "Exceptions caught in the TLS tracer's own work; see the log.", () => counters().errors);
   mirroredFamily(r, 'tls_pod_bytes_total', 'Plaintext bytes the TLS tracer read, by targeted pod (namespace/name).', 'pod', () => new Map(tracer().pods.map((p) => [p.pod, p.bytes])));
 }
 

@@ -65,6 +65,8 @@ export interface TracerCounters {
   duplicateBytes: number;
   /** Encrypted-stream entries of the packet capture left out because the tracer showed the connection decrypted. */
   encryptedEntriesHidden: number;
+  /** Exceptions caught in the tracer's own work (a bug, a full namespace map); the log has the first of every 10 s. */
+  errors: number;
 }
 
 export interface TracerStatus {
