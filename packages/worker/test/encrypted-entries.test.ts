@@ -43,8 +43,9 @@ describe('encrypted entries while the TLS tracer runs', () => {
   });
 
   it('a tls entry of a connection decrypted already is dropped; one decrypted during the wait too; the others pass after the wait', () => {
-    const decrypted = new Set(['10.0.0.2:1 10.0.0.1:443']);
+    const decrypted = new Set(['10.0.0.2:1 10.0.0.1:443', '10.0.0.2:4 10.0.0.1:443']);
     const { held, published } = setup(decrypted);
+    assert.equal(held.take(entry('tcp', 4), '', 0), true, 'an unclaimed stream of a decrypted connection: dropped');
     assert.equal(held.take(entry('tls', 1), '', 0), true);
     assert.equal(held.take(entry('tls', 2), '', 0), true);
     assert.equal(held.take(entry('tls', 3), '', 10), true);

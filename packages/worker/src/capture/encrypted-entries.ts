@@ -13,8 +13,10 @@ export const ENCRYPTED_ENTRY_HOLD_MS = 2_000;
 export const MAX_HELD_ENCRYPTED = 10_000;
 
 /**
- * The capture's `tls` entries, held until the tracer can tell whether the connection was
- * decrypted: a connection is shown once, as plaintext entries, not also as its encrypted stream.
+ * The capture's entries of encrypted streams — `tls` (the handshake's entry), or `tcp` (a stream
+ * no dissector claimed, such as TLS joined in mid-stream) — held until the tracer can tell
+ * whether the connection was decrypted: a connection is shown once, as plaintext entries, not
+ * also as its encrypted stream.
  */
 export class EncryptedEntries {
   readonly #held: { entry: Entry; json: string; until: number }[] = [];
@@ -27,9 +29,9 @@ export class EncryptedEntries {
     private readonly publish: (entry: Entry, json: string) => void,
   ) {}
 
-  /** True when `entry` is the capture's encrypted-stream entry: it is held or dropped here. */
+  /** True when `entry` may be the capture's entry of an encrypted stream: it is held or dropped here. */
   take(entry: Entry, json: string, nowMs: number): boolean {
-    if (entry.capture === 'ebpf_tls' || entry.protocol.name !== 'tls') return false;
+    if (entry.capture === 'ebpf_tls' || (entry.protocol.name !== 'tls' && entry.protocol.name !== 'tcp')) return false;
     if (this.#hidden(entry)) return true;
     if (this.#held.length >= MAX_HELD_ENCRYPTED) {
       const oldest = this.#held.shift()!;
