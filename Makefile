@@ -26,7 +26,7 @@ APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libp
 FIXTURE_APT_PACKAGES := llvm bind9-dnsutils nghttp2 iputils-ping
 STAMP := .make
 
-.PHONY: help setup apt-install deps tools build lint run dissect-demo test images fixtures bench-dissect bench-capture lab-up lab-down bench-hub bench-front clean
+.PHONY: help setup apt-install deps tools build lint run dissect-demo test images fixtures bench-dissect bench-capture bench-tls lab-up lab-down bench-hub bench-front clean
 
 help:
 	@echo "make run            the lab cluster (2 nodes, demo workload, workers, hub) and its live feed until Ctrl-C"
@@ -36,6 +36,7 @@ help:
 	@echo "make fixtures       regenerate the test captures from real servers and clients"
 	@echo "make bench-dissect  benchmark shoal dissect against tshark and httpry"
 	@echo "make bench-capture  benchmark shoal worker's live capture (flood, HTTP, 10-minute soak)"
+	@echo "make bench-tls      benchmark the TLS tracer's cost to an HTTPS server (nginx + wrk)"
 	@echo "make lab-up         a 2-node lab of network namespaces with the demo workload (docs/lab.md)"
 	@echo "make lab-down       remove the lab"
 	@echo "make bench-hub      benchmark shoal hub: 50 workers, 50 clients, next to a plain ws broadcast"
@@ -126,6 +127,9 @@ bench-dissect: setup build
 
 bench-capture: setup build
 	bench/capture/run.sh
+
+bench-tls: setup build
+	bench/tls/run.sh
 
 lab-up: setup build
 	bin/shoal lab up
