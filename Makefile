@@ -6,7 +6,9 @@ SHELL := /bin/bash
 
 # Debian packages the project needs: capture tools and real peers for fixtures and benchmarks.
 # make, g++, python3 and libpcap-dev build the native capture addon (node-gyp, offline);
-# clang and libbpf-dev its eBPF backend. ethtool turns veth offloads off (lab/lib/veth-pair.sh and
+# clang and libbpf-dev its eBPF backend and the TLS tracer (libbpf-dev brings libelf-dev, which
+# the tracer's loader links). openssl: the TLS tracer's tests run s_server and s_client and make
+# their certificates with it. ethtool turns veth offloads off (lab/lib/veth-pair.sh and
 # the live worker tests) so that fixtures, bench/dissect and tests see real 1500-MTU segments.
 # redis-server, postgresql, mosquitto and dnsmasq-base (the binary alone, no system service) run in
 # the lab's demo pods (each started by the lab, on its pod's address).
@@ -17,17 +19,17 @@ SHELL := /bin/bash
 # the images test, with runc (crun fails on this kind of machine's cgroups) and catatonit (the
 # pods' infra process, which `podman kube play` builds its pause image from); ca-certificates is
 # the CA bundle the images carry.
-APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libpcap-dev procps make g++ python3 clang libbpf-dev redis-server postgresql mosquitto dnsmasq-base chromium unzip buildah podman runc catatonit ca-certificates
+APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libpcap-dev procps make g++ python3 clang libbpf-dev openssl redis-server postgresql mosquitto dnsmasq-base chromium unzip buildah podman runc catatonit ca-certificates
 # Only `make fixtures` needs these: llc compiles the tc program that adds VLAN tags (this kernel
-# has no 8021q module); dig (bind9-dnsutils) is the DNS client of the DNS captures; openssl the
-# TLS server and client of the TLS captures (curl, the other client, is above); nghttp2 (nghttpd,
-# nghttpx, nghttp, h2load) the HTTP/2 peers of the HTTP/2 captures; ping (iputils-ping) the echoes
-# of the ICMP captures; kcat (librdkafka) the Kafka client of the Kafka captures.
+# has no 8021q module); dig (bind9-dnsutils) is the DNS client of the DNS captures (the TLS
+# captures' server and clients, openssl and curl, are above); nghttp2 (nghttpd, nghttpx, nghttp,
+# h2load) the HTTP/2 peers of the HTTP/2 captures; ping (iputils-ping) the echoes of the ICMP
+# captures; kcat (librdkafka) the Kafka client of the Kafka captures.
 # postgresql (the server, initdb and psql) is the peer of the PostgreSQL captures.
-FIXTURE_APT_PACKAGES := llvm bind9-dnsutils openssl nghttp2 iputils-ping postgresql kcat
+FIXTURE_APT_PACKAGES := llvm bind9-dnsutils nghttp2 iputils-ping postgresql kcat
 STAMP := .make
 
-.PHONY: help setup apt-install deps tools build lint run dissect-demo test images fixtures bench-dissect bench-capture lab-up lab-down bench-hub bench-front clean
+.PHONY: help setup apt-install deps tools build lint run dissect-demo test images fixtures bench-dissect bench-capture bench-tls lab-up lab-down bench-hub bench-front clean
 
 help:
 	@echo "make run            the lab cluster (2 nodes, demo workload, workers, hub) and its live feed until Ctrl-C"
@@ -37,6 +39,7 @@ help:
 	@echo "make fixtures       regenerate the test captures from real servers and clients"
 	@echo "make bench-dissect  benchmark shoal dissect against tshark and httpry"
 	@echo "make bench-capture  benchmark shoal worker's live capture (flood, HTTP, 10-minute soak)"
+	@echo "make bench-tls      benchmark the TLS tracer's cost to an HTTPS server (nginx + wrk)"
 	@echo "make lab-up         a 2-node lab of network namespaces with the demo workload (docs/lab.md)"
 	@echo "make lab-down       remove the lab"
 	@echo "make bench-hub      benchmark shoal hub: 50 workers, 50 clients, next to a plain ws broadcast"
@@ -131,6 +134,9 @@ bench-dissect: setup build
 
 bench-capture: setup build
 	bench/capture/run.sh
+
+bench-tls: setup build
+	bench/tls/run.sh
 
 lab-up: setup build
 	bin/shoal lab up

@@ -38,7 +38,10 @@ const ADDON_DIR = 'packages/capture/build/Release';
 const WORKSPACE_FILES = {
   '@shoal/cli': { files: ['package.json', 'dist'], deps: false },
   '@shoal/front': { files: ['package.json', 'dist'], deps: false },
-  '@shoal/capture': { files: ['package.json', 'dist', 'build/Release/shoal_capture.node', 'build/Release/shoal_capture.bpf.o', 'build/Release/shoal_capture.ebpf.json'], deps: true },
+  '@shoal/capture': {
+    files: ['package.json', 'dist', 'build/Release/shoal_capture.node', 'build/Release/shoal_capture.bpf.o', 'build/Release/shoal_tls.bpf.o', 'build/Release/shoal_capture.ebpf.json'],
+    deps: true,
+  },
 };
 const WORKSPACE_DEFAULT = { files: ['package.json', 'dist'], deps: true };
 
@@ -201,6 +204,7 @@ function workerNative(layer, base) {
   const addon = path.join(ROOT, ADDON_DIR, 'shoal_capture.node');
   const ebpf = JSON.parse(fs.readFileSync(path.join(ROOT, ADDON_DIR, 'shoal_capture.ebpf.json'), 'utf8'));
   if (!ebpf.built) throw new Error(`the worker image needs the eBPF object: ${ebpf.reason}`);
+  if (ebpf.tls?.built !== true) throw new Error(`the worker image needs the TLS tracer's eBPF object: ${ebpf.tls?.reason ?? 'an addon built before the tracer: rebuild it'}`);
   addLibraries(layer, addon, base);
 }
 

@@ -4,8 +4,10 @@
 #
 # The eBPF backend's loader links libbpf only when native/build.mjs found clang and
 # libbpf-dev (it sets SHOAL_EBPF=1); without them ebpf_backend.c compiles to a stub that says
-# so, and the backend's other files (ebpf_object.c, ebpf_tc.c, ebpf_stale.c, ebpf_ring.c) to
-# nothing. The BPF programs themselves (native/bpf/capture.bpf.c) are compiled by build.mjs.
+# so, and the backend's other files (ebpf_*.c) to nothing; likewise the TLS tracer
+# (tls_backend.c, addon_tls.c: stubs; tls_attach.c: nothing), which also links libelf
+# (libelf-dev, a dependency of libbpf-dev). The BPF programs themselves (native/bpf/*.bpf.c)
+# are compiled by build.mjs.
 {
   "variables": {
     "shoal_ebpf%": "<!(node -p \"process.env.SHOAL_EBPF === '1' ? 1 : 0\")"
@@ -28,6 +30,11 @@
         "native/ebpf_tc.c",
         "native/ebpf_stale.c",
         "native/ebpf_ring.c",
+        "native/ebpf_read.c",
+        "native/ebpf_log.c",
+        "native/tls_backend.c",
+        "native/tls_attach.c",
+        "native/addon_tls.c",
         "native/tc_netlink.c",
         "native/batch.c",
         "native/error.c"
@@ -44,7 +51,7 @@
       "conditions": [
         ["shoal_ebpf==1", {
           "defines": ["SHOAL_HAVE_EBPF=1"],
-          "libraries": ["-lbpf"]
+          "libraries": ["-lbpf", "-lelf"]
         }]
       ]
     }

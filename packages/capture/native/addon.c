@@ -7,8 +7,11 @@
  *   close(handle) -> object               stops, joins, releases; final counters; idempotent
  *   ref(handle) / unref(handle)           whether an open capture keeps the event loop alive
  *   libpcapVersion() -> string
- *   probe(backend) -> null | {code, message}  can this backend run here (no capture opened)
+ *   probe(backend) -> null | {code, message}  can this backend run here (no capture opened;
+ *                                         "tls": the TLS tracer)
  *   ebpfCompiled                          true when built with libbpf (the eBPF backend)
+ *   tlsAttach, tlsDetach, tlsNamespaces, tlsCounters: the TLS tracer's (addon_tls.c) on a handle
+ *                                         opened with backend "tls"
  *   recordHeaderBytes                     24: the record layout of batch.h
  *
  * onMessage(0, arrayBuffer, packets) receives each batch: a fresh ArrayBuffer per batch
@@ -22,10 +25,7 @@
  * freed when both are finalized. An env cleanup hook closes a capture still open when the
  * environment goes away (process exit, worker exit).
  */
-#ifndef NAPI_VERSION
-#define NAPI_VERSION 8
-#endif
-#include <node_api.h>
+#include "addon.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -39,6 +39,7 @@
 #include "capture.h"
 #include "ebpf_backend.h"
 #include "options.h"
+#include "tls_backend.h"
 
 typedef struct {
   shoal_capture *cap;
@@ -178,6 +179,16 @@ static handle_t *get_handle(napi_env env, napi_callback_info info, size_t *argc,
     return NULL;
   }
   return data;
+}
+
+shoal_capture *addon_capture(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
+  handle_t *h = get_handle(env, info, argc, argv);
+  if (h == NULL) return NULL;
+  if (h->closed || h->cap == NULL) {
+    napi_throw_error(env, "closed", "this capture is closed");
+    return NULL;
+  }
+  return h->cap;
 }
 
 /* ---- exported functions -------------------------------------------------------------- */
@@ -346,6 +357,8 @@ static napi_value js_probe(napi_env env, napi_callback_info info) {
   }
   if (strcmp(backend, "ebpf") == 0) {
     ebpf_probe(&err);
+  } else if (strcmp(backend, "tls") == 0) {
+    tls_probe(&err);
   } else if (strcmp(backend, "af_packet") == 0 || strcmp(backend, "libpcap") == 0) {
     probe_packet_socket(&err);
   } else {
@@ -381,5 +394,6 @@ NAPI_MODULE_INIT() {
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   napi_set_named_property(env, exports, "recordHeaderBytes", header);
   napi_set_named_property(env, exports, "ebpfCompiled", ebpf);
+  addon_tls_define(env, exports);
   return exports;
 }

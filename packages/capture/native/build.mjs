@@ -14,11 +14,13 @@
 // Needs python3, make, gcc and Debian's libpcap-dev. SHOAL_SKIP_NATIVE=1 skips the build
 // (live capture then reports that the addon is missing; capture files still work).
 //
-// The eBPF backend also needs clang and libbpf-dev (Debian). When both are there, the addon
-// links libbpf (SHOAL_EBPF=1 for binding.gyp) and native/bpf/capture.bpf.c is compiled with
-// `clang -O2 -g -target bpf` to build/Release/shoal_capture.bpf.o. When they are not (or
-// SHOAL_SKIP_EBPF=1), the addon still builds and the eBPF backend reports itself unavailable
-// with the reason, which is kept in build/Release/shoal_capture.ebpf.json.
+// The eBPF backend and the TLS tracer also need clang and libbpf-dev (Debian; it brings
+// libelf-dev). When both are there, the addon links libbpf and libelf (SHOAL_EBPF=1 for
+// binding.gyp) and the BPF programs are compiled with `clang -O2 -g -target bpf`:
+// native/bpf/capture.bpf.c to build/Release/shoal_capture.bpf.o and native/bpf/tls.bpf.c (CO-RE,
+// for this machine's architecture) to build/Release/shoal_tls.bpf.o. When they are not (or
+// SHOAL_SKIP_EBPF=1), the addon still builds and both report themselves unavailable with the
+// reason, which is kept in build/Release/shoal_capture.ebpf.json.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -119,6 +121,7 @@ function ebpfToolchain() {
     ['/usr/include/bpf/libbpf.h', 'libbpf-dev'],
     ['/usr/include/bpf/bpf_helpers.h', 'libbpf-dev'],
     ['/usr/include/linux/bpf.h', 'linux-libc-dev'],
+    ['/usr/include/gelf.h', 'libelf-dev'],
   ];
   for (const [file, pkg] of need) {
     if (!fs.existsSync(file)) return { ok: false, reason: `${file} was missing at build time (Debian package ${pkg})` };
@@ -129,22 +132,32 @@ function ebpfToolchain() {
   return { ok: true, clang, version: version.stdout.split('\n')[0].trim(), includes };
 }
 
-/** Compiles the tc programs; returns the status written beside the addon. */
-function buildBpfObject(toolchain, releaseDir) {
-  const source = path.join(packageDir, 'native', 'bpf', 'capture.bpf.c');
-  const object = path.join(releaseDir, 'shoal_capture.bpf.o');
-  const args = ['-O2', '-g', '-target', 'bpf', '-mcpu=v3', '-Wall', '-Werror'];
+/** The architecture the TLS tracer's programs read registers of (bpf_tracing.h's names). */
+function targetArch() {
+  return { x64: 'x86', arm64: 'arm64' }[process.arch] ?? null;
+}
+
+/** Compiles one BPF program; returns the status written beside the addon. */
+function compileBpf(toolchain, releaseDir, source, object, extraArgs) {
+  const args = ['-O2', '-g', '-target', 'bpf', '-mcpu=v3', '-Wall', '-Werror', ...extraArgs];
   for (const dir of toolchain.includes) args.push('-I', dir);
-  args.push('-c', source, '-o', object);
+  args.push('-c', path.join(packageDir, 'native', 'bpf', source), '-o', path.join(releaseDir, object));
   console.error(`@shoal/capture: ${toolchain.clang} ${args.join(' ')}`);
   const run = spawnSync(toolchain.clang, args, { cwd: packageDir, encoding: 'utf8' });
   if (run.error || run.status !== 0) {
     const text = (run.error?.message ?? run.stderr ?? '').trim();
     process.stderr.write(`${text}\n`);
     const first = text.split('\n').find((l) => /error/.test(l)) ?? text.split('\n')[0] ?? '';
-    return { built: false, reason: `compiling native/bpf/capture.bpf.c failed at build time: ${first}` };
+    return { built: false, reason: `compiling native/bpf/${source} failed at build time: ${first}` };
   }
-  return { built: true, object: path.basename(object), clang: toolchain.version };
+  return { built: true, object, clang: toolchain.version };
+}
+
+/** The TLS tracer's programs, for this machine's architecture. */
+function buildTlsObject(toolchain, releaseDir) {
+  const arch = targetArch();
+  if (arch === null) return { built: false, reason: `the TLS tracer's programs read the registers of x86_64 and arm64 only, not ${process.arch}` };
+  return compileBpf(toolchain, releaseDir, 'tls.bpf.c', 'shoal_tls.bpf.o', [`-D__TARGET_ARCH_${arch}`]);
 }
 
 const toolchain = ebpfToolchain();
@@ -173,6 +186,8 @@ if (run.status !== 0) fail(`node-gyp exited with status ${run.status}`);
 
 // node-gyp rebuild starts from an empty build/: the BPF object goes in after it.
 const releaseDir = path.join(packageDir, 'build', process.env.SHOAL_NATIVE_DEBUG === '1' ? 'Debug' : 'Release');
-const status = toolchain.ok ? buildBpfObject(toolchain, releaseDir) : { built: false, reason: toolchain.reason };
-fs.writeFileSync(path.join(releaseDir, 'shoal_capture.ebpf.json'), `${JSON.stringify(status, null, 2)}\n`);
-if (!status.built) console.error(`@shoal/capture: the eBPF backend will be unavailable: ${status.reason}`);
+const capture = toolchain.ok ? compileBpf(toolchain, releaseDir, 'capture.bpf.c', 'shoal_capture.bpf.o', []) : { built: false, reason: toolchain.reason };
+const tls = toolchain.ok ? buildTlsObject(toolchain, releaseDir) : { built: false, reason: toolchain.reason };
+fs.writeFileSync(path.join(releaseDir, 'shoal_capture.ebpf.json'), `${JSON.stringify({ ...capture, tls }, null, 2)}\n`);
+if (!capture.built) console.error(`@shoal/capture: the eBPF backend will be unavailable: ${capture.reason}`);
+if (!tls.built) console.error(`@shoal/capture: the TLS tracer will be unavailable: ${tls.reason}`);

@@ -32,6 +32,7 @@
 #include "ebpf_backend.h"
 #include "netns.h"
 #include "pcap_backend.h"
+#include "tls_backend.h"
 
 typedef enum { PHASE_OPENING, PHASE_RUNNING, PHASE_FAILED } capture_phase;
 
@@ -114,6 +115,8 @@ void capture_message_free(shoal_message *msg) {
 }
 
 int capture_stopping(shoal_capture *cap) { return atomic_load(&cap->stopping); }
+shoal_backend capture_backend(const shoal_capture *cap) { return cap->opts.backend; }
+void *capture_state(shoal_capture *cap) { return cap->closed ? NULL : cap->state; }
 void capture_unsent(shoal_capture *cap, uint64_t packets) { atomic_fetch_add(&cap->unsent, packets); }
 int capture_wake_fd(shoal_capture *cap) { return cap->wake_fd; }
 shoal_batch *capture_batch(shoal_capture *cap) { return &cap->batch; }
@@ -285,6 +288,7 @@ shoal_capture *capture_start(shoal_options *opts, shoal_emit_fn emit, void *emit
   memset(opts, 0, sizeof *opts); /* the capture owns the strings now */
   cap->ops = cap->opts.backend == SHOAL_BACKEND_LIBPCAP ? &shoal_pcap_backend
              : cap->opts.backend == SHOAL_BACKEND_EBPF ? &shoal_ebpf_backend
+             : cap->opts.backend == SHOAL_BACKEND_TLS  ? &shoal_tls_backend
                                                        : &shoal_af_packet_backend;
   cap->emit = emit;
   cap->emit_ctx = emit_ctx;

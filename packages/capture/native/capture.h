@@ -73,6 +73,11 @@ void capture_stats(shoal_capture *cap, shoal_stats *out);
  * or frees up for the next flush. Main thread. */
 void capture_batch_taken(shoal_capture *cap);
 
+/* Which backend runs the capture, and its state: set before capture_start returns and kept
+ * until capture_close (NULL after). Main thread: the TLS tracer's attachments (addon_tls.c). */
+shoal_backend capture_backend(const shoal_capture *cap);
+void *capture_state(shoal_capture *cap);
+
 /* Frees the capture (after capture_close). */
 void capture_destroy(shoal_capture *cap);
 

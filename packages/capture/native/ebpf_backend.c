@@ -41,7 +41,8 @@
  *
  * Files: this one holds the backend's entry points and steps 1 and 6; the object (steps 2
  * and 3) is ebpf_object.c, the tc filters (step 5) ebpf_tc.c, ownership and stale filters
- * (step 4) ebpf_stale.c, reading ebpf_ring.c. ebpf_state.h is the state they share.
+ * (step 4) ebpf_stale.c, reading ebpf_read.c (records into frames) and ebpf_ring.c (the ring,
+ * shared with the TLS tracer). ebpf_state.h is the state they share.
  */
 #include "ebpf_backend.h"
 
@@ -63,8 +64,9 @@
 
 #include "bpf.h"
 #include "bpf/shoal_ebpf.h"
+#include "ebpf_log.h"
 #include "ebpf_object.h"
-#include "ebpf_ring.h"
+#include "ebpf_read.h"
 #include "ebpf_state.h"
 #include "ebpf_tc.h"
 #include "iface.h"
@@ -201,8 +203,9 @@ static void *eb_open(const shoal_options *opts, shoal_capture *cap, shoal_error 
     shoal_error_set(err, SHOAL_E_SYSTEM, "out of memory");
     return NULL;
   }
-  st->cap = cap;
-  st->timeout_ms = (int)opts->ebpf_timeout_ms;
+  st->reader.cap = cap;
+  st->reader.timeout_ms = (int)opts->ebpf_timeout_ms;
+  ebpf_read_init(st);
   st->every = strcmp(opts->interface, "any") == 0;
   st->promisc_fd = -1;
   st->counters_fd = -1;
@@ -227,7 +230,6 @@ static void *eb_open(const shoal_options *opts, shoal_capture *cap, shoal_error 
     ebpf_teardown(st);
     goto fail;
   }
-  st->wall_offset_ns = ebpf_wall_offset(&st->offset_at_ns);
   return st;
 
 fail:
@@ -261,7 +263,7 @@ static void eb_close(void *state) {
   ebpf_state *st = state;
   int i;
   if (st == NULL) return;
-  if (st->rb != NULL) ring_buffer__free(st->rb);
+  if (st->reader.rb != NULL) ring_buffer__free(st->reader.rb);
   if (st->obj != NULL) bpf_object__close(st->obj);
   if (st->promisc_fd >= 0) close(st->promisc_fd);
   for (i = 0; i < st->nlinks; i++)
@@ -308,14 +310,10 @@ shoal_err_kind ebpf_probe(shoal_error *err) {
 
 #else /* !SHOAL_HAVE_EBPF */
 
-#define NOT_BUILT                                                                                \
-  "this addon was built without eBPF support (native/build.mjs found no clang or no libbpf "   \
-  "headers: apt-get install clang libbpf-dev, then npm run build:native -w @shoal/capture)"
-
 static void *eb_open(const shoal_options *opts, shoal_capture *cap, shoal_error *err) {
   (void)opts;
   (void)cap;
-  shoal_error_set(err, SHOAL_E_BACKEND, NOT_BUILT);
+  shoal_error_set(err, SHOAL_E_BACKEND, EBPF_NOT_BUILT);
   return NULL;
 }
 static int eb_run(void *state, shoal_capture *cap, shoal_error *err) {
@@ -333,7 +331,7 @@ static void eb_close(void *state) { (void)state; }
 int ebpf_compiled(void) { return 0; }
 
 shoal_err_kind ebpf_probe(shoal_error *err) {
-  shoal_error_set(err, SHOAL_E_BACKEND, NOT_BUILT);
+  shoal_error_set(err, SHOAL_E_BACKEND, EBPF_NOT_BUILT);
   return err->kind;
 }
 

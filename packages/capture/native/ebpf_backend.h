@@ -22,6 +22,11 @@ extern const shoal_backend_ops shoal_ebpf_backend;
   "inside a network namespace given by netns (a pod's, whose interfaces live as long as it "    \
   "does); use af_packet or libpcap for \"any\" without netns"
 
+/* What the eBPF backend and the TLS tracer say when the addon was built without libbpf. */
+#define EBPF_NOT_BUILT                                                                           \
+  "this addon was built without eBPF support (native/build.mjs found no clang or no libbpf "   \
+  "headers: apt-get install clang libbpf-dev, then npm run build:native -w @shoal/capture)"
+
 /* The tc priority ("pref") of Shoal's filters on both clsact directions. */
 #define SHOAL_TC_PRIORITY 1
 

@@ -7,7 +7,7 @@
  *                   map, open and load;
  *   ebpf_tc.c       attaching the programs to the clsact qdisc and taking them off again;
  *   ebpf_stale.c    who owns a Shoal filter, and removing those whose owner is gone;
- *   ebpf_ring.c     reading the ring buffer into batches (the capture thread's loop).
+ *   ebpf_read.c     its ring records into Ethernet frames, run() (ebpf_ring.c reads the ring).
  *
  * These parts are compiled only with SHOAL_HAVE_EBPF (see ebpf_backend.h).
  */
@@ -18,9 +18,9 @@
 #include <stdint.h>
 
 #include "capture.h"
+#include "ebpf_ring.h"
 
 struct bpf_object;
-struct ring_buffer;
 
 /* The most interfaces one capture attaches to ("any" in a namespace: a pod has lo and eth0,
  * a few more with secondary networks). */
@@ -38,9 +38,8 @@ typedef struct {
 } ebpf_link;
 
 typedef struct {
-  shoal_capture *cap;
+  ebpf_reader reader; /* first: the reader's callbacks get the state back from it */
   struct bpf_object *obj;
-  struct ring_buffer *rb;
   int counters_fd;
   int ncpus;
 
@@ -50,13 +49,6 @@ typedef struct {
 
   int promisc_fd;    /* packet socket holding a promiscuous membership, or -1 */
   uint64_t ns_dev, ns_ino; /* the network namespace (of the capture thread) */
-  int stop;          /* a flush said the capture is stopping */
-  int draining;      /* stopped: records are counted (drained), not delivered */
-  uint64_t drained;
-  int timeout_ms;    /* poll the ring at least this often */
-
-  int64_t wall_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC */
-  uint64_t offset_at_ns;  /* when it was sampled (monotonic) */
 } ebpf_state;
 
 #endif

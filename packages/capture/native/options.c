@@ -8,6 +8,8 @@
 #endif
 #include "options.h"
 
+#include "bpf/shoal_tls.h"
+
 #include <linux/if_packet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,12 +109,14 @@ int parse_options(napi_env env, napi_value obj, shoal_options *o) {
     o->backend = SHOAL_BACKEND_AF_PACKET;
   } else if (backend != NULL && strcmp(backend, "ebpf") == 0) {
     o->backend = SHOAL_BACKEND_EBPF;
+  } else if (backend != NULL && strcmp(backend, "tls") == 0) {
+    o->backend = SHOAL_BACKEND_TLS;
   } else {
-    option_type_error(env, "backend", "\"ebpf\", \"af_packet\" or \"libpcap\"");
+    option_type_error(env, "backend", "\"ebpf\", \"af_packet\", \"libpcap\" or \"tls\"");
     goto fail;
   }
   if (get_string(env, obj, "interface", &o->interface) != 0) goto fail;
-  if (o->interface == NULL || o->interface[0] == '\0') {
+  if (o->backend != SHOAL_BACKEND_TLS && (o->interface == NULL || o->interface[0] == '\0')) {
     option_type_error(env, "interface", "an interface name or \"any\"");
     goto fail;
   }
@@ -163,7 +167,16 @@ int parse_options(napi_env env, napi_value obj, shoal_options *o) {
   if (get_u32(env, obj, "ebpfRingBytes", 16u << 20, &o->ebpf_ring_bytes) != 0) goto fail;
   if (get_u32(env, obj, "ebpfTimeoutMs", 10, &o->ebpf_timeout_ms) != 0) goto fail;
   if (o->ebpf_timeout_ms == 0) o->ebpf_timeout_ms = 1;
-  if (o->backend == SHOAL_BACKEND_EBPF) {
+  if (o->backend == SHOAL_BACKEND_TLS) {
+    /* Uprobes are not per namespace: the tracer runs in the worker's own. Its records are a
+     * header and at most one piece of plaintext. */
+    if (o->netns != NULL) {
+      option_type_error(env, "netns", "absent for the TLS tracer (it traces processes of any namespace)");
+      goto fail;
+    }
+    o->snaplen = SHOAL_TLS_RECORD_BYTES + SHOAL_TLS_PIECE;
+  }
+  if (o->backend == SHOAL_BACKEND_EBPF || o->backend == SHOAL_BACKEND_TLS) {
     uint32_t r = o->ebpf_ring_bytes;
     if (o->bpf_object == NULL || o->bpf_object[0] == '\0') {
       option_type_error(env, "bpfObject", "the path of the compiled eBPF object");

@@ -45,13 +45,14 @@ typedef enum {
   SHOAL_BACKEND_AF_PACKET = 0,
   SHOAL_BACKEND_LIBPCAP = 1,
   SHOAL_BACKEND_EBPF = 2,
+  SHOAL_BACKEND_TLS = 3, /* not packets: the TLS tracer's plaintext records (tls_backend.c) */
 } shoal_backend;
 
 /* Everything one capture needs, already validated by the TypeScript wrapper (the C side
  * checks again only what it must not trust). Strings are owned (malloc'd). */
 typedef struct {
   shoal_backend backend;
-  char *interface; /* a name, or "any" for every interface (ifindex 0) */
+  char *interface; /* a name, or "any" for every interface (ifindex 0); NULL for tls */
   char *filter;    /* pcap filter expression, NULL for none */
   char *netns;     /* /proc/PID/ns/net or /var/run/netns/NAME, NULL for the process's own */
   int promiscuous;
@@ -75,9 +76,9 @@ typedef struct {
   uint32_t pcap_timeout_ms;   /* libpcap: pcap_set_timeout */
   int pcap_immediate;         /* libpcap: pcap_set_immediate_mode */
 
-  char *bpf_object;         /* ebpf: the compiled tc programs (shoal_capture.bpf.o) */
-  uint32_t ebpf_ring_bytes; /* ebpf: BPF ring buffer size (a power of two, page multiple) */
-  uint32_t ebpf_timeout_ms; /* ebpf: the reader polls the ring at least this often */
+  char *bpf_object;         /* ebpf, tls: the compiled programs (shoal_capture.bpf.o, shoal_tls.bpf.o) */
+  uint32_t ebpf_ring_bytes; /* ebpf, tls: BPF ring buffer size (a power of two, page multiple) */
+  uint32_t ebpf_timeout_ms; /* ebpf, tls: the reader polls the ring at least this often */
 } shoal_options;
 
 void shoal_options_free(shoal_options *opts);

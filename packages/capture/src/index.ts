@@ -1,7 +1,8 @@
 /**
  * @shoal/capture: where packets come from. Capture files (pcap, pcapng) and live capture
  * (eBPF, AF_PACKET, libpcap; `best` picks); every source hands packets on through a PacketSink
- * (with LinkType, a contract of @shoal/model).
+ * (with LinkType, a contract of @shoal/model). Also the kernel side of the TLS tracer (TlsTrace:
+ * the plaintext of OpenSSL calls, through uprobes), which shares the addon's eBPF machinery.
  */
 
 export { CaptureFileReader, DEFAULT_CHUNK_BYTES } from './capture-file-reader.js';
@@ -23,3 +24,7 @@ export type { BackendAvailability, SkippedBackend } from './live/backend-chain.j
 export { LiveCaptureError } from './live/live-errors.js';
 export type { LiveErrorReason } from './live/live-errors.js';
 export { deliverBatch, RECORD_HEADER_BYTES } from './live/batch-records.js';
+export { TlsTrace, tlsTraceAvailability } from './live/tls-trace.js';
+export type { TlsAvailability, TlsTraceOptions, TlsTraceStats } from './live/tls-trace.js';
+export { decodeTlsRecord, TLS_RECORD_BYTES, TLS_RECORD_LINKTYPE, TLS_RECORD_OFFSETS } from './live/tls-records.js';
+export type { TlsEndpoint, TlsRecord, TlsRecordKind, TlsTupleSource } from './live/tls-records.js';

@@ -89,6 +89,24 @@ export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'registry'> = {
   reassembly: DEFAULT_REASSEMBLY_LIMITS,
 };
 
+/** One end of a byte stream (openStream): its address as 32-bit big-endian words, and port. */
+export interface StreamEnd {
+  version: 4 | 6;
+  words: Uint32Array;
+  port: number;
+}
+
+/**
+ * A TCP stream's bytes fed in order by something other than packets (the TLS tracer's
+ * plaintext): `data` per direction (0: sent by the stream's first end), `gap` for bytes known
+ * lost, `end` when the connection is over.
+ */
+export interface ByteStream {
+  data(direction: Direction, chunk: Buffer, tsMs: number): void;
+  gap(direction: Direction, length: number, tsMs: number): void;
+  end(tsMs: number): void;
+}
+
 /** How often (capture clock) timeouts are checked. */
 const SWEEP_INTERVAL_MS = 1000;
 /** A closed TCP flow stays this long to absorb its last ACKs instead of opening a new flow. */
@@ -114,6 +132,8 @@ export class DissectEngine implements PacketSink, StreamOutput {
   private clockMs = 0;
   private lastSweepMs = 0;
   private packetCount = 0;
+  /** Byte streams opened (openStream): they number their streams apart, having no packets. */
+  private byteStreamCount = 0;
   private readonly position: EntryPosition = { packet: 0, phase: EntryPhase.Packet, flowPacket: 0 };
   private readonly shard: Shard | null;
   private capture: CaptureSource;
@@ -200,6 +220,44 @@ export class DissectEngine implements PacketSink, StreamOutput {
     if (nowMs - this.lastSweepMs >= SWEEP_INTERVAL_MS) this.sweep(nowMs);
   }
 
+  /**
+   * A TCP stream whose bytes arrive in order from elsewhere (the TLS tracer's plaintext, entries
+   * marked `capture`): detection and the dissectors as for a packet flow, without reassembly.
+   * `a` sends direction 0. Its flow is timed out and evicted as packet flows are, but is never
+   * matched by a packet: the encrypted packets of the same connection make a flow of their own.
+   */
+  openStream(a: StreamEnd, b: StreamEnd, tsMs: number, capture: CaptureSource): ByteStream {
+    this.advanceClock(tsMs);
+    this.evictIfFull(tsMs);
+    const ends = { src: a.words, dst: b.words, srcPort: a.port, dstPort: b.port };
+    const flow = new Flow(++this.byteStreamCount, 0, a.version, IpProtocol.TCP, ends, tsMs);
+    flow.stream = this.factory.streamId('tls', flow.firstPacket);
+    flow.capture = capture;
+    flow.handler = new StreamHandler(flow, this.options.registry, this.options, this, this.stats);
+    this.stats.tcpFlows++;
+    this.flows.track(flow);
+    const touch = (d: Direction, length: number, ts: number): boolean => {
+      this.advanceClock(ts);
+      if (flow.closed) return false;
+      flow.lastMs = Math.max(flow.lastMs, ts);
+      if (d === 0) flow.bytes0 += length;
+      else flow.bytes1 += length;
+      return true;
+    };
+    return {
+      data: (d, chunk, ts) => {
+        if (touch(d, chunk.length, ts)) flow.handler.data(d, chunk, ts);
+      },
+      gap: (d, length, ts) => {
+        if (touch(d, 0, ts)) flow.handler.gap(d, length, ts);
+      },
+      end: (ts) => {
+        this.advanceClock(ts);
+        this.close(flow, ts);
+      },
+    };
+  }
+
   /** End of input: every flow is flushed and reported, every pending request emitted. */
   finish(): void {
     this.position.packet = this.packetCount + 1;
@@ -222,14 +280,18 @@ export class DissectEngine implements PacketSink, StreamOutput {
     this.onEntry(entry, this.position);
   }
 
-  private open(hash: number, tsMs: number, bareSyn: boolean): Flow {
-    if (this.flows.size >= this.options.maxFlows) {
-      const oldest = this.flows.live.values().next();
-      if (oldest.done !== true) {
-        this.close(oldest.value, tsMs);
-        this.flows.remove(oldest.value);
-      }
+  /** At maxFlows, the oldest flow is closed (its entries still come) to make room. */
+  private evictIfFull(tsMs: number): void {
+    if (this.flows.size < this.options.maxFlows) return;
+    const oldest = this.flows.live.values().next();
+    if (oldest.done !== true) {
+      this.close(oldest.value, tsMs);
+      this.flows.remove(oldest.value);
     }
+  }
+
+  private open(hash: number, tsMs: number, bareSyn: boolean): Flow {
+    this.evictIfFull(tsMs);
     const pkt = this.decoder.packet;
     const flow = new Flow(this.packetCount, hash, pkt.ipVersion, pkt.transport, pkt, tsMs);
     flow.stream = this.factory.streamId(flow.layer4, flow.firstPacket);
@@ -317,7 +379,7 @@ export class DissectEngine implements PacketSink, StreamOutput {
         if (idle > linger) this.flows.remove(flow);
         continue;
       }
-      const limit = flow.tcp !== null ? this.options.tcpIdleTimeoutMs : this.options.udpIdleTimeoutMs;
+      const limit = flow.transport === IpProtocol.TCP ? this.options.tcpIdleTimeoutMs : this.options.udpIdleTimeoutMs;
       if (idle > limit) {
         this.stats.idleTimeouts++;
         this.close(flow, nowMs);

@@ -82,9 +82,10 @@ export class EntryFactory {
   /**
    * `<worker>/<tcp|udp|icmp>/<n>`: names a flow's stream in entries, the store and PCAP export.
    * `n` is the engine's number of the flow's first packet: in a capture file its packet number
-   * (Wireshark's frame.number), and the same however many threads dissect the file.
+   * (Wireshark's frame.number), and the same however many threads dissect the file. A byte
+   * stream without packets (the TLS tracer's plaintext) is `<worker>/tls/<n>`, numbered apart.
    */
-  streamId(layer4: FlowTransport, firstPacket: number): string {
+  streamId(layer4: FlowTransport | 'tls', firstPacket: number): string {
     return `${this.origin.worker}/${layer4}/${firstPacket}`;
   }
 }

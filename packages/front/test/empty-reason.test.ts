@@ -5,7 +5,7 @@ import type { HubStatus, WorkerStatus } from '../src/domain/hub-status.js';
 
 const worker = (name: string, up: boolean, lastError: string | null = null): WorkerStatus => ({
   name, url: `http://${name}:30001`, up, downSince: up ? null : 1000, lastError, lastSeen: null, capturing: up,
-  capture: up ? { requested: 'best', backends: ['af_packet'] } : null, packets: null, store: null,
+  capture: up ? { requested: 'best', backends: ['af_packet'] } : null, packets: null, store: null, tls: null,
 });
 
 const status = (workers: WorkerStatus[], queries: HubStatus['feed']['queries'] = []): HubStatus => ({

@@ -5,7 +5,7 @@
 
 export type Layer4 = 'tcp' | 'udp' | 'sctp' | 'icmp';
 
-/** `ebpf_tls` is reserved for decrypted TLS from the eBPF tracer, which does not exist yet. */
+/** `ebpf_tls`: the plaintext of a TLS connection, read by the TLS tracer (uprobes on OpenSSL), not packets. */
 export type CaptureSource = 'ebpf' | 'ebpf_tls' | 'af_packet' | 'libpcap' | 'pcap_file';
 
 export interface ProtocolInfo {

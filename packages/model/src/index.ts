@@ -22,6 +22,8 @@ export type { Target, TargetPod, TargetSelection, TargetsAnswer, WorkerTargets }
 export { TARGETS_CONFIG_KEY } from './wire/targets.js';
 export { PcapHeaders } from './wire/pcap.js';
 export type { FeedStatus, HubStatus, NamePushState, QueryStatus, WorkerState } from './wire/status.js';
+export type { TracerCounters, TracerFile, TracerPod, TracerPodSummary, TracerProcess, TracerState, TracerStatus, TracerSummary } from './wire/tracer.js';
+export { summarizeTracer, TRACER_MAX_LISTED_PROCESSES } from './wire/tracer.js';
 export type { ServiceMapAnswer, ServiceMapEdge, ServiceMapNode } from './wire/servicemap.js';
 export type { StatsAnswer, StatsBucket, TrafficCounts, WalkAnswer } from './wire/stats.js';
 export type { ErrorAnswer, ErrorBody, PositionedError, TextPosition } from './wire/errors.js';

@@ -1,3 +1,4 @@
+import type { TracerState, TracerStatus } from '@shoal/model';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { CaptureSet } from './capture/capture-set.js';
 import type { Pipeline } from './pipeline.js';
@@ -10,7 +11,10 @@ interface Sources {
   captures: CaptureSet;
   store: EntryStore;
   targets: () => number;
+  tracer: () => TracerStatus;
 }
+
+const TRACER_STATES: readonly TracerState[] = ['off', 'on', 'unavailable'];
 
 /**
  * A counter fed from a running total kept elsewhere (capture, engine and store counters):
@@ -59,6 +63,34 @@ function gauge(registry: Registry, name: string, help: string, read: () => numbe
   });
 }
 
+/** The TLS tracer's: its state, what it hooked, what it read and lost, per pod too. */
+function tracerMetrics(r: Registry, tracer: () => TracerStatus): void {
+  new Gauge({
+    name: `${METRIC_PREFIX}tls_tracer_state`,
+    help: 'The TLS tracer: 1 for its state (off: not asked for; on; unavailable: see /health for why).',
+    labelNames: ['state'],
+    registers: [r],
+    collect() {
+      const state = tracer().state;
+      for (const s of TRACER_STATES) this.set({ state: s }, s === state ? 1 : 0);
+    },
+  });
+  const counters = () => tracer().counters;
+  gauge(r, 'tls_files_hooked', 'OpenSSL files (libssl, binaries with OpenSSL inside) the TLS tracer has uprobes on.', () => tracer().files.filter((f) => f.error === undefined).length);
+  gauge(r, 'tls_files_failed', 'OpenSSL files of traced processes the TLS tracer could not hook (see /stats for why).', () => tracer().files.filter((f) => f.error !== undefined).length);
+  gauge(r, 'tls_processes_hooked', "Processes of the targeted pods that map a hooked OpenSSL file.", () => tracer().pods.reduce((n, p) => n + p.processes.filter((proc) => proc.libraries.length > 0).length, 0));
+  mirroredCounter(r, 'tls_calls_total', 'SSL_read/SSL_write calls of traced processes that moved bytes.', () => counters().calls);
+  mirroredCounter(r, 'tls_chunks_total', 'Plaintext records the TLS tracer read from the kernel.', () => counters().chunks);
+  mirroredCounter(r, 'tls_bytes_total', 'Plaintext bytes the TLS tracer read from the kernel.', () => counters().bytes);
+  mirroredCounter(r, 'tls_lost_chunks_total', "Plaintext records lost: the tracer's kernel ring buffer was full.", () => counters().lostChunks);
+  mirroredCounter(r, 'tls_lost_bytes_total', 'Plaintext bytes lost (full ring, unreadable buffer, a connection never bound to its socket).', () => counters().lostBytes);
+  mirroredCounter(r, 'tls_connections_total', 'TLS connections the tracer decrypted.', () => counters().connections);
+  mirroredCounter(r, 'tls_duplicate_bytes_total', 'Plaintext bytes of the second traced end of a connection, left out.', () => counters().duplicateBytes);
+  mirroredCounter(r, 'tls_encrypted_entries_hidden_total', 'Encrypted-stream entries of the packet capture left out: the tracer showed the connection decrypted.', () => counters().encryptedEntriesHidden);
+  mirroredCounter(r, 'tls_errors_total', "Exceptions caught in the TLS tracer's own work; see the log.", () => counters().errors);
+  mirroredFamily(r, 'tls_pod_bytes_total', 'Plaintext bytes the TLS tracer read, by targeted pod (namespace/name).', 'pod', () => new Map(tracer().pods.map((p) => [p.pod, p.bytes])));
+}
+
 /** The worker's /metrics: every name documented in docs/api.md. A registry per worker. */
 export function workerMetrics(s: Sources): Registry {
   const r = new Registry();
@@ -87,6 +119,7 @@ export function workerMetrics(s: Sources): Registry {
   gauge(r, 'targets', 'Targets (pods) the worker captures for.', s.targets);
   gauge(r, 'captures', 'Captures planned for the targets (open or failing).', () => s.captures.size);
   gauge(r, 'captures_failing', 'Planned captures that could not open or stopped.', () => s.captures.status().filter((c) => !c.open).length);
+  tracerMetrics(r, s.tracer);
   // Process memory, CPU, event loop lag, heap: prom-client's standard set under our prefix.
   collectDefaultMetrics({ register: r, prefix: METRIC_PREFIX });
   return r;

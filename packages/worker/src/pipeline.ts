@@ -1,7 +1,9 @@
-import { DEFAULT_ENGINE_OPTIONS, DissectEngine, defaultRegistry } from '@shoal/dissect';
+import { DEFAULT_ENGINE_OPTIONS, DissectEngine, defaultRegistry, type ByteStream } from '@shoal/dissect';
 import type { CaptureSource, Endpoint, Entry, NodeInfo } from '@shoal/model';
+import type { PlaintextConnection, PlaintextSink } from '@shoal/tracer';
 import type { Logger } from 'pino';
 import { DuplicateFilter } from './capture/duplicate-filter.js';
+import { EncryptedEntries } from './capture/encrypted-entries.js';
 import { LiveFeed, type FeedLimits } from './feed/live-feed.js';
 import type { ResolutionTable } from './resolution.js';
 import type { EntryStore } from './store/entry-store.js';
@@ -26,6 +28,11 @@ const ERROR_LOG_INTERVAL_MS = 10_000;
  * of each flow to the store) → resolution → store → live subscribers. Every packet source
  * feeds this one pipeline, so tests that replay a file exercise the code live capture runs.
  *
+ * The TLS tracer's plaintext comes in as byte streams (plaintextSink), into the same engine and
+ * dissectors, its entries marked `ebpf_tls`. While the tracer runs, the capture's entries of
+ * encrypted streams wait a moment (EncryptedEntries) and are left out when the tracer showed
+ * the same connection decrypted.
+ *
  * Captures may run on different backends (each gets the best one that can serve it, say eBPF
  * inside a pod and AF_PACKET on the node's `any`); the engine is told which one each packet
  * comes from, and an entry names the backend of the capture that saw its stream first.
@@ -42,6 +49,8 @@ export class Pipeline {
   private readonly engineWorker: string;
   /** Exceptions caught in the pipeline (a bug, or the disk): counted, logged, never fatal. */
   errors = 0;
+  /** Set while the TLS tracer runs (hideDecrypted). */
+  private encrypted: EncryptedEntries | null = null;
   private lastErrorLogMs = -Infinity;
 
   constructor(private readonly options: PipelineOptions) {
@@ -70,6 +79,30 @@ export class Pipeline {
       },
       (entry) => this.onEntry(entry),
     );
+  }
+
+  /**
+   * The TLS tracer runs: `decrypted` says whether it showed the connection between two ends
+   * ("ip:port") decrypted, and the capture's encrypted entry of such a connection is left out.
+   */
+  hideDecrypted(decrypted: (a: string, b: string) => boolean): void {
+    this.encrypted = new EncryptedEntries(decrypted, (entry, json) => this.publish(entry, json));
+  }
+
+  /** Where the TLS tracer's connections go: a byte stream each into the engine, entries marked `ebpf_tls`. */
+  plaintextSink(): PlaintextSink {
+    return {
+      open: (connection: PlaintextConnection, tsMs: number): ByteStream => {
+        this.prepare('ebpf_tls');
+        const stream = this.engine!.openStream(connection.local, connection.remote, tsMs, 'ebpf_tls');
+        // As for packets: a stream must not throw into the tracer.
+        return {
+          data: (d, chunk, ts) => this.guard('tls data', () => stream.data(d, chunk, ts)),
+          gap: (d, length, ts) => this.guard('tls gap', () => stream.gap(d, length, ts)),
+          end: (ts) => this.guard('tls end', () => stream.end(ts)),
+        };
+      },
+    };
   }
 
   /** A packet from a capture running on `capture`. */
@@ -102,6 +135,7 @@ export class Pipeline {
 
   /** Every ~100 ms: what was appended reaches the disk, slow subscribers hear of their losses. */
   flush(): void {
+    this.encrypted?.release(Date.now());
     try {
       this.options.store.flush();
     } catch (err) {
@@ -114,7 +148,16 @@ export class Pipeline {
   /** Shutdown: every flow is flushed and its entries stored before the store is closed. */
   finish(): void {
     this.engine?.finish();
+    this.encrypted?.release(Infinity);
     this.options.store.flush();
+  }
+
+  private guard(where: string, run: () => void): void {
+    try {
+      run();
+    } catch (err) {
+      this.fail(where, err);
+    }
   }
 
   private fail(where: string, err: unknown): void {
@@ -130,6 +173,10 @@ export class Pipeline {
     this.options.resolution.resolve(entry.src);
     this.options.resolution.resolve(entry.dst);
     const json = JSON.stringify(entry);
+    if (this.encrypted?.take(entry, json, Date.now()) !== true) this.publish(entry, json);
+  }
+
+  private publish(entry: Entry, json: string): void {
     this.options.store.appendEntry(entry, json);
     this.feed.publish(entry, json);
   }

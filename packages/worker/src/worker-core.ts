@@ -1,4 +1,5 @@
-import type { NodeInfo } from '@shoal/model';
+import type { NodeInfo, TracerStatus } from '@shoal/model';
+import { Tracer, tracerOff } from '@shoal/tracer';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { planCaptures, withoutPorts } from './capture/capture-plan.js';
@@ -33,6 +34,16 @@ export interface CoreOptions {
   maxKernelHosts?: number;
   /** Entries one GET /entries request may read (DEFAULT_MAX_EXAMINED). */
   historyMaxExamined?: number;
+  /** Run the TLS tracer (`--tls`): the targets' OpenSSL plaintext, decrypted. Off when absent. */
+  tls?: TlsOptions;
+}
+
+/** The TLS tracer's settings (`--tls`, `--proc`, `--tls-max-files`). */
+export interface TlsOptions {
+  /** The host's /proc as the worker sees it (default /proc; a cluster's worker: /hostproc). */
+  proc?: string;
+  /** OpenSSL files hooked at most. */
+  maxFiles?: number;
 }
 
 /** Everything the API serves from: targets and captures, the pipeline, store and metrics. */
@@ -46,6 +57,8 @@ export class WorkerCore {
   readonly source: PacketSource;
   readonly pipeline: Pipeline;
   readonly captures: CaptureSet;
+  /** The TLS tracer, when asked for (`--tls`); it may be `unavailable` on this node (its status says why). */
+  readonly tracer: Tracer | null;
   readonly metrics: Registry;
   readonly log: Logger;
   /** Entries one GET /entries request may read before it answers with what it found. */
@@ -71,16 +84,34 @@ export class WorkerCore {
       ...(options.feedLimits !== undefined ? { feedLimits: options.feedLimits } : {}),
     });
     this.captures = new CaptureSet(options.source, this.pipeline, options.log);
+    this.tracer = options.tls === undefined ? null : this.startTracer(options.tls);
     this.metrics = workerMetrics({
       pipeline: this.pipeline,
       captures: this.captures,
       store: options.store,
       targets: () => this.targetList.length,
+      tracer: () => this.tracerStatus(),
     });
   }
 
   get targets(): readonly Target[] {
     return this.targetList;
+  }
+
+  /** The tracer's state: `off` without `--tls`. */
+  tracerStatus(): TracerStatus {
+    return this.tracer?.status() ?? tracerOff();
+  }
+
+  private startTracer(tls: TlsOptions): Tracer {
+    const tracer = Tracer.start({
+      sink: this.pipeline.plaintextSink(),
+      log: this.log,
+      ...(tls.proc !== undefined ? { proc: tls.proc } : {}),
+      ...(tls.maxFiles !== undefined ? { maxFiles: tls.maxFiles } : {}),
+    });
+    if (tracer.status().state === 'on') this.pipeline.hideDecrypted((a, b) => tracer.hidesEncrypted(a, b));
+    return tracer;
   }
 
   /**
@@ -104,6 +135,7 @@ export class WorkerCore {
     // Copies of a packet arrive only from `any` (one per interface crossed) or from two captures.
     this.pipeline.dedup.enabled = specs.length > 1 || specs.some((s) => s.interface === 'any');
     const status = this.captures.apply(specs);
+    this.tracer?.setTargets(targets);
     this.log.info({ targets: targets.length, captures: status.length, userSpaceCheck: all.acceptFlow !== undefined }, 'targets replaced');
     return status;
   }
@@ -126,6 +158,7 @@ export class WorkerCore {
         captures: this.captures.status(),
       },
       store: this.store.stats(),
+      tracer: this.tracerStatus(),
       feed: this.pipeline.feed.stats(),
       pipelineErrors: this.pipeline.errors,
     };

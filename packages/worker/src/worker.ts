@@ -7,7 +7,7 @@ import type { PacketSource } from './capture/packet-source.js';
 import type { FeedLimits } from './feed/live-feed.js';
 import { EntryStore } from './store/entry-store.js';
 import type { Target } from './targets.js';
-import { WorkerCore } from './worker-core.js';
+import { WorkerCore, type TlsOptions } from './worker-core.js';
 
 export interface WorkerOptions {
   /** TCP port of the API; 0 picks a free one (tests). */
@@ -33,6 +33,8 @@ export interface WorkerOptions {
   maxKernelHosts?: number;
   /** Entries one GET /entries request may read; lowered by tests to reach the cap. */
   historyMaxExamined?: number;
+  /** Run the TLS tracer (`--tls`); off when absent. */
+  tls?: TlsOptions;
   /**
    * Run timeouts on the wall clock every CLOCK_INTERVAL_MS (default true). False for a source
    * replaying a file with its own timestamps: the packets' times then drive the timeouts, and
@@ -83,6 +85,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     ...(options.feedLimits !== undefined ? { feedLimits: options.feedLimits } : {}),
     ...(options.maxKernelHosts !== undefined ? { maxKernelHosts: options.maxKernelHosts } : {}),
     ...(options.historyMaxExamined !== undefined ? { historyMaxExamined: options.historyMaxExamined } : {}),
+    ...(options.tls !== undefined ? { tls: options.tls } : {}),
   });
   core.setTargets(options.targets ?? []);
   if ((options.targets ?? []).length === 0) log.info('no targets yet: nothing is captured until PUT /targets (or --targets)');
@@ -103,6 +106,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     clearInterval(flushTimer);
     clearInterval(clockTimer);
     core.captures.closeAll();
+    core.tracer?.close();
     store.close();
     throw err;
   }
@@ -120,6 +124,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         clearInterval(flushTimer);
         clearInterval(clockTimer);
         core.captures.closeAll();
+        // Its connections end, their last entries with the others.
+        core.tracer?.close();
         // Entries still pending in the engine are emitted, stored and sent before the end.
         core.pipeline.finish();
         core.pipeline.feed.closeAll(1001, 'worker shutting down');

@@ -42,7 +42,7 @@ describe('shoal worker (command line)', () => {
       const token = fs.readFileSync(tokenFile, 'utf8').trim();
       const base = `http://127.0.0.1:${port}`;
       const health = await getJson(base, '/health', undefined);
-      assert.deepEqual(health.body, { ok: true, worker: 'cli-node', capture: { requested: 'best', backends: [], open: 0 }, targets: 0 });
+      assert.deepEqual(health.body, { ok: true, worker: 'cli-node', capture: { requested: 'best', backends: [], open: 0 }, targets: 0, tls: { state: 'off', reason: null } });
       assert.equal((await getJson(base, '/stats', token)).status, 200);
       assert.equal((await getJson(base, '/stats', 'not-it')).status, 401);
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

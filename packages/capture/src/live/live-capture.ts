@@ -11,12 +11,12 @@
 import type { PacketSink } from '@shoal/model';
 import { BEST_CHAIN, ebpfBuildProblem, isSkippable, liveBackendAvailability, pfRingUnavailable, skipForOptions } from './backend-chain.js';
 import type { BackendAvailability, SkippedBackend } from './backend-chain.js';
-import { deliverBatch } from './batch-records.js';
-import { LiveCaptureError, fromNativeError } from './live-errors.js';
+import { LiveCaptureError } from './live-errors.js';
 import { checkBackendChoice, resolveLiveOptions } from './live-options.js';
 import type { ChainBackend, LiveBackend, LiveBackendChoice, LiveCaptureOptions } from './live-options.js';
 import { bpfObjectPath, loadAddon } from './native-addon.js';
-import type { NativeAddon, NativeHandle, NativeStats } from './native-addon.js';
+import type { NativeStats } from './native-addon.js';
+import { emptyStats, NativeSession } from './native-session.js';
 
 export interface LiveCaptureStats {
   /** Packets the kernel let through the filter, dropped ones included. */
@@ -79,25 +79,18 @@ export class LiveCapture {
    */
   readonly done: Promise<void>;
 
-  #addon: NativeAddon;
-  #handle: NativeHandle | null = null;
-  #finalStats: LiveCaptureStats | null = null;
-  /** Batches delivered since the last release (see #delivered). */
-  #unreleased = 0;
-  #releaseScheduled = false;
+  #session: NativeSession | null = null;
   #error: LiveCaptureError | null = null;
   #settle!: (err: LiveCaptureError | null) => void;
 
   /** Use openLiveCapture(). */
   private constructor(
-    addon: NativeAddon,
     backend: LiveBackend,
     requested: LiveBackendChoice,
     skipped: readonly SkippedBackend[],
     iface: string,
     netns: string | undefined,
   ) {
-    this.#addon = addon;
     this.backend = backend;
     this.requested = requested;
     this.skipped = Object.freeze([...skipped]);
@@ -160,35 +153,14 @@ export class LiveCapture {
       const problem = ebpfBuildProblem(addon);
       if (problem !== null) throw new LiveCaptureError('backend', `cannot start ${where}: ${problem}`);
     }
-    const capture = new LiveCapture(addon, backend, requested, skipped, resolved.interface, resolved.netns ?? undefined);
-    // A sink that closes the capture gets no further packet, not even from the same batch.
-    const until = {
-      get stopped(): boolean {
-        return capture.#handle === null;
-      },
-    };
-    try {
-      capture.#handle = addon.open(resolved, (kind, payload) => {
-        if (kind === 0) {
-          try {
-            deliverBatch(payload as ArrayBuffer, sink, until);
-          } finally {
-            capture.#delivered();
-          }
-        } else {
-          capture.#fail(fromNativeError(payload, where));
-        }
-      });
-    } catch (err) {
-      throw fromNativeError(err, `cannot start ${where}`);
-    }
+    const capture = new LiveCapture(backend, requested, skipped, resolved.interface, resolved.netns ?? undefined);
+    capture.#session = new NativeSession(addon, resolved, sink, `cannot start ${where}`, where, (err) => capture.#fail(err));
     return capture;
   }
 
   /** Counters so far (after close, the final ones). */
   stats(): LiveCaptureStats {
-    if (this.#handle === null) return this.#finalStats ?? toStats(emptyStats());
-    return toStats(this.#addon.stats(this.#handle));
+    return toStats(this.#session?.stats() ?? emptyStats());
   }
 
   /**
@@ -197,18 +169,13 @@ export class LiveCapture {
    * returns. Returns the final counters. Safe to call more than once.
    */
   close(): LiveCaptureStats {
-    if (this.#handle !== null) {
-      const handle = this.#handle;
-      this.#handle = null;
-      this.#finalStats = toStats(this.#addon.close(handle));
-      this.#settle(this.#error);
-    }
-    return this.#finalStats ?? toStats(emptyStats());
+    if (this.#session?.handle != null) this.#settle(this.#error);
+    return toStats(this.#session?.close() ?? emptyStats());
   }
 
   /** True once closed, by close() or by a failure. */
   get closed(): boolean {
-    return this.#handle === null;
+    return this.#session?.handle == null;
   }
 
 
@@ -219,56 +186,22 @@ export class LiveCapture {
 
   /** An open capture keeps the process alive (the default)... */
   ref(): this {
-    if (this.#handle !== null) this.#addon.ref(this.#handle);
+    this.#session?.ref();
     return this;
   }
 
   /** ...or not. */
   unref(): this {
-    if (this.#handle !== null) this.#addon.unref(this.#handle);
+    this.#session?.unref();
     return this;
   }
 
-  /**
-   * A batch was delivered. It is released to the capture thread (which then may send another)
-   * only after this turn of the event loop: Node's threadsafe-function dispatch would otherwise
-   * keep handing over batches as fast as the thread sends them, starving timers, sockets (the
-   * worker's API) and the finalizers that free delivered batches — memory then grew by the
-   * capture rate until the load stopped.
-   */
-  #delivered(): void {
-    this.#unreleased++;
-    if (this.#releaseScheduled) return;
-    this.#releaseScheduled = true;
-    setImmediate(() => {
-      this.#releaseScheduled = false;
-      const n = this.#unreleased;
-      this.#unreleased = 0;
-      if (this.#handle !== null) this.#addon.release(this.#handle, n);
-    });
-  }
-
+  /** The session closed itself on the failure: settle with it. */
   #fail(err: LiveCaptureError): void {
     if (this.#error !== null) return;
     this.#error = err;
-    this.close();
+    this.#settle(err);
   }
-}
-
-function emptyStats(): NativeStats {
-  return {
-    received: 0,
-    dropped: 0,
-    interfaceDropped: 0,
-    freezes: 0,
-    emittedBatches: 0,
-    emittedPackets: 0,
-    emittedBytes: 0,
-    deliveredBatches: 0,
-    deliveredPackets: 0,
-    queuedPackets: 0,
-    discardedPackets: 0,
-  };
 }
 
 /**

@@ -146,7 +146,7 @@ export function checkBackendChoice(value: unknown): LiveBackendChoice {
  * Checks the options and fills in defaults, for one backend the addon runs (`backend`; the
  * options' own backend when left out). `bpfObject` is the eBPF object's path (ebpf only).
  */
-export function resolveLiveOptions(options: LiveCaptureOptions, backendOverride?: LiveBackend, bpfObject?: string): NativeOptions {
+export function resolveLiveOptions(options: LiveCaptureOptions, backendOverride?: LiveBackend, bpfObject?: string): NativeOptions & { interface: string } {
   const o = object('options', options);
   const backend = backendOverride ?? o['backend'];
   if (backend !== 'af_packet' && backend !== 'libpcap' && backend !== 'ebpf') {

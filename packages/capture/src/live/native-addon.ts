@@ -11,8 +11,10 @@ import { LiveCaptureError } from './live-errors.js';
 
 /** The flat option object the addon reads (native/addon.c, parse_options). */
 export interface NativeOptions {
-  backend: 'ebpf' | 'af_packet' | 'libpcap';
-  interface: string;
+  /** `tls`: the TLS tracer (tls-trace.ts), whose batches carry its records instead of packets. */
+  backend: 'ebpf' | 'af_packet' | 'libpcap' | 'tls';
+  /** null for `tls`. */
+  interface: string | null;
   filter: string | null;
   netns: string | null;
   promiscuous: boolean;
@@ -33,7 +35,7 @@ export interface NativeOptions {
   pcapBufferBytes: number;
   pcapTimeoutMs: number;
   pcapImmediate: boolean;
-  /** ebpf: path of the compiled tc programs. */
+  /** ebpf, tls: path of the compiled programs. */
   bpfObject: string | null;
   ebpfRingBytes: number;
   ebpfTimeoutMs: number;
@@ -55,6 +57,20 @@ export interface NativeStats {
   discardedPackets: number;
 }
 
+/** The TLS tracer programs' counters (SHOAL_TLS_CNT_* in native/bpf/shoal_tls.h). */
+export interface TlsCounters {
+  /** Reads and writes of traced processes that moved bytes. */
+  calls: number;
+  /** Records written to the ring buffer. */
+  records: number;
+  /** Plaintext bytes written to the ring buffer. */
+  bytes: number;
+  /** Records lost: the ring buffer was full. */
+  lostRecords: number;
+  /** Plaintext bytes lost: a full ring, an unreadable buffer, a call beyond 64 MiB. */
+  lostBytes: number;
+}
+
 /** Opaque: a JS external wrapping the native capture. */
 export type NativeHandle = { readonly __nativeCapture: unique symbol };
 
@@ -74,7 +90,15 @@ export interface NativeAddon {
   unref(handle: NativeHandle): void;
   libpcapVersion(): string;
   /** null when the backend can run here; else why not (code: a LiveErrorReason). */
-  probe(backend: 'ebpf' | 'af_packet' | 'libpcap'): { code: string; message: string } | null;
+  probe(backend: 'ebpf' | 'af_packet' | 'libpcap' | 'tls'): { code: string; message: string } | null;
+  /** tls: uprobes on the OpenSSL functions of the file at `path` (throws with a reason code). */
+  tlsAttach(handle: NativeHandle, path: string): { id: number; functions: string[] };
+  /** tls: takes an attachment off; false when there is no such id. */
+  tlsDetach(handle: NativeHandle, id: number): boolean;
+  /** tls: the network namespaces (inode numbers) whose processes are traced. */
+  tlsNamespaces(handle: NativeHandle, inodes: number[]): void;
+  /** tls: the programs' counters. */
+  tlsCounters(handle: NativeHandle): TlsCounters;
   /** Built with libbpf (clang and libbpf-dev were there at build time). */
   readonly ebpfCompiled: boolean;
   readonly recordHeaderBytes: number;
@@ -95,6 +119,8 @@ export interface EbpfBuildStatus {
   object?: string;
   clang?: string;
   reason?: string;
+  /** The TLS tracer's programs (absent in builds before it). */
+  tls?: { built: boolean; object?: string; clang?: string; reason?: string };
 }
 
 /** The build's eBPF status beside the addon, or null when there is none (an older build). */
@@ -116,6 +142,13 @@ export function bpfObjectPath(): { path: string; fromEnv: boolean } {
   const override = process.env['SHOAL_BPF_OBJECT'];
   if (override !== undefined && override !== '') return { path: override, fromEnv: true };
   return { path: path.join(path.dirname(addonPath()), 'shoal_capture.bpf.o'), fromEnv: false };
+}
+
+/** The TLS tracer's programs: SHOAL_TLS_BPF_OBJECT when set, else shoal_tls.bpf.o beside the addon. */
+export function tlsObjectPath(): string {
+  const override = process.env['SHOAL_TLS_BPF_OBJECT'];
+  if (override !== undefined && override !== '') return override;
+  return path.join(path.dirname(addonPath()), 'shoal_tls.bpf.o');
 }
 
 let loaded: NativeAddon | null = null;

@@ -63,7 +63,8 @@ Options:
   --storage-limit SIZE       each worker's store (default 500Mi)
   -r, --docker-registry REG  images are REG/shoal-<hub|worker|front> (default localhost)
   -t, --docker-tag TAG       the images' tag (default ${SHOAL_VERSION}, this CLI's version)
-  --tls                      grant the TLS tracer's capabilities (tap.tls)
+  --tls                      run the TLS tracer on the workers: the targeted pods' OpenSSL
+                             traffic, decrypted (tap.tls; grants SYS_ADMIN, SYS_PTRACE)
   --headless                 do not open a browser
   --ephemeral                Ctrl-C removes what this run installed, and waits until it is gone
   --timeout DURATION         how long the pods may take to become ready (default ${DEFAULT_TIMEOUT})

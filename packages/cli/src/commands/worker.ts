@@ -4,6 +4,7 @@ import { isShoalError } from '@shoal/model';
 import {
   CAPTURE_CHOICES,
   createWorkerLogger,
+  DEFAULT_TLS_MAX_FILES,
   LiveSource,
   parseSize,
   parseTargets,
@@ -22,6 +23,7 @@ import { untilStopSignal } from '../stop-signal.js';
 import { usageError } from '../usage-error.js';
 import { allowedOriginsOption } from '../open-bind.js';
 import { parseCommandLine } from '../command-line.js';
+import { integerOption } from '../integer-option.js';
 
 const DEFAULTS = { port: 30001, host: '127.0.0.1', interface: 'any', capture: 'best', storageLimit: '500Mi', dataDir: '/var/lib/shoal/worker' } as const;
 
@@ -52,6 +54,14 @@ Options:
                            generated into DATA_DIR/token (mode 0600) and reused after
   --node-name NAME         this worker's name in entries and ids (default $NODE_NAME, else the
                            host name)
+  --tls                    also run the TLS tracer: the plaintext the targets' processes hand
+                           to OpenSSL (libssl, and binaries with it inside such as node), read
+                           with eBPF uprobes and dissected like packets (entries marked
+                           ebpf_tls). Where the kernel cannot (no BTF, no uprobes, no
+                           permission) the worker runs without it and /health says why
+  --proc DIR               the host's /proc as the worker sees it, where the tracer finds the
+                           targets' processes (default /proc; a cluster's worker: /hostproc)
+  --tls-max-files N        OpenSSL files the tracer hooks at most (default ${DEFAULT_TLS_MAX_FILES})
   --log-level LEVEL        fatal | error | warn | info | debug (default info)
 
 Environment: NODE_NAME, NODE_IP (the node's address in entries; default the first
@@ -91,8 +101,13 @@ async function run(argv: string[]): Promise<number> {
       'token-file': { type: 'string' },
       'node-name': { type: 'string' },
       'log-level': { type: 'string' },
+      tls: { type: 'boolean' },
+      proc: { type: 'string' },
+      'tls-max-files': { type: 'string' },
     },
   });
+  if (values.tls !== true && (values.proc !== undefined || values['tls-max-files'] !== undefined)) throw usageError('--proc and --tls-max-files go with --tls');
+  if (values.proc !== undefined && !values.proc.startsWith('/')) throw usageError(`--proc must be an absolute path, got '${values.proc}'`);
   const capture = values.capture ?? DEFAULTS.capture;
   if (!CAPTURE_CHOICES.includes(capture as CaptureChoice)) throw usageError(`--capture must be one of ${CAPTURE_CHOICES.join(', ')}, got '${capture}'`);
   const level = logLevelOption(values['log-level'], 'info');
@@ -112,6 +127,14 @@ async function run(argv: string[]): Promise<number> {
     nodeIp: process.env['NODE_IP'] ?? defaultNodeIp(),
     targets: readTargets(values.targets),
     logger: log,
+    ...(values.tls === true
+      ? {
+          tls: {
+            ...(values.proc !== undefined ? { proc: values.proc } : {}),
+            maxFiles: integerOption('--tls-max-files', values['tls-max-files'], DEFAULT_TLS_MAX_FILES, 1, 65536),
+          },
+        }
+      : {}),
     ...(values['token-file'] !== undefined ? { tokenFile: values['token-file'] } : {}),
   };
   let worker: RunningWorker;

@@ -52,6 +52,8 @@ function workerArgs(input: BuildInput): string[] {
     '--storage-limit', String(workerStoreBytes(input.settings)),
     '--token-file', tokenFile('worker'),
     '--log-level', logLevel,
+    // The TLS tracer finds the pods' processes in the host's /proc, mounted at /hostproc.
+    ...(tap.tls ? ['--tls', '--proc', '/hostproc'] : []),
   ];
 }
 

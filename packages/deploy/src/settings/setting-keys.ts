@@ -63,7 +63,7 @@ export const SETTING_KEYS: readonly SettingSpec[] = [
   spec('tap.proxy.front.port', port, 'where shoal tap and shoal proxy serve the dashboard on your machine'),
   spec('tap.proxy.host', nonEmpty('an address'), 'the address that local port listens on'),
   spec('tap.storageLimit', bytes(false, STORE_MIN_BYTES), 'each worker\'s store (entries and packets), at least 16Mi'),
-  spec('tap.tls', boolean, 'grant the TLS tracer\'s capabilities (SYS_ADMIN, SYS_PTRACE)'),
+  spec('tap.tls', boolean, 'run the TLS tracer (the targeted pods\' OpenSSL traffic, decrypted) with its capabilities (SYS_ADMIN, SYS_PTRACE)'),
   spec('tap.packetCapture', oneOf(['best', 'ebpf', 'af_packet', 'libpcap'] as const, ' (PF_RING is only detected by the worker, never chosen)'), 'the workers\' capture backend; best and ebpf grant the eBPF capabilities'),
   ...resourceKeys,
   ...perPod,

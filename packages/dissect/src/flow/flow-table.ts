@@ -41,6 +41,11 @@ export class FlowTable {
     this.live.add(flow);
   }
 
+  /** A flow no packet belongs to (a byte stream): swept and evicted with the others, never found. */
+  track(flow: Flow): void {
+    this.live.add(flow);
+  }
+
   remove(flow: Flow): void {
     this.live.delete(flow);
     let f = this.buckets.get(flow.hash) ?? null;

@@ -16,6 +16,14 @@ export interface FlowHandler {
   close(tsMs: number): void;
 }
 
+/** Where a flow's two ends are: a packet's (DecodedPacket), or a byte stream's (openStream). */
+export interface FlowEnds {
+  readonly src: Uint32Array;
+  readonly dst: Uint32Array;
+  readonly srcPort: number;
+  readonly dstPort: number;
+}
+
 /**
  * One TCP connection or UDP conversation. Direction 0 is the direction of the first packet seen;
  * `initiator` says which direction opened it (a SYN without ACK), when that was seen.
@@ -61,7 +69,7 @@ export class Flow {
     readonly hash: number,
     readonly ipVersion: number,
     readonly transport: number,
-    pkt: DecodedPacket,
+    pkt: FlowEnds,
     tsMs: number,
   ) {
     const src = pkt.src;

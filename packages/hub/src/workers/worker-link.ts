@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { WorkerState } from '@shoal/model';
+import { summarizeTracer, type TracerStatus, type TracerSummary, type WorkerState } from '@shoal/model';
 import type { Logger } from 'pino';
 import { Backoff } from './backoff.js';
 import { systemClock, type Clock, type Timer } from './clock.js';
@@ -64,6 +64,13 @@ export interface SubscriberCounts {
   filtered: number;
 }
 
+/** The worker's /stats `tracer` (a TracerStatus), summed up; null from a worker without one. */
+function tracerOf(v: unknown): TracerSummary | null {
+  const t = v as Partial<TracerStatus> | null | undefined;
+  if (t === null || typeof t !== 'object' || typeof t.state !== 'string' || !Array.isArray(t.files) || !Array.isArray(t.pods) || typeof t.counters !== 'object') return null;
+  return summarizeTracer(t as TracerStatus);
+}
+
 function num(v: unknown): number {
   return typeof v === 'number' ? v : 0;
 }
@@ -107,7 +114,7 @@ export class WorkerLink extends EventEmitter {
     this.backoff = new Backoff(options.backoffBaseMs, options.backoffMaxMs, env.random);
     this.current = {
       name: address.name, url: this.base, up: false, downSince: null, lastError: null, lastSeen: null,
-      capturing: null, capture: null, packets: null, store: null, run: null, pod: address.pod ?? null,
+      capturing: null, capture: null, packets: null, store: null, run: null, pod: address.pod ?? null, tls: null,
     };
   }
 
@@ -253,6 +260,7 @@ export class WorkerLink extends EventEmitter {
     s.capture = { requested: String(capture['requested'] ?? ''), backends: Array.isArray(capture['backends']) ? capture['backends'].map(String) : [] };
     s.packets = { received: num(totals['received']), dropped: num(totals['dropped']) };
     s.store = { bytes: num(store['bytes']), entries: num(store['entries']) };
+    s.tls = tracerOf(stats['tracer']);
     s.run = run;
     this.subscribers = subscribersOf(stats['feed']);
     s.lastSeen = this.env.clock.now();

@@ -3,6 +3,8 @@
  * writes it, the dashboard and the CLI read it. No Node-only import.
  */
 
+import type { TracerSummary } from './tracer.js';
+
 /** One worker in `GET /status`. */
 export interface WorkerState {
   name: string;
@@ -22,6 +24,8 @@ export interface WorkerState {
   run: string | null;
   /** `namespace/name` of the worker pod the hub found it from; null for one given by `--workers`. */
   pod: string | null;
+  /** Its TLS tracer (from its /stats); null before the first poll, or from a worker without one. */
+  tls: TracerSummary | null;
 }
 
 /** The push of a worker's name table (docs/hub.md, Name tables). */

@@ -5,14 +5,20 @@ import { parseTargets } from '../targets.js';
 import type { WorkerCore } from '../worker-core.js';
 import { ApiError, ApiErrorCodes, readJson, sendJson } from './http-util.js';
 
-/** GET /health: 200 while every planned capture runs, 503 (with the reason) when one does not. */
+/**
+ * GET /health: 200 while every planned capture runs, 503 (with the reason) when one does not.
+ * The TLS tracer's state is shown, but does not make the worker unhealthy: without it the
+ * worker still captures.
+ */
 export function health(core: WorkerCore, res: ServerResponse): void {
   const failing = core.captures.status().filter((c) => !c.open);
+  const tls = core.tracerStatus();
   const body: Record<string, unknown> = {
     ok: failing.length === 0,
     worker: core.name,
     capture: { requested: core.source.requested, backends: core.captures.backends(), open: core.captures.size - failing.length },
     targets: core.targets.length,
+    tls: { state: tls.state, reason: tls.reason },
   };
   if (failing.length > 0) body['errors'] = failing.map((c) => c.error ?? 'not open');
   sendJson(res, failing.length === 0 ? 200 : 503, body);

@@ -3,6 +3,7 @@ import type { FeedModel } from '../../domain/feed-model.js';
 import { formatCount, formatTime } from '../../domain/format.js';
 import { packetTotals, type HubSnapshot, type WorkerStatus } from '../../domain/hub-status.js';
 import type { PollState } from '../../domain/status-poller.js';
+import { tlsLine, tlsOverview } from '../../domain/tls-status.js';
 import { useModel } from '../App/use-model.js';
 import './statusbar.css';
 
@@ -45,6 +46,11 @@ function WorkerLine({ w }: { w: WorkerStatus }) {
           down{w.downSince !== null && ` since ${formatTime(w.downSince)}`}: {w.lastError ?? 'no answer yet'}
         </span>
       )}
+      {w.up && w.tls !== null && w.tls !== undefined && w.tls.state !== 'off' && (
+        <span className={w.tls.state === 'on' ? 'worker-detail' : 'worker-detail worker-why'} data-testid="worker-tls">
+          {tlsLine(w.tls)}
+        </span>
+      )}
       {w.up && w.lastError !== null && <span className="worker-detail worker-why">{w.lastError}</span>}
     </li>
   );
@@ -52,8 +58,9 @@ function WorkerLine({ w }: { w: WorkerStatus }) {
 
 /**
  * The bottom line: the hub connection (from the stream), the workers (up/total; click or hover
- * for each one's backend, packets and why it is down), capture backends, kernel drops, targeted
- * pods (from the polled /status and /targets), and the entries the page holds.
+ * for each one's backend, packets, TLS tracer and why it is down), capture backends, kernel
+ * drops, the TLS tracers when the workers run them, targeted pods (from the polled /status and
+ * /targets), and the entries the page holds.
  */
 export function StatusBar({ model, hub }: { model: FeedModel; hub: PollState<HubSnapshot> }) {
   useModel(model);
@@ -65,6 +72,7 @@ export function StatusBar({ model, hub }: { model: FeedModel; hub: PollState<Hub
   const packets = packetTotals(workers.filter((w) => w.up));
   const down = workers.filter((w) => !w.up);
   const summary = down.map((w) => `${w.name}: ${w.lastError ?? 'down'}`).join('\n');
+  const tls = tlsOverview(workers);
   return (
     <footer className="statusbar" data-testid="statusbar">
       <span className={`connection connection-${model.state.kind}`}>
@@ -101,6 +109,11 @@ export function StatusBar({ model, hub }: { model: FeedModel; hub: PollState<Hub
       {status !== undefined && (
         <span className={packets.dropped > 0 ? 'drops drops-some' : 'drops'} title="packets the workers' kernels received and dropped for lack of buffer space">
           {formatCount(packets.received)} packets · {formatCount(packets.dropped)} dropped
+        </span>
+      )}
+      {tls !== null && (
+        <span className={tls.trouble ? 'tls tls-trouble' : 'tls'} title={tls.title} data-testid="tls">
+          {tls.text}
         </span>
       )}
       {targets !== undefined && (
