@@ -10,9 +10,9 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { GrpcMessageReader } from '../dist/protocols/grpc/messages.js';
 import { http2 } from '../dist/protocols/http2/index.js';
-import { connections } from './helpers/connection-scripts.js';
+import { connections, damaged } from './helpers/connection-scripts.js';
 import { END_HEADERS, END_STREAM, PREFACE, SETTINGS, block, frame } from './helpers/h2-wire.js';
-import { c, close, gap, prng, replay, s, type Step } from './helpers/split-replay.js';
+import { c, close, prng, replay, s, type Step } from './helpers/split-replay.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/grpc/', import.meta.url));
 
@@ -53,13 +53,7 @@ describe('gRPC never throws on malformed input', () => {
     for (let round = 0; round < 300; round++) {
       let script: Step[];
       if (round % 2 === 0) {
-        script = real[round % real.length]!.map((st) => {
-          if (st.kind !== 'data' || rnd() < 0.5) return st;
-          const bytes = Buffer.from(st.bytes);
-          for (let k = 0; k < 4; k++) bytes[Math.floor(rnd() * bytes.length)] = Math.floor(rnd() * 256);
-          return { ...st, bytes };
-        });
-        script.splice(2 + Math.floor(rnd() * 5), 0, gap(rnd() < 0.5 ? 0 : 1, 1 + Math.floor(rnd() * 300), 1));
+        script = damaged(rnd, real[round % real.length]!, { flips: 4, lossFrom: 2, lossMax: 300, lossTs: 1 });
       } else {
         script = [c(0, Buffer.concat([PREFACE, SETTINGS])), s(0, SETTINGS)];
         for (let id = 1; id < 12; id += 2) {

@@ -13,9 +13,9 @@ import { HpackDecoder } from '../dist/protocols/http2/hpack.js';
 import { huffmanDecode } from '../dist/protocols/http2/huffman.js';
 import { http2 } from '../dist/protocols/http2/index.js';
 import { probe } from '../dist/protocols/http2/probe.js';
-import { connections } from './helpers/connection-scripts.js';
+import { connections, damaged } from './helpers/connection-scripts.js';
 import { frame, PREFACE, SETTINGS } from './helpers/h2-wire.js';
-import { c, close, gap, prng, replay, s, type Step } from './helpers/split-replay.js';
+import { c, close, prng, replay, s, type Step } from './helpers/split-replay.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/http2/', import.meta.url));
 
@@ -73,13 +73,7 @@ describe('HTTP/2 never throws on malformed input', () => {
       let script: Step[];
       if (round % 2 === 0) {
         // A real connection (its first 20 steps) with a few bytes replaced and a loss.
-        script = real[round % real.length]!.slice(0, 20).map((st) => {
-          if (st.kind !== 'data' || rnd() < 0.5) return st;
-          const bytes = Buffer.from(st.bytes);
-          for (let k = 0; k < 3; k++) bytes[Math.floor(rnd() * bytes.length)] = Math.floor(rnd() * 256);
-          return { ...st, bytes };
-        });
-        script.splice(1 + Math.floor(rnd() * 5), 0, gap(rnd() < 0.5 ? 0 : 1, 1 + Math.floor(rnd() * 500), 1));
+        script = damaged(rnd, real[round % real.length]!, { steps: 20, flips: 3, lossFrom: 1, lossMax: 500, lossTs: 1 });
       } else {
         script = [c(0, Buffer.concat([PREFACE, SETTINGS])), s(0, SETTINGS)];
         for (let step = 1; step < 30; step++) {

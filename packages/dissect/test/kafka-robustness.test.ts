@@ -14,8 +14,8 @@ import { decodeBody } from '../dist/protocols/kafka/body.js';
 import { kafka } from '../dist/protocols/kafka/index.js';
 import { probe } from '../dist/protocols/kafka/probe.js';
 import { summariseRecords } from '../dist/protocols/kafka/records.js';
-import { connections } from './helpers/connection-scripts.js';
-import { c, close, gap, prng, replay, s, type Step } from './helpers/split-replay.js';
+import { connections, damaged } from './helpers/connection-scripts.js';
+import { c, close, prng, replay, s, type Step } from './helpers/split-replay.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/kafka/', import.meta.url));
 const DECODED = [0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 18];
@@ -87,13 +87,7 @@ describe('Kafka never throws on malformed input', () => {
     for (let round = 0; round < 200; round++) {
       let script: Step[];
       if (round % 2 === 0) {
-        script = real[round % real.length]!.slice(0, 30).map((st) => {
-          if (st.kind !== 'data' || rnd() < 0.5) return st;
-          const bytes = Buffer.from(st.bytes);
-          for (let k = 0; k < 3; k++) bytes[Math.floor(rnd() * bytes.length)] = Math.floor(rnd() * 256);
-          return { ...st, bytes };
-        });
-        script.splice(2 + Math.floor(rnd() * 5), 0, gap(rnd() < 0.5 ? 0 : 1, 1 + Math.floor(rnd() * 2000), 5));
+        script = damaged(rnd, real[round % real.length]!, { steps: 30, flips: 3, lossFrom: 2, lossMax: 2000, lossTs: 5 });
       } else {
         script = [c(1, plausibleRequest(rnd))];
         for (let k = 0; k < 20; k++) script.push((rnd() < 0.5 ? c : s)(3 + k, rnd() < 0.5 ? plausibleRequest(rnd) : noise(rnd, 1 + Math.floor(rnd() * 300))));

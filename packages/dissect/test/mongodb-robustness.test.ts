@@ -12,8 +12,8 @@ import { BsonError, readDocument } from '../dist/protocols/mongodb/bson.js';
 import { mongodb } from '../dist/protocols/mongodb/index.js';
 import { probe } from '../dist/protocols/mongodb/probe.js';
 import { readMessage } from '../dist/protocols/mongodb/wire.js';
-import { connections } from './helpers/connection-scripts.js';
-import { c, close, gap, prng, replay, s, type Step } from './helpers/split-replay.js';
+import { connections, damaged } from './helpers/connection-scripts.js';
+import { c, close, prng, replay, s, type Step } from './helpers/split-replay.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/mongodb/', import.meta.url));
 const OPCODES = [1, 2001, 2002, 2004, 2005, 2006, 2007, 2012, 2013];
@@ -74,13 +74,7 @@ describe('MongoDB never throws on malformed input', () => {
     for (let round = 0; round < 200; round++) {
       let script: Step[];
       if (round % 2 === 0) {
-        script = real[round % real.length]!.slice(0, 30).map((st) => {
-          if (st.kind !== 'data' || rnd() < 0.5) return st;
-          const bytes = Buffer.from(st.bytes);
-          for (let k = 0; k < 3; k++) bytes[Math.floor(rnd() * bytes.length)] = Math.floor(rnd() * 256);
-          return { ...st, bytes };
-        });
-        script.splice(2 + Math.floor(rnd() * 5), 0, gap(rnd() < 0.5 ? 0 : 1, 1 + Math.floor(rnd() * 2000), 5));
+        script = damaged(rnd, real[round % real.length]!, { steps: 30, flips: 3, lossFrom: 2, lossMax: 2000, lossTs: 5 });
       } else {
         script = [c(1, plausible(rnd))];
         for (let k = 0; k < 20; k++) script.push((rnd() < 0.5 ? c : s)(3 + k, rnd() < 0.5 ? plausible(rnd) : noise(rnd, 1 + Math.floor(rnd() * 300))));

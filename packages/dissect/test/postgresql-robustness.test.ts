@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { postgresql } from '../dist/protocols/postgresql/index.js';
 import { probe } from '../dist/protocols/postgresql/probe.js';
 import { MessageReader, type PgFrame } from '../dist/protocols/postgresql/reader.js';
-import { connections } from './helpers/connection-scripts.js';
+import { connections, damaged } from './helpers/connection-scripts.js';
 import { msg, startup } from './helpers/pg-wire.js';
-import { c, close, gap, prng, replay, s, type Step } from './helpers/split-replay.js';
+import { c, close, prng, replay, s, type Step } from './helpers/split-replay.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/postgresql/', import.meta.url));
 const LETTERS = 'QPBDECSHXFpdcfRSKZTDCIs123ntENAGHWVv';
@@ -81,13 +81,7 @@ describe('PostgreSQL never throws on malformed input', () => {
     for (let round = 0; round < 200; round++) {
       let script: Step[];
       if (round % 2 === 0) {
-        script = real[round % real.length]!.slice(0, 40).map((st) => {
-          if (st.kind !== 'data' || rnd() < 0.5) return st;
-          const bytes = Buffer.from(st.bytes);
-          for (let k = 0; k < 3; k++) bytes[Math.floor(rnd() * bytes.length)] = Math.floor(rnd() * 256);
-          return { ...st, bytes };
-        });
-        script.splice(2 + Math.floor(rnd() * 5), 0, gap(rnd() < 0.5 ? 0 : 1, 1 + Math.floor(rnd() * 2000), 5));
+        script = damaged(rnd, real[round % real.length]!, { steps: 40, flips: 3, lossFrom: 2, lossMax: 2000, lossTs: 5 });
       } else {
         script = [c(1, startup({ user: 'u', database: 'd' }))];
         for (let k = 0; k < 30; k++) script.push((rnd() < 0.5 ? c : s)(2 + k, randomMessage(rnd)));

@@ -13,9 +13,9 @@ import { probe } from '../dist/protocols/redis/probe.js';
 import { RespReader, type RespMessage } from '../dist/protocols/redis/reader.js';
 import type { RespValue } from '../dist/protocols/redis/resp.js';
 import { redisSeeker } from '../dist/protocols/redis/seeker.js';
-import { connections } from './helpers/connection-scripts.js';
+import { connections, damaged } from './helpers/connection-scripts.js';
 import * as R from './helpers/redis-wire.js';
-import { c, close, gap, prng, replay, s, type Step } from './helpers/split-replay.js';
+import { c, close, prng, replay, s, type Step } from './helpers/split-replay.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/redis/', import.meta.url));
 
@@ -98,13 +98,7 @@ describe('Redis never throws on malformed input', () => {
     for (let round = 0; round < 200; round++) {
       let script: Step[];
       if (round % 2 === 0) {
-        script = real[round % real.length]!.slice(0, 40).map((st) => {
-          if (st.kind !== 'data' || rnd() < 0.5) return st;
-          const bytes = Buffer.from(st.bytes);
-          for (let k = 0; k < 3; k++) bytes[Math.floor(rnd() * bytes.length)] = Math.floor(rnd() * 256);
-          return { ...st, bytes };
-        });
-        script.splice(2 + Math.floor(rnd() * 5), 0, gap(rnd() < 0.5 ? 0 : 1, 1 + Math.floor(rnd() * 2000), 5));
+        script = damaged(rnd, real[round % real.length]!, { steps: 40, flips: 3, lossFrom: 2, lossMax: 2000, lossTs: 5 });
       } else {
         script = [];
         for (let k = 0; k < 20; k++) script.push(rnd() < 0.4 ? c(k, R.command('GET', `k${k}`)) : s(k, randomValue(rnd)));

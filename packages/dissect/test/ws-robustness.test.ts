@@ -14,8 +14,8 @@ import { http1 } from '../dist/protocols/http1/index.js';
 import { ws } from '../dist/protocols/ws/index.js';
 import { MessageBuilder, type WsMessage } from '../dist/protocols/ws/message.js';
 import { probe } from '../dist/protocols/ws/probe.js';
-import { connections } from './helpers/connection-scripts.js';
-import { c, close, gap, prng, replay, s, type Step } from './helpers/split-replay.js';
+import { connections, damaged } from './helpers/connection-scripts.js';
+import { c, close, prng, replay, s, type Step } from './helpers/split-replay.js';
 import { frame, handshake } from './helpers/ws-wire.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/ws/', import.meta.url));
@@ -73,13 +73,7 @@ describe('WebSocket never throws on malformed input', () => {
     for (let round = 0; round < 200; round++) {
       let script: Step[];
       if (round % 2 === 0) {
-        script = real[round % real.length]!.slice(0, 30).map((st) => {
-          if (st.kind !== 'data' || rnd() < 0.5) return st;
-          const bytes = Buffer.from(st.bytes);
-          for (let k = 0; k < 3; k++) bytes[Math.floor(rnd() * bytes.length)] = Math.floor(rnd() * 256);
-          return { ...st, bytes };
-        });
-        script.splice(3 + Math.floor(rnd() * 5), 0, gap(rnd() < 0.5 ? 0 : 1, 1 + Math.floor(rnd() * 2000), 5));
+        script = damaged(rnd, real[round % real.length]!, { steps: 30, flips: 3, lossFrom: 3, lossMax: 2000, lossTs: 5 });
       } else {
         script = [c(1, h.request), s(2, h.response)];
         for (let k = 0; k < 20; k++) script.push((rnd() < 0.5 ? c : s)(3 + k, randomFrame(rnd)));

@@ -6,7 +6,7 @@
  */
 
 import { isData, readCapture, tcpView } from './capture-rewrite.js';
-import { c, close, s, type Step } from './split-replay.js';
+import { c, close, gap, s, type Step } from './split-replay.js';
 
 const SYN = 0x02;
 const ACK = 0x10;
@@ -47,4 +47,30 @@ export function firstBytes(script: readonly Step[], limit: number): Step[] {
   }
   const last = out[out.length - 1]!;
   return [...out, close(last.ts + 1)];
+}
+
+/** How `damaged` breaks a connection. */
+export interface Damage {
+  /** Keep only the first steps (all when absent). */
+  steps?: number;
+  /** Bytes replaced in each data step picked (about one in two). */
+  flips: number;
+  /** The loss goes among the steps from this one to four after. */
+  lossFrom: number;
+  /** Its length: 1 to this many bytes, on a random side. */
+  lossMax: number;
+  /** Its capture time. */
+  lossTs: number;
+}
+
+/** A real connection with random bytes replaced and one loss: what a robustness test replays. */
+export function damaged(rnd: () => number, connection: readonly Step[], d: Damage): Step[] {
+  const script = (d.steps === undefined ? connection : connection.slice(0, d.steps)).map((st) => {
+    if (st.kind !== 'data' || rnd() < 0.5) return st;
+    const bytes = Buffer.from(st.bytes);
+    for (let k = 0; k < d.flips; k++) bytes[Math.floor(rnd() * bytes.length)] = Math.floor(rnd() * 256);
+    return { ...st, bytes };
+  });
+  script.splice(d.lossFrom + Math.floor(rnd() * 5), 0, gap(rnd() < 0.5 ? 0 : 1, 1 + Math.floor(rnd() * d.lossMax), d.lossTs));
+  return script;
 }
