@@ -24,28 +24,15 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
 QUERIES="${QUERIES:-100000}"
 CLIENTS="${CLIENTS:-4}"
-RUNS="${RUNS:-3}"
-OUT_DIR="${BENCH_OUT:-$ROOT/bench/out/dissect}"
-SHOAL="${SHOAL:-$ROOT/bin/shoal}"
 
-# shellcheck source=../../lab/lib/processes.sh
-source "$ROOT/lab/lib/processes.sh"
-# shellcheck source=../../lab/lib/bench-env.sh
-source "$ROOT/lab/lib/bench-env.sh"
-# shellcheck source=../../lab/lib/veth-pair.sh
-source "$ROOT/lab/lib/veth-pair.sh"
+# shellcheck source=setup.sh
+source "$HERE/setup.sh" postgresql 5
 # shellcheck source=../../packages/dissect/test/fixtures/servers/postgres-cluster.sh
 source "$ROOT/packages/dissect/test/fixtures/servers/postgres-cluster.sh"
 
-TMPD=""
-cleanup() { bench_cleanup 5; }
-bench_traps
-die() { echo "bench/dissect/postgresql: $*" >&2; exit 1; }
-
-for t in node tshark tcpdump openssl ip ethtool setpriv; do command -v "$t" >/dev/null || die "$t is missing"; done
+need node tshark tcpdump openssl ip ethtool setpriv
 [ -n "$PG_BIN" ] || die "PostgreSQL is missing: apt-get install postgresql"
 [[ $QUERIES =~ ^[0-9]+$ && $CLIENTS =~ ^[1-9][0-9]*$ && $RUNS =~ ^[1-9][0-9]*$ ]] || die "QUERIES, CLIENTS and RUNS are numbers"
 mkdir -p "$OUT_DIR"

@@ -37,27 +37,14 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
 FAMILIES="${FAMILIES:-http2 http2-small dns tls graphql}"
 H2_REQUESTS="${H2_REQUESTS:-100000}"
 DNS_QUERIES="${DNS_QUERIES:-100000}"
 TLS_SECONDS="${TLS_SECONDS:-10}"
 GQL_REQUESTS="${GQL_REQUESTS:-50000}"
-RUNS="${RUNS:-3}"
-OUT_DIR="${BENCH_OUT:-$ROOT/bench/out/dissect}"
-SHOAL="${SHOAL:-$ROOT/bin/shoal}"
 
-# shellcheck source=../../lab/lib/processes.sh
-source "$ROOT/lab/lib/processes.sh"
-# shellcheck source=../../lab/lib/bench-env.sh
-source "$ROOT/lab/lib/bench-env.sh"
-# shellcheck source=../../lab/lib/veth-pair.sh
-source "$ROOT/lab/lib/veth-pair.sh"
-
-TMPD=""
-cleanup() { bench_cleanup 2; }
-bench_traps
-die() { echo "bench/dissect/protocols: $*" >&2; exit 1; }
+# shellcheck source=setup.sh
+source "$HERE/setup.sh" protocols 2
 
 for n in H2_REQUESTS DNS_QUERIES TLS_SECONDS GQL_REQUESTS RUNS; do [[ ${!n} =~ ^[1-9][0-9]*$ ]] || die "$n must be a whole number > 0"; done
 for f in $FAMILIES; do [[ $f =~ ^(http2|http2-small|dns|tls|graphql)$ ]] || die "unknown family '$f' in FAMILIES (http2 http2-small dns tls graphql)"; done

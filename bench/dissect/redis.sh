@@ -25,25 +25,12 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
 COMMANDS="${COMMANDS:-20000}"
-RUNS="${RUNS:-3}"
-OUT_DIR="${BENCH_OUT:-$ROOT/bench/out/dissect}"
-SHOAL="${SHOAL:-$ROOT/bin/shoal}"
 
-# shellcheck source=../../lab/lib/processes.sh
-source "$ROOT/lab/lib/processes.sh"
-# shellcheck source=../../lab/lib/bench-env.sh
-source "$ROOT/lab/lib/bench-env.sh"
-# shellcheck source=../../lab/lib/veth-pair.sh
-source "$ROOT/lab/lib/veth-pair.sh"
+# shellcheck source=setup.sh
+source "$HERE/setup.sh" redis 2
 
-TMPD=""
-cleanup() { bench_cleanup 2; }
-bench_traps
-die() { echo "bench/dissect/redis: $*" >&2; exit 1; }
-
-for t in node tshark tcpdump redis-server redis-benchmark ip ethtool; do command -v "$t" >/dev/null || die "$t is missing"; done
+need node tshark tcpdump redis-server redis-benchmark ip ethtool
 [[ $COMMANDS =~ ^[0-9]+$ && $RUNS =~ ^[1-9][0-9]*$ ]] || die "COMMANDS and RUNS are numbers"
 mkdir -p "$OUT_DIR"
 TMPD=$(mktemp -d -t shoal-bench-redis.XXXXXX)

@@ -22,26 +22,13 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
 MESSAGES="${MESSAGES:-50000}"
 PINGS="${PINGS:-50000}"
-RUNS="${RUNS:-3}"
-OUT_DIR="${BENCH_OUT:-$ROOT/bench/out/dissect}"
-SHOAL="${SHOAL:-$ROOT/bin/shoal}"
 
-# shellcheck source=../../lab/lib/processes.sh
-source "$ROOT/lab/lib/processes.sh"
-# shellcheck source=../../lab/lib/bench-env.sh
-source "$ROOT/lab/lib/bench-env.sh"
-# shellcheck source=../../lab/lib/veth-pair.sh
-source "$ROOT/lab/lib/veth-pair.sh"
+# shellcheck source=setup.sh
+source "$HERE/setup.sh" ws-icmp 2
 
-TMPD=""
-cleanup() { bench_cleanup 2; }
-bench_traps
-die() { echo "bench/dissect/ws-icmp: $*" >&2; exit 1; }
-
-for t in node tshark tcpdump ping ip ethtool; do command -v "$t" >/dev/null || die "$t is missing"; done
+need node tshark tcpdump ping ip ethtool
 [[ $MESSAGES =~ ^[0-9]+$ && $PINGS =~ ^[0-9]+$ && $RUNS =~ ^[1-9][0-9]*$ ]] || die "MESSAGES, PINGS and RUNS are numbers"
 mkdir -p "$OUT_DIR"
 TMPD=$(mktemp -d -t shoal-bench-ws-icmp.XXXXXX)

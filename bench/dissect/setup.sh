@@ -1,0 +1,30 @@
+# setup.sh NAME GRACE: sourced first by the bench/dissect scripts (after `set -euo pipefail`).
+# Sets ROOT, RUNS, OUT_DIR and SHOAL (RUNS, BENCH_OUT and SHOAL from the environment when set),
+# sources lab/lib's processes.sh, bench-env.sh and veth-pair.sh, installs the exit clean-up
+# (`cleanup`: started processes ended, SIGKILL after GRACE seconds; the namespaces and $TMPD
+# removed; a script may define its own after this) and defines `die` (its message prefixed
+# bench/dissect/NAME) and `need TOOL...` (dies naming the first one missing).
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+RUNS="${RUNS:-3}"
+OUT_DIR="${BENCH_OUT:-$ROOT/bench/out/dissect}"
+SHOAL="${SHOAL:-$ROOT/bin/shoal}"
+BENCH_NAME="bench/dissect${1:+/$1}"
+BENCH_GRACE="${2:-2}"
+
+# shellcheck source=../../lab/lib/processes.sh
+source "$ROOT/lab/lib/processes.sh"
+# shellcheck source=../../lab/lib/bench-env.sh
+source "$ROOT/lab/lib/bench-env.sh"
+# shellcheck source=../../lab/lib/veth-pair.sh
+source "$ROOT/lab/lib/veth-pair.sh"
+
+TMPD=""
+cleanup() { bench_cleanup "$BENCH_GRACE"; }
+bench_traps
+die() { echo "$BENCH_NAME: $*" >&2; exit 1; }
+need() {
+  local t
+  for t in "$@"; do command -v "$t" >/dev/null || die "$t is missing"; done
+}
