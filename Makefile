@@ -21,8 +21,9 @@ APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libp
 # TLS server and client of the TLS captures (curl, the other client, is above); nghttp2 (nghttpd,
 # nghttpx, nghttp, h2load) the HTTP/2 peers of the HTTP/2 captures; ping (iputils-ping) the echoes
 # of the ICMP captures.
-# postgresql (the server, initdb and psql) is the peer of the PostgreSQL captures.
-FIXTURE_APT_PACKAGES := llvm bind9-dnsutils openssl nghttp2 iputils-ping postgresql
+# postgresql (the server, initdb and psql) is the peer of the PostgreSQL captures; mariadb-server
+# and mariadb-client (mariadbd, mariadb-install-db, the mariadb client) those of the MySQL captures.
+FIXTURE_APT_PACKAGES := llvm bind9-dnsutils openssl nghttp2 iputils-ping postgresql mariadb-server mariadb-client
 STAMP := .make
 
 .PHONY: help setup apt-install deps tools build lint run dissect-demo test images fixtures bench-dissect bench-capture lab-up lab-down bench-hub bench-front clean
@@ -120,6 +121,7 @@ fixtures: setup $(STAMP)/apt-fixtures build
 	packages/dissect/test/fixtures/generate-ws.sh
 	packages/dissect/test/fixtures/generate-icmp.sh
 	packages/dissect/test/fixtures/generate-postgresql.sh
+	packages/dissect/test/fixtures/generate-mysql.sh
 
 bench-dissect: setup build
 	bench/dissect/run.sh

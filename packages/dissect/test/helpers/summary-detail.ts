@@ -26,7 +26,7 @@ function withoutBody(msg: Record<string, unknown> | null): Record<string, unknow
   return Object.fromEntries(Object.entries(msg).filter(([k]) => k !== 'body' && k !== 'bodyEncoding'));
 }
 
-/** What detail `summary` leaves out of a PostgreSQL entry: values, columns, rows, the server's parameters (docs/entries.md). */
+/** What detail `summary` leaves out of a PostgreSQL or MySQL entry: values, columns, rows, the server's parameters (docs/entries.md). */
 const SQL_FULL_ONLY = ['parameters', 'columns', 'rows', 'serverParameters'];
 
 function withoutSqlDetail(msg: Record<string, unknown> | null): Record<string, unknown> | null {
@@ -41,7 +41,7 @@ export function asSummaryDetail<T extends { protocol: { name: string }; request:
   return items.map((t) => {
     if (['http', 'http2', 'grpc', 'graphql'].includes(t.protocol.name)) return { ...t, request: keep(t.request), response: keep(t.response) };
     if (t.protocol.name === 'ws') return { ...t, request: withoutBody(t.request), response: withoutBody(t.response) };
-    if (t.protocol.name === 'postgresql') return { ...t, request: withoutSqlDetail(t.request), response: withoutSqlDetail(t.response) };
+    if (t.protocol.name === 'postgresql' || t.protocol.name === 'mysql') return { ...t, request: withoutSqlDetail(t.request), response: withoutSqlDetail(t.response) };
     return t;
   });
 }
