@@ -284,6 +284,7 @@ export class Conversation {
       this.afterServerLoss = false;
       const lost = this.queue[0];
       if (lost !== undefined) {
+        lost.cut = lost.expect !== Expect.Unknown;
         lost.phase = Phase.Done;
         this.settle();
       }
@@ -579,7 +580,9 @@ export class Conversation {
 
   private emitUnanswered(op: Operation): void {
     op.emitted = true;
-    if (op.phase !== Phase.Done) op.responseProblem ??= op.responded ? ErrorCodes.DIS_ERR_TRUNCATED : ErrorCodes.DIS_ERR_NO_RESPONSE;
+    if (op.phase === Phase.Done) return this.emit(op);
+    op.cut = op.responded;
+    op.responseProblem ??= op.responded ? ErrorCodes.DIS_ERR_TRUNCATED : ErrorCodes.DIS_ERR_NO_RESPONSE;
     this.emit(op);
   }
 }

@@ -94,6 +94,8 @@ export interface Operation {
   prepared: PrepareOk | null;
   statistics: string | null;
   emitted: boolean;
+  /** The answer was cut short: bytes lost, the connection ended or the timeout passed inside it. */
+  cut: boolean;
   requestProblem: string | null;
   responseProblem: string | null;
 }
@@ -136,6 +138,7 @@ export function newOperation(kind: OperationKind, command: number, expect: Expec
     prepared: null,
     statistics: null,
     emitted: false,
+    cut: false,
     requestProblem: null,
     responseProblem: null,
   };

@@ -40,20 +40,42 @@ export function probe(data: Buffer): ProbeVerdict {
   return server === 'more' || client === 'more' ? 'more' : 'no';
 }
 
-/** Could a packet of `sender` start at `data[0]`? `limit`: the most bytes the caller can ever show. */
-export function judgePacket(data: Buffer, sender: Sender, limit: number, run = 0): Judged {
+/**
+ * Could a packet of `sender` start at `data[0]`? `limit`: the most bytes the caller can ever show.
+ * `resync`: the reader's search inside a connection already known to be MySQL, which takes an OK
+ * or a COM_STMT_PREPARE_OK as an answer's first packet too (too little to claim a stream by).
+ */
+export function judgePacket(data: Buffer, sender: Sender, limit: number, resync = false, run = 0): Judged {
   if (data.length < 5) return data.length >= limit ? 'no' : 'more';
   const length = data.readUIntLE(0, 3);
   const seq = data[3]!;
   if (length === 0 || length > MAX_JUDGED) return 'no';
+  if (!plausibleHead(sender, length, seq, data[4]!)) return 'no';
   const whole = data.length >= 4 + length;
   // Whole, or as much as the caller can show: the same bytes decide however they were cut.
   if (!whole && data.length < limit) return 'more';
   const payload = data.subarray(4, 4 + length);
-  return sender === 'server' ? judgeServer(data, payload, seq, whole, limit) : judgeClient(data, payload, seq, whole, limit, run);
+  return sender === 'server' ? judgeServer(data, payload, seq, whole, limit, resync) : judgeClient(data, payload, seq, whole, limit, resync, run);
 }
 
-function judgeClient(data: Buffer, payload: Buffer, seq: number, whole: boolean, limit: number, run: number): Judged {
+/**
+ * The header and the first payload byte already rule most packets out, before the rest arrives:
+ * a client's first packet is a command (sequence 0) or a handshake response (sequence 1, at least
+ * 32 bytes); a server's is a greeting or an ERR (sequence 0), else an ERR, an OK, or a column
+ * count of a few bytes.
+ */
+function plausibleHead(sender: Sender, length: number, seq: number, first: number): boolean {
+  if (sender === 'client') return seq === 0 ? JUDGED_COMMANDS.has(first) : seq === 1 && length >= 32 && length <= MAX_HANDSHAKE;
+  if (seq === 0) return first === 0x0a || first === 0xff;
+  return first === 0xff || first === 0x00 || length <= 10;
+}
+
+/** The longest handshake response judged (its connection attributes are short). */
+const MAX_HANDSHAKE = 64 * 1024;
+
+const JUDGED_COMMANDS = new Set<number>([COM.QUERY, COM.STMT_PREPARE, COM.INIT_DB, COM.STMT_EXECUTE, COM.QUIT, COM.PING, COM.STATISTICS, COM.RESET_CONNECTION, COM.STMT_CLOSE, COM.STMT_RESET]);
+
+function judgeClient(data: Buffer, payload: Buffer, seq: number, whole: boolean, limit: number, resync: boolean, run: number): Judged {
   if (seq === 1) return whole && handshakeFits(payload) ? 'yes' : 'no';
   if (seq !== 0) return 'no';
   const command = payload[0]!;
@@ -77,7 +99,7 @@ function judgeClient(data: Buffer, payload: Buffer, seq: number, whole: boolean,
       // Too little alone: the next command decides.
       const next = data.subarray(4 + short);
       if (next.length === 0) return data.length >= limit ? 'no' : 'more';
-      return judgePacket(next, 'client', limit - 4 - short, run + 1);
+      return judgePacket(next, 'client', limit - 4 - short, resync, run + 1);
     }
     default:
       return 'no';
@@ -101,11 +123,12 @@ function handshakeFits(payload: Buffer): boolean {
   return hs.user !== null && hs.user !== '' && plainText(Buffer.from(hs.user)) && (hs.capabilities & CAP.PROTOCOL_41) !== 0;
 }
 
-function judgeServer(data: Buffer, payload: Buffer, seq: number, whole: boolean, limit: number): Judged {
+function judgeServer(data: Buffer, payload: Buffer, seq: number, whole: boolean, limit: number, resync: boolean): Judged {
   if (!whole) return 'no';
   const first = payload[0]!;
   if (first === 0xff) return errFits(payload) ? 'yes' : 'no';
   if (seq === 0) return first === 0x0a && greetingFits(payload) ? 'yes' : 'no';
+  if (resync && seq === 1 && first === 0x00) return okFits(payload) || (payload.length === 12 && payload[9] === 0) ? 'yes' : 'no';
   // A result set: its column count, then its first column definition.
   const c = new Cursor(payload);
   const columns = c.lenenc();
@@ -117,6 +140,16 @@ function judgeServer(data: Buffer, payload: Buffer, seq: number, whole: boolean,
 
 /** The catalog of every column definition: string<lenenc> "def". */
 const CATALOG = Buffer.from([3, 0x64, 0x65, 0x66]);
+
+/** An OK: two counts, a status without undefined bits, and text after them, if anything. */
+function okFits(payload: Buffer): boolean {
+  const c = new Cursor(payload, 1);
+  c.lenenc();
+  c.lenenc();
+  const status = c.u16();
+  c.u16();
+  return !c.bad && status < 0x8000 && (c.left === 0 || plainText(payload.subarray(c.pos)));
+}
 
 function errFits(payload: Buffer): boolean {
   if (payload.length < 10 || payload[3] !== 0x23) return false;

@@ -2,7 +2,7 @@
  * One direction's bytes → MySQL packets (packets.ts has the grammar), incremental over any
  * chunking: the 4-byte header may be cut anywhere and resumes with the next chunk. A payload of
  * 2^24-1 bytes continues in the next packet: the pieces are passed on as one packet (its sequence
- * number the last piece's).
+ * number the first piece's).
  *
  * Payloads are passed on as they are kept: at most `keep(seq, length)` bytes of each (the sink
  * decides: a query's text up to a cap, nothing but the first byte of a row in detail `summary`),
@@ -80,7 +80,7 @@ export class PacketReader {
     sender: Sender,
     private readonly sink: PacketSink,
   ) {
-    this.search = new StartSearch((bytes) => judgePacket(bytes, sender, SEARCH_HOLD));
+    this.search = new StartSearch((bytes) => judgePacket(bytes, sender, SEARCH_HOLD, true));
   }
 
   push(chunk: Buffer, ts: number): void {
@@ -158,6 +158,8 @@ export class PacketReader {
     const p = this.current;
     const length = buf.readUIntLE(at, 3);
     if (!this.continued) {
+      // A continued payload keeps its first piece's sequence number (a command's is 0).
+      p.sequence = buf[at + 3]!;
       p.startTs = ts;
       p.length = 0;
       p.wireSize = 0;
@@ -165,7 +167,6 @@ export class PacketReader {
       this.holed = false;
       this.keepLeft = -1;
     }
-    p.sequence = buf[at + 3]!;
     p.length += length;
     p.wireSize += 4 + length;
     p.endTs = ts;

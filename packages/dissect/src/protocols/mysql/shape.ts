@@ -41,12 +41,14 @@
  *
  * `summary.text`: `<statement on one line, 100 characters> -> <outcome>`: `3 rows`, `1 row`, `OK,
  * 1 row affected`, `OK, 1 row affected, id 3`, `ERROR 1146 (42S02): Table 'shoal.x' doesn't exist`,
- * a multi-statement query's outcomes joined by `; `, `no response`. A prepare:
+ * a multi-statement query's outcomes joined by `; `, `no response`, `(incomplete)` after what came
+ * when the answer was cut short (`incomplete answer` when nothing of it was read). A prepare:
  * `COM_STMT_PREPARE <statement> -> statement 4 (1 parameter, 3 columns)`; an execution of a
  * statement whose prepare was not seen: `(statement 4) -> 1 row`. Others: `COM_PING -> OK`,
  * `COM_INIT_DB shop -> OK`, `COM_STMT_CLOSE statement 4`, `COM_QUIT`, `handshake user=app
  * database=shop -> ok (mysql_native_password)`, `-> ok (switched to client_ed25519)`, `handshake ->
- * TLS follows`, `(request not seen) -> 3 rows`.
+ * TLS follows`, `(request not seen) -> answered` (its kind unknown: the error's text when it was an
+ * ERR).
  *
  * `timestamp`: the command's first byte (the greeting's for the handshake); `endTimestamp`: the
  * answer's last byte. `requestSize` / `responseSize`: the packets' bytes on the wire, headers
@@ -203,11 +205,13 @@ function outcome(op: Operation): string {
   }
   if (op.statistics !== null) return sqlLine(op.statistics, SHOWN);
   if (op.expect === Expect.Single) return 'OK';
+  // The answer to a command not seen: its kind is unknown.
+  if (op.expect === Expect.Unknown) return 'answered';
   const parts = op.results.slice(0, RESULTS_SHOWN).map(resultText);
   if (op.results.length > RESULTS_SHOWN) parts.push(`(+${op.results.length - RESULTS_SHOWN} more)`);
   if (op.error !== null) parts.push(errorText(op));
-  if (parts.length > 0) return parts.join('; ');
-  return op.responseProblem !== null ? 'incomplete answer' : 'OK';
+  if (parts.length === 0) return op.cut ? 'incomplete answer' : 'OK';
+  return op.cut ? `${parts.join('; ')} (incomplete)` : parts.join('; ');
 }
 
 function resultText(r: Result): string {
