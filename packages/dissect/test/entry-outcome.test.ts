@@ -3,7 +3,8 @@
  * in both details (the CLI's table dissects with detail `summary`): the @grpc/grpc-js call
  * answered NOT_FOUND with HTTP 200 is an error, its OK calls are not; the GraphQL query whose
  * field failed (200, one error) is an error, the others are not; nginx's 404 is a client error;
- * PostgreSQL's statements answered with an ErrorResponse are errors, the others are not.
+ * PostgreSQL's statements answered with an ErrorResponse and MySQL's answered with an ERR packet
+ * are errors, the others are not.
  */
 
 import assert from 'node:assert/strict';
@@ -49,6 +50,15 @@ describe('entry outcome of real entries', () => {
       'undefined SELECT 10 / $1::int AS q -> ERROR 22012 division by zero => error',
     ]);
     assert.equal(got.length, 15);
+  });
+
+  it('MySQL (mysql2): the commands answered with an ERR packet are errors', () => {
+    const got = outcomes('mysql/node-mysql2.pcap');
+    assert.deepEqual(got.filter((o) => o.endsWith('=> error')), [
+      "undefined INSERT INTO shoal_users (id, name) VALUES (?, ?) -> ERROR 1062 (23000): Duplicate entry '1' for key 'PRIMARY' => error",
+      "undefined SELECT * FROM no_such_table -> ERROR 1146 (42S02): Table 'shoal.no_such_table' doesn't exist => error",
+    ]);
+    assert.equal(got.length, 16);
   });
 
   it('HTTP/1 (nginx): the 404 is a client error, the 200s ok', () => {

@@ -152,7 +152,7 @@ function sqlSide(e: Entry, protocol: string, side: 'request' | 'response'): Mess
   return e.protocol.name === protocol ? (e[side] ?? null) : null;
 }
 
-/** The SQLSTATE (PostgreSQL) of an entry's error, "" without one. */
+/** The code of an entry's error: PostgreSQL's SQLSTATE, MySQL's error number; undefined without one. */
 function sqlErrorCode(e: Entry, protocol: string): unknown {
   const error = sqlSide(e, protocol, 'response')?.['error'];
   return error !== null && typeof error === 'object' ? (error as Record<string, unknown>)['code'] : undefined;
@@ -221,6 +221,9 @@ export const ROOTS: Readonly<Record<string, RootVariable>> = {
   postgresql_query: { type: 'string', get: (e) => str(sqlSide(e, 'postgresql', 'request')?.['query']) },
   postgresql_error_code: { type: 'string', get: (e) => str(sqlErrorCode(e, 'postgresql')) },
   postgresql_rows: { type: 'int', get: (e) => int(sqlSide(e, 'postgresql', 'response')?.['rowCount']) },
+  mysql_query: { type: 'string', get: (e) => str(sqlSide(e, 'mysql', 'request')?.['query']) },
+  mysql_error_code: { type: 'int', get: (e) => int(sqlErrorCode(e, 'mysql')) },
+  mysql_rows: { type: 'int', get: (e) => int(sqlSide(e, 'mysql', 'response')?.['rowCount']) },
   capture_source: { type: 'string', get: (e) => str(e.capture) },
   malformed: { type: 'bool', get: (e) => e.malformed !== undefined && e.malformed !== null },
   malformed_code: { type: 'string', get: (e) => str(e.malformed?.code) },
