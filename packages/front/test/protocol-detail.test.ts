@@ -11,6 +11,7 @@ describe('per-protocol detail registry', () => {
     assert.deepEqual(detailSections('ws'), ['general', 'endpoints', 'ws', 'stream']);
     assert.deepEqual(detailSections('icmp'), ['general', 'endpoints', 'icmp', 'stream']);
     assert.deepEqual(detailSections('postgresql'), ['general', 'endpoints', 'postgresql', 'stream']);
+    assert.deepEqual(detailSections('mysql'), ['general', 'endpoints', 'mysql', 'stream']);
   });
 
   it("gives HTTP/2 the HTTP messages after its stream's own section, and TLS the hellos", () => {

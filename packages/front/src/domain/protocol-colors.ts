@@ -33,6 +33,8 @@ export const PROTOCOL_COLORS: Readonly<Record<string, ProtocolColor>> = {
   icmp: { light: '#6d4c41', dark: '#a1887f' },
   // PostgreSQL's own slate blue (its elephant); lighter on the dark page.
   postgresql: { light: '#336791', dark: '#5b8fc7' },
+  // MySQL's dolphin blue; lighter on the dark page.
+  mysql: { light: '#00758f', dark: '#3fa7c2' },
   other: { light: '#8b949e', dark: '#6e7681' },
 };
 

@@ -28,6 +28,8 @@ export type DetailSection =
   | 'tls'
   /** PostgreSQL: the statement, its messages and values; the answer, its error, tags, rows and columns (postgresql-detail.ts). */
   | 'postgresql'
+  /** MySQL: the statement, its command and values; the answer, its error, counts, rows and columns (mysql-detail.ts). */
+  | 'mysql'
   /** The request and response objects as JSON, for a protocol without a view of its own. */
   | 'raw'
   /** The other entries of the same stream. */
@@ -49,6 +51,7 @@ const REGISTRY: Readonly<Record<string, readonly DetailSection[]>> = {
   icmp: ['general', 'endpoints', 'icmp', 'stream'],
   tls: ['general', 'endpoints', 'tls', 'stream'],
   postgresql: ['general', 'endpoints', 'postgresql', 'stream'],
+  mysql: ['general', 'endpoints', 'mysql', 'stream'],
 };
 
 export const GENERIC_SECTIONS: readonly DetailSection[] = ['general', 'endpoints', 'raw', 'stream'];
