@@ -50,7 +50,7 @@ export function judgePacket(data: Buffer, sender: Sender, limit: number, resync 
   const length = data.readUIntLE(0, 3);
   const seq = data[3]!;
   if (length === 0 || length > MAX_JUDGED) return 'no';
-  if (!plausibleHead(sender, length, seq, data[4]!)) return 'no';
+  if (!plausibleHead(sender, length, seq, data[4]!, resync)) return 'no';
   const whole = data.length >= 4 + length;
   // Whole, or as much as the caller can show: the same bytes decide however they were cut.
   if (!whole && data.length < limit) return 'more';
@@ -61,13 +61,13 @@ export function judgePacket(data: Buffer, sender: Sender, limit: number, resync 
 /**
  * The header and the first payload byte already rule most packets out, before the rest arrives:
  * a client's first packet is a command (sequence 0) or a handshake response (sequence 1, at least
- * 32 bytes); a server's is a greeting or an ERR (sequence 0), else an ERR, an OK, or a column
- * count of a few bytes.
+ * 32 bytes); a server's is a greeting or an ERR (sequence 0), else an ERR, a column count of a
+ * few bytes, or (only while resynchronising) an OK.
  */
-function plausibleHead(sender: Sender, length: number, seq: number, first: number): boolean {
+function plausibleHead(sender: Sender, length: number, seq: number, first: number, resync: boolean): boolean {
   if (sender === 'client') return seq === 0 ? JUDGED_COMMANDS.has(first) : seq === 1 && length >= 32 && length <= MAX_HANDSHAKE;
   if (seq === 0) return first === 0x0a || first === 0xff;
-  return first === 0xff || first === 0x00 || length <= 10;
+  return first === 0xff || (resync && first === 0x00) || length <= 10;
 }
 
 /** The longest handshake response judged (its connection attributes are short). */
