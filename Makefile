@@ -25,8 +25,9 @@ APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libp
 # captures' server and clients, openssl and curl, are above); nghttp2 (nghttpd, nghttpx, nghttp,
 # h2load) the HTTP/2 peers of the HTTP/2 captures; ping (iputils-ping) the echoes of the ICMP
 # captures; kcat (librdkafka) the Kafka client of the Kafka captures.
-# postgresql (the server, initdb and psql) is the peer of the PostgreSQL captures.
-FIXTURE_APT_PACKAGES := llvm bind9-dnsutils nghttp2 iputils-ping postgresql kcat
+# postgresql (the server, initdb and psql) is the peer of the PostgreSQL captures; mariadb-server
+# and mariadb-client (mariadbd, mariadb-install-db, the mariadb client) those of the MySQL captures.
+FIXTURE_APT_PACKAGES := llvm bind9-dnsutils nghttp2 iputils-ping postgresql mariadb-server mariadb-client kcat
 STAMP := .make
 
 .PHONY: help setup apt-install deps tools build lint run dissect-demo test images fixtures bench-dissect bench-capture bench-tls lab-up lab-down bench-hub bench-front clean
@@ -128,6 +129,7 @@ fixtures: setup $(STAMP)/apt-fixtures build
 	packages/dissect/test/fixtures/generate-kafka.sh
 	packages/dissect/test/fixtures/generate-mongodb.sh
 	packages/dissect/test/fixtures/generate-redis.sh
+	packages/dissect/test/fixtures/generate-mysql.sh
 
 bench-dissect: setup build
 	bench/dissect/run.sh

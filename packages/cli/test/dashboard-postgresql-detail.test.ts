@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { browserUnavailable, launchBrowser, openPage } from './helpers/browser.js';
 import { dashboardOnFile, type CaptureDashboard } from './helpers/capture-dashboard.js';
-import { assertBadgeColours, cells, feedShows, openRow, queryOf } from './helpers/dashboard-page.js';
+import { assertBadgeColours, cells, feedShows, kvRows as rows, openRow, queryOf } from './helpers/dashboard-page.js';
 import { REPO_ROOT } from './helpers/run-shoal.js';
 
 const skip = browserUnavailable();
@@ -28,12 +28,6 @@ interface GoldenEntry {
 
 const entries = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, CAPTURE.replace(/\.pcap$/, '.expected.json')), 'utf8')) as { entries: GoldenEntry[] }).entries;
 const starting = (start: string): GoldenEntry => entries.find((e) => e.summary.text.startsWith(start))!;
-
-/** Label → value of a detail's label/value table, as text. */
-async function rows(table: Locator): Promise<Record<string, string>> {
-  const pairs = await table.locator('tr').evaluateAll((trs) => trs.map((tr) => [(tr.querySelector('th') as HTMLElement).innerText, (tr.querySelector('td') as HTMLElement).innerText]));
-  return Object.fromEntries(pairs);
-}
 
 describe('dashboard PostgreSQL detail (shoal view + shoal front, Chromium)', { skip: skip ?? false, timeout: 180_000 }, () => {
   let browser: Browser;

@@ -23,6 +23,19 @@ export function isText(data: Buffer): boolean {
   return isUtf8(data) && data.indexOf(0) < 0;
 }
 
+/**
+ * UTF-8 text without control characters other than tab, line feed and carriage return (NULs too
+ * with `nul`, between NUL-terminated strings): what the probes of text-carrying binary protocols
+ * (a SQL statement, a name) ask of bytes before they call them text.
+ */
+export function isPlainText(bytes: Buffer, nul = false): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && !(nul && b === 0)) || b === 0x7f) return false;
+  }
+  return isUtf8(bytes);
+}
+
 /** `data` without an incomplete UTF-8 sequence at its end (a payload cut anywhere may end inside one). */
 export function withoutPartialUtf8Tail(data: Buffer): Buffer {
   const len = data.length;

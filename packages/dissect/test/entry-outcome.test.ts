@@ -4,7 +4,8 @@
  * answered NOT_FOUND with HTTP 200 is an error, its OK calls are not; the GraphQL query whose
  * field failed (200, one error) is an error, the others are not; nginx's 404 is a client error;
  * redis-server's error replies (an unknown command, WRONGTYPE) are errors, its other replies not;
- * PostgreSQL's statements answered with an ErrorResponse are errors, the others are not; a Kafka
+ * PostgreSQL's statements answered with an ErrorResponse and MySQL's answered with an ERR packet
+ * are errors, the others are not; a Kafka
  * response with an error code other than NONE is an error, and so is a MongoDB reply with ok 0 or a
  * write error.
  */
@@ -61,6 +62,15 @@ describe('entry outcome of real entries', () => {
       "undefined NOSUCHCOMMAND x -> ERR unknown command 'NOSUCHCOMMAND', with args beginning wit... => error",
     ]);
     assert.equal(got.length, 29);
+  });
+
+  it('MySQL (mysql2): the commands answered with an ERR packet are errors', () => {
+    const got = outcomes('mysql/node-mysql2.pcap');
+    assert.deepEqual(got.filter((o) => o.endsWith('=> error')), [
+      "undefined INSERT INTO shoal_users (id, name) VALUES (?, ?) -> ERROR 1062 (23000): Duplicate entry '1' for key 'PRIMARY' => error",
+      "undefined SELECT * FROM no_such_table -> ERROR 1146 (42S02): Table 'shoal.no_such_table' doesn't exist => error",
+    ]);
+    assert.equal(got.length, 16);
   });
 
   it('HTTP/1 (nginx): the 404 is a client error, the 200s ok', () => {

@@ -19,6 +19,7 @@ import { tls } from '../dist/protocols/tls/index.js';
 import { readCapture, resegment, tcpView } from './helpers/capture-rewrite.js';
 import { connections, firstBytes } from './helpers/connection-scripts.js';
 import { dissectFile, dissectPackets } from './helpers/dissect-capture.js';
+import { defaultRegistry } from '../dist/index.js';
 import { goldenCaptures } from './helpers/golden-captures.js';
 import { replayAllSplits } from './helpers/split-replay.js';
 import { asSummaryDetail } from './helpers/summary-detail.js';
@@ -92,6 +93,18 @@ describe('PostgreSQL golden captures', () => {
 
     it('gives the same entries when every TCP segment is cut into 100-byte pieces', () => {
       assert.deepStrictEqual(rankedStreams(dissectPackets(resegment(readCapture(file), 100)).entries), rankedStreams(result().entries));
+    });
+
+    it('is claimed by no other dissector: the first messages of each side, cut anywhere', () => {
+      const others = defaultRegistry().forLayer4('tcp').filter((spec) => spec.name !== 'postgresql');
+      for (const script of connections(file)) {
+        for (const st of script.slice(0, 2)) {
+          if (st.kind !== 'data') continue;
+          for (let n = 1; n <= Math.min(st.bytes.length, 2048); n++) {
+            for (const spec of others) assert.ok(['no', 'more'].includes(spec.probe(st.bytes.subarray(0, n), 'tcp')), `${spec.name}, ${n} bytes`);
+          }
+        }
+      }
     });
 
     it('gives the same transactions whatever the segmentation of the first kilobytes of each connection', () => {

@@ -152,7 +152,7 @@ function sqlSide(e: Entry, protocol: string, side: 'request' | 'response'): Mess
   return e.protocol.name === protocol ? (e[side] ?? null) : null;
 }
 
-/** The SQLSTATE (PostgreSQL) of an entry's error, "" without one. */
+/** The code of an entry's error: PostgreSQL's SQLSTATE, MySQL's error number; undefined without one. */
 function sqlErrorCode(e: Entry, protocol: string): unknown {
   const error = sqlSide(e, protocol, 'response')?.['error'];
   return error !== null && typeof error === 'object' ? (error as Record<string, unknown>)['code'] : undefined;
@@ -280,6 +280,9 @@ export const ROOTS: Readonly<Record<string, RootVariable>> = {
   redis_request_size: { type: 'int', get: (e) => redisSize(e, 'requestSize') },
   redis_response_size: { type: 'int', get: (e) => redisSize(e, 'responseSize') },
   redis_total_size: { type: 'int', get: (e) => redisSize(e, 'requestSize') + redisSize(e, 'responseSize') },
+  mysql_query: { type: 'string', get: (e) => str(sqlSide(e, 'mysql', 'request')?.['query']) },
+  mysql_error_code: { type: 'int', get: (e) => int(sqlErrorCode(e, 'mysql')) },
+  mysql_rows: { type: 'int', get: (e) => int(sqlSide(e, 'mysql', 'response')?.['rowCount']) },
   capture_source: { type: 'string', get: (e) => str(e.capture) },
   malformed: { type: 'bool', get: (e) => e.malformed !== undefined && e.malformed !== null },
   malformed_code: { type: 'string', get: (e) => str(e.malformed?.code) },

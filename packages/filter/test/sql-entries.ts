@@ -1,7 +1,7 @@
 /**
  * Database entries to filter, exactly as the dissector wrote them from real traffic: Debian's
  * PostgreSQL with node-postgres (packages/dissect/test/fixtures/postgresql/*.expected.json, made by
- * generate-postgresql.sh).
+ * generate-postgresql.sh) and Debian's MariaDB with mysql2 (fixtures/mysql/, generate-mysql.sh).
  */
 
 import fs from 'node:fs';
@@ -29,3 +29,13 @@ export const pgNamedAgain = (): Entry => {
 export const pgMissingTable = (): Entry => pick('postgresql', 'node-md5', 'SELECT * FROM no_such_table');
 /** The start-up with MD5. */
 export const pgStartup = (): Entry => pick('postgresql', 'node-md5', 'startup');
+
+/** The 2,000 binary rows of mysql2's prepared statement. */
+export const myLarge = (): Entry => {
+  const doc = JSON.parse(fs.readFileSync(`${FIXTURES}mysql/node-mysql2.expected.json`, 'utf8')) as { entries: Entry[] };
+  return structuredClone(doc.entries.find((e) => e.response?.['rowCount'] === 2000)!);
+};
+/** The execution that fails with a duplicate key (1062). */
+export const myDuplicate = (): Entry => pick('mysql', 'node-mysql2', 'INSERT INTO shoal_users (id, name) VALUES (?, ?) -> ERROR');
+/** COM_PING. */
+export const myPing = (): Entry => pick('mysql', 'node-mysql2', 'COM_PING');

@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL variables (KFL2's `postgresql_query`, and `postgresql_error_code`,
- * `postgresql_rows`) on entries the dissector made from real traffic, and their zero values on
- * every other kind of entry.
+ * `postgresql_rows`) and the MySQL ones (KFL2's `mysql_query`, `mysql_error_code`, `mysql_rows`) on
+ * entries the dissector made from real traffic, and their zero values on every other kind of entry.
  */
 
 import assert from 'node:assert/strict';
@@ -38,6 +38,23 @@ describe('PostgreSQL variables', () => {
 
   it('are zero values on every other entry, without evaluation errors', () => {
     const zero = 'postgresql_query == "" && postgresql_error_code == "" && postgresql_rows == 0 && !postgresql';
-    for (const e of [E.plainGet(), E.notFound(), E.noResponse(), E.tcpFlow(), E.udpFlow(), D.cnameA(), W.clientText(), W.echo4()]) check(e, zero, true);
+    for (const e of [E.plainGet(), E.notFound(), E.noResponse(), E.tcpFlow(), E.udpFlow(), D.cnameA(), W.clientText(), W.echo4(), S.myLarge()]) check(e, zero, true);
+  });
+});
+
+describe('MySQL variables', () => {
+  it('mysql_query: the prepared statement\'s text on its execution, the verb as method', () => {
+    check(S.myLarge(), 'mysql && mysql_query.contains("seq_1_to_2000") && method == "SELECT" && request.command == "COM_STMT_EXECUTE"', true);
+    check(S.myPing(), 'mysql_query == "" && method == "COM_PING"', true);
+  });
+
+  it('mysql_error_code, mysql_rows and response.status', () => {
+    check(S.myDuplicate(), 'mysql_error_code == 1062 && response.status == "error" && response.error.sqlState == "23000"', true);
+    check(S.myLarge(), 'mysql_rows == 2000 && mysql_error_code == 0 && response.status == "ok"', true);
+  });
+
+  it('are zero values on every other entry, without evaluation errors', () => {
+    const zero = 'mysql_query == "" && mysql_error_code == 0 && mysql_rows == 0 && !mysql';
+    for (const e of [E.plainGet(), E.tcpFlow(), D.cnameA(), W.clientText(), S.pgLarge()]) check(e, zero, true);
   });
 });

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { Entry } from '@shoal/model';
 import type { DetailTable } from '../src/domain/detail-table.js';
 import { termText } from '../src/domain/filter-snippet.js';
+import { toRow } from '../src/domain/entry-row.js';
 import { postgresqlDetail } from '../src/domain/postgresql-detail.js';
 import { assertTermsSelect, golden as goldenOf, texts } from './helpers/fixture-entries.js';
 
@@ -67,6 +68,14 @@ describe('PostgreSQL detail view', () => {
       const v = postgresqlDetail(e);
       assertTermsSelect(e, [...(v.request?.rows ?? []).map((r) => r.value), ...(v.request?.query ? [v.request.query] : []), ...(v.response?.rows ?? []).map((r) => r.value)]);
     }
+  });
+
+  it("gives a feed row the statement's summary as its text (a statement has a verb but no path)", () => {
+    const select = node.find((e) => e.summary.method === 'SELECT')!;
+    const row = toRow(select);
+    assert.equal(row.method, 'SELECT');
+    assert.equal(row.text, select.summary.text);
+    assert.ok(row.text.includes('SELECT'), row.text);
   });
 
   it('says when the request was not seen, and when the server sent something unasked', () => {

@@ -13,8 +13,8 @@ describe('protocol colours', () => {
     );
   });
 
-  it('give DNS, TLS, WebSocket, ICMP, PostgreSQL, MongoDB, TCP, UDP and the rest colours of their own', () => {
-    const names = ['dns', 'tls', 'ws', 'icmp', 'postgresql', 'mongodb', 'tcp', 'udp', 'other'];
+  it('give DNS, TLS, WebSocket, ICMP, PostgreSQL, MySQL, MongoDB, TCP, UDP and the rest colours of their own', () => {
+    const names = ['dns', 'tls', 'ws', 'icmp', 'postgresql', 'mysql', 'mongodb', 'tcp', 'udp', 'other'];
     for (const theme of ['light', 'dark'] as const) {
       const ours = names.map((p) => PROTOCOL_COLORS[p]![theme]);
       const theirs = new Set(Object.entries(PROTOCOL_COLORS).filter(([k]) => !names.includes(k)).map(([, v]) => v[theme]));

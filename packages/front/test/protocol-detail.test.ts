@@ -14,6 +14,7 @@ describe('per-protocol detail registry', () => {
     assert.deepEqual(detailSections('kafka'), ['general', 'endpoints', 'kafka', 'stream']);
     assert.deepEqual(detailSections('mongodb'), ['general', 'endpoints', 'mongodb', 'stream']);
     assert.deepEqual(detailSections('redis'), ['general', 'endpoints', 'redis', 'stream']);
+    assert.deepEqual(detailSections('mysql'), ['general', 'endpoints', 'mysql', 'stream']);
   });
 
   it("gives HTTP/2 the HTTP messages after its stream's own section, and TLS the hellos", () => {

@@ -45,6 +45,12 @@ export async function cells(table: Locator): Promise<string[][]> {
   return table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText)));
 }
 
+/** Label → value of a detail's label/value table, as text. */
+export async function kvRows(table: Locator): Promise<Record<string, string>> {
+  const pairs = await table.locator('tr').evaluateAll((trs) => trs.map((tr) => [(tr.querySelector('th') as HTMLElement).innerText, (tr.querySelector('td') as HTMLElement).innerText]));
+  return Object.fromEntries(pairs);
+}
+
 /** The feed row whose text shows `text`, clicked on its time (a plain cell, not a filter value). */
 export async function openRow(page: Page, text: string | RegExp): Promise<void> {
   await page.locator('.row[data-id]', { has: page.locator('.text', { hasText: text }) }).locator('.time').click();

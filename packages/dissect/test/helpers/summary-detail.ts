@@ -35,7 +35,7 @@ function withoutBody(msg: Record<string, unknown> | null): Record<string, unknow
 }
 
 /**
- * What detail `summary` leaves out (docs/entries.md): of a PostgreSQL message its values, columns,
+ * What detail `summary` leaves out (docs/entries.md): of a PostgreSQL or MySQL message its values, columns,
  * rows and the server's parameters; of a Kafka message its decoded `body`; of a MongoDB one its documents.
  */
 const SQL_FULL_ONLY = ['parameters', 'columns', 'rows', 'serverParameters'];
@@ -54,7 +54,7 @@ export function asSummaryDetail<T extends { protocol: { name: string }; request:
   return items.map((t) => {
     if (['http', 'http2', 'grpc', 'graphql'].includes(t.protocol.name)) return { ...t, request: keep(t.request), response: keep(t.response) };
     if (t.protocol.name === 'ws') return { ...t, request: withoutBody(t.request), response: withoutBody(t.response) };
-    if (t.protocol.name === 'postgresql') return { ...t, request: withoutKeys(t.request, SQL_FULL_ONLY), response: withoutKeys(t.response, SQL_FULL_ONLY) };
+    if (t.protocol.name === 'postgresql' || t.protocol.name === 'mysql') return { ...t, request: withoutKeys(t.request, SQL_FULL_ONLY), response: withoutKeys(t.response, SQL_FULL_ONLY) };
     if (t.protocol.name === 'kafka') return { ...t, request: withoutKeys(t.request, KAFKA_BODY), response: withoutKeys(t.response, KAFKA_BODY) };
     if (t.protocol.name === 'mongodb') return { ...t, request: withoutKeys(t.request, MONGODB_BODY), response: withoutKeys(t.response, MONGODB_BODY) };
     if (t.protocol.name === 'redis') return { ...t, request: redisSummary(t.request), response: redisSummary(t.response) };

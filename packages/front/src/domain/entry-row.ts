@@ -39,7 +39,7 @@ export interface EntryRow {
   protocol: string;
   abbr: string;
   method?: string;
-  /** The path of an entry with a method (HTTP, a Redis key; "" without one), else the summary text. */
+  /** The path of an entry that has one (HTTP, a Redis key, a Kafka topic), else the summary text ("" for a Redis command without key). */
   text: string;
   /**
    * What the path and HTTP status leave out, for protocols carried by HTTP: a gRPC call's status
@@ -106,7 +106,8 @@ export function toRow(e: EntryJson): EntryRow {
     elapsedMs: e.elapsedMs,
     protocol: e.protocol.name,
     abbr: e.protocol.abbr,
-    text: e.summary.path ?? (e.summary.method !== undefined ? '' : e.summary.text),
+    // A Redis command without a key shows none: its summary would repeat the command.
+    text: e.summary.path ?? (e.protocol.name === 'redis' && e.summary.method !== undefined ? '' : e.summary.text),
     src: sideOf(e.src),
     dst: sideOf(e.dst),
     node: e.node.name,

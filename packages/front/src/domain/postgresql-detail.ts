@@ -9,8 +9,9 @@
  * verb (`method ==`), the statement (`postgresql_query ==`), the SQLSTATE
  * (`postgresql_error_code ==`) and the rows counted (`postgresql_rows ==`).
  */
-import type { DetailCell, DetailRow, DetailTable } from './detail-table.js';
+import type { DetailRow, DetailTable } from './detail-table.js';
 import { variableTerm } from './filter-snippet.js';
+import { pairsTable, plain, queryCell, requestNote, row, rowsTable, type SqlDetailView, type SqlEntry } from './sql-detail.js';
 
 /** A PostgreSQL request as the dissector writes it. */
 export interface PgRequestJson {
@@ -51,24 +52,6 @@ export interface PgResponseJson {
   answer?: string;
 }
 
-export interface PgDetailView {
-  /** The request's rows, its statement, its tables (values, start-up parameters); null when not seen. */
-  request: { rows: DetailRow[]; query: DetailCell | null; tables: DetailTable[] } | null;
-  /** The answer's rows and tables (result, notices, notifications, server parameters); null when none. */
-  response: { rows: DetailRow[]; tables: DetailTable[] } | null;
-  /** What was not seen, or did not come. */
-  notes: { side: 'request' | 'response'; text: string }[];
-}
-
-interface PgEntry {
-  summary: { method?: string; text: string };
-  request: object | null;
-  response: object | null;
-}
-
-const plain = (text: string | number): DetailCell => ({ text: String(text) });
-const row = (label: string, value: DetailCell): DetailRow => ({ label, value });
-
 /** Error fields shown, in this order, by their labels (§55.8). */
 const ERROR_FIELDS: ReadonlyArray<[string, string]> = [
   ['severity', 'severity'],
@@ -92,7 +75,7 @@ const ANSWERS: Readonly<Record<string, string>> = {
   G: 'G: GSSAPI encryption follows (a flow entry)',
 };
 
-function requestView(req: PgRequestJson, method: string | undefined): NonNullable<PgDetailView['request']> {
+function requestView(req: PgRequestJson, method: string | undefined): NonNullable<SqlDetailView['request']> {
   const rows: DetailRow[] = [];
   if (method !== undefined) rows.push(row('method', { text: method, term: variableTerm('method', method) }));
   rows.push(row('messages', plain(req.messages.join(', '))));
@@ -106,18 +89,12 @@ function requestView(req: PgRequestJson, method: string | undefined): NonNullabl
   if (req.parameters !== undefined) {
     tables.push({ key: 'parameters', title: 'Values', columns: ['$n', 'value'], rows: req.parameters.map((v, i) => [plain(`$${i + 1}`), plain(v ?? 'NULL')]) });
   }
-  if (req.startupParameters !== undefined) {
-    tables.push({ key: 'startup-parameters', title: 'Start-up parameters', columns: ['name', 'value'], rows: Object.entries(req.startupParameters).map(([k, v]) => [plain(k), plain(v)]) });
-  }
-  let query: DetailCell | null = null;
-  if (req.query !== undefined) {
-    // A statement cut at the cap is not what postgresql_query holds whole: shown, not clickable.
-    query = req.queryTruncated === true ? plain(`${req.query}…`) : { text: req.query, term: variableTerm('postgresql_query', req.query) };
-  }
+  if (req.startupParameters !== undefined) tables.push(pairsTable('startup-parameters', 'Start-up parameters', req.startupParameters));
+  const query = req.query === undefined ? null : queryCell('postgresql_query', req.query, req.queryTruncated === true);
   return { rows, query, tables };
 }
 
-function responseView(res: PgResponseJson): NonNullable<PgDetailView['response']> {
+function responseView(res: PgResponseJson): NonNullable<SqlDetailView['response']> {
   const rows: DetailRow[] = [row('status', plain(res.status))];
   if (res.error !== undefined) {
     const e = res.error;
@@ -137,37 +114,22 @@ function responseView(res: PgResponseJson): NonNullable<PgDetailView['response']
   if (res.parameter !== undefined) rows.push(row('parameter', plain(`${res.parameter.name} = ${res.parameter.value}`)));
   if (res.transactionStatus !== undefined) rows.push(row('transaction', plain(res.transactionStatus)));
   const tables: DetailTable[] = [];
-  if (res.columns !== undefined) {
-    const shown = res.rows ?? [];
-    const title = res.rowCount !== undefined && res.rowCount > shown.length ? `Rows (the first ${shown.length} of ${res.rowCount})` : 'Rows';
-    tables.push({
-      key: 'rows',
-      title,
-      columns: res.columns.map((c) => `${c.name} (${c.type}${c.binary === true ? ', binary' : ''})`),
-      rows: shown.map((r) => r.map((v) => plain(v ?? 'NULL'))),
-    });
-  }
+  if (res.columns !== undefined) tables.push(rowsTable(res.columns.map((c) => `${c.name} (${c.type}${c.binary === true ? ', binary' : ''})`), res.rows ?? [], res.rowCount));
   if (res.notices !== undefined) tables.push({ key: 'notices', title: 'Notices', columns: ['severity', 'SQLSTATE', 'message'], rows: res.notices.map((n) => [plain(n.severity), plain(n.code), plain(n.message)]) });
   if (res.notifications !== undefined) {
     tables.push({ key: 'notifications', title: 'Notifications', columns: ['channel', 'payload', 'from process'], rows: res.notifications.map((n) => [plain(n.channel), plain(n.payload), plain(n.processId)]) });
   }
-  if (res.serverParameters !== undefined) {
-    tables.push({ key: 'server-parameters', title: 'Server parameters', columns: ['name', 'value'], rows: Object.entries(res.serverParameters).map(([k, v]) => [plain(k), plain(v)]) });
-  }
+  if (res.serverParameters !== undefined) tables.push(pairsTable('server-parameters', 'Server parameters', res.serverParameters));
   return { rows, tables };
 }
 
 /** The PostgreSQL section of a `postgresql` entry. */
-export function postgresqlDetail(entry: PgEntry): PgDetailView {
+export function postgresqlDetail(entry: SqlEntry): SqlDetailView {
   // The one place the entry's parts are read as PostgreSQL: docs/entries.md, "PostgreSQL", is their shape.
   const req = entry.request as PgRequestJson | null;
   const res = entry.response as PgResponseJson | null;
-  const notes: PgDetailView['notes'] = [];
-  if (req === null) {
-    // Answers to a request not seen have no method; what the server sends unasked has its message's name.
-    const text = entry.summary.method === undefined ? 'The request was not seen (the capture began after it, or it was lost).' : 'The server sent this unasked: no request goes with it.';
-    notes.push({ side: 'request', text });
-  }
+  const notes: SqlDetailView['notes'] = [];
+  if (req === null) notes.push({ side: 'request', text: requestNote(entry) });
   const unanswered = req !== null && res === null && req.method !== 'Terminate' && req.method !== 'CancelRequest';
   if (unanswered) notes.push({ side: 'response', text: 'No answer came.' });
   return { request: req === null ? null : requestView(req, entry.summary.method), response: res === null ? null : responseView(res), notes };

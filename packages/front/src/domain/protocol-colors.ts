@@ -35,6 +35,8 @@ export const PROTOCOL_COLORS: Readonly<Record<string, ProtocolColor>> = {
   postgresql: { light: '#336791', dark: '#5b8fc7' },
   // MongoDB's own greens (its brand's forest and spring green): Kubeshark gives it none.
   mongodb: { light: '#00684a', dark: '#00ed64' },
+  // MySQL's dolphin blue; lighter on the dark page.
+  mysql: { light: '#00758f', dark: '#3fa7c2' },
   other: { light: '#8b949e', dark: '#6e7681' },
 };
 

@@ -34,6 +34,8 @@ export type DetailSection =
   | 'postgresql'
   /** Redis: the command and its arguments, the reply or push and its value (redis-detail.ts). */
   | 'redis'
+  /** MySQL: the statement, its command and values; the answer, its error, counts, rows and columns (mysql-detail.ts). */
+  | 'mysql'
   /** The request and response objects as JSON, for a protocol without a view of its own. */
   | 'raw'
   /** The other entries of the same stream. */
@@ -58,6 +60,7 @@ const REGISTRY: Readonly<Record<string, readonly DetailSection[]>> = {
   kafka: ['general', 'endpoints', 'kafka', 'stream'],
   mongodb: ['general', 'endpoints', 'mongodb', 'stream'],
   redis: ['general', 'endpoints', 'redis', 'stream'],
+  mysql: ['general', 'endpoints', 'mysql', 'stream'],
 };
 
 export const GENERIC_SECTIONS: readonly DetailSection[] = ['general', 'endpoints', 'raw', 'stream'];

@@ -23,9 +23,8 @@
  * reading is tried first: a CommandComplete's tag is capitals, a Close names a statement.
  */
 
-import { isUtf8 } from 'node:buffer';
 import { PROBE_LIMIT, type ProbeVerdict } from '../../dissector.js';
-import { withoutPartialUtf8Tail } from '../../utf8.js';
+import { isPlainText, withoutPartialUtf8Tail } from '../../utf8.js';
 import { CODE, MAX_STARTUP_LENGTH, T, decodeParameterStatus, decodeStartup, stringEnd } from './messages.js';
 
 /** The longest typed message a judge accepts: longer "lengths" are noise (a letter then 0x00). */
@@ -293,18 +292,7 @@ function judgeStart(type: number, start: Buffer, sender: Sender): boolean {
 }
 
 /** UTF-8 text without control characters other than tab, line feed and carriage return. */
-export function plainText(bytes: Buffer): boolean {
-  return plainStrings(bytes, false);
-}
-
-/** `bytes` is text as plainText says, NULs allowed (`nul`) between Strings. */
-function plainStrings(bytes: Buffer, nul: boolean): boolean {
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && !(nul && b === 0)) || b === 0x7f) return false;
-  }
-  return isUtf8(bytes);
-}
+const plainText = (bytes: Buffer): boolean => isPlainText(bytes);
 
 /** Several Strings, each text as plainText says. */
-const plainTexts = (bytes: Buffer): boolean => plainStrings(bytes, true);
+const plainTexts = (bytes: Buffer): boolean => isPlainText(bytes, true);

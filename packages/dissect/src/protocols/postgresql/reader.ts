@@ -24,6 +24,7 @@
 
 import { ErrorCodes } from '@shoal/model';
 import { backendName, frontendName, MAX_STARTUP_LENGTH } from './messages.js';
+import { StartSearch } from '../../start-search.js';
 import { judgeTyped, type Sender } from './probe.js';
 
 /** `type` of an untyped message (no typed message has type 0). */
@@ -85,8 +86,7 @@ export class MessageReader {
   private kept = 0;
   private holed = false;
   /** Seek: the bytes held. */
-  private sought: Buffer = EMPTY;
-  private soughtTs = 0;
+  private readonly search: StartSearch;
   /** Paused: the bytes that came since, in order. */
   private paused = false;
   private held: Buffer[] = [];
@@ -98,6 +98,7 @@ export class MessageReader {
     private readonly sink: FrameSink,
   ) {
     this.mode = mode;
+    this.search = new StartSearch((bytes) => judgeTyped(bytes, sender, SEARCH_HOLD));
   }
 
   push(chunk: Buffer, ts: number): void {
@@ -136,7 +137,7 @@ export class MessageReader {
       if (length === lost) return;
     } else if (this.state === State.Seek) {
       // The held bytes and the next ones are not contiguous: nothing held can be confirmed.
-      this.sought = EMPTY;
+      this.search.reset();
       return;
     }
     this.lose(ts);
@@ -273,35 +274,17 @@ export class MessageReader {
     this.parts = null;
     this.kept = 0;
     this.state = State.Seek;
-    this.sought = EMPTY;
+    this.search.reset();
     this.mode = 'typed';
     this.sink.desync(ts);
   }
 
-  /**
-   * Look for a message start from `chunk[pos]`, after what is held. A position the judge cannot
-   * decide yet holds the bytes from there until it can.
-   */
+  /** Look for a message start from `chunk[pos]` (start-search.ts). */
   private seek(chunk: Buffer, pos: number, ts: number): number {
-    const rest = chunk.subarray(pos);
-    const heldLength = this.sought.length;
-    const bytes = heldLength === 0 ? rest : Buffer.concat([this.sought, rest]);
-    for (let i = 0; i < bytes.length; i++) {
-      const verdict = judgeTyped(bytes.subarray(i), this.sender, SEARCH_HOLD);
-      if (verdict === 'more') {
-        this.sought = bytes.subarray(i);
-        if (i >= heldLength) this.soughtTs = ts;
-        return chunk.length;
-      }
-      if (verdict === 'no') continue;
-      this.sought = EMPTY;
-      this.state = State.Head;
-      if (i >= heldLength) return pos + (i - heldLength);
-      // The message starts inside the held bytes: read those, then the chunk from `pos`.
-      this.push(bytes.subarray(i, heldLength), this.soughtTs);
-      return pos;
-    }
-    this.sought = EMPTY;
-    return chunk.length;
+    const found = this.search.scan(chunk, pos, ts);
+    if (found === null) return chunk.length;
+    this.state = State.Head;
+    if (found.replay !== null) this.push(found.replay, found.replayTs);
+    return found.resume;
   }
 }

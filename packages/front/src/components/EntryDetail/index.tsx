@@ -5,6 +5,8 @@ import { curlOfEntry } from '../../domain/curl-command.js';
 import { variableTerm } from '../../domain/filter-snippet.js';
 import { protocolBadgeStyle } from '../../domain/protocol-colors.js';
 import { detailSections, type DetailSection } from '../../domain/protocol-detail.js';
+import { mysqlDetail } from '../../domain/mysql-detail.js';
+import { postgresqlDetail } from '../../domain/postgresql-detail.js';
 import { statusClass } from '../../domain/format.js';
 import type { HubApi } from '../../domain/hub-api.js';
 import { FilterValue, type OnFilter } from '../FilterValue/index.js';
@@ -19,10 +21,10 @@ import { IcmpSection } from './icmp-section.js';
 import { KafkaSection } from './kafka-section.js';
 import { MongodbSection } from './mongodb-section.js';
 import { MessageSection } from './message-section.js';
-import { PostgresqlSection } from './postgresql-section.js';
 import { RawSection } from './raw-section.js';
 import { RedisSection } from './redis-section.js';
 import { Section } from './section.js';
+import { SqlSection } from './sql-section.js';
 import { StreamEntries } from './stream-entries.js';
 import { TlsSection } from './tls-section.js';
 import { useEntryDetail } from './use-entry-detail.js';
@@ -156,7 +158,9 @@ function SectionOf({ section, entry, api, onOpen, onFilter }: { section: DetailS
     case 'tls':
       return <TlsSection entry={entry} onFilter={onFilter} />;
     case 'postgresql':
-      return <PostgresqlSection entry={entry} onFilter={onFilter} />;
+      return <SqlSection entry={entry} view={postgresqlDetail(entry)} name="postgresql" onFilter={onFilter} />;
+    case 'mysql':
+      return <SqlSection entry={entry} view={mysqlDetail(entry)} name="mysql" onFilter={onFilter} />;
     case 'redis':
       return <RedisSection entry={entry} onFilter={onFilter} />;
     case 'raw':

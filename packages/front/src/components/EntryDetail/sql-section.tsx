@@ -1,19 +1,19 @@
 import type { EntryDetailJson } from '../../domain/entry-detail.js';
 import { formatBytes } from '../../domain/format.js';
-import { postgresqlDetail } from '../../domain/postgresql-detail.js';
+import type { SqlDetailView } from '../../domain/sql-detail.js';
 import type { OnFilter } from '../FilterValue/index.js';
 import { CellValue, GridTable, KvTable } from './detail-tables.js';
 import { Section } from './section.js';
 import { WarningNote } from './warning-note.js';
 
 /**
- * The request and the answer of a PostgreSQL entry (src/domain/postgresql-detail.ts): the
- * statement as sent, its messages and values; the status or the error with its SQLSTATE, the tags,
- * the rows counted and the first rows under their columns, notices and notifications. A side that
- * was not seen says so, with the entry's malformed code to filter on.
+ * The request and the answer of a database entry, as its protocol's view describes them
+ * (src/domain/sql-detail.ts; postgresql-detail.ts, mysql-detail.ts): the statement as sent, the
+ * request's fields and values; the status or the error, the counts, the first rows under their
+ * columns. A side that was not seen says so, with the entry's malformed code to filter on. `name`
+ * prefixes the sections' `data-section` (`postgresql-request`, `mysql-response`, …).
  */
-export function PostgresqlSection({ entry, onFilter }: { entry: EntryDetailJson; onFilter: OnFilter }) {
-  const view = postgresqlDetail(entry);
+export function SqlSection({ entry, view, name, onFilter }: { entry: EntryDetailJson; view: SqlDetailView; name: string; onFilter: OnFilter }) {
   const size = (bytes: number) => `${formatBytes(bytes)} on the wire`;
   const note = (side: 'request' | 'response') =>
     view.notes
@@ -27,7 +27,7 @@ export function PostgresqlSection({ entry, onFilter }: { entry: EntryDetailJson;
   const res = view.response;
   return (
     <>
-      <Section name="postgresql-request" title="Request" note={req !== null ? size(entry.requestSize) : undefined}>
+      <Section name={`${name}-request`} title="Request" note={req !== null ? size(entry.requestSize) : undefined}>
         {req !== null && (
           <>
             {req.query !== null && (
@@ -43,7 +43,7 @@ export function PostgresqlSection({ entry, onFilter }: { entry: EntryDetailJson;
         )}
         {note('request')}
       </Section>
-      <Section name="postgresql-response" title="Answer" note={res !== null ? size(entry.responseSize) : undefined}>
+      <Section name={`${name}-response`} title="Answer" note={res !== null ? size(entry.responseSize) : undefined}>
         {res !== null && (
           <>
             <KvTable rows={res.rows} onFilter={onFilter} attrs={{ 'data-table': 'response' }} />
