@@ -15,7 +15,7 @@ import { dissectSharded } from '../dissect/sharded-dissect.js';
 /** Most threads `--threads` may ask for: past the cores there is nothing to gain. */
 const MAX_THREADS = 16;
 /** Files smaller than this are dissected by one thread unless --threads says otherwise: starting one costs more. */
-const SHARD_FROM_BYTES = 4 * 1024 * 1024;
+const SHARD_FROM_BYTES = 32 * 1024 * 1024;
 /** The most threads chosen without --threads. */
 const AUTO_THREADS = 4;
 
