@@ -3,11 +3,12 @@ import { dns } from './dns/index.js';
 import { http1 } from './http1/index.js';
 import { http2 } from './http2/index.js';
 import { icmp } from './icmp/index.js';
+import { mqtt } from './mqtt/index.js';
 import { redis } from './redis/index.js';
 import { tls } from './tls/index.js';
 import { ws } from './ws/index.js';
 
 /** Every dissector this build ships, in probe priority order. */
 export function defaultRegistry(): DissectorRegistry {
-  return new DissectorRegistry([http1, http2, dns, tls, ws, redis, icmp]);
+  return new DissectorRegistry([http1, http2, dns, tls, ws, redis, mqtt, icmp]);
 }

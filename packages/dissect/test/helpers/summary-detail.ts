@@ -28,6 +28,18 @@ function redisSummary(msg: Record<string, unknown> | null): Record<string, unkno
   return Object.fromEntries(Object.entries(msg).filter(([k]) => !REDIS_DETAIL_KEYS.includes(k)));
 }
 
+/** What an MQTT packet leaves out in detail `summary` (docs/entries.md), nested packets too. */
+const MQTT_DETAIL_KEYS = ['body', 'bodyEncoding', 'truncated', 'properties'];
+
+function mqttSummary(msg: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (msg === null) return null;
+  return Object.fromEntries(
+    Object.entries(msg)
+      .filter(([k]) => !MQTT_DETAIL_KEYS.includes(k))
+      .map(([k, v]) => [k, k === 'release' || k === 'complete' ? mqttSummary(v as Record<string, unknown>) : v]),
+  );
+}
+
 /** A WebSocket message keeps every key but its body (docs/entries.md). */
 function withoutBody(msg: Record<string, unknown> | null): Record<string, unknown> | null {
   if (msg === null) return null;
@@ -42,6 +54,7 @@ export function asSummaryDetail<T extends { protocol: { name: string }; request:
     if (['http', 'http2', 'grpc', 'graphql'].includes(t.protocol.name)) return { ...t, request: keep(t.request), response: keep(t.response) };
     if (t.protocol.name === 'ws') return { ...t, request: withoutBody(t.request), response: withoutBody(t.response) };
     if (t.protocol.name === 'redis') return { ...t, request: redisSummary(t.request), response: redisSummary(t.response) };
+    if (t.protocol.name === 'mqtt') return { ...t, request: mqttSummary(t.request), response: mqttSummary(t.response) };
     return t;
   });
 }
