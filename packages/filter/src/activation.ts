@@ -162,6 +162,14 @@ function redisCommand(e: Entry): string {
 
 const redisSize = (e: Entry, side: 'requestSize' | 'responseSize'): bigint => (e.protocol.name === 'redis' ? int(e[side]) : 0n);
 
+/** The opening packet (`request`) or the answer (`response`) of an `mqtt` entry, or null. */
+function mqttSide(e: Entry, side: 'request' | 'response'): Message | null {
+  return e.protocol.name === 'mqtt' ? (e[side] ?? null) : null;
+}
+
+/** A number field of a message, or `none` when it has none. */
+const intOr = (v: unknown, none: bigint): bigint => (typeof v === 'number' ? int(v) : none);
+
 export interface RootVariable {
   /** CEL type as registered with the library. */
   type: string;
@@ -229,6 +237,12 @@ export const ROOTS: Readonly<Record<string, RootVariable>> = {
   redis_request_size: { type: 'int', get: (e) => redisSize(e, 'requestSize') },
   redis_response_size: { type: 'int', get: (e) => redisSize(e, 'responseSize') },
   redis_total_size: { type: 'int', get: (e) => redisSize(e, 'requestSize') + redisSize(e, 'responseSize') },
+  mqtt_type: { type: 'string', get: (e) => (e.protocol.name === 'mqtt' ? str(mqttSide(e, 'request')?.['type'] ?? mqttSide(e, 'response')?.['type']) : '') },
+  mqtt_topic: { type: 'string', get: (e) => str(mqttSide(e, 'request')?.['topic']) },
+  mqtt_qos: { type: 'int', get: (e) => intOr(mqttSide(e, 'request')?.['qos'], -1n) },
+  mqtt_client_id: { type: 'string', get: (e) => str(mqttSide(e, 'request')?.['clientId']) },
+  mqtt_reason_code: { type: 'int', get: (e) => intOr(mqttSide(e, 'response')?.['reasonCode'], -1n) },
+  mqtt_payload: { type: 'string', get: (e) => { const m = mqttSide(e, 'request'); return m !== null && m['bodyEncoding'] === undefined ? str(m['body']) : ''; } },
   capture_source: { type: 'string', get: (e) => str(e.capture) },
   malformed: { type: 'bool', get: (e) => e.malformed !== undefined && e.malformed !== null },
   malformed_code: { type: 'string', get: (e) => str(e.malformed?.code) },

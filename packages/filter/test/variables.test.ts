@@ -12,6 +12,7 @@ import * as D from './dns-entries.js';
 import * as TLS from './tls-entries.js';
 import * as E from './entries.js';
 import { fixtureEntries } from './fixture-entries.js';
+import * as MQ from './mqtt-entries.js';
 import * as RE from './redis-entries.js';
 import * as W from './ws-entries.js';
 
@@ -110,6 +111,12 @@ const CASES: Record<string, Case[]> = {
   redis_request_size: [[RE.set(), 'redis_request_size > 0', true], [RE.message(), 'redis_request_size > 0', false]],
   redis_response_size: [[RE.getLarge(), 'redis_response_size > 300000', true], [RE.set(), 'redis_response_size > 300000', false]],
   redis_total_size: [[RE.getLarge(), 'redis_total_size > 300000', true], [R, 'redis_total_size > 0', false]],
+  mqtt_type: [[MQ.qos2(), 'mqtt_type == "PUBLISH"', true], [MQ.ping(), 'mqtt_type == "PUBLISH"', false]],
+  mqtt_topic: [[MQ.qos2(), 'mqtt_topic.startsWith("sensors/")', true], [MQ.ping(), 'mqtt_topic != ""', false]],
+  mqtt_qos: [[MQ.qos2(), 'mqtt_qos == 2', true], [MQ.binary(), 'mqtt_qos == 2', false]],
+  mqtt_client_id: [[MQ.ping(), 'mqtt_client_id == "shoal-fixture-v311"', true], [MQ.qos2(), 'mqtt_client_id == "shoal-fixture-v311"', false]],
+  mqtt_reason_code: [[MQ.refused(), 'mqtt_reason_code >= 128', true], [MQ.connect(), 'mqtt_reason_code >= 128', false]],
+  mqtt_payload: [[MQ.qos2(), 'mqtt_payload.contains("hPa")', true], [MQ.binary(), 'mqtt_payload != ""', false]],
   capture_source: [[R, 'capture_source == "af_packet"', true], [G, 'capture_source == "af_packet"', false], [G, 'capture_source == "pcap_file"', true]],
   malformed: [[L, 'malformed', true], [R, 'malformed', false]],
   malformed_code: [[L, 'malformed_code == "DIS_ERR_GAP"', true], [NR, 'malformed_code == "DIS_ERR_GAP"', false], [R, 'malformed_code == ""', true]],
