@@ -11,6 +11,7 @@ describe('per-protocol detail registry', () => {
     assert.deepEqual(detailSections('ws'), ['general', 'endpoints', 'ws', 'stream']);
     assert.deepEqual(detailSections('icmp'), ['general', 'endpoints', 'icmp', 'stream']);
     assert.deepEqual(detailSections('redis'), ['general', 'endpoints', 'redis', 'stream']);
+    assert.deepEqual(detailSections('mqtt'), ['general', 'endpoints', 'mqtt', 'stream']);
   });
 
   it("gives HTTP/2 the HTTP messages after its stream's own section, and TLS the hellos", () => {
@@ -24,7 +25,7 @@ describe('per-protocol detail registry', () => {
   });
 
   it('shows a protocol without a view of its own as raw JSON, never as empty HTTP sections', () => {
-    assert.deepEqual(detailSections('mqtt'), ['general', 'endpoints', 'raw', 'stream']);
+    assert.deepEqual(detailSections('ldap'), ['general', 'endpoints', 'raw', 'stream']);
     // A name that is a property of every object is still just an unknown protocol.
     assert.equal(detailSections('constructor'), GENERIC_SECTIONS);
     assert.equal(detailSections('__proto__'), GENERIC_SECTIONS);

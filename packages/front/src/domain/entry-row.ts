@@ -42,7 +42,8 @@ export interface EntryRow {
   /**
    * What the path and HTTP status leave out, for protocols carried by HTTP: a gRPC call's status
    * and message counts (`NOT_FOUND`), a GraphQL operation (`query GetBook (1 error)`); and a Redis
-   * command's reply (`"alice"`, `WRONGTYPE …`) or a push's payload.
+   * command's reply (`"alice"`, `WRONGTYPE …`) or a push's payload; an MQTT exchange's QoS, size
+   * and answer (`(QoS 1, 3 B) -> PUBACK`).
    */
   outcome?: string;
   status?: number;
@@ -68,6 +69,11 @@ const HTTP2_ENDING = /(?:-> |\()((?:reset|goaway) [A-Z0-9_]+)\)?$/;
 function outcomeOf(e: EntryJson): string | undefined {
   const { text, path, status, method } = e.summary;
   if (e.protocol.name === 'redis' && method !== undefined) return redisOutcome(text, method, path);
+  if (e.protocol.name === 'mqtt' && method !== undefined && text.startsWith(method)) {
+    // `PUBLISH sensors/temp (QoS 1, 3 B) -> PUBACK`: what follows the type and the topic.
+    const rest = text.slice(method.length + (path === undefined ? 0 : path.length + 1)).trim();
+    return rest === '' ? undefined : rest;
+  }
   if (e.protocol.name === 'http2') return HTTP2_ENDING.exec(text)?.[1];
   if (e.protocol.name === 'grpc' && path !== undefined && text.startsWith(`${path} -> `)) return text.slice(path.length + 4);
   if (e.protocol.name === 'graphql') return status !== undefined ? text.replace(` -> ${status}`, '') : text;

@@ -31,6 +31,7 @@ export const PROTOCOL_COLORS: Readonly<Record<string, ProtocolColor>> = {
   udp: { light: '#8c6d1f', dark: '#c49a3c' },
   ws: { light: '#2e7d32', dark: '#66bb6a' },
   icmp: { light: '#6d4c41', dark: '#a1887f' },
+  mqtt: { light: '#660066', dark: '#c27bc2' },
   other: { light: '#8b949e', dark: '#6e7681' },
 };
 

@@ -28,6 +28,8 @@ export type DetailSection =
   | 'tls'
   /** Redis: the command and its arguments, the reply or push and its value (redis-detail.ts). */
   | 'redis'
+  /** MQTT: the exchange's packets, their fields, filters, codes, properties and payload (mqtt-detail.ts). */
+  | 'mqtt'
   /** The request and response objects as JSON, for a protocol without a view of its own. */
   | 'raw'
   /** The other entries of the same stream. */
@@ -49,6 +51,7 @@ const REGISTRY: Readonly<Record<string, readonly DetailSection[]>> = {
   icmp: ['general', 'endpoints', 'icmp', 'stream'],
   tls: ['general', 'endpoints', 'tls', 'stream'],
   redis: ['general', 'endpoints', 'redis', 'stream'],
+  mqtt: ['general', 'endpoints', 'mqtt', 'stream'],
 };
 
 export const GENERIC_SECTIONS: readonly DetailSection[] = ['general', 'endpoints', 'raw', 'stream'];

@@ -17,6 +17,7 @@ import { GrpcSection } from './grpc-section.js';
 import { Http2Section } from './http2-section.js';
 import { IcmpSection } from './icmp-section.js';
 import { MessageSection } from './message-section.js';
+import { MqttSection } from './mqtt-section.js';
 import { RawSection } from './raw-section.js';
 import { RedisSection } from './redis-section.js';
 import { Section } from './section.js';
@@ -155,6 +156,8 @@ function SectionOf({ section, entry, api, onOpen, onFilter }: { section: DetailS
       return <TlsSection entry={entry} onFilter={onFilter} />;
     case 'redis':
       return <RedisSection entry={entry} onFilter={onFilter} />;
+    case 'mqtt':
+      return <MqttSection entry={entry} onFilter={onFilter} />;
     case 'raw':
       return (
         <>
