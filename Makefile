@@ -22,8 +22,9 @@ APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libp
 # TLS server and client of the TLS captures (curl, the other client, is above); nghttp2 (nghttpd,
 # nghttpx, nghttp, h2load) the HTTP/2 peers of the HTTP/2 captures; ping (iputils-ping) the echoes
 # of the ICMP captures; mosquitto (the broker, with mosquitto_passwd) and mosquitto-clients
-# (mosquitto_pub, mosquitto_sub) the peers of the MQTT captures.
-FIXTURE_APT_PACKAGES := llvm bind9-dnsutils openssl nghttp2 iputils-ping mosquitto mosquitto-clients
+# (mosquitto_pub, mosquitto_sub) the peers of the MQTT captures; rabbitmq-server (with Erlang's
+# epmd) the broker of the AMQP captures.
+FIXTURE_APT_PACKAGES := llvm bind9-dnsutils openssl nghttp2 iputils-ping mosquitto mosquitto-clients rabbitmq-server
 STAMP := .make
 
 .PHONY: help setup apt-install deps tools build lint run dissect-demo test images fixtures bench-dissect bench-capture lab-up lab-down bench-hub bench-front clean
@@ -122,6 +123,7 @@ fixtures: setup $(STAMP)/apt-fixtures build
 	packages/dissect/test/fixtures/generate-icmp.sh
 	packages/dissect/test/fixtures/generate-redis.sh
 	packages/dissect/test/fixtures/generate-mqtt.sh
+	packages/dissect/test/fixtures/generate-amqp.sh
 
 bench-dissect: setup build
 	bench/dissect/run.sh

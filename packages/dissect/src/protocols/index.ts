@@ -1,4 +1,5 @@
 import { DissectorRegistry } from '../registry.js';
+import { amqp } from './amqp/index.js';
 import { dns } from './dns/index.js';
 import { http1 } from './http1/index.js';
 import { http2 } from './http2/index.js';
@@ -10,5 +11,5 @@ import { ws } from './ws/index.js';
 
 /** Every dissector this build ships, in probe priority order. */
 export function defaultRegistry(): DissectorRegistry {
-  return new DissectorRegistry([http1, http2, dns, tls, ws, redis, mqtt, icmp]);
+  return new DissectorRegistry([http1, http2, dns, tls, ws, redis, mqtt, amqp, icmp]);
 }

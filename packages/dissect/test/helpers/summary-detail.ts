@@ -40,6 +40,14 @@ function mqttSummary(msg: Record<string, unknown> | null): Record<string, unknow
   );
 }
 
+/** What an AMQP method leaves out in detail `summary` (docs/entries.md). */
+const AMQP_DETAIL_KEYS = ['body', 'bodyEncoding', 'truncated', 'properties', 'arguments', 'serverProperties', 'clientProperties'];
+
+function amqpSummary(msg: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (msg === null) return null;
+  return Object.fromEntries(Object.entries(msg).filter(([k]) => !AMQP_DETAIL_KEYS.includes(k)));
+}
+
 /** A WebSocket message keeps every key but its body (docs/entries.md). */
 function withoutBody(msg: Record<string, unknown> | null): Record<string, unknown> | null {
   if (msg === null) return null;
@@ -55,6 +63,7 @@ export function asSummaryDetail<T extends { protocol: { name: string }; request:
     if (t.protocol.name === 'ws') return { ...t, request: withoutBody(t.request), response: withoutBody(t.response) };
     if (t.protocol.name === 'redis') return { ...t, request: redisSummary(t.request), response: redisSummary(t.response) };
     if (t.protocol.name === 'mqtt') return { ...t, request: mqttSummary(t.request), response: mqttSummary(t.response) };
+    if (t.protocol.name === 'amqp') return { ...t, request: amqpSummary(t.request), response: amqpSummary(t.response) };
     return t;
   });
 }
