@@ -12,6 +12,7 @@ describe('per-protocol detail registry', () => {
     assert.deepEqual(detailSections('icmp'), ['general', 'endpoints', 'icmp', 'stream']);
     assert.deepEqual(detailSections('redis'), ['general', 'endpoints', 'redis', 'stream']);
     assert.deepEqual(detailSections('mqtt'), ['general', 'endpoints', 'mqtt', 'stream']);
+    assert.deepEqual(detailSections('amqp'), ['general', 'endpoints', 'amqp', 'stream']);
   });
 
   it("gives HTTP/2 the HTTP messages after its stream's own section, and TLS the hellos", () => {

@@ -42,8 +42,8 @@ export interface EntryRow {
   /**
    * What the path and HTTP status leave out, for protocols carried by HTTP: a gRPC call's status
    * and message counts (`NOT_FOUND`), a GraphQL operation (`query GetBook (1 error)`); and a Redis
-   * command's reply (`"alice"`, `WRONGTYPE …`) or a push's payload; an MQTT exchange's QoS, size
-   * and answer (`(QoS 1, 3 B) -> PUBACK`).
+   * command's reply (`"alice"`, `WRONGTYPE …`) or a push's payload; an MQTT or AMQP exchange's
+   * size and answer (`(QoS 1, 3 B) -> PUBACK`, `(30 B) -> basic.ack`).
    */
   outcome?: string;
   status?: number;
@@ -69,8 +69,9 @@ const HTTP2_ENDING = /(?:-> |\()((?:reset|goaway) [A-Z0-9_]+)\)?$/;
 function outcomeOf(e: EntryJson): string | undefined {
   const { text, path, status, method } = e.summary;
   if (e.protocol.name === 'redis' && method !== undefined) return redisOutcome(text, method, path);
-  if (e.protocol.name === 'mqtt' && method !== undefined && text.startsWith(method)) {
-    // `PUBLISH sensors/temp (QoS 1, 3 B) -> PUBACK`: what follows the type and the topic.
+  if ((e.protocol.name === 'mqtt' || e.protocol.name === 'amqp') && method !== undefined && text.startsWith(method)) {
+    // `PUBLISH sensors/temp (QoS 1, 3 B) -> PUBACK`, `basic.publish orders (30 B) -> basic.ack`:
+    // what follows the method and the topic or exchange.
     const rest = text.slice(method.length + (path === undefined ? 0 : path.length + 1)).trim();
     return rest === '' ? undefined : rest;
   }

@@ -30,6 +30,8 @@ export type DetailSection =
   | 'redis'
   /** MQTT: the exchange's packets, their fields, filters, codes, properties and payload (mqtt-detail.ts). */
   | 'mqtt'
+  /** AMQP 0-9-1: the opening method and its answer, arguments, properties and body (amqp-detail.ts). */
+  | 'amqp'
   /** The request and response objects as JSON, for a protocol without a view of its own. */
   | 'raw'
   /** The other entries of the same stream. */
@@ -52,6 +54,7 @@ const REGISTRY: Readonly<Record<string, readonly DetailSection[]>> = {
   tls: ['general', 'endpoints', 'tls', 'stream'],
   redis: ['general', 'endpoints', 'redis', 'stream'],
   mqtt: ['general', 'endpoints', 'mqtt', 'stream'],
+  amqp: ['general', 'endpoints', 'amqp', 'stream'],
 };
 
 export const GENERIC_SECTIONS: readonly DetailSection[] = ['general', 'endpoints', 'raw', 'stream'];

@@ -8,6 +8,7 @@ import { detailSections, type DetailSection } from '../../domain/protocol-detail
 import { statusClass } from '../../domain/format.js';
 import type { HubApi } from '../../domain/hub-api.js';
 import { FilterValue, type OnFilter } from '../FilterValue/index.js';
+import { AmqpSection } from './amqp-section.js';
 import { CopyButton } from './copy-button.js';
 import { filterValues } from './detail-tables.js';
 import { DnsSection } from './dns-section.js';
@@ -158,6 +159,8 @@ function SectionOf({ section, entry, api, onOpen, onFilter }: { section: DetailS
       return <RedisSection entry={entry} onFilter={onFilter} />;
     case 'mqtt':
       return <MqttSection entry={entry} onFilter={onFilter} />;
+    case 'amqp':
+      return <AmqpSection entry={entry} onFilter={onFilter} />;
     case 'raw':
       return (
         <>
