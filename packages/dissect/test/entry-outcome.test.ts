@@ -3,7 +3,9 @@
  * in both details (the CLI's table dissects with detail `summary`): the @grpc/grpc-js call
  * answered NOT_FOUND with HTTP 200 is an error, its OK calls are not; the GraphQL query whose
  * field failed (200, one error) is an error, the others are not; nginx's 404 is a client error;
- * redis-server's error replies (an unknown command, WRONGTYPE) are errors, its other replies not.
+ * redis-server's error replies (an unknown command, WRONGTYPE) are errors, its other replies not;
+ * mosquitto's refusals (a CONNECT not authorized, a PUBLISH 5.0 answers "not authorized") and
+ * RabbitMQ's (a channel.close 404) are errors, nothing else of theirs.
  */
 
 import assert from 'node:assert/strict';
@@ -49,6 +51,13 @@ describe('entry outcome of real entries', () => {
       "undefined NOSUCHCOMMAND x -> ERR unknown command 'NOSUCHCOMMAND', with args beginning wit... => error",
     ]);
     assert.equal(got.length, 29);
+  });
+
+  it('MQTT (mosquitto) and AMQP (RabbitMQ): their refusals are errors, nothing else', () => {
+    const errors = (file: string): string[] => outcomes(file).filter((o) => !o.endsWith('=> ok'));
+    assert.deepEqual(errors('mqtt/cli-v5.pcap'), ['undefined CONNECT pub-mqttv5-anonymous (5.0) -> not authorized => error']);
+    assert.deepEqual(errors('mqtt/node-v5.pcap'), ['undefined PUBLISH secret/plans (QoS 1, 17 B) -> PUBACK not authorized => error']);
+    assert.deepEqual(errors('amqp/amqplib.pcap'), ["undefined queue.declare shoal.missing -> channel.close 404 NOT_FOUND - no queue 'shoal.missing' in vhost '/' => error"]);
   });
 
   it('HTTP/1 (nginx): the 404 is a client error, the 200s ok', () => {
