@@ -24,10 +24,12 @@ APT_PACKAGES := tcpdump tshark httpry nginx-light curl wrk iproute2 ethtool libp
 # has no 8021q module); dig (bind9-dnsutils) is the DNS client of the DNS captures (the TLS
 # captures' server and clients, openssl and curl, are above); nghttp2 (nghttpd, nghttpx, nghttp,
 # h2load) the HTTP/2 peers of the HTTP/2 captures; ping (iputils-ping) the echoes of the ICMP
-# captures; kcat (librdkafka) the Kafka client of the Kafka captures.
+# captures; kcat (librdkafka) the Kafka client of the Kafka captures; mosquitto-clients
+# (mosquitto_pub, mosquitto_sub) the MQTT clients of the MQTT captures (the broker, mosquitto, is
+# above); rabbitmq-server (with Erlang's epmd) the broker of the AMQP captures.
 # postgresql (the server, initdb and psql) is the peer of the PostgreSQL captures; mariadb-server
 # and mariadb-client (mariadbd, mariadb-install-db, the mariadb client) those of the MySQL captures.
-FIXTURE_APT_PACKAGES := llvm bind9-dnsutils nghttp2 iputils-ping postgresql mariadb-server mariadb-client kcat
+FIXTURE_APT_PACKAGES := llvm bind9-dnsutils nghttp2 iputils-ping postgresql mariadb-server mariadb-client kcat mosquitto-clients rabbitmq-server
 STAMP := .make
 
 .PHONY: help setup apt-install deps tools build lint run dissect-demo test images fixtures bench-dissect bench-capture bench-tls lab-up lab-down bench-hub bench-front clean
@@ -130,6 +132,8 @@ fixtures: setup $(STAMP)/apt-fixtures build
 	packages/dissect/test/fixtures/generate-mongodb.sh
 	packages/dissect/test/fixtures/generate-redis.sh
 	packages/dissect/test/fixtures/generate-mysql.sh
+	packages/dissect/test/fixtures/generate-mqtt.sh
+	packages/dissect/test/fixtures/generate-amqp.sh
 
 bench-dissect: setup build
 	bench/dissect/run.sh

@@ -8,6 +8,8 @@
  * are errors, the others are not; a Kafka
  * response with an error code other than NONE is an error, and so is a MongoDB reply with ok 0 or a
  * write error.
+ * mosquitto's refusals (a CONNECT not authorized, a PUBLISH 5.0 answers "not authorized") and
+ * RabbitMQ's (a channel.close 404) are errors, nothing else of theirs.
  */
 
 import assert from 'node:assert/strict';
@@ -71,6 +73,13 @@ describe('entry outcome of real entries', () => {
       "undefined SELECT * FROM no_such_table -> ERROR 1146 (42S02): Table 'shoal.no_such_table' doesn't exist => error",
     ]);
     assert.equal(got.length, 16);
+  });
+
+  it('MQTT (mosquitto) and AMQP (RabbitMQ): their refusals are errors, nothing else', () => {
+    const errors = (file: string): string[] => outcomes(file).filter((o) => !o.endsWith('=> ok'));
+    assert.deepEqual(errors('mqtt/cli-v5.pcap'), ['undefined CONNECT pub-mqttv5-anonymous (5.0) -> not authorized => error']);
+    assert.deepEqual(errors('mqtt/node-v5.pcap'), ['undefined PUBLISH secret/plans (QoS 1, 17 B) -> PUBACK not authorized => error']);
+    assert.deepEqual(errors('amqp/amqplib.pcap'), ["undefined queue.declare shoal.missing -> channel.close 404 NOT_FOUND - no queue 'shoal.missing' in vhost '/' => error"]);
   });
 
   it('HTTP/1 (nginx): the 404 is a client error, the 200s ok', () => {

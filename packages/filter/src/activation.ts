@@ -194,6 +194,21 @@ function redisCommand(e: Entry): string {
 
 const redisSize = (e: Entry, side: 'requestSize' | 'responseSize'): bigint => (e.protocol.name === 'redis' ? int(e[side]) : 0n);
 
+/** The opening packet (`request`) or the answer (`response`) of an `mqtt` entry, or null. */
+function mqttSide(e: Entry, side: 'request' | 'response'): Message | null {
+  return e.protocol.name === 'mqtt' ? (e[side] ?? null) : null;
+}
+
+/** A number field of a message, or `none` when it has none. */
+const intOr = (v: unknown, none: bigint): bigint => (typeof v === 'number' ? int(v) : none);
+
+/** The opening method (`request`) or the answer (`response`) of an `amqp` entry, or null. */
+function amqpSide(e: Entry, side: 'request' | 'response'): Message | null {
+  return e.protocol.name === 'amqp' ? (e[side] ?? null) : null;
+}
+
+const amqpSize = (e: Entry, side: 'requestSize' | 'responseSize'): bigint => (e.protocol.name === 'amqp' ? int(e[side]) : 0n);
+
 export interface RootVariable {
   /** CEL type as registered with the library. */
   type: string;
@@ -283,6 +298,22 @@ export const ROOTS: Readonly<Record<string, RootVariable>> = {
   mysql_query: { type: 'string', get: (e) => str(sqlSide(e, 'mysql', 'request')?.['query']) },
   mysql_error_code: { type: 'int', get: (e) => int(sqlErrorCode(e, 'mysql')) },
   mysql_rows: { type: 'int', get: (e) => int(sqlSide(e, 'mysql', 'response')?.['rowCount']) },
+  mqtt_type: { type: 'string', get: (e) => (e.protocol.name === 'mqtt' ? str(mqttSide(e, 'request')?.['type'] ?? mqttSide(e, 'response')?.['type']) : '') },
+  mqtt_topic: { type: 'string', get: (e) => str(mqttSide(e, 'request')?.['topic']) },
+  mqtt_qos: { type: 'int', get: (e) => intOr(mqttSide(e, 'request')?.['qos'], -1n) },
+  mqtt_client_id: { type: 'string', get: (e) => str(mqttSide(e, 'request')?.['clientId']) },
+  mqtt_reason_code: { type: 'int', get: (e) => intOr(mqttSide(e, 'response')?.['reasonCode'], -1n) },
+  mqtt_payload: { type: 'string', get: (e) => { const m = mqttSide(e, 'request'); return m !== null && m['bodyEncoding'] === undefined ? str(m['body']) : ''; } },
+  amqp_method: { type: 'string', get: (e) => str(amqpSide(e, 'request')?.['method'] ?? amqpSide(e, 'response')?.['method']) },
+  amqp_summary: { type: 'string', get: (e) => (e.protocol.name === 'amqp' ? str(e.summary.text) : '') },
+  amqp_request: { type: 'bool', get: (e) => amqpSide(e, 'request') !== null },
+  amqp_response: { type: 'bool', get: (e) => amqpSide(e, 'response') !== null },
+  amqp_request_length: { type: 'int', get: (e) => amqpSize(e, 'requestSize') },
+  amqp_response_length: { type: 'int', get: (e) => amqpSize(e, 'responseSize') },
+  amqp_total_size: { type: 'int', get: (e) => amqpSize(e, 'requestSize') + amqpSize(e, 'responseSize') },
+  amqp_exchange: { type: 'string', get: (e) => str(amqpSide(e, 'request')?.['exchange']) },
+  amqp_queue: { type: 'string', get: (e) => str(amqpSide(e, 'request')?.['queue']) },
+  amqp_routing_key: { type: 'string', get: (e) => str(amqpSide(e, 'request')?.['routingKey']) },
   capture_source: { type: 'string', get: (e) => str(e.capture) },
   malformed: { type: 'bool', get: (e) => e.malformed !== undefined && e.malformed !== null },
   malformed_code: { type: 'string', get: (e) => str(e.malformed?.code) },

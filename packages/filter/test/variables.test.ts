@@ -13,6 +13,8 @@ import * as TLS from './tls-entries.js';
 import * as E from './entries.js';
 import { fixtureEntries } from './fixture-entries.js';
 import * as S from './sql-entries.js';
+import * as AQ from './amqp-entries.js';
+import * as MQ from './mqtt-entries.js';
 import * as RE from './redis-entries.js';
 import * as W from './ws-entries.js';
 
@@ -139,6 +141,22 @@ const CASES: Record<string, Case[]> = {
   mysql_query: [[S.myLarge(), 'mysql_query.contains("seq_1_to_2000")', true], [S.myPing(), 'mysql_query.contains("seq_1_to_2000")', false]],
   mysql_error_code: [[S.myDuplicate(), 'mysql_error_code == 1062', true], [S.myLarge(), 'mysql_error_code == 1062', false]],
   mysql_rows: [[S.myLarge(), 'mysql_rows == 2000', true], [S.myDuplicate(), 'mysql_rows == 2000', false]],
+  mqtt_type: [[MQ.qos2(), 'mqtt_type == "PUBLISH"', true], [MQ.ping(), 'mqtt_type == "PUBLISH"', false]],
+  mqtt_topic: [[MQ.qos2(), 'mqtt_topic.startsWith("sensors/")', true], [MQ.ping(), 'mqtt_topic != ""', false]],
+  mqtt_qos: [[MQ.qos2(), 'mqtt_qos == 2', true], [MQ.binary(), 'mqtt_qos == 2', false]],
+  mqtt_client_id: [[MQ.ping(), 'mqtt_client_id == "shoal-fixture-v311"', true], [MQ.qos2(), 'mqtt_client_id == "shoal-fixture-v311"', false]],
+  mqtt_reason_code: [[MQ.refused(), 'mqtt_reason_code >= 128', true], [MQ.connect(), 'mqtt_reason_code >= 128', false]],
+  mqtt_payload: [[MQ.qos2(), 'mqtt_payload.contains("hPa")', true], [MQ.binary(), 'mqtt_payload != ""', false]],
+  amqp_method: [[AQ.publish(), 'amqp_method == "basic.publish"', true], [AQ.refused(), 'amqp_method == "basic.publish"', false]],
+  amqp_summary: [[AQ.refused(), 'amqp_summary.contains("NOT_FOUND")', true], [AQ.publish(), 'amqp_summary.contains("NOT_FOUND")', false]],
+  amqp_request: [[AQ.publish(), 'amqp_request', true], [G, 'amqp_request', false]],
+  amqp_response: [[AQ.publish(), 'amqp_response', true], [AQ.autoDelivery(), 'amqp_response', false]],
+  amqp_request_length: [[AQ.largeDelivery(), 'amqp_request_length > 100000', true], [AQ.publish(), 'amqp_request_length > 100000', false]],
+  amqp_response_length: [[AQ.publish(), 'amqp_response_length > 0', true], [AQ.autoDelivery(), 'amqp_response_length > 0', false]],
+  amqp_total_size: [[AQ.largeDelivery(), 'amqp_total_size > 100000', true], [T, 'amqp_total_size > 0', false]],
+  amqp_exchange: [[AQ.publish(), 'amqp_exchange == "shoal.events"', true], [AQ.refused(), 'amqp_exchange != ""', false]],
+  amqp_queue: [[AQ.refused(), 'amqp_queue == "shoal.missing"', true], [AQ.publish(), 'amqp_queue != ""', false]],
+  amqp_routing_key: [[AQ.publish(), 'amqp_routing_key.startsWith("task.")', true], [AQ.refused(), 'amqp_routing_key != ""', false]],
   capture_source: [[R, 'capture_source == "af_packet"', true], [G, 'capture_source == "af_packet"', false], [G, 'capture_source == "pcap_file"', true]],
   malformed: [[L, 'malformed', true], [R, 'malformed', false]],
   malformed_code: [[L, 'malformed_code == "DIS_ERR_GAP"', true], [NR, 'malformed_code == "DIS_ERR_GAP"', false], [R, 'malformed_code == ""', true]],

@@ -15,6 +15,8 @@ describe('per-protocol detail registry', () => {
     assert.deepEqual(detailSections('mongodb'), ['general', 'endpoints', 'mongodb', 'stream']);
     assert.deepEqual(detailSections('redis'), ['general', 'endpoints', 'redis', 'stream']);
     assert.deepEqual(detailSections('mysql'), ['general', 'endpoints', 'mysql', 'stream']);
+    assert.deepEqual(detailSections('mqtt'), ['general', 'endpoints', 'mqtt', 'stream']);
+    assert.deepEqual(detailSections('amqp'), ['general', 'endpoints', 'amqp', 'stream']);
   });
 
   it("gives HTTP/2 the HTTP messages after its stream's own section, and TLS the hellos", () => {
@@ -28,7 +30,7 @@ describe('per-protocol detail registry', () => {
   });
 
   it('shows a protocol without a view of its own as raw JSON, never as empty HTTP sections', () => {
-    assert.deepEqual(detailSections('mqtt'), ['general', 'endpoints', 'raw', 'stream']);
+    assert.deepEqual(detailSections('ldap'), ['general', 'endpoints', 'raw', 'stream']);
     // A name that is a property of every object is still just an unknown protocol.
     assert.equal(detailSections('constructor'), GENERIC_SECTIONS);
     assert.equal(detailSections('__proto__'), GENERIC_SECTIONS);

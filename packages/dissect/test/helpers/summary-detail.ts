@@ -28,6 +28,26 @@ function redisSummary(msg: Record<string, unknown> | null): Record<string, unkno
   return Object.fromEntries(Object.entries(msg).filter(([k]) => !REDIS_DETAIL_KEYS.includes(k)));
 }
 
+/** What an MQTT packet leaves out in detail `summary` (docs/entries.md), nested packets too. */
+const MQTT_DETAIL_KEYS = ['body', 'bodyEncoding', 'truncated', 'properties'];
+
+function mqttSummary(msg: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (msg === null) return null;
+  return Object.fromEntries(
+    Object.entries(msg)
+      .filter(([k]) => !MQTT_DETAIL_KEYS.includes(k))
+      .map(([k, v]) => [k, k === 'release' || k === 'complete' ? mqttSummary(v as Record<string, unknown>) : v]),
+  );
+}
+
+/** What an AMQP method leaves out in detail `summary` (docs/entries.md). */
+const AMQP_DETAIL_KEYS = ['body', 'bodyEncoding', 'truncated', 'properties', 'arguments', 'serverProperties', 'clientProperties'];
+
+function amqpSummary(msg: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (msg === null) return null;
+  return Object.fromEntries(Object.entries(msg).filter(([k]) => !AMQP_DETAIL_KEYS.includes(k)));
+}
+
 /** A WebSocket message keeps every key but its body (docs/entries.md). */
 function withoutBody(msg: Record<string, unknown> | null): Record<string, unknown> | null {
   if (msg === null) return null;
@@ -58,6 +78,8 @@ export function asSummaryDetail<T extends { protocol: { name: string }; request:
     if (t.protocol.name === 'kafka') return { ...t, request: withoutKeys(t.request, KAFKA_BODY), response: withoutKeys(t.response, KAFKA_BODY) };
     if (t.protocol.name === 'mongodb') return { ...t, request: withoutKeys(t.request, MONGODB_BODY), response: withoutKeys(t.response, MONGODB_BODY) };
     if (t.protocol.name === 'redis') return { ...t, request: redisSummary(t.request), response: redisSummary(t.response) };
+    if (t.protocol.name === 'mqtt') return { ...t, request: mqttSummary(t.request), response: mqttSummary(t.response) };
+    if (t.protocol.name === 'amqp') return { ...t, request: amqpSummary(t.request), response: amqpSummary(t.response) };
     return t;
   });
 }

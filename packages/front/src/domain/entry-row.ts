@@ -39,13 +39,14 @@ export interface EntryRow {
   protocol: string;
   abbr: string;
   method?: string;
-  /** The path of an entry that has one (HTTP, a Redis key, a Kafka topic), else the summary text ("" for a Redis command without key). */
+  /** The path of an entry that has one (HTTP, a Redis key, a Kafka topic), else the summary text ("" for a Redis, MQTT or AMQP method that names nothing). */
   text: string;
   /**
    * What the path and HTTP status leave out, for protocols carried by HTTP: a gRPC call's status
    * and message counts (`NOT_FOUND`), a GraphQL operation (`query GetBook (1 error)`); for Kafka
    * and MongoDB, what came back (`TOPIC_AUTHORIZATION_FAILED`, `3 records`, `error 11000`); and a
-   * Redis command's reply (`"alice"`, `WRONGTYPE …`) or a push's payload.
+   * Redis command's reply (`"alice"`, `WRONGTYPE …`) or a push's payload; an MQTT or AMQP exchange's
+   * size and answer (`(QoS 1, 3 B) -> PUBACK`, `(30 B) -> basic.ack`).
    */
   outcome?: string;
   /**
@@ -70,6 +71,13 @@ function sideOf(e: EndpointJson): Side {
   return side;
 }
 
+/**
+ * Protocols whose summary is the method, what it names and the outcome, all shown apart in a row:
+ * a command or method that names nothing (Redis PING, AMQP basic.cancel) shows no text. Others
+ * (a SQL statement, a Kafka API without topic) show their summary.
+ */
+const SUMMARY_IS_METHOD_AND_OUTCOME: ReadonlySet<string> = new Set(['redis', 'mqtt', 'amqp']);
+
 /** An HTTP/2 summary's ending (docs/entries.md): `-> reset CANCEL`, ` (goaway NO_ERROR)`. */
 const HTTP2_ENDING = /(?:-> |\()((?:reset|goaway) [A-Z0-9_]+)\)?$/;
 
@@ -80,6 +88,12 @@ const RESULT = / -> (.+)$/;
 function outcomeOf(e: EntryJson): string | undefined {
   const { text, path, status, method } = e.summary;
   if (e.protocol.name === 'redis' && method !== undefined) return redisOutcome(text, method, path);
+  if ((e.protocol.name === 'mqtt' || e.protocol.name === 'amqp') && method !== undefined && text.startsWith(method)) {
+    // `PUBLISH sensors/temp (QoS 1, 3 B) -> PUBACK`, `basic.publish orders (30 B) -> basic.ack`:
+    // what follows the method and the topic or exchange.
+    const rest = text.slice(method.length + (path === undefined ? 0 : path.length + 1)).trim();
+    return rest === '' ? undefined : rest;
+  }
   if (e.protocol.name === 'http2') return HTTP2_ENDING.exec(text)?.[1];
   if (e.protocol.name === 'grpc' && path !== undefined && text.startsWith(`${path} -> `)) return text.slice(path.length + 4);
   if (e.protocol.name === 'graphql') return status !== undefined ? text.replace(` -> ${status}`, '') : text;
@@ -106,8 +120,7 @@ export function toRow(e: EntryJson): EntryRow {
     elapsedMs: e.elapsedMs,
     protocol: e.protocol.name,
     abbr: e.protocol.abbr,
-    // A Redis command without a key shows none: its summary would repeat the command.
-    text: e.summary.path ?? (e.protocol.name === 'redis' && e.summary.method !== undefined ? '' : e.summary.text),
+    text: e.summary.path ?? (e.summary.method !== undefined && SUMMARY_IS_METHOD_AND_OUTCOME.has(e.protocol.name) ? '' : e.summary.text),
     src: sideOf(e.src),
     dst: sideOf(e.dst),
     node: e.node.name,

@@ -37,6 +37,7 @@ export const PROTOCOL_COLORS: Readonly<Record<string, ProtocolColor>> = {
   mongodb: { light: '#00684a', dark: '#00ed64' },
   // MySQL's dolphin blue; lighter on the dark page.
   mysql: { light: '#00758f', dark: '#3fa7c2' },
+  mqtt: { light: '#660066', dark: '#c27bc2' },
   other: { light: '#8b949e', dark: '#6e7681' },
 };
 

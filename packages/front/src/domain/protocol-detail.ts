@@ -36,6 +36,10 @@ export type DetailSection =
   | 'redis'
   /** MySQL: the statement, its command and values; the answer, its error, counts, rows and columns (mysql-detail.ts). */
   | 'mysql'
+  /** MQTT: the exchange's packets, their fields, filters, codes, properties and payload (mqtt-detail.ts). */
+  | 'mqtt'
+  /** AMQP 0-9-1: the opening method and its answer, arguments, properties and body (amqp-detail.ts). */
+  | 'amqp'
   /** The request and response objects as JSON, for a protocol without a view of its own. */
   | 'raw'
   /** The other entries of the same stream. */
@@ -61,6 +65,8 @@ const REGISTRY: Readonly<Record<string, readonly DetailSection[]>> = {
   mongodb: ['general', 'endpoints', 'mongodb', 'stream'],
   redis: ['general', 'endpoints', 'redis', 'stream'],
   mysql: ['general', 'endpoints', 'mysql', 'stream'],
+  mqtt: ['general', 'endpoints', 'mqtt', 'stream'],
+  amqp: ['general', 'endpoints', 'amqp', 'stream'],
 };
 
 export const GENERIC_SECTIONS: readonly DetailSection[] = ['general', 'endpoints', 'raw', 'stream'];

@@ -10,6 +10,7 @@ import { postgresqlDetail } from '../../domain/postgresql-detail.js';
 import { statusClass } from '../../domain/format.js';
 import type { HubApi } from '../../domain/hub-api.js';
 import { FilterValue, type OnFilter } from '../FilterValue/index.js';
+import { AmqpSection } from './amqp-section.js';
 import { CopyButton } from './copy-button.js';
 import { filterValues } from './detail-tables.js';
 import { DnsSection } from './dns-section.js';
@@ -21,6 +22,7 @@ import { IcmpSection } from './icmp-section.js';
 import { KafkaSection } from './kafka-section.js';
 import { MongodbSection } from './mongodb-section.js';
 import { MessageSection } from './message-section.js';
+import { MqttSection } from './mqtt-section.js';
 import { RawSection } from './raw-section.js';
 import { RedisSection } from './redis-section.js';
 import { Section } from './section.js';
@@ -163,6 +165,10 @@ function SectionOf({ section, entry, api, onOpen, onFilter }: { section: DetailS
       return <SqlSection entry={entry} view={mysqlDetail(entry)} name="mysql" onFilter={onFilter} />;
     case 'redis':
       return <RedisSection entry={entry} onFilter={onFilter} />;
+    case 'mqtt':
+      return <MqttSection entry={entry} onFilter={onFilter} />;
+    case 'amqp':
+      return <AmqpSection entry={entry} onFilter={onFilter} />;
     case 'raw':
       return (
         <>
