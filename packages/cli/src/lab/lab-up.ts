@@ -40,7 +40,7 @@ function missingTools(workload: UpOptions['workload']): string | null {
     ['ip', ['-V'], 'iproute2'],
     ['ethtool', ['--version'], 'ethtool'],
   ];
-  if (workload === 'demo') tools.push(['dnsmasq', ['--version'], 'dnsmasq-base'], ['redis-server', ['--version'], 'redis-server']);
+  if (workload === 'demo') tools.push(['dnsmasq', ['--version'], 'dnsmasq-base'], ['redis-server', ['--version'], 'redis-server'], ['openssl', ['version'], 'openssl']);
   for (const [tool, args, pkg] of tools) {
     if (spawnSync(tool, args, { stdio: 'ignore', timeout: 10_000 }).error !== undefined) return `${tool} is missing: apt-get install ${pkg} (or make setup)`;
   }
@@ -87,7 +87,7 @@ export async function labUp(o: UpOptions): Promise<LabSummary> {
   await waitForWorkers(plan, workers, state);
   await pushResolution(plan, fs.readFileSync(tokenFile, 'utf8').trim());
   if (o.workload === 'demo') {
-    o.progress('demo workload: dnsmasq, redis-server, postgres, mosquitto (MQTT), users, catalog (gRPC), payments (HTTP/2), reviews (GraphQL), events (WebSocket), orders, front, traffic generator, monitor');
+    o.progress('demo workload: dnsmasq, redis-server, postgres, mosquitto (MQTT), users, catalog (gRPC), payments (HTTP/2), reviews (GraphQL), events (WebSocket), auth (HTTPS), orders, front, traffic generator, monitor');
     await startDemoWorkload(plan, state, o.traffic);
   }
 
