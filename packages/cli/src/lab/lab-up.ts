@@ -21,6 +21,8 @@ export interface UpOptions {
   stateDir: string;
   nodes: number;
   workload: 'demo' | 'none';
+  /** The workers run the TLS tracer (`shoal worker --tls`). */
+  tls: boolean;
   base: number;
   hubPort: number;
   /** The dashboard's port on the host. */
@@ -82,8 +84,8 @@ export async function labUp(o: UpOptions): Promise<LabSummary> {
   buildNetwork(plan, state);
   // Workers before the workload, so they see its connections open (not joined mid-stream)
   // and name its first calls.
-  o.progress(`workers: one per node namespace on :${WORKER_PORT}`);
-  const workers = startWorkers(plan, state, tokenFile);
+  o.progress(`workers: one per node namespace on :${WORKER_PORT}${o.tls ? ', with the TLS tracer (--tls)' : ''}`);
+  const workers = startWorkers(plan, state, { tokenFile, tls: o.tls });
   await waitForWorkers(plan, workers, state);
   await pushResolution(plan, fs.readFileSync(tokenFile, 'utf8').trim());
   if (o.workload === 'demo') {
@@ -111,6 +113,7 @@ export async function labUp(o: UpOptions): Promise<LabSummary> {
     tokenFile,
     inventoryFile,
     workers: plan.nodes.map((n) => ({ node: n.name, url: workerUrl(n) })),
+    tls: o.tls,
     hub,
     dashboard,
     workload: o.workload,
