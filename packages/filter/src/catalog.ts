@@ -125,7 +125,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: 'redis_request_size', type: 'int', meaning: 'Redis: the command\'s bytes on the wire; 0 without one, and for other entries', example: 'redis_request_size > 100000' },
   { name: 'redis_response_size', type: 'int', meaning: 'Redis: the reply\'s (or push\'s) bytes on the wire; 0 without one, and for other entries', example: 'redis_response_size > 1048576' },
   { name: 'redis_total_size', type: 'int', meaning: 'Redis: redis_request_size + redis_response_size', example: 'redis && redis_total_size > 65536' },
-  { name: 'capture_source', type: 'string', meaning: 'how packets were obtained: ebpf, af_packet, libpcap, pcap_file (ebpf_tls reserved, not produced yet)', example: 'capture_source == "ebpf"' },
+  { name: 'capture_source', type: 'string', meaning: 'how the entry was obtained: packets by ebpf, af_packet, libpcap or from a pcap_file; ebpf_tls for TLS plaintext from the TLS tracer', example: 'capture_source == "ebpf"' },
   { name: 'malformed', type: 'bool', meaning: 'the entry carries a malformed note', example: 'malformed' },
   { name: 'malformed_code', type: 'string', meaning: 'its DIS_ERR_* code, "" when not malformed', example: 'malformed_code == "DIS_ERR_GAP"' },
   { name: 'summary', type: 'string', meaning: 'the one-line summary a feed row shows (summary.text)', example: 'summary.contains("-> 404")' },
