@@ -1,5 +1,5 @@
 // The demo's HTTP front-end: each page calls the services behind it by their cluster names, so
-// one request to the front makes more requests between pods, in four protocols.
+// one request to the front makes more requests between pods, in five protocols.
 //   GET  /api/users/:id    → users over HTTP/1.1 keep-alive (404 past the table)
 //   GET  /api/profile/:id  → users + orders
 //   POST /api/orders       → orders (→ Redis, → payments over HTTP/2)
@@ -8,8 +8,11 @@
 //   GET  /api/items?category=  → catalog, server-streaming ListItems
 //   GET  /api/reviews/:sku → reviews over GraphQL (query ItemReviews)
 //   POST /api/reviews      → reviews (mutation AddReview; bad stars → a GraphQL error, 422)
+//   POST /api/login        → auth over HTTPS (201 with a token; 401 for an unknown user)
 //   GET  /api/slow         → users with a delay
 //   GET  /api/fail         → users' 500, answered as 502
+import fs from 'node:fs';
+import https from 'node:https';
 import grpc from '@grpc/grpc-js';
 import { call, readJson, reply, serve } from './cluster-http.mjs';
 import { shopProto } from './shop-proto.mjs';
@@ -17,6 +20,10 @@ import { shopProto } from './shop-proto.mjs';
 const USERS = `http://${process.env.USERS_HOST}:${process.env.APP_PORT}`;
 const ORDERS = `http://${process.env.ORDERS_HOST}:${process.env.APP_PORT}`;
 const REVIEWS = `http://${process.env.REVIEWS_HOST}:${process.env.APP_PORT}/graphql`;
+const AUTH = `https://${process.env.AUTH_HOST}:${process.env.AUTH_PORT}`;
+// node:https (Node's own OpenSSL) trusting only the certificate `lab up` made for auth, so the
+// name `auth` is checked against it as any HTTPS client checks a server's.
+const authAgent = new https.Agent({ keepAlive: true, maxSockets: 2, ca: fs.readFileSync(process.env.AUTH_CA) });
 // One channel (one HTTP/2 connection); no service-config TXT look-up (the lab's DNS has none).
 const catalog = new (shopProto().Catalog)(`${process.env.CATALOG_HOST}:${process.env.APP_PORT}`, grpc.credentials.createInsecure(), { 'grpc.service_config_disable_resolution': 1 });
 const deadline = () => Date.now() + 3000;
@@ -65,6 +72,10 @@ serve(async (req, res) => {
   if (req.method === 'POST' && url.pathname === '/api/reviews') {
     const body = (await readJson(req)) ?? {};
     return answer(await graphql('AddReview', ADD_REVIEW, { sku: String(body.sku ?? ''), stars: Number(body.stars ?? 0), text: String(body.text ?? '') }));
+  }
+  if (req.method === 'POST' && url.pathname === '/api/login') {
+    const user = ((await readJson(req)) ?? {}).user;
+    return answer(await call('POST', `${AUTH}/v1/tokens`, { user }, { agent: authAgent }));
   }
   if (url.pathname === '/api/slow') {
     const r = await call('GET', `${USERS}/users/1?delay=${300 + Math.floor(Math.random() * 500)}`);

@@ -1,10 +1,10 @@
 // The demo's traffic generator: a steady, bounded stream of calls to the front (limits.mjs:
 // RATE calls per second, at most TOTAL calls and DURATION_S seconds). The mix reaches every
 // service behind the front: users (HTTP/1.1), orders (→ Redis, → payments over HTTP/2),
-// catalog (gRPC, unary and streaming), reviews (GraphQL). About one call in nine is a 4xx
-// (unknown users, items and paths, a declined card, a review GraphQL refuses), one in
-// twenty-five a 502 (a 500 behind it) and one in thirty slow, so the feed has errors and
-// latency to show.
+// catalog (gRPC, unary and streaming), reviews (GraphQL), auth (HTTPS). About one call in nine
+// is a 4xx (unknown users, items and paths, a declined card, a review GraphQL refuses, a login
+// auth refuses), one in twenty-five a 502 (a 500 behind it) and one in thirty slow, so the feed
+// has errors and latency to show.
 import { CATEGORIES, SKUS } from './catalog-data.mjs';
 import { call } from './cluster-http.mjs';
 import { limitsFromEnv } from './limits.mjs';
@@ -14,7 +14,7 @@ const { rate, total, durationMs } = limitsFromEnv();
 
 /** The calls, each with its share; drawn at random so that the shares hold on average. */
 const MIX = [
-  [0.3, (n) => ['GET', `/api/users/${1 + (n % 10)}`]],
+  [0.24, (n) => ['GET', `/api/users/${1 + (n % 10)}`]],
   [0.1, (n) => ['GET', `/api/profile/${1 + (n % 10)}`]],
   [0.12, (n) => ['POST', '/api/orders', { item: SKUS[n % SKUS.length], user: 1 + (n % 10) }]],
   [0.08, (n) => ['GET', `/api/orders/${1 + (n % 20)}`]],
@@ -27,6 +27,7 @@ const MIX = [
   [0.03, () => ['GET', '/api/nothing-here']], // 404
   [0.04, () => ['GET', '/api/fail']], // 502 (users' 500 behind it)
   [0.03, () => ['GET', '/api/slow']],
+  [0.06, (n) => ['POST', '/api/login', { user: 1 + (n % 12) }]], // users 11 and 12 are unknown: 401
 ];
 
 function nextCall(n) {

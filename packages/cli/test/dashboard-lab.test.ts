@@ -47,13 +47,16 @@ interface RedisEntry extends EntryJson {
   request: { command: string; key?: string; args: string[] };
   response: { status: string; type: string };
 }
+interface DecryptedHttpEntry extends HttpEntry {
+  capture: string;
+}
 interface PostgresqlEntry extends EntryJson {
   request: { method: string; query: string; statement?: string };
   response: { status: string; rowCount: number; error?: { code: string; message: string } };
 }
 
 /** Every protocol the demo speaks (docs/lab.md), as service map edges between named workloads. */
-const DEMO_PROTOCOL_EDGES = ['traffic → front http', 'front → users http', 'orders → payments http2', 'front → catalog grpc', 'front → reviews graphql', 'monitor → events ws', 'orders → redis redis', 'users → postgres postgresql', 'front → dns dns', 'monitor → dns dns'];
+const DEMO_PROTOCOL_EDGES = ['traffic → front http', 'front → users http', 'orders → payments http2', 'front → catalog grpc', 'front → reviews graphql', 'monitor → events ws', 'orders → redis redis', 'users → postgres postgresql', 'front → auth http', 'front → dns dns', 'monitor → dns dns'];
 
 describe('the dashboard on the lab (2 nodes, demo workload, Chromium)', { skip: skip ?? false, timeout: 600_000 }, () => {
   let lab: TestLab;
@@ -318,6 +321,59 @@ describe('the dashboard on the lab (2 nodes, demo workload, Chromium)', { skip: 
     await failing.page.context().close();
   });
 
+  it("shows HTTPS decrypted live: front → auth logins as HTTP rows from the TLS tracer, never as the connection's encrypted stream; the status bar's tracers on, the processes hooked", async () => {
+    const { page, problems } = await open('/');
+    const login = await openLiveEntry<DecryptedHttpEntry>(page, hub, 'http && dst.pod.name == "auth" && capture_source == "ebpf_tls" && status_code == 201', 'a login the TLS tracer decrypted', (r) => r.dst === 'auth');
+    assert.deepEqual([login.row.abbr, login.row.method, login.row.status, login.row.src], ['HTTP', 'POST', '201', 'front']);
+    assert.match(login.row.text, /^\/v1\/tokens/);
+    const { stored, detail } = login;
+    assert.deepEqual([stored.capture, stored.dst.ip, stored.dst.port], ['ebpf_tls', inventory.pods.find((p) => p.name === 'auth')!.ip, 8443]);
+    assert.equal(stored.request.headers['host'], 'auth:8443', 'the front calls auth by its service name, over TLS');
+    assert.match(JSON.parse(stored.response.body!).token, /^[0-9a-f]{32}$/);
+    // The detail: where the entry came from, and the plaintext bodies both ways.
+    assert.match((await labelled(detail.locator('[data-section=general] table')))['capture']!, /^ebpf_tls on node-\d, worker node-\d$/);
+    await detail.locator('[data-section=response] .body-json').waitFor();
+    assert.equal(await detail.locator('[data-section=request] .body-json').innerText(), JSON.stringify(JSON.parse(stored.request.body!), null, 2));
+    assert.equal(await detail.locator('[data-section=response] .body-json').innerText(), JSON.stringify(JSON.parse(stored.response.body!), null, 2));
+
+    // The only TLS of the lab is front → auth: every connection the tracers have seen so far,
+    // this login's among them, is one whose encrypted stream each node also captured. Once each
+    // worker has left out as many encrypted entries as it saw connections (a long-lived
+    // connection's TLS entry is made 30 s after its handshake), none is in the hub's history.
+    const tracers = async () => new Map((await hubStatus(hub)).workers.map((w) => [w.name, w.tls?.counters]));
+    const seen = await tracers();
+    assert.ok([...seen.values()].every((c) => c !== undefined && c.connections >= 1), JSON.stringify([...seen]));
+    await waitFor('each worker to leave out the encrypted entries of the connections it decrypted', async () => {
+      const now = await tracers();
+      return [...seen].every(([name, c]) => (now.get(name)?.encryptedEntriesHidden ?? 0) >= c!.connections) ? true : undefined;
+    }, 90_000);
+    const encrypted = await hubHistory(hub, { q: '(tls || tcp) && ((src.pod.name == "front" && dst.pod.name == "auth") || (src.pod.name == "auth" && dst.pod.name == "front"))', from: upAt });
+    assert.deepEqual([encrypted.entries, encrypted.unavailable], [[], {}], 'no encrypted entry between front and auth');
+    const connection = await hubHistory(hub, { q: `src.ip == "${stored.src.ip}" && src.port == ${stored.src.port} && dst.port == 8443`, from: upAt });
+    assert.ok(connection.entries.some((e) => e.id === stored.id), "the login among its connection's entries");
+    assert.deepEqual([...new Set(connection.entries.map((e) => `${e.protocol.name} ${(e as DecryptedHttpEntry).capture}`))], ['http ebpf_tls'], 'its connection, only decrypted');
+
+    // The status bar: both nodes' tracers on; each worker's line, with the processes it hooked.
+    const item = page.getByTestId('tls');
+    assert.match(await item.innerText(), /^TLS: 2\/2 nodes, [\d.]+ (B|KiB|MiB) decrypted$/);
+    assert.doesNotMatch((await item.getAttribute('class')) ?? '', /tls-trouble/);
+    const title = (await item.getAttribute('title')) ?? '';
+    for (const node of ['node-1', 'node-2']) {
+      const line = new RegExp(`^${node}: TLS on: (\\d+) process(?:es)? hooked in (\\d+) pods?, .+ read$`, 'm').exec(title);
+      assert.ok(line !== null && Number(line[1]) >= 1 && Number(line[2]) >= 1, title);
+    }
+    await page.getByTestId('workers').click();
+    assert.deepEqual((await page.getByTestId('worker-tls').allInnerTexts()).map((t) => t.replace(/:.*/s, '')), ['TLS on', 'TLS on']);
+    // Behind it, the hub's status: the front's and auth's Node processes hooked in the node binary, their plaintext read.
+    const pods = (await hubStatus(hub)).workers.flatMap((w) => w.tls?.pods ?? []);
+    for (const name of ['demo/front', 'demo/auth']) {
+      const pod = pods.find((p) => p.pod === name);
+      assert.ok(pod !== undefined && pod.hookedProcesses >= 1 && pod.libraries.some((l) => /\/node$/.test(l)) && pod.bytes > 0, `${name}: ${JSON.stringify(pod)}`);
+    }
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
   it('draws every protocol of the demo on the service map as the hub has it: HTTP, HTTP/2, gRPC, GraphQL, WebSocket, DNS, Redis and PostgreSQL', async () => {
     // All protocols over a closed window: the page and the test ask the hub the same question.
     const to = Date.now() - 5000;
@@ -330,7 +386,7 @@ describe('the dashboard on the lab (2 nodes, demo workload, Chromium)', { skip: 
     assert.deepEqual(drawn, answer.edges.map((e) => `${e.source} → ${e.target} ${e.protocol} ×${e.count}`).sort());
     const named = answer.edges.map((e) => `${name.get(e.source)} → ${name.get(e.target)} ${e.protocol}`);
     for (const edge of DEMO_PROTOCOL_EDGES) assert.ok(named.includes(edge), `${edge} among ${named.join(', ')}`);
-    for (const pod of ['demo/catalog', 'demo/payments', 'demo/reviews', 'demo/events', 'demo/monitor', 'demo/redis', 'demo/postgres', 'kube-system/dns']) await page.locator(`[data-node="${pod}"]`).waitFor();
+    for (const pod of ['demo/catalog', 'demo/payments', 'demo/reviews', 'demo/events', 'demo/monitor', 'demo/redis', 'demo/postgres', 'demo/auth', 'kube-system/dns']) await page.locator(`[data-node="${pod}"]`).waitFor();
     assert.deepEqual(problems, []);
     await page.context().close();
   });

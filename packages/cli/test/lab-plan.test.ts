@@ -28,6 +28,8 @@ describe('lab plan', () => {
     assert.notEqual(node('front'), node('catalog'));
     assert.notEqual(node('orders'), node('payments'));
     assert.notEqual(node('monitor'), node('events'));
+    // HTTPS too: the tracer of each node decrypts its end, and the hub shows the call once.
+    assert.notEqual(node('front'), node('auth'));
     // The first pods keep the addresses they had before the protocols' pods came.
     assert.deepEqual(
       plan.pods.slice(0, 6).map((p) => `${p.name} ${p.ip}`),
@@ -68,6 +70,7 @@ describe('lab inventory', () => {
       { name: 'node-2', ip: '10.244.0.12' },
     ]);
     assert.deepEqual(inv.pods.find((p) => p.name === 'redis'), { ip: '10.244.2.3', name: 'redis', namespace: 'demo', node: 'node-2', labels: { app: 'redis' }, netns: '/var/run/netns/shoal-lab-node-2-redis' });
+    assert.deepEqual(inv.services.find((s) => s.name === 'auth')?.ports, [{ port: 8443, protocol: 'TCP' }]);
     assert.deepEqual(inv.services.find((s) => s.name === 'dns'), { name: 'dns', namespace: 'kube-system', clusterIPs: ['10.244.1.2'], ports: [{ port: 53, protocol: 'UDP' }], selector: { app: 'dns' } });
     assert.equal(
       inv.services.find((s) => s.name === 'traffic'),
@@ -76,7 +79,7 @@ describe('lab inventory', () => {
     );
     assert.deepEqual(
       inv.services.map((s) => s.name),
-      ['dns', 'front', 'orders', 'users', 'redis', 'catalog', 'payments', 'reviews', 'events', 'postgres', 'mqtt'],
+      ['dns', 'front', 'orders', 'users', 'redis', 'catalog', 'payments', 'reviews', 'events', 'postgres', 'mqtt', 'auth'],
     );
   });
 
@@ -91,6 +94,7 @@ describe('lab inventory', () => {
         ['payments', '/var/run/netns/shoal-lab-node-2-payments'],
         ['monitor', '/var/run/netns/shoal-lab-node-2-monitor'],
         ['mqtt', '/var/run/netns/shoal-lab-node-2-mqtt'],
+        ['auth', '/var/run/netns/shoal-lab-node-2-auth'],
       ],
     );
     assert.deepEqual(resolutionOf(plan)['10.244.1.3'], { pod: 'front', namespace: 'demo', node: 'node-1', service: 'front' });

@@ -1,7 +1,7 @@
 /**
  * `shoal lab up` with two nodes and the demo workload, as a user runs it (the real CLI, real
- * namespaces, real servers and workers), then `status` and `down`. Needs root, dnsmasq and
- * redis-server; skipped otherwise. Every wait is bounded; the after hook takes the lab down
+ * namespaces, real servers and workers with the TLS tracer), then `status` and `down`. Needs
+ * root, dnsmasq and redis-server; skipped otherwise. Every wait is bounded; the after hook takes the lab down
  * whatever happened.
  */
 import assert from 'node:assert/strict';
@@ -9,11 +9,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { storedEntries, type EntryJson, type LabInventory } from './helpers/lab-api.js';
+import { tlsTraceAvailability } from '@shoal/capture';
+import { getJson, storedEntries, type EntryJson, type LabInventory } from './helpers/lab-api.js';
 import { describeRun, shoal, type ShoalRun } from './helpers/run-shoal.js';
 import { inNetns, labProcess, labUnavailable, leftovers, logTails, recordedProcesses, stillRunning, testLab, waitFor, type TestLab } from './helpers/lab-run.js';
 
 const skip = labUnavailable();
+/** Whether this kernel runs the TLS tracer: without it the workers go on, and say why. */
+const tracing = tlsTraceAvailability();
 
 /** Per worker, how many entries of each `src → dst status` it stored: what a failure shows. */
 function describeCalls(byWorker: Record<string, EntryJson[]>): string {
@@ -159,7 +162,8 @@ describe('shoal lab up → status → down (2 nodes, demo workload)', { skip: sk
     assert.equal(r.code, 0, describeRun(r));
     for (const p of inventory.pods) assert.match(r.stdout, new RegExp(`${p.namespace}/${p.name} +node-\\d +${p.ip.replaceAll('.', '\\.')} +running`), r.stdout);
     assert.match(r.stdout, /node-1 +10\.244\.\d+\.11 +pods 10\.244\.\d+\.0\/24 +netns \S+ present/);
-    for (const node of ['node-1', 'node-2']) assert.match(r.stdout, new RegExp(`^  ${node} +http://\\S+:30001 +running \\(pid \\d+\\); /health 200 `, 'm'), r.stdout);
+    for (const node of ['node-1', 'node-2']) assert.match(r.stdout, new RegExp(`^  ${node} +http://\\S+:30001 +running \\(pid \\d+\\); /health 200 .*\\n +TLS tracer ${tracing.available ? 'on' : 'unavailable: .+'}$`, 'm'), r.stdout);
+    assert.match(r.stdout, /^lab '\S+' \(state .*\), workers with the TLS tracer \(--tls\)$/m);
     assert.match(r.stdout, /^hub: /m);
     // The dashboard signs the status in, and passes /api/* to the hub.
     const dashboard = new RegExp(`^dashboard: http://127\\.0\\.0\\.1:${lab.frontPort} running \\(pid (\\d+)\\); signed in, /api/health 200$`, 'm').exec(r.stdout);
@@ -172,6 +176,37 @@ describe('shoal lab up → status → down (2 nodes, demo workload)', { skip: sk
     assert.notEqual(frontPod[1], dashboard[1]);
     assert.equal(fs.statSync(`/proc/${frontPod[1]}/ns/net`).ino, fs.statSync(pod('front').netns).ino);
     assert.equal(Number(dashboard[1]), labProcess(lab.stateDir, 'dashboard').pid);
+  });
+
+  it("the front's HTTPS calls to auth come out decrypted (ebpf_tls) on both nodes, each worker from its own end, and never as encrypted entries", { skip: tracing.available ? false : tracing.reason }, async () => {
+    // front (node-1) → auth (node-2) over TLS: node-1's tracer reads the front's end, node-2's
+    // the auth server's, so each worker stores the plaintext call; the encrypted stream each
+    // also captured is left out (counted in encryptedEntriesHidden, once its entry was made).
+    const toAuth = (e: EntryJson) => e.src.pod === 'front' && e.dst.pod === 'auth';
+    const login = (e: EntryJson) => toAuth(e) && e.protocol.name === 'http' && e.summary.path === '/v1/tokens';
+    let last = '';
+    const [n1, n2] = await waitFor('both workers to store a decrypted login and hide an encrypted stream', async () => {
+      const stored = [await storedEntries(workerUrl('node-1'), token), await storedEntries(workerUrl('node-2'), token)];
+      last = describeCalls({ 'node-1': stored[0]!, 'node-2': stored[1]! });
+      const hidden = await Promise.all(['node-1', 'node-2'].map(async (node) => ((await getJson<{ tracer: { counters: { encryptedEntriesHidden: number } } }>(`${workerUrl(node)}/stats`, token)).tracer.counters.encryptedEntriesHidden)));
+      return stored.every((entries) => entries.some(login)) && hidden.every((n) => n >= 1) ? stored : undefined;
+    }, 90_000).catch((err: Error) => {
+      throw new Error(`${err.message}\nlast seen:\n${last}\n${logTails(lab.stateDir, ['front', 'auth', 'worker-node-1', 'worker-node-2'])}`);
+    });
+    for (const entries of [n1!, n2!]) {
+      const call = entries.find(login) as EntryJson & { capture: string; summary: { method?: string } };
+      assert.deepEqual([call.capture, call.summary.method, call.src.ip, call.dst.ip, call.dst.port], ['ebpf_tls', 'POST', pod('front').ip, pod('auth').ip, 8443]);
+      assert.deepEqual(entries.filter((e) => toAuth(e) && (e.protocol.name === 'tls' || e.protocol.name === 'tcp')), [], 'no encrypted entry between front and auth');
+    }
+  });
+
+  it('--tls and --no-tls together are refused, and apply to up only', async () => {
+    const both = await shoal('lab', 'up', ...lab.where, '--tls', '--no-tls');
+    assert.equal(both.code, 2, describeRun(both));
+    assert.match(both.stderr, /--tls and --no-tls contradict each other/);
+    const status = await shoal('lab', 'status', ...lab.where, '--no-tls');
+    assert.equal(status.code, 2, describeRun(status));
+    assert.match(status.stderr, /--no-tls applies to 'lab up' only/);
   });
 
   it('a second up with the same prefix is refused and changes nothing', async () => {

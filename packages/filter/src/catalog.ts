@@ -144,7 +144,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: 'amqp_exchange', type: 'string', meaning: 'AMQP: the exchange the opening method names (a publish\'s, a delivery\'s, a declare\'s); "" for the default exchange and other entries', example: 'amqp_exchange == "orders"' },
   { name: 'amqp_queue', type: 'string', meaning: 'AMQP: the queue the opening method names (declare, bind, consume, get); "" otherwise', example: 'amqp_queue.startsWith("tasks")' },
   { name: 'amqp_routing_key', type: 'string', meaning: 'AMQP: the routing key of a publish, delivery or bind; "" otherwise', example: 'amqp_routing_key.startsWith("task.")' },
-  { name: 'capture_source', type: 'string', meaning: 'how packets were obtained: ebpf, af_packet, libpcap, pcap_file (ebpf_tls reserved, not produced yet)', example: 'capture_source == "ebpf"' },
+  { name: 'capture_source', type: 'string', meaning: 'how the entry was obtained: packets by ebpf, af_packet, libpcap or from a pcap_file; ebpf_tls for TLS plaintext from the TLS tracer', example: 'capture_source == "ebpf"' },
   { name: 'malformed', type: 'bool', meaning: 'the entry carries a malformed note', example: 'malformed' },
   { name: 'malformed_code', type: 'string', meaning: 'its DIS_ERR_* code, "" when not malformed', example: 'malformed_code == "DIS_ERR_GAP"' },
   { name: 'summary', type: 'string', meaning: 'the one-line summary a feed row shows (summary.text)', example: 'summary.contains("-> 404")' },

@@ -14,7 +14,7 @@ import { parseCommandLine } from '../command-line.js';
 
 const STATE_ROOT = '/var/lib/shoal/lab';
 
-const usage = `Usage: shoal lab up [--nodes 2] [--workload demo|none] [options]
+const usage = `Usage: shoal lab up [--nodes 2] [--workload demo|none] [--tls|--no-tls] [options]
        shoal lab status [--prefix NAME] [--state-dir DIR]
        shoal lab restart worker-node-N|hub|dashboard [--prefix NAME] [--state-dir DIR]
        shoal lab down [--prefix NAME] [--state-dir DIR]
@@ -23,8 +23,10 @@ A Kubernetes-like cluster on this machine, made of network namespaces: a namespa
 with a bridge, pods as namespaces on veths (MTU 1500, offloads off), pod CIDR 10.244.(B+N).0/24
 on node N, one 'shoal worker' per node, the inventory file for the hub, and the hub itself
 when 'shoal hub' is available. The demo workload is a shop of services speaking HTTP/1.1,
-HTTP/2, gRPC, GraphQL and WebSocket, backed by Redis, PostgreSQL and an MQTT broker, with names
-served by dnsmasq and a bounded traffic generator (docs/lab.md).
+HTTP/2, gRPC, GraphQL, WebSocket and HTTPS, backed by Redis, PostgreSQL and an MQTT broker, with
+names served by dnsmasq and a bounded traffic generator (docs/lab.md). The workers run the TLS
+tracer, so the HTTPS calls show decrypted (entries marked ebpf_tls); where the kernel cannot,
+a worker goes on without it and 'status' says why.
 Everything is named with the prefix and recorded in the state directory, so 'down' removes it
 all, also after 'up' failed or was killed; it refuses a state directory that holds no lab
 journal, and a journal naming anything outside the prefix. 'restart' stops one worker, the
@@ -41,6 +43,9 @@ Options:
 up only:
   --nodes N              nodes, 1-8 (default 2)
   --workload NAME        demo | none (default demo)
+  --tls, --no-tls        the workers run the TLS tracer ('shoal worker --tls'), or not
+                         (default --tls: the demo's rate makes its cost small; its uprobes
+                         are on OpenSSL files of the whole host, filtered to the lab's pods)
   --subnet-base B        third octet of the node network 10.244.B.0/24 (default 0)
   --hub-port N           the hub's port on the host (default 8898)
   --front-port N         the dashboard's port on the host (default 8899)
@@ -67,7 +72,7 @@ function printSummary(s: LabSummary): string {
   lines.push('pods (namespace/name, node, address, network namespace):');
   for (const p of plan.pods) lines.push(`  ${`${p.namespace}/${p.name}`.padEnd(20)} ${p.node.padEnd(8)} ${p.ip.padEnd(14)} ${p.netns}`);
   if (s.workload === 'demo') lines.push(`services by name through dnsmasq at ${plan.dnsIp}: ${serviceNames(plan).join(', ')}`);
-  lines.push('workers:');
+  lines.push(s.tls === true ? "workers (with the TLS tracer; 'lab status' says whether it runs):" : 'workers:');
   for (const w of s.workers) lines.push(`  ${w.node.padEnd(8)} ${w.url}`);
   lines.push(`token file:  ${s.tokenFile}`, `inventory:   ${s.inventoryFile}`, `logs:        ${s.stateDir}/logs/`);
   lines.push('unavailable' in s.hub ? `hub:         not started: ${s.hub.unavailable}` : `hub:         ${s.hub.url}`);
@@ -87,6 +92,8 @@ async function run(argv: string[]): Promise<number> {
       'state-dir': { type: 'string' },
       nodes: { type: 'string' },
       workload: { type: 'string' },
+      tls: { type: 'boolean' },
+      'no-tls': { type: 'boolean' },
       'subnet-base': { type: 'string' },
       'hub-port': { type: 'string' },
       'front-port': { type: 'string' },
@@ -105,7 +112,7 @@ async function run(argv: string[]): Promise<number> {
   if (!PREFIX_PATTERN.test(prefix)) throw usageError(`--prefix must be 1-10 characters a-z, 0-9, '-', start with a letter and not end in -node-N, got '${prefix}'`);
   const stateDir = values['state-dir'] ?? `${STATE_ROOT}/${prefix}`;
   if (verb !== 'up') {
-    for (const name of ['nodes', 'workload', 'subnet-base', 'hub-port', 'front-port', 'rate', 'total', 'duration'] as const) {
+    for (const name of ['nodes', 'workload', 'tls', 'no-tls', 'subnet-base', 'hub-port', 'front-port', 'rate', 'total', 'duration'] as const) {
       if (values[name] !== undefined) throw usageError(`--${name} applies to 'lab up' only`);
     }
   }
@@ -142,6 +149,7 @@ async function run(argv: string[]): Promise<number> {
 
   const workload = values.workload ?? 'demo';
   if (workload !== 'demo' && workload !== 'none') throw usageError(`--workload must be demo or none, got '${workload}'`);
+  if (values.tls === true && values['no-tls'] === true) throw usageError('--tls and --no-tls contradict each other: give one');
   const nodes = numberOption('nodes', values.nodes, 2, 1, 8);
   if (!Number.isInteger(nodes)) throw usageError(`--nodes needs a whole number, got '${values.nodes}'`);
   try {
@@ -150,6 +158,7 @@ async function run(argv: string[]): Promise<number> {
       stateDir,
       nodes,
       workload,
+      tls: values['no-tls'] !== true,
       base: numberOption('subnet-base', values['subnet-base'], 0, 0, 255 - nodes),
       hubPort: numberOption('hub-port', values['hub-port'], 8898, 1, 65535),
       frontPort: numberOption('front-port', values['front-port'], 8899, 1, 65535),

@@ -29,7 +29,8 @@ function postgresBin(): string {
 /** Runs as the `postgres` user (the server and initdb refuse root). */
 const AS_POSTGRES = ['--reuid=postgres', '--regid=postgres', '--init-groups'];
 
-function run(command: string, args: string[], what: string, input?: string): void {
+/** Runs a tool to its end (at most 60 s); throws with the last lines it wrote when it fails. */
+export function run(command: string, args: string[], what: string, input?: string): void {
   const r = spawnSync(command, args, { encoding: 'utf8', input, timeout: 60_000 });
   if (r.status !== 0) throw new Error(`${what} failed: ${(r.stderr || r.stdout || String(r.error ?? '')).trim().split('\n').slice(-5).join('\n')}`);
 }

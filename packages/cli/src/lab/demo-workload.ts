@@ -2,9 +2,10 @@
  * Starts the demo workload in its pods, in dependency order, each only once the ones it calls
  * listen (seen in the pod's socket table: a probe connection would be captured as traffic): dnsmasq (Debian) serving the lab's service names, Redis, PostgreSQL and mosquitto (Debian, demo-stores.ts), the
  * services (users, catalog over gRPC, payments over HTTP/2, reviews over GraphQL, the events
- * WebSocket feed, orders, the front-end), then the bounded clients: the traffic generator and
- * the feed's monitor. The Node programs live in lab/demo/ at the repository root (the
- * @shoal/lab-demo workspace, which holds their dependencies).
+ * WebSocket feed, auth over HTTPS with the certificate made here (demo-certificate.ts), orders,
+ * the front-end), then the bounded clients: the traffic generator and the feed's monitor. The
+ * Node programs live in lab/demo/ at the repository root (the @shoal/lab-demo workspace, which
+ * holds their dependencies).
  */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,7 +13,8 @@ import * as path from 'node:path';
 import { APP_PORT, netnsEtcDir, serviceFqdn, type LabPlan, type PlannedPod, type PodRole } from './lab-plan.js';
 import { isRunning, startProcess, waitForPodListener } from './lab-processes.js';
 import type { LabState } from './lab-state.js';
-import { DEMO_DATABASE, startMqttBroker, startPostgres } from './demo-stores.js';
+import { DEMO_DATABASE, DEMO_USERS, startMqttBroker, startPostgres } from './demo-stores.js';
+import { makeServiceCertificate } from './demo-certificate.js';
 
 /** The @shoal/lab-demo workspace, found by module resolution (this module may run from the CLI's start-up bundle). */
 const DEMO_DIR = path.dirname(createRequire(import.meta.url).resolve('@shoal/lab-demo/package.json'));
@@ -27,8 +29,9 @@ const NODE_PROGRAMS: { role: PodRole; calls: Record<string, PodRole> }[] = [
   { role: 'payments', calls: {} },
   { role: 'reviews', calls: {} },
   { role: 'events', calls: { MQTT_HOST: 'mqtt' } },
+  { role: 'auth', calls: {} },
   { role: 'orders', calls: { REDIS_HOST: 'redis', PAYMENTS_HOST: 'payments', MQTT_HOST: 'mqtt' } },
-  { role: 'front', calls: { USERS_HOST: 'users', ORDERS_HOST: 'orders', CATALOG_HOST: 'catalog', REVIEWS_HOST: 'reviews' } },
+  { role: 'front', calls: { USERS_HOST: 'users', ORDERS_HOST: 'orders', CATALOG_HOST: 'catalog', REVIEWS_HOST: 'reviews', AUTH_HOST: 'auth' } },
   { role: 'traffic', calls: { FRONT_HOST: 'front' } },
   { role: 'monitor', calls: { EVENTS_HOST: 'events' } },
 ];
@@ -105,6 +108,9 @@ export async function startDemoWorkload(plan: LabPlan, state: LabState, limits: 
   await startPostgres(podOf(plan, 'postgres'), start);
   await startMqttBroker(podOf(plan, 'mqtt'), state, start);
 
+  const auth = podOf(plan, 'auth');
+  const certificate = makeServiceCertificate(auth, state);
+
   // The Node programs, each once the services it calls listen. Services are named as a pod in
   // their namespace names them: the short name, completed by the search domains of the pod's
   // resolv.conf. The clients that act on their own keep the traffic limits.
@@ -113,6 +119,8 @@ export async function startDemoWorkload(plan: LabPlan, state: LabState, limits: 
     const env: Record<string, string> = { APP_PORT: String(APP_PORT) };
     for (const [variable, role] of Object.entries(program.calls)) env[variable] = podOf(plan, role).name;
     if (program.role === 'users') Object.assign(env, { PGDATABASE: DEMO_DATABASE.database, PGUSER: DEMO_DATABASE.user, PGPASSWORD: DEMO_DATABASE.password });
+    if (program.role === 'auth') Object.assign(env, { TLS_KEY: certificate.key, TLS_CERT: certificate.cert, USER_COUNT: String(DEMO_USERS.length) });
+    if (program.role === 'front') Object.assign(env, { AUTH_PORT: String(auth.servicePort), AUTH_CA: certificate.cert });
     if (pod.servicePort === null) Object.assign(env, { RATE: String(limits.rate), TOTAL: String(limits.total), DURATION_S: String(limits.durationS) });
     else Object.assign(env, { HOST: pod.ip, PORT: String(pod.servicePort) });
     const alive = start(pod, process.execPath, [path.join(DEMO_DIR, `${program.role}.mjs`)], env);

@@ -19,9 +19,11 @@
 export const DEFAULT_PREFIX = 'shoal-lab';
 export const WORKER_PORT = 30001;
 export const APP_PORT = 8080;
+/** The demo's HTTPS service (`auth`) listens here. */
+export const HTTPS_PORT = 8443;
 
 /** A pod of the demo workload: its role decides what runs in it (at most 10 characters: `veth-ROLE`). */
-export type PodRole = 'dns' | 'front' | 'users' | 'orders' | 'redis' | 'traffic' | 'catalog' | 'payments' | 'reviews' | 'events' | 'monitor' | 'postgres' | 'mqtt';
+export type PodRole = 'dns' | 'front' | 'users' | 'orders' | 'redis' | 'traffic' | 'catalog' | 'payments' | 'reviews' | 'events' | 'monitor' | 'postgres' | 'mqtt' | 'auth';
 
 export interface PlannedNode {
   /** Kubernetes-style node name, also the worker's --node-name. */
@@ -67,8 +69,9 @@ export interface LabPlan {
  * traffic generator calls the front across nodes, the front calls users and the catalog (gRPC)
  * across nodes, orders reaches Redis and payments (HTTP/2) across nodes, the monitor subscribes
  * to the events feed (WebSocket) across nodes, users query PostgreSQL and orders and events meet
- * at the MQTT broker across nodes, while front → orders and front → reviews (GraphQL) stay on one
- * node. New pods go last, so the first ones keep their addresses.
+ * at the MQTT broker across nodes, the front calls auth over HTTPS across nodes, while front →
+ * orders and front → reviews (GraphQL) stay on one node. New pods go last, so the first ones keep
+ * their addresses.
  */
 const DEMO_PODS: { role: PodRole; namespace: string; slot: number; port: number | null; protocol?: 'UDP' }[] = [
   { role: 'dns', namespace: 'kube-system', slot: 0, port: 53, protocol: 'UDP' },
@@ -84,6 +87,7 @@ const DEMO_PODS: { role: PodRole; namespace: string; slot: number; port: number 
   { role: 'monitor', namespace: 'demo', slot: 1, port: null },
   { role: 'postgres', namespace: 'demo', slot: 0, port: 5432 },
   { role: 'mqtt', namespace: 'demo', slot: 1, port: 1883 },
+  { role: 'auth', namespace: 'demo', slot: 1, port: HTTPS_PORT },
 ];
 
 /**

@@ -48,7 +48,7 @@ export async function labRestart(stateDir: string, name: string): Promise<LabPro
     return proc;
   }
   const node = summary.plan.nodes.find((n) => `worker-${n.name}` === name)!;
-  const proc = startWorker(node, summary.plan, state, tokenFile);
+  const proc = startWorker(node, summary.plan, state, { tokenFile, tls: summary.tls ?? false });
   await waitForWorkers(summary.plan, new Map([[node.name, proc]]), state);
   // As `up` does, so its first entries are named even before the hub pushes its table.
   await pushResolution(summary.plan, fs.readFileSync(tokenFile, 'utf8').trim(), [node]);

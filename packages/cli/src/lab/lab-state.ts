@@ -24,6 +24,8 @@ export interface LabSummary {
   tokenFile: string;
   inventoryFile: string;
   workers: { node: string; url: string }[];
+  /** The workers run the TLS tracer (absent in a lab recorded before the lab had the choice: false). */
+  tls?: boolean;
   hub: { url: string; pid: number } | { unavailable: string };
   /**
    * The dashboard in front of the hub, and the file holding its sign-in token (new with every

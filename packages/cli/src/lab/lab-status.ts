@@ -1,6 +1,7 @@
 /**
  * `lab status`: what a lab holds now, checked rather than remembered — namespaces present,
- * pod processes running, each worker's /health, the hub's port, the dashboard.
+ * pod processes running, each worker's /health (with its TLS tracer's state), the hub's port,
+ * the dashboard.
  */
 import * as fs from 'node:fs';
 import { FRONT_SIGN_IN_PATH, FRONT_SIGN_OUT_PATH } from '@shoal/model';
@@ -27,7 +28,8 @@ export async function labStatus(stateDir: string): Promise<{ text: string; found
     if (rec === undefined || rec.kind !== 'process') return 'not started';
     return isRunning(rec.pid, rec.start) ? `running (pid ${rec.pid})` : 'exited';
   };
-  const lines = [`lab '${plan.prefix}' (state ${summary.stateDir})`, '', 'nodes:'];
+  const tls = summary.tls === true ? 'workers with the TLS tracer (--tls)' : 'workers without the TLS tracer';
+  const lines = [`lab '${plan.prefix}' (state ${summary.stateDir}), ${tls}`, '', 'nodes:'];
   for (const n of plan.nodes) lines.push(`  ${n.name.padEnd(8)} ${n.ip.padEnd(14)} pods ${n.podCidr.padEnd(16)} netns ${n.netns} ${netns.has(n.netns) ? 'present' : 'MISSING'}`);
   lines.push('', 'pods:');
   for (const p of plan.pods) lines.push(`  ${`${p.namespace}/${p.name}`.padEnd(20)} ${p.node.padEnd(8)} ${p.ip.padEnd(14)} ${summary.workload === 'demo' ? running(p.name) : '-'}`);
@@ -36,6 +38,7 @@ export async function labStatus(stateDir: string): Promise<{ text: string; found
     const h = await health(w.url);
     const text = 'error' in h ? `unreachable: ${h.error}` : `/health ${h.status} ${JSON.stringify(h.body)}`;
     lines.push(`  ${w.node.padEnd(8)} ${w.url.padEnd(26)} ${running(`worker-${w.node}`)}; ${text}`);
+    if (!('error' in h)) lines.push(`           TLS tracer ${tracerState(h.body)}`);
   }
   lines.push('');
   if ('unavailable' in summary.hub) lines.push(`hub: not started: ${summary.hub.unavailable}`);
@@ -54,6 +57,13 @@ export async function labStatus(stateDir: string): Promise<{ text: string; found
   }
   lines.push(`token file: ${summary.tokenFile}`, `inventory:  ${summary.inventoryFile}`);
   return { text: lines.join('\n') + '\n', found: true };
+}
+
+/** The tracer's state in a worker's /health (`tls`, docs/api.md): `on`, `off`, or `unavailable: why`. */
+function tracerState(body: unknown): string {
+  const tls = (body as { tls?: { state?: string; reason?: string | null } } | null)?.tls;
+  if (tls?.state === undefined) return 'not reported';
+  return tls.state === 'unavailable' ? `unavailable: ${tls.reason ?? 'no reason given'}` : tls.state;
 }
 
 function readToken(file: string): string | undefined {

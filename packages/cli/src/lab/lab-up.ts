@@ -21,6 +21,8 @@ export interface UpOptions {
   stateDir: string;
   nodes: number;
   workload: 'demo' | 'none';
+  /** The workers run the TLS tracer (`shoal worker --tls`). */
+  tls: boolean;
   base: number;
   hubPort: number;
   /** The dashboard's port on the host. */
@@ -40,7 +42,7 @@ function missingTools(workload: UpOptions['workload']): string | null {
     ['ip', ['-V'], 'iproute2'],
     ['ethtool', ['--version'], 'ethtool'],
   ];
-  if (workload === 'demo') tools.push(['dnsmasq', ['--version'], 'dnsmasq-base'], ['redis-server', ['--version'], 'redis-server']);
+  if (workload === 'demo') tools.push(['dnsmasq', ['--version'], 'dnsmasq-base'], ['redis-server', ['--version'], 'redis-server'], ['openssl', ['version'], 'openssl']);
   for (const [tool, args, pkg] of tools) {
     if (spawnSync(tool, args, { stdio: 'ignore', timeout: 10_000 }).error !== undefined) return `${tool} is missing: apt-get install ${pkg} (or make setup)`;
   }
@@ -82,12 +84,12 @@ export async function labUp(o: UpOptions): Promise<LabSummary> {
   buildNetwork(plan, state);
   // Workers before the workload, so they see its connections open (not joined mid-stream)
   // and name its first calls.
-  o.progress(`workers: one per node namespace on :${WORKER_PORT}`);
-  const workers = startWorkers(plan, state, tokenFile);
+  o.progress(`workers: one per node namespace on :${WORKER_PORT}${o.tls ? ', with the TLS tracer (--tls)' : ''}`);
+  const workers = startWorkers(plan, state, { tokenFile, tls: o.tls });
   await waitForWorkers(plan, workers, state);
   await pushResolution(plan, fs.readFileSync(tokenFile, 'utf8').trim());
   if (o.workload === 'demo') {
-    o.progress('demo workload: dnsmasq, redis-server, postgres, mosquitto (MQTT), users, catalog (gRPC), payments (HTTP/2), reviews (GraphQL), events (WebSocket), orders, front, traffic generator, monitor');
+    o.progress('demo workload: dnsmasq, redis-server, postgres, mosquitto (MQTT), users, catalog (gRPC), payments (HTTP/2), reviews (GraphQL), events (WebSocket), auth (HTTPS), orders, front, traffic generator, monitor');
     await startDemoWorkload(plan, state, o.traffic);
   }
 
@@ -111,6 +113,7 @@ export async function labUp(o: UpOptions): Promise<LabSummary> {
     tokenFile,
     inventoryFile,
     workers: plan.nodes.map((n) => ({ node: n.name, url: workerUrl(n) })),
+    tls: o.tls,
     hub,
     dashboard,
     workload: o.workload,

@@ -23,12 +23,22 @@ export function workerUrl(node: PlannedNode): string {
   return `http://${node.ip}:${WORKER_PORT}`;
 }
 
-export function startWorkers(plan: LabPlan, state: LabState, tokenFile: string): Map<string, LabProcess> {
-  return new Map(plan.nodes.map((node) => [node.name, startWorker(node, plan, state, tokenFile)]));
+/** How the lab's workers run: its token file, and whether with the TLS tracer (`--tls`). */
+export interface WorkerSettings {
+  tokenFile: string;
+  tls: boolean;
 }
 
-/** The worker process of `node` as `lab up` runs it; `lab restart` starts it again the same way. */
-export function startWorker(node: PlannedNode, plan: LabPlan, state: LabState, tokenFile: string): LabProcess {
+export function startWorkers(plan: LabPlan, state: LabState, settings: WorkerSettings): Map<string, LabProcess> {
+  return new Map(plan.nodes.map((node) => [node.name, startWorker(node, plan, state, settings)]));
+}
+
+/**
+ * The worker process of `node` as `lab up` runs it; `lab restart` starts it again the same way.
+ * With `tls`, its tracer finds the pods' processes in the host's /proc (the default `--proc`: a
+ * node namespace shares the host's process IDs, as a worker with hostPID would).
+ */
+export function startWorker(node: PlannedNode, plan: LabPlan, state: LabState, { tokenFile, tls }: WorkerSettings): LabProcess {
   const targets = state.path(`targets-${node.name}.json`);
   fs.writeFileSync(targets, JSON.stringify(targetsOf(plan, node.name), null, 2) + '\n');
   // The store survives a restart: the same directory is opened again and its entries indexed.
@@ -38,7 +48,7 @@ export function startWorker(node: PlannedNode, plan: LabPlan, state: LabState, t
     name: `worker-${node.name}`,
     netns: node.netns,
     command: process.execPath,
-    args: [SHOAL_BIN, 'worker', '--port', String(WORKER_PORT), '--host', node.ip, '--interface', 'any', '--targets', targets, '--token-file', tokenFile, '--data-dir', dataDir, '--storage-limit', LAB_STORAGE_LIMIT, '--node-name', node.name],
+    args: [SHOAL_BIN, 'worker', '--port', String(WORKER_PORT), '--host', node.ip, '--interface', 'any', '--targets', targets, '--token-file', tokenFile, '--data-dir', dataDir, '--storage-limit', LAB_STORAGE_LIMIT, '--node-name', node.name, ...(tls ? ['--tls'] : [])],
     env: { NODE_IP: node.ip },
   });
 }

@@ -3,6 +3,7 @@
  * WebSocket APIs (docs/api.md, docs/hub.md): stored entries, status, history, a live feed.
  * Every call is bounded in time.
  */
+import type { TracerSummary } from '@shoal/model';
 import WebSocket from 'ws';
 
 export interface Endpoint {
@@ -91,6 +92,8 @@ export interface WorkerStatus {
   downSince: number | null;
   lastError: string | null;
   run: string | null;
+  /** Its TLS tracer (null until the hub read the worker's /stats). */
+  tls: TracerSummary | null;
 }
 
 export async function hubStatus(hub: string): Promise<{ workers: WorkerStatus[]; up: number }> {
