@@ -12,7 +12,8 @@
 // copy's connections are new connections (their handshakes are there), so nothing pairs across
 // copies. Then, round robin, best of RUNS, wall clock:
 //   shoal dissect F --format ndjson | table
-//   tshark -n -o tcp.analyze_sequence_numbers:FALSE -r F -Y PROTOCOL -T fields -e frame.number
+//   tshark -n -o tcp.analyze_sequence_numbers:FALSE -d tcp.port==SERVER,PROTOCOL -r F -Y PROTOCOL
+//        -T fields -e frame.number
 //        (every packet tshark gives to the protocol's dissector, one line each; without sequence
 //        analysis, which would take the copies for retransmissions of the first)
 // Shoal counts entries, tshark packets of the protocol: the ratio is of times, on the same file.
@@ -98,12 +99,15 @@ for (const protocol of protocols) {
   const file = build(protocol);
   const work = fs.mkdtempSync(path.join(out, 'run-'));
   const best = { ndjson: Infinity, table: Infinity, tshark: Infinity };
+  // Decode-as the servers' ports: tshark names some of these protocols by port only.
+  const ports = [...new Set(run('tshark', ['-n', '-r', file, '-Y', 'tcp.flags.syn == 1 && tcp.flags.ack == 0', '-T', 'fields', '-e', 'tcp.dstport']).split('\n').filter((p) => p !== ''))];
+  const decodeAs = ports.flatMap((p) => ['-d', `tcp.port==${p},${TSHARK_FILTER[protocol]}`]);
   const tools = {
     ndjson: [process.execPath, [shoal, 'dissect', file, '--format', 'ndjson']],
     table: [process.execPath, [shoal, 'dissect', file, '--format', 'table']],
     // Without sequence analysis: it would take each copy's segments, which repeat the first copy's
     // sequence numbers on the same ports, for retransmissions, and not dissect them.
-    tshark: ['tshark', ['-n', '-o', 'tcp.analyze_sequence_numbers:FALSE', '-r', file, '-Y', TSHARK_FILTER[protocol], '-T', 'fields', '-e', 'frame.number']],
+    tshark: ['tshark', ['-n', '-o', 'tcp.analyze_sequence_numbers:FALSE', ...decodeAs, '-r', file, '-Y', TSHARK_FILTER[protocol], '-T', 'fields', '-e', 'frame.number']],
   };
   for (let r = 0; r < runs; r++) {
     for (const [name, [cmd, args]] of Object.entries(tools)) best[name] = Math.min(best[name], await timedRun(work, name, cmd, args));

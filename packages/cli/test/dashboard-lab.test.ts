@@ -50,13 +50,16 @@ interface RedisEntry extends EntryJson {
 interface DecryptedHttpEntry extends HttpEntry {
   capture: string;
 }
+interface MqttEntry extends EntryJson {
+  request: { topic: string; qos: number };
+}
 interface PostgresqlEntry extends EntryJson {
   request: { method: string; query: string; statement?: string };
   response: { status: string; rowCount: number; error?: { code: string; message: string } };
 }
 
 /** Every protocol the demo speaks (docs/lab.md), as service map edges between named workloads. */
-const DEMO_PROTOCOL_EDGES = ['traffic → front http', 'front → users http', 'orders → payments http2', 'front → catalog grpc', 'front → reviews graphql', 'monitor → events ws', 'orders → redis redis', 'users → postgres postgresql', 'front → auth http', 'front → dns dns', 'monitor → dns dns'];
+const DEMO_PROTOCOL_EDGES = ['traffic → front http', 'front → users http', 'orders → payments http2', 'front → catalog grpc', 'front → reviews graphql', 'monitor → events ws', 'orders → redis redis', 'users → postgres postgresql', 'orders → mqtt mqtt', 'mqtt → events mqtt', 'front → auth http', 'front → dns dns', 'monitor → dns dns'];
 
 describe('the dashboard on the lab (2 nodes, demo workload, Chromium)', { skip: skip ?? false, timeout: 600_000 }, () => {
   let lab: TestLab;
@@ -374,7 +377,21 @@ describe('the dashboard on the lab (2 nodes, demo workload, Chromium)', { skip: 
     await page.context().close();
   });
 
-  it('draws every protocol of the demo on the service map as the hub has it: HTTP, HTTP/2, gRPC, GraphQL, WebSocket, DNS, Redis and PostgreSQL', async () => {
+  it("shows MQTT live: orders announcing a paid order at QoS 1, acknowledged by the broker", async () => {
+    const { page, problems } = await open('/');
+    const { row, stored, detail } = await openLiveEntry<MqttEntry>(page, hub, 'mqtt && mqtt_topic == "shop/orders/created"', 'an order orders announced', (r) => r.src === 'orders');
+    assert.deepEqual([row.abbr, row.method, row.dst], ['MQTT', 'PUBLISH', 'mqtt']);
+    assert.deepEqual([stored.request.topic, stored.request.qos], ['shop/orders/created', 1]);
+    const publish = detail.locator('[data-section=mqtt-request] [data-table=message]');
+    await publish.waitFor();
+    const fields = await labelled(publish);
+    assert.deepEqual([fields['topic'], fields['QoS']], ['shop/orders/created', '1']);
+    assert.equal((await labelled(detail.locator('[data-section=mqtt-response] [data-table=message]')))['type'], 'PUBACK');
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it('draws every protocol of the demo on the service map as the hub has it: HTTP, HTTP/2, gRPC, GraphQL, WebSocket, DNS, Redis, PostgreSQL and MQTT', async () => {
     // All protocols over a closed window: the page and the test ask the hub the same question.
     const to = Date.now() - 5000;
     const range = `from=${Math.max(upAt, to - 120_000)}&to=${to}`;
@@ -386,7 +403,7 @@ describe('the dashboard on the lab (2 nodes, demo workload, Chromium)', { skip: 
     assert.deepEqual(drawn, answer.edges.map((e) => `${e.source} → ${e.target} ${e.protocol} ×${e.count}`).sort());
     const named = answer.edges.map((e) => `${name.get(e.source)} → ${name.get(e.target)} ${e.protocol}`);
     for (const edge of DEMO_PROTOCOL_EDGES) assert.ok(named.includes(edge), `${edge} among ${named.join(', ')}`);
-    for (const pod of ['demo/catalog', 'demo/payments', 'demo/reviews', 'demo/events', 'demo/monitor', 'demo/redis', 'demo/postgres', 'demo/auth', 'kube-system/dns']) await page.locator(`[data-node="${pod}"]`).waitFor();
+    for (const pod of ['demo/catalog', 'demo/payments', 'demo/reviews', 'demo/events', 'demo/monitor', 'demo/redis', 'demo/postgres', 'demo/mqtt', 'demo/auth', 'kube-system/dns']) await page.locator(`[data-node="${pod}"]`).waitFor();
     assert.deepEqual(problems, []);
     await page.context().close();
   });
