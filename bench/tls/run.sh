@@ -2,9 +2,10 @@
 # bench/tls: what the TLS tracer costs an HTTPS server, in one run. See README.md.
 #   1. HTTPS load: Debian's nginx (TLS 1.3, libssl.so.3) in one namespace, wrk (HTTP/1.1 over
 #      TLS, keep-alive) from another, HTTP_SECONDS each: without a worker, with `shoal worker`
-#      capturing the server pod, with `shoal worker --tls` tracing it too, then without again.
-#      Throughput of each against the mean of the two runs without; the target is the --tls run
-#      at >= RATIO_TARGET % of that.
+#      capturing the server pod, with `shoal worker --tls` tracing it too, with the tracer's
+#      uprobes on nginx's libssl but nothing traced (the floor: what the kernel's traps alone
+#      cost), then without again. Throughput of each against the mean of the two runs without;
+#      the target is the --tls run at >= RATIO_TARGET % of that.
 #   2. One hooked call: a program calling an exported SSL_read in a loop, with and without the
 #      tracer's uprobes on it (its process not traced: the programs return at once), the cost of
 #      the traps alone per call.
@@ -103,6 +104,27 @@ start_worker() {
 
 stop_worker() { stop_started "$WORKER_PID" TERM; WORKER_PID=""; }
 
+TRAPS_PID=""
+# start_traps FILE: the tracer's uprobes and uretprobes on FILE's SSL functions, its programs
+# loaded, and no process traced: every call into FILE takes the traps and the programs return at
+# once. What the kernel costs a hooked call, whatever the tracer then does.
+start_traps() {
+  node --input-type=module -e "
+    const { TlsTrace } = await import('$ROOT/packages/capture/dist/index.js');
+    const t = TlsTrace.open({}, () => {});
+    t.attach('$1');
+    console.log('attached');
+    process.on('SIGTERM', () => { t.close(); process.exit(0); });
+    setInterval(() => {}, 1000);
+  " >"$TMPD/attach.log" 2>&1 &
+  TRAPS_PID=$!
+  STARTED_PIDS+=("$TRAPS_PID")
+  local i
+  for i in $(seq 1 100); do grep -q attached "$TMPD/attach.log" && return 0; process_running "$TRAPS_PID" || die "$(cat "$TMPD/attach.log")"; sleep 0.1; done
+  die "the uprobes were not attached to $1"
+}
+stop_traps() { stop_started "$TRAPS_PID" TERM; TRAPS_PID=""; }
+
 # ---------------------------------------------------------------------------- 1. HTTPS load
 
 echo "== HTTPS load: wrk -c $CONNECTIONS, HTTP/1.1 over TLS 1.3 to nginx, ${HTTP_SECONDS} s each =="
@@ -118,14 +140,23 @@ TLS=$(load)
 TRACER=$(curl -s -H "Authorization: Bearer bench-token" "$WORKER_BASE/stats" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const t=JSON.parse(s).tracer.counters;console.log(`calls ${t.calls}, chunks ${t.chunks}, lost ${t.lostChunks}, connections ${t.connections}`)})')
 stop_worker
 echo "worker, --tls:        $TLS req/s   (tracer: $TRACER)"
+# The floor: the same uprobes on nginx's libssl, nothing traced (no worker).
+LIBSSL=$(grep -m1 -o '/[^ ]*libssl\.so[^ ]*' "/proc/$NGINX_PID/maps") || die "nginx maps no libssl"
+start_traps "$LIBSSL"
+FLOOR=$(load)
+stop_traps
+echo "traps alone (floor):  $FLOOR req/s   (uprobes on $LIBSSL, no process traced, no worker)"
 NONE2=$(load)
 echo "no worker (again):    $NONE2 req/s"
 RATIO=$(node -e "const r=${TLS}/((${NONE1}+${NONE2})/2)*100;console.log(r.toFixed(1))")
+FLOOR_RATIO=$(node -e "console.log((${FLOOR}/((${NONE1}+${NONE2})/2)*100).toFixed(1))")
+OF_FLOOR=$(node -e "console.log((${TLS}/${FLOOR}*100).toFixed(1))")
 CAPTURE_RATIO=$(node -e "console.log((${CAPTURE}/((${NONE1}+${NONE2})/2)*100).toFixed(1))")
 echo "capture alone: ${CAPTURE_RATIO} % of the throughput without a worker"
 VERDICT=MET
 node -e "process.exit(${RATIO} >= ${RATIO_TARGET} ? 0 : 1)" || VERDICT=MISSED
 echo "with the tracer: ${RATIO} % (target >= ${RATIO_TARGET} %): $VERDICT"
+echo "the floor, the kernel's traps alone: ${FLOOR_RATIO} % of the throughput without; the tracer reaches ${OF_FLOOR} % of the floor"
 echo
 
 # ---------------------------------------------------------------------------- 2. one hooked call
@@ -151,19 +182,9 @@ int main(int argc, char **argv) {
 C
 gcc -O2 -rdynamic -o "$TMPD/loop" "$TMPD/loop.c"
 BARE=$("$TMPD/loop" "$LOOP_CALLS")
-node --input-type=module -e "
-  const { TlsTrace } = await import('$ROOT/packages/capture/dist/index.js');
-  const t = TlsTrace.open({}, () => {});
-  t.attach('$TMPD/loop');
-  console.log('attached');
-  process.on('SIGTERM', () => { t.close(); process.exit(0); });
-  setInterval(() => {}, 1000);
-" >"$TMPD/attach.log" 2>&1 &
-ATTACH_PID=$!
-STARTED_PIDS+=("$ATTACH_PID")
-for i in $(seq 1 100); do grep -q attached "$TMPD/attach.log" && break; process_running "$ATTACH_PID" || die "$(cat "$TMPD/attach.log")"; sleep 0.1; done
+start_traps "$TMPD/loop"
 HOOKED=$("$TMPD/loop" "$LOOP_CALLS")
-stop_started "$ATTACH_PID" TERM
+stop_traps
 echo "a call: ${BARE} us bare, ${HOOKED} us hooked (uprobe and uretprobe, not traced)"
 echo
 if [[ $STRICT == 1 && $VERDICT == MISSED ]]; then exit 1; fi
