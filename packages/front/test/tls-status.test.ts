@@ -12,8 +12,8 @@ const on: TracerSummary = {
   files: 2,
   failedFiles: 0,
   pods: [
-    { pod: 'shop/web', found: true, hookedProcesses: 2, libraries: ['/usr/bin/node'], chunks: 6, bytes: 40_960 },
-    { pod: 'shop/db', found: true, hookedProcesses: 0, libraries: [], chunks: 0, bytes: 0 },
+    { pod: 'shop/web', found: true, hookedProcesses: 2, libraries: ['/usr/bin/node'], chunks: 6, bytes: 40_960, gaps: 0, lostBytes: 0 },
+    { pod: 'shop/db', found: true, hookedProcesses: 0, libraries: [], chunks: 0, bytes: 0, gaps: 0, lostBytes: 0 },
   ],
   counters: COUNTERS,
 };
@@ -27,6 +27,9 @@ describe('TLS tracers in the status bar', () => {
   it("one worker's line: hooked processes and pods, bytes read, losses and files not hooked when there are", () => {
     assert.equal(tlsLine(on), 'TLS on: 2 processes hooked in 1 pod, 40 KiB read');
     assert.equal(tlsLine({ ...on, failedFiles: 1, counters: { ...COUNTERS, lostChunks: 3 } }), 'TLS on: 2 processes hooked in 1 pod, 40 KiB read, 3 chunks lost, 1 files not hooked');
+    // The pods whose plaintext has holes are named.
+    const losing = { ...on, pods: [{ ...on.pods[0]!, gaps: 2, lostBytes: 900 }, on.pods[1]!], counters: { ...COUNTERS, lostChunks: 3 } };
+    assert.equal(tlsLine(losing), 'TLS on: 2 processes hooked in 1 pod, 40 KiB read, 3 chunks lost (shop/web)');
     assert.equal(tlsLine(unavailable), 'TLS unavailable: this kernel has no BTF');
   });
 

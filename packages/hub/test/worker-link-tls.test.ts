@@ -26,13 +26,15 @@ const TRACER: TracerStatus = {
       processCount: 3,
       chunks: 12,
       bytes: 4096,
+      gaps: 1,
+      lostBytes: 100,
       processes: [
         { pid: 10, comm: 'node', libraries: ['/usr/bin/node'] },
         { pid: 11, comm: 'node', libraries: ['/usr/bin/node'] },
         { pid: 12, comm: 'sh', libraries: [] },
       ],
     },
-    { pod: 'shop/gone', netns: null, reason: 'no network namespace on this node has its address 10.1.0.9', processCount: 0, chunks: 0, bytes: 0, processes: [] },
+    { pod: 'shop/gone', netns: null, reason: 'no network namespace on this node has its address 10.1.0.9', processCount: 0, chunks: 0, bytes: 0, gaps: 0, lostBytes: 0, processes: [] },
   ],
   counters: { calls: 10, chunks: 12, bytes: 4096, lostChunks: 1, lostBytes: 100, connections: 2, duplicateBytes: 0, encryptedEntriesHidden: 2, errors: 0 },
 };
@@ -66,8 +68,8 @@ describe("worker link: the worker's TLS tracer in /status", () => {
       files: 2,
       failedFiles: 1,
       pods: [
-        { pod: 'shop/web', found: true, hookedProcesses: 2, libraries: ['/usr/bin/node'], chunks: 12, bytes: 4096 },
-        { pod: 'shop/gone', found: false, reason: 'no network namespace on this node has its address 10.1.0.9', hookedProcesses: 0, libraries: [], chunks: 0, bytes: 0 },
+        { pod: 'shop/web', found: true, hookedProcesses: 2, libraries: ['/usr/bin/node'], chunks: 12, bytes: 4096, gaps: 1, lostBytes: 100 },
+        { pod: 'shop/gone', found: false, reason: 'no network namespace on this node has its address 10.1.0.9', hookedProcesses: 0, libraries: [], chunks: 0, bytes: 0, gaps: 0, lostBytes: 0 },
       ],
       counters: TRACER.counters,
     });

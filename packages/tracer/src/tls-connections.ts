@@ -101,6 +101,12 @@ export class TlsConnections {
   /** Canonical ends of the connections decrypted lately, oldest first (decrypted()). */
   readonly #decrypted = new Set<string>();
 
+  /**
+   * Holes in the plaintext of each pod's connections, by network namespace: a piece the ring
+   * could not take shows as a jump in its stream offset (each hole one chunk lost or more).
+   */
+  readonly lostByNamespace = new Map<number, { gaps: number; bytes: number }>();
+
   constructor(private readonly sink: PlaintextSink) {}
 
   get size(): number {
@@ -252,6 +258,10 @@ export class TlsConnections {
       chunk = chunk.subarray(skip);
     } else if (skip < 0) {
       stream.gap(d, -skip, r.timestampMs);
+      const lost = this.lostByNamespace.get(r.netns) ?? { gaps: 0, bytes: 0 };
+      lost.gaps++;
+      lost.bytes += -skip;
+      this.lostByNamespace.set(r.netns, lost);
     }
     c.expected[d] = r.streamOffset + r.data.length;
     stream.data(d, chunk, r.timestampMs);

@@ -174,6 +174,7 @@ export class Tracer {
 
   #podStatus(p: PodTarget): TracerPod {
     const counts = p.netns === null ? undefined : this.#perNamespace.get(p.netns);
+    const lost = p.netns === null ? undefined : this.#connections.lostByNamespace.get(p.netns);
     const processes = p.netns === null || this.#processes === null ? [] : this.#processes.inNamespace(p.netns);
     const files = this.#files;
     const status: TracerPod = {
@@ -187,6 +188,8 @@ export class Tracer {
       processCount: processes.length,
       chunks: counts?.chunks ?? 0,
       bytes: counts?.bytes ?? 0,
+      gaps: lost?.gaps ?? 0,
+      lostBytes: lost?.bytes ?? 0,
     };
     if (p.reason !== undefined) status.reason = p.reason;
     return status;
@@ -206,6 +209,7 @@ export class Tracer {
       this.#namespaces = namespaces;
       this.#trace.setNamespaces([...namespaces]);
       for (const netns of this.#perNamespace.keys()) if (!namespaces.has(netns)) this.#perNamespace.delete(netns);
+      for (const netns of this.#connections.lostByNamespace.keys()) if (!namespaces.has(netns)) this.#connections.lostByNamespace.delete(netns);
     }
     this.#processes!.scanAll(namespaces);
     this.#connections.sweep(Date.now(), this.#options.idleMs ?? DEFAULT_IDLE_MS);

@@ -78,6 +78,8 @@ describe('TLS connections from records', () => {
     c.onRecord(data('yzAB', { streamOffset: 26 })); // "yz" again, then new bytes
     assert.deepEqual(gaps, [15]);
     assert.equal(StreamsSink.text(sink.streams[0]!, 0), '0123456789xyzAB');
+    // Counted for the pod of the connection (its network namespace), for /stats and the status bar.
+    assert.deepEqual([...c.lostByNamespace], [[1, { gaps: 1, bytes: 15 }]]);
   });
 
   it('a write without addresses waits for its bind, and comes before what follows', () => {

@@ -11,7 +11,8 @@ export function tlsLine(tls: TracerSummary): string {
   if (tls.state === 'unavailable') return `TLS unavailable: ${tls.reason ?? 'no reason given'}`;
   const hooked = tls.pods.reduce((n, p) => n + p.hookedProcesses, 0);
   const pods = tls.pods.filter((p) => p.hookedProcesses > 0).length;
-  const lost = tls.counters.lostChunks > 0 ? `, ${tls.counters.lostChunks} chunks lost` : '';
+  const losing = tls.pods.filter((p) => p.gaps > 0).map((p) => p.pod);
+  const lost = tls.counters.lostChunks > 0 ? `, ${tls.counters.lostChunks} chunks lost${losing.length > 0 ? ` (${losing.join(', ')})` : ''}` : '';
   const failed = tls.failedFiles > 0 ? `, ${tls.failedFiles} files not hooked` : '';
   return `TLS on: ${hooked} process${hooked === 1 ? '' : 'es'} hooked in ${pods} pod${pods === 1 ? '' : 's'}, ${formatBytes(tls.counters.bytes)} read${lost}${failed}`;
 }

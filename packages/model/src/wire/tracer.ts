@@ -45,6 +45,12 @@ export interface TracerPod {
   /** Plaintext delivered from its processes. */
   chunks: number;
   bytes: number;
+  /**
+   * Holes in its connections' plaintext: each one chunk or more the kernel's ring could not take
+   * (the node's `counters.lostChunks` counts the chunks), and the bytes they held.
+   */
+  gaps: number;
+  lostBytes: number;
 }
 
 /** Counters of the node's tracer; monotonic while the worker runs. */
@@ -93,6 +99,9 @@ export interface TracerPodSummary {
   libraries: string[];
   chunks: number;
   bytes: number;
+  /** Holes in its plaintext and their bytes (TracerPod). */
+  gaps: number;
+  lostBytes: number;
 }
 
 /** A worker's tracer in a few numbers per pod: what the hub's GET /status shows. */
@@ -120,6 +129,8 @@ export function summarizeTracer(s: TracerStatus): TracerSummary {
         libraries: [...new Set(p.processes.flatMap((proc) => proc.libraries))].sort(),
         chunks: p.chunks,
         bytes: p.bytes,
+        gaps: p.gaps,
+        lostBytes: p.lostBytes,
       };
       if (p.reason !== undefined) pod.reason = p.reason;
       return pod;
