@@ -7,73 +7,31 @@
  * fixture's reviewed golden. Skipped when Debian's chromium is not installed.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { browserUnavailable, launchBrowser, openPage } from './helpers/browser.js';
-import { dashboardOnFile, type CaptureDashboard } from './helpers/capture-dashboard.js';
-import { queryOf } from './helpers/dashboard-page.js';
-import { REPO_ROOT } from './helpers/run-shoal.js';
+import { describe, it } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import { browserUnavailable } from './helpers/browser.js';
+import { assertBadgeColours, feedShowsTitles, kvRows as rows, queryOf } from './helpers/dashboard-page.js';
+import { fixtureDashboard, golden, titleAfterMethod as rowTitle, type GoldenEntry, type OpenedEntry } from './helpers/fixture-dashboard.js';
 
 const skip = browserUnavailable();
 const CAPTURE = 'packages/dissect/test/fixtures/amqp/amqplib.pcap';
 
-interface GoldenEntry {
-  summary: { text: string; method?: string; path?: string };
-  request: Record<string, unknown> | null;
-  response: Record<string, unknown> | null;
-}
-
-const entries = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, CAPTURE.replace(/\.pcap$/, '.expected.json')), 'utf8')) as { entries: GoldenEntry[] }).entries;
+const entries = golden(CAPTURE);
 const starting = (start: string): GoldenEntry => entries.find((e) => e.summary.text.startsWith(start))!;
-
-/** Label → value of a detail's label/value table, as text. */
-async function rows(table: Locator): Promise<Record<string, string>> {
-  const pairs = await table.locator('tr').evaluateAll((trs) => trs.map((tr) => [(tr.querySelector('th') as HTMLElement).innerText, (tr.querySelector('td') as HTMLElement).innerText]));
-  return Object.fromEntries(pairs);
-}
-
-/** What a feed row's text cell holds for `e` (its title): what the method names, then the rest of the summary (src/domain/entry-row.ts). */
-function rowTitle(e: GoldenEntry): string {
-  const rest = e.summary.text.slice(e.summary.method!.length + (e.summary.path === undefined ? 0 : e.summary.path.length + 1)).trim();
-  return `${e.summary.path ?? ''} ${rest}`.trim();
-}
 
 const rowOf = (page: Page, e: GoldenEntry): Locator =>
   page.locator('.row[data-id]', { has: page.locator(`.text[title="${rowTitle(e).replace(/"/g, '\\"')}"]`) }).filter({ has: page.locator(`.method:text-is("${e.summary.method!}")`) });
 
 /** Until the feed shows exactly the rows of `shown`, in any order. */
-async function feedShows(page: Page, shown: GoldenEntry[]): Promise<void> {
-  const feed = page.locator('.row[data-id]');
-  await feed.nth(shown.length).waitFor({ state: 'detached' });
-  await feed.nth(shown.length - 1).waitFor();
-  const titles = await feed.locator('.text').evaluateAll((els) => els.map((el) => el.getAttribute('title')));
-  assert.deepEqual(titles.sort(), shown.map(rowTitle).sort());
-}
-
-const badgeColours = (badge: Locator) => badge.evaluate((el) => ({ background: getComputedStyle(el).backgroundColor, color: getComputedStyle(el).color }));
+const feedShows = (page: Page, shown: GoldenEntry[]): Promise<void> => feedShowsTitles(page, shown.map(rowTitle));
 
 describe('dashboard AMQP detail (shoal view + shoal front, Chromium)', { skip: skip ?? false, timeout: 180_000 }, () => {
-  let browser: Browser;
-  let view: CaptureDashboard;
+  const dashboard = fixtureDashboard(CAPTURE);
 
-  before(async () => {
-    view = await dashboardOnFile(CAPTURE);
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await view?.stop();
-  });
-
-  async function opened(e: GoldenEntry): Promise<{ page: Page; problems: string[]; detail: Locator }> {
-    const { page, problems } = await openPage(browser, view.link);
-    await page.locator('.row[data-id]').nth(entries.length - 1).waitFor();
-    await rowOf(page, e).first().locator('.time').click();
-    const detail = page.locator('.entry-detail');
-    await detail.locator('[data-section=amqp-request], [data-section=amqp-response]').first().waitFor();
-    return { page, problems, detail };
+  async function opened(e: GoldenEntry): Promise<OpenedEntry> {
+    const opened = await dashboard.opened((page) => rowOf(page, e).first());
+    await opened.detail.locator('[data-section=amqp-request], [data-section=amqp-response]').first().waitFor();
+    return opened;
   }
 
   it("shows a confirmed publish with its arguments, properties, JSON body and the broker's ack, and filters on its exchange (amqp_exchange)", async () => {
@@ -110,14 +68,8 @@ describe('dashboard AMQP detail (shoal view + shoal front, Chromium)', { skip: s
   it("colours AMQP's badges with its colour in both themes", async () => {
     const publish = starting('basic.publish shoal.events');
     const { page, problems } = await opened(publish);
-    const badges = [rowOf(page, publish).first().locator('.badge'), page.locator('.entry-detail .detail-head .badge')];
     const orange = { background: 'rgb(255, 102, 0)', color: 'rgb(0, 0, 0)' };
-    for (let i = 0; i < 2; i++) {
-      const theme = (await page.locator('html').getAttribute('data-theme')) as 'light' | 'dark';
-      for (const badge of badges) assert.deepEqual(await badgeColours(badge), orange, `${theme} theme`);
-      await page.locator('[data-testid=theme-toggle]').click();
-      await page.waitForFunction((t) => document.documentElement.dataset['theme'] !== t, theme);
-    }
+    await assertBadgeColours(page, { light: orange, dark: orange }, rowOf(page, publish).first());
     assert.deepEqual(problems, []);
     await page.context().close();
   });

@@ -8,47 +8,19 @@
  * Skipped when Debian's chromium is not installed.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { browserUnavailable, launchBrowser, openPage } from './helpers/browser.js';
-import { dashboardOnFile, type CaptureDashboard } from './helpers/capture-dashboard.js';
-import { assertBadgeColours, cells, feedShows, kvRows as rows, openRow, queryOf } from './helpers/dashboard-page.js';
-import { REPO_ROOT } from './helpers/run-shoal.js';
+import { describe, it } from 'node:test';
+import { browserUnavailable } from './helpers/browser.js';
+import { assertBadgeColours, cells, feedShows, kvRows as rows, queryOf } from './helpers/dashboard-page.js';
+import { fixtureDashboard, golden, type GoldenEntry } from './helpers/fixture-dashboard.js';
 
 const skip = browserUnavailable();
 const CAPTURE = 'packages/dissect/test/fixtures/postgresql/node-md5.pcap';
 
-interface GoldenEntry {
-  summary: { text: string };
-  request: Record<string, unknown> | null;
-  response: Record<string, unknown> | null;
-}
-
-const entries = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, CAPTURE.replace(/\.pcap$/, '.expected.json')), 'utf8')) as { entries: GoldenEntry[] }).entries;
+const entries = golden(CAPTURE);
 const starting = (start: string): GoldenEntry => entries.find((e) => e.summary.text.startsWith(start))!;
 
 describe('dashboard PostgreSQL detail (shoal view + shoal front, Chromium)', { skip: skip ?? false, timeout: 180_000 }, () => {
-  let browser: Browser;
-  let view: CaptureDashboard;
-
-  before(async () => {
-    view = await dashboardOnFile(CAPTURE);
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await view?.stop();
-  });
-
-  /** A page with every row of the capture shown, and the entry whose row shows `text` open. */
-  async function opened(text: string): Promise<{ page: Page; problems: string[]; detail: Locator }> {
-    const { page, problems } = await openPage(browser, view.link);
-    await page.locator('.row[data-id]').nth(entries.length - 1).waitFor();
-    await openRow(page, text);
-    return { page, problems, detail: page.locator('.entry-detail') };
-  }
+  const { opened } = fixtureDashboard(CAPTURE);
 
   it('shows a statement of the extended protocol: its text, messages and values; the tags, rows and columns; no HTTP sections', async () => {
     const insert = starting('INSERT INTO shoal_users');

@@ -8,14 +8,11 @@
  * goldens. Skipped when Debian's chromium is not installed.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { browserUnavailable, launchBrowser, openPage } from './helpers/browser.js';
-import { dashboardOnFile, type CaptureDashboard } from './helpers/capture-dashboard.js';
-import { queryOf } from './helpers/dashboard-page.js';
-import { REPO_ROOT } from './helpers/run-shoal.js';
+import { describe, it } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import { browserUnavailable } from './helpers/browser.js';
+import { assertBadgeColours, feedShowsTitles, kvRows as rows, queryOf } from './helpers/dashboard-page.js';
+import { fixtureDashboard, type FixtureDashboard, type OpenedEntry } from './helpers/fixture-dashboard.js';
 
 const skip = browserUnavailable();
 const CLI_CAPTURE = 'packages/dissect/test/fixtures/redis/cli.pcap';
@@ -29,15 +26,6 @@ interface GoldenEntry {
   response: Record<string, unknown> | null;
 }
 
-const golden = (capture: string): GoldenEntry[] =>
-  (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, capture.replace(/\.pcap$/, '.expected.json')), 'utf8')) as { entries: GoldenEntry[] }).entries;
-
-/** Label → value of a detail's label/value table, as text. */
-async function rows(table: Locator): Promise<Record<string, string>> {
-  const pairs = await table.locator('tr').evaluateAll((trs) => trs.map((tr) => [(tr.querySelector('th') as HTMLElement).innerText, (tr.querySelector('td') as HTMLElement).innerText]));
-  return Object.fromEntries(pairs);
-}
-
 /**
  * What a feed row shows of a Redis entry after its method: the key or channel, then the reply (a
  * push: its payload), as its text cell's title has it (src/domain/entry-row.ts).
@@ -49,44 +37,22 @@ function rowTitle(e: GoldenEntry): string {
   return `${e.summary.path ?? ''} ${outcome}`.trim();
 }
 
-/** The feed row of `e`, clicked on its time (a plain cell, not a filter value). */
-async function openRow(page: Page, e: GoldenEntry): Promise<void> {
-  await page.locator('.row[data-id]', { has: page.locator(`.text[title="${rowTitle(e).replace(/"/g, '\\"')}"]`) }).first().locator('.time').click();
-}
+/** The feed row of `e`. */
+const rowOf = (page: Page, e: GoldenEntry): Locator => page.locator('.row[data-id]', { has: page.locator(`.text[title="${rowTitle(e).replace(/"/g, '\\"')}"]`) }).first();
 
 /** Until the feed shows exactly the rows of `shown`, in any order. */
-async function feedShows(page: Page, shown: GoldenEntry[]): Promise<void> {
-  const feed = page.locator('.row[data-id]');
-  await feed.nth(shown.length).waitFor({ state: 'detached' });
-  await feed.nth(shown.length - 1).waitFor();
-  const titles = await feed.locator('.text').evaluateAll((els) => els.map((el) => el.getAttribute('title')));
-  assert.deepEqual(titles.sort(), shown.map(rowTitle).sort());
-}
-
-const badgeColours = (badge: Locator) => badge.evaluate((el) => ({ background: getComputedStyle(el).backgroundColor, color: getComputedStyle(el).color }));
+const feedShows = (page: Page, shown: GoldenEntry[]): Promise<void> => feedShowsTitles(page, shown.map(rowTitle));
 
 /** A capture's dashboard, every row shown; `opened(summary)` opens that entry's detail on a new page. */
-function dashboardOf(capture: string): { opened: (summary: string) => Promise<{ page: Page; problems: string[]; detail: Locator }>; entries: GoldenEntry[] } {
-  const entries = golden(capture);
-  let browser: Browser;
-  let view: CaptureDashboard;
-  before(async () => {
-    view = await dashboardOnFile(capture);
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await view?.stop();
-  });
+function dashboardOf(capture: string): { opened: (summary: string) => Promise<OpenedEntry>; entries: GoldenEntry[] } {
+  const dashboard: FixtureDashboard<GoldenEntry> = fixtureDashboard(capture);
+  const entries = dashboard.entries;
   return {
     entries,
     opened: async (summary) => {
-      const { page, problems } = await openPage(browser, view.link);
-      await page.locator('.row[data-id]').nth(entries.length - 1).waitFor();
-      await openRow(page, entries.find((e) => e.summary.text === summary)!);
-      const detail = page.locator('.entry-detail');
-      await detail.locator('[data-section=redis-command], [data-section=redis-reply]').first().waitFor();
-      return { page, problems, detail };
+      const opened = await dashboard.opened((page) => rowOf(page, entries.find((e) => e.summary.text === summary)!));
+      await opened.detail.locator('[data-section=redis-command], [data-section=redis-reply]').first().waitFor();
+      return opened;
     },
   };
 }
@@ -136,14 +102,8 @@ describe('dashboard Redis detail (shoal view + shoal front, Chromium)', { skip: 
   it("colours Redis badges in the feed and the detail with Redis's colour, in both themes", async () => {
     const { page, problems } = await opened('SET user:1 -> OK');
     const row = page.locator('.row[data-id]', { has: page.locator('.text[title="user:1 OK"]') }).first();
-    const badges = [row.locator('.badge'), page.locator('.entry-detail .detail-head .badge')];
     const colours = { light: { background: 'rgb(164, 30, 17)', color: 'rgb(255, 255, 255)' }, dark: { background: 'rgb(224, 87, 74)', color: 'rgb(0, 0, 0)' } };
-    for (let i = 0; i < 2; i++) {
-      const theme = (await page.locator('html').getAttribute('data-theme')) as 'light' | 'dark';
-      for (const badge of badges) assert.deepEqual(await badgeColours(badge), colours[theme], `${theme} theme`);
-      await page.locator('[data-testid=theme-toggle]').click();
-      await page.waitForFunction((t) => document.documentElement.dataset['theme'] !== t, theme);
-    }
+    await assertBadgeColours(page, colours, row);
     assert.deepEqual(problems, []);
     await page.context().close();
   });

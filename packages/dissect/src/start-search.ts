@@ -1,7 +1,7 @@
 /**
  * The search for the next message start after a reader lost its framing (a capture gap across a
  * message boundary, a length no message can have), shared by the length-prefixed binary
- * protocols' readers (PostgreSQL, MySQL). Every position is put to the protocol's judge in
+ * protocols' readers (PostgreSQL, MySQL, MQTT, AMQP). Every position is put to the protocol's judge in
  * turn; a position the judge cannot decide yet (`more`) holds the bytes from there until it can,
  * so where the search lands depends only on the bytes, never on how the network cut them.
  */
@@ -26,6 +26,12 @@ export class StartSearch {
   /** Start afresh (the bytes held and the next ones are not contiguous: a new loss). */
   reset(): void {
     this.held = EMPTY;
+  }
+
+  /** Start afresh from `bytes` (arrived at `ts`, kept as they are): a header read whole that is none, searched from its second byte. */
+  startFrom(bytes: Buffer, ts: number): void {
+    this.held = bytes;
+    this.heldTs = ts;
   }
 
   /** Search `chunk` from `pos`, after what is held: where a message starts, or null (the bytes were used up or are held). */

@@ -18,6 +18,7 @@ import { FrameReader, type Frame } from '../dist/protocols/amqp/frames.js';
 import { probe } from '../dist/protocols/amqp/probe.js';
 import * as A from './helpers/amqp-wire.js';
 import { connections } from './helpers/connection-scripts.js';
+import { feedRandomly, noise as randomBytes } from './helpers/random-input.js';
 import { c, close, gap, prng, replay, replayAllSplits, s, tick, type Step } from './helpers/split-replay.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
@@ -127,18 +128,12 @@ describe('AMQP probe', () => {
 describe('AMQP never throws on malformed input', () => {
   it('the frame reader and whole connections: random bytes, random frames, gaps, cuts', () => {
     const rnd = prng(5672);
-    const noise = (n: number): Buffer => Buffer.from(Array.from({ length: n }, () => Math.floor(rnd() * 256)));
+    const noise = (n: number): Buffer => randomBytes(rnd, n);
     const randomFrame = (): Buffer => (rnd() < 0.5 ? A.method(Math.floor(rnd() * 3), [10, 20, 40, 50, 60, 85, 90][Math.floor(rnd() * 7)]!, Math.floor(rnd() * 12) * 10 + (rnd() < 0.5 ? 1 : 0), noise(Math.floor(rnd() * 40))) : A.frame([1, 2, 3, 8][Math.floor(rnd() * 4)]!, Math.floor(rnd() * 3), noise(Math.floor(rnd() * 60))));
     for (let round = 0; round < 300; round++) {
       const got: Frame[] = [];
       const reader = new FrameReader(round % 2 === 0, 1024, { frame: (f) => got.push(f), protocolHeader: () => undefined, lost: () => undefined });
-      for (let step = 0; step < 30; step++) {
-        if (rnd() < 0.1) reader.gap(1 + Math.floor(rnd() * 2000), step);
-        else {
-          const bytes = rnd() < 0.5 ? noise(1 + Math.floor(rnd() * 200)) : randomFrame();
-          for (let at = 0; at < bytes.length; at += 29) reader.push(bytes.subarray(at, at + 29), step);
-        }
-      }
+      feedRandomly(rnd, reader, () => (rnd() < 0.5 ? noise(1 + Math.floor(rnd() * 200)) : randomFrame()), { steps: 30, lossMax: 2000, piece: () => 29 });
       reader.end(31);
       for (const f of got) assert.ok(f.payload.length <= 64 * 1024);
     }

@@ -12,15 +12,10 @@ import { GrpcMessageReader } from '../dist/protocols/grpc/messages.js';
 import { http2 } from '../dist/protocols/http2/index.js';
 import { connections, damaged } from './helpers/connection-scripts.js';
 import { END_HEADERS, END_STREAM, PREFACE, SETTINGS, block, frame } from './helpers/h2-wire.js';
+import { noise } from './helpers/random-input.js';
 import { c, close, prng, replay, s, type Step } from './helpers/split-replay.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/grpc/', import.meta.url));
-
-function noise(rnd: () => number, n: number): Buffer {
-  const b = Buffer.alloc(n);
-  for (let i = 0; i < n; i++) b[i] = Math.floor(rnd() * 256);
-  return b;
-}
 
 /** A length prefix, often plausible: flag 0 or 1, a small length. */
 function prefix(rnd: () => number): Buffer {

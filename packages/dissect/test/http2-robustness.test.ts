@@ -15,15 +15,10 @@ import { http2 } from '../dist/protocols/http2/index.js';
 import { probe } from '../dist/protocols/http2/probe.js';
 import { connections, damaged } from './helpers/connection-scripts.js';
 import { frame, PREFACE, SETTINGS } from './helpers/h2-wire.js';
+import { noise } from './helpers/random-input.js';
 import { c, close, prng, replay, s, type Step } from './helpers/split-replay.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/http2/', import.meta.url));
-
-function noise(rnd: () => number, n: number): Buffer {
-  const b = Buffer.alloc(n);
-  for (let i = 0; i < n; i++) b[i] = Math.floor(rnd() * 256);
-  return b;
-}
 
 describe('HTTP/2 never throws on malformed input', () => {
   it('HPACK, Huffman and the probe: random bytes, and random bytes behind a plausible frame header', () => {

@@ -15,16 +15,11 @@ import { kafka } from '../dist/protocols/kafka/index.js';
 import { probe } from '../dist/protocols/kafka/probe.js';
 import { summariseRecords } from '../dist/protocols/kafka/records.js';
 import { connections, damaged } from './helpers/connection-scripts.js';
+import { noise } from './helpers/random-input.js';
 import { c, close, prng, replay, s, type Step } from './helpers/split-replay.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/kafka/', import.meta.url));
 const DECODED = [0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 18];
-
-function noise(rnd: () => number, n: number): Buffer {
-  const b = Buffer.alloc(n);
-  for (let i = 0; i < n; i++) b[i] = Math.floor(rnd() * 256);
-  return b;
-}
 
 /** A size prefix and a request header of a decoded API, then random bytes. */
 function plausibleRequest(rnd: () => number): Buffer {

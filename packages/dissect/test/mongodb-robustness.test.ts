@@ -13,16 +13,11 @@ import { mongodb } from '../dist/protocols/mongodb/index.js';
 import { probe } from '../dist/protocols/mongodb/probe.js';
 import { readMessage } from '../dist/protocols/mongodb/wire.js';
 import { connections, damaged } from './helpers/connection-scripts.js';
+import { noise } from './helpers/random-input.js';
 import { c, close, prng, replay, s, type Step } from './helpers/split-replay.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/mongodb/', import.meta.url));
 const OPCODES = [1, 2001, 2002, 2004, 2005, 2006, 2007, 2012, 2013];
-
-function noise(rnd: () => number, n: number): Buffer {
-  const b = Buffer.alloc(n);
-  for (let i = 0; i < n; i++) b[i] = Math.floor(rnd() * 256);
-  return b;
-}
 
 /** A header with a right length, responseTo 0 and a real opcode, then random bytes. */
 function plausible(rnd: () => number): Buffer {

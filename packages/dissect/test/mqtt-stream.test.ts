@@ -17,6 +17,7 @@ import { probe } from '../dist/protocols/mqtt/probe.js';
 import { MqttReader, type RawPacket } from '../dist/protocols/mqtt/reader.js';
 import { connections } from './helpers/connection-scripts.js';
 import * as M from './helpers/mqtt-wire.js';
+import { feedRandomly, noise as randomBytes } from './helpers/random-input.js';
 import { c, close, end, gap, prng, replay, replayAllSplits, s, tick, type Step } from './helpers/split-replay.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
@@ -147,17 +148,11 @@ describe('MQTT probe', () => {
 describe('MQTT never throws on malformed input', () => {
   it('the reader and whole connections: random bytes, random packets, gaps, cuts', () => {
     const rnd = prng(1883);
-    const noise = (n: number): Buffer => Buffer.from(Array.from({ length: n }, () => Math.floor(rnd() * 256)));
+    const noise = (n: number): Buffer => randomBytes(rnd, n);
     for (let round = 0; round < 300; round++) {
       const got: RawPacket[] = [];
       const reader = new MqttReader(1024, { packet: (p) => got.push(p), lost: () => undefined });
-      for (let step = 0; step < 30; step++) {
-        if (rnd() < 0.1) reader.gap(1 + Math.floor(rnd() * 2000), step);
-        else {
-          const bytes = rnd() < 0.5 ? noise(1 + Math.floor(rnd() * 200)) : M.packet(1 + Math.floor(rnd() * 15), Math.floor(rnd() * 16), noise(Math.floor(rnd() * 300)));
-          for (let at = 0; at < bytes.length; at += 37) reader.push(bytes.subarray(at, at + 37), step);
-        }
-      }
+      feedRandomly(rnd, reader, () => (rnd() < 0.5 ? noise(1 + Math.floor(rnd() * 200)) : M.packet(1 + Math.floor(rnd() * 15), Math.floor(rnd() * 16), noise(Math.floor(rnd() * 300)))), { steps: 30, lossMax: 2000, piece: () => 37 });
       reader.end(31);
       for (const p of got) assert.ok(p.body.length <= 64 * 1024);
     }

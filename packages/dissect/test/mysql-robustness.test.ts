@@ -11,19 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { mysql } from '../dist/protocols/mysql/index.js';
 import { probe } from '../dist/protocols/mysql/probe.js';
 import { PacketReader, type MyPacket } from '../dist/protocols/mysql/reader.js';
-import { connections } from './helpers/connection-scripts.js';
+import { connections, damaged } from './helpers/connection-scripts.js';
 import { greeting, handshakeResponse, ok, packet } from './helpers/my-wire.js';
+import { feedRandomly, noise } from './helpers/random-input.js';
 import { c, close, prng, replay, s, type Step } from './helpers/split-replay.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/mysql/', import.meta.url));
 /** First payload bytes the grammar gives meaning to: commands, OK, EOF, ERR, LOCAL INFILE, greeting, a column count. */
 const FIRST = [0x00, 0x01, 0x02, 0x03, 0x0a, 0x0e, 0x16, 0x17, 0x19, 0x02, 0xfb, 0xfe, 0xff];
-
-function noise(rnd: () => number, n: number): Buffer {
-  const b = Buffer.alloc(n);
-  for (let i = 0; i < n; i++) b[i] = Math.floor(rnd() * 256);
-  return b;
-}
 
 /** A packet with a meaningful first byte, a random sequence number and payload, and sometimes a length that lies. */
 function randomPacket(rnd: () => number): Buffer {
@@ -56,17 +51,7 @@ describe('MySQL never throws on malformed input', () => {
         packet: (p: MyPacket) => void (kept = Math.max(kept, p.payload.length)),
         desync: () => undefined,
       });
-      for (let step = 0; step < 40; step++) {
-        if (rnd() < 0.1) reader.gap(1 + Math.floor(rnd() * 3000), step);
-        else {
-          const bytes = rnd() < 0.6 ? randomPacket(rnd) : noise(rnd, 1 + Math.floor(rnd() * 300));
-          for (let at = 0; at < bytes.length; ) {
-            const n = 1 + Math.floor(rnd() * 500);
-            reader.push(bytes.subarray(at, at + n), step);
-            at += n;
-          }
-        }
-      }
+      feedRandomly(rnd, reader, () => (rnd() < 0.6 ? randomPacket(rnd) : noise(rnd, 1 + Math.floor(rnd() * 300))), { steps: 40, lossMax: 3000, piece: () => 1 + Math.floor(rnd() * 500) });
       reader.end(41);
       assert.ok(kept <= 512, `${kept} bytes kept`);
     }
@@ -78,13 +63,7 @@ describe('MySQL never throws on malformed input', () => {
     for (let round = 0; round < 200; round++) {
       let script: Step[];
       if (round % 2 === 0) {
-        script = real[round % real.length]!.slice(0, 40).map((st) => {
-          if (st.kind !== 'data' || rnd() < 0.5) return st;
-          const bytes = Buffer.from(st.bytes);
-          for (let k = 0; k < 3; k++) bytes[Math.floor(rnd() * bytes.length)] = Math.floor(rnd() * 256);
-          return { ...st, bytes };
-        });
-        script.splice(2 + Math.floor(rnd() * 5), 0, { kind: 'gap', dir: rnd() < 0.5 ? 0 : 1, length: 1 + Math.floor(rnd() * 2000), ts: 5 });
+        script = damaged(rnd, real[round % real.length]!, { steps: 40, flips: 3, lossFrom: 2, lossMax: 2000, lossTs: 5 });
       } else {
         script = [s(1, greeting()), c(2, handshakeResponse('u', 'd')), s(3, ok(2))];
         for (let k = 0; k < 30; k++) script.push((rnd() < 0.5 ? c : s)(4 + k, randomPacket(rnd)));

@@ -13,16 +13,11 @@ import { probe } from '../dist/protocols/postgresql/probe.js';
 import { MessageReader, type PgFrame } from '../dist/protocols/postgresql/reader.js';
 import { connections, damaged } from './helpers/connection-scripts.js';
 import { msg, startup } from './helpers/pg-wire.js';
+import { feedRandomly, noise } from './helpers/random-input.js';
 import { c, close, prng, replay, s, type Step } from './helpers/split-replay.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/postgresql/', import.meta.url));
 const LETTERS = 'QPBDECSHXFpdcfRSKZTDCIs123ntENAGHWVv';
-
-function noise(rnd: () => number, n: number): Buffer {
-  const b = Buffer.alloc(n);
-  for (let i = 0; i < n; i++) b[i] = Math.floor(rnd() * 256);
-  return b;
-}
 
 /** A message with a type of the protocol, a random body, and sometimes a length that lies. */
 function randomMessage(rnd: () => number): Buffer {
@@ -59,17 +54,7 @@ describe('PostgreSQL never throws on malformed input', () => {
         answer: () => undefined,
         desync: () => undefined,
       });
-      for (let step = 0; step < 40; step++) {
-        if (rnd() < 0.1) reader.gap(1 + Math.floor(rnd() * 3000), step);
-        else {
-          const bytes = rnd() < 0.6 ? randomMessage(rnd) : noise(rnd, 1 + Math.floor(rnd() * 300));
-          for (let at = 0; at < bytes.length; ) {
-            const n = 1 + Math.floor(rnd() * 500);
-            reader.push(bytes.subarray(at, at + n), step);
-            at += n;
-          }
-        }
-      }
+      feedRandomly(rnd, reader, () => (rnd() < 0.6 ? randomMessage(rnd) : noise(rnd, 1 + Math.floor(rnd() * 300))), { steps: 40, lossMax: 3000, piece: () => 1 + Math.floor(rnd() * 500) });
       reader.end(41);
       assert.ok(kept <= 512, `${kept} bytes kept`);
     }

@@ -14,16 +14,11 @@ import { RespReader, type RespMessage } from '../dist/protocols/redis/reader.js'
 import type { RespValue } from '../dist/protocols/redis/resp.js';
 import { redisSeeker } from '../dist/protocols/redis/seeker.js';
 import { connections, damaged } from './helpers/connection-scripts.js';
+import { feedRandomly, noise } from './helpers/random-input.js';
 import * as R from './helpers/redis-wire.js';
 import { c, close, prng, replay, s, type Step } from './helpers/split-replay.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/redis/', import.meta.url));
-
-function noise(rnd: () => number, n: number): Buffer {
-  const b = Buffer.alloc(n);
-  for (let i = 0; i < n; i++) b[i] = Math.floor(rnd() * 256);
-  return b;
-}
 
 /** A random RESP value: every type, random lengths (some lying), nesting, attributes. */
 function randomValue(rnd: () => number, depth = 0): Buffer {
@@ -76,17 +71,7 @@ describe('Redis never throws on malformed input', () => {
     for (let round = 0; round < 400; round++) {
       const got: RespMessage[] = [];
       const reader = new RespReader(round % 2 === 0, { keepBytes: 1024, keepItems: 16 }, { message: (m) => got.push(m), lost: () => undefined });
-      for (let step = 0; step < 40; step++) {
-        if (rnd() < 0.1) reader.gap(1 + Math.floor(rnd() * 3000), step);
-        else {
-          const bytes = rnd() < 0.6 ? (rnd() < 0.5 ? randomValue(rnd) : R.command('SET', 'k', noise(rnd, 10))) : noise(rnd, 1 + Math.floor(rnd() * 300));
-          for (let at = 0; at < bytes.length; ) {
-            const n = 1 + Math.floor(rnd() * 500);
-            reader.push(bytes.subarray(at, at + n), step);
-            at += n;
-          }
-        }
-      }
+      feedRandomly(rnd, reader, () => (rnd() < 0.6 ? (rnd() < 0.5 ? randomValue(rnd) : R.command('SET', 'k', noise(rnd, 10))) : noise(rnd, 1 + Math.floor(rnd() * 300))), { steps: 40, lossMax: 3000, piece: () => 1 + Math.floor(rnd() * 500) });
       reader.end(41);
       for (const m of got) assert.ok(kept(m.value) <= 1024 + 64 * 1024, `${kept(m.value)} octets kept`);
     }

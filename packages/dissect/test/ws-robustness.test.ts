@@ -15,16 +15,11 @@ import { ws } from '../dist/protocols/ws/index.js';
 import { MessageBuilder, type WsMessage } from '../dist/protocols/ws/message.js';
 import { probe } from '../dist/protocols/ws/probe.js';
 import { connections, damaged } from './helpers/connection-scripts.js';
+import { feedRandomly, noise } from './helpers/random-input.js';
 import { c, close, prng, replay, s, type Step } from './helpers/split-replay.js';
 import { frame, handshake } from './helpers/ws-wire.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/ws/', import.meta.url));
-
-function noise(rnd: () => number, n: number): Buffer {
-  const b = Buffer.alloc(n);
-  for (let i = 0; i < n; i++) b[i] = Math.floor(rnd() * 256);
-  return b;
-}
 
 /** A frame with a random opcode, flags, mask and payload. */
 function randomFrame(rnd: () => number): Buffer {
@@ -50,17 +45,7 @@ describe('WebSocket never throws on malformed input', () => {
       const inflater = new MessageInflater(round % 3 !== 0, round % 4 === 0, 1 << 20);
       const builder = new MessageBuilder(fromClient, 1024, 1 << 20, inflater, (m) => got.push(m));
       const reader = new FrameReader(fromClient, true, builder);
-      for (let step = 0; step < 40; step++) {
-        if (rnd() < 0.1) reader.gap(1 + Math.floor(rnd() * 3000), step);
-        else {
-          const bytes = rnd() < 0.5 ? randomFrame(rnd) : noise(rnd, 1 + Math.floor(rnd() * 300));
-          for (let at = 0; at < bytes.length; ) {
-            const n = 1 + Math.floor(rnd() * 500);
-            reader.push(bytes.subarray(at, at + n), step);
-            at += n;
-          }
-        }
-      }
+      feedRandomly(rnd, reader, () => (rnd() < 0.5 ? randomFrame(rnd) : noise(rnd, 1 + Math.floor(rnd() * 300))), { steps: 40, lossMax: 3000, piece: () => 1 + Math.floor(rnd() * 500) });
       builder.end();
       for (const m of got) assert.ok(m.data === null || m.data.length <= 1024, `${m.data?.length} octets kept`);
     }

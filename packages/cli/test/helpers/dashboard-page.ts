@@ -64,13 +64,22 @@ export async function feedShows(page: Page, texts: string[]): Promise<void> {
   assert.deepEqual((await rows.locator('.text').allInnerTexts()).sort(), [...texts].sort());
 }
 
+/** Until the feed shows exactly the rows whose text cells' titles are `titles`, in any order. */
+export async function feedShowsTitles(page: Page, titles: string[]): Promise<void> {
+  const rows = page.locator('.row[data-id]');
+  await rows.nth(titles.length).waitFor({ state: 'detached' });
+  await rows.nth(titles.length - 1).waitFor();
+  const shown = await rows.locator('.text').evaluateAll((els) => els.map((el) => el.getAttribute('title') ?? ''));
+  assert.deepEqual(shown.sort(), [...titles].sort());
+}
+
 /** A badge's computed background and text colours. */
 export const badgeColours = (badge: Locator): Promise<{ background: string; color: string }> =>
   badge.evaluate((el) => ({ background: getComputedStyle(el).backgroundColor, color: getComputedStyle(el).color }));
 
-/** Asserts the protocol's badges in the feed and the open detail have `colours` in both themes, toggling the theme twice. */
-export async function assertBadgeColours(page: Page, colours: Record<'light' | 'dark', { background: string; color: string }>): Promise<void> {
-  const badges = [page.locator('.row[data-id] .badge').first(), page.locator('.entry-detail .detail-head .badge')];
+/** Asserts the protocol's badges in the feed (`row`'s, the first row's by default) and the open detail have `colours` in both themes, toggling the theme twice. */
+export async function assertBadgeColours(page: Page, colours: Record<'light' | 'dark', { background: string; color: string }>, row?: Locator): Promise<void> {
+  const badges = [row === undefined ? page.locator('.row[data-id] .badge').first() : row.locator('.badge'), page.locator('.entry-detail .detail-head .badge')];
   await badges[1]!.waitFor();
   for (let i = 0; i < 2; i++) {
     const theme = (await page.locator('html').getAttribute('data-theme')) as 'light' | 'dark';

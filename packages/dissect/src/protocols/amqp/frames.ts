@@ -19,6 +19,8 @@
  */
 
 import { ErrorCodes } from '@shoal/model';
+import { StartSearch } from '../../start-search.js';
+import { KeptBytes } from '../kept-bytes.js';
 
 export const FrameType = { METHOD: 1, HEADER: 2, BODY: 3, HEARTBEAT: 8 } as const;
 
@@ -29,7 +31,6 @@ const HEADER_SIZE = 7;
 export const CONTROL_KEEP = 64 * 1024;
 /** Octets held while searching: the largest frame a search can confirm (RabbitMQ's frame-max is 128 KiB). */
 const SEEK_HOLD = 256 * 1024;
-const EMPTY = Buffer.alloc(0);
 
 export interface Frame {
   type: number;
@@ -53,7 +54,7 @@ export interface FrameSink {
 
 const isType = (t: number): boolean => t === 1 || t === 2 || t === 3 || t === 8;
 
-/** A frame and the next frame's type at `buf[at]` (the search's judge). */
+/** A frame and the next frame's type at `buf[at]`. */
 function framesAt(buf: Buffer, at: number): 'yes' | 'no' | 'more' {
   if (at + HEADER_SIZE > buf.length) return at < buf.length && !isType(buf[at]!) ? 'no' : 'more';
   if (!isType(buf[at]!)) return 'no';
@@ -64,6 +65,12 @@ function framesAt(buf: Buffer, at: number): 'yes' | 'no' | 'more' {
   if (buf[end] !== FRAME_END) return 'no';
   if (end + 1 >= buf.length) return 'more';
   return isType(buf[end + 1]!) ? 'yes' : 'no';
+}
+
+/** The search's judge (start-search.ts): a position still undecided with SEEK_HOLD octets from it is no frame start. */
+function frameStart(bytes: Buffer): 'yes' | 'no' | 'more' {
+  const verdict = framesAt(bytes, 0);
+  return verdict === 'more' && bytes.length >= SEEK_HOLD ? 'no' : verdict;
 }
 
 const State = { PROTOCOL: 0, HEADER: 1, PAYLOAD: 2, END: 3, SEEK: 4 } as const;
@@ -77,14 +84,11 @@ export class FrameReader {
   private channel = 0;
   private size = 0;
   private left = 0;
-  private keep = 0;
-  private parts: Buffer[] = [];
-  private kept = 0;
+  private readonly payload = new KeptBytes();
   private startTs = 0;
   private endTs = 0;
   private problem: string | null = null;
-  private held: Buffer = EMPTY;
-  private heldTs = 0;
+  private readonly search = new StartSearch(frameStart);
 
   constructor(
     fromClient: boolean,
@@ -125,14 +129,14 @@ export class FrameReader {
   gap(length: number, ts: number): void {
     if (this.state === State.PAYLOAD && length <= this.left) {
       this.left -= length;
-      this.keep = this.kept;
+      this.payload.stop();
       this.problem = ErrorCodes.DIS_ERR_GAP;
       this.endTs = ts;
       if (this.left === 0) this.state = State.END;
       return;
     }
     if (this.state === State.SEEK) {
-      this.held = EMPTY;
+      this.search.reset();
       return;
     }
     this.loseFraming(ErrorCodes.DIS_ERR_GAP, ts);
@@ -145,7 +149,7 @@ export class FrameReader {
       this.deliver();
     }
     this.headLength = 0;
-    this.held = EMPTY;
+    this.search.reset();
     if (this.state !== State.PROTOCOL) this.state = State.HEADER;
   }
 
@@ -172,15 +176,12 @@ export class FrameReader {
       // Not a frame header: search from its second octet.
       const rest = Buffer.from(this.head.subarray(1, HEADER_SIZE));
       this.loseFraming(ErrorCodes.DIS_ERR_SYNTAX, ts);
-      this.held = rest;
-      this.heldTs = ts;
+      this.search.startFrom(rest, ts);
       return pos;
     }
     this.channel = this.head.readUInt16BE(1);
     this.size = this.left = this.head.readUInt32BE(3);
-    this.keep = Math.min(this.size, this.type === FrameType.BODY ? this.bodyKeep : CONTROL_KEEP);
-    this.parts = [];
-    this.kept = 0;
+    this.payload.start(Math.min(this.size, this.type === FrameType.BODY ? this.bodyKeep : CONTROL_KEEP));
     this.problem = null;
     this.endTs = ts;
     this.state = this.size === 0 ? State.END : State.PAYLOAD;
@@ -189,11 +190,7 @@ export class FrameReader {
 
   private readPayload(chunk: Buffer, pos: number, ts: number): number {
     const take = Math.min(this.left, chunk.length - pos);
-    const keep = Math.min(take, this.keep - this.kept);
-    if (keep > 0) {
-      this.parts.push(chunk.subarray(pos, pos + keep));
-      this.kept += keep;
-    }
+    this.payload.add(chunk, pos, pos + take);
     this.left -= take;
     this.endTs = ts;
     if (this.left === 0) this.state = State.END;
@@ -201,18 +198,17 @@ export class FrameReader {
   }
 
   private deliver(): void {
-    const payload = this.parts.length === 0 ? EMPTY : this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.kept);
+    const whole = this.payload.length === this.size && this.problem === null;
     const f: Frame = {
       type: this.type,
       channel: this.channel,
       size: this.size,
-      payload,
-      whole: this.kept === this.size && this.problem === null,
+      payload: this.payload.take(),
+      whole,
       startTs: this.startTs,
       endTs: this.endTs,
       problem: this.problem,
     };
-    this.parts = [];
     this.state = State.HEADER;
     this.sink.frame(f);
   }
@@ -225,30 +221,16 @@ export class FrameReader {
     }
     this.headLength = 0;
     this.state = State.SEEK;
-    this.held = EMPTY;
+    this.search.reset();
     this.sink.lost(ts);
   }
 
+  /** Look for a frame start from `chunk[pos]` (start-search.ts). */
   private seek(chunk: Buffer, pos: number, ts: number): number {
-    const heldLength = this.held.length;
-    if (heldLength === 0) this.heldTs = ts;
-    const bytes = heldLength === 0 ? chunk.subarray(pos) : Buffer.concat([this.held, chunk.subarray(pos)]);
-    for (let i = 0; i < bytes.length; i++) {
-      const verdict = framesAt(bytes, i);
-      if (verdict === 'no') continue;
-      if (verdict === 'more') {
-        if (bytes.length - i >= SEEK_HOLD) continue;
-        this.held = Buffer.from(bytes.subarray(i));
-        if (i >= heldLength) this.heldTs = ts;
-        return chunk.length;
-      }
-      this.held = EMPTY;
-      this.state = State.HEADER;
-      if (i >= heldLength) return pos + (i - heldLength);
-      this.push(bytes.subarray(i, heldLength), this.heldTs);
-      return pos;
-    }
-    this.held = EMPTY;
-    return chunk.length;
+    const found = this.search.scan(chunk, pos, ts);
+    if (found === null) return chunk.length;
+    this.state = State.HEADER;
+    if (found.replay !== null) this.push(found.replay, found.replayTs);
+    return found.resume;
   }
 }

@@ -14,6 +14,8 @@
 
 import { ErrorCodes } from '@shoal/model';
 import { MAX_REMAINING, flagsFit, varint } from './packets.js';
+import { StartSearch } from '../../start-search.js';
+import { KeptBytes } from '../kept-bytes.js';
 
 export interface RawPacket {
   type: number;
@@ -42,7 +44,6 @@ export interface PacketSink {
 export const CONTROL_KEEP = 64 * 1024;
 /** Octets held while searching for a packet start: the longest packet a search can confirm. */
 const SEEK_HOLD = 16 * 1024;
-const EMPTY = Buffer.alloc(0);
 
 const State = { HEADER: 0, BODY: 1, SEEK: 2 } as const;
 type State = (typeof State)[keyof typeof State];
@@ -61,7 +62,7 @@ export function packetAt(buf: Buffer, at: number): number | 'more' | null {
   return 1 + len.length + len.value;
 }
 
-/** Two packets in a row start at `buf[at]` (the search's judge). */
+/** Two packets in a row start at `buf[at]`. */
 function startsTwo(buf: Buffer, at: number): 'yes' | 'no' | 'more' {
   const first = packetAt(buf, at);
   if (first === null) return 'no';
@@ -72,6 +73,12 @@ function startsTwo(buf: Buffer, at: number): 'yes' | 'no' | 'more' {
   return second === 'more' ? 'more' : 'yes';
 }
 
+/** The search's judge (start-search.ts): a position still undecided with SEEK_HOLD octets from it is no packet start. */
+function packetStart(bytes: Buffer): 'yes' | 'no' | 'more' {
+  const verdict = startsTwo(bytes, 0);
+  return verdict === 'more' && bytes.length >= SEEK_HOLD ? 'no' : verdict;
+}
+
 export class MqttReader {
   private state: State = State.HEADER;
   private readonly head = Buffer.alloc(5);
@@ -80,15 +87,11 @@ export class MqttReader {
   private flags = 0;
   private length = 0;
   private left = 0;
-  private keep = 0;
-  private parts: Buffer[] = [];
-  private kept = 0;
+  private readonly body = new KeptBytes();
   private startTs = 0;
   private endTs = 0;
   private problem: string | null = null;
-  /** Seeking: the bytes held from the first position not ruled out; whether held[0] may start a packet. */
-  private held: Buffer = EMPTY;
-  private heldTs = 0;
+  private readonly search = new StartSearch(packetStart);
 
   constructor(
     private readonly publishKeep: number,
@@ -107,7 +110,7 @@ export class MqttReader {
   gap(length: number, ts: number): void {
     if (this.state === State.BODY && length <= this.left) {
       this.left -= length;
-      this.keep = this.kept;
+      this.body.stop();
       this.problem = ErrorCodes.DIS_ERR_GAP;
       this.endTs = ts;
       if (this.left === 0) this.deliver();
@@ -115,7 +118,7 @@ export class MqttReader {
     }
     if (this.state === State.SEEK) {
       // The held bytes and the next ones are not contiguous: nothing held can be confirmed.
-      this.held = EMPTY;
+      this.search.reset();
       return;
     }
     this.loseFraming(ErrorCodes.DIS_ERR_GAP, ts);
@@ -130,7 +133,7 @@ export class MqttReader {
     }
     this.state = State.HEADER;
     this.headLength = 0;
-    this.held = EMPTY;
+    this.search.reset();
   }
 
   /** A packet is being read. */
@@ -153,9 +156,7 @@ export class MqttReader {
       this.type = this.head[0]! >> 4;
       this.flags = this.head[0]! & 0x0f;
       this.length = this.left = len.value;
-      this.keep = Math.min(len.value, this.type === 3 ? this.publishKeep : CONTROL_KEEP);
-      this.parts = [];
-      this.kept = 0;
+      this.body.start(Math.min(len.value, this.type === 3 ? this.publishKeep : CONTROL_KEEP));
       this.problem = null;
       this.endTs = ts;
       this.state = State.BODY;
@@ -170,18 +171,13 @@ export class MqttReader {
     const rest = Buffer.from(this.head.subarray(1, this.headLength));
     this.headLength = 0;
     this.loseFraming(ErrorCodes.DIS_ERR_SYNTAX, ts);
-    this.held = rest;
-    this.heldTs = ts;
+    this.search.startFrom(rest, ts);
     return pos;
   }
 
   private readBody(chunk: Buffer, pos: number, ts: number): number {
     const take = Math.min(this.left, chunk.length - pos);
-    const keep = Math.min(take, this.keep - this.kept);
-    if (keep > 0) {
-      this.parts.push(chunk.subarray(pos, pos + keep));
-      this.kept += keep;
-    }
+    this.body.add(chunk, pos, pos + take);
     this.left -= take;
     this.endTs = ts;
     if (this.left === 0) this.deliver();
@@ -189,20 +185,19 @@ export class MqttReader {
   }
 
   private deliver(): void {
-    const body = this.parts.length === 0 ? EMPTY : this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.kept);
+    const whole = this.body.length === this.length && this.left === 0 && this.problem === null;
     const headerSize = 1 + (this.length < 128 ? 1 : this.length < 16384 ? 2 : this.length < 2097152 ? 3 : 4);
     const p: RawPacket = {
       type: this.type,
       flags: this.flags,
       length: this.length,
-      body,
-      whole: this.kept === this.length && this.left === 0 && this.problem === null,
+      body: this.body.take(),
+      whole,
       startTs: this.startTs,
       endTs: this.endTs,
       wireSize: headerSize + this.length,
       problem: this.problem,
     };
-    this.parts = [];
     this.headLength = 0;
     this.state = State.HEADER;
     this.sink.packet(p);
@@ -216,32 +211,16 @@ export class MqttReader {
     }
     this.headLength = 0;
     this.state = State.SEEK;
-    this.held = EMPTY;
+    this.search.reset();
     this.sink.lost(ts);
   }
 
-  /** Search the held bytes and `chunk[pos]` on for two packets in a row; read on from there. */
+  /** Search from `chunk[pos]` for two packets in a row (start-search.ts); read on from there. */
   private seek(chunk: Buffer, pos: number, ts: number): number {
-    const heldLength = this.held.length;
-    if (heldLength === 0) this.heldTs = ts;
-    const bytes = heldLength === 0 ? chunk.subarray(pos) : Buffer.concat([this.held, chunk.subarray(pos)]);
-    for (let i = 0; i < bytes.length; i++) {
-      const verdict = startsTwo(bytes, i);
-      if (verdict === 'no') continue;
-      if (verdict === 'more' && bytes.length - i < SEEK_HOLD) {
-        this.held = Buffer.from(bytes.subarray(i));
-        if (i >= heldLength) this.heldTs = ts;
-        return chunk.length;
-      }
-      if (verdict === 'more') continue;
-      this.held = EMPTY;
-      this.state = State.HEADER;
-      if (i >= heldLength) return pos + (i - heldLength);
-      // The packet starts inside the held bytes: read those, then the chunk from `pos`.
-      this.push(bytes.subarray(i, heldLength), this.heldTs);
-      return pos;
-    }
-    this.held = EMPTY;
-    return chunk.length;
+    const found = this.search.scan(chunk, pos, ts);
+    if (found === null) return chunk.length;
+    this.state = State.HEADER;
+    if (found.replay !== null) this.push(found.replay, found.replayTs);
+    return found.resume;
   }
 }

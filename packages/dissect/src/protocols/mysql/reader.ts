@@ -21,6 +21,7 @@
 
 import { ErrorCodes } from '@shoal/model';
 import { StartSearch } from '../../start-search.js';
+import { KeptBytes } from '../kept-bytes.js';
 import { judgePacket, type Sender } from './probe.js';
 
 export interface MyPacket {
@@ -63,14 +64,12 @@ export class PacketReader {
   private readonly scratch = Buffer.alloc(4);
   private filled = 0;
   private readonly current: MyPacket = { sequence: 0, payload: EMPTY, length: 0, wireSize: 0, startTs: 0, endTs: 0, problem: null };
-  /** Payload bytes of the piece still to come, and how many of the packet's still to be kept. */
+  /** Payload bytes of the piece still to come. */
   private left = 0;
-  private keepLeft = 0;
   /** A continued packet: its next piece belongs to it. */
   private continued = false;
-  private part: Buffer = EMPTY;
-  private parts: Buffer[] | null = null;
-  private kept = 0;
+  /** The packet's payload bytes kept, over all its pieces. */
+  private readonly payload = new KeptBytes();
   private holed = false;
   private readonly search: StartSearch;
   private paused = false;
@@ -107,7 +106,7 @@ export class PacketReader {
       this.current.endTs = ts;
       const lost = Math.min(length, this.left);
       this.left -= lost;
-      this.keepLeft = Math.max(0, this.keepLeft - lost);
+      this.payload.skip(lost);
       if (this.left > 0) return;
       this.endPiece(ts);
       if (length === lost) return;
@@ -157,15 +156,14 @@ export class PacketReader {
   private begin(buf: Buffer, at: number, ts: number): void {
     const p = this.current;
     const length = buf.readUIntLE(at, 3);
-    if (!this.continued) {
+    const first = !this.continued;
+    if (first) {
       // A continued payload keeps its first piece's sequence number (a command's is 0).
       p.sequence = buf[at + 3]!;
       p.startTs = ts;
       p.length = 0;
       p.wireSize = 0;
-      this.kept = 0;
       this.holed = false;
-      this.keepLeft = -1;
     }
     p.length += length;
     p.wireSize += 4 + length;
@@ -173,21 +171,14 @@ export class PacketReader {
     this.left = length;
     this.continued = length === CONTINUED;
     // The keep is decided once per packet, on its first piece.
-    if (this.keepLeft < 0) this.keepLeft = Math.min(this.sink.keep(p.sequence, length), length === CONTINUED ? Infinity : length);
+    if (first) this.payload.start(Math.min(this.sink.keep(p.sequence, length), length === CONTINUED ? Infinity : length));
     if (length === 0) this.endPiece(ts);
     else this.state = State.Body;
   }
 
   private readBody(chunk: Buffer, pos: number, ts: number): number {
     const take = Math.min(this.left, chunk.length - pos);
-    if (this.keepLeft > 0) {
-      const k = Math.min(this.keepLeft, take);
-      const view = chunk.subarray(pos, pos + k);
-      if (this.kept === 0) this.part = view;
-      else (this.parts ??= [this.part]).push(view);
-      this.kept += k;
-      this.keepLeft -= k;
-    }
+    this.payload.add(chunk, pos, pos + take);
     this.left -= take;
     this.current.endTs = ts;
     if (this.left === 0) this.endPiece(ts);
@@ -203,22 +194,15 @@ export class PacketReader {
 
   private finish(problem: string | null): void {
     const p = this.current;
-    p.payload = this.parts !== null ? Buffer.concat(this.parts, this.kept) : this.kept > 0 ? this.part : EMPTY;
+    p.payload = this.payload.take();
     p.problem = problem;
-    this.part = EMPTY;
-    this.parts = null;
-    this.kept = 0;
-    this.keepLeft = -1;
     this.state = State.Head;
     this.sink.packet(p);
   }
 
   private lose(ts: number): void {
     this.filled = 0;
-    this.part = EMPTY;
-    this.parts = null;
-    this.kept = 0;
-    this.keepLeft = -1;
+    this.payload.clear();
     this.continued = false;
     this.state = State.Seek;
     this.search.reset();

@@ -25,6 +25,7 @@
 import { ErrorCodes } from '@shoal/model';
 import { backendName, frontendName, MAX_STARTUP_LENGTH } from './messages.js';
 import { StartSearch } from '../../start-search.js';
+import { KeptBytes } from '../kept-bytes.js';
 import { judgeTyped, type Sender } from './probe.js';
 
 /** `type` of an untyped message (no typed message has type 0). */
@@ -77,13 +78,9 @@ export class MessageReader {
   private readonly scratch = Buffer.alloc(5);
   private filled = 0;
   private readonly frame: PgFrame = { type: 0, body: EMPTY, length: 0, wireSize: 0, startTs: 0, endTs: 0, problem: null };
-  /** Body bytes still to come, and how many of them are still to be kept. */
+  /** Body bytes still to come. */
   private left = 0;
-  private keepLeft = 0;
-  /** The kept bytes: one view of a chunk (nearly always), or the views of several chunks. */
-  private part: Buffer = EMPTY;
-  private parts: Buffer[] | null = null;
-  private kept = 0;
+  private readonly body = new KeptBytes();
   private holed = false;
   /** Seek: the bytes held. */
   private readonly search: StartSearch;
@@ -131,7 +128,7 @@ export class MessageReader {
       this.frame.endTs = ts;
       const lost = Math.min(length, this.left);
       this.left -= lost;
-      this.keepLeft = Math.max(0, this.keepLeft - lost);
+      this.body.skip(lost);
       if (this.left > 0) return;
       this.finish(ErrorCodes.DIS_ERR_GAP);
       if (length === lost) return;
@@ -231,8 +228,7 @@ export class MessageReader {
     }
     frame.length = this.left = length - 4;
     frame.endTs = ts;
-    this.keepLeft = Math.min(this.left, this.sink.keep(frame.type, this.left));
-    this.kept = 0;
+    this.body.start(Math.min(this.left, this.sink.keep(frame.type, this.left)));
     this.holed = false;
     if (this.left === 0) this.finish(null);
     else this.state = State.Body;
@@ -240,14 +236,7 @@ export class MessageReader {
 
   private readBody(chunk: Buffer, pos: number, ts: number): number {
     const take = Math.min(this.left, chunk.length - pos);
-    if (this.keepLeft > 0) {
-      const k = Math.min(this.keepLeft, take);
-      const view = chunk.subarray(pos, pos + k);
-      if (this.kept === 0) this.part = view;
-      else (this.parts ??= [this.part]).push(view);
-      this.kept += k;
-      this.keepLeft -= k;
-    }
+    this.body.add(chunk, pos, pos + take);
     this.left -= take;
     this.frame.endTs = ts;
     if (this.left === 0) this.finish(this.holed ? ErrorCodes.DIS_ERR_GAP : null);
@@ -256,12 +245,8 @@ export class MessageReader {
 
   private finish(problem: string | null): void {
     const frame = this.frame;
-    frame.body = this.parts !== null ? Buffer.concat(this.parts, this.kept) : this.part;
+    frame.body = this.body.take();
     frame.problem = problem;
-    this.part = EMPTY;
-    this.parts = null;
-    this.kept = 0;
-    this.keepLeft = 0;
     this.left = 0;
     this.state = State.Head;
     this.sink.message(frame);
@@ -270,9 +255,7 @@ export class MessageReader {
   /** The framing is lost: search what follows for a message start. */
   private lose(ts: number): void {
     this.filled = 0;
-    this.part = EMPTY;
-    this.parts = null;
-    this.kept = 0;
+    this.body.clear();
     this.state = State.Seek;
     this.search.reset();
     this.mode = 'typed';
