@@ -145,7 +145,7 @@ export class FrameReader {
         return pos;
       }
     }
-    this.parts.length = 0;
+    // `parts` is empty here: each frame's are taken by deliver, and loseSync drops them.
     this.got = 0;
     this.lost = 0;
     if (this.length > MAX_FRAME) {
@@ -159,18 +159,28 @@ export class FrameReader {
 
   private payload(chunk: Buffer, pos: number, ts: number): number {
     const take = Math.min(this.length - this.got, chunk.length - pos);
-    this.parts.push(pos === 0 && take === chunk.length ? chunk : chunk.subarray(pos, pos + take));
+    const piece = pos === 0 && take === chunk.length ? chunk : chunk.subarray(pos, pos + take);
     this.got += take;
-    if (this.got === this.length) this.deliver(ts);
+    // A payload within one chunk (the common case) is handed over without being gathered.
+    if (this.got === take && take === this.length) this.deliver(ts, piece);
+    else {
+      this.parts.push(piece);
+      if (this.got === this.length) this.deliver(ts);
+    }
     return pos + take;
   }
 
-  private deliver(endTs: number): void {
+  /** Hands the frame over: its payload is `whole`, else what `parts` gathered. */
+  private deliver(endTs: number, whole: Buffer | null = null): void {
     const h = this.header;
     const parts = this.parts;
     const frame = this.frame;
-    frame.payload = parts.length === 0 ? EMPTY : parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-    parts.length = 0;
+    if (whole !== null) frame.payload = whole;
+    else {
+      frame.payload = parts.length === 0 ? EMPTY : parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+      // Emptied in place (setting an array's length is a slow path of V8's).
+      while (parts.length > 0) parts.pop();
+    }
     this.state = ReadState.HEADER;
     frame.type = h[3]!;
     frame.flags = h[4]!;
@@ -182,7 +192,7 @@ export class FrameReader {
   }
 
   private loseSync(): void {
-    this.parts.length = 0;
+    while (this.parts.length > 0) this.parts.pop();
     this.filled = 0;
     this.held = Buffer.alloc(0);
     this.state = ReadState.SEEKING;
