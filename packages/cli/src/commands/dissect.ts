@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { CaptureFileReader } from '@shoal/capture';
 import type { Entry } from '@shoal/model';
 import { DEFAULT_ENGINE_OPTIONS, DissectEngine, defaultRegistry } from '@shoal/dissect';
@@ -14,10 +13,6 @@ import { dissectSharded } from '../dissect/sharded-dissect.js';
 
 /** Most threads `--threads` may ask for: past the cores there is nothing to gain. */
 const MAX_THREADS = 16;
-/** Files smaller than this are dissected by one thread unless --threads says otherwise: starting one costs more. */
-const SHARD_FROM_BYTES = 32 * 1024 * 1024;
-/** The most threads chosen without --threads. */
-const AUTO_THREADS = 4;
 
 const usage = `Usage: shoal dissect FILE [options]
 
@@ -33,9 +28,10 @@ Options:
   --response-timeout MS        emit a request without response after this long (capture clock,
                                default ${DEFAULT_ENGINE_OPTIONS.responseTimeoutMs})
   --progress                   show progress on stderr (default: on when stderr is a terminal)
-  --threads N                  dissect with N threads, each following its share of the flows
-                               (table and ndjson; the output is the same whatever N). Default:
-                               one per core up to ${AUTO_THREADS} for files over ${SHARD_FROM_BYTES >> 20} MB, else 1
+  --threads N                  dissect with N threads, each reading the file and following its
+                               share of the flows (table and ndjson; the output is the same
+                               whatever N; default 1: each thread decodes every packet, so it
+                               pays only with cores to spare)
 
 Exit codes: 0 done; 1 the file is missing, not a capture or damaged (entries read before the
 damage are still printed); 2 bad command line.
@@ -86,7 +82,7 @@ async function run(argv: string[]): Promise<number> {
   };
 
   const reader = CaptureFileReader.open(file);
-  const threads = threadsAsked ?? autoThreads(format, reader.fileSize);
+  const threads = threadsAsked ?? 1;
   const out = new BufferedWriter(process.stdout);
   if (threads > 1) {
     reader.close();
@@ -123,12 +119,6 @@ async function run(argv: string[]): Promise<number> {
   if (values.stats) process.stderr.write(statsText(engine.stats));
   for (const w of reader.warnings) process.stderr.write(`shoal dissect: ${w.message} (${w.code})\n`);
   return reader.warnings.length > 0 ? EXIT_FAILURE : EXIT_OK;
-}
-
-/** Without --threads: a thread per core (at most AUTO_THREADS) for a file worth it, in a format that allows it. */
-function autoThreads(format: string, fileSize: number): number {
-  if ((format !== 'table' && format !== 'ndjson') || fileSize < SHARD_FROM_BYTES) return 1;
-  return Math.min(AUTO_THREADS, os.availableParallelism());
 }
 
 export const dissectCommand: Command = {
