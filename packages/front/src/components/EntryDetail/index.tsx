@@ -5,12 +5,13 @@ import { curlOfEntry } from '../../domain/curl-command.js';
 import { variableTerm } from '../../domain/filter-snippet.js';
 import { protocolBadgeStyle } from '../../domain/protocol-colors.js';
 import { detailSections, type DetailSection } from '../../domain/protocol-detail.js';
+import { amqpDetail } from '../../domain/amqp-detail.js';
 import { mysqlDetail } from '../../domain/mysql-detail.js';
+import { mqttDetail } from '../../domain/mqtt-detail.js';
 import { postgresqlDetail } from '../../domain/postgresql-detail.js';
 import { statusClass } from '../../domain/format.js';
 import type { HubApi } from '../../domain/hub-api.js';
 import { FilterValue, type OnFilter } from '../FilterValue/index.js';
-import { AmqpSection } from './amqp-section.js';
 import { CopyButton } from './copy-button.js';
 import { filterValues } from './detail-tables.js';
 import { DnsSection } from './dns-section.js';
@@ -22,7 +23,7 @@ import { IcmpSection } from './icmp-section.js';
 import { KafkaSection } from './kafka-section.js';
 import { MongodbSection } from './mongodb-section.js';
 import { MessageSection } from './message-section.js';
-import { MqttSection } from './mqtt-section.js';
+import { MessagePartsSection } from './message-parts-section.js';
 import { RawSection } from './raw-section.js';
 import { RedisSection } from './redis-section.js';
 import { Section } from './section.js';
@@ -166,9 +167,9 @@ function SectionOf({ section, entry, api, onOpen, onFilter }: { section: DetailS
     case 'redis':
       return <RedisSection entry={entry} onFilter={onFilter} />;
     case 'mqtt':
-      return <MqttSection entry={entry} onFilter={onFilter} />;
+      return <MessagePartsSection entry={entry} view={mqttDetail(entry)} name="mqtt" onFilter={onFilter} />;
     case 'amqp':
-      return <AmqpSection entry={entry} onFilter={onFilter} />;
+      return <MessagePartsSection entry={entry} view={amqpDetail(entry)} name="amqp" onFilter={onFilter} />;
     case 'raw':
       return (
         <>
