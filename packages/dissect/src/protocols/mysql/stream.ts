@@ -5,26 +5,19 @@
  * (DissectorSession.upgrade) with the bytes not read yet.
  */
 
-import type { Direction, DissectorSession, StreamDissector } from '../../dissector.js';
+import type { DissectorSession } from '../../dissector.js';
+import { HandOverStream } from '../handover-stream.js';
 import { Conversation, Then } from './conversation.js';
 import { PacketReader, type PacketSink } from './reader.js';
 import { myTransaction } from './shape.js';
 
-export class MyStream implements StreamDissector {
-  private readonly session: DissectorSession;
-  private readonly conversation: Conversation;
-  /** By direction. */
-  private readonly readers: [PacketReader, PacketReader];
-  private readonly client: PacketReader;
-  private readonly server: PacketReader;
+export class MyStream extends HandOverStream<PacketReader> {
   /** TLS follows the SSLRequest just read: the connection is handed over after this chunk. */
   private tls = false;
-  private done = false;
 
   constructor(session: DissectorSession) {
-    this.session = session;
-    this.conversation = new Conversation(session.options.detail !== 'summary', Math.max(0, session.options.bodyCapBytes), (op) => session.emit(myTransaction(op)));
-    const conversation = this.conversation;
+    super(session);
+    const conversation = new Conversation(session.options.detail !== 'summary', Math.max(0, session.options.bodyCapBytes), (op) => session.emit(myTransaction(op)));
     const clientSink: PacketSink = {
       keep: (seq) => conversation.keepClient(seq),
       packet: (p) => {
@@ -40,79 +33,10 @@ export class MyStream implements StreamDissector {
       packet: (p) => conversation.server(p),
       desync: () => conversation.serverLost(),
     };
-    this.client = new PacketReader('client', clientSink);
-    this.server = new PacketReader('server', serverSink);
-    const readers: PacketReader[] = [];
-    readers[session.clientDirection] = this.client;
-    readers[1 - session.clientDirection] = this.server;
-    this.readers = readers as [PacketReader, PacketReader];
+    this.connect(conversation, new PacketReader('client', clientSink), new PacketReader('server', serverSink));
   }
 
-  // ---- StreamDissector: nothing escapes these -----------------------------------------------
-
-  data(direction: Direction, chunk: Buffer, timestampMs: number): void {
-    if (this.done || chunk.length === 0) return;
-    try {
-      this.readers[direction].push(chunk, timestampMs);
-      if (this.tls) this.handOver();
-    } catch {
-      this.recover(direction, timestampMs);
-    }
-  }
-
-  gap(direction: Direction, length: number, timestampMs: number): void {
-    if (this.done) return;
-    try {
-      this.readers[direction].gap(length, timestampMs);
-    } catch {
-      this.recover(direction, timestampMs);
-    }
-  }
-
-  end(direction: Direction, timestampMs: number): void {
-    if (this.done) return;
-    try {
-      this.readers[direction].end(timestampMs);
-    } catch {
-      this.recover(direction, timestampMs);
-    }
-  }
-
-  tick(timestampMs: number): void {
-    if (this.done) return;
-    try {
-      this.conversation.expire(timestampMs, this.session.options.responseTimeoutMs);
-    } catch {
-      // Nothing to repair: what failed to emit is gone.
-    }
-  }
-
-  close(timestampMs: number): void {
-    if (this.done) return;
-    this.done = true;
-    try {
-      this.client.end(timestampMs);
-      this.server.end(timestampMs);
-    } finally {
-      this.conversation.drain();
-    }
-  }
-
-  /** The rest of the connection is TLS: the bytes not read yet go to its dissector. */
-  private handOver(): void {
-    const pending: [Buffer[], Buffer[]] = [[], []];
-    pending[this.session.clientDirection] = this.client.takeHeld();
-    pending[1 - this.session.clientDirection] = this.server.takeHeld();
-    this.done = true;
-    this.session.upgrade('tls', pending);
-  }
-
-  /** A bug surfaced as an exception: that direction's framing is lost; search for the next packet. */
-  private recover(direction: Direction, timestampMs: number): void {
-    try {
-      this.readers[direction].gap(1, timestampMs);
-    } catch {
-      this.done = true;
-    }
+  protected handOverTo(): string | null {
+    return this.tls ? 'tls' : null;
   }
 }
