@@ -117,7 +117,13 @@ export class TlsPods {
         clearTimeout(timer);
         resolve({ code: code ?? -1, stdout, stderr });
       });
-      child.stdin!.end(input ?? '');
+      // A command that does not read its input (ss) may have exited already: EPIPE on its stdin is
+      // not a failure of the command, and with no input nothing is written at all.
+      child.stdin!.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') reject(err);
+      });
+      if (input === undefined) child.stdin!.end();
+      else child.stdin!.end(input);
     });
   }
 
