@@ -153,3 +153,5 @@ export function jsonApi(options: JsonApiOptions): JsonApi {
 export { BearerCheck, OriginCheck, TOKEN_HEADER, TokenCheck, bearerToken, isLoopbackHost, normaliseOrigin } from './api-guard.js';
 /** Backpressure for streamed answers (a pcap export): one drain wait at a time. */
 export { drained } from './response-drain.js';
+/** The signed identity the front hands the hub for a signed-in user (docs/security.md). */
+export { ASSERTION_TTL_SECONDS, AssertionError, IDENTITY_HEADER, MIN_IDENTITY_KEY_BYTES, identityKey, scopeAllows, signIdentity, verifyIdentity, type Identity, type NamespaceScope } from './identity-assertion.js';
