@@ -11,6 +11,7 @@
 #   shoal dissect --format ndjson FILE > /dev/null            entries in full (`--protocol postgresql`)
 #   shoal dissect --format table FILE > /dev/null             one line per entry (detail summary)
 #   tshark -r FILE -Y pgsql -T fields -e pgsql.type ...        its messages, one line per segment
+#   tcpdump -n -r FILE > /dev/null                             the floor: a line per packet, no pairing
 # Shoal makes one entry per operation (a Query, a statement's Parse … Sync) with its answer;
 # tshark lists every message (Parse, Bind, …, DataRow, ReadyForQuery); the ratio compares the
 # file's read times.
@@ -54,15 +55,6 @@ stop_tcpdump 2
 [ "${TCPDUMP_DROPPED:-0}" = 0 ] || die "tcpdump dropped $TCPDUMP_DROPPED packets"
 echo
 
-declare -A BEST
-time_one() {
-  local key=$1 t0 ms
-  shift
-  t0=$(date +%s%N)
-  "$@" >/dev/null 2>&1
-  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-  if [[ -z ${BEST[$key]:-} || $ms -lt ${BEST[$key]} ]]; then BEST[$key]=$ms; fi
-}
 
 ENTRIES=$("$SHOAL" dissect "$CAP" --protocol postgresql --format ndjson | wc -l)
 ERRORS=$("$SHOAL" dissect "$CAP" --protocol postgresql --format ndjson | grep -c '"code":"42P01"' || true)
@@ -75,9 +67,11 @@ for _ in $(seq 1 "$RUNS"); do
   time_one shoal "$SHOAL" dissect "$CAP" --format ndjson
   time_one shoal-table "$SHOAL" dissect "$CAP" --format table
   time_one tshark tshark -n -r "$CAP" -Y pgsql -T fields -e pgsql.type -e pgsql.query -e pgsql.tag -e pgsql.code
+  time_one tcpdump tcpdump -n -r "$CAP"
 done
-awk -v e="$ENTRIES" -v m="$MESSAGES" -v s="${BEST[shoal]}" -v st="${BEST[shoal-table]}" -v t="${BEST[tshark]}" -v size="$(stat -c %s "$CAP")" -v err="$ERRORS" -v terr="$TSHARK_ERRORS" 'BEGIN {
+awk -v e="$ENTRIES" -v m="$MESSAGES" -v s="${BEST[shoal]}" -v st="${BEST[shoal-table]}" -v t="${BEST[tshark]}" -v f="${BEST[tcpdump]}" -v size="$(stat -c %s "$CAP")" -v err="$ERRORS" -v terr="$TSHARK_ERRORS" 'BEGIN {
   printf "postgresql %.1f MB, %d entries (%d errors); tshark %d messages (%d errors)\n", size / 1e6, e, err, m, terr
-  printf "  shoal ndjson %6d ms, %7.0f entries/s   tshark/shoal time %.1fx\n", s, e / (s / 1000), t / s
-  printf "  shoal table  %6d ms, %7.0f entries/s   tshark/shoal time %.1fx\n", st, e / (st / 1000), t / st
+  printf "  shoal ndjson %6d ms, %7.0f entries/s   tshark/shoal time %.1fx, %.2fx tcpdump\n", s, e / (s / 1000), t / s, s / f
+  printf "  shoal table  %6d ms, %7.0f entries/s   tshark/shoal time %.1fx, %.2fx tcpdump\n", st, e / (st / 1000), t / st, st / f
+  printf "  tcpdump      %6d ms (the floor: a line per packet, no pairing)\n", f
   printf "  tshark       %6d ms, %7.0f messages/s\n", t, m / (t / 1000) }'

@@ -90,8 +90,12 @@ const captures = values.capture.map((spec) => {
 
 const run = (name, cmd, args) => timedRun(values.work, name, cmd, args);
 
+// The floor: tcpdump reading the same file and printing a line per packet (it decodes DNS, not
+// HTTP/2 frames or TLS), C with no pairing and no reassembly. 10× tshark is about tcpdump's own
+// time on these files, so the ratio to it says how far from the floor Shoal is.
 const tools = (c) => [
   ['tshark', 'tshark', ['-n', '-r', c.file, ...FAMILIES[c.family].tshark(c.facts.port)]],
+  ['tcpdump', 'tcpdump', ['-n', '-r', c.file]],
   ['shoal-ndjson', values.shoal, ['dissect', c.file, '--format', 'ndjson']],
   ['shoal-table', values.shoal, ['dissect', c.file, '--format', 'table']],
   ...(values.baseline === undefined ? [] : [
@@ -117,7 +121,7 @@ let failed = false;
 let missed = false;
 const results = [];
 console.log('');
-console.log('family        capture   entries  tool           best s    entries/s  tshark time / tool time');
+console.log('family        capture   entries  tool           best s    entries/s  tshark time / tool time  (tool time / tcpdump time)');
 for (const c of captures) {
   const fam = FAMILIES[c.family];
   const read = (name) => fs.readFileSync(path.join(values.work, `${c.family}-${name}.out`), 'utf8');
@@ -135,7 +139,8 @@ for (const c of captures) {
       verdict = ratio >= fam.target ? `MET (≥ ${fam.target}×)` : `MISSED (< ${fam.target}×)`;
       missed ||= ratio < fam.target;
     }
-    console.log(`${c.family.padEnd(12)} ${(c.size / 1e6).toFixed(1).padStart(6)} MB ${String(c.facts.entries).padStart(9)}  ${name.padEnd(14)} ${t.toFixed(3).padStart(6)} ${Math.round(c.facts.entries / t).toString().padStart(12)}  ${name === 'tshark' ? '' : `${ratio.toFixed(1)}× ${verdict}`}`);
+    const floor = name.startsWith('shoal-') || name.startsWith('base-') ? ` (${(t / best[`${c.family}-tcpdump`]).toFixed(2)}× tcpdump)` : '';
+    console.log(`${c.family.padEnd(12)} ${(c.size / 1e6).toFixed(1).padStart(6)} MB ${String(c.facts.entries).padStart(9)}  ${name.padEnd(14)} ${t.toFixed(3).padStart(6)} ${Math.round(c.facts.entries / t).toString().padStart(12)}  ${name === 'tshark' ? '' : `${ratio.toFixed(1)}× ${verdict}${floor}`}`);
   }
   console.log(`              check: shoal found ${count}; tshark ${JSON.stringify(fromTshark)}; shoal ${JSON.stringify(fromShoal)}: ${pass ? 'PASS' : 'FAIL'}`);
   results.push({ family: c.family, file: path.basename(c.file), bytes: c.size, entries: c.facts.entries, tshark: fromTshark, shoal: fromShoal, pass,

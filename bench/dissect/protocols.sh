@@ -23,6 +23,8 @@
 #   shoal dissect FILE --format ndjson | table     (every entry in full | one line per entry)
 #   tshark -n -r FILE -Y ... -T fields -e ...      (the same file: method, path, status; DNS
 #                                                   names, types, rcodes; TLS hello fields)
+#   tcpdump -n -r FILE                             (the floor: a line per packet, in C, no
+#                                                   pairing; 10× tshark is about its time)
 # and checks that Shoal found what tshark found (counts and status or rcode histograms).
 #
 #   bench/dissect/protocols.sh                       # every family, cached captures

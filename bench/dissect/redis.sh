@@ -12,6 +12,7 @@
 #   shoal dissect --format ndjson FILE > /dev/null        every entry in full (entries:
 #   shoal dissect --format table FILE > /dev/null         one line per entry   `--protocol redis`)
 #   tshark -2 -r FILE -Y resp -T fields -e ...            commands: the arrays the client sent
+#   tcpdump -n -r FILE > /dev/null                        the floor: a line per packet, no pairing
 # tshark (two passes: messages reassembled across segments) prints each command's name and first
 # argument and each reply's values; Shoal pairs each command with its reply in one entry. The
 # ratio compares the files' read times.
@@ -62,15 +63,6 @@ sed 's/^/  /' "$TMPD/benchmark.log" | tr '\r' '\n' | grep -v '^\s*$' | grep -v '
 echo
 
 # best_ms CMD...: the best wall-clock milliseconds of RUNS runs of CMD (output discarded).
-declare -A BEST
-time_one() {
-  local key=$1 t0 ms
-  shift
-  t0=$(date +%s%N)
-  "$@" >/dev/null 2>&1
-  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-  if [[ -z ${BEST[$key]:-} || $ms -lt ${BEST[$key]} ]]; then BEST[$key]=$ms; fi
-}
 
 TSHARK_FIELDS=(-e resp.array.length -e resp.bulk_string.value -e resp.string -e resp.integer -e resp.error)
 declare -A ENTRIES TSHARK_MESSAGES
@@ -86,12 +78,14 @@ for run in $(seq 1 "$RUNS"); do
     time_one "shoal-$k" "$SHOAL" dissect "${CAPS[$k]}" --format ndjson
     time_one "table-$k" "$SHOAL" dissect "${CAPS[$k]}" --format table
     time_one "tshark-$k" tshark -2 -n -r "${CAPS[$k]}" -Y resp -T fields "${TSHARK_FIELDS[@]}"
+    time_one "tcpdump-$k" tcpdump -n -r "${CAPS[$k]}"
   done
 done
 for k in redis-plain redis-pipeline; do
-  awk -v p="$k" -v e="${ENTRIES[$k]}" -v m="${TSHARK_MESSAGES[$k]}" -v s="${BEST[shoal-$k]}" -v b="${BEST[table-$k]}" -v t="${BEST[tshark-$k]}" -v size="$(stat -c %s "${CAPS[$k]}")" 'BEGIN {
+  awk -v p="$k" -v e="${ENTRIES[$k]}" -v m="${TSHARK_MESSAGES[$k]}" -v s="${BEST[shoal-$k]}" -v b="${BEST[table-$k]}" -v t="${BEST[tshark-$k]}" -v f="${BEST[tcpdump-$k]}" -v size="$(stat -c %s "${CAPS[$k]}")" 'BEGIN {
     printf "%-15s %5.1f MB, %d entries, tshark %d commands\n", p, size / 1e6, e, m
     printf "  tshark          %6d ms, %8.0f commands/s\n", t, m / (t / 1000)
-    printf "  shoal ndjson    %6d ms, %8.0f entries/s   tshark/shoal time %5.1fx %s\n", s, e / (s / 1000), t / s, (t / s >= 10 ? "MET (>= 10x)" : "MISSED (< 10x)")
-    printf "  shoal table     %6d ms, %8.0f entries/s   tshark/shoal time %5.1fx %s\n", b, e / (b / 1000), t / b, (t / b >= 10 ? "MET (>= 10x)" : "MISSED (< 10x)") }'
+    printf "  tcpdump         %6d ms (the floor: a line per packet, no pairing)\n", f
+    printf "  shoal ndjson    %6d ms, %8.0f entries/s   tshark/shoal time %5.1fx %s, %.2fx tcpdump\n", s, e / (s / 1000), t / s, (t / s >= 10 ? "MET (>= 10x)" : "MISSED (< 10x)"), s / f
+    printf "  shoal table     %6d ms, %8.0f entries/s   tshark/shoal time %5.1fx %s, %.2fx tcpdump\n", b, e / (b / 1000), t / b, (t / b >= 10 ? "MET (>= 10x)" : "MISSED (< 10x)"), b / f }'
 done

@@ -3,7 +3,8 @@
 # sources lab/lib's processes.sh, bench-env.sh and veth-pair.sh, installs the exit clean-up
 # (`cleanup`: started processes ended, SIGKILL after GRACE seconds; the namespaces and $TMPD
 # removed; a script may define its own after this) and defines `die` (its message prefixed
-# bench/dissect/NAME) and `need TOOL...` (dies naming the first one missing).
+# bench/dissect/NAME), `need TOOL...` (dies naming the first one missing) and `time_one KEY CMD...`
+# (runs CMD, its output dropped, and keeps the best wall-clock milliseconds of KEY in BEST).
 # shellcheck shell=bash
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -27,4 +28,13 @@ die() { echo "$BENCH_NAME: $*" >&2; exit 1; }
 need() {
   local t
   for t in "$@"; do command -v "$t" >/dev/null || die "$t is missing"; done
+}
+declare -A BEST
+time_one() {
+  local key=$1 t0 ms
+  shift
+  t0=$(date +%s%N)
+  "$@" >/dev/null 2>&1
+  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  if [[ -z ${BEST[$key]:-} || $ms -lt ${BEST[$key]} ]]; then BEST[$key]=$ms; fi
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { LinkType } from '@shoal/model';
 import type { Entry } from '@shoal/model';
 import { DEFAULT_ENGINE_OPTIONS, DissectEngine, DissectorRegistry } from '../dist/index.js';
-import { formatIp } from '../dist/layers/ip-format.js';
+import { formatIp, formatIpv4Word } from '../dist/layers/ip-format.js';
 import { PacketDecoder } from '../dist/layers/packet-decoder.js';
 import { DissectStats } from '../dist/stats.js';
 import { bsdLoopback, ethernet, ipv4, ipv6, ipv6Fragment, ipv6Options, sll, sll2, tcp, udp } from './helpers/packet-builder.js';
@@ -202,5 +202,17 @@ describe('the target filter (acceptFlow)', () => {
     assert.deepEqual(entries.map((e) => e.dst.ip), ['10.244.0.5']);
     assert.equal(entries[0]!.request?.['packets'], 3);
     assert.deepEqual(stored, [entries[0]!.stream, entries[0]!.stream, entries[0]!.stream]);
+  });
+});
+
+describe('formatIpv4Word', () => {
+  it('spells every address right, also past the bound of its recent ones (5,000 distinct, twice)', () => {
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i < 5000; i++) {
+        const word = (0x0af40000 + i * 257) >>> 0;
+        assert.equal(formatIpv4Word(word), [word >>> 24, (word >>> 16) & 0xff, (word >>> 8) & 0xff, word & 0xff].join('.'));
+        assert.equal(formatIpv4Word(word), formatIp(4, Uint32Array.of(word)));
+      }
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type { CaptureSource, Endpoint } from '@shoal/model';
 import type { Direction, FlowTransport } from '../dissector.js';
 import { IpProtocol, isIcmp, type DecodedPacket } from '../layers/decoded-packet.js';
-import { formatIp } from '../layers/ip-format.js';
+import { formatIp, formatIpv4Word } from '../layers/ip-format.js';
 import type { TcpDirection } from '../reassembly/tcp-direction.js';
 
 /**
@@ -127,8 +127,8 @@ export class Flow {
     if (this.endpoints === null) {
       const ports = isIcmp(this.transport);
       this.endpoints = [
-        { ip: formatIp(this.ipVersion, Uint32Array.of(this.a0, this.a1, this.a2, this.a3)), port: ports ? 0 : this.aPort },
-        { ip: formatIp(this.ipVersion, Uint32Array.of(this.b0, this.b1, this.b2, this.b3)), port: ports ? 0 : this.bPort },
+        { ip: this.ipVersion === 4 ? formatIpv4Word(this.a0) : formatIp(6, Uint32Array.of(this.a0, this.a1, this.a2, this.a3)), port: ports ? 0 : this.aPort },
+        { ip: this.ipVersion === 4 ? formatIpv4Word(this.b0) : formatIp(6, Uint32Array.of(this.b0, this.b1, this.b2, this.b3)), port: ports ? 0 : this.bPort },
       ];
     }
     return this.endpoints[direction];

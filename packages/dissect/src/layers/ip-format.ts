@@ -6,6 +6,24 @@ export function formatIp(version: number, words: Uint32Array): string {
   return version === 4 ? formatIpv4(words[0]!) : formatIpv6(words);
 }
 
+/**
+ * The few addresses a capture sees again and again (a client's, its resolver's), formatted once:
+ * a UDP conversation per DNS query formats both ends anew otherwise. Bounded: emptied when full.
+ */
+const recentIpv4 = new Map<number, string>();
+const RECENT_IPV4_MAX = 4096;
+
+/** formatIp of an IPv4 address given as its 32-bit word, from the recent ones when it is one. */
+export function formatIpv4Word(word: number): string {
+  let text = recentIpv4.get(word);
+  if (text === undefined) {
+    if (recentIpv4.size >= RECENT_IPV4_MAX) recentIpv4.clear();
+    text = formatIpv4(word);
+    recentIpv4.set(word, text);
+  }
+  return text;
+}
+
 /** Where an IPv4 address is spelled out: at most 15 characters. */
 const dotted = Buffer.alloc(15);
 

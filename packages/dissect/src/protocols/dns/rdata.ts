@@ -23,7 +23,7 @@
  * RFC 1035, but reading a pointer elsewhere is harmless); they must end inside the RDATA.
  */
 
-import { formatIp } from '../../layers/ip-format.js';
+import { formatIp, formatIpv4Word } from '../../layers/ip-format.js';
 import { escapeOctet, readName } from './names.js';
 import {
   TYPE_A, TYPE_AAAA, TYPE_CAA, TYPE_CNAME, TYPE_DNAME, TYPE_HINFO, TYPE_MX, TYPE_NS, TYPE_PTR, TYPE_SOA, TYPE_SRV, TYPE_TXT,
@@ -66,8 +66,7 @@ function known(msg: Buffer, type: number, start: number, end: number): string | 
   switch (type) {
     case TYPE_A:
       if (n !== 4) return null;
-      words[0] = msg.readUInt32BE(start);
-      return formatIp(4, words);
+      return formatIpv4Word(msg.readUInt32BE(start));
     case TYPE_AAAA:
       if (n !== 16) return null;
       for (let i = 0; i < 4; i++) words[i] = msg.readUInt32BE(start + 4 * i);
