@@ -20,5 +20,16 @@ export default {
   platform: 'node',
   external: thirdParty,
   logLevel: 'warn',
-  output: { dir: path.join(here, 'bundle'), format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', cleanDir: true },
+  // Whitespace and comments removed, names kept (stack traces still name functions; the source
+  // maps beside the chunks give lines): V8 scans every byte of a module at load, and the dissect
+  // chunk's comments and indentation were 45% of it, about 10 ms of `shoal dissect`'s start.
+  output: {
+    dir: path.join(here, 'bundle'),
+    format: 'esm',
+    entryFileNames: '[name].js',
+    chunkFileNames: '[name]-[hash].js',
+    cleanDir: true,
+    minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } },
+    sourcemap: true,
+  },
 };

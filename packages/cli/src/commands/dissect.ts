@@ -9,7 +9,6 @@ import { statsText } from '../output/stats-text.js';
 import { ProgressLine } from '../output/progress-line.js';
 import { usageError } from '../usage-error.js';
 import { parseCommandLine } from '../command-line.js';
-import { dissectSharded } from '../dissect/sharded-dissect.js';
 
 /** Most threads `--threads` may ask for: past the cores there is nothing to gain. */
 const MAX_THREADS = 16;
@@ -89,6 +88,8 @@ async function run(argv: string[]): Promise<number> {
     const progress = new ProgressLine(values.progress ?? process.stderr.isTTY === true, reader.fileSize);
     formatter.begin(out);
     const run = { file, threads, format: format as 'table' | 'ndjson', protocol, limit, bodyCapBytes: options.bodyCapBytes, responseTimeoutMs: options.responseTimeoutMs, worker: options.worker };
+    // Loaded only here: threads (worker_threads and its module) cost a single-threaded run's start-up.
+    const { dissectSharded } = await import('../dissect/sharded-dissect.js');
     const { stats, warnings } = await dissectSharded(run, out, progress).finally(() => progress.done());
     formatter.end(out);
     await out.flush();

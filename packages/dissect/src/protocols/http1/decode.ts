@@ -4,7 +4,8 @@
  * small compressed body cannot expand without limit ("zip bomb").
  */
 
-import zlib from 'node:zlib';
+import type { BrotliOptions, ZlibOptions } from 'node:zlib';
+import { zlibModule } from '../../lazy-builtins.js';
 
 export interface Decoded {
   data: Buffer;
@@ -14,7 +15,7 @@ export interface Decoded {
   error?: string;
 }
 
-type Inflate = (buf: Buffer, options: zlib.ZlibOptions & zlib.BrotliOptions) => Buffer;
+type Inflate = (buf: Buffer, options: ZlibOptions & BrotliOptions) => Buffer;
 
 /**
  * Output allowed while decoding for a body cap of `cap`: room to learn the full decoded size of
@@ -51,6 +52,7 @@ export function decodeContent(raw: Buffer, codings: readonly string[], budget: n
 }
 
 function inflaterFor(coding: string, data: Buffer): Inflate | null {
+  const zlib = zlibModule();
   switch (coding) {
     case 'gzip':
     case 'x-gzip':
@@ -77,6 +79,7 @@ function message(err: unknown): string {
 }
 
 function run(fn: Inflate, isBrotli: boolean, input: Buffer, cap: number, partial: boolean): Buffer {
+  const zlib = zlibModule();
   const finishFlush = isBrotli
     ? partial
       ? zlib.constants.BROTLI_OPERATION_FLUSH

@@ -21,7 +21,7 @@
  * `bytes` handed here are the message after its messageLength (the framer's).
  */
 
-import zlib from 'node:zlib';
+import { zlibModule } from '../../lazy-builtins.js';
 import { BsonError, documentLength, readDocument, type BsonBudget } from './bson.js';
 
 export const OP_REPLY = 1;
@@ -222,7 +222,7 @@ function readCompressed(m: MongoMessage, bytes: Buffer, at: number, b: BsonBudge
   if (compressor === 0) inner = payload;
   else if (compressor === 2 && !cut) {
     try {
-      inner = zlib.inflateSync(payload, { maxOutputLength: Math.max(0, Math.min(size, 48_000_000)) });
+      inner = zlibModule().inflateSync(payload, { maxOutputLength: Math.max(0, Math.min(size, 48_000_000)) });
     } catch {
       throw new BsonError('zlib: the compressed message does not inflate');
     }

@@ -17,7 +17,7 @@
  *   extension list is empty.
  */
 
-import { createHash } from 'node:crypto';
+import { cryptoModule } from '../../lazy-builtins.js';
 import type { ClientHello } from './hello.js';
 import { isGrease } from './registries.js';
 
@@ -27,7 +27,7 @@ export function ja3String(h: ClientHello): string {
 }
 
 export function ja3(h: ClientHello): string {
-  return createHash('md5').update(ja3String(h)).digest('hex');
+  return cryptoModule().createHash('md5').update(ja3String(h)).digest('hex');
 }
 
 const JA4_VERSIONS: ReadonlyMap<number, string> = new Map([
@@ -64,7 +64,7 @@ export function ja4(h: ClientHello): string {
 const count = (n: number): string => String(Math.min(n, 99)).padStart(2, '0');
 const hex4 = (v: number): string => v.toString(16).padStart(4, '0');
 const sortedHex = (xs: number[]): string => xs.map(hex4).sort().join(',');
-const hash12 = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 12);
+const hash12 = (text: string): string => cryptoModule().createHash('sha256').update(text).digest('hex').slice(0, 12);
 
 function alpnChars(first: Buffer | null): string {
   if (first === null || first.length === 0) return '00';

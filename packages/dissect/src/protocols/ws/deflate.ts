@@ -29,7 +29,8 @@
  * unknown history fails in zlib.
  */
 
-import zlib from 'node:zlib';
+import type { ZlibOptions } from 'node:zlib';
+import { zlibModule } from '../../lazy-builtins.js';
 import type { UpgradeHandshake } from '../../dissector.js';
 
 /** What the 101 accepted, per direction: the sender keeps its window across messages. */
@@ -145,7 +146,8 @@ export class MessageInflater {
   }
 
   private run(input: Buffer, dictionary: Buffer): Buffer {
-    const options: zlib.ZlibOptions = { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: this.limit, chunkSize: CHUNK };
+    const zlib = zlibModule();
+    const options: ZlibOptions = { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: this.limit, chunkSize: CHUNK };
     if (dictionary.length > 0) options.dictionary = dictionary;
     return zlib.inflateRawSync(input, options);
   }
