@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/dissect: dissection throughput of `shoal dissect` vs tshark and httpry
 # on real keep-alive HTTP/1.1 captures: one on loopback, one on a 1500-MTU veth
-# pair with offloads off (segments like a real network). See README.md.
+# pair with offloads off (segments like a real network), and one of a Node server's
+# small JSON answers on loopback (node-small). See README.md.
 #
 #   bench/dissect/run.sh                      # 150k transactions, cached captures
 #   TRANSACTIONS=300000 bench/dissect/run.sh  # other size (>= 100000)
@@ -21,7 +22,7 @@ REGEN="${REGEN:-0}"
 STRICT="${STRICT:-0}"                    # 1: a missed speed target also fails the run
 OUT_DIR="${BENCH_OUT:-$ROOT/bench/out/dissect}"
 SHOAL="${SHOAL:-$ROOT/bin/shoal}"
-CAPTURES="${CAPTURES:-loopback veth1500}" # which captures to measure, in this order
+CAPTURES="${CAPTURES:-loopback veth1500 node-small}" # which captures to measure, in this order
 # The veth pair's subnet (lab/lib/veth-pair.sh): inside namespaces made and removed here.
 VETH_SUBNET=10.244.81
 # TCP payload per segment on a 1500-byte MTU: 1500 - 20 (IPv4) - 20 (TCP) - 12 (timestamps).
@@ -62,7 +63,7 @@ fi
 read -r -a KINDS <<<"$CAPTURES"
 (( ${#KINDS[@]} )) || die "CAPTURES is empty"
 for kind in "${KINDS[@]}"; do
-  [[ $kind == loopback || $kind == veth1500 ]] || die "CAPTURES: '$kind' is neither loopback nor veth1500"
+  [[ $kind =~ ^(loopback|veth1500|node-small)$ ]] || die "CAPTURES: '$kind' is none of loopback, veth1500, node-small"
 done
 
 missing=()
@@ -88,6 +89,7 @@ print_env() {
   echo "tcpdump:  $(tcpdump --version 2>&1 | head -2 | paste -sd' ' || true) [deb $(pkgver tcpdump)]"
   echo "nginx:    $(nginx -v 2>&1 | sed 's/^nginx version: //' || true) [deb nginx $(pkgver nginx), nginx-light $(pkgver nginx-light)]"
   echo "wrk:      $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2 || true) [deb $(pkgver wrk)]"
+  echo "node:     $(node --version) (node-small's server)"
   if [[ -x $SHOAL ]]; then
     echo "shoal:    $SHOAL ($(timeout 10 "$SHOAL" --version 2>/dev/null | head -1 || echo 'version unknown'))"
   else
@@ -139,6 +141,8 @@ BENCH_NGINX_HTTP='server_tokens off; keepalive_timeout 300s; if_modified_since b
 #             "segmented" mix, whose requests and responses the network cuts into
 #             several segments each. The verify pass counts them and refuses the
 #             capture if a segment is larger than the MSS.
+#   node-small  as loopback, with a Node server (small-server.mjs) instead of nginx:
+#             the same statuses, bodies of a few bytes (an API's small JSON answers).
 generate() {
   local kind=$1 gen_t0 port cap_part meta_part wrk_pid wrk_rc load_t0 load_s wrk_done
   local host=127.0.0.1 iface=lo mix=small ns_server="" ns_client="" verify_extra=()
@@ -162,10 +166,20 @@ generate() {
     mv "$TMPD/server-veth.conf" "$TMPD/server.conf"
   fi
 
-  NETNS=$ns_server NGINX_MAIN_DIRECTIVES=$BENCH_NGINX_MAIN NGINX_HTTP_DIRECTIVES=$BENCH_NGINX_HTTP \
-    start_nginx "$TMPD" "$port" "$TMPD/server.conf" ||
-    { cat "$TMPD/logs/error.log" >&2 || true; die "nginx did not come up on $host:$port"; }
-  echo "nginx:   pid $NGINX_PID on $host:$port (prefix $TMPD)"
+  local server_pid
+  if [[ $kind == node-small ]]; then
+    node "$HERE/small-server.mjs" "$host" "$port" >"$TMPD/server.log" 2>&1 &
+    server_pid=$!
+    STARTED_PIDS+=("$server_pid")
+    wait_for_port "$port" "$server_pid" "$host" || { cat "$TMPD/server.log" >&2; die "the Node server did not come up on $host:$port"; }
+    echo "node:    pid $server_pid on $host:$port (small-server.mjs)"
+  else
+    NETNS=$ns_server NGINX_MAIN_DIRECTIVES=$BENCH_NGINX_MAIN NGINX_HTTP_DIRECTIVES=$BENCH_NGINX_HTTP \
+      start_nginx "$TMPD" "$port" "$TMPD/server.conf" ||
+      { cat "$TMPD/logs/error.log" >&2 || true; die "nginx did not come up on $host:$port"; }
+    server_pid=$NGINX_PID
+    echo "nginx:   pid $NGINX_PID on $host:$port (prefix $TMPD)"
+  fi
 
   # Buffered capture (TPACKET_V3 ring, buffered writes; not the lib's default
   # immediate mode) with a large ring for this packet rate: -B is
@@ -208,7 +222,7 @@ generate() {
   # after a timeout (1 s); packets still in an open block when tcpdump gets
   # SIGINT are counted as received but never written. Let the blocks retire.
   stop_tcpdump "${CAPTURE_SETTLE:-2}" 2>/dev/null # its counts are printed below
-  stop_started "$NGINX_PID" TERM
+  stop_started "$server_pid" TERM
   veth_pair_down # nothing runs inside the namespaces any more (no-op for loopback)
 
   local captured=$TCPDUMP_CAPTURED received=$TCPDUMP_RECEIVED dropped=$TCPDUMP_DROPPED
