@@ -62,8 +62,7 @@ export class ViewScope {
   }
 
   /** True when the pod `namespace/name` (as /status names pods) is in scope. */
-  seesPod(ref: string | null): boolean {
-    if (ref === null) return this.all;
+  seesPod(ref: string): boolean {
     const slash = ref.indexOf('/');
     return this.seesNamespace(slash < 0 ? undefined : ref.slice(0, slash));
   }

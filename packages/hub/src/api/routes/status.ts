@@ -8,7 +8,7 @@ import { sendJson } from '../http-util.js';
  * A worker as a caller of `scope` sees it (docs/security.md): every node stays listed with its
  * state; its own pod and the pods its TLS tracer follows only when their namespace is in scope.
  */
-function scopedWorker<W extends WorkerState>(w: W, scope: ViewScope): W {
+export function scopedWorker<W extends WorkerState>(w: W, scope: ViewScope): W {
   if (scope.all) return w;
   return {
     ...w,
