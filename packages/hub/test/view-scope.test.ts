@@ -75,3 +75,9 @@ describe('a filter narrowed to a scope', () => {
     assert.equal(check('true // all of it', between('shop', 'data')), true);
   });
 });
+
+describe('one scope, one text', () => {
+  it('the same namespaces in another order, or repeated, give the same condition (one shared live query)', () => {
+    assert.equal(scopeCondition(['shop', 'bank']), scopeCondition(['bank', 'shop', 'bank']));
+  });
+});

@@ -8,7 +8,8 @@ import { scopeAllows, type NamespaceScope } from '@shoal/model/http';
  * has the namespace "" (docs/filter.md), which no scope holds. An empty list sees nothing.
  */
 export function scopeCondition(namespaces: readonly string[]): string {
-  const names = [...new Set(namespaces.filter((n) => n !== ''))];
+  // Sorted: users of the same namespaces, in whatever order their roles listed them, share a live query.
+  const names = [...new Set(namespaces.filter((n) => n !== ''))].sort();
   if (names.length === 0) return 'false';
   const list = `[${names.map(celString).join(', ')}]`;
   return `src.namespace in ${list} || dst.namespace in ${list}`;
