@@ -133,6 +133,9 @@ describe('hub scopes every route to the caller\'s namespaces', { timeout: 120_00
       await replay.ready();
       assert.equal(replay.entries.length, SHOP_ENTRIES);
       assert.ok(replay.entries.every(inShop));
+      replay.send({ filter: 'src.namespace == "bank"', since: 0 });
+      assert.equal((await replay.ready(2)).filter, 'src.namespace == "bank"');
+      assert.equal(replay.entries.length, SHOP_ENTRIES, 'a new subscription asking for bank replays nothing');
     } finally {
       await replay.close();
     }
@@ -207,6 +210,9 @@ describe('hub scopes every route to the caller\'s namespaces', { timeout: 120_00
     assert.ok(byIds.packets.every(([src, dst]) => src === SHOP_IP || dst === SHOP_IP));
     assert.equal((await download(`ids=${encodeURIComponent(bank.id)}`, as(SHOP_USER), 'bank.pcap')).status, 404, 'as an unknown id');
     assert.equal((await download(`ids=${encodeURIComponent(bank.id)}`, token, 'bank-token.pcap')).packets.length, FIXTURES.keepAlive.packets);
+    const shopAdmin: Identity = { ...SHOP_USER, admin: true };
+    assert.equal((await download(`ids=${encodeURIComponent(bank.id)}`, as(shopAdmin), 'bank-admin.pcap')).packets.length, FIXTURES.keepAlive.packets, 'an admin downloads PCAP of everything');
+    assert.equal((await entriesOf(as(shopAdmin))).length, SHOP_ENTRIES, 'while its views keep its namespaces');
   });
 
   it('status: every node with its state; only the live queries of the caller\'s own scope', async () => {
