@@ -1,4 +1,5 @@
 export { compileFilter } from './compile.js';
+export { celString } from './quote.js';
 export type { CompiledFilter, EvalFailure } from './compile.js';
 export { FUNCTIONS, PROTOCOLS, protocolNameOf, VARIABLES, VARIABLE_NAMES } from './catalog.js';
 export type { VariableSpec } from './catalog.js';

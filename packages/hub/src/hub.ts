@@ -32,6 +32,12 @@ export interface HubOptions {
   workerToken?: string;
   /** The token clients must send (`--token-file`); without it the API is open to whoever reaches `host`. */
   token?: string;
+  /**
+   * The key of the identity assertions the front signs for its signed-in users
+   * (`--identity-key-file`, model's identityKey): with it, a request carrying one is that user,
+   * scoped to its namespaces; without it, such a request is refused (docs/security.md).
+   */
+  identityKey?: Buffer;
   /** Names the hub fills in at delivery, as of each entry's time (the names module). */
   names?: NameLookup;
   /** The cluster's pods, for PUT /targets (the names module: a Kubernetes watch or an inventory). */
@@ -101,6 +107,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     feedRoute: { limits, maxResubscribes: feedOptions.maxResubscribes, heartbeatMs: feedOptions.heartbeatMs, clock: env.clock },
     windowMs: feedOptions.windowMs,
     token: options.token,
+    identityKey: options.identityKey,
     allowedOrigins: options.allowedOrigins ?? [],
     targets,
     names: options.names,

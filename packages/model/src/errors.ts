@@ -92,6 +92,8 @@ export const ErrorCodes = {
   HUB_ERR_INTERNAL: 'HUB_ERR_INTERNAL',
   /** Hub API: a browser page of another origin (HTTP 403): WebSocket upgrades and changes. */
   HUB_ERR_ORIGIN: 'HUB_ERR_ORIGIN',
+  /** Hub API: a signed-in user who is not an admin asked for what only admins may do (HTTP 403): PUT /targets. */
+  HUB_ERR_FORBIDDEN: 'HUB_ERR_FORBIDDEN',
   /**
    * The hub's saved state (the target selection in `--state-dir`) cannot be read, is damaged,
    * or cannot be written: the hub does not start, or PUT /targets keeps the previous selection.

@@ -13,6 +13,7 @@ import { portOption } from '../port-option.js';
 import { untilStopSignal } from '../stop-signal.js';
 import { allowedOriginsOption, checkOpenBind } from '../open-bind.js';
 import { tokenFileOption } from '../token-option.js';
+import { identityKeyFileOption } from '../identity-key-option.js';
 
 const DEFAULTS = { port: 8898, host: '127.0.0.1' } as const;
 /** Beyond 10 s a live feed is no longer live; 0 delivers each entry as it arrives. */
@@ -41,6 +42,12 @@ Options:
   --worker-token-file FILE  the workers' API token (the content of their --token-file)
   --token-file FILE         a token clients must send (Authorization: Bearer …); without it
                             the API is open to whoever reaches the address
+  --identity-key-file FILE  the key (32 bytes or more) the front signs its signed-in users'
+                            identity assertions with (its own --identity-key-file): a request
+                            carrying one (x-shoal-identity) sees only its user's namespaces
+                            everywhere, and only admins change targets. Without it such a
+                            request is refused (401); the --token-file token stays an admin of
+                            every namespace (docs/security.md)
   --allow-unauthenticated   listen beyond loopback without --token-file (logs a warning):
                             only on a network that is yours alone
   --allowed-origin ORIGIN   a web origin (https://host[:port]) whose pages may open /ws and
@@ -95,7 +102,7 @@ Options:
   --log-level LEVEL         fatal | error | warn | info | debug (default info)
 
 Exit codes: 0 stopped by SIGTERM/SIGINT; 1 could not start (port in use); 2 bad command
-line, unreadable token file.
+line, unreadable token file or identity key file (or a key under 32 bytes).
 `;
 
 async function run(argv: string[]): Promise<number> {
@@ -107,6 +114,7 @@ async function run(argv: string[]): Promise<number> {
       workers: { type: 'string' },
       'worker-token-file': { type: 'string' },
       'token-file': { type: 'string' },
+      'identity-key-file': { type: 'string' },
       'allow-unauthenticated': { type: 'boolean', default: false },
       'allowed-origin': { type: 'string', multiple: true },
       inventory: { type: 'string' },
@@ -156,6 +164,7 @@ async function run(argv: string[]): Promise<number> {
     allowedOrigins: allowedOriginsOption(values['allowed-origin']),
     ...(values['worker-token-file'] !== undefined ? { workerToken: tokenFileOption(values['worker-token-file'], '--worker-token-file') } : {}),
     ...(values['token-file'] !== undefined ? { token: tokenFileOption(values['token-file'], '--token-file') } : {}),
+    ...(values['identity-key-file'] !== undefined ? { identityKey: identityKeyFileOption(values['identity-key-file']) } : {}),
     pcap,
     history: {
       maxPageEntries: integerOption('--max-history-limit', values['max-history-limit'], DEFAULT_HISTORY_LIMITS.maxPageEntries, 1, MAX_HISTORY_LIMIT),

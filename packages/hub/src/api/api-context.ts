@@ -20,6 +20,8 @@ export interface ApiContext {
   /** The live merge's reorder window (ms), shown in /status. */
   windowMs: number;
   token: string | undefined;
+  /** The key of signed-in users' identity assertions (`--identity-key-file`); without it they are refused. */
+  identityKey: Buffer | undefined;
   /** Origins besides the hub's own whose pages may open /ws or send changes (`--allowed-origin`). */
   allowedOrigins: readonly string[];
   /** Present when the hub has a pod source; /targets answers 409 without one. */

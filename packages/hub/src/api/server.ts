@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { BearerCheck, OriginCheck } from '@shoal/model/http';
+import { OriginCheck } from '@shoal/model/http';
 import type { ApiContext } from './api-context.js';
+import { audit, identityFields } from './audit.js';
+import { CallerCheck, pcapScope, type Caller } from './caller.js';
 import { ApiError, ErrorCodes, fail, refuseUpgrade, sendJson } from './http-util.js';
 import { getEntryById, getHistory } from './routes/entries.js';
 import { getPcap } from './routes/pcap.js';
@@ -15,9 +17,6 @@ import { serveHubFeed } from './ws-route.js';
 
 /** Largest WebSocket message a client may send (a filter is at most 16 KiB). */
 const MAX_WS_MESSAGE_BYTES = 64 * 1024;
-
-const UNAUTHORIZED = new ApiError(401, ErrorCodes.HUB_ERR_UNAUTHORIZED, 'missing or wrong token: send Authorization: Bearer <token> (the content of the hub\'s --token-file)');
-
 
 function notFound(path: string): ApiError {
   return new ApiError(404, ErrorCodes.HUB_ERR_NOT_FOUND, `no route ${path}; see docs/hub.md`);
@@ -44,12 +43,14 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * The hub's HTTP + WebSocket API (docs/hub.md). /health and /metrics are always open; the rest
- * needs the bearer token when the hub has one (--token-file), the WebSocket upgrade included.
+ * needs the bearer token when the hub has one (--token-file), or a signed-in user's identity
+ * assertion (--identity-key-file), the WebSocket upgrade included (caller.ts). Each route answers
+ * within its caller's scope (access/view-scope.ts).
  * Upgrades and changes from a browser page of another origin are refused before anything else
  * (docs/security.md): a page the user visits must not reach a hub on localhost.
  */
 export function createHubServer(ctx: ApiContext): Server {
-  const auth = new BearerCheck(ctx.token);
+  const callers = new CallerCheck(ctx.token, ctx.identityKey, ctx.log);
   const origins = new OriginCheck(ctx.allowedOrigins);
   const originError = (req: IncomingMessage): ApiError | undefined => {
     const why = origins.refusal(req.headers);
@@ -59,6 +60,7 @@ export function createHubServer(ctx: ApiContext): Server {
   const { registry, feeds, log } = ctx;
 
   type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
+  type GuardedHandler = (req: IncomingMessage, res: ServerResponse, url: URL, caller: Caller) => void | Promise<void>;
   const open: Record<string, [string, Handler]> = {
     '/health': ['GET', (_req, res) => sendJson(res, 200, { ok: true, workers: registry.all().length, up: registry.up().length })],
     '/metrics': ['GET', async (_req, res) => {
@@ -67,14 +69,18 @@ export function createHubServer(ctx: ApiContext): Server {
       res.end(text);
     }],
   };
-  const guarded: Record<string, [string, Handler]> = {
-    '/status': ['GET', (_req, res) => getStatus(ctx, res)],
-    '/entries': ['GET', (_req, res, url) => getHistory(ctx.history, url.searchParams, res)],
-    '/pcap': ['GET', (_req, res, url) => getPcap(registry, url.searchParams, res, log, ctx.pcap)],
-    '/stats': ['GET', (_req, res, url) => getStats(ctx.history, url.searchParams, res)],
-    '/servicemap': ['GET', (_req, res, url) => getServiceMap(ctx.history, url.searchParams, res)],
+  const guarded: Record<string, [string, GuardedHandler]> = {
+    '/status': ['GET', (_req, res, _url, caller) => getStatus(ctx, res, caller.scope)],
+    '/entries': ['GET', (_req, res, url, caller) => getHistory(ctx.history, url.searchParams, res, caller.scope)],
+    '/pcap': ['GET', (_req, res, url, caller) => getPcap(registry, url.searchParams, res, log, ctx.pcap, pcapScope(caller))],
+    '/stats': ['GET', (_req, res, url, caller) => getStats(ctx.history, url.searchParams, res, caller.scope)],
+    '/servicemap': ['GET', (_req, res, url, caller) => getServiceMap(ctx.history, url.searchParams, res, caller.scope)],
     '/query/validate': ['POST', (req, res) => validateQuery(req, res)],
-    '/targets': ['GET|PUT', (req, res) => (req.method === 'PUT' ? putTargets(ctx.targets, req, res) : getTargets(ctx.targets, res))],
+    '/targets': ['GET|PUT', (req, res, _url, caller) => {
+      if (req.method !== 'PUT') return getTargets(ctx.targets, res, caller.scope);
+      callers.requireAdmin(req, caller, 'PUT /targets');
+      return putTargets(ctx.targets, req, res, caller.scope, (change) => audit(log, 'targets-changed', { ...identityFields(caller.identity), ...change }));
+    }],
   };
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -89,15 +95,15 @@ export function createHubServer(ctx: ApiContext): Server {
       method(req, free[0]);
       return free[1](req, res, url);
     }
-    if (!auth.allows(req.headers)) throw UNAUTHORIZED;
+    const caller = callers.callerOf(req);
     const known = guarded[path];
     if (known !== undefined) {
       method(req, known[0]);
-      return known[1](req, res, url);
+      return known[1](req, res, url, caller);
     }
     if (path.startsWith('/entries/') && path.length > '/entries/'.length) {
       method(req, 'GET');
-      return getEntryById(registry, decodePath(path.slice('/entries/'.length)), res);
+      return getEntryById(registry, decodePath(path.slice('/entries/'.length)), res, caller.scope);
     }
     if (path === '/ws') throw new ApiError(400, ErrorCodes.HUB_ERR_BAD_REQUEST, '/ws is a WebSocket: connect with an Upgrade request');
     throw notFound(path);
@@ -111,9 +117,15 @@ export function createHubServer(ctx: ApiContext): Server {
     const url = new URL(req.url ?? '/', 'http://hub');
     const refused = originError(req);
     if (refused !== undefined) return refuseUpgrade(socket, refused);
-    if (!auth.allows(req.headers)) return refuseUpgrade(socket, UNAUTHORIZED);
+    let caller: Caller;
+    try {
+      caller = callers.callerOf(req);
+    } catch (err) {
+      if (err instanceof ApiError) return refuseUpgrade(socket, err);
+      throw err;
+    }
     if (url.pathname !== '/ws') return refuseUpgrade(socket, notFound(url.pathname));
-    wss.handleUpgrade(req, socket, head, (ws) => serveHubFeed(feeds, ws, req, url.searchParams, ctx.feedRoute, ctx.sockets, log));
+    wss.handleUpgrade(req, socket, head, (ws) => serveHubFeed(feeds, ws, req, url.searchParams, ctx.feedRoute, ctx.sockets, log, caller.scope));
   });
   server.on('close', () => wss.close());
   return server;

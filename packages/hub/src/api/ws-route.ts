@@ -6,6 +6,7 @@ import type { RawData, WebSocket } from 'ws';
 import { ClientFeed, type ClientLimits } from '../feed/client-feed.js';
 import type { FeedClock } from '../feed/feed-environment.js';
 import type { FeedHub } from '../feed/feed-hub.js';
+import type { ViewScope } from '../access/view-scope.js';
 import { Heartbeat } from '../feed/heartbeat.js';
 import { SubscriptionRate } from '../feed/subscription-rate.js';
 
@@ -45,9 +46,11 @@ function clientKeyOf(req: IncomingMessage): string {
  * previous query stays in force. Bounds (docs/hub.md): a replay past the hub's or the client's
  * bound gets HUB_ERR_REPLAY_LIMIT (a first subscription then closes with 4429, try later); a
  * subscription past the socket's rate gets HUB_ERR_RESUBSCRIBE_RATE and is not applied (the
- * socket stays open). A heartbeat terminates a socket whose client went silent.
+ * socket stays open). A heartbeat terminates a socket whose client went silent. Every
+ * subscription, live and replayed, is narrowed to the caller's scope (view-scope.ts); `ready`
+ * names the filter as the client sent it.
  */
-export function serveHubFeed(hub: FeedHub, ws: WebSocket, req: IncomingMessage, query: URLSearchParams, options: FeedRouteOptions, sockets: Set<WebSocket>, log: Logger): void {
+export function serveHubFeed(hub: FeedHub, ws: WebSocket, req: IncomingMessage, query: URLSearchParams, options: FeedRouteOptions, sockets: Set<WebSocket>, log: Logger, scope: ViewScope): void {
   const client = new ClientFeed(ws, options.limits, hub.counters, batchParam(query.get('batch')));
   const clientKey = clientKeyOf(req);
   const rate = new SubscriptionRate(options.maxResubscribes, options.clock.now);
@@ -73,7 +76,9 @@ export function serveHubFeed(hub: FeedHub, ws: WebSocket, req: IncomingMessage, 
     }
     let filter;
     try {
-      filter = hub.compile(sub.filter);
+      // The client's own text first: its errors point into what the client wrote.
+      hub.compile(sub.filter);
+      filter = hub.compile(scope.narrow(sub.filter));
     } catch (err) {
       if (!isFilterError(err)) throw err;
       client.send({ error: positionedErrorBody(err) });
@@ -82,7 +87,7 @@ export function serveHubFeed(hub: FeedHub, ws: WebSocket, req: IncomingMessage, 
     }
     if (sub.batch !== undefined) client.batched = sub.batch;
     try {
-      hub.join(client, filter, sub.since, clientKey);
+      hub.join(client, filter, sub.since, clientKey, sub.filter);
     } catch (err) {
       if (!isShoalError(err) || err.code !== 'HUB_ERR_REPLAY_LIMIT') throw err;
       client.send({ error: { code: err.code, message: err.message } });

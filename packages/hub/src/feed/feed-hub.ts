@@ -73,14 +73,15 @@ export class FeedHub {
   /**
    * Moves `client` to the query `filter` (leaving its previous one), with its history from
    * `since` first when given. A replay past the bounds throws HUB_ERR_REPLAY_LIMIT and leaves
-   * the client where it was.
+   * the client where it was. `shown`: the filter as the client sent it, when its scope narrowed
+   * it to `filter` (view-scope.ts); clients of one scope and one filter share a group.
    */
-  join(client: ClientFeed, filter: CompiledFilter, since: number | undefined, clientKey: string): void {
+  join(client: ClientFeed, filter: CompiledFilter, since: number | undefined, clientKey: string, shown = filter.text): void {
     if (since !== undefined) this.admitReplay(client, clientKey);
     this.leave(client);
     let group = this.groups.get(filter.text);
     if (group === undefined) {
-      group = new QueryGroup(`q${++this.groupIds}`, filter, this.ctx);
+      group = new QueryGroup(`q${++this.groupIds}`, filter, this.ctx, shown);
       this.groups.set(filter.text, group);
     }
     this.memberOf.set(client, group);

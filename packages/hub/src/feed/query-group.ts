@@ -72,8 +72,11 @@ export class QueryGroup {
   constructor(
     /** Names the query in `ready` and in /status, so a client finds its own among equal filters. */
     readonly id: string,
+    /** What the workers are asked and the hub checks: the clients' filter narrowed to their scope. */
     readonly filter: CompiledFilter,
     private readonly ctx: GroupContext,
+    /** The filter as its clients sent it, before their scope narrowed it: what `ready` and /status show them. */
+    readonly shown: string = filter.text,
   ) {
     const { clock } = ctx.env;
     this.merge = new CopyFreeMerge(ctx.options.windowMs, ctx.options.maxHeld, (e) => this.deliver(e), () => this.ctx.counters.copies++, clock.now);
@@ -116,7 +119,7 @@ export class QueryGroup {
   add(client: ClientFeed, handover?: ReplayHandover): void {
     this.clients.set(client, handover);
     if (handover !== undefined) return;
-    if (this.isReady) client.send({ ready: { filter: this.filter.text, replayed: 0, query: this.id } });
+    if (this.isReady) client.send({ ready: { filter: this.shown, replayed: 0, query: this.id } });
     else this.waiting.push(client);
   }
 
@@ -234,7 +237,7 @@ export class QueryGroup {
     this.merge.flushAll();
     this.isReady = true;
     for (const client of this.waiting.splice(0)) {
-      if (this.clients.has(client)) client.send({ ready: { filter: this.filter.text, replayed: this.replayed, query: this.id } });
+      if (this.clients.has(client)) client.send({ ready: { filter: this.shown, replayed: this.replayed, query: this.id } });
     }
   }
 }

@@ -156,6 +156,6 @@ export class ReplayGroup {
     this.ctx.env.clock.clearTimeout(this.readyTimer);
     this.merge.flushAll();
     this.isReady = true;
-    this.handover.replayDone({ ready: { filter: this.live.filter.text, replayed: this.replayed, query: this.live.id } });
+    this.handover.replayDone({ ready: { filter: this.live.shown, replayed: this.replayed, query: this.live.id } });
   }
 }

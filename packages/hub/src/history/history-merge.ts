@@ -1,3 +1,4 @@
+import { compileFilter, type CompiledFilter } from '@shoal/filter';
 import type { Entry, HistoryPage } from '@shoal/model';
 import { fillNames } from '../feed/fill-names.js';
 import type { NameLookup } from '../names.js';
@@ -35,11 +36,15 @@ class WorkerCursor {
     return this.held.slice(this.at);
   }
 
-  /** Takes the worker's next page: its entries go behind those held, `reached` moves back. */
-  add(page: HistoryPage, names: NameLookup | undefined): void {
+  /**
+   * Takes the worker's next page: its entries that pass the hub's own check of the filter go
+   * behind those held, `reached` moves back.
+   */
+  add(page: HistoryPage, filter: CompiledFilter, names: NameLookup | undefined): void {
     if (page.next !== null && !(page.next < this.reached)) throw new Error(`/entries answered next=${page.next}, not before ${this.reached}`);
-    if (names !== undefined) for (const e of page.entries) fillNames(e, names);
-    this.held = this.unreleased().concat(page.entries);
+    const entries = page.entries.filter((e) => filter.matches(e));
+    if (names !== undefined) for (const e of entries) fillNames(e, names);
+    this.held = this.unreleased().concat(entries);
     this.at = 0;
     this.reached = page.next ?? -Infinity;
   }
@@ -55,8 +60,10 @@ class WorkerCursor {
  * `next`), and every entry at or after it, on every worker, has been released. Each step asks
  * again only the workers standing at the frontier, the others keep what they gave below it for
  * later. A selective filter (workers that examined their cap and found nothing) still moves the
- * frontier back; only the exhaustion of every store ends the merge. Names the workers did not know
- * are filled in as on the live feed (fill-names.ts).
+ * frontier back; only the exhaustion of every store ends the merge. As on the live feed, the hub
+ * checks each entry against the filter again (so a worker that misread it, or one of an older
+ * version, cannot widen a caller's scope: view-scope.ts), then fills in the names the workers
+ * did not know (fill-names.ts).
  */
 export class HistoryMerge {
   private readonly cursors: WorkerCursor[];
@@ -66,6 +73,7 @@ export class HistoryMerge {
   examined = 0;
   /** Entries the workers gave. */
   fetched = 0;
+  private readonly filter: CompiledFilter;
 
   constructor(
     registry: WorkerRegistry,
@@ -75,6 +83,7 @@ export class HistoryMerge {
     /** Entries asked of a worker per page. */
     private readonly pageEntries: number,
   ) {
+    this.filter = compileFilter(q);
     for (const link of registry.all()) if (!link.up) this.unavailable[link.name] = link.state().lastError ?? 'down';
     // By name: among equal timestamps, entries come worker by worker, each in its own order.
     this.cursors = registry
@@ -129,7 +138,7 @@ export class HistoryMerge {
       const page = body as Partial<HistoryPage>;
       if (!Array.isArray(page.entries) || (page.next !== null && typeof page.next !== 'number')) throw new Error('/entries did not answer {entries, next}');
       const given: HistoryPage = { entries: page.entries, next: page.next, examined: typeof page.examined === 'number' ? page.examined : 0 };
-      cursor.add(given, this.names);
+      cursor.add(given, this.filter, this.names);
       this.examined += given.examined;
       this.fetched += given.entries.length;
     } catch (err) {

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { DEFAULT_HISTORY_LIMIT, type HistoryPage } from '@shoal/model';
+import { DEFAULT_HISTORY_LIMIT, type Entry, type HistoryPage } from '@shoal/model';
+import type { ViewScope } from '../../access/view-scope.js';
 import type { HubHistory } from '../../history/hub-history.js';
 import { HistoryMerge } from '../../history/history-merge.js';
 import { mergedPage } from '../../history/merged-page.js';
@@ -25,24 +26,29 @@ function limitParam(query: URLSearchParams): number {
  * lowered to it, and the answer's `limit` says what applied. Workers that did not answer are
  * named in `unavailable`, so a dashboard can say the history is partial. `examined` sums the
  * workers' own counts of entries tested against the filter, so a dashboard showing no match can
- * say how many entries the query turned down.
+ * say how many entries the query turned down. The caller's scope narrows the filter the workers
+ * are asked (view-scope.ts).
  */
-export async function getHistory(history: HubHistory, query: URLSearchParams, res: ServerResponse): Promise<void> {
+export async function getHistory(history: HubHistory, query: URLSearchParams, res: ServerResponse, scope: ViewScope): Promise<void> {
   const q = query.get('q') ?? '';
   compileOrThrow(q);
   const before = timeParam(query, 'before', Infinity);
   const asked = limitParam(query);
   const limit = Math.min(asked, history.limits.maxPageEntries);
   if (limit < asked) history.limitsLowered++;
-  const merge = new HistoryMerge(history.registry, history.names, q, before, limit);
+  const merge = new HistoryMerge(history.registry, history.names, scope.narrow(q), before, limit);
   const { entries, next } = await mergedPage(merge, limit);
   const page: HistoryPage = { entries, next, examined: merge.examined, limit };
   if (Object.keys(merge.unavailable).length > 0) page.unavailable = merge.unavailable;
   sendJson(res, 200, page);
 }
 
-/** GET /entries/:id: asked of the worker named by the id's first part (`<worker>/<run>/<seq>`). */
-export async function getEntryById(registry: WorkerRegistry, id: string, res: ServerResponse): Promise<void> {
+/**
+ * GET /entries/:id: asked of the worker named by the id's first part (`<worker>/<run>/<seq>`).
+ * An entry outside the caller's scope is answered as one that does not exist, so that its
+ * existence does not show either.
+ */
+export async function getEntryById(registry: WorkerRegistry, id: string, res: ServerResponse, scope: ViewScope): Promise<void> {
   const name = id.split('/')[0]!;
   const link = registry.get(name);
   if (link === undefined) throw new ApiError(404, ErrorCodes.HUB_ERR_NOT_FOUND, `no worker '${name}' (the first part of the id '${id}'); GET /status lists the workers`);
@@ -53,8 +59,10 @@ export async function getEntryById(registry: WorkerRegistry, id: string, res: Se
     throw new ApiError(502, ErrorCodes.HUB_ERR_WORKER, `worker '${name}' did not answer: ${describe(err)}`);
   }
   const text = await answer.text();
-  if (answer.status === 404) throw new ApiError(404, ErrorCodes.HUB_ERR_NOT_FOUND, `no entry '${id}' on worker '${name}' (never seen, or evicted)`);
+  const notFound = new ApiError(404, ErrorCodes.HUB_ERR_NOT_FOUND, `no entry '${id}' on worker '${name}' (never seen, or evicted)`);
+  if (answer.status === 404) throw notFound;
   if (!answer.ok) throw new ApiError(502, ErrorCodes.HUB_ERR_WORKER, `worker '${name}' answered ${answer.status}: ${text.slice(0, 200)}`);
+  if (!scope.all && !scope.sees(JSON.parse(text) as Entry)) throw notFound;
   res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }

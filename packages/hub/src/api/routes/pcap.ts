@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { PcapHeaders } from '@shoal/model';
+import { celString } from '@shoal/filter';
 import type { Logger } from 'pino';
+import type { ViewScope } from '../../access/view-scope.js';
 import { mergePcaps, PcapSource } from '../../pcap/pcap-merge.js';
 import { HeadersTimeoutError, type PcapTimeouts } from '../../pcap/pcap-timeouts.js';
 import { runningTimer } from '../../workers/loop-stall.js';
@@ -22,8 +24,21 @@ function header(res: Response, name: string): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-/** Which workers to ask, and with what query: by the ids' first part, or all up workers for q=. */
-function plan(registry: WorkerRegistry, query: URLSearchParams): { asks: [WorkerLink, URLSearchParams][]; missingIds: number; unavailable: string[] } {
+/**
+ * What a worker is asked for some of its ids: the ids themselves, or, for a caller who does not
+ * see every namespace, a filter picking those of them in scope (the worker then exports only
+ * their streams, and an id outside the scope is left out as an unknown one is).
+ */
+function idsParams(wanted: string[], scope: ViewScope): URLSearchParams {
+  if (scope.all) return new URLSearchParams({ ids: wanted.join(',') });
+  return new URLSearchParams({ q: scope.narrow(`id in [${wanted.map(celString).join(', ')}]`) });
+}
+
+/**
+ * Which workers to ask, and with what query: by the ids' first part, or all up workers for q=;
+ * in either case only the streams of entries in the caller's scope (view-scope.ts).
+ */
+function plan(registry: WorkerRegistry, query: URLSearchParams, scope: ViewScope): { asks: [WorkerLink, URLSearchParams][]; missingIds: number; unavailable: string[] } {
   const unavailable: string[] = [];
   const ids = query.get('ids');
   if (ids !== null) {
@@ -42,14 +57,14 @@ function plan(registry: WorkerRegistry, query: URLSearchParams): { asks: [Worker
       else if (!link.up) {
         missingIds += wanted.length;
         unavailable.push(name);
-      } else asks.push([link, new URLSearchParams({ ids: wanted.join(',') })]);
+      } else asks.push([link, idsParams(wanted, scope)]);
     }
     return { asks, missingIds, unavailable };
   }
   const q = query.get('q');
   if (q === null) throw badRequest('/pcap needs ids=<id>,<id>… or q=<filter> (with optional from= and to=, epoch ms)');
   compileOrThrow(q);
-  const params = new URLSearchParams({ q });
+  const params = new URLSearchParams({ q: scope.narrow(q) });
   const from = timeParam(query, 'from', -Infinity);
   const to = timeParam(query, 'to', Infinity);
   if (from !== -Infinity) params.set('from', String(from));
@@ -142,10 +157,11 @@ async function askWorker(link: WorkerLink, params: URLSearchParams, timeouts: Pc
  * writing a packet that two nodes captured once. A worker that does not answer within the
  * timeouts (pcap-timeouts.ts), or fails, is left out rather than stalling the export: named in
  * the X-Shoal-Unavailable-Workers header when that happens before the file starts, else in the
- * X-Shoal-Failed-Workers trailer (docs/hub.md, GET /pcap).
+ * X-Shoal-Failed-Workers trailer (docs/hub.md, GET /pcap). `scope`: the streams the caller may
+ * download (caller.ts, pcapScope).
  */
-export async function getPcap(registry: WorkerRegistry, query: URLSearchParams, res: ServerResponse, log: Logger, timeouts: PcapTimeouts): Promise<void> {
-  const { asks, missingIds: missingBefore, unavailable } = plan(registry, query);
+export async function getPcap(registry: WorkerRegistry, query: URLSearchParams, res: ServerResponse, log: Logger, timeouts: PcapTimeouts, scope: ViewScope): Promise<void> {
+  const { asks, missingIds: missingBefore, unavailable } = plan(registry, query, scope);
   let missingIds = missingBefore;
   const parts: Part[] = [];
   const failed: string[] = [];
@@ -167,7 +183,7 @@ export async function getPcap(registry: WorkerRegistry, query: URLSearchParams, 
     );
     // The client left while the workers were asked: nothing to merge for.
     if (res.destroyed) return;
-    if (query.has('ids') && parts.length === 0) {
+    if (query.has('ids') && parts.every((p) => p.streams === 0)) {
       if (failed.length > 0 || unavailable.length > 0) {
         throw new ApiError(502, ErrorCodes.HUB_ERR_WORKER, `the workers holding these ids did not answer: ${[...failed, ...unavailable].join(', ')}; GET /status says why`);
       }

@@ -4,6 +4,7 @@ import { walkHistory } from '../../history/history-walk.js';
 import { percentile } from '../../history/percentile.js';
 import { rangeParams } from '../../history/range-params.js';
 import type { HubHistory } from '../../history/hub-history.js';
+import type { ViewScope } from '../../access/view-scope.js';
 import { sendJson } from '../http-util.js';
 
 /** An edge while it is counted: its latencies, not yet their percentiles. */
@@ -23,9 +24,10 @@ function nodeOf(e: Endpoint): ServiceMapNode {
  * count, bytes both ways, errors (model's isErrorEntry: status ≥ 500, a failed gRPC call, a GraphQL
  * response with errors, or malformed) and p50/p95 of elapsedMs. The
  * walk goes through the hub's WalkGate: capped, and shared by the same question asked meanwhile.
+ * Only the entries in the caller's scope count; the other side of such an entry is a node too.
  */
-export async function getServiceMap(history: HubHistory, query: URLSearchParams, res: ServerResponse): Promise<void> {
-  const { q, from, to } = rangeParams(query);
+export async function getServiceMap(history: HubHistory, query: URLSearchParams, res: ServerResponse, scope: ViewScope): Promise<void> {
+  const { q, from, to } = rangeParams(query, scope);
   sendJson(res, 200, await history.walks.run(`/servicemap\n${q}\n${from}\n${to}`, () => serviceMap(history, q, from, to)));
 }
 

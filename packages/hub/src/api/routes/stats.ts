@@ -3,6 +3,7 @@ import { isErrorEntry, type StatsAnswer, type TrafficCounts } from '@shoal/model
 import { walkHistory } from '../../history/history-walk.js';
 import { rangeParams } from '../../history/range-params.js';
 import type { HubHistory } from '../../history/hub-history.js';
+import type { ViewScope } from '../../access/view-scope.js';
 import { badRequest, sendJson } from '../http-util.js';
 
 /** At most this many buckets per answer, so a tiny bucket over a long range cannot blow up. */
@@ -13,9 +14,10 @@ const MAX_BUCKETS = 10_000;
  * history (history-walk.ts). Buckets start at `from` and are `bucket` ms wide (default: the
  * range in 60 buckets); empty buckets are listed too, so a chart needs no gap filling. The walk
  * goes through the hub's WalkGate: capped, and shared by the same question asked meanwhile.
+ * Only the entries in the caller's scope count.
  */
-export async function getStats(history: HubHistory, query: URLSearchParams, res: ServerResponse): Promise<void> {
-  const { q, from, to } = rangeParams(query);
+export async function getStats(history: HubHistory, query: URLSearchParams, res: ServerResponse, scope: ViewScope): Promise<void> {
+  const { q, from, to } = rangeParams(query, scope);
   const bucketText = query.get('bucket');
   const bucketMs = bucketText === null || bucketText === '' ? Math.max(1, Math.ceil((to - from) / 60)) : Number(bucketText);
   if (!Number.isFinite(bucketMs) || bucketMs <= 0) throw badRequest(`bucket= must be a width in milliseconds, got '${bucketText}'`);
