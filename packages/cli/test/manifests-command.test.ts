@@ -53,7 +53,7 @@ describe('shoal manifests: the YAML', () => {
     assert.equal(r.stderr, '');
     const printed = documents(r.stdout);
     const settings = settingsFrom(SETS.filter((_, i) => i % 2 === 1));
-    const expected = buildObjects({ settings, tokens: { worker: '', hub: '', signIn: '' }, version: SHOAL_VERSION }).map((b) => manifest(b.object) as unknown as Manifest);
+    const expected = buildObjects({ settings, tokens: { worker: '', hub: '', signIn: '', identity: '' }, version: SHOAL_VERSION }).map((b) => manifest(b.object) as unknown as Manifest);
     assert.deepEqual(withoutTokens(printed), withoutTokens(expected));
     for (const o of printed) validateKubernetesObject(o);
     assert.ok(printed.some((o) => o.kind === 'Ingress'));

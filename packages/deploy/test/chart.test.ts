@@ -14,7 +14,7 @@ import { describe, it } from 'node:test';
 import { helmPath, runHelm } from '@shoal/testkit/helm';
 import { validateKubernetesObject } from '@shoal/testkit/k8s-validate';
 import { kubectlDryRun, kubectlPath } from '@shoal/testkit/kubectl';
-import { builderObjects, byFile, CHART_DIR, helmArgs, helmTemplate, tokensOf, withoutTokens, type Rendered, type Values } from './helpers/chart.js';
+import { builderObjects, byFile, CHART_DIR, helmArgs, helmTemplate, identityKeysOf, tokensOf, withoutTokens, type Rendered, type Values } from './helpers/chart.js';
 import { withInstalledSecrets } from './helpers/installed-secrets.js';
 
 /** Between them, every optional object and every branch of the templates, on and off. */
@@ -79,6 +79,54 @@ const VARIANTS: { name: string; release: string; namespace: string; values: Valu
     },
   },
   {
+    name: 'the OIDC sign-in: a client secret of the values, roles, other scopes and groups claim, the Ingress\'s https URL',
+    release: 'team-shoal',
+    namespace: 'observability',
+    values: {
+      'tap.auth.type': 'oidc',
+      'tap.auth.oidc.issuer': 'https://login.example/realms/team',
+      'tap.auth.oidc.clientId': 'shoal-dashboard',
+      'tap.auth.oidc.clientSecret': 'the-client-secret',
+      'tap.auth.oidc.scopes': ['openid', 'email', 'groups'],
+      'tap.auth.oidc.groupsClaim': 'roles',
+      'tap.auth.roles': [
+        { name: 'shop-devs', groups: ['shop-devs'], users: ['alice@example.test'], namespaces: ['shop'], admin: false },
+        { name: 'ops', groups: ['ops'], namespaces: ['*'], admin: true },
+        { name: 'pay', users: ['bob'], namespaces: ['pay', 'pay-staging'] },
+      ],
+      'tap.ingress.enabled': true,
+      'tap.ingress.host': 'shoal.example',
+      'tap.ingress.tls': [{ hosts: ['shoal.example'], secretName: 'shoal-cert' }],
+    },
+  },
+  {
+    name: 'the OIDC sign-in: the client secret from a Secret of the cluster\'s (clientSecretRef), tap.publicUrl without an Ingress, no network policies',
+    release: 'shoal',
+    namespace: 'default',
+    values: {
+      'tap.auth.type': 'oidc',
+      'tap.auth.oidc.issuer': 'https://idp.example',
+      'tap.auth.oidc.clientId': 'shoal',
+      'tap.auth.oidc.clientSecretRef.name': 'idp-client',
+      'tap.auth.oidc.clientSecretRef.key': 'secret.txt',
+      'tap.auth.roles': [{ name: 'all', groups: ['devs'], namespaces: ['*'] }],
+      'tap.publicUrl': 'https://shoal.internal.example:8443',
+      'tap.networkPolicies.enabled': false,
+    },
+  },
+  {
+    name: 'the OIDC sign-in as a public client (no client secret); OIDC values with the sign-in off change nothing but settings.json',
+    release: 'shoal',
+    namespace: 'default',
+    values: {
+      'tap.auth.type': 'oidc',
+      'tap.auth.oidc.issuer': 'http://dex.tools.svc:5556/dex',
+      'tap.auth.oidc.clientId': 'shoal',
+      'tap.auth.roles': [{ name: 'all', users: ['alice'], namespaces: ['shop'] }],
+      'tap.publicUrl': 'http://127.0.0.1:8899',
+    },
+  },
+  {
     name: 'libpcap, an empty Ingress TLS list, the store in decimal units',
     release: 'shoal',
     namespace: 'default',
@@ -101,20 +149,23 @@ describe('helm template equals the builder', () => {
     });
   }
 
-  it('the tokens: 43 random letters and digits each (about 256 bits), new on every install', async (t) => {
+  it('the tokens: 43 random letters and digits each (about 256 bits), the identity key 64, new on every install', async (t) => {
     const helm = helmPath();
     if (helm === undefined) return t.skip('no helm in .tools/bin (make tools fetches it)');
     const [a, b] = await Promise.all([helmTemplate(helm, 'shoal', 'default', []), helmTemplate(helm, 'shoal', 'default', [])]);
-    const tokens = [...tokensOf(a.rendered), ...tokensOf(b.rendered)];
+    const keys = [...identityKeysOf(a.rendered), ...identityKeysOf(b.rendered)];
+    const tokens = [...tokensOf(a.rendered), ...tokensOf(b.rendered)].filter((token) => !keys.includes(token));
     assert.equal(tokens.length, 6, 'hub, worker and sign-in tokens, twice');
     for (const token of tokens) assert.match(token, /^[A-Za-z0-9]{43}$/);
-    assert.equal(new Set(tokens).size, 6, 'no token repeats');
+    assert.equal(keys.length, 2, 'an identity key in each');
+    for (const key of keys) assert.match(key, /^[A-Za-z0-9]{64}$/);
+    assert.equal(new Set([...tokens, ...keys]).size, 8, 'no token repeats');
   });
 
   it('an upgrade keeps the installed tokens: lookup reads them back from the Secrets (helm template --dry-run=server)', async (t) => {
     const helm = helmPath();
     if (helm === undefined) return t.skip('no helm in .tools/bin (make tools fetches it)');
-    const installed = { 'capture-tokens': { 'hub-token': 'installed-hub-token', 'worker-token': 'installed-worker-token' }, 'capture-sign-in': { 'sign-in-token': 'installed-sign-in-token' } };
+    const installed = { 'capture-tokens': { 'hub-token': 'installed-hub-token', 'worker-token': 'installed-worker-token', 'identity-key': 'installed-identity-key' }, 'capture-sign-in': { 'sign-in-token': 'installed-sign-in-token' } };
     const secrets = (rendered: Rendered[]) => Object.fromEntries(rendered.filter((r) => r.object['kind'] === 'Secret').map((r) => [(r.object['metadata'] as { name: string }).name, r.object['stringData']]));
     const upgraded = await withInstalledSecrets('capture', 'tools', installed, (kubeconfig) =>
       helmTemplate(helm, 'capture', 'tools', ['--dry-run=server', '--disable-openapi-validation', '--kubeconfig', kubeconfig]),
@@ -122,10 +173,14 @@ describe('helm template equals the builder', () => {
     assert.deepEqual(secrets(upgraded.rendered), installed);
     assert.deepEqual(withoutTokens(byFile(upgraded.rendered)), withoutTokens(builderObjects('capture', 'tools', {})), 'nothing else differs');
     // A Secret not there yet (the sign-in turned on later) gets a new token; the other keeps its own.
-    const partly = await withInstalledSecrets('capture', 'tools', { 'capture-tokens': installed['capture-tokens'] }, (kubeconfig) =>
+    // A key not there yet (an installation from before the identity key) is made; the others are kept.
+    const before = { 'hub-token': 'installed-hub-token', 'worker-token': 'installed-worker-token' };
+    const partly = await withInstalledSecrets('capture', 'tools', { 'capture-tokens': before }, (kubeconfig) =>
       helmTemplate(helm, 'capture', 'tools', ['--dry-run=server', '--disable-openapi-validation', '--kubeconfig', kubeconfig]),
     );
-    assert.deepEqual(secrets(partly.rendered)['capture-tokens'], installed['capture-tokens']);
+    const { 'identity-key': made, ...kept } = secrets(partly.rendered)['capture-tokens'] as Record<string, string>;
+    assert.deepEqual(kept, before);
+    assert.match(made!, /^[A-Za-z0-9]{64}$/);
     assert.match((secrets(partly.rendered)['capture-sign-in'] as Record<string, string>)['sign-in-token']!, /^[A-Za-z0-9]{43}$/);
   });
 
