@@ -184,6 +184,17 @@ describe('helm template equals the builder', () => {
     assert.match((secrets(partly.rendered)['capture-sign-in'] as Record<string, string>)['sign-in-token']!, /^[A-Za-z0-9]{43}$/);
   });
 
+  it('the OIDC client secret of the values is in its Secret (the comparison above blanks Secrets), and nowhere else', async (t) => {
+    const helm = helmPath();
+    if (helm === undefined) return t.skip('no helm in .tools/bin (make tools fetches it)');
+    const oidc = VARIANTS.find((v) => v.values['tap.auth.oidc.clientSecret'] !== undefined)!;
+    const { rendered } = await helmTemplate(helm, oidc.release, oidc.namespace, helmArgs(oidc.values));
+    const holding = rendered.filter((r) => JSON.stringify(r.object).includes('the-client-secret')).map((r) => r.file);
+    assert.deepEqual(holding, ['10-oidc-secret.yaml']);
+    const secret = rendered.find((r) => r.file === '10-oidc-secret.yaml')!.object as { stringData: Record<string, string> };
+    assert.deepEqual(secret.stringData, { 'client-secret': 'the-client-secret' });
+  });
+
   it('the release\'s name and namespace are Helm\'s: tap.release.* in the values change nothing', async (t) => {
     const helm = helmPath();
     if (helm === undefined) return t.skip('no helm in .tools/bin (make tools fetches it)');
@@ -251,5 +262,18 @@ describe('NOTES.txt', () => {
     assert.match(r.stdout, /anyone who reaches the dashboard sees all captured traffic/);
     assert.doesNotMatch(r.stdout, /kubectl get secret/);
     assert.match(r.stdout, /through the Ingress: https:\/\/shoal\.example\//);
+  });
+
+  it('with the OIDC sign-in it says where users sign in and that the CLI uses the tokens Secret, and gives no sign-in token', async (t) => {
+    const helm = helmPath();
+    if (helm === undefined) return t.skip('no helm in .tools/bin (make tools fetches it)');
+    const oidc = VARIANTS.find((v) => v.values['tap.publicUrl'] === 'https://shoal.internal.example:8443')!;
+    const r = await runHelm(helm, ['install', 'shoal', CHART_DIR, '--dry-run=client', ...helmArgs(oidc.values)]);
+    assert.equal(r.code, 0, r.stderr);
+    const notes = r.stdout.slice(r.stdout.indexOf('NOTES:'));
+    assert.match(notes, /or at https:\/\/shoal\.internal\.example:8443 \(tap\.publicUrl\)/);
+    assert.match(notes, /Users sign in through https:\/\/idp\.example at https:\/\/shoal\.internal\.example:8443, and see the\nnamespaces of their roles \(tap\.auth\.roles; shoal-roles\)/);
+    assert.match(notes, /use the hub's token from the Secret shoal-tokens, as admins/);
+    assert.doesNotMatch(notes, /kubectl get secret|anyone who reaches/);
   });
 });
