@@ -71,12 +71,14 @@ imagePullSecrets:
 {{- end }}
 
 {{- /*
-Where users reach the dashboard through the Ingress (front.ts publicUrl): https when the
-Ingress's TLS covers its host. Empty without an Ingress.
+Where users reach the dashboard (front.ts publicUrl): tap.publicUrl, else through the Ingress,
+https when the Ingress's TLS covers its host. Empty without either.
 */ -}}
 {{- define "shoal.publicUrl" -}}
 {{- $ingress := .Values.tap.ingress -}}
-{{- if $ingress.enabled -}}
+{{- if .Values.tap.publicUrl -}}
+{{ .Values.tap.publicUrl }}
+{{- else if $ingress.enabled -}}
 {{- $secure := false -}}
 {{- range $ingress.tls -}}
 {{- if has $ingress.host (.hosts | default list) -}}
@@ -94,10 +96,12 @@ Ingress's TLS covers its host. Empty without an Ingress.
 
 {{- /*
 The tokens a pod needs and no others, from both Secrets into one read-only directory, readable
-by the pod's group only (0440): dict "ctx" "keys" (the Secrets' keys, in order).
+by the pod's group only (0440): dict "ctx" "keys" (the Secrets' keys, in order) and "more" (other
+sources: the front's OIDC client secret and roles).
 */ -}}
 {{- define "shoal.tokensVolume" -}}
 {{- $inTokens := without .keys "sign-in-token" -}}
+{{- $more := .more | default list -}}
 - name: tokens
   projected:
     defaultMode: 288
@@ -117,6 +121,9 @@ by the pod's group only (0440): dict "ctx" "keys" (the Secrets' keys, in order).
           items:
             - key: sign-in-token
               path: sign-in-token
+      {{- end }}
+      {{- with $more }}
+      {{- toYaml . | nindent 6 }}
       {{- end }}
 {{- end }}
 
@@ -204,7 +211,7 @@ the schema has checked its form. Printed with six decimals, read back with float
 {{- /*
 What no schema can say, checked as the builder checks it (setting-kinds.ts, check-settings.ts):
 the release name (the objects' names are <release>-…), the pod regex compiles under RE2 (Go's
-regexp is RE2), the store's minimum, the Ingress's host.
+regexp is RE2), the store's minimum, the Ingress's host, what the OIDC sign-in needs.
 */ -}}
 {{- define "shoal.checks" -}}
 {{- $tap := .Values.tap -}}
@@ -221,13 +228,44 @@ regexp is RE2), the store's minimum, the Ingress's host.
 {{- if and $tap.ingress.enabled (eq $tap.ingress.host "") -}}
 {{- fail "tap.ingress.enabled needs tap.ingress.host: the name users open the dashboard by (the front answers to it alone)" -}}
 {{- end -}}
+{{- if include "shoal.oidcSignIn" . -}}
+{{- $oidc := $tap.auth.oidc -}}
+{{- if eq $oidc.issuer "" -}}
+{{- fail "tap.auth.type=oidc needs tap.auth.oidc.issuer: the OpenID provider's issuer URL" -}}
+{{- end -}}
+{{- if eq $oidc.clientId "" -}}
+{{- fail "tap.auth.type=oidc needs tap.auth.oidc.clientId: the client ID the provider gave the dashboard" -}}
+{{- end -}}
+{{- if and $oidc.clientSecret $oidc.clientSecretRef.name -}}
+{{- fail "tap.auth.oidc.clientSecret and tap.auth.oidc.clientSecretRef.name are both set: give the client secret one way" -}}
+{{- end -}}
+{{- if and (eq $tap.publicUrl "") (not $tap.ingress.enabled) -}}
+{{- fail "tap.auth.type=oidc needs the dashboard's public URL, where the provider sends users back after sign-in: set tap.publicUrl, or tap.ingress.enabled and tap.ingress.host" -}}
+{{- end -}}
+{{- if not $tap.auth.roles -}}
+{{- fail "tap.auth.type=oidc needs tap.auth.roles: with no role every user is refused" -}}
+{{- end -}}
+{{- end -}}
 {{- end }}
 
-{{- /* A token: kept from the installed Secret's data (an upgrade), else 43 random letters and digits (~256 bits). */ -}}
+{{- /* "true" with the OIDC sign-in, else empty (build-context.ts oidcSignIn). */ -}}
+{{- define "shoal.oidcSignIn" -}}
+{{- if and .Values.tap.auth.enabled (eq .Values.tap.auth.type "oidc") -}}true{{- end -}}
+{{- end }}
+
+{{- /* "true" with the token sign-in, else empty (build-context.ts tokenSignIn). */ -}}
+{{- define "shoal.tokenSignIn" -}}
+{{- if and .Values.tap.auth.enabled (eq .Values.tap.auth.type "token") -}}true{{- end -}}
+{{- end }}
+
+{{- /*
+A token: kept from the installed Secret's data (an upgrade), else "length" (43 unless given)
+random letters and digits (43: ~256 bits).
+*/ -}}
 {{- define "shoal.token" -}}
 {{- with index .installed .key -}}
 {{ b64dec . }}
 {{- else -}}
-{{ randAlphaNum 43 }}
+{{ randAlphaNum (.length | default 43) }}
 {{- end -}}
 {{- end }}

@@ -46,7 +46,7 @@ function objects(stdout: string): unknown[] {
 }
 
 function builder(sets: string[]): unknown[] {
-  const built = buildObjects({ settings: settingsFrom(sets), tokens: { worker: '', hub: '', signIn: '' }, version: SHOAL_VERSION });
+  const built = buildObjects({ settings: settingsFrom(sets), tokens: { worker: '', hub: '', signIn: '', identity: '' }, version: SHOAL_VERSION });
   return built.map((b) => manifest(b.object));
 }
 

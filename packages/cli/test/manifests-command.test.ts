@@ -53,7 +53,7 @@ describe('shoal manifests: the YAML', () => {
     assert.equal(r.stderr, '');
     const printed = documents(r.stdout);
     const settings = settingsFrom(SETS.filter((_, i) => i % 2 === 1));
-    const expected = buildObjects({ settings, tokens: { worker: '', hub: '', signIn: '' }, version: SHOAL_VERSION }).map((b) => manifest(b.object) as unknown as Manifest);
+    const expected = buildObjects({ settings, tokens: { worker: '', hub: '', signIn: '', identity: '' }, version: SHOAL_VERSION }).map((b) => manifest(b.object) as unknown as Manifest);
     assert.deepEqual(withoutTokens(printed), withoutTokens(expected));
     for (const o of printed) validateKubernetesObject(o);
     assert.ok(printed.some((o) => o.kind === 'Ingress'));
@@ -65,10 +65,14 @@ describe('shoal manifests: the YAML', () => {
     const da = documents(a.stdout);
     const db = documents(b.stdout);
     assert.deepEqual(withoutTokens(da), withoutTokens(db));
-    const tokens = (docs: Manifest[]) => docs.filter((o) => o.kind === 'Secret').flatMap((o) => Object.values(o.stringData!));
+    const secrets = (docs: Manifest[]) => docs.filter((o) => o.kind === 'Secret').flatMap((o) => Object.entries(o.stringData!));
+    const tokens = (docs: Manifest[]) => secrets(docs).filter(([k]) => k !== 'identity-key').map(([, v]) => v);
+    const keys = (docs: Manifest[]) => secrets(docs).filter(([k]) => k === 'identity-key').map(([, v]) => v);
     assert.equal(tokens(da).length, 3);
     for (const t of [...tokens(da), ...tokens(db)]) assert.match(t, /^[A-Za-z0-9_-]{43}$/, '32 random bytes, base64url');
-    assert.equal(new Set([...tokens(da), ...tokens(db)]).size, 6, 'no token repeats');
+    assert.equal(keys(da).length, 1);
+    for (const k of [...keys(da), ...keys(db)]) assert.match(k, /^[A-Za-z0-9_-]{64}$/, 'the identity key: 48 random bytes, base64url');
+    assert.equal(new Set([...tokens(da), ...tokens(db), ...keys(da), ...keys(db)]).size, 8, 'no token repeats');
   });
 
   it('every flag a container passes is one its command takes (shoal <command> --help)', async () => {

@@ -11,8 +11,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { V1ConfigMap, V1Secret } from '@kubernetes/client-node';
+import { settingsFrom, type ClusterTokens } from '@shoal/deploy';
 import { formatBytes } from '@shoal/model';
 import { StallingProxy, waitFor } from '@shoal/testkit';
+import { namespace, type KubeObject } from '@shoal/testkit/k8s';
+import { releaseObjects } from '../dist/tap/release-objects.js';
 import { install, HubOnWorkers } from './helpers/installed-shoal.js';
 import { assertMergedPcap, connection, tsharkPackets, tsharkUnavailable } from './helpers/merged-pcap.js';
 import { pcapRecords } from './helpers/pcap-records.js';
@@ -30,10 +34,11 @@ const FILE_NAME = /^shoal_\d{4}_\d{2}_\d{2}__\d{2}_\d{2}_\d{2}\.pcap$/;
 
 let cluster: TapCluster;
 let hub: HubOnWorkers;
+let tokens: ClusterTokens;
 
 before(async () => {
   cluster = await TapCluster.start(['node-a', 'node-b', 'node-c']);
-  const { tokens } = await install(cluster.kubeconfigPath);
+  ({ tokens } = await install(cluster.kubeconfigPath));
   // node-c's export can be made to stall; the hub gives up on a silent one after a second.
   hub = await HubOnWorkers.start(tokens, ['node-a', 'node-b', 'node-c'], { stallable: 'node-c', pcap: { bodyMs: 1000 } });
   hub.expose(cluster.api);
@@ -121,6 +126,58 @@ describe('shoal pcapdump', () => {
     const run = await cluster.run('pcapdump', '-s', 'elsewhere', '--dest', freshDest('elsewhere'));
     assert.equal(run.code, 3, describeRun(run));
     assert.match(run.stderr, /Shoal is not installed in namespace elsewhere: install it with shoal tap \(or give its namespace with -s\) \(CLI_ERR_NOT_FOUND\)/);
+  });
+
+  it('with the OIDC sign-in installed it still reaches the hub with the hub token of the tokens Secret, as an admin: every packet', async () => {
+    const settings = settingsFrom([
+      'tap.release.namespace=team',
+      'tap.auth.type=oidc',
+      'tap.auth.oidc.issuer=https://login.example',
+      'tap.auth.oidc.clientId=shoal',
+      'tap.auth.oidc.clientSecret=s3cret',
+      'tap.publicUrl=https://shoal.example',
+      'tap.auth.roles=[{"name":"pay","groups":["pay-devs"],"namespaces":["pay"]}]',
+    ]);
+    cluster.api.put('namespaces', namespace('team'));
+    // The same tokens as the hub this test runs, which then serves team's hub Service too.
+    await install(cluster.kubeconfigPath, settings, releaseObjects(settings, tokens));
+    hub.expose(cluster.api, 'team');
+    assert.ok(cluster.api.get('configmaps', 'shoal-roles', 'team') !== undefined && cluster.api.get('secrets', 'shoal-sign-in', 'team') === undefined, 'an installation with the OIDC sign-in');
+    const dir = freshDest('oidc');
+    const run = await cluster.run('pcapdump', '-s', 'team', '--dest', dir);
+    assert.equal(run.code, 0, describeRun(run));
+    assert.match(run.stderr, /the hub through the API server's service proxy \(.*\/namespaces\/team\/services\/shoal-hub:8898\/proxy\/\)/);
+    assert.equal(pcapRecords(fs.readFileSync(written(dir))).length, ALL_PACKETS, 'not scoped to any role: the CLI is an admin');
+
+    // The token is the Secret's: another one there, and the hub refuses it.
+    const secret = cluster.api.get('secrets', 'shoal-tokens', 'team') as unknown as V1Secret;
+    const wrong = { ...secret, data: { ...secret.data, 'hub-token': Buffer.from('not-the-hub-token').toString('base64') } };
+    cluster.api.put('secrets', wrong as unknown as KubeObject);
+    try {
+      const refused = await cluster.run('pcapdump', '-s', 'team', '--dest', freshDest('oidc-wrong-token'));
+      assert.equal(refused.code, 1, describeRun(refused));
+      assert.match(refused.stderr, /the hub refused the token of Secret shoal-tokens \(HUB_ERR_UNAUTHORIZED\)/);
+    } finally {
+      cluster.api.put('secrets', secret as unknown as KubeObject);
+    }
+  });
+
+  it('an installation made before the OIDC settings existed (its settings.json lacks them) is read with their defaults', async () => {
+    const settings = settingsFrom(['tap.release.namespace=older']);
+    const built = releaseObjects(settings, tokens);
+    const config = built.find((b) => b.object.kind === 'ConfigMap' && b.object.metadata!.name === 'shoal-config')!.object as V1ConfigMap;
+    const old = JSON.parse(config.data!['settings.json']!) as { tap: { auth: Record<string, unknown> } & Record<string, unknown> };
+    delete old.tap.auth['oidc'];
+    delete old.tap.auth['roles'];
+    delete old.tap['publicUrl'];
+    config.data!['settings.json'] = JSON.stringify(old) + '\n';
+    cluster.api.put('namespaces', namespace('older'));
+    await install(cluster.kubeconfigPath, settings, built);
+    hub.expose(cluster.api, 'older');
+    const dir = freshDest('older');
+    const run = await cluster.run('pcapdump', '-s', 'older', '--dest', dir);
+    assert.equal(run.code, 0, describeRun(run));
+    assert.equal(pcapRecords(fs.readFileSync(written(dir))).length, ALL_PACKETS);
   });
 
   it('a worker whose export stalls after the file started is named as cut short (the trailer, through the service proxy), exit 0', async () => {

@@ -14,7 +14,8 @@ import type {
 } from '@kubernetes/client-node';
 import { checkSettings } from './settings/check-settings.js';
 import type { BuildInput } from './objects/build-context.js';
-import { settingsConfigMap, signInSecret, tokensSecret } from './objects/config.js';
+import { oidcSignIn, tokenSignIn } from './objects/build-context.js';
+import { oidcSecret, rolesConfigMap, settingsConfigMap, signInSecret, tokensSecret } from './objects/config.js';
 import { frontDeployment, frontService } from './objects/front.js';
 import { hubDeployment, hubService } from './objects/hub.js';
 import { frontIngress } from './objects/ingress.js';
@@ -64,7 +65,9 @@ const SLOTS: readonly Slot[] = [
   { name: 'config-role-binding', make: configRoleBinding },
   { name: 'config-map', make: settingsConfigMap },
   { name: 'tokens-secret', make: tokensSecret },
-  { name: 'sign-in-secret', make: signInSecret, when: (i) => i.settings.tap.auth.enabled },
+  { name: 'sign-in-secret', make: signInSecret, when: tokenSignIn },
+  { name: 'oidc-secret', make: oidcSecret, when: (i) => oidcSignIn(i) && i.settings.tap.auth.oidc.clientSecret !== '' },
+  { name: 'roles-config-map', make: rolesConfigMap, when: oidcSignIn },
   { name: 'hub-deployment', make: hubDeployment },
   { name: 'hub-service', make: hubService },
   { name: 'front-deployment', make: frontDeployment },

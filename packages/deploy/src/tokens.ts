@@ -6,7 +6,15 @@ function newToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/**
+ * The identity key: 48 random bytes, 64 characters of base64url, as long as the chart's
+ * (`randAlphaNum 64`); HS256 wants at least 32 bytes (RFC 7518 §3.2).
+ */
+function newIdentityKey(): string {
+  return randomBytes(48).toString('base64url');
+}
+
 /** Fresh tokens for a new installation (an upgrade keeps the ones it has). */
 export function newClusterTokens(): ClusterTokens {
-  return { worker: newToken(), hub: newToken(), signIn: newToken() };
+  return { worker: newToken(), hub: newToken(), signIn: newToken(), identity: newIdentityKey() };
 }

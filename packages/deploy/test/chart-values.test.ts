@@ -92,6 +92,13 @@ describe('the schema refuses bad values: helm lint exits 1 and names the key', (
     ['a bad pattern (a namespace name)', ['--set', 'tap.namespaces={shop,Pay}'], /at '\/tap\/namespaces\/1': .*does not match pattern/],
     ['a key deleted with null', ['--set', 'tap.storageLimit=null'], /at '\/tap': missing property 'storageLimit'/],
     ['a port out of range', ['--set', 'tap.proxy.worker.srvPort=70000'], /at '\/tap\/proxy\/worker\/srvPort': maximum: got 70,000, want 65,535/],
+    ['a sign-in of another type', ['--set', 'tap.auth.type=saml'], /at '\/tap\/auth\/type': value must be one of 'token', 'oidc'/],
+    ['a role\'s namespaces not strings', ['--set-json', 'tap.auth.roles=[{"name":"devs","namespaces":[1]}]'], /at '\/tap\/auth\/roles\/0\/namespaces\/0': got number, want string/],
+    ['a role\'s namespace not a name', ['--set-json', 'tap.auth.roles=[{"name":"devs","namespaces":["Shop"]}]'], /at '\/tap\/auth\/roles\/0\/namespaces\/0': .*does not match pattern/],
+    ['a role\'s admin not true or false', ['--set-json', 'tap.auth.roles=[{"name":"devs","namespaces":["shop"],"admin":"yes"}]'], /at '\/tap\/auth\/roles\/0\/admin': got string, want boolean/],
+    ['a role without namespaces', ['--set-json', 'tap.auth.roles=[{"name":"devs","groups":["devs"]}]'], /at '\/tap\/auth\/roles\/0': missing property 'namespaces'/],
+    ['an unknown field in a role', ['--set-json', 'tap.auth.roles=[{"name":"devs","namespaces":["shop"],"group":["devs"]}]'], /at '\/tap\/auth\/roles\/0': additional properties 'group' not allowed/],
+    ['a public URL with a path', ['--set', 'tap.publicUrl=https://shoal.example/dash'], /at '\/tap\/publicUrl': .*does not match pattern/],
   ] as const) {
     it(what, async (t) => {
       const helm = helmPath();
@@ -103,6 +110,18 @@ describe('the schema refuses bad values: helm lint exits 1 and names the key', (
   }
 });
 
+/** What the OIDC sign-in needs, as --set lines, but for `missing`. */
+const OIDC_NEEDS: Record<string, string[]> = {
+  'tap.auth.oidc.issuer': ['--set', 'tap.auth.oidc.issuer=https://login.example'],
+  'tap.auth.oidc.clientId': ['--set', 'tap.auth.oidc.clientId=shoal'],
+  'tap.publicUrl': ['--set', 'tap.publicUrl=https://shoal.example'],
+  'tap.auth.roles': ['--set-json', 'tap.auth.roles=[{"name":"devs","groups":["devs"],"namespaces":["shop"]}]'],
+};
+
+function oidcWithout(missing?: string): string[] {
+  return ['--set', 'tap.auth.type=oidc', ...Object.entries(OIDC_NEEDS).flatMap(([key, args]) => (key === missing ? [] : args))];
+}
+
 /**
  * `helm lint` renders with `fail` only logged (Helm's lint mode), so it is `helm template` (and
  * install, which renders the same way) that stops on these.
@@ -113,6 +132,11 @@ describe('the templates refuse what no schema can say, as the builder does', () 
     ['a backreference (RE2 has none)', ['--set-json', 'tap.regex="(a)\\\\1"'], /tap\.regex: '\(a\)\\1' is not an RE2 regular expression/],
     ['a store below 16Mi', ['--set', 'tap.storageLimit=15Mi'], /tap\.storageLimit: it must be at least 16777216 bytes \(16Mi\), got '15Mi'/],
     ['an Ingress without a host', ['--set', 'tap.ingress.enabled=true'], /tap\.ingress\.enabled needs tap\.ingress\.host/],
+    ['the OIDC sign-in without an issuer', oidcWithout('tap.auth.oidc.issuer'), /tap\.auth\.type=oidc needs tap\.auth\.oidc\.issuer: the OpenID provider's issuer URL/],
+    ['the OIDC sign-in without a client ID', oidcWithout('tap.auth.oidc.clientId'), /tap\.auth\.type=oidc needs tap\.auth\.oidc\.clientId/],
+    ['the OIDC sign-in without a public URL', oidcWithout('tap.publicUrl'), /tap\.auth\.type=oidc needs the dashboard's public URL, where the provider sends users back after sign-in: set tap\.publicUrl, or tap\.ingress\.enabled and tap\.ingress\.host/],
+    ['the OIDC sign-in without roles', oidcWithout('tap.auth.roles'), /tap\.auth\.type=oidc needs tap\.auth\.roles: with no role every user is refused/],
+    ['the OIDC client secret given twice', [...oidcWithout(), '--set', 'tap.auth.oidc.clientSecret=s', '--set', 'tap.auth.oidc.clientSecretRef.name=idp'], /tap\.auth\.oidc\.clientSecret and tap\.auth\.oidc\.clientSecretRef\.name are both set/],
   ] as const) {
     it(`${what}: helm template fails, naming the key`, async (t) => {
       const helm = helmPath();
@@ -132,6 +156,14 @@ describe('the templates refuse what no schema can say, as the builder does', () 
       assert.match(r.stderr, new RegExp(`the release name '${name}' must start with a letter .* 48 at most`));
     }
     assert.equal((await runHelm(helm, ['template', 'a'.repeat(48), CHART_DIR])).code, 0, '48 is allowed');
+  });
+
+  it('the OIDC sign-in with all it needs renders; off, its values need nothing', async (t) => {
+    const helm = helmPath();
+    if (helm === undefined) return t.skip('no helm in .tools/bin (make tools fetches it)');
+    assert.equal((await runHelm(helm, ['template', 'shoal', CHART_DIR, ...oidcWithout()])).code, 0, 'all given');
+    const off = await runHelm(helm, ['template', 'shoal', CHART_DIR, '--set', 'tap.auth.enabled=false', '--set', 'tap.auth.type=oidc']);
+    assert.equal(off.code, 0, off.stderr);
   });
 
   it('the edges that pass: a store of exactly 16Mi, an RE2 regex with classes', async (t) => {
@@ -160,6 +192,11 @@ const CANDIDATES: unknown[] = [
   [{ matchFields: [{ key: 'a', operator: 'Gt', values: ['1'] }] }], [{ matchExpressions: [{ key: 'a', operator: 'Near' }] }],
   [{ hosts: ['a.example'], secretName: 's' }], [{ hosts: 'x' }], [{ secretName: 1 }], [{ hosts: [1] }],
   {}, { a: 'b' }, { a: 1 }, { 'a.example/b': 'c' },
+  'oidc', 'https://login.example/realms/team', 'http://dex:5556/dex', 'ftp://x.example', 'https://shoal.example/x', 'https://shoal.example:8443', 'https://a b', 'client-secret',
+  'k.e_y-1', 'a/b', 'openid', 'a"b', [{ name: 'devs', groups: ['devs'], users: ['alice@example.test'], namespaces: ['shop', '*'], admin: true }],
+  [{ name: 'devs', namespaces: [] }], [{ name: '', namespaces: ['shop'] }], [{ namespaces: ['shop'] }], [{ name: 'devs', namespaces: ['Shop'] }],
+  [{ name: 'devs', namespaces: [1] }], [{ name: 'devs', namespaces: ['shop'], admin: 'yes' }], [{ name: 'devs', namespaces: ['shop'], groups: 'devs' }],
+  [{ name: 'devs', namespaces: ['shop'], role: 'x' }], [{ name: 'devs', namespaces: [`${'a'.repeat(64)}`] }], ['openid', 'email'], ['open id'],
 ];
 
 /** Keys whose schema is looser than their kind, and why (the templates check the rest). */

@@ -14,7 +14,7 @@ import { describe, it } from 'node:test';
 import { helmPath, runHelm } from '@shoal/testkit/helm';
 import { validateKubernetesObject } from '@shoal/testkit/k8s-validate';
 import { kubectlDryRun, kubectlPath } from '@shoal/testkit/kubectl';
-import { builderObjects, byFile, CHART_DIR, helmArgs, helmTemplate, tokensOf, withoutTokens, type Rendered, type Values } from './helpers/chart.js';
+import { builderObjects, byFile, CHART_DIR, helmArgs, helmTemplate, identityKeysOf, tokensOf, withoutTokens, type Rendered, type Values } from './helpers/chart.js';
 import { withInstalledSecrets } from './helpers/installed-secrets.js';
 
 /** Between them, every optional object and every branch of the templates, on and off. */
@@ -79,6 +79,54 @@ const VARIANTS: { name: string; release: string; namespace: string; values: Valu
     },
   },
   {
+    name: 'the OIDC sign-in: a client secret of the values, roles, other scopes and groups claim, the Ingress\'s https URL',
+    release: 'team-shoal',
+    namespace: 'observability',
+    values: {
+      'tap.auth.type': 'oidc',
+      'tap.auth.oidc.issuer': 'https://login.example/realms/team',
+      'tap.auth.oidc.clientId': 'shoal-dashboard',
+      'tap.auth.oidc.clientSecret': 'the-client-secret',
+      'tap.auth.oidc.scopes': ['openid', 'email', 'groups'],
+      'tap.auth.oidc.groupsClaim': 'roles',
+      'tap.auth.roles': [
+        { name: 'shop-devs', groups: ['shop-devs'], users: ['alice@example.test'], namespaces: ['shop'], admin: false },
+        { name: 'ops', groups: ['ops'], namespaces: ['*'], admin: true },
+        { name: 'pay', users: ['bob'], namespaces: ['pay', 'pay-staging'] },
+      ],
+      'tap.ingress.enabled': true,
+      'tap.ingress.host': 'shoal.example',
+      'tap.ingress.tls': [{ hosts: ['shoal.example'], secretName: 'shoal-cert' }],
+    },
+  },
+  {
+    name: 'the OIDC sign-in: the client secret from a Secret of the cluster\'s (clientSecretRef), tap.publicUrl without an Ingress, no network policies',
+    release: 'shoal',
+    namespace: 'default',
+    values: {
+      'tap.auth.type': 'oidc',
+      'tap.auth.oidc.issuer': 'https://idp.example',
+      'tap.auth.oidc.clientId': 'shoal',
+      'tap.auth.oidc.clientSecretRef.name': 'idp-client',
+      'tap.auth.oidc.clientSecretRef.key': 'secret.txt',
+      'tap.auth.roles': [{ name: 'all', groups: ['devs'], namespaces: ['*'] }],
+      'tap.publicUrl': 'https://shoal.internal.example:8443',
+      'tap.networkPolicies.enabled': false,
+    },
+  },
+  {
+    name: 'the OIDC sign-in as a public client (no client secret); OIDC values with the sign-in off change nothing but settings.json',
+    release: 'shoal',
+    namespace: 'default',
+    values: {
+      'tap.auth.type': 'oidc',
+      'tap.auth.oidc.issuer': 'http://dex.tools.svc:5556/dex',
+      'tap.auth.oidc.clientId': 'shoal',
+      'tap.auth.roles': [{ name: 'all', users: ['alice'], namespaces: ['shop'] }],
+      'tap.publicUrl': 'http://127.0.0.1:8899',
+    },
+  },
+  {
     name: 'libpcap, an empty Ingress TLS list, the store in decimal units',
     release: 'shoal',
     namespace: 'default',
@@ -101,20 +149,23 @@ describe('helm template equals the builder', () => {
     });
   }
 
-  it('the tokens: 43 random letters and digits each (about 256 bits), new on every install', async (t) => {
+  it('the tokens: 43 random letters and digits each (about 256 bits), the identity key 64, new on every install', async (t) => {
     const helm = helmPath();
     if (helm === undefined) return t.skip('no helm in .tools/bin (make tools fetches it)');
     const [a, b] = await Promise.all([helmTemplate(helm, 'shoal', 'default', []), helmTemplate(helm, 'shoal', 'default', [])]);
-    const tokens = [...tokensOf(a.rendered), ...tokensOf(b.rendered)];
+    const keys = [...identityKeysOf(a.rendered), ...identityKeysOf(b.rendered)];
+    const tokens = [...tokensOf(a.rendered), ...tokensOf(b.rendered)].filter((token) => !keys.includes(token));
     assert.equal(tokens.length, 6, 'hub, worker and sign-in tokens, twice');
     for (const token of tokens) assert.match(token, /^[A-Za-z0-9]{43}$/);
-    assert.equal(new Set(tokens).size, 6, 'no token repeats');
+    assert.equal(keys.length, 2, 'an identity key in each');
+    for (const key of keys) assert.match(key, /^[A-Za-z0-9]{64}$/);
+    assert.equal(new Set([...tokens, ...keys]).size, 8, 'no token repeats');
   });
 
   it('an upgrade keeps the installed tokens: lookup reads them back from the Secrets (helm template --dry-run=server)', async (t) => {
     const helm = helmPath();
     if (helm === undefined) return t.skip('no helm in .tools/bin (make tools fetches it)');
-    const installed = { 'capture-tokens': { 'hub-token': 'installed-hub-token', 'worker-token': 'installed-worker-token' }, 'capture-sign-in': { 'sign-in-token': 'installed-sign-in-token' } };
+    const installed = { 'capture-tokens': { 'hub-token': 'installed-hub-token', 'worker-token': 'installed-worker-token', 'identity-key': 'installed-identity-key' }, 'capture-sign-in': { 'sign-in-token': 'installed-sign-in-token' } };
     const secrets = (rendered: Rendered[]) => Object.fromEntries(rendered.filter((r) => r.object['kind'] === 'Secret').map((r) => [(r.object['metadata'] as { name: string }).name, r.object['stringData']]));
     const upgraded = await withInstalledSecrets('capture', 'tools', installed, (kubeconfig) =>
       helmTemplate(helm, 'capture', 'tools', ['--dry-run=server', '--disable-openapi-validation', '--kubeconfig', kubeconfig]),
@@ -122,11 +173,26 @@ describe('helm template equals the builder', () => {
     assert.deepEqual(secrets(upgraded.rendered), installed);
     assert.deepEqual(withoutTokens(byFile(upgraded.rendered)), withoutTokens(builderObjects('capture', 'tools', {})), 'nothing else differs');
     // A Secret not there yet (the sign-in turned on later) gets a new token; the other keeps its own.
-    const partly = await withInstalledSecrets('capture', 'tools', { 'capture-tokens': installed['capture-tokens'] }, (kubeconfig) =>
+    // A key not there yet (an installation from before the identity key) is made; the others are kept.
+    const before = { 'hub-token': 'installed-hub-token', 'worker-token': 'installed-worker-token' };
+    const partly = await withInstalledSecrets('capture', 'tools', { 'capture-tokens': before }, (kubeconfig) =>
       helmTemplate(helm, 'capture', 'tools', ['--dry-run=server', '--disable-openapi-validation', '--kubeconfig', kubeconfig]),
     );
-    assert.deepEqual(secrets(partly.rendered)['capture-tokens'], installed['capture-tokens']);
+    const { 'identity-key': made, ...kept } = secrets(partly.rendered)['capture-tokens'] as Record<string, string>;
+    assert.deepEqual(kept, before);
+    assert.match(made!, /^[A-Za-z0-9]{64}$/);
     assert.match((secrets(partly.rendered)['capture-sign-in'] as Record<string, string>)['sign-in-token']!, /^[A-Za-z0-9]{43}$/);
+  });
+
+  it('the OIDC client secret of the values is in its Secret (the comparison above blanks Secrets), and nowhere else', async (t) => {
+    const helm = helmPath();
+    if (helm === undefined) return t.skip('no helm in .tools/bin (make tools fetches it)');
+    const oidc = VARIANTS.find((v) => v.values['tap.auth.oidc.clientSecret'] !== undefined)!;
+    const { rendered } = await helmTemplate(helm, oidc.release, oidc.namespace, helmArgs(oidc.values));
+    const holding = rendered.filter((r) => JSON.stringify(r.object).includes('the-client-secret')).map((r) => r.file);
+    assert.deepEqual(holding, ['10-oidc-secret.yaml']);
+    const secret = rendered.find((r) => r.file === '10-oidc-secret.yaml')!.object as { stringData: Record<string, string> };
+    assert.deepEqual(secret.stringData, { 'client-secret': 'the-client-secret' });
   });
 
   it('the release\'s name and namespace are Helm\'s: tap.release.* in the values change nothing', async (t) => {
@@ -196,5 +262,18 @@ describe('NOTES.txt', () => {
     assert.match(r.stdout, /anyone who reaches the dashboard sees all captured traffic/);
     assert.doesNotMatch(r.stdout, /kubectl get secret/);
     assert.match(r.stdout, /through the Ingress: https:\/\/shoal\.example\//);
+  });
+
+  it('with the OIDC sign-in it says where users sign in and that the CLI uses the tokens Secret, and gives no sign-in token', async (t) => {
+    const helm = helmPath();
+    if (helm === undefined) return t.skip('no helm in .tools/bin (make tools fetches it)');
+    const oidc = VARIANTS.find((v) => v.values['tap.publicUrl'] === 'https://shoal.internal.example:8443')!;
+    const r = await runHelm(helm, ['install', 'shoal', CHART_DIR, '--dry-run=client', ...helmArgs(oidc.values)]);
+    assert.equal(r.code, 0, r.stderr);
+    const notes = r.stdout.slice(r.stdout.indexOf('NOTES:'));
+    assert.match(notes, /or at https:\/\/shoal\.internal\.example:8443 \(tap\.publicUrl\)/);
+    assert.match(notes, /Users sign in through https:\/\/idp\.example at https:\/\/shoal\.internal\.example:8443, and see the\nnamespaces of their roles \(tap\.auth\.roles; shoal-roles\)/);
+    assert.match(notes, /use the hub's token from the Secret shoal-tokens, as admins/);
+    assert.doesNotMatch(notes, /kubectl get secret|anyone who reaches/);
   });
 });

@@ -127,7 +127,7 @@ describe('wiring', () => {
   });
 
   it('tokens come from the input only: none in the settings, the arguments or any other object', () => {
-    const other = { worker: 'w-other-token-xyz', hub: 'h-other-token-xyz', signIn: 's-other-token-xyz' };
+    const other = { worker: 'w-other-token-xyz', hub: 'h-other-token-xyz', signIn: 's-other-token-xyz', identity: 'i-other-key-xyz' };
     const a = build([], TOKENS);
     const b = build([], other);
     for (let i = 0; i < a.length; i++) {

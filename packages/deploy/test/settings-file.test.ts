@@ -29,6 +29,40 @@ describe('written and read back', () => {
     });
   }
 
+  it('the OIDC sign-in as a config file (the chart\'s values): roles as YAML, the same settings as --set', () => {
+    const text = [
+      'tap:',
+      '  publicUrl: https://shoal.example',
+      '  auth:',
+      '    type: oidc',
+      '    oidc:',
+      '      issuer: https://login.example/realms/team',
+      '      clientId: shoal',
+      '      clientSecretRef: { name: idp-client, key: secret }',
+      '      scopes: [openid, email, groups]',
+      '    roles:',
+      '      - name: shop-devs',
+      '        groups: [shop-devs]',
+      '        users: [alice@example.test]',
+      '        namespaces: [shop]',
+      '      - { name: ops, groups: [ops], namespaces: ["*"], admin: yes }',
+      '',
+    ].join('\n');
+    const settings = readSettingsYaml(text, 'config.yaml');
+    assert.deepEqual(settings, settingsFrom([
+      'tap.publicUrl=https://shoal.example',
+      'tap.auth.type=oidc',
+      'tap.auth.oidc.issuer=https://login.example/realms/team',
+      'tap.auth.oidc.clientId=shoal',
+      'tap.auth.oidc.clientSecretRef.name=idp-client',
+      'tap.auth.oidc.clientSecretRef.key=secret',
+      'tap.auth.oidc.scopes=openid,email,groups',
+      'tap.auth.roles=[{"name":"shop-devs","groups":["shop-devs"],"users":["alice@example.test"],"namespaces":["shop"]},{"name":"ops","groups":["ops"],"namespaces":["*"],"admin":true}]',
+    ]));
+    assert.deepEqual(readSettingsYaml(settingsYaml(settings), 'config.yaml'), settings);
+    refused('tap:\n  auth:\n    roles:\n      - name: a\n        namespaces: [Shop]\n', /line 4: tap\.auth\.roles: \[0\]\.namespaces\[0\] must be a namespace name or "\*", got "Shop"/);
+  });
+
   it('an empty file, or one of comments only, is the defaults', () => {
     assert.deepEqual(readSettingsYaml('', 'config.yaml'), defaultSettings());
     assert.deepEqual(readSettingsYaml('# nothing yet\n', 'config.yaml'), defaultSettings());

@@ -19,7 +19,7 @@ import { printDryRun } from '../tap/dry-run.js';
 import { differingSettings, installedSettings, retargeted, targetsText } from '../tap/installed-settings.js';
 import { checkNamespaces } from '../tap/preflight.js';
 import { releaseFlags, releaseText } from '../tap/release-flags.js';
-import { releaseObjects } from '../tap/release-objects.js';
+import { releaseObjects, settingsObject } from '../tap/release-objects.js';
 import { StopRequested, stopOnSignal } from '../tap/stop-request.js';
 import { usageError } from '../usage-error.js';
 
@@ -130,7 +130,7 @@ async function run(argv: string[]): Promise<number> {
   const installed = await installedSettings(client, settings);
   const inCluster: Settings = installed !== undefined ? retargeted(installed, settings) : settings;
   // Installed: the settings ConfigMap, where the hub keeps the targets, is the one object that changes.
-  const targetsOnly = releaseObjects(inCluster).filter((b) => b.object.kind === 'ConfigMap');
+  const targetsOnly = [settingsObject(releaseObjects(inCluster))];
   await checkAccess(client, installed !== undefined ? await retargetNeeds(client, targetsOnly, inCluster) : await installNeeds(client, wanted, settings, values.ephemeral === true));
 
   // From here on the cluster changes: Ctrl-C is handled, so --ephemeral can remove what was made.

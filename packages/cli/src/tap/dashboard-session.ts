@@ -12,8 +12,8 @@ import { whenAborted } from './stop-request.js';
 /**
  * The dashboard of an installation on this machine until Ctrl-C (`shoal tap`, `shoal proxy`):
  * the local proxy (kube/dashboard-proxy.ts) on `tap.proxy.host`:`tap.proxy.front.port`, the
- * sign-in link printed once it answers (the token read from the installation's sign-in Secret),
- * a browser opened on it unless headless.
+ * sign-in link printed once it answers (the token read from the installation's sign-in Secret;
+ * with the OIDC sign-in, where users sign in), a browser opened on it unless headless.
  */
 export interface DashboardSession {
   /** `shoal tap`: the name its lines start with. */
@@ -37,6 +37,19 @@ async function signInToken(client: KubeClient, installed: Settings): Promise<{ t
     // Said below: the user reads it with their own rights.
   }
   return { hint: `sign in with the token in Secret ${name}: kubectl -n ${namespace} get secret ${name} -o jsonpath='{.data.${key}}' | base64 -d` };
+}
+
+/**
+ * With the OIDC sign-in, users sign in through the provider, which sends the browser back to the
+ * front's public URL (its `--public-url`) and nowhere else: said, since this local address signs
+ * in only when it is that URL.
+ */
+function oidcNote(installed: Settings, built: ReturnType<typeof releaseObjects>): string | undefined {
+  const { auth } = installed.tap;
+  if (!auth.enabled || auth.type !== 'oidc') return undefined;
+  const args = frontDeployment(built).spec!.template.spec!.containers[0]!.args!;
+  const url = args[args.indexOf('--public-url') + 1];
+  return `  users sign in through ${auth.oidc.issuer} (tap.auth.type=oidc), which sends them back to ${url}: open that; this address signs in only if it is the same`;
 }
 
 /** Where the dashboard is served on this machine: `tap.proxy.host` and `tap.proxy.front.port` (0: a free port). */
@@ -68,7 +81,8 @@ export async function serveDashboard(client: KubeClient, installed: Settings, li
     const link = token !== undefined ? signInLink(proxy.url, token) : proxy.url;
     out(`${session.command}: the dashboard on ${link}`);
     out(`  through ${proxy.via}`);
-    out(token !== undefined ? '  the link signs a browser in once' : hint ?? '  no sign-in (tap.auth.enabled=false): whoever reaches this address sees the traffic');
+    const oidc = oidcNote(installed, built);
+    out(token !== undefined ? '  the link signs a browser in once' : hint ?? oidc ?? '  no sign-in (tap.auth.enabled=false): whoever reaches this address sees the traffic');
     if (!session.headless) {
       const opener = openBrowser(link);
       out(opener !== undefined ? `  opened in a browser (${opener})` : '  no browser opener (xdg-open) here: open the link yourself');

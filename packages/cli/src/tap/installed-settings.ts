@@ -1,13 +1,32 @@
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import { SETTING_KEYS, SETTINGS_KEY, settingValue, type Settings } from '@shoal/deploy';
+import { defaultSettings, SETTING_KEYS, SETTINGS_KEY, settingValue, type Settings } from '@shoal/deploy';
 import { ShoalError } from '@shoal/model';
 import { isNotFound } from '../kube/kube-errors.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import { releaseObjects, settingsConfigMap } from './release-objects.js';
 
 /**
+ * The settings of a `settings.json`, each key it lacks at its default: an installation made by an
+ * older version has no key added since (`tap.auth.oidc.*` and others), and every key must be
+ * there for the builder to rebuild its objects.
+ */
+function overDefaults(installed: unknown): Settings {
+  const settings = defaultSettings();
+  for (const { key } of SETTING_KEYS) {
+    const parts = key.split('.');
+    const value = parts.reduce<unknown>((v, part) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[part] : undefined), installed);
+    if (value === undefined) continue;
+    const last = parts.pop()!;
+    const holder = parts.reduce<Record<string, unknown>>((o, part) => o[part] as Record<string, unknown>, settings as unknown as Record<string, unknown>);
+    holder[last] = value;
+  }
+  return settings;
+}
+
+/**
  * The settings an installation runs with, from its ConfigMap's `settings.json` (the builder
- * writes every setting there), or undefined when the release is not installed.
+ * writes every setting there, the OIDC client secret left out), or undefined when the release is
+ * not installed.
  */
 export async function installedSettings(client: KubeClient, settings: Settings): Promise<Settings | undefined> {
   const name = settingsConfigMap(releaseObjects(settings)).metadata!.name!;
@@ -22,7 +41,7 @@ export async function installedSettings(client: KubeClient, settings: Settings):
   });
   if (configMap === undefined) return undefined;
   try {
-    return JSON.parse(configMap.data?.[SETTINGS_KEY] ?? '') as Settings;
+    return overDefaults(JSON.parse(configMap.data?.[SETTINGS_KEY] ?? ''));
   } catch {
     throw new ShoalError('CLI_ERR_CLUSTER', `ConfigMap ${name} in namespace ${namespace} holds no readable ${SETTINGS_KEY}: remove the installation (shoal clean -s ${namespace}) and tap again`);
   }

@@ -1,9 +1,10 @@
 import type { V1ConfigMap, V1DaemonSet, V1Deployment, V1Secret, V1Service } from '@kubernetes/client-node';
-import { buildObjects, newClusterTokens, SHOAL_VERSION, type BuiltObject, type Settings } from '@shoal/deploy';
+import { buildObjects, newClusterTokens, SETTINGS_KEY, SHOAL_VERSION, TOKEN_KEYS, type BuiltObject, type Settings } from '@shoal/deploy';
 
 /**
  * The builder's objects for some settings, and the few of them the commands look up by what they
- * are (the front's Service, the sign-in Secret, the settings ConfigMap): names come from the
+ * are (the front's Service, the sign-in Secret, the settings ConfigMap), never by their order
+ * among others of their kind (the OIDC sign-in adds a Secret and a ConfigMap): names come from the
  * builder, never spelled here. Tokens are fresh unless given; only an install uses them.
  */
 export function releaseObjects(settings: Settings, tokens = newClusterTokens()): BuiltObject[] {
@@ -20,16 +21,32 @@ function one<T>(built: readonly BuiltObject[], kind: string, part: string | unde
   return found.object as T;
 }
 
-export const settingsConfigMap = (built: readonly BuiltObject[]): V1ConfigMap => one(built, 'ConfigMap', undefined, 'settings ConfigMap');
+/** The settings ConfigMap (where the hub keeps the targets), as built: the one object a second `shoal tap` applies. */
+export function settingsObject(built: readonly BuiltObject[]): BuiltObject {
+  const found = built.find((b) => b.object.kind === 'ConfigMap' && (b.object as V1ConfigMap).data?.[SETTINGS_KEY] !== undefined);
+  if (found === undefined) throw new Error('the builder made no settings ConfigMap');
+  return found;
+}
+
+export const settingsConfigMap = (built: readonly BuiltObject[]): V1ConfigMap => settingsObject(built).object as V1ConfigMap;
 export const frontService = (built: readonly BuiltObject[]): V1Service => one(built, 'Service', 'front', 'front Service');
 export const frontDeployment = (built: readonly BuiltObject[]): V1Deployment => one(built, 'Deployment', 'front', 'front Deployment');
 export const hubService = (built: readonly BuiltObject[]): V1Service => one(built, 'Service', 'hub', 'hub Service');
 export const hubDeployment = (built: readonly BuiltObject[]): V1Deployment => one(built, 'Deployment', 'hub', 'hub Deployment');
 export const workerDaemonSet = (built: readonly BuiltObject[]): V1DaemonSet => one(built, 'DaemonSet', 'worker', 'worker DaemonSet');
-/** The Secret of the tokens the pods share (the hub's client token among them). */
-export const tokensSecret = (built: readonly BuiltObject[]): V1Secret => one(built, 'Secret', 'config', 'tokens Secret');
+/** The Secret that holds `key`, if the builder made one. */
+function secretWith(built: readonly BuiltObject[], key: string): V1Secret | undefined {
+  return built.find((b) => b.object.kind === 'Secret' && (b.object as V1Secret).stringData?.[key] !== undefined)?.object as V1Secret | undefined;
+}
 
-/** The sign-in Secret, when the settings make one (`tap.auth.enabled`). */
+/** The Secret of the tokens the pods share (the hub's client token among them). */
+export function tokensSecret(built: readonly BuiltObject[]): V1Secret {
+  const found = secretWith(built, TOKEN_KEYS.hub);
+  if (found === undefined) throw new Error('the builder made no tokens Secret');
+  return found;
+}
+
+/** The sign-in Secret, when the settings make one (`tap.auth.enabled` with `tap.auth.type=token`). */
 export function signInSecret(built: readonly BuiltObject[]): V1Secret | undefined {
-  return built.find((b) => b.object.kind === 'Secret' && component(b) === 'front')?.object as V1Secret | undefined;
+  return secretWith(built, TOKEN_KEYS.signIn);
 }

@@ -8,6 +8,8 @@ export interface ClusterTokens {
   hub: string;
   /** What users sign in to the dashboard with (front `--token-file`). */
   signIn: string;
+  /** The key the front signs users' identities with and the hub checks them by (`--identity-key-file`, tap.auth.type=oidc). */
+  identity: string;
 }
 
 /** What the builder makes the objects from. */
@@ -28,6 +30,18 @@ export const FRONT_PORT = 8899;
 
 /** Where each pod finds its tokens (a projected volume of the Secrets' keys it needs). */
 export const TOKENS_DIR = '/var/run/secrets/shoal';
+
+/** With the OIDC sign-in: the front sends the hub users' signed identities, scoped by their roles. */
+export function oidcSignIn(input: BuildInput): boolean {
+  const { auth } = input.settings.tap;
+  return auth.enabled && auth.type === 'oidc';
+}
+
+/** With the token sign-in: users sign in with the installation's sign-in token. */
+export function tokenSignIn(input: BuildInput): boolean {
+  const { auth } = input.settings.tap;
+  return auth.enabled && auth.type === 'token';
+}
 
 /** The name of one of the installation's objects: `<release>-<part>`. */
 export function objectName(input: BuildInput, part: string): string {

@@ -1,15 +1,54 @@
 import { FRONT_SESSION_PATH } from '@shoal/model';
 import type { V1Deployment, V1Service } from '@kubernetes/client-node';
-import { FRONT_PORT, objectName, type BuildInput } from './build-context.js';
+import type { V1VolumeProjection } from '@kubernetes/client-node';
+import { FRONT_PORT, objectName, oidcSignIn, tokenSignIn, type BuildInput } from './build-context.js';
+import { CLIENT_SECRET_KEY, ROLES_KEY } from './config.js';
 import { labels, metadata, selectorLabels } from './labels.js';
-import { httpProbe, image, podBasics, resources, restrictedContainer, restrictedPod, tokenFile, tokensVolume } from './pod-parts.js';
+import { httpProbe, image, podBasics, podFile, resources, restrictedContainer, restrictedPod, tokenFile, tokensVolume } from './pod-parts.js';
 
-/** Where users reach the dashboard through the Ingress, if there is one. */
+/** The OIDC client secret's file in the front's pod. */
+const CLIENT_SECRET_FILE = 'oidc-client-secret';
+
+/** Where users reach the dashboard: `tap.publicUrl`, else through the Ingress, if there is one. */
 export function publicUrl(input: BuildInput): string | undefined {
-  const { ingress } = input.settings.tap;
+  const { ingress, publicUrl: given } = input.settings.tap;
+  if (given !== '') return given;
   if (!ingress.enabled) return undefined;
   const secure = ingress.tls.some((t) => (t.hosts ?? []).includes(ingress.host));
   return `${secure ? 'https' : 'http'}://${ingress.host}`;
+}
+
+/** The OIDC client secret, when there is one: the Secret made for `clientSecret`, or the one `clientSecretRef` names. */
+function clientSecretSource(input: BuildInput): V1VolumeProjection | undefined {
+  const { clientSecret, clientSecretRef } = input.settings.tap.auth.oidc;
+  if (clientSecretRef.name !== '') return { secret: { name: clientSecretRef.name, items: [{ key: clientSecretRef.key, path: CLIENT_SECRET_FILE }] } };
+  if (clientSecret !== '') return { secret: { name: objectName(input, 'oidc'), items: [{ key: CLIENT_SECRET_KEY, path: CLIENT_SECRET_FILE }] } };
+  return undefined;
+}
+
+/**
+ * The OIDC sign-in's arguments (docs/front.md): the client, the roles, the identity key. No hub
+ * token: the front hands the hub only users' signed identities, so no bug of the front's can show
+ * a user more than their roles allow.
+ */
+function oidcArgs(input: BuildInput): string[] {
+  const { oidc } = input.settings.tap.auth;
+  return [
+    '--auth', 'oidc',
+    '--oidc-issuer', oidc.issuer,
+    '--oidc-client-id', oidc.clientId,
+    ...(clientSecretSource(input) !== undefined ? ['--oidc-client-secret-file', podFile(CLIENT_SECRET_FILE)] : []),
+    '--oidc-scopes', oidc.scopes.join(' '),
+    '--groups-claim', oidc.groupsClaim,
+    '--roles-file', podFile(ROLES_KEY),
+    '--identity-key-file', tokenFile('identity'),
+  ];
+}
+
+/** How users sign in: OIDC, the sign-in token, or not at all. */
+function signInArgs(input: BuildInput): string[] {
+  if (oidcSignIn(input)) return oidcArgs(input);
+  return tokenSignIn(input) ? ['--hub-token-file', tokenFile('hub'), '--token-file', tokenFile('signIn')] : ['--hub-token-file', tokenFile('hub'), '--sign-in', 'none', '--allow-unauthenticated'];
 }
 
 /** The front's arguments to `shoal front` (its --help). */
@@ -21,11 +60,18 @@ function frontArgs(input: BuildInput): string[] {
     '--host', '0.0.0.0',
     '--port', String(FRONT_PORT),
     '--hub', `http://${objectName(input, 'hub')}.${tap.release.namespace}.svc:${tap.proxy.hub.srvPort}`,
-    '--hub-token-file', tokenFile('hub'),
-    ...(tap.auth.enabled ? ['--token-file', tokenFile('signIn')] : ['--sign-in', 'none', '--allow-unauthenticated']),
+    ...signInArgs(input),
     ...(url !== undefined ? ['--public-url', url] : []),
     '--log-level', input.settings.logLevel,
   ];
+}
+
+/** The front's files: the tokens of its sign-in, and with OIDC its client secret and roles. */
+function frontFiles(input: BuildInput): ReturnType<typeof tokensVolume> {
+  if (!oidcSignIn(input)) return tokensVolume(input, tokenSignIn(input) ? ['hub', 'signIn'] : ['hub']);
+  const secret = clientSecretSource(input);
+  const roles: V1VolumeProjection = { configMap: { name: objectName(input, 'roles'), items: [{ key: ROLES_KEY, path: ROLES_KEY }] } };
+  return tokensVolume(input, ['identity'], [...(secret !== undefined ? [secret] : []), roles]);
 }
 
 /**
@@ -34,7 +80,7 @@ function frontArgs(input: BuildInput): string[] {
  * (DNS rebinding), and the kubelet would otherwise send the pod's IP.
  */
 export function frontDeployment(input: BuildInput): V1Deployment {
-  const tokens = tokensVolume(input, input.settings.tap.auth.enabled ? ['hub', 'signIn'] : ['hub']);
+  const tokens = frontFiles(input);
   const host = `127.0.0.1:${FRONT_PORT}`;
   return {
     apiVersion: 'apps/v1',

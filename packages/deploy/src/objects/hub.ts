@@ -1,5 +1,5 @@
 import type { V1Deployment, V1Service } from '@kubernetes/client-node';
-import { objectName, type BuildInput } from './build-context.js';
+import { objectName, oidcSignIn, type BuildInput } from './build-context.js';
 import { labels, metadata, selectorLabels } from './labels.js';
 import { httpProbe, image, podBasics, resources, restrictedContainer, restrictedPod, tokenFile, tokensVolume } from './pod-parts.js';
 
@@ -20,6 +20,8 @@ function hubArgs(input: BuildInput): string[] {
     // The selection lives in the installation's ConfigMap (its Role allows that one object): it
     // survives any restart, and the hub follows a second `shoal tap` or a `helm upgrade`.
     '--targets-configmap', objectName(input, 'config'),
+    // With the OIDC sign-in the front sends users' signed identities, which the hub checks and scopes.
+    ...(oidcSignIn(input) ? ['--identity-key-file', tokenFile('identity')] : []),
     '--log-level', logLevel,
   ];
 }
@@ -29,7 +31,7 @@ function hubArgs(input: BuildInput): string[] {
  * two that both push targets to the workers.
  */
 export function hubDeployment(input: BuildInput): V1Deployment {
-  const tokens = tokensVolume(input, ['hub', 'worker']);
+  const tokens = tokensVolume(input, oidcSignIn(input) ? ['hub', 'worker', 'identity'] : ['hub', 'worker']);
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',

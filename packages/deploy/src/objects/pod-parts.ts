@@ -7,6 +7,7 @@ import type {
   V1SecurityContext,
   V1Volume,
   V1VolumeMount,
+  V1VolumeProjection,
 } from '@kubernetes/client-node';
 import type { ContainerResources, PerPod, ResourceAmounts } from '../settings/settings.js';
 import { objectName, TOKENS_DIR, type BuildInput, type Component } from './build-context.js';
@@ -50,18 +51,25 @@ export function podBasics(input: BuildInput, pod: keyof PerPod<unknown>): Pick<V
 
 /** The path of a token file in the pod. */
 export function tokenFile(key: keyof typeof TOKEN_KEYS): string {
-  return `${TOKENS_DIR}/${TOKEN_KEYS[key]}`;
+  return podFile(TOKEN_KEYS[key]);
+}
+
+/** The path of a file of the tokens volume in the pod. */
+export function podFile(name: string): string {
+  return `${TOKENS_DIR}/${name}`;
 }
 
 /**
- * The tokens a pod needs and no others, from both Secrets into one read-only directory; files
- * readable by the pod's group only (fsGroup for the non-root hub and front).
+ * The tokens a pod needs and no others, from both Secrets into one read-only directory, with
+ * `more` files (the front's OIDC client secret and roles); files readable by the pod's group
+ * only (fsGroup for the non-root hub and front).
  */
-export function tokensVolume(input: BuildInput, keys: (keyof typeof TOKEN_KEYS)[]): { volume: V1Volume; mount: V1VolumeMount } {
+export function tokensVolume(input: BuildInput, keys: (keyof typeof TOKEN_KEYS)[], more: V1VolumeProjection[] = []): { volume: V1Volume; mount: V1VolumeMount } {
   const inTokens = keys.filter((k) => k !== 'signIn').map((k) => ({ key: TOKEN_KEYS[k], path: TOKEN_KEYS[k] }));
   const sources = [
     ...(inTokens.length > 0 ? [{ secret: { name: objectName(input, 'tokens'), items: inTokens } }] : []),
     ...(keys.includes('signIn') ? [{ secret: { name: objectName(input, 'sign-in'), items: [{ key: TOKEN_KEYS.signIn, path: TOKEN_KEYS.signIn }] } }] : []),
+    ...more,
   ];
   return {
     volume: { name: 'tokens', projected: { sources, defaultMode: 0o440 } },

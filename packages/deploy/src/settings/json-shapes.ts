@@ -1,5 +1,6 @@
 import type { V1IngressTLS, V1NodeSelectorRequirement, V1NodeSelectorTerm, V1Toleration } from '@kubernetes/client-node';
 import type { JsonSchema } from './json-schema.js';
+import type { Role } from './settings.js';
 
 /**
  * Checks of the settings given as JSON (`--set 'tap.tolerations.workers=[…]'`, as Helm's
@@ -21,6 +22,20 @@ function fail(at: string, wanted: string, value: unknown): never {
 const text: Shape<string> = {
   check: (v, at) => (typeof v === 'string' ? v : fail(at, 'a string', v)),
   schema: { type: 'string' },
+};
+
+/** A string matching `pattern` (anchored), described as `wanted` in errors. */
+function matching(pattern: string, wanted: string): Shape<string> {
+  const re = new RegExp(pattern);
+  return {
+    check: (v, at) => (typeof v === 'string' && re.test(v) ? v : fail(at, wanted, v)),
+    schema: { type: 'string', pattern },
+  };
+}
+
+const flag: Shape<boolean> = {
+  check: (v, at) => (typeof v === 'boolean' ? v : fail(at, 'true or false', v)),
+  schema: { type: 'boolean' },
 };
 
 function oneOf<T extends string>(...values: T[]): Shape<T> {
@@ -102,3 +117,14 @@ export const nodeSelectorTerms: Shape<V1NodeSelectorTerm[]> = listOf(
 export const ingressTls: Shape<V1IngressTLS[]> = listOf(fields<V1IngressTLS>({ hosts: listOf(text), secretName: text }));
 
 export const annotations: Shape<Record<string, string>> = mapOf(text);
+
+/** A namespace name (RFC 1123 label of 63 at most, as setting-kinds.ts's) or `*` for every namespace. */
+const namespaceOrAll = matching('^(\\*|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)$', 'a namespace name or "*"');
+
+/** `tap.auth.roles`: the front's roles file (settings.ts Role). A role names itself and its namespaces. */
+export const roles: Shape<Role[]> = listOf(
+  fields<Role>(
+    { name: matching('^.+$', 'a name (for the logs)'), groups: listOf(text), users: listOf(text), namespaces: listOf(namespaceOrAll), admin: flag },
+    ['name', 'namespaces'],
+  ),
+);

@@ -147,6 +147,19 @@ export function list(form: string, item: TextRule): SettingKind<string[]> {
 export const namespaceName: TextRule = dnsLabel('a namespace name');
 export const secretName: TextRule = dnsSubdomain('a Secret name');
 export const hostName: TextRule = dnsSubdomain('the host', true);
+export const optionalSecretName: TextRule = dnsSubdomain('a Secret name', true);
+
+/** A key of a Secret's data (the API's IsConfigMapKey): letters, digits, '-', '_' and '.'. */
+export const secretKey: TextRule = patternRule('^[-._a-zA-Z0-9]+$', 253, (t) => `a Secret's key must be letters, digits, '-', '_' and '.', got '${t}'`);
+
+/** An OAuth scope (RFC 6749 §3.3 scope-token): printable ASCII but space, '"' and '\\'. */
+export const scopeToken: TextRule = patternRule('^[!#-\\[\\]-~]+$', undefined, (t) => `'${t}' is not an OAuth scope (printable characters, no space, '"' or '\\')`);
+
+/** An http(s) URL, or empty for none (an OpenID issuer, OpenID Connect Discovery 1.0 §4). */
+export const optionalHttpUrl: TextRule = patternRule('^(https?://[^\\s/?#]+(/[^\\s?#]*)?)?$', undefined, (t) => `it must be an http(s) URL such as https://login.example/realms/team, or empty, got '${t}'`);
+
+/** An origin (RFC 6454: scheme, host, port), or empty for none: what the front's --public-url takes. */
+export const optionalOrigin: TextRule = patternRule('^(https?://[^\\s/?#@]+)?$', undefined, (t) => `it must be an origin such as https://shoal.example (no path), or empty, got '${t}'`);
 
 /**
  * Object names are the release name and a suffix of up to 15 characters (`-worker-metrics`);

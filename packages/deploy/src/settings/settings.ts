@@ -14,7 +14,36 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug';
 /** The worker's `--capture`: `best` walks eBPF, AF_PACKET, libpcap in turn. */
 export type PacketCapture = 'best' | 'ebpf' | 'af_packet' | 'libpcap';
 export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
-export type AuthType = 'token';
+/** How users sign in to the dashboard: the installation's token, or the team's OpenID provider. */
+export type AuthType = 'token' | 'oidc';
+
+/**
+ * Who may see what with the OIDC sign-in (the front's `--roles-file`, docs/security.md): a user
+ * matches a role when one of their groups (the ID token's groups claim) or their `sub`, email or
+ * preferred_username is listed; their scope is the union of the matching roles' namespaces
+ * (`*`: all), admin if any matching role is.
+ */
+export interface Role {
+  /** For the logs. */
+  name: string;
+  groups?: string[];
+  users?: string[];
+  namespaces: string[];
+  /** May change targets and download PCAP of everything. */
+  admin?: boolean;
+}
+
+/** The OpenID Connect client the front is (`--oidc-*`), registered at the provider. */
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  /** The client secret, put in a Secret the installation makes; empty when clientSecretRef names one, or for a public client. */
+  clientSecret: string;
+  /** A Secret of the cluster's that holds the client secret (name empty: none). */
+  clientSecretRef: { name: string; key: string };
+  scopes: string[];
+  groupsClaim: string;
+}
 
 /** Kubernetes quantities; an empty string leaves the amount unset. */
 export interface ResourceAmounts {
@@ -67,7 +96,9 @@ export interface TapSettings {
     annotations: Record<string, string>;
   };
   docker: { registry: string; tag: string; imagePullPolicy: PullPolicy; imagePullSecrets: string[] };
-  auth: { enabled: boolean; type: AuthType };
+  auth: { enabled: boolean; type: AuthType; oidc: OidcSettings; roles: Role[] };
+  /** Where users reach the dashboard when not through the Ingress (an origin); empty: the Ingress's. */
+  publicUrl: string;
   networkPolicies: { enabled: boolean; apiServerCIDRs: string[] };
 }
 
@@ -102,7 +133,13 @@ export function defaultSettings(): Settings {
       nodeSelectorTerms: { hub: structuredClone(LINUX_ONLY), workers: structuredClone(LINUX_ONLY), front: structuredClone(LINUX_ONLY) },
       ingress: { enabled: false, className: '', host: '', path: '/', tls: [], annotations: {} },
       docker: { registry: 'localhost', tag: '', imagePullPolicy: 'IfNotPresent', imagePullSecrets: [] },
-      auth: { enabled: true, type: 'token' },
+      auth: {
+        enabled: true,
+        type: 'token',
+        oidc: { issuer: '', clientId: '', clientSecret: '', clientSecretRef: { name: '', key: 'client-secret' }, scopes: ['openid', 'email', 'profile'], groupsClaim: 'groups' },
+        roles: [],
+      },
+      publicUrl: '',
       networkPolicies: { enabled: true, apiServerCIDRs: [] },
     },
   };

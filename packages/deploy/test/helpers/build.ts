@@ -1,7 +1,7 @@
 import type { V1Container, V1DaemonSet, V1Deployment, V1PodSpec } from '@kubernetes/client-node';
 import { buildObjects, settingsFrom, type BuiltObject, type ClusterTokens, type ShoalObject } from '@shoal/deploy';
 
-export const TOKENS: ClusterTokens = { worker: 'worker-token-0123456789', hub: 'hub-token-0123456789', signIn: 'sign-in-token-0123456789' };
+export const TOKENS: ClusterTokens = { worker: 'worker-token-0123456789', hub: 'hub-token-0123456789', signIn: 'sign-in-token-0123456789', identity: 'identity-key-0123456789-0123456789-0123456789' };
 export const VERSION = '9.8.7';
 
 /** The objects for these `--set` assignments, with fixed tokens and version. */

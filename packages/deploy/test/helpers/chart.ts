@@ -60,7 +60,7 @@ export async function helmTemplate(helm: string, release: string, namespace: str
 /** The builder's objects for the same release and values, as the chart labels them (managed-by Helm). */
 export function builderObjects(release: string, namespace: string, values: Values): Rendered[] {
   const settings = settingsFrom([...setAssignments(values), `tap.release.name=${release}`, `tap.release.namespace=${namespace}`]);
-  return buildObjects({ settings, tokens: { worker: '', hub: '', signIn: '' }, version: SHOAL_VERSION, managedBy: 'Helm' }).map((b) => ({
+  return buildObjects({ settings, tokens: { worker: '', hub: '', signIn: '', identity: '' }, version: SHOAL_VERSION, managedBy: 'Helm' }).map((b) => ({
     file: b.file,
     object: manifest(b.object),
   }));
@@ -82,6 +82,14 @@ export function withoutTokens(objects: Rendered[]): Rendered[] {
 /** The tokens of the rendered Secrets. */
 export function tokensOf(objects: Rendered[]): string[] {
   return objects.filter((r) => r.object['kind'] === 'Secret').flatMap((r) => Object.values(r.object['stringData'] as Record<string, string>));
+}
+
+/** The identity keys of the rendered Secrets. */
+export function identityKeysOf(objects: Rendered[]): string[] {
+  return objects.filter((r) => r.object['kind'] === 'Secret').flatMap((r) => {
+    const key = (r.object['stringData'] as Record<string, string>)['identity-key'];
+    return key !== undefined ? [key] : [];
+  });
 }
 
 /** Sorted by file name: the install order both number their files in (Helm applies by kind). */
