@@ -73,10 +73,13 @@ export class OidcDiscovery {
   }
 }
 
-/** A failure's message with its cause (fetch's "fetch failed" says little without it). */
+/**
+ * A failure's message with its cause's (fetch's "fetch failed" says little without its cause's
+ * code, nor openid-client's "unexpected JWT claim value encountered" without oauth4webapi's).
+ */
 export function reasonOf(err: unknown): string {
   const e = err as Error & { cause?: unknown };
   const cause = e.cause as { code?: string; message?: string } | undefined;
-  const detail = cause?.code ?? (typeof cause?.message === 'string' ? cause.message : undefined);
-  return detail !== undefined && !e.message.includes(detail) ? `${e.message} (${detail})` : e.message;
+  const detail = typeof cause?.message === 'string' && cause.message !== '' ? cause.message : cause?.code;
+  return detail !== undefined && !e.message.includes(detail) ? `${e.message}: ${detail}` : e.message;
 }

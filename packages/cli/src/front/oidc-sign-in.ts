@@ -131,8 +131,9 @@ export class OidcSignIn {
     try {
       tokens = await client.authorizationCodeGrant(config, url, { pkceCodeVerifier: transaction.verifier, expectedState: transaction.state, expectedNonce: transaction.nonce, idTokenExpected: true });
     } catch (err) {
-      const e = err as { code?: string; cause?: { claim?: string } };
-      if (e.code === CLAIM_COMPARISON_FAILED && e.cause?.claim === 'aud') {
+      // openid-client's error wraps oauth4webapi's, whose cause names the claim.
+      const e = err as { code?: string; cause?: { cause?: { claim?: string } } };
+      if (e.code === CLAIM_COMPARISON_FAILED && e.cause?.cause?.claim === 'aud') {
         return this.refusal(401, ErrorCodes.FRONT_ERR_OIDC_AUDIENCE, `the identity provider's ID token was issued for another client, not for ${config.clientMetadata().client_id}: it is refused. Check --oidc-client-id`);
       }
       return this.refusal(401, ErrorCodes.FRONT_ERR_OIDC, `the sign-in could not be completed: ${reasonOf(err)}`);
