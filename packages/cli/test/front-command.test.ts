@@ -400,6 +400,35 @@ describe('shoal front: tokens and binds', () => {
     }
   });
 
+  it('starts with --auth oidc while the provider is unreachable: its sign-in page says so, /api and the WebSocket answer 401, the log says why', async () => {
+    fs.writeFileSync(path.join(dir, 'oidc-roles.yaml'), 'roles:\n  - name: devs\n    groups: [devs]\n    namespaces: [shop]\n');
+    fs.writeFileSync(path.join(dir, 'oidc-identity.key'), 'i'.repeat(40));
+    fs.writeFileSync(path.join(dir, 'oidc-secret'), 'a client secret\n');
+    const issuer = `http://127.0.0.1:${await closedPort()}`;
+    const oidc = new ServingShoal(['front', '--port', '0', '--hub', 'http://127.0.0.1:9', '--auth', 'oidc', '--oidc-issuer', issuer, '--oidc-client-id', 'shoal', '--oidc-client-secret-file', path.join(dir, 'oidc-secret'), '--roles-file', path.join(dir, 'oidc-roles.yaml'), '--identity-key-file', path.join(dir, 'oidc-identity.key')]);
+    try {
+      const base = await oidc.printed(/the dashboard on (http:\/\/\S+) \(hub [^)]*\); users sign in at /, 'the banner');
+      assert.match(oidc.stdout, new RegExp(`users sign in at ${issuer}/`));
+      const page = await fetch(`${base}/auth/oidc/sign-in`, { redirect: 'manual' });
+      assert.equal(page.status, 503);
+      assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+      const html = await page.text();
+      assert.match(html, /data-code="FRONT_ERR_PROVIDER"/);
+      assert.match(html, /The identity provider is unreachable/);
+      assert.match(html, /ECONNREFUSED/, 'the page says why');
+      assert.deepEqual(await (await fetch(`${base}/auth/session`)).json(), { method: 'oidc', signedIn: false });
+      const api = await fetch(`${base}/api/status`);
+      assert.equal(api.status, 401);
+      assert.equal(await errorCode(api), 'FRONT_ERR_UNAUTHENTICATED');
+      assert.equal((await upgrade(`${base.replace(/^http/, 'ws')}/api/ws`)).status, 401);
+      const token = await fetch(`${base}/auth/sign-in`, { method: 'POST', body: '{"token":"x"}', headers: { 'content-type': 'application/json' } });
+      assert.equal(token.status, 404, 'no token sign-in beside OIDC');
+      assert.match(oidc.stdout, /"msg":"the OpenID provider cannot be discovered: sign-in is unavailable until it can"/);
+    } finally {
+      await oidc.stop();
+    }
+  });
+
   it('refuses --sign-in none on a non-loopback address without --allow-unauthenticated, and flags that do not go together (exit 2)', async () => {
     for (const host of ['0.0.0.0', '::', '10.1.2.3']) {
       const r = await shoal('front', '--host', host, '--port', '0', '--sign-in', 'none');
