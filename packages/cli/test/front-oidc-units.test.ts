@@ -10,7 +10,11 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { verifyIdentity, type Identity } from '@shoal/model/http';
 import { pino } from 'pino';
+import type { IncomingMessage } from 'node:http';
 import { CookieSeal, sessionKey } from '../dist/front/cookie-seal.js';
+import { FrontAuth } from '../dist/front/front-auth.js';
+import { OidcDiscovery } from '../dist/front/oidc-discovery.js';
+import { OidcSignIn } from '../dist/front/oidc-sign-in.js';
 import { sendPage } from '../dist/front/front-pages.js';
 import { HubProxy } from '../dist/front/hub-proxy.js';
 import { parseRoles, scopeOf } from '../dist/front/roles-file.js';
@@ -140,3 +144,49 @@ describe('hub proxy with an identity key', () => {
     assert.equal(received[0]?.authorization, undefined);
   });
 });
+
+describe('OIDC session expiry (a fake clock)', () => {
+  const log = pino({ enabled: false });
+  const identity: Identity = { subject: 'alice', groups: ['shop-devs'], namespaces: ['shop'], admin: false };
+
+  /** A front's sign-in whose provider was never discovered: a refresh cannot succeed. */
+  function oidcAuth(now: () => number): FrontAuth {
+    const seal = CookieSeal.random();
+    const discovery = new OidcDiscovery({ issuer: new URL('https://id.example'), clientId: 'shoal', log });
+    const oidc = new OidcSignIn({ discovery, redirectUri: 'http://127.0.0.1:8899/auth/oidc/callback', signedOutUri: 'http://127.0.0.1:8899/auth/signed-out', scopes: 'openid', groupsClaim: 'groups', roles: [], seal, port: 8899, secure: false, log, now });
+    return new FrontAuth({ oidc, seal, port: 8899, secure: false, sessionTtlMs: 3_600_000, maxSessions: 10, log, now });
+  }
+
+  /** A request carrying the session's cookie, as the front reads it (headers, socket address, URL). */
+  function requestWith(auth: FrontAuth, id: string, expires: number): IncomingMessage {
+    const cookie = auth.cookie.set({ id, expires }, 1000).split(';')[0]!;
+    return { headers: { cookie }, socket: { remoteAddress: '127.0.0.1' }, url: '/api/status' } as unknown as IncomingMessage;
+  }
+
+  it('lets the session through until its ID token expires; then, without a refresh token, ends it with FRONT_ERR_SESSION_EXPIRED', async () => {
+    let t = 1_000_000;
+    const auth = oidcAuth(() => t);
+    const session = auth.sessions.create({ kind: 'oidc', identity, grant: { idToken: 'id', idTokenExpires: t + 60_000 } });
+    const req = requestWith(auth, session.id, session.expires);
+    const first = await auth.access(req);
+    assert.ok('client' in first, JSON.stringify(first));
+    assert.match(first.client, /^session:[\w-]{16}$/, 'named to the hub by a hash of the session');
+    assert.deepEqual(first.identity, identity);
+    t += 60_000;
+    assert.deepEqual(await auth.access(req), { refused: [401, 'FRONT_ERR_SESSION_EXPIRED', 'the session has expired: sign in again (/auth/oidc/sign-in)'] });
+    assert.equal(auth.sessions.size, 0, 'the session is ended');
+  });
+
+  it('ends a session at --session-hours even while its ID token is valid; a request without a cookie is unauthenticated', async () => {
+    let t = 1_000_000;
+    const auth = oidcAuth(() => t);
+    const session = auth.sessions.create({ kind: 'oidc', identity, grant: { idToken: 'id', idTokenExpires: t + 10 * 3_600_000, refreshToken: 'r' } });
+    const req = requestWith(auth, session.id, session.expires);
+    assert.ok('client' in (await auth.access(req)));
+    t += 3_600_000;
+    assert.equal(((await auth.access(req)) as { refused: unknown[] }).refused[1], 'FRONT_ERR_SESSION_EXPIRED');
+    const bare = { headers: {}, socket: { remoteAddress: '127.0.0.1' }, url: '/api/status' } as unknown as IncomingMessage;
+    assert.equal(((await auth.access(bare)) as { refused: unknown[] }).refused[1], 'FRONT_ERR_UNAUTHENTICATED');
+  });
+});
+
