@@ -106,9 +106,9 @@ describe('dashboard OIDC sign-in (shoal front --auth oidc, a real OpenID provide
     await page.getByRole('button', { name: 'Continue' }).click();
   }
 
-  /** Opens the dashboard, which sends the browser to the provider; signs `user` in there. */
-  async function signInThroughProvider(page: Page, front: RunningFront, user: string): Promise<void> {
-    await page.goto(front.url);
+  /** Opens the dashboard (at `path`), which sends the browser to the provider; signs `user` in there. */
+  async function signInThroughProvider(page: Page, front: RunningFront, user: string, path = '/'): Promise<void> {
+    await page.goto(`${front.url}${path}`);
     await page.waitForURL((url) => url.origin !== front.url);
     await providerLogin(page, user);
   }
@@ -141,10 +141,10 @@ describe('dashboard OIDC sign-in (shoal front --auth oidc, a real OpenID provide
     for (const p of providers) await p.close();
   });
 
-  it("signs in through the provider's login page and shows the user; the hub is sent the user's signed scope and nothing else", async () => {
+  it("signs in through the provider's login page, back to the view it was opened at, and shows the user; the hub is sent the user's signed scope and nothing else", async () => {
     const { context, page } = await newContext();
-    await signInThroughProvider(page, main.front, 'alice');
-    await page.waitForURL(`${main.front.url}/`);
+    await signInThroughProvider(page, main.front, 'alice', '/?view=map');
+    await page.waitForURL(`${main.front.url}/?view=map`);
     assert.equal(await page.getByTestId('signed-in-user').textContent(), 'alice@example.test');
     await page.getByText('hub connected').waitFor();
 

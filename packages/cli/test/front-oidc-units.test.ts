@@ -14,7 +14,7 @@ import type { IncomingMessage } from 'node:http';
 import { CookieSeal, sessionKey } from '../dist/front/cookie-seal.js';
 import { FrontAuth } from '../dist/front/front-auth.js';
 import { OidcDiscovery } from '../dist/front/oidc-discovery.js';
-import { OidcSignIn } from '../dist/front/oidc-sign-in.js';
+import { OidcSignIn, returnPath } from '../dist/front/oidc-sign-in.js';
 import { sendPage } from '../dist/front/front-pages.js';
 import { HubProxy } from '../dist/front/hub-proxy.js';
 import { parseRoles, scopeOf } from '../dist/front/roles-file.js';
@@ -187,6 +187,16 @@ describe('OIDC session expiry (a fake clock)', () => {
     assert.equal(((await auth.access(req)) as { refused: unknown[] }).refused[1], 'FRONT_ERR_SESSION_EXPIRED');
     const bare = { headers: {}, socket: { remoteAddress: '127.0.0.1' }, url: '/api/status' } as unknown as IncomingMessage;
     assert.equal(((await auth.access(bare)) as { refused: unknown[] }).refused[1], 'FRONT_ERR_UNAUTHENTICATED');
+  });
+});
+
+describe('the page a sign-in lands on', () => {
+  it("is a page of the dashboard, never another site's, the sign-in itself or the API", () => {
+    assert.equal(returnPath('/?view=map&q=http%20and%20x'), '/?view=map&q=http%20and%20x');
+    assert.equal(returnPath('/entries/abc'), '/entries/abc');
+    for (const bad of [null, '', 'https://evil.example/', '//evil.example/', '/\\evil.example/', '/auth/oidc/sign-in', '/api/status', '/a\r\nset-cookie: x', '/é', `/${'a'.repeat(2000)}`]) {
+      assert.equal(returnPath(bad), '/', JSON.stringify(bad));
+    }
   });
 });
 

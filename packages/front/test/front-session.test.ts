@@ -27,6 +27,7 @@ describe('front session helpers', () => {
 
   it('sends a page without an OIDC session to the sign-in, or to the expired page when its session ran out', () => {
     assert.equal(signInLocation({ method: 'oidc', signedIn: false }), '/auth/oidc/sign-in');
+    assert.equal(signInLocation({ method: 'oidc', signedIn: false }, '/?view=map&q=http'), '/auth/oidc/sign-in?return=%2F%3Fview%3Dmap%26q%3Dhttp', 'back to this view once signed in');
     assert.equal(signInLocation({ method: 'oidc', signedIn: false, expired: true }), '/auth/expired');
     assert.equal(signInLocation({ method: 'oidc', signedIn: true, user: { subject: 'alice' } }), undefined);
     assert.equal(signInLocation({ method: 'token', signedIn: false }), undefined, 'the token form is the page\'s own');

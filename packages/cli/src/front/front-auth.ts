@@ -35,7 +35,7 @@ import { audit } from './audit-log.js';
 import type { CookieSeal } from './cookie-seal.js';
 import { sendFrontError } from './front-errors.js';
 import { sendPage } from './front-pages.js';
-import type { OidcSignIn } from './oidc-sign-in.js';
+import { returnPath, type OidcSignIn } from './oidc-sign-in.js';
 import { SessionCookie } from './session-cookie.js';
 import { hashOf, SessionsFull, SessionStore, type Session } from './session-store.js';
 import { SignInLimiter } from './sign-in-limiter.js';
@@ -210,7 +210,7 @@ export class FrontAuth {
       return true;
     }
     if (url.pathname === FRONT_OIDC_SIGN_IN_PATH) {
-      const started = await oidc.start();
+      const started = await oidc.start(returnPath(url.searchParams.get('return')));
       if ('page' in started) sendPage(res, started.page);
       else redirect(res, started.location, [started.setCookie]);
     } else if (url.pathname === FRONT_OIDC_CALLBACK_PATH) {
@@ -242,7 +242,7 @@ export class FrontAuth {
       return sendPage(res, { status: 503, code: ErrorCodes.FRONT_ERR_SESSIONS_FULL, title: 'Too many sessions', message: err.message, link: { href: FRONT_OIDC_SIGN_IN_PATH, text: 'Try again' } });
     }
     audit(this.options.log, 'sign-in', identity, { client, roles: outcome.roles, namespaces: identity.namespaces, admin: identity.admin, session: hashOf(session.id).slice(0, 16), sessions: this.sessions.size }, 'signed in');
-    redirect(res, '/', [oidc.clearTransaction(), this.cookie.set({ id: session.id, expires: session.expires }, session.expires - this.now())]);
+    redirect(res, outcome.returnTo ?? '/', [oidc.clearTransaction(), this.cookie.set({ id: session.id, expires: session.expires }, session.expires - this.now())]);
   }
 
   private async signInRoute(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -54,11 +54,31 @@ interface Transaction {
   nonce: string;
   verifier: string;
   expires: number;
+  /** The dashboard's path and query the user was on, to land there again (returnPath). */
+  returnTo: string;
 }
 
-/** Where a sign-in went: a session's owner and the roles that gave its scope, or a page saying why not. */
+/** The longest return path kept: a URL of the dashboard, not a document. */
+const MAX_RETURN_CHARS = 2000;
+
+/**
+ * `?return=` of the sign-in, when it is a page of the dashboard: a path of this front, `/` then
+ * no second `/` or `\` (`//host` and `/\host` are other sites to a browser: an open
+ * redirect), not under `/auth/` (a loop) or `/api/`, in visible ASCII only (a browser's
+ * `location.pathname + location.search` is percent-encoded; a Location header takes no
+ * control characters). Anything else is `/`.
+ */
+export function returnPath(value: string | null): string {
+  if (value === null || value.length > MAX_RETURN_CHARS || !/^\/(?![/\\])[\x21-\x7e]*$/.test(value)) return '/';
+  if (value.startsWith('/auth/') || value.startsWith('/api/')) return '/';
+  return value;
+}
+
+
+
+/** Where a sign-in went: a session's owner, the roles that gave its scope and where to land; or a page saying why not. */
 export type CallbackOutcome =
-  | { owner: Extract<SessionOwner, { kind: 'oidc' }>; roles: string[] }
+  | { owner: Extract<SessionOwner, { kind: 'oidc' }>; roles: string[]; returnTo?: string }
   | { page: FrontPage; reason: string; who?: AuditWho };
 
 /** oauth4webapi's code (under openid-client) for an ID token claim that is not what was expected; `cause.claim` names it. */
@@ -87,11 +107,11 @@ export class OidcSignIn {
    * The redirect to the provider and the transaction's cookie; or, while the provider cannot be
    * discovered, the page saying so.
    */
-  async start(): Promise<{ location: string; setCookie: string } | { page: FrontPage }> {
+  async start(returnTo: string): Promise<{ location: string; setCookie: string } | { page: FrontPage }> {
     const config = this.options.discovery.configuration;
     if (config === undefined) return { page: this.unreachablePage() };
     const verifier = client.randomPKCECodeVerifier();
-    const transaction: Transaction = { state: client.randomState(), nonce: client.randomNonce(), verifier, expires: this.now() + TRANSACTION_TTL_MS };
+    const transaction: Transaction = { state: client.randomState(), nonce: client.randomNonce(), verifier, expires: this.now() + TRANSACTION_TTL_MS, returnTo };
     const location = client.buildAuthorizationUrl(config, {
       redirect_uri: this.options.redirectUri,
       scope: this.options.scopes,
@@ -138,7 +158,8 @@ export class OidcSignIn {
       }
       return this.refusal(401, ErrorCodes.FRONT_ERR_OIDC, `the sign-in could not be completed: ${reasonOf(err)}`);
     }
-    return this.ownerFrom(config, tokens, undefined);
+    const outcome = await this.ownerFrom(config, tokens, undefined);
+    return 'owner' in outcome ? { ...outcome, returnTo: returnPath(typeof transaction.returnTo === 'string' ? transaction.returnTo : null) } : outcome;
   }
 
   /**

@@ -59,11 +59,13 @@ export async function signOut(fetch: SessionFetch): Promise<string | undefined> 
 /**
  * With OIDC the sign-in happens at the provider, not in a form of the page: where the page goes
  * when it has no session (the front's expired-session page when its session ran out, else the
- * start of a sign-in). Undefined when the page signs in itself (token) or needs no sign-in.
+ * start of a sign-in, which lands on `here`, the page's path and query, once signed in).
+ * Undefined when the page signs in itself (token) or needs no sign-in.
  */
-export function signInLocation(session: FrontSessionState): string | undefined {
+export function signInLocation(session: FrontSessionState, here = '/'): string | undefined {
   if (session.method !== 'oidc' || session.signedIn) return undefined;
-  return session.expired === true ? FRONT_SESSION_EXPIRED_PATH : FRONT_OIDC_SIGN_IN_PATH;
+  if (session.expired === true) return FRONT_SESSION_EXPIRED_PATH;
+  return here === '/' ? FRONT_OIDC_SIGN_IN_PATH : `${FRONT_OIDC_SIGN_IN_PATH}?return=${encodeURIComponent(here)}`;
 }
 
 /**

@@ -30,7 +30,7 @@ export function SessionGate() {
   const refresh = useCallback(() => {
     readSession(pageFetch)
       .then((session) => {
-        const elsewhere = signInLocation(session);
+        const elsewhere = signInLocation(session, `${location.pathname}${location.search}`);
         if (elsewhere !== undefined) location.assign(elsewhere);
         else setState({ kind: 'session', session });
       })
