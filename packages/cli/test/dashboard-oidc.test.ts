@@ -294,7 +294,7 @@ describe('dashboard OIDC sign-in (shoal front --auth oidc, a real OpenID provide
     assert.equal(await page.locator('h1').textContent(), 'Your session has expired');
     assert.equal(await page.getByRole('link', { name: 'Sign in again' }).getAttribute('href'), '/auth/oidc/sign-in');
     assert.deepEqual(await statusFromPage(page, '/api/status'), { status: 401, code: ErrorCodes.FRONT_ERR_SESSION_EXPIRED });
-    assert.ok(audits(short.lines, 'refused').some((l) => l['reason'] === 'the session has expired'), 'the refusal is logged');
+    assert.ok(audits(short.lines, 'refused').some((l) => l['reason'] === 'the session has expired' && l['subject'] === 'alice'), 'the refusal is logged, naming who');
     // Signing in again works (the provider still knows alice: no login form this time).
     await page.getByRole('link', { name: 'Sign in again' }).click();
     await page.getByTestId('signed-in-user').waitFor();

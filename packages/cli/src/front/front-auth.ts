@@ -128,10 +128,12 @@ export class FrontAuth {
       return session === undefined ? { refused: [401, ErrorCodes.FRONT_ERR_UNAUTHENTICATED, SIGN_IN_NEEDED] } : { client: this.clientName(session) };
     }
     if (ticket === undefined) return { refused: [401, ErrorCodes.FRONT_ERR_UNAUTHENTICATED, OIDC_SIGN_IN_NEEDED] };
+    // Who it was, when the session ends at this request (its ID token expired, no refresh).
+    const before = session?.owner.kind === 'oidc' ? session.owner.identity : undefined;
     if (session !== undefined && session.owner.kind === 'oidc' && session.owner.grant.idTokenExpires <= this.now()) session = await this.refreshed(session);
     if (session === undefined || session.owner.kind !== 'oidc') {
       // The cookie is this front's (it opened): the session ended under it.
-      audit(this.options.log, 'refused', undefined, { path: (req.url ?? '').split('?')[0], reason: 'the session has expired' }, 'request refused: the session has expired');
+      audit(this.options.log, 'refused', before, { path: (req.url ?? '').split('?')[0], reason: 'the session has expired' }, 'request refused: the session has expired');
       return { refused: [401, ErrorCodes.FRONT_ERR_SESSION_EXPIRED, SESSION_EXPIRED] };
     }
     return { client: this.clientName(session), identity: session.owner.identity };

@@ -74,8 +74,6 @@ export function returnPath(value: string | null): string {
   return value;
 }
 
-
-
 /** Where a sign-in went: a session's owner, the roles that gave its scope and where to land; or a page saying why not. */
 export type CallbackOutcome =
   | { owner: Extract<SessionOwner, { kind: 'oidc' }>; roles: string[]; returnTo?: string }
