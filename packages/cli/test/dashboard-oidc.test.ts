@@ -10,7 +10,7 @@
  * Shown here: sign-in through the provider's login page ends on the dashboard naming the user,
  * with the user's scope asserted to the hub and no hub token nor browser-sent credential passed
  * on; signing out ends the session at the front and at the provider; a user with no role, a
- * callback with a state this browser did not start, an ID token issued for another client, an
+ * sign-in cancelled at the provider, a callback with a state this browser did not start, an ID token issued for another client, an
  * expired session and an unreachable provider each give a page saying so, and an audit line; a
  * session with a refresh token outlives its ID token. Skipped when Debian's chromium is missing.
  */
@@ -244,6 +244,17 @@ describe('dashboard OIDC sign-in (shoal front --auth oidc, a real OpenID provide
     assert.match((await fresh.page.locator('#message').textContent()) ?? '', /has no sign-in in progress/);
     await fresh.context.close();
     assert.ok(audits(main.lines, 'sign-in-refused').filter((l) => l['code'] === ErrorCodes.FRONT_ERR_OIDC_STATE).length >= 2, 'both refusals are audited');
+  });
+
+  it("shows the provider's refusal when the user cancels at its login page", async () => {
+    const { context, page } = await newContext();
+    await page.goto(main.front.url);
+    await page.getByRole('link', { name: '[ Cancel ]' }).click();
+    await page.waitForURL((url) => url.pathname === '/auth/oidc/callback');
+    assert.equal(await pageCode(page), ErrorCodes.FRONT_ERR_OIDC);
+    assert.match((await page.locator('#message').textContent()) ?? '', /^the identity provider refused the sign-in: access_denied/);
+    assert.ok(audits(main.lines, 'sign-in-refused').some((l) => l['code'] === ErrorCodes.FRONT_ERR_OIDC && /access_denied/.test(String(l['reason']))), 'the refusal is audited');
+    await context.close();
   });
 
   it('refuses an ID token issued for another client (its audience), put into the token answer in transit', async () => {

@@ -132,11 +132,6 @@ export class OidcSignIn {
     const url = new URL(search, this.options.redirectUri);
     const config = this.options.discovery.configuration;
     if (config === undefined) return { page: this.unreachablePage(), reason: 'the OpenID provider cannot be discovered' };
-    const providerError = url.searchParams.get('error');
-    if (providerError !== null) {
-      const description = url.searchParams.get('error_description') ?? '';
-      return this.refusal(401, ErrorCodes.FRONT_ERR_OIDC, `the identity provider refused the sign-in: ${providerError}${description !== '' ? ` (${description})` : ''}`);
-    }
     const sealed = cookieValue(req.headers.cookie, this.cookieName);
     const transaction = sealed === undefined ? undefined : (this.options.seal.open(sealed) as Transaction | undefined);
     if (transaction === undefined || typeof transaction.state !== 'string' || transaction.expires <= this.now()) {
@@ -144,6 +139,12 @@ export class OidcSignIn {
     }
     if (url.searchParams.get('state') !== transaction.state) {
       return this.refusal(400, ErrorCodes.FRONT_ERR_OIDC_STATE, 'the answer of the identity provider does not carry the state of the sign-in this browser started (a forged or replayed answer): sign in again');
+    }
+    // An error answer (RFC 6749 §4.1.2.1) carries the state too: only a checked one's text is shown.
+    const providerError = url.searchParams.get('error');
+    if (providerError !== null) {
+      const description = url.searchParams.get('error_description') ?? '';
+      return this.refusal(401, ErrorCodes.FRONT_ERR_OIDC, `the identity provider refused the sign-in: ${providerError}${description !== '' ? ` (${description})` : ''}`);
     }
     let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
     try {
