@@ -146,7 +146,7 @@ describe('shoal front', () => {
     assert.equal(res.status, 303);
     assert.equal(res.headers.get('location'), '/?view=map&q=http', 'the token leaves the address bar; the rest stays');
     assert.equal(res.headers.get('cache-control'), 'no-store');
-    assert.match(res.headers.get('set-cookie') ?? '', new RegExp(`^shoal-session-${port}=[\\w-]{43}; Max-Age=43200; Path=/; HttpOnly; SameSite=Strict$`), 'no Secure over plain http');
+    assert.match(res.headers.get('set-cookie') ?? '', new RegExp(`^shoal-session-${port}=[\\w-]+; Max-Age=43200; Path=/; HttpOnly; SameSite=Strict$`), 'no Secure over plain http');
     // Clicked again while signed in: no second session.
     const again = await fetch(link, { redirect: 'manual', headers: { cookie: user.cookie } });
     assert.equal(again.status, 303);
@@ -400,16 +400,63 @@ describe('shoal front: tokens and binds', () => {
     }
   });
 
+  it('starts with --auth oidc while the provider is unreachable: its sign-in page says so, /api and the WebSocket answer 401, the log says why', async () => {
+    fs.writeFileSync(path.join(dir, 'oidc-roles.yaml'), 'roles:\n  - name: devs\n    groups: [devs]\n    namespaces: [shop]\n');
+    fs.writeFileSync(path.join(dir, 'oidc-identity.key'), 'i'.repeat(40));
+    fs.writeFileSync(path.join(dir, 'oidc-secret'), 'a client secret\n');
+    const issuer = `http://127.0.0.1:${await closedPort()}`;
+    const oidc = new ServingShoal(['front', '--port', '0', '--hub', 'http://127.0.0.1:9', '--auth', 'oidc', '--oidc-issuer', issuer, '--oidc-client-id', 'shoal', '--oidc-client-secret-file', path.join(dir, 'oidc-secret'), '--roles-file', path.join(dir, 'oidc-roles.yaml'), '--identity-key-file', path.join(dir, 'oidc-identity.key')]);
+    try {
+      const base = await oidc.printed(/the dashboard on (http:\/\/\S+) \(hub [^)]*\); users sign in at /, 'the banner');
+      assert.match(oidc.stdout, new RegExp(`users sign in at ${issuer}/`));
+      const page = await fetch(`${base}/auth/oidc/sign-in`, { redirect: 'manual' });
+      assert.equal(page.status, 503);
+      assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+      const html = await page.text();
+      assert.match(html, /data-code="FRONT_ERR_PROVIDER"/);
+      assert.match(html, /The identity provider is unreachable/);
+      assert.match(html, /ECONNREFUSED/, 'the page says why');
+      assert.deepEqual(await (await fetch(`${base}/auth/session`)).json(), { method: 'oidc', signedIn: false });
+      const api = await fetch(`${base}/api/status`);
+      assert.equal(api.status, 401);
+      assert.equal(await errorCode(api), 'FRONT_ERR_UNAUTHENTICATED');
+      assert.equal((await upgrade(`${base.replace(/^http/, 'ws')}/api/ws`)).status, 401);
+      const token = await fetch(`${base}/auth/sign-in`, { method: 'POST', body: '{"token":"x"}', headers: { 'content-type': 'application/json' } });
+      assert.equal(token.status, 404, 'no token sign-in beside OIDC');
+      assert.match(oidc.stdout, /"msg":"the OpenID provider cannot be discovered: sign-in is unavailable until it can"/);
+    } finally {
+      await oidc.stop();
+    }
+  });
+
   it('refuses --sign-in none on a non-loopback address without --allow-unauthenticated, and flags that do not go together (exit 2)', async () => {
     for (const host of ['0.0.0.0', '::', '10.1.2.3']) {
       const r = await shoal('front', '--host', host, '--port', '0', '--sign-in', 'none');
       assert.equal(r.code, 2, describeRun(r));
       assert.match(r.stderr, /CLI_ERR_USAGE/);
-      assert.match(r.stderr, new RegExp(`--sign-in none on ${host.replace(/\./g, '\\.')} would show every captured request.*--allow-unauthenticated`));
+      assert.match(r.stderr, new RegExp(`--auth none on ${host.replace(/\./g, '\\.')} would show every captured request.*--allow-unauthenticated`));
     }
-    for (const args of [['--allow-unauthenticated'], ['--sign-in', 'none', '--token-file', path.join(dir, 'x')], ['--sign-in', 'oidc']]) {
+    const oidcFlags = ['--auth', 'oidc', '--oidc-issuer', 'https://id.example', '--oidc-client-id', 'shoal', '--roles-file', path.join(dir, 'roles.yaml'), '--identity-key-file', path.join(dir, 'identity.key')];
+    fs.writeFileSync(path.join(dir, 'roles.yaml'), 'roles:\n  - name: devs\n    groups: [devs]\n    namespaces: [shop]\n');
+    fs.writeFileSync(path.join(dir, 'identity.key'), 'k'.repeat(40));
+    fs.writeFileSync(path.join(dir, 'short.key'), 'k'.repeat(31));
+    for (const [args, message] of [
+      [['--allow-unauthenticated'], /--allow-unauthenticated goes with --auth none/],
+      [['--sign-in', 'none', '--token-file', path.join(dir, 'x')], /--token-file is the sign-in token/],
+      [['--auth', 'oidc', '--sign-in', 'token'], /--sign-in is the older name of --auth/],
+      [['--sign-in', 'oidc'], /--auth oidc needs --oidc-issuer/],
+      [['--oidc-issuer', 'https://id.example'], /--oidc-issuer goes with --auth oidc/],
+      [[...oidcFlags.slice(0, 3), 'http://id.example', ...oidcFlags.slice(4)], /--oidc-issuer must be https:\/\/ \(plain http only for a provider on loopback\)/],
+      [[...oidcFlags, '--host', '0.0.0.0'], /--auth oidc on 0\.0\.0\.0 needs --public-url/],
+      [[...oidcFlags, '--hub-token-file', path.join(dir, 'identity.key')], /--hub-token-file does not go with --auth oidc/],
+      [[...oidcFlags.slice(0, -1), path.join(dir, 'short.key')], /the identity key has 31 bytes; at least 32/],
+      [[...oidcFlags.slice(0, 7), path.join(dir, 'identity.key'), ...oidcFlags.slice(8)], /identity\.key must have a list "roles:"/],
+      [[...oidcFlags, '--oidc-scopes', 'email'], /--oidc-scopes must include openid/],
+      [[...oidcFlags, '--session-key-file', path.join(dir, 'short.key')], /the session key has 31 bytes; at least 32/],
+    ] as const) {
       const r = await shoal('front', '--port', '0', ...args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${describeRun(r)}`);
+      assert.match(r.stderr, message, args.join(' '));
     }
   });
 
@@ -424,7 +471,7 @@ describe('shoal front: tokens and binds', () => {
         spawn('ip', ['netns', 'exec', netns, process.execPath, SHOAL_BIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }),
       );
       const base = await open.printed(BANNER, 'the dashboard banner');
-      assert.match(open.stderr, /warning: no sign-in \(--sign-in none\): whoever reaches 0\.0\.0\.0:\d+ sees every captured request/);
+      assert.match(open.stderr, /warning: no sign-in \(--auth none\): whoever reaches 0\.0\.0\.0:\d+ sees every captured request/);
       const inside = spawnSync('ip', ['netns', 'exec', netns, 'curl', '-sS', '--max-time', '10', `${base}/auth/session`], { encoding: 'utf8' });
       assert.equal(inside.stdout, '{"method":"none","signedIn":true}', inside.stderr);
     } finally {

@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { pathIn } from '../dist/front/dashboard-files.js';
 import { FrontNames, parseOrigin } from '../dist/front/front-names.js';
 import { endToEndHeaders, endToEndRawHeaders } from '../dist/front/hop-by-hop.js';
+import { CookieSeal } from '../dist/front/cookie-seal.js';
 import { SessionCookie } from '../dist/front/session-cookie.js';
 import { SessionsFull, SessionStore } from '../dist/front/session-store.js';
 import { SignInLimiter } from '../dist/front/sign-in-limiter.js';
@@ -23,11 +24,11 @@ describe('session store', () => {
   it('gives each session a random id, finds it until it expires, then not', () => {
     const clock = fakeClock();
     const store = new SessionStore({ ttlMs: 1000, maxSessions: 10, now: clock.now });
-    const a = store.create({ kind: 'token' }, 'all');
-    const b = store.create({ kind: 'token' }, 'all');
+    const a = store.create({ kind: 'token' });
+    const b = store.create({ kind: 'token' });
     assert.notEqual(a.id, b.id);
     assert.match(a.id, /^[A-Za-z0-9_-]{43}$/, '32 random bytes, base64url');
-    assert.deepEqual(store.get(a.id), { id: a.id, identity: { kind: 'token' }, namespaces: 'all', expires: 1_001_000 });
+    assert.deepEqual(store.get(a.id), { id: a.id, owner: { kind: 'token' }, expires: 1_001_000 });
     assert.equal(store.get('not-a-session'), undefined);
     clock.advance(999);
     assert.equal(store.get(a.id)?.id, a.id);
@@ -39,21 +40,21 @@ describe('session store', () => {
   it('refuses a session beyond the cap until one ends or expires; ends one on delete', () => {
     const clock = fakeClock();
     const store = new SessionStore({ ttlMs: 1000, maxSessions: 2, now: clock.now });
-    const first = store.create({ kind: 'token' }, 'all');
+    const first = store.create({ kind: 'token' });
     clock.advance(500);
-    store.create({ kind: 'oidc', subject: 'ada', groups: ['dev'] }, ['shop']);
-    assert.throws(() => store.create({ kind: 'token' }, 'all'), (err: Error) => err instanceof SessionsFull && /2 sessions are live \(--max-sessions\)/.test(err.message));
+    store.create({ kind: 'oidc', identity: { subject: 'ada', groups: ['dev'], namespaces: ['shop'], admin: false }, grant: { idToken: 'x', idTokenExpires: 2_000_000 } });
+    assert.throws(() => store.create({ kind: 'token' }), (err: Error) => err instanceof SessionsFull && /2 sessions are live \(--max-sessions\)/.test(err.message));
     store.delete(first.id);
     assert.equal(store.get(first.id), undefined);
-    const third = store.create({ kind: 'token' }, 'all');
-    assert.throws(() => store.create({ kind: 'token' }, 'all'), SessionsFull);
+    const third = store.create({ kind: 'token' });
+    assert.throws(() => store.create({ kind: 'token' }), SessionsFull);
     clock.advance(999); // both made at +500: live until +1500
     assert.equal(store.size, 2);
     assert.equal(store.get(third.id)?.id, third.id);
     clock.advance(1);
     assert.equal(store.size, 0, 'both expired, so both places are free again');
-    store.create({ kind: 'token' }, 'all');
-    store.create({ kind: 'token' }, 'all');
+    store.create({ kind: 'token' });
+    store.create({ kind: 'token' });
   });
 });
 
@@ -143,19 +144,29 @@ describe('front names', () => {
 });
 
 describe('session cookie', () => {
-  it('is HttpOnly, SameSite=Strict, Path=/, named for the port; Secure under __Host- over https', () => {
-    const plain = new SessionCookie(8899, false);
-    assert.equal(plain.set('abc', 3_600_000), 'shoal-session-8899=abc; Max-Age=3600; Path=/; HttpOnly; SameSite=Strict');
+  const seal = CookieSeal.random();
+  const ticket = { id: 'abc', expires: 1_700_000_000_000 };
+
+  it('is HttpOnly, SameSite=Strict (Lax for OIDC), Path=/, named for the port; Secure under __Host- over https', () => {
+    const plain = new SessionCookie(8899, false, seal);
+    assert.match(plain.set(ticket, 3_600_000), /^shoal-session-8899=[A-Za-z0-9_-]+; Max-Age=3600; Path=\/; HttpOnly; SameSite=Strict$/);
     assert.equal(plain.clear(), 'shoal-session-8899=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict');
-    const secure = new SessionCookie(8899, true);
-    assert.equal(secure.set('abc', 1000), '__Host-shoal-session-8899=abc; Max-Age=1; Path=/; HttpOnly; SameSite=Strict; Secure');
+    const secure = new SessionCookie(8899, true, seal);
+    assert.match(secure.set(ticket, 1000), /^__Host-shoal-session-8899=[A-Za-z0-9_-]+; Max-Age=1; Path=\/; HttpOnly; SameSite=Strict; Secure$/);
+    assert.match(new SessionCookie(8899, false, seal, 'Lax').set(ticket, 1000), /; SameSite=Lax$/);
   });
 
-  it("reads its own value among other cookies, not another front's", () => {
-    const cookie = new SessionCookie(8899, false);
-    assert.equal(cookie.read('a=1; shoal-session-8898=other; shoal-session-8899=mine; b=2'), 'mine');
-    assert.equal(cookie.read('shoal-session-8898=other'), undefined);
+  it("reads its own sealed value among other cookies, not another front's, nor one sealed with another key", () => {
+    const cookie = new SessionCookie(8899, false, seal);
+    const mine = cookie.set(ticket, 1000).split(';')[0]!.split('=')[1]!;
+    assert.equal(mine.includes('abc'), false, 'the id is not readable in the cookie');
+    assert.deepEqual(cookie.read(`a=1; shoal-session-8898=other; shoal-session-8899=${mine}; b=2`), ticket);
+    assert.equal(cookie.read(`shoal-session-8898=${mine}`), undefined);
     assert.equal(cookie.read(undefined), undefined);
+    const foreign = new SessionCookie(8899, false, CookieSeal.random()).set(ticket, 1000).split(';')[0]!;
+    assert.equal(cookie.read(foreign), undefined, 'another key: not this front\'s cookie');
+    const flipped = `${mine.slice(0, 20)}${mine[20] === 'A' ? 'B' : 'A'}${mine.slice(21)}`;
+    assert.equal(cookie.read(`shoal-session-8899=${flipped}`), undefined, 'one changed character fails the GCM tag');
   });
 });
 

@@ -130,6 +130,18 @@ export const ErrorCodes = {
   FRONT_ERR_ORIGIN: 'FRONT_ERR_ORIGIN',
   /** Front server: a `Host` that is not one of the front's names, e.g. DNS rebinding (HTTP 421). */
   FRONT_ERR_HOST: 'FRONT_ERR_HOST',
+  /** Front server (`--auth oidc`): the session has expired and could not be refreshed (HTTP 401): sign in again. */
+  FRONT_ERR_SESSION_EXPIRED: 'FRONT_ERR_SESSION_EXPIRED',
+  /** Front server (`--auth oidc`): the signed-in user matches no role of `--roles-file` (HTTP 403 page): nothing is shown. */
+  FRONT_ERR_NO_ROLE: 'FRONT_ERR_NO_ROLE',
+  /** Front server (`--auth oidc`): the OpenID provider cannot be discovered or reached (HTTP 503 page); the front retries. */
+  FRONT_ERR_PROVIDER: 'FRONT_ERR_PROVIDER',
+  /** Front server (`--auth oidc`): the provider's answer has a state this browser did not start, or no sign-in was started (HTTP 400 page). */
+  FRONT_ERR_OIDC_STATE: 'FRONT_ERR_OIDC_STATE',
+  /** Front server (`--auth oidc`): the ID token was issued for another client (its `aud`), so it is refused (HTTP 401 page). */
+  FRONT_ERR_OIDC_AUDIENCE: 'FRONT_ERR_OIDC_AUDIENCE',
+  /** Front server (`--auth oidc`): the provider refused the sign-in or answered something invalid (HTTP 401 page, the reason in it). */
+  FRONT_ERR_OIDC: 'FRONT_ERR_OIDC',
 
   /** A command-line usage error: unknown flag, bad value. */
   CLI_ERR_USAGE: 'CLI_ERR_USAGE',

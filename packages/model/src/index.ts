@@ -28,8 +28,18 @@ export type { ServiceMapAnswer, ServiceMapEdge, ServiceMapNode } from './wire/se
 export type { StatsAnswer, StatsBucket, TrafficCounts, WalkAnswer } from './wire/stats.js';
 export type { ErrorAnswer, ErrorBody, PositionedError, TextPosition } from './wire/errors.js';
 export { positionedErrorBody } from './wire/errors.js';
-export { FRONT_SESSION_PATH, FRONT_SIGN_IN_PATH, FRONT_SIGN_OUT_PATH, SIGN_IN_FAILED_PARAM, SIGN_IN_TOKEN_PARAM } from './wire/front-session.js';
-export type { FrontSessionState, SignInMethod, SignInRequest } from './wire/front-session.js';
+export {
+  FRONT_OIDC_CALLBACK_PATH,
+  FRONT_OIDC_SIGN_IN_PATH,
+  FRONT_SESSION_EXPIRED_PATH,
+  FRONT_SESSION_PATH,
+  FRONT_SIGN_IN_PATH,
+  FRONT_SIGN_OUT_PATH,
+  FRONT_SIGNED_OUT_PATH,
+  SIGN_IN_FAILED_PARAM,
+  SIGN_IN_TOKEN_PARAM,
+} from './wire/front-session.js';
+export type { FrontSessionState, SignInMethod, SignInRequest, SignOutAnswer } from './wire/front-session.js';
 export type { HistoryPage } from './wire/history.js';
 export { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from './wire/history.js';
 export type { EntriesMessage, EntryPosition, FeedMessage, FeedNotice, LostMessage, ReadyMessage, SubscribeMessage } from './wire/feed.js';

@@ -1,12 +1,16 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ErrorCodes } from '@shoal/model';
+import { ErrorCodes, FRONT_OIDC_CALLBACK_PATH, FRONT_SIGNED_OUT_PATH } from '@shoal/model';
 import { pino, type Logger } from 'pino';
 import { contentType, readDashboardFile } from './dashboard-files.js';
+import { CookieSeal } from './cookie-seal.js';
 import { FrontAuth } from './front-auth.js';
 import { refuseUpgrade, sendFrontError } from './front-errors.js';
 import { FrontNames } from './front-names.js';
 import { API_PREFIX, HubProxy } from './hub-proxy.js';
+import { OidcDiscovery } from './oidc-discovery.js';
+import { OidcSignIn } from './oidc-sign-in.js';
+import type { Role } from './roles-file.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 
 export interface FrontOptions {
@@ -20,8 +24,12 @@ export interface FrontOptions {
   hubCa?: string;
   /** The built dashboard (dashboardDir()). */
   dir: string;
-  /** The token users sign in with; absent, there is no sign-in (`--sign-in none`). */
+  /** The token users sign in with (`--auth token`); absent and without `oidc`, there is no sign-in (`--auth none`). */
   signInToken?: string;
+  /** Sign-in through an OpenID provider (`--auth oidc`); the hub is then sent identities, never `hubToken`. */
+  oidc?: FrontOidcOptions;
+  /** Seals the session cookie (`--session-key-file`); default a random key per run. */
+  sessionKey?: Buffer;
   /** Where users reach the front when a proxy stands before it: its name is accepted as Host, https makes the cookie Secure. */
   publicUrl?: URL;
   /** Origins besides the front's own whose pages may call it. */
@@ -34,6 +42,21 @@ export interface FrontOptions {
   log?: Logger;
 }
 
+export interface FrontOidcOptions {
+  issuer: URL;
+  clientId: string;
+  clientSecret?: string;
+  /** Space-separated (default DEFAULT_OIDC_SCOPES). */
+  scopes?: string;
+  /** The claim that lists the user's groups (default `groups`). */
+  groupsClaim?: string;
+  roles: readonly Role[];
+  /** Signs each request's identity assertion for the hub (`--identity-key-file`). */
+  identityKey: Buffer;
+}
+
+export const DEFAULT_OIDC_SCOPES = 'openid email profile';
+export const DEFAULT_GROUPS_CLAIM = 'groups';
 export const DEFAULT_SESSION_HOURS = 12;
 export const DEFAULT_MAX_SESSIONS = 1000;
 
@@ -46,8 +69,6 @@ export interface RunningFront {
 
 /** Paths without an extension are the app's own views: they get index.html. */
 const hasExtension = (pathname: string) => /\.[a-z0-9]+$/i.test(pathname);
-
-const SIGN_IN_NEEDED = 'sign in first: open the link the command printed (?token=…), or POST /auth/sign-in';
 
 /** A request's path without its query (which may hold the sign-in token), for the log. */
 const pathOf = (url: string | undefined): string => (url ?? '').split('?')[0]!.slice(0, 200);
@@ -64,20 +85,48 @@ type Refusal = [number, string, string] | undefined;
  */
 export function startFront(options: FrontOptions): Promise<RunningFront> {
   const log = options.log ?? pino({ enabled: false });
-  const proxy = new HubProxy({ log, hubUrl: options.hubUrl, ...(options.hubToken !== undefined ? { hubToken: options.hubToken } : {}), ...(options.hubCa !== undefined ? { hubCa: options.hubCa } : {}) });
+  const proxy = new HubProxy({
+    log,
+    hubUrl: options.hubUrl,
+    ...(options.oidc !== undefined ? { identityKey: options.oidc.identityKey } : options.hubToken !== undefined ? { hubToken: options.hubToken } : {}),
+    ...(options.hubCa !== undefined ? { hubCa: options.hubCa } : {}),
+  });
+  const seal = options.sessionKey !== undefined ? new CookieSeal(options.sessionKey) : CookieSeal.random();
+  const discovery =
+    options.oidc === undefined
+      ? undefined
+      : new OidcDiscovery({ issuer: options.oidc.issuer, clientId: options.oidc.clientId, ...(options.oidc.clientSecret !== undefined ? { clientSecret: options.oidc.clientSecret } : {}), log });
   const server = http.createServer();
   // Upgraded sockets leave the server's bookkeeping: closing the front ends them here.
   const tunnels = new Set<Duplex>();
 
   // Names and cookie follow from the port, which the system may pick: the handlers are
   // attached once it is known, before the first connection is read.
-  const serve = (port: number): void => {
+  const serve = (port: number, url: string): void => {
     const names = new FrontNames({ port, host: options.host, ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}), allowedOrigins: options.allowedOrigins ?? [] });
+    const secure = options.publicUrl?.protocol === 'https:';
+    const oidc =
+      options.oidc === undefined || discovery === undefined
+        ? undefined
+        : new OidcSignIn({
+            discovery,
+            redirectUri: `${url}${FRONT_OIDC_CALLBACK_PATH}`,
+            signedOutUri: `${url}${FRONT_SIGNED_OUT_PATH}`,
+            scopes: options.oidc.scopes ?? DEFAULT_OIDC_SCOPES,
+            groupsClaim: options.oidc.groupsClaim ?? DEFAULT_GROUPS_CLAIM,
+            roles: options.oidc.roles,
+            seal,
+            port,
+            secure,
+            log,
+          });
     const auth = new FrontAuth({
       log,
       ...(options.signInToken !== undefined ? { token: options.signInToken } : {}),
+      ...(oidc !== undefined ? { oidc } : {}),
+      seal,
       port,
-      secure: options.publicUrl?.protocol === 'https:',
+      secure,
       sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_HOURS * 3_600_000,
       maxSessions: options.maxSessions ?? DEFAULT_MAX_SESSIONS,
     });
@@ -116,12 +165,12 @@ export function startFront(options: FrontOptions): Promise<RunningFront> {
       if (refused !== undefined) return refuse(req, res, refused);
       const target = req.url!;
       if (target.startsWith(API_PREFIX)) {
-        const client = auth.clientOf(req);
-        if (client === undefined) return sendFrontError(res, 401, ErrorCodes.FRONT_ERR_UNAUTHENTICATED, SIGN_IN_NEEDED);
-        return proxy.forward(req, res, client);
+        const access = await auth.access(req);
+        if ('refused' in access) return sendFrontError(res, ...access.refused);
+        return proxy.forward(req, res, access.client, access.identity);
       }
       const url = new URL(target, 'http://front');
-      if (await auth.route(req, res, url.pathname)) return;
+      if (await auth.route(req, res, url)) return;
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendFrontError(res, 405, ErrorCodes.FRONT_ERR_METHOD, `the dashboard's files take GET, not ${req.method}`);
       if (auth.tokenLink(req, res, url)) return;
       await serveFile(req, res, url.pathname);
@@ -140,19 +189,27 @@ export function startFront(options: FrontOptions): Promise<RunningFront> {
       });
     });
 
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      socket.on('error', () => socket.destroy());
+    const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
       const refused = refusal(req);
       if (refused !== undefined) {
         log.info({ path: pathOf(req.url), host: req.headers.host, origin: req.headers.origin, code: refused[1] }, 'upgrade refused');
         return refuseUpgrade(socket, ...refused);
       }
       if (!req.url!.startsWith(API_PREFIX)) return refuseUpgrade(socket, 404, ErrorCodes.FRONT_ERR_NOT_FOUND, "WebSockets are under /api/ (the hub's /ws is /api/ws)");
-      const client = auth.clientOf(req);
-      if (client === undefined) return refuseUpgrade(socket, 401, ErrorCodes.FRONT_ERR_UNAUTHENTICATED, SIGN_IN_NEEDED);
+      const access = await auth.access(req);
+      if ('refused' in access) return refuseUpgrade(socket, ...access.refused);
+      if (socket.destroyed) return;
       tunnels.add(socket);
       socket.on('close', () => tunnels.delete(socket));
-      proxy.upgrade(req, socket, head, client);
+      proxy.upgrade(req, socket, head, access.client, access.identity);
+    };
+
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on('error', () => socket.destroy());
+      upgrade(req, socket, head).catch((err: unknown) => {
+        log.error({ path: pathOf(req.url), err: (err as Error).message }, 'the front failed');
+        refuseUpgrade(socket, 500, ErrorCodes.FRONT_ERR_INTERNAL, `the front failed: ${(err as Error).message}`);
+      });
     });
   };
 
@@ -162,17 +219,22 @@ export function startFront(options: FrontOptions): Promise<RunningFront> {
       server.off('error', reject);
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : options.port;
-      serve(port);
-      resolve({
-        url: options.publicUrl !== undefined ? options.publicUrl.origin : `http://${listenName(options.host)}:${port}`,
+      const url = options.publicUrl !== undefined ? options.publicUrl.origin : `http://${listenName(options.host)}:${port}`;
+      serve(port, url);
+      // Discovery's first attempt before the front is said to run; a failure leaves it retrying.
+      void (discovery?.start() ?? Promise.resolve()).then(() =>
+        resolve({
+        url,
         port,
         close: () =>
           new Promise<void>((done) => {
+            discovery?.stop();
             for (const socket of tunnels) socket.destroy();
             server.closeAllConnections();
             server.close(() => done());
           }),
-      });
+        }),
+      );
     });
   });
 }

@@ -2,7 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { CLIENT_ID_HEADER, ErrorCodes } from '@shoal/model';
-import { TOKEN_HEADER } from '@shoal/model/http';
+import { IDENTITY_HEADER, signIdentity, TOKEN_HEADER, type Identity } from '@shoal/model/http';
 import { spliceUpgrade } from '../upgrade-splice.js';
 import { endToEndHeaders } from './hop-by-hop.js';
 import { SECURITY_HEADERS } from './security-headers.js';
@@ -12,8 +12,14 @@ import type { Logger } from 'pino';
 export interface HubProxyOptions {
   /** `http://host:port` or `https://host:port` (443 when no port is given). */
   hubUrl: string;
-  /** Sent to the hub as `Authorization: Bearer`, so the page itself never holds it. */
+  /** Sent to the hub as `Authorization: Bearer`, so the page itself never holds it (`--auth token`/`none`). */
   hubToken?: string;
+  /**
+   * With `--auth oidc`: the key the user's identity is signed with for the hub (IDENTITY_HEADER),
+   * instead of the hub token, which is then never sent: the hub scopes each request to the
+   * identity, so a bug in the front cannot widen what a user sees.
+   */
+  identityKey?: Buffer;
   /** PEM certificates to trust for an https hub, instead of Node's bundled CAs (`--hub-ca`). */
   hubCa?: string;
   log: Logger;
@@ -26,9 +32,10 @@ export const API_PREFIX = '/api/';
  * What the front never passes to the hub: the browser's credentials for the front (its cookie;
  * an Authorization the front replaces with its own), the Host (the hub gets its own), the
  * Origin, which the front has checked already and which names the front, not the hub, and a
- * client name the front sets itself (a caller's own would dodge the hub's per-client bounds).
+ * client name the front sets itself (a caller's own would dodge the hub's per-client bounds), and
+ * an identity assertion: only the front's own, signed for the signed-in user, reaches the hub.
  */
-const FRONT_ONLY_REQUEST = ['host', 'authorization', TOKEN_HEADER, 'cookie', 'origin', CLIENT_ID_HEADER];
+const FRONT_ONLY_REQUEST = ['host', 'authorization', TOKEN_HEADER, 'cookie', 'origin', CLIENT_ID_HEADER, IDENTITY_HEADER];
 /** The front's own security headers replace any the hub sent. */
 const FRONT_ONLY_RESPONSE = Object.keys(SECURITY_HEADERS);
 
@@ -49,9 +56,9 @@ export class HubProxy {
     this.tls = options.hubCa !== undefined ? { ca: options.hubCa } : {};
   }
 
-  /** An HTTP request under `/api/`. */
-  forward(req: IncomingMessage, res: ServerResponse, client: string): void {
-    const upstream = this.request(this.target(req, this.requestHeaders(req, client)), (hubRes) => {
+  /** An HTTP request under `/api/`; `identity`: the signed-in user with `--auth oidc`. */
+  forward(req: IncomingMessage, res: ServerResponse, client: string, identity?: Identity): void {
+    const upstream = this.request(this.target(req, this.requestHeaders(req, client, identity)), (hubRes) => {
       res.writeHead(hubRes.statusCode ?? 502, endToEndHeaders(hubRes.headers, FRONT_ONLY_RESPONSE));
       hubRes.pipe(res);
     });
@@ -65,8 +72,8 @@ export class HubProxy {
   }
 
   /** A WebSocket upgrade under `/api/`: it goes to the hub, and is joined to it (spliceUpgrade). */
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, client: string): void {
-    const headers = this.requestHeaders(req, client);
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, client: string, identity?: Identity): void {
+    const headers = this.requestHeaders(req, client, identity);
     headers['connection'] = 'Upgrade';
     headers['upgrade'] = req.headers['upgrade'] ?? 'websocket';
     const upstream = this.request(this.target(req, headers));
@@ -74,11 +81,19 @@ export class HubProxy {
     upstream.end();
   }
 
-  /** `client`: who is asking, for the hub's per-client bounds (FrontAuth.clientOf). */
-  private requestHeaders(req: IncomingMessage, client: string): http.OutgoingHttpHeaders {
+  /**
+   * `client`: who is asking, for the hub's per-client bounds (FrontAuth.access). With an identity
+   * key, a fresh assertion of `identity` (one per request and upgrade: it lives a minute) and no
+   * hub token; a request without an identity then carries no credential at all.
+   */
+  private requestHeaders(req: IncomingMessage, client: string, identity: Identity | undefined): http.OutgoingHttpHeaders {
     const headers = endToEndHeaders(req.headers, FRONT_ONLY_REQUEST);
     headers[CLIENT_ID_HEADER] = client;
-    if (this.options.hubToken !== undefined) headers['authorization'] = `Bearer ${this.options.hubToken}`;
+    if (this.options.identityKey !== undefined) {
+      if (identity !== undefined) headers[IDENTITY_HEADER] = signIdentity(this.options.identityKey, identity);
+    } else if (this.options.hubToken !== undefined) {
+      headers['authorization'] = `Bearer ${this.options.hubToken}`;
+    }
     return headers;
   }
 

@@ -1,17 +1,27 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Identity } from '@shoal/model/http';
+
+/** What the provider gave at sign-in (or at the last refresh), kept on the front only. */
+export interface OidcGrant {
+  /** Epoch ms when the ID token expires: from then on the session needs a refresh. */
+  readonly idTokenExpires: number;
+  /** The ID token, as `id_token_hint` of the provider's sign-out (never logged, never sent to the hub). */
+  readonly idToken: string;
+  /** Given by providers that issue refresh tokens: the session outlives the ID token by refreshing. */
+  readonly refreshToken?: string;
+}
 
 /**
- * Who a session belongs to. A token sign-in knows only that the token was right; OIDC (a later
- * issue) will carry the subject and its groups, from which the hub scopes what it answers.
+ * Who a session belongs to. A token sign-in knows only that the token was right: an admin who
+ * sees every namespace. An OIDC sign-in carries the user's identity and scope (from the roles
+ * file), which the hub is told in a signed assertion with every request.
  */
-export type Identity = { kind: 'token' } | { kind: 'oidc'; subject: string; groups: string[] };
+export type SessionOwner = { kind: 'token' } | { kind: 'oidc'; identity: Identity; grant: OidcGrant };
 
 export interface Session {
-  /** The cookie's value: 32 random bytes, base64url. */
+  /** 32 random bytes, base64url; the cookie carries it sealed (SessionCookie). */
   readonly id: string;
-  readonly identity: Identity;
-  /** The namespaces whose traffic the session may see: `all` for a token sign-in. */
-  readonly namespaces: readonly string[] | 'all';
+  readonly owner: SessionOwner;
   /** Epoch ms; the session is gone from then on. */
   readonly expires: number;
 }
@@ -41,13 +51,13 @@ export class SessionStore {
   }
 
   /** A new session; throws SessionsFull when `maxSessions` are live. */
-  create(identity: Identity, namespaces: readonly string[] | 'all'): Session {
+  create(owner: SessionOwner): Session {
     this.prune();
     if (this.byHash.size >= this.options.maxSessions) {
       throw new SessionsFull(`${this.options.maxSessions} sessions are live (--max-sessions): sign out elsewhere, or wait for one to expire`);
     }
     const id = randomBytes(32).toString('base64url');
-    const session: Session = { id, identity, namespaces, expires: this.now() + this.options.ttlMs };
+    const session: Session = { id, owner, expires: this.now() + this.options.ttlMs };
     this.byHash.set(hashOf(id), session);
     return session;
   }
@@ -62,6 +72,15 @@ export class SessionStore {
       return undefined;
     }
     return session;
+  }
+
+  /** The live session `id` with a new owner (an OIDC grant refreshed); undefined when it is gone. */
+  renew(id: string, owner: SessionOwner): Session | undefined {
+    const session = this.get(id);
+    if (session === undefined) return undefined;
+    const renewed: Session = { ...session, owner };
+    this.byHash.set(hashOf(id), renewed);
+    return renewed;
   }
 
   delete(id: string): void {

@@ -3,7 +3,18 @@
  * token form's post, signing out, and why a sign-in link was refused. `fetch` is given, as in
  * hub-api.ts, so the code runs in Node's tests too.
  */
-import { ErrorCodes, FRONT_SESSION_PATH, FRONT_SIGN_IN_PATH, FRONT_SIGN_OUT_PATH, SIGN_IN_FAILED_PARAM, type FrontSessionState } from '@shoal/model';
+import {
+  ErrorCodes,
+  FRONT_OIDC_SIGN_IN_PATH,
+  FRONT_SESSION_EXPIRED_PATH,
+  FRONT_SESSION_PATH,
+  FRONT_SIGN_IN_PATH,
+  FRONT_SIGN_OUT_PATH,
+  FRONT_SIGNED_OUT_PATH,
+  SIGN_IN_FAILED_PARAM,
+  type FrontSessionState,
+  type SignOutAnswer,
+} from '@shoal/model';
 
 export type SessionFetch = (url: string, init?: { method?: string; body?: string; headers?: Record<string, string> }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
 
@@ -34,8 +45,27 @@ export async function signIn(fetch: SessionFetch, token: string): Promise<SignIn
   return { ok: false, code, message: refusalMessage(code, error?.message ?? `the sign-in answered ${res.status}`) };
 }
 
-export async function signOut(fetch: SessionFetch): Promise<void> {
-  await fetch(FRONT_SIGN_OUT_PATH, { method: 'POST' });
+/**
+ * Ends the session. With OIDC the front answers where the page goes next (the provider's
+ * end-session page, or the front's signed-out page), which this returns; undefined otherwise.
+ */
+export async function signOut(fetch: SessionFetch): Promise<string | undefined> {
+  const res = await fetch(FRONT_SIGN_OUT_PATH, { method: 'POST' });
+  if (res.status !== 200) return undefined;
+  const answer = (await res.json().catch(() => null)) as Partial<SignOutAnswer> | null;
+  return typeof answer?.location === 'string' ? answer.location : FRONT_SIGNED_OUT_PATH;
+}
+
+/**
+ * With OIDC the sign-in happens at the provider, not in a form of the page: where the page goes
+ * when it has no session (the front's expired-session page when its session ran out, else the
+ * start of a sign-in, which lands on `here`, the page's path and query, once signed in).
+ * Undefined when the page signs in itself (token) or needs no sign-in.
+ */
+export function signInLocation(session: FrontSessionState, here = '/'): string | undefined {
+  if (session.method !== 'oidc' || session.signedIn) return undefined;
+  if (session.expired === true) return FRONT_SESSION_EXPIRED_PATH;
+  return here === '/' ? FRONT_OIDC_SIGN_IN_PATH : `${FRONT_OIDC_SIGN_IN_PATH}?return=${encodeURIComponent(here)}`;
 }
 
 /**
@@ -51,9 +81,13 @@ export function linkRefusal(search: string): { message: string; search: string }
   return { message: refusalMessage(code, `The sign-in link was refused (${code}).`), search: rest === '' ? '' : `?${rest}` };
 }
 
-/** Whether an answer of the front means the session is gone (expired, signed out elsewhere). */
+/**
+ * Whether an answer of the front means the session is gone (expired, signed out elsewhere): its
+ * own 401s, FRONT_ERR_UNAUTHENTICATED and (OIDC) FRONT_ERR_SESSION_EXPIRED, not the hub's.
+ */
 export async function sessionLost(res: { status: number; clone(): { json(): Promise<unknown> } }): Promise<boolean> {
   if (res.status !== 401) return false;
   const body = (await res.clone().json().catch(() => null)) as { error?: { code?: string } } | null;
-  return body?.error?.code === ErrorCodes.FRONT_ERR_UNAUTHENTICATED;
+  const code = body?.error?.code;
+  return code === ErrorCodes.FRONT_ERR_UNAUTHENTICATED || code === ErrorCodes.FRONT_ERR_SESSION_EXPIRED;
 }

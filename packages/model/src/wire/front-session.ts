@@ -17,8 +17,20 @@ export const SIGN_IN_TOKEN_PARAM = 'token';
 /** Set (to an error code) on that redirect when the link's token was refused, for the form to say why. */
 export const SIGN_IN_FAILED_PARAM = 'sign-in-failed';
 
-/** How the front signs its users in: a token, or not at all (`--sign-in none`). OIDC comes later. */
-export type SignInMethod = 'token' | 'none';
+/**
+ * With `--auth oidc`: `GET` starts a sign-in at the OpenID provider (a redirect there), or
+ * answers an HTML page saying why it cannot (the provider is unreachable).
+ */
+export const FRONT_OIDC_SIGN_IN_PATH = '/auth/oidc/sign-in';
+/** With `--auth oidc`: where the provider sends the browser back (the client's redirect_uri). */
+export const FRONT_OIDC_CALLBACK_PATH = '/auth/oidc/callback';
+/** With `--auth oidc`: the HTML page a page goes to when its session has expired. */
+export const FRONT_SESSION_EXPIRED_PATH = '/auth/expired';
+/** With `--auth oidc`: the HTML page after signing out (the provider's post_logout_redirect_uri). */
+export const FRONT_SIGNED_OUT_PATH = '/auth/signed-out';
+
+/** How the front signs its users in: a token, an OpenID provider, or not at all (`--auth none`). */
+export type SignInMethod = 'token' | 'oidc' | 'none';
 
 export interface SignInRequest {
   token: string;
@@ -31,4 +43,17 @@ export interface FrontSessionState {
   signedIn: boolean;
   /** Epoch ms when the session ends; absent when not signed in or with method `none`. */
   expires?: number;
+  /** With method `oidc` and a session: who is signed in (the provider's subject and a name to show). */
+  user?: { subject: string; name?: string };
+  /** With method `oidc`: the page's session cookie names a session that has expired (sign in again). */
+  expired?: boolean;
+}
+
+/**
+ * The answer of `POST /auth/sign-out` with method `oidc` (200): where the page goes next, the
+ * provider's end-session endpoint (RP-initiated logout) or FRONT_SIGNED_OUT_PATH. The other
+ * methods answer 204.
+ */
+export interface SignOutAnswer {
+  location: string;
 }

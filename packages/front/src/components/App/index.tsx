@@ -27,7 +27,8 @@ const VIEW_LABELS: Record<ViewName, string> = { feed: 'Feed', map: 'Service map'
  * The page: a top bar (filter, time range, views, actions), the chosen view, the status bar.
  * Every component gets what it shows and callbacks; the URL holds the state worth sharing.
  */
-export function App({ onSessionLost, onSignOut }: { onSessionLost: () => void; onSignOut?: () => void }) {
+/** `user`: who is signed in, shown by the sign-out button (OIDC sign-ins: a token sign-in has no name). */
+export function App({ onSessionLost, onSignOut, user }: { onSessionLost: () => void; onSignOut?: () => void; user?: string }) {
   const [url, setUrl] = useUrlState();
   const timeWindow = windowOf(url.from, url.to);
   const { model, controller, api } = useFeed(url.q, timeWindow, onSessionLost);
@@ -66,6 +67,11 @@ export function App({ onSessionLost, onSignOut }: { onSessionLost: () => void; o
           <button className="icon-button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" onClick={() => setHelpOpen(true)}>
             ?
           </button>
+          {user !== undefined && (
+            <span className="signed-in-user" data-testid="signed-in-user" title="Signed in as">
+              {user}
+            </span>
+          )}
           {onSignOut !== undefined && (
             <button className="icon-button" data-testid="sign-out" title="Sign out of this dashboard" onClick={onSignOut}>
               Sign out
