@@ -20,6 +20,8 @@ import { releaseObjects } from '../dist/tap/release-objects.js';
 import { install, HubOnWorkers } from './helpers/installed-shoal.js';
 import { assertMergedPcap, connection, tsharkPackets, tsharkUnavailable } from './helpers/merged-pcap.js';
 import { pcapRecords } from './helpers/pcap-records.js';
+import { WebSocket } from 'ws';
+import { signIn } from './helpers/front-session.js';
 import { describeRun } from './helpers/run-shoal.js';
 import { TapCluster } from './helpers/tap-cluster.js';
 
@@ -128,21 +130,28 @@ describe('shoal pcapdump', () => {
     assert.match(run.stderr, /Shoal is not installed in namespace elsewhere: install it with shoal tap \(or give its namespace with -s\) \(CLI_ERR_NOT_FOUND\)/);
   });
 
+  /** An installation with the OIDC sign-in in namespace team, its hub Service served by this test's hub (once). */
+  let oidcInstalled: Promise<void> | undefined;
+  const installOidc = (): Promise<void> =>
+    (oidcInstalled ??= (async () => {
+      const settings = settingsFrom([
+        'tap.release.namespace=team',
+        'tap.auth.type=oidc',
+        'tap.auth.oidc.issuer=https://login.example',
+        'tap.auth.oidc.clientId=shoal',
+        'tap.auth.oidc.clientSecret=s3cret',
+        'tap.publicUrl=https://shoal.example',
+        'tap.auth.roles=[{"name":"pay","groups":["pay-devs"],"namespaces":["pay"]}]',
+      ]);
+      cluster.api.put('namespaces', namespace('team'));
+      // The same tokens as the hub this test runs, which then serves team's hub Service too.
+      await install(cluster.kubeconfigPath, settings, releaseObjects(settings, tokens));
+      hub.expose(cluster.api, 'team');
+      assert.ok(cluster.api.get('configmaps', 'shoal-roles', 'team') !== undefined && cluster.api.get('secrets', 'shoal-sign-in', 'team') === undefined, 'an installation with the OIDC sign-in');
+    })());
+
   it('with the OIDC sign-in installed it still reaches the hub with the hub token of the tokens Secret, as an admin: every packet', async () => {
-    const settings = settingsFrom([
-      'tap.release.namespace=team',
-      'tap.auth.type=oidc',
-      'tap.auth.oidc.issuer=https://login.example',
-      'tap.auth.oidc.clientId=shoal',
-      'tap.auth.oidc.clientSecret=s3cret',
-      'tap.publicUrl=https://shoal.example',
-      'tap.auth.roles=[{"name":"pay","groups":["pay-devs"],"namespaces":["pay"]}]',
-    ]);
-    cluster.api.put('namespaces', namespace('team'));
-    // The same tokens as the hub this test runs, which then serves team's hub Service too.
-    await install(cluster.kubeconfigPath, settings, releaseObjects(settings, tokens));
-    hub.expose(cluster.api, 'team');
-    assert.ok(cluster.api.get('configmaps', 'shoal-roles', 'team') !== undefined && cluster.api.get('secrets', 'shoal-sign-in', 'team') === undefined, 'an installation with the OIDC sign-in');
+    await installOidc();
     const dir = freshDest('oidc');
     const run = await cluster.run('pcapdump', '-s', 'team', '--dest', dir);
     assert.equal(run.code, 0, describeRun(run));
@@ -159,6 +168,40 @@ describe('shoal pcapdump', () => {
       assert.match(refused.stderr, /the hub refused the token of Secret shoal-tokens \(HUB_ERR_UNAUTHORIZED\)/);
     } finally {
       cluster.api.put('secrets', secret as unknown as KubeObject);
+    }
+  });
+
+  it('shoal proxy with the OIDC sign-in installed serves a dashboard of its own as an admin, through the API server with the hub token: every entry', async () => {
+    await installOidc();
+    const proxy = cluster.serve(['proxy', '-s', 'team', '--proxy-front-port', '0', '--headless']);
+    try {
+      const link = await proxy.printed(/shoal proxy: the dashboard on (http:\/\/\S+)/, 'the sign-in link');
+      assert.match(proxy.stdout, /served here as an admin, with the hub's token from Secret shoal-tokens; the hub reached through the API server's service proxy/);
+      assert.match(proxy.stdout, /the team signs in at https:\/\/shoal\.example through https:\/\/login\.example/);
+      const session = await signIn(link);
+      const viaProxy = await fetch(`${session.base}/api/entries?q=&limit=1000`, { headers: { cookie: session.cookie } });
+      assert.equal(viaProxy.status, 200);
+      const direct = await fetch(`http://127.0.0.1:${hub.hub.port}/entries?q=&limit=1000`, { headers: { authorization: `Bearer ${tokens.hub}` } });
+      const ids = async (res: Response) => ((await res.json()) as { entries: { id: string }[] }).entries.map((e) => e.id).sort();
+      const all = await ids(direct);
+      assert.ok(all.length > 0);
+      assert.deepEqual(await ids(viaProxy), all, 'every entry: not scoped to any role');
+      assert.equal((await fetch(`${session.base}/api/entries?q=&limit=1000`)).status, 401, 'the local dashboard needs its own sign-in');
+      // The live feed's WebSocket too, through the same way to the hub.
+      const ws = new WebSocket(`${session.base.replace('http', 'ws')}/api/ws?q=`, { headers: { cookie: session.cookie, origin: session.base } });
+      try {
+        const ready = await new Promise<unknown>((resolve, reject) =>
+          ws.on('message', (d) => {
+            const m = JSON.parse(String(d)) as Record<string, unknown>;
+            if ('ready' in m) resolve(m['ready']);
+          }).on('error', reject),
+        );
+        assert.equal((ready as { filter: string }).filter, '');
+      } finally {
+        ws.close();
+      }
+    } finally {
+      await proxy.stop();
     }
   });
 

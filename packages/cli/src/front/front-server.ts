@@ -7,7 +7,7 @@ import { CookieSeal } from './cookie-seal.js';
 import { FrontAuth } from './front-auth.js';
 import { refuseUpgrade, sendFrontError } from './front-errors.js';
 import { FrontNames } from './front-names.js';
-import { API_PREFIX, HubProxy } from './hub-proxy.js';
+import { API_PREFIX, HubProxy, type HubTransport } from './hub-proxy.js';
 import { OidcDiscovery } from './oidc-discovery.js';
 import { OidcSignIn } from './oidc-sign-in.js';
 import type { Role } from './roles-file.js';
@@ -16,8 +16,8 @@ import { SECURITY_HEADERS } from './security-headers.js';
 export interface FrontOptions {
   port: number;
   host: string;
-  /** The hub every `/api/*` request and the WebSocket go to, e.g. `http://127.0.0.1:8898`. */
-  hubUrl: string;
+  /** The hub every `/api/*` request and the WebSocket go to, e.g. `http://127.0.0.1:8898`, or a way to it (HubTransport). */
+  hubUrl: string | HubTransport;
   /** Sent to the hub as `Authorization: Bearer`, so the page itself never holds it. */
   hubToken?: string;
   /** PEM certificates to trust for an https hub (`--hub-ca`). */

@@ -9,9 +9,21 @@ import { SECURITY_HEADERS } from './security-headers.js';
 import { sendFrontError, refuseUpgrade } from './front-errors.js';
 import type { Logger } from 'pino';
 
+/**
+ * A way to the hub other than its URL: `shoal tap` and `shoal proxy` with the OIDC sign-in
+ * installed serve a dashboard of their own on this machine, which reaches the cluster's hub
+ * through the API server (its service proxy, or a port-forward: kube/dashboard-upstream.ts) and
+ * adds the hub's token itself. `via` names the way in messages.
+ */
+export interface HubTransport {
+  via: string;
+  /** A request for the hub's `path`, not yet ended. */
+  request(path: string, method: string, headers: http.OutgoingHttpHeaders): Promise<http.ClientRequest>;
+}
+
 export interface HubProxyOptions {
-  /** `http://host:port` or `https://host:port` (443 when no port is given). */
-  hubUrl: string;
+  /** `http://host:port` or `https://host:port` (443 when no port is given); or `transport`. */
+  hubUrl: string | HubTransport;
   /** Sent to the hub as `Authorization: Bearer`, so the page itself never holds it (`--auth token`/`none`). */
   hubToken?: string;
   /**
@@ -45,30 +57,50 @@ const FRONT_ONLY_RESPONSE = Object.keys(SECURITY_HEADERS);
  * not held in memory). The caller has checked who is asking.
  */
 export class HubProxy {
-  private readonly hub: URL;
-  private readonly request: typeof http.request;
-  private readonly tls: https.RequestOptions;
+  /** Opens a request for the hub's `path`. */
+  private readonly open: HubTransport['request'];
+  /** The hub, as messages name it. */
+  private readonly hubName: string;
 
   constructor(private readonly options: HubProxyOptions) {
-    this.hub = new URL(options.hubUrl);
-    this.request = this.hub.protocol === 'https:' ? https.request : http.request;
+    if (typeof options.hubUrl !== 'string') {
+      this.open = options.hubUrl.request;
+      this.hubName = `the hub through ${options.hubUrl.via}`;
+      return;
+    }
+    const hub = new URL(options.hubUrl);
+    const request = hub.protocol === 'https:' ? https.request : http.request;
     // A TLS hub's certificate is checked against its name (https.request does, by default).
-    this.tls = options.hubCa !== undefined ? { ca: options.hubCa } : {};
+    const tls: https.RequestOptions = options.hubCa !== undefined ? { ca: options.hubCa } : {};
+    this.hubName = `the hub at ${options.hubUrl}`;
+    this.open = async (path, method, headers) =>
+      request({
+        ...tls,
+        // URL keeps an IPv6 literal's brackets; the socket wants the bare address.
+        hostname: hub.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: hub.port !== '' ? Number(hub.port) : hub.protocol === 'https:' ? 443 : 80,
+        path,
+        method,
+        headers,
+      });
   }
 
   /** An HTTP request under `/api/`; `identity`: the signed-in user with `--auth oidc`. */
   forward(req: IncomingMessage, res: ServerResponse, client: string, identity?: Identity): void {
-    const upstream = this.request(this.target(req, this.requestHeaders(req, client, identity)), (hubRes) => {
-      res.writeHead(hubRes.statusCode ?? 502, endToEndHeaders(hubRes.headers, FRONT_ONLY_RESPONSE));
-      hubRes.pipe(res);
-    });
-    upstream.on('error', (err) => {
+    const failed = (err: Error): void => {
       if (!res.headersSent) sendFrontError(res, 502, ErrorCodes.FRONT_ERR_HUB, this.unreachable(err));
       else res.destroy();
-    });
-    // The page went away (a download cancelled): stop asking the hub.
-    res.on('close', () => upstream.destroy());
-    req.pipe(upstream);
+    };
+    this.open(hubPath(req), req.method ?? 'GET', this.requestHeaders(req, client, identity)).then((upstream) => {
+      upstream.on('response', (hubRes) => {
+        res.writeHead(hubRes.statusCode ?? 502, endToEndHeaders(hubRes.headers, FRONT_ONLY_RESPONSE));
+        hubRes.pipe(res);
+      });
+      upstream.on('error', failed);
+      // The page went away (a download cancelled): stop asking the hub.
+      res.on('close', () => upstream.destroy());
+      req.pipe(upstream);
+    }, failed);
   }
 
   /** A WebSocket upgrade under `/api/`: it goes to the hub, and is joined to it (spliceUpgrade). */
@@ -76,9 +108,11 @@ export class HubProxy {
     const headers = this.requestHeaders(req, client, identity);
     headers['connection'] = 'Upgrade';
     headers['upgrade'] = req.headers['upgrade'] ?? 'websocket';
-    const upstream = this.request(this.target(req, headers));
-    spliceUpgrade(upstream, socket, head, (err) => refuseUpgrade(socket, 502, ErrorCodes.FRONT_ERR_HUB, this.unreachable(err)));
-    upstream.end();
+    const failed = (err: Error): void => refuseUpgrade(socket, 502, ErrorCodes.FRONT_ERR_HUB, this.unreachable(err));
+    this.open(hubPath(req), req.method ?? 'GET', headers).then((upstream) => {
+      spliceUpgrade(upstream, socket, head, failed);
+      upstream.end();
+    }, failed);
   }
 
   /**
@@ -97,20 +131,16 @@ export class HubProxy {
     return headers;
   }
 
-  private target(req: IncomingMessage, headers: http.OutgoingHttpHeaders): https.RequestOptions {
-    return {
-      ...this.tls,
-      // URL keeps an IPv6 literal's brackets; the socket wants the bare address.
-      hostname: this.hub.hostname.replace(/^\[(.*)\]$/, '$1'),
-      port: this.hub.port !== '' ? Number(this.hub.port) : this.hub.protocol === 'https:' ? 443 : 80,
-      path: (req.url ?? '/').slice(API_PREFIX.length - 1),
-      method: req.method ?? 'GET',
-      headers,
-    };
-  }
-
   private unreachable(err: Error): string {
-    this.options.log.warn({ hub: this.options.hubUrl, err: (err as NodeJS.ErrnoException).code ?? err.message }, 'the hub is unreachable');
-    return `cannot reach the hub at ${this.options.hubUrl} (${(err as NodeJS.ErrnoException).code ?? err.message}): is it running? shoal front --hub URL names it`;
+    const why = (err as NodeJS.ErrnoException).code ?? err.message;
+    this.options.log.warn({ hub: typeof this.options.hubUrl === 'string' ? this.options.hubUrl : this.options.hubUrl.via, err: why }, 'the hub is unreachable');
+    return typeof this.options.hubUrl === 'string'
+      ? `cannot reach ${this.hubName} (${why}): is it running? shoal front --hub URL names it`
+      : `cannot reach ${this.hubName} (${why})`;
   }
+}
+
+/** The hub's path of a request under `/api/`: the prefix removed. */
+function hubPath(req: IncomingMessage): string {
+  return (req.url ?? '/').slice(API_PREFIX.length - 1);
 }

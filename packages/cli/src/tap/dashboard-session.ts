@@ -1,5 +1,9 @@
 import type { Settings } from '@shoal/deploy';
+import { dashboardDir } from '../front/dashboard-files.js';
+import { startFront } from '../front/front-server.js';
 import { signInLink } from '../front/sign-in-link.js';
+import { newSignInToken } from '../token-option.js';
+import { installedHubTransport } from './installed-hub.js';
 import type { Progress } from '../kube/apply-objects.js';
 import { startDashboardProxy } from '../kube/dashboard-proxy.js';
 import type { KubeClient } from '../kube/kube-client.js';
@@ -39,17 +43,43 @@ async function signInToken(client: KubeClient, installed: Settings): Promise<{ t
   return { hint: `sign in with the token in Secret ${name}: kubectl -n ${namespace} get secret ${name} -o jsonpath='{.data.${key}}' | base64 -d` };
 }
 
-/**
- * With the OIDC sign-in, users sign in through the provider, which sends the browser back to the
- * front's public URL (its `--public-url`) and nowhere else: said, since this local address signs
- * in only when it is that URL.
- */
-function oidcNote(installed: Settings, built: ReturnType<typeof releaseObjects>): string | undefined {
-  const { auth } = installed.tap;
-  if (!auth.enabled || auth.type !== 'oidc') return undefined;
-  const args = frontDeployment(built).spec!.template.spec!.containers[0]!.args!;
+/** With the OIDC sign-in, where the team signs in: the provider sends browsers back to the front's public URL only. */
+function oidcNote(installed: Settings): string {
+  const args = frontDeployment(releaseObjects(installed)).spec!.template.spec!.containers[0]!.args!;
   const url = args[args.indexOf('--public-url') + 1];
-  return `  users sign in through ${auth.oidc.issuer} (tap.auth.type=oidc), which sends them back to ${url}: open that; this address signs in only if it is the same`;
+  return `  the team signs in at ${url} through ${installed.tap.auth.oidc.issuer} (tap.auth.type=oidc)`;
+}
+
+/** The link, printed; a browser opened on it unless headless; what Ctrl-C does. */
+function announce(link: string, lines: string[], session: DashboardSession, out: Progress, stopping: string): void {
+  out(`${session.command}: the dashboard on ${link}`);
+  for (const line of lines) out(line);
+  if (!session.headless) {
+    const opener = openBrowser(link);
+    out(opener !== undefined ? `  opened in a browser (${opener})` : '  no browser opener (xdg-open) here: open the link yourself');
+  }
+  out(`Ctrl-C stops ${stopping}; ${session.onStop}`);
+}
+
+/**
+ * With the OIDC sign-in installed, the cluster's front signs users in through the provider,
+ * which sends them back to its public URL only, and as themselves. Whoever runs `shoal tap` or
+ * `proxy` may read the hub's token from the tokens Secret anyway (their Kubernetes access implies
+ * it), so they get a dashboard of their own on this machine, as an admin: a front in this process
+ * (a token sign-in, a new token each run, `tap.proxy.host`) whose `/api` goes to the hub through
+ * the API server with the hub's token (installed-hub.ts), never through the cluster's front.
+ */
+async function serveAdminDashboard(client: KubeClient, installed: Settings, listen: Listen, session: DashboardSession, out: Progress, stop: AbortSignal): Promise<void> {
+  const hub = await installedHubTransport(client, installed, out);
+  const token = newSignInToken();
+  const front = await startFront({ port: listen.port, host: listen.host, hubUrl: hub, signInToken: token, dir: dashboardDir() });
+  try {
+    const lines = [`  served here as an admin, with the hub's token from Secret ${hub.secret}; the hub reached through ${hub.via}`, oidcNote(installed), '  the link signs a browser in once'];
+    announce(signInLink(front.url, token), lines, session, out, 'this dashboard');
+    await whenAborted(stop);
+  } finally {
+    await front.close();
+  }
 }
 
 /** Where the dashboard is served on this machine: `tap.proxy.host` and `tap.proxy.front.port` (0: a free port). */
@@ -65,6 +95,8 @@ export function listenOf(settings: Settings, portFlag: string | undefined): List
 
 /** Serves until `stop` aborts. `installed`: the installation's settings (its names). */
 export async function serveDashboard(client: KubeClient, installed: Settings, listen: Listen, session: DashboardSession, out: Progress, stop: AbortSignal): Promise<void> {
+  const { auth } = installed.tap;
+  if (auth.enabled && auth.type === 'oidc') return serveAdminDashboard(client, installed, listen, session, out, stop);
   const built = releaseObjects(installed);
   const service = frontService(built);
   const selector = selectorText(frontDeployment(built).spec!.selector);
@@ -79,15 +111,8 @@ export async function serveDashboard(client: KubeClient, installed: Settings, li
   try {
     const { token, hint } = await signInToken(client, installed);
     const link = token !== undefined ? signInLink(proxy.url, token) : proxy.url;
-    out(`${session.command}: the dashboard on ${link}`);
-    out(`  through ${proxy.via}`);
-    const oidc = oidcNote(installed, built);
-    out(token !== undefined ? '  the link signs a browser in once' : hint ?? oidc ?? '  no sign-in (tap.auth.enabled=false): whoever reaches this address sees the traffic');
-    if (!session.headless) {
-      const opener = openBrowser(link);
-      out(opener !== undefined ? `  opened in a browser (${opener})` : '  no browser opener (xdg-open) here: open the link yourself');
-    }
-    out(`Ctrl-C stops the local proxy; ${session.onStop}`);
+    const signIn = token !== undefined ? '  the link signs a browser in once' : hint ?? '  no sign-in (tap.auth.enabled=false): whoever reaches this address sees the traffic';
+    announce(link, [`  through ${proxy.via}`, signIn], session, out, 'the local proxy');
     await whenAborted(stop);
   } finally {
     await proxy.close();

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { TOKEN_KEYS, type Settings } from '@shoal/deploy';
 import { ShoalError, type TextPosition } from '@shoal/model';
 import { TOKEN_HEADER } from '@shoal/model/http';
+import type { HubTransport } from '../front/hub-proxy.js';
 import type { Progress } from '../kube/apply-objects.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import { selectorText } from '../kube/pod-selection.js';
@@ -28,7 +29,14 @@ export interface InstalledHub {
   refusal(res: IncomingMessage, what: string): Promise<ShoalError>;
 }
 
-export async function connectToHub(client: KubeClient, installed: Settings, progress: Progress): Promise<InstalledHub> {
+/**
+ * The way to an installation's hub: its Service through the API server (the service proxy, else
+ * a port-forward to its pod, each checked with the hub's open `/health`), every request carrying
+ * the hub's client token from the tokens Secret in `X-Shoal-Token`. `shoal pcapdump` and `logs`
+ * ask it (connectToHub); with the OIDC sign-in installed, `shoal tap` and `proxy` serve a
+ * dashboard of their own through it (dashboard-session.ts).
+ */
+export async function installedHubTransport(client: KubeClient, installed: Settings, progress: Progress): Promise<HubTransport & { secret: string; namespace: string; deployment: string }> {
   const built = releaseObjects(installed);
   const service = hubService(built);
   const namespace = service.metadata!.namespace!;
@@ -49,8 +57,19 @@ export async function connectToHub(client: KubeClient, installed: Settings, prog
   }, progress);
   return {
     via: upstream.via,
+    request: (path, method, headers) => upstream.request(path, method, { ...headers, [TOKEN_HEADER]: token }),
+    secret,
+    namespace,
+    deployment: deployment.metadata!.name!,
+  };
+}
+
+export async function connectToHub(client: KubeClient, installed: Settings, progress: Progress): Promise<InstalledHub> {
+  const hub = await installedHubTransport(client, installed, progress);
+  return {
+    via: hub.via,
     get: async (pathAndQuery, signal) => {
-      const req = await upstream.request(pathAndQuery, 'GET', { [TOKEN_HEADER]: token, accept: '*/*' });
+      const req = await hub.request(pathAndQuery, 'GET', { accept: '*/*' });
       return new Promise<IncomingMessage>((resolve, reject) => {
         // Until the answer's body is read, `signal` ends the request (and so the body).
         const abort = (): void => void req.destroy(signal?.reason instanceof Error ? signal.reason : new Error('stopped'));
@@ -59,15 +78,14 @@ export async function connectToHub(client: KubeClient, installed: Settings, prog
           res.once('close', () => signal?.removeEventListener('abort', abort));
           resolve(res);
         });
-        req.on('error', (err) => reject(new ShoalError('CLI_ERR_CONNECT', `the hub cannot be reached through ${upstream.via}: ${err.message}`, { cause: err })));
+        req.on('error', (err) => reject(new ShoalError('CLI_ERR_CONNECT', `the hub cannot be reached through ${hub.via}: ${err.message}`, { cause: err })));
         req.end();
       });
     },
     refusal: async (res, what) => {
       const err = await hubRefusal(res, what);
       if (serverCode(err) !== 'HUB_ERR_UNAUTHORIZED') return err;
-      const name = deployment.metadata!.name!;
-      return new ShoalError('CLI_ERR_SERVER', `the hub refused the token of Secret ${secret} (HUB_ERR_UNAUTHORIZED): it runs with another token than the Secret holds now; restart it (kubectl -n ${namespace} rollout restart deployment ${name})`);
+      return new ShoalError('CLI_ERR_SERVER', `the hub refused the token of Secret ${hub.secret} (HUB_ERR_UNAUTHORIZED): it runs with another token than the Secret holds now; restart it (kubectl -n ${hub.namespace} rollout restart deployment ${hub.deployment})`);
     },
   };
 }
