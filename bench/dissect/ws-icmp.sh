@@ -61,17 +61,6 @@ ip netns exec "$VETH_NS_A" timeout 300 ping -q -f -c "$PINGS" -W 1 "$server"
 stop_tcpdump 1
 echo
 
-# best_ms CMD...: the best wall-clock milliseconds of RUNS runs of CMD (output discarded).
-declare -A BEST
-time_one() {
-  local key=$1 t0 ms
-  shift
-  t0=$(date +%s%N)
-  "$@" >/dev/null 2>&1
-  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-  if [[ -z ${BEST[$key]:-} || $ms -lt ${BEST[$key]} ]]; then BEST[$key]=$ms; fi
-}
-
 # What each tool makes of a file: Shoal's entries of the protocol, tshark's messages.
 declare -A ENTRIES TSHARK_MESSAGES FILTER=([ws-deflate]=websocket [ws-plain]=websocket [icmp]=icmp) FIELDS COUNTED=([websocket]=websocket.opcode [icmp]=icmp.type)
 FIELDS[websocket]="-e websocket.opcode -e websocket.payload.text"

@@ -24,10 +24,9 @@ import type { Browser, Page } from 'playwright-core';
 import { pino } from 'pino';
 import { dashboardDir } from '../dist/front/dashboard-files.js';
 import { startFront, type RunningFront } from '../dist/front/front-server.js';
-import { parseRoles } from '../dist/front/roles-file.js';
 import { browserUnavailable, launchBrowser } from './helpers/browser.js';
 import { tsharkUnavailable } from './helpers/merged-pcap.js';
-import { startOpenIdProvider, type OpenIdProvider } from './helpers/openid-provider.js';
+import { startOpenIdProvider, TEAM_ROLES, type OpenIdProvider } from './helpers/openid-provider.js';
 import { REPO_ROOT } from './helpers/run-shoal.js';
 
 const skip = browserUnavailable() ?? tsharkUnavailable() ?? false;
@@ -42,18 +41,6 @@ const NAMES: Record<string, Workload> = {
   '10.244.91.1': { pod: 'bank-api', namespace: 'bank' },
   '10.244.91.2': { pod: 'bank-db', namespace: 'bank' },
 };
-const ROLES = parseRoles(
-  `roles:
-  - name: shop-devs
-    groups: [shop-devs]
-    namespaces: [shop]
-  - name: operators
-    groups: [ops]
-    namespaces: ["*"]
-    admin: true
-`,
-  'roles.yaml',
-);
 const HUB_TOKEN = 'the hub token, which the OIDC front never holds';
 const quiet = pino({ level: 'silent' });
 
@@ -108,7 +95,7 @@ describe('OIDC sign-in scopes what the dashboard shows (real provider, front, hu
       host: '127.0.0.1',
       hubUrl: `http://127.0.0.1:${hub.port}`,
       dir: dashboardDir(),
-      oidc: { issuer: new URL(provider.issuer), clientId: 'shoal', clientSecret: 'shoal-secret', scopes: 'openid email profile groups', roles: ROLES, identityKey },
+      oidc: { issuer: new URL(provider.issuer), clientId: 'shoal', clientSecret: 'shoal-secret', scopes: 'openid email profile groups', roles: TEAM_ROLES, identityKey },
       log: quiet,
     });
     provider.addClient({ clientId: 'shoal', clientSecret: 'shoal-secret', front: front.url });

@@ -23,26 +23,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { pino, type Logger } from 'pino';
 import { dashboardDir } from '../dist/front/dashboard-files.js';
 import { startFront, type RunningFront } from '../dist/front/front-server.js';
-import { parseRoles } from '../dist/front/roles-file.js';
 import { browserUnavailable, launchBrowser } from './helpers/browser.js';
 import { closedPort } from './helpers/closed-port.js';
 import { IdentityCheckingHub } from './helpers/identity-checking-hub.js';
-import { startOpenIdProvider, type OpenIdProvider } from './helpers/openid-provider.js';
+import { startOpenIdProvider, TEAM_ROLES, type OpenIdProvider } from './helpers/openid-provider.js';
 
 const skip = browserUnavailable();
 
-const ROLES = parseRoles(
-  `roles:
-  - name: shop-devs
-    groups: [shop-devs]
-    namespaces: [shop]
-  - name: operators
-    groups: [ops]
-    namespaces: ["*"]
-    admin: true
-`,
-  'roles.yaml',
-);
 
 type LogLine = Record<string, unknown> & { msg: string };
 
@@ -75,7 +62,7 @@ describe('dashboard OIDC sign-in (shoal front --auth oidc, a real OpenID provide
       host: '127.0.0.1',
       hubUrl: hub.url,
       dir: dashboardDir(),
-      oidc: { issuer: new URL(issuer), clientId, clientSecret, scopes: 'openid email profile groups', roles: ROLES, identityKey },
+      oidc: { issuer: new URL(issuer), clientId, clientSecret, scopes: 'openid email profile groups', roles: TEAM_ROLES, identityKey },
       log,
     });
     fronts.push(front);
@@ -335,7 +322,7 @@ describe('dashboard OIDC sign-in (shoal front --auth oidc, a real OpenID provide
       host: '127.0.0.1',
       hubUrl: hub.url,
       dir: dashboardDir(),
-      oidc: { issuer: new URL(issuer), clientId: 'late', clientSecret, scopes: 'openid email profile groups', roles: ROLES, identityKey },
+      oidc: { issuer: new URL(issuer), clientId: 'late', clientSecret, scopes: 'openid email profile groups', roles: TEAM_ROLES, identityKey },
       log,
     });
     fronts.push(front);

@@ -18,12 +18,27 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type Adapter, type AdapterPayload, type ClientMetadata } from 'oidc-provider';
+import { parseRoles } from '../../dist/front/roles-file.js';
 
 export const USERS: Record<string, { email: string; groups: string[] }> = {
   alice: { email: 'alice@example.test', groups: ['shop-devs'] },
   bob: { email: 'bob@example.test', groups: ['ops'] },
   carol: { email: 'carol@example.test', groups: ['interns'] },
 };
+
+/** The roles file the tests' fronts read: shop-devs see namespace shop; ops are admins of every namespace; interns have no role. */
+export const TEAM_ROLES = parseRoles(
+  `roles:
+  - name: shop-devs
+    groups: [shop-devs]
+    namespaces: [shop]
+  - name: operators
+    groups: [ops]
+    namespaces: ["*"]
+    admin: true
+`,
+  'roles.yaml',
+);
 
 export interface TestClient {
   clientId: string;

@@ -60,35 +60,22 @@ export function settingsConfigMap(input: BuildInput): V1ConfigMap {
  * sign-in on later needs no new Secret).
  */
 export function tokensSecret(input: BuildInput): V1Secret {
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: metadata(input, objectName(input, 'tokens'), 'config'),
-    type: 'Opaque',
-    stringData: { [TOKEN_KEYS.hub]: input.tokens.hub, [TOKEN_KEYS.worker]: input.tokens.worker, [TOKEN_KEYS.identity]: input.tokens.identity },
-  };
+  return opaqueSecret(input, 'tokens', 'config', { [TOKEN_KEYS.hub]: input.tokens.hub, [TOKEN_KEYS.worker]: input.tokens.worker, [TOKEN_KEYS.identity]: input.tokens.identity });
+}
+
+/** A Secret of the release named `<release>-<name>`, labelled for `component`, holding `data`. */
+function opaqueSecret(input: BuildInput, name: string, component: Parameters<typeof metadata>[2], data: Record<string, string>): V1Secret {
+  return { apiVersion: 'v1', kind: 'Secret', metadata: metadata(input, objectName(input, name), component), type: 'Opaque', stringData: data };
 }
 
 /** The dashboard's sign-in token, alone in its Secret: who may read it may see the traffic, nothing more. */
 export function signInSecret(input: BuildInput): V1Secret {
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: metadata(input, objectName(input, 'sign-in'), 'front'),
-    type: 'Opaque',
-    stringData: { [TOKEN_KEYS.signIn]: input.tokens.signIn },
-  };
+  return opaqueSecret(input, 'sign-in', 'front', { [TOKEN_KEYS.signIn]: input.tokens.signIn });
 }
 
 /** The OIDC client secret given as `tap.auth.oidc.clientSecret`, alone in its Secret. */
 export function oidcSecret(input: BuildInput): V1Secret {
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: metadata(input, objectName(input, 'oidc'), 'front'),
-    type: 'Opaque',
-    stringData: { [CLIENT_SECRET_KEY]: input.settings.tap.auth.oidc.clientSecret },
-  };
+  return opaqueSecret(input, 'oidc', 'front', { [CLIENT_SECRET_KEY]: input.settings.tap.auth.oidc.clientSecret });
 }
 
 /**
