@@ -53,8 +53,9 @@ const WORKSPACE_DEFAULT = { files: ['package.json', 'dist'], deps: true };
 const IMAGES = {
   worker: { packages: ['@shoal/cli', '@shoal/model', '@shoal/worker'], user: 0, native: true },
   hub: { packages: ['@shoal/cli', '@shoal/model', '@shoal/hub'], user: NON_ROOT, native: false },
-  // The CLI's own dependencies are not taken (deps: false above): the front's logger is named.
-  front: { packages: ['@shoal/cli', '@shoal/model', '@shoal/front', 'pino'], user: NON_ROOT, native: false },
+  // The CLI's own dependencies are not taken (deps: false above): the front's are named (its
+  // logger, the OIDC client and the roles file's YAML reader).
+  front: { packages: ['@shoal/cli', '@shoal/model', '@shoal/front', 'pino', 'openid-client', 'yaml'], user: NON_ROOT, native: false },
 };
 
 /** Files no program reads at run time: type declarations, source maps, documentation. */
