@@ -74,7 +74,9 @@ export async function startSingleNodeHub(options: SingleNodeOptions): Promise<Si
       logger: options.hubLog,
     });
     const hubUrl = `http://${LOOPBACK}:${hub.port}`;
-    front = await startFront({ port: options.frontPort, host: LOOPBACK, hubUrl, signInToken, dir: dashboardDir() });
+    // A file's entries keep its times (wallClock false): the map and the statistics open on them.
+    const dataSpan = options.wallClock === false ? { dataSpan: () => worker.core.store.timeSpan() } : {};
+    front = await startFront({ port: options.frontPort, host: LOOPBACK, hubUrl, signInToken, dir: dashboardDir(), ...dataSpan });
   } catch (err) {
     await hub?.close();
     await worker.close();

@@ -116,11 +116,26 @@ describe('dashboard service map and statistics (shoal view + shoal front, Chromi
     await page.context().close();
   });
 
-  it('says why the map is empty in the last 15 minutes, and shows the window of the stored traffic', async () => {
-    const { page, problems } = await openPage(browser, mapLink, `/?view=map`);
+  it("opens the map and the statistics on the file's time span, not the last 15 minutes (shoal view)", async () => {
+    const { page, problems } = await openPage(browser, mapLink);
+    await page.locator('[data-view="map"]').click();
+    await page.locator('[data-edge]').nth(1).waitFor();
+    const times = mapEntries.map((e) => e.timestamp as number);
+    const q = query(page);
+    assert.ok(Number(q.get('from')) <= Math.min(...times) && Math.max(...times) < Number(q.get('to')), `the window ${q.get('from')}..${q.get('to')} holds the file`);
+    await page.context().close();
+    const opened = await openPage(browser, statsLink, '/?view=stats');
+    await opened.page.getByTestId('protocol-share').waitFor();
+    assert.equal(await opened.page.getByTestId('total-requests').locator('.total-value').innerText(), String(statsEntries.length));
+    assert.deepEqual([...problems, ...opened.problems], []);
+    await opened.page.context().close();
+  });
+
+  it('says why the map is empty in a time range without traffic, and shows the window of the stored traffic', async () => {
+    const { page, problems } = await openPage(browser, mapLink, `/?view=map&from=1000&to=${1000 + 15 * 60_000}`);
     const empty = page.getByTestId('empty-map');
     await empty.waitFor();
-    assert.match(await empty.innerText(), /No traffic in the last 15 minutes/);
+    assert.match(await empty.innerText(), /No traffic in this time range/);
     await empty.getByRole('button').click();
     await page.locator('[data-edge]').nth(1).waitFor();
     const q = query(page);

@@ -53,6 +53,16 @@ describe('the front server, in this process', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it("tells signed-in pages the file's time span (shoal view), and no one else", async () => {
+    const f = await front({ dataSpan: () => ({ from: 1_765_100_453_569.4, to: 1_765_100_454_711.2 }) });
+    const session = async (headers: Record<string, string> = {}) => (await (await fetch(`${f.url}/auth/session`, { headers })).json()) as { signedIn: boolean; span?: unknown };
+    assert.deepEqual(await session(), { method: 'token', signedIn: false });
+    const signedIn = await session({ cookie: await cookieOf(f) });
+    assert.deepEqual(signedIn.span, { from: 1_765_100_453_569, to: 1_765_100_455_712 }, 'a second past the newest');
+    const noSpan = await front({ dataSpan: () => null });
+    assert.equal((await (await fetch(`${noSpan.url}/auth/session`, { headers: { cookie: await cookieOf(noSpan) } })).json() as { span?: unknown }).span, undefined);
+  });
+
   it('answers 500 FRONT_ERR_FILE for a file that cannot be read and 404 for a missing one, and goes on serving', async () => {
     const f = await front();
     const unreadable = await fetch(`${f.url}/unreadable.js`);

@@ -58,6 +58,8 @@ export interface FrontAuthOptions {
   /** Sign-ins and refusals are logged (never a token): who signed in from where, who was refused. */
   log: Logger;
   now?: () => number;
+  /** `shoal view`: the file's time span, told signed-in pages (FrontSessionState `span`). */
+  dataSpan?: () => { from: number; to: number } | null;
 }
 
 /** Wrong tokens a client address may send per minute; then 429 until the oldest is a minute old. */
@@ -314,7 +316,11 @@ export class FrontAuth {
   }
 
   private sendState(req: IncomingMessage, res: ServerResponse): void {
-    sendJson(res, 200, this.state(req), { 'cache-control': 'no-store' });
+    const state = this.state(req);
+    const span = state.signedIn ? this.options.dataSpan?.() : null;
+    // A second past the newest entry, so that a window ending there holds it.
+    if (span !== null && span !== undefined) state.span = { from: Math.floor(span.from), to: Math.ceil(span.to) + 1000 };
+    sendJson(res, 200, state, { 'cache-control': 'no-store' });
   }
 
   private state(req: IncomingMessage): FrontSessionState {

@@ -40,6 +40,8 @@ export interface FrontOptions {
   maxSessions?: number;
   /** Sign-ins, refusals, an unreachable hub; every request at debug (its path, never its query). Default: silent. */
   log?: Logger;
+  /** `shoal view`: the file's time span, which the map and the statistics open on (FrontSessionState `span`). */
+  dataSpan?: () => { from: number; to: number } | null;
 }
 
 export interface FrontOidcOptions {
@@ -129,6 +131,7 @@ export function startFront(options: FrontOptions): Promise<RunningFront> {
       secure,
       sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_HOURS * 3_600_000,
       maxSessions: options.maxSessions ?? DEFAULT_MAX_SESSIONS,
+      ...(options.dataSpan !== undefined ? { dataSpan: options.dataSpan } : {}),
     });
 
     const refusal = (req: IncomingMessage): Refusal => {

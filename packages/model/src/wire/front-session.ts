@@ -47,6 +47,12 @@ export interface FrontSessionState {
   user?: { subject: string; name?: string };
   /** With method `oidc`: the page's session cookie names a session that has expired (sign in again). */
   expired?: boolean;
+  /**
+   * Signed in, with `shoal view`: the time span of the file's entries (epoch ms of the oldest and
+   * a second past the newest). The map and the statistics open on it when the URL names no time
+   * range, instead of the last 15 minutes, where a file's traffic rarely lies.
+   */
+  span?: { from: number; to: number };
 }
 
 /**

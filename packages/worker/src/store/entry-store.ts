@@ -233,6 +233,17 @@ export class EntryStore {
     };
   }
 
+  /** The timestamps of the oldest and the newest stored entry, or null when none is stored. */
+  timeSpan(): { from: number; to: number } | null {
+    let from = Infinity;
+    let to = -Infinity;
+    for (const s of this.segments) {
+      from = Math.min(from, s.minTimestamp);
+      to = Math.max(to, s.maxTimestamp);
+    }
+    return from <= to ? { from, to } : null;
+  }
+
   close(): void {
     for (const s of this.segments) s.close();
     this.segments.length = 0;

@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { addTerm, type FilterTerm } from '../../domain/filter-snippet.js';
 import type { Selection } from '../../domain/row-selection.js';
 import { windowOf } from '../../domain/time-range.js';
@@ -27,9 +27,17 @@ const VIEW_LABELS: Record<ViewName, string> = { feed: 'Feed', map: 'Service map'
  * The page: a top bar (filter, time range, views, actions), the chosen view, the status bar.
  * Every component gets what it shows and callbacks; the URL holds the state worth sharing.
  */
-/** `user`: who is signed in, shown by the sign-out button (OIDC sign-ins: a token sign-in has no name). */
-export function App({ onSessionLost, onSignOut, user }: { onSessionLost: () => void; onSignOut?: () => void; user?: string }) {
+/**
+ * `user`: who is signed in, shown by the sign-out button (OIDC sign-ins: a token sign-in has no
+ * name). `span`: the time span of a file's entries (`shoal view`), which the map and the
+ * statistics open on when the URL names no time range.
+ */
+export function App({ onSessionLost, onSignOut, user, span }: { onSessionLost: () => void; onSignOut?: () => void; user?: string; span?: { from: number; to: number } }) {
   const [url, setUrl] = useUrlState();
+  const aggregate = url.view === 'map' || url.view === 'stats';
+  useEffect(() => {
+    if (span !== undefined && aggregate && url.from === undefined && url.to === undefined) setUrl({ from: span.from, to: span.to });
+  }, [span, aggregate, url.from, url.to, setUrl]);
   const timeWindow = windowOf(url.from, url.to);
   const { model, controller, api } = useFeed(url.q, timeWindow, onSessionLost);
   const hub = useHubSnapshot(api, model);

@@ -66,6 +66,7 @@ export function SessionGate() {
       onSessionLost={onSessionLost}
       {...(state.session.method !== 'none' ? { onSignOut } : {})}
       {...(user !== undefined ? { user: user.name ?? user.subject } : {})}
+      {...(state.session.span !== undefined ? { span: state.session.span } : {})}
     />
   );
 }
