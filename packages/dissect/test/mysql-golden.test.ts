@@ -15,15 +15,10 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Entry } from '@shoal/model';
 import { mysql } from '../dist/protocols/mysql/index.js';
-import { tls } from '../dist/protocols/tls/index.js';
-import { readCapture, resegment, tcpView } from './helpers/capture-rewrite.js';
-import { connections, firstBytes } from './helpers/connection-scripts.js';
+import { readCapture, tcpView } from './helpers/capture-rewrite.js';
 import { dissectFile, dissectPackets } from './helpers/dissect-capture.js';
-import { defaultRegistry } from '../dist/index.js';
 import { goldenCaptures } from './helpers/golden-captures.js';
-import { replayAllSplits } from './helpers/split-replay.js';
-import { asSummaryDetail } from './helpers/summary-detail.js';
-import { rankedStreams } from './helpers/ranked-streams.js';
+import { reviewedLine, sqlGoldenCases } from './helpers/sql-golden.js';
 import { ourFacts, tsharkFacts } from './helpers/tshark-mysql.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/mysql/', import.meta.url));
@@ -93,53 +88,13 @@ const REVIEWED: Record<string, Array<string | RegExp>> = {
   tls: ['handshake -> TLS follows', 'TLS 1.3 TLS_AES_256_GCM_SHA384'],
 };
 
-const line = (e: Entry): string => e.summary.text + (e.malformed !== undefined ? ` [${e.malformed.code}]` : '');
 const my = (entries: Entry[]): Entry[] => entries.filter((e) => e.protocol.name === 'mysql');
 const entriesOf = (name: string): Entry[] => my(dissectFile(path.join(FIXTURES, `${name}.pcap`)).entries);
 
 describe('MySQL golden captures', () => {
-  goldenCaptures(FIXTURES, REVIEWED, (name, file, result) => {
-    it('holds what a person read in the generator and its clients', () => {
-      const got = result().entries.map(line);
-      const want = REVIEWED[name]!;
-      assert.equal(got.length, want.length, got.join('\n'));
-      want.forEach((w, i) => (typeof w === 'string' ? assert.equal(got[i], w) : assert.match(got[i]!, w)));
-    });
-
-    it('agrees with tshark on every connection: users, commands, statements, error codes', () => {
-      const theirs = tsharkFacts(file);
-      assert.ok(theirs.length >= 4, `tshark found ${theirs.length} facts`);
-      assert.deepEqual(ourFacts(result().entries), theirs);
-    });
-
-    it('gives the same entries in detail summary, without values, columns and rows', () => {
-      assert.deepStrictEqual(dissectFile(file, { detail: 'summary' }).entries, asSummaryDetail(result().entries));
-    });
-
-    it('gives the same entries when every TCP segment is cut into 100-byte pieces', () => {
-      assert.deepStrictEqual(rankedStreams(dissectPackets(resegment(readCapture(file), 100)).entries), rankedStreams(result().entries));
-    });
-
-    it('is claimed by no other dissector: the first messages of each side, cut anywhere', () => {
-      const others = defaultRegistry().forLayer4('tcp').filter((spec) => spec.name !== 'mysql');
-      for (const script of connections(file)) {
-        for (const st of script.slice(0, 2)) {
-          if (st.kind !== 'data') continue;
-          for (let n = 1; n <= Math.min(st.bytes.length, 2048); n++) {
-            for (const spec of others) assert.ok(['no', 'more'].includes(spec.probe(st.bytes.subarray(0, n), 'tcp')), `${spec.name}, ${n} bytes`);
-          }
-        }
-      }
-    });
-
-    it('gives the same transactions whatever the segmentation of the first kilobytes of each connection', () => {
-      for (const script of connections(file)) {
-        const out = replayAllSplits([mysql, tls], firstBytes(script, 2048));
-        assert.equal(out.unclaimed, false);
-        assert.ok(out.transactions.length >= 1);
-      }
-    });
-  });
+  goldenCaptures(FIXTURES, REVIEWED, (name, file, result) =>
+    sqlGoldenCases({ spec: mysql, reviewed: REVIEWED, facts: { what: 'users, commands, statements, error codes', min: 4, tshark: tsharkFacts, ours: ourFacts } }, name, file, result),
+  );
 
   it('counts every row of the large results, text and binary, cut into many segments', () => {
     assert.ok(entriesOf('cli-native').some((e) => e.response?.['rowCount'] === 3000));
@@ -185,6 +140,6 @@ describe('MySQL joined after the handshake, from a real capture', () => {
     const entries = dissectPackets(packets.slice(ok + 1)).entries;
     // Without the handshake the capabilities are guessed from the packets; the prepared
     // statements are known from their prepares, all seen.
-    assert.deepEqual(entries.map(line), MYSQL2.slice(1));
+    assert.deepEqual(entries.map(reviewedLine), MYSQL2.slice(1));
   });
 });

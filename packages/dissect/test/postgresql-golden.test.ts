@@ -15,15 +15,10 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Entry } from '@shoal/model';
 import { postgresql } from '../dist/protocols/postgresql/index.js';
-import { tls } from '../dist/protocols/tls/index.js';
-import { readCapture, resegment, tcpView } from './helpers/capture-rewrite.js';
-import { connections, firstBytes } from './helpers/connection-scripts.js';
+import { readCapture, tcpView } from './helpers/capture-rewrite.js';
 import { dissectFile, dissectPackets } from './helpers/dissect-capture.js';
-import { defaultRegistry } from '../dist/index.js';
 import { goldenCaptures } from './helpers/golden-captures.js';
-import { replayAllSplits } from './helpers/split-replay.js';
-import { asSummaryDetail } from './helpers/summary-detail.js';
-import { rankedStreams } from './helpers/ranked-streams.js';
+import { reviewedLine, sqlGoldenCases } from './helpers/sql-golden.js';
 import { ourFacts, tsharkFacts } from './helpers/tshark-pgsql.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/postgresql/', import.meta.url));
@@ -61,60 +56,20 @@ const NODE_CLIENT = [
 ];
 
 /** What each capture holds, read from the generator and its clients: the entries' summaries in order. */
-const REVIEWED: Record<string, string[]> = {
+const REVIEWED: Record<string, Array<string | RegExp>> = {
   'psql-scram': ['SSLRequest -> N (in clear)', 'startup user=app database=shoal -> ok (SCRAM-SHA-256)', ...PSQL_SCRIPT, 'Terminate'],
   'node-md5': ['startup user=legacy database=shoal -> ok (MD5)', ...NODE_CLIENT, 'Terminate'],
   // The cancel's connection is opened while the query runs: its entry comes first (no answer).
-  cancel: ['startup user=reader database=shoal -> ok', /^CancelRequest process \d+$/, 'SELECT pg_sleep(20) -> ERROR 57014 canceling statement due to user request', 'Terminate'].map(String),
+  cancel: ['startup user=reader database=shoal -> ok', /^CancelRequest process \d+$/, 'SELECT pg_sleep(20) -> ERROR 57014 canceling statement due to user request', 'Terminate'],
   tls: ['SSLRequest -> S (TLS follows)', 'TLS 1.3 TLS_AES_256_GCM_SHA384'],
 };
 
-const line = (e: Entry): string => e.summary.text + (e.malformed !== undefined ? ` [${e.malformed.code}]` : '');
 const pg = (entries: Entry[]): Entry[] => entries.filter((e) => e.protocol.name === 'postgresql');
 
 describe('PostgreSQL golden captures', () => {
-  goldenCaptures(FIXTURES, REVIEWED, (name, file, result) => {
-    it('holds what a person read in the generator and its clients', () => {
-      const got = result().entries.map(line);
-      const want = REVIEWED[name]!;
-      assert.equal(got.length, want.length, got.join('\n'));
-      want.forEach((w, i) => (w.startsWith('/') ? assert.match(got[i]!, new RegExp(w.slice(1, -1))) : assert.equal(got[i], w)));
-    });
-
-    it('agrees with tshark on every connection: users, statements, tags, SQLSTATEs, rows', () => {
-      const theirs = tsharkFacts(file);
-      assert.ok(theirs.length >= 6, `tshark found ${theirs.length} facts`);
-      assert.deepEqual(ourFacts(result().entries), theirs);
-    });
-
-    it('gives the same entries in detail summary, without values, columns and rows', () => {
-      assert.deepStrictEqual(dissectFile(file, { detail: 'summary' }).entries, asSummaryDetail(result().entries));
-    });
-
-    it('gives the same entries when every TCP segment is cut into 100-byte pieces', () => {
-      assert.deepStrictEqual(rankedStreams(dissectPackets(resegment(readCapture(file), 100)).entries), rankedStreams(result().entries));
-    });
-
-    it('is claimed by no other dissector: the first messages of each side, cut anywhere', () => {
-      const others = defaultRegistry().forLayer4('tcp').filter((spec) => spec.name !== 'postgresql');
-      for (const script of connections(file)) {
-        for (const st of script.slice(0, 2)) {
-          if (st.kind !== 'data') continue;
-          for (let n = 1; n <= Math.min(st.bytes.length, 2048); n++) {
-            for (const spec of others) assert.ok(['no', 'more'].includes(spec.probe(st.bytes.subarray(0, n), 'tcp')), `${spec.name}, ${n} bytes`);
-          }
-        }
-      }
-    });
-
-    it('gives the same transactions whatever the segmentation of the first kilobytes of each connection', () => {
-      for (const script of connections(file)) {
-        const out = replayAllSplits([postgresql, tls], firstBytes(script, 2048));
-        assert.equal(out.unclaimed, false);
-        assert.ok(out.transactions.length >= 1);
-      }
-    });
-  });
+  goldenCaptures(FIXTURES, REVIEWED, (name, file, result) =>
+    sqlGoldenCases({ spec: postgresql, reviewed: REVIEWED, facts: { what: 'users, statements, tags, SQLSTATEs, rows', min: 6, tshark: tsharkFacts, ours: ourFacts } }, name, file, result),
+  );
 
   it('counts every row of the large results, cut into many segments', () => {
     const rows = (name: string): number[] => pg(dissectFile(path.join(FIXTURES, `${name}.pcap`)).entries).map((e) => (e.response?.['rowCount'] as number | undefined) ?? 0);
@@ -155,6 +110,6 @@ describe('PostgreSQL joined after the start-up, from a real capture', () => {
       return v !== null && v.payloadLength > 0 && p.data.subarray(v.payloadOffset, v.payloadOffset + v.payloadLength).includes(Buffer.from('5a0000000549', 'hex'));
     });
     const entries = dissectPackets(packets.slice(ready + 1)).entries;
-    assert.deepEqual(entries.map(line), [...NODE_CLIENT, 'Terminate']);
+    assert.deepEqual(entries.map(reviewedLine), [...NODE_CLIENT, 'Terminate']);
   });
 });
