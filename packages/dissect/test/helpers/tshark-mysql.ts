@@ -10,7 +10,7 @@
 
 import type { Entry } from '@shoal/model';
 import { COM } from '../../dist/protocols/mysql/packets.js';
-import { tshark } from './tshark-summary.js';
+import { tsharkFieldRows } from './tshark-summary.js';
 
 const FIELDS = ['tcp.srcport', 'tcp.dstport', 'mysql.user', 'mysql.command', 'mysql.query', 'mysql.error_code'] as const;
 const SERVER_PORT = '3306';
@@ -32,18 +32,8 @@ function lines(byClient: Map<string, Facts>): string[] {
 
 /** What tshark finds in `capture`, as lines. */
 export function tsharkFacts(capture: string): string[] {
-  const out = tshark([
-    '-r', capture, '-o', 'tcp.reassemble_out_of_order:TRUE', '-Y', 'mysql', '-T', 'fields', '-E', 'separator=\t', '-E', 'occurrence=a', '-E', 'aggregator=\u0001',
-    ...FIELDS.flatMap((f) => ['-e', f]),
-  ]);
   const byClient = new Map<string, Facts>();
-  for (const row of out.split('\n')) {
-    if (row === '') continue;
-    const cells = row.split('\t');
-    const col = (name: (typeof FIELDS)[number]): string[] => {
-      const v = cells[FIELDS.indexOf(name)] ?? '';
-      return v === '' ? [] : v.split('\u0001');
-    };
+  for (const col of tsharkFieldRows(capture, 'mysql', FIELDS)) {
     const [src, dst] = [col('tcp.srcport')[0]!, col('tcp.dstport')[0]!];
     const client = src === SERVER_PORT ? dst : src;
     const f = byClient.get(client) ?? empty();

@@ -9,7 +9,7 @@
  */
 
 import type { Entry } from '@shoal/model';
-import { tshark } from './tshark-summary.js';
+import { tsharkFieldRows } from './tshark-summary.js';
 
 const FIELDS = ['tcp.srcport', 'tcp.dstport', 'pgsql.frontend', 'pgsql.type', 'pgsql.query', 'pgsql.tag', 'pgsql.code', 'pgsql.parameter_name', 'pgsql.parameter_value'] as const;
 
@@ -35,18 +35,8 @@ function lines(byClient: Map<string, Facts>): string[] {
 
 /** What tshark finds in `capture`, as lines. */
 export function tsharkFacts(capture: string): string[] {
-  const out = tshark([
-    '-r', capture, '-o', 'tcp.reassemble_out_of_order:TRUE', '-Y', 'pgsql', '-T', 'fields', '-E', 'separator=\t', '-E', 'occurrence=a', '-E', 'aggregator=\u0001',
-    ...FIELDS.flatMap((f) => ['-e', f]),
-  ]);
   const byClient = new Map<string, Facts>();
-  for (const row of out.split('\n')) {
-    if (row === '') continue;
-    const cells = row.split('\t');
-    const col = (name: (typeof FIELDS)[number]): string[] => {
-      const v = cells[FIELDS.indexOf(name)] ?? '';
-      return v === '' ? [] : v.split('\u0001');
-    };
+  for (const col of tsharkFieldRows(capture, 'pgsql', FIELDS)) {
     const frontend = col('pgsql.frontend')[0] === 'True' || col('pgsql.frontend')[0] === '1';
     const client = frontend ? col('tcp.srcport')[0]! : col('tcp.dstport')[0]!;
     const f = byClient.get(client) ?? empty();

@@ -29,6 +29,27 @@ export function tshark(args: string[]): string {
   return execFileSync('tshark', ['-n', ...args], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
 }
 
+/**
+ * The packets tshark shows under `filter` in `capture` (out-of-order segments reassembled), one
+ * accessor each: a field's every occurrence in the packet, [] when it has none.
+ */
+export function tsharkFieldRows<F extends string>(capture: string, filter: string, fields: readonly F[]): Array<(field: F) => string[]> {
+  const out = tshark([
+    '-r', capture, '-o', 'tcp.reassemble_out_of_order:TRUE', '-Y', filter, '-T', 'fields', '-E', 'separator=\t', '-E', 'occurrence=a', '-E', 'aggregator=\u0001',
+    ...fields.flatMap((f) => ['-e', f]),
+  ]);
+  return out
+    .split('\n')
+    .filter((row) => row !== '')
+    .map((row) => {
+      const cells = row.split('\t');
+      return (field: F): string[] => {
+        const v = cells[fields.indexOf(field)] ?? '';
+        return v === '' ? [] : v.split('\u0001');
+      };
+    });
+}
+
 function serverPorts(capture: string): number[] {
   const out = tshark(['-r', capture, '-Y', 'tcp.flags.syn == 1 && tcp.flags.ack == 0', '-T', 'fields', '-e', 'tcp.dstport']);
   return [...new Set(out.split('\n').filter((l) => l !== '').map(Number))].sort((a, b) => a - b);
