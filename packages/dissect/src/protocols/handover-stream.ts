@@ -1,17 +1,15 @@
 /**
- * What the database connection dissectors (PostgreSQL, MySQL) do the same way: a reader per
- * direction, a conversation pairing the server's answers with the client's requests, the
- * StreamDissector's calls with no exception escaping, and the hand-over of the rest of the
- * connection to another dissector (TLS after an SSLRequest) with the bytes not read yet.
+ * What the database connection dissectors (PostgreSQL, MySQL) do the same way, beside the guarded
+ * readers (reader-pair-stream.ts): a conversation pairing the server's answers with the client's
+ * requests, and the hand-over of the rest of the connection to another dissector (TLS after an
+ * SSLRequest) with the bytes not read yet.
  */
 
-import type { Direction, DissectorSession, StreamDissector } from '../dissector.js';
+import type { Direction, DissectorSession } from '../dissector.js';
+import { ReaderPairStream, type ByteReader } from './reader-pair-stream.js';
 
 /** A direction's reader, as the stream drives it. */
-export interface DirectionReader {
-  push(chunk: Buffer, ts: number): void;
-  gap(length: number, ts: number): void;
-  end(ts: number): void;
+export interface DirectionReader extends ByteReader {
   /** The bytes received and not read yet (the hand-over takes them). */
   takeHeld(): Buffer[];
 }
@@ -24,17 +22,17 @@ export interface PairingConversation {
   drain(): void;
 }
 
-export abstract class HandOverStream<R extends DirectionReader> implements StreamDissector {
+export abstract class HandOverStream<R extends DirectionReader> extends ReaderPairStream<R> {
   protected readonly session: DissectorSession;
   /** Set by the subclass's constructor (`connect`): its readers' sinks refer back to it. */
   protected conversation!: PairingConversation;
   protected client!: R;
   protected server!: R;
-  /** By direction. */
-  private readers!: [R, R];
-  private done = false;
+  /** After an exception, one byte is taken as lost: the readers search for the next message from there. */
+  protected override readonly recoverGap = 1;
 
   constructor(session: DissectorSession) {
+    super();
     this.session = session;
   }
 
@@ -55,39 +53,20 @@ export abstract class HandOverStream<R extends DirectionReader> implements Strea
   /** The protocol the rest of the connection is handed to once the chunk read asked for it, else null. */
   protected abstract handOverTo(): string | null;
 
-  // ---- StreamDissector: nothing escapes these -----------------------------------------------
+  // ---- StreamDissector: nothing escapes these (reader-pair-stream.ts) ------------------------
 
-  data(direction: Direction, chunk: Buffer, timestampMs: number): void {
-    if (this.done || chunk.length === 0) return;
+  protected override read(direction: Direction, chunk: Buffer, timestampMs: number): void {
     const reader = this.readers[direction];
-    try {
-      this.before(direction, reader, chunk);
-      reader.push(chunk, timestampMs);
-      const protocol = this.handOverTo();
-      if (protocol !== null) this.handOver(protocol);
-    } catch {
-      this.recover(direction, timestampMs);
-    }
+    this.before(direction, reader, chunk);
+    reader.push(chunk, timestampMs);
+    const protocol = this.handOverTo();
+    if (protocol !== null) this.handOver(protocol);
   }
 
-  gap(direction: Direction, length: number, timestampMs: number): void {
-    if (this.done) return;
+  protected override lose(direction: Direction, length: number, timestampMs: number): void {
     const reader = this.readers[direction];
-    try {
-      this.before(direction, reader, null);
-      reader.gap(length, timestampMs);
-    } catch {
-      this.recover(direction, timestampMs);
-    }
-  }
-
-  end(direction: Direction, timestampMs: number): void {
-    if (this.done) return;
-    try {
-      this.readers[direction].end(timestampMs);
-    } catch {
-      this.recover(direction, timestampMs);
-    }
+    this.before(direction, reader, null);
+    reader.gap(length, timestampMs);
   }
 
   tick(timestampMs: number): void {
@@ -117,15 +96,5 @@ export abstract class HandOverStream<R extends DirectionReader> implements Strea
     pending[1 - this.session.clientDirection] = this.server.takeHeld();
     this.done = true;
     this.session.upgrade(protocol, pending);
-  }
-
-  /** A bug surfaced as an exception: that direction's framing is lost; search for the next message. */
-  private recover(direction: Direction, timestampMs: number): void {
-    try {
-      this.readers[direction].gap(1, timestampMs);
-    } catch {
-      // Give up on this stream rather than throw into the capture pipeline.
-      this.done = true;
-    }
   }
 }

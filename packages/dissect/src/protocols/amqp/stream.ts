@@ -24,7 +24,8 @@
  */
 
 import { ErrorCodes, type Malformed } from '@shoal/model';
-import type { Direction, DissectorSession, StreamDissector } from '../../dissector.js';
+import type { Direction, DissectorSession } from '../../dissector.js';
+import { ReaderPairStream } from '../reader-pair-stream.js';
 import { decodeContentHeader } from './content-header.js';
 import { FrameReader, FrameType, type Frame } from './frames.js';
 import { Method, answersOf, carriesContent, decodeArgs, isAnswerMethod, methodKey } from './methods.js';
@@ -63,16 +64,15 @@ function newChannel(): Channel {
   return { asked: [[], []], gathering: [null, null], deliveries: new Map(), confirms: null, published: 0, noAck: new Set() };
 }
 
-export class AmqpStream implements StreamDissector {
+export class AmqpStream extends ReaderPairStream<FrameReader> {
   private readonly session: DissectorSession;
   private readonly full: boolean;
   private readonly timeoutMs: number;
   private readonly cap: number;
-  private readonly readers: [FrameReader, FrameReader];
   private readonly channels = new Map<number, Channel>();
-  private done = false;
 
   constructor(session: DissectorSession) {
+    super();
     this.session = session;
     this.full = session.options.detail !== 'summary';
     this.timeoutMs = session.options.responseTimeoutMs;
@@ -85,36 +85,12 @@ export class AmqpStream implements StreamDissector {
     this.readers = readers as [FrameReader, FrameReader];
   }
 
-  // ---- StreamDissector: nothing escapes these -----------------------------------------------
+  // ---- StreamDissector: nothing escapes these (reader-pair-stream.ts) ------------------------
 
-  data(direction: Direction, chunk: Buffer, timestampMs: number): void {
-    if (this.done || chunk.length === 0) return;
-    try {
-      this.readers[direction].push(chunk, timestampMs);
-    } catch {
-      this.recover(direction, timestampMs);
-    }
-  }
-
-  gap(direction: Direction, length: number, timestampMs: number): void {
-    if (this.done) return;
-    try {
-      this.readers[direction].gap(length, timestampMs);
-    } catch {
-      this.recover(direction, timestampMs);
-    }
-  }
-
-  end(direction: Direction, timestampMs: number): void {
-    if (this.done) return;
-    try {
-      this.readers[direction].end(timestampMs);
-      this.finishGathering(direction);
-      // What waits for this side's answer will not get it.
-      this.abandon((w) => w.msg.fromClient !== (direction === this.session.clientDirection));
-    } catch {
-      this.recover(direction, timestampMs);
-    }
+  /** A side ended: its message in gathering is complete as it is, and what waits for its answer will not get it. */
+  protected override ended(direction: Direction): void {
+    this.finishGathering(direction);
+    this.abandon((w) => w.msg.fromClient !== (direction === this.session.clientDirection));
   }
 
   tick(timestampMs: number): void {
@@ -355,14 +331,6 @@ export class AmqpStream implements StreamDissector {
       } catch {
         // A broken exchange must not hide the ones after it.
       }
-    }
-  }
-
-  private recover(direction: Direction, timestampMs: number): void {
-    try {
-      this.readers[direction].gap(Number.MAX_SAFE_INTEGER, timestampMs);
-    } catch {
-      this.done = true;
     }
   }
 }

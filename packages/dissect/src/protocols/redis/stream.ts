@@ -38,7 +38,8 @@
  */
 
 import { ErrorCodes, type Malformed } from '@shoal/model';
-import type { Direction, DissectorSession, StreamDissector } from '../../dissector.js';
+import type { Direction, DissectorSession } from '../../dissector.js';
+import { ReaderPairStream } from '../reader-pair-stream.js';
 import { latin1 } from '../../latin1.js';
 import { CONFIRMED_BY, readCommand, type Command } from './command.js';
 import { RespReader, type RespMessage } from './reader.js';
@@ -72,11 +73,10 @@ function kindOf(v: RespValue): string {
   return first !== undefined && first.type === RespType.BULK_STRING && first.src !== null && first.kept <= 32 ? latin1(first.src, first.off, first.off + first.kept).toLowerCase() : '';
 }
 
-export class RedisStream implements StreamDissector {
+export class RedisStream extends ReaderPairStream<RespReader> {
   private readonly session: DissectorSession;
   private readonly full: boolean;
   private readonly timeoutMs: number;
-  private readonly readers: [RespReader, RespReader];
   private queue: Pending[] = [];
   private version: 2 | 3 = 2;
   /** Subscriptions held, by kind: channels and patterns (counted together by Redis), shard channels. */
@@ -89,9 +89,9 @@ export class RedisStream implements StreamDissector {
   /** The server's framing was lost: the next reply settles which commands it took. */
   private repliesLost = false;
   private lastReplyEnd = Number.NEGATIVE_INFINITY;
-  private done = false;
 
   constructor(session: DissectorSession) {
+    super();
     this.session = session;
     this.full = session.options.detail !== 'summary';
     this.timeoutMs = session.options.responseTimeoutMs;
@@ -108,35 +108,11 @@ export class RedisStream implements StreamDissector {
     this.readers = readers as [RespReader, RespReader];
   }
 
-  // ---- StreamDissector: nothing escapes these -----------------------------------------------
+  // ---- StreamDissector: nothing escapes these (reader-pair-stream.ts) ------------------------
 
-  data(direction: Direction, chunk: Buffer, timestampMs: number): void {
-    if (this.done || chunk.length === 0) return;
-    try {
-      this.readers[direction].push(chunk, timestampMs);
-    } catch {
-      this.recover(direction, timestampMs);
-    }
-  }
-
-  gap(direction: Direction, length: number, timestampMs: number): void {
-    if (this.done) return;
-    try {
-      this.readers[direction].gap(length, timestampMs);
-    } catch {
-      this.recover(direction, timestampMs);
-    }
-  }
-
-  end(direction: Direction, timestampMs: number): void {
-    if (this.done) return;
-    try {
-      this.readers[direction].end(timestampMs);
-      // The server closed the connection: what waits will not be answered.
-      if (direction !== this.session.clientDirection) this.abandon();
-    } catch {
-      this.recover(direction, timestampMs);
-    }
+  /** The server closed the connection: what waits will not be answered. */
+  protected override ended(direction: Direction): void {
+    if (direction !== this.session.clientDirection) this.abandon();
   }
 
   tick(timestampMs: number): void {
@@ -368,15 +344,6 @@ export class RedisStream implements StreamDissector {
 
   private emit(x: Exchange): void {
     this.session.emit(redisTransaction(x, this.full));
-  }
-
-  /** A bug surfaced as an exception: that direction's framing is lost; search for the next message. */
-  private recover(direction: Direction, timestampMs: number): void {
-    try {
-      this.readers[direction].gap(Number.MAX_SAFE_INTEGER, timestampMs);
-    } catch {
-      this.done = true;
-    }
   }
 }
 
