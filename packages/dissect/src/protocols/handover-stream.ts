@@ -55,7 +55,7 @@ export abstract class HandOverStream<R extends DirectionReader> extends ReaderPa
 
   // ---- StreamDissector: nothing escapes these (reader-pair-stream.ts) ------------------------
 
-  protected override read(direction: Direction, chunk: Buffer, timestampMs: number): void {
+  protected override readChunk(direction: Direction, chunk: Buffer, timestampMs: number): void {
     const reader = this.readers[direction];
     this.before(direction, reader, chunk);
     reader.push(chunk, timestampMs);
@@ -63,7 +63,7 @@ export abstract class HandOverStream<R extends DirectionReader> extends ReaderPa
     if (protocol !== null) this.handOver(protocol);
   }
 
-  protected override lose(direction: Direction, length: number, timestampMs: number): void {
+  protected override readGap(direction: Direction, length: number, timestampMs: number): void {
     const reader = this.readers[direction];
     this.before(direction, reader, null);
     reader.gap(length, timestampMs);

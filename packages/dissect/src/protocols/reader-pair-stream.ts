@@ -26,7 +26,7 @@ export abstract class ReaderPairStream<R extends ByteReader> implements StreamDi
   data(direction: Direction, chunk: Buffer, timestampMs: number): void {
     if (this.done || chunk.length === 0) return;
     try {
-      this.read(direction, chunk, timestampMs);
+      this.readChunk(direction, chunk, timestampMs);
     } catch {
       this.recover(direction, timestampMs);
     }
@@ -35,7 +35,7 @@ export abstract class ReaderPairStream<R extends ByteReader> implements StreamDi
   gap(direction: Direction, length: number, timestampMs: number): void {
     if (this.done) return;
     try {
-      this.lose(direction, length, timestampMs);
+      this.readGap(direction, length, timestampMs);
     } catch {
       this.recover(direction, timestampMs);
     }
@@ -55,12 +55,12 @@ export abstract class ReaderPairStream<R extends ByteReader> implements StreamDi
   abstract close(timestampMs: number): void;
 
   /** A chunk of `direction`'s bytes: its reader's. */
-  protected read(direction: Direction, chunk: Buffer, timestampMs: number): void {
+  protected readChunk(direction: Direction, chunk: Buffer, timestampMs: number): void {
     this.readers[direction].push(chunk, timestampMs);
   }
 
   /** Bytes of `direction` lost in capture. */
-  protected lose(direction: Direction, length: number, timestampMs: number): void {
+  protected readGap(direction: Direction, length: number, timestampMs: number): void {
     this.readers[direction].gap(length, timestampMs);
   }
 

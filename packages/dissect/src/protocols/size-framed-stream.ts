@@ -6,25 +6,27 @@
  * request and its response become a transaction.
  */
 
-import type { Direction, DissectorSession, StreamDissector } from '../dissector.js';
+import type { Direction, DissectorSession } from '../dissector.js';
 import { decodeBudget } from './http1/decode.js';
 import { PendingById, type Waiting } from './pending-by-id.js';
+import { ReaderPairStream } from './reader-pair-stream.js';
 import { SizeFramer, type FramedMessage, type SizeReader } from './size-framer.js';
 
 /** A probe's verdict on a request's start, as a framer's judge wants it. */
 export const startVerdict = (v: string): 'yes' | 'no' | 'more' => (v === 'client' ? 'yes' : v === 'more' ? 'more' : 'no');
 
-export abstract class SizeFramedStream<Req extends Waiting, Res> implements StreamDissector {
+export abstract class SizeFramedStream<Req extends Waiting, Res> extends ReaderPairStream<SizeFramer> {
   protected readonly session: DissectorSession;
   protected readonly pending = new PendingById<Req>();
   /** Detail `full`: build what only a detail view shows. */
   protected readonly full: boolean;
   /** Bytes of a message kept decoded (the session's body cap, bounded). */
   protected readonly budget: number;
-  private readonly framers: [SizeFramer, SizeFramer];
-  private done = false;
+  /** After an exception, one byte is taken as lost: the framer searches for the next message from there. */
+  protected override readonly recoverGap = 1;
 
   constructor(session: DissectorSession, sizeOf: SizeReader) {
+    super();
     this.session = session;
     this.full = session.options.detail !== 'summary';
     this.budget = decodeBudget(Math.max(0, session.options.bodyCapBytes));
@@ -34,7 +36,7 @@ export abstract class SizeFramedStream<Req extends Waiting, Res> implements Stre
       const judge = client ? (b: Buffer) => this.judgeRequest(b) : (b: Buffer) => this.judgeResponse(b);
       framers[direction] = new SizeFramer(this.budget, sizeOf, judge, (m) => (client ? this.request(m) : this.response(m)));
     }
-    this.framers = framers as [SizeFramer, SizeFramer];
+    this.readers = framers as [SizeFramer, SizeFramer];
   }
 
   /** Whether a request starts at the start of `b` (after a loss, or on a connection joined mid-way). */
@@ -46,35 +48,11 @@ export abstract class SizeFramedStream<Req extends Waiting, Res> implements Stre
   /** Emits a request with its response; either may be missing. */
   protected abstract emit(req: Req | null, res: Res | null): void;
 
-  // ---- StreamDissector: nothing escapes these -----------------------------------------------
+  // ---- StreamDissector: nothing escapes these (reader-pair-stream.ts) ------------------------
 
-  data(direction: Direction, chunk: Buffer, timestampMs: number): void {
-    if (this.done || chunk.length === 0) return;
-    try {
-      this.framers[direction].push(chunk, timestampMs);
-    } catch {
-      this.recover(direction, timestampMs);
-    }
-  }
-
-  gap(direction: Direction, length: number, timestampMs: number): void {
-    if (this.done) return;
-    try {
-      this.framers[direction].gap(length, timestampMs);
-    } catch {
-      this.recover(direction, timestampMs);
-    }
-  }
-
-  end(direction: Direction, timestampMs: number): void {
-    if (this.done) return;
-    try {
-      this.framers[direction].end(timestampMs);
-      // The server closed the connection: what waits on it will not be answered.
-      if (direction !== this.session.clientDirection) this.pending.drain((r) => this.emit(r, null));
-    } catch {
-      this.recover(direction, timestampMs);
-    }
+  /** The server closed the connection: what waits on it will not be answered. */
+  protected override ended(direction: Direction): void {
+    if (direction !== this.session.clientDirection) this.pending.drain((r) => this.emit(r, null));
   }
 
   tick(timestampMs: number): void {
@@ -88,7 +66,7 @@ export abstract class SizeFramedStream<Req extends Waiting, Res> implements Stre
 
   close(timestampMs: number): void {
     if (this.done) return;
-    for (const framer of this.framers) {
+    for (const framer of this.readers) {
       try {
         framer.end(timestampMs);
       } catch {
@@ -103,15 +81,5 @@ export abstract class SizeFramedStream<Req extends Waiting, Res> implements Stre
         // A broken request must not hide the ones after it.
       }
     });
-  }
-
-  /** A bug surfaced as an exception: that direction's framing is lost; search for the next message. */
-  private recover(direction: Direction, timestampMs: number): void {
-    try {
-      this.framers[direction].gap(1, timestampMs);
-    } catch {
-      // Give up on this stream rather than throw into the capture pipeline.
-      this.done = true;
-    }
   }
 }
